@@ -1,0 +1,344 @@
+"""Archive: segmented documents in, rows in versioned Delta tables under ``curated/`` out.
+
+Every table is append-only. One ingest run is one archive version: the run appends its rows to
+each table (one Delta commit per table), then appends one ``runs`` row naming the run id and
+the Delta version of every table. Reading archive version N reads each table at the Delta
+version recorded for run N and keeps only rows whose ``run_id`` belongs to a committed run, so
+rows written by a run that crashed before its ``runs`` row are never visible.
+
+A document's state at version N is its highest ``doc_version`` among visible rows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+from pipeline import __version__
+from pipeline.errors import ArchiveError, PipelineError
+from pipeline.model import Capture, Locator, SegmentedDocument, Source, Transform
+from pipeline.schema import TABLES, arrow_schema, to_arrow
+from pipeline.store import Store
+
+DATA_TABLES = tuple(t for t in TABLES if t != "runs")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """What the archive knows of the latest version of one document."""
+
+    doc_id: str
+    doc_version: int
+    capture_sha256: str
+    content_hash: str
+    extractor_version: str
+
+
+@dataclass
+class RunWriter:
+    """Rows of one run, collected in memory and written by :meth:`Archive.commit`."""
+
+    run_id: str
+    started_at: datetime
+    registry: str | None = None
+    rows: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {t: [] for t in DATA_TABLES})
+    outcomes: dict[str, str] = field(default_factory=dict)
+    """source id -> new | changed | unchanged | failed"""
+
+    def add_capture(self, capture: Capture) -> None:
+        self.rows["captures"].append(capture_row(capture, self.run_id))
+
+    def add_unchanged(self, source_id: str) -> None:
+        self.outcomes[source_id] = "unchanged"
+
+    def add_failure(self, source_id: str, error: BaseException, capture_sha256: str | None) -> None:
+        stage = error.stage if isinstance(error, PipelineError) else "pipeline"
+        message = str(error.message if isinstance(error, PipelineError) else error)
+        self.rows["failures"].append({
+            "source_id": source_id, "run_id": self.run_id, "stage": stage,
+            "error_class": type(error).__name__, "message": message,
+            "capture_sha256": capture_sha256, "failed_at": _now()})
+        self.outcomes[source_id] = "failed"
+
+    def add_document(self, doc: SegmentedDocument, source: Source, capture: Capture,
+                     doc_version: int) -> None:
+        self.outcomes[source.id] = "new" if doc_version == 1 else "changed"
+        for table, rows in document_rows(doc, source, capture, doc_version, self.run_id).items():
+            self.rows[table].extend(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one ingest run did, for the CLI and the flow's artifact."""
+
+    run_id: str
+    archive_version: int
+    outcomes: dict[str, str]
+    failures: tuple[tuple[str, str, str, str], ...]
+    """(source id, stage, error class, message) of each failed source."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for v in self.outcomes.values() if v == outcome)
+
+    @classmethod
+    def of(cls, run: RunWriter, archive_version: int) -> RunSummary:
+        failures = tuple((f["source_id"], f["stage"], f["error_class"], f["message"])
+                         for f in run.rows["failures"])
+        return cls(run.run_id, archive_version, dict(run.outcomes), failures)
+
+
+class Archive:
+    """The Delta tables of one store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def path(self, table: str) -> Path:
+        return self.store.curated / table
+
+    def exists(self) -> bool:
+        return (self.path("runs") / "_delta_log").exists()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Committed runs, oldest first."""
+        table = self._delta("runs")
+        if table is None:
+            return []
+        rows = table.to_pyarrow_table().to_pylist()
+        return sorted(rows, key=lambda r: r["archive_version"])
+
+    def latest_version(self) -> int:
+        runs = self.runs()
+        return runs[-1]["archive_version"] if runs else 0
+
+    def resolve_version(self, version: int | None = None, as_of: datetime | None = None) -> int:
+        """Archive version to read: ``version``, the last one committed at ``as_of``, or latest."""
+        runs = self.runs()
+        if not runs:
+            raise ArchiveError(f"the archive at {self.store.curated} is empty: run "
+                               "`archivist ingest` first")
+        if as_of is not None:
+            eligible = [r for r in runs if r["committed_at"] <= as_of]
+            if not eligible:
+                raise ArchiveError(f"no archive version existed at {as_of.isoformat()}; the "
+                                   f"first was committed at {runs[0]['committed_at'].isoformat()}")
+            return eligible[-1]["archive_version"]
+        if version is None:
+            return runs[-1]["archive_version"]
+        if not any(r["archive_version"] == version for r in runs):
+            raise ArchiveError(f"archive version {version} does not exist; versions are "
+                               f"1..{runs[-1]['archive_version']}")
+        return version
+
+    def read(self, table: str, version: int | None = None) -> pa.Table:
+        """Every visible row of ``table`` as of archive ``version`` (default: latest)."""
+        runs = self.runs()
+        if not runs:
+            return arrow_schema(table).empty_table()
+        version = self.resolve_version(version)
+        if table == "runs":
+            return pa.Table.from_pylist([r for r in runs if r["archive_version"] <= version],
+                                        schema=arrow_schema("runs"))
+        run = next(r for r in runs if r["archive_version"] == version)
+        delta_version = {tv["table"]: tv["version"] for tv in run["table_versions"]}.get(table)
+        if delta_version is None:
+            return arrow_schema(table).empty_table()
+        data = DeltaTable(str(self.path(table)), version=delta_version).to_pyarrow_table()
+        committed = pa.array([r["run_id"] for r in runs if r["archive_version"] <= version])
+        return data.filter(pc.is_in(data["run_id"], value_set=committed))
+
+    def current(self, table: str, version: int | None = None) -> pa.Table:
+        """Rows of ``table`` that belong to each document's latest version at ``version``."""
+        data = self.read(table, version)
+        if table in ("captures", "failures", "runs") or data.num_rows == 0:
+            return data
+        latest = self.document_versions(version)
+        keep = [latest.get(d) == v for d, v in zip(data["doc_id"].to_pylist(),
+                                                    data["doc_version"].to_pylist())]
+        return data.filter(pa.array(keep, type=pa.bool_()))
+
+    def document_versions(self, version: int | None = None) -> dict[str, int]:
+        """doc_id -> latest doc_version visible at archive ``version``."""
+        latest: dict[str, int] = {}
+        docs = self.read("documents", version)
+        for doc_id, doc_version in zip(docs["doc_id"].to_pylist(), docs["doc_version"].to_pylist()):
+            latest[doc_id] = max(doc_version, latest.get(doc_id, 0))
+        return latest
+
+    def latest_documents(self) -> dict[str, DocumentRecord]:
+        """What each document's newest version was built from: the skip decision reads this."""
+        records: dict[str, DocumentRecord] = {}
+        for row in self.current("documents").to_pylist():
+            records[row["doc_id"]] = DocumentRecord(
+                row["doc_id"], row["doc_version"], row["capture_sha256"], row["content_hash"],
+                f"{row['extractor']}/{row['extractor_version']}")
+        return records
+
+    def latest_captures(self) -> dict[str, Capture]:
+        """source id -> its most recent capture, for conditional requests."""
+        latest: dict[str, dict[str, Any]] = {}
+        for row in self.read("captures").to_pylist():
+            if row["source_id"] not in latest or row["captured_at"] >= latest[row["source_id"]]["captured_at"]:
+                latest[row["source_id"]] = row
+        return {sid: capture_from_row(row) for sid, row in latest.items()}
+
+    # -- writing --------------------------------------------------------------------------
+
+    def commit(self, run: RunWriter) -> int:
+        """Write the run's rows, then its ``runs`` row; returns the new archive version."""
+        self.store.curated.mkdir(parents=True, exist_ok=True)
+        batches = {t: to_arrow(t, rows) for t, rows in run.rows.items()}
+        with self._commit_lock():
+            table_versions = []
+            for table in DATA_TABLES:
+                table_versions.append({"table": table,
+                                       "version": self._append(table, batches[table])})
+            archive_version = self.latest_version() + 1
+            counts = {k: sum(1 for v in run.outcomes.values() if v == k)
+                      for k in ("new", "changed", "unchanged", "failed")}
+            runs_row = {
+                "archive_version": archive_version, "run_id": run.run_id,
+                "started_at": run.started_at, "committed_at": _now(),
+                "registry": run.registry, "pipeline_version": __version__,
+                "sources": len(run.outcomes), "new_docs": counts["new"],
+                "changed_docs": counts["changed"], "unchanged_docs": counts["unchanged"],
+                "failed": counts["failed"], "table_versions": table_versions}
+            self._append("runs", to_arrow("runs", [runs_row]))
+        return archive_version
+
+    def _append(self, table: str, batch: pa.Table) -> int:
+        """Append ``batch`` (possibly empty) and return the table's Delta version after it."""
+        path = str(self.path(table))
+        existing = self._delta(table)
+        if existing is not None and batch.num_rows == 0:
+            return existing.version()
+        try:
+            write_deltalake(path, batch, mode="append")
+        except Exception as exc:  # deltalake raises several unrelated classes
+            raise ArchiveError(f"writing {table} failed: {type(exc).__name__}: {exc}",
+                               transient="CommitFailed" in type(exc).__name__) from exc
+        return DeltaTable(path).version()
+
+    def _delta(self, table: str) -> DeltaTable | None:
+        try:
+            return DeltaTable(str(self.path(table)))
+        except TableNotFoundError:
+            return None
+
+    @contextmanager
+    def _commit_lock(self) -> Iterator[None]:
+        """Serialise commits of concurrent runs: archive versions must be numbered one by one."""
+        with open(self.store.curated / ".commit.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# -- row builders ---------------------------------------------------------------------------
+
+def _transforms(transforms: tuple[Transform, ...]) -> list[dict[str, str]]:
+    return [{"name": t.name, "detail": t.detail} for t in transforms]
+
+
+def locator_columns(locator: Locator) -> dict[str, Any]:
+    return {"page_number": locator.page_number,
+            "bbox": list(locator.bbox) if locator.bbox is not None else None,
+            "xpath": locator.xpath, "char_start": locator.char_start,
+            "char_end": locator.char_end, "line_start": locator.line_start,
+            "line_end": locator.line_end}
+
+
+def locator_from_row(row: dict[str, Any]) -> Locator:
+    bbox = row.get("bbox")
+    return Locator(page_number=row.get("page_number"),
+                   bbox=tuple(bbox) if bbox is not None else None,  # type: ignore[arg-type]
+                   xpath=row.get("xpath"), char_start=row.get("char_start"),
+                   char_end=row.get("char_end"), line_start=row.get("line_start"),
+                   line_end=row.get("line_end"))
+
+
+def document_rows(doc: SegmentedDocument, source: Source, capture: Capture, doc_version: int,
+                  run_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows one document version adds to documents, sections, passages, footnotes, removed."""
+    ex = doc.extraction
+    meta = ex.meta
+    provenance = {"capture_sha256": capture.sha256, "extractor": ex.extractor,
+                  "extractor_version": ex.extractor_version, "pipeline_version": __version__,
+                  "run_id": run_id}
+    key = {"doc_id": doc.doc_id, "doc_version": doc_version}
+    document = {
+        **key, "source_id": source.id, "uri": source.uri, "kind": capture.kind or "unknown",
+        "media_type": capture.media_type, "content_hash": doc.content_hash,
+        "title": meta.title or _str_or_none(source.metadata.get("title")),
+        "authors": list(meta.authors), "published": meta.published, "updated": meta.updated,
+        "language": meta.language, "site_name": meta.site_name,
+        "canonical_url": meta.canonical_url, "description": meta.description,
+        "text_quality": meta.text_quality, "needs_ocr": meta.needs_ocr,
+        "passage_count": len(doc.passages), "footnote_count": len(doc.footnotes),
+        "captured_at": capture.captured_at, "transforms": _transforms(ex.transforms),
+        "source_metadata": json.dumps(source.metadata, sort_keys=True, default=str),
+        **provenance}
+    sections = [{**key, "section_id": s.section_id, "path": list(s.path), "heading": s.heading,
+                 "level": s.level, "ordinal": s.ordinal, "run_id": run_id}
+                for s in doc.sections]
+    passages = [{"passage_id": p.passage_id, **key, "ordinal": p.ordinal, "kind": p.kind,
+                 "text": p.text, "section_id": p.section_id, "section_path": list(p.section_path),
+                 **locator_columns(p.locator), "transforms": _transforms(p.transforms),
+                 "footnote_labels": list(p.footnote_labels), **provenance}
+                for p in doc.passages]
+    footnotes = [{"footnote_id": f.footnote_id, **key, "label": f.label, "text": f.text,
+                  "passage_ids": list(f.passage_ids), **locator_columns(f.locator),
+                  "transforms": _transforms(f.transforms), **provenance}
+                 for f in doc.footnotes]
+    removed = [{**key, "ordinal": i, "category": r.category, "rule": r.rule,
+                "evidence": r.evidence or None, "text": r.text, **locator_columns(r.locator),
+                "capture_sha256": capture.sha256, "run_id": run_id}
+               for i, r in enumerate(ex.removed)]
+    return {"documents": [document], "sections": sections, "passages": passages,
+            "footnotes": footnotes, "removed": removed}
+
+
+def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
+    return {"source_id": capture.source_id, "uri": capture.uri,
+            "captured_at": capture.captured_at, "sha256": capture.sha256, "size": capture.size,
+            "media_type": capture.media_type, "kind": capture.kind,
+            "http_status": capture.http_status, "final_url": capture.final_url,
+            "etag": capture.etag, "last_modified": capture.last_modified,
+            "headers": [{"name": k, "value": v} for k, v in capture.headers],
+            "warc_path": capture.warc_path, "revisit": capture.revisit, "run_id": run_id}
+
+
+def capture_from_row(row: dict[str, Any]) -> Capture:
+    return Capture(source_id=row["source_id"], uri=row["uri"], captured_at=row["captured_at"],
+                   sha256=row["sha256"], size=row["size"], media_type=row["media_type"],
+                   kind=row["kind"], http_status=row["http_status"], final_url=row["final_url"],
+                   etag=row["etag"], last_modified=row["last_modified"],
+                   headers=tuple((h["name"], h["value"]) for h in row["headers"]),
+                   warc_path=row["warc_path"], revisit=row["revisit"])
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,181 @@
+"""Audit: trace a passage or footnote back to its raw bytes, and verify the store's fixity.
+
+``trace`` answers "where exactly did this sentence come from?": the source, the capture time
+and SHA-256, the locator, every transform, and the raw snippet read back from ``raw/`` (the
+characters at the locator's offsets for HTML and text; the words inside the bbox for PDF).
+
+``verify`` recomputes the SHA-256 of every raw blob, checks every blob the archive refers to is
+present, flags files that should not be in the raw store, and reads every Parquet file of every
+table. It returns problems instead of raising, so a report names all of them at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from deltalake import DeltaTable
+
+from pipeline.archive import Archive, capture_from_row, locator_from_row
+from pipeline.errors import AuditError
+from pipeline.extract import decode_source
+from pipeline.model import Capture, Locator
+from pipeline.schema import TABLES
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    kind: str
+    """``passage`` or ``footnote``"""
+    row: dict[str, Any]
+    document: dict[str, Any]
+    capture: Capture
+    locator: Locator
+    snippet: str
+    """The raw source text at the locator, as stored in raw/."""
+
+
+def trace(archive: Archive, item_id: str, version: int | None = None) -> Trace:
+    """Trace a passage id or footnote id (a unique prefix is enough)."""
+    for kind, table, id_column in (("passage", "passages", "passage_id"),
+                                   ("footnote", "footnotes", "footnote_id")):
+        data = archive.read(table, version)
+        matches = data.filter(pc.starts_with(data[id_column], item_id)).to_pylist()
+        if matches:
+            ids = {m[id_column] for m in matches}
+            if len(ids) > 1:
+                raise AuditError(f"{item_id!r} matches {len(ids)} {table}; give more characters")
+            row = max(matches, key=lambda r: r["doc_version"])
+            return _trace_row(archive, kind, row, version)
+    raise AuditError(f"no passage or footnote id starts with {item_id!r}; find ids with "
+                     "`archivist trace --text \"a phrase\"`")
+
+
+def find_text(archive: Archive, phrase: str, version: int | None = None,
+              limit: int = 20) -> list[dict[str, Any]]:
+    """Current passages and footnotes whose text contains ``phrase`` (case-insensitive)."""
+    found = []
+    for table, id_column in (("passages", "passage_id"), ("footnotes", "footnote_id")):
+        data = archive.current(table, version)
+        hits = data.filter(pc.match_substring(data["text"], phrase, ignore_case=True))
+        for row in hits.to_pylist():
+            found.append({"id": row[id_column], "table": table, **row})
+    return found[:limit]
+
+
+def _trace_row(archive: Archive, kind: str, row: dict[str, Any], version: int | None) -> Trace:
+    documents = archive.read("documents", version)
+    document = documents.filter(
+        pc.and_(pc.equal(documents["doc_id"], row["doc_id"]),
+                pc.equal(documents["doc_version"], row["doc_version"]))).to_pylist()[0]
+    captures = archive.read("captures", version)
+    capture_rows = captures.filter(pc.equal(captures["sha256"], row["capture_sha256"])).to_pylist()
+    capture = capture_from_row(min(capture_rows, key=lambda r: r["captured_at"]))
+    locator = locator_from_row(row)
+    snippet = raw_snippet(archive, capture, locator)
+    return Trace(kind, row, document, capture, locator, snippet)
+
+
+def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
+    """The stored source text at ``locator``."""
+    path = archive.store.blob_path(capture.sha256)
+    if not path.exists():
+        raise AuditError(f"raw blob {capture.sha256} is missing from {path.parent}; "
+                         "run `archivist verify`")
+    data = path.read_bytes()
+    if capture.kind == "pdf" and locator.page_number is not None:
+        return _pdf_snippet(data, locator)
+    text = decode_source(data, capture).text
+    if locator.char_start is not None:
+        end = locator.char_end if locator.char_end is not None else text.find("\n", locator.char_start)
+        return text[locator.char_start:end]
+    if locator.line_start is not None:
+        lines = text.splitlines()
+        return "\n".join(lines[locator.line_start - 1:(locator.line_end or locator.line_start)])
+    return ""
+
+
+def _pdf_snippet(data: bytes, locator: Locator) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), pages=[locator.page_number]) as pdf:
+        page = pdf.pages[0]
+        if locator.bbox is not None:
+            x0, top, x1, bottom = locator.bbox
+            page = page.within_bbox((max(0, x0 - 1), max(0, top - 1),
+                                     min(page.width, x1 + 1), min(page.height, bottom + 1)))
+        return page.extract_text() or ""
+
+
+# -- verify ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str
+    """changed, missing, extra or unreadable"""
+    path: str
+    detail: str
+
+
+def verify(archive: Archive) -> list[Problem]:
+    """Every fixity and readability problem in the store; an empty list means all is well."""
+    problems = _verify_blobs(archive)
+    problems += _verify_tables(archive)
+    return problems
+
+
+def _verify_blobs(archive: Archive) -> list[Problem]:
+    store = archive.store
+    problems = []
+    present: set[str] = set()
+    for path in store.blobs():
+        name = path.name
+        if not _HEX64.match(name) or path.parent.name != name[:2]:
+            problems.append(Problem("extra", str(path), "not a content-addressed blob"))
+            continue
+        present.add(name)
+        actual = _sha256_file(path)
+        if actual != name:
+            problems.append(Problem("changed", str(path), f"SHA-256 is now {actual}"))
+    if archive.exists():
+        referenced = set(archive.read("captures")["sha256"].to_pylist())
+        for sha in sorted(referenced - present):
+            problems.append(Problem("missing", str(store.blob_path(sha)),
+                                    "the archive refers to this capture but the blob is gone"))
+    return problems
+
+
+def _verify_tables(archive: Archive) -> list[Problem]:
+    problems = []
+    for table in TABLES:
+        path = archive.path(table)
+        if not (path / "_delta_log").exists():
+            continue
+        try:
+            files = DeltaTable(str(path)).file_uris()
+        except Exception as exc:  # a broken log: name the table
+            problems.append(Problem("unreadable", str(path), f"Delta log: {exc}"))
+            continue
+        for uri in files:
+            file_path = Path(uri.removeprefix("file://"))
+            try:
+                pq.read_table(file_path)
+            except Exception as exc:
+                problems.append(Problem("unreadable", str(file_path), f"{type(exc).__name__}: {exc}"))
+    return problems
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,280 @@
+"""Capture: a Source in, a Capture out, with the raw bytes stored under their SHA-256.
+
+Local files are read as they are. HTTP(S) sources are fetched with httpx: timeouts, retries
+with backoff (honouring ``Retry-After``), a size limit, redirects followed by hand so that only
+http/https targets are accepted, conditional requests from the previous capture, and a WARC
+record (SHA-256 digests) of every response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from pipeline import __version__
+from pipeline.errors import CaptureError, FetchError, TooLarge
+from pipeline.model import Capture, Kind, Source
+from pipeline.store import Store, atomic_write
+from pipeline.warc import response_record_bytes, revisit_record_bytes
+
+RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+USER_AGENT = f"Archivist/{__version__} (+archival ingestion; polite single requests)"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureOptions:
+    timeout_s: float = 20.0
+    retries: int = 3
+    backoff_s: float = 0.5
+    """First retry waits this long, doubling each time (unless Retry-After says otherwise)."""
+    max_retry_wait_s: float = 30.0
+    max_bytes: int = 100 * 1024 * 1024
+    max_redirects: int = 10
+    allow_private_hosts: tuple[str, ...] = field(default=())
+    """Hosts allowed to resolve to loopback/private addresses (refused otherwise)."""
+
+
+def capture(source: Source, store: Store, options: CaptureOptions = CaptureOptions(),
+            previous: Capture | None = None) -> Capture:
+    """Read or fetch ``source``, store its bytes, and describe what was captured."""
+    if source.is_http:
+        return _capture_http(source, store, options, previous)
+    return _capture_file(source, store, options, previous)
+
+
+def _capture_file(source: Source, store: Store, options: CaptureOptions,
+                  previous: Capture | None) -> Capture:
+    path = Path(source.uri)
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            raise TooLarge(f"{path} is {size:,} bytes, over the {options.max_bytes:,}-byte limit",
+                           source_id=source.id)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CaptureError(f"file not found: {path}", source_id=source.id) from None
+    except IsADirectoryError:
+        raise CaptureError(f"{path} is a directory, not a file", source_id=source.id) from None
+    except PermissionError:
+        raise CaptureError(f"no permission to read {path}", source_id=source.id) from None
+    sha256 = store.put_blob(data)
+    media_type, kind = sniff(data, None, str(path), source.kind)
+    return Capture(source_id=source.id, uri=source.uri, captured_at=_now(), sha256=sha256,
+                   size=len(data), media_type=media_type, kind=kind,
+                   revisit=previous is not None and previous.sha256 == sha256)
+
+
+def _capture_http(source: Source, store: Store, options: CaptureOptions,
+                  previous: Capture | None) -> Capture:
+    conditional = {}
+    if previous is not None and previous.etag:
+        conditional["If-None-Match"] = previous.etag
+    if previous is not None and previous.last_modified:
+        conditional["If-Modified-Since"] = previous.last_modified
+    response, raw, final_url = _fetch(source, options, conditional)
+    headers = tuple((k, v) for k, v in response.headers.multi_items())
+    captured_at = _now()
+
+    if response.status_code == 304 and previous is not None:
+        warc = revisit_record_bytes(final_url, previous, response, captured_at)
+        return _record(source, store, previous.sha256, previous.size, previous.media_type,
+                       previous.kind, response, final_url, headers, captured_at, warc,
+                       revisit=True, etag=previous.etag, last_modified=previous.last_modified)
+
+    body = _decode_content(raw, response.headers.get("content-encoding"), source.id)
+    sha256 = store.put_blob(body)
+    media_type, kind = sniff(body, response.headers.get("content-type"), final_url, source.kind)
+    warc = response_record_bytes(final_url, response, raw, captured_at)
+    return _record(source, store, sha256, len(body), media_type, kind, response, final_url,
+                   headers, captured_at, warc,
+                   revisit=previous is not None and previous.sha256 == sha256,
+                   etag=response.headers.get("etag"),
+                   last_modified=response.headers.get("last-modified"))
+
+
+def _record(source: Source, store: Store, sha256: str, size: int, media_type: str,
+            kind: Kind | None, response: httpx.Response, final_url: str,
+            headers: tuple[tuple[str, str], ...], captured_at: datetime, warc: bytes, *,
+            revisit: bool, etag: str | None, last_modified: str | None) -> Capture:
+    stamp = captured_at.strftime("%Y%m%dT%H%M%S%fZ")
+    warc_path = store.warc / captured_at.strftime("%Y/%m/%d") / f"{stamp}-{source.id}.warc.gz"
+    atomic_write(warc_path, warc)
+    return Capture(source_id=source.id, uri=source.uri, captured_at=captured_at, sha256=sha256,
+                   size=size, media_type=media_type, kind=kind,
+                   http_status=response.status_code, final_url=final_url, etag=etag,
+                   last_modified=last_modified, headers=headers,
+                   warc_path=str(warc_path.relative_to(store.root)), revisit=revisit)
+
+
+def _fetch(source: Source, options: CaptureOptions,
+           conditional: dict[str, str]) -> tuple[httpx.Response, bytes, str]:
+    """GET with retries; returns the final response, its body as sent, and the final URL."""
+    attempt = 0
+    while True:
+        try:
+            return _follow_redirects(source, options, conditional)
+        except FetchError as exc:
+            wait = getattr(exc, "retry_after", None)
+            if not exc.transient or attempt >= options.retries:
+                raise
+            attempt += 1
+            delay = wait if wait is not None else options.backoff_s * 2 ** (attempt - 1)
+            time.sleep(min(delay, options.max_retry_wait_s))
+
+
+def _follow_redirects(source: Source, options: CaptureOptions,
+                      conditional: dict[str, str]) -> tuple[httpx.Response, bytes, str]:
+    url = source.uri
+    seen: list[str] = []
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **conditional}
+    with httpx.Client(timeout=options.timeout_s, follow_redirects=False) as client:
+        while True:
+            _check_target(url, source.id, options)
+            seen.append(url)
+            response, raw = _get(client, url, headers, source.id, options)
+            if response.status_code not in (301, 302, 303, 307, 308):
+                break
+            location = response.headers.get("location")
+            if not location:
+                raise FetchError(f"{url} answered {response.status_code} without a Location",
+                                 source_id=source.id)
+            url = urljoin(url, location)
+            if url in seen:
+                raise FetchError(f"redirect loop: {' -> '.join(seen + [url])}",
+                                 source_id=source.id)
+            if len(seen) > options.max_redirects:
+                raise FetchError(f"more than {options.max_redirects} redirects from "
+                                 f"{source.uri}", source_id=source.id)
+    if response.status_code == 304 and conditional:
+        return response, raw, url
+    if response.status_code >= 400 or response.status_code < 200:
+        error = FetchError(f"{url} answered HTTP {response.status_code} "
+                           f"{response.reason_phrase}".rstrip(), source_id=source.id,
+                           transient=response.status_code in RETRY_STATUSES)
+        error.retry_after = _retry_after(response.headers.get("retry-after"))  # type: ignore[attr-defined]
+        raise error
+    return response, raw, url
+
+
+def _get(client: httpx.Client, url: str, headers: dict[str, str], source_id: str,
+         options: CaptureOptions) -> tuple[httpx.Response, bytes]:
+    try:
+        with client.stream("GET", url, headers=headers) as response:
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > options.max_bytes:
+                raise TooLarge(f"{url} declares {int(declared):,} bytes, over the "
+                               f"{options.max_bytes:,}-byte limit", source_id=source_id)
+            chunks, total = [], 0
+            for chunk in response.iter_raw():
+                total += len(chunk)
+                if total > options.max_bytes:
+                    raise TooLarge(f"{url} sent more than the {options.max_bytes:,}-byte limit",
+                                   source_id=source_id)
+                chunks.append(chunk)
+            return response, b"".join(chunks)
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"{url} timed out after {options.timeout_s:g} s ({type(exc).__name__})",
+                         source_id=source_id, transient=True) from None
+    except httpx.TransportError as exc:
+        raise FetchError(f"could not reach {url}: {exc or type(exc).__name__}",
+                         source_id=source_id, transient=True) from None
+
+
+def _check_target(url: str, source_id: str, options: CaptureOptions) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"refusing redirect to {url}: only http and https are followed",
+                         source_id=source_id)
+    host = parts.hostname or ""
+    if host in options.allow_private_hosts:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 80)}
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}", source_id=source_id,
+                         transient=True) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            raise FetchError(f"{host} resolves to the non-public address {ip}; add it to "
+                             "[settings] allow_private_hosts in the registry to allow it",
+                             source_id=source_id)
+
+
+def _decode_content(raw: bytes, encoding: str | None, source_id: str) -> bytes:
+    """Undo Content-Encoding so the raw store holds the entity the server meant."""
+    if not encoding or encoding.strip().lower() in ("identity", ""):
+        return raw
+    decoder = httpx.Response(200, headers={"content-encoding": encoding}, content=raw)
+    try:
+        return decoder.read()
+    except httpx.DecodingError as exc:
+        raise FetchError(f"could not undo Content-Encoding {encoding!r}: {exc}",
+                         source_id=source_id) from None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - _now()).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def sniff(data: bytes, content_type: str | None, name: str,
+          declared: Kind | None = None) -> tuple[str, Kind | None]:
+    """Media type and kind from the bytes first, then the Content-Type, then the name."""
+    if declared is not None:
+        return {"html": "text/html", "pdf": "application/pdf",
+                "text": "text/plain"}[declared], declared
+    head = data[:4096]
+    if b"%PDF-" in data[:1024]:
+        return "application/pdf", "pdf"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or (
+            b"<html" in lowered or b"<body" in lowered):
+        return "text/html", "html"
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime in ("text/html", "application/xhtml+xml"):
+        return mime, "html"
+    if _looks_like_text(head):
+        return "text/plain", "text"
+    return mime or "application/octet-stream", None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM
+        return True
+    if not head or b"\x00" in head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control / len(head) < 0.02
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def read_local(path: str | Path, kind: Kind | None = None) -> tuple[Capture, bytes]:
+    """Describe a local file as a capture without storing it (for ``archivist extract``)."""
+    path = Path(path).resolve()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CaptureError(f"cannot read {path}: {exc.strerror}", source_id=path.stem) from None
+    media_type, detected = sniff(data, None, str(path), kind)
+    return Capture(source_id=path.stem, uri=str(path), captured_at=_now(),
+                   sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                   media_type=media_type, kind=detected), data

@@ -1,0 +1,47 @@
+"""Clean: an Extraction in, the same Extraction with repaired text out.
+
+Kind-specific cleaning that needs layout or markup (boilerplate in a DOM, page furniture,
+dehyphenation across PDF lines) happens inside the extractors, which call the shared helpers
+in this package (``encoding``, ``hyphenation``). What runs here applies to every kind, in order:
+
+    1. encoding.repair   ftfy (mojibake, ligatures) then NFC, per block and footnote
+    2. whitespace        runs of spaces and stray line breaks inside a passage collapse to one
+    3. drop-empty        blocks left with no text are dropped
+
+Every change is recorded as a Transform on the block it touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TypeVar
+
+from pipeline.clean.encoding import repair
+from pipeline.model import Block, Extraction, FootnoteBlock, Transform
+
+_Item = TypeVar("_Item", Block, FootnoteBlock)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+
+
+def clean(extraction: Extraction) -> Extraction:
+    """Apply the shared cleaning steps to every block and footnote."""
+    blocks = tuple(b for b in (_clean_one(b) for b in extraction.blocks) if b.text)
+    footnotes = tuple(_clean_one(f) for f in extraction.footnotes)
+    return replace(extraction, blocks=blocks, footnotes=footnotes)
+
+
+def _clean_one(item: _Item) -> _Item:
+    text, transforms = repair(item.text)
+    if transforms:
+        item = replace(item, text=text, transforms=item.transforms + transforms)
+    keep_lines = isinstance(item, Block) and item.kind in ("table", "code")
+    return item.with_text(normalise_whitespace(item.text, keep_lines), Transform("whitespace"))
+
+
+def normalise_whitespace(text: str, keep_lines: bool = False) -> str:
+    """Collapse space runs; inside prose a line break is a space, in tables and code it stays."""
+    if keep_lines:
+        return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
+    return _SPACES.sub(" ", _LINE_BREAKS.sub(" ", text)).strip()

@@ -1,0 +1,122 @@
+"""Encoding: raw bytes to text, and repair of text that was decoded wrongly before us.
+
+``decode`` chooses a charset from evidence in this order: a byte-order mark, the charset the
+server declared, the charset the document declares (HTML ``<meta>``), strict UTF-8, and finally
+charset-normalizer's detection. A declared charset is believed only if the bytes decode cleanly
+with it; when it fails, detection decides and the disagreement is recorded. Offsets in locators
+point into the text ``decode`` returns, so decoding never rewrites characters (no ftfy here).
+
+``repair`` is the per-passage text repair: ftfy (mojibake, ligatures, HTML entities left in
+text) then Unicode NFC; each returns the transform it applied.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import charset_normalizer
+import ftfy
+
+from pipeline.model import Transform
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
+# Archival text keeps curly quotes and full-width forms: they are the author's, not damage.
+_FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=False, fix_line_breaks=False,
+                                    uncurl_quotes=False, fix_character_width=False,
+                                    normalization=None, explain=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    transform: Transform
+    """How the encoding was chosen, for the document's transform list."""
+
+
+def decode(data: bytes, declared: str | None = None, *, sniff_meta: bool = False) -> Decoded:
+    """Decode ``data`` using the best-supported charset; never raises on bad bytes."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decoded(data, encoding, "bom")
+    candidates = []
+    if declared:
+        candidates.append((declared, "http-charset"))
+    if sniff_meta:
+        match = _META_CHARSET.search(data[:8192])
+        if match:
+            candidates.append((match.group(1).decode("ascii", "replace"), "meta-charset"))
+    rejected = []
+    for encoding, evidence in candidates:
+        normalised = _normalise_name(encoding)
+        if normalised is None:
+            rejected.append(f"{evidence} {encoding!r} unknown")
+            continue
+        if _decodes_cleanly(data, normalised):
+            return _decoded(data, normalised, evidence, rejected)
+        rejected.append(f"{evidence} {encoding!r} does not decode the bytes")
+    if _decodes_cleanly(data, "utf-8"):
+        return _decoded(data, "utf-8", "valid-utf-8", rejected)
+    best = charset_normalizer.from_bytes(data[:1_000_000]).best()
+    encoding = best.encoding if best is not None else "utf-8"
+    return _decoded(data, encoding, "detected" if best else "fallback-utf-8-replace", rejected)
+
+
+def _decoded(data: bytes, encoding: str, evidence: str, rejected: list[str] | None = None) -> Decoded:
+    text = data.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    detail = f"encoding={encoding}; evidence={evidence}"
+    if rejected:
+        detail += "; rejected: " + ", ".join(rejected)
+    replaced = text.count("\ufffd")
+    if replaced:
+        detail += f"; {replaced} undecodable byte sequences replaced by U+FFFD"
+    return Decoded(text, encoding, Transform("decode", detail))
+
+
+def _normalise_name(name: str) -> str | None:
+    try:
+        canonical = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    # Browsers read ISO-8859-1 and ASCII labels as windows-1252; do the same.
+    return "cp1252" if canonical in ("latin-1", "iso8859-1", "ascii") else canonical
+
+
+def _decodes_cleanly(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def repair(text: str) -> tuple[str, tuple[Transform, ...]]:
+    """ftfy then NFC; returns the text and the transforms that changed something."""
+    transforms: list[Transform] = []
+    fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
+    if fixed != text:
+        transforms.append(Transform("ftfy", f"{_describe_change(text, fixed)}"))
+    normal = unicodedata.normalize("NFC", fixed)
+    if normal != fixed:
+        transforms.append(Transform("nfc"))
+    return normal, tuple(transforms)
+
+
+def _describe_change(before: str, after: str) -> str:
+    """The first differing stretch, enough for an auditor to see what ftfy did."""
+    start = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b),
+                 min(len(before), len(after)))
+    return f"{before[start:start + 12]!r} -> {after[start:start + 12]!r}"

@@ -1,0 +1,85 @@
+"""Errors raised by the pipeline, one branch per stage.
+
+    PipelineError                 source_id, stage, message; .transient says "retry may help"
+    ├── RegistryError             a registry file or one of its entries is invalid
+    ├── CaptureError              the source could not be read or fetched
+    │   ├── FetchError            HTTP status, connection, timeout, redirect problems
+    │   └── TooLarge              more bytes than the configured limit
+    ├── ExtractError              the bytes could not be turned into a document
+    │   ├── UnsupportedKind       the bytes match no extractor
+    │   ├── EmptySource           zero bytes, or no text at all
+    │   ├── EncryptedPDF
+    │   └── NeedsOCR              a PDF with no text layer
+    ├── ArchiveError              validation against schemas/ or a Delta write failed
+    │   └── SchemaViolation
+    └── AuditError                trace or verify found something wrong
+
+Library code raises these; the CLI prints them as one red line, and the ingest flow records
+them as ``failures`` rows and goes on with the other sources.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    stage = "pipeline"
+    transient = False
+
+    def __init__(self, message: str, *, source_id: str | None = None, transient: bool | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source_id = source_id
+        if transient is not None:
+            self.transient = transient
+
+    def __str__(self) -> str:
+        where = f"[{self.source_id}] " if self.source_id else ""
+        return f"{where}{self.message}"
+
+
+class RegistryError(PipelineError):
+    stage = "registry"
+
+
+class CaptureError(PipelineError):
+    stage = "capture"
+
+
+class FetchError(CaptureError):
+    pass
+
+
+class TooLarge(CaptureError):
+    pass
+
+
+class ExtractError(PipelineError):
+    stage = "extract"
+
+
+class UnsupportedKind(ExtractError):
+    pass
+
+
+class EmptySource(ExtractError):
+    pass
+
+
+class EncryptedPDF(ExtractError):
+    pass
+
+
+class NeedsOCR(ExtractError):
+    pass
+
+
+class ArchiveError(PipelineError):
+    stage = "archive"
+
+
+class SchemaViolation(ArchiveError):
+    pass
+
+
+class AuditError(PipelineError):
+    stage = "audit"

@@ -1,0 +1,256 @@
+"""The document model: the types every stage takes and returns.
+
+Data flows one way:
+
+    Source --capture--> Capture (+ raw bytes in the store)
+           --extract--> Extraction (blocks, footnotes, removed chrome, metadata)
+           --clean-->   Extraction (same shape, text repaired, transforms recorded)
+           --segment--> SegmentedDocument (sections, passages, footnotes with stable ids)
+           --archive--> rows in the Delta tables under curated/
+
+Conventions: offsets are half-open ``[char_start, char_end)`` into the *decoded* source text;
+``page_number`` is 1-based; ``bbox`` is ``(x0, top, x1, bottom)`` in PDF points; line numbers
+are 1-based and inclusive.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+Kind = Literal["html", "pdf", "text"]
+KINDS: tuple[Kind, ...] = ("html", "pdf", "text")
+
+PassageKind = Literal[
+    "title",
+    "heading",
+    "paragraph",
+    "list_item",
+    "quote",
+    "caption",
+    "table",
+    "callout",
+    "byline",
+    "code",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One ``[[source]]`` entry of a registry file."""
+
+    id: str
+    uri: str
+    kind: Kind | None = None
+    every: str | None = None
+    """Re-capture cadence such as ``"1d"``; ``None`` means every run."""
+    metadata: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def is_http(self) -> bool:
+        return self.uri.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """What capture learned about one source: the bytes live in the raw store under ``sha256``."""
+
+    source_id: str
+    uri: str
+    captured_at: datetime
+    sha256: str
+    size: int
+    media_type: str
+    kind: Kind | None
+    """``None`` when the bytes match no supported kind: they are still kept, extraction refuses."""
+    http_status: int | None = None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    warc_path: str | None = None
+    revisit: bool = False
+    """True when the source answered 304 or the bytes were identical to the last capture."""
+
+    @property
+    def charset(self) -> str | None:
+        """The charset the server declared in Content-Type, if any."""
+        for name, value in self.headers:
+            if name.lower() == "content-type" and "charset=" in value.lower():
+                return value.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Where a piece of text lives in its raw capture."""
+
+    page_number: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    xpath: str | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+
+    def to_json(self) -> str:
+        data = {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Locator:
+        data = json.loads(text)
+        if "bbox" in data:
+            data["bbox"] = tuple(data["bbox"])
+        return cls(**data)
+
+    def describe(self) -> str:
+        """A short human reading, e.g. ``page 3, bbox (72.0, 90.1, 540.0, 130.4)``."""
+        parts = []
+        if self.page_number is not None:
+            parts.append(f"page {self.page_number}")
+        if self.bbox is not None:
+            parts.append("bbox (" + ", ".join(f"{v:.1f}" for v in self.bbox) + ")")
+        if self.xpath:
+            parts.append(f"xpath {self.xpath}")
+        if self.line_start is not None:
+            parts.append(f"lines {self.line_start}-{self.line_end}")
+        if self.char_start is not None:
+            parts.append(f"chars [{self.char_start}, {self.char_end})")
+        return ", ".join(parts) or "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Transform:
+    """One cleaning step applied to a piece of text, with enough detail to audit or undo it."""
+
+    name: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A unit of extracted text in reading order, before segmentation gives it an identity."""
+
+    kind: PassageKind
+    text: str
+    locator: Locator
+    transforms: tuple[Transform, ...] = ()
+    level: int | None = None
+    """Heading level (1 = top) for ``heading`` and ``title`` blocks."""
+    footnote_refs: tuple[str, ...] = ()
+    """Labels of the footnotes this block references (markers already removed from ``text``)."""
+
+    def with_text(self, text: str, transform: Transform) -> Block:
+        """A copy with new text and one more transform recorded, or ``self`` if nothing changed."""
+        if text == self.text:
+            return self
+        return replace(self, text=text, transforms=self.transforms + (transform,))
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteBlock:
+    label: str
+    text: str
+    locator: Locator
+    transforms: tuple[Transform, ...] = ()
+
+    def with_text(self, text: str, transform: Transform) -> FootnoteBlock:
+        if text == self.text:
+            return self
+        return replace(self, text=text, transforms=self.transforms + (transform,))
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """Text the extractor left out of the passages (boilerplate, page furniture), and why."""
+
+    rule: str
+    text: str
+    locator: Locator
+    category: Literal["boilerplate", "furniture", "marker"] = "boilerplate"
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    """Publication date as ISO 8601 text (date or datetime), kept apart from capture time."""
+    updated: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    text_quality: float | None = None
+    """Share of characters that decoded to real text (1.0 = clean; PDF (cid:N)/PUA lower it)."""
+    needs_ocr: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The result of one extractor on one capture."""
+
+    extractor: str
+    extractor_version: str
+    meta: DocumentMeta
+    blocks: tuple[Block, ...]
+    footnotes: tuple[FootnoteBlock, ...] = ()
+    removed: tuple[Removed, ...] = ()
+    transforms: tuple[Transform, ...] = ()
+    """Document-level decisions, e.g. which encoding was used and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    section_id: str
+    path: tuple[str, ...]
+    heading: str
+    level: int
+    ordinal: int
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    passage_id: str
+    ordinal: int
+    kind: PassageKind
+    text: str
+    section_id: str | None
+    section_path: tuple[str, ...]
+    locator: Locator
+    transforms: tuple[Transform, ...]
+    footnote_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    footnote_id: str
+    label: str
+    text: str
+    locator: Locator
+    transforms: tuple[Transform, ...]
+    passage_ids: tuple[str, ...]
+    """Passages whose text carried this footnote's marker."""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedDocument:
+    doc_id: str
+    extraction: Extraction
+    sections: tuple[Section, ...]
+    passages: tuple[Passage, ...]
+    footnotes: tuple[Footnote, ...]
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what a reader sees: changes only when passages, footnotes or metadata change."""
+        from pipeline.ids import stable_hash
+
+        parts = [repr(self.extraction.meta)]
+        parts += [f"{p.kind}\x1f{p.text}\x1f{p.section_path}" for p in self.passages]
+        parts += [f"{f.label}\x1f{f.text}" for f in self.footnotes]
+        return stable_hash(*parts, length=64)

@@ -1,0 +1,98 @@
+"""Read a ``sources.toml`` registry into :class:`~pipeline.model.Source` objects.
+
+A registry lists one ``[[source]]`` table per source::
+
+    [[source]]
+    id = "wilson-2008-lagon"          # stable: the document id derives from it
+    uri = "seeds/000_0709e5aed7a81254.txt"   # http(s) URL or a path relative to this file
+    kind = "text"                     # optional: html, pdf or text; detected otherwise
+    every = "1d"                      # optional re-capture cadence
+    title = "A Struggle for Survival" # free metadata: title, publisher, tags, ...
+
+Unknown keys, duplicate ids and unsupported schemes are errors that name the entry.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import RegistryError
+from pipeline.model import KINDS, Source
+
+CORE_KEYS = {"id", "uri", "kind", "every"}
+METADATA_KEYS = {"title", "publisher", "tags", "author", "language", "notes", "published"}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_CADENCE = re.compile(r"^\d+[mhdw]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    path: Path
+    sources: tuple[Source, ...]
+    allow_private_hosts: tuple[str, ...] = ()
+    """Hosts (e.g. ``127.0.0.1``) an HTTP source may resolve to although they are private."""
+
+
+def load_registry(path: str | Path) -> Registry:
+    """Parse and validate a registry file; local paths become absolute paths."""
+    path = Path(path).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegistryError(f"registry file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path.name} is not valid TOML: {exc}") from None
+
+    unknown_top = set(data) - {"source", "settings"}
+    if unknown_top:
+        raise RegistryError(f"{path.name}: unknown top-level keys {sorted(unknown_top)}; "
+                            "expected [[source]] tables and an optional [settings] table")
+    settings = data.get("settings", {})
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise RegistryError(f"{path.name}: 'source' must be an array of tables: write [[source]]")
+
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        source = _parse_entry(entry, number, path.parent)
+        if source.id in seen:
+            raise RegistryError(f"{path.name}: source #{number} repeats id {source.id!r}")
+        seen.add(source.id)
+        sources.append(source)
+    return Registry(path, tuple(sources), tuple(settings.get("allow_private_hosts", ())))
+
+
+def _parse_entry(entry: dict, number: int, base: Path) -> Source:
+    name = f"source #{number}" + (f" ({entry['id']!r})" if "id" in entry else "")
+    unknown = set(entry) - CORE_KEYS - METADATA_KEYS
+    if unknown:
+        raise RegistryError(f"{name}: unknown keys {sorted(unknown)}; allowed: "
+                            f"{sorted(CORE_KEYS | METADATA_KEYS)}")
+    for key in ("id", "uri"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise RegistryError(f"{name}: '{key}' is required and must be a string")
+    if not _ID.match(entry["id"]):
+        raise RegistryError(f"{name}: id must be letters, digits, '.', '_' or '-' (max 128)")
+    kind = entry.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise RegistryError(f"{name}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    every = entry.get("every")
+    if every is not None and not _CADENCE.match(str(every)):
+        raise RegistryError(f"{name}: every={every!r} must look like 30m, 6h, 1d or 2w")
+    uri = _resolve_uri(entry["uri"], base, name)
+    metadata = {k: v for k, v in entry.items() if k in METADATA_KEYS}
+    return Source(id=entry["id"], uri=uri, kind=kind, every=every, metadata=metadata)
+
+
+def _resolve_uri(uri: str, base: Path, name: str) -> str:
+    if uri.startswith(("http://", "https://")):
+        return uri
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]+):", uri)
+    if scheme and len(scheme.group(1)) > 1:  # one letter is a Windows drive, not a scheme
+        raise RegistryError(f"{name}: scheme {scheme.group(1)!r} is not supported; "
+                            "use http://, https:// or a local path")
+    return str((base / uri).resolve())
