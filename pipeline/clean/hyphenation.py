@@ -1,0 +1,111 @@
+"""Evidence-based dehyphenation, shared by the PDF and text extractors.
+
+A line that ends in ``sug-`` followed by a line starting with ``gested`` may be one word broken
+by the typesetter (``suggested``) or a real compound (``self-contained``, ``Franco-German``).
+The decision uses evidence, strongest first:
+
+1. form: a right part that starts with a capital or a digit, or a left part ending in a digit,
+   is a compound (``Franco-German``, ``COVID-19``) -> keep;
+2. the document's own vocabulary: the joined word or the hyphenated compound seen elsewhere in
+   the same document (not at a line break) -> the more frequent form wins;
+3. a word-frequency lexicon (wordfreq): the joined word must be a known word, and when both
+   parts are words themselves (``long-term``, ``be-come``) it must be about as common as the
+   rarer part: ``become`` is, ``longterm`` is not.
+
+With no evidence the hyphen is kept: a kept hyphen is repairable, a wrong join is not. Every
+decision is returned with its evidence so callers record it as a transform.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from pipeline.model import Transform
+
+MIN_JOINED_ZIPF = 1.5
+"""A joined form rarer than this (about 3 per 100 million words) is not trusted as a word."""
+PART_MARGIN = 1.0
+"""How much rarer (zipf units, i.e. 10x) than its rarer part a joined word may be and still win.
+wordfreq gives no real frequency for hyphenated compounds, so the parts stand in for it."""
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’]*\w)?(?:-[^\W_][\w'’]*)*", re.UNICODE)
+_BREAK = re.compile(r"([^\W\d_][\w'’]*)-[ \t]*\n[ \t]*([\w'’][\w'’]*)", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Word counts of one document, lower-cased; compounds are counted whole and by part."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    language: str = "en"
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], language: str = "en") -> Vocabulary:
+        """Count words that are not broken at a line end (those are what we must decide)."""
+        counts: Counter[str] = Counter()
+        for text in texts:
+            unbroken = _BREAK.sub(" ", text)
+            counts.update(m.group().lower() for m in _WORD.finditer(unbroken))
+        return cls(counts, language)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    left: str
+    right: str
+    join: bool
+    evidence: str
+
+    @property
+    def result(self) -> str:
+        return f"{self.left}{self.right}" if self.join else f"{self.left}-{self.right}"
+
+    def transform(self) -> Transform:
+        action = "join" if self.join else "keep-hyphen"
+        return Transform("dehyphenate", f"{action} {self.left}-|{self.right} -> {self.result} "
+                                        f"({self.evidence})")
+
+
+def decide(left: str, right: str, vocabulary: Vocabulary) -> Decision:
+    """Whether ``left-`` at a line end and ``right`` on the next line form one word."""
+    if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
+        return Decision(left, right, False, "form: capital or digit after the hyphen")
+    joined, compound = f"{left}{right}".lower(), f"{left}-{right}".lower()
+    seen_joined, seen_compound = vocabulary.counts[joined], vocabulary.counts[compound]
+    if seen_joined or seen_compound:
+        join = seen_joined > seen_compound
+        return Decision(left, right, join, f"document: {joined!r} x{seen_joined}, "
+                                           f"{compound!r} x{seen_compound}")
+    language = vocabulary.language
+    joined_zipf = _zipf(joined, language)
+    rarer_part = min(_zipf(left.lower(), language), _zipf(right.lower(), language))
+    join = joined_zipf >= MIN_JOINED_ZIPF and joined_zipf >= rarer_part - PART_MARGIN
+    return Decision(left, right, join, f"lexicon: zipf {joined!r}={joined_zipf:.2f}, "
+                                       f"rarer part={rarer_part:.2f}")
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, language: str) -> float:
+    return zipf_frequency(word, language)
+
+
+def dehyphenate(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Transform, ...]]:
+    """Repair every ``word-\\nword`` break in ``text``; other line breaks are left alone.
+
+    Returns the new text and one transform per decision. Idempotent: a repaired text has no
+    hyphen before a line break left to decide.
+    """
+    transforms: list[Transform] = []
+
+    def repair(match: re.Match[str]) -> str:
+        decision = decide(match.group(1), match.group(2), vocabulary)
+        transforms.append(decision.transform())
+        return decision.result
+
+    return _BREAK.sub(repair, text), tuple(transforms)
