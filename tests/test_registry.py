@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import RegistryError
+from pipeline.registry import load_registry
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sample_registry_lists_the_five_seeds_as_absolute_paths():
+    registry = load_registry(Path(__file__).parent.parent / "examples" / "sources.toml")
+    assert len(registry.sources) == 5
+    assert all(Path(s.uri).is_file() for s in registry.sources)
+    assert registry.sources[3].metadata["publisher"].startswith("Committee for Human Rights")
+
+
+def test_relative_paths_resolve_against_the_registry_folder(tmp_path):
+    (tmp_path / "docs").mkdir()
+    registry = load_registry(write(tmp_path, '[[source]]\nid = "a"\nuri = "docs/a.txt"\n'))
+    assert registry.sources[0].uri == str(tmp_path / "docs" / "a.txt")
+
+
+def test_http_sources_and_settings_are_kept(tmp_path):
+    registry = load_registry(write(tmp_path, '[settings]\nallow_private_hosts = ["127.0.0.1"]\n'
+                                   '[[source]]\nid = "web"\nuri = "https://example.org/x"\n'
+                                   'kind = "html"\nevery = "1d"\ntags = ["a"]\n'))
+    source = registry.sources[0]
+    assert (source.uri, source.kind, source.every, source.metadata) == (
+        "https://example.org/x", "html", "1d", {"tags": ["a"]})
+    assert registry.allow_private_hosts == ("127.0.0.1",)
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[source]]\nid = "a"\nuri = "a.txt"\ncolour = "red"\n', "source #1 ('a'): unknown keys ['colour']"),
+    ('[[source]]\nid = "a"\nuri = "a.txt"\n[[source]]\nid = "a"\nuri = "b.txt"\n', "source #2 repeats id 'a'"),
+    ('[[source]]\nid = "a"\nuri = "ftp://host/a.txt"\n', "scheme 'ftp' is not supported"),
+    ('[[source]]\nid = "a"\nuri = "file:///etc/passwd"\n', "scheme 'file' is not supported"),
+    ('[[source]]\nid = "a"\nuri = "a.txt"\nkind = "docx"\n', "kind 'docx' is not one of"),
+    ('[[source]]\nuri = "a.txt"\n', "'id' is required"),
+    ('[[source]]\nid = "a b"\nuri = "a.txt"\n', "id must be letters"),
+    ('[[source]]\nid = "a"\nuri = "a.txt"\nevery = "daily"\n', "every='daily' must look like"),
+    ('source = 3\n', "'source' must be an array of tables"),
+    ('[[source]\n', "is not valid TOML"),
+])
+def test_invalid_entries_are_rejected_naming_the_entry(tmp_path, body, message):
+    with pytest.raises(RegistryError) as error:
+        load_registry(write(tmp_path, body))
+    assert message in str(error.value)
+
+
+def test_missing_registry_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RegistryError, match="registry file not found"):
+        load_registry(tmp_path / "nope.toml")
