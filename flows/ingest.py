@@ -31,6 +31,7 @@ from pipeline.errors import PipelineError
 from pipeline.extract import ExtractOptions
 from pipeline.model import Capture, Source
 from pipeline.registry import load_registry
+from pipeline.schedule import due_sources
 from pipeline.store import Store
 
 ProgressCallback = Callable[[str, str], None]
@@ -43,7 +44,9 @@ def _is_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's ca
     return isinstance(error, PipelineError) and error.transient
 
 
-@task(name="capture", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_is_transient,
+# capture() already retries HTTP errors with backoff; this is one more try after a pause, for
+# outages longer than that backoff.
+@task(name="capture", retries=1, retry_delay_seconds=5, retry_condition_fn=_is_transient,
       cache_policy=NO_CACHE, persist_result=False)
 def capture_task(source: Source, store: Store, options: CaptureOptions,
                  previous: Capture | None) -> Capture:
@@ -64,7 +67,7 @@ def commit_task(archive: Archive, run: RunWriter) -> int:
 
 @flow(name="archivist-ingest", log_prints=True)
 def ingest(registry: str, store: str | None = None) -> RunSummary:
-    """Capture every source of ``registry``, build documents, and commit one archive version."""
+    """Capture the due sources of ``registry``, build documents, commit one archive version."""
     the_store = Store.at(store)
     reg = load_registry(registry)
     archive = Archive(the_store)
@@ -75,7 +78,8 @@ def ingest(registry: str, store: str | None = None) -> RunSummary:
                     registry=str(reg.path))
     notify = progress_listener.get() or (lambda source_id, outcome: None)
     by_future = {}
-    for source in reg.sources:
+    last_captured = {sid: c.captured_at for sid, c in previous_captures.items()}
+    for source in due_sources(reg.sources, last_captured, run.started_at):
         future = capture_task.submit(source, the_store, options, previous_captures.get(source.id))
         by_future[future] = source
 
