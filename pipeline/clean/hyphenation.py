@@ -35,7 +35,11 @@ PART_MARGIN = 1.0
 wordfreq gives no real frequency for hyphenated compounds, so the parts stand in for it."""
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’]*\w)?(?:-[^\W_][\w'’]*)*", re.UNICODE)
-_BREAK = re.compile(r"([^\W\d_][\w'’]*)-[ \t]*\n[ \t]*([\w'’][\w'’]*)", re.UNICODE)
+# Only the break itself is matched (the words around it are looked up from the text), so a
+# word broken twice ("a-\nb-\nc") is repaired in one pass.
+_BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=\w)", re.UNICODE)
+_LEFT_WORD = re.compile(r"[\w'’]+$", re.UNICODE)
+_RIGHT_WORD = re.compile(r"[\w'’]+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +108,11 @@ def dehyphenate(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Transform
     transforms: list[Transform] = []
 
     def repair(match: re.Match[str]) -> str:
-        decision = decide(match.group(1), match.group(2), vocabulary)
+        left = _LEFT_WORD.search(text, 0, match.start())
+        right = _RIGHT_WORD.match(text, match.end())
+        decision = decide(left.group() if left else "", right.group() if right else "",
+                          vocabulary)
         transforms.append(decision.transform())
-        return decision.result
+        return "" if decision.join else "-"
 
     return _BREAK.sub(repair, text), tuple(transforms)

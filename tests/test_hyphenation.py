@@ -1,0 +1,47 @@
+from hypothesis import given, strategies as st
+
+from pipeline.clean.hyphenation import Vocabulary, decide, dehyphenate
+
+EMPTY = Vocabulary()
+
+
+def test_broken_words_are_joined_on_lexicon_evidence():
+    assert decide("sug", "gested", EMPTY).result == "suggested"
+    assert decide("govern", "ment", EMPTY).result == "government"
+
+
+def test_real_compounds_keep_their_hyphen():
+    assert decide("self", "contained", EMPTY).result == "self-contained"
+    assert decide("Franco", "German", EMPTY).result == "Franco-German"
+    assert decide("long", "term", EMPTY).result == "long-term"
+    assert decide("COVID", "19", EMPTY).result == "COVID-19"
+
+
+def test_the_documents_own_spelling_wins_over_the_lexicon():
+    british = Vocabulary.from_texts(["The co-operation of both governments was co-operation in name."])
+    assert decide("co", "operation", british).result == "co-operation"
+    american = Vocabulary.from_texts(["Their cooperation ended."])
+    assert decide("co", "operation", american).result == "cooperation"
+
+
+def test_no_evidence_keeps_the_hyphen():
+    assert decide("zqx", "vbnrt", EMPTY).join is False
+
+
+def test_each_decision_is_recorded_with_its_evidence():
+    text, transforms = dehyphenate("they sug-\ngested a self-\ncontained plan", EMPTY)
+    assert text == "they suggested a self-contained plan"
+    assert [t.detail.split(" (")[0] for t in transforms] == [
+        "join sug-|gested -> suggested", "keep-hyphen self-|contained -> self-contained"]
+
+
+words = st.text(alphabet="abcdefghij-", min_size=1, max_size=12)
+
+
+@given(st.lists(words, min_size=1, max_size=8), st.lists(st.sampled_from([" ", "\n", "-\n"]), min_size=8, max_size=8))
+def test_dehyphenate_is_idempotent_and_only_touches_line_breaks(parts, separators):
+    raw = "".join(p + s for p, s in zip(parts, separators))
+    once, _ = dehyphenate(raw, EMPTY)
+    twice, transforms = dehyphenate(once, EMPTY)
+    assert twice == once and transforms == ()
+    assert once.replace("\n", "").replace("-", "") == raw.replace("\n", "").replace("-", "")
