@@ -16,13 +16,13 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from pipeline import __version__
 from pipeline.errors import ArchiveError, PipelineError
@@ -31,6 +31,8 @@ from pipeline.schema import TABLES, arrow_schema, to_arrow
 from pipeline.store import Store
 
 DATA_TABLES = tuple(t for t in TABLES if t != "runs")
+RUN_ROW_ATTEMPTS = 20
+"""Concurrent runs that may commit before this one gives up numbering itself (then transient)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,8 @@ class RunWriter:
         default_factory=lambda: {t: [] for t in DATA_TABLES})
     outcomes: dict[str, str] = field(default_factory=dict)
     """source id -> new | changed | unchanged | failed"""
+    appended: set[str] = field(default_factory=set)
+    """Tables this run's rows are already in, so a retried commit does not append twice."""
 
     def add_capture(self, capture: Capture) -> None:
         self.rows["captures"].append(capture_row(capture, self.run_id))
@@ -102,17 +106,44 @@ class RunSummary:
         return cls(run.run_id, archive_version, dict(run.outcomes), failures)
 
 
+def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> None:
+    """Renumber or drop document versions that a concurrent run committed first.
+
+    A run numbers each document from the archive as it was when the run started; another run
+    may have committed the same document since. Same content: the document is unchanged after
+    all (its rows are dropped); other content: it becomes the version after the latest one.
+    """
+    renumbered: dict[str, int | None] = {}
+    for row in run.rows["documents"]:
+        current = latest.get(row["doc_id"])
+        if current is None or current.doc_version < row["doc_version"]:
+            continue
+        same = current.content_hash == row["content_hash"]
+        renumbered[row["doc_id"]] = None if same else current.doc_version + 1
+        run.outcomes[row["source_id"]] = "unchanged" if same else "changed"
+    if not renumbered:
+        return
+    for table, rows in run.rows.items():
+        run.rows[table] = [
+            r if r.get("doc_id") not in renumbered else {**r, "doc_version": renumbered[r["doc_id"]]}
+            for r in rows if renumbered.get(r.get("doc_id"), 0) is not None]
+
+
 class Archive:
     """The Delta tables of one store."""
 
     def __init__(self, store: Store):
         self.store = store
 
-    def path(self, table: str) -> Path:
+    def path(self, table: str) -> PurePath:
         return self.store.curated / table
 
+    def uri(self, table: str) -> str:
+        """The table's location as deltalake takes it: a local path or ``s3://…``."""
+        return self.store.uri(self.path(table))
+
     def exists(self) -> bool:
-        return (self.path("runs") / "_delta_log").exists()
+        return self.store.exists(self.path("runs") / "_delta_log")
 
     # -- reading --------------------------------------------------------------------------
 
@@ -160,7 +191,8 @@ class Archive:
         delta_version = {tv["table"]: tv["version"] for tv in run["table_versions"]}.get(table)
         if delta_version is None:
             return arrow_schema(table).empty_table()
-        data = DeltaTable(str(self.path(table)), version=delta_version).to_pyarrow_table()
+        data = DeltaTable(self.uri(table), version=delta_version,
+                          storage_options=self.store.storage_options).to_pyarrow_table()
         committed = pa.array([r["run_id"] for r in runs if r["archive_version"] <= version])
         return data.filter(pc.is_in(data["run_id"], value_set=committed))
 
@@ -203,16 +235,30 @@ class Archive:
 
     def commit(self, run: RunWriter) -> int:
         """Write the run's rows, then its ``runs`` row; returns the new archive version."""
-        self.store.curated.mkdir(parents=True, exist_ok=True)
-        batches = {t: to_arrow(t, rows) for t, rows in run.rows.items()}
+        if not self.store.remote:
+            Path(self.store.curated).mkdir(parents=True, exist_ok=True)
         with self._commit_lock():
-            table_versions = []
+            if not run.appended:
+                reconcile(run, self.latest_documents())
             for table in DATA_TABLES:
-                table_versions.append({"table": table,
-                                       "version": self._append(table, batches[table])})
+                if table not in run.appended:
+                    self._append(table, to_arrow(table, run.rows[table]))
+                    run.appended.add(table)
+            return self._append_run_row(run)
+
+    def _append_run_row(self, run: RunWriter) -> int:
+        """Number the run and append its ``runs`` row, retrying if another run got there first.
+
+        The write allows no commit retries inside deltalake, so two runs that read the same
+        latest version cannot both commit it: the loser re-reads and takes the next number
+        (this is what keeps numbering unique on S3, where the file lock does not reach).
+        """
+        counts = {k: sum(1 for v in run.outcomes.values() if v == k)
+                  for k in ("new", "changed", "unchanged", "failed")}
+        for _ in range(RUN_ROW_ATTEMPTS):
+            # Read after the data appends: any run numbered before us has its rows in these.
+            table_versions = [{"table": t, "version": self._version(t)} for t in DATA_TABLES]
             archive_version = self.latest_version() + 1
-            counts = {k: sum(1 for v in run.outcomes.values() if v == k)
-                      for k in ("new", "changed", "unchanged", "failed")}
             runs_row = {
                 "archive_version": archive_version, "run_id": run.run_id,
                 "started_at": run.started_at, "committed_at": _now(),
@@ -220,32 +266,49 @@ class Archive:
                 "sources": len(run.outcomes), "new_docs": counts["new"],
                 "changed_docs": counts["changed"], "unchanged_docs": counts["unchanged"],
                 "failed": counts["failed"], "table_versions": table_versions}
-            self._append("runs", to_arrow("runs", [runs_row]))
-        return archive_version
+            try:
+                write_deltalake(self.uri("runs"), to_arrow("runs", [runs_row]), mode="append",
+                                storage_options=self.store.storage_options,
+                                commit_properties=CommitProperties(max_commit_retries=0))
+            except CommitFailedError:
+                continue
+            return archive_version
+        raise ArchiveError(f"could not number run {run.run_id}: {RUN_ROW_ATTEMPTS} other runs "
+                           "committed first; run the ingest again", transient=True)
 
     def _append(self, table: str, batch: pa.Table) -> int:
         """Append ``batch`` (possibly empty) and return the table's Delta version after it."""
-        path = str(self.path(table))
+        path = self.uri(table)
         existing = self._delta(table)
         if existing is not None and batch.num_rows == 0:
             return existing.version()
         try:
-            write_deltalake(path, batch, mode="append")
+            write_deltalake(path, batch, mode="append", storage_options=self.store.storage_options)
         except Exception as exc:  # deltalake raises several unrelated classes
             raise ArchiveError(f"writing {table} failed: {type(exc).__name__}: {exc}",
                                transient="CommitFailed" in type(exc).__name__) from exc
-        return DeltaTable(path).version()
+        return DeltaTable(path, storage_options=self.store.storage_options).version()
+
+    def _version(self, table: str) -> int:
+        existing = self._delta(table)
+        return existing.version() if existing is not None else -1
 
     def _delta(self, table: str) -> DeltaTable | None:
         try:
-            return DeltaTable(str(self.path(table)))
+            return DeltaTable(self.uri(table), storage_options=self.store.storage_options)
         except TableNotFoundError:
             return None
 
     @contextmanager
     def _commit_lock(self) -> Iterator[None]:
-        """Serialise commits of concurrent runs: archive versions must be numbered one by one."""
-        with open(self.store.curated / ".commit.lock", "w") as handle:
+        """Serialise commits of concurrent runs: archive versions must be numbered one by one.
+
+        Local stores only; on S3 :meth:`_append_run_row` keeps the numbering unique instead.
+        """
+        if self.store.remote:
+            yield
+            return
+        with open(Path(self.store.curated) / ".commit.lock", "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

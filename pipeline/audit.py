@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 import pyarrow.compute as pc
@@ -27,6 +27,7 @@ from pipeline.errors import AuditError
 from pipeline.extract import decode_source
 from pipeline.model import Capture, Locator
 from pipeline.schema import TABLES
+from pipeline.store import Store
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -86,11 +87,12 @@ def _trace_row(archive: Archive, kind: str, row: dict[str, Any], version: int | 
 
 def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
     """The stored source text at ``locator``."""
-    path = archive.store.blob_path(capture.sha256)
-    if not path.exists():
-        raise AuditError(f"raw blob {capture.sha256} is missing from {path.parent}; "
+    store = archive.store
+    if not store.has_blob(capture.sha256):
+        raise AuditError(f"raw blob {capture.sha256} is missing from "
+                         f"{store.uri(store.blob_path(capture.sha256).parent)}; "
                          "run `archivist verify`")
-    data = path.read_bytes()
+    data = store.read_blob(capture.sha256)
     if capture.kind == "pdf" and locator.page_number is not None:
         return _pdf_snippet(data, locator)
     text = decode_source(data, capture).text
@@ -139,43 +141,45 @@ def _verify_blobs(archive: Archive) -> list[Problem]:
     for path in store.blobs():
         name = path.name
         if not _HEX64.match(name) or path.parent.name != name[:2]:
-            problems.append(Problem("extra", str(path), "not a content-addressed blob"))
+            problems.append(Problem("extra", store.uri(path), "not a content-addressed blob"))
             continue
         present.add(name)
-        actual = _sha256_file(path)
+        actual = _sha256_file(store, path)
         if actual != name:
-            problems.append(Problem("changed", str(path), f"SHA-256 is now {actual}"))
+            problems.append(Problem("changed", store.uri(path), f"SHA-256 is now {actual}"))
     if archive.exists():
         referenced = set(archive.read("captures")["sha256"].to_pylist())
         for sha in sorted(referenced - present):
-            problems.append(Problem("missing", str(store.blob_path(sha)),
+            problems.append(Problem("missing", store.uri(store.blob_path(sha)),
                                     "the archive refers to this capture but the blob is gone"))
     return problems
 
 
 def _verify_tables(archive: Archive) -> list[Problem]:
     problems = []
+    store = archive.store
+    filesystem = store.filesystem()
     for table in TABLES:
-        path = archive.path(table)
-        if not (path / "_delta_log").exists():
+        if not store.exists(archive.path(table) / "_delta_log"):
             continue
         try:
-            files = DeltaTable(str(path)).file_uris()
+            files = DeltaTable(archive.uri(table),
+                               storage_options=store.storage_options).file_uris()
         except Exception as exc:  # a broken log: name the table
-            problems.append(Problem("unreadable", str(path), f"Delta log: {exc}"))
+            problems.append(Problem("unreadable", archive.uri(table), f"Delta log: {exc}"))
             continue
         for uri in files:
-            file_path = Path(uri.removeprefix("file://"))
             try:
-                pq.read_table(file_path)
-            except Exception as exc:
-                problems.append(Problem("unreadable", str(file_path), f"{type(exc).__name__}: {exc}"))
+                pq.read_table(uri.removeprefix("file://").removeprefix("s3://"),
+                              filesystem=filesystem)
+            except Exception as exc:  # pyarrow raises several classes for a damaged file
+                problems.append(Problem("unreadable", uri, f"{type(exc).__name__}: {exc}"))
     return problems
 
 
-def _sha256_file(path: Path) -> str:
+def _sha256_file(store: Store, path: PurePath) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with store.filesystem().open_input_stream(str(path)) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

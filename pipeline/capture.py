@@ -23,7 +23,7 @@ import httpx
 from pipeline import __version__
 from pipeline.errors import CaptureError, FetchError, TooLarge
 from pipeline.model import Capture, Kind, Source
-from pipeline.store import Store, atomic_write
+from pipeline.store import Store
 from pipeline.warc import response_record_bytes, revisit_record_bytes
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
@@ -107,7 +107,7 @@ def _record(source: Source, store: Store, sha256: str, size: int, media_type: st
             revisit: bool, etag: str | None, last_modified: str | None) -> Capture:
     stamp = captured_at.strftime("%Y%m%dT%H%M%S%fZ")
     warc_path = store.warc / captured_at.strftime("%Y/%m/%d") / f"{stamp}-{source.id}.warc.gz"
-    atomic_write(warc_path, warc)
+    store.put_file(warc_path, warc)
     return Capture(source_id=source.id, uri=source.uri, captured_at=captured_at, sha256=sha256,
                    size=size, media_type=media_type, kind=kind,
                    http_status=response.status_code, final_url=final_url, etag=etag,

@@ -1,9 +1,15 @@
-"""The store: one root folder holding the raw layer (``raw/``) and the archive (``curated/``).
+"""The store: one root holding the raw layer (``raw/``) and the archive (``curated/``).
 
-Raw bytes are content-addressed: ``raw/sha256/ab/abcdef…`` holds exactly the bytes whose SHA-256
-is ``abcdef…``. A blob is written to a temporary file in the same folder, fsynced, and renamed
-into place, so a crash leaves either the whole blob or nothing; an existing blob is never
-rewritten.
+The root is a local folder or an S3-compatible prefix (``s3://bucket/prefix``). Raw bytes are
+content-addressed: ``raw/sha256/ab/abcdef…`` holds exactly the bytes whose SHA-256 is
+``abcdef…``; an existing blob is never rewritten.
+
+Locally a file is written to a temporary file under ``raw/.incoming/``, fsynced, and renamed
+into place, so a crash leaves either the whole file or nothing at its final name. On S3 a PUT
+(single or multipart) becomes visible only once complete, which gives the same guarantee.
+S3 settings come from the environment (``AWS_ENDPOINT_URL``, ``AWS_ALLOW_HTTP``,
+``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``, ``AWS_REGION``), the
+names both pyarrow's and deltalake's S3 clients understand.
 """
 
 from __future__ import annotations
@@ -12,57 +18,142 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
+
+from pyarrow import fs
 
 STORE_ENV = "ARCHIVIST_STORE"
+S3_PREFIX = "s3://"
+INCOMING = ".incoming"
+"""Folder under ``raw/`` for files being written; never listed as blobs."""
+_S3_ENV = ("AWS_ENDPOINT_URL", "AWS_ALLOW_HTTP", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+           "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION")
 
 
 @dataclass(frozen=True, slots=True)
 class Store:
-    root: Path
+    root: PurePath
+    """A local absolute ``Path``, or ``PurePosixPath("bucket/prefix")`` for an S3 store."""
+    remote: bool = False
 
     @classmethod
     def at(cls, root: str | Path | None = None) -> Store:
-        """The store at ``root``, else ``$ARCHIVIST_STORE``, else the current directory."""
-        chosen = root or os.environ.get(STORE_ENV) or "."
+        """The store at ``root``, else ``$ARCHIVIST_STORE``, else the current directory.
+
+        ``s3://bucket/prefix`` selects an S3-compatible object store.
+        """
+        chosen = str(root or os.environ.get(STORE_ENV) or ".")
+        if chosen.startswith(S3_PREFIX):
+            return cls(PurePosixPath(chosen.removeprefix(S3_PREFIX).strip("/")), remote=True)
         return cls(Path(chosen).expanduser().resolve())
 
+    def __str__(self) -> str:
+        return self.uri(self.root)
+
     @property
-    def raw(self) -> Path:
+    def raw(self) -> PurePath:
         return self.root / "raw"
 
     @property
-    def curated(self) -> Path:
+    def curated(self) -> PurePath:
         return self.root / "curated"
 
     @property
-    def warc(self) -> Path:
+    def warc(self) -> PurePath:
         return self.raw / "warc"
 
-    def blob_path(self, sha256: str) -> Path:
+    # -- addressing ----------------------------------------------------------------------
+
+    def uri(self, path: PurePath) -> str:
+        """What deltalake and people are given for ``path``: a local path or ``s3://…``."""
+        return f"{S3_PREFIX}{path}" if self.remote else str(path)
+
+    @property
+    def storage_options(self) -> dict[str, str] | None:
+        """deltalake ``storage_options`` for an S3 store, from the environment."""
+        if not self.remote:
+            return None
+        return {name: os.environ[name] for name in _S3_ENV if os.environ.get(name)}
+
+    def filesystem(self) -> fs.FileSystem:
+        return _s3_filesystem() if self.remote else fs.LocalFileSystem()
+
+    # -- blobs ---------------------------------------------------------------------------
+
+    def blob_path(self, sha256: str) -> PurePath:
         return self.raw / "sha256" / sha256[:2] / sha256
 
     def put_blob(self, data: bytes) -> str:
         """Store ``data`` under its SHA-256 and return the hex digest."""
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.blob_path(sha256)
-        if not target.exists():
-            atomic_write(target, data)
+        if not self.exists(target):
+            self.put_file(target, data)
         return sha256
 
     def read_blob(self, sha256: str) -> bytes:
-        return self.blob_path(sha256).read_bytes()
+        return self.read_file(self.blob_path(sha256))
 
-    def blobs(self) -> list[Path]:
+    def has_blob(self, sha256: str) -> bool:
+        return self.exists(self.blob_path(sha256))
+
+    def blobs(self) -> list[PurePath]:
         """Every file under ``raw/sha256`` (including ones that should not be there)."""
-        base = self.raw / "sha256"
-        return sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+        return self.files(self.raw / "sha256")
+
+    # -- files ---------------------------------------------------------------------------
+
+    def put_file(self, target: PurePath, data: bytes) -> None:
+        """Write ``data`` at ``target`` so that readers see all of it or none of it."""
+        if not self.remote:
+            atomic_write(Path(target), data, staging=Path(self.raw) / INCOMING)
+            return
+        with _s3_filesystem().open_output_stream(str(target)) as out:
+            out.write(data)
+
+    def read_file(self, path: PurePath) -> bytes:
+        if not self.remote:
+            return Path(path).read_bytes()
+        with _s3_filesystem().open_input_stream(str(path)) as stream:
+            return stream.read()
+
+    def exists(self, path: PurePath) -> bool:
+        if not self.remote:
+            return Path(path).exists()
+        return _s3_filesystem().get_file_info(str(path)).type != fs.FileType.NotFound
+
+    def files(self, under: PurePath) -> list[PurePath]:
+        """Every file below ``under``, sorted; empty when it does not exist."""
+        if not self.remote:
+            base = Path(under)
+            return sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+        selector = fs.FileSelector(str(under), recursive=True, allow_not_found=True)
+        infos = _s3_filesystem().get_file_info(selector)
+        return sorted(PurePosixPath(i.path) for i in infos if i.type == fs.FileType.File)
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` so that readers see all of it or none of it."""
+def _s3_filesystem() -> fs.S3FileSystem:
+    """pyarrow's S3 client configured like deltalake's, from the same environment variables."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    scheme = "http" if endpoint and endpoint.startswith("http://") else "https"
+    return fs.S3FileSystem(
+        endpoint_override=endpoint.split("://", 1)[-1] if endpoint else None, scheme=scheme,
+        access_key=os.environ.get("AWS_ACCESS_KEY_ID"),
+        secret_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),
+        session_token=os.environ.get("AWS_SESSION_TOKEN"),
+        region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+
+
+def atomic_write(target: Path, data: bytes, staging: Path | None = None) -> None:
+    """Write ``data`` to ``target`` so that readers see all of it or none of it.
+
+    The temporary file lives in ``staging`` (same file system; default: beside ``target``) so
+    that a crash mid-write leaves nothing under the target's name.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+    folder = staging or target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
