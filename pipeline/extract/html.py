@@ -1,79 +1,210 @@
-"""HTML pages: block elements of the page minus obvious chrome, with XPath and offsets.
+"""HTML pages: bytes in, the article's blocks, footnotes, removed chrome and metadata out.
 
-The first version drops script/style and the HTML5 chrome elements (nav, header, footer,
-aside, form) and keeps headings, paragraphs, list items, quotes, captions and tables in
-document order. Scoring boilerplate removal is issue #3.
+    decode      pipeline.clean.encoding (BOM, HTTP charset, meta charset, detection), recorded
+    parse       lxml/libxml2, tolerant of broken markup; limits on size and nesting depth
+    blocks      pipeline.clean.boilerplate: text blocks, the main-content region, verdicts
+    footnotes   markers (sup > a[href^=#], doc-noteref, cite_note) linked to their notes, and
+                the items of end-of-article Notes/References/Sources lists
+    metadata    trafilatura's meta-tag/JSON-LD/byline reader and htmldate
+    provenance  XPath plus [char_start, char_end) of each block's element in the decoded
+                text (``decode_source``), found by ``html_locate.SourceMap``
+
+Every block the reader does not get is returned as a ``Removed`` row with the rule and its
+evidence, so "what was dropped from this page, and why" has an answer.
 """
 
 from __future__ import annotations
 
+import re
+import time
+
 from lxml import etree, html
 
+from pipeline.clean import boilerplate as bp
+from pipeline.errors import EmptySource, ExtractError
 from pipeline.extract import ExtractOptions, decode_source
-from pipeline.model import Block, Capture, DocumentMeta, Extraction, Locator, Removed
+from pipeline.extract.html_locate import SourceMap
+from pipeline.extract.html_meta import read_metadata
+from pipeline.model import Block, Capture, Extraction, FootnoteBlock, Locator, Removed
 
 NAME = "html"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
-CHROME_TAGS = {"nav", "header", "footer", "aside", "form"}
-DROP_TAGS = {"script", "style", "noscript", "template", "svg"}
-BLOCK_KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
-               "h5": "heading", "h6": "heading", "p": "paragraph", "li": "list_item",
-               "blockquote": "quote", "figcaption": "caption", "table": "table", "pre": "code"}
+# trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
+# tree for a page costs roughly ten times its size in memory.
+MAX_HTML_BYTES = 20_000_000
+# Text with more than this share of control characters is binary data, not a page.
+MAX_CONTROL_SHARE = 0.05
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
+_BACKLINK = re.compile(r"^(\s*(\^|↑|↩|jump up|back)\s*)+|(\s*(↩|↑)\s*)+$", re.IGNORECASE)
+_NOTE_CONTAINER_TAGS = frozenset({"li", "p", "div", "dd", "td", "aside", "section"})
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
+    """The article in ``data`` (an HTML page) as blocks with provenance; see the module doc."""
+    deadline = time.monotonic() + options.max_seconds
+    if len(data) > MAX_HTML_BYTES:
+        raise ExtractError(f"{capture.uri}: HTML page is {len(data):,} bytes, over the "
+                           f"{MAX_HTML_BYTES:,}-byte limit for one page; split it or "
+                           "register it with kind = \"text\"", source_id=capture.source_id)
     decoded = decode_source(data, capture)
     source = decoded.text
-    line_offsets = _line_offsets(source)
-    root = html.document_fromstring(source.encode("utf-8"),
-                                    parser=html.HTMLParser(encoding="utf-8", no_network=True))
-    tree = root.getroottree()
-    title = (root.findtext(".//title") or "").strip() or None
-    blocks: list[Block] = []
-    removed: list[Removed] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag in DROP_TAGS or _inside(element, CHROME_TAGS | DROP_TAGS | set(BLOCK_KINDS)):
-            continue
-        locator = Locator(xpath=tree.getpath(element),
-                          char_start=_offset(line_offsets, element.sourceline),
-                          line_start=element.sourceline, line_end=element.sourceline)
-        text = _text(element)
-        if element.tag in CHROME_TAGS:
+    _refuse_binary(source, capture)
+    root = _parse(source, capture)
+    walk = bp.text_blocks(root)
+    _check_time(deadline, capture, "finding text blocks")
+    meta = read_metadata(root, capture)
+    body = root.find("body")
+    container = bp.main_container(walk.blocks, body if body is not None else root)
+    verdicts = bp.classify(walk.blocks, container, meta.title)
+    _check_time(deadline, capture, "scoring blocks")
+    builder = _Builder(root, source)
+    blocks, footnotes, removed = builder.build(walk, verdicts)
+    if not blocks and not footnotes:
+        raise EmptySource(f"{capture.uri}: no main content: {len(walk.blocks)} text blocks, "
+                          "all navigation or chrome (a listing or an error page?); the "
+                          "removed blocks say why", source_id=capture.source_id)
+    return Extraction(NAME, VERSION, meta, tuple(blocks), tuple(footnotes), tuple(removed),
+                      (decoded.transform,))
+
+
+def _refuse_binary(source: str, capture: Capture) -> None:
+    sample = source[:65536]
+    if not sample.strip():
+        raise EmptySource(f"{capture.uri}: the page holds only whitespace",
+                          source_id=capture.source_id)
+    share = len(_CONTROL.findall(sample)) / len(sample)
+    if share > MAX_CONTROL_SHARE:
+        raise ExtractError(f"{capture.uri}: bytes are not HTML ({share:.0%} control or "
+                           "undecodable characters); check the registry's kind",
+                           source_id=capture.source_id)
+
+
+def _parse(source: str, capture: Capture) -> etree._Element:
+    # huge_tree lifts libxml2's depth limit from 256 to 2048 levels; deeper markup stops
+    # the parser, and a page silently cut there would be worse than a clear error.
+    parser = html.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = html.document_fromstring(source.encode("utf-8", "surrogatepass"), parser=parser)
+    except etree.ParserError as exc:
+        raise EmptySource(f"{capture.uri}: no markup to parse ({exc})",
+                          source_id=capture.source_id) from exc
+    for entry in parser.error_log:
+        if entry.level_name == "FATAL" and "depth" in entry.message.lower():
+            raise ExtractError(f"{capture.uri}: markup nested too deeply at line {entry.line} "
+                               f"({entry.message.strip()}); the parser stops there, so the "
+                               "rest of the page would be lost", source_id=capture.source_id)
+    return root
+
+
+def _check_time(deadline: float, capture: Capture, step: str) -> None:
+    if time.monotonic() > deadline:
+        raise ExtractError(f"{capture.uri}: over the time budget while {step}; raise "
+                           "ExtractOptions.max_seconds if the page is legitimately huge",
+                           source_id=capture.source_id, transient=False)
+
+
+class _Builder:
+    """Turns text blocks and verdicts into model rows with locators."""
+
+    def __init__(self, root: etree._Element, source: str) -> None:
+        self._root = root
+        self._tree = root.getroottree()
+        self._map = SourceMap(source, root)
+        self._locators: dict[etree._Element, Locator] = {}
+
+    def locator(self, element: etree._Element) -> Locator:
+        found = self._locators.get(element)
+        if found is None:
+            span = self._map.span(element)
+            xpath = self._tree.getpath(element)
+            if span is None:
+                found = Locator(xpath=xpath)
+            else:
+                found = Locator(xpath=xpath, char_start=span.start, char_end=span.end,
+                                line_start=span.line,
+                                line_end=self._map.line_of(max(span.end - 1, span.start)))
+            self._locators[element] = found
+        return found
+
+    def build(self, walk: bp.Walk, verdicts: list[bp.Verdict]
+              ) -> tuple[list[Block], list[FootnoteBlock], list[Removed]]:
+        notes, note_owners = self._referenced_notes(walk.blocks, verdicts)
+        blocks: list[Block] = []
+        removed: list[Removed] = []
+        end_notes = 0
+        owner_set = set(note_owners.values())
+        for block, verdict in zip(walk.blocks, verdicts):
+            if owner_set and _inside_any(block.element, owner_set):
+                continue
+            if verdict.note:
+                end_notes += 1
+                notes.append(FootnoteBlock(str(end_notes), block.text,
+                                           self.locator(block.element)))
+            elif verdict.keep and verdict.kind is not None:
+                refs = tuple(label for label, target in block.notes if target in note_owners)
+                level = block.level if verdict.kind in ("heading", "title") else None
+                if verdict.kind == "title":
+                    level = 1
+                blocks.append(Block(verdict.kind, block.text, self.locator(block.element),
+                                    level=level, footnote_refs=refs))
+            else:
+                category = "marker" if verdict.rule == "notes-heading" else "boilerplate"
+                removed.append(Removed(verdict.rule, block.text, self.locator(block.element),
+                                       category, verdict.evidence))
+        for element, reason in walk.hidden:
+            text = " ".join(element.text_content().split())
             if text:
-                removed.append(Removed(f"html5-{element.tag}", text, locator))
-            continue
-        kind = BLOCK_KINDS.get(element.tag)
-        if kind and text:
-            level = int(element.tag[1]) if kind == "heading" else None
-            blocks.append(Block(kind=kind, text=text, locator=locator, level=level))
-    return Extraction(NAME, VERSION, DocumentMeta(title=title), tuple(blocks), (),
-                      tuple(removed), (decoded.transform,))
+                removed.append(Removed("hidden", text, self.locator(element),
+                                       evidence=reason))
+        return blocks, notes, removed
+
+    def _referenced_notes(self, blocks: list[bp.TextBlock], verdicts: list[bp.Verdict]
+                          ) -> tuple[list[FootnoteBlock], dict[str, etree._Element]]:
+        """Notes that kept passages point to, keyed by target id; their owners' elements."""
+        labels: dict[str, str] = {}
+        for block, verdict in zip(blocks, verdicts):
+            if verdict.keep:
+                for label, target in block.notes:
+                    labels.setdefault(target, label)
+        if not labels:
+            return [], {}
+        by_id = {e.get("id"): e for e in self._root.iterfind(".//*[@id]")}
+        notes: list[FootnoteBlock] = []
+        owners: dict[str, etree._Element] = {}
+        for target, label in labels.items():
+            element = by_id.get(target)
+            if element is None:
+                continue
+            owner = _note_owner(element)
+            text = _BACKLINK.sub("", " ".join(owner.text_content().split())).strip()
+            if text.startswith(label):
+                text = text[len(label):].lstrip(" .):]")
+            if text:
+                owners[target] = owner
+                notes.append(FootnoteBlock(label or str(len(notes) + 1), text,
+                                           self.locator(owner)))
+        return notes, owners
 
 
-def _inside(element: etree._Element, tags: set[str]) -> bool:
-    return any(isinstance(a.tag, str) and a.tag in tags for a in element.iterancestors())
+def _note_owner(element: etree._Element) -> etree._Element:
+    """The list item or paragraph holding a note whose id may sit on an inline anchor."""
+    node: etree._Element | None = element
+    while node is not None and node.tag not in _NOTE_CONTAINER_TAGS:
+        node = node.getparent()
+    return node if node is not None else element
 
 
-def _text(element: etree._Element) -> str:
-    if element.tag == "table":
-        rows = ["\t".join(" ".join(c.text_content().split()) for c in row.iter("td", "th"))
-                for row in element.iter("tr")]
-        return "\n".join(r for r in rows if r.strip())
-    return " ".join(element.text_content().split())
+def _inside_any(element: etree._Element, targets: set[etree._Element]) -> bool:
+    node: etree._Element | None = element
+    while node is not None:
+        if node in targets:
+            return True
+        node = node.getparent()
+    return False
 
 
-def _line_offsets(text: str) -> list[int]:
-    offsets = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            offsets.append(index + 1)
-    return offsets
-
-
-def _offset(line_offsets: list[int], line: int | None) -> int | None:
-    if line is None or line < 1 or line > len(line_offsets):
-        return None
-    return line_offsets[line - 1]
+def text_of(extraction: Extraction) -> str:
+    """The article body as plain text: passages other than the title and bylines."""
+    return "\n".join(b.text for b in extraction.blocks if b.kind not in ("title", "byline"))

@@ -1,0 +1,494 @@
+"""Boilerplate removal for HTML: a parsed page in, its text blocks marked content or chrome out.
+
+The method, in three passes over an lxml tree (never modified, so source offsets stay valid):
+
+1. ``text_blocks`` walks the tree once, iteratively (10,000-deep markup cannot overflow the
+   stack), and cuts it into blocks: the inline text owned by one block-level element, with the
+   characters inside links counted apart. Script, style and hidden elements are skipped;
+   data tables and ``pre`` are atomic blocks. Each block carries the nearest chrome signal
+   above it: an HTML5 chrome element (``nav``, ``aside``, ``footer``, ``form``), an ARIA
+   landmark role, or a generic class/id keyword (comment, share, related, nav, ...).
+2. ``main_container`` gives every block a weight (non-link prose counts for, link text and
+   short fragments count against) and picks the element whose subtree has the largest weight
+   sum: the region that holds the most prose for the least chrome.
+3. ``classify`` keeps the container's blocks except those under a chrome signal *inside* the
+   container, link-dense blocks and the short fragments before its first / after its last
+   paragraph (datelines, "Share this:", tag lists), and labels titles and bylines.
+
+No rule names a site: every signal is a tag's semantics, a text statistic or a generic word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from pipeline.model import PassageKind
+
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object",
+                       "embed", "canvas", "button", "select", "input", "textarea", "head",
+                       "link", "meta", "map", "video", "audio", "picture", "source"})
+BLOCK_TAGS = frozenset({"html", "body", "article", "main", "section", "div", "p", "h1", "h2",
+                        "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+                        "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td",
+                        "th", "caption", "figure", "figcaption", "header", "footer", "nav",
+                        "aside", "form", "address", "center", "fieldset", "details",
+                        "summary", "hr", "menu", "hgroup", "dialog"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+OWN_KIND: dict[str, PassageKind] = {
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+    "h6": "heading", "p": "paragraph", "li": "list_item", "dt": "list_item", "dd": "list_item",
+    "blockquote": "quote", "pre": "code", "figcaption": "caption", "caption": "caption",
+    "table": "table", "address": "byline"}
+CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "menu", "dialog"})
+CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
+                          "menu", "menubar", "dialog", "alert", "toolbar", "tablist"})
+# Generic words web authors use for page chrome, matched at the start of a class/id token
+# ("comment-list", "sharedaddy", "navbar"); never one site's class names.
+CHROME_WORDS = re.compile(
+    r"(?:^|[^a-z0-9])(comment|discuss|disqus|respond|reply|share|sharing|social|sociable|"
+    r"related|recommend|more-?stories|read-?more|popular|trending|most-?read|nav|menu|"
+    r"breadcrumb|footer|sidebar|side-?bar|widget|promo|advert|ads?(?:[^a-z]|$)|adsense|"
+    r"sponsor|banner|cookie|consent|gdpr|newsletter|subscri|signup|sign-up|login|register|"
+    r"popup|modal|overlay|masthead|toolbar|pagination|pager|tags?(?:[^a-z]|$)|tagcloud|"
+    r"taglist|category|categories|author-?(?:bio|box|info)|about-?the-?author|outbrain|"
+    r"taboola|print|rss|skip|jump|donate|donation|paywall|feedback|rating|vote|"
+    r"prev|next|pagenav|post-?nav|teaser|headlines)")
+# Whole class tokens only: "field-label-hidden" hides a label, not the field.
+HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
+                            "visually-hidden", "visuallyhidden", "screen-reader-text",
+                            "element-invisible", "offscreen", "u-hidden"})
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
+                          r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
+                          r"meta-?data|date)")
+BYLINE_TEXT = re.compile(r"^\s*(by|von|par|por|door|di|af|av|de|written by|posted by|"
+                         r"autor|author|redacción)\s*[:\-]?\s+\S", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
+LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments?|reply|"
+                          r"like|follow)\b", re.IGNORECASE)
+
+# Footnote markers are a number, letter or short symbol like "[12]" or "*".
+MAX_MARKER_CHARS = 6
+NOTE_FRAGMENTS = ("fn", "cite_note", "note", "footnote", "endnote")
+
+# Prose needs a few words to be evidence of an article: shorter blocks are labels and menus.
+MIN_PROSE_CHARS = 25
+# Above this share of link text a block is a list of links, not prose (jusText uses 0.2-0.33).
+MAX_LINK_DENSITY = 0.5
+# A fragment shorter than this with no sentence ending is a label, date or button caption.
+SHORT_FRAGMENT_CHARS = 50
+# What each chrome-looking fragment costs a candidate region, in characters of prose: enough
+# that a menu of twenty items outweighs a short paragraph, not so much that one label
+# between two paragraphs splits an article.
+FRAGMENT_COST = 12.0
+# Link text counts against a region at this rate per character.
+LINK_COST = 1.5
+# Link text inside prose costs less: articles link names and sources mid-sentence.
+PROSE_LINK_COST = 0.5
+# Headings count slightly for a region so that ties keep the section headings.
+HEADING_CREDIT = 5.0
+# A block whose ancestors (inside the container) hold a chrome word but which is itself long
+# prose with few links is kept: class names like "post-share-wrapper" wrap whole articles.
+CHROME_WORD_OVERRIDE_CHARS = 400
+# A chrome-looking element holding at least this share of the main region's prose is the
+# article's own wrapper, whatever its class says.
+WRAPPER_SHARE = 0.5
+
+
+@dataclass(slots=True)
+class TextBlock:
+    """The inline text one block-level element owns (its nested blocks are separate)."""
+
+    element: etree._Element
+    kind: PassageKind
+    text: str
+    link_chars: int
+    level: int | None = None
+    chrome: str | None = None
+    """Why an ancestor looks like chrome (``tag:nav``, ``role:navigation``, ``class:share``)."""
+    chrome_owner: etree._Element | None = None
+    byline_hint: bool = False
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """Footnote markers (label, target id) found in this block; their text is left out."""
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(len(self.text), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    blocks: list[TextBlock]
+    hidden: list[tuple[etree._Element, str]]
+    """Elements skipped as invisible, with the evidence (their text is recorded as removed)."""
+
+
+def chrome_signal(element: etree._Element) -> str | None:
+    """``tag:x``, ``role:x`` or ``class:x`` when the element looks like page chrome."""
+    tag = element.tag
+    if tag in CHROME_TAGS:
+        return f"tag:{tag}"
+    role = (element.get("role") or "").lower()
+    if role in CHROME_ROLES:
+        return f"role:{role}"
+    names = _class_id(element)
+    if names:
+        match = CHROME_WORDS.search(names)
+        if match:
+            return f"class:{match.group(1).rstrip('-_ ')}"
+    return None
+
+
+def hidden_signal(element: etree._Element) -> str | None:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return "hidden-attribute"
+    style = element.get("style")
+    if style and HIDDEN_STYLE.search(style):
+        return "style-hidden"
+    classes = element.get("class")
+    if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
+        return "class-hidden"
+    return None
+
+
+def _class_id(element: etree._Element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".lower().strip()
+
+
+def is_note_marker(anchor: etree._Element) -> bool:
+    """A footnote reference: ``sup > a[href^=#]``, ``role=doc-noteref`` or a cite_note link."""
+    href = anchor.get("href") or ""
+    if not href.startswith("#") and "#" not in href:
+        return False
+    if anchor.get("role") == "doc-noteref":
+        return True
+    fragment = href.split("#", 1)[1].lower()
+    parent = anchor.getparent()
+    in_sup = parent is not None and parent.tag == "sup"
+    short = len(anchor.text_content().strip()) <= MAX_MARKER_CHARS
+    if fragment.startswith(NOTE_FRAGMENTS):
+        return in_sup or short
+    return in_sup and short
+
+
+class _Run:
+    """Text being gathered for one block owner."""
+
+    __slots__ = ("owner", "kind", "parts", "link_chars", "notes", "chrome", "chrome_owner",
+                 "byline")
+
+    def __init__(self, owner: etree._Element, kind: PassageKind, chrome: str | None,
+                 chrome_owner: etree._Element | None, byline: bool) -> None:
+        self.owner, self.kind = owner, kind
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.notes: list[tuple[str, str]] = []
+        self.chrome, self.chrome_owner, self.byline = chrome, chrome_owner, byline
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self.parts.append(text)
+            if in_link:
+                self.link_chars += len(text.strip())
+
+    def flush(self, out: list[TextBlock]) -> None:
+        text = _collapse("".join(self.parts))
+        if text:
+            level = int(self.owner.tag[1]) if self.owner.tag in HEADING_TAGS else None
+            link_chars = min(self.link_chars, len(text))
+            out.append(TextBlock(self.owner, self.kind, text, link_chars, level, self.chrome,
+                                 self.chrome_owner, self.byline, self.notes))
+        self.parts, self.link_chars, self.notes = [], 0, []
+
+
+def _collapse(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def text_blocks(root: etree._Element) -> Walk:
+    """Cut the tree into text blocks in document order (see the module docstring)."""
+    blocks: list[TextBlock] = []
+    hidden: list[tuple[etree._Element, str]] = []
+    runs: list[_Run] = [_Run(root, "paragraph", None, None, False)]
+    # Stack entries: (element, entering?, in_link); exit entries close runs and emit tails.
+    stack: list[tuple[etree._Element, bool, bool]] = [(root, True, False)]
+    while stack:
+        element, entering, in_link = stack.pop()
+        if not entering:
+            if element.tag in BLOCK_TAGS and len(runs) > 1 and runs[-1].owner is element:
+                runs.pop().flush(blocks)
+            runs[-1].add(element.tail, in_link)
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in SKIP_TAGS:
+            runs[-1].add(element.tail, in_link)
+            continue
+        reason = hidden_signal(element)
+        if reason:
+            hidden.append((element, reason))
+            runs[-1].add(element.tail, in_link)
+            continue
+        if tag == "a" and is_note_marker(element):
+            label = element.text_content().strip().strip("[]()")
+            runs[-1].notes.append((label, (element.get("href") or "").split("#", 1)[1]))
+            runs[-1].add(element.tail, in_link)
+            continue
+        if tag == "br":
+            runs[-1].add("\n", False)
+            runs[-1].add(element.tail, in_link)
+            continue
+        if tag in ("table", "pre") and _is_atomic(element):
+            _atomic_block(element, runs, blocks, in_link)
+            continue
+        if tag in BLOCK_TAGS:
+            _open_run(element, runs, blocks)
+        runs[-1].add(element.text, in_link or tag == "a")
+        stack.append((element, False, in_link))
+        for child in reversed(element):
+            stack.append((child, True, in_link or tag == "a"))
+    runs[0].flush(blocks)
+    return Walk(blocks, hidden)
+
+
+def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]) -> None:
+    parent = runs[-1]
+    parent.flush(blocks)
+    kind = OWN_KIND.get(element.tag)
+    if kind is None or (kind == "paragraph" and parent.kind in ("quote", "list_item")):
+        kind = parent.kind if parent.owner is not None and parent.kind in (
+            "quote", "list_item", "caption", "byline") else "paragraph"
+    signal = chrome_signal(element)
+    chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
+    names = _class_id(element)
+    byline = parent.byline or bool(names and BYLINE_WORDS.search(names))
+    runs.append(_Run(element, kind, chrome, chrome_owner, byline))
+
+
+def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBlock],
+                  in_link: bool) -> None:
+    runs[-1].flush(blocks)
+    signal = chrome_signal(element) or runs[-1].chrome
+    owner = element if chrome_signal(element) else runs[-1].chrome_owner
+    if element.tag == "pre":
+        text = element.text_content().strip("\n")
+        kind: PassageKind = "code"
+    else:
+        text = table_text(element)
+        kind = "table"
+    links = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    if text.strip():
+        blocks.append(TextBlock(element, kind, text, min(links, len(text)), None, signal,
+                                owner, False, []))
+    runs[-1].add(element.tail, in_link)
+
+
+def _is_atomic(element: etree._Element) -> bool:
+    """A ``pre``, or a data table: cells hold text, not layout (nested tables, divs, lists)."""
+    if element.tag == "pre":
+        return True
+    rows = 0
+    widest = 0
+    for node in element.iter():
+        tag = node.tag
+        if tag in ("table", "div", "p", "ul", "ol", "h1", "h2", "h3", "blockquote",
+                   "section", "article", "form") and node is not element:
+            return False
+        if tag == "tr":
+            rows += 1
+            widest = max(widest, sum(1 for c in node if c.tag in ("td", "th")))
+    return rows >= 1 and widest >= 2
+
+
+def table_text(table: etree._Element) -> str:
+    """Rows as lines, cells separated by tabs."""
+    rows = []
+    for row in table.iter("tr"):
+        cells = [" ".join(c.text_content().split()) for c in row if c.tag in ("td", "th")]
+        if any(cells):
+            rows.append("\t".join(cells))
+    return "\n".join(rows)
+
+
+def weight(block: TextBlock) -> float:
+    """How much this block says "article here" (positive) or "chrome here" (negative)."""
+    if block.kind == "heading":
+        return HEADING_CREDIT
+    prose = len(block.text) - block.link_chars
+    if prose >= MIN_PROSE_CHARS and not is_fragment(block):
+        # Links inside sentences are part of prose; they still cost, less than in a menu.
+        return prose - PROSE_LINK_COST * block.link_chars
+    return -FRAGMENT_COST - LINK_COST * block.link_chars
+
+
+def main_container(blocks: list[TextBlock], root: etree._Element) -> etree._Element:
+    """The element whose subtree has the largest weight sum (ties go to the ancestor)."""
+    sums: dict[etree._Element, float] = {}
+    for block in blocks:
+        w = weight(block)
+        node: etree._Element | None = block.element
+        while node is not None:
+            sums[node] = sums.get(node, 0.0) + w
+            node = node.getparent()
+    best, best_sum = root, float("-inf")
+    for element in root.iter(etree.Element):
+        value = sums.get(element)
+        if value is not None and value > best_sum:
+            best, best_sum = element, value
+    return best
+
+
+def is_inside(element: etree._Element, container: etree._Element) -> bool:
+    node: etree._Element | None = element
+    while node is not None:
+        if node is container:
+            return True
+        node = node.getparent()
+    return False
+
+
+def is_fragment(block: TextBlock) -> bool:
+    """Short text with no sentence ending: a label, a date, a button caption."""
+    return len(block.text) < SHORT_FRAGMENT_CHARS and not SENTENCE_END.search(block.text)
+
+
+def looks_like_byline(block: TextBlock) -> bool:
+    if len(block.text) > 120:
+        return False
+    return bool(BYLINE_TEXT.match(block.text)) or (block.byline_hint and is_fragment(block))
+
+
+NOTES_HEADING = re.compile(
+    r"^\s*(notes?|end\s?notes|footnotes|references|sources|works cited|bibliography|"
+    r"citations|for more information|further reading)\b.{0,40}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What happens to one block: kept as ``kind``, kept as a note, or removed by ``rule``."""
+
+    keep: bool
+    kind: PassageKind | None = None
+    rule: str = ""
+    evidence: str = ""
+    note: bool = False
+    """An item of an end-of-article notes/references/sources list."""
+
+
+def classify(blocks: list[TextBlock], container: etree._Element,
+             title: str | None) -> list[Verdict]:
+    """One verdict per block (see the module docstring, pass 3)."""
+    wrappers = _content_wrappers(blocks, container)
+    verdicts = [_first_verdict(b, container, wrappers) for b in blocks]
+    _mark_notes_lists(blocks, verdicts)
+    _trim_edges(blocks, verdicts)
+    _label_title(blocks, verdicts, title)
+    return verdicts
+
+
+def _content_wrappers(blocks: list[TextBlock], container: etree._Element
+                      ) -> set[etree._Element]:
+    """Chrome-looking elements that hold most of the container's prose: not chrome at all
+    (WordPress puts ``category-news tag-x`` on the article element itself)."""
+    prose: dict[etree._Element, float] = {}
+    total = 0.0
+    for block in blocks:
+        w = weight(block)
+        if w <= 0 or block.kind == "heading" or not is_inside(block.element, container):
+            continue
+        total += w
+        if block.chrome_owner is not None:
+            prose[block.chrome_owner] = prose.get(block.chrome_owner, 0.0) + w
+    return {owner for owner, value in prose.items()
+            if value >= WRAPPER_SHARE * total and not owner.tag in CHROME_TAGS}
+
+
+def _first_verdict(block: TextBlock, container: etree._Element,
+                   wrappers: set[etree._Element]) -> Verdict:
+    if not is_inside(block.element, container):
+        return Verdict(False, rule="outside-main-content",
+                       evidence=f"main content is {describe(container)}")
+    owner = block.chrome_owner
+    if block.chrome and owner is not None and owner is not container \
+            and owner not in wrappers \
+            and is_inside(owner, container) and not _long_prose(block):
+        return Verdict(False, rule="chrome", evidence=f"{block.chrome} on {describe(owner)}")
+    if block.link_density > MAX_LINK_DENSITY:
+        return Verdict(False, rule="link-density",
+                       evidence=f"{block.link_density:.2f} of the text is link text")
+    if looks_like_byline(block):
+        return Verdict(True, "byline")
+    return Verdict(True, block.kind)
+
+
+def _long_prose(block: TextBlock) -> bool:
+    return (block.chrome or "").startswith("class:") and \
+        len(block.text) >= CHROME_WORD_OVERRIDE_CHARS and block.link_density < 0.1
+
+
+def _mark_notes_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """After a "Notes"/"Sources"/"For more information" heading, the items are notes."""
+    start = None
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if verdict.rule == "outside-main-content":
+            continue
+        if NOTES_HEADING.match(block.text) and (block.kind == "heading" or is_fragment(block)
+                                                or block.text.rstrip().endswith(":")):
+            start = index
+            continue
+        if start is None:
+            continue
+        if block.kind == "heading" or verdict.rule == "chrome":
+            break
+        verdicts[index] = Verdict(False, rule="note", note=True)
+    if start is not None:
+        verdicts[start] = Verdict(False, rule="notes-heading", evidence="heading of a notes list")
+
+
+def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """Fragments before the first and after the last prose block are chrome or bylines."""
+    prose = [i for i, (b, v) in enumerate(zip(blocks, verdicts))
+             if v.keep and v.kind not in ("heading", "byline") and not is_fragment(b)]
+    if not prose:
+        return
+    first, last = prose[0], prose[-1]
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if not verdict.keep or first <= index <= last or verdict.kind == "byline":
+            continue
+        if index < first and block.kind == "heading":
+            continue
+        if is_fragment(block) or block.kind == "heading":
+            side = "leading" if index < first else "trailing"
+            verdicts[index] = Verdict(False, rule=f"{side}-fragment",
+                                      evidence=f"{len(block.text)} chars, no sentence, "
+                                               f"{side} the article's prose")
+
+
+def _label_title(blocks: list[TextBlock], verdicts: list[Verdict], title: str | None) -> None:
+    """The heading that repeats the document title (else the first h1) is the title."""
+    wanted = _norm(title) if title else ""
+    candidates = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1
+                  and verdicts[i].rule in ("", "outside-main-content", "link-density",
+                                           "leading-fragment")]
+    for index in candidates:
+        text = _norm(blocks[index].text)
+        if wanted and text and (text in wanted or wanted in text):
+            verdicts[index] = Verdict(True, "title")
+            return
+    kept = [i for i in candidates if verdicts[i].keep]
+    if kept:
+        verdicts[kept[0]] = Verdict(True, "title")
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def describe(element: etree._Element) -> str:
+    """``<div id="x" class="y">`` as evidence for an auditor."""
+    attrs = "".join(f' {k}="{element.get(k)}"' for k in ("id", "class", "role")
+                    if element.get(k))
+    return f"<{element.tag}{attrs[:120]}>"

@@ -1,0 +1,122 @@
+"""Source offsets for parsed HTML elements: an lxml tree and its source text in, spans out.
+
+lxml reports only ``sourceline`` (the line where a start tag *ends*, capped at 65535), and the
+parser adds elements the source never wrote (``html``, ``body``, a ``p`` around stray text) and
+drops some it did (a second ``body``). So we scan the source once for start tags (skipping
+comments, ``<script>``/``<style>`` bodies and CDATA, where ``<tag`` is not markup) and align
+them with the tree's elements in document order, tag by tag: an element takes the next unused
+start tag of its name unless that tag lies on a later line than the element (then the parser
+implied the element, and it gets no span); tags on earlier lines were dropped by the parser
+and are skipped. An element's span ends after its own end tag when the source has one before
+the next element that is not its descendant, else where that next element starts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+# libxml2 stores line numbers in 16 bits: from here on ``sourceline`` says nothing.
+_LINE_CAP = 65535
+_TOKENS = re.compile(
+    r"<!--.*?(?:-->|\Z)"                                   # comment (maybe unterminated)
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"  # raw-text elements
+    r"|<([a-zA-Z][a-zA-Z0-9:_-]*)",
+    re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    line: int
+    """1-based line of the start tag's ``<``."""
+
+
+class SourceMap:
+    """Spans of a tree's elements in the source text they were parsed from."""
+
+    def __init__(self, source: str, root: etree._Element) -> None:
+        self._source = source
+        self._newlines = [m.start() for m in re.finditer("\n", source)]
+        self._starts: dict[etree._Element, int] = {}
+        self._align(root)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._newlines, offset - 1) + 1
+
+    def span(self, element: etree._Element) -> Span | None:
+        """The half-open span of ``element``'s markup, or None when the parser implied it."""
+        start = self._starts.get(element)
+        if start is None:
+            return None
+        end = self._end(element, start)
+        return Span(start, end, self.line_of(start))
+
+    def _align(self, root: etree._Element) -> None:
+        by_tag: dict[str, list[int]] = {}
+        for match in _TOKENS.finditer(self._source):
+            name = match.group(1) or match.group(2)
+            if name:
+                by_tag.setdefault(name.lower(), []).append(match.start())
+        cursor: dict[str, int] = {}
+        for element in root.iter(etree.Element):
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            positions = by_tag.get(tag)
+            if not positions:
+                continue
+            index = cursor.get(tag, 0)
+            line = element.sourceline or 0
+            if 0 < line < _LINE_CAP:
+                # Skip start tags the parser dropped (on lines before this element's).
+                while index < len(positions) and self._end_line(positions[index]) < line:
+                    index += 1
+                if index < len(positions) and self.line_of(positions[index]) > line:
+                    cursor[tag] = index
+                    continue  # implied by the parser: no markup of its own
+            if index < len(positions):
+                self._starts[element] = positions[index]
+                cursor[tag] = index + 1
+
+    def _end_line(self, start: int) -> int:
+        """Line of the ``>`` closing the start tag at ``start`` (what lxml calls sourceline)."""
+        close = self._source.find(">", start)
+        return self.line_of(close if close >= 0 else start)
+
+    def _end(self, element: etree._Element, start: int) -> int:
+        limit = self._following_start(element)
+        tag = element.tag.lower()
+        closing = re.compile(rf"</{re.escape(tag)}\s*>", re.IGNORECASE)
+        last = None
+        for last in closing.finditer(self._source, start, limit):
+            pass
+        if last is not None:
+            return last.end()
+        end = limit
+        while end > start and self._source[end - 1].isspace():
+            end -= 1
+        return end
+
+    def _following_start(self, element: etree._Element) -> int:
+        node: etree._Element | None = element
+        while node is not None:
+            sibling = node.getnext()
+            while sibling is not None:
+                start = self._first_start(sibling)
+                if start is not None:
+                    return start
+                sibling = sibling.getnext()
+            node = node.getparent()
+        return len(self._source)
+
+    def _first_start(self, element: etree._Element) -> int | None:
+        """Start of ``element`` or, if the parser implied it, of its first located descendant."""
+        for node in element.iter(etree.Element):
+            start = self._starts.get(node)
+            if start is not None:
+                return start
+        return None
