@@ -1,0 +1,82 @@
+"""The archivist command, run in-process with typer's CliRunner."""
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, SEEDS
+from pipeline.cli import app
+from pipeline.schema import arrow_schema
+
+runner = CliRunner()
+SEED_000 = str(SEEDS / "000_0709e5aed7a81254.txt")
+
+
+def commands():
+    import typer.main
+
+    return sorted(typer.main.get_command(app).commands)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(name):
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"`archivist {name} --help` shows no example"
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [n for n in commands() if not re.search(rf"archivist {n}\b", readme)]
+    assert not missing, f"README does not mention: {missing}"
+
+
+def test_extract_json_uses_the_archive_field_names():
+    result = runner.invoke(app, ["extract", SEED_000, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"document", "sections", "passages", "footnotes"}
+    assert set(data["passages"][0]) == set(arrow_schema("passages").names)
+    assert set(data["document"]) == set(arrow_schema("documents").names)
+    assert any("Tumen River" in p["text"] for p in data["passages"])
+
+
+def test_extract_writes_one_file_per_input_in_a_folder(tmp_path):
+    result = runner.invoke(app, ["extract", str(SEEDS), "--format", "markdown",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert len(written) == 6 and "003_b5b1913a230cda32.md" in written  # 5 seeds + README.md
+
+
+def test_extract_reports_a_bad_file_and_exits_non_zero(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["extract", str(empty), SEED_000, "--format", "text"])
+    assert result.exit_code == 1
+    assert "EmptySource" in result.output and "Tumen River" in result.output
+
+
+def test_reading_an_empty_store_says_how_to_fill_it(tmp_path):
+    result = runner.invoke(app, ["show", "anything", "--store", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "archivist ingest" in str(result.exception) + result.output
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_show_trace_verify_through_the_cli(corpus, tmp_path):
+    store = str(tmp_path / "store")
+    result = runner.invoke(app, ["ingest", str(corpus), "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "5 new" in result.output and "version 1" in result.output
+    shown = runner.invoke(app, ["show", "wilson-2008-struggle-for-survival", "--store", store,
+                                "--markdown"])
+    assert shown.exit_code == 0 and "Tumen River" in shown.output
+    traced = runner.invoke(app, ["trace", "--text", "120 male births", "--store", store])
+    assert traced.exit_code == 0, traced.output
+    assert "raw source at the locator" in traced.output and "sha256" in traced.output
+    assert runner.invoke(app, ["verify", "--store", store]).exit_code == 0
+    listed = runner.invoke(app, ["versions", "--store", store])
+    assert listed.exit_code == 0 and "│       1 │" in listed.output.replace("┃", "│")
