@@ -1,0 +1,72 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from deltalake import write_deltalake
+
+from pipeline.archive import Archive, RunWriter
+from pipeline.errors import ArchiveError
+from pipeline.model import Block, Capture, DocumentMeta, Extraction, Locator, Source
+from pipeline.schema import to_arrow
+from pipeline.segment import segment
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+def run_with(run_id, text, version=1, doc_id="doc"):
+    run = RunWriter(run_id, NOW)
+    capture = Capture(doc_id, f"/{doc_id}.txt", NOW, "ab" * 32, 5, "text/plain", "text")
+    extraction = Extraction("text", "1", DocumentMeta(title="T"),
+                            (Block("paragraph", text, Locator(line_start=1, line_end=1)),))
+    run.add_capture(capture)
+    run.add_document(segment(doc_id, extraction), Source(doc_id, capture.uri), capture, version)
+    return run
+
+
+def test_each_commit_is_the_next_archive_version_and_old_versions_stay_readable(store):
+    archive = Archive(store)
+    assert archive.commit(run_with("r1", "first text")) == 1
+    assert archive.commit(run_with("r2", "second text", version=2)) == 2
+    texts = lambda v: archive.current("passages", v)["text"].to_pylist()  # noqa: E731
+    assert texts(1) == ["first text"] and texts(2) == ["second text"]
+    assert archive.read("passages", 2).num_rows == 2  # history is kept
+
+
+def test_rows_of_a_run_that_never_committed_are_invisible(store):
+    archive = Archive(store)
+    archive.commit(run_with("r1", "committed"))
+    orphan = run_with("crashed", "half-written", version=2)
+    write_deltalake(str(archive.path("passages")), to_arrow("passages", orphan.rows["passages"]),
+                    mode="append")  # the crash: data written, no runs row
+    assert archive.current("passages")["text"].to_pylist() == ["committed"]
+    archive.commit(run_with("r3", "next run", version=2))
+    assert archive.current("passages")["text"].to_pylist() == ["next run"]
+    assert "crashed" not in archive.read("passages")["run_id"].to_pylist()
+
+
+def test_versions_can_be_chosen_by_number_or_time(store):
+    archive = Archive(store)
+    archive.commit(run_with("r1", "one"))
+    committed = archive.runs()[0]["committed_at"]
+    archive.commit(run_with("r2", "two", version=2))
+    assert archive.resolve_version(as_of=committed) == 1
+    assert archive.resolve_version() == 2
+    with pytest.raises(ArchiveError, match="versions are 1..2"):
+        archive.resolve_version(7)
+    with pytest.raises(ArchiveError, match="no archive version existed"):
+        archive.resolve_version(as_of=committed - timedelta(days=1))
+
+
+def test_an_empty_archive_says_how_to_fill_it(store):
+    with pytest.raises(ArchiveError, match="archivist ingest"):
+        Archive(store).resolve_version()
+
+
+def test_failures_are_recorded_with_stage_and_class(store):
+    from pipeline.errors import FetchError
+
+    run = RunWriter("r1", NOW)
+    run.add_failure("web", FetchError("http://x answered HTTP 404", source_id="web"), None)
+    Archive(store).commit(run)
+    (row,) = Archive(store).read("failures").to_pylist()
+    assert (row["stage"], row["error_class"], row["message"]) == (
+        "capture", "FetchError", "http://x answered HTTP 404")
