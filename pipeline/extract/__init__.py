@@ -13,8 +13,11 @@ The module is picked by the capture's detected (or declared) kind.
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from pipeline.clean.encoding import Decoded, decode
 from pipeline.errors import EmptySource, ExtractError, PipelineError, UnsupportedKind
@@ -32,7 +35,13 @@ class ExtractOptions:
     max_pages: int = 3000
     """PDFs with more pages are refused rather than stalling a run."""
     max_seconds: float = 600.0
-    """Wall-clock budget for one document; checked between pages and blocks."""
+    """Wall-clock budget for one document: extractors check it between pages, and
+    :func:`extract` stops waiting for an extractor that overruns it by ``DEADLINE_GRACE_S``."""
+
+
+DEADLINE_GRACE_S = 5.0
+"""Extra time before :func:`extract` gives up on an extractor, so the extractor's own check
+between pages (with its precise message) normally fires first."""
 
 
 def extractor_for(kind: Kind) -> ModuleType:
@@ -63,7 +72,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions = ExtractOpti
                               "if detection is wrong", source_id=capture.source_id)
     module = extractor_for(capture.kind)
     try:
-        return module.extract(data, capture, options)
+        return _within_deadline(lambda: module.extract(data, capture, options),
+                                options.max_seconds + DEADLINE_GRACE_S, capture)
     except PipelineError as exc:
         exc.source_id = exc.source_id or capture.source_id
         raise
@@ -72,4 +82,44 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions = ExtractOpti
                            source_id=capture.source_id) from None
     except Exception as exc:  # a parser's own error: keep its class name in the message
         raise ExtractError(f"{capture.kind} extractor failed on {capture.uri}: "
-                           f"{type(exc).__name__}: {exc}", source_id=capture.source_id) from exc
+                           f"{_describe(exc)}", source_id=capture.source_id) from exc
+
+
+def _within_deadline(call: Callable[[], Extraction], seconds: float,
+                     capture: Capture) -> Extraction:
+    """Run ``call`` in its own thread and stop waiting after ``seconds``.
+
+    A parser stuck inside C code (lxml, pdfminer on a hostile file) cannot be interrupted
+    from Python; the run moves on and the abandoned daemon thread ends with its parser.
+    """
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the caller, which translates it
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name=f"extract-{capture.source_id}", daemon=True).start()
+    if not done.wait(seconds):
+        raise ExtractError(f"{capture.uri}: extraction did not finish within {seconds:g} s; "
+                           "raise ExtractOptions.max_seconds if the document is simply large",
+                           source_id=capture.source_id)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _describe(exc: BaseException) -> str:
+    """``Class: message`` of an error and of the errors it wraps (pdfplumber wraps pdfminer's)."""
+    parts = []
+    seen: BaseException | None = exc
+    while seen is not None and len(parts) < 4:
+        text = str(seen).strip()
+        parts.append(f"{type(seen).__name__}: {text}" if text else type(seen).__name__)
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = inner or seen.__cause__
+    return " <- ".join(parts)
