@@ -30,7 +30,8 @@ from pipeline.model import Capture, Locator, SegmentedDocument, Source, Transfor
 from pipeline.schema import TABLES, arrow_schema, to_arrow
 from pipeline.store import Store
 
-DATA_TABLES = tuple(t for t in TABLES if t != "runs")
+DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
+"""Tables a run appends to; ``runs`` numbers the runs and ``tags`` names released versions."""
 RUN_ROW_ATTEMPTS = 20
 """Concurrent runs that may commit before this one gives up numbering itself (then transient)."""
 
@@ -387,7 +388,8 @@ def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
             "http_status": capture.http_status, "final_url": capture.final_url,
             "etag": capture.etag, "last_modified": capture.last_modified,
             "headers": [{"name": k, "value": v} for k, v in capture.headers],
-            "warc_path": capture.warc_path, "revisit": capture.revisit, "run_id": run_id}
+            "warc_path": capture.warc_path, "revisit": capture.revisit, "mtime": capture.mtime,
+            "run_id": run_id}
 
 
 def capture_from_row(row: dict[str, Any]) -> Capture:
@@ -396,7 +398,7 @@ def capture_from_row(row: dict[str, Any]) -> Capture:
                    kind=row["kind"], http_status=row["http_status"], final_url=row["final_url"],
                    etag=row["etag"], last_modified=row["last_modified"],
                    headers=tuple((h["name"], h["value"]) for h in row["headers"]),
-                   warc_path=row["warc_path"], revisit=row["revisit"])
+                   warc_path=row["warc_path"], revisit=row["revisit"], mtime=row.get("mtime"))
 
 
 def _str_or_none(value: object) -> str | None:

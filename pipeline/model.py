@@ -73,6 +73,8 @@ class Capture:
     warc_path: str | None = None
     revisit: bool = False
     """True when the source answered 304 or the bytes were identical to the last capture."""
+    mtime: datetime | None = None
+    """Modification time of a local file (UTC): with ``size`` it lets a re-capture skip reading."""
 
     @property
     def charset(self) -> str | None:

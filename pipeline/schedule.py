@@ -1,0 +1,91 @@
+"""Due logic and source health: which sources a run captures, and which ones have gone stale.
+
+In: the registry's sources (each with an optional cadence such as ``every = "1d"``) and what
+the archive remembers (last capture per source, captures and failures per run). Out: the
+sources due now, and one :class:`SourceStatus` per source for ``archivist status``.
+
+A source with no cadence is due on every run. A source whose last capture is younger than its
+cadence is not captured at all: it costs no request and no row in that run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from pipeline.model import Source
+
+STALE_AFTER_FAILURES = 3
+"""Consecutive failed runs after which a source is reported stale: one failure is often a
+network blip, three scheduled runs in a row failing means someone should look."""
+
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+          "w": timedelta(weeks=1)}
+_CADENCE = re.compile(r"^(\d+)([mhdw])$")
+SLACK = timedelta(minutes=1)
+"""A daily cron run fires a few seconds earlier or later each day; without slack a source
+captured at 03:00:02 yesterday would not be due at 03:00:00 today and would wait a whole day."""
+
+
+def cadence(every: str) -> timedelta:
+    """``"30m"``, ``"6h"``, ``"1d"``, ``"2w"`` as a timedelta."""
+    match = _CADENCE.match(every)
+    if match is None:
+        raise ValueError(f"cadence {every!r} must look like 30m, 6h, 1d or 2w")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def next_due(source: Source, last_captured: datetime | None) -> datetime | None:
+    """When ``source`` is next due; ``None`` means on every run."""
+    if source.every is None or last_captured is None:
+        return None
+    return last_captured + cadence(source.every) - SLACK
+
+
+def is_due(source: Source, last_captured: datetime | None, now: datetime) -> bool:
+    """Due when it has no cadence, was never captured, or its cadence has passed."""
+    due = next_due(source, last_captured)
+    return due is None or now >= due
+
+
+def due_sources(sources: Iterable[Source], last_captured: dict[str, datetime],
+                now: datetime) -> list[Source]:
+    """The sources to capture in a run starting at ``now``, in registry order."""
+    return [s for s in sources if is_due(s, last_captured.get(s.id), now)]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """One source's health as the archive records it."""
+
+    source_id: str
+    last_success: datetime | None
+    """Capture time of the last run in which the source was captured and built."""
+    consecutive_failures: int
+    """Failed runs since the last success (runs that did not attempt the source don't count)."""
+    last_error: str | None
+    next_due: datetime | None
+    stale: bool
+
+
+def source_statuses(sources: Iterable[Source], runs: list[dict[str, Any]],
+                    captures: list[dict[str, Any]], failures: list[dict[str, Any]],
+                    stale_after: int = STALE_AFTER_FAILURES) -> list[SourceStatus]:
+    """Walk the committed runs oldest first and tally each source's successes and failures."""
+    failed = {(f["run_id"], f["source_id"]): f"{f['stage']}: {f['error_class']}: {f['message']}"
+              for f in failures}
+    captured = {(c["run_id"], c["source_id"]): c["captured_at"] for c in captures}
+    statuses = []
+    for source in sources:
+        last_success, streak, last_error = None, 0, None
+        for run in runs:
+            key = (run["run_id"], source.id)
+            if key in failed:
+                streak, last_error = streak + 1, failed[key]
+            elif key in captured:
+                last_success, streak = captured[key], 0
+        statuses.append(SourceStatus(source.id, last_success, streak, last_error,
+                                     next_due(source, last_success), streak >= stale_after))
+    return statuses
