@@ -221,7 +221,7 @@ def _document(archive, doc_id: str, version: int):
 def trace(
     item_id: Annotated[Optional[str], typer.Argument(help="Passage or footnote id (prefix ok).")] = None,
     text: Annotated[Optional[str], typer.Option("--text", "-t", help="Find passages containing this phrase.")] = None,
-    store: StoreOption = None, version: VersionOption = None,
+    store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
 ) -> None:
     """Show where a passage came from: capture, locator, transforms, and the raw source.
 
@@ -230,6 +230,7 @@ def trace(
     from pipeline.audit import find_text, trace as run_trace
 
     archive = _archive(store)
+    version = _version(archive, version, as_of)
     if text:
         hits = find_text(archive, text, version)
         if not hits:
@@ -282,6 +283,248 @@ def verify(store: StoreOption = None) -> None:
     for problem in problems:
         err.print(f"[red]✗ {problem.kind}[/] {problem.path}: {problem.detail}")
     raise typer.Exit(1)
+
+
+@app.command()
+def status(
+    registry: Annotated[Optional[Path], typer.Argument(
+        help="A sources.toml registry (default: every source the archive has seen).")] = None,
+    store: StoreOption = None,
+    stale_after: Annotated[int, typer.Option(
+        help="Consecutive failed runs after which a source is stale.")] = 3,
+) -> None:
+    """Per-source health: last good capture, consecutive failures, next due time, stale or not.
+
+    A failing source keeps its last good document version; after --stale-after failed runs in
+    a row it is reported stale and the exit code is 1.
+
+    Example: archivist status examples/sources.toml --store /tmp/archive
+    """
+    from pipeline.model import Source
+    from pipeline.registry import load_registry
+    from pipeline.schedule import source_statuses
+
+    archive = _archive(store)
+    captures = archive.read("captures").to_pylist()
+    failures = archive.read("failures").to_pylist()
+    if registry is not None:
+        sources = load_registry(registry).sources
+    else:
+        seen = sorted({r["source_id"] for r in captures + failures})
+        sources = tuple(Source(sid, "") for sid in seen)
+    rows = source_statuses(sources, archive.runs(), captures, failures, stale_after)
+    table = Table(title=f"Sources in {archive.store.curated}")
+    for column in ("source", "last good capture (UTC)", "failures in a row", "next due",
+                   "state", "last error"):
+        table.add_column(column)
+    for s in rows:
+        state = "[red]stale[/]" if s.stale else ("[yellow]failing[/]" if s.consecutive_failures
+                                                else "[green]ok[/]")
+        table.add_row(s.source_id, f"{s.last_success:%Y-%m-%d %H:%M}" if s.last_success else "never",
+                      str(s.consecutive_failures),
+                      f"{s.next_due:%Y-%m-%d %H:%M}" if s.next_due else "every run", state,
+                      (s.last_error or "")[:80] if s.consecutive_failures else "")
+    console.print(table)
+    raise typer.Exit(1 if any(s.stale for s in rows) else 0)
+
+
+@app.command()
+def reprocess(
+    store: StoreOption = None,
+    since_version: Annotated[Optional[int], typer.Option(
+        help="Only documents written at this archive version or later.")] = None,
+) -> None:
+    """Re-extract archived documents from the raw store, without fetching anything.
+
+    Use after an extractor upgrade: a document gets a new version (recording the extractor
+    version) only if its extracted content changed. Commits one archive version.
+
+    Example: archivist reprocess --since-version 3
+    """
+    from pipeline.reprocess import reprocess as run_reprocess
+
+    summary = run_reprocess(_archive(store), since_version)
+    _print_summary(summary)
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def schedule(
+    registry: Annotated[Path, typer.Argument(help="A sources.toml registry.")],
+    cron: Annotated[str, typer.Option(help="When to run, as a cron expression.")],
+    store: StoreOption = None,
+    name: Annotated[Optional[str], typer.Option(help="Deployment name (default: registry "
+                                                     "file name).")] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone the cron is read in.")] = "UTC",
+) -> None:
+    """Schedule REGISTRY's ingest as a Prefect deployment; `archivist serve` runs it.
+
+    The schedule is kept in the store (schedules.json) and registered with the Prefect API
+    right away if PREFECT_API_URL is set. Sources with `every = "1d"` are captured only when
+    due, whatever the cron says.
+
+    Example: archivist schedule examples/sources.toml --cron "0 3 * * *" --store /tmp/archive
+    """
+    from flows.schedule import add_schedule
+
+    spec = add_schedule(str(registry), cron, Store.at(store), name, timezone)
+    console.print(f"scheduled [bold]{spec.name}[/]: ingest {spec.registry} at '{spec.cron}' "
+                  f"({spec.timezone}) into {spec.store}; run `archivist serve` to start it")
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    port: Annotated[Optional[int], typer.Option(help="Port of the Prefect server (default: "
+                                                     "a free one).")] = None,
+    prefect_home: Annotated[Optional[Path], typer.Option(
+        help="Folder for the server's SQLite database (default: STORE/.prefect).")] = None,
+) -> None:
+    """Start a local Prefect server and serve the scheduled ingests until Ctrl-C.
+
+    Prints the server's API URL; the server is stopped when this command ends.
+
+    Example: archivist serve --store /tmp/archive
+    """
+    import signal
+
+    from flows.schedule import serve as run_serve
+
+    _quiet_prefect()
+
+    def stop(signum, frame):  # noqa: ANN001 - signal handler signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # so the server is stopped on kill too, not orphaned
+    try:
+        run_serve(Store.at(store), port, prefect_home,
+                  announce=lambda url: console.print(f"Prefect server: {url}", highlight=False))
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+@app.command()
+def tag(
+    name: Annotated[str, typer.Argument(help="Release name, e.g. 2024-q3.")],
+    store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
+    note: Annotated[Optional[str], typer.Option(help="What the release is for.")] = None,
+) -> None:
+    """Name an archive version (default: latest). Tagged versions survive `archivist vacuum`.
+
+    Example: archivist tag 2024-q3 --version 4 --note "handed to the research team"
+    """
+    from pipeline.releases import tag as add_tag
+
+    archive = _archive(store)
+    created = add_tag(archive, name, _version(archive, version, as_of), note)
+    console.print(f"tagged archive version {created.archive_version} as [bold]{created.name}[/]")
+
+
+@app.command()
+def vacuum(
+    store: StoreOption = None,
+    compact: Annotated[bool, typer.Option(help="First rewrite small files into large ones "
+                                               "(records a maintenance version).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Delete; without it, only list.")] = False,
+) -> None:
+    """Delete data files that only untagged old versions need (dry run unless --yes).
+
+    Tables are append-only, so files become removable only after --compact; the latest and
+    every tagged version stay readable, untagged older ones do not.
+
+    Example: archivist vacuum --compact   then   archivist vacuum --yes
+    """
+    from pipeline.releases import compact as run_compact, plan_vacuum, vacuum as run_vacuum
+
+    archive = _archive(store)
+    if compact:
+        compacted = run_compact(archive)
+        console.print(f"compacted into archive version {compacted}" if compacted
+                      else "nothing to compact")
+    plan = plan_vacuum(archive)
+    protected = ", ".join(map(str, plan.protected_versions)) or "none"
+    for path, size in plan.files:
+        console.print(f"{'delete' if yes else 'would delete'} {path} ({size:,} bytes)")
+    if yes:
+        run_vacuum(archive, plan)
+    verb = "deleted" if yes else "would delete"
+    console.print(f"{verb} {len(plan.files)} files ({plan.bytes:,} bytes); versions kept "
+                  f"readable: {protected}" + ("" if yes or not plan.files else
+                                               "; run again with --yes to delete"))
+
+
+@app.command()
+def diff(
+    version_a: Annotated[int, typer.Argument(help="Older archive version.")],
+    version_b: Annotated[int, typer.Argument(help="Newer archive version.")],
+    store: StoreOption = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Only this document.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json or parquet.")] = "table",
+    out: Annotated[Optional[Path], typer.Option(help="File for --format parquet "
+                                                     "(default diff-A-B.parquet).")] = None,
+) -> None:
+    """What changed between two archive versions: documents, passages, footnotes.
+
+    Passages are matched by stable id, then by similarity, so an edited paragraph shows as
+    changed with a word-level diff (red: removed words, green: added words).
+
+    Example: archivist diff 2 3 --doc hrnk-2009-lives-for-sale
+    """
+    from pipeline.diff import diff_versions, render
+
+    if format not in ("table", "json", "parquet"):
+        raise typer.BadParameter("format must be table, json or parquet", param_hint="--format")
+    result = diff_versions(_archive(store), version_a, version_b, doc)
+    if format == "table":
+        console.print(render(result))
+    elif format == "json":
+        sys.stdout.write(json.dumps(result.rows(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        import pyarrow.parquet as pq
+
+        target = out or Path(f"diff-{result.version_a}-{result.version_b}.parquet")
+        pq.write_table(result.to_arrow(), target)
+        console.print(f"wrote {len(result.changes)} changes to {target}")
+
+
+@app.command()
+def export(
+    out: Annotated[Optional[Path], typer.Argument(help="New or empty folder to write.")] = None,
+    store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
+    tag_name: Annotated[Optional[str], typer.Option("--tag", help="Export this tag's "
+                                                                  "version.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="parquet or jsonl.")] = "parquet",
+    bag: Annotated[bool, typer.Option("--bag", help="Write a BagIt bag.")] = False,
+    prov: Annotated[Optional[str], typer.Option("--prov", metavar="DOC_ID", help=(
+        "Print DOC_ID's provenance as W3C PROV-JSON instead (to OUT if given)."))] = None,
+) -> None:
+    """Hand a version over: tables, contracts, a dataset card (README.md) and checksums.
+
+    Example: archivist export /tmp/handoff --tag 2024-q3 --bag
+    Provenance: archivist export --prov hrnk-2009-lives-for-sale > prov.json
+    """
+    from pipeline.export import export as run_export, provenance
+    from pipeline.releases import tagged_version
+
+    archive = _archive(store)
+    number = (tagged_version(archive, tag_name) if tag_name
+              else _version(archive, version, as_of))
+    if prov:
+        document = provenance(archive, prov, number).serialize(format="json", indent=2)
+        if out:
+            out.write_text(document, encoding="utf-8")
+        else:
+            sys.stdout.write(document + "\n")
+        return
+    if out is None:
+        raise typer.BadParameter("give the folder to export into", param_hint="OUT")
+    if format not in ("parquet", "jsonl"):
+        raise typer.BadParameter("format must be parquet or jsonl", param_hint="--format")
+    result = run_export(archive, out, number, format, bag)  # type: ignore[arg-type]
+    counts = ", ".join(f"{n} {t}" for t, n in result.row_counts.items())
+    kind = "BagIt bag" if bag else "dataset"
+    console.print(f"wrote archive version {result.archive_version} as a {kind} to {out}: "
+                  f"{counts}")
 
 
 def _quiet_prefect() -> None:

@@ -1,0 +1,230 @@
+"""Diff two archive versions: documents, passages and footnotes added, removed or changed.
+
+In: an :class:`~pipeline.archive.Archive` and two archive versions. Out: an
+:class:`ArchiveDiff`, one :class:`Change` per difference, each changed text with a word-level
+diff; ``rows()`` gives them as flat records (JSON, Parquet) and ``render()`` as rich text.
+
+Passages are matched first by their stable id (hash of section path and normalised text, so a
+passage nobody touched keeps its id whatever happened around it), then, among the ones left,
+by word similarity: an edited paragraph gets a new id but is still the same paragraph.
+Footnotes are matched by id (label and occurrence), so an edited note is ``changed``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from pipeline.archive import Archive
+
+MIN_SIMILARITY = 0.5
+"""Word-sequence ratio from which an unmatched old and new passage count as one edited passage:
+below it they share less than half their words, and reading them as remove + add is clearer."""
+
+Item = Literal["document", "passage", "footnote"]
+ChangeKind = Literal["added", "removed", "changed"]
+WordOp = tuple[Literal["equal", "insert", "delete"], str]
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between version A and version B of the archive."""
+
+    doc_id: str
+    item: Item
+    change: ChangeKind
+    old_id: str | None
+    new_id: str | None
+    old_text: str | None
+    new_text: str | None
+    ordinal: int | None
+    """Position in reading order: in version B, or in A for removed items."""
+    similarity: float | None = None
+    words: tuple[WordOp, ...] = ()
+    """Word-level edit script of a changed text: equal, delete (A only) and insert (B only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveDiff:
+    version_a: int
+    version_b: int
+    changes: tuple[Change, ...]
+
+    def count(self, item: Item, change: ChangeKind) -> int:
+        return sum(1 for c in self.changes if c.item == item and c.change == change)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Flat records for downstream use; ``words`` as a list of {op, text}."""
+        return [{"version_a": self.version_a, "version_b": self.version_b, "doc_id": c.doc_id,
+                 "item": c.item, "change": c.change, "old_id": c.old_id, "new_id": c.new_id,
+                 "old_text": c.old_text, "new_text": c.new_text, "ordinal": c.ordinal,
+                 "similarity": c.similarity,
+                 "words": [{"op": op, "text": text} for op, text in c.words]}
+                for c in self.changes]
+
+    def to_arrow(self) -> pa.Table:
+        return pa.Table.from_pylist(self.rows(), schema=DIFF_SCHEMA)
+
+
+DIFF_SCHEMA = pa.schema([
+    ("version_a", pa.int64()), ("version_b", pa.int64()), ("doc_id", pa.string()),
+    ("item", pa.string()), ("change", pa.string()), ("old_id", pa.string()),
+    ("new_id", pa.string()), ("old_text", pa.string()), ("new_text", pa.string()),
+    ("ordinal", pa.int64()), ("similarity", pa.float64()),
+    ("words", pa.list_(pa.struct([("op", pa.string()), ("text", pa.string())]))),
+])
+
+
+def diff_versions(archive: Archive, version_a: int, version_b: int,
+                  doc_id: str | None = None) -> ArchiveDiff:
+    """What changed from archive version A to B (optionally in one document only)."""
+    a = archive.resolve_version(version_a)
+    b = archive.resolve_version(version_b)
+    docs_a, docs_b = archive.document_versions(a), archive.document_versions(b)
+    if doc_id is not None:
+        docs_a = {k: v for k, v in docs_a.items() if k == doc_id}
+        docs_b = {k: v for k, v in docs_b.items() if k == doc_id}
+    passages = _by_document(archive, "passages", (a, b))
+    footnotes = _by_document(archive, "footnotes", (a, b))
+    titles = _by_document(archive, "documents", (a, b))
+    changes: list[Change] = []
+    for doc in sorted(docs_a.keys() | docs_b.keys()):
+        old, new = docs_a.get(doc), docs_b.get(doc)
+        if old == new:
+            continue
+        if old is None or new is None:
+            row = titles[(doc, new if old is None else old)][0]
+            changes.append(Change(doc, "document", "added" if old is None else "removed",
+                                  doc if old is not None else None,
+                                  doc if new is not None else None,
+                                  row["title"] if old is not None else None,
+                                  row["title"] if new is not None else None, None))
+            continue
+        changes += match_items(doc, "passage", "passage_id", passages.get((doc, old), []),
+                               passages.get((doc, new), []))
+        changes += match_items(doc, "footnote", "footnote_id", footnotes.get((doc, old), []),
+                               footnotes.get((doc, new), []))
+    return ArchiveDiff(a, b, tuple(changes))
+
+
+def _by_document(archive: Archive, table: str,
+                 versions: tuple[int, ...]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """(doc_id, doc_version) -> rows, over every row visible at the later version."""
+    grouped: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in archive.read(table, max(versions)).to_pylist():
+        grouped[(row["doc_id"], row["doc_version"])].append(row)
+    return grouped
+
+
+def match_items(doc_id: str, item: Item, id_column: str, old: list[dict[str, Any]],
+                new: list[dict[str, Any]]) -> list[Change]:
+    """Pair old and new rows by id, then by similarity; what is left was removed or added."""
+    new_by_id = {r[id_column]: r for r in new}
+    pairs, old_left = [], []
+    for row in old:
+        twin = new_by_id.pop(row[id_column], None)
+        if twin is None:
+            old_left.append(row)
+        elif twin["text"] != row["text"]:  # same id, so only case or spacing differ
+            pairs.append((row, twin))
+    new_left = [r for r in new if r[id_column] in new_by_id]
+    similar, old_left, new_left = _pair_by_similarity(old_left, new_left)
+    changes = [_changed(doc_id, item, id_column, o, n, s) for o, n, s in
+               [(o, n, None) for o, n in pairs] + similar]
+    changes += [Change(doc_id, item, "removed", r[id_column], None, r["text"], None,
+                       r.get("ordinal")) for r in old_left]
+    changes += [Change(doc_id, item, "added", None, r[id_column], None, r["text"],
+                       r.get("ordinal")) for r in new_left]
+    return sorted(changes, key=lambda c: (c.ordinal is None, c.ordinal or 0, c.change))
+
+
+def _pair_by_similarity(old: list[dict[str, Any]], new: list[dict[str, Any]]):
+    """Greedy best-first pairing of rows whose word similarity reaches MIN_SIMILARITY."""
+    scored = []
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            matcher = SequenceMatcher(None, _tokens(o["text"]), _tokens(n["text"]),
+                                      autojunk=False)
+            if matcher.real_quick_ratio() >= MIN_SIMILARITY and \
+                    matcher.quick_ratio() >= MIN_SIMILARITY:
+                ratio = matcher.ratio()
+                if ratio >= MIN_SIMILARITY:
+                    scored.append((ratio, i, j))
+    used_old, used_new, pairs = set(), set(), []
+    for ratio, i, j in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((old[i], new[j], round(ratio, 4)))
+    return (pairs, [o for i, o in enumerate(old) if i not in used_old],
+            [n for j, n in enumerate(new) if j not in used_new])
+
+
+def _changed(doc_id: str, item: Item, id_column: str, old: dict[str, Any], new: dict[str, Any],
+             similarity: float | None) -> Change:
+    words = word_diff(old["text"], new["text"])
+    if similarity is None:
+        similarity = round(SequenceMatcher(None, _tokens(old["text"]), _tokens(new["text"]),
+                                           autojunk=False).ratio(), 4)
+    return Change(doc_id, item, "changed", old[id_column], new[id_column], old["text"],
+                  new["text"], new.get("ordinal"), similarity, words)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and the whitespace between them, so that joining the tokens gives the text back."""
+    return _TOKENS.findall(text)
+
+
+def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
+    """Edit script from ``old`` to ``new`` at word level; equal + delete spans rebuild ``old``,
+    equal + insert spans rebuild ``new``."""
+    a, b = _tokens(old), _tokens(new)
+    ops: list[WordOp] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            ops.append(("delete", "".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            ops.append(("insert", "".join(b[j1:j2])))
+        if tag == "equal":
+            ops.append(("equal", "".join(a[i1:i2])))
+    return tuple(ops)
+
+
+def render(diff: ArchiveDiff):  # -> rich renderable; rich imported here only
+    """The diff for a terminal: one panel per document, deletions red, insertions green."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    if not diff.changes:
+        return Text(f"No differences between archive versions {diff.version_a} and "
+                    f"{diff.version_b}.")
+    panels, by_doc = [], defaultdict(list)
+    for change in diff.changes:
+        by_doc[change.doc_id].append(change)
+    styles = {"equal": "", "delete": "red strike", "insert": "green underline"}
+    for doc_id, changes in by_doc.items():
+        lines = []
+        for c in changes:
+            line = Text(f"{c.change:>7} {c.item}", style={"added": "green", "removed": "red",
+                                                           "changed": "yellow"}[c.change])
+            line.append(f" #{c.ordinal}: " if c.ordinal is not None else ": ")
+            if c.change == "changed":
+                for op, text in c.words:
+                    line.append(text, style=styles[op])
+            else:
+                line.append(c.new_text or c.old_text or "",
+                            style="green" if c.change == "added" else "red")
+            lines.append(line)
+        panels.append(Panel(Group(*lines), title=doc_id, title_align="left"))
+    summary = Text(", ".join(f"{diff.count(i, k)} {i}s {k}" for i in ("document", "passage",
+                                                                       "footnote")
+                             for k in ("added", "removed", "changed") if diff.count(i, k)))
+    return Group(*panels, summary)
