@@ -1,72 +1,497 @@
-"""PDFs: lines built from pdfplumber's words, grouped into paragraphs by vertical gaps.
+"""PDFs: pdfplumber characters in, an Extraction of blocks in reading order out.
 
-The first version reads each page once (and closes it, keeping memory flat), groups words
-into lines and lines into blocks, and records page number and bounding box for each block.
-Columns, furniture, dehyphenation and footnotes are issue #4.
+Each page is parsed once (``page.chars``, its rules and boxes, tables only where ruling lines
+exist) and closed at once, so memory stays flat; only compact line records are kept. Then, over
+the whole document:
+
+    pdf_layout.py     characters -> line segments -> blocks, column-aware reading order
+    pdf_furniture.py  running heads, footers, page numbers: repeated margin text -> removed
+    pdf_notes.py      the note area at each page bottom -> footnotes; raised markers -> links
+    clean/hyphenation.py  line-end hyphens joined or kept on evidence, each decision recorded
+
+Provenance: every block, footnote and removed row has the page number and bbox (x0, top, x1,
+bottom in points) of its first part; a paragraph continued across a column or page break keeps
+the first part's locator and records the other parts' pages and boxes in a ``join-break``
+transform. Unmapped glyphs (``(cid:N)``, Private Use Area) are never emitted as text: they are
+counted per page and lower ``DocumentMeta.text_quality``.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
 
+from pipeline.clean.hyphenation import Vocabulary, decide
 from pipeline.errors import EncryptedPDF, ExtractError, NeedsOCR
 from pipeline.extract import ExtractOptions
-from pipeline.model import Block, Capture, DocumentMeta, Extraction, Locator
+from pipeline.extract.pdf_furniture import find_furniture
+from pipeline.extract.pdf_layout import (
+    LayoutBlock,
+    Line,
+    page_blocks,
+    page_lines,
+    reading_order,
+)
+from pipeline.extract.pdf_meta import document_meta
+from pipeline.extract.pdf_notes import Note, notes_of, split_note_area
+from pipeline.model import (
+    Block,
+    Capture,
+    Extraction,
+    FootnoteBlock,
+    Locator,
+    Removed,
+    Transform,
+)
 
 NAME = "pdf"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
-PARAGRAPH_GAP = 1.5
-"""A vertical gap larger than this many line heights starts a new block."""
+HEADING_SIZE = 1.15
+"""A short block set this much larger than the body is a heading."""
+HEADING_MAX_CHARS = 200
+"""Longer blocks are never headings, however they are set."""
+HEADING_MAX_LINES = 3
+MIN_TEXT_QUALITY = 0.2
+"""Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
+TABLE_MIN_EDGES = 6
+"""Pages with fewer ruling lines and boxes than this hold no ruled table: skip find_tables."""
+CALLOUT_MIN_AREA = 0.03
+"""A filled or framed box covering at least this share of the page (and not most of it) is a
+call-out when blocks sit inside it."""
+
+_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
+                      r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild)\s*"
+                      r"(?:[0-9IVX]+[0-9.\-–]*[a-z]?)\s*(?:[:.–—|-]|\s)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+_HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
+_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇]\s*|[–—-]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+)")
+_RIGHT_WORD = re.compile(r"^[\w'’]+")
+_LEFT_WORD = re.compile(r"([^\W\d_][\w'’/]*)-$")
+_GLUED = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
+_SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
+_STOP = {"en": {"the", "and", "of", "to", "in", "is", "that", "for"},
+         "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "von"},
+         "fr": {"le", "la", "les", "et", "des", "est", "une", "pour"},
+         "es": {"el", "la", "los", "y", "que", "por", "una", "para"}}
+
+
+@dataclass(slots=True)
+class PageData:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[LayoutBlock]
+    rules: list[tuple[float, float, float, float]]
+    boxes: list[tuple[float, float, float, float]]
+    images: list[tuple[float, float, float, float]]
+    rotated: str
+    glyphs: int
+    bad_glyphs: int
+
+
+@dataclass(slots=True)
+class Draft:
+    """A block being assembled: mutable until it becomes a frozen Block."""
+
+    kind: str
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    level: int | None = None
+    refs: list[str] = field(default_factory=list)
+    transforms: list[Transform] = field(default_factory=list)
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
-    import io
-
-    started = time.monotonic()
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise EncryptedPDF(f"{capture.uri} is encrypted and needs a password") from None
-    blocks: list[Block] = []
+    """Read every page once, then build blocks, footnotes and furniture for the document."""
+    pdf = _open(data, capture)
     with pdf:
+        if not pdf.pages:
+            raise ExtractError(f"{capture.uri} has no pages")
         if len(pdf.pages) > options.max_pages:
             raise ExtractError(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
                                f"{options.max_pages:,}-page limit")
-        info = pdf.metadata or {}
-        for page in pdf.pages:
-            if time.monotonic() - started > options.max_seconds:
-                raise ExtractError(f"{capture.uri}: over the {options.max_seconds:g} s limit "
-                                   f"at page {page.page_number}")
-            blocks.extend(_page_blocks(page))
+        pages = _read_pages(pdf, capture, options)
+        info = _safe_metadata(pdf)
+        xmp = _xmp(pdf)
+    return _document(pages, info, xmp, capture)
+
+
+def _open(data: bytes, capture: Capture) -> pdfplumber.PDF:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect:
+        raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
+                           "password or a decrypted copy") from None
+    except (PDFSyntaxError, PSException) as exc:
+        raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
+                           f"cross-reference table?): {exc}") from exc
+
+
+def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) -> list[PageData]:
+    started = time.monotonic()
+    pages = []
+    for page in pdf.pages:
+        if time.monotonic() - started > options.max_seconds:
+            raise ExtractError(f"{capture.uri}: over the {options.max_seconds:g} s limit "
+                               f"at page {page.page_number}")
+        try:
+            pages.append(_read_page(page))
+        finally:
             page.close()
-    if not blocks:
-        raise NeedsOCR(f"{capture.uri} has no text layer: it needs OCR")
-    title = info.get("Title") if isinstance(info.get("Title"), str) else None
-    return Extraction(NAME, VERSION, DocumentMeta(title=title or None), tuple(blocks))
+    return pages
 
 
-def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
-    lines = page.extract_text_lines(return_chars=False)
-    blocks: list[Block] = []
-    group: list[dict] = []
-    for line in lines:
-        if group:
-            height = group[-1]["bottom"] - group[-1]["top"]
-            if line["top"] - group[-1]["bottom"] > PARAGRAPH_GAP * max(height, 1.0) * 0.5:
-                blocks.append(_block(page, group))
-                group = []
-        group.append(line)
-    if group:
-        blocks.append(_block(page, group))
-    return blocks
+def _read_page(page: pdfplumber.page.Page) -> PageData:
+    chars = page.chars
+    rects = page.rects
+    lines = page.lines
+    tables = _tables(page, len(rects) + len(lines))
+    table_boxes = [t.bbox for t in tables]
+    rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in rects + lines
+             if o["bottom"] - o["top"] <= 2.0 and o["x1"] - o["x0"] >= 20]
+    area = page.width * page.height
+    boxes = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in rects
+             if CALLOUT_MIN_AREA * area <= o["width"] * o["height"] <= 0.6 * area]
+    images = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.images]
+    rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
+    text_lines = page_lines(chars, page.page_number, table_boxes)
+    bad = sum(l.bad_glyphs for l in text_lines)
+    glyphs = sum(l.chars for l in text_lines)
+    return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
+                    rules, boxes, images, rotated, glyphs, bad)
 
 
-def _block(page: pdfplumber.page.Page, lines: list[dict]) -> Block:
-    bbox = (min(l["x0"] for l in lines), min(l["top"] for l in lines),
-            max(l["x1"] for l in lines), max(l["bottom"] for l in lines))
-    return Block(kind="paragraph", text="\n".join(l["text"] for l in lines),
-                 locator=Locator(page_number=page.page_number, bbox=bbox))
+def _tables(page: pdfplumber.page.Page, edges: int) -> list[LayoutBlock]:
+    """Ruled tables with at least two rows and two columns, as one block each."""
+    if edges < TABLE_MIN_EDGES:
+        return []
+    found = []
+    for table in page.find_tables():
+        rows = table.extract()
+        if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
+            continue
+        text = "\n".join("\t".join((cell or "").replace("\n", " ") for cell in row) for row in rows)
+        x0, top, x1, bottom = table.bbox
+        line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, False, False)
+        found.append(LayoutBlock([line], kind="table"))
+    return found
+
+
+def _safe_metadata(pdf: pdfplumber.PDF) -> dict:
+    try:
+        return dict(pdf.metadata or {})
+    except Exception:  # unreadable Info: metadata is optional, the text is not
+        return {}
+
+
+def _xmp(pdf: pdfplumber.PDF) -> bytes | None:
+    try:
+        stream = pdf.doc.catalog.get("Metadata")
+        return stream.resolve().get_data() if stream is not None else None
+    except Exception:  # a broken XMP stream only loses metadata
+        return None
+
+
+# -- the document ----------------------------------------------------------------------------
+
+def _document(pages: list[PageData], info: dict, xmp: bytes | None, capture: Capture) -> Extraction:
+    glyphs = sum(p.glyphs for p in pages)
+    bad = sum(p.bad_glyphs for p in pages)
+    if glyphs == 0 and not any(p.tables for p in pages):
+        raise NeedsOCR(f"{capture.uri} has no text layer on any of its {len(pages)} pages: "
+                       "it needs OCR")
+    quality = 1 - bad / glyphs if glyphs else 1.0
+    if quality < MIN_TEXT_QUALITY:
+        raise NeedsOCR(f"{capture.uri}: {bad:,} of {glyphs:,} glyphs have no Unicode mapping "
+                       "(fonts without ToUnicode): it needs OCR")
+    removed = _remove_furniture(pages) + _rotated(pages)
+    body_size = _body_size(pages)
+    page_blocks_, notes, marker_removed = _layout(pages, body_size)
+    language = _language(page_blocks_)
+    vocabulary = Vocabulary.from_texts(
+        ("\n".join(l.text for l in b.lines) for blocks in page_blocks_ for b in blocks), language)
+    drafts = _merge_breaks([d for blocks, labels in zip(page_blocks_, notes)
+                            for d in _drafts(blocks, labels, vocabulary, marker_removed)],
+                           vocabulary)
+    footnotes = _footnotes(notes, vocabulary)
+    meta = document_meta(info, xmp, drafts, quality)
+    transforms = tuple(Transform("glyphs", f"page {p.number}: {p.bad_glyphs} of {p.glyphs} "
+                                           "glyphs unmapped ((cid:N) or Private Use Area), "
+                                           "left out of the text")
+                       for p in pages if p.bad_glyphs)
+    blocks = tuple(Block(d.kind, d.text, Locator(page_number=d.page, bbox=_round(d.bbox)),  # type: ignore[arg-type]
+                         tuple(d.transforms), d.level, tuple(dict.fromkeys(d.refs)))
+                   for d in drafts if d.text.strip())
+    return Extraction(NAME, VERSION, meta, blocks, footnotes,
+                      tuple(removed) + tuple(marker_removed),
+                      transforms + (Transform("language", f"{language} (stop words)"),))
+
+
+def _round(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return tuple(round(v, 2) for v in bbox)  # type: ignore[return-value]
+
+
+def _remove_furniture(pages: list[PageData]) -> list[Removed]:
+    verdicts = find_furniture([p.lines for p in pages], [p.height for p in pages])
+    removed = []
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            verdict = verdicts.get(id(line))
+            if verdict is None:
+                kept.append(line)
+            else:
+                removed.append(Removed(verdict.rule, line.text, Locator(page_number=page.number,
+                                                                        bbox=_round(line.bbox)),
+                                       "furniture", verdict.evidence))
+        page.lines = kept
+    return removed
+
+
+def _rotated(pages: list[PageData]) -> list[Removed]:
+    return [Removed("rotated-text", p.rotated, Locator(page_number=p.number), "furniture",
+                    "characters set sideways (upright=False), e.g. a margin stamp")
+            for p in pages if p.rotated]
+
+
+def _body_size(pages: list[PageData]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size * 2) / 2] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _language(page_blocks_: list[list[LayoutBlock]]) -> str:
+    words: Counter[str] = Counter()
+    for blocks in page_blocks_[:20]:
+        for block in blocks:
+            for line in block.lines:
+                words.update(w.lower() for w in line.text.split())
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP.items()}
+    return max(scores, key=scores.__getitem__)
+
+
+# -- per page: notes, blocks, kinds ----------------------------------------------------------
+
+def _layout(pages: list[PageData], body_size: float
+            ) -> tuple[list[list[LayoutBlock]], list[list[Note]], list[Removed]]:
+    all_blocks, all_notes = [], []
+    for page in pages:
+        body, area = split_note_area(page.lines, body_size, page.rules)
+        notes = notes_of(area) if area else []
+        blocks = page_blocks(body) + page.tables
+        ordered = reading_order(blocks)
+        _classify(ordered, page, body_size)
+        all_blocks.append(ordered)
+        all_notes.append(notes)
+    _heading_levels([b for blocks in all_blocks for b in blocks], body_size)
+    return all_blocks, all_notes, []
+
+
+def _classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
+    for block in blocks:
+        if block.kind == "table":
+            continue
+        first = block.lines[0].text
+        if _is_heading(block, body_size):
+            block.kind = "heading"
+        elif _CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size):
+            block.kind = "caption"
+        elif any(_inside(block.bbox, box) for box in page.boxes):
+            block.kind = "callout"
+        elif _BULLET.match(first):
+            block.kind = "list_item"
+
+
+def _is_heading(block: LayoutBlock, body_size: float) -> bool:
+    text = " ".join(l.text for l in block.lines).strip()
+    if (not text or len(text) > HEADING_MAX_CHARS or len(block.lines) > HEADING_MAX_LINES
+            or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
+        return False
+    larger = block.size >= HEADING_SIZE * body_size
+    bold = all(l.bold for l in block.lines) and block.size >= SMALLER_HEADING * body_size
+    return larger or (bold and len(text) < 120 and not _CAPTION.match(text))
+
+
+SMALLER_HEADING = 0.95
+"""A bold block must be at least this share of the body size to be a heading."""
+
+
+def _heading_levels(blocks: list[LayoutBlock], body_size: float) -> None:
+    """Level 1 for the largest heading size, 2 for the next, ...; numbering depth wins."""
+    sizes = sorted({round(b.size * 2) / 2 for b in blocks if b.kind == "heading"}, reverse=True)
+    for block in blocks:
+        if block.kind != "heading":
+            continue
+        number = _HEADING_NUMBER.match(block.lines[0].text)
+        if number and block.size < HEADING_SIZE * 1.6 * body_size:
+            block.level = min(number.group(1).count(".") + 1, 6)
+        else:
+            block.level = min(sizes.index(round(block.size * 2) / 2) + 1, 6)
+
+
+def _near_figure(block: LayoutBlock, page: PageData) -> bool:
+    x0, top, x1, bottom = block.bbox
+    return any(abs(top - im[3]) < 15 or abs(im[1] - bottom) < 15
+               for im in page.images if im[0] < x1 and im[2] > x0)
+
+
+def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+    return (inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1
+            and inner[3] <= outer[3] + 1)
+
+
+# -- text assembly: markers, dehyphenation ---------------------------------------------------
+
+def _drafts(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary,
+            removed: list[Removed]) -> list[Draft]:
+    labels = {n.label for n in notes if n.label}
+    drafts = []
+    for block in blocks:
+        if block.kind == "table":
+            line = block.lines[0]
+            drafts.append(Draft("table", line.text, line.page, block.bbox))
+            continue
+        draft = Draft(block.kind, "", block.page, block.bbox, block.level)
+        for line in block.lines:
+            text, markers = _line_markers(line, labels)
+            _append(draft, text, vocabulary)
+            start = len(draft.text) - len(text)
+            for offset, label in markers:
+                draft.refs.append(label)
+                draft.transforms.append(Transform(
+                    "footnote-marker", f"removed {label!r} at offset {start + offset} "
+                                       f"(page {line.page}) -> note {label}"))
+                removed.append(Removed("footnote-marker", label,
+                                       Locator(page_number=line.page, bbox=_round(line.bbox)),
+                                       "marker", f"offset {start + offset} in the block text"))
+        drafts.append(draft)
+    return drafts
+
+
+def _line_markers(line: Line, labels: set[str]) -> tuple[str, list[tuple[int, str]]]:
+    """The line's text with confirmed markers removed (and others put back), and the markers."""
+    text = line.text
+    markers: list[tuple[int, str]] = []
+    for offset, raw in reversed(line.raised):
+        parts = [p for p in re.split(r"[,\s]+", raw.strip()) if p]
+        if parts and all(p in labels for p in parts):
+            markers = [(offset, p) for p in parts] + markers
+        else:
+            text = text[:offset] + raw + text[offset:]
+            markers = [(o + len(raw), p) for o, p in markers]
+    if line.lead_label:
+        if line.lead_label.strip() in labels:
+            markers.insert(0, (0, line.lead_label.strip()))
+        else:
+            text = line.lead_label + text
+            markers = [(o + len(line.lead_label), p) for o, p in markers]
+    return _glued_markers(text, labels, markers)
+
+
+def _glued_markers(text: str, labels: set[str], markers: list[tuple[int, str]]
+                   ) -> tuple[str, list[tuple[int, str]]]:
+    """Same-size note numbers glued after punctuation (``Response.2``), when the page has
+    that note."""
+    for match in reversed(list(_GLUED.finditer(text))):
+        label = match.group(1)
+        if label in labels:
+            start, end = match.span(1)
+            text = text[:start] + text[end:]
+            markers = [(o - (end - start) if o > start else o, p) for o, p in markers]
+            markers.append((start, label))
+    markers.sort()
+    return text, markers
+
+
+def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
+    """Add a line to the draft, joining or keeping a line-end hyphen on evidence."""
+    if not draft.text:
+        draft.text = text
+        return
+    left = _LEFT_WORD.search(draft.text)
+    right = _RIGHT_WORD.match(text)
+    if left and right and draft.text[-2:-1].isalpha():
+        decision = decide(left.group(1).split("/")[-1], right.group(), vocabulary)
+        draft.transforms.append(decision.transform())
+        if decision.join:
+            draft.text = draft.text[:-1] + text
+        elif right.group().lower() in _SUSPENDED:
+            draft.text += " " + text
+        else:
+            draft.text += text
+    elif draft.text.endswith(("—", "–")) and draft.text[-2:-1].isalnum() and text[:1].isalnum():
+        draft.text += text
+    else:
+        draft.text += "\n" + text
+
+
+def _merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
+    """Rejoin paragraphs cut by a column or page break: a paragraph that ends mid-sentence
+    continues in the next paragraph after the break, skipping floats (captions, call-outs,
+    tables) set between them."""
+    out: list[Draft] = []
+    for draft in drafts:
+        target = _open_paragraph(out, draft)
+        if target is None:
+            out.append(draft)
+            continue
+        target.transforms.append(Transform(
+            "join-break", f"continued on page {draft.page}, bbox "
+                          f"({', '.join(f'{v:.1f}' for v in draft.bbox)})"))
+        _append(target, draft.text, vocabulary)
+        target.refs.extend(draft.refs)
+        target.transforms.extend(draft.transforms)
+    return out
+
+
+def _open_paragraph(out: list[Draft], draft: Draft) -> Draft | None:
+    if draft.kind != "paragraph":
+        return None
+    for previous in reversed(out):
+        if previous.kind in ("caption", "callout", "table"):
+            continue
+        if previous.kind != "paragraph" or _SENTENCE_END.search(previous.text):
+            return None
+        broke = previous.page != draft.page or draft.bbox[1] < previous.bbox[3]
+        return previous if broke else None
+    return None
+
+
+def _footnotes(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[FootnoteBlock, ...]:
+    """Footnote blocks; a label-less note area continues the last note of an earlier page."""
+    drafts: list[Draft] = []
+    labels: list[str] = []
+    for page_notes in notes:
+        for note in page_notes:
+            first = note.lines[0]
+            if note.continued and drafts:
+                target = drafts[-1]
+                target.transforms.append(Transform("join-break", f"note continued on page "
+                                                                 f"{first.page}"))
+            else:
+                target = Draft("footnote", "", first.page, first.bbox)
+                drafts.append(target)
+                labels.append(note.label)
+            for line in note.lines:
+                _append(target, line.text, vocabulary)
+                target.bbox = _union(target.bbox, line.bbox) if line.page == target.page else target.bbox
+    return tuple(FootnoteBlock(label, d.text, Locator(page_number=d.page, bbox=_round(d.bbox)),
+                               tuple(d.transforms)) for label, d in zip(labels, drafts))
+
+
+def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+           ) -> tuple[float, float, float, float]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))

@@ -1,0 +1,145 @@
+"""PDF extraction quality, speed and memory: Archivist against plain pdfplumber, in one run.
+
+    .venv/bin/python benchmarks/pdf_quality.py [--bench ../shared/bench]
+
+Prints the gold-label scores (../shared/bench/check_pdf_gold.py) and the GeoTopo text scores
+(../shared/bench/eval_pdf.py: token F1, reading-order similarity) for Archivist and for plain
+pdfplumber ``extract_text``, pages per second of both on the 117-page book with their ratio, and
+the peak RSS of each extractor (measured in a fresh subprocess per extractor).
+
+``--emit FILE.pdf`` (used by the gold checker) prints one PDF's extraction as the checker's JSON;
+``--emit-text FILE.pdf`` prints the body text (passages, footnotes last) for eval_pdf.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = "geotopo-book"
+GOALS = {"gold": 0.90, "token_f1": 0.93, "order_sim": 0.92, "speed": 1.0, "peak_mb": 150.0}
+
+
+def run_archivist(path: Path):
+    from pipeline.capture import read_local
+    from pipeline.clean import clean
+    from pipeline.extract import extract
+
+    capture, data = read_local(path, "pdf")
+    return clean(extract(data, capture))
+
+
+def emit_json(path: Path) -> None:
+    ex = run_archivist(path)
+    passages = [{"text": b.text, "kind": b.kind, "page": b.locator.page_number} for b in ex.blocks]
+    footnotes = [{"label": f.label, "text": f.text, "page": f.locator.page_number}
+                 for f in ex.footnotes]
+    json.dump({"passages": passages, "footnotes": footnotes}, sys.stdout, ensure_ascii=False)
+
+
+def emit_text(path: Path) -> None:
+    ex = run_archivist(path)
+    sys.stdout.write("\n\n".join([b.text for b in ex.blocks] + [f.text for f in ex.footnotes]))
+
+
+def plumber_text(path: Path) -> None:
+    import pdfplumber
+
+    parts = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            parts.append(page.extract_text() or "")
+            page.close()
+    sys.stdout.write("\n".join(parts))
+
+
+def _measured(args: list[str]) -> tuple[str, float, float]:
+    """stdout, seconds and peak RSS (MB) of one fresh interpreter running this script."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    seconds = time.perf_counter() - started
+    out, _, peak = proc.stdout.rpartition("\n@@peak ")
+    return out, seconds, float(peak) / 1024
+
+
+def _pages(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def gold_scores(bench: Path) -> dict[str, str]:
+    checker = bench / "check_pdf_gold.py"
+    gold, pdfs = bench / "pdf" / "gold", bench / "pdf"
+    cmd = f"{sys.executable} {Path(__file__)} --emit {{pdf}}"
+    runs = {"archivist": ["--cmd", cmd], "pdfplumber": ["--baseline"]}
+    results = {}
+    for name, extra in runs.items():
+        proc = subprocess.run([sys.executable, str(checker), str(gold), str(pdfs), *extra, "-v"],
+                              capture_output=True, text=True, cwd=ROOT)
+        results[name] = proc.stdout
+    return results
+
+
+def text_scores(bench: Path, text: str) -> dict:
+    sys.path.insert(0, str(bench))
+    from eval_pdf import score
+
+    truth = (bench / "pdf" / "truth" / f"{BOOK}.txt").read_text(encoding="utf-8")
+    return score(text, truth)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--emit", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--emit-text", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--plumber-text", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--skip-gold", action="store_true", help="only the GeoTopo text, speed "
+                                                                   "and memory figures")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    for flag, fn in ((args.emit, emit_json), (args.emit_text, emit_text),
+                     (args.plumber_text, plumber_text)):
+        if flag:
+            fn(flag)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            sys.stdout.write(f"\n@@peak {peak}" if flag is not args.emit else "")
+            return 0
+    bench = args.bench.resolve()
+    book = bench / "pdf" / f"{BOOK}.pdf"
+    pages = _pages(book)
+    ours, our_s, our_mb = _measured(["--emit-text", str(book)])
+    base, base_s, base_mb = _measured(["--plumber-text", str(book)])
+    ours_score, base_score = text_scores(bench, ours), text_scores(bench, base)
+    gold = {} if args.skip_gold else gold_scores(bench)
+    for name, output in gold.items():
+        print(f"== gold labels: {name}\n{output}")
+    overall = {n: float(re.search(r"pdf-gold: ([0-9.]+)", o).group(1)) for n, o in gold.items()}
+    print(f"== {BOOK}.pdf ({pages} pages), fresh interpreter per extractor (includes start-up)")
+    header = f"{'extractor':<12} {'gold':>6} {'tokenF1':>8} {'order':>6} {'pages/s':>8} {'peakMB':>7}"
+    print(header)
+    for name, score, secs, mb in (("archivist", ours_score, our_s, our_mb),
+                                  ("pdfplumber", base_score, base_s, base_mb)):
+        g = f"{overall[name]:.4f}" if name in overall else "-"
+        print(f"{name:<12} {g:>6} {score['token_f1']:>8.4f} {score['order_sim']:>6.4f} "
+              f"{pages / secs:>8.2f} {mb:>7.1f}")
+    print(f"goals: gold >= {GOALS['gold']}, token F1 >= {GOALS['token_f1']}, order >= "
+          f"{GOALS['order_sim']}, speed >= {GOALS['speed']}x, peak <= {GOALS['peak_mb']:.0f} MB")
+    print(f"speed ratio archivist/pdfplumber: {base_s / our_s:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""PDF page furniture: every page's lines in, the lines that are running heads, footers, page
+numbers or stamps out, each with the evidence that convicted it.
+
+A line is furniture when it sits in the top or bottom margin band of its page and either its
+text with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs in the margins of
+several pages, or it is a bare page number, or it stands apart at a vertical position that
+holds an isolated line on most pages (running heads whose words change per chapter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pipeline.extract.pdf_layout import Line
+
+MARGIN_SHARE = 0.12
+"""Top and bottom share of the page height where running heads and footers live."""
+MIN_REPEAT_PAGES = 3
+"""A margin text must recur on this many pages (2 in documents of 3 pages or fewer)."""
+POSITION_SHARE = 0.5
+"""An isolated margin line at a position used on this share of pages is a running head."""
+ISOLATION_EM = 1.2
+"""A margin line this many of its em clear of every other line is isolated."""
+POSITION_BUCKET = 3.0
+"""Points: vertical positions closer than this count as the same position."""
+
+_ROMAN = re.compile(r"^[ivxlcdm]+$")
+_PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?)?[-–—|·\s]*#[-–—|·\s]*(?:page|seite)?(?:of#)?$")
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    rule: str
+    evidence: str
+
+
+def mask(text: str) -> str:
+    """Text with digit runs and lone roman numerals replaced by ``#``, spaces dropped, lower case."""
+    words = [("#" if _ROMAN.match(w) else w) for w in text.lower().split()]
+    return _SPACE.sub("", _DIGITS.sub("#", " ".join(words)))
+
+
+def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, Verdict]:
+    """``id(line) -> Verdict`` for every furniture line of the document."""
+    bands = [_margin_lines(lines, height) for lines, height in zip(pages, heights)]
+    total = len(pages)
+    needed = MIN_REPEAT_PAGES if total > 3 else 2
+    text_pages: dict[str, set[int]] = defaultdict(set)
+    position_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for index, band in enumerate(bands):
+        for where, line, isolated in band:
+            text_pages[mask(line.text)].add(index)
+            if isolated:
+                position_pages[(where, round(line.top / POSITION_BUCKET))].add(index)
+    verdicts: dict[int, Verdict] = {}
+    for band in bands:
+        for where, line, isolated in band:
+            verdict = _judge(where, line, isolated, text_pages, position_pages, needed, total)
+            if verdict:
+                verdicts[id(line)] = verdict
+    return verdicts
+
+
+def _margin_lines(lines: list[Line], height: float) -> list[tuple[str, Line, bool]]:
+    band = []
+    for line in lines:
+        if line.bottom <= height * MARGIN_SHARE:
+            where = "top"
+        elif line.top >= height * (1 - MARGIN_SHARE):
+            where = "bottom"
+        else:
+            continue
+        band.append((where, line, _isolated(line, lines)))
+    return band
+
+
+def _isolated(line: Line, lines: list[Line]) -> bool:
+    clearance = ISOLATION_EM * line.size
+    for other in lines:
+        if other is line:
+            continue
+        if other.top < line.bottom + clearance and other.bottom > line.top - clearance:
+            if other.x0 < line.x1 + 200 and other.x1 > line.x0 - 200 and (
+                    other.top > line.bottom or other.bottom < line.top):
+                return False
+    return True
+
+
+def _judge(where: str, line: Line, isolated: bool, text_pages: dict[str, set[int]],
+           position_pages: dict[tuple[str, int], set[int]], needed: int,
+           total: int) -> Verdict | None:
+    key = mask(line.text)
+    if not key:
+        return None
+    if _PAGE_NUMBER.match(key):
+        return Verdict("page-number", f"{where} margin: a bare page number ({line.text!r})")
+    seen = len(text_pages[key])
+    if seen >= needed:
+        return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
+                       f"repeated on {seen} of {total} pages in the {where} margin "
+                       f"(digits masked: {key!r})")
+    if isolated:
+        at = len(position_pages[(where, round(line.top / POSITION_BUCKET))])
+        if at >= needed and at >= POSITION_SHARE * total:
+            return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
+                           f"an isolated {where}-margin line at y={line.top:.0f} on {at} of "
+                           f"{total} pages")
+    return None

@@ -1,0 +1,379 @@
+"""PDF layout: one page's pdfplumber characters in, text lines and blocks in reading order out.
+
+Characters become rows (shared baseline), rows split into line segments at gaps wider than a
+column gutter, segments stack into blocks (same size and style, small leading), and blocks are
+ordered by a column-aware XY-cut: columns left to right, full-width elements (titles, headings,
+tables) between the column runs they separate.
+
+Raised small characters (superscripts) are kept apart as marker candidates with their offset in
+the line, so the footnote step can remove confirmed markers and put the others back.
+All sizes are in PDF points; thresholds are relative to the font size, so they scale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+Char = dict[str, Any]
+
+ROW_BASELINE_EM = 0.3
+"""Characters whose bottoms differ by less than this share of the font size sit on one row."""
+WORD_GAP_EM = 0.15
+"""A gap wider than this (em) between two characters is a word space: kerning stays below it,
+tight justified spaces (about 0.2 em) stay above it."""
+SEGMENT_GAP_EM = 1.0
+"""A gap wider than this (em) splits a row into segments: TeX and word processors rarely
+stretch a justified space past one em, column gutters and table cells are wider."""
+RAISED_SIZE = 0.8
+"""A character smaller than this share of its row's size is a superscript candidate..."""
+RAISED_EM = 0.15
+"""...when its bottom is raised at least this share of the row size above the baseline."""
+LEADING_EM = 0.75
+"""A vertical gap between lines larger than this share of the size starts a new block."""
+INDENT_EM = 0.8
+"""A line indented more than this (em) against its block starts a new paragraph."""
+SIZE_TOLERANCE = 0.1
+"""Lines whose sizes differ by more than this share belong to different blocks."""
+GUTTER_MIN = 6.0
+"""Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
+BOLD_SHARE = 0.6
+"""A line is bold when this share of its characters uses a bold font."""
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique|,i$|-i$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇–—-]\s|"
+                     r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def is_bad_glyph(text: str) -> bool:
+    """A glyph with no Unicode meaning: ``(cid:N)`` (no ToUnicode map) or Private Use Area."""
+    if text.startswith("(cid:"):
+        return True
+    return any(0xE000 <= ord(ch) <= 0xF8FF for ch in text)
+
+
+@dataclass(slots=True)
+class Line:
+    """One line segment of one page: text without its raised marker candidates."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+    italic: bool
+    raised: list[tuple[int, str]] = field(default_factory=list)
+    """Superscript candidates: (offset into ``text``, characters); confirmed ones are markers."""
+    lead_label: str = ""
+    """Raised characters that opened the line (a footnote label in a note area)."""
+    bad_glyphs: int = 0
+    chars: int = 0
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass(slots=True)
+class LayoutBlock:
+    """Lines stacked into one block of one page; ``kind`` is decided later."""
+
+    lines: list[Line]
+    kind: str = "paragraph"
+    level: int | None = None
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, min(line.top for line in self.lines), self.x1, self.bottom)
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+
+# -- characters -> line segments -------------------------------------------------------------
+
+def page_lines(chars: list[Char], page_number: int,
+               exclude: list[tuple[float, float, float, float]] = ()) -> list[Line]:
+    """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
+    kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
+    lines = []
+    for row in _rows(kept):
+        for segment in _segments(row):
+            line = _line(segment, page_number)
+            if line is not None:
+                lines.append(line)
+    lines.sort(key=lambda l: (round(l.top), l.x0))
+    return lines
+
+
+def _inside(c: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
+    if not boxes:
+        return False
+    x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+
+def _rows(chars: list[Char]) -> list[list[Char]]:
+    """Group characters by baseline, then attach superscript-only rows to the row they touch."""
+    rows: list[list[Char]] = []
+    for c in sorted(chars, key=lambda c: c["bottom"]):
+        if rows:
+            last = rows[-1][-1]
+            size = min(c["size"], last["size"]) or 1.0
+            if c["bottom"] - last["bottom"] <= ROW_BASELINE_EM * size:
+                rows[-1].append(c)
+                continue
+        rows.append([c])
+    return _attach_raised_rows(rows)
+
+
+def _attach_raised_rows(rows: list[list[Char]]) -> list[list[Char]]:
+    """A row of small characters raised into the next row's line box joins that row."""
+    merged: list[list[Char]] = []
+    for i, row in enumerate(rows):
+        if i + 1 < len(rows) and not _is_space_row(row):
+            below = rows[i + 1]
+            size = max(c["size"] for c in row)
+            below_size = _mode_size(below)
+            below_top = min(c["top"] for c in below)
+            bottom = max(c["bottom"] for c in row)
+            if size < RAISED_SIZE * below_size and below_top - 0.1 * below_size <= bottom:
+                below.extend(row)
+                continue
+        merged.append(row)
+    return merged
+
+
+def _is_space_row(row: list[Char]) -> bool:
+    return all(c["text"].isspace() for c in row)
+
+
+def _mode_size(chars: list[Char]) -> float:
+    counts = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
+    return counts.most_common(1)[0][0] if counts else 1.0
+
+
+def _segments(row: list[Char]) -> list[list[Char]]:
+    """Split a row at gaps wider than a gutter; drop duplicated (fake-bold) characters."""
+    row.sort(key=lambda c: c["x0"])
+    segments: list[list[Char]] = []
+    previous: Char | None = None
+    for c in row:
+        if previous is not None:
+            if (c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 1.0
+                    and abs(c["top"] - previous["top"]) < 1.0):
+                continue
+            gap = c["x0"] - previous["x1"]
+            if gap > SEGMENT_GAP_EM * max(c["size"], previous["size"]):
+                segments.append([])
+        if not segments:
+            segments.append([])
+        if not c["text"].isspace() or segments[-1]:
+            segments[-1].append(c)
+        previous = c
+    return [s for s in segments if any(not c["text"].isspace() for c in s)]
+
+
+def _line(chars: list[Char], page_number: int) -> Line | None:
+    """Text of one segment with word spaces from geometry and raised characters set apart."""
+    size = _mode_size(chars)
+    baseline = _baseline(chars, size)
+    parts: list[str] = []
+    raised: list[tuple[int, str]] = []
+    bold = italic = bad = 0
+    previous: Char | None = None
+    for c in chars:
+        text = c["text"]
+        if text.isspace():
+            previous = c
+            continue
+        if previous is not None and _is_word_gap(previous, c):
+            _append_space(parts)
+        if is_bad_glyph(text):
+            bad += 1
+            previous = c
+            continue
+        text = _LIGATURES.get(text, text)
+        fontname = c.get("fontname", "")
+        bold += bool(_BOLD.search(fontname))
+        italic += bool(_ITALIC.search(fontname))
+        if c["size"] < RAISED_SIZE * size and c["bottom"] < baseline - RAISED_EM * size:
+            offset = sum(len(p) for p in parts)
+            if raised and raised[-1][0] == offset:
+                raised[-1] = (offset, raised[-1][1] + text)
+            else:
+                raised.append((offset, text))
+        else:
+            parts.append(text)
+        previous = c
+    text = "".join(parts).rstrip()
+    count = sum(1 for c in chars if not c["text"].isspace())
+    lead = ""
+    if raised and raised[0][0] == 0:
+        lead = raised.pop(0)[1]
+        text = text.lstrip()
+        shift = len("".join(parts)) - len("".join(parts).lstrip())
+        raised = [(o - shift, t) for o, t in raised]
+    if not text and not lead:
+        return None if not bad else Line(page_number, chars[0]["x0"], _top(chars), chars[-1]["x1"],
+                                         _bottom(chars), "", size, False, False, [], "", bad, count)
+    letters = max(count - bad, 1)
+    return Line(page_number, min(c["x0"] for c in chars), _top(chars), max(c["x1"] for c in chars),
+                _bottom(chars), text, size, bold / letters >= BOLD_SHARE,
+                italic / letters >= BOLD_SHARE, raised, lead, bad, count)
+
+
+def _top(chars: list[Char]) -> float:
+    return min(c["top"] for c in chars)
+
+
+def _bottom(chars: list[Char]) -> float:
+    return max(c["bottom"] for c in chars)
+
+
+def _baseline(chars: list[Char], size: float) -> float:
+    bottoms = sorted(c["bottom"] for c in chars if abs(c["size"] - size) < 0.5)
+    return bottoms[len(bottoms) // 2] if bottoms else max(c["bottom"] for c in chars)
+
+
+def _is_word_gap(previous: Char, c: Char) -> bool:
+    if previous["text"].isspace():
+        return True
+    return c["x0"] - previous["x1"] > WORD_GAP_EM * min(c["size"], previous["size"])
+
+
+def _append_space(parts: list[str]) -> None:
+    if parts and not parts[-1].endswith(" "):
+        parts.append(" ")
+
+
+# -- line segments -> blocks -----------------------------------------------------------------
+
+def page_blocks(lines: list[Line]) -> list[LayoutBlock]:
+    """Stack lines into blocks: a line continues the block right above it when it overlaps it
+    horizontally, has the same size and weight, and follows at normal leading."""
+    blocks: list[LayoutBlock] = []
+    for line in lines:
+        target = _continued_block(blocks, line)
+        if target is None:
+            blocks.append(LayoutBlock([line]))
+        else:
+            target.lines.append(line)
+    return blocks
+
+
+def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | None:
+    best, best_gap = None, None
+    for block in blocks:
+        last = block.lines[-1]
+        gap = line.top - last.bottom
+        if gap < -0.5 * line.size or gap > LEADING_EM * line.size:
+            continue
+        if line.x0 >= last.x1 or line.x1 <= last.x0:
+            continue
+        if abs(line.size - last.size) > SIZE_TOLERANCE * max(line.size, last.size):
+            continue
+        if line.bold != last.bold or _starts_new_paragraph(block, line):
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = block, gap
+    return best
+
+
+def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
+    if line.lead_label or _BULLET.match(line.text):
+        return True
+    if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
+        return False
+    indent = line.x0 - min(l.x0 for l in block.lines[1:])
+    return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
+
+
+# -- reading order ---------------------------------------------------------------------------
+
+def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
+    """Column-aware XY-cut: split at a vertical gutter when every block in the region allows
+    it (columns, left to right); otherwise cut into horizontal bands, merging neighbouring
+    bands while they still share a gutter so a column run is read column by column."""
+    if len(blocks) <= 1:
+        return list(blocks)
+    columns = _vertical_cut(blocks)
+    if len(columns) > 1:
+        return [b for column in columns for b in reading_order(column)]
+    bands = _horizontal_cut(blocks)
+    if len(bands) == 1:
+        return sorted(blocks, key=lambda b: (b.top, b.x0))
+    ordered: list[LayoutBlock] = []
+    for group in _merge_column_bands(bands):
+        ordered.extend(reading_order(group) if len(group) < len(blocks) else
+                       sorted(group, key=lambda b: (b.top, b.x0)))
+    return ordered
+
+
+def _vertical_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
+    spans = sorted((b.x0, b.x1) for b in blocks)
+    cuts = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= GUTTER_MIN:
+            cuts.append((reach + x0) / 2)
+        reach = max(reach, x1)
+    if not cuts:
+        return [blocks]
+    columns: list[list[LayoutBlock]] = [[] for _ in range(len(cuts) + 1)]
+    for b in blocks:
+        columns[sum(1 for cut in cuts if b.x0 > cut)].append(b)
+    return [c for c in columns if c]
+
+
+def _horizontal_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
+    ordered = sorted(blocks, key=lambda b: b.bbox[1])
+    bands: list[list[LayoutBlock]] = [[ordered[0]]]
+    reach = ordered[0].bottom
+    for b in ordered[1:]:
+        if b.bbox[1] >= reach - 0.5:
+            bands.append([])
+        bands[-1].append(b)
+        reach = max(reach, b.bottom)
+    return bands
+
+
+def _merge_column_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock]]:
+    groups: list[list[LayoutBlock]] = [bands[0]]
+    for band in bands[1:]:
+        candidate = groups[-1] + band
+        if len(_vertical_cut(candidate)) > 1:
+            groups[-1] = candidate
+        else:
+            groups.append(band)
+    return groups
