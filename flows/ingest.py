@@ -73,7 +73,8 @@ def ingest(registry: str, store: str | None = None) -> RunSummary:
     archive = Archive(the_store)
     previous_docs = archive.latest_documents()
     previous_captures = archive.latest_captures()
-    options = CaptureOptions(allow_private_hosts=reg.allow_private_hosts)
+    options = CaptureOptions(allow_private_hosts=reg.allow_private_hosts,
+                             allowed_roots=reg.allowed_roots)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path))
     notify = progress_listener.get() or (lambda source_id, outcome: None)

@@ -41,6 +41,8 @@ class CaptureOptions:
     max_redirects: int = 10
     allow_private_hosts: tuple[str, ...] = field(default=())
     """Hosts allowed to resolve to loopback/private addresses (refused otherwise)."""
+    allowed_roots: tuple[Path, ...] = field(default=())
+    """Folders local sources must resolve into (after ``..`` and symlinks); empty: anywhere."""
 
 
 def capture(source: Source, store: Store, options: CaptureOptions = CaptureOptions(),
@@ -53,7 +55,7 @@ def capture(source: Source, store: Store, options: CaptureOptions = CaptureOptio
 
 def _capture_file(source: Source, store: Store, options: CaptureOptions,
                   previous: Capture | None) -> Capture:
-    path = Path(source.uri)
+    path = _inside_roots(Path(source.uri), source.id, options.allowed_roots)
     try:
         stat = path.stat()
         size = stat.st_size
@@ -86,6 +88,21 @@ def _file_unchanged(previous: Capture | None, size: int, mtime: datetime, store:
     """
     return (previous is not None and previous.mtime is not None and previous.size == size
             and previous.mtime == mtime and store.has_blob(previous.sha256))
+
+
+def _inside_roots(path: Path, source_id: str, roots: tuple[Path, ...]) -> Path:
+    """``path`` with ``..`` and symlinks resolved, refused unless it lies under one of ``roots``.
+
+    Resolving at capture time (not only when the registry is read) also catches a file that
+    was replaced by a symlink since.
+    """
+    real = path.resolve()
+    if roots and not any(real.is_relative_to(root.resolve()) for root in roots):
+        raise CaptureError(f"{path} resolves to {real}, outside the allowed folders "
+                           f"({', '.join(str(r) for r in roots)}); add its folder to "
+                           "[settings] allowed_roots in the registry to allow it",
+                           source_id=source_id)
+    return real
 
 
 def _capture_http(source: Source, store: Store, options: CaptureOptions,

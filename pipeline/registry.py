@@ -34,6 +34,8 @@ class Registry:
     sources: tuple[Source, ...]
     allow_private_hosts: tuple[str, ...] = ()
     """Hosts (e.g. ``127.0.0.1``) an HTTP source may resolve to although they are private."""
+    allowed_roots: tuple[Path, ...] = ()
+    """Folders local sources must lie in: the registry's own, plus ``[settings] allowed_roots``."""
 
 
 def load_registry(path: str | Path) -> Registry:
@@ -63,7 +65,17 @@ def load_registry(path: str | Path) -> Registry:
             raise RegistryError(f"{path.name}: source #{number} repeats id {source.id!r}")
         seen.add(source.id)
         sources.append(source)
-    return Registry(path, tuple(sources), tuple(settings.get("allow_private_hosts", ())))
+    return Registry(path, tuple(sources), tuple(settings.get("allow_private_hosts", ())),
+                    _allowed_roots(settings, path))
+
+
+def _allowed_roots(settings: dict, path: Path) -> tuple[Path, ...]:
+    """The registry's folder and each ``allowed_roots`` entry (relative to it), symlinks resolved."""
+    extra = settings.get("allowed_roots", [])
+    if not isinstance(extra, list) or not all(isinstance(r, str) for r in extra):
+        raise RegistryError(f"{path.name}: [settings] allowed_roots must be a list of folders, "
+                            'e.g. allowed_roots = ["/data/captures"]')
+    return (path.parent, *((path.parent / Path(r).expanduser()).resolve() for r in extra))
 
 
 def _parse_entry(entry: dict, number: int, base: Path) -> Source:

@@ -1,0 +1,177 @@
+"""Security: sources stay inside their allowed roots, parsers reach nothing outside the bytes,
+and text from a source is only ever data."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pipeline.capture import CaptureOptions, capture, sniff
+from pipeline.errors import CaptureError, FetchError, RegistryError
+from pipeline.extract import extract
+from pipeline.model import Capture, Source
+from pipeline.registry import load_registry
+
+SECRET = "TOP-SECRET-MARKER"
+
+
+def registry_in(folder: Path, uris: dict[str, str], settings: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = "".join(f'[[source]]\nid = "{k}"\nuri = "{v}"\n\n' for k, v in uris.items())
+    path = folder / "sources.toml"
+    path.write_text(settings + "\n" + entries, encoding="utf-8")
+    return path
+
+
+def capture_all(registry: Path, store) -> dict[str, Capture | CaptureError]:
+    """Capture each source with the options the ingest flow derives from the registry."""
+    reg = load_registry(registry)
+    options = CaptureOptions(allowed_roots=reg.allowed_roots)
+    outcome: dict[str, Capture | CaptureError] = {}
+    for source in reg.sources:
+        try:
+            outcome[source.id] = capture(source, store, options)
+        except CaptureError as error:
+            outcome[source.id] = error
+    return outcome
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Path:
+    """tmp/registry/{inside.txt, sub/nested.txt}, tmp/outside/secret.txt"""
+    (tmp_path / "registry" / "sub").mkdir(parents=True)
+    (tmp_path / "registry" / "inside.txt").write_text("Inside the root.\n")
+    (tmp_path / "registry" / "sub" / "nested.txt").write_text("Nested inside.\n")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text(f"{SECRET}\n")
+    return tmp_path
+
+
+def test_dot_dot_and_symlinks_cannot_leave_the_registry_folder(layout: Path, store):
+    root = layout / "registry"
+    (root / "escape-link.txt").symlink_to(layout / "outside" / "secret.txt")
+    (root / "dir-link").symlink_to(layout / "outside")
+    (root / "inner-link.txt").symlink_to(root / "sub" / "nested.txt")
+    registry = registry_in(root, {
+        "inside": "inside.txt", "nested": "sub/../sub/nested.txt", "inner-link": "inner-link.txt",
+        "dotdot": "../outside/secret.txt", "link": "escape-link.txt",
+        "dir-link": "dir-link/secret.txt", "absolute": str(layout / "outside" / "secret.txt")})
+    outcome = capture_all(registry, store)
+    refused = {k for k, v in outcome.items() if isinstance(v, CaptureError)}
+    assert refused == {"dotdot", "link", "dir-link", "absolute"}
+    for source_id in refused:
+        assert "outside the allowed folders" in outcome[source_id].message
+        assert "allowed_roots" in outcome[source_id].message
+    stored = b"".join(store.read_blob(p.name) for p in store.blobs())
+    assert SECRET.encode() not in stored
+
+
+def test_a_file_replaced_by_a_symlink_after_loading_is_refused(layout: Path, store):
+    root = layout / "registry"
+    registry = load_registry(registry_in(root, {"inside": "inside.txt"}))
+    (root / "inside.txt").unlink()
+    (root / "inside.txt").symlink_to(layout / "outside" / "secret.txt")
+    with pytest.raises(CaptureError, match="outside the allowed folders"):
+        capture(registry.sources[0], store, CaptureOptions(allowed_roots=registry.allowed_roots))
+
+
+def test_allowed_roots_in_settings_extend_the_registry_folder(layout: Path, store):
+    registry = registry_in(layout / "registry", {"dotdot": "../outside/secret.txt"},
+                           settings='[settings]\nallowed_roots = ["../outside"]\n')
+    outcome = capture_all(registry, store)
+    assert isinstance(outcome["dotdot"], Capture)
+
+
+def test_allowed_roots_must_be_a_list_of_folders(layout: Path):
+    registry = registry_in(layout / "registry", {"inside": "inside.txt"},
+                           settings='[settings]\nallowed_roots = "/"\n')
+    with pytest.raises(RegistryError, match="allowed_roots must be a list"):
+        load_registry(registry)
+
+
+@pytest.mark.parametrize("uri", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x/1"])
+def test_only_http_https_and_paths_are_registry_sources(layout: Path, uri: str):
+    with pytest.raises(RegistryError, match="not supported"):
+        load_registry(registry_in(layout / "registry", {"bad": uri}))
+
+
+def test_a_name_resolving_to_loopback_is_refused_when_only_the_address_is_allowed(store):
+    options = CaptureOptions(allow_private_hosts=("127.0.0.1",), retries=0)
+    with pytest.raises(FetchError, match="localhost resolves to the non-public address"):
+        capture(Source("local", "http://localhost:9/x"), store, options)
+
+
+@pytest.fixture
+def listener():
+    """A loopback server that records every request a parser might make."""
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            requests.append(self.path)
+            body = SECRET.encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def _extract_text(data: bytes) -> str:
+    media_type, kind = sniff(data, None, "page.html")
+    capture_ = Capture(source_id="page", uri="page.html", captured_at=datetime.now(timezone.utc),
+                       sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                       media_type=media_type, kind=kind)
+    extraction = extract(data, capture_)
+    return "\n".join(b.text for b in extraction.blocks) + "".join(r.text for r in extraction.removed)
+
+
+@pytest.mark.parametrize("prolog", ["<?xml version='1.0'?>\n", ""])
+def test_html_parsing_resolves_no_external_entities_and_fetches_nothing(layout, listener, prolog):
+    base, requests = listener
+    secret_file = layout / "outside" / "secret.txt"
+    page = (f'{prolog}<!DOCTYPE html [\n<!ENTITY local SYSTEM "file://{secret_file}">\n'
+            f'<!ENTITY remote SYSTEM "{base}/entity">\n]>\n'
+            f'<html><head><link rel="stylesheet" href="{base}/style.css"></head><body>'
+            f'<p>Before &local; and &remote; after.</p><img src="{base}/img.png">'
+            f'<iframe src="{base}/frame"></iframe></body></html>').encode()
+    text = _extract_text(page)
+    assert "Before" in text and "after" in text
+    assert SECRET not in text
+    assert requests == []
+
+
+def test_hostile_text_is_archived_verbatim_and_executes_nothing(tmp_path, store):
+    from pipeline.archive import Archive, RunWriter
+    from pipeline.build import build_document
+
+    canary = tmp_path / "pwned"
+    hostile = (f"Robert'); DROP TABLE passages;--\n\n$(touch {canary}) `touch {canary}` "
+               f"{{__import__('os').system('touch {canary}')}} %s %(x)s {{0}}\n")
+    (tmp_path / "hostile.txt").write_text(hostile)
+    source = Source("hostile", str(tmp_path / "hostile.txt"))
+    captured = capture(source, store)
+    built = build_document(captured, store, None)
+    run = RunWriter("run-1", datetime.now(timezone.utc))
+    run.add_capture(captured)
+    run.add_document(built.document, source, captured, built.doc_version)
+    archive = Archive(store)
+    archive.commit(run)
+    texts = archive.read("passages")["text"].to_pylist()
+    assert any("DROP TABLE passages" in t for t in texts)
+    assert any(f"$(touch {canary})" in t for t in texts)
+    assert not canary.exists()
+    assert archive.read("documents").num_rows == 1
