@@ -42,6 +42,7 @@ OWN_KIND: dict[str, PassageKind] = {
     "h6": "heading", "p": "paragraph", "li": "list_item", "dt": "list_item", "dd": "list_item",
     "blockquote": "quote", "pre": "code", "figcaption": "caption", "caption": "caption",
     "table": "table", "address": "byline"}
+ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "menu", "dialog"})
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                           "menu", "menubar", "dialog", "alert", "toolbar", "tablist"})
@@ -60,6 +61,10 @@ CHROME_WORDS = re.compile(
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
                             "visually-hidden", "visuallyhidden", "screen-reader-text",
                             "element-invisible", "offscreen", "u-hidden"})
+# Of those, the words CMSs also put on the article element itself (WordPress post_class).
+WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print", "rating",
+                               "vote", "teaser", "headlines", "prev", "next", "feedback"})
+COMMENT_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
@@ -88,6 +93,14 @@ FRAGMENT_COST = 12.0
 LINK_COST = 1.5
 # Link text inside prose costs less: articles link names and sources mid-sentence.
 PROSE_LINK_COST = 0.5
+# Prose under a chrome signal (a footer blurb, a comment) is weak evidence of the article.
+CHROME_PROSE_FACTOR = 0.2
+# Teaser lists put prose in list items; articles put it in paragraphs.
+LIST_PROSE_FACTOR = 0.5
+# HTML5 and schema.org say where the article is; believe them, a little.
+ARTICLE_PROSE_FACTOR = 1.5
+# Prose in repeated records (teasers, comments) is weak evidence of the article.
+RECORD_PROSE_FACTOR = 0.2
 # Headings count slightly for a region so that ties keep the section headings.
 HEADING_CREDIT = 5.0
 # A block whose ancestors (inside the container) hold a chrome word but which is itself long
@@ -111,6 +124,8 @@ class TextBlock:
     """Why an ancestor looks like chrome (``tag:nav``, ``role:navigation``, ``class:share``)."""
     chrome_owner: etree._Element | None = None
     byline_hint: bool = False
+    in_article: bool = False
+    """Inside ``article``, ``main``, ``role=main`` or ``itemprop=articleBody``."""
     notes: list[tuple[str, str]] = field(default_factory=list)
     """Footnote markers (label, target id) found in this block; their text is left out."""
 
@@ -138,7 +153,10 @@ def chrome_signal(element: etree._Element) -> str | None:
     if names:
         match = CHROME_WORDS.search(names)
         if match:
-            return f"class:{match.group(1).rstrip('-_ ')}"
+            word = match.group(1).rstrip("-_ ")
+            if tag in ARTICLE_TAGS and word in WEAK_CHROME_WORDS:
+                return None  # WordPress post_class: "category-news tag-china" on the article
+            return f"class:{word}"
     return None
 
 
@@ -178,15 +196,16 @@ class _Run:
     """Text being gathered for one block owner."""
 
     __slots__ = ("owner", "kind", "parts", "link_chars", "notes", "chrome", "chrome_owner",
-                 "byline")
+                 "byline", "in_article")
 
     def __init__(self, owner: etree._Element, kind: PassageKind, chrome: str | None,
-                 chrome_owner: etree._Element | None, byline: bool) -> None:
+                 chrome_owner: etree._Element | None, byline: bool, in_article: bool) -> None:
         self.owner, self.kind = owner, kind
         self.parts: list[str] = []
         self.link_chars = 0
         self.notes: list[tuple[str, str]] = []
         self.chrome, self.chrome_owner, self.byline = chrome, chrome_owner, byline
+        self.in_article = in_article
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -200,7 +219,7 @@ class _Run:
             level = int(self.owner.tag[1]) if self.owner.tag in HEADING_TAGS else None
             link_chars = min(self.link_chars, len(text))
             out.append(TextBlock(self.owner, self.kind, text, link_chars, level, self.chrome,
-                                 self.chrome_owner, self.byline, self.notes))
+                                 self.chrome_owner, self.byline, self.in_article, self.notes))
         self.parts, self.link_chars, self.notes = [], 0, []
 
 
@@ -213,7 +232,7 @@ def text_blocks(root: etree._Element) -> Walk:
     """Cut the tree into text blocks in document order (see the module docstring)."""
     blocks: list[TextBlock] = []
     hidden: list[tuple[etree._Element, str]] = []
-    runs: list[_Run] = [_Run(root, "paragraph", None, None, False)]
+    runs: list[_Run] = [_Run(root, "paragraph", None, None, False, False)]
     # Stack entries: (element, entering?, in_link); exit entries close runs and emit tails.
     stack: list[tuple[etree._Element, bool, bool]] = [(root, True, False)]
     while stack:
@@ -265,7 +284,9 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
     names = _class_id(element)
     byline = parent.byline or bool(names and BYLINE_WORDS.search(names))
-    runs.append(_Run(element, kind, chrome, chrome_owner, byline))
+    in_article = parent.in_article or element.tag in ("article", "main") or \
+        element.get("role") == "main" or element.get("itemprop") == "articleBody"
+    runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
 
 
 def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBlock],
@@ -282,7 +303,7 @@ def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBl
     links = sum(len(a.text_content().strip()) for a in element.iter("a"))
     if text.strip():
         blocks.append(TextBlock(element, kind, text, min(links, len(text)), None, signal,
-                                owner, False, []))
+                                owner, False, runs[-1].in_article, []))
     runs[-1].add(element.tail, in_link)
 
 
@@ -324,21 +345,91 @@ def weight(block: TextBlock) -> float:
     return -FRAGMENT_COST - LINK_COST * block.link_chars
 
 
-def main_container(blocks: list[TextBlock], root: etree._Element) -> etree._Element:
+def region_weight(block: TextBlock, wrappers: set[etree._Element]) -> float:
+    """``weight`` adjusted by where the block sits: prose under chrome counts little, prose
+    in list items (teaser lists) less than paragraphs, prose inside article/main more."""
+    w = weight(block)
+    if w <= 0:
+        return w
+    if block.chrome and block.chrome_owner not in wrappers:
+        return w * CHROME_PROSE_FACTOR
+    if block.kind == "list_item":
+        w *= LIST_PROSE_FACTOR
+    return w * ARTICLE_PROSE_FACTOR if block.in_article else w
+
+
+RECORD_ITEM_TAGS = frozenset({"li", "article", "div", "section", "dd", "tr"})
+# Three alike siblings make a list of records (teasers, comments, search hits).
+MIN_RECORDS = 3
+
+
+def record_items(root: etree._Element) -> set[etree._Element]:
+    """Items of repeated structures: three or more siblings with the same tag and class,
+    each opening with a link or heading (a headline, an author) followed by more text.
+    Teaser lists and comment threads look like this; an article's paragraphs do not."""
+    records: set[etree._Element] = set()
+    for parent in root.iter(etree.Element):
+        if len(parent) < MIN_RECORDS:
+            continue
+        groups: dict[tuple[str, str], list[etree._Element]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in RECORD_ITEM_TAGS:
+                groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
+        for items in groups.values():
+            if len(items) < MIN_RECORDS:
+                continue
+            alike = [item for item in items if _opens_with_link(item)]
+            if len(alike) >= MIN_RECORDS and 2 * len(alike) >= len(items):
+                records.update(alike)
+    return records
+
+
+def _opens_with_link(item: etree._Element) -> bool:
+    for node in item.iter(etree.Element):
+        if node.tag in SKIP_TAGS:
+            continue
+        if node.text and node.text.strip():
+            first = node
+            break
+    else:
+        return False
+    while first is not None and first is not item:
+        if first.tag == "a" or first.tag in HEADING_TAGS:
+            link_text = len(first.text_content().strip())
+            return len(item.text_content().strip()) > 2 * link_text
+        first = first.getparent()
+    return False
+
+
+def main_container(blocks: list[TextBlock], root: etree._Element,
+                   records: set[etree._Element]) -> etree._Element:
     """The element whose subtree has the largest weight sum (ties go to the ancestor)."""
     sums: dict[etree._Element, float] = {}
+    wrappers = content_wrappers(blocks, root)
     for block in blocks:
-        w = weight(block)
-        node: etree._Element | None = block.element
-        while node is not None:
+        chain = list(block.element.iterancestors())
+        chain.append(block.element)
+        w = region_weight(block, wrappers)
+        if w > 0 and records and not records.isdisjoint(chain):
+            w *= RECORD_PROSE_FACTOR
+        for node in chain:
             sums[node] = sums.get(node, 0.0) + w
-            node = node.getparent()
     best, best_sum = root, float("-inf")
     for element in root.iter(etree.Element):
         value = sums.get(element)
         if value is not None and value > best_sum:
             best, best_sum = element, value
     return best
+
+
+def _chain(element: etree._Element, stop: etree._Element) -> list[etree._Element]:
+    """``element`` and its ancestors below ``stop``."""
+    chain = []
+    node: etree._Element | None = element
+    while node is not None and node is not stop:
+        chain.append(node)
+        node = node.getparent()
+    return chain
 
 
 def is_inside(element: etree._Element, container: etree._Element) -> bool:
@@ -378,18 +469,19 @@ class Verdict:
     """An item of an end-of-article notes/references/sources list."""
 
 
-def classify(blocks: list[TextBlock], container: etree._Element,
-             title: str | None) -> list[Verdict]:
+def classify(blocks: list[TextBlock], container: etree._Element, title: str | None,
+             records: set[etree._Element]) -> list[Verdict]:
     """One verdict per block (see the module docstring, pass 3)."""
-    wrappers = _content_wrappers(blocks, container)
-    verdicts = [_first_verdict(b, container, wrappers) for b in blocks]
+    wrappers = content_wrappers(blocks, container)
+    inner_records = {r for r in records if r is not container and is_inside(r, container)}
+    verdicts = [_first_verdict(b, container, wrappers, inner_records) for b in blocks]
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _label_title(blocks, verdicts, title)
     return verdicts
 
 
-def _content_wrappers(blocks: list[TextBlock], container: etree._Element
+def content_wrappers(blocks: list[TextBlock], container: etree._Element
                       ) -> set[etree._Element]:
     """Chrome-looking elements that hold most of the container's prose: not chrome at all
     (WordPress puts ``category-news tag-x`` on the article element itself)."""
@@ -403,14 +495,28 @@ def _content_wrappers(blocks: list[TextBlock], container: etree._Element
         if block.chrome_owner is not None:
             prose[block.chrome_owner] = prose.get(block.chrome_owner, 0.0) + w
     return {owner for owner, value in prose.items()
-            if value >= WRAPPER_SHARE * total and not owner.tag in CHROME_TAGS}
+            if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
+            and not _comment_signal(owner)}
+
+
+def _comment_signal(element: etree._Element) -> bool:
+    """Comment threads can out-write the article; other chrome words on an element holding
+    most of the prose are layout names ("has-sidebar", "penci_sidebar")."""
+    signal = chrome_signal(element) or ""
+    return signal.split(":", 1)[-1] in COMMENT_WORDS
 
 
 def _first_verdict(block: TextBlock, container: etree._Element,
-                   wrappers: set[etree._Element]) -> Verdict:
+                   wrappers: set[etree._Element], records: set[etree._Element]) -> Verdict:
     if not is_inside(block.element, container):
         return Verdict(False, rule="outside-main-content",
                        evidence=f"main content is {describe(container)}")
+    if records:
+        record = next((a for a in _chain(block.element, container) if a in records), None)
+        if record is not None:
+            return Verdict(False, rule="repeated-records",
+                           evidence=f"one of several alike {describe(record)} items that "
+                                    "open with a link or heading")
     owner = block.chrome_owner
     if block.chrome and owner is not None and owner is not container \
             and owner not in wrappers \
