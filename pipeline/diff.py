@@ -12,7 +12,6 @@ Footnotes are matched by id (label and occurrence), so an edited note is ``chang
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -30,7 +29,6 @@ Item = Literal["document", "passage", "footnote"]
 ChangeKind = Literal["added", "removed", "changed"]
 WordOp = tuple[Literal["equal", "insert", "delete"], str]
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,22 +176,25 @@ def _changed(doc_id: str, item: Item, id_column: str, old: dict[str, Any], new: 
 
 
 def _tokens(text: str) -> list[str]:
-    """Words and the whitespace between them, so that joining the tokens gives the text back."""
-    return _TOKENS.findall(text)
+    return text.split()
 
 
 def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
-    """Edit script from ``old`` to ``new`` at word level; equal + delete spans rebuild ``old``,
-    equal + insert spans rebuild ``new``."""
+    """Edit script from ``old`` to ``new`` at word level.
+
+    Each span is words joined by single spaces (passages are whitespace-normalised by
+    cleaning already): the equal and delete spans, joined by spaces, give ``old``'s words; the
+    equal and insert spans give ``new``'s.
+    """
     a, b = _tokens(old), _tokens(new)
     ops: list[WordOp] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("delete", "replace"):
-            ops.append(("delete", "".join(a[i1:i2])))
+            ops.append(("delete", " ".join(a[i1:i2])))
         if tag in ("insert", "replace"):
-            ops.append(("insert", "".join(b[j1:j2])))
+            ops.append(("insert", " ".join(b[j1:j2])))
         if tag == "equal":
-            ops.append(("equal", "".join(a[i1:i2])))
+            ops.append(("equal", " ".join(a[i1:i2])))
     return tuple(ops)
 
 
@@ -217,8 +218,8 @@ def render(diff: ArchiveDiff):  # -> rich renderable; rich imported here only
                                                            "changed": "yellow"}[c.change])
             line.append(f" #{c.ordinal}: " if c.ordinal is not None else ": ")
             if c.change == "changed":
-                for op, text in c.words:
-                    line.append(text, style=styles[op])
+                for number, (op, text) in enumerate(c.words):
+                    line.append((" " if number else "") + text, style=styles[op])
             else:
                 line.append(c.new_text or c.old_text or "",
                             style="green" if c.change == "added" else "red")
