@@ -1,46 +1,35 @@
-"""Plain-text captures: paragraphs separated by blank lines, with line ranges and offsets.
+"""Plain-text captures: saved web pages and PDF text layers, cleaned as an editor would.
 
-The first version: one passage per run of non-blank lines, lines joined with spaces. The
-chrome of saved web pages and the layout breaks of PDF text layers are handled by the text
-cleaning rules (issue #5).
+In: the bytes of a text capture. Out: an Extraction whose blocks carry line ranges and
+character offsets into the decoded text (``decode_source``), footnotes, and every removed piece
+of chrome or page furniture with its rule and evidence.
+
+Two kinds of capture are told apart by the shape of their lines (``looks_like_text_layer``):
+
+    text_layer.py   a PDF text layer: wrapped lines, page starts, notes at page bottoms
+    text_web.py     a web page saved as visible text: one line per paragraph, site chrome
 """
 
 from __future__ import annotations
 
 from pipeline.extract import ExtractOptions, decode_source
-from pipeline.model import Block, Capture, DocumentMeta, Extraction, Locator
+from pipeline.extract.text_layer import extract_layer, looks_like_text_layer
+from pipeline.extract.text_lines import split_lines
+from pipeline.extract.text_web import extract_web
+from pipeline.model import Capture, Extraction, Transform
 
 NAME = "text"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
+    """Decode, detect the kind of text capture, and run its cleaner."""
     decoded = decode_source(data, capture)
-    blocks = []
-    for start, end, first_line, last_line in paragraph_spans(decoded.text):
-        locator = Locator(char_start=start, char_end=end, line_start=first_line,
-                          line_end=last_line)
-        kind = "title" if not blocks else "paragraph"
-        blocks.append(Block(kind=kind, text=decoded.text[start:end], locator=locator,
-                            level=1 if kind == "title" else None))
-    title = blocks[0].text.strip() if blocks else None
-    return Extraction(NAME, VERSION, DocumentMeta(title=title), tuple(blocks),
-                      transforms=(decoded.transform,))
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int, int, int]]:
-    """``(char_start, char_end, first_line, last_line)`` of each run of non-blank lines."""
-    spans = []
-    offset, current = 0, None
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        content_end = offset + len(line.rstrip("\r\n"))
-        if line.strip():
-            current = (current[0], content_end, current[2], number) if current else (
-                offset, content_end, number, number)
-        elif current:
-            spans.append(current)
-            current = None
-        offset += len(line)
-    if current:
-        spans.append(current)
-    return spans
+    if looks_like_text_layer(split_lines(decoded.text)):
+        result = extract_layer(decoded.text)
+        form = Transform("text-form", "pdf-text-layer: most lines wrap onto the next")
+    else:
+        result = extract_web(decoded.text)
+        form = Transform("text-form", "web-page-text: one line per paragraph")
+    return Extraction(NAME, VERSION, result.meta, result.blocks, result.footnotes,
+                      result.removed, (decoded.transform, form))
