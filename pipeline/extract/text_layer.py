@@ -34,6 +34,8 @@ from pipeline.clean.hyphenation import Vocabulary, decide
 from pipeline.extract.text_lines import Line, Mapped, join, locate, split_lines
 from pipeline.model import Block, DocumentMeta, FootnoteBlock, Locator, Removed, Transform
 
+WRAP_MIN_CHARS = 40
+"""Lines at least this long are prose lines, whose wrapping tells a page from a web text."""
 WIDTH_PERCENTILE = 0.75
 """The body's column width is the 75th percentile of line lengths: notes and captions run
 wider, headings and narrow columns shorter, and most lines are full body lines."""
@@ -50,6 +52,9 @@ MAX_INSERT_LINES = 12
 anything bigger is body text of its own."""
 NARROW = 0.7
 """Lines shorter than this share of the body width form a narrow column (text beside a photo)."""
+CAPTION_TYPE = 1.15
+"""Caption type is smaller than body type: a caption's lines hold this many times more
+characters than a body line (body lines of a justified page vary by a few per cent)."""
 GLUED_CAPTION = 1.5
 """A line this much longer than its narrow column's median carries a caption glued to it."""
 
@@ -60,6 +65,7 @@ _ITEM_START = re.compile(r"^\s*(?:[•·▪◦‣●]|\d{1,2}\.(?=\s))")
 _BULLET = re.compile(r"^\s*[•·▪◦‣●][\s]*")
 _ENUMERATED = re.compile(r"^([A-Z][a-z]+)\s+(\d{1,3})\b")
 _RUNNING = re.compile(r"\S\s{2,}\d{1,4}\s{2,}\S|^\s*\d{1,4}\s{2,}\S|\S\s{2,}\d{1,4}\s*$")
+_WIDE_GAP = re.compile(r"\S {3,}\d{1,4} {3,}\S")
 _CLOSED = re.compile(r"[.!?:;”\"’)\]…]+(\s?\d{1,3})?\s*$")
 _LEFT_WORD = re.compile(r"([^\W\d_][\w'’]*)-$")
 _RIGHT_WORD = re.compile(r"^[\w'’]+")
@@ -109,17 +115,17 @@ class _Doc:
 
 
 def looks_like_text_layer(lines: list[Line]) -> bool:
-    """True when most text lines wrap onto the next (a typeset page), not one line per paragraph.
+    """True when most long lines wrap onto the next (a typeset page), not one line per paragraph.
 
-    Saved web pages put each paragraph on one long line; a text layer breaks every paragraph
-    into lines of a page's width, so most non-blank lines are followed by another.
+    Saved web pages put each paragraph on one long line followed by a blank one; a text layer
+    breaks every paragraph into lines of a page's width, so a long line is followed by more
+    text. Short lines (menus, bylines) say nothing either way and are not counted.
     """
-    text_lines = [i for i, line in enumerate(lines) if not line.blank]
-    if len(text_lines) < 20:
+    long_lines = [i for i, line in enumerate(lines) if len(line.stripped) >= WRAP_MIN_CHARS]
+    if len(long_lines) < 10:
         return False
-    wrapped = sum(1 for i in text_lines if i + 1 < len(lines) and not lines[i + 1].blank)
-    lengths = sorted(len(lines[i].stripped) for i in text_lines)
-    return wrapped / len(text_lines) >= 0.5 and lengths[len(lengths) // 2] <= 130
+    wrapped = sum(1 for i in long_lines if i + 1 < len(lines) and not lines[i + 1].blank)
+    return wrapped / len(long_lines) >= 0.5
 
 
 def extract_layer(source: str) -> Layer:
@@ -136,6 +142,7 @@ def extract_layer(source: str) -> Layer:
     _find_notes(doc)
     _mark_lists(doc)
     _mark_tables(doc)
+    _mark_wide_captions(doc)
     _mark_headings(doc)
     items = _assemble(doc)
     blocks, footnotes = _build(doc, items)
@@ -151,14 +158,16 @@ def _body_width(lines: list[Line]) -> float:
 
 
 def _running_headers(lines: list[Line]) -> set[int]:
-    """Line numbers of running headers/footers: a number between wide gaps, seen on 2+ pages."""
+    """Line numbers of running headers/footers: a page number set off by gaps on a line seen
+    on two or more pages with other numbers, or by gaps so wide that no prose has them."""
     keys: dict[int, str] = {}
     for line in lines:
         if _RUNNING.search(line.text) and len(line.words()) <= 20 \
                 and not _NOTE_START.match(line.text):
             keys[line.number] = re.sub(r"\d+", "#", " ".join(line.words()).lower())
     counts = Counter(keys.values())
-    return {number for number, key in keys.items() if counts[key] >= 2}
+    return {number for number, key in keys.items()
+            if counts[key] >= 2 or _WIDE_GAP.search(lines[number - 1].text)}
 
 
 def _is_page_start(lines: list[Line], index: int) -> bool:
@@ -283,7 +292,7 @@ def _mark_tables(doc: _Doc) -> None:
     while index < len(chunks):
         end = index
         while end < len(chunks) and chunks[end].role == "body" and len(chunks[end].lines) <= 2 \
-                and _short(chunks[end], doc.width) and not _ENUMERATED.match(chunks[end].text):
+                and _short(chunks[end], doc.width) and not _series_heading(chunks[end].text):
             end += 1
         run = chunks[index:end]
         numeric = sum(1 for c in run if re.search(r"\d[\d,.]*\s*$", c.text))
@@ -295,6 +304,21 @@ def _mark_tables(doc: _Doc) -> None:
                     and not re.search(r"[.!?]\s*$", title.text):
                 chunks[index - 1] = replace(title, role="caption")
         index = max(end, index + 1)
+
+
+def _series_heading(text: str) -> bool:
+    """``Case 12 Ms. Lee …``: a word and a number opening a longer line (``Total 58`` is not)."""
+    return bool(_ENUMERATED.match(text)) and len(text.split()) > 2
+
+
+def _mark_wide_captions(doc: _Doc) -> None:
+    """Short blocks whose lines run well past the body width are set in smaller type than
+    the body: captions (notes, the other small type, were labelled already)."""
+    for index, chunk in enumerate(doc.chunks):
+        lengths = [len(line.stripped) for line in chunk.lines]
+        if chunk.role == "body" and not chunk.page_start and len(lengths) <= 3 \
+                and statistics.median(lengths) > CAPTION_TYPE * doc.width:
+            doc.chunks[index] = replace(chunk, role="caption")
 
 
 def _title_case_ratio(text: str) -> float:
@@ -488,7 +512,7 @@ def _page_continuation(chunks: list[Chunk], index: int) -> int | None:
         if chunk.role == "note":
             continue
         lines += len(chunk.lines)
-        enumerated = chunk.role == "heading" and _ENUMERATED.match(chunk.text)
+        enumerated = chunk.role == "heading" and _series_heading(chunk.text)
         if enumerated or lines > MAX_INSERT_LINES or len(chunk.lines) > 3 \
                 or chunk.lines[0].stripped[:1].islower():
             return None

@@ -64,8 +64,10 @@ _SHAPES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("dead-link-prompt", re.compile(r"\bclick here\b", re.I), "link text whose link is gone"),
     ("advert", re.compile(r"^(advertisement|sponsored( content)?|ad)\s*$", re.I),
      "advertisement label"),
-    ("post-meta", re.compile(r"^(posted in|filed under|tags?|categories|category|author)\s*:",
-                             re.I), "post metadata link row"),
+    ("post-meta", re.compile(r"^(posted in|filed under|tagged|(tags?|categories|category|"
+                             r"author)\s*:)", re.I), "post metadata link row"),
+    ("call-to-action", re.compile(r"^(subscribe|sign up|sign in|log ?in|register|donate|"
+                                  r"follow us)\b", re.I), "account or subscription prompt"),
 )
 _BYLINE = re.compile(r"^(by|drafted by|written by|reported by|story by)\s+(?=[A-Z])", re.I)
 _NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z'’-]+){1,2}")
@@ -161,10 +163,20 @@ def _link_runs(units: list[Line], verdicts: dict[int, _Verdict]) -> None:
 
 
 def _name_teasers(units: list[Line], verdicts: dict[int, _Verdict], end: int) -> None:
-    """Below the article, a headline line followed by a teaser is a related-headline item."""
-    for index in range(end, len(units) - 1):
-        if verdicts[index + 1].rule == "teaser" and verdicts[index].rule == "after-article":
-            verdicts[index] = _Verdict("related-headlines", "headline above a teaser")
+    """Name the lines below the article by the box they sit in: inside an event box (after
+    ``Hosted By``) they are its program blurb; a headline above a teaser, or a short line
+    under a related-headlines heading, is a related-headline item."""
+    box = ""
+    for index in range(end, len(units)):
+        rule = verdicts[index].rule
+        if rule in _TERMINAL:
+            box = rule
+        teaser_next = index + 1 < len(units) and verdicts[index + 1].rule == "teaser"
+        if box == "event-boilerplate" and rule in ("after-article", "teaser"):
+            verdicts[index] = _Verdict("event-boilerplate", "inside the event box (program blurb)")
+        elif rule == "after-article" and (teaser_next or (box == "related-headlines" and
+                                                          len(units[index].words()) <= 15)):
+            verdicts[index] = _Verdict("related-headlines", "headline in a related list")
 
 
 def _blocks(units: list[Line], kept: list[int], start: int
@@ -213,7 +225,7 @@ def _kind(units: list[Line], index: int, start: int, last_prose: int, following:
         return "heading", 2
     if _prose(unit):
         return "paragraph", None
-    short_head = len(unit.words()) <= HEADING_WORDS and not re.search(r"[.!?,;:]$", text)
+    short_head = len(unit.words()) <= HEADING_WORDS and not re.search(r"[.!,;:]$", text)
     before_prose = following is not None and _prose(units[following])
     under_byline = index and units[index - 1].number == unit.number - 1 \
         and _BYLINE.match(units[index - 1].stripped)
@@ -235,8 +247,9 @@ def _meta(units: list[Line], kept: list[int], start: int, blocks: list[Block]) -
 
 
 def _authors(bylines: list[str]) -> tuple[str, ...]:
-    """Names from ``By …`` lines; else from a credit line that opens with a name."""
-    explicit = [_BYLINE.sub("", b) for b in bylines if _BYLINE.match(b)]
+    """Names after ``by`` in a byline; else from a credit line that opens with a name."""
+    explicit = [m.group(1) for b in bylines
+                for m in [re.search(r"(?:^|\s)by\s+([A-Z].*)$", b, re.I)] if m]
     for candidates in (explicit, bylines):
         for text in candidates:
             name = _NAME.match(text)
