@@ -69,8 +69,9 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
                           r"meta-?data|date)")
-BYLINE_TEXT = re.compile(r"^\s*(by|von|par|por|door|di|af|av|de|written by|posted by|"
-                         r"autor|author|redacción)\s*[:\-]?\s+\S", re.IGNORECASE)
+# "By Ariel Lin", "Von Anna Müller", "Author: ..." — a name follows, so it is capitalised.
+BYLINE_TEXT = re.compile(r"^\s*(?i:by|von|par|por|door|di|af|av|de|written by|posted by|"
+                         r"autor|author|redacción)\s*[:\-]?\s+[A-ZÀ-Þ]")
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments?|reply|"
                           r"like|follow)\b", re.IGNORECASE)
@@ -79,6 +80,8 @@ LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments
 MAX_MARKER_CHARS = 6
 NOTE_FRAGMENTS = ("fn", "cite_note", "note", "footnote", "endnote")
 
+# Bylines are a name or two, a role and a date.
+MAX_BYLINE_CHARS = 120
 # Prose needs a few words to be evidence of an article: shorter blocks are labels and menus.
 MIN_PROSE_CHARS = 25
 # Above this share of link text a block is a list of links, not prose (jusText uses 0.2-0.33).
@@ -447,7 +450,7 @@ def is_fragment(block: TextBlock) -> bool:
 
 
 def looks_like_byline(block: TextBlock) -> bool:
-    if len(block.text) > 120:
+    if len(block.text) > MAX_BYLINE_CHARS or block.text.rstrip().endswith((".", "!", "?")):
         return False
     return bool(BYLINE_TEXT.match(block.text)) or (block.byline_hint and is_fragment(block))
 

@@ -29,6 +29,13 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Charsets that decode any byte sequence, so "decodes cleanly" says nothing about them: a
+# server labelling UTF-8 pages ISO-8859-1 is a common lie.
+_SINGLE_BYTE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "cp1251",
+                          "iso8859-2", "cp1250", "koi8-r", "mac-roman"})
+# charset-normalizer ranks Baltic and Central European code pages first on short Western
+# text; windows-1252 is the web's default single-byte charset, so it wins near-ties.
+_CP1252_CHAOS_MARGIN = 0.1
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 # Archival text keeps curly quotes and full-width forms: they are the author's, not damage.
@@ -64,11 +71,24 @@ def decode(data: bytes, declared: str | None = None, *, sniff_meta: bool = False
             rejected.append(f"{evidence} {encoding!r} unknown")
             continue
         if _decodes_cleanly(data, normalised):
+            if normalised in _SINGLE_BYTE and _is_multibyte_utf8(data):
+                rejected.append(f"{evidence} {encoding!r} contradicted by valid multi-byte UTF-8")
+                continue
             return _decoded(data, normalised, evidence, rejected)
         rejected.append(f"{evidence} {encoding!r} does not decode the bytes")
     if _decodes_cleanly(data, "utf-8"):
         return _decoded(data, "utf-8", "valid-utf-8", rejected)
-    best = charset_normalizer.from_bytes(data[:1_000_000]).best()
+    matches = charset_normalizer.from_bytes(data[:1_000_000])
+    best = matches.best()
+    web_default = next((m for m in matches if m.encoding == "cp1252"), None)
+    if best is not None and web_default is not None and best.encoding != "cp1252" and \
+            web_default.chaos <= best.chaos + _CP1252_CHAOS_MARGIN:
+        return _decoded(data, "cp1252", "detected-windows-1252", rejected + [
+            f"detected {best.encoding} no clearer than windows-1252"])
+    if best is not None and best.encoding.startswith(("utf_16", "utf_32")) and b"\x00" not in data:
+        # UTF-16/32 text without a BOM is full of NUL bytes; short Latin text fools the detector.
+        return _decoded(data, "cp1252", "windows-1252-fallback", rejected + [
+            f"detected {best.encoding} impossible without NUL bytes"])
     encoding = best.encoding if best is not None else "utf-8"
     return _decoded(data, encoding, "detected" if best else "fallback-utf-8-replace", rejected)
 
@@ -93,6 +113,11 @@ def _normalise_name(name: str) -> str | None:
         return None
     # Browsers read ISO-8859-1 and ASCII labels as windows-1252; do the same.
     return "cp1252" if canonical in ("latin-1", "iso8859-1", "ascii") else canonical
+
+
+def _is_multibyte_utf8(data: bytes) -> bool:
+    """Valid UTF-8 with non-ASCII sequences: by chance, single-byte text almost never is."""
+    return not data.isascii() and _decodes_cleanly(data, "utf-8")
 
 
 def _decodes_cleanly(data: bytes, encoding: str) -> bool:

@@ -1,0 +1,382 @@
+"""The HTML extractor: main content, removed chrome, footnotes, metadata, provenance, bad input.
+
+The seed pages in examples/html/ are renderings of the web seeds with their sites' chrome; the
+expected article text of each sits beside the other HTML fixtures in tests/fixtures/html/.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import clean
+from pipeline.errors import EmptySource, ExtractError
+from pipeline.extract import ExtractOptions, decode_source, extract
+from pipeline.extract import html as html_extractor
+from pipeline.model import Capture, Extraction
+from pipeline.registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "examples" / "html"
+EXPECTED = Path(__file__).resolve().parent / "fixtures" / "html"
+SEED_PAGES = ["000_wilson_event", "001_scoop_remarks", "002_impunity_watch",
+              "004_king_interview"]
+CHROME = {
+    "000_wilson_event": ["Skip to main content", "Hosted By", "Asia Program promotes",
+                         "Read more", "Thank you for your interest", "Publications",
+                         "One Woodrow Wilson Plaza"],
+    "001_scoop_remarks": ["World Video", "Latest World News", "Scoop Media", "World Headlines",
+                          "Werewolf", "More>>", "Pacific.Scoop", "Cafe Pacific"],
+    "002_impunity_watch": ["Skip to content", "Recent Posts", "Syracuse University",
+                           "For more information", "The Chosun Ilbo"],
+    "004_king_interview": ["Skip to content", "Share this:", "Twitter", "Leave a Reply",
+                           "Your email address will not be published", "Proudly powered"],
+}
+
+
+def capture_for(data: bytes, uri: str = "file:///page.html", charset: str | None = None
+                ) -> Capture:
+    headers = (("Content-Type", f"text/html; charset={charset}"),) if charset else ()
+    return Capture(source_id="page", uri=uri, captured_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
+                   sha256="0" * 64, size=len(data), media_type="text/html", kind="html",
+                   headers=headers)
+
+
+def run(data: bytes | str, charset: str | None = None,
+        options: ExtractOptions = ExtractOptions()) -> Extraction:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return extract(raw, capture_for(raw, charset=charset), options)
+
+
+def page(name: str) -> bytes:
+    return (PAGES / f"{name}.html").read_bytes()
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def article(body: str, title: str = "A headline about rivers") -> str:
+    return (f"<html><head><title>{title}</title></head><body>"
+            "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li>"
+            "<li><a href='/about'>About</a></li></ul></nav>"
+            f"<article><h1>{title}</h1>{body}</article>"
+            "<footer><p>Copyright 2024 Example Media. All rights reserved.</p></footer>"
+            "</body></html>")
+
+
+PROSE = ("<p>The river rose three metres overnight, and the town council opened the "
+         "school gym as a shelter for families from the lower streets.</p>"
+         "<p>By morning the water had reached the old bridge, which engineers closed to "
+         "traffic while they checked its pillars for damage.</p>")
+
+
+# --------------------------------------------------------------------------- seed pages
+
+@pytest.mark.parametrize("name", SEED_PAGES)
+def test_seed_page_text_is_the_article_and_none_of_the_chrome(name):
+    extraction = clean(run(page(name)))
+    expected = (EXPECTED / f"{name}.expected.txt").read_text(encoding="utf-8")
+    wanted = [squash(p) for p in expected.split("\n\n") if p.strip()]
+    assert [squash(b.text) for b in extraction.blocks] == wanted
+    passages = "\n".join(b.text for b in extraction.blocks)
+    for chrome in CHROME[name]:
+        assert chrome not in passages
+        assert any(chrome in r.text for r in extraction.removed) or \
+            any(chrome in f.text for f in extraction.footnotes), chrome
+
+
+@pytest.mark.parametrize("name", SEED_PAGES)
+def test_seed_page_title_is_the_first_passage(name):
+    extraction = run(page(name))
+    assert extraction.blocks[0].kind == "title"
+    assert extraction.blocks[0].level == 1
+    assert extraction.meta.title and squash(extraction.blocks[0].text) in extraction.meta.title
+
+
+def test_impunity_watch_sources_list_becomes_footnotes():
+    extraction = clean(run(page("002_impunity_watch")))
+    expected = (EXPECTED / "002_impunity_watch.footnotes.txt").read_text(encoding="utf-8")
+    assert [(f.label, f.text) for f in extraction.footnotes] == [
+        (str(i), squash(t)) for i, t in enumerate(expected.split("\n\n"), 1) if t.strip()]
+    heading = [r for r in extraction.removed if r.rule == "notes-heading"]
+    assert [squash(r.text) for r in heading] == ["For more information, please see:"]
+    assert heading[0].category == "marker"
+
+
+def test_removed_blocks_name_their_rule_and_evidence():
+    extraction = run(page("004_king_interview"))
+    by_text = {r.text: r for r in extraction.removed}
+    share = by_text["Share this:"]
+    assert share.rule == "chrome" and "social" in share.evidence
+    assert by_text["Leave a Reply"].rule == "chrome"
+    assert by_text["Home"].rule == "outside-main-content"
+    assert by_text["Skip to content"].rule == "hidden"
+    assert all(r.category == "boilerplate" for r in by_text.values())
+
+
+def test_seed_pages_registry_lists_every_rendering():
+    registry = load_registry(PAGES / "sources.toml")
+    uris = sorted(Path(s.uri).name for s in registry.sources)
+    assert uris == sorted(f"{name}.html" for name in SEED_PAGES)
+    assert all(s.kind == "html" for s in registry.sources)
+
+
+# --------------------------------------------------------------------------- metadata
+
+def test_metadata_from_meta_tags_json_ld_and_html():
+    meta = run(page("004_king_interview")).meta
+    assert meta.title == "Ambassador Robert King on North Korean Women Trafficked in China"
+    assert meta.authors == ("Salonee Goel",)
+    assert meta.published == "2019-04-15"
+    assert meta.updated == "2019-04-20"
+    assert meta.language == "en-US"
+    assert meta.site_name == "The Forum"
+
+
+def test_metadata_canonical_url_and_description():
+    meta = run(page("000_wilson_event")).meta
+    assert meta.canonical_url == ("https://www.wilsoncenter.org/event/"
+                                  "struggle-for-survival-trafficking-north-korean-women")
+    assert meta.description and meta.description.startswith("Ambassador Mark P. Lagon")
+    assert meta.published == "2008-03-03"
+
+
+# --------------------------------------------------------------------------- structure
+
+def test_structure_headings_lists_quotes_tables_captions():
+    body = (PROSE + "<h2>What the council said</h2>"
+            "<blockquote><p>We will rebuild the embankment before the spring rains come.</p>"
+            "</blockquote><h3>Shelters</h3>"
+            "<ul><li>The school gym on Mill Street, open all night for families.</li>"
+            "<li>The church hall on the square, with hot meals from six o'clock.</li></ul>"
+            "<figure><img src='x.jpg'><figcaption>The old bridge at dawn.</figcaption></figure>"
+            "<table><tr><th>Gauge</th><th>Level</th></tr><tr><td>Mill</td><td>3.1 m</td></tr>"
+            "<tr><td>Bridge</td><td>2.7 m</td></tr></table>" + PROSE)
+    blocks = run(article(body)).blocks
+    kinds = [(b.kind, b.level) for b in blocks]
+    assert kinds == [("title", 1), ("paragraph", None), ("paragraph", None), ("heading", 2),
+                     ("quote", None), ("heading", 3), ("list_item", None),
+                     ("list_item", None), ("caption", None), ("table", None),
+                     ("paragraph", None), ("paragraph", None)]
+    table = next(b for b in blocks if b.kind == "table")
+    assert table.text == "Gauge\tLevel\nMill\t3.1 m\nBridge\t2.7 m"
+
+
+def test_comment_section_and_share_widget_are_removed():
+    body = (PROSE + "<div class='share-buttons'><a href='#'>Share on Facebook</a>"
+            "<a href='#'>Tweet</a></div>"
+            "<section id='comments'><h2>3 comments</h2><div class='comment'><p>Great article, "
+            "I live by the river and we saw the same thing happen last year in March.</p></div>"
+            "</section>")
+    extraction = run(article(body))
+    kept = " ".join(b.text for b in extraction.blocks)
+    assert "Great article" not in kept and "Share on Facebook" not in kept
+    assert "The river rose" in kept and "By morning" in kept
+
+
+# --------------------------------------------------------------------------- footnotes
+
+def test_sup_fn_markers_link_passages_to_footnotes():
+    body = ("<p>The river rose three metres overnight<sup><a href='#fn1' id='r1'>1</a></sup>, "
+            "and the council opened the school gym as a shelter for families.</p>"
+            "<p>By morning the water reached the old bridge<sup><a href='#fn2'>2</a></sup>, "
+            "which engineers closed to traffic while they checked the pillars.</p>"
+            "<ol class='footnotes'><li id='fn1'>Gauge reading at the Mill Street station. "
+            "<a href='#r1'>↩</a></li><li id='fn2'>Closed from 6 a.m. to noon.</li></ol>")
+    extraction = run(article(body))
+    paragraphs = [b for b in extraction.blocks if b.kind == "paragraph"]
+    assert [b.footnote_refs for b in paragraphs] == [("1",), ("2",)]
+    assert "overnight," in paragraphs[0].text and "overnight1" not in paragraphs[0].text
+    assert [(f.label, f.text) for f in extraction.footnotes] == [
+        ("1", "Gauge reading at the Mill Street station."), ("2", "Closed from 6 a.m. to noon.")]
+    assert not any("Gauge reading" in b.text for b in extraction.blocks)
+
+
+def test_wikipedia_cite_notes_and_doc_noteref():
+    body = ("<p>The bridge was built in 1887<sup class='reference'><a href='#cite_note-3'>"
+            "[3]</a></sup> and widened twice since, most recently in the nineteen-sixties.</p>"
+            "<p>Engineers inspect it every spring<a role='doc-noteref' href='#en-a'>a</a> "
+            "before the high water season begins in the hills upstream.</p>"
+            "<ol class='references'><li id='cite_note-3'><a href='#cite_ref-3'>^</a> "
+            "County records, 1888.</li></ol>"
+            "<section role='doc-endnotes'><ol><li id='en-a'>Since 1952.</li></ol></section>")
+    extraction = run(article(body))
+    refs = [b.footnote_refs for b in extraction.blocks if b.kind == "paragraph"]
+    assert refs == [("3",), ("a",)]
+    assert [(f.label, f.text) for f in extraction.footnotes] == [
+        ("3", "County records, 1888."), ("a", "Since 1952.")]
+
+
+# --------------------------------------------------------------------------- provenance
+
+@pytest.mark.parametrize("name", SEED_PAGES)
+def test_every_locator_slices_its_elements_markup(name):
+    data = page(name)
+    extraction = run(data)
+    decoded = decode_source(data, capture_for(data)).text
+    items = list(extraction.blocks) + list(extraction.footnotes) + list(extraction.removed)
+    assert items
+    for item in items:
+        loc = item.locator
+        assert loc.xpath and loc.char_start is not None and loc.char_end is not None
+        tag = re.sub(r"\[\d+\]$", "", loc.xpath.rsplit("/", 1)[1])
+        markup = decoded[loc.char_start:loc.char_end]
+        assert re.match(rf"<{tag}[\s>/]", markup, re.IGNORECASE), (loc, markup[:40])
+        assert markup.lower().endswith(f"</{tag}>") or tag in ("li", "p", "br")
+        assert squash(item.text.split("\n")[0])[:20] in squash(re.sub(r"<[^>]+>", "", _unescape(markup)))
+        assert loc.line_start == decoded.count("\n", 0, loc.char_start) + 1
+
+
+def _unescape(markup: str) -> str:
+    import html
+
+    return html.unescape(markup)
+
+
+def test_locators_survive_implied_and_unclosed_elements():
+    source = ("<title>T</title>text before any tag<p>First paragraph with enough words to "
+              "count as prose in an article.<p>Second paragraph, also unclosed, with more "
+              "words in it for good measure.<div><p>Third</div>")
+    data = source.encode()
+    extraction = run(data)
+    decoded = decode_source(data, capture_for(data)).text
+    paragraphs = [b for b in extraction.blocks if b.text.startswith(("First", "Second"))]
+    assert len(paragraphs) == 2
+    for block in paragraphs:
+        markup = decoded[block.locator.char_start:block.locator.char_end]
+        assert markup.startswith("<p>") and markup[3:].startswith(block.text[:10])
+        assert "<p>" not in markup[3:]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["p", "div", "li", "blockquote", "h2"]),
+                          st.text(alphabet="abc xyz.<&", min_size=1, max_size=30),
+                          st.booleans()), min_size=1, max_size=12))
+def test_locator_slices_start_with_the_start_tag(parts):
+    source = "<html><body>" + "".join(
+        f"<{tag} class='c'>{_escape(text)}" + (f"</{tag}>" if closed else "")
+        for tag, text, closed in parts) + "</body></html>"
+    data = source.encode()
+    try:
+        extraction = run(data)
+    except EmptySource:
+        return
+    decoded = decode_source(data, capture_for(data)).text
+    for item in list(extraction.blocks) + list(extraction.removed):
+        loc = item.locator
+        if loc.char_start is None:
+            continue
+        tag = re.sub(r"\[\d+\]$", "", loc.xpath.rsplit("/", 1)[1])
+        assert decoded[loc.char_start:loc.char_end].startswith(f"<{tag}")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+# --------------------------------------------------------------------------- encoding
+
+def test_lying_http_charset_is_overruled_and_recorded():
+    text = "Crème brûlée and déjà vu: the café on the quay reopened after the flood."
+    data = article(f"<p>{text}</p>" + PROSE).encode("utf-8")
+    extraction = run(data, charset="iso-8859-1")
+    assert any(b.text == text for b in extraction.blocks)
+    decision = extraction.transforms[0]
+    assert decision.name == "decode" and "encoding=utf-8" in decision.detail
+    assert "contradicted" in decision.detail
+
+
+def test_undecodable_declared_charset_falls_back_to_detection():
+    text = "Les élèves étaient déjà à l'école quand la rivière a débordé près du pont."
+    data = article(f"<p>{text}</p>" * 3).encode("cp1252")
+    extraction = run(data, charset="utf-8")
+    assert any(b.text == text for b in extraction.blocks)
+    assert "does not decode" in extraction.transforms[0].detail
+
+
+def test_meta_charset_is_used():
+    text = "Zażółć gęślą jaźń: the pangram printed on the flood-relief poster today."
+    source = article(f"<p>{text}</p>" + PROSE).replace(
+        "<head>", "<head><meta charset='iso-8859-2'>")
+    extraction = run(source.encode("iso-8859-2"))
+    assert any(b.text == text for b in extraction.blocks)
+    assert "meta-charset" in extraction.transforms[0].detail
+
+
+# --------------------------------------------------------------------------- bad input
+
+def test_malformed_markup_still_yields_the_article():
+    source = ("<html><body><div class='main'><h1>Flood <b>warning</h1><p>The river rose "
+              "three metres overnight, <i>and the council <b>opened the gym.</p><p>By morning"
+              " the water had reached the old bridge, which engineers closed to traffic."
+              "</div></span></table><p>Stray closing tags should not hide this sentence.")
+    texts = [squash(b.text) for b in run(source).blocks]
+    assert any(t.startswith("The river rose three metres overnight") for t in texts)
+    assert any(t.startswith("By morning the water") for t in texts)
+
+
+def test_listing_page_with_no_article_is_a_clear_error():
+    links = "".join(f"<li><a href='/p{i}'>Story number {i}</a></li>" for i in range(40))
+    source = f"<html><body><nav><ul>{links}</ul></nav><footer><a href='/'>Home</a></footer>"
+    with pytest.raises(EmptySource, match="no main content"):
+        run(source)
+
+
+def test_error_page_gives_its_message():
+    source = ("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+              "<p>The requested URL was not found on this server.</p></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert "The requested URL was not found on this server." in texts
+
+
+def test_ten_thousand_deep_nesting_is_a_clear_error_in_bounded_time():
+    source = "<html><body>" + "<div>" * 10_000 + "deep" + "</div>" * 10_000 + "</body></html>"
+    with pytest.raises(ExtractError, match="nested too deeply"):
+        run(source)
+
+
+def test_page_over_the_size_limit_is_refused_before_parsing():
+    data = b"<html><body>" + b"<p>word word word word</p>" * (50_000_000 // 26 + 1) + b"</body>"
+    assert len(data) >= 50_000_000
+    with pytest.raises(ExtractError, match="over the"):
+        run(data)
+
+
+def test_bytes_that_are_not_html_are_refused():
+    data = bytes(range(256)) * 200
+    with pytest.raises(ExtractError, match="not HTML"):
+        run(data)
+
+
+def test_whitespace_only_page_is_empty():
+    with pytest.raises(EmptySource):
+        run(b"   \n\t  ")
+
+
+def test_time_budget_is_enforced():
+    with pytest.raises(ExtractError, match="time budget"):
+        run(article(PROSE * 50), options=ExtractOptions(max_seconds=0.0))
+
+
+def test_plain_text_without_tags_is_one_paragraph():
+    text = "Just a sentence typed into a file that was served as text/html by mistake."
+    assert [b.text for b in run(text).blocks] == [text]
+
+
+def test_version_is_recorded():
+    extraction = run(page("002_impunity_watch"))
+    assert (extraction.extractor, extraction.extractor_version) == (
+        html_extractor.NAME, html_extractor.VERSION)
+
+
+def test_extraction_of_a_seed_page_is_deterministic():
+    first, second = run(page("001_scoop_remarks")), run(page("001_scoop_remarks"))
+    assert first == second
+    assert time.monotonic() > 0  # keep `time` imported for the budget test's clarity
