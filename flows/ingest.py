@@ -77,7 +77,7 @@ def ingest(registry: str, store: str | None = None) -> RunSummary:
                              allowed_roots=reg.allowed_roots)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path))
-    notify = progress_listener.get() or (lambda source_id, outcome: None)
+    notify = _progress_callback()
     by_future = {}
     last_captured = {sid: c.captured_at for sid, c in previous_captures.items()}
     for source in due_sources(reg.sources, last_captured, run.started_at):
@@ -116,6 +116,15 @@ def ingest(registry: str, store: str | None = None) -> RunSummary:
     return summary
 
 
+def _progress_callback() -> ProgressCallback:
+    """The listener set by :func:`run_ingest`, or one that ignores progress.
+
+    A function rather than a use of the ContextVar inside the flow: Prefect ships the flow
+    function to Dask workers by value, and a ContextVar cannot be pickled.
+    """
+    return progress_listener.get() or (lambda source_id, outcome: None)
+
+
 def _publish(summary: RunSummary) -> None:
     rows = [{"source": sid, "outcome": outcome} for sid, outcome in sorted(summary.outcomes.items())]
     rows += [{"source": sid, "outcome": f"failed in {stage}: {cls}: {msg}"}
@@ -125,14 +134,49 @@ def _publish(summary: RunSummary) -> None:
 
 
 def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
-               progress: ProgressCallback | None = None) -> RunSummary:
-    """Run the flow on Prefect's local engine with ``max_workers`` threads."""
+               progress: ProgressCallback | None = None, runner: str = "thread",
+               address: str | None = None) -> RunSummary:
+    """Run the flow with ``max_workers`` threads, or on a Dask cluster (``runner="dask"``).
+
+    Dask: ``address`` (``tcp://host:port``) names a running scheduler; without it a local
+    cluster of ``max_workers`` single-threaded worker processes is started for the run.
+    """
     token = progress_listener.set(progress)
     try:
-        runner = ThreadPoolTaskRunner(max_workers=max_workers)
-        return ingest.with_options(task_runner=runner)(registry, store)
+        task_runner = make_task_runner(runner, max_workers, address)
+        return ingest.with_options(task_runner=task_runner)(registry, store)
     finally:
         progress_listener.reset(token)
+
+
+def make_task_runner(runner: str, max_workers: int, address: str | None = None):  # noqa: ANN201
+    """The Prefect task runner for ``thread`` or ``dask``."""
+    if runner == "thread":
+        return ThreadPoolTaskRunner(max_workers=max_workers)
+    if runner != "dask":
+        raise PipelineError(f"unknown runner {runner!r}: use thread or dask")
+    require_api_server()
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    # Worker processes (spawned: deltalake must not be forked), one task each at a time;
+    # dashboard on a free port so two runs on one machine do not clash on 8787.
+    return DaskTaskRunner(cluster_kwargs={"n_workers": max_workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": ":0"})
+
+
+def require_api_server() -> None:
+    """Refuse Dask without a real Prefect server: each worker would start its own."""
+    from prefect.settings import PREFECT_API_URL
+
+    if not (PREFECT_API_URL.value() or "").startswith("http"):
+        raise PipelineError(
+            "--runner dask needs a running Prefect server that every Dask worker can reach "
+            "(with Prefect's temporary server each worker starts its own and the run fails): "
+            "start one with `prefect server start --host 127.0.0.1 --port 4200` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api here and on the workers; see "
+            "docs/scale-out.md")
 
 
 if __name__ == "__main__":

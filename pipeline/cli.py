@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -32,9 +33,10 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[Optional[Path], typer.Option(
+StoreOption = Annotated[Optional[str], typer.Option(
     "--store", envvar=STORE_ENV, show_envvar=True,
-    help="Root folder holding raw/ and curated/ (default: the current directory).")]
+    help="Root folder holding raw/ and curated/ (default: the current directory), or "
+         "s3://bucket/prefix with AWS_* settings from the environment.")]
 VersionOption = Annotated[Optional[int], typer.Option(
     "--version", "-v", help="Archive version to read (default: latest).")]
 AsOfOption = Annotated[Optional[datetime], typer.Option(
@@ -60,6 +62,11 @@ def ingest(
     registry: Annotated[Path, typer.Argument(help="A sources.toml registry.")] = Path("sources.toml"),
     store: StoreOption = None,
     workers: Annotated[int, typer.Option(help="Sources processed at once.")] = 4,
+    runner: Annotated[str, typer.Option(
+        help="thread (this process) or dask (worker processes; needs a Prefect server: one "
+             "is started for the run when PREFECT_API_URL is not set).")] = "thread",
+    address: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler tcp://HOST:PORT (default: a local cluster of --workers).")] = None,
 ) -> None:
     """Capture every source of REGISTRY, extract, and commit one archive version.
 
@@ -68,8 +75,38 @@ def ingest(
     exit code is 1.
 
     Example: archivist ingest examples/sources.toml --store /tmp/archive
+
+    Example: archivist ingest sources.toml --runner dask --store s3://bucket/archive
     """
     _quiet_prefect()
+    if runner not in ("thread", "dask"):
+        raise typer.BadParameter("runner must be thread or dask", param_hint="--runner")
+    if runner == "dask" and not os.environ.get("PREFECT_API_URL"):
+        with _temporary_prefect_server() as url:
+            err.print(f"started a Prefect server at {url} for the Dask workers (set "
+                      "PREFECT_API_URL to use your own; see docs/scale-out.md)")
+            return _ingest(registry, store, workers, runner, address)
+    _ingest(registry, store, workers, runner, address)
+
+
+@contextmanager
+def _temporary_prefect_server():
+    """A real Prefect server for one run, its database in a temporary folder."""
+    import tempfile
+
+    from flows.schedule import free_port, prefect_server
+
+    with tempfile.TemporaryDirectory(prefix="archivist-prefect-") as home, \
+            prefect_server(Path(home), free_port()) as url:
+        os.environ["PREFECT_API_URL"] = url  # spawned Dask workers inherit it
+        try:
+            yield url
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+
+
+def _ingest(registry: Path, store: str | None, workers: int, runner: str,
+            address: str | None) -> None:
     from flows.ingest import run_ingest
     from pipeline.registry import load_registry
 
@@ -82,7 +119,7 @@ def ingest(
         def advance(source_id: str, outcome: str) -> None:
             bar.update(task, advance=1, description=f"{source_id}: {outcome}")
 
-        summary = run_ingest(str(registry), str(store) if store else None, workers, advance)
+        summary = run_ingest(str(registry), store, workers, advance, runner, address)
     _print_summary(summary)
     console.print(f"archive: [bold]{Store.at(store).curated}[/] (version "
                   f"{summary.archive_version})")
