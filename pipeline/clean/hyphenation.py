@@ -34,8 +34,9 @@ PART_MARGIN = 1.0
 """How much rarer (zipf units, i.e. 10x) than its rarer part a joined word may be and still win.
 wordfreq gives no real frequency for hyphenated compounds, so the parts stand in for it."""
 PART_WORD_ZIPF = 3.5
-"""A part only stands in as a word if it is common (``mind``) or seen in the document: wordfreq
-also lists fragments such as ``ers`` (zipf 3.2), which would wrongly keep ``mind-ers``."""
+"""A part only stands in as a word if it is common (``mind``): wordfreq also lists fragments
+such as ``ers`` (zipf 3.2), which would wrongly keep ``mind-ers``. (The document's own counts
+are no help here: fragments of words broken across blank lines or pages show up in them.)"""
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’]*\w)?(?:-[^\W_][\w'’]*)*", re.UNICODE)
 # Only the break itself is matched (the words around it are looked up from the text), so a
@@ -91,9 +92,9 @@ def decide(left: str, right: str, vocabulary: Vocabulary) -> Decision:
                                            f"{compound!r} x{seen_compound}")
     language = vocabulary.language
     joined_zipf = _zipf(joined, language)
-    rarer_part = min((_zipf(part, language) for part in (left.lower(), right.lower())
-                      if _zipf(part, language) >= PART_WORD_ZIPF or vocabulary.counts[part]),
-                     default=0.0)
+    rarer_part = min(_zipf(left.lower(), language), _zipf(right.lower(), language))
+    if rarer_part < PART_WORD_ZIPF:  # a fragment, not two words: no compound to prefer
+        rarer_part = 0.0
     join = joined_zipf >= MIN_JOINED_ZIPF and joined_zipf >= rarer_part - PART_MARGIN
     return Decision(left, right, join, f"lexicon: zipf {joined!r}={joined_zipf:.2f}, "
                                        f"rarer part={rarer_part:.2f}")

@@ -533,11 +533,11 @@ def _build(doc: _Doc, items: list[_Item]) -> tuple[list[Block], list[FootnoteBlo
     for item in items:
         lines = [line for chunk in item.chunks for line in chunk.lines]
         if item.role == "table":
-            rows = [_text(doc, list(chunk.lines)) for chunk in item.chunks]
+            rows = [join_lines(list(chunk.lines), doc.vocabulary) for chunk in item.chunks]
             text = join([r[0] for r in rows], "\n")
             transforms = tuple(t for r in rows for t in r[1])
         else:
-            text, transforms = _text(doc, lines)
+            text, transforms = join_lines(lines, doc.vocabulary)
         locator = _locator(lines, text)
         if item.role == "note":
             text = _strip_label(text, item.label or "")
@@ -565,7 +565,7 @@ def _locator(lines: list[Line], text: Mapped) -> Locator:
                    char_end=max(span[1], base.char_end or span[1]))
 
 
-def _text(doc: _Doc, lines: list[Line]) -> tuple[Mapped, tuple[Transform, ...]]:
+def join_lines(lines: list[Line], vocabulary: Vocabulary) -> tuple[Mapped, tuple[Transform, ...]]:
     """Join lines into one text: repair line-end hyphens by evidence, glue split URLs."""
     transforms: list[Transform] = []
     result: Mapped | None = None
@@ -578,7 +578,7 @@ def _text(doc: _Doc, lines: list[Line]) -> tuple[Mapped, tuple[Transform, ...]]:
             continue
         left, right = _LEFT_WORD.search(result.text), _RIGHT_WORD.match(part.text)
         if left and right:
-            decision = decide(left.group(1), right.group(), doc.vocabulary)
+            decision = decide(left.group(1), right.group(), vocabulary)
             transforms.append(decision.transform())
             result = (result.cut(len(result.text) - 1, len(result.text)) if decision.join
                       else result) + part
