@@ -41,7 +41,7 @@ from pipeline.extract.pdf_layout import (
     reading_order,
 )
 from pipeline.extract.pdf_meta import document_meta
-from pipeline.extract.pdf_notes import Note, notes_of, split_note_area
+from pipeline.extract.pdf_notes import RULE_MAX_HEIGHT, Note, notes_of, split_notes
 from pipeline.model import (
     Block,
     Capture,
@@ -159,7 +159,7 @@ def _read_page(page: pdfplumber.page.Page) -> PageData:
     tables = _tables(page, len(rects) + len(lines))
     table_boxes = [t.bbox for t in tables]
     rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in rects + lines
-             if o["bottom"] - o["top"] <= 2.0 and o["x1"] - o["x0"] >= 20]
+             if o["bottom"] - o["top"] <= RULE_MAX_HEIGHT and o["x1"] - o["x0"] >= 20]
     area = page.width * page.height
     boxes = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in rects
              if CALLOUT_MIN_AREA * area <= o["width"] * o["height"] <= 0.6 * area]
@@ -289,10 +289,10 @@ def _layout(pages: list[PageData], body_size: float
             ) -> tuple[list[list[LayoutBlock]], list[list[Note]], list[Removed]]:
     all_blocks, all_notes = [], []
     for page in pages:
-        body, area = split_note_area(page.lines, body_size, page.rules)
-        notes = notes_of(area) if area else []
-        blocks = page_blocks(body) + page.tables
-        ordered = reading_order(blocks)
+        body, note_blocks = split_notes(page_blocks(page.lines) + page.tables, body_size,
+                                        page.rules)
+        notes = notes_of(note_blocks) if note_blocks else []
+        ordered = reading_order(body)
         _classify(ordered, page, body_size)
         all_blocks.append(ordered)
         all_notes.append(notes)

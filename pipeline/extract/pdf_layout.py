@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 Char = dict[str, Any]
@@ -24,11 +25,24 @@ ROW_BASELINE_EM = 0.3
 WORD_GAP_EM = 0.15
 """A gap wider than this (em) between two characters is a word space: kerning stays below it,
 tight justified spaces (about 0.2 em) stay above it."""
-SEGMENT_GAP_EM = 1.0
-"""A gap wider than this (em) splits a row into segments: TeX and word processors rarely
-stretch a justified space past one em, column gutters and table cells are wider."""
+SEGMENT_GAP_EM = 1.5
+"""A gap wider than this (em) always splits a row into segments: justified spaces stay far
+below it, table cells and most column gutters are wider."""
+CANDIDATE_GAP_EM = 0.45
+"""A narrower gap wider than this (em) splits a row when it lines up with gaps in other rows:
+TeX's two-column gutter is only 10 pt (one em)."""
+GUTTER_ROWS = 6
+"""Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
+EDGE_TOLERANCE = 1.0
+"""Points: gaps line up when the text left of them ends, or right of them starts, this close
+(a column's edges are straight; a river of stretched spaces wanders)."""
+GUTTER_SEARCH_ROWS = 40
+"""How many rows up and down to look for the gaps that line up with one."""
 RAISED_SIZE = 0.8
 """A character smaller than this share of its row's size is a superscript candidate..."""
+RAISED_LOOKAHEAD = 3
+"""Rows below a raised character searched for the line it belongs to (other columns' rows
+may sit in between)."""
 RAISED_EM = 0.15
 """...when its bottom is raised at least this share of the row size above the baseline."""
 LEADING_EM = 0.75
@@ -127,8 +141,11 @@ def page_lines(chars: list[Char], page_number: int,
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
     kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
     lines = []
-    for row in _rows(kept):
-        for segment in _segments(row):
+    rows = _rows(kept)
+    gutters = _gutters(rows)
+    for index, row in enumerate(rows):
+        row_gutters = {x for r, x in gutters if r == index}
+        for segment in _segments(row, row_gutters):
             line = _line(segment, page_number)
             if line is not None:
                 lines.append(line)
@@ -148,9 +165,9 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     rows: list[list[Char]] = []
     for c in sorted(chars, key=lambda c: c["bottom"]):
         if rows:
-            last = rows[-1][-1]
-            size = min(c["size"], last["size"]) or 1.0
-            if c["bottom"] - last["bottom"] <= ROW_BASELINE_EM * size:
+            first = rows[-1][0]  # the row's first character: chaining would let rows drift
+            size = min(c["size"], first["size"]) or 1.0
+            if c["bottom"] - first["bottom"] <= ROW_BASELINE_EM * size:
                 rows[-1].append(c)
                 continue
         rows.append([c])
@@ -158,20 +175,31 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
 
 
 def _attach_raised_rows(rows: list[list[Char]]) -> list[list[Char]]:
-    """A row of small characters raised into the next row's line box joins that row."""
+    """Characters of a row of small characters raised into a following row's line box, next
+    to that row's text, join that row (superscript markers, note labels)."""
     merged: list[list[Char]] = []
     for i, row in enumerate(rows):
-        if i + 1 < len(rows) and not _is_space_row(row):
-            below = rows[i + 1]
-            size = max(c["size"] for c in row)
-            below_size = _mode_size(below)
-            below_top = min(c["top"] for c in below)
-            bottom = max(c["bottom"] for c in row)
-            if size < RAISED_SIZE * below_size and below_top - 0.1 * below_size <= bottom:
-                below.extend(row)
+        if not _is_space_row(row) and max(c["size"] for c in row) < RAISED_SIZE * _mode_size(
+                rows[i + 1] if i + 1 < len(rows) else row):
+            row = [c for c in row if not _attach(c, rows[i + 1:i + 1 + RAISED_LOOKAHEAD])]
+            if not row:
                 continue
         merged.append(row)
     return merged
+
+
+def _attach(c: Char, following: list[list[Char]]) -> bool:
+    for below in following:
+        size = _mode_size(below)
+        if c["size"] >= RAISED_SIZE * size:
+            continue
+        top = min(b["top"] for b in below)
+        if top - 0.1 * size > c["bottom"]:
+            continue
+        if any(b["x0"] - 1.5 * size <= c["x0"] <= b["x1"] + 1.5 * size for b in below):
+            below.append(c)
+            return True
+    return False
 
 
 def _is_space_row(row: list[Char]) -> bool:
@@ -183,25 +211,65 @@ def _mode_size(chars: list[Char]) -> float:
     return counts.most_common(1)[0][0] if counts else 1.0
 
 
-def _segments(row: list[Char]) -> list[list[Char]]:
-    """Split a row at gaps wider than a gutter; drop duplicated (fake-bold) characters."""
-    row.sort(key=lambda c: c["x0"])
+def _gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
+    """``(row index, gap x0)`` of the narrow gaps that are column gutters: a gutter lines up
+    with gaps in the rows above and below (rows with no text there do not interrupt it),
+    a stretched word space has text above or below it."""
+    gaps: list[list[tuple[float, float]]] = []
+    spans: list[tuple[float, float]] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        ink = [c for c in row if not c["text"].isspace()]
+        spans.append((ink[0]["x0"], ink[-1]["x1"]) if ink else (0.0, 0.0))
+        gaps.append([(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
+                     if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]])
+    confirmed = set()
+    for r, row_gaps in enumerate(gaps):
+        for gap in row_gaps:
+            if _aligned(gap, r, gaps, spans, -1) + _aligned(gap, r, gaps, spans, 1) + 1 >= GUTTER_ROWS:
+                confirmed.add((r, gap[0]))
+    return confirmed
+
+
+def _aligned(gap: tuple[float, float], r: int, gaps: list[list[tuple[float, float]]],
+             spans: list[tuple[float, float]], step: int) -> int:
+    """Rows in direction ``step`` with a gap at the same edge, before a row with text across."""
+    found, i = 0, r + step
+    while 0 <= i < len(gaps) and abs(i - r) <= GUTTER_SEARCH_ROWS and found < GUTTER_ROWS:
+        if any(abs(g[0] - gap[0]) <= EDGE_TOLERANCE or abs(g[1] - gap[1]) <= EDGE_TOLERANCE
+               for g in gaps[i]):
+            found += 1
+        elif spans[i][0] < gap[0] and spans[i][1] > gap[1]:
+            break
+        i += step
+    return found
+
+
+def _segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
+    """Split a (sorted) row at gutters; drop duplicated (fake-bold) characters."""
     segments: list[list[Char]] = []
     previous: Char | None = None
     for c in row:
+        if c["text"].isspace():
+            if segments:
+                segments[-1].append(c)
+            continue
         if previous is not None:
             if (c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 1.0
                     and abs(c["top"] - previous["top"]) < 1.0):
                 continue
-            gap = c["x0"] - previous["x1"]
-            if gap > SEGMENT_GAP_EM * max(c["size"], previous["size"]):
+            if _is_gutter(previous, c, gutters):
                 segments.append([])
         if not segments:
             segments.append([])
-        if not c["text"].isspace() or segments[-1]:
-            segments[-1].append(c)
+        segments[-1].append(c)
         previous = c
-    return [s for s in segments if any(not c["text"].isspace() for c in s)]
+    return segments
+
+
+def _is_gutter(previous: Char, c: Char, gutters: set[float]) -> bool:
+    gap = c["x0"] - previous["x1"]
+    return gap > SEGMENT_GAP_EM * max(c["size"], previous["size"]) or previous["x1"] in gutters
 
 
 def _line(chars: list[Char], page_number: int) -> Line | None:
@@ -224,9 +292,9 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
             previous = c
             continue
         text = _LIGATURES.get(text, text)
-        fontname = c.get("fontname", "")
-        bold += bool(_BOLD.search(fontname))
-        italic += bool(_ITALIC.search(fontname))
+        style = _style(c.get("fontname", ""))
+        bold += style[0]
+        italic += style[1]
         if c["size"] < RAISED_SIZE * size and c["bottom"] < baseline - RAISED_EM * size:
             offset = sum(len(p) for p in parts)
             if raised and raised[-1][0] == offset:
@@ -251,6 +319,12 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
     return Line(page_number, min(c["x0"] for c in chars), _top(chars), max(c["x1"] for c in chars),
                 _bottom(chars), text, size, bold / letters >= BOLD_SHARE,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count)
+
+
+@lru_cache(maxsize=4096)
+def _style(fontname: str) -> tuple[bool, bool]:
+    """(bold, italic) as the font name tells it."""
+    return bool(_BOLD.search(fontname)), bool(_ITALIC.search(fontname))
 
 
 def _top(chars: list[Char]) -> float:

@@ -1,8 +1,9 @@
 """PDF footnotes: one page's lines in, the note area at the page bottom split into notes out.
 
-The note area is the run of lines below the last body-size line that are set smaller than the
-body. It counts as notes only with evidence: it opens with a label (a raised number or symbol,
-or a number followed by a space) or a short separator rule sits above it. Lines without a label
+Note blocks are set smaller than the body with no body text below them in their column (so
+note areas under each of several columns are found). A block counts as a note only with
+evidence: it opens with a label (a raised number or symbol, or a number followed by a space),
+a separator rule sits just above it, or it follows another note. Lines without a label
 continue the previous note, which may have started on the previous page.
 """
 
@@ -11,14 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf_layout import Line, page_blocks, reading_order
+from pipeline.extract.pdf_layout import LayoutBlock, Line, reading_order
 
 SMALLER = 0.92
 """Note text is set at most this share of the body size."""
 RULE_MAX_HEIGHT = 2.0
 """Points: a horizontal line or rect at most this tall is a separator rule..."""
 RULE_GAP_EM = 4.0
-"""...when it sits at most this many body ems above the note area."""
+"""...when it sits at most this many body ems above the first note."""
 
 _LABEL = re.compile(r"^([0-9]{1,3}|[*†‡§¶]{1,3})[.)]?\s+(?=\S)")
 
@@ -31,28 +32,37 @@ class Note:
     """True when the first lines continue a note from the previous page."""
 
 
-def split_note_area(lines: list[Line], body_size: float,
-                    rules: list[tuple[float, float, float, float]]) -> tuple[list[Line], list[Line]]:
-    """``(body lines, note-area lines)`` of one page (furniture already removed)."""
-    body_bottom = max((l.bottom for l in lines if l.size >= SMALLER * body_size), default=None)
-    if body_bottom is None:
-        return lines, []
-    area = [l for l in lines if l.top > body_bottom and l.size < SMALLER * body_size]
-    if not area:
-        return lines, []
-    area_top = min(l.top for l in area)
-    has_rule = any(body_bottom - 2 <= r[1] <= area_top and area_top - r[3] <= RULE_GAP_EM * body_size
-                   for r in rules)
-    first = min(area, key=lambda l: (round(l.top), l.x0))
-    if not (has_rule or _label_of(first)):
-        return lines, []
-    keep = set(map(id, area))
-    return [l for l in lines if id(l) not in keep], area
+def split_notes(blocks: list[LayoutBlock], body_size: float,
+                rules: list[tuple[float, float, float, float]]
+                ) -> tuple[list[LayoutBlock], list[LayoutBlock]]:
+    """``(body blocks, note blocks)`` of one page (furniture already removed).
+
+    A note block is set smaller than the body, has no body-size text below it in its column,
+    and opens with a label or sits under a separator rule (or under another note)."""
+    notes: list[LayoutBlock] = []
+    for block in sorted(blocks, key=lambda b: b.top):
+        if block.kind == "table" or block.size >= SMALLER * body_size:
+            continue
+        below = [o for o in blocks if o is not block and o.top >= block.bottom - 1
+                 and o.x0 < block.x1 and o.x1 > block.x0]
+        if any(o.size >= SMALLER * body_size and o.kind != "table" for o in below):
+            continue
+        if _label_of(block.lines[0]) or _rule_above(block, rules, body_size) or any(
+                n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes):
+            notes.append(block)
+    chosen = set(map(id, notes))
+    return [b for b in blocks if id(b) not in chosen], notes
 
 
-def notes_of(area: list[Line]) -> list[Note]:
-    """The note area's lines (in reading order) grouped into labelled notes."""
-    ordered = [line for block in reading_order(page_blocks(area)) for line in block.lines]
+def _rule_above(block: LayoutBlock, rules: list[tuple[float, float, float, float]],
+                body_size: float) -> bool:
+    return any(r[3] <= block.top + 1 and block.top - r[3] <= RULE_GAP_EM * body_size
+               and r[0] < block.x1 and r[2] > block.x0 for r in rules)
+
+
+def notes_of(blocks: list[LayoutBlock]) -> list[Note]:
+    """The note blocks' lines (in reading order) grouped into labelled notes."""
+    ordered = [line for block in reading_order(blocks) for line in block.lines]
     notes: list[Note] = []
     for line in ordered:
         if not line.text and not line.lead_label:
