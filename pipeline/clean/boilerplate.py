@@ -102,8 +102,6 @@ CHROME_PROSE_FACTOR = 0.2
 LIST_PROSE_FACTOR = 0.5
 # HTML5 and schema.org say where the article is; believe them, a little.
 ARTICLE_PROSE_FACTOR = 1.5
-# Prose in repeated records (teasers, comments) is weak evidence of the article.
-RECORD_PROSE_FACTOR = 0.2
 # Headings count slightly for a region so that ties keep the section headings.
 HEADING_CREDIT = 5.0
 # A block whose ancestors (inside the container) hold a chrome word but which is itself long
@@ -361,64 +359,20 @@ def region_weight(block: TextBlock, wrappers: set[etree._Element]) -> float:
     return w * ARTICLE_PROSE_FACTOR if block.in_article else w
 
 
-RECORD_ITEM_TAGS = frozenset({"li", "article", "div", "section", "dd", "tr"})
-# Three alike siblings make a list of records (teasers, comments, search hits).
-MIN_RECORDS = 3
-
-
-def record_items(root: etree._Element) -> set[etree._Element]:
-    """Items of repeated structures: three or more siblings with the same tag and class,
-    each opening with a link or heading (a headline, an author) followed by more text.
-    Teaser lists and comment threads look like this; an article's paragraphs do not."""
-    records: set[etree._Element] = set()
-    for parent in root.iter(etree.Element):
-        if len(parent) < MIN_RECORDS:
-            continue
-        groups: dict[tuple[str, str], list[etree._Element]] = {}
-        for child in parent:
-            if isinstance(child.tag, str) and child.tag in RECORD_ITEM_TAGS:
-                groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
-        for items in groups.values():
-            if len(items) < MIN_RECORDS:
-                continue
-            alike = [item for item in items if _opens_with_link(item)]
-            if len(alike) >= MIN_RECORDS and 2 * len(alike) >= len(items):
-                records.update(alike)
-    return records
-
-
-def _opens_with_link(item: etree._Element) -> bool:
-    for node in item.iter(etree.Element):
-        if node.tag in SKIP_TAGS:
-            continue
-        if node.text and node.text.strip():
-            first = node
-            break
-    else:
-        return False
-    while first is not None and first is not item:
-        if first.tag == "a" or first.tag in HEADING_TAGS:
-            link_text = len(first.text_content().strip())
-            return len(item.text_content().strip()) > 2 * link_text
-        first = first.getparent()
-    return False
-
-
-def main_container(blocks: list[TextBlock], root: etree._Element,
-                   records: set[etree._Element]) -> etree._Element:
+def main_container(blocks: list[TextBlock], root: etree._Element) -> etree._Element:
     """The element whose subtree has the largest weight sum (ties go to the ancestor)."""
     sums: dict[etree._Element, float] = {}
     wrappers = content_wrappers(blocks, root)
     for block in blocks:
-        chain = list(block.element.iterancestors())
-        chain.append(block.element)
-        w = region_weight(block, wrappers)
-        if w > 0 and records and not records.isdisjoint(chain):
-            w *= RECORD_PROSE_FACTOR
-        for node in chain:
-            sums[node] = sums.get(node, 0.0) + w
+        sums[block.element] = sums.get(block.element, 0.0) + region_weight(block, wrappers)
+    elements = list(root.iter(etree.Element))
+    for element in reversed(elements):  # children before parents: one pass sums subtrees
+        value = sums.get(element)
+        parent = element.getparent()
+        if value is not None and parent is not None:
+            sums[parent] = sums.get(parent, 0.0) + value
     best, best_sum = root, float("-inf")
-    for element in root.iter(etree.Element):
+    for element in elements:
         value = sums.get(element)
         if value is not None and value > best_sum:
             best, best_sum = element, value
@@ -435,18 +389,9 @@ def _chain(element: etree._Element, stop: etree._Element) -> list[etree._Element
     return chain
 
 
-def is_inside(element: etree._Element, container: etree._Element) -> bool:
-    node: etree._Element | None = element
-    while node is not None:
-        if node is container:
-            return True
-        node = node.getparent()
-    return False
-
-
 def is_fragment(block: TextBlock) -> bool:
     """Short text with no sentence ending: a label, a date, a button caption."""
-    return len(block.text) < SHORT_FRAGMENT_CHARS and not SENTENCE_END.search(block.text)
+    return block.kind not in ("table", "code") and len(block.text) < SHORT_FRAGMENT_CHARS and not SENTENCE_END.search(block.text)
 
 
 def looks_like_byline(block: TextBlock) -> bool:
@@ -472,27 +417,30 @@ class Verdict:
     """An item of an end-of-article notes/references/sources list."""
 
 
-def classify(blocks: list[TextBlock], container: etree._Element, title: str | None,
-             records: set[etree._Element]) -> list[Verdict]:
+def classify(blocks: list[TextBlock], container: etree._Element,
+             title: str | None) -> list[Verdict]:
     """One verdict per block (see the module docstring, pass 3)."""
-    wrappers = content_wrappers(blocks, container)
-    inner_records = {r for r in records if r is not container and is_inside(r, container)}
-    verdicts = [_first_verdict(b, container, wrappers, inner_records) for b in blocks]
+    inside = set(container.iter(etree.Element))
+    wrappers = content_wrappers(blocks, container, inside)
+    verdicts = [_first_verdict(b, container, wrappers, inside) for b in blocks]
+    _drop_other_articles(blocks, verdicts, container)
+    _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _label_title(blocks, verdicts, title)
     return verdicts
 
 
-def content_wrappers(blocks: list[TextBlock], container: etree._Element
-                      ) -> set[etree._Element]:
+def content_wrappers(blocks: list[TextBlock], container: etree._Element,
+                     inside: set[etree._Element] | None = None) -> set[etree._Element]:
     """Chrome-looking elements that hold most of the container's prose: not chrome at all
     (WordPress puts ``category-news tag-x`` on the article element itself)."""
     prose: dict[etree._Element, float] = {}
     total = 0.0
     for block in blocks:
         w = weight(block)
-        if w <= 0 or block.kind == "heading" or not is_inside(block.element, container):
+        if w <= 0 or block.kind == "heading" or \
+                (inside is not None and block.element not in inside):
             continue
         total += w
         if block.chrome_owner is not None:
@@ -510,20 +458,13 @@ def _comment_signal(element: etree._Element) -> bool:
 
 
 def _first_verdict(block: TextBlock, container: etree._Element,
-                   wrappers: set[etree._Element], records: set[etree._Element]) -> Verdict:
-    if not is_inside(block.element, container):
+                   wrappers: set[etree._Element], inside: set[etree._Element]) -> Verdict:
+    if block.element not in inside:
         return Verdict(False, rule="outside-main-content",
                        evidence=f"main content is {describe(container)}")
-    if records:
-        record = next((a for a in _chain(block.element, container) if a in records), None)
-        if record is not None:
-            return Verdict(False, rule="repeated-records",
-                           evidence=f"one of several alike {describe(record)} items that "
-                                    "open with a link or heading")
     owner = block.chrome_owner
     if block.chrome and owner is not None and owner is not container \
-            and owner not in wrappers \
-            and is_inside(owner, container) and not _long_prose(block):
+            and owner not in wrappers and owner in inside and not _long_prose(block):
         return Verdict(False, rule="chrome", evidence=f"{block.chrome} on {describe(owner)}")
     if block.link_density > MAX_LINK_DENSITY:
         return Verdict(False, rule="link-density",
@@ -531,6 +472,48 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     if looks_like_byline(block):
         return Verdict(True, "byline")
     return Verdict(True, block.kind)
+
+
+def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
+                         container: etree._Element) -> None:
+    """An ``<article>`` is a self-contained composition: when the region holds several, the
+    one with the most prose is the page's, the others are teasers or recommendations."""
+    prose: dict[etree._Element, float] = {}
+    owner_of: list[etree._Element | None] = []
+    for block, verdict in zip(blocks, verdicts):
+        owner = _outermost_article(block.element, container) if verdict.keep else None
+        owner_of.append(owner)
+        if owner is not None:
+            prose[owner] = prose.get(owner, 0.0) + max(weight(block), 0.0)
+    if len(prose) < 2:
+        return
+    main = max(prose, key=lambda a: prose[a])
+    for index, owner in enumerate(owner_of):
+        if owner is not None and owner is not main:
+            verdicts[index] = Verdict(False, rule="other-article",
+                                      evidence=f"{describe(owner)} beside the main "
+                                               f"{describe(main)}")
+
+
+def _outermost_article(element: etree._Element, container: etree._Element
+                       ) -> etree._Element | None:
+    found = None
+    for node in _chain(element, container):
+        if node.tag == "article":
+            found = node
+    return found
+
+
+def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A text said twice (carousel captions, sticky headlines) is kept once."""
+    seen: set[str] = set()
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if not verdict.keep:
+            continue
+        if block.text in seen:
+            verdicts[index] = Verdict(False, rule="repeated-text",
+                                      evidence="same text as an earlier kept block")
+        seen.add(block.text)
 
 
 def _long_prose(block: TextBlock) -> bool:

@@ -58,28 +58,32 @@ class SourceMap:
         return Span(start, end, self.line_of(start))
 
     def _align(self, root: etree._Element) -> None:
-        by_tag: dict[str, list[int]] = {}
+        by_tag: dict[str, list[tuple[int, int]]] = {}
+        newlines, line_of = self._newlines, bisect.bisect_right
         for match in _TOKENS.finditer(self._source):
             name = match.group(1) or match.group(2)
             if name:
-                by_tag.setdefault(name.lower(), []).append(match.start())
+                start = match.start()
+                by_tag.setdefault(name.lower(), []).append(
+                    (start, line_of(newlines, start - 1) + 1))
         cursor: dict[str, int] = {}
         for element in root.iter(etree.Element):
-            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            tag = element.tag
             positions = by_tag.get(tag)
             if not positions:
                 continue
             index = cursor.get(tag, 0)
             line = element.sourceline or 0
             if 0 < line < _LINE_CAP:
-                # Skip start tags the parser dropped (on lines before this element's).
-                while index < len(positions) and self._end_line(positions[index]) < line:
+                # Skip start tags the parser dropped (they end on lines before this one's).
+                while index < len(positions) and positions[index][1] < line and \
+                        self._end_line(positions[index][0]) < line:
                     index += 1
-                if index < len(positions) and self.line_of(positions[index]) > line:
+                if index < len(positions) and positions[index][1] > line:
                     cursor[tag] = index
                     continue  # implied by the parser: no markup of its own
             if index < len(positions):
-                self._starts[element] = positions[index]
+                self._starts[element] = positions[index][0]
                 cursor[tag] = index + 1
 
     def _end_line(self, start: int) -> int:

@@ -1,8 +1,9 @@
 """Page metadata: a parsed HTML tree in, a DocumentMeta out.
 
-trafilatura's ``extract_metadata`` already reads meta tags, Open Graph, JSON-LD and visible
-bylines, and finds the publication date with htmldate; we reuse it (it does not modify the
-tree) and add only what they do not give: the update date, the language and the canonical
+trafilatura's metadata functions already read meta tags, Open Graph, JSON-LD and visible
+bylines, and htmldate finds the publication date; we call the ones ``extract_metadata``
+chains (not its categories, tags and licence lookups, which we do not store; none modify
+the tree) and add what they do not give: the update date, the language and the canonical
 link. Dates stay apart from the capture time.
 """
 
@@ -11,8 +12,11 @@ from __future__ import annotations
 import json
 import logging
 
+from htmldate import find_date
 from lxml import etree
-from trafilatura.metadata import extract_metadata
+from trafilatura.metadata import (examine_meta, extract_author, extract_meta_json,
+                                  extract_sitename, extract_title, extract_url)
+from trafilatura.settings import set_date_params
 
 from pipeline.model import Capture, DocumentMeta
 
@@ -32,17 +36,25 @@ MAX_JSON_LD_CHARS = 200_000
 
 def read_metadata(root: etree._Element, capture: Capture) -> DocumentMeta:
     """Title, authors, dates, language, site name, canonical URL and description."""
-    url = capture.final_url or (capture.uri if capture.uri.startswith("http") else None)
-    found = extract_metadata(root, default_url=url, extensive=False)
-    authors = tuple(a.strip() for a in (found.author or "").split(";") if a.strip())
+    default_url = capture.final_url or (capture.uri if capture.uri.startswith("http") else None)
+    found = examine_meta(root)
+    if found.author and " " not in found.author:
+        found.author = None  # a single token is a handle or a site name, as trafilatura judges
+    try:
+        found = extract_meta_json(root, found)
+    except Exception:  # noqa: BLE001 - trafilatura's JSON-LD reader fails on odd blobs
+        pass
+    url = _canonical(root) or found.url or extract_url(root, default_url)
+    author = found.author or extract_author(root)
+    published = find_date(root, **{**set_date_params(False), "url": url})
     return DocumentMeta(
-        title=found.title or None,
-        authors=authors,
-        published=found.date or None,
+        title=found.title or extract_title(root) or None,
+        authors=tuple(a.strip() for a in (author or "").split(";") if a.strip()),
+        published=published or None,
         updated=_updated(root),
         language=_language(root),
-        site_name=found.sitename or None,
-        canonical_url=_canonical(root) or found.url or None,
+        site_name=(found.sitename or extract_sitename(root) or "").lstrip("@") or None,
+        canonical_url=url or None,
         description=found.description or None,
     )
 
