@@ -65,7 +65,7 @@ HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
 WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print", "rating",
                                "vote", "teaser", "headlines", "prev", "next", "feedback"})
 COMMENT_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply"})
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+CAPTION_WORDS = re.compile(r"(?:^|[^a-z])(caption|credit|photo-?info|image-?info)")
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
                           r"meta-?data|date)")
@@ -162,11 +162,9 @@ def chrome_signal(element: etree._Element) -> str | None:
 
 
 def hidden_signal(element: etree._Element) -> str | None:
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return "hidden-attribute"
-    style = element.get("style")
-    if style and HIDDEN_STYLE.search(style):
-        return "style-hidden"
+    """Screen-reader-only text ("Skip to content", "Search form"). Elements hidden by a
+    ``hidden`` attribute or ``display: none`` are kept: pages hide the rest of an article
+    behind "Read more" that way, and scripts reveal it."""
     classes = element.get("class")
     if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
         return "class-hidden"
@@ -281,9 +279,11 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     if kind is None or (kind == "paragraph" and parent.kind in ("quote", "list_item")):
         kind = parent.kind if parent.owner is not None and parent.kind in (
             "quote", "list_item", "caption", "byline") else "paragraph"
+    names = _class_id(element)
+    if kind in ("paragraph", "list_item") and names and CAPTION_WORDS.search(names):
+        kind = "caption"
     signal = chrome_signal(element)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
-    names = _class_id(element)
     byline = parent.byline or bool(names and BYLINE_WORDS.search(names))
     in_article = parent.in_article or element.tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
@@ -329,10 +329,33 @@ def table_text(table: etree._Element) -> str:
     """Rows as lines, cells separated by tabs."""
     rows = []
     for row in table.iter("tr"):
-        cells = [" ".join(c.text_content().split()) for c in row if c.tag in ("td", "th")]
+        cells = [" ".join(visible_text(c).split()) for c in row if c.tag in ("td", "th")]
         if any(cells):
             rows.append("\t".join(cells))
     return "\n".join(rows)
+
+
+def visible_text(element: etree._Element) -> str:
+    """The element's text without script, style and other non-text content."""
+    parts = []
+    for node in element.iter():
+        if node is not element and (not isinstance(node.tag, str) or node.tag in SKIP_TAGS):
+            if node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text and not _under_skipped(node, element):
+            parts.append(node.text)
+        if node is not element and node.tail and not _under_skipped(node.getparent(), element):
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+def _under_skipped(node: etree._Element | None, top: etree._Element) -> bool:
+    while node is not None and node is not top:
+        if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+            return True
+        node = node.getparent()
+    return False
 
 
 def weight(block: TextBlock) -> float:
@@ -377,6 +400,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element) -> etree._Elem
         if value is not None and value > best_sum:
             best, best_sum = element, value
     return best
+
 
 
 def _chain(element: etree._Element, stop: etree._Element) -> list[etree._Element]:
@@ -505,15 +529,17 @@ def _outermost_article(element: etree._Element, container: etree._Element
 
 
 def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
-    """A text said twice (carousel captions, sticky headlines) is kept once."""
-    seen: set[str] = set()
+    """A text said again elsewhere on the page (a carousel caption repeated under the photo,
+    a sticky headline) is kept once; repeats among siblings (a recipe's "1 tsp. oil") stay."""
+    seen: dict[str, etree._Element | None] = {}
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
         if not verdict.keep:
             continue
-        if block.text in seen:
+        parent = block.element.getparent()
+        if block.text in seen and seen[block.text] is not parent:
             verdicts[index] = Verdict(False, rule="repeated-text",
                                       evidence="same text as an earlier kept block")
-        seen.add(block.text)
+        seen.setdefault(block.text, parent)
 
 
 def _long_prose(block: TextBlock) -> bool:

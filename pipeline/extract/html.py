@@ -206,5 +206,6 @@ def _inside_any(element: etree._Element, targets: set[etree._Element]) -> bool:
 
 
 def text_of(extraction: Extraction) -> str:
-    """The article body as plain text: passages other than the title and bylines."""
-    return "\n".join(b.text for b in extraction.blocks if b.kind not in ("title", "byline"))
+    """The article's running text: passages other than the title, bylines and captions."""
+    return "\n".join(b.text for b in extraction.blocks
+                     if b.kind not in ("title", "byline", "caption"))
