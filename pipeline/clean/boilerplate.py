@@ -72,6 +72,12 @@ BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?
 # "By Ariel Lin", "Von Anna Müller", "Author: ..." — a name follows, so it is capitalised.
 BYLINE_TEXT = re.compile(r"^\s*(?i:by|von|par|por|door|di|af|av|de|written by|posted by|"
                          r"autor|author|redacción)\s*[:\-]?\s+[A-ZÀ-Þ]")
+# Ad slot labels, in the languages ad networks print them in.
+AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzeige|werbung|"
+                      r"publicité|publicidad|pubblicità|reklama|реклама|광고|広告)\s*:?\s*$",
+                      re.IGNORECASE)
+# A year or a clock time: what datelines are made of.
+DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments?|reply|"
                           r"like|follow)\b", re.IGNORECASE)
@@ -80,6 +86,13 @@ LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments
 MAX_MARKER_CHARS = 6
 NOTE_FRAGMENTS = ("fn", "cite_note", "note", "footnote", "endnote")
 
+# A teaser list: at least three items, nearly all a headline link (a few words at least)
+# followed by a summary.
+MIN_TEASERS = 3
+TEASER_SHARE = 0.8
+MIN_HEADLINE_CHARS = 20
+# "Monday November 18, 2019 7:45 am PST by Joe Rossignol" is eleven words.
+MAX_DATELINE_WORDS = 12
 # Bylines are a name or two, a role and a date.
 MAX_BYLINE_CHARS = 120
 # Prose needs a few words to be evidence of an article: shorter blocks are labels and menus.
@@ -104,9 +117,6 @@ LIST_PROSE_FACTOR = 0.5
 ARTICLE_PROSE_FACTOR = 1.5
 # Headings count slightly for a region so that ties keep the section headings.
 HEADING_CREDIT = 5.0
-# A block whose ancestors (inside the container) hold a chrome word but which is itself long
-# prose with few links is kept: class names like "post-share-wrapper" wrap whole articles.
-CHROME_WORD_OVERRIDE_CHARS = 400
 # A chrome-looking element holding at least this share of the main region's prose is the
 # article's own wrapper, whatever its class says.
 WRAPPER_SHARE = 0.5
@@ -418,6 +428,12 @@ def is_fragment(block: TextBlock) -> bool:
     return block.kind not in ("table", "code") and len(block.text) < SHORT_FRAGMENT_CHARS and not SENTENCE_END.search(block.text)
 
 
+def looks_like_dateline(block: TextBlock) -> bool:
+    """"Updated: 19 November 2019, 09:01 AM": a short line with a date or time in it."""
+    return block.kind != "heading" and len(block.text.split()) <= MAX_DATELINE_WORDS and \
+        not SENTENCE_END.search(block.text) and bool(DATE_TEXT.search(block.text))
+
+
 def looks_like_byline(block: TextBlock) -> bool:
     if len(block.text) > MAX_BYLINE_CHARS or block.text.rstrip().endswith((".", "!", "?")):
         return False
@@ -448,6 +464,7 @@ def classify(blocks: list[TextBlock], container: etree._Element,
     wrappers = content_wrappers(blocks, container, inside)
     verdicts = [_first_verdict(b, container, wrappers, inside) for b in blocks]
     _drop_other_articles(blocks, verdicts, container)
+    _drop_teaser_lists(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
@@ -488,12 +505,14 @@ def _first_verdict(block: TextBlock, container: etree._Element,
                        evidence=f"main content is {describe(container)}")
     owner = block.chrome_owner
     if block.chrome and owner is not None and owner is not container \
-            and owner not in wrappers and owner in inside and not _long_prose(block):
+            and owner not in wrappers and owner in inside:
         return Verdict(False, rule="chrome", evidence=f"{block.chrome} on {describe(owner)}")
     if block.link_density > MAX_LINK_DENSITY:
         return Verdict(False, rule="link-density",
                        evidence=f"{block.link_density:.2f} of the text is link text")
-    if looks_like_byline(block):
+    if AD_LABEL.match(block.text):
+        return Verdict(False, rule="ad-label", evidence="the whole block is an ad label")
+    if looks_like_byline(block) or looks_like_dateline(block):
         return Verdict(True, "byline")
     return Verdict(True, block.kind)
 
@@ -528,6 +547,40 @@ def _outermost_article(element: etree._Element, container: etree._Element
     return found
 
 
+def _drop_teaser_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """Lists whose items each open with a headline link and go on with a summary are
+    teasers for other pages (headline tickers, "more stories"), not the article's list."""
+    verdict_of: dict[etree._Element, bool] = {}
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        item = block.element if block.element.tag == "li" else None
+        if item is None or not verdict.keep:
+            continue
+        parent = item.getparent()
+        if parent is None:
+            continue
+        if parent not in verdict_of:
+            items = [c for c in parent if c.tag == "li"]
+            teasers = sum(1 for c in items if _opens_with_headline(c))
+            verdict_of[parent] = teasers >= MIN_TEASERS and teasers >= TEASER_SHARE * len(items)
+        if verdict_of[parent]:
+            verdicts[index] = Verdict(False, rule="teaser-list",
+                                      evidence=f"items of {describe(parent)} open with a "
+                                               "headline link followed by a summary")
+
+
+def _opens_with_headline(item: etree._Element) -> bool:
+    if (item.text or "").strip() or not len(item):
+        return False
+    first = item[0]
+    if first.tag in HEADING_TAGS and len(first) and first[0].tag == "a":
+        first = first[0]
+    if first.tag != "a":
+        return False
+    headline = len(" ".join(first.itertext()).strip())
+    return headline >= MIN_HEADLINE_CHARS and \
+        len(" ".join(item.itertext()).strip()) >= headline + MIN_HEADLINE_CHARS
+
+
 def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """A text said again elsewhere on the page (a carousel caption repeated under the photo,
     a sticky headline) is kept once; repeats among siblings (a recipe's "1 tsp. oil") stay."""
@@ -540,11 +593,6 @@ def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict(False, rule="repeated-text",
                                       evidence="same text as an earlier kept block")
         seen.setdefault(block.text, parent)
-
-
-def _long_prose(block: TextBlock) -> bool:
-    return (block.chrome or "").startswith("class:") and \
-        len(block.text) >= CHROME_WORD_OVERRIDE_CHARS and block.link_density < 0.1
 
 
 def _mark_notes_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
