@@ -28,6 +28,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.clean.hyphenation import Vocabulary, decide
 from pipeline.errors import EncryptedPDF, ExtractError, NeedsOCR
@@ -130,6 +131,12 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
 def _open(data: bytes, capture: Capture) -> pdfplumber.PDF:
     try:
         return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:  # pdfplumber wraps pdfminer's errors: unwrap the cause
+        if isinstance(exc.__cause__, PDFPasswordIncorrect) or "PDFPasswordIncorrect" in str(exc):
+            raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
+                               "password or a decrypted copy") from None
+        raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
+                           f"cross-reference table?): {exc}") from exc
     except PDFPasswordIncorrect:
         raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
                            "password or a decrypted copy") from None
