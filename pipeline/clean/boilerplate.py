@@ -64,7 +64,11 @@ HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
 # Of those, the words CMSs also put on the article element itself (WordPress post_class).
 WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print", "rating",
                                "vote", "teaser", "headlines", "prev", "next", "feedback"})
-COMMENT_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply"})
+# Chrome that can out-write the article (comment threads, cookie and newsletter dialogs):
+# never excused as a layout wrapper, however much prose it holds.
+NEVER_WRAPPER_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply", "cookie",
+                                 "consent", "gdpr", "modal", "popup", "overlay", "newsletter",
+                                 "subscri", "paywall"})
 CAPTION_WORDS = re.compile(r"(?:^|[^a-z])(caption|credit|photo-?info|image-?info)")
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
@@ -78,6 +82,7 @@ AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzei
                       re.IGNORECASE)
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments?|reply|"
                           r"like|follow)\b", re.IGNORECASE)
@@ -172,9 +177,12 @@ def chrome_signal(element: etree._Element) -> str | None:
 
 
 def hidden_signal(element: etree._Element) -> str | None:
-    """Screen-reader-only text ("Skip to content", "Search form"). Elements hidden by a
-    ``hidden`` attribute or ``display: none`` are kept: pages hide the rest of an article
-    behind "Read more" that way, and scripts reveal it."""
+    """Invisible text: ``display: none`` (schema.org metadata copies, popups) and
+    screen-reader-only text ("Skip to content"). The ``hidden`` attribute is not trusted:
+    pages hide the rest of an article behind "Read more" that way and scripts reveal it."""
+    style = element.get("style")
+    if style and HIDDEN_STYLE.search(style):
+        return "style-hidden"
     classes = element.get("class")
     if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
         return "class-hidden"
@@ -488,14 +496,14 @@ def content_wrappers(blocks: list[TextBlock], container: etree._Element,
             prose[block.chrome_owner] = prose.get(block.chrome_owner, 0.0) + w
     return {owner for owner, value in prose.items()
             if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
-            and not _comment_signal(owner)}
+            and not _never_wrapper(owner)}
 
 
-def _comment_signal(element: etree._Element) -> bool:
-    """Comment threads can out-write the article; other chrome words on an element holding
-    most of the prose are layout names ("has-sidebar", "penci_sidebar")."""
+def _never_wrapper(element: etree._Element) -> bool:
+    """Tags, roles and some words always mean chrome; other chrome words on an element
+    holding most of the prose are layout names ("has-sidebar", "penci_sidebar")."""
     signal = chrome_signal(element) or ""
-    return signal.split(":", 1)[-1] in COMMENT_WORDS
+    return not signal.startswith("class:") or signal.split(":", 1)[-1] in NEVER_WRAPPER_WORDS
 
 
 def _first_verdict(block: TextBlock, container: etree._Element,
