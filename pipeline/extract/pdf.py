@@ -132,7 +132,7 @@ def _open(data: bytes, capture: Capture) -> pdfplumber.PDF:
     try:
         return pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:  # pdfplumber wraps pdfminer's errors: unwrap the cause
-        if isinstance(exc.__cause__, PDFPasswordIncorrect) or "PDFPasswordIncorrect" in str(exc):
+        if any(isinstance(e, PDFPasswordIncorrect) for e in (exc.__cause__, exc.__context__, *exc.args)):
             raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
                                "password or a decrypted copy") from None
         raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
