@@ -42,6 +42,8 @@ OWN_KIND: dict[str, PassageKind] = {
     "h6": "heading", "p": "paragraph", "li": "list_item", "dt": "list_item", "dd": "list_item",
     "blockquote": "quote", "pre": "code", "figcaption": "caption", "caption": "caption",
     "table": "table", "address": "byline"}
+# Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
+PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "menu", "dialog"})
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
@@ -55,7 +57,7 @@ CHROME_WORDS = re.compile(
     r"sponsor|banner|cookie|consent|gdpr|newsletter|subscri|signup|sign-up|login|register|"
     r"popup|modal|overlay|masthead|toolbar|pagination|pager|tags?(?:[^a-z]|$)|tagcloud|"
     r"taglist|category|categories|author-?(?:bio|box|info)|about-?the-?author|outbrain|"
-    r"taboola|print|rss|skip|jump|donate|donation|paywall|feedback|rating|vote|"
+    r"taboola|print|rss|skip|jump|donate|donation|feedback|rating|vote|"
     r"prev|next|pagenav|post-?nav|teaser|headlines)")
 # Whole class tokens only: "field-label-hidden" hides a label, not the field.
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
@@ -68,7 +70,7 @@ WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print",
 # never excused as a layout wrapper, however much prose it holds.
 NEVER_WRAPPER_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply", "cookie",
                                  "consent", "gdpr", "modal", "popup", "overlay", "newsletter",
-                                 "subscri", "paywall"})
+                                 "subscri"})
 CAPTION_WORDS = re.compile(r"(?:^|[^a-z])(caption|credit|photo-?info|image-?info)")
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
@@ -165,7 +167,7 @@ def chrome_signal(element: etree._Element) -> str | None:
     role = (element.get("role") or "").lower()
     if role in CHROME_ROLES:
         return f"role:{role}"
-    names = _class_id(element)
+    names = _class_id(element) if tag not in PAGE_TAGS else ""
     if names:
         match = CHROME_WORDS.search(names)
         if match:
