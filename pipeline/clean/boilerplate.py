@@ -473,7 +473,7 @@ def classify(blocks: list[TextBlock], container: etree._Element,
     inside = set(container.iter(etree.Element))
     wrappers = content_wrappers(blocks, container, inside)
     verdicts = [_first_verdict(b, container, wrappers, inside) for b in blocks]
-    _drop_other_articles(blocks, verdicts, container)
+    _drop_other_articles(blocks, verdicts, container, title)
     _drop_teaser_lists(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
@@ -528,24 +528,36 @@ def _first_verdict(block: TextBlock, container: etree._Element,
 
 
 def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
-                         container: etree._Element) -> None:
+                         container: etree._Element, title: str | None) -> None:
     """An ``<article>`` is a self-contained composition: when the region holds several, the
-    one with the most prose is the page's, the others are teasers or recommendations."""
+    one with the page's headline (else the most prose) is the page's, the others are
+    teasers or recommendations."""
     prose: dict[etree._Element, float] = {}
     owner_of: list[etree._Element | None] = []
+    headline_owner = None
     for block, verdict in zip(blocks, verdicts):
         owner = _outermost_article(block.element, container) if verdict.keep else None
         owner_of.append(owner)
         if owner is not None:
             prose[owner] = prose.get(owner, 0.0) + max(weight(block), 0.0)
+            if headline_owner is None and _is_headline(block, title):
+                headline_owner = owner
     if len(prose) < 2:
         return
-    main = max(prose, key=lambda a: prose[a])
+    main = headline_owner if headline_owner is not None else max(prose, key=lambda a: prose[a])
     for index, owner in enumerate(owner_of):
         if owner is not None and owner is not main:
             verdicts[index] = Verdict(False, rule="other-article",
                                       evidence=f"{describe(owner)} beside the main "
                                                f"{describe(main)}")
+
+
+def _is_headline(block: TextBlock, title: str | None) -> bool:
+    """An h1 that repeats the document title."""
+    if block.level != 1 or not title:
+        return False
+    text, wanted = _norm(block.text), _norm(title)
+    return bool(text) and (text in wanted or wanted in text)
 
 
 def _outermost_article(element: etree._Element, container: etree._Element
