@@ -252,8 +252,9 @@ def provenance(archive: Archive, doc_id: str, version: int | None = None) -> Pro
 
 def _software(doc: ProvDocument, name: str, version: str) -> str:
     agent = f"arch:software/{name}/{version}"
-    doc.agent(agent, {"prov:type": "prov:SoftwareAgent", "arch:name": name,
-                      "arch:version": version})
+    if not doc.get_record(agent):  # one record per identifier: PROV-JSON lists repeats
+        doc.agent(agent, {"prov:type": "prov:SoftwareAgent", "arch:name": name,
+                          "arch:version": version})
     return agent
 
 
@@ -271,7 +272,8 @@ def _prov_capture(doc: ProvDocument, c: dict[str, Any]) -> None:
                                   "arch:size": c["size"], "arch:media_type": c["media_type"]}
     if c["warc_path"]:
         attributes["arch:warc_path"] = c["warc_path"]
-    doc.entity(raw, attributes)
+    if not doc.get_record(raw):
+        doc.entity(raw, attributes)
     if not c["revisit"]:  # a revisit re-confirmed bytes an earlier capture generated
         doc.wasGeneratedBy(raw, activity, c["captured_at"])
 
@@ -302,8 +304,9 @@ def _prov_items(doc: ProvDocument, archive: Archive, version: int, row: dict[str
                                    ("footnotes", "footnote_id", "arch:Footnote")):
         for item in _rows_of(archive, table, version, row["doc_id"], row["doc_version"]):
             entity = f"arch:{table[:-1]}/{item[id_column]}"
-            doc.entity(entity, {"prov:type": kind, "prov:value": item["text"][:200],
-                                "arch:ordinal": item.get("ordinal", 0)})
+            if not doc.get_record(entity):  # an unchanged passage keeps its id across versions
+                doc.entity(entity, {"prov:type": kind, "prov:value": item["text"][:200],
+                                    "arch:ordinal": item.get("ordinal", 0)})
             doc.wasDerivedFrom(entity, parent)
 
 
