@@ -103,8 +103,6 @@ def test_html_whose_meta_charset_lies_is_still_extracted():
     assert "crème brûlée" in text_of(page)
 
 
-@pytest.mark.xfail(reason="clean/encoding decodes the whole capture with a guessed code page "
-                          "when one byte is not UTF-8 (reported for issue 5)", strict=False)
 def test_invalid_utf8_byte_in_a_text_capture_keeps_the_valid_text():
     data = ("Title\n\n" + PROSE + "\n").encode().replace(b"gare", b"g\xffre")
     assert "crème brûlée" in text_of(data)

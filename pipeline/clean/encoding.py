@@ -31,8 +31,6 @@ _BOMS = (
 )
 # Charsets that decode any byte sequence, so "decodes cleanly" says nothing about them: a
 # server labelling UTF-8 pages ISO-8859-1 is a common lie.
-_SINGLE_BYTE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "cp1251",
-                          "iso8859-2", "cp1250", "koi8-r", "mac-roman"})
 # charset-normalizer ranks Baltic and Central European code pages first on short Western
 # text; windows-1252 is the web's default single-byte charset, so it wins near-ties.
 _CP1252_CHAOS_MARGIN = 0.1
@@ -42,6 +40,10 @@ _META_CHARSET = re.compile(
 _FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=False, fix_line_breaks=False,
                                     uncurl_quotes=False, fix_character_width=False,
                                     normalization=None, explain=False)
+
+
+MOSTLY_UTF8_RATIO = 3
+"""Valid non-ASCII characters needed per undecodable sequence to call damaged text UTF-8."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +73,17 @@ def decode(data: bytes, declared: str | None = None, *, sniff_meta: bool = False
             rejected.append(f"{evidence} {encoding!r} unknown")
             continue
         if _decodes_cleanly(data, normalised):
-            if normalised in _SINGLE_BYTE and _is_multibyte_utf8(data):
+            # Text in another charset is almost never valid multi-byte UTF-8 by chance, while
+            # pages served as UTF-8 under a stale label are common: the bytes outvote the label.
+            if normalised != "utf-8" and _is_multibyte_utf8(data):
                 rejected.append(f"{evidence} {encoding!r} contradicted by valid multi-byte UTF-8")
                 continue
             return _decoded(data, normalised, evidence, rejected)
         rejected.append(f"{evidence} {encoding!r} does not decode the bytes")
     if _decodes_cleanly(data, "utf-8"):
         return _decoded(data, "utf-8", "valid-utf-8", rejected)
+    if _mostly_utf8(data):
+        return _decoded(data, "utf-8", "mostly-utf-8", rejected)
     matches = charset_normalizer.from_bytes(data[:1_000_000])
     best = matches.best()
     web_default = next((m for m in matches if m.encoding == "cp1252"), None)
@@ -113,6 +119,19 @@ def _normalise_name(name: str) -> str | None:
         return None
     # Browsers read ISO-8859-1 and ASCII labels as windows-1252; do the same.
     return "cp1252" if canonical in ("latin-1", "iso8859-1", "ascii") else canonical
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes: valid multi-byte characters far outnumber the bad ones.
+
+    Single-byte text (windows-1252 and the like) almost never forms valid multi-byte UTF-8,
+    so a text where most non-ASCII decodes as UTF-8 is UTF-8 with damage, and decoding it as a
+    code page would garble every good character to save the few bad ones.
+    """
+    text = data[:1_000_000].decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+    return good >= MOSTLY_UTF8_RATIO * bad
 
 
 def _is_multibyte_utf8(data: bytes) -> bool:

@@ -1,0 +1,43 @@
+from hypothesis import given, strategies as st
+
+from pipeline.clean.encoding import decode, repair
+
+
+def test_a_bom_wins_over_a_declared_charset():
+    decoded = decode("\ufeffcafé".encode("utf-8"), "iso-8859-1")
+    assert decoded.text == "café" and "evidence=bom" in decoded.transform.detail
+
+
+def test_a_declared_charset_that_does_not_decode_is_rejected_and_recorded():
+    decoded = decode("Grüße aus Köln".encode("utf-8"), "shift_jis")
+    assert decoded.text == "Grüße aus Köln"
+    assert "rejected: http-charset 'shift_jis'" in decoded.transform.detail
+
+
+def test_one_damaged_byte_does_not_turn_utf8_text_into_mojibake():
+    data = "crème brûlée à la gare, déjà vu".encode().replace(b"gare", b"g\xffre")
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8" and "crème brûlée" in decoded.text
+    assert "1 undecodable byte sequences" in decoded.transform.detail
+
+
+def test_windows_1252_text_is_not_mistaken_for_damaged_utf8():
+    decoded = decode("crème brûlée à la gare, déjà vu".encode("cp1252"))
+    assert decoded.text == "crème brûlée à la gare, déjà vu"
+
+
+def test_repair_fixes_mojibake_and_ligatures_but_keeps_curly_quotes():
+    text, transforms = repair("The “ﬁnal” rÃ©sumÃ©")
+    assert text == "The “final” résumé"
+    assert [t.name for t in transforms] == ["ftfy"]
+
+
+@given(st.text())
+def test_repair_is_idempotent(text):
+    once, _ = repair(text)
+    assert repair(once) == (once, ())
+
+
+@given(st.text())
+def test_utf8_bytes_always_decode_to_the_same_text(text):
+    assert decode(text.encode("utf-8")).text == text.removeprefix("\ufeff")
