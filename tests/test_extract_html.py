@@ -6,8 +6,8 @@ expected article text of each sits beside the other HTML fixtures in tests/fixtu
 
 from __future__ import annotations
 
+import html
 import re
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -232,14 +232,9 @@ def test_every_locator_slices_its_elements_markup(name):
         markup = decoded[loc.char_start:loc.char_end]
         assert re.match(rf"<{tag}[\s>/]", markup, re.IGNORECASE), (loc, markup[:40])
         assert markup.lower().endswith(f"</{tag}>") or tag in ("li", "p", "br")
-        assert squash(item.text.split("\n")[0])[:20] in squash(re.sub(r"<[^>]+>", "", _unescape(markup)))
+        visible = squash(re.sub(r"<[^>]+>", "", html.unescape(markup)))
+        assert squash(item.text.split("\n")[0])[:20] in visible
         assert loc.line_start == decoded.count("\n", 0, loc.char_start) + 1
-
-
-def _unescape(markup: str) -> str:
-    import html
-
-    return html.unescape(markup)
 
 
 def test_locators_survive_implied_and_unclosed_elements():
@@ -381,4 +376,27 @@ def test_version_is_recorded():
 def test_extraction_of_a_seed_page_is_deterministic():
     first, second = run(page("001_scoop_remarks")), run(page("001_scoop_remarks"))
     assert first == second
-    assert time.monotonic() > 0  # keep `time` imported for the budget test's clarity
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_html_registry_ingests_and_trace_shows_each_passages_markup(tmp_path, store):
+    import shutil
+
+    from flows.ingest import run_ingest
+    from pipeline.archive import Archive
+    from pipeline.audit import trace
+
+    copy = tmp_path / "html"
+    shutil.copytree(PAGES, copy)
+    summary = run_ingest(str(copy / "sources.toml"), str(store.root))
+    assert summary.ok, summary.failures
+    archive = Archive(store)
+    passages = archive.current("passages").to_pylist()
+    assert {p["doc_id"] for p in passages} == {s.id for s in load_registry(PAGES / "sources.toml").sources}
+    row = next(p for p in passages if p["text"].startswith("Lagon noted that the exploitation"))
+    result = trace(archive, row["passage_id"])
+    assert result.snippet.startswith("<p>Lagon noted that the exploitation")
+    assert result.snippet.endswith("</p>")
+    footnotes = archive.current("footnotes").to_pylist()
+    assert sum(f["doc_id"] == "impunity-watch-border-trafficking-html" for f in footnotes) == 4
