@@ -9,11 +9,17 @@ The method, in three passes over an lxml tree (never modified, so source offsets
    above it: an HTML5 chrome element (``nav``, ``aside``, ``footer``, ``form``), an ARIA
    landmark role, or a generic class/id keyword (comment, share, related, nav, ...).
 2. ``main_container`` gives every block a weight (non-link prose counts for, link text and
-   short fragments count against) and picks the element whose subtree has the largest weight
-   sum: the region that holds the most prose for the least chrome.
-3. ``classify`` keeps the container's blocks except those under a chrome signal *inside* the
-   container, link-dense blocks and the short fragments before its first / after its last
-   paragraph (datelines, "Share this:", tag lists), and labels titles and bylines.
+   short fragments count against; prose under a chrome signal or in list items counts less,
+   prose inside ``article``/``main`` more) and picks the element whose subtree has the
+   largest weight sum: the region that holds the most prose for the least chrome. A chrome
+   word on an element holding most of the prose is a layout name, not chrome ("has-sidebar"),
+   unless it says comments, dialogs or cookie banners.
+3. ``classify`` keeps the region's blocks except: those under chrome *inside* the region,
+   link-dense blocks, teaser lists (items opening with a headline link), ``<article>``s
+   beside the one holding the headline, ad labels, texts repeated elsewhere, and the short
+   fragments before the first / after the last paragraph ("Share this:", tag lists). It
+   labels the title, bylines and datelines, and marks the items after a closing
+   Notes/References/Sources heading as notes.
 
 No rule names a site: every signal is a tag's semantics, a text statistic or a generic word.
 """
@@ -86,8 +92,6 @@ AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzei
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
-LINK_MARKERS = re.compile(r"^\s*(share|tweet|email|print|read more|more|comments?|reply|"
-                          r"like|follow)\b", re.IGNORECASE)
 
 # Footnote markers are a number, letter or short symbol like "[12]" or "*".
 MAX_MARKER_CHARS = 6
