@@ -13,6 +13,7 @@ Run it with ``archivist ingest`` or directly::
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timezone
@@ -24,19 +25,27 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.archive import Archive, DocumentRecord, RunSummary, RunWriter
-from pipeline.build import Built, build_document
-from pipeline.capture import CaptureOptions, capture
+from pipeline.archive import Archive, RunSummary, RunWriter
+from pipeline.build import SourceResult, SourceWork, ingest_source
+from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
-from pipeline.extract import ExtractOptions
-from pipeline.model import Capture, Source
 from pipeline.registry import load_registry
 from pipeline.schedule import due_sources
 from pipeline.store import Store
 
-ProgressCallback = Callable[[str, str], None]
-"""Called with (source id, outcome) as each source finishes; the CLI draws a progress bar."""
+ProgressCallback = Callable[[SourceResult], None]
+"""Called with each source's result as its batch finishes; the CLI draws a progress bar."""
 progress_listener: ContextVar[ProgressCallback | None] = ContextVar("progress", default=None)
+
+
+MAX_BATCH = 25
+"""Sources per task at most. Prefect's bookkeeping costs about as much per task as capturing
+and extracting a small page, so a thousand sources go as forty tasks, not two thousand."""
+BATCHES_PER_WORKER = 4
+"""Small registries still spread over the workers: at least this many batches per worker."""
+CAPTURE_RETRY_DELAY_S = 5.0
+"""capture() already retries HTTP errors with backoff; sources that still failed for a
+passing reason get one more try after this pause, for outages longer than that backoff."""
 
 
 def _is_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback signature
@@ -44,19 +53,9 @@ def _is_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's ca
     return isinstance(error, PipelineError) and error.transient
 
 
-# capture() already retries HTTP errors with backoff; this is one more try after a pause, for
-# outages longer than that backoff.
-@task(name="capture", retries=1, retry_delay_seconds=5, retry_condition_fn=_is_transient,
-      cache_policy=NO_CACHE, persist_result=False)
-def capture_task(source: Source, store: Store, options: CaptureOptions,
-                 previous: Capture | None) -> Capture:
-    return capture(source, store, options, previous)
-
-
-@task(name="build", cache_policy=NO_CACHE, persist_result=False)
-def build_task(capture: Capture, store: Store, previous: DocumentRecord | None,
-               options: ExtractOptions) -> Built:
-    return build_document(capture, store, previous, options)
+@task(name="ingest-batch", cache_policy=NO_CACHE, persist_result=False)
+def ingest_batch(batch: list[SourceWork], store: Store, options: CaptureOptions) -> list[SourceResult]:
+    return [ingest_source(work, store, options) for work in batch]
 
 
 @task(name="commit", retries=3, retry_delay_seconds=1, retry_condition_fn=_is_transient,
@@ -66,7 +65,7 @@ def commit_task(archive: Archive, run: RunWriter) -> int:
 
 
 @flow(name="archivist-ingest", log_prints=True)
-def ingest(registry: str, store: str | None = None) -> RunSummary:
+def ingest(registry: str, store: str | None = None, workers: int = 4) -> RunSummary:
     """Capture the due sources of ``registry``, build documents, commit one archive version."""
     the_store = Store.at(store)
     reg = load_registry(registry)
@@ -77,43 +76,51 @@ def ingest(registry: str, store: str | None = None) -> RunSummary:
                              allowed_roots=reg.allowed_roots)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path))
-    notify = _progress_callback()
-    by_future = {}
     last_captured = {sid: c.captured_at for sid, c in previous_captures.items()}
-    for source in due_sources(reg.sources, last_captured, run.started_at):
-        future = capture_task.submit(source, the_store, options, previous_captures.get(source.id))
-        by_future[future] = source
+    work = [SourceWork(s, previous_captures.get(s.id), previous_docs.get(s.id))
+            for s in due_sources(reg.sources, last_captured, run.started_at)]
 
-    builds = {}
-    for future in as_completed(list(by_future)):
-        source = by_future[future]
-        try:
-            captured: Capture = future.result()
-        except Exception as error:  # recorded as a failure row; the run goes on
-            run.add_failure(source.id, error, None)
-            notify(source.id, "failed")
-            continue
-        run.add_capture(captured)
-        build = build_task.submit(captured, the_store, previous_docs.get(source.id),
-                                  ExtractOptions())
-        builds[build] = (source, captured)
-
-    for future in as_completed(list(builds)):
-        source, captured = builds[future]
-        try:
-            built: Built = future.result()
-        except Exception as error:
-            run.add_failure(source.id, error, captured.sha256)
-        else:
-            if built.doc_version is None:
-                run.add_unchanged(source.id)
-            else:
-                run.add_document(built.document, source, captured, built.doc_version)
-        notify(source.id, run.outcomes[source.id])
+    results = _run_batches(work, the_store, options, workers, _progress_callback())
+    retry = [r for r in results if r.retriable]
+    if retry:
+        time.sleep(CAPTURE_RETRY_DELAY_S)
+        again = _run_batches([SourceWork(r.source, previous_captures.get(r.source.id),
+                                         previous_docs.get(r.source.id)) for r in retry],
+                             the_store, options, workers, lambda result: None)
+        retried = {r.source.id: r for r in again}
+        results = [retried.get(r.source.id, r) for r in results]
+    for result in results:
+        _record(run, result)
 
     summary = RunSummary.of(run, commit_task(archive, run))
     _publish(summary)
     return summary
+
+
+def _run_batches(work: list[SourceWork], store: Store, options: CaptureOptions, workers: int,
+                 notify: Callable[[SourceResult], None]) -> list[SourceResult]:
+    """Submit ``work`` in batches over the task runner; results in completion order."""
+    size = max(1, min(MAX_BATCH, -(-len(work) // (workers * BATCHES_PER_WORKER))))
+    futures = [ingest_batch.submit(work[i:i + size], store, options)
+               for i in range(0, len(work), size)]
+    results = []
+    for future in as_completed(futures):
+        for result in future.result():
+            notify(result)
+            results.append(result)
+    return results
+
+
+def _record(run: RunWriter, result: SourceResult) -> None:
+    captured, built = result.capture, result.built
+    if captured is not None:
+        run.add_capture(captured)
+    if result.error is not None:
+        run.add_failure(result.source.id, result.error, captured.sha256 if captured else None)
+    elif result.outcome == "unchanged":
+        run.add_unchanged(result.source.id)
+    else:
+        run.add_document(built.document, result.source, captured, built.doc_version)
 
 
 def _progress_callback() -> ProgressCallback:
@@ -122,7 +129,7 @@ def _progress_callback() -> ProgressCallback:
     A function rather than a use of the ContextVar inside the flow: Prefect ships the flow
     function to Dask workers by value, and a ContextVar cannot be pickled.
     """
-    return progress_listener.get() or (lambda source_id, outcome: None)
+    return progress_listener.get() or (lambda result: None)
 
 
 def _publish(summary: RunSummary) -> None:
@@ -144,7 +151,7 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
     token = progress_listener.set(progress)
     try:
         task_runner = make_task_runner(runner, max_workers, address)
-        return ingest.with_options(task_runner=task_runner)(registry, store)
+        return ingest.with_options(task_runner=task_runner)(registry, store, max_workers)
     finally:
         progress_listener.reset(token)
 

@@ -1,7 +1,8 @@
 """One capture through extract -> clean -> segment, and the decision whether it is a new version.
 
-This is the per-source unit of work the ingest flow runs as a task; it reads the bytes back
-from the raw store so that what is archived is derived from exactly what was stored.
+``ingest_source`` is the per-source unit of work the ingest flow runs (in batches, as Prefect
+tasks): capture, then build. Building reads the bytes back from the raw store so that what is
+archived is derived from exactly what was stored.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.archive import DocumentRecord
+from pipeline.capture import CaptureOptions, capture
 from pipeline.clean import clean
+from pipeline.errors import PipelineError
 from pipeline.extract import ExtractOptions, extract, extractor_version
-from pipeline.model import Capture, SegmentedDocument
+from pipeline.model import Capture, SegmentedDocument, Source
 from pipeline.segment import doc_id_for, segment
 from pipeline.store import Store
 
@@ -40,3 +43,51 @@ def build_document(capture: Capture, store: Store, previous: DocumentRecord | No
     if previous is not None and previous.content_hash == document.content_hash:
         return Built(document, None)
     return Built(document, 1 if previous is None else previous.doc_version + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceWork:
+    """One source to ingest, with what the archive already knows about it."""
+
+    source: Source
+    previous_capture: Capture | None = None
+    previous_document: DocumentRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What ingesting one source gave: a capture and a build, or the error that stopped it."""
+
+    source: Source
+    capture: Capture | None
+    built: Built | None
+    error: Exception | None = None
+
+    @property
+    def outcome(self) -> str:
+        """new, changed, unchanged or failed."""
+        if self.error is not None:
+            return "failed"
+        if self.built is None or self.built.doc_version is None:
+            return "unchanged"
+        return "new" if self.built.doc_version == 1 else "changed"
+
+    @property
+    def retriable(self) -> bool:
+        """Capture failed for a reason that may pass (timeout, 503, connection reset)."""
+        return (self.capture is None and isinstance(self.error, PipelineError)
+                and self.error.transient)
+
+
+def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOptions,
+                  extract_options: ExtractOptions = ExtractOptions()) -> SourceResult:
+    """Capture then build one source; any error is returned, not raised, so a batch goes on."""
+    try:
+        captured = capture(work.source, store, capture_options, work.previous_capture)
+    except Exception as error:  # recorded as a failures row by the caller
+        return SourceResult(work.source, None, None, error)
+    try:
+        built = build_document(captured, store, work.previous_document, extract_options)
+    except Exception as error:
+        return SourceResult(work.source, captured, None, error)
+    return SourceResult(work.source, captured, built)

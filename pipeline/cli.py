@@ -116,8 +116,8 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
                   console=err, transient=True) as bar:
         task = bar.add_task("starting Prefect…", total=total)
 
-        def advance(source_id: str, outcome: str) -> None:
-            bar.update(task, advance=1, description=f"{source_id}: {outcome}")
+        def advance(result) -> None:  # noqa: ANN001 - a pipeline.build.SourceResult
+            bar.update(task, advance=1, description=f"{result.source.id}: {result.outcome}")
 
         summary = run_ingest(str(registry), store, workers, advance, runner, address)
     _print_summary(summary)
