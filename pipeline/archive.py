@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ from typing import Any, Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, write_deltalake
-from deltalake.exceptions import CommitFailedError, TableNotFoundError
+from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
 from pipeline import __version__
 from pipeline.errors import ArchiveError, PipelineError
@@ -34,6 +35,9 @@ DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
 """Tables a run appends to; ``runs`` numbers the runs and ``tags`` names released versions."""
 RUN_ROW_ATTEMPTS = 20
 """Concurrent runs that may commit before this one gives up numbering itself (then transient)."""
+APPEND_ATTEMPTS = 5
+APPEND_BACKOFF_S = 0.2
+"""Appends never conflict with appends; these retries cover concurrent creation of a table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +111,13 @@ class RunSummary:
         return cls(run.run_id, archive_version, dict(run.outcomes), failures)
 
 
-def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> None:
+def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> bool:
     """Renumber or drop document versions that a concurrent run committed first.
 
     A run numbers each document from the archive as it was when the run started; another run
     may have committed the same document since. Same content: the document is unchanged after
     all (its rows are dropped); other content: it becomes the version after the latest one.
+    Returns whether any row changed.
     """
     renumbered: dict[str, int | None] = {}
     for row in run.rows["documents"]:
@@ -123,11 +128,19 @@ def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> None:
         renumbered[row["doc_id"]] = None if same else current.doc_version + 1
         run.outcomes[row["source_id"]] = "unchanged" if same else "changed"
     if not renumbered:
-        return
+        return False
     for table, rows in run.rows.items():
         run.rows[table] = [
             r if r.get("doc_id") not in renumbered else {**r, "doc_version": renumbered[r["doc_id"]]}
             for r in rows if renumbered.get(r.get("doc_id"), 0) is not None]
+    return True
+
+
+def restart(run: RunWriter, run_id: str) -> None:
+    """Give the run a new id so its rows are written again; rows under the old id stay hidden."""
+    run.run_id = run_id
+    run.rows = {t: [{**r, "run_id": run_id} for r in rows] for t, rows in run.rows.items()}
+    run.appended.clear()
 
 
 class Archive:
@@ -235,47 +248,60 @@ class Archive:
     # -- writing --------------------------------------------------------------------------
 
     def commit(self, run: RunWriter) -> int:
-        """Write the run's rows, then its ``runs`` row; returns the new archive version."""
+        """Write the run's rows, then its ``runs`` row; returns the new archive version.
+
+        Each attempt numbers the run's documents against the archive as it is, appends the
+        rows, and writes the ``runs`` row only if no other run committed since (Delta's
+        conditional commit, no automatic retry). Locally a file lock makes that always so; on
+        S3 a run that lost the race renumbers and, if a document it wrote was taken meanwhile,
+        writes its rows again under a new run id (the first rows are never made visible).
+        """
         if not self.store.remote:
             Path(self.store.curated).mkdir(parents=True, exist_ok=True)
         with self._commit_lock():
-            if not run.appended:
-                reconcile(run, self.latest_documents())
-            for table in DATA_TABLES:
-                if table not in run.appended:
-                    self._append(table, to_arrow(table, run.rows[table]))
-                    run.appended.add(table)
-            return self._append_run_row(run)
+            for attempt in range(1, RUN_ROW_ATTEMPTS + 1):
+                runs_table = self._delta("runs")  # what this attempt numbers against
+                if reconcile(run, self.latest_documents()) and run.appended:
+                    restart(run, f"{run.run_id.split('~')[0]}~{attempt}")
+                for table in DATA_TABLES:
+                    if table not in run.appended:
+                        self._append(table, to_arrow(table, run.rows[table]))
+                        run.appended.add(table)
+                version = self._append_run_row(run, runs_table)
+                if version is not None:
+                    return version
+        raise ArchiveError(f"could not commit run {run.run_id}: {RUN_ROW_ATTEMPTS} other runs "
+                           "committed first; run the ingest again", transient=True)
 
-    def _append_run_row(self, run: RunWriter) -> int:
-        """Number the run and append its ``runs`` row, retrying if another run got there first.
+    def _append_run_row(self, run: RunWriter, runs_table: DeltaTable | None) -> int | None:
+        """Append the ``runs`` row as the version after ``runs_table``; None if another run did.
 
-        The write allows no commit retries inside deltalake, so two runs that read the same
-        latest version cannot both commit it: the loser re-reads and takes the next number
-        (this is what keeps numbering unique on S3, where the file lock does not reach).
+        The write allows deltalake no commit retry, so two runs that read the same runs
+        version cannot both commit on top of it.
         """
         counts = {k: sum(1 for v in run.outcomes.values() if v == k)
                   for k in ("new", "changed", "unchanged", "failed")}
-        for _ in range(RUN_ROW_ATTEMPTS):
-            # Read after the data appends: any run numbered before us has its rows in these.
-            table_versions = [{"table": t, "version": self._version(t)} for t in DATA_TABLES]
-            archive_version = self.latest_version() + 1
-            runs_row = {
-                "archive_version": archive_version, "run_id": run.run_id,
-                "started_at": run.started_at, "committed_at": _now(),
-                "registry": run.registry, "pipeline_version": __version__,
-                "sources": len(run.outcomes), "new_docs": counts["new"],
-                "changed_docs": counts["changed"], "unchanged_docs": counts["unchanged"],
-                "failed": counts["failed"], "table_versions": table_versions}
-            try:
-                write_deltalake(self.uri("runs"), to_arrow("runs", [runs_row]), mode="append",
-                                storage_options=self.store.storage_options,
-                                commit_properties=CommitProperties(max_commit_retries=0))
-            except CommitFailedError:
-                continue
-            return archive_version
-        raise ArchiveError(f"could not number run {run.run_id}: {RUN_ROW_ATTEMPTS} other runs "
-                           "committed first; run the ingest again", transient=True)
+        numbers = runs_table.to_pyarrow_table()["archive_version"] if runs_table else None
+        archive_version = (pc.max(numbers).as_py() or 0) + 1 if numbers is not None else 1
+        # Read after the data appends: any run numbered before us has its rows in these.
+        table_versions = [{"table": t, "version": self._version(t)} for t in DATA_TABLES]
+        runs_row = {
+            "archive_version": archive_version, "run_id": run.run_id,
+            "started_at": run.started_at, "committed_at": _now(),
+            "registry": run.registry, "pipeline_version": __version__,
+            "sources": len(run.outcomes), "new_docs": counts["new"],
+            "changed_docs": counts["changed"], "unchanged_docs": counts["unchanged"],
+            "failed": counts["failed"], "table_versions": table_versions}
+        try:
+            # No runs table yet: create it, and fail if another run created it meanwhile.
+            write_deltalake(runs_table if runs_table is not None else self.uri("runs"),
+                            to_arrow("runs", [runs_row]),
+                            mode="append" if runs_table is not None else "error",
+                            storage_options=self.store.storage_options,
+                            commit_properties=CommitProperties(max_commit_retries=0))
+        except (CommitFailedError, DeltaError):  # another run's row (or table creation) won
+            return None
+        return archive_version
 
     def _append(self, table: str, batch: pa.Table) -> int:
         """Append ``batch`` (possibly empty) and return the table's Delta version after it."""
@@ -283,11 +309,18 @@ class Archive:
         existing = self._delta(table)
         if existing is not None and batch.num_rows == 0:
             return existing.version()
-        try:
-            write_deltalake(path, batch, mode="append", storage_options=self.store.storage_options)
-        except Exception as exc:  # deltalake raises several unrelated classes
-            raise ArchiveError(f"writing {table} failed: {type(exc).__name__}: {exc}",
-                               transient="CommitFailed" in type(exc).__name__) from exc
+        for attempt in range(APPEND_ATTEMPTS):
+            try:
+                write_deltalake(path, batch, mode="append",
+                                storage_options=self.store.storage_options)
+                break
+            except CommitFailedError as exc:  # e.g. two runs creating the table at once
+                if attempt == APPEND_ATTEMPTS - 1:
+                    raise ArchiveError(f"writing {table} failed: {exc}", transient=True) from exc
+                time.sleep(APPEND_BACKOFF_S * (attempt + 1))
+            except Exception as exc:  # deltalake raises several unrelated classes
+                raise ArchiveError(f"writing {table} failed: {type(exc).__name__}: {exc}",
+                                   transient="CommitFailed" in type(exc).__name__) from exc
         return DeltaTable(path, storage_options=self.store.storage_options).version()
 
     def _version(self, table: str) -> int:

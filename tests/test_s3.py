@@ -117,3 +117,45 @@ def test_ingest_flow_writes_to_s3(corpus, s3_store: Store, prefect_harness):
     warcs = s3_store.files(s3_store.warc)
     assert warcs == []  # local sources have no HTTP exchange to record
     assert verify(archive) == []
+
+
+def test_concurrent_commits_on_s3_take_distinct_versions_and_duplicate_nothing(corpus, s3_store):
+    """No file lock reaches S3: the conditional runs-row commit and reconcile must do its job."""
+    import threading
+    from datetime import datetime, timezone
+
+    from pipeline.archive import RunWriter
+    from pipeline.build import build_document
+    from pipeline.capture import capture
+    from pipeline.registry import load_registry
+
+    built = []
+    for source in load_registry(corpus).sources:
+        captured = capture(source, s3_store)
+        built.append((source, captured, build_document(captured, s3_store, None)))
+    runs = []
+    for run_id in ("a", "b", "c"):  # every run numbers its documents from the empty archive
+        run = RunWriter(run_id, datetime.now(timezone.utc))
+        for source, captured, result in built:
+            run.add_capture(captured)
+            run.add_document(result.document, source, captured, result.doc_version)
+        runs.append(run)
+    versions: list[int] = []
+    start = threading.Barrier(len(runs))
+
+    def commit(run: RunWriter) -> None:
+        start.wait()
+        versions.append(Archive(s3_store).commit(run))
+
+    threads = [threading.Thread(target=commit, args=(run,)) for run in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    archive = Archive(s3_store)
+    assert sorted(versions) == [1, 2, 3]
+    assert sorted(r["archive_version"] for r in archive.runs()) == [1, 2, 3]
+    documents = archive.current("documents").to_pylist()
+    assert len(documents) == 5 and {d["doc_version"] for d in documents} == {1}
+    passages = archive.current("passages")["passage_id"].to_pylist()
+    assert len(passages) == len(set(passages))
