@@ -96,8 +96,11 @@ def _temporary_prefect_server():
 
     from flows.schedule import free_port, prefect_server
 
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     with tempfile.TemporaryDirectory(prefix="archivist-prefect-") as home, \
-            prefect_server(Path(home), free_port()) as url:
+            prefect_server(Path(home), free_port()) as url, \
+            temporary_settings({PREFECT_API_URL: url}):  # settings were read at import
         os.environ["PREFECT_API_URL"] = url  # spawned Dask workers inherit it
         try:
             yield url
@@ -565,12 +568,12 @@ def export(
 
 
 def _quiet_prefect() -> None:
-    """Keep Prefect's log lines out of the progress display unless the user asked for them."""
+    """Keep Prefect's log lines out of the progress display unless the user asked for them.
+
+    Called before anything imports Prefect, which reads its settings at import time; the
+    other defaults are set in ``flows/__init__.py``.
+    """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    # The temporary local server migrates its SQLite database on first start: allow for it.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def main() -> None:
