@@ -574,6 +574,7 @@ def _quiet_prefect() -> None:
     other defaults are set in ``flows/__init__.py``.
     """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # Dask workers' chatter
 
 
 def main() -> None:

@@ -52,3 +52,18 @@ def test_ingest_on_a_local_dask_cluster_matches_the_thread_runner(corpus, tmp_pa
     again = run_ingest(str(corpus), str(store.root), max_workers=2, runner="dask")
     assert again.count("unchanged") == 5 and by_dask.latest_version() == 2
     assert "PREFECT_API_URL" in os.environ
+
+
+@pytest.mark.slow
+def test_cli_dask_run_without_a_server_starts_one_and_archives(corpus, store, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = CliRunner().invoke(app, ["ingest", str(corpus), "--store", str(store.root),
+                                      "--runner", "dask", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "started a Prefect server at http://127.0.0.1:" in result.output
+    assert Archive(store).read("documents").num_rows == 5
+    assert "PREFECT_API_URL" not in os.environ
