@@ -1,8 +1,10 @@
 """Re-ingest cost: a full ingest of a generated corpus, then a re-ingest where nothing changed.
 
-    python benchmarks/reingest.py [--sources 1000] [--workers 4] [--keep DIR]
+    python benchmarks/reingest.py [--sources 1000] [--workers 4] [--bench ../shared/bench] [--keep DIR]
 
-Generates ``--sources`` HTML pages, serves them from a local HTTP server on 127.0.0.1 with
+Builds ``--sources`` HTML pages from the 181 real pages of the web benchmark (each copy made
+unique by a comment; real pages carry real chrome, median 115 KB), or generated pages when the
+bench data is not there, serves them from a local HTTP server on 127.0.0.1 with
 ETag and Last-Modified (304 on a matching If-None-Match), and runs the real ingest flow twice
 into a fresh store: run 1 captures and extracts everything (the baseline), run 2 should only
 send conditional requests and record revisits. Prints both times and the ratio run2/run1 last.
@@ -11,6 +13,7 @@ send conditional requests and record revisits. Prints both times and the ratio r
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import os
 import random
@@ -39,6 +42,20 @@ def generate(n: int, seed: int = 6) -> dict[str, tuple[bytes, str, str]]:
         body = (f"<!doctype html><html lang=\"en\"><head><title>Page {i}</title></head><body>"
                 f"<nav><a href=\"/\">Home</a></nav><article><h1>Page {i}</h1>\n{paragraphs}"
                 "</article><footer>Generated corpus</footer></body></html>").encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        pages[f"/page-{i:05d}.html"] = (body, etag, formatdate(1_700_000_000 + i, usegmt=True))
+    return pages
+
+
+def real_pages(n: int, bench: Path) -> dict[str, tuple[bytes, str, str]] | None:
+    """``n`` pages cycled from the web benchmark's real pages, or None without the data."""
+    files = sorted((bench / "web" / "scrapinghub" / "html").glob("*.html.gz"))
+    if not files:
+        return None
+    originals = [gzip.decompress(f.read_bytes()) for f in files]
+    pages = {}
+    for i in range(n):
+        body = originals[i % len(originals)] + f"\n<!-- copy {i} -->\n".encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         pages[f"/page-{i:05d}.html"] = (body, etag, formatdate(1_700_000_000 + i, usegmt=True))
     return pages
@@ -78,6 +95,8 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="Store folder to keep (default: temporary)")
+    parser.add_argument("--bench", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "bench",
+                        help="Public benchmark data for real pages (default: ../shared/bench)")
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -85,7 +104,8 @@ def main() -> None:
     from flows.ingest import run_ingest
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    pages = generate(args.sources)
+    pages = real_pages(args.sources, args.bench) or generate(args.sources)
+    kind = "real pages" if args.bench.exists() else "generated pages"
     server = serve(pages)
     base = f"http://127.0.0.1:{server.server_port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +123,7 @@ def main() -> None:
                 summaries.append(run_ingest(str(registry), store, args.workers))
                 times.append(time.perf_counter() - start)
     server.shutdown()
-    print(f"sources: {args.sources}, workers: {args.workers}")
+    print(f"sources: {args.sources} ({kind}), workers: {args.workers}")
     print(f"run 1 (full ingest):      {times[0]:8.2f} s  new={summaries[0].count('new')}")
     print(f"run 2 (nothing changed):  {times[1]:8.2f} s  "
           f"unchanged={summaries[1].count('unchanged')} new={summaries[1].count('new')} "

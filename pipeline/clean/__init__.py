@@ -22,6 +22,8 @@ from pipeline.model import Block, Extraction, FootnoteBlock, Transform
 
 _Item = TypeVar("_Item", Block, FootnoteBlock)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACES_NOT_TABS = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_AROUND_TAB = re.compile(r" *\t *")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
@@ -41,7 +43,12 @@ def _clean_one(item: _Item) -> _Item:
 
 
 def normalise_whitespace(text: str, keep_lines: bool = False) -> str:
-    """Collapse space runs; inside prose a line break is a space, in tables and code it stays."""
+    """Collapse space runs; inside prose a line break is a space.
+
+    In tables and code, line breaks and tabs stay: they separate rows and cells.
+    """
     if keep_lines:
-        return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
+        lines = (_AROUND_TAB.sub("\t", _SPACES_NOT_TABS.sub(" ", line)).strip(" ")
+                 for line in text.splitlines())
+        return "\n".join(lines).strip("\n ")
     return _SPACES.sub(" ", _LINE_BREAKS.sub(" ", text)).strip()
