@@ -50,10 +50,23 @@ BODY = ParagraphStyle("body", fontName="Times-Roman", fontSize=10.5, leading=13.
 HEADING = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=15, leading=19,
                          spaceBefore=8, spaceAfter=8)
 NOTE = ParagraphStyle("note", fontName="Times-Roman", fontSize=8, leading=9.6)
+PHOTO_W, PHOTO_H, PHOTO_GAP = 220.0, 130.0, 8.0
+NOTE_RULE_GAP = 12.0
+"""Points between the last body line and the first note; the separator rule sits midway."""
+NOTE_GAP = 2.0
+COLUMN_NOTE_RESERVE = 60.0
+"""Points kept free under a left column for the notes of markers in the right one."""
 CAPTION = ParagraphStyle("caption", fontName="Helvetica-Oblique", fontSize=8.5, leading=10.5)
 
 _FOOTNOTE = re.compile(r"^(\d{1,2}) +(\S.*)$")
-_MARKER = re.compile(r"(?<=[.,;:”\")’a-z])(\d{1,2})(?=\s|$)")
+_RUNNING_HEAD = re.compile(r"^Lives for sale +\d+ ", re.IGNORECASE)
+"""Two running heads of the original survive in the seed's text."""
+_GLUED = r"(?<=[^\W\d_]|[.,;:”\")’…\]—])"
+"""A marker glued to the word or punctuation before it (``Response.2``, ``people).3``)..."""
+_SPACED = r"(?<=[.,;:”\")’…] )"
+"""...or, weaker evidence, set one space after closing punctuation (``Korea. 51``)."""
+_DECIMAL = re.compile(r"\d\.$")
+_SENTENCE_AFTER = re.compile(r"\s+[A-Z“\"]|\s*$")
 
 
 @dataclass
@@ -64,32 +77,38 @@ class Seed:
 
 
 def parse(text: str) -> Seed:
-    """Body paragraphs, headings and footnotes of the seed, line-end hyphens resolved.
+    """Body paragraphs, headings and footnotes of the seed, line-end hyphens resolved, markers
+    tagged in footnote order.
 
-    A line that starts with a space continues the paragraph across a page break of the
-    original; a short one on its own is a section title."""
+    A blank line ends a paragraph unless footnotes follow it (the bottom of an original page)
+    and the next body line starts with a space (the paragraph continues on the next page); a
+    short space-led line on its own is a section title."""
     vocabulary = Vocabulary.from_texts([text])
-    seed, paragraph, note = Seed(), [], None
+    seed, paragraphs, paragraph = Seed(), [], []
+    note, after_notes, blank = None, False, False
     for raw in text.splitlines():
         match = _FOOTNOTE.match(raw)
+        if _RUNNING_HEAD.match(raw):
+            continue
         if match and int(match.group(1)) == len(seed.notes) + 1:
-            note = match.group(1)
+            note, after_notes, blank = match.group(1), True, False
             seed.notes[note] = match.group(2).strip()
-            continue
-        if note and raw.strip() and not raw.startswith(" "):
+        elif note and raw.strip() and not raw.startswith(" "):
             seed.notes[note] = _join(seed.notes[note], raw.strip(), vocabulary)
-            continue
-        note = None
-        if _is_heading(raw):
-            _flush(seed, paragraph, vocabulary)
-            seed.items.append(("heading", escape(raw.strip())))
-            paragraph = []
         elif not raw.strip():
-            _flush(seed, paragraph, vocabulary)
-            paragraph = []
+            note, blank = None, True
+        elif _is_heading(raw):
+            _flush(paragraphs, paragraph, vocabulary)
+            paragraphs.append(("heading", escape(raw.strip())))
+            paragraph, after_notes, blank = [], False, False
         else:
+            if blank and not (after_notes and raw.startswith(" ")):
+                _flush(paragraphs, paragraph, vocabulary)
+                paragraph = []
             paragraph.append(raw.strip())
-    _flush(seed, paragraph, vocabulary)
+            note, after_notes, blank = None, False, False
+    _flush(paragraphs, paragraph, vocabulary)
+    seed.items = _tag_markers(paragraphs, len(seed.notes))
     return seed
 
 
@@ -108,170 +127,232 @@ def _join(left: str, right: str, vocabulary: Vocabulary) -> str:
     return f"{left} {right}"
 
 
-def _flush(seed: Seed, lines: list[str], vocabulary: Vocabulary) -> None:
+def _flush(paragraphs: list[tuple[str, str]], lines: list[str], vocabulary: Vocabulary) -> None:
     if not lines:
         return
     text = lines[0]
     for line in lines[1:]:
         text = _join(text, line, vocabulary)
-    expected = [sum(t.count("<super>") for _, t in seed.items) + 1]
+    paragraphs.append(("para", escape(text)))
 
-    def marker(match: re.Match[str]) -> str:
-        if int(match.group(1)) != expected[0]:
-            return match.group(0)
-        expected[0] += 1
-        return f"<super>{match.group(1)}</super>"
 
-    seed.items.append(("para", _MARKER.sub(marker, escape(text))))
+def _tag_markers(items: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
+    """Wrap the markers 1..count in <super> tags, each found after the previous one.
+
+    Sequence is the evidence: for the next expected number, a glued occurrence is taken unless
+    the following number's glued occurrence comes first (then it is a stray number and the
+    spaced form is taken); a number after a decimal point (``3.5 million``) counts only when a
+    sentence follows it (``14-1.1 Because``)."""
+    texts = [text for _, text in items]
+    cursor, found = (0, 0), []
+    for number in range(1, count + 1):
+        glued = _next(texts, cursor, str(number), _GLUED)
+        after = _next(texts, cursor, str(number + 1), _GLUED)
+        spaced = _next(texts, cursor, str(number), _SPACED)
+        pick = glued if glued and (not after or glued < after) else spaced or glued
+        if pick is None:
+            raise ValueError(f"footnote marker {number} not found in the seed")
+        found.append(pick)
+        cursor = (pick[0], pick[1] + 1)
+    for index, offset, label in reversed(found):
+        text = texts[index]
+        head = text[:offset].removesuffix(" ")  # set as a superscript, the marker is glued
+        texts[index] = f"{head}<super>{label}</super>{text[offset + len(label):]}"
+    return [(kind, text) for (kind, _), text in zip(items, texts)]
+
+
+def _next(texts: list[str], cursor: tuple[int, int], label: str, before: str
+          ) -> tuple[int, int, str] | None:
+    pattern = re.compile(before + re.escape(label) + r"(?!\d)(?![.,]\d)")
+    for index in range(cursor[0], len(texts)):
+        start = cursor[1] if index == cursor[0] else 0
+        for match in pattern.finditer(texts[index], start):
+            head, tail = texts[index][:match.start()], texts[index][match.end():]
+            if _DECIMAL.search(head) and not _SENTENCE_AFTER.match(tail):
+                continue
+            return index, match.start(), label
+    return None
 
 
 # -- typesetting -----------------------------------------------------------------------------
 
 @dataclass
 class PageState:
+    """Where the next block goes: the page, its column, the text floor and its notes."""
     canvas: Canvas
+    seed: Seed
     number: int = 1
+    columns: tuple[tuple[float, float], ...] = ((MARGIN, WIDTH - 2 * MARGIN),)
+    column: int = 0
     y: float = TOP
+    floor: float = TOP
+    """Lowest text of the page's earlier columns: a note area may not rise above it."""
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def x(self) -> float:
+        return self.columns[self.column][0]
+
+    @property
+    def width(self) -> float:
+        return self.columns[self.column][1]
 
 
 def typeset(seed: Seed, out: Path) -> None:
+    """Lay the seed out page by page: headings, justified paragraphs with their notes at the
+    foot of the page where their markers land, photo boxes, a two-column stretch."""
     out.parent.mkdir(parents=True, exist_ok=True)
     canvas = Canvas(str(out), pagesize=LETTER, invariant=1)
     canvas.setTitle(TITLE)
     canvas.setAuthor("Committee for Human Rights in North Korea")
-    state = PageState(canvas)
-    photos = 0
+    state, photos = PageState(canvas, seed), 0
     for index, (kind, text) in enumerate(seed.items):
+        if index == TWO_COLUMN[0]:
+            _new_page(state, two_columns=True)
+        elif index == TWO_COLUMN[1]:
+            _end_columns(state)
         if kind == "heading":
-            _place(state, Paragraph(text, HEADING), seed, keep=True)
-        elif TWO_COLUMN[0] <= index < TWO_COLUMN[1]:
-            _columns(state, [Paragraph(t, BODY) for k, t in seed.items[index:TWO_COLUMN[1]]
-                             if k == "para"], seed) if index == TWO_COLUMN[0] else None
-        else:
-            if index % PHOTO_EVERY == 0:
-                photos += 1
-                _photo(state, photos, seed)
-            _place(state, Paragraph(text, BODY), seed)
-    _finish_page(state, seed)
+            _place(state, Paragraph(text, HEADING), keep_lines=4)
+            continue
+        if index % PHOTO_EVERY == 0 and not TWO_COLUMN[0] <= index < TWO_COLUMN[1]:
+            photos += 1
+            _photo(state, photos)
+        _place(state, Paragraph(text, BODY))
+    _finish_page(state)
     canvas.save()
 
 
 def _notes_height(notes: list[str], seed: Seed) -> float:
+    """Height of the note area (rule, gap and notes) for these labels; 0 without notes."""
     if not notes:
         return 0.0
-    width = WIDTH - 2 * MARGIN
-    return 14 + sum(_note(n, seed).wrap(width, HEIGHT)[1] + 2 for n in notes)
+    return NOTE_RULE_GAP + sum(_note(n, seed).wrap(WIDTH - 2 * MARGIN, HEIGHT)[1] + NOTE_GAP
+                               for n in notes)
 
 
 def _note(label: str, seed: Seed) -> Paragraph:
-    return Paragraph(f"<super>{label}</super> {escape(seed.notes.get(label, ''))}", NOTE)
+    return Paragraph(f"{label}&nbsp; {escape(seed.notes[label])}", NOTE)
 
 
-def _markers(paragraph: Paragraph) -> list[str]:
-    return [f.text for f in paragraph.frags if getattr(f, "rise", 0) and f.text.strip().isdigit()]
+def _markers(paragraph: Paragraph, width: float) -> list[str]:
+    """The superscript labels of a (possibly split) paragraph as laid out at this width."""
+    paragraph.wrap(width, HEIGHT)
+    lines = getattr(paragraph.blPara, "lines", [])
+    return [frag.text for line in lines for frag in getattr(line, "words", [])
+            if getattr(frag, "rise", 0) and frag.text.strip().isdigit()]
 
 
-def _place(state: PageState, paragraph: Paragraph, seed: Seed, keep: bool = False) -> None:
-    """Put a paragraph on the page, splitting it across the page turn when it does not fit."""
-    width = WIDTH - 2 * MARGIN
+def _fits(state: PageState, height: float, notes: list[str]) -> bool:
+    """Whether a block this tall fits in the column with these notes added to the page's."""
+    area = _notes_height(state.notes + notes, state.seed)
+    if state.column + 1 < len(state.columns):
+        area += COLUMN_NOTE_RESERVE
+    return state.y - height >= BOTTOM + area and BOTTOM + area <= state.floor
+
+
+def _place(state: PageState, paragraph: Paragraph, keep_lines: int = 0) -> None:
+    """Put a paragraph in the current column, splitting it at the column or page end so that
+    the notes of the markers on this page fit at its foot.  ``keep_lines`` keeps a heading
+    with that many lines of what follows."""
     while paragraph is not None:
-        notes = state.notes + _markers(paragraph)
-        room = state.y - BOTTOM - _notes_height(notes, seed)
-        _, height = paragraph.wrap(width, room)
-        if height <= room:
-            _draw(state, paragraph, MARGIN, width, height, _markers(paragraph))
+        width = state.width
+        _, height = paragraph.wrap(width, HEIGHT)
+        if _fits(state, height + keep_lines * BODY.leading, _markers(paragraph, width)):
+            _draw(state, paragraph, height)
             return
-        parts = [] if keep else paragraph.split(width, room - 4)
-        if len(parts) < 2:
-            _finish_page(state, seed)
-            continue
-        first, paragraph = parts
-        _, height = first.wrap(width, room)
-        if state.y - height - _notes_height(state.notes + _markers(first), seed) < BOTTOM:
-            _finish_page(state, seed)
-            paragraph = _rejoin(first, paragraph)
-            continue
-        _draw(state, first, MARGIN, width, height, _markers(first))
-        _finish_page(state, seed)
+        first, paragraph = _split(state, paragraph) if not keep_lines else (None, paragraph)
+        if first is None and state.y == state.floor == TOP:
+            first, paragraph = paragraph, None  # too tall with its notes even alone: overfull
+        if first is not None:
+            _draw(state, first, first.wrap(width, HEIGHT)[1])
+        _next_column(state)
 
 
-def _rejoin(first: Paragraph, rest: Paragraph) -> Paragraph:
-    """Undo a split whose footnotes did not fit: lay the whole paragraph out on the next page."""
-    merged = Paragraph("", BODY)
-    merged.frags = first.frags + rest.frags
-    return merged
+def _split(state: PageState, paragraph: Paragraph) -> tuple[Paragraph | None, Paragraph]:
+    """The largest head of the paragraph (two lines at least) that fits with its notes."""
+    room = state.y - BOTTOM
+    while room >= 2 * BODY.leading:
+        parts = paragraph.split(state.width, room)
+        if len(parts) == 2:
+            head_height = parts[0].wrap(state.width, HEIGHT)[1]
+            if _fits(state, head_height, _markers(parts[0], state.width)):
+                return parts[0], parts[1]
+        room -= BODY.leading
+    return None, paragraph
 
 
-def _draw(state: PageState, paragraph: Paragraph, x: float, width: float, height: float,
-          markers: list[str]) -> None:
-    paragraph.wrap(width, height + 1)
-    paragraph.drawOn(state.canvas, x, state.y - height)
+def _draw(state: PageState, paragraph: Paragraph, height: float) -> None:
+    paragraph.wrap(state.width, height + 1)
+    paragraph.drawOn(state.canvas, state.x, state.y - height)
+    state.notes.extend(_markers(paragraph, state.width))
     state.y -= height + paragraph.style.spaceAfter
-    state.notes.extend(markers)
 
 
-def _columns(state: PageState, paragraphs: list[Paragraph], seed: Seed) -> None:
-    """A two-column stretch on a fresh page: the left column fills, then the right one."""
-    _finish_page(state, seed)
+def _next_column(state: PageState) -> None:
+    if state.column + 1 < len(state.columns):
+        state.floor = min(state.floor, state.y)
+        state.column += 1
+        state.y = TOP
+    else:
+        _new_page(state, two_columns=len(state.columns) > 1)
+
+
+def _new_page(state: PageState, two_columns: bool = False) -> None:
+    if state.y < TOP or state.column:
+        _finish_page(state)
     width = (WIDTH - 2 * MARGIN - GUTTER) / 2
-    for x in (MARGIN, MARGIN + width + GUTTER):
-        y = TOP
-        while paragraphs:
-            paragraph = paragraphs[0]
-            _, height = paragraph.wrap(width, y - BOTTOM)
-            if height > y - BOTTOM:
-                parts = paragraph.split(width, y - BOTTOM - 4)
-                if len(parts) < 2:
-                    break
-                first, paragraphs[0] = parts
-                _, height = first.wrap(width, y - BOTTOM)
-                first.drawOn(state.canvas, x, y - height)
-                break
-            paragraph.drawOn(state.canvas, x, y - height)
-            y -= height + BODY.spaceAfter
-            paragraphs.pop(0)
-    _finish_page(state, seed)
-    for paragraph in paragraphs:
-        _place(state, paragraph, seed)
+    state.columns = (((MARGIN, width), (MARGIN + width + GUTTER, width)) if two_columns
+                     else ((MARGIN, WIDTH - 2 * MARGIN),))
 
 
-def _photo(state: PageState, number: int, seed: Seed) -> None:
-    """A grey box standing in for a photo, its caption under it, on the right half."""
-    box_w, box_h = 200.0, 120.0
+def _end_columns(state: PageState) -> None:
+    """Full-width text again, below the lowest column text of this page."""
+    state.y = min(state.y, state.floor) - BODY.spaceAfter
+    state.floor, state.column = TOP, 0
+    state.columns = ((MARGIN, WIDTH - 2 * MARGIN),)
+
+
+def _photo(state: PageState, number: int) -> None:
+    """A grey box standing in for a photo, its caption under it, centred in the column."""
     caption = Paragraph(f"Photo {number}: A North Korean woman interviewed for this report "
                         "(photo withheld to protect her identity).", CAPTION)
-    _, cap_h = caption.wrap(box_w, 100)
-    if state.y - box_h - cap_h - 12 - _notes_height(state.notes, seed) < BOTTOM:
-        _finish_page(state, seed)
-    x = WIDTH - MARGIN - box_w
+    _, cap_h = caption.wrap(PHOTO_W, HEIGHT)
+    if not _fits(state, PHOTO_H + cap_h + 2 * PHOTO_GAP, []):
+        _next_column(state)
+    x = state.x + (state.width - PHOTO_W) / 2
     canvas = state.canvas
     canvas.setFillGray(0.8)
-    canvas.rect(x, state.y - box_h, box_w, box_h, stroke=0, fill=1)
+    canvas.rect(x, state.y - PHOTO_H, PHOTO_W, PHOTO_H, stroke=0, fill=1)
     canvas.setFillGray(0)
-    caption.drawOn(canvas, x, state.y - box_h - 4 - cap_h)
-    state.y -= box_h + cap_h + 14
+    caption.drawOn(canvas, x, state.y - PHOTO_H - 4 - cap_h)
+    state.y -= PHOTO_H + cap_h + 2 * PHOTO_GAP
 
 
-def _finish_page(state: PageState, seed: Seed) -> None:
-    """Running header, footnotes above the bottom margin, page number; then a new page."""
+def _finish_page(state: PageState) -> None:
+    """Running header (not on the title page), notes above the bottom margin under a short
+    rule, the page number; then a fresh single-column page."""
     canvas = state.canvas
-    canvas.setFont("Helvetica", 8)
-    canvas.drawString(MARGIN, HEIGHT - 40, TITLE)
-    canvas.drawCentredString(WIDTH / 2, 36, str(state.number))
-    if state.notes:
-        width = WIDTH - 2 * MARGIN
-        y = BOTTOM + _notes_height(state.notes, seed) - 14
+    canvas.setFillGray(0)
+    if state.number > 1:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(MARGIN, HEIGHT - 44, TITLE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, y + 8, MARGIN + 120, y + 8)
+        canvas.line(MARGIN, HEIGHT - 48, WIDTH - MARGIN, HEIGHT - 48)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawCentredString(WIDTH / 2, 40, str(state.number))
+    if state.notes:
+        y = BOTTOM + _notes_height(state.notes, state.seed) - NOTE_RULE_GAP
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, y + NOTE_RULE_GAP / 2, MARGIN + 144, y + NOTE_RULE_GAP / 2)
         for label in state.notes:
-            note = _note(label, seed)
-            _, height = note.wrap(width, HEIGHT)
+            note = _note(label, state.seed)
+            _, height = note.wrap(WIDTH - 2 * MARGIN, HEIGHT)
             note.drawOn(canvas, MARGIN, y - height)
-            y -= height + 2
+            y -= height + NOTE_GAP
     canvas.showPage()
     state.number += 1
-    state.y = TOP
+    state.y = state.floor = TOP
+    state.column = 0
     state.notes = []
 
 

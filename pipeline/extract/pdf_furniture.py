@@ -10,7 +10,7 @@ holds an isolated line on most pages (running heads whose words change per chapt
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline.extract.pdf_layout import Line
@@ -23,6 +23,9 @@ POSITION_SHARE = 0.5
 """An isolated margin line at a position used on this share of pages is a running head."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
+PAGE_OFFSET_SHARE = 0.5
+"""A number in a repeated margin text is a page number when it equals page index + one offset
+on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
 POSITION_BUCKET = 3.0
 """Points: vertical positions closer than this count as the same position."""
 
@@ -50,12 +53,17 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
     total = len(pages)
     needed = MIN_REPEAT_PAGES if total > 3 else 2
     text_pages: dict[str, set[int]] = defaultdict(set)
+    numbers: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     position_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
     for index, band in enumerate(bands):
         for where, line, isolated in band:
             text_pages[mask(line.text)].add(index)
+            numbers[mask(line.text)].append((index, [int(d) for d in _DIGITS.findall(line.text)]))
             if isolated:
                 position_pages[(where, round(line.top / POSITION_BUCKET))].add(index)
+    for key, seen in numbers.items():
+        if not _numbers_run_with_pages(seen):
+            text_pages[key] = set()  # varying numbers: a repeated note text, not furniture
     verdicts: dict[int, Verdict] = {}
     for band in bands:
         for where, line, isolated in band:
@@ -63,6 +71,23 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
             if verdict:
                 verdicts[id(line)] = verdict
     return verdicts
+
+
+def _numbers_run_with_pages(seen: list[tuple[int, list[int]]]) -> bool:
+    """Whether every number in a repeated margin text is constant (a report id, a year) or
+    follows the page index with one offset on most of its pages (a printed page number).
+
+    Repeated note texts (``7 HRNK Report, p. 56.`` then ``14 HRNK Report, p. 18.``) carry
+    labels and cited pages that jump about."""
+    counts = {len(values) for _, values in seen}
+    if len(counts) != 1:
+        return False
+    for position in range(counts.pop()):
+        values = [values[position] for _, values in seen]
+        offsets = Counter(values[i] - index for i, (index, _) in enumerate(seen))
+        if len(set(values)) > 1 and offsets.most_common(1)[0][1] < PAGE_OFFSET_SHARE * len(seen):
+            return False
+    return True
 
 
 def _margin_lines(lines: list[Line], height: float) -> list[tuple[str, Line, bool]]:
