@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.capture import read_local
+from pipeline.clean import clean
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
+from pipeline.segment import segment
 
 REPORT = Path(__file__).resolve().parent.parent / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
+
+
+SEED = REPORT.parent.parent / "seeds" / "003_b5b1913a230cda32.txt"
+TITLE = "Lives for Sale: Personal Accounts of Women Fleeing North Korea to China"
 
 
 @pytest.fixture(scope="module")
@@ -21,27 +28,110 @@ def report():
     return extract(data, capture)
 
 
+@pytest.fixture(scope="module")
+def body(report):
+    """The passages' text with line breaks as spaces (as clean() will join them)."""
+    return [" ".join(b.text.split()) for b in report.blocks]
+
+
 def _pdf_capture(tmp_path: Path, data: bytes):
     path = tmp_path / "x.pdf"
     path.write_bytes(data)
     return read_local(path, "pdf")
 
 
-def test_report_body_headings_and_provenance(report):
-    body = " ".join(b.text for b in report.blocks)
-    assert "Tumen River" in body
-    assert "who have become the victims" in body  # be-/come joined across the line break
+@pytest.mark.parametrize("start, end", [
+    # a paragraph on the title page
+    ("This report calls the world’s attention to the suffering of North Korean women",
+     "has been overlooked by the international community."),
+    # a paragraph cut by a page turn and by a footnote area
+    ("In spite of finding places to live in China, the North Korean women who flee seldom",
+     "can be turned over to authorities and sent back to North Korea."),
+    # a paragraph in the two-column stretch, continued from the left column to the right one
+    ("In the mid-to-late 1990s, large numbers of North Koreans began crossing into China",
+     "The following provides a partial summary of the findings."),
+    # the last paragraph of a recommendation list item
+    ("6. Investigate conditions in the three provinces of Northeast China", None),
+])
+def test_report_body_paragraphs_recovered_whole(body, start, end):
+    matches = [text for text in body if text.startswith(start)]
+    assert len(matches) == 1, start
+    if end:
+        assert matches[0].endswith(end)
+
+
+def test_report_body_headings_and_provenance(report, body):
+    joined = " ".join(body)
+    assert "Tumen River" in joined
+    assert "who have become the victims" in joined  # be-/come joined across the line break
     headings = [b.text for b in report.blocks if b.kind == "heading"]
-    assert "Foreword" in headings and "Executive Summary" in headings
+    assert "Foreword" in headings and "Executive Summary" in headings and "Conclusion" in headings
     assert all(b.locator.page_number and b.locator.bbox for b in report.blocks)
     assert report.meta.title.startswith("Lives for Sale")
     assert 0.99 <= report.meta.text_quality < 1.0  # a few glyphs the base-14 fonts lack
+    assert sum(b.kind == "caption" and b.text.startswith("Photo ") for b in report.blocks) >= 30
 
 
-def test_report_page_numbers_removed_as_furniture(report):
+def _seed_notes() -> dict[str, str]:
+    """The seed's notes as the typesetting script reads them."""
+    sys.path.insert(0, str(REPORT.parent.parent))
+    try:
+        import make_report_pdf
+    finally:
+        sys.path.pop(0)
+    return make_report_pdf.parse(SEED.read_text(encoding="utf-8")).notes
+
+
+def test_report_all_64_footnotes_with_their_text(report):
+    notes = {f.label: " ".join(f.text.split()) for f in report.footnotes}
+    assert [f.label for f in report.footnotes] == [str(n) for n in range(1, 65)]
+    seed = _seed_notes()
+    same = [label for label, text in notes.items() if text == seed[label]]
+    assert len(same) >= 63  # note 9 has Korean breves the base-14 fonts cannot draw
+    assert notes["1"].startswith("Joel R. Charny et al., Acts of Betrayal.")
+    assert notes["52"] == "Handbook, para.82."
+    assert all(f.locator.page_number and f.locator.bbox for f in report.footnotes)
+    assert all(f.locator.bbox[1] > 792 / 2 for f in report.footnotes)  # in the bottom half
+
+
+def test_report_markers_removed_and_linked(report, body):
+    refs = [label for b in report.blocks for label in b.footnote_refs]
+    assert refs == [str(n) for n in range(1, 65)]  # each marker once, in order
+    by_label = {label: " ".join(b.text.split()) for b in report.blocks for label in b.footnote_refs}
+    assert by_label["2"].endswith("Response. The following provides a partial summary of the findings.")
+    assert "people).3" not in " ".join(body) and "(600,000 to 1 million people)." in by_label["3"]
+    assert "rare cases—are explicitly" in by_label["59"]  # glued before a dash
+    markers = [r for r in report.removed if r.category == "marker"]
+    assert len(markers) == 64 and all(r.locator.page_number and r.locator.bbox for r in markers)
+    segmented = segment("doc", clean(report))
+    linked = {f.label: f.passage_ids for f in segmented.footnotes}
+    assert len(linked) == 64 and all(linked.values())
+    passages = {p.passage_id: p for p in segmented.passages}
+    assert "Response." in passages[linked["2"][0]].text
+
+
+def test_report_running_header_and_page_numbers_removed_as_furniture(report, body):
+    headers = [r for r in report.removed if r.category == "furniture" and r.text == TITLE]
+    assert sorted(r.locator.page_number for r in headers) == list(range(2, 58))
+    assert all(r.locator.bbox and r.locator.bbox[3] < 72 for r in headers)
+    assert not any(TITLE in text for text in body)
     numbers = [r for r in report.removed if r.category == "furniture" and r.text.strip().isdigit()]
-    assert len(numbers) >= 20
-    assert all(r.locator.page_number and r.locator.bbox for r in numbers)
+    assert sorted(int(r.text) for r in numbers) == list(range(1, 58))
+    assert all(r.locator.page_number == int(r.text) and r.locator.bbox for r in numbers)
+    assert not any(r.category == "furniture" and "HRNK Refugee Report" in r.text
+                   for r in report.removed)  # repeated note texts are notes, not footers
+
+
+def test_report_hyphens_joined_and_kept_on_evidence(report, body):
+    decisions = [t.detail for b in report.blocks for t in b.transforms if t.name == "dehyphenate"]
+    joined = " ".join(body)
+    for split, word in (("propor-|tions", "proportions"), ("dis-|loyal", "disloyal"),
+                        ("Ko-|rean", "Korean")):
+        assert any(d.startswith(f"join {split} -> {word}") for d in decisions), split
+    for split, word in (("fast-|growing", "fast-growing"), ("hwa-|so", "hwa-so")):
+        assert any(d.startswith(f"keep-hyphen {split} -> {word}") for d in decisions), split
+        assert word in joined
+    assert "propor- tions" not in joined and "Ko- rean" not in joined
 
 
 def test_image_only_pdf_needs_ocr(tmp_path):
