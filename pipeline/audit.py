@@ -30,6 +30,8 @@ from pipeline.schema import TABLES
 from pipeline.store import Store
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CONTINUED = re.compile(r"continued on page (\d+), bbox \(([-\d., ]+)\)")
+"""The PDF extractor's join-break detail for a paragraph part after a column or page break."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,59 @@ def _pdf_snippet(data: bytes, locator: Locator) -> str:
             page = page.within_bbox((max(0, x0 - 1), max(0, top - 1),
                                      min(page.width, x1 + 1), min(page.height, bottom + 1)))
         return page.extract_text() or ""
+
+
+PAGE_RESOLUTION = 100
+"""Pixels per inch of a rendered page: a US Letter page becomes 850 x 1100 pixels."""
+PASSAGE_STROKE = (220, 40, 40)
+FOOTNOTE_STROKE = (40, 90, 220)
+
+
+def render_page(archive: Archive, doc_id: str, page_number: int, out: PurePath,
+                version: int | None = None, resolution: int = PAGE_RESOLUTION) -> tuple[int, int]:
+    """Render page ``page_number`` (1-based) of a PDF document's stored capture to a PNG at
+    ``out``, each passage's bbox on that page drawn in red and each footnote's in blue.
+
+    Returns the image size in pixels (the page size in points scaled by resolution / 72)."""
+    import pdfplumber
+
+    document = _current_row(archive, "documents", doc_id, version)
+    if document["kind"] != "pdf":
+        raise AuditError(f"{doc_id!r} is a {document['kind']} document: only PDFs have pages")
+    data = archive.store.read_blob(document["capture_sha256"])
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        if not 1 <= page_number <= len(pdf.pages):
+            raise AuditError(f"{doc_id!r} has pages 1 to {len(pdf.pages)}, not {page_number}")
+        image = pdf.pages[page_number - 1].to_image(resolution=resolution)
+        for table, colour in (("passages", PASSAGE_STROKE), ("footnotes", FOOTNOTE_STROKE)):
+            for box in _boxes_on_page(archive, table, doc_id, page_number, version):
+                image.draw_rect(box, fill=(*colour, 30), stroke=colour, stroke_width=2)
+        image.save(str(out), format="PNG")
+        return image.original.size
+
+
+def _current_row(archive: Archive, table: str, doc_id: str, version: int | None) -> dict[str, Any]:
+    data = archive.current(table, version)
+    rows = data.filter(pc.equal(data["doc_id"], doc_id)).to_pylist()
+    if not rows:
+        raise AuditError(f"no document {doc_id!r} in the archive")
+    return rows[0]
+
+
+def _boxes_on_page(archive: Archive, table: str, doc_id: str, page_number: int,
+                   version: int | None) -> list[tuple[float, float, float, float]]:
+    """Boxes of the table's rows on the page: each row's own bbox, and the parts continued
+    from an earlier page that its ``join-break`` transforms record."""
+    data = archive.current(table, version)
+    boxes = []
+    for row in data.filter(pc.equal(data["doc_id"], doc_id)).to_pylist():
+        if row["page_number"] == page_number and row["bbox"] is not None:
+            boxes.append(tuple(row["bbox"]))
+        for transform in row["transforms"] or ():
+            part = _CONTINUED.match(transform["detail"] or "")
+            if transform["name"] == "join-break" and part and int(part[1]) == page_number:
+                boxes.append(tuple(float(v) for v in part[2].split(",")))
+    return boxes
 
 
 # -- verify ----------------------------------------------------------------------------------

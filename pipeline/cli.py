@@ -229,15 +229,28 @@ def show(
     doc_id: Annotated[str, typer.Argument(help="Document id (the source id).")],
     store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
     raw_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown source.")] = False,
+    page: Annotated[Optional[int], typer.Option("--page", help="PDF only: render this page "
+                                                "with the passage boxes drawn, as a PNG.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="PNG path for --page "
+                                                "(default DOC_ID-pN.png).")] = None,
 ) -> None:
     """Render a document as stored: sections, passages, footnotes at the end.
 
     Example: archivist show hrnk-2009-lives-for-sale --version 1
+             archivist show hrnk-2009-lives-for-sale-pdf --page 5 --out page5.png
     """
     from pipeline.render import to_markdown
 
     archive = _archive(store)
     number = _version(archive, version, as_of)
+    if page is not None:
+        from pipeline.audit import render_page
+
+        target = out or Path(f"{doc_id}-p{page}.png")
+        width, height = render_page(archive, doc_id, page, target, number)
+        console.print(f"{target}: page {page}, {width} x {height} px, passages in red, "
+                      "footnotes in blue")
+        return
     document, passages, footnotes = _document(archive, doc_id, number)
     markdown = to_markdown(document, passages, footnotes)
     if raw_markdown:

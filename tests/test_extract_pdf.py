@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from pathlib import Path
 
+import PIL.Image
 import pytest
 from reportlab.pdfgen.canvas import Canvas
+from typer.testing import CliRunner
 
 from pipeline.capture import read_local
+from pipeline.cli import app
 from pipeline.clean import clean
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.segment import segment
+from pipeline.segment import doc_id_for, segment
 
 REPORT = Path(__file__).resolve().parent.parent / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
 
 
 SEED = REPORT.parent.parent / "seeds" / "003_b5b1913a230cda32.txt"
+runner = CliRunner()
 TITLE = "Lives for Sale: Personal Accounts of Women Fleeing North Korea to China"
 
 
@@ -154,3 +159,26 @@ def test_encrypted_pdf_with_user_password_is_refused(tmp_path):
     capture, data = _pdf_capture(tmp_path, buffer.getvalue())
     with pytest.raises(EncryptedPDF):
         extract(data, capture, ExtractOptions())
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_show_page_renders_the_passage_boxes(tmp_path):
+    corpus = tmp_path / "pdf"
+    shutil.copytree(REPORT.parent, corpus)
+    store = str(tmp_path / "store")
+    result = runner.invoke(app, ["ingest", str(corpus / "sources.toml"), "--store", store])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "page2.png"
+    shown = runner.invoke(app, ["show", doc_id_for("hrnk-2009-lives-for-sale-pdf"), "--store",
+                                store, "--page", "2", "--out", str(out)])
+    assert shown.exit_code == 0, shown.output
+    image = PIL.Image.open(out).convert("RGB")
+    assert image.size == (850, 1100)  # US Letter at 100 pixels per inch
+    colours = image.getcolors(maxcolors=1 << 24)
+    red = sum(n for n, (r, g, b) in colours if r > 200 and g < 80 and b < 80)
+    blue = sum(n for n, (r, g, b) in colours if b > 200 and r < 80 and g < 120)
+    assert red > 1000 and blue > 100  # passage and footnote box outlines
+    missing = runner.invoke(app, ["show", doc_id_for("hrnk-2009-lives-for-sale-pdf"),
+                                  "--store", store, "--page", "99"])
+    assert missing.exit_code != 0 and "not 99" in str(missing.exception) + missing.output
