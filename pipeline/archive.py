@@ -311,7 +311,8 @@ class Archive:
             return existing.version()
         for attempt in range(APPEND_ATTEMPTS):
             try:
-                write_deltalake(path, batch, mode="append",
+                # merge: a contract that gained a nullable column appends to older tables.
+                write_deltalake(path, batch, mode="append", schema_mode="merge",
                                 storage_options=self.store.storage_options)
                 break
             except CommitFailedError as exc:  # e.g. two runs creating the table at once
@@ -422,6 +423,7 @@ def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
             "etag": capture.etag, "last_modified": capture.last_modified,
             "headers": [{"name": k, "value": v} for k, v in capture.headers],
             "warc_path": capture.warc_path, "revisit": capture.revisit, "mtime": capture.mtime,
+            "extractor_version": capture.extractor_version,
             "run_id": run_id}
 
 
@@ -431,7 +433,8 @@ def capture_from_row(row: dict[str, Any]) -> Capture:
                    kind=row["kind"], http_status=row["http_status"], final_url=row["final_url"],
                    etag=row["etag"], last_modified=row["last_modified"],
                    headers=tuple((h["name"], h["value"]) for h in row["headers"]),
-                   warc_path=row["warc_path"], revisit=row["revisit"], mtime=row.get("mtime"))
+                   warc_path=row["warc_path"], revisit=row["revisit"], mtime=row.get("mtime"),
+                   extractor_version=row.get("extractor_version"))
 
 
 def _str_or_none(value: object) -> str | None:

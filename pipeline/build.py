@@ -7,7 +7,7 @@ archived is derived from exactly what was stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.archive import DocumentRecord
 from pipeline.capture import CaptureOptions, capture
@@ -27,16 +27,30 @@ class Built:
     doc_version: int | None
 
 
-def can_skip(capture: Capture, previous: DocumentRecord | None) -> bool:
-    """Same bytes through the same extractor give the same document: skip all the work."""
-    return (previous is not None and previous.capture_sha256 == capture.sha256
-            and previous.extractor_version == extractor_version(capture.kind))
+def can_skip(capture: Capture, previous: DocumentRecord | None,
+             previous_capture: Capture | None = None) -> bool:
+    """Same bytes through the same extractor give the same document: skip all the work.
+
+    "Same extractor" is the one that built the document, or the one that last processed these
+    bytes and found the content unchanged (after an upgrade that changed nothing, the document
+    row keeps the old version; the capture row records the new one, so the work is done once).
+    """
+    if previous is None:
+        return False
+    current = extractor_version(capture.kind)
+    built_from_these = (previous.capture_sha256 == capture.sha256
+                        and previous.extractor_version == current)
+    confirmed_last_time = (previous_capture is not None
+                           and previous_capture.sha256 == capture.sha256
+                           and previous_capture.extractor_version == current)
+    return built_from_these or confirmed_last_time
 
 
 def build_document(capture: Capture, store: Store, previous: DocumentRecord | None,
-                   options: ExtractOptions = ExtractOptions()) -> Built:
+                   options: ExtractOptions = ExtractOptions(),
+                   previous_capture: Capture | None = None) -> Built:
     """Extract, clean and segment a capture; number the version if its content changed."""
-    if can_skip(capture, previous):
+    if can_skip(capture, previous, previous_capture):
         return Built(None, None)
     extraction = clean(extract(store.read_blob(capture.sha256), capture, options))
     document = segment(doc_id_for(capture.source_id), extraction)
@@ -87,7 +101,9 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
     except Exception as error:  # recorded as a failures row by the caller
         return SourceResult(work.source, None, None, error)
     try:
-        built = build_document(captured, store, work.previous_document, extract_options)
+        built = build_document(captured, store, work.previous_document, extract_options,
+                               work.previous_capture)
     except Exception as error:
         return SourceResult(work.source, captured, None, error)
-    return SourceResult(work.source, captured, built)
+    processed = replace(captured, extractor_version=extractor_version(captured.kind))
+    return SourceResult(work.source, processed, built)

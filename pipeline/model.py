@@ -74,6 +74,9 @@ class Capture:
     revisit: bool = False
     """True when the source answered 304 or the bytes were identical to the last capture."""
     mtime: datetime | None = None
+    extractor_version: str | None = None
+    """``name/version`` of the extractor that processed these bytes in the run that recorded
+    this capture (``None`` until then, or if the run failed first)."""
     """Modification time of a local file (UTC): with ``size`` it lets a re-capture skip reading."""
 
     @property

@@ -150,3 +150,21 @@ def test_bad_sources_fail_with_their_reason_and_the_rest_is_archived(tmp_path, s
     assert failures["empty"]["capture_sha256"] is not None
     assert failures["down"]["error_class"] == "FetchError" and "could not reach" in failures["down"]["message"]
     assert ids_of(archive) == ["good"]
+
+
+def test_an_extractor_upgrade_that_changes_nothing_is_paid_for_once(corpus, store, monkeypatch):
+    from pipeline.extract import text
+
+    run_ingest(str(corpus), str(store.root))
+    monkeypatch.setattr(text, "VERSION", text.VERSION + "-upgraded")
+    calls = []
+    original = text.extract
+    monkeypatch.setattr(text, "extract", lambda *a: calls.append(a[1].source_id) or original(*a))
+    upgraded = run_ingest(str(corpus), str(store.root))
+    assert upgraded.count("unchanged") == 5 and len(calls) == 5  # re-extracted, same content
+    captures = Archive(store).read("captures").to_pylist()
+    assert {c["extractor_version"] for c in captures if c["run_id"] == upgraded.run_id} == {
+        f"text/{text.VERSION}"}
+    calls.clear()
+    assert run_ingest(str(corpus), str(store.root)).count("unchanged") == 5
+    assert calls == []  # the capture rows remember the upgrade: no second re-extraction
