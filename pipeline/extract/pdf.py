@@ -1,7 +1,7 @@
 """PDFs: pdfplumber characters in, an Extraction of blocks in reading order out.
 
-Each page is parsed once (``page.chars``, its rules and boxes, tables only where ruling lines
-exist) and closed at once, so memory stays flat; only compact line records are kept. Then, over
+Each page is parsed once (pdfminer's layout tree read by pdf_objects.py: characters, rules,
+boxes; pdfplumber's tables only where ruling lines exist) and closed at once, so memory stays flat; only compact line records are kept. Then, over
 the whole document:
 
     pdf_layout.py     characters -> line segments -> blocks, column-aware reading order
@@ -43,6 +43,7 @@ from pipeline.extract.pdf_layout import (
 )
 from pipeline.extract.pdf_meta import document_meta
 from pipeline.extract.pdf_notes import RULE_MAX_HEIGHT, Note, notes_of, split_notes
+from pipeline.extract.pdf_objects import page_objects
 from pipeline.model import (
     Block,
     Capture,
@@ -63,8 +64,11 @@ HEADING_MAX_CHARS = 200
 HEADING_MAX_LINES = 3
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
-TABLE_MIN_EDGES = 6
-"""Pages with fewer ruling lines and boxes than this hold no ruled table: skip find_tables."""
+TABLE_MIN_EDGES = 2
+"""Pages with fewer horizontal or fewer vertical edges (ruling lines, box sides) than this hold
+no ruled table: skip find_tables, which converts every object of the page again."""
+EDGE_THIN = 2.0
+"""Points: a line or box at most this thick is one horizontal (or vertical) edge."""
 CALLOUT_MIN_AREA = 0.03
 """A filled or framed box covering at least this share of the page (and not most of it) is a
 call-out when blocks sit inside it."""
@@ -160,17 +164,16 @@ def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) 
 
 
 def _read_page(page: pdfplumber.page.Page) -> PageData:
-    chars = page.chars
-    rects = page.rects
-    lines = page.lines
-    tables = _tables(page, len(rects) + len(lines))
+    objects = page_objects(page)
+    chars = objects.chars
+    tables = _tables(page, objects.rects + objects.lines)
     table_boxes = [t.bbox for t in tables]
-    rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in rects + lines
-             if o["bottom"] - o["top"] <= RULE_MAX_HEIGHT and o["x1"] - o["x0"] >= 20]
+    rules = [o for o in objects.rects + objects.lines
+             if o[3] - o[1] <= RULE_MAX_HEIGHT and o[2] - o[0] >= 20]
     area = page.width * page.height
-    boxes = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in rects
-             if CALLOUT_MIN_AREA * area <= o["width"] * o["height"] <= 0.6 * area]
-    images = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.images]
+    boxes = [o for o in objects.rects
+             if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
+    images = objects.images
     rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
     text_lines = page_lines(chars, page.page_number, table_boxes)
     bad = sum(l.bad_glyphs for l in text_lines)
@@ -179,9 +182,12 @@ def _read_page(page: pdfplumber.page.Page) -> PageData:
                     rules, boxes, images, rotated, glyphs, bad)
 
 
-def _tables(page: pdfplumber.page.Page, edges: int) -> list[LayoutBlock]:
+def _tables(page: pdfplumber.page.Page, rules: list[tuple[float, float, float, float]]
+            ) -> list[LayoutBlock]:
     """Ruled tables with at least two rows and two columns, as one block each."""
-    if edges < TABLE_MIN_EDGES:
+    horizontal = sum(1 if b[3] - b[1] <= EDGE_THIN else 2 for b in rules if b[2] - b[0] > EDGE_THIN)
+    vertical = sum(1 if b[2] - b[0] <= EDGE_THIN else 2 for b in rules if b[3] - b[1] > EDGE_THIN)
+    if horizontal < TABLE_MIN_EDGES or vertical < TABLE_MIN_EDGES:
         return []
     found = []
     for table in page.find_tables():

@@ -207,8 +207,13 @@ def _is_space_row(row: list[Char]) -> bool:
 
 
 def _mode_size(chars: list[Char]) -> float:
-    counts = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
-    return counts.most_common(1)[0][0] if counts else 1.0
+    """The most common size (to 0.1 pt) of the visible characters; 1.0 without any."""
+    sizes = [c["size"] for c in chars if not c["text"].isspace()]
+    if not sizes:
+        return 1.0
+    if sizes.count(sizes[0]) == len(sizes):  # one size on most rows: skip the counting
+        return round(sizes[0], 1)
+    return Counter(round(s, 1) for s in sizes).most_common(1)[0][0]
 
 
 def _gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:

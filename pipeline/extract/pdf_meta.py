@@ -74,7 +74,8 @@ def _date(value: str | None) -> str | None:
 
 
 def _first_heading(drafts: list[Any]) -> str | None:
-    first = [d for d in drafts if d.page == min((x.page for x in drafts), default=1)]
+    page = min((d.page for d in drafts), default=1)
+    first = [d for d in drafts if d.page == page]
     headings = [d for d in first if d.kind in ("heading", "title")]
     if headings:
         return " ".join(min(headings, key=lambda d: d.level or 9).text.split())
