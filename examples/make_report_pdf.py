@@ -3,13 +3,18 @@
     .venv/bin/python examples/make_report_pdf.py [--out examples/pdf/hrnk-lives-for-sale.pdf]
 
 The seed is the text layer of the HRNK report; its PDF is not available, so this script makes
-one with the features the PDF extractor must handle: a running header with the title, page
-numbers, numbered footnotes at the page bottom (below a separator rule) referenced by
-superscript markers, a two-column stretch, photos as grey boxes with captions, and justified,
-hyphenated text (pyphen). The photo captions are invented placeholders (the seed has no
-photos). The seed is parsed simply: blank lines end paragraphs, a line opening with a number
-and two spaces starts a footnote, digits glued after a word or punctuation that equal the next
-footnote number are markers, and line-end hyphens are decided by pipeline.clean.hyphenation.
+one with the features the PDF extractor must handle: a running header with the title on every
+page but the first, page numbers, numbered footnotes at the foot of the page where their
+marker lands (smaller type, below a separator rule) referenced by superscript markers, a
+two-column stretch, photos as grey boxes with captions, and justified, hyphenated text (pyphen,
+a dev extra). The photo captions are invented placeholders (the seed has no photos).
+
+The seed is parsed simply: blank lines end paragraphs (unless footnotes follow and the next
+body line starts with a space: the paragraph went on over a page turn), a line opening with
+the next note number starts a footnote, line-end hyphens are decided by
+pipeline.clean.hyphenation, and markers are found in note order (see ``_tag_markers``). The
+output is deterministic (reportlab's invariant mode), so regenerating it changes no bytes
+unless this script or the seed changed.
 """
 
 from __future__ import annotations
