@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pipeline.extract.pdf_layout import Line
 
 MARGIN_SHARE = 0.12
-"""Top and bottom share of the page height where running heads and footers live."""
+"""Share of the page height, from the page's first and last text, where running heads and
+footers live."""
 MIN_REPEAT_PAGES = 3
 """A margin text must recur on this many pages (2 in documents of 3 pages or fewer)."""
 POSITION_SHARE = 0.5
@@ -91,11 +92,17 @@ def _numbers_run_with_pages(seen: list[tuple[int, list[int]]]) -> bool:
 
 
 def _margin_lines(lines: list[Line], height: float) -> list[tuple[str, Line, bool]]:
+    """Lines in the top and bottom bands, measured from the page's outermost text (a proof
+    or a tall page can set its running head well below the 12% line of the paper)."""
+    if not lines:
+        return []
+    first = min(line.top for line in lines)
+    last = max(line.bottom for line in lines)
     band = []
     for line in lines:
-        if line.bottom <= height * MARGIN_SHARE:
+        if line.bottom <= max(first, 0.0) + height * MARGIN_SHARE:
             where = "top"
-        elif line.top >= height * (1 - MARGIN_SHARE):
+        elif line.top >= min(last, height) - height * MARGIN_SHARE:
             where = "bottom"
         else:
             continue
