@@ -58,8 +58,11 @@ BOLD_SHARE = 0.6
 
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
-_ITALIC = re.compile(r"italic|oblique|,i$|-i$", re.IGNORECASE)
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$"
+                   r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
+"""Bold by name, or a TeX font whose short name says so: CMBX12, CMB10, CMSSBX10, SFBX1200."""
+_ITALIC = re.compile(r"italic|oblique|,i$|-i$|(?:^|\+)(?:cm|lm|sf)(?:bx)?(?:ti|sl|mi)\d",
+                     re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇–—-]\s|"
                      r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
 _CID = re.compile(r"\(cid:\d+\)")
