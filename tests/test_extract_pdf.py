@@ -17,6 +17,7 @@ from pipeline.cli import app
 from pipeline.clean import clean
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.pdf_layout import _style
 from pipeline.segment import doc_id_for, segment
 
 REPORT = Path(__file__).resolve().parent.parent / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
@@ -182,3 +183,38 @@ def test_show_page_renders_the_passage_boxes(tmp_path):
     missing = runner.invoke(app, ["show", doc_id_for("hrnk-2009-lives-for-sale-pdf"),
                                   "--store", store, "--page", "99"])
     assert missing.exit_code != 0 and "not 99" in str(missing.exception) + missing.output
+
+
+@pytest.mark.parametrize("fontname, style", [
+    ("LDSBJV+CMB10", (True, False)), ("YPBXPI+CMBX12", (True, False)),
+    ("ABCDEF+CMSSBX10", (True, False)), ("ABCDEF+CMBXTI10", (True, True)),
+    ("PEXDGW+CMR10", (False, False)), ("ABCDEF+CMTI10", (False, True)),
+    ("ABCDEF+CMBSY10", (False, False)), ("Times-Bold", (True, False)),
+    ("Helvetica", (False, False)),
+])
+def test_font_names_tell_bold_and_italic_including_tex_short_names(fontname, style):
+    assert _style(fontname) == style
+
+
+def test_running_head_set_low_on_a_tall_page_is_furniture(tmp_path):
+    """A proof-style page (1008 pt tall) whose running head sits below the top 12% of the
+    paper: the margin band starts at the page's first text."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 1008))
+    for number in range(1, 6):
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(40, 1008 - 60, "Proof 7:48 6-DEC-2007")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(42, 1008 - 135, f"Page {number} of 5 Instructions for Form 1040NR")
+        canvas.setFont("Times-Roman", 10)
+        for row in range(40):
+            canvas.drawString(42, 1008 - 200 - 14 * row,
+                              f"Body line {row} of page {number} says something different.")
+        canvas.showPage()
+    canvas.save()
+    capture, data = _pdf_capture(tmp_path, buffer.getvalue())
+    result = extract(data, capture, ExtractOptions())
+    heads = [r for r in result.removed if "Instructions for Form" in r.text]
+    assert sorted(r.locator.page_number for r in heads) == [1, 2, 3, 4, 5]
+    assert all(r.category == "furniture" for r in heads)
+    assert not any("Instructions for Form" in b.text for b in result.blocks)
