@@ -64,11 +64,13 @@ HEADING_MAX_CHARS = 200
 HEADING_MAX_LINES = 3
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
-TABLE_MIN_EDGES = 2
-"""Pages with fewer horizontal or fewer vertical edges (ruling lines, box sides) than this hold
-no ruled table: skip find_tables, which converts every object of the page again."""
+TABLE_MIN_CROSSINGS = 9
+"""A ruled table of two rows and two columns has three horizontal rules crossing three vertical
+ones: pages with fewer crossings skip find_tables, which converts every object of the page."""
 EDGE_THIN = 2.0
 """Points: a line or box at most this thick is one horizontal (or vertical) edge."""
+EDGE_TOLERANCE = 3.0
+"""Points: edges this close count as crossing (pdfplumber's default intersection tolerance)."""
 CALLOUT_MIN_AREA = 0.03
 """A filled or framed box covering at least this share of the page (and not most of it) is a
 call-out when blocks sit inside it."""
@@ -185,9 +187,7 @@ def _read_page(page: pdfplumber.page.Page) -> PageData:
 def _tables(page: pdfplumber.page.Page, rules: list[tuple[float, float, float, float]]
             ) -> list[LayoutBlock]:
     """Ruled tables with at least two rows and two columns, as one block each."""
-    horizontal = sum(1 if b[3] - b[1] <= EDGE_THIN else 2 for b in rules if b[2] - b[0] > EDGE_THIN)
-    vertical = sum(1 if b[2] - b[0] <= EDGE_THIN else 2 for b in rules if b[3] - b[1] > EDGE_THIN)
-    if horizontal < TABLE_MIN_EDGES or vertical < TABLE_MIN_EDGES:
+    if _crossings(rules) < TABLE_MIN_CROSSINGS:
         return []
     found = []
     for table in page.find_tables():
@@ -199,6 +199,21 @@ def _tables(page: pdfplumber.page.Page, rules: list[tuple[float, float, float, f
         line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, False, False)
         found.append(LayoutBlock([line], kind="table"))
     return found
+
+
+def _crossings(rules: list[tuple[float, float, float, float]]) -> int:
+    """How many horizontal edges cross vertical ones (a box has four edges, a rule one)."""
+    horizontal, vertical = [], []
+    for x0, top, x1, bottom in rules:
+        if x1 - x0 > EDGE_THIN:
+            horizontal += [(top, x0, x1)] if bottom - top <= EDGE_THIN else [(top, x0, x1),
+                                                                             (bottom, x0, x1)]
+        if bottom - top > EDGE_THIN:
+            vertical += [(x0, top, bottom)] if x1 - x0 <= EDGE_THIN else [(x0, top, bottom),
+                                                                          (x1, top, bottom)]
+    tolerance = EDGE_TOLERANCE
+    return sum(1 for y, x0, x1 in horizontal for x, top, bottom in vertical
+               if x0 - tolerance <= x <= x1 + tolerance and top - tolerance <= y <= bottom + tolerance)
 
 
 def _safe_metadata(pdf: pdfplumber.PDF) -> dict:
