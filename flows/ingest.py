@@ -26,11 +26,10 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.archive import Archive, RunSummary, RunWriter
-from pipeline.build import SourceResult, SourceWork, ingest_source
+from pipeline.build import SourceResult, SourceWork, ingest_source, plan_ingest, record_result
 from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.registry import load_registry
-from pipeline.schedule import due_sources
 from pipeline.store import Store
 
 ProgressCallback = Callable[[SourceResult], None]
@@ -70,27 +69,23 @@ def ingest(registry: str, store: str | None = None, workers: int = 4) -> RunSumm
     the_store = Store.at(store)
     reg = load_registry(registry)
     archive = Archive(the_store)
-    previous_docs = archive.latest_documents()
-    previous_captures = archive.latest_captures()
     options = CaptureOptions(allow_private_hosts=reg.allow_private_hosts,
                              allowed_roots=reg.allowed_roots)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path))
-    last_captured = {sid: c.captured_at for sid, c in previous_captures.items()}
-    work = [SourceWork(s, previous_captures.get(s.id), previous_docs.get(s.id))
-            for s in due_sources(reg.sources, last_captured, run.started_at)]
+    work = plan_ingest(reg, archive, run.started_at)
 
     results = _run_batches(work, the_store, options, workers, _progress_callback())
     retry = [r for r in results if r.retriable]
     if retry:
         time.sleep(CAPTURE_RETRY_DELAY_S)
-        again = _run_batches([SourceWork(r.source, previous_captures.get(r.source.id),
-                                         previous_docs.get(r.source.id)) for r in retry],
-                             the_store, options, workers, lambda result: None)
+        by_source = {w.source.id: w for w in work}
+        again = _run_batches([by_source[r.source.id] for r in retry], the_store, options,
+                             workers, lambda result: None)
         retried = {r.source.id: r for r in again}
         results = [retried.get(r.source.id, r) for r in results]
     for result in results:
-        _record(run, result)
+        record_result(run, result)
 
     summary = RunSummary.of(run, commit_task(archive, run))
     _publish(summary)
@@ -109,18 +104,6 @@ def _run_batches(work: list[SourceWork], store: Store, options: CaptureOptions, 
             notify(result)
             results.append(result)
     return results
-
-
-def _record(run: RunWriter, result: SourceResult) -> None:
-    captured, built = result.capture, result.built
-    if captured is not None:
-        run.add_capture(captured)
-    if result.error is not None:
-        run.add_failure(result.source.id, result.error, captured.sha256 if captured else None)
-    elif result.outcome == "unchanged":
-        run.add_unchanged(result.source.id)
-    else:
-        run.add_document(built.document, result.source, captured, built.doc_version)
 
 
 def _progress_callback() -> ProgressCallback:

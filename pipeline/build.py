@@ -8,13 +8,16 @@ archived is derived from exactly what was stored.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
-from pipeline.archive import DocumentRecord
+from pipeline.archive import Archive, DocumentRecord, RunWriter
 from pipeline.capture import CaptureOptions, capture
 from pipeline.clean import clean
 from pipeline.errors import PipelineError
 from pipeline.extract import ExtractOptions, extract, extractor_version
 from pipeline.model import Capture, SegmentedDocument, Source
+from pipeline.registry import Registry
+from pipeline.schedule import due_sources
 from pipeline.segment import doc_id_for, segment
 from pipeline.store import Store
 
@@ -107,3 +110,25 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
         return SourceResult(work.source, captured, None, error)
     processed = replace(captured, extractor_version=extractor_version(captured.kind))
     return SourceResult(work.source, processed, built)
+
+
+def plan_ingest(registry: Registry, archive: Archive, now: datetime) -> list[SourceWork]:
+    """The sources of ``registry`` due at ``now``, each with what the archive knows of it."""
+    documents = archive.latest_documents()
+    captures = archive.latest_captures()
+    last_captured = {sid: c.captured_at for sid, c in captures.items()}
+    return [SourceWork(s, captures.get(s.id), documents.get(s.id))
+            for s in due_sources(registry.sources, last_captured, now)]
+
+
+def record_result(run: RunWriter, result: SourceResult) -> None:
+    """Add one source's result to the run: its capture, then its document or its failure."""
+    captured, built = result.capture, result.built
+    if captured is not None:
+        run.add_capture(captured)
+    if result.error is not None:
+        run.add_failure(result.source.id, result.error, captured.sha256 if captured else None)
+    elif built is None or built.document is None or built.doc_version is None:
+        run.add_unchanged(result.source.id)
+    else:
+        run.add_document(built.document, result.source, captured, built.doc_version)

@@ -26,8 +26,8 @@ WAIT_S = 120
 INGEST = textwrap.dedent('''
     from datetime import datetime, timezone
     from pipeline.archive import Archive, RunWriter
-    from pipeline.build import build_document
-    from pipeline.capture import CaptureOptions, capture
+    from pipeline.build import ingest_source, plan_ingest, record_result
+    from pipeline.capture import CaptureOptions
     from pipeline.registry import load_registry
     from pipeline.store import Store
 
@@ -36,16 +36,10 @@ INGEST = textwrap.dedent('''
         store = Store.at(root)
         reg = load_registry(registry)
         archive = Archive(store)
-        previous = archive.latest_documents()
         run = RunWriter(run_id, datetime.now(timezone.utc), str(registry))
-        for source in reg.sources:
-            captured = capture(source, store, CaptureOptions(allowed_roots=reg.allowed_roots))
-            run.add_capture(captured)
-            built = build_document(captured, store, previous.get(source.id))
-            if built.doc_version is None:
-                run.add_unchanged(source.id)
-            else:
-                run.add_document(built.document, source, captured, built.doc_version)
+        options = CaptureOptions(allowed_roots=reg.allowed_roots)
+        for work in plan_ingest(reg, archive, run.started_at):
+            record_result(run, ingest_source(work, store, options))
         before_commit()
         return archive.commit(run)
 ''')

@@ -53,23 +53,18 @@ def test_blobs_round_trip_on_s3(s3_store: Store):
 
 def _commit_corpus(corpus, store: Store) -> Archive:
     """Capture, build and commit the sample corpus without Prefect."""
-    from pipeline.archive import RunWriter
-    from pipeline.build import build_document
-    from pipeline.capture import capture
-    from pipeline.registry import load_registry
     from datetime import datetime, timezone
 
+    from pipeline.archive import RunWriter
+    from pipeline.build import ingest_source, plan_ingest, record_result
+    from pipeline.capture import CaptureOptions
+    from pipeline.registry import load_registry
+
     archive = Archive(store)
-    previous = archive.latest_documents()
+    registry = load_registry(corpus)
     run = RunWriter(f"run-{len(archive.runs()) + 1}", datetime.now(timezone.utc))
-    for source in load_registry(corpus).sources:
-        captured = capture(source, store)
-        run.add_capture(captured)
-        built = build_document(captured, store, previous.get(source.id))
-        if built.doc_version is None:
-            run.add_unchanged(source.id)
-        else:
-            run.add_document(built.document, source, captured, built.doc_version)
+    for work in plan_ingest(registry, archive, run.started_at):
+        record_result(run, ingest_source(work, store, CaptureOptions()))
     archive.commit(run)
     return archive
 
