@@ -45,3 +45,12 @@ def test_dehyphenate_is_idempotent_and_only_touches_line_breaks(parts, separator
     twice, transforms = dehyphenate(once, EMPTY)
     assert twice == once and transforms == ()
     assert once.replace("\n", "").replace("-", "") == raw.replace("\n", "").replace("-", "")
+
+
+def test_hyphen_break_finds_the_two_parts_of_a_broken_word():
+    from pipeline.clean.hyphenation import hyphen_break
+
+    assert hyphen_break("the plan they sug-", "gested was") == ("sug", "gested")
+    assert hyphen_break("either and/or-", "ganised") == ("or", "ganised")
+    assert hyphen_break("a dash —", "then") is None
+    assert hyphen_break("years 1990-", "95 saw") is None  # a range, not a word

@@ -46,6 +46,24 @@ _LEFT_WORD = re.compile(r"[\w'’]+$", re.UNICODE)
 _RIGHT_WORD = re.compile(r"[\w'’]+", re.UNICODE)
 
 
+_LINE_END_WORD = re.compile(r"([^\W\d_][\w'’/]*)-$", re.UNICODE)
+_LINE_START_WORD = re.compile(r"^[\w'’]+", re.UNICODE)
+
+
+def hyphen_break(left_line: str, right_line: str) -> tuple[str, str] | None:
+    """The two parts of a word hyphenated across a line end, or None.
+
+    ``("sug", "gested")`` for ``"… they sug-"`` followed by ``"gested …"``; for ``"and/or-"``
+    the part after the last slash. Extractors that hold lines (PDF, text layers) call this,
+    then :func:`decide`.
+    """
+    left = _LINE_END_WORD.search(left_line)
+    right = _LINE_START_WORD.match(right_line)
+    if left is None or right is None:
+        return None
+    return left.group(1).split("/")[-1], right.group()
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     """Word counts of one document, lower-cased; compounds are counted whole and by part."""

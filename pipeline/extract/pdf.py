@@ -30,7 +30,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.clean.hyphenation import Vocabulary, decide
+from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
 from pipeline.errors import EncryptedPDF, ExtractError, NeedsOCR
 from pipeline.extract import ExtractOptions
 from pipeline.extract.pdf_furniture import find_furniture
@@ -81,8 +81,6 @@ _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Pho
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇]\s*|[–—-]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+)")
-_RIGHT_WORD = re.compile(r"^[\w'’]+")
-_LEFT_WORD = re.compile(r"([^\W\d_][\w'’/]*)-$")
 _GLUED = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
 _SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
 _STOP = {"en": {"the", "and", "of", "to", "in", "is", "that", "for"},
@@ -449,14 +447,13 @@ def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
     if not draft.text:
         draft.text = text
         return
-    left = _LEFT_WORD.search(draft.text)
-    right = _RIGHT_WORD.match(text)
-    if left and right and draft.text[-2:-1].isalpha():
-        decision = decide(left.group(1).split("/")[-1], right.group(), vocabulary)
+    parts = hyphen_break(draft.text, text)
+    if parts and draft.text[-2:-1].isalpha():
+        decision = decide(*parts, vocabulary)
         draft.transforms.append(decision.transform())
         if decision.join:
             draft.text = draft.text[:-1] + text
-        elif right.group().lower() in _SUSPENDED:
+        elif parts[1].lower() in _SUSPENDED:
             draft.text += " " + text
         else:
             draft.text += text

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from pipeline.clean.footnotes import Marker, find_marker
-from pipeline.clean.hyphenation import Vocabulary, decide
+from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
 from pipeline.extract.text_lines import Line, Mapped, join, locate, split_lines
 from pipeline.model import Block, DocumentMeta, FootnoteBlock, Locator, Removed, Transform
 
@@ -67,8 +67,6 @@ _ENUMERATED = re.compile(r"^([A-Z][a-z]+)\s+(\d{1,3})\b")
 _RUNNING = re.compile(r"\S\s{2,}\d{1,4}\s{2,}\S|^\s*\d{1,4}\s{2,}\S|\S\s{2,}\d{1,4}\s*$")
 _WIDE_GAP = re.compile(r"\S {3,}\d{1,4} {3,}\S")
 _CLOSED = re.compile(r"[.!?:;”\"’)\]…]+(\s?\d{1,3})?\s*$")
-_LEFT_WORD = re.compile(r"([^\W\d_][\w'’]*)-$")
-_RIGHT_WORD = re.compile(r"^[\w'’]+")
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")
 
 
@@ -576,9 +574,9 @@ def join_lines(lines: list[Line], vocabulary: Vocabulary) -> tuple[Mapped, tuple
         if result is None:
             result = part
             continue
-        left, right = _LEFT_WORD.search(result.text), _RIGHT_WORD.match(part.text)
-        if left and right:
-            decision = decide(left.group(1), right.group(), vocabulary)
+        parts = hyphen_break(result.text, part.text)
+        if parts:
+            decision = decide(*parts, vocabulary)
             transforms.append(decision.transform())
             result = (result.cut(len(result.text) - 1, len(result.text)) if decision.join
                       else result) + part
