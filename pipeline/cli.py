@@ -43,7 +43,7 @@ AsOfOption = Annotated[Optional[datetime], typer.Option(
     "--as-of", help="Read the archive as it was at this time (ISO 8601, UTC if no zone).")]
 
 
-def _archive(store: Path | None):
+def _archive(store: str | None):  # --store is text so that s3:// URLs survive
     from pipeline.archive import Archive
 
     return Archive(Store.at(store))
