@@ -21,7 +21,7 @@ from typing import Any
 Char = dict[str, Any]
 
 ROW_BASELINE_EM = 0.3
-"""Characters whose bottoms differ by less than this share of the font size sit on one row."""
+"""Characters whose baselines differ by less than this share of the font size sit on one row."""
 WORD_GAP_EM = 0.15
 """A gap wider than this (em) between two characters is a word space: kerning stays below it,
 tight justified spaces (about 0.2 em) stay above it."""
@@ -31,6 +31,9 @@ below it, table cells and most column gutters are wider."""
 CANDIDATE_GAP_EM = 0.45
 """A narrower gap wider than this (em) splits a row when it lines up with gaps in other rows:
 TeX's two-column gutter is only 10 pt (one em)."""
+COLUMN_MIN_EM = 4.0
+"""Text (em) a gap needs on both sides to start a column gutter: columns hold words, not the
+dot leaders, section numbers and page numbers of a table of contents."""
 GUTTER_ROWS = 6
 """Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
 EDGE_TOLERANCE = 1.0
@@ -166,11 +169,11 @@ def _inside(c: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
 def _rows(chars: list[Char]) -> list[list[Char]]:
     """Group characters by baseline, then attach superscript-only rows to the row they touch."""
     rows: list[list[Char]] = []
-    for c in sorted(chars, key=lambda c: c["bottom"]):
+    for c in sorted(chars, key=lambda c: c["baseline"]):
         if rows:
             first = rows[-1][0]  # the row's first character: chaining would let rows drift
             size = min(c["size"], first["size"]) or 1.0
-            if c["bottom"] - first["bottom"] <= ROW_BASELINE_EM * size:
+            if c["baseline"] - first["baseline"] <= ROW_BASELINE_EM * size:
                 rows[-1].append(c)
                 continue
         rows.append([c])
@@ -220,37 +223,60 @@ def _mode_size(chars: list[Char]) -> float:
 
 
 def _gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
-    """``(row index, gap x0)`` of the narrow gaps that are column gutters: a gutter lines up
-    with gaps in the rows above and below (rows with no text there do not interrupt it),
-    a stretched word space has text above or below it."""
+    """``(row index, gap x0)`` of the narrow gaps that are column gutters.
+
+    A gutter separates two text columns: it is found first where the row has at least
+    ``COLUMN_MIN_EM`` of text on both sides (dot leaders, list numbers and page numbers in a
+    table of contents do not) and lines up with such gaps in other rows (rows with no text there
+    do not interrupt it; a stretched word space has text above or below it). Rows whose text
+    beside the gutter is short (a paragraph's last line) then take it from a row that has it.
+    """
     gaps: list[list[tuple[float, float]]] = []
+    wide: list[list[tuple[float, float]]] = []
     spans: list[tuple[float, float]] = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
         ink = [c for c in row if not c["text"].isspace()]
         spans.append((ink[0]["x0"], ink[-1]["x1"]) if ink else (0.0, 0.0))
-        gaps.append([(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
-                     if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]])
-    confirmed = set()
-    for r, row_gaps in enumerate(gaps):
+        row_gaps = [(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
+                    if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]]
+        gaps.append(row_gaps)
+        edges = [spans[-1][0]] + [x for gap in row_gaps for x in gap] + [spans[-1][1]]
+        least = COLUMN_MIN_EM * _mode_size(ink)
+        wide.append([gap for i, gap in enumerate(row_gaps)
+                     if edges[2 * i + 1] - edges[2 * i] >= least
+                     and edges[2 * i + 3] - edges[2 * i + 2] >= least])
+    confirmed: dict[int, list[tuple[float, float]]] = {}
+    for r, row_gaps in enumerate(wide):
         for gap in row_gaps:
-            if _aligned(gap, r, gaps, spans, -1) + _aligned(gap, r, gaps, spans, 1) + 1 >= GUTTER_ROWS:
-                confirmed.add((r, gap[0]))
-    return confirmed
+            if _aligned(gap, r, wide, gaps, spans, -1) + _aligned(gap, r, wide, gaps, spans, 1) + 1 >= GUTTER_ROWS:
+                confirmed.setdefault(r, []).append(gap)
+    found = {(r, gap[0]) for r, row_gaps in confirmed.items() for gap in row_gaps}
+    for r, row_gaps in enumerate(gaps):
+        near = [g for i in range(max(0, r - GUTTER_SEARCH_ROWS), r + GUTTER_SEARCH_ROWS + 1)
+                for g in confirmed.get(i, ())]
+        found.update((r, gap[0]) for gap in row_gaps if any(_same_edge(gap, g) for g in near))
+    return found
 
 
-def _aligned(gap: tuple[float, float], r: int, gaps: list[list[tuple[float, float]]],
-             spans: list[tuple[float, float]], step: int) -> int:
-    """Rows in direction ``step`` with a gap at the same edge, before a row with text across."""
+def _aligned(gap: tuple[float, float], r: int, wide: list[list[tuple[float, float]]],
+             gaps: list[list[tuple[float, float]]], spans: list[tuple[float, float]],
+             step: int) -> int:
+    """Rows in direction ``step`` with a wide gap at the same edge, before a row with text
+    across (a row with a narrower gap there does not count but does not interrupt either)."""
     found, i = 0, r + step
     while 0 <= i < len(gaps) and abs(i - r) <= GUTTER_SEARCH_ROWS and found < GUTTER_ROWS:
-        if any(abs(g[0] - gap[0]) <= EDGE_TOLERANCE or abs(g[1] - gap[1]) <= EDGE_TOLERANCE
-               for g in gaps[i]):
+        if any(_same_edge(gap, g) for g in wide[i]):
             found += 1
-        elif spans[i][0] < gap[0] and spans[i][1] > gap[1]:
+        elif (not any(_same_edge(gap, g) for g in gaps[i])
+              and spans[i][0] < gap[0] and spans[i][1] > gap[1]):
             break
         i += step
     return found
+
+
+def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) <= EDGE_TOLERANCE or abs(a[1] - b[1]) <= EDGE_TOLERANCE
 
 
 def _segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
@@ -344,6 +370,8 @@ def _bottom(chars: list[Char]) -> float:
 
 
 def _baseline(chars: list[Char], size: float) -> float:
+    """The line's usual character bottom: the bounding boxes (unlike ``baseline``) include a
+    text rise, the way some writers raise superscripts."""
     bottoms = sorted(c["bottom"] for c in chars if abs(c["size"] - size) < 0.5)
     return bottoms[len(bottoms) // 2] if bottoms else max(c["bottom"] for c in chars)
 
