@@ -9,7 +9,9 @@
     │   ├── UnsupportedKind       the bytes match no extractor
     │   ├── EmptySource           zero bytes, or no text at all
     │   ├── EncryptedPDF
-    │   └── NeedsOCR              a PDF with no text layer
+    │   ├── NeedsOCR              a PDF with no text layer
+    │   ├── LimitExceeded         over a configured time, memory or PDF object limit
+    │   └── ExtractorCrashed      the isolated extractor process died (a parser crash, OOM kill)
     ├── ArchiveError              validation against schemas/ or a Delta write failed
     │   └── SchemaViolation
     └── AuditError                trace or verify found something wrong
@@ -70,6 +72,14 @@ class EncryptedPDF(ExtractError):
 
 
 class NeedsOCR(ExtractError):
+    pass
+
+
+class LimitExceeded(ExtractError):
+    pass
+
+
+class ExtractorCrashed(ExtractError):
     pass
 
 

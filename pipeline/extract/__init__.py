@@ -34,6 +34,10 @@ _MODULES: dict[Kind, str] = {
 class ExtractOptions:
     max_pages: int = 3000
     """PDFs with more pages are refused rather than stalling a run."""
+    max_objects: int | None = 1_000_000
+    """PDFs whose cross-reference table lists more objects are refused before any page is
+    read (0 or None: no limit). The busiest bench PDF has 32 objects a page; this allows over
+    300 for each of ``max_pages``, and pdfminer's table of that many entries fits in memory."""
     max_seconds: float = 600.0
     """Wall-clock budget for one document: extractors check it between pages, and
     :func:`extract` stops waiting for an extractor that overruns it by ``DEADLINE_GRACE_S``."""

@@ -23,6 +23,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -31,7 +32,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
-from pipeline.errors import EncryptedPDF, ExtractError, NeedsOCR
+from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions
 from pipeline.extract.pdf_furniture import find_furniture
 from pipeline.extract.pdf_layout import (
@@ -119,7 +120,7 @@ class Draft:
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
     """Read every page once, then build blocks, footnotes and furniture for the document."""
-    pdf = _open(data, capture)
+    pdf = _open(data, capture, options.max_objects)
     with pdf:
         if not pdf.pages:
             raise ExtractError(f"{capture.uri} has no pages")
@@ -132,9 +133,9 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     return _document(pages, info, xmp, capture)
 
 
-def _open(data: bytes, capture: Capture) -> pdfplumber.PDF:
+def _open(data: bytes, capture: Capture, max_objects: int | None) -> pdfplumber.PDF:
     try:
-        return pdfplumber.open(io.BytesIO(data))
+        pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:  # pdfplumber wraps pdfminer's errors: unwrap the cause
         if any(isinstance(e, PDFPasswordIncorrect) for e in (exc.__cause__, exc.__context__, *exc.args)):
             raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
@@ -147,6 +148,15 @@ def _open(data: bytes, capture: Capture) -> pdfplumber.PDF:
     except (PDFSyntaxError, PSException) as exc:
         raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
                            f"cross-reference table?): {exc}") from exc
+    # Counted before any page is read, and only up to the limit: an xref stream can declare
+    # millions of entries in a few bytes.
+    entries = chain.from_iterable(xref.get_objids() for xref in pdf.doc.xrefs)
+    if max_objects and sum(1 for _ in islice(entries, max_objects + 1)) > max_objects:
+        pdf.close()
+        raise LimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in its "
+                            "cross-reference table, over the max_objects limit: raise it "
+                            "([settings.extract] in the registry) if the file is genuine")
+    return pdf
 
 
 def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) -> list[PageData]:
