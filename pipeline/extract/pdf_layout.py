@@ -167,7 +167,7 @@ def _inside(c: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 
 def _rows(chars: list[Char]) -> list[list[Char]]:
-    """Group characters by baseline, then attach superscript-only rows to the row they touch."""
+    """Group characters by baseline, then attach rows of super- or subscripts to the row they touch."""
     rows: list[list[Char]] = []
     for c in sorted(chars, key=lambda c: c["baseline"]):
         if rows:
@@ -177,33 +177,40 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
                 rows[-1].append(c)
                 continue
         rows.append([c])
-    return _attach_raised_rows(rows)
+    return _attach_small_rows(rows)
 
 
-def _attach_raised_rows(rows: list[list[Char]]) -> list[list[Char]]:
-    """Characters of a row of small characters raised into a following row's line box, next
-    to that row's text, join that row (superscript markers, note labels)."""
+def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
+    """Characters of a row of small characters that reach into a neighbouring row's line box,
+    next to its text, join that row: raised into the row below them (superscripts, note
+    labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
     merged: list[list[Char]] = []
     for i, row in enumerate(rows):
-        if not _is_space_row(row) and max(c["size"] for c in row) < RAISED_SIZE * _mode_size(
-                rows[i + 1] if i + 1 < len(rows) else row):
-            row = [c for c in row if not _attach(c, rows[i + 1:i + 1 + RAISED_LOOKAHEAD])]
+        if not _is_space_row(row):
+            largest = max(c["size"] for c in row)
+            if i + 1 < len(rows) and largest < RAISED_SIZE * _mode_size(rows[i + 1]):
+                row = [c for c in row if not _attach(c, rows[i + 1:i + 1 + RAISED_LOOKAHEAD])]
+            if row and merged and largest < RAISED_SIZE * _mode_size(merged[-1]):
+                above = merged[:-1 - RAISED_LOOKAHEAD:-1]
+                row = [c for c in row if not _attach(c, above, lowered=True)]
             if not row:
                 continue
         merged.append(row)
     return merged
 
 
-def _attach(c: Char, following: list[list[Char]]) -> bool:
-    for below in following:
-        size = _mode_size(below)
+def _attach(c: Char, rows: list[list[Char]], lowered: bool = False) -> bool:
+    for row in rows:
+        size = _mode_size(row)
         if c["size"] >= RAISED_SIZE * size:
             continue
-        top = min(b["top"] for b in below)
-        if top - 0.1 * size > c["bottom"]:
+        if lowered:
+            if c["top"] > max(b["bottom"] for b in row) - 0.1 * size:
+                continue
+        elif min(b["top"] for b in row) - 0.1 * size > c["bottom"]:
             continue
-        if any(b["x0"] - 1.5 * size <= c["x0"] <= b["x1"] + 1.5 * size for b in below):
-            below.append(c)
+        if any(b["x0"] - 1.5 * size <= c["x0"] <= b["x1"] + 1.5 * size for b in row):
+            row.append(c)
             return True
     return False
 
