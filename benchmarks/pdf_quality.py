@@ -9,7 +9,8 @@ the peak RSS of each extractor (measured in a fresh subprocess per extractor). T
 inside each subprocess after its imports, so interpreter start-up does not count.
 
 ``--emit FILE.pdf`` (used by the gold checker) prints one PDF's extraction as the checker's JSON;
-``--emit-text FILE.pdf`` prints the body text (passages, footnotes last) for eval_pdf.py.
+``--emit-text FILE.pdf`` prints the text (passages, each page's footnotes after its last
+passage) for eval_pdf.py.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def emit_json(path: Path) -> None:
 
 
 def emit_text(path: Path) -> float:
-    """Print the body text (passages, footnotes last); return the seconds of extract + clean,
+    """Print the text in page order; return the seconds of extract + clean,
     timed after the imports (the lexicon is loaded inside, on first use, so it counts)."""
     import pipeline.clean  # noqa: F401  imports before the clock starts
     import pipeline.extract.pdf  # noqa: F401
@@ -64,8 +65,21 @@ def emit_text(path: Path) -> float:
     started = time.perf_counter()
     ex = run_archivist(path)
     seconds = time.perf_counter() - started
-    sys.stdout.write("\n\n".join([b.text for b in ex.blocks] + [f.text for f in ex.footnotes]))
+    sys.stdout.write("\n\n".join(page_order(ex)))
     return seconds
+
+
+def page_order(ex) -> list[str]:
+    """Passages in reading order, each page's footnotes after its last passage: the order of
+    the printed pages, which reference texts follow."""
+    notes = sorted(ex.footnotes, key=lambda f: f.locator.page_number)
+    texts: list[str] = []
+    for i, block in enumerate(ex.blocks):
+        texts.append(block.text)
+        following = ex.blocks[i + 1].locator.page_number if i + 1 < len(ex.blocks) else None
+        while notes and (following is None or notes[0].locator.page_number < following):
+            texts.append(notes.pop(0).text)
+    return texts + [note.text for note in notes]
 
 
 def plumber_text(path: Path) -> float:

@@ -43,7 +43,7 @@ GUTTER_SEARCH_ROWS = 40
 """How many rows up and down to look for the gaps that line up with one."""
 RAISED_SIZE = 0.85
 """A character smaller than this share of its row's size is a superscript candidate..."""
-RAISED_LOOKAHEAD = 3
+RAISED_LOOKAHEAD = 8
 """Rows below a raised character searched for the line it belongs to (other columns' rows
 may sit in between)."""
 RAISED_EM = 0.15
@@ -72,10 +72,11 @@ _CID = re.compile(r"\(cid:\d+\)")
 
 
 def is_bad_glyph(text: str) -> bool:
-    """A glyph with no Unicode meaning: ``(cid:N)`` (no ToUnicode map) or Private Use Area."""
+    """A glyph with no Unicode meaning: ``(cid:N)`` (no ToUnicode map), Private Use Area, or
+    the replacement character a ToUnicode map gives for glyphs it does not know."""
     if text.startswith("(cid:"):
         return True
-    return any(0xE000 <= ord(ch) <= 0xF8FF for ch in text)
+    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" for ch in text)
 
 
 @dataclass(slots=True)
@@ -146,15 +147,15 @@ def page_lines(chars: list[Char], page_number: int,
                exclude: list[tuple[float, float, float, float]] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
     kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
-    lines = []
     rows = _rows(kept)
     gutters = _gutters(rows)
-    for index, row in enumerate(rows):
-        row_gutters = {x for r, x in gutters if r == index}
-        for segment in _segments(row, row_gutters):
-            line = _line(segment, page_number)
-            if line is not None:
-                lines.append(line)
+    segments = [segment for index, row in enumerate(rows)
+                for segment in _segments(row, {x for r, x in gutters if r == index})]
+    lines = []
+    for segment in _attach_stray_marks(segments):
+        line = _line(segment, page_number)
+        if line is not None:
+            lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
 
@@ -200,6 +201,9 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
 
 
 def _attach(c: Char, rows: list[list[Char]], lowered: bool = False) -> bool:
+    """Add ``c`` to the row among ``rows`` whose line box it reaches into and whose text is
+    nearest beside it (several columns' rows sit at nearly the same height)."""
+    best: tuple[float, list[Char]] | None = None
     for row in rows:
         size = _mode_size(row)
         if c["size"] >= RAISED_SIZE * size:
@@ -209,10 +213,13 @@ def _attach(c: Char, rows: list[list[Char]], lowered: bool = False) -> bool:
                 continue
         elif min(b["top"] for b in row) - 0.1 * size > c["bottom"]:
             continue
-        if any(b["x0"] - 1.5 * size <= c["x0"] <= b["x1"] + 1.5 * size for b in row):
-            row.append(c)
-            return True
-    return False
+        distance = min(max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row)
+        if distance <= 1.5 * size and (best is None or distance < best[0]):
+            best = (distance, row)
+    if best is None:
+        return False
+    best[1].append(c)
+    return True
 
 
 def _is_space_row(row: list[Char]) -> bool:
@@ -306,6 +313,32 @@ def _segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
         segments[-1].append(c)
         previous = c
     return segments
+
+
+def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
+    """A segment of one to three small characters that ended up on another column's row (a
+    note label a hair off its line's baseline) joins the larger text it touches."""
+    boxes = [(_top(segment), _bottom(segment), segment[0]["x0"], segment[-1]["x1"])
+             for segment in segments]
+    absorbed: set[int] = set()
+    for i, segment in enumerate(segments):
+        ink = [c for c in segment if not c["text"].isspace()]
+        if not 0 < len(ink) <= 3:
+            continue
+        top, bottom, x0, x1 = boxes[i]
+        largest = max(c["size"] for c in ink)
+        for j, other in enumerate(segments):
+            o_top, o_bottom, o_x0, o_x1 = boxes[j]
+            if j in absorbed or o_top >= bottom or o_bottom <= top:
+                continue
+            size = _mode_size(other)
+            if largest < RAISED_SIZE * size and (0 <= o_x0 - x1 <= 0.5 * size
+                                                 or 0 <= x0 - o_x1 <= 0.5 * size):
+                other.extend(ink)
+                other.sort(key=lambda c: c["x0"])
+                absorbed.add(i)
+                break
+    return [segment for i, segment in enumerate(segments) if i not in absorbed]
 
 
 def _is_gutter(previous: Char, c: Char, gutters: set[float]) -> bool:

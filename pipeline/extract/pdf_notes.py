@@ -1,7 +1,7 @@
 """PDF footnotes: one page's lines in, the note area at the page bottom split into notes out.
 
-Note blocks are set smaller than the body with no body text below them in their column (so
-note areas under each of several columns are found). A block counts as a note only with
+Note blocks are set smaller than the body, under body text and with no larger text below them
+in their column (so note areas under each of several columns are found). A block counts as a note only with
 evidence: it opens with a label (a raised number or symbol, or a number followed by a space),
 a separator rule sits just above it, or it follows another note. Lines without a label
 continue the previous note, which may have started on the previous page.
@@ -37,16 +37,18 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
                 ) -> tuple[list[LayoutBlock], list[LayoutBlock]]:
     """``(body blocks, note blocks)`` of one page (furniture already removed).
 
-    A note block is set smaller than the body, has no body-size text below it in its column,
-    and opens with a label or sits under a separator rule (or under another note)."""
+    A note block is set smaller than the body, has body-size text above it and no larger text
+    below it in its column, and opens with a label or sits under a separator rule (or under another note)."""
     notes: list[LayoutBlock] = []
     for block in sorted(blocks, key=lambda b: b.top):
         if block.kind == "table" or block.size >= SMALLER * body_size:
             continue
-        below = [o for o in blocks if o is not block and o.top >= block.bottom - 1
-                 and o.x0 < block.x1 and o.x1 > block.x0]
-        if any(o.size >= SMALLER * body_size and o.kind != "table" for o in below):
-            continue
+        column = [o for o in blocks if o is not block and o.kind != "table"
+                  and o.x0 < block.x1 and o.x1 > block.x0]
+        if any(o.top >= block.bottom - 1 and o.size * SMALLER > block.size for o in column):
+            continue  # larger text below: small print inside the body (a sidebar, a legend)
+        if not any(o.bottom <= block.top + 1 and o.size >= SMALLER * body_size for o in column):
+            continue  # nothing to annotate above it: a page of small print (contents, index)
         if _label_of(block.lines[0]) or _rule_above(block, rules, body_size) or any(
                 n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes):
             notes.append(block)
