@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import shutil
+import struct
 import sys
 from pathlib import Path
 
 import PIL.Image
+import pdfplumber
 import pytest
+from pdfminer.pdffont import CFFFont
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
 
@@ -17,7 +20,8 @@ from pipeline.cli import app
 from pipeline.clean import clean
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extract.pdf_layout import _style
+from pipeline.extract.pdf_fonts import EncodingResourceManager
+from pipeline.extract.pdf_layout import _style, is_bad_glyph
 from pipeline.segment import doc_id_for, segment
 
 REPORT = Path(__file__).resolve().parent.parent / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
@@ -218,3 +222,147 @@ def test_running_head_set_low_on_a_tall_page_is_furniture(tmp_path):
     assert sorted(r.locator.page_number for r in heads) == [1, 2, 3, 4, 5]
     assert all(r.category == "furniture" for r in heads)
     assert not any("Instructions for Form" in b.text for b in result.blocks)
+
+
+# Fonts without a ToUnicode map: glyph names read from the embedded program (pdf_fonts).
+# The PDFs are written here byte by byte, with a CFF program built to the format's spec.
+
+def _cff_index(items: list[bytes]) -> bytes:
+    if not items:
+        return b"\x00\x00"
+    offsets = [1]
+    for item in items:
+        offsets.append(offsets[-1] + len(item))
+    return (struct.pack(">HB", len(items), 4) + b"".join(struct.pack(">I", o) for o in offsets)
+            + b"".join(items))
+
+
+def _cff_program(encoding: dict[int, str]) -> bytes:
+    """A CFF program (Adobe TN 5176) of blank glyphs whose built-in encoding is ``encoding``
+    (code -> glyph name), as TeX's math fonts have: charset and Encoding in format 0."""
+    standard = list(CFFFont.STANDARD_STRINGS)
+    names = list(encoding.values())
+    custom = [name for name in names if name not in standard]
+    sids = [standard.index(n) if n in standard else len(standard) + custom.index(n) for n in names]
+    head = b"\x01\x00\x04\x04" + _cff_index([b"TestMath"])
+    tail = _cff_index([name.encode() for name in custom]) + _cff_index([])  # strings, subrs
+    charset = b"\x00" + b"".join(struct.pack(">H", sid) for sid in sids)
+    codes = bytes([0, len(names)]) + bytes(encoding)
+    charstrings = _cff_index([b"\x0e"] * (len(names) + 1))  # .notdef and each glyph: endchar
+    private = b"\x8b\x14"  # defaultWidthX 0
+    at = len(head) + 3 + 2 * 4 + 29 + len(tail)  # after the one 29-byte Top DICT
+
+    def number(value: int) -> bytes:
+        return b"\x1d" + struct.pack(">i", value)
+
+    top = (number(at) + b"\x0f" + number(at + len(charset)) + b"\x10"
+           + number(at + len(charset) + len(codes)) + b"\x11" + number(len(private))
+           + number(at + len(charset) + len(codes) + len(charstrings)) + b"\x12")
+    return head + _cff_index([top]) + tail + charset + codes + charstrings + private
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), entries) + data + b"\nendstream"
+
+
+def _pdf_with_font(font_entries: bytes, program: bytes, text: bytes,
+                   extra: list[bytes] = ()) -> bytes:
+    """A one-page PDF: a sentence in Helvetica, then ``text`` (codes) in a simple Type 1 font
+    (object 5) whose descriptor embeds ``program`` (object 7, FontFile3 or FontFile as the
+    stream's entries say) and whose dictionary adds ``font_entries``; ``extra`` objects are
+    numbered from 9."""
+    content = (b"BT /F2 11 Tf 72 720 Td (Let x be a point of the space and let gamma be a path.)"
+               b" Tj ET BT /F1 12 Tf 72 700 Td <" + text.hex().encode() + b"> Tj ET")
+    file_key = b"FontFile3" if b"Type1C" in program[:60] else b"FontFile"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 8 0 R >> >> >>",
+        _stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+TestMath /FirstChar 0 /LastChar 255"
+        b" /Widths [" + b" ".join([b"500"] * 256) + b"] /FontDescriptor 6 0 R " + font_entries
+        + b" >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+TestMath /Flags 4 /FontBBox [0 -250 1000"
+        b" 750] /ItalicAngle 0 /Ascent 750 /Descent -250 /CapHeight 700 /StemV 80 /"
+        + file_key + b" 7 0 R >>",
+        program,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        *extra,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+# CMMI's gamma at 13 and comma at 59, CMSY's element at 50: StandardEncoding has no 13, a
+# semicolon at 59 and a "2" at 50. Code 65 names a glyph no list knows.
+MATH_ENCODING = {13: "gamma", 32: "space", 50: "element", 59: "comma", 65: "zzglyph", 120: "x"}
+MATH_TEXT = b"x \x32 \x0d\x3b x"  # reads "x ∈ γ, x"
+
+
+def _extract_text(tmp_path: Path, data: bytes):
+    capture, data = _pdf_capture(tmp_path, data)
+    result = extract(data, capture, ExtractOptions())
+    return " ".join(" ".join(b.text.split()) for b in result.blocks), result
+
+
+def test_cff_font_without_encoding_reads_the_programs_own_encoding(tmp_path):
+    program = _stream(_cff_program(MATH_ENCODING), b"/Subtype /Type1C")
+    text, result = _extract_text(tmp_path, _pdf_with_font(b"", program, MATH_TEXT))
+    assert "x ∈ γ, x" in text
+    assert result.meta.text_quality == 1.0
+
+
+def test_glyph_whose_name_means_nothing_stays_a_bad_glyph(tmp_path):
+    """StandardEncoding would read code 65 as "A"; the program says it is "zzglyph"."""
+    program = _stream(_cff_program(MATH_ENCODING), b"/Subtype /Type1C")
+    text, result = _extract_text(tmp_path, _pdf_with_font(b"", program, MATH_TEXT + b" A"))
+    assert "x ∈ γ, x" in text and " A" not in text
+    assert result.meta.text_quality < 1.0
+    with pdfplumber.open(io.BytesIO(_pdf_with_font(b"", program, b"A"))) as pdf:
+        pdf.rsrcmgr = EncodingResourceManager()
+        glyphs = [c["text"] for c in pdf.pages[0].chars if "TestMath" in c["fontname"]]
+    assert glyphs == ["(cid:65)"] and is_bad_glyph(glyphs[0])
+
+
+def test_differences_without_base_encoding_amend_the_programs_encoding(tmp_path):
+    """A /Differences naming a TeX glyph (epsilon1, which the Adobe list lacks) replaces code 13;
+    the other codes come from the program, not from StandardEncoding."""
+    program = _stream(_cff_program(MATH_ENCODING), b"/Subtype /Type1C")
+    data = _pdf_with_font(b"/Encoding << /Type /Encoding /Differences [13 /epsilon1] >>",
+                          program, MATH_TEXT)
+    text, _ = _extract_text(tmp_path, data)
+    assert "x ∈ ε, x" in text
+
+
+def test_type1_program_encoding_with_tex_names(tmp_path):
+    """A Type 1 program (FontFile) without /Encoding: pdfminer reads its encoding but knows no
+    TeX names; CMSY's prime (code 48) reads as ′."""
+    header = (b"%!PS-AdobeFont-1.0: TestMath 001.000\n/Encoding 256 array\n"
+              b"dup 48 /prime put\ndup 32 /space put\ndup 120 /x put\nreadonly def\n"
+              b"currentfile eexec\n")
+    program = _stream(header, b"/Length1 %d /Length2 0 /Length3 0" % len(header))
+    text, _ = _extract_text(tmp_path, _pdf_with_font(b"", program, b"x0 x"))
+    assert "x′ x" in text
+
+
+def test_font_with_tounicode_is_left_as_pdfminer_reads_it(tmp_path):
+    """The ToUnicode map says code 13 is δ and says nothing of code 50, which keeps pdfminer's
+    StandardEncoding reading ("2"): the program's encoding is not consulted."""
+    program = _stream(_cff_program(MATH_ENCODING), b"/Subtype /Type1C")
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+            b"4 beginbfchar\n<0D> <03B4>\n<20> <0020>\n<3B> <002C>\n<78> <0078>\nendbfchar\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    data = _pdf_with_font(b"/ToUnicode 9 0 R", program, MATH_TEXT, [_stream(cmap)])
+    text, _ = _extract_text(tmp_path, data)
+    assert "x 2 δ, x" in text and "∈" not in text and "γ" not in text

@@ -34,6 +34,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
 from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions
+from pipeline.extract.pdf_fonts import EncodingResourceManager
 from pipeline.extract.pdf_furniture import find_furniture
 from pipeline.extract.pdf_layout import (
     LayoutBlock,
@@ -156,6 +157,7 @@ def _open(data: bytes, capture: Capture, max_objects: int | None) -> pdfplumber.
         raise LimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in its "
                             "cross-reference table, over the max_objects limit: raise it "
                             "([settings.extract] in the registry) if the file is genuine")
+    pdf.rsrcmgr = EncodingResourceManager()  # glyph names of fonts without ToUnicode (pdf_fonts)
     return pdf
 
 

@@ -1,0 +1,300 @@
+"""Glyph names to Unicode for simple fonts without a ``/ToUnicode`` map, as PDF 32000-1 9.6.6 says.
+
+A simple font whose ``/Encoding`` is missing, or is a ``/Differences`` dict without a
+``/BaseEncoding``, takes the codes it does not list from the embedded font program's own
+(built-in) encoding. pdfminer reads that only from Type 1 programs (``/FontFile``); for a compact
+program (``/FontFile3``, ``/Type1C``) it falls back to StandardEncoding, so TeX's math fonts read
+wrong: CMMI's code 13 (``gamma``) becomes ``(cid:13)``, its 59 (``comma``) a ``;``, CMSY's
+``arrowright`` a ``!``. And pdfminer knows only the Adobe Glyph List's names, so a
+``/Differences`` entry naming a TeX glyph (``epsilon1``, ``parenleftbigg``) keeps
+StandardEncoding's guess for its code.
+
+``EncodingResourceManager`` builds each font as pdfminer does (once per font object), then sets
+every code that the CFF program's built-in encoding or the ``/Differences`` name to that glyph's
+Unicode text: Adobe Glyph List, ``uniXXXX`` names, and the TeX names the list lacks. A code whose
+glyph name means nothing gets no text, so it comes out as ``(cid:N)`` and counts as a bad glyph
+instead of a wrong letter. Fonts with a ``/ToUnicode`` map and Type 3 fonts (whose glyph names
+are often arbitrary while their codes are ASCII) are left as pdfminer builds them.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Mapping
+
+from pdfminer.encodingdb import name2unicode
+from pdfminer.latin_enc import ENCODING
+from pdfminer.pdffont import CFFFont, PDFFont, PDFType1Font, Type1FontHeaderParser
+from pdfminer.pdfinterp import PDFResourceManager
+from pdfminer.pdftypes import PDFStream, dict_value, int_value, resolve1
+from pdfminer.psparser import PSEOF, PSException, PSLiteral, literal_name
+
+_STANDARD_STRINGS = CFFFont.STANDARD_STRINGS  # the 391 names a CFF string id below 391 means
+_STANDARD_ENCODING = {code: name for name, code, _mac, _win, _pdf in ENCODING if code}
+_CID_KEYED = 1230  # the Top DICT's ROS operator (12 30): a CID font, not a simple font's program
+
+# TeX's glyph names (Computer Modern, AMS) that the Adobe Glyph List lacks, and three it maps
+# otherwise: ``phi`` is the stroked form (U+03D5 since Unicode 3.0), ``phi1`` the curly one, and
+# ``dotlessj`` has a real code point. Each ``*big``/``*text`` name is a larger size of its base.
+_TEX_BASE = {
+    "negationslash": "\u0338", "mapsto": "\u21a6", "arrowbothv": "\u2195",
+    "arrowdblbothv": "\u21d5", "arrownortheast": "\u2197", "arrowsoutheast": "\u2198",
+    "arrownorthwest": "\u2196", "arrowsouthwest": "\u2199", "arrowhookleft": "\u21aa",
+    "arrowhookright": "\u21a9", "harpoonleftup": "\u21bc", "harpoonleftdown": "\u21bd",
+    "harpoonrightup": "\u21c0", "harpoonrightdown": "\u21c1", "owner": "\u220b",
+    "triangle": "\u25b3", "triangleinv": "\u25bd", "latticetop": "\u22a4",
+    "turnstileleft": "\u22a2", "turnstileright": "\u22a3", "unionmulti": "\u228e",
+    "unionsq": "\u2294", "intersectionsq": "\u2293", "subsetsqequal": "\u2291",
+    "supersetsqequal": "\u2292", "wreathproduct": "\u2240", "coproduct": "\u2210",
+    "diamondmath": "\u22c4", "equivasymptotic": "\u224d", "precedesequal": "\u2aaf",
+    "followsequal": "\u2ab0", "lessmuch": "\u226a", "greatermuch": "\u226b",
+    "follows": "\u227b", "similarequal": "\u2243", "circlecopyrt": "\u25ef",
+    "bardbl": "\u2016", "prime": "\u2032", "Rfractur": "\u211c", "Ifractur": "\u2111",
+    # AGL's angleleft is U+2329, which NFC turns into U+3008
+    "angbracketleft": "\u3008", "angbracketright": "\u3009",
+    "epsilon1": "\u03b5", "rho1": "\u03f1", "pi1": "\u03d6", "phi": "\u03d5",
+    "phi1": "\u03c6", "dotlessj": "\u0237", "star": "\u22c6", "lscript": "\u2113",
+    "vector": "\u20d7", "tie": "\u2040", "flat": "\u266d", "natural": "\u266e",
+    "sharp": "\u266f", "slurabove": "\u2322", "slurbelow": "\u2323",
+    "vextendsingle": "\u2223", "vextenddouble": "\u2225",
+    "bracehtipdownleft": "\ufe37", "bracehtipdownright": "\ufe37",
+    "bracehtipupleft": "\ufe38", "bracehtipupright": "\ufe38",
+    "squaresolid": "\u25a0", "square": "\u25a1", "measuredangle": "\u2221",
+    "sphericalangle": "\u2222", "subsetnoteql": "\u228a", "supersetnoteql": "\u228b",
+    "notexistential": "\u2204", "lessorequalslant": "\u2a7d",
+    "greaterorequalslant": "\u2a7e", "trianglesolid": "\u25b2",
+    "triangleinvsolid": "\u25bc", "triangleright": "\u22b3", "triangleleft": "\u22b2",
+    "complement": "\u2201", "backprime": "\u2035", "mho": "\u2127",
+}
+_TEX_SIZED = {  # CMEX: delimiters in four sizes, operators in two, accents in three widths
+    **{f"{base}{size}": char for base, char in [
+        ("parenleft", "("), ("parenright", ")"), ("bracketleft", "["), ("bracketright", "]"),
+        ("braceleft", "{"), ("braceright", "}"), ("floorleft", "\u230a"),
+        ("floorright", "\u230b"), ("ceilingleft", "\u2308"), ("ceilingright", "\u2309"),
+        ("angbracketleft", "\u3008"), ("angbracketright", "\u3009"), ("slash", "/"),
+        ("backslash", "\\"), ("radical", "\u221a")]
+       for size in ("big", "Big", "bigg", "Bigg")},
+    **{f"{base}{size}": char for base, char in [
+        ("summation", "\u2211"), ("product", "\u220f"), ("coproduct", "\u2210"),
+        ("integral", "\u222b"), ("contintegral", "\u222e"), ("union", "\u22c3"),
+        ("intersection", "\u22c2"), ("unionmulti", "\u2a04"), ("unionsq", "\u2a06"),
+        ("logicaland", "\u22c0"), ("logicalor", "\u22c1"), ("circledot", "\u2a00"),
+        ("circleplus", "\u2a01"), ("circlemultiply", "\u2a02")]
+       for size in ("text", "display")},
+    **{f"{base}{size}": char for base, char in [("hatwide", "\u0302"), ("tildewide", "\u0303")]
+       for size in ("", "r", "st")},
+}
+TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
+
+
+class EncodingResourceManager(PDFResourceManager):
+    """pdfminer's resource manager with simple fonts' glyph names read as the module says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._builtin: dict[int, dict[int, str]] = {}  # per program (stream object id)
+
+    def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
+        cached = bool(objid) and objid in self._cached_fonts
+        font = super().get_font(objid, spec)
+        if not cached and isinstance(font, PDFType1Font) and font.unicode_map is None:
+            self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
+        return font
+
+    def _name_glyphs(self, font: PDFType1Font, spec: Mapping[str, object]) -> None:
+        encoding = resolve1(spec.get("Encoding"))
+        names: dict[int, str] = {}
+        if encoding is None or isinstance(encoding, dict) and "BaseEncoding" not in encoding:
+            names.update(self._builtin_encoding(dict_value(spec.get("FontDescriptor", {}))))
+        if isinstance(encoding, dict):
+            names.update(_differences(resolve1(encoding.get("Differences"))))
+        if not names:
+            return
+        cid2unicode = {code: text for code, text in font.cid2unicode.items() if code not in names}
+        for code, name in names.items():
+            text = glyph_unicode(name)
+            if text is not None:
+                cid2unicode[code] = text
+        font.cid2unicode = cid2unicode  # a new dict: pdfminer shares its encoding tables
+
+    def _builtin_encoding(self, descriptor: Mapping[str, object]) -> dict[int, str]:
+        """The embedded program's code -> glyph name table, read once per program."""
+        for key, read in (("FontFile3", _cff_program), ("FontFile", _type1_program)):
+            program = resolve1(descriptor.get(key))
+            if isinstance(program, PDFStream):
+                break
+        else:
+            return {}
+        if program.objid in self._builtin:
+            return self._builtin[program.objid]
+        try:
+            names = read(program)
+        except (IndexError, KeyError, ValueError, struct.error, PSException):  # damaged
+            names = {}
+        if program.objid is not None:
+            self._builtin[program.objid] = names
+        return names
+
+
+def glyph_unicode(name: str) -> str | None:
+    """The Unicode text of a glyph name (Adobe Glyph List, ``uniXXXX``, TeX names), or None."""
+    if name in TEX_GLYPHS:
+        return TEX_GLYPHS[name]
+    try:
+        return name2unicode(name)
+    except (KeyError, ValueError):
+        return None
+
+
+def _differences(differences: object) -> dict[int, str]:
+    """A ``/Differences`` array as code -> glyph name."""
+    names: dict[int, str] = {}
+    code = 0
+    for item in differences if isinstance(differences, list) else []:
+        if isinstance(item, int):
+            code = item
+        elif isinstance(item, PSLiteral):
+            names[code] = literal_name(item)
+            code += 1
+    return names
+
+
+def _cff_program(program: PDFStream) -> dict[int, str]:
+    if literal_name(program.get("Subtype")) != "Type1C":  # OpenType and CID programs: no table
+        return {}
+    return cff_encoding(program.get_data())
+
+
+def _type1_program(program: PDFStream) -> dict[int, str]:
+    """The ``dup CODE /name put`` entries of a Type 1 program's clear-text part."""
+    parser = Type1FontHeaderParser(io.BytesIO(program.get_data()[:int_value(program["Length1"])]))
+    names: dict[int, str] = {}
+    while True:
+        try:
+            code, name = parser.nextobject()  # the parser yields only (int, name) pairs
+        except PSEOF:
+            return names
+        names[int(code)] = str(name)
+
+
+def cff_encoding(data: bytes) -> dict[int, str]:
+    """The code -> glyph name table of a CFF font program's first font (Adobe TN 5176): its
+    Encoding and charset read together. Empty for a CID-keyed program or the Expert encoding."""
+    _names, pos = _index(data, data[2])
+    top_dicts, pos = _index(data, pos)
+    strings, _pos = _index(data, pos)
+    top = _dict(top_dicts[0])
+    if _CID_KEYED in top:
+        return {}
+    glyphs = _u16(data, int(top[17][0]))
+    glyph_names = _charset(data, int(top.get(15, [0])[0]), glyphs, strings)
+    offset = int(top.get(16, [0])[0])
+    if offset == 0:  # StandardEncoding, for the glyphs the program has
+        present = set(glyph_names)
+        return {code: name for code, name in _STANDARD_ENCODING.items() if name in present}
+    if offset == 1:  # ExpertEncoding: old-style figures and small capitals, no text of its own
+        return {}
+    fmt = data[offset]
+    codes: dict[int, str] = {}
+    if fmt & 0x7F == 0:
+        count = data[offset + 1]
+        for gid, code in enumerate(data[offset + 2:offset + 2 + count], start=1):
+            codes[code] = glyph_names[gid]
+        pos = offset + 2 + count
+    elif fmt & 0x7F == 1:
+        ranges, gid = data[offset + 1], 1
+        for i in range(ranges):
+            first, left = data[offset + 2 + 2 * i], data[offset + 3 + 2 * i]
+            for code in range(first, first + left + 1):
+                codes[code] = glyph_names[gid]
+                gid += 1
+        pos = offset + 2 + 2 * ranges
+    else:
+        raise ValueError(f"unknown CFF encoding format {fmt}")
+    if fmt & 0x80:  # supplements: more codes for glyphs already encoded
+        for i in range(data[pos]):
+            code, sid = data[pos + 1 + 3 * i], _u16(data, pos + 2 + 3 * i)
+            codes[code] = _string(sid, strings)
+    return {code: name for code, name in codes.items() if name != ".notdef"}
+
+
+def _charset(data: bytes, offset: int, glyphs: int, strings: list[bytes]) -> list[str]:
+    """Glyph names by glyph id."""
+    if offset == 0:  # ISOAdobe: string ids 0..228 in order
+        return [_STANDARD_STRINGS[gid] for gid in range(min(glyphs, 229))]
+    if offset in (1, 2):  # Expert and ExpertSubset charsets: no names a text needs
+        return [".notdef"] * glyphs
+    sids = [0]
+    fmt, pos = data[offset], offset + 1
+    if fmt == 0:
+        sids += [_u16(data, pos + 2 * i) for i in range(glyphs - 1)]
+    elif fmt in (1, 2):
+        while len(sids) < glyphs:
+            first = _u16(data, pos)
+            left = data[pos + 2] if fmt == 1 else _u16(data, pos + 2)
+            sids.extend(range(first, first + left + 1))
+            pos += 3 if fmt == 1 else 4
+    else:
+        raise ValueError(f"unknown CFF charset format {fmt}")
+    return [_string(sid, strings) for sid in sids[:glyphs]]
+
+
+def _string(sid: int, strings: list[bytes]) -> str:
+    if sid < len(_STANDARD_STRINGS):
+        return _STANDARD_STRINGS[sid]
+    return strings[sid - len(_STANDARD_STRINGS)].decode("latin-1")
+
+
+def _u16(data: bytes, pos: int) -> int:
+    return (data[pos] << 8) | data[pos + 1]
+
+
+def _index(data: bytes, pos: int) -> tuple[list[bytes], int]:
+    """A CFF INDEX at ``pos``: its items and the position after it."""
+    count = _u16(data, pos)
+    if count == 0:
+        return [], pos + 2
+    size = data[pos + 2]
+    offsets = [int.from_bytes(data[pos + 3 + i * size:pos + 3 + (i + 1) * size], "big")
+               for i in range(count + 1)]
+    base = pos + 2 + (count + 1) * size  # offsets count from 1
+    return [data[base + offsets[i]:base + offsets[i + 1]] for i in range(count)], \
+        base + offsets[-1]
+
+
+def _dict(data: bytes) -> dict[int, list[float]]:
+    """A CFF DICT: operator (``12 x`` as 1200 + x) -> operands."""
+    found: dict[int, list[float]] = {}
+    operands: list[float] = []
+    i = 0
+    while i < len(data):
+        b0 = data[i]
+        if b0 <= 21:
+            op = 1200 + data[i + 1] if b0 == 12 else b0
+            i += 2 if b0 == 12 else 1
+            found[op], operands = operands, []
+        elif b0 == 28:
+            operands.append(struct.unpack_from(">h", data, i + 1)[0])
+            i += 3
+        elif b0 == 29:
+            operands.append(struct.unpack_from(">i", data, i + 1)[0])
+            i += 5
+        elif b0 == 30:  # a real: nibbles up to an 0xF; no offset is one, so its value is unused
+            i += 1
+            while data[i] & 0x0F != 0x0F and data[i] >> 4 != 0x0F:
+                i += 1
+            operands.append(0.0)
+            i += 1
+        elif 32 <= b0 <= 246:
+            operands.append(b0 - 139)
+            i += 1
+        elif 247 <= b0 <= 250:
+            operands.append((b0 - 247) * 256 + data[i + 1] + 108)
+            i += 2
+        elif 251 <= b0 <= 254:
+            operands.append(-(b0 - 251) * 256 - data[i + 1] - 108)
+            i += 2
+        else:
+            raise ValueError(f"reserved CFF DICT byte {b0}")
+    return found
