@@ -37,6 +37,7 @@ from pipeline.extract import ExtractOptions
 from pipeline.extract.pdf_fonts import EncodingResourceManager
 from pipeline.extract.pdf_furniture import find_furniture
 from pipeline.extract.pdf_layout import (
+    CAPTION,
     LayoutBlock,
     Line,
     page_blocks,
@@ -66,6 +67,8 @@ HEADING_MAX_CHARS = 200
 HEADING_MAX_LINES = 3
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
+TABLE_TITLE_MAX_CHARS = 150
+"""A table's title (a short line or two right above it) is at most this long."""
 TABLE_MIN_CROSSINGS = 9
 """A ruled table of two rows and two columns has three horizontal rules crossing three vertical
 ones: pages with fewer crossings skip find_tables, which converts every object of the page."""
@@ -77,9 +80,6 @@ CALLOUT_MIN_AREA = 0.03
 """A filled or framed box covering at least this share of the page (and not most of it) is a
 call-out when blocks sit inside it."""
 
-_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
-                      r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild)\s*"
-                      r"(?:[0-9IVX]+[0-9.\-–]*[a-z]?)\s*(?:[:.–—|-]|\s)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇]\s*|[–—-]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+)")
@@ -206,7 +206,7 @@ def _tables(page: pdfplumber.page.Page, rules: list[tuple[float, float, float, f
             continue
         text = "\n".join("\t".join((cell or "").replace("\n", " ") for cell in row) for row in rows)
         x0, top, x1, bottom = table.bbox
-        line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, False, False)
+        line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
         found.append(LayoutBlock([line], kind="table"))
     return found
 
@@ -339,13 +339,16 @@ def _layout(pages: list[PageData], body_size: float
 
 
 def _classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
-    for block in blocks:
+    tables = [b.bbox for b in blocks if b.kind == "table"]
+    for i, block in enumerate(blocks):
         if block.kind == "table":
             continue
         first = block.lines[0].text
-        if _is_heading(block, body_size):
+        following = next((b.size for b in blocks[i + 1:] if b.kind != "table"), body_size)
+        if _is_heading(block, body_size, min(body_size, following)):
             block.kind = "heading"
-        elif _CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size):
+        elif (CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size)
+              or _titles_table(block, tables)):
             block.kind = "caption"
         elif any(_inside(block.bbox, box) for box in page.boxes):
             block.kind = "callout"
@@ -353,18 +356,32 @@ def _classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> No
             block.kind = "list_item"
 
 
-def _is_heading(block: LayoutBlock, body_size: float) -> bool:
+def _is_heading(block: LayoutBlock, body_size: float, text_size: float) -> bool:
+    """Larger than the body, or bold and about as large as the text it heads (small print,
+    such as a regulation's text, has bold headings of its own size)."""
     text = " ".join(l.text for l in block.lines).strip()
     if (not text or len(text) > HEADING_MAX_CHARS or len(block.lines) > HEADING_MAX_LINES
             or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
         return False
     larger = block.size >= HEADING_SIZE * body_size
-    bold = all(l.bold for l in block.lines) and block.size >= SMALLER_HEADING * body_size
-    return larger or (bold and len(text) < 120 and not _CAPTION.match(text))
+    bold = (all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
+            and block.size >= SMALLER_HEADING * text_size)
+    return larger or (bold and len(text) < 120 and not CAPTION.match(text))
 
+
+def _titles_table(block: LayoutBlock, tables: list[tuple[float, float, float, float]]) -> bool:
+    """A short line or two right above a table, within its width: the table's title."""
+    text = " ".join(l.text for l in block.lines)
+    if len(block.lines) > 2 or len(text) > TABLE_TITLE_MAX_CHARS or _SENTENCE_END.search(text):
+        return False
+    return any(0 <= t[1] - block.bottom <= 2 * block.size and block.x0 >= t[0] - block.size
+               and block.x1 <= t[2] + block.size for t in tables)
 
 SMALLER_HEADING = 0.95
-"""A bold block must be at least this share of the body size to be a heading."""
+"""A bold block must be at least this share of the body size to be a heading..."""
+HEADING_BOLD_SHARE = 0.9
+"""...and this share of each line's letters bold (``Tax benefits. The following`` is a
+paragraph that opens with a run-in heading)."""
 
 
 def _heading_levels(blocks: list[LayoutBlock], body_size: float) -> None:

@@ -69,6 +69,12 @@ _ITALIC = re.compile(r"italic|oblique|,i$|-i$|(?:^|\+)(?:cm|lm|sf)(?:bx)?(?:ti|s
 _BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇–—-]\s|"
                      r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
 _CID = re.compile(r"\(cid:\d+\)")
+CAPTION = re.compile(r"^(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
+                     r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild|Listing)\s*"
+                     r"[0-9IVX]+[0-9.\-–]*[a-z]?"
+                     r"(?:\s*[:.–—|-](?:\s|$)|\s+(?=[A-ZÄÖÜ0-9\"“(]))")
+"""The opening of a figure, table or listing caption (``Figure 3-11 Selecting …``,
+``Abbildung 1.2:``), not a sentence that cites one (``Figure 3-5 shows …``)."""
 
 
 def is_bad_glyph(text: str) -> bool:
@@ -90,7 +96,8 @@ class Line:
     bottom: float
     text: str
     size: float
-    bold: bool
+    bold_share: float
+    """Share of the line's letters set in a bold font (a run-in heading is partly bold)."""
     italic: bool
     raised: list[tuple[int, str]] = field(default_factory=list)
     """Superscript candidates: (offset into ``text``, characters); confirmed ones are markers."""
@@ -102,6 +109,10 @@ class Line:
     @property
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def bold(self) -> bool:
+        return self.bold_share >= BOLD_SHARE
 
 
 @dataclass(slots=True)
@@ -388,10 +399,10 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
         raised = [(o - shift, t) for o, t in raised]
     if not text and not lead:
         return None if not bad else Line(page_number, chars[0]["x0"], _top(chars), chars[-1]["x1"],
-                                         _bottom(chars), "", size, False, False, [], "", bad, count)
+                                         _bottom(chars), "", size, 0.0, False, [], "", bad, count)
     letters = max(count - bad, 1)
     return Line(page_number, min(c["x0"] for c in chars), _top(chars), max(c["x1"] for c in chars),
-                _bottom(chars), text, size, bold / letters >= BOLD_SHARE,
+                _bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count)
 
 

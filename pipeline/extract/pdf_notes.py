@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf_layout import LayoutBlock, Line, reading_order
+from pipeline.extract.pdf_layout import CAPTION, LayoutBlock, Line, reading_order
 
 SMALLER = 0.92
 """Note text is set at most this share of the body size."""
@@ -49,6 +49,8 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             continue  # larger text below: small print inside the body (a sidebar, a legend)
         if not any(o.bottom <= block.top + 1 and o.size >= SMALLER * body_size for o in column):
             continue  # nothing to annotate above it: a page of small print (contents, index)
+        if CAPTION.match(block.lines[0].text):
+            continue  # a figure's caption under the figure's frame
         if _label_of(block.lines[0]) or _rule_above(block, rules, body_size) or any(
                 n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes):
             notes.append(block)
