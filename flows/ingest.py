@@ -12,6 +12,8 @@ Run it with ``archivist ingest`` or directly::
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -45,6 +47,10 @@ BATCHES_PER_WORKER = 4
 CAPTURE_RETRY_DELAY_S = 5.0
 """capture() already retries HTTP errors with backoff; sources that still failed for a
 passing reason get one more try after this pause, for outages longer than that backoff."""
+SCHEDULER_WAIT_S = 10.0
+"""How long a ``--address`` scheduler has to answer and to have at least one worker. Without
+this check a wrong address fails after Dask's 30 s connect timeout with a traceback, and a
+scheduler without workers (or a port that is not Dask's) waits for ever."""
 
 
 def _is_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback signature
@@ -128,8 +134,10 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
                address: str | None = None) -> RunSummary:
     """Run the flow with ``max_workers`` threads, or on a Dask cluster (``runner="dask"``).
 
-    Dask: ``address`` (``tcp://host:port``) names a running scheduler; without it a local
-    cluster of ``max_workers`` single-threaded worker processes is started for the run.
+    Dask: ``address`` (``tcp://host:port``) names a running scheduler, checked before the flow
+    starts (see :func:`check_scheduler`); without it a local cluster of ``max_workers``
+    single-threaded worker processes is started for the run. Prefect's settings of this
+    process, ``PREFECT_API_URL`` among them, travel with each task and override the workers' own.
     """
     token = progress_listener.set(progress)
     try:
@@ -149,11 +157,54 @@ def make_task_runner(runner: str, max_workers: int, address: str | None = None):
     from prefect_dask import DaskTaskRunner
 
     if address:
+        check_scheduler(address)
         return DaskTaskRunner(address=address)
     # Worker processes (spawned: deltalake must not be forked), one task each at a time;
     # dashboard on a free port so two runs on one machine do not clash on 8787.
     return DaskTaskRunner(cluster_kwargs={"n_workers": max_workers, "threads_per_worker": 1,
                                           "processes": True, "dashboard_address": ":0"})
+
+
+def check_scheduler(address: str) -> int:
+    """The number of workers of the Dask scheduler at ``address``, or a PipelineError that says
+    what is wrong within :data:`SCHEDULER_WAIT_S` (waits that long for a first worker)."""
+    from distributed.comm.addressing import get_address_host_port
+
+    try:
+        host, port = get_address_host_port(address)
+    except ValueError as exc:
+        raise PipelineError(f"--address {address!r} is not a Dask scheduler address "
+                            f"like tcp://HOST:8786: {exc}") from None
+    try:  # a closed port is refused at once, where Dask's own connect retries until its timeout
+        socket.create_connection((host, port), timeout=SCHEDULER_WAIT_S).close()
+    except OSError as exc:
+        raise PipelineError(
+            f"cannot reach a Dask scheduler at {address}: {exc.strerror or exc}. Check "
+            "--address, or start the scheduler and its workers as docs/scale-out.md shows"
+        ) from None
+    identity: dict = {}
+    try:
+        return asyncio.run(asyncio.wait_for(_wait_for_workers(address, identity),
+                                            SCHEDULER_WAIT_S))
+    except (OSError, TimeoutError) as exc:
+        if not identity:
+            raise PipelineError(f"{address} does not answer as a Dask scheduler within "
+                                f"{SCHEDULER_WAIT_S:g} s ({str(exc) or 'no reply'})") from None
+        raise PipelineError(f"the Dask scheduler at {address} has no workers after "
+                            f"{SCHEDULER_WAIT_S:g} s: start some with `dask worker {address} "
+                            "--nthreads 1`") from None
+
+
+async def _wait_for_workers(address: str, identity: dict) -> int:
+    """Ask the scheduler who it is until a worker has joined; ``identity`` keeps the answer."""
+    from distributed.core import rpc
+
+    async with rpc(address) as scheduler:
+        while True:
+            identity.update(await scheduler.identity())
+            if identity["workers"]:
+                return len(identity["workers"])
+            await asyncio.sleep(0.25)
 
 
 def require_api_server() -> None:
@@ -164,8 +215,9 @@ def require_api_server() -> None:
         raise PipelineError(
             "--runner dask needs a running Prefect server that every Dask worker can reach "
             "(with Prefect's temporary server each worker starts its own and the run fails): "
-            "start one with `prefect server start --host 127.0.0.1 --port 4200` and set "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api here and on the workers; see "
+            "start one with `prefect server start --host 0.0.0.0 --port 4200` and set "
+            "PREFECT_API_URL=http://HOST:4200/api where the run starts (each task takes that "
+            "URL to its worker: HOST must be a name the workers reach the server by); see "
             "docs/scale-out.md")
 
 

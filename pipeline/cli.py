@@ -64,9 +64,10 @@ def ingest(
     workers: Annotated[int, typer.Option(help="Sources processed at once.")] = 4,
     runner: Annotated[str, typer.Option(
         help="thread (this process) or dask (worker processes; needs a Prefect server: one "
-             "is started for the run when PREFECT_API_URL is not set).")] = "thread",
+             "is started for a local cluster when PREFECT_API_URL is not set).")] = "thread",
     address: Annotated[Optional[str], typer.Option(
-        help="Dask scheduler tcp://HOST:PORT (default: a local cluster of --workers).")] = None,
+        help="Scheduler tcp://HOST:PORT of a running Dask cluster; needs PREFECT_API_URL set "
+             "to a server the workers can reach (default: a local cluster of --workers).")] = None,
 ) -> None:
     """Capture every source of REGISTRY, extract, and commit one archive version.
 
@@ -77,11 +78,17 @@ def ingest(
     Example: archivist ingest examples/sources.toml --store /tmp/archive
 
     Example: archivist ingest sources.toml --runner dask --store s3://bucket/archive
+
+    Example: archivist ingest sources.toml --runner dask --address tcp://scheduler:8786
     """
     _quiet_prefect()
     if runner not in ("thread", "dask"):
         raise typer.BadParameter("runner must be thread or dask", param_hint="--runner")
-    if runner == "dask" and not os.environ.get("PREFECT_API_URL"):
+    if address and runner != "dask":
+        raise typer.BadParameter("needs --runner dask", param_hint="--address")
+    # Not for --address: each task carries this process's API URL to the workers, and a
+    # server started here listens on 127.0.0.1, out of reach of workers on other machines.
+    if runner == "dask" and not address and not os.environ.get("PREFECT_API_URL"):
         with _temporary_prefect_server() as url:
             err.print(f"started a Prefect server at {url} for the Dask workers (set "
                       "PREFECT_API_URL to use your own; see docs/scale-out.md)")
