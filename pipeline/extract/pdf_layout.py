@@ -196,27 +196,27 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
-    merged: list[list[Char]] = []
-    for i, row in enumerate(rows):
+    sized = [(row, _mode_size(row)) for row in rows]  # small joiners leave a row's size as is
+    merged: list[tuple[list[Char], float]] = []
+    for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
             largest = max(c["size"] for c in row)
-            if i + 1 < len(rows) and largest < RAISED_SIZE * _mode_size(rows[i + 1]):
-                row = [c for c in row if not _attach(c, rows[i + 1:i + 1 + RAISED_LOOKAHEAD])]
-            if row and merged and largest < RAISED_SIZE * _mode_size(merged[-1]):
+            if i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]:
+                row = [c for c in row if not _attach(c, sized[i + 1:i + 1 + RAISED_LOOKAHEAD])]
+            if row and merged and largest < RAISED_SIZE * merged[-1][1]:
                 above = merged[:-1 - RAISED_LOOKAHEAD:-1]
                 row = [c for c in row if not _attach(c, above, lowered=True)]
             if not row:
                 continue
-        merged.append(row)
-    return merged
+        merged.append((row, size))
+    return [row for row, _ in merged]
 
 
-def _attach(c: Char, rows: list[list[Char]], lowered: bool = False) -> bool:
-    """Add ``c`` to the row among ``rows`` whose line box it reaches into and whose text is
-    nearest beside it (several columns' rows sit at nearly the same height)."""
+def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False) -> bool:
+    """Add ``c`` to the row among ``rows`` (with their sizes) whose line box it reaches into and
+    whose text is nearest beside it (several columns' rows sit at nearly the same height)."""
     best: tuple[float, list[Char]] | None = None
-    for row in rows:
-        size = _mode_size(row)
+    for row, size in rows:
         if c["size"] >= RAISED_SIZE * size:
             continue
         if lowered:
