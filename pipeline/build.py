@@ -69,6 +69,8 @@ class SourceWork:
     source: Source
     previous_capture: Capture | None = None
     previous_document: DocumentRecord | None = None
+    extract_options: ExtractOptions = ExtractOptions()
+    """The registry's per-document limits (``[settings.extract]``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +98,14 @@ class SourceResult:
                 and self.error.transient)
 
 
-def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOptions,
-                  extract_options: ExtractOptions = ExtractOptions()) -> SourceResult:
+def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOptions) -> SourceResult:
     """Capture then build one source; any error is returned, not raised, so a batch goes on."""
     try:
         captured = capture(work.source, store, capture_options, work.previous_capture)
     except Exception as error:  # recorded as a failures row by the caller
         return SourceResult(work.source, None, None, error)
     try:
-        built = build_document(captured, store, work.previous_document, extract_options,
+        built = build_document(captured, store, work.previous_document, work.extract_options,
                                work.previous_capture)
     except Exception as error:
         return SourceResult(work.source, captured, None, error)
@@ -113,11 +114,12 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
 
 
 def plan_ingest(registry: Registry, archive: Archive, now: datetime) -> list[SourceWork]:
-    """The sources of ``registry`` due at ``now``, each with what the archive knows of it."""
+    """The sources of ``registry`` due at ``now``, each with what the archive knows of it and
+    the registry's extraction limits."""
     documents = archive.latest_documents()
     captures = archive.latest_captures()
     last_captured = {sid: c.captured_at for sid, c in captures.items()}
-    return [SourceWork(s, captures.get(s.id), documents.get(s.id))
+    return [SourceWork(s, captures.get(s.id), documents.get(s.id), registry.extract_options)
             for s in due_sources(registry.sources, last_captured, now)]
 
 

@@ -9,6 +9,10 @@ A registry lists one ``[[source]]`` table per source::
     every = "1d"                      # optional re-capture cadence
     title = "A Struggle for Survival" # free metadata: title, publisher, tags, ...
 
+An optional ``[settings]`` table holds ``allow_private_hosts``, ``allowed_roots`` and, in
+``[settings.extract]``, the per-document limits of :class:`~pipeline.extract.ExtractOptions`
+(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``).
+
 Unknown keys, duplicate ids and unsupported schemes are errors that name the entry.
 """
 
@@ -16,10 +20,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipeline.errors import RegistryError
+from pipeline.extract import ExtractOptions
 from pipeline.model import KINDS, Source
 
 CORE_KEYS = {"id", "uri", "kind", "every"}
@@ -36,6 +41,8 @@ class Registry:
     """Hosts (e.g. ``127.0.0.1``) an HTTP source may resolve to although they are private."""
     allowed_roots: tuple[Path, ...] = ()
     """Folders local sources must lie in: the registry's own, plus ``[settings] allowed_roots``."""
+    extract_options: ExtractOptions = ExtractOptions()
+    """Per-document limits from ``[settings.extract]``; defaults for keys it leaves out."""
 
 
 def load_registry(path: str | Path) -> Registry:
@@ -66,7 +73,7 @@ def load_registry(path: str | Path) -> Registry:
         seen.add(source.id)
         sources.append(source)
     return Registry(path, tuple(sources), tuple(settings.get("allow_private_hosts", ())),
-                    _allowed_roots(settings, path))
+                    _allowed_roots(settings, path), _extract_options(settings, path))
 
 
 def _allowed_roots(settings: dict, path: Path) -> tuple[Path, ...]:
@@ -76,6 +83,26 @@ def _allowed_roots(settings: dict, path: Path) -> tuple[Path, ...]:
         raise RegistryError(f"{path.name}: [settings] allowed_roots must be a list of folders, "
                             'e.g. allowed_roots = ["/data/captures"]')
     return (path.parent, *((path.parent / Path(r).expanduser()).resolve() for r in extra))
+
+
+def _extract_options(settings: dict, path: Path) -> ExtractOptions:
+    """``[settings.extract]`` as ExtractOptions: known keys only, each a number >= 0 (a whole
+    number where the default is one)."""
+    table = settings.get("extract", {})
+    defaults = {f.name: f.default for f in fields(ExtractOptions)}
+    if not isinstance(table, dict):
+        raise RegistryError(f"{path.name}: [settings] extract must be a table, e.g. "
+                            "[settings.extract] with max_memory_mb = 4096")
+    unknown = set(table) - set(defaults)
+    if unknown:
+        raise RegistryError(f"{path.name}: [settings.extract] has unknown keys {sorted(unknown)}; "
+                            f"allowed: {list(defaults)}")
+    for key, value in table.items():
+        whole = isinstance(defaults[key], int)
+        if isinstance(value, bool) or not isinstance(value, int if whole else float | int) or value < 0:
+            raise RegistryError(f"{path.name}: [settings.extract] {key} must be a "
+                                f"{'whole ' if whole else ''}number >= 0, not {value!r}")
+    return ExtractOptions(**table)
 
 
 def _parse_entry(entry: dict, number: int, base: Path) -> Source:

@@ -7,20 +7,19 @@ One module per kind, each exposing ``NAME``, ``VERSION`` and
     pdf.py    pdfplumber characters: reading order, furniture, footnotes, page + bbox
     text.py   plain-text captures: saved web pages and PDF text layers
 
-The module is picked by the capture's detected (or declared) kind.
+The module is picked by the capture's detected (or declared) kind, and runs in a reusable
+worker process (isolate.py) that bounds each document's memory and time.
 """
 
 from __future__ import annotations
 
 import importlib
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
 
 from pipeline.clean.encoding import Decoded, decode
 from pipeline.errors import EmptySource, ExtractError, PipelineError, UnsupportedKind
+from pipeline.extract.isolate import run_isolated
 from pipeline.model import Capture, Extraction, Kind
 
 _MODULES: dict[Kind, str] = {
@@ -32,6 +31,8 @@ _MODULES: dict[Kind, str] = {
 
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:
+    """Per-document limits; a registry sets them in its ``[settings.extract]`` table."""
+
     max_pages: int = 3000
     """PDFs with more pages are refused rather than stalling a run."""
     max_objects: int | None = 1_000_000
@@ -39,13 +40,11 @@ class ExtractOptions:
     read (0 or None: no limit). The busiest bench PDF has 32 objects a page; this allows over
     300 for each of ``max_pages``, and pdfminer's table of that many entries fits in memory."""
     max_seconds: float = 600.0
-    """Wall-clock budget for one document: extractors check it between pages, and
-    :func:`extract` stops waiting for an extractor that overruns it by ``DEADLINE_GRACE_S``."""
-
-
-DEADLINE_GRACE_S = 5.0
-"""Extra time before :func:`extract` gives up on an extractor, so the extractor's own check
-between pages (with its precise message) normally fires first."""
+    """Wall-clock budget for one document: extractors check it between pages, and the worker
+    process of a document that overruns it by ``isolate.DEADLINE_GRACE_S`` is killed."""
+    max_memory_mb: int | None = 2048
+    """Address space of the worker process while it extracts one document (0 or None: no
+    limit). An idle worker takes about 75 MB of it; the 117-page bench book peaks at 170 MB."""
 
 
 def extractor_for(kind: Kind) -> ModuleType:
@@ -65,19 +64,29 @@ def decode_source(data: bytes, capture: Capture) -> Decoded:
     return decode(data, capture.charset, sniff_meta=capture.kind == "html")
 
 
+def preload_extractors() -> None:
+    """Import every extractor now (a worker process does this once, before its first document)."""
+    for kind in _MODULES:
+        extractor_for(kind)
+
+
 def extract(data: bytes, capture: Capture, options: ExtractOptions = ExtractOptions()) -> Extraction:
-    """Run the extractor for the capture's kind, turning foreign errors into ExtractError."""
-    if not data:
-        raise EmptySource(f"{capture.uri} is empty (0 bytes): nothing to extract",
-                          source_id=capture.source_id)
-    if capture.kind is None:
-        raise UnsupportedKind(f"{capture.uri} ({capture.media_type}, {capture.size:,} bytes) "
-                              "is not HTML, PDF or text; set kind = ... in the registry "
-                              "if detection is wrong", source_id=capture.source_id)
-    module = extractor_for(capture.kind)
+    """Run the extractor for the capture's kind within the options' limits.
+
+    The work happens in this thread's worker process (``isolate.py``): memory is capped at
+    ``max_memory_mb``, a document over ``max_seconds`` has its worker killed, and a worker that
+    crashes fails only the document it was reading. Every error is an ExtractError.
+    """
+    _extractable_kind(data, capture)  # refused here, without a trip to the worker
+    return run_isolated(data, capture, options)
+
+
+def extract_in_process(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
+    """The worker's side of :func:`extract`: run the extractor here, turning foreign errors
+    into ExtractError. Only the extractors' own checks between pages bound it here."""
+    module = extractor_for(_extractable_kind(data, capture))
     try:
-        return _within_deadline(lambda: module.extract(data, capture, options),
-                                options.max_seconds + DEADLINE_GRACE_S, capture)
+        return module.extract(data, capture, options)
     except PipelineError as exc:
         exc.source_id = exc.source_id or capture.source_id
         raise
@@ -89,32 +98,15 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions = ExtractOpti
                            f"{_describe(exc)}", source_id=capture.source_id) from exc
 
 
-def _within_deadline(call: Callable[[], Extraction], seconds: float,
-                     capture: Capture) -> Extraction:
-    """Run ``call`` in its own thread and stop waiting after ``seconds``.
-
-    A parser stuck inside C code (lxml, pdfminer on a hostile file) cannot be interrupted
-    from Python; the run moves on and the abandoned daemon thread ends with its parser.
-    """
-    outcome: dict[str, Any] = {}
-    done = threading.Event()
-
-    def target() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # handed to the caller, which translates it
-            outcome["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=target, name=f"extract-{capture.source_id}", daemon=True).start()
-    if not done.wait(seconds):
-        raise ExtractError(f"{capture.uri}: extraction did not finish within {seconds:g} s; "
-                           "raise ExtractOptions.max_seconds if the document is simply large",
-                           source_id=capture.source_id)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+def _extractable_kind(data: bytes, capture: Capture) -> Kind:
+    if not data:
+        raise EmptySource(f"{capture.uri} is empty (0 bytes): nothing to extract",
+                          source_id=capture.source_id)
+    if capture.kind is None:
+        raise UnsupportedKind(f"{capture.uri} ({capture.media_type}, {capture.size:,} bytes) "
+                              "is not HTML, PDF or text; set kind = ... in the registry "
+                              "if detection is wrong", source_id=capture.source_id)
+    return capture.kind
 
 
 def _describe(exc: BaseException) -> str:

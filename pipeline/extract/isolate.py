@@ -1,0 +1,249 @@
+"""Extraction in a reusable worker process: bytes, capture and options in, an Extraction out.
+
+    calling thread --(data, capture, options)--> worker --(Extraction or ExtractError)--> caller
+
+Each calling thread has one long-lived worker, started on first use and reused for every
+document after that. Per document:
+
+- memory: the worker caps its address space (``RLIMIT_AS``) at ``max_memory_mb``, so a runaway
+  parse gets MemoryError, which comes back as :class:`LimitExceeded`; that worker is replaced,
+  as is one still holding over half the limit after a document.
+- time: the caller waits ``max_seconds`` plus ``DEADLINE_GRACE_S``, then kills the worker, so a
+  parser stuck in C code stops instead of running on in the background.
+- crashes: a worker that dies (a segfault in a parser, the kernel's out-of-memory killer) is
+  :class:`ExtractorCrashed` for that document; the next document gets a new worker.
+
+Workers are fresh interpreters started with :mod:`subprocess` rather than :mod:`multiprocessing`:
+Dask worker processes are daemonic and multiprocessing refuses to start children there; a fresh
+interpreter does not re-import the caller's ``__main__`` and inherits no forked state (deltalake
+must not be forked). Requests and answers are pickled over two pipes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import weakref
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.errors import ExtractError, ExtractorCrashed, LimitExceeded, PipelineError
+from pipeline.model import Capture, Extraction
+
+if TYPE_CHECKING:
+    from pipeline.extract import ExtractOptions
+
+DEADLINE_GRACE_S = 5.0
+"""Extra time before the caller kills a worker, so an extractor's own check between pages
+(with its precise message) normally fires first."""
+START_TIMEOUT_S = 120.0
+"""A new worker must have imported the extractors by then (about 0.6 s on an idle machine;
+generous because a loaded 2-core machine has taken many times that)."""
+STOP_TIMEOUT_S = 5.0
+"""An idle worker exits as soon as its request pipe closes; one that does not is killed."""
+READY = "ready"
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+"""The folder holding ``pipeline/``: workers import the very package their caller uses."""
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+_workers = threading.local()
+
+
+def run_isolated(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
+    """Extract in this thread's worker process, starting (or replacing) it as needed."""
+    worker: Worker | None = getattr(_workers, "current", None)
+    if worker is None or not worker.alive():
+        worker = _workers.current = Worker()
+    return worker.extract(data, capture, options)
+
+
+class Worker:
+    """One extraction process and the two pipes to it."""
+
+    def __init__(self) -> None:
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
+        path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+        self._owner = os.getpid()
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from pipeline.extract.isolate import serve; serve()",
+             str(child_reads), str(child_writes)],
+            pass_fds=(child_reads, child_writes), stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path})
+        os.close(child_reads)
+        os.close(child_writes)
+        self._requests = Connection(parent_writes, readable=False)
+        self._replies = Connection(parent_reads, writable=False)
+        self._stop = weakref.finalize(self, _stop, self._process, self._requests, self._replies)
+        try:
+            ready = self._replies.poll(START_TIMEOUT_S) and self._replies.recv() == READY
+        except EOFError:
+            ready = False
+        if not ready:
+            self._stop()
+            raise ExtractorCrashed("the extraction worker process did not start (its error, if "
+                                   "any, is on stderr); check that the environment can run "
+                                   f"{sys.executable} -c 'import pipeline.extract'")
+
+    def alive(self) -> bool:
+        """Running, and this process started it (a forked copy must not share its pipes)."""
+        return (os.getpid() == self._owner and self._stop.alive
+                and self._process.poll() is None)
+
+    def extract(self, data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
+        """Send one document, wait for its answer within the time limit, raise its error."""
+        try:
+            answer, reusable = self._ask(data, capture, options)
+        except BaseException:  # timed out, crashed or interrupted: this worker cannot go on
+            self._process.kill()
+            self._stop()
+            raise
+        if not reusable:
+            self._stop()
+        if isinstance(answer, PipelineError):
+            raise answer
+        return answer
+
+    def _ask(self, data: bytes, capture: Capture, options: ExtractOptions
+             ) -> tuple[Extraction | PipelineError, bool]:
+        budget = options.max_seconds + DEADLINE_GRACE_S
+        try:
+            self._requests.send((data, capture, options))
+            if not self._replies.poll(budget):
+                raise LimitExceeded(f"{capture.uri}: extraction did not finish within "
+                                    f"{budget:g} s and was stopped; raise max_seconds "
+                                    "([settings.extract] in the registry) if the document is "
+                                    "simply large", source_id=capture.source_id)
+            answer: tuple[Extraction | PipelineError, bool] = self._replies.recv()
+            return answer
+        except (OSError, EOFError):  # the worker died, before the request or while working
+            raise self._crashed(capture) from None
+
+    def _crashed(self, capture: Capture) -> ExtractorCrashed:
+        try:
+            code = self._process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._stop()
+        if code is None:
+            how = "stopped answering"
+        elif code < 0:
+            how = f"was killed by signal {-code} ({signal.strsignal(-code)})"
+        else:
+            how = f"exited with status {code}"
+        return ExtractorCrashed(
+            f"{capture.uri}: the {capture.kind} extractor's worker process {how} while reading "
+            "it (a crash inside a parser, or the system's out-of-memory killer); the document "
+            "was not extracted, and the next one gets a new worker", source_id=capture.source_id)
+
+
+def _stop(process: subprocess.Popen[bytes], *pipes: Connection) -> None:
+    """Close the pipes (an idle worker then exits by itself) and reap the process."""
+    for pipe in pipes:
+        pipe.close()
+    try:
+        process.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# -- the worker's side -------------------------------------------------------------------------
+
+def serve() -> None:
+    """The worker's loop: import the extractors once, then answer requests until the pipe closes."""
+    requests = Connection(int(sys.argv[1]), writable=False)
+    replies = Connection(int(sys.argv[2]), readable=False)
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    from pipeline.extract import preload_extractors
+
+    preload_extractors()  # imports do not count against the first document's time
+    replies.send(READY)
+    while True:
+        try:
+            data, capture, options = requests.recv()
+        except EOFError:  # the caller closed the pipe or is gone
+            return
+        _cap_memory(options.max_memory_mb)
+        answer, reusable = _answer(data, capture, options)
+        del data
+        reusable = reusable and not _holds_half_of(options.max_memory_mb)
+        _cap_memory(None)  # the answer and the next request may need more than this limit
+        _send(replies, answer, reusable, capture)
+
+
+def _send(replies: Connection, answer: Extraction | PipelineError, reusable: bool,
+          capture: Capture) -> None:
+    try:
+        replies.send((answer, reusable))
+    except Exception as exc:  # pickling failed before any byte was written
+        replies.send((ExtractError(f"{capture.uri}: the extraction could not be handed back "
+                                   f"from its worker process: {type(exc).__name__}: {exc}",
+                                   source_id=capture.source_id), False))
+
+
+def _cap_memory(max_memory_mb: int | None) -> None:
+    """Limit this process's address space for the next document (no limit for 0 or None)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = max_memory_mb * 2**20 if max_memory_mb else hard
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _holds_half_of(max_memory_mb: int | None) -> bool:
+    """Whether this worker's address space is over half the limit after a document: memory an
+    interpreter has freed is not always returned to the system, and a new worker gives the next
+    document the whole limit. Linux only: it reads ``/proc``."""
+    if not max_memory_mb:
+        return False
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except OSError:
+        return False
+    return pages * resource.getpagesize() > max_memory_mb * 2**19
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether a MemoryError is behind ``error`` (parsers often wrap it in their own errors)."""
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _answer(data: bytes, capture: Capture, options: ExtractOptions
+            ) -> tuple[Extraction | PipelineError, bool]:
+    """The extraction or its error, and whether this worker may take the next document (not
+    after MemoryError: an allocation may have failed half-way through a parser's state)."""
+    from pipeline.extract import extract_in_process  # pipeline.extract imports this module
+
+    limit = options.max_memory_mb or 0
+    try:
+        return extract_in_process(data, capture, options), True
+    except PipelineError as error:
+        if not _out_of_memory(error):
+            return error, True
+        if not limit:
+            return error, False
+    return LimitExceeded(f"{capture.uri}: extraction needed more than the {limit:,} MB memory "
+                         "limit; raise max_memory_mb ([settings.extract] in the registry) if "
+                         "the document is genuine", source_id=capture.source_id), False
+
+
+def _die_with_parent() -> None:
+    """On Linux the kernel kills this worker when the thread that started it ends, so a parser
+    stuck in C code does not outlive a caller that was itself killed mid-document."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
