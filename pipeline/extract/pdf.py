@@ -22,6 +22,7 @@ import io
 import re
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
@@ -169,14 +170,14 @@ def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) 
             raise ExtractError(f"{capture.uri}: over the {options.max_seconds:g} s limit "
                                f"at page {page.page_number}")
         try:
-            pages.append(_read_page(page))
+            pages.append(_read_page(page, pdf.rsrcmgr.descents))
         finally:
             page.close()
     return pages
 
 
-def _read_page(page: pdfplumber.page.Page) -> PageData:
-    objects = page_objects(page)
+def _read_page(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageData:
+    objects = page_objects(page, descents)
     chars = objects.chars
     tables = _tables(page, objects.rects, objects.lines, chars)
     table_boxes = [t.bbox for t in tables]

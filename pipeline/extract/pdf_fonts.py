@@ -89,17 +89,24 @@ TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
 
 
 class EncodingResourceManager(PDFResourceManager):
-    """pdfminer's resource manager with simple fonts' glyph names read as the module says."""
+    """pdfminer's resource manager with simple fonts' glyph names read as the module says,
+    keeping each font's descent by name (``descents``): a glyph box hangs that far below the
+    baseline, so the baseline is found again from the box, text rise included."""
 
     def __init__(self) -> None:
         super().__init__()
         self._builtin: dict[int, dict[int, str]] = {}  # per program (stream object id)
+        self.descents: dict[str, float] = {}
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         cached = bool(objid) and objid in self._cached_fonts
         font = super().get_font(objid, spec)
-        if not cached and isinstance(font, PDFType1Font) and font.unicode_map is None:
-            self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
+        if not cached:
+            name = font.fontname
+            self.descents.setdefault(name.decode("latin-1") if isinstance(name, bytes) else name,
+                                     font.get_descent())
+            if isinstance(font, PDFType1Font) and font.unicode_map is None:
+                self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
         return font
 
     def _name_glyphs(self, font: PDFType1Font, spec: Mapping[str, object]) -> None:

@@ -22,6 +22,8 @@ Char = dict[str, Any]
 
 ROW_BASELINE_EM = 0.3
 """Characters whose baselines differ by less than this share of the font size sit on one row."""
+SAME_BASELINE = 0.1
+"""Points: characters whose baselines differ by less than this share a row in any case."""
 WORD_GAP_EM = 0.15
 """A gap wider than this (em) between two characters is a word space: kerning stays below it,
 tight justified spaces (about 0.2 em) stay above it."""
@@ -46,8 +48,14 @@ RAISED_SIZE = 0.85
 RAISED_LOOKAHEAD = 8
 """Rows below a raised character searched for the line it belongs to (other columns' rows
 may sit in between)."""
+SCRIPT_RUN_MAX = 4
+"""Longest run of small characters (between spaces) taken for a super- or subscript."""
 RAISED_EM = 0.15
 """...when its bottom is raised at least this share of the row size above the baseline."""
+ASCENT_EM = 0.75
+"""A line box reaches this share of the size above the baseline..."""
+DESCENT_EM = 0.25
+"""...and this share below it."""
 LEADING_EM = 0.75
 """A vertical gap between lines larger than this share of the size starts a new block."""
 INDENT_EM = 0.8
@@ -179,13 +187,17 @@ def _inside(c: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 
 def _rows(chars: list[Char]) -> list[list[Char]]:
-    """Group characters by baseline, then attach rows of super- or subscripts to the row they touch."""
+    """Group characters by baseline, then attach rows of super- or subscripts to the row they
+    touch."""
     rows: list[list[Char]] = []
     for c in sorted(chars, key=lambda c: c["baseline"]):
         if rows:
-            first = rows[-1][0]  # the row's first character: chaining would let rows drift
+            # measured from the row's first character (chaining would let rows drift), or
+            # level with the last one (a word must not lose its line to rounding)
+            first, last = rows[-1][0], rows[-1][-1]
             size = min(c["size"], first["size"]) or 1.0
-            if c["baseline"] - first["baseline"] <= ROW_BASELINE_EM * size:
+            if (c["baseline"] - first["baseline"] <= ROW_BASELINE_EM * size
+                    or c["baseline"] - last["baseline"] <= SAME_BASELINE):
                 rows[-1].append(c)
                 continue
         rows.append([c])
@@ -201,15 +213,35 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
             largest = max(c["size"] for c in row)
-            if i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]:
-                row = [c for c in row if not _attach(c, sized[i + 1:i + 1 + RAISED_LOOKAHEAD])]
-            if row and merged and largest < RAISED_SIZE * merged[-1][1]:
-                above = merged[:-1 - RAISED_LOOKAHEAD:-1]
-                row = [c for c in row if not _attach(c, above, lowered=True)]
+            below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
+            above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
+            scripts = _short_runs(row) if below or above else set()
+            if below:
+                row = [c for c in row if id(c) not in scripts
+                       or not _attach(c, sized[i + 1:i + 1 + RAISED_LOOKAHEAD])]
+            if row and above:
+                row = [c for c in row if id(c) not in scripts
+                       or not _attach(c, merged[:-1 - RAISED_LOOKAHEAD:-1], lowered=True)]
             if not row:
                 continue
         merged.append((row, size))
     return [row for row, _ in merged]
+
+
+def _short_runs(row: list[Char]) -> set[int]:
+    """``id`` of the characters in runs of at most ``SCRIPT_RUN_MAX`` (scripts and markers are
+    short; a line of small print beside a large heading in another column is not)."""
+    runs: list[list[Char]] = []
+    previous: Char | None = None
+    for c in sorted(row, key=lambda c: c["x0"]):
+        if c["text"].isspace():
+            previous = None
+            continue
+        if previous is None or c["x0"] - previous["x1"] > WORD_GAP_EM * c["size"]:
+            runs.append([])
+        runs[-1].append(c)
+        previous = c
+    return {id(c) for run in runs if len(run) <= SCRIPT_RUN_MAX for c in run}
 
 
 def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False) -> bool:
@@ -224,7 +256,9 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False
                 continue
         elif min(b["top"] for b in row) - 0.1 * size > c["bottom"]:
             continue
-        distance = min(max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row)
+        # measured to the larger text only: a word beside a note label is no script
+        distance = min((max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row
+                        if c["size"] < RAISED_SIZE * b["size"]), default=float("inf"))
         if distance <= 1.5 * size and (best is None or distance < best[0]):
             best = (distance, row)
     if best is None:
@@ -398,11 +432,12 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
         shift = len("".join(parts)) - len("".join(parts).lstrip())
         raised = [(o - shift, t) for o, t in raised]
     if not text and not lead:
-        return None if not bad else Line(page_number, chars[0]["x0"], _top(chars), chars[-1]["x1"],
-                                         _bottom(chars), "", size, 0.0, False, [], "", bad, count)
+        return None if not bad else Line(page_number, chars[0]["x0"], _line_top(chars),
+                                         chars[-1]["x1"], _line_bottom(chars), "", size, 0.0,
+                                         False, [], "", bad, count)
     letters = max(count - bad, 1)
-    return Line(page_number, min(c["x0"] for c in chars), _top(chars), max(c["x1"] for c in chars),
-                _bottom(chars), text, size, bold / letters,
+    return Line(page_number, min(c["x0"] for c in chars), _line_top(chars),
+                max(c["x1"] for c in chars), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count)
 
 
@@ -410,6 +445,17 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
 def _style(fontname: str) -> tuple[bool, bool]:
     """(bold, italic) as the font name tells it."""
     return bool(_BOLD.search(fontname)), bool(_ITALIC.search(fontname))
+
+
+def _line_top(chars: list[Char]) -> float:
+    """The line's top from its characters' baselines: pdfminer hangs each glyph box from its
+    font's descent, and math fonts declare descents of a whole line, which would make lines
+    overlap their neighbours."""
+    return min(c["baseline"] - ASCENT_EM * c["size"] for c in chars)
+
+
+def _line_bottom(chars: list[Char]) -> float:
+    return max(c["baseline"] + DESCENT_EM * c["size"] for c in chars)
 
 
 def _top(chars: list[Char]) -> float:

@@ -10,6 +10,7 @@ shifted by the MediaBox origin), so ``page.find_tables`` and ``to_image`` agree 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import pdfplumber
@@ -27,10 +28,10 @@ class PageObjects:
     images: list[Box]
 
 
-def page_objects(page: pdfplumber.page.Page) -> PageObjects:
-    """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``: the text
-    origin's distance from the page top, which fonts' differing descents do not shift), rects,
-    lines and images."""
+def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageObjects:
+    """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``), rects, lines
+    and images. ``descents`` (font name -> descent per unit of size) places each baseline: a
+    glyph box hangs that far below it, and math fonts' boxes hang far lower than text's."""
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
     found = PageObjects([], [], [], [])
@@ -38,7 +39,7 @@ def page_objects(page: pdfplumber.page.Page) -> PageObjects:
     while stack:
         obj = stack.pop()
         if isinstance(obj, LTChar):
-            found.chars.append(_char(obj, height, mb_x0, mb_top))
+            found.chars.append(_char(obj, height, mb_x0, mb_top, descents))
         elif isinstance(obj, LTContainer):
             stack.extend(reversed(obj._objs))
         elif isinstance(obj, (LTRect, LTLine, LTImage)):
@@ -50,11 +51,13 @@ def page_objects(page: pdfplumber.page.Page) -> PageObjects:
     return found
 
 
-def _char(obj: LTChar, height: float, mb_x0: float, mb_top: float) -> dict[str, Any]:
+def _char(obj: LTChar, height: float, mb_x0: float, mb_top: float,
+          descents: Mapping[str, float]) -> dict[str, Any]:
     fontname = obj.fontname
     if isinstance(fontname, bytes):  # rare byte-encoded font names
         fontname = fontname.decode("latin-1")
+    bottom = height - obj.y0 + mb_top
     return {"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
-            "top": height - obj.y1 + mb_top, "bottom": height - obj.y0 + mb_top,
-            "baseline": height - obj.matrix[5] + mb_top,
+            "top": height - obj.y1 + mb_top, "bottom": bottom,
+            "baseline": bottom + descents.get(fontname, 0.0) * obj.size,
             "size": obj.size, "fontname": fontname, "upright": obj.upright}
