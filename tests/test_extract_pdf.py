@@ -23,6 +23,7 @@ from pipeline.extract import ExtractOptions, extract
 from pipeline.extract.pdf_fonts import EncodingResourceManager
 from pipeline.extract.pdf_layout import _style, is_bad_glyph
 from pipeline.segment import doc_id_for, segment
+from pdfbytes import assemble
 
 REPORT = Path(__file__).resolve().parent.parent / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
 
@@ -290,17 +291,7 @@ def _pdf_with_font(font_entries: bytes, program: bytes, text: bytes,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         *extra,
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects, b"1.4")
 
 
 # CMMI's gamma at 13 and comma at 59, CMSY's element at 50: StandardEncoding has no 13, a

@@ -25,6 +25,7 @@ from pipeline.errors import (CaptureError, EmptySource, ExtractError, FetchError
                              TooLarge, UnsupportedKind)
 from pipeline.extract import ExtractOptions, extract
 from pipeline.model import Capture, Source
+from pdfbytes import assemble
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 PROSE = ("Le café de la gare était fermé; nous avons marché jusqu'à l'hôtel, où la crème "
@@ -72,16 +73,7 @@ def pdf_without_tounicode() -> bytes:
         b"<< /Type /FontDescriptor /FontName /NoMap /Flags 4 /FontBBox [0 0 600 800] "
         b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
     ]
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 # -- bytes that are not what they claim ------------------------------------------------------

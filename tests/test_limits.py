@@ -30,6 +30,7 @@ from pipeline.errors import ExtractorCrashed, LimitExceeded, RegistryError
 from pipeline.extract import ExtractOptions, extract
 from pipeline.model import Capture
 from pipeline.registry import load_registry
+from pdfbytes import assemble
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="reads worker processes from /proc")
@@ -84,16 +85,7 @@ def one_page_pdf(content: bytes, filters: bytes = b"/FlateDecode") -> bytes:
         b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filters) + content
         + b"\nendstream",
     ]
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 def deflated(unit: bytes, megabytes: int) -> bytes:
