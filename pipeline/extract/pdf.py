@@ -59,7 +59,7 @@ from pipeline.model import (
 )
 
 NAME = "pdf"
-VERSION = "0.4.0"
+VERSION = "0.5.0"
 
 HEADING_SIZE = 1.15
 """A short block set this much larger than the body is a heading."""
