@@ -2,9 +2,10 @@
 numbers or stamps out, each with the evidence that convicted it.
 
 A line is furniture when it sits in the top or bottom margin band of its page and either its
-text with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs in the margins of
-several pages, or it is a bare page number, or it stands apart at a vertical position that
-holds an isolated line on most pages (running heads whose words change per chapter).
+text with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs at the same height
+in the margins of several pages, or it is a bare page number (a lone roman numeral only when it
+stands apart where other pages have such lines: ``x`` may be a variable), or it stands apart at a vertical position that holds an
+isolated line on most pages (running heads whose words change per chapter).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ ISOLATION_EM = 1.2
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
+HEADING_SIZE = 1.15
+"""Margin text this much larger than the body is a heading unless it recurs on most pages."""
 POSITION_BUCKET = 3.0
 """Points: vertical positions closer than this count as the same position."""
 
@@ -34,6 +37,7 @@ _ROMAN = re.compile(r"^[ivxlcdm]+$")
 _PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?)?[-–—|·\s]*#[-–—|·\s]*(?:page|seite)?(?:of#)?$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+_WORDLIKE = re.compile(r"[^\W_]|#")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +57,28 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
     bands = [_margin_lines(lines, height) for lines, height in zip(pages, heights)]
     total = len(pages)
     needed = MIN_REPEAT_PAGES if total > 3 else 2
-    text_pages: dict[str, set[int]] = defaultdict(set)
+    text_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
     numbers: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     position_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
     for index, band in enumerate(bands):
         for where, line, isolated in band:
-            text_pages[mask(line.text)].add(index)
-            numbers[mask(line.text)].append((index, [int(d) for d in _DIGITS.findall(line.text)]))
+            key, at = mask(line.text), round(line.top / POSITION_BUCKET)
+            for near in (at - 1, at, at + 1):  # a position, give or take a bucket
+                text_pages[(key, near)].add(index)
+            numbers[key].append((index, [int(d) for d in _DIGITS.findall(line.text)]))
             if isolated:
-                position_pages[(where, round(line.top / POSITION_BUCKET))].add(index)
-    for key, seen in numbers.items():
-        if not _numbers_run_with_pages(seen):
-            text_pages[key] = set()  # varying numbers: a repeated note text, not furniture
+                position_pages[(where, at)].add(index)
+    varying = {key for key, seen in numbers.items() if not _numbers_run_with_pages(seen)}
+    sizes = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[round(line.size)] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
     verdicts: dict[int, Verdict] = {}
     for band in bands:
         for where, line, isolated in band:
-            verdict = _judge(where, line, isolated, text_pages, position_pages, needed, total)
+            verdict = _judge(where, line, isolated, text_pages, varying, position_pages,
+                             needed, total, body)
             if verdict:
                 verdicts[id(line)] = verdict
     return verdicts
@@ -122,15 +132,21 @@ def _isolated(line: Line, lines: list[Line]) -> bool:
     return True
 
 
-def _judge(where: str, line: Line, isolated: bool, text_pages: dict[str, set[int]],
-           position_pages: dict[tuple[str, int], set[int]], needed: int,
-           total: int) -> Verdict | None:
+def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, int], set[int]],
+           varying: set[str], position_pages: dict[tuple[str, int], set[int]], needed: int,
+           total: int, body: float) -> Verdict | None:
     key = mask(line.text)
-    if not key:
-        return None
-    if _PAGE_NUMBER.match(key):
+    if not _WORDLIKE.search(key):
+        return None  # a lone bracket or end-of-proof mark is the body's, wherever it falls
+    at = round(line.top / POSITION_BUCKET)
+    if _PAGE_NUMBER.match(key) and (_DIGITS.search(line.text) or (
+            isolated and len(position_pages[(where, at)]) >= needed)):
         return Verdict("page-number", f"{where} margin: a bare page number ({line.text!r})")
-    seen = len(text_pages[key])
+    # the same text at the same height (a proof's "Proof:" lands anywhere in the band), not a
+    # one-letter figure label, not a heading set larger than the text that recurs on a few pages
+    seen = 0 if key in varying or len(key) < 2 else len(text_pages[(key, at)])
+    if line.size > HEADING_SIZE * body and seen < POSITION_SHARE * total:
+        seen = 0
     if seen >= needed:
         return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                        f"repeated on {seen} of {total} pages in the {where} margin "
