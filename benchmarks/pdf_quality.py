@@ -74,12 +74,14 @@ def emit_text(path: Path) -> float:
 
 def page_order(ex) -> list[str]:
     """Passages in reading order, each page's footnotes after its last passage: the order of
-    the printed pages, which reference texts follow."""
+    the printed pages, which reference texts follow. Figure passages (the labels inside a
+    drawing) are left out, as reference texts leave out the drawing."""
     notes = sorted(ex.footnotes, key=lambda f: f.locator.page_number)
+    blocks = [b for b in ex.blocks if b.kind != "figure"]  # a drawing's labels, not its text
     texts: list[str] = []
-    for i, block in enumerate(ex.blocks):
+    for i, block in enumerate(blocks):
         texts.append(block.text)
-        following = ex.blocks[i + 1].locator.page_number if i + 1 < len(ex.blocks) else None
+        following = blocks[i + 1].locator.page_number if i + 1 < len(blocks) else None
         while notes and (following is None or notes[0].locator.page_number < following):
             texts.append(notes.pop(0).text)
     return texts + [note.text for note in notes]

@@ -31,6 +31,7 @@ PassageKind = Literal[
     "quote",
     "caption",
     "table",
+    "figure",
     "callout",
     "byline",
     "code",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 _PREFIX = {"list_item": "- ", "quote": "> ", "caption": "*Caption:* ", "byline": "*",
-           "callout": "> **Note:** "}
+           "callout": "> **Note:** ", "figure": "*Figure text:* "}
 _SUFFIX = {"byline": "*"}
 
 

@@ -357,3 +357,56 @@ def test_font_with_tounicode_is_left_as_pdfminer_reads_it(tmp_path):
     data = _pdf_with_font(b"/ToUnicode 9 0 R", program, MATH_TEXT, [_stream(cmap)])
     text, _ = _extract_text(tmp_path, data)
     assert "x 2 δ, x" in text and "∈" not in text and "γ" not in text
+
+
+# Drawings: the labels inside a chart are one figure passage, not words in the paragraphs.
+
+PROSE = ("The number of incidents rose in the third quarter of the year, as the chart beside "
+         "this paragraph shows for each month of the reporting period.")
+
+
+def _page_with_chart(framed_prose: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    canvas.setFont("Times-Roman", 11)
+    for row in range(4):
+        canvas.drawString(72, 720 - 14 * row, PROSE[row * 40:(row + 1) * 40])
+    if framed_prose:  # a rounded frame (curves) around a paragraph, with an icon inside
+        canvas.roundRect(72, 420, 300, 120, 12)
+        canvas.circle(90, 520, 6)
+        canvas.circle(90, 500, 6)
+        for row in range(5):
+            canvas.drawString(110, 520 - 16 * row, "Framed advice stays prose to be read here.")
+    else:  # a line chart: axes, a curve through the points, tick labels
+        canvas.line(100, 450, 400, 450)
+        canvas.line(100, 450, 100, 600)
+        path = canvas.beginPath()
+        path.moveTo(100, 460)
+        path.curveTo(180, 560, 260, 480, 390, 590)
+        canvas.drawPath(path)
+        for i, month in enumerate(("Jan", "Feb", "Mar", "Apr")):
+            canvas.drawString(110 + 80 * i, 436, month)
+            canvas.line(120 + 80 * i, 450, 120 + 80 * i, 446)
+        for i, value in enumerate(("0", "50", "100")):
+            canvas.drawString(84, 452 + 60 * i, value)
+    canvas.drawString(72, 380, "After the chart the report goes on with its next paragraph.")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_chart_labels_are_one_figure_passage(tmp_path):
+    capture, data = _pdf_capture(tmp_path, _page_with_chart())
+    result = extract(data, capture, ExtractOptions())
+    figures = [b for b in result.blocks if b.kind == "figure"]
+    assert len(figures) == 1
+    assert set(figures[0].text.split()) == {"Jan", "Feb", "Mar", "Apr", "0", "50", "100"}
+    prose = " ".join(b.text for b in result.blocks if b.kind != "figure")
+    assert "Jan" not in prose and "goes on with its next paragraph" in prose
+
+
+def test_framed_prose_is_no_figure(tmp_path):
+    capture, data = _pdf_capture(tmp_path, _page_with_chart(framed_prose=True))
+    result = extract(data, capture, ExtractOptions())
+    assert not [b for b in result.blocks if b.kind == "figure"]
+    assert "Framed advice stays prose" in " ".join(b.text for b in result.blocks)

@@ -35,6 +35,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
 from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions
+from pipeline.extract.pdf_figures import figure_regions, region_of
 from pipeline.extract.pdf_fonts import EncodingResourceManager
 from pipeline.extract.pdf_furniture import find_furniture
 from pipeline.extract.pdf_layout import (
@@ -68,6 +69,10 @@ HEADING_MAX_CHARS = 200
 HEADING_MAX_LINES = 3
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
+FIGURE_LABEL_WORDS = 6
+"""A line of a drawing's labels has at most this many words..."""
+FIGURE_PROSE_SHARE = 0.2
+"""...and a region where more of its lines are longer holds prose, not labels."""
 TABLE_TITLE_MAX_CHARS = 150
 """A table's title (a short line or two right above it) is at most this long."""
 TABLE_MIN_CROSSINGS = 9
@@ -102,6 +107,8 @@ class PageData:
     rules: list[tuple[float, float, float, float]]
     boxes: list[tuple[float, float, float, float]]
     images: list[tuple[float, float, float, float]]
+    figures: list[tuple[float, float, float, float]]
+    """Regions of vector drawings (pdf_figures.py): their text is kept as figure passages."""
     rotated: str
     glyphs: int
     bad_glyphs: int
@@ -191,8 +198,9 @@ def _read_page(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> Pag
     text_lines = page_lines(chars, page.page_number, table_boxes)
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
+    figures = figure_regions(objects.curves, objects.lines, area)
     return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
-                    rules, boxes, images, rotated, glyphs, bad)
+                    rules, boxes, images, figures, rotated, glyphs, bad)
 
 
 def _tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, float, float]],
@@ -336,7 +344,9 @@ def _remove_furniture(pages: list[PageData]) -> list[Removed]:
         kept = []
         for line in page.lines:
             verdict = verdicts.get(id(line))
-            if verdict is None:
+            if verdict is None or (
+                    verdict.rule == "page-number"  # a chart's tick label is no page number
+                    and region_of(line.bbox, page.figures, reach=line.size) is not None):
                 kept.append(line)
             else:
                 removed.append(Removed(verdict.rule, line.text, Locator(page_number=page.number,
@@ -376,7 +386,8 @@ def _layout(pages: list[PageData], body_size: float
             ) -> tuple[list[list[LayoutBlock]], list[list[Note]], list[Removed]]:
     all_blocks, all_notes = [], []
     for page in pages:
-        body, note_blocks = split_notes(page_blocks(page.lines) + page.tables, body_size,
+        text, figures = _figure_text(page)
+        body, note_blocks = split_notes(page_blocks(text) + page.tables + figures, body_size,
                                         page.rules)
         notes = notes_of(note_blocks) if note_blocks else []
         ordered = reading_order(body)
@@ -387,13 +398,46 @@ def _layout(pages: list[PageData], body_size: float
     return all_blocks, all_notes, []
 
 
+def _figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
+    """The page's lines outside drawings, and one figure block per drawing: its labels are the
+    short lines in it or just outside it (tick labels). A drawing holding prose (a framed box
+    of text) is no figure, and prose beside a drawing stays text."""
+    if not page.figures:
+        return page.lines, []
+    inside: dict[int, list[Line]] = {}
+    prose: dict[int, int] = {}
+    text = []
+    for line in page.lines:
+        region = region_of(line.bbox, page.figures, reach=line.size)
+        if region is None or len(line.text.split()) > FIGURE_LABEL_WORDS:
+            text.append(line)
+            if region is not None and region_of(line.bbox, [page.figures[region]]) is not None:
+                prose[region] = prose.get(region, 0) + 1
+        else:
+            inside.setdefault(region, []).append(line)
+    figures = []
+    for region, lines in inside.items():
+        if prose.get(region, 0) > FIGURE_PROSE_SHARE * (len(lines) + prose.get(region, 0)):
+            text.extend(lines)
+            continue
+        lines.sort(key=lambda l: (round(l.top), l.x0))
+        joined = " ".join(l.text for l in lines if l.text)
+        x0, top = min(l.x0 for l in lines), min(l.top for l in lines)
+        x1, bottom = max(l.x1 for l in lines), max(l.bottom for l in lines)
+        label = Line(page.number, x0, top, x1, bottom, joined, lines[0].size, 0.0, False)
+        figures.append(LayoutBlock([label], kind="figure"))
+    text.sort(key=lambda l: (round(l.top), l.x0))
+    return text, figures
+
+
 def _classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
     tables = [b.bbox for b in blocks if b.kind == "table"]
     for i, block in enumerate(blocks):
-        if block.kind == "table":
+        if block.kind in ("table", "figure"):
             continue
         first = block.lines[0].text
-        following = next((b.size for b in blocks[i + 1:] if b.kind != "table"), body_size)
+        following = next((b.size for b in blocks[i + 1:] if b.kind not in ("table", "figure")),
+                         body_size)
         if _is_heading(block, body_size, min(body_size, following)):
             block.kind = "heading"
         elif (CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size)
@@ -464,9 +508,9 @@ def _drafts(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary
     labels = {n.label for n in notes if n.label}
     drafts = []
     for block in blocks:
-        if block.kind == "table":
+        if block.kind in ("table", "figure"):
             line = block.lines[0]
-            drafts.append(Draft("table", line.text, line.page, block.bbox))
+            drafts.append(Draft(block.kind, line.text, line.page, block.bbox))
             continue
         draft = Draft(block.kind, "", block.page, block.bbox, block.level)
         for line in block.lines:
@@ -564,7 +608,7 @@ def _open_paragraph(out: list[Draft], draft: Draft) -> Draft | None:
     if draft.kind != "paragraph":
         return None
     for previous in reversed(out):
-        if previous.kind in ("caption", "callout", "table"):
+        if previous.kind in ("caption", "callout", "table", "figure"):
             continue
         if previous.kind != "paragraph" or _SENTENCE_END.search(previous.text):
             return None

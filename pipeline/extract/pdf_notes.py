@@ -41,9 +41,9 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     below it in its column, and opens with a label or sits under a separator rule (or under another note)."""
     notes: list[LayoutBlock] = []
     for block in sorted(blocks, key=lambda b: b.top):
-        if block.kind == "table" or block.size >= SMALLER * body_size:
+        if block.kind in ("table", "figure") or block.size >= SMALLER * body_size:
             continue
-        column = [o for o in blocks if o is not block and o.kind != "table"
+        column = [o for o in blocks if o is not block and o.kind not in ("table", "figure")
                   and o.x0 < block.x1 and o.x1 > block.x0]
         if any(o.top >= block.bottom - 1 and o.size * SMALLER > block.size for o in column):
             continue  # larger text below: small print inside the body (a sidebar, a legend)

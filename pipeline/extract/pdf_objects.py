@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTImage, LTLine, LTRect
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 
 Box = tuple[float, float, float, float]
 
@@ -24,17 +24,19 @@ class PageObjects:
     chars: list[dict[str, Any]]
     rects: list[Box]
     lines: list[Box]
-    """Straight lines (``LTLine``); curves are left out, as pdfplumber's ``page.lines`` does."""
+    """Straight lines (``LTLine``), as pdfplumber's ``page.lines``."""
     images: list[Box]
+    curves: list[Box]
+    """Other paths (``LTCurve``): the strokes of charts and diagrams."""
 
 
 def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageObjects:
-    """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``), rects, lines
-    and images. ``descents`` (font name -> descent per unit of size) places each baseline: a
+    """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``), rects, lines,
+    images and curves. ``descents`` (font name -> descent per unit of size) places each baseline: a
     glyph box hangs that far below it, and math fonts' boxes hang far lower than text's."""
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
-    found = PageObjects([], [], [], [])
+    found = PageObjects([], [], [], [], [])
     stack = list(reversed(page.layout._objs))
     while stack:
         obj = stack.pop()
@@ -42,11 +44,12 @@ def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> P
             found.chars.append(_char(obj, height, mb_x0, mb_top, descents))
         elif isinstance(obj, LTContainer):
             stack.extend(reversed(obj._objs))
-        elif isinstance(obj, (LTRect, LTLine, LTImage)):
+        elif isinstance(obj, (LTCurve, LTImage)):  # LTRect and LTLine are LTCurves too
             box = (obj.x0 + mb_x0, height - obj.y1 + mb_top, obj.x1 + mb_x0,
                    height - obj.y0 + mb_top)
             target = (found.rects if isinstance(obj, LTRect) else
-                      found.lines if isinstance(obj, LTLine) else found.images)
+                      found.lines if isinstance(obj, LTLine) else
+                      found.images if isinstance(obj, LTImage) else found.curves)
             target.append(box)
     return found
 

@@ -1,0 +1,91 @@
+"""PDF figures: a page's vector strokes in, the regions that hold drawings (charts, diagrams)
+out.
+
+The text inside such a region is the drawing's labels (axis ticks, legend entries, the letters
+of a diagram): the extractor keeps it as one passage of kind ``figure`` instead of reading it
+into the paragraphs around the drawing. A region is strokes that touch one another, at least
+``MIN_STROKES`` of them and one a curve, with some stroke inside it rather than only on its
+edge (a frame around a call-out is no figure).
+"""
+
+from __future__ import annotations
+
+Box = tuple[float, float, float, float]
+
+MIN_STROKES = 4
+"""Fewest strokes that make a drawing (a rule or a frame has fewer, or none inside)."""
+REACH = 6.0
+"""Points: strokes this close to a drawing belong to it."""
+EDGE = 3.0
+"""Points: a stroke whose centre is this close to the region's edge is on the edge."""
+MAX_STROKE_SHARE = 0.25
+"""A stroke whose box covers more of the page than this is a frame or a background."""
+
+
+def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> list[Box]:
+    """Bounding boxes of the drawings among ``curves`` and straight ``lines`` (strokes as
+    large as a good part of the page, such as page frames and backgrounds, are left out)."""
+    strokes = [(box, is_curve) for boxes, is_curve in ((curves, True), (lines, False))
+               for box in boxes if _area(box) <= MAX_STROKE_SHARE * page_area]
+    parent = list(range(len(strokes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(strokes)), key=lambda i: strokes[i][0][0])
+    active: list[int] = []  # a sweep from left to right: strokes whose right edge is in reach
+    for i in order:
+        box = strokes[i][0]
+        active = [j for j in active if strokes[j][0][2] + REACH >= box[0]]
+        for j in active:
+            if _near(strokes[j][0], box):
+                parent[root(j)] = root(i)
+        active.append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(strokes)):
+        groups.setdefault(root(i), []).append(i)
+    regions = []
+    for members in groups.values():
+        if len(members) < MIN_STROKES or not any(strokes[i][1] for i in members):
+            continue
+        region = strokes[members[0]][0]
+        for i in members[1:]:
+            region = _union(region, strokes[i][0])
+        if any(_inside(strokes[i][0], region) for i in members):
+            regions.append(region)
+    return regions
+
+
+def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int | None:
+    """Index of the region holding the centre of ``box``, or with ``reach``, the region that
+    ``box`` comes within ``reach`` of (a chart's tick labels sit just outside its axes)."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    for index, region in enumerate(regions):
+        if reach is None:
+            if region[0] <= x <= region[2] and region[1] <= y <= region[3]:
+                return index
+        elif (box[2] >= region[0] - reach and box[0] <= region[2] + reach
+              and box[3] >= region[1] - reach and box[1] <= region[3] + reach):
+            return index
+    return None
+
+
+def _near(a: Box, b: Box) -> bool:
+    return (a[0] - REACH <= b[2] and b[0] <= a[2] + REACH
+            and a[1] - REACH <= b[3] and b[1] <= a[3] + REACH)
+
+
+def _area(box: Box) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _inside(member: Box, region: Box) -> bool:
+    x, y = (member[0] + member[2]) / 2, (member[1] + member[3]) / 2
+    return (region[0] + EDGE < x < region[2] - EDGE) and (region[1] + EDGE < y < region[3] - EDGE)
