@@ -436,8 +436,9 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
                                          chars[-1]["x1"], _line_bottom(chars), "", size, 0.0,
                                          False, [], "", bad, count)
     letters = max(count - bad, 1)
-    return Line(page_number, min(c["x0"] for c in chars), _line_top(chars),
-                max(c["x1"] for c in chars), _line_bottom(chars), text, size, bold / letters,
+    ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
+    return Line(page_number, min(c["x0"] for c in ink), _line_top(chars),
+                max(c["x1"] for c in ink), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count)
 
 
