@@ -54,3 +54,16 @@ def test_hyphen_break_finds_the_two_parts_of_a_broken_word():
     assert hyphen_break("either and/or-", "ganised") == ("or", "ganised")
     assert hyphen_break("a dash —", "then") is None
     assert hyphen_break("years 1990-", "95 saw") is None  # a range, not a word
+    assert hyphen_break("Paulo Ro-", "cha9, Bogdan") == ("Ro", "cha")  # an affiliation mark
+
+
+def test_german_joins_words_written_together_as_compounds():
+    german = Vocabulary(language="de")
+    assert decide("Wis", "sensgesellschaften", german).result == "Wissensgesellschaften"
+    assert decide("Rechts", "wissenschaftler", german).result == "Rechtswissenschaftler"
+    assert decide("Druckkos", "tenzuschuss", german).result == "Druckkostenzuschuss"
+    assert decide("Open", "Source", german).result == "Open-Source"  # a capital: a compound
+    written = Vocabulary.from_texts(["Eine nicht-kommerzielle Nutzung"], language="de")
+    assert decide("nicht", "kommerzielle", written).result == "nicht-kommerzielle"
+    # the same joins in English would lack evidence: English writes compounds open
+    assert decide("Rechts", "wissenschaftler", EMPTY).join is False

@@ -10,7 +10,9 @@ The decision uses evidence, strongest first:
    the same document (not at a line break) -> the more frequent form wins;
 3. a word-frequency lexicon (wordfreq): the joined word must be a known word, and when both
    parts are words themselves (``long-term``, ``be-come``) it must be about as common as the
-   rarer part: ``become`` is, ``longterm`` is not.
+   rarer part: ``become`` is, ``longterm`` is not. Languages that write compounds closed
+   (German, Dutch, the Nordic languages) join a known word or one made of known words
+   (``Wissens|gesellschaften``).
 
 With no evidence the hyphen is kept: a kept hyphen is repairable, a wrong join is not. Every
 decision is returned with its evidence so callers record it as a transform.
@@ -38,6 +40,11 @@ PART_WORD_ZIPF = 3.5
 such as ``ers`` (zipf 3.2), which would wrongly keep ``mind-ers``. (The document's own counts
 are no help here: fragments of words broken across blank lines or pages show up in them.)"""
 
+CLOSED_COMPOUND_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb", "no", "fi", "is"})
+"""Languages that write compounds as one word: there, two words joined at a line break are one
+word (``Rechts-|wissenschaftler``), and a lowercase right part is no compound's second noun."""
+MIN_PART_LETTERS = 3
+"""Shortest part a compound is split into (shorter pieces match too many words)."""
 _WORD = re.compile(r"[^\W\d_](?:[\w'’]*\w)?(?:-[^\W_][\w'’]*)*", re.UNICODE)
 # Only the break itself is matched (the words around it are looked up from the text), so a
 # word broken twice ("a-\nb-\nc") is repaired in one pass.
@@ -47,7 +54,8 @@ _RIGHT_WORD = re.compile(r"[\w'’]+", re.UNICODE)
 
 
 _LINE_END_WORD = re.compile(r"([^\W\d_][\w'’/]*)-$", re.UNICODE)
-_LINE_START_WORD = re.compile(r"^[\w'’]+", re.UNICODE)
+_LINE_START_WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+"""Letters only: a raised affiliation or note number glued on (``cha9``) is no part of it."""
 
 
 def hyphen_break(left_line: str, right_line: str) -> tuple[str, str] | None:
@@ -110,12 +118,32 @@ def decide(left: str, right: str, vocabulary: Vocabulary) -> Decision:
                                            f"{compound!r} x{seen_compound}")
     language = vocabulary.language
     joined_zipf = _zipf(joined, language)
+    if language in CLOSED_COMPOUND_LANGUAGES:
+        compound = joined_zipf < MIN_JOINED_ZIPF and _is_compound(joined, language)
+        join = joined_zipf >= MIN_JOINED_ZIPF or compound
+        return Decision(left, right, join, f"lexicon ({language} writes compounds closed): "
+                                           f"zipf {joined!r}={joined_zipf:.2f}"
+                                           + (", a compound of known words" if compound else ""))
     rarer_part = min(_zipf(left.lower(), language), _zipf(right.lower(), language))
     if rarer_part < PART_WORD_ZIPF:  # a fragment, not two words: no compound to prefer
         rarer_part = 0.0
     join = joined_zipf >= MIN_JOINED_ZIPF and joined_zipf >= rarer_part - PART_MARGIN
     return Decision(left, right, join, f"lexicon: zipf {joined!r}={joined_zipf:.2f}, "
                                        f"rarer part={rarer_part:.2f}")
+
+
+@lru_cache(maxsize=65536)
+def _is_compound(word: str, language: str, parts: int = 3) -> bool:
+    """Whether ``word`` is two or three common words written together (``wissens|gesell-
+    schaften``, ``druck|kosten|zuschuss``)."""
+    for cut in range(MIN_PART_LETTERS, len(word) - MIN_PART_LETTERS + 1):
+        head, tail = word[:cut], word[cut:]
+        if _zipf(head, language) < PART_WORD_ZIPF:
+            continue
+        if _zipf(tail, language) >= PART_WORD_ZIPF or (
+                parts > 2 and _is_compound(tail, language, parts - 1)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=65536)

@@ -314,8 +314,10 @@ def _document(pages: list[PageData], info: dict, xmp: bytes | None, capture: Cap
     body_size = _body_size(pages)
     page_blocks_, notes, marker_removed = _layout(pages, body_size)
     language = _language(page_blocks_)
-    vocabulary = Vocabulary.from_texts(
-        ("\n".join(l.text for l in b.lines) for blocks in page_blocks_ for b in blocks), language)
+    vocabulary = Vocabulary.from_texts(chain(
+        ("\n".join(l.text for l in b.lines) for blocks in page_blocks_ for b in blocks),
+        ("\n".join(l.text for l in n.lines) for page_notes in notes for n in page_notes)),
+        language)
     drafts = _merge_breaks([d for blocks, labels in zip(page_blocks_, notes)
                             for d in _drafts(blocks, labels, vocabulary, marker_removed)],
                            vocabulary)

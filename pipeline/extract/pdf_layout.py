@@ -43,7 +43,7 @@ EDGE_TOLERANCE = 1.0
 (a column's edges are straight; a river of stretched spaces wanders)."""
 GUTTER_SEARCH_ROWS = 40
 """How many rows up and down to look for the gaps that line up with one."""
-RAISED_SIZE = 0.85
+RAISED_SIZE = 0.92
 """A character smaller than this share of its row's size is a superscript candidate..."""
 RAISED_LOOKAHEAD = 8
 """Rows below a raised character searched for the line it belongs to (other columns' rows
