@@ -23,11 +23,26 @@ MAX_STROKE_SHARE = 0.25
 
 
 def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> list[Box]:
-    """Bounding boxes of the drawings among ``curves`` and straight ``lines`` (strokes as
-    large as a good part of the page, such as page frames and backgrounds, are left out)."""
-    strokes = [(box, is_curve) for boxes, is_curve in ((curves, True), (lines, False))
-               for box in boxes if _area(box) <= MAX_STROKE_SHARE * page_area]
-    parent = list(range(len(strokes)))
+    """Bounding boxes of the drawings among ``curves`` and straight ``lines``, each in drawing
+    order (strokes as large as a good part of the page, such as page frames and backgrounds,
+    are left out)."""
+    # strokes drawn one after another that touch are one chain (a plot's thousands of short
+    # segments); chains are then joined where they touch
+    chains: list[list] = []  # [box, strokes, has_curve, any stroke inside]
+    for boxes, is_curve in ((curves, True), (lines, False)):
+        previous: Box | None = None
+        for box in boxes:
+            if _area(box) > MAX_STROKE_SHARE * page_area:
+                previous = None
+                continue
+            if previous is not None and _near(previous, box):
+                chain = chains[-1]
+                chain[0], chain[1] = _union(chain[0], box), chain[1] + 1
+                chain[2] = chain[2] or is_curve
+            else:
+                chains.append([box, 1, is_curve])
+            previous = box
+    parent = list(range(len(chains)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -35,26 +50,28 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
             i = parent[i]
         return i
 
-    order = sorted(range(len(strokes)), key=lambda i: strokes[i][0][0])
-    active: list[int] = []  # a sweep from left to right: strokes whose right edge is in reach
+    order = sorted(range(len(chains)), key=lambda i: chains[i][0][0])
+    active: list[int] = []  # a sweep from left to right: chains whose right edge is in reach
     for i in order:
-        box = strokes[i][0]
-        active = [j for j in active if strokes[j][0][2] + REACH >= box[0]]
+        box = chains[i][0]
+        active = [j for j in active if chains[j][0][2] + REACH >= box[0]]
         for j in active:
-            if _near(strokes[j][0], box):
+            if _near(chains[j][0], box):
                 parent[root(j)] = root(i)
         active.append(i)
     groups: dict[int, list[int]] = {}
-    for i in range(len(strokes)):
+    for i in range(len(chains)):
         groups.setdefault(root(i), []).append(i)
     regions = []
     for members in groups.values():
-        if len(members) < MIN_STROKES or not any(strokes[i][1] for i in members):
+        if (sum(chains[i][1] for i in members) < MIN_STROKES
+                or not any(chains[i][2] for i in members)):
             continue
-        region = strokes[members[0]][0]
+        region = chains[members[0]][0]
         for i in members[1:]:
-            region = _union(region, strokes[i][0])
-        if any(_inside(strokes[i][0], region) for i in members):
+            region = _union(region, chains[i][0])
+        if len(members) > 1 and any(_inside(chains[i][0], region) for i in members) or (
+                len(members) == 1 and chains[members[0]][1] >= MIN_STROKES):
             regions.append(region)
     return regions
 
