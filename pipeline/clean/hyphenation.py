@@ -119,11 +119,11 @@ def decide(left: str, right: str, vocabulary: Vocabulary) -> Decision:
     language = vocabulary.language
     joined_zipf = _zipf(joined, language)
     if language in CLOSED_COMPOUND_LANGUAGES:
-        compound = joined_zipf < MIN_JOINED_ZIPF and _is_compound(joined, language)
-        join = joined_zipf >= MIN_JOINED_ZIPF or compound
+        of_words = joined_zipf < MIN_JOINED_ZIPF and _is_compound(joined, language)
+        join = joined_zipf >= MIN_JOINED_ZIPF or of_words
         return Decision(left, right, join, f"lexicon ({language} writes compounds closed): "
                                            f"zipf {joined!r}={joined_zipf:.2f}"
-                                           + (", a compound of known words" if compound else ""))
+                                           + (", a compound of known words" if of_words else ""))
     rarer_part = min(_zipf(left.lower(), language), _zipf(right.lower(), language))
     if rarer_part < PART_WORD_ZIPF:  # a fragment, not two words: no compound to prefer
         rarer_part = 0.0

@@ -69,7 +69,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
             if isolated:
                 position_pages[(where, at)].add(index)
     varying = {key for key, seen in numbers.items() if not _numbers_run_with_pages(seen)}
-    sizes = Counter()
+    sizes: Counter[int] = Counter()
     for lines in pages:
         for line in lines:
             sizes[round(line.size)] += len(line.text)
