@@ -21,7 +21,7 @@ import time
 from lxml import etree, html
 
 from pipeline.clean import boilerplate as bp
-from pipeline.errors import EmptySource, ExtractError
+from pipeline.errors import EmptySource, ExtractError, LimitExceeded
 from pipeline.extract import ExtractOptions, decode_source
 from pipeline.extract.html_locate import SourceMap
 from pipeline.extract.html_meta import read_metadata
@@ -44,9 +44,9 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     """The article in ``data`` (an HTML page) as blocks with provenance; see the module doc."""
     deadline = time.monotonic() + options.max_seconds
     if len(data) > MAX_HTML_BYTES:
-        raise ExtractError(f"{capture.uri}: HTML page is {len(data):,} bytes, over the "
-                           f"{MAX_HTML_BYTES:,}-byte limit for one page; split it or "
-                           "register it with kind = \"text\"", source_id=capture.source_id)
+        raise LimitExceeded(f"{capture.uri}: HTML page is {len(data):,} bytes, over the "
+                            f"{MAX_HTML_BYTES:,}-byte limit for one page; split it or "
+                            "register it with kind = \"text\"", source_id=capture.source_id)
     decoded = decode_source(data, capture)
     source = decoded.text
     _refuse_binary(source, capture)
@@ -100,9 +100,9 @@ def _parse(source: str, capture: Capture) -> etree._Element:
 
 def _check_time(deadline: float, capture: Capture, step: str) -> None:
     if time.monotonic() > deadline:
-        raise ExtractError(f"{capture.uri}: over the time budget while {step}; raise "
-                           "ExtractOptions.max_seconds if the page is legitimately huge",
-                           source_id=capture.source_id, transient=False)
+        raise LimitExceeded(f"{capture.uri}: over the time budget while {step}; raise "
+                            "ExtractOptions.max_seconds if the page is legitimately huge",
+                            source_id=capture.source_id, transient=False)
 
 
 class _Builder:

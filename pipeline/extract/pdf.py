@@ -134,8 +134,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
         if not pdf.pages:
             raise ExtractError(f"{capture.uri} has no pages")
         if len(pdf.pages) > options.max_pages:
-            raise ExtractError(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
-                               f"{options.max_pages:,}-page limit")
+            raise LimitExceeded(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
+                                f"{options.max_pages:,}-page limit")
         pages = _read_pages(pdf, capture, options)
         info = _safe_metadata(pdf)
         xmp = _xmp(pdf)
@@ -174,8 +174,8 @@ def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) 
     pages = []
     for page in pdf.pages:
         if time.monotonic() - started > options.max_seconds:
-            raise ExtractError(f"{capture.uri}: over the {options.max_seconds:g} s limit "
-                               f"at page {page.page_number}")
+            raise LimitExceeded(f"{capture.uri}: over the {options.max_seconds:g} s limit "
+                                f"at page {page.page_number}")
         try:
             pages.append(_read_page(page, pdf.rsrcmgr.descents))
         finally:
