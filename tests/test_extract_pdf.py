@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import shutil
 import struct
 import sys
@@ -410,3 +411,52 @@ def test_framed_prose_is_no_figure(tmp_path):
     result = extract(data, capture, ExtractOptions())
     assert not [b for b in result.blocks if b.kind == "figure"]
     assert "Framed advice stays prose" in " ".join(b.text for b in result.blocks)
+
+
+# Reading order on the characters' baselines.
+
+def _one_page(draw) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_a_table_of_contents_is_read_line_by_line(tmp_path):
+    """Dot leaders line up down the page like a column gutter; they are not one."""
+    entries = ["Topological spaces", "Metric spaces", "Continuity", "Connectedness",
+               "Compactness", "Paths and knots", "Exercises", "Manifolds"]
+
+    def draw(canvas):
+        canvas.setFont("Times-Roman", 11)
+        for row, title in enumerate(entries):
+            y = 700 - 14 * row
+            canvas.drawString(90, y, f"1.{row + 1}")
+            canvas.drawString(115, y, title)
+            first = 8 * math.ceil((117 + canvas.stringWidth(title)) / 8)
+            for x in range(first, 500, 8):  # leaders on a fixed grid, as TeX sets them
+                canvas.drawString(x, y, ".")
+            canvas.drawRightString(520, y, str(2 + 3 * row))
+
+    text, _ = _extract_text(tmp_path, _one_page(draw))
+    words = [w for w in text.split() if w != "."]
+    assert words[:6] == ["1.1", "Topological", "spaces", "2", "1.2", "Metric"]
+
+
+def test_subscripts_and_superscripts_stay_in_their_line(tmp_path):
+    """Scripts sit off the baseline by more than a row's tolerance; they join their line."""
+    def draw(canvas):
+        for row in range(3):
+            y, x = 700 - 16 * row, 72.0
+            for text, size, rise in (("the sum of x", 11, 0), ("1", 7, -3.5), (" and R", 11, 0),
+                                     ("2", 7, 5), (f" is the line number {row + 1}", 11, 0)):
+                canvas.setFont("Times-Roman", size)
+                canvas.drawString(x, y + rise, text)  # a script set off the baseline
+                x += canvas.stringWidth(text)
+
+    text, result = _extract_text(tmp_path, _one_page(draw))
+    assert len(result.blocks) == 1
+    assert [f"the sum of x1 and R2 is the line number {n}" in text for n in (1, 2, 3)] == [
+        True, True, True]
