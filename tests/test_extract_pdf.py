@@ -460,3 +460,16 @@ def test_subscripts_and_superscripts_stay_in_their_line(tmp_path):
     assert len(result.blocks) == 1
     assert [f"the sum of x1 and R2 is the line number {n}" in text for n in (1, 2, 3)] == [
         True, True, True]
+
+
+def test_an_accent_set_over_a_letter_combines_with_it(tmp_path):
+    """TeX sets math accents as their own glyphs over the letter: x̃, not x˜."""
+    def draw(canvas):
+        canvas.setFont("Times-Roman", 11)
+        canvas.drawString(72, 700, "the lift x")
+        x = 72 + canvas.stringWidth("the lift x")
+        canvas.drawString(x - canvas.stringWidth("x") + 0.5, 702, "\u02dc")
+        canvas.drawString(x, 700, "(0) starts at a point")
+
+    text, _ = _extract_text(tmp_path, _one_page(draw))
+    assert "the lift x\u0303(0) starts at a point" in text

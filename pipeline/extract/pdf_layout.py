@@ -69,6 +69,10 @@ BOLD_SHARE = 0.6
 
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
+_ACCENTS = {"\u02dc": "\u0303", "\u02c6": "\u0302", "\u00a8": "\u0308", "\u00af": "\u0304",
+            "\u00b4": "\u0301", "\u0060": "\u0300", "\u02d9": "\u0307", "\u02c7": "\u030c",
+            "\u02d8": "\u0306", "\u02da": "\u030a"}
+"""Spacing accents (˜ ˆ ¨ ¯ ´ ` ˙ ˇ ˘ ˚) and the combining marks they become over a letter."""
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
 """Bold by name, or a TeX font whose short name says so: CMBX12, CMB10, CMSSBX10, SFBX1200."""
@@ -404,6 +408,10 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
         if text.isspace():
             previous = c
             continue
+        if (text in _ACCENTS and parts and not parts[-1].isspace() and previous is not None
+                and not previous["text"].isspace() and c["x0"] < previous["x1"]):
+            parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's math accents)
+            continue  # the letter stays ``previous``: the gap after it is the letter's
         if previous is not None and _is_word_gap(previous, c):
             _append_space(parts)
         if is_bad_glyph(text):
