@@ -473,3 +473,19 @@ def test_an_accent_set_over_a_letter_combines_with_it(tmp_path):
 
     text, _ = _extract_text(tmp_path, _one_page(draw))
     assert "the lift x\u0303(0) starts at a point" in text
+
+
+def test_pages_of_one_repeated_sentence_keep_it(tmp_path):
+    """Each page's only line repeats with the page number in it, like a running head; with no
+    body text between the margins it is the content, and the archive keeps it."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    for number in range(1, 6):
+        canvas.setFont("Times-Roman", 11)
+        canvas.drawString(72, 700, f"Witness {number} crossed the river near the old ferry.")
+        canvas.showPage()
+    canvas.save()
+    capture, data = _pdf_capture(tmp_path, buffer.getvalue())
+    result = extract(data, capture, ExtractOptions())
+    assert [b.text for b in result.blocks] == [
+        f"Witness {n} crossed the river near the old ferry." for n in range(1, 6)]

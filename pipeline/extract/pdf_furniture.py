@@ -74,14 +74,16 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
         for line in lines:
             sizes[round(line.size)] += len(line.text)
     body = sizes.most_common(1)[0][0] if sizes else 0.0
-    verdicts: dict[int, Verdict] = {}
-    for band in bands:
-        for where, line, isolated in band:
-            verdict = _judge(where, line, isolated, text_pages, varying, position_pages,
-                             needed, total, body)
-            if verdict:
-                verdicts[id(line)] = verdict
-    return verdicts
+    judged = [[(line, len(band) < len(lines), _judge(where, line, isolated, text_pages, varying,
+                                                       position_pages, needed, total, body))
+               for where, line, isolated in band] for lines, band in zip(pages, bands)]
+    # On a page with body text between its margins a verdict stands. A page of margin lines
+    # only (a blank page, or a page whose one sentence is its content) loses a line only if
+    # the same text is furniture on such a framed page, or is a bare page number.
+    framing = {mask(line.text) for page in judged for line, framed, verdict in page
+               if framed and verdict}
+    return {id(line): verdict for page in judged for line, framed, verdict in page
+            if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
 
 
 def _numbers_run_with_pages(seen: list[tuple[int, list[int]]]) -> bool:
