@@ -1,10 +1,12 @@
 """PDFs: pdfplumber characters in, an Extraction of blocks in reading order out.
 
 Each page is parsed once (pdfminer's layout tree read by pdf_objects.py: characters, rules,
-boxes; pdfplumber's tables only where ruling lines exist) and closed at once, so memory stays flat; only compact line records are kept. Then, over
-the whole document:
+boxes, strokes; pdfplumber's table finder only where ruling lines cross) and closed at once, so
+memory stays flat; only compact line records are kept. Then, over the whole document:
 
+    pdf_fonts.py      fonts without ToUnicode -> text from their embedded glyph names
     pdf_layout.py     characters -> line segments -> blocks, column-aware reading order
+    pdf_figures.py    vector strokes -> drawings, whose labels become figure passages
     pdf_furniture.py  running heads, footers, page numbers: repeated margin text -> removed
     pdf_notes.py      the note area at each page bottom -> footnotes; raised markers -> links
     clean/hyphenation.py  line-end hyphens joined or kept on evidence, each decision recorded
@@ -39,9 +41,12 @@ from pipeline.extract.pdf_figures import figure_regions, region_of
 from pipeline.extract.pdf_fonts import EncodingResourceManager
 from pipeline.extract.pdf_furniture import find_furniture
 from pipeline.extract.pdf_layout import (
+    BUILT_WHOLE,
     CAPTION,
+    HEADING_SIZE,
     LayoutBlock,
     Line,
+    body_size_of,
     page_blocks,
     page_lines,
     reading_order,
@@ -62,8 +67,6 @@ from pipeline.model import (
 NAME = "pdf"
 VERSION = "0.5.0"
 
-HEADING_SIZE = 1.15
-"""A short block set this much larger than the body is a heading."""
 HEADING_MAX_CHARS = 200
 """Longer blocks are never headings, however they are set."""
 HEADING_MAX_LINES = 3
@@ -129,32 +132,30 @@ class Draft:
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
     """Read every page once, then build blocks, footnotes and furniture for the document."""
-    pdf = _open(data, capture, options.max_objects)
+    pdf, fonts = _open(data, capture, options.max_objects)
     with pdf:
         if not pdf.pages:
             raise ExtractError(f"{capture.uri} has no pages")
         if len(pdf.pages) > options.max_pages:
             raise LimitExceeded(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
                                 f"{options.max_pages:,}-page limit")
-        pages = _read_pages(pdf, capture, options)
+        pages = _read_pages(pdf, fonts.descents, capture, options)
         info = _safe_metadata(pdf)
         xmp = _xmp(pdf)
     return _document(pages, info, xmp, capture)
 
 
-def _open(data: bytes, capture: Capture, max_objects: int | None) -> pdfplumber.PDF:
+def _open(data: bytes, capture: Capture, max_objects: int | None
+          ) -> tuple[pdfplumber.PDF, EncodingResourceManager]:
+    """The open PDF and the resource manager that reads its fonts (pdf_fonts.py)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:  # pdfplumber wraps pdfminer's errors: unwrap the cause
-        if any(isinstance(e, PDFPasswordIncorrect) for e in (exc.__cause__, exc.__context__, *exc.args)):
+    except (PdfminerException, PDFPasswordIncorrect, PDFSyntaxError, PSException) as exc:
+        # pdfplumber wraps pdfminer's errors: the password error may be the cause
+        if any(isinstance(e, PDFPasswordIncorrect)
+               for e in (exc, exc.__cause__, exc.__context__, *exc.args)):
             raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
                                "password or a decrypted copy") from None
-        raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
-                           f"cross-reference table?): {exc}") from exc
-    except PDFPasswordIncorrect:
-        raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
-                           "password or a decrypted copy") from None
-    except (PDFSyntaxError, PSException) as exc:
         raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
                            f"cross-reference table?): {exc}") from exc
     # Counted before any page is read, and only up to the limit: an xref stream can declare
@@ -165,11 +166,12 @@ def _open(data: bytes, capture: Capture, max_objects: int | None) -> pdfplumber.
         raise LimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in its "
                             "cross-reference table, over the max_objects limit: raise it "
                             "([settings.extract] in the registry) if the file is genuine")
-    pdf.rsrcmgr = EncodingResourceManager()  # glyph names of fonts without ToUnicode (pdf_fonts)
-    return pdf
+    pdf.rsrcmgr = fonts = EncodingResourceManager()
+    return pdf, fonts
 
 
-def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) -> list[PageData]:
+def _read_pages(pdf: pdfplumber.PDF, descents: Mapping[str, float], capture: Capture,
+                options: ExtractOptions) -> list[PageData]:
     started = time.monotonic()
     pages = []
     for page in pdf.pages:
@@ -177,7 +179,7 @@ def _read_pages(pdf: pdfplumber.PDF, capture: Capture, options: ExtractOptions) 
             raise LimitExceeded(f"{capture.uri}: over the {options.max_seconds:g} s limit "
                                 f"at page {page.page_number}")
         try:
-            pages.append(_read_page(page, pdf.rsrcmgr.descents))
+            pages.append(_read_page(page, descents))
         finally:
             page.close()
     return pages
@@ -311,7 +313,7 @@ def _document(pages: list[PageData], info: dict, xmp: bytes | None, capture: Cap
         raise NeedsOCR(f"{capture.uri}: {bad:,} of {glyphs:,} glyphs have no Unicode mapping "
                        "(fonts without ToUnicode): it needs OCR")
     removed = _remove_furniture(pages) + _rotated(pages)
-    body_size = _body_size(pages)
+    body_size = body_size_of(line for page in pages for line in page.lines)
     page_blocks_, notes, marker_removed = _layout(pages, body_size)
     language = _language(page_blocks_)
     vocabulary = Vocabulary.from_texts(chain(
@@ -362,14 +364,6 @@ def _rotated(pages: list[PageData]) -> list[Removed]:
     return [Removed("rotated-text", p.rotated, Locator(page_number=p.number), "furniture",
                     "characters set sideways (upright=False), e.g. a margin stamp")
             for p in pages if p.rotated]
-
-
-def _body_size(pages: list[PageData]) -> float:
-    sizes: Counter[float] = Counter()
-    for page in pages:
-        for line in page.lines:
-            sizes[round(line.size * 2) / 2] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
 def _language(page_blocks_: list[list[LayoutBlock]]) -> str:
@@ -435,10 +429,10 @@ def _figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
 def _classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
     tables = [b.bbox for b in blocks if b.kind == "table"]
     for i, block in enumerate(blocks):
-        if block.kind in ("table", "figure"):
+        if block.kind in BUILT_WHOLE:
             continue
         first = block.lines[0].text
-        following = next((b.size for b in blocks[i + 1:] if b.kind not in ("table", "figure")),
+        following = next((b.size for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE),
                          body_size)
         if _is_heading(block, body_size, min(body_size, following)):
             block.kind = "heading"
@@ -510,7 +504,7 @@ def _drafts(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary
     labels = {n.label for n in notes if n.label}
     drafts = []
     for block in blocks:
-        if block.kind in ("table", "figure"):
+        if block.kind in BUILT_WHOLE:
             line = block.lines[0]
             drafts.append(Draft(block.kind, line.text, line.page, block.bbox))
             continue

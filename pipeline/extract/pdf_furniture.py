@@ -4,8 +4,10 @@ numbers or stamps out, each with the evidence that convicted it.
 A line is furniture when it sits in the top or bottom margin band of its page and either its
 text with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs at the same height
 in the margins of several pages, or it is a bare page number (a lone roman numeral only when it
-stands apart where other pages have such lines: ``x`` may be a variable), or it stands apart at a vertical position that holds an
-isolated line on most pages (running heads whose words change per chapter).
+stands apart where other pages have such lines: ``x`` may be a variable), or it stands apart at
+a vertical position that holds an isolated line on most pages (running heads whose words change
+per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recurs on few pages
+is a heading, not furniture.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pipeline.extract.pdf_layout import Line
+from pipeline.extract.pdf_layout import HEADING_SIZE, Line, body_size_of
 
 MARGIN_SHARE = 0.12
 """Share of the page height, from the page's first and last text, where running heads and
@@ -28,8 +30,6 @@ ISOLATION_EM = 1.2
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
-HEADING_SIZE = 1.15
-"""Margin text this much larger than the body is a heading unless it recurs on most pages."""
 POSITION_BUCKET = 3.0
 """Points: vertical positions closer than this count as the same position."""
 
@@ -69,11 +69,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
             if isolated:
                 position_pages[(where, at)].add(index)
     varying = {key for key, seen in numbers.items() if not _numbers_run_with_pages(seen)}
-    sizes: Counter[int] = Counter()
-    for lines in pages:
-        for line in lines:
-            sizes[round(line.size)] += len(line.text)
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    body = body_size_of(line for lines in pages for line in lines)
     judged = [[(line, len(band) < len(lines), _judge(where, line, isolated, text_pages, varying,
                                                        position_pages, needed, total, body))
                for where, line, isolated in band] for lines, band in zip(pages, bands)]

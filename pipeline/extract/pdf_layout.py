@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -64,6 +65,8 @@ SIZE_TOLERANCE = 0.1
 """Lines whose sizes differ by more than this share belong to different blocks."""
 GUTTER_MIN = 6.0
 """Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
+HEADING_SIZE = 1.15
+"""A short block set this much larger than the body is a heading."""
 BOLD_SHARE = 0.6
 """A line is bold when this share of its characters uses a bold font."""
 
@@ -127,6 +130,11 @@ class Line:
         return self.bold_share >= BOLD_SHARE
 
 
+BUILT_WHOLE = frozenset({"table", "figure"})
+"""Block kinds their finders build whole (a ruled table, a drawing's labels): they are no
+headings, notes or paragraphs, and their one line holds the whole text."""
+
+
 @dataclass(slots=True)
 class LayoutBlock:
     """Lines stacked into one block of one page; ``kind`` is decided later."""
@@ -165,6 +173,14 @@ class LayoutBlock:
 
 
 # -- characters -> line segments -------------------------------------------------------------
+
+def body_size_of(lines: Iterable[Line]) -> float:
+    """The size (to half a point) that sets the most text: the body's."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size * 2) / 2] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
 
 def page_lines(chars: list[Char], page_number: int,
                exclude: list[tuple[float, float, float, float]] = ()) -> list[Line]:

@@ -1,9 +1,9 @@
 """PDF footnotes: one page's lines in, the note area at the page bottom split into notes out.
 
 Note blocks are set smaller than the body, under body text and with no larger text below them
-in their column (so note areas under each of several columns are found). A block counts as a note only with
-evidence: it opens with a label (a raised number or symbol, or a number followed by a space),
-a separator rule sits just above it, or it follows another note. Lines without a label
+in their column (so note areas under each of several columns are found). A block counts as a
+note only with evidence: it opens with a label (a raised number or symbol, or a number followed
+by a space), a separator rule sits just above it, or it follows another note. Lines without a label
 continue the previous note, which may have started on the previous page.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf_layout import CAPTION, LayoutBlock, Line, reading_order
+from pipeline.extract.pdf_layout import BUILT_WHOLE, CAPTION, LayoutBlock, Line, reading_order
 
 SMALLER = 0.92
 """Note text is set at most this share of the body size."""
@@ -38,12 +38,13 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     """``(body blocks, note blocks)`` of one page (furniture already removed).
 
     A note block is set smaller than the body, has body-size text above it and no larger text
-    below it in its column, and opens with a label or sits under a separator rule (or under another note)."""
+    below it in its column, and opens with a label or sits under a separator rule (or under
+    another note)."""
     notes: list[LayoutBlock] = []
     for block in sorted(blocks, key=lambda b: b.top):
-        if block.kind in ("table", "figure") or block.size >= SMALLER * body_size:
+        if block.kind in BUILT_WHOLE or block.size >= SMALLER * body_size:
             continue
-        column = [o for o in blocks if o is not block and o.kind not in ("table", "figure")
+        column = [o for o in blocks if o is not block and o.kind not in BUILT_WHOLE
                   and o.x0 < block.x1 and o.x1 > block.x0]
         if any(o.top >= block.bottom - 1 and o.size * SMALLER > block.size for o in column):
             continue  # larger text below: small print inside the body (a sidebar, a legend)
