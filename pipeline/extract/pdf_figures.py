@@ -28,7 +28,7 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
     are left out)."""
     # strokes drawn one after another that touch are one chain (a plot's thousands of short
     # segments); chains are then joined where they touch
-    chains: list[list] = []  # [box, strokes, has_curve, any stroke inside]
+    chains: list[list] = []  # [box, strokes, has_curve]
     for boxes, is_curve in ((curves, True), (lines, False)):
         previous: Box | None = None
         for box in boxes:
@@ -70,8 +70,9 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
         region = chains[members[0]][0]
         for i in members[1:]:
             region = _union(region, chains[i][0])
-        if len(members) > 1 and any(_inside(chains[i][0], region) for i in members) or (
-                len(members) == 1 and chains[members[0]][1] >= MIN_STROKES):
+        # a lone chain is one drawing by itself; joined chains need one inside the region,
+        # not only on its edge (a frame of sides and corners)
+        if len(members) == 1 or any(_inside(chains[i][0], region) for i in members):
             regions.append(region)
     return regions
 

@@ -9,8 +9,8 @@ shifted by the MediaBox origin), so ``page.find_tables`` and ``to_image`` agree 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
@@ -32,8 +32,8 @@ class PageObjects:
 
 def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageObjects:
     """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``), rects, lines,
-    images and curves. ``descents`` (font name -> descent per unit of size) places each baseline: a
-    glyph box hangs that far below it, and math fonts' boxes hang far lower than text's."""
+    images and curves. ``descents`` (font name -> descent per unit of size) places each
+    baseline: a glyph box hangs that far below it, and math fonts' boxes hang far lower."""
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
     found = PageObjects([], [], [], [], [])
