@@ -32,23 +32,23 @@ GOALS = {"gold": 0.90, "token_f1": 0.93, "order_sim": 0.92, "speed": 1.0, "peak_
 
 
 def run_archivist(path: Path):
-    """Extract and clean one PDF in this process. An ingest runs the same extractor in a
-    worker process (pipeline/extract/isolate.py, started once per thread); calling it here
-    keeps the time and the peak memory the extraction's own. The capture record is built here
+    """Extract and clean one PDF in this process, with the worker's entry point
+    (``extract_in_process``): an ingest runs it in a worker process (isolate.py, started once
+    per thread), so calling it here keeps the time and the peak memory the extraction's own. The capture record is built here
     rather than with pipeline.capture.read_local, whose HTTP and WARC imports (about 50 MB) are
     not extraction."""
     import hashlib
     from datetime import datetime, timezone
 
     from pipeline.clean import clean
-    from pipeline.extract import ExtractOptions, extractor_for
+    from pipeline.extract import ExtractOptions, extract_in_process
     from pipeline.model import Capture
 
     data = path.read_bytes()
     capture = Capture(source_id=path.stem, uri=str(path), captured_at=datetime.now(timezone.utc),
                       sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                       media_type="application/pdf", kind="pdf")
-    return clean(extractor_for("pdf").extract(data, capture, ExtractOptions()))
+    return clean(extract_in_process(data, capture, ExtractOptions()))
 
 
 def emit_json(path: Path) -> None:
