@@ -57,6 +57,15 @@ def test_hyphen_break_finds_the_two_parts_of_a_broken_word():
     assert hyphen_break("Paulo Ro-", "cha9, Bogdan") == ("Ro", "cha")  # an affiliation mark
 
 
+def test_a_note_number_glued_to_the_right_part_does_not_block_the_join():
+    """Text captures of PDFs keep footnote numbers glued on: the word is the letters before
+    them, as in the PDF extractor's line-based check."""
+    text, _ = dehyphenate("they sug-\ngested5 a plan", EMPTY)
+    assert text == "they suggested5 a plan"
+    text, _ = dehyphenate("in the abc-\n95 range", EMPTY)  # a digit part keeps its hyphen
+    assert text == "in the abc-95 range"
+
+
 def test_german_joins_words_written_together_as_compounds():
     german = Vocabulary(language="de")
     assert decide("Wis", "sensgesellschaften", german).result == "Wissensgesellschaften"

@@ -51,10 +51,8 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'’]*\w)?(?:-[^\W_][\w'’]*)*", re.UNICODE)
 _BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=\w)", re.UNICODE)
 _LEFT_WORD = re.compile(r"[\w'’]+$", re.UNICODE)
 _RIGHT_WORD = re.compile(r"[\w'’]+", re.UNICODE)
-
-
 _LINE_END_WORD = re.compile(r"([^\W\d_][\w'’/]*)-$", re.UNICODE)
-_LINE_START_WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_LINE_START_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 """Letters only: a raised affiliation or note number glued on (``cha9``) is no part of it."""
 
 
@@ -161,7 +159,10 @@ def dehyphenate(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Transform
 
     def repair(match: re.Match[str]) -> str:
         left = _LEFT_WORD.search(text, 0, match.start())
-        right = _RIGHT_WORD.match(text, match.end())
+        # letters first, as hyphen_break takes them; a part that starts with a digit is
+        # taken whole, so the form rule keeps its hyphen (``abc-|95``)
+        right = (_LINE_START_WORD.match(text, match.end())
+                 or _RIGHT_WORD.match(text, match.end()))
         decision = decide(left.group() if left else "", right.group() if right else "",
                           vocabulary)
         transforms.append(decision.transform())
