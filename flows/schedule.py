@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import httpx
 from prefect.client.schemas.schedules import CronSchedule
@@ -85,11 +86,14 @@ def deployment(spec: ScheduleSpec) -> RunnerDeployment:
     """The ingest flow as a deployment named ``spec.name`` with the spec's cron schedule."""
     from flows.ingest import ingest
 
-    return ingest.to_deployment(
-        name=spec.name, schedule=CronSchedule(cron=spec.cron, timezone=spec.timezone),
+    # `schedules` is typed to take the client CronSchedule (`schedule` wants a
+    # prefect.schedules.Schedule, whose payload would add day_or, parameters and slug).
+    # to_deployment returns a coroutine only when called from async code; its callers are sync.
+    return cast(RunnerDeployment, ingest.to_deployment(
+        name=spec.name, schedules=[CronSchedule(cron=spec.cron, timezone=spec.timezone)],
         parameters={"registry": spec.registry, "store": spec.store},
         entrypoint_type=EntrypointType.MODULE_PATH,
-        description=f"archivist ingest {spec.registry} into {spec.store} at '{spec.cron}'")
+        description=f"archivist ingest {spec.registry} into {spec.store} at '{spec.cron}'"))
 
 
 def serve(store: Store, port: int | None = None, prefect_home: Path | None = None,

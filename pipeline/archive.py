@@ -129,10 +129,11 @@ def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> bool:
         run.outcomes[row["source_id"]] = "unchanged" if same else "changed"
     if not renumbered:
         return False
+    dropped = {doc for doc, number in renumbered.items() if number is None}
     for table, rows in run.rows.items():
         run.rows[table] = [
             r if r.get("doc_id") not in renumbered else {**r, "doc_version": renumbered[r["doc_id"]]}
-            for r in rows if renumbered.get(r.get("doc_id"), 0) is not None]
+            for r in rows if r.get("doc_id") not in dropped]
     return True
 
 

@@ -96,7 +96,7 @@ def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
                          "run `archivist verify`")
     data = store.read_blob(capture.sha256)
     if capture.kind == "pdf" and locator.page_number is not None:
-        return _pdf_snippet(data, locator)
+        return _pdf_snippet(data, locator.page_number, locator.bbox)
     text = decode_source(data, capture).text
     if locator.char_start is not None:
         end = locator.char_end if locator.char_end is not None else text.find("\n", locator.char_start)
@@ -107,13 +107,14 @@ def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
     return ""
 
 
-def _pdf_snippet(data: bytes, locator: Locator) -> str:
+def _pdf_snippet(data: bytes, page_number: int,
+                 bbox: tuple[float, float, float, float] | None) -> str:
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(data), pages=[locator.page_number]) as pdf:
+    with pdfplumber.open(io.BytesIO(data), pages=[page_number]) as pdf:
         page = pdf.pages[0]
-        if locator.bbox is not None:
-            x0, top, x1, bottom = locator.bbox
+        if bbox is not None:
+            x0, top, x1, bottom = bbox
             page = page.within_bbox((max(0, x0 - 1), max(0, top - 1),
                                      min(page.width, x1 + 1), min(page.height, bottom + 1)))
         return page.extract_text() or ""

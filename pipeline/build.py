@@ -132,5 +132,7 @@ def record_result(run: RunWriter, result: SourceResult) -> None:
         run.add_failure(result.source.id, result.error, captured.sha256 if captured else None)
     elif built is None or built.document is None or built.doc_version is None:
         run.add_unchanged(result.source.id)
+    elif captured is None:  # ingest_source builds only from a capture
+        raise ValueError(f"{result.source.id}: a built document without the capture it came from")
     else:
         run.add_document(built.document, result.source, captured, built.doc_version)

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -66,7 +67,7 @@ def _capture_file(source: Source, store: Store, options: CaptureOptions,
                            source_id=source.id)
         mtime = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
         if _file_unchanged(previous, size, mtime, store):
-            return replace(previous, captured_at=_now(), revisit=True)  # type: ignore[type-var]
+            return replace(previous, captured_at=_now(), revisit=True)
         data = path.read_bytes()
     except FileNotFoundError:
         raise CaptureError(f"file not found: {path}", source_id=source.id) from None
@@ -81,7 +82,8 @@ def _capture_file(source: Source, store: Store, options: CaptureOptions,
                    revisit=previous is not None and previous.sha256 == sha256, mtime=mtime)
 
 
-def _file_unchanged(previous: Capture | None, size: int, mtime: datetime, store: Store) -> bool:
+def _file_unchanged(previous: Capture | None, size: int, mtime: datetime,
+                    store: Store) -> TypeGuard[Capture]:
     """Same size and modification time as last time, and those bytes still stored: skip reading.
 
     Timestamps are compared at the microsecond precision the captures table keeps. An edit
@@ -239,7 +241,8 @@ def _check_target(url: str, source_id: str, options: CaptureOptions) -> None:
     if host in options.allow_private_hosts:
         return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 80)}
+        # an IP address string: the stub's int is for non-IP families getaddrinfo never returns
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, parts.port or 80)}
     except socket.gaierror as exc:
         raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}", source_id=source_id,
                          transient=True) from None

@@ -12,7 +12,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, cast
 
 import typer
 from rich.console import Console
@@ -570,7 +570,9 @@ def export(
     number = (tagged_version(archive, tag_name) if tag_name
               else _version(archive, version, as_of))
     if prov:
-        document = provenance(archive, prov, number).serialize(format="json", indent=2)
+        # without a destination, serialize returns the text (None is for writing elsewhere)
+        serialized = provenance(archive, prov, number).serialize(format="json", indent=2)
+        document = cast(str, serialized)
         if out:
             out.write_text(document, encoding="utf-8")
         else:

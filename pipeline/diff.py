@@ -98,7 +98,7 @@ def diff_versions(archive: Archive, version_a: int, version_b: int,
         if old == new:
             continue
         if old is None or new is None:
-            row = titles[(doc, new if old is None else old)][0]
+            row = titles[(doc, docs_b[doc] if old is None else docs_a[doc])][0]
             changes.append(Change(doc, "document", "added" if old is None else "removed",
                                   doc if old is not None else None,
                                   doc if new is not None else None,

@@ -111,7 +111,7 @@ def _extractable_kind(data: bytes, capture: Capture) -> Kind:
 
 def _describe(exc: BaseException) -> str:
     """``Class: message`` of an error and of the errors it wraps (pdfplumber wraps pdfminer's)."""
-    parts = []
+    parts: list[str] = []
     seen: BaseException | None = exc
     while seen is not None and len(parts) < 4:
         text = str(seen).strip()

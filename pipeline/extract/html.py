@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Literal
 
 from lxml import etree, html
 
@@ -150,7 +151,8 @@ class _Builder:
                 blocks.append(Block(verdict.kind, block.text, self.locator(block.element),
                                     level=level, footnote_refs=refs))
             else:
-                category = "marker" if verdict.rule == "notes-heading" else "boilerplate"
+                category: Literal["marker", "boilerplate"] = (
+                    "marker" if verdict.rule == "notes-heading" else "boilerplate")
                 removed.append(Removed(verdict.rule, block.text, self.locator(block.element),
                                        category, verdict.evidence))
         for element, reason in walk.hidden:

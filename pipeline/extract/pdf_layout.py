@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -183,7 +183,7 @@ def body_size_of(lines: Iterable[Line]) -> float:
 
 
 def page_lines(chars: list[Char], page_number: int,
-               exclude: list[tuple[float, float, float, float]] = ()) -> list[Line]:
+               exclude: Sequence[tuple[float, float, float, float]] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
     kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
     rows = _rows(kept)
@@ -199,7 +199,7 @@ def page_lines(chars: list[Char], page_number: int,
     return lines
 
 
-def _inside(c: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
+def _inside(c: Char, boxes: Sequence[tuple[float, float, float, float]]) -> bool:
     if not boxes:
         return False
     x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
@@ -420,7 +420,7 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
     bold = italic = bad = 0
     previous: Char | None = None
     for c in chars:
-        text = c["text"]
+        text: str = c["text"]
         if text.isspace():
             previous = c
             continue
