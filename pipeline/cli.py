@@ -42,6 +42,27 @@ VersionOption = Annotated[Optional[int], typer.Option(
 AsOfOption = Annotated[Optional[datetime], typer.Option(
     "--as-of", help="Read the archive as it was at this time (ISO 8601, UTC if no zone).")]
 
+MaxSecondsOption = Annotated[Optional[float], typer.Option(
+    "--max-seconds", help="Seconds one document may take; its worker is then stopped "
+                          "(default: 600).")]
+MaxMemoryOption = Annotated[Optional[int], typer.Option(
+    "--max-memory-mb", help="Memory (MB) the extraction of one document may use; 0 for no "
+                            "limit (default: 2048).")]
+
+
+def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
+    """The per-document limits, with the given ones in place of the defaults (a registry's
+    ``[settings.extract]`` sets the same for ``ingest``)."""
+    from dataclasses import replace
+
+    from pipeline.extract import ExtractOptions
+
+    given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb}
+    for name, value in given.items():
+        if value is not None and value < 0:
+            raise typer.BadParameter("must be 0 or more", param_hint=f"--{name.replace('_', '-')}")
+    return replace(ExtractOptions(), **{k: v for k, v in given.items() if v is not None})
+
 
 def _archive(store: str | None):  # --store is text so that s3:// URLs survive
     from pipeline.archive import Archive
@@ -157,6 +178,8 @@ def extract(
                                         help="json, text or markdown.")] = "text",
     out: Annotated[Optional[Path], typer.Option(help="Write <stem>.<ext> per input here.")] = None,
     kind: Annotated[Optional[str], typer.Option(help="Force html, pdf or text.")] = None,
+    max_seconds: MaxSecondsOption = None,
+    max_memory_mb: MaxMemoryOption = None,
 ) -> None:
     """Extract documents without archiving them.
 
@@ -176,6 +199,7 @@ def extract(
 
     if format not in ("json", "text", "markdown"):
         raise typer.BadParameter("format must be json, text or markdown", param_hint="--format")
+    options = _extract_options(max_seconds, max_memory_mb)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())
                                         if p.is_dir() else [p])]
     if out:
@@ -184,7 +208,8 @@ def extract(
     for file in files:
         try:
             capture, data = read_local(file, kind)  # type: ignore[arg-type]
-            doc = segment(doc_id_for(capture.source_id), clean(run_extract(data, capture)))
+            doc = segment(doc_id_for(capture.source_id),
+                          clean(run_extract(data, capture, options)))
         except PipelineError as exc:
             err.print(f"[red]✗ {file}[/]: {type(exc).__name__}: {exc.message}")
             failed += 1
@@ -393,6 +418,8 @@ def reprocess(
     store: StoreOption = None,
     since_version: Annotated[Optional[int], typer.Option(
         help="Only documents written at this archive version or later.")] = None,
+    max_seconds: MaxSecondsOption = None,
+    max_memory_mb: MaxMemoryOption = None,
 ) -> None:
     """Re-extract archived documents from the raw store, without fetching anything.
 
@@ -403,7 +430,8 @@ def reprocess(
     """
     from pipeline.reprocess import reprocess as run_reprocess
 
-    summary = run_reprocess(_archive(store), since_version)
+    summary = run_reprocess(_archive(store), since_version,
+                            _extract_options(max_seconds, max_memory_mb))
     _print_summary(summary)
     raise typer.Exit(0 if summary.ok else 1)
 

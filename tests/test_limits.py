@@ -241,3 +241,32 @@ def test_an_ingest_records_over_limit_sources_as_failures_and_archives_the_rest(
     assert "400 MB memory limit" in failures["bomb"]["message"]
     assert "more than 60 objects" in failures["thick"]["message"]
     assert {d["doc_id"] for d in archive.read("documents").to_pylist()} == {"notes", "short"}
+
+
+def test_the_extract_command_takes_the_limits_from_its_options(bomb, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    (tmp_path / "bomb.pdf").write_bytes(bomb)
+    (tmp_path / "good.pdf").write_bytes(GOOD)
+    files = [str(tmp_path / "bomb.pdf"), str(tmp_path / "good.pdf")]
+    result = CliRunner().invoke(app, ["extract", *files, "--max-memory-mb", "400"])
+    assert result.exit_code == 1
+    assert "LimitExceeded" in result.output and "400 MB memory limit" in result.output
+    assert line_of(2) in " ".join(result.output.split())  # the next file still extracts
+    refused = CliRunner().invoke(app, ["extract", *files, "--max-seconds", "-1"])
+    assert refused.exit_code == 2 and "must be 0 or more" in refused.output
+
+
+def test_the_limit_options_help_shows_the_real_defaults():
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    defaults = ExtractOptions()
+    for command in ("extract", "reprocess"):
+        output = CliRunner().invoke(app, [command, "--help"]).output
+        shown = " ".join(output.replace("│", " ").split())  # rich wraps the help in a box
+        assert f"(default: {defaults.max_seconds:g})" in shown
+        assert f"(default: {defaults.max_memory_mb})" in shown
