@@ -489,3 +489,49 @@ def test_pages_of_one_repeated_sentence_keep_it(tmp_path):
     result = extract(data, capture, ExtractOptions())
     assert [b.text for b in result.blocks] == [
         f"Witness {n} crossed the river near the old ferry." for n in range(1, 6)]
+
+
+# Display math as TeX sets it: a big operator from the extension font hangs from an origin set
+# above the formula's baseline, its limits sit below it, over the next line's letters.
+
+def _pdf_with_big_operator(content: bytes) -> bytes:
+    """One page: /F1 Helvetica, /F2 a non-embedded font named CMEX10 (TeX's extension font)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        _stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /CMEX10 /FirstChar 0 /LastChar 255 /Widths ["
+        + b" ".join([b"833"] * 256) + b"] /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /CMEX10 /Flags 4 /FontBBox [-24 -2960 1454 772]"
+        b" /ItalicAngle 0 /Ascent 40 /Descent -600 /CapHeight 0 /StemV 47 >>",
+    ]
+    return assemble(objects, b"1.4")
+
+
+def _line(x: float, y: float, text: bytes, font: bytes = b"/F1 11") -> bytes:
+    return b"BT %s Tf %.1f %.1f Td (%s) Tj ET " % (font, x, y, text)
+
+
+def test_a_big_operator_hanging_from_its_origin_joins_its_formulas_line(tmp_path):
+    """The operator's origin is 0.75 em above the line it belongs to, within half a line of the
+    line above: it is read between "so ist" and "U", not as a line of its own."""
+    content = (_line(72, 716, b"Ist I eine Menge und U in T fuer jedes i, so ist the union")
+               + _line(72, 700, b"Also so ist") + _line(125, 708.2, b"S", b"/F2 11")
+               + _line(137, 700, b"U in T und weiter geht es."))
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
+    assert "Also so ist S U in T und weiter geht es." in text
+
+
+def test_limits_below_an_operator_stay_with_it_not_inside_the_next_lines_words(tmp_path):
+    """The limit M (7 pt) sits under the operator and over the next line's "Schnitte": it
+    belongs to the operator's line, and the word below stays whole."""
+    content = (_line(72, 730, b"Annahme: die Menge ist offen.")
+               + _line(72, 714, b"Dann gibt es T, sodass") + _line(190, 722.2, b"S", b"/F2 11")
+               + _line(193, 710.8, b"M", b"/F1 7") + _line(205, 714, b"M = 1. Aber alle haben")
+               + _line(72, 700, b"viele Elemente. Auch Schnitte von Elementen haben viele."))
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
+    assert "sodass SM M = 1. Aber alle haben" in text
+    assert "Auch Schnitte von Elementen" in text

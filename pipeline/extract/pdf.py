@@ -65,7 +65,7 @@ from pipeline.model import (
 )
 
 NAME = "pdf"
-VERSION = "0.5.0"
+VERSION = "0.5.1"
 
 HEADING_MAX_CHARS = 200
 """Longer blocks are never headings, however they are set."""

@@ -20,6 +20,7 @@ are often arbitrary while their codes are ASCII) are left as pdfminer builds the
 from __future__ import annotations
 
 import io
+import re
 import struct
 from collections.abc import Mapping
 
@@ -88,6 +89,14 @@ _TEX_SIZED = {  # CMEX: delimiters in four sizes, operators in two, accents in t
 TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
 
 
+_HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|MSBM?EX|txex|pxex|esint)",
+                           re.IGNORECASE)
+HANGING_EM = 0.75
+"""TeX's extension fonts (CMEX and its kin) draw big operators and delimiters hanging below
+their origin, centred on the formula's axis: counted this much lower, such a glyph lands on its
+formula's row rather than on the line above."""
+
+
 class EncodingResourceManager(PDFResourceManager):
     """pdfminer's resource manager with simple fonts' glyph names read as the module says,
     keeping each font's descent by name (``descents``): a glyph box hangs that far below the
@@ -103,8 +112,9 @@ class EncodingResourceManager(PDFResourceManager):
         font = super().get_font(objid, spec)
         if not cached:
             name = font.fontname
-            self.descents.setdefault(name.decode("latin-1") if isinstance(name, bytes) else name,
-                                     font.get_descent())
+            name = name.decode("latin-1") if isinstance(name, bytes) else name
+            hanging = HANGING_EM if _HANGING_FONT.search(name) else 0.0
+            self.descents.setdefault(name, font.get_descent() + hanging)
             if isinstance(font, PDFType1Font) and font.unicode_map is None:
                 self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
         return font

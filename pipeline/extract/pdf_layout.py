@@ -274,8 +274,9 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False
         if lowered:
             if c["top"] > max(b["bottom"] for b in row) - 0.1 * size:
                 continue
-        elif min(b["top"] for b in row) - 0.1 * size > c["bottom"]:
-            continue
+        elif (min(b["top"] for b in row) - 0.1 * size > c["bottom"]
+              or any(_overlap(c, b) for b in row if not b["text"].isspace())):
+            continue  # out of reach, or over a letter: a superscript sits beside its text
         # measured to the larger text only: a word beside a note label is no script
         distance = min((max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row
                         if c["size"] < RAISED_SIZE * b["size"]), default=float("inf"))
@@ -285,6 +286,12 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False
         return False
     best[1].append(c)
     return True
+
+
+def _overlap(c: Char, b: Char) -> bool:
+    """Over half of ``c`` stands over or under ``b`` (a limit under an operator, over the next
+    line's letters); a superscript beside its base, even kerned back over a comma, does not."""
+    return min(c["x1"], b["x1"]) - max(c["x0"], b["x0"]) > (c["x1"] - c["x0"]) / 2
 
 
 def _is_space_row(row: list[Char]) -> bool:
