@@ -535,3 +535,61 @@ def test_limits_below_an_operator_stay_with_it_not_inside_the_next_lines_words(t
     text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
     assert "sodass SM M = 1. Aber alle haben" in text
     assert "Auch Schnitte von Elementen" in text
+
+
+# Lists of short labels with their texts beside them (symbol lists, glossaries, form
+# numbers) are read row by row; columns of short entries (an index) stay columns.
+
+def _canvas_pdf(draw) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    canvas.setFont("Helvetica", 10)
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+SYMBOLS = [("A^C", "Komplement von A"), ("P(M)", "Potenzmenge von M"), ("dM", "Rand der Menge M"),
+           ("AxB", "Kreuzprodukt"), ("A\\B", "Differenzmenge"), ("S^n", "Sphaere"),
+           ("T^n", "Torus"), ("X#Y", "Verklebung von X und Y")]
+
+
+def test_a_list_of_symbols_is_read_row_by_row_each_with_its_meaning(tmp_path):
+    def draw(canvas):
+        canvas.drawString(72, 720, "Symbolverzeichnis: the symbols used in this book.")
+        for row, (symbol, meaning) in enumerate(SYMBOLS):
+            canvas.drawString(72, 690 - 14 * row, symbol)
+            canvas.drawString(130, 690 - 14 * row, meaning)
+
+    text, _ = _extract_text(tmp_path, _canvas_pdf(draw))
+    pairs = " ".join(f"{symbol} {meaning}" for symbol, meaning in SYMBOLS)
+    assert pairs in text
+
+
+def test_an_index_in_two_columns_of_short_entries_is_read_column_by_column(tmp_path):
+    left = [f"Eintrag {chr(65 + i)}, {i + 3}" for i in range(10)]
+    right = [f"Stichwort {chr(75 + i)}, {i + 40}" for i in range(10)]
+
+    def draw(canvas):
+        for row, (a, b) in enumerate(zip(left, right)):
+            canvas.drawString(72, 700 - 12 * row, a)
+            canvas.drawString(320, 700 - 12 * row, b)
+
+    text, _ = _extract_text(tmp_path, _canvas_pdf(draw))
+    assert " ".join(left) in text and " ".join(right) in text
+
+
+def test_a_tables_last_column_beside_a_text_column_is_no_list_of_labels(tmp_path):
+    """Five amounts sit on the rows of a prose column that runs on above and below them."""
+    prose = [f"Line {i} of the right column, which goes on for a while here." for i in range(20)]
+
+    def draw(canvas):
+        for row, line in enumerate(prose):
+            canvas.drawString(300, 700 - 12 * row, line)
+        for row, amount in enumerate(["360", "310", "260", "210", "160"]):
+            canvas.drawString(72, 700 - 12 * (8 + row), f"{111 + 10 * row}-{120 + 10 * row}")
+            canvas.drawString(230, 700 - 12 * (8 + row), amount)
+
+    text, _ = _extract_text(tmp_path, _canvas_pdf(draw))
+    assert " ".join(prose) in text

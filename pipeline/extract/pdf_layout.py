@@ -1,7 +1,8 @@
 """PDF layout: one page's pdfplumber characters in, text lines and blocks in reading order out.
 
 Characters become rows (shared baseline), rows split into line segments at gaps wider than a
-column gutter, segments stack into blocks (same size and style, small leading), and blocks are
+column gutter (except a short label and its text, in a list of such rows), segments stack into
+blocks (same size and style, small leading), and blocks are
 ordered by a column-aware XY-cut: columns left to right, full-width elements (titles, headings,
 tables) between the column runs they separate.
 
@@ -44,6 +45,15 @@ EDGE_TOLERANCE = 1.0
 (a column's edges are straight; a river of stretched spaces wanders)."""
 GUTTER_SEARCH_ROWS = 40
 """How many rows up and down to look for the gaps that line up with one."""
+LABEL_ROWS = 6
+"""Rows up and down searched for other labels at the same two edges."""
+LABELLED_SHARE = 2 / 3
+"""Share of the nearby rows with text at the texts' edge that must have a label beside it."""
+LABEL_SHARE = 0.6
+"""Labels take at most this share of the way to their texts' edge (prose lines fill theirs)..."""
+LABEL_PITCH_EM = 12.0
+"""...and their texts start within this many em of them: the columns of an index or of a
+page are further apart."""
 RAISED_SIZE = 0.92
 """A character smaller than this share of its row's size is a superscript candidate..."""
 RAISED_LOOKAHEAD = 8
@@ -188,8 +198,9 @@ def page_lines(chars: list[Char], page_number: int,
     kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
     rows = _rows(kept)
     gutters = _gutters(rows)
-    segments = [segment for index, row in enumerate(rows)
-                for segment in _segments(row, {x for r, x in gutters if r == index})]
+    split = [_segments(row, {x for r, x in gutters if r == index})
+             for index, row in enumerate(rows)]
+    segments = [segment for row in _join_labels(split) for segment in row]
     lines = []
     for segment in _attach_stray_marks(segments):
         line = _line(segment, page_number)
@@ -385,6 +396,41 @@ def _segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
         segments[-1].append(c)
         previous = c
     return segments
+
+
+def _join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
+    """Rejoin a row's label with the text beside it where rows line up as a list of short
+    labels (symbols, terms, form numbers) and their texts: the label's left edge and its
+    text's left edge repeat in nearby rows, close by, and no label fills its column the way
+    a line of prose does. Read apart, the labels would make a column of their own, read
+    before all their texts."""
+    pairs = [[(segment[0]["x0"], following[0]["x0"], _ink_width(segment))
+              for segment, following in zip(row, row[1:])] for row in rows]
+    joined = []
+    for r, row in enumerate(rows):
+        out = [row[0]] if row else []
+        window = slice(max(0, r - LABEL_ROWS), r + LABEL_ROWS + 1)
+        for i, (x0, text_x0, _) in enumerate(pairs[r]):
+            alike = [w for near in pairs[window] for a, b, w in near
+                     if abs(a - x0) <= EDGE_TOLERANCE and abs(b - text_x0) <= EDGE_TOLERANCE]
+            # rows with text at that edge, labelled or not: a text column that only a few
+            # labels (a table's last column) happen to sit beside is no list of labels
+            texts = sum(1 for near in rows[window]
+                        if any(abs(s[0]["x0"] - text_x0) <= EDGE_TOLERANCE for s in near))
+            pitch = text_x0 - x0
+            if (len(alike) >= 3 and len(alike) >= LABELLED_SHARE * texts
+                    and max(alike) <= LABEL_SHARE * pitch
+                    and pitch <= LABEL_PITCH_EM * row[i][0]["size"]):
+                out[-1] = out[-1] + row[i + 1]
+            else:
+                out.append(row[i + 1])
+        joined.append(out)
+    return joined
+
+
+def _ink_width(segment: list[Char]) -> float:
+    ink = [c for c in segment if not c["text"].isspace()]
+    return ink[-1]["x1"] - ink[0]["x0"] if ink else 0.0
 
 
 def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
