@@ -593,3 +593,14 @@ def test_a_tables_last_column_beside_a_text_column_is_no_list_of_labels(tmp_path
 
     text, _ = _extract_text(tmp_path, _canvas_pdf(draw))
     assert " ".join(prose) in text
+
+
+def test_a_sums_lower_limit_follows_it_and_an_exponent_does_not_pull_it_off_its_line(tmp_path):
+    """The limit n=0 is centred under the operator, so by x it would start before it; the
+    exponent of (-1) sits between the operator's rough baseline and the line's own."""
+    content = (_line(72, 716, b"Dann heisst die folgende Zahl die Eulerzahl des Komplexes K:")
+               + _line(72, 700, b"chi(K) :=") + _line(120, 710.4, b"S", b"/F2 11")
+               + _line(117, 695, b"n=0", b"/F1 7") + _line(134, 700, b"(-1)")
+               + _line(155, 703.5, b"n", b"/F1 7") + _line(160, 700, b"a(K) ist wohldefiniert."))
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
+    assert "chi(K) := Sn=0 (-1)" in text and "a(K) ist wohldefiniert." in text

@@ -89,7 +89,7 @@ _TEX_SIZED = {  # CMEX: delimiters in four sizes, operators in two, accents in t
 TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
 
 
-_HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|MSBM?EX|txex|pxex|esint)",
+HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|MSBM?EX|txex|pxex|esint)",
                            re.IGNORECASE)
 HANGING_EM = 0.75
 """TeX's extension fonts (CMEX and its kin) draw big operators and delimiters hanging below
@@ -113,7 +113,7 @@ class EncodingResourceManager(PDFResourceManager):
         if not cached:
             name = font.fontname
             name = name.decode("latin-1") if isinstance(name, bytes) else name
-            hanging = HANGING_EM if _HANGING_FONT.search(name) else 0.0
+            hanging = HANGING_EM if HANGING_FONT.search(name) else 0.0
             self.descents.setdefault(name, font.get_descent() + hanging)
             if isinstance(font, PDFType1Font) and font.unicode_map is None:
                 self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too

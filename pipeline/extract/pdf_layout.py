@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from pipeline.extract.pdf_fonts import HANGING_FONT
+
 Char = dict[str, Any]
 
 ROW_BASELINE_EM = 0.3
@@ -221,7 +223,10 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
     touch."""
     rows: list[list[Char]] = []
-    for c in sorted(chars, key=lambda c: c["baseline"]):
+    hanging = [c for c in chars if _hangs(c)]
+    placed = {id(c) for c in hanging}
+    level = [c for c in chars if id(c) not in placed] if hanging else chars
+    for c in sorted(level, key=lambda c: c["baseline"]):
         if rows:
             # measured from the row's first character (chaining would let rows drift), or
             # level with the last one (a word must not lose its line to rounding)
@@ -232,7 +237,30 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
                 rows[-1].append(c)
                 continue
         rows.append([c])
+    for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
+        _nearest_row(c, rows).append(c)
     return _attach_small_rows(rows)
+
+
+def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
+    """The row whose largest characters' baseline is nearest ``c``'s, within half its size,
+    or a new row of its own (kept in baseline order)."""
+    best, distance = None, 0.5 * c["size"]
+    for row in rows:
+        if abs(row[0]["baseline"] - c["baseline"]) > 2 * c["size"]:
+            continue
+        largest = max(b["size"] for b in row)
+        if largest < RAISED_SIZE * c["size"]:  # a row of scripts: their line is elsewhere
+            continue
+        baseline = next(b["baseline"] for b in row if b["size"] == largest)
+        if abs(baseline - c["baseline"]) <= distance:
+            best, distance = row, abs(baseline - c["baseline"])
+    if best is None:
+        best = []
+        at = next((i for i, row in enumerate(rows) if row[0]["baseline"] > c["baseline"]),
+                  len(rows))
+        rows.insert(at, best)
+    return best
 
 
 def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
@@ -285,14 +313,16 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False
         if lowered:
             if c["top"] > max(b["bottom"] for b in row) - 0.1 * size:
                 continue
-        elif (min(b["top"] for b in row) - 0.1 * size > c["bottom"]
-              or any(_overlap(c, b) for b in row if not b["text"].isspace())):
-            continue  # out of reach, or over a letter: a superscript sits beside its text
+        elif min(b["top"] for b in row) - 0.1 * size > c["bottom"]:
+            continue
         # measured to the larger text only: a word beside a note label is no script
         distance = min((max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row
                         if c["size"] < RAISED_SIZE * b["size"]), default=float("inf"))
-        if distance <= 1.5 * size and (best is None or distance < best[0]):
-            best = (distance, row)
+        if (distance <= 1.5 * size and (best is None or distance < best[0])
+                and (lowered or not any(_overlap(c, b) for b in row
+                                        if not b["text"].isspace() and not _hangs(b)))):
+            best = (distance, row)  # raised over a letter it would be no superscript, but an
+            # operator's limit over the next line's letters (an operator's own limits are fine)
     if best is None:
         return False
     best[1].append(c)
@@ -303,6 +333,50 @@ def _overlap(c: Char, b: Char) -> bool:
     """Over half of ``c`` stands over or under ``b`` (a limit under an operator, over the next
     line's letters); a superscript beside its base, even kerned back over a comma, does not."""
     return min(c["x1"], b["x1"]) - max(c["x0"], b["x0"]) > (c["x1"] - c["x0"]) / 2
+
+
+@lru_cache(maxsize=1024)
+def _hanging_font(fontname: str) -> bool:
+    return bool(HANGING_FONT.search(fontname))
+
+
+def _hangs(c: Char) -> bool:
+    """A big operator or delimiter from TeX's extension font."""
+    return _hanging_font(c.get("fontname", ""))
+
+
+def _limits_beside_operators(chars: list[Char]) -> list[Char]:
+    """``chars`` (left to right) with each big operator's limits (the small characters over
+    or under it, and those they run on into) moved next to it: the upper limit before it, the
+    lower one after, as the formula is read, instead of interleaved by x."""
+    operators = [c for c in chars if _hangs(c)]
+    if not operators:
+        return chars
+    ordered = list(chars)
+    for operator in operators:
+        small = [c for c in ordered if c["size"] < RAISED_SIZE * operator["size"]]
+        limits = [c for c in small if _overlap(c, operator)]
+        taken = {id(c) for c in limits}
+        for limit in limits:  # grows while it runs: a limit wider than its operator
+            for c in small:
+                if id(c) not in taken and _runs_on(limit, c):
+                    limits.append(c)
+                    taken.add(id(c))
+        if not limits:
+            continue
+        by_rows = lambda c: (round(c["baseline"]), c["x0"])  # limits may take two lines
+        upper = sorted((c for c in limits if c["baseline"] < operator["baseline"]), key=by_rows)
+        lower = sorted((c for c in limits if c["baseline"] >= operator["baseline"]), key=by_rows)
+        rest = [c for c in ordered if id(c) not in taken]
+        at = next(i for i, c in enumerate(rest) if c is operator)
+        ordered = rest[:at] + upper + [operator] + lower + rest[at + 1:]
+    return ordered
+
+
+def _runs_on(a: Char, b: Char) -> bool:
+    """``b`` continues ``a``'s word: same baseline, no word gap between them."""
+    return (abs(a["baseline"] - b["baseline"]) < 0.1 * a["size"]
+            and max(b["x0"] - a["x1"], a["x0"] - b["x1"]) < WORD_GAP_EM * a["size"])
 
 
 def _is_space_row(row: list[Char]) -> bool:
@@ -466,6 +540,7 @@ def _is_gutter(previous: Char, c: Char, gutters: set[float]) -> bool:
 
 def _line(chars: list[Char], page_number: int) -> Line | None:
     """Text of one segment with word spaces from geometry and raised characters set apart."""
+    chars = _limits_beside_operators(chars)
     size = _mode_size(chars)
     baseline = _baseline(chars, size)
     parts: list[str] = []
