@@ -604,3 +604,28 @@ def test_a_sums_lower_limit_follows_it_and_an_exponent_does_not_pull_it_off_its_
                + _line(155, 703.5, b"n", b"/F1 7") + _line(160, 700, b"a(K) ist wohldefiniert."))
     text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
     assert "chi(K) := Sn=0 (-1)" in text and "a(K) ist wohldefiniert." in text
+
+
+def test_a_numbered_label_in_the_documents_caption_style_is_a_caption(tmp_path):
+    """The document's captions ("Figure 1-1 …") are italic 9 pt: "Example 2-1 …" in that
+    style captions a listing, while "Article 5 …" in the body's style stays a paragraph."""
+    def draw(canvas):
+        body = ["The system keeps every capture under its digest and records who touched it.",
+                "Each run writes one version of the archive, which can be read back later."]
+        y = 720
+        for text, font, size in [
+                (body[0], "Helvetica", 10), (body[1], "Helvetica", 10),
+                ("Figure 1-1 Overview of the archive and its stores", "Helvetica-Oblique", 9),
+                ("Article 5 Member States shall keep the records for ten years.", "Helvetica", 10),
+                (body[1], "Helvetica", 10),
+                ("Example 2-1 Query to list the users who may read the table", "Helvetica-Oblique", 9),
+                ("SELECT user_name FROM authorities WHERE object = 'EMPLOYEES';", "Courier", 9),
+                (body[0], "Helvetica", 10)]:
+            canvas.setFont(font, size)
+            canvas.drawString(72, y, text)
+            y -= 30
+
+    _, result = _extract_text(tmp_path, _canvas_pdf(draw))
+    kinds = {b.text.split()[0]: b.kind for b in result.blocks}
+    assert kinds["Figure"] == "caption" and kinds["Example"] == "caption"
+    assert kinds["Article"] == "paragraph"

@@ -92,6 +92,7 @@ call-out when blocks sit inside it."""
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇]\s*|[–—-]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+)")
+_NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
 _GLUED = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
 _SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
 _STOP = {"en": {"the", "and", "of", "to", "in", "is", "that", "for"},
@@ -390,7 +391,9 @@ def _layout(pages: list[PageData], body_size: float
         _classify(ordered, page, body_size)
         all_blocks.append(ordered)
         all_notes.append(notes)
-    _heading_levels([b for blocks in all_blocks for b in blocks], body_size)
+    every = [b for blocks in all_blocks for b in blocks]
+    _captions_by_style(every, body_size)
+    _heading_levels(every, body_size)
     return all_blocks, all_notes, []
 
 
@@ -471,6 +474,27 @@ SMALLER_HEADING = 0.95
 HEADING_BOLD_SHARE = 0.9
 """...and this share of each line's letters bold (``Tax benefits. The following`` is a
 paragraph that opens with a run-in heading)."""
+
+
+def _captions_by_style(blocks: list[LayoutBlock], body_size: float) -> None:
+    """A numbered label (``Example 2-1 Query …``, ``Scheme 3 …``) set in the style of the
+    document's own captions is a caption too, when that style is not the body's: the caption
+    words a document uses are its own."""
+    styles = {_caption_style(b) for b in blocks
+              if b.kind == "caption" and CAPTION.match(b.lines[0].text)}
+    styles.discard((round(body_size, 1), False, False))  # captions set like the body say nothing
+    if not styles:
+        return
+    for block in blocks:
+        if (block.kind == "paragraph" and len(block.lines) <= HEADING_MAX_LINES
+                and _NUMBERED_LABEL.match(block.lines[0].text)
+                and _caption_style(block) in styles):
+            block.kind = "caption"
+
+
+def _caption_style(block: LayoutBlock) -> tuple[float, bool, bool]:
+    line = block.lines[0]
+    return round(line.size, 1), line.italic, line.bold
 
 
 def _heading_levels(blocks: list[LayoutBlock], body_size: float) -> None:
