@@ -60,7 +60,8 @@ def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
     given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb}
     for name, value in given.items():
         if value is not None and value < 0:
-            raise typer.BadParameter("must be 0 or more", param_hint=f"--{name.replace('_', '-')}")
+            flag = "--" + name.replace("_", "-")
+            raise typer.BadParameter("must be 0 or more", param_hint=flag)
     return replace(ExtractOptions(), **{k: v for k, v in given.items() if v is not None})
 
 

@@ -89,8 +89,8 @@ _TEX_SIZED = {  # CMEX: delimiters in four sizes, operators in two, accents in t
 TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
 
 
-HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|MSBM?EX|txex|pxex|esint)",
-                           re.IGNORECASE)
+HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|txex|pxex|esint)",
+                          re.IGNORECASE)
 HANGING_EM = 0.75
 """TeX's extension fonts (CMEX and its kin) draw big operators and delimiters hanging below
 their origin, centred on the formula's axis: counted this much lower, such a glyph lands on its

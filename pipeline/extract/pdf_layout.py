@@ -2,9 +2,9 @@
 
 Characters become rows (shared baseline), rows split into line segments at gaps wider than a
 column gutter (except a short label and its text, in a list of such rows), segments stack into
-blocks (same size and style, small leading), and blocks are
-ordered by a column-aware XY-cut: columns left to right, full-width elements (titles, headings,
-tables) between the column runs they separate.
+blocks (same size and style, small leading), and blocks are ordered by a column-aware XY-cut:
+columns left to right, full-width elements (titles, headings, tables) between the column runs
+they separate.
 
 Raised small characters (superscripts) are kept apart as marker candidates with their offset in
 the line, so the footnote step can remove confirmed markers and put the others back.
@@ -318,11 +318,12 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False
         # measured to the larger text only: a word beside a note label is no script
         distance = min((max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row
                         if c["size"] < RAISED_SIZE * b["size"]), default=float("inf"))
+        # raised over a letter, it is no superscript but an operator's limit over the next
+        # line's letters (over the operator itself, a limit is at home)
         if (distance <= 1.5 * size and (best is None or distance < best[0])
                 and (lowered or not any(_overlap(c, b) for b in row
                                         if not b["text"].isspace() and not _hangs(b)))):
-            best = (distance, row)  # raised over a letter it would be no superscript, but an
-            # operator's limit over the next line's letters (an operator's own limits are fine)
+            best = (distance, row)
     if best is None:
         return False
     best[1].append(c)
@@ -364,13 +365,19 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
                     taken.add(id(c))
         if not limits:
             continue
-        by_rows = lambda c: (round(c["baseline"]), c["x0"])  # limits may take two lines
-        upper = sorted((c for c in limits if c["baseline"] < operator["baseline"]), key=by_rows)
-        lower = sorted((c for c in limits if c["baseline"] >= operator["baseline"]), key=by_rows)
+        upper = sorted((c for c in limits if c["baseline"] < operator["baseline"]),
+                       key=_row_then_x)
+        lower = sorted((c for c in limits if c["baseline"] >= operator["baseline"]),
+                       key=_row_then_x)
         rest = [c for c in ordered if id(c) not in taken]
         at = next(i for i, c in enumerate(rest) if c is operator)
         ordered = rest[:at] + upper + [operator] + lower + rest[at + 1:]
     return ordered
+
+
+def _row_then_x(c: Char) -> tuple[int, float]:
+    """Reading order of a limit's characters: a limit may take two lines."""
+    return round(c["baseline"]), c["x0"]
 
 
 def _runs_on(a: Char, b: Char) -> bool:
