@@ -629,3 +629,21 @@ def test_a_numbered_label_in_the_documents_caption_style_is_a_caption(tmp_path):
     kinds = {b.text.split()[0]: b.kind for b in result.blocks}
     assert kinds["Figure"] == "caption" and kinds["Example"] == "caption"
     assert kinds["Article"] == "paragraph"
+
+
+def test_captions_set_like_a_body_off_the_half_point_lend_their_style_to_nothing(tmp_path):
+    """Body and captions both in 10.9 pt roman (the body size is counted to half a point, 11):
+    "Article 5 …" stays a paragraph."""
+    def draw(canvas):
+        y = 720
+        for text in ["The system keeps every capture under its digest and records who did it.",
+                     "Figure 1-1 Overview of the archive and its stores",
+                     "Article 5 Member States shall keep the records for ten years.",
+                     "Each run writes one version of the archive, which can be read back later."]:
+            canvas.setFont("Helvetica", 10.9)
+            canvas.drawString(72, y, text)
+            y -= 30
+
+    _, result = _extract_text(tmp_path, _canvas_pdf(draw))
+    kinds = {b.text.split()[0]: b.kind for b in result.blocks}
+    assert kinds["Figure"] == "caption" and kinds["Article"] == "paragraph"

@@ -480,9 +480,10 @@ def _captions_by_style(blocks: list[LayoutBlock], body_size: float) -> None:
     """A numbered label (``Example 2-1 Query …``, ``Scheme 3 …``) set in the style of the
     document's own captions is a caption too, when that style is not the body's: the caption
     words a document uses are its own."""
-    styles = {_caption_style(b) for b in blocks
-              if b.kind == "caption" and CAPTION.match(b.lines[0].text)}
-    styles.discard((round(body_size, 1), False, False))  # captions set like the body say nothing
+    # captions set like the body say nothing (the body size is to half a point)
+    styles = {style for style in (_caption_style(b) for b in blocks
+                                  if b.kind == "caption" and CAPTION.match(b.lines[0].text))
+              if style[1] or style[2] or abs(style[0] - body_size) >= 0.5}
     if not styles:
         return
     for block in blocks:
