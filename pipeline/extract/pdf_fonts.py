@@ -100,7 +100,9 @@ formula's row rather than on the line above."""
 class EncodingResourceManager(PDFResourceManager):
     """pdfminer's resource manager with simple fonts' glyph names read as the module says,
     keeping each font's descent by name (``descents``): a glyph box hangs that far below the
-    baseline, so the baseline is found again from the box, text rise included."""
+    baseline, so the baseline is found again from the box, text rise included. An extension
+    font's entry also holds its ``HANGING_EM``, so its glyphs' baselines come out on their
+    formula's row."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -32,8 +32,9 @@ class PageObjects:
 
 def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageObjects:
     """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``), rects, lines,
-    images and curves. ``descents`` (font name -> descent per unit of size) places each
-    baseline: a glyph box hangs that far below it, and math fonts' boxes hang far lower."""
+    images and curves. ``descents`` (font name -> descent per unit of size, an extension
+    font's shifted by ``pdf_fonts.HANGING_EM``) places each baseline: a glyph box hangs that
+    far below it, and math fonts' boxes hang far lower."""
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
     found = PageObjects([], [], [], [], [])
