@@ -35,9 +35,9 @@ GOALS = {"gold": 0.90, "token_f1": 0.93, "order_sim": 0.92, "speed": 1.0, "peak_
 def run_archivist(path: Path):
     """Extract and clean one PDF in this process, with the worker's entry point
     (``extract_in_process``): an ingest runs it in a worker process (isolate.py, started once
-    per thread), so calling it here keeps the time and the peak memory the extraction's own. The capture record is built here
-    rather than with pipeline.capture.read_local, whose HTTP and WARC imports (about 50 MB) are
-    not extraction."""
+    per thread), so calling it here keeps the time and the peak memory the extraction's own.
+    The capture record is built here rather than with pipeline.capture.read_local, whose HTTP
+    and WARC imports (about 50 MB) are not extraction."""
     import hashlib
     from datetime import datetime, timezone
 
@@ -78,10 +78,10 @@ def emit_text(path: Path) -> float:
 def page_order(ex, with_furniture: bool = False) -> list[str]:
     """Passages in reading order (a drawing's labels too: the reference text keeps them), each
     page's footnotes after its last passage: the order of the printed pages, which reference
-    texts follow. ``with_furniture`` adds the furniture rows
-    (running heads, page numbers) where they were printed: above the page's first passage, or
-    after its notes. Reference texts keep them, while Archivist removes them from the passages
-    by design; the second score shows what that choice costs."""
+    texts follow. ``with_furniture`` adds the furniture rows (running heads, page numbers)
+    where they were printed: above the page's first passage, or after its notes. Reference
+    texts keep them, while Archivist removes them from the passages by design; the second score
+    shows what that choice costs."""
     notes = sorted(ex.footnotes, key=lambda f: f.locator.page_number)
     furniture = sorted((r for r in ex.removed if with_furniture and r.category == "furniture"
                         and r.locator.page_number is not None and r.locator.bbox),
