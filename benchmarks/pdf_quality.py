@@ -42,8 +42,8 @@ def run_archivist(path: Path):
     from datetime import datetime, timezone
 
     from pipeline.clean import clean
-    from pipeline.extract import ExtractOptions, extract_in_process
-    from pipeline.model import Capture
+    from pipeline.extract.dispatch import extract_in_process
+    from pipeline.model import Capture, ExtractOptions
 
     data = path.read_bytes()
     capture = Capture(source_id=path.stem, uri=str(path), captured_at=datetime.now(timezone.utc),
@@ -65,7 +65,7 @@ def emit_text(path: Path) -> float:
     rows put back where they were printed; return the seconds of extract + clean, timed after
     the imports (the lexicon is loaded inside, on first use, so it counts)."""
     import pipeline.clean  # noqa: F401  imports before the clock starts
-    import pipeline.extract.pdf  # noqa: F401
+    import pipeline.extract.pdf.extractor  # noqa: F401
 
     started = time.perf_counter()
     ex = run_archivist(path)

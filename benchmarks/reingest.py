@@ -101,8 +101,9 @@ def main() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from flows.ingest import run_ingest
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.ingest import run_ingest
 
     pages = real_pages(args.sources, args.bench) or generate(args.sources)
     kind = "real pages" if args.bench.exists() else "generated pages"

@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.errors import PipelineError  # noqa: E402
 from pipeline.extract import ExtractOptions  # noqa: E402
-from pipeline.extract import html as archivist_html  # noqa: E402
+from pipeline.extract.html import extractor as archivist_html  # noqa: E402
 from pipeline.model import Capture  # noqa: E402
 
 Extractor = Callable[[bytes, str, str], str]

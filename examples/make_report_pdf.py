@@ -12,7 +12,7 @@ a dev extra). The photo captions are invented placeholders (the seed has no phot
 The seed is parsed simply: blank lines end paragraphs (unless footnotes follow and the next
 body line starts with a space: the paragraph went on over a page turn), a line opening with
 the next note number starts a footnote, line-end hyphens are decided by
-pipeline.clean.hyphenation, and markers are found in note order (see ``_tag_markers``). The
+pipeline.textutil.hyphenation, and markers are found in note order (see ``_tag_markers``). The
 output is deterministic (reportlab's invariant mode), so regenerating it changes no bytes
 unless this script or the seed changed.
 """
@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from pipeline.clean.hyphenation import Vocabulary, decide  # noqa: E402
+from pipeline.textutil.hyphenation import Vocabulary, decide  # noqa: E402
 
 SEED = HERE / "seeds" / "003_b5b1913a230cda32.txt"
 OUT = HERE / "pdf" / "hrnk-lives-for-sale.pdf"

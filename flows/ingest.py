@@ -28,7 +28,13 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.archive import Archive, RunSummary, RunWriter
-from pipeline.build import SourceResult, SourceWork, ingest_source, plan_ingest, record_result
+from pipeline.build import (
+    SourceResult,
+    SourceWork,
+    ingest_source,
+    plan_ingest,
+    record_result,
+)
 from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.registry import load_registry

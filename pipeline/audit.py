@@ -24,7 +24,7 @@ from deltalake import DeltaTable
 
 from pipeline.archive import Archive, capture_from_row, locator_from_row
 from pipeline.errors import AuditError
-from pipeline.extract import decode_source
+from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator
 from pipeline.schema import TABLES
 from pipeline.store import Store

@@ -18,7 +18,13 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from pipeline.errors import PipelineError
@@ -55,7 +61,7 @@ def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
     ``[settings.extract]`` sets the same for ``ingest``)."""
     from dataclasses import replace
 
-    from pipeline.extract import ExtractOptions
+    from pipeline.model import ExtractOptions
 
     given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb}
     for name, value in given.items():
@@ -123,9 +129,9 @@ def _temporary_prefect_server():
     """A real Prefect server for one run, its database in a temporary folder."""
     import tempfile
 
-    from flows.schedule import free_port, prefect_server
-
     from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.schedule import free_port, prefect_server
 
     with tempfile.TemporaryDirectory(prefix="archivist-prefect-") as home, \
             prefect_server(Path(home), free_port()) as url, \
@@ -313,7 +319,8 @@ def trace(
 
     Example: archivist trace --text "Tumen River"   then   archivist trace 3f9a1c
     """
-    from pipeline.audit import find_text, trace as run_trace
+    from pipeline.audit import find_text
+    from pipeline.audit import trace as run_trace
 
     archive = _archive(store)
     version = _version(archive, version, as_of)
@@ -523,7 +530,9 @@ def vacuum(
 
     Example: archivist vacuum --compact   then   archivist vacuum --yes
     """
-    from pipeline.releases import compact as run_compact, plan_vacuum, vacuum as run_vacuum
+    from pipeline.releases import compact as run_compact
+    from pipeline.releases import plan_vacuum
+    from pipeline.releases import vacuum as run_vacuum
 
     archive = _archive(store)
     if compact:
@@ -592,7 +601,8 @@ def export(
     Example: archivist export /tmp/handoff --tag 2024-q3 --bag
     Provenance: archivist export --prov hrnk-2009-lives-for-sale > prov.json
     """
-    from pipeline.export import export as run_export, provenance
+    from pipeline.export import export as run_export
+    from pipeline.export import provenance
     from pipeline.releases import tagged_version
 
     archive = _archive(store)

@@ -39,6 +39,24 @@ PassageKind = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Per-document limits; a registry sets them in its ``[settings.extract]`` table."""
+
+    max_pages: int = 3000
+    """PDFs with more pages are refused rather than stalling a run."""
+    max_objects: int | None = 1_000_000
+    """PDFs whose cross-reference table lists more objects are refused before any page is
+    read (0 or None: no limit). The busiest bench PDF has 32 objects a page; this allows over
+    300 for each of ``max_pages``, and pdfminer's table of that many entries fits in memory."""
+    max_seconds: float = 600.0
+    """Wall-clock budget for one document: extractors check it between pages, and the worker
+    process of a document that overruns it by ``isolate.DEADLINE_GRACE_S`` is killed."""
+    max_memory_mb: int | None = 2048
+    """Address space of the worker process while it extracts one document (0 or None: no
+    limit). An idle worker takes about 75 MB of it; the 117-page bench book peaks at 170 MB."""
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One ``[[source]]`` entry of a registry file."""
 

@@ -24,8 +24,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipeline.errors import RegistryError
-from pipeline.extract import ExtractOptions
-from pipeline.model import KINDS, Source
+from pipeline.model import KINDS, ExtractOptions, Source
 
 CORE_KEYS = {"id", "uri", "kind", "every"}
 METADATA_KEYS = {"title", "publisher", "tags", "author", "language", "notes", "published"}

@@ -15,11 +15,16 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from pipeline.archive import Archive, DocumentRecord, RunSummary, RunWriter, capture_from_row
+from pipeline.archive import (
+    Archive,
+    DocumentRecord,
+    RunSummary,
+    RunWriter,
+    capture_from_row,
+)
 from pipeline.build import build_document
 from pipeline.errors import PipelineError
-from pipeline.extract import ExtractOptions
-from pipeline.model import Capture, Source
+from pipeline.model import Capture, ExtractOptions, Source
 
 FORCE = "reprocess"
 """Stands in for the extractor version of the previous build so the skip check never fires:

@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.clean import clean, normalise_whitespace
 from pipeline.model import Block, DocumentMeta, Extraction, Locator

@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from conftest import ROOT, SEEDS
 from typer.testing import CliRunner
 
-from conftest import ROOT, SEEDS
 from pipeline.cli import app
 from pipeline.schema import arrow_schema
 

@@ -1,6 +1,7 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.clean.encoding import decode, repair
+from pipeline.textutil.encoding import decode, repair
 
 
 def test_a_bom_wins_over_a_declared_charset():

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from pipeline.clean import clean
 from pipeline.errors import EmptySource, ExtractError
-from pipeline.extract import ExtractOptions, decode_source, extract
-from pipeline.extract import html as html_extractor
+from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.html import extractor as html_extractor
+from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Extraction
 from pipeline.registry import load_registry
 

@@ -9,22 +9,22 @@ import struct
 import sys
 from pathlib import Path
 
-import PIL.Image
 import pdfplumber
+import PIL.Image
 import pytest
+from pdfbytes import assemble
 from pdfminer.pdffont import CFFFont
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
 
 from pipeline.capture import read_local
-from pipeline.cli import app
 from pipeline.clean import clean
+from pipeline.cli import app
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extract.pdf_fonts import EncodingResourceManager
-from pipeline.extract.pdf_layout import _style, is_bad_glyph
+from pipeline.extract.pdf.fonts import EncodingResourceManager
+from pipeline.extract.pdf.layout import _style, is_bad_glyph
 from pipeline.segment import doc_id_for, segment
-from pdfbytes import assemble
 
 REPORT = Path(__file__).resolve().parent.parent / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
 

@@ -10,20 +10,22 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pipeline.capture import read_local
 from pipeline.clean import clean
-from pipeline.clean.footnotes import find_marker
-from pipeline.clean.hyphenation import Vocabulary
 from pipeline.cli import app
-from pipeline.extract import decode_source, extract
-from pipeline.extract.text_layer import extract_layer, join_lines
-from pipeline.extract.text_lines import Mapped, split_lines
-from pipeline.extract.text_web import extract_web
+from pipeline.extract import extract
+from pipeline.extract.source import decode_source
+from pipeline.extract.text.layer import extract_layer, join_lines
+from pipeline.extract.text.lines import Mapped, split_lines
+from pipeline.extract.text.web import extract_web
 from pipeline.model import Extraction
 from pipeline.render import to_markdown
+from pipeline.textutil.footnotes import find_marker
+from pipeline.textutil.hyphenation import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"

@@ -1,6 +1,7 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.clean.hyphenation import Vocabulary, decide, dehyphenate
+from pipeline.textutil.hyphenation import Vocabulary, decide, dehyphenate
 
 EMPTY = Vocabulary()
 
@@ -48,7 +49,7 @@ def test_dehyphenate_is_idempotent_and_only_touches_line_breaks(parts, separator
 
 
 def test_hyphen_break_finds_the_two_parts_of_a_broken_word():
-    from pipeline.clean.hyphenation import hyphen_break
+    from pipeline.textutil.hyphenation import hyphen_break
 
     assert hyphen_break("the plan they sug-", "gested was") == ("sug", "gested")
     assert hyphen_break("either and/or-", "ganised") == ("or", "ganised")

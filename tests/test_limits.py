@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
+from pdfbytes import assemble
 from reportlab.pdfgen import canvas
 
 from pipeline.capture import sniff
@@ -30,7 +31,6 @@ from pipeline.errors import ExtractorCrashed, LimitExceeded, RegistryError
 from pipeline.extract import ExtractOptions, extract
 from pipeline.model import Capture
 from pipeline.registry import load_registry
-from pdfbytes import assemble
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="reads worker processes from /proc")

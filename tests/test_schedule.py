@@ -17,7 +17,14 @@ from prefect.client.schemas.schedules import CronSchedule
 
 from pipeline.archive import Archive
 from pipeline.model import Source
-from pipeline.schedule import SLACK, cadence, due_sources, is_due, next_due, source_statuses
+from pipeline.schedule import (
+    SLACK,
+    cadence,
+    due_sources,
+    is_due,
+    next_due,
+    source_statuses,
+)
 from pipeline.store import Store
 
 NOW = datetime(2024, 5, 1, 3, 0, tzinfo=timezone.utc)

@@ -17,8 +17,8 @@ import re
 from dataclasses import replace
 from typing import TypeVar
 
-from pipeline.clean.encoding import repair
 from pipeline.model import Block, Extraction, FootnoteBlock, Transform
+from pipeline.textutil.encoding import repair
 
 _Item = TypeVar("_Item", Block, FootnoteBlock)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

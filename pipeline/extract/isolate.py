@@ -31,13 +31,10 @@ import threading
 import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.errors import ExtractError, ExtractorCrashed, LimitExceeded, PipelineError
-from pipeline.model import Capture, Extraction
-
-if TYPE_CHECKING:
-    from pipeline.extract import ExtractOptions
+from pipeline.extract.dispatch import extract_in_process, preload_extractors
+from pipeline.model import Capture, Extraction, ExtractOptions
 
 DEADLINE_GRACE_S = 5.0
 """Extra time before the caller kills a worker, so an extractor's own check between pages
@@ -162,8 +159,6 @@ def serve() -> None:
     replies = Connection(int(sys.argv[2]), readable=False)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
-    from pipeline.extract import preload_extractors
-
     preload_extractors()  # imports do not count against the first document's time
     replies.send(READY)
     while True:
@@ -227,8 +222,6 @@ def _answer(data: bytes, capture: Capture, options: ExtractOptions
             ) -> tuple[Extraction | PipelineError, bool]:
     """The extraction or its error, and whether this worker may take the next document (not
     after MemoryError: an allocation may have failed half-way through a parser's state)."""
-    from pipeline.extract import extract_in_process  # pipeline.extract imports this module
-
     limit = options.max_memory_mb or 0
     try:
         return extract_in_process(data, capture, options), True

@@ -1,15 +1,15 @@
 """PDFs: pdfplumber characters in, an Extraction of blocks in reading order out.
 
-Each page is parsed once (pdfminer's layout tree read by pdf_objects.py: characters, rules,
+Each page is parsed once (pdfminer's layout tree read by objects.py: characters, rules,
 boxes, strokes; pdfplumber's table finder only where ruling lines cross) and closed at once, so
 memory stays flat; only compact line records are kept. Then, over the whole document:
 
-    pdf_fonts.py      fonts without ToUnicode -> text from their embedded glyph names
-    pdf_layout.py     characters -> line segments -> blocks, column-aware reading order
-    pdf_figures.py    vector strokes -> drawings, whose labels become figure passages
-    pdf_furniture.py  running heads, footers, page numbers: repeated margin text -> removed
-    pdf_notes.py      the note area at each page bottom -> footnotes; raised markers -> links
-    clean/hyphenation.py  line-end hyphens joined or kept on evidence, each decision recorded
+    fonts.py          fonts without ToUnicode -> text from their embedded glyph names
+    layout.py         characters -> line segments -> blocks, column-aware reading order
+    figures.py        vector strokes -> drawings, whose labels become figure passages
+    furniture.py      running heads, footers, page numbers: repeated margin text -> removed
+    notes.py          the note area at each page bottom -> footnotes; raised markers -> links
+    textutil/hyphenation.py  line-end hyphens joined or kept on evidence, each decision recorded
 
 Provenance: every block, footnote and removed row has the page number and bbox (x0, top, x1,
 bottom in points) of its first part; a paragraph continued across a column or page break keeps
@@ -34,13 +34,11 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
 from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded, NeedsOCR
-from pipeline.extract import ExtractOptions
-from pipeline.extract.pdf_figures import figure_regions, region_of
-from pipeline.extract.pdf_fonts import EncodingResourceManager
-from pipeline.extract.pdf_furniture import find_furniture
-from pipeline.extract.pdf_layout import (
+from pipeline.extract.pdf.figures import figure_regions, region_of
+from pipeline.extract.pdf.fonts import EncodingResourceManager
+from pipeline.extract.pdf.furniture import find_furniture
+from pipeline.extract.pdf.layout import (
     BUILT_WHOLE,
     CAPTION,
     HEADING_SIZE,
@@ -51,18 +49,20 @@ from pipeline.extract.pdf_layout import (
     page_lines,
     reading_order,
 )
-from pipeline.extract.pdf_meta import document_meta
-from pipeline.extract.pdf_notes import RULE_MAX_HEIGHT, Note, notes_of, split_notes
-from pipeline.extract.pdf_objects import page_objects
+from pipeline.extract.pdf.meta import document_meta
+from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT, Note, notes_of, split_notes
+from pipeline.extract.pdf.objects import page_objects
 from pipeline.model import (
     Block,
     Capture,
     Extraction,
+    ExtractOptions,
     FootnoteBlock,
     Locator,
     Removed,
     Transform,
 )
+from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
 
 NAME = "pdf"
 VERSION = "0.5.1"

@@ -21,8 +21,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.extract.text_layer import Layer
-from pipeline.extract.text_lines import Line, locate, split_lines
+from pipeline.extract.text.layer import Layer
+from pipeline.extract.text.lines import Line, locate, split_lines
 from pipeline.model import Block, DocumentMeta, FootnoteBlock, Removed
 
 PROSE_WORDS = 20

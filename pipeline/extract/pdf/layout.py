@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pipeline.extract.pdf_fonts import HANGING_FONT
+from pipeline.extract.pdf.fonts import HANGING_FONT
 
 Char = dict[str, Any]
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf_layout import BUILT_WHOLE, CAPTION, LayoutBlock, Line, reading_order
+from pipeline.extract.pdf.layout import (
+    BUILT_WHOLE,
+    CAPTION,
+    LayoutBlock,
+    Line,
+    reading_order,
+)
 
 SMALLER = 0.92
 """Note text is set at most this share of the body size."""

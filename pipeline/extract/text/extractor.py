@@ -6,17 +6,17 @@ of chrome or page furniture with its rule and evidence.
 
 Two kinds of capture are told apart by the shape of their lines (``looks_like_text_layer``):
 
-    text_layer.py   a PDF text layer: wrapped lines, page starts, notes at page bottoms
-    text_web.py     a web page saved as visible text: one line per paragraph, site chrome
+    layer.py   a PDF text layer: wrapped lines, page starts, notes at page bottoms
+    web.py     a web page saved as visible text: one line per paragraph, site chrome
 """
 
 from __future__ import annotations
 
-from pipeline.extract import ExtractOptions, decode_source
-from pipeline.extract.text_layer import extract_layer, looks_like_text_layer
-from pipeline.extract.text_lines import split_lines
-from pipeline.extract.text_web import extract_web
-from pipeline.model import Capture, Extraction, Transform
+from pipeline.extract.source import decode_source
+from pipeline.extract.text.layer import extract_layer, looks_like_text_layer
+from pipeline.extract.text.lines import split_lines
+from pipeline.extract.text.web import extract_web
+from pipeline.model import Capture, Extraction, ExtractOptions, Transform
 
 NAME = "text"
 VERSION = "0.2.0"

@@ -9,7 +9,7 @@ What a text layer shows, and the evidence used for each (no per-file rules):
   (a line with a page number set off by wide gaps, repeated with other numbers);
 - footnotes: a block at a page bottom opening with the *next expected* note number, accepted
   only if a marker for that number sits in the text since the previous marker
-  (``pipeline.clean.footnotes``); the note runs on over indented or whitespace-separated parts;
+  (``pipeline.textutil.footnotes``); the note runs on over indented or whitespace-separated parts;
   anything below the notes and above the next page is a caption;
 - paragraphs cut by a page turn, a photo or a blank line: a paragraph that does not end a
   sentence continues in the next body block when that block starts in lower case, when the
@@ -29,10 +29,17 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from pipeline.clean.footnotes import Marker, find_marker
-from pipeline.clean.hyphenation import Vocabulary, decide, hyphen_break
-from pipeline.extract.text_lines import Line, Mapped, join, locate, split_lines
-from pipeline.model import Block, DocumentMeta, FootnoteBlock, Locator, Removed, Transform
+from pipeline.extract.text.lines import Line, Mapped, join, locate, split_lines
+from pipeline.model import (
+    Block,
+    DocumentMeta,
+    FootnoteBlock,
+    Locator,
+    Removed,
+    Transform,
+)
+from pipeline.textutil.footnotes import Marker, find_marker
+from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
 
 WRAP_MIN_CHARS = 40
 """Lines at least this long are prose lines, whose wrapping tells a page from a web text."""

@@ -14,8 +14,14 @@ import logging
 
 from htmldate import find_date
 from lxml import etree
-from trafilatura.metadata import (examine_meta, extract_author, extract_meta_json,
-                                  extract_sitename, extract_title, extract_url)
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.settings import set_date_params
 
 from pipeline.model import Capture, DocumentMeta

@@ -1,13 +1,13 @@
 """HTML pages: bytes in, the article's blocks, footnotes, removed chrome and metadata out.
 
-    decode      pipeline.clean.encoding (BOM, HTTP charset, meta charset, detection), recorded
+    decode      pipeline.textutil.encoding (BOM, HTTP charset, meta charset, detection), recorded
     parse       lxml/libxml2, tolerant of broken markup; limits on size and nesting depth
-    blocks      pipeline.clean.boilerplate: text blocks, the main-content region, verdicts
+    blocks      pipeline.extract.html.boilerplate: text blocks, the main-content region, verdicts
     footnotes   markers (sup > a[href^=#], doc-noteref, cite_note) linked to their notes, and
                 the items of end-of-article Notes/References/Sources lists
     metadata    trafilatura's meta-tag/JSON-LD/byline reader and htmldate
     provenance  XPath plus [char_start, char_end) of each block's element in the decoded
-                text (``decode_source``), found by ``html_locate.SourceMap``
+                text (``decode_source``), found by ``locate.SourceMap``
 
 Every block the reader does not get is returned as a ``Removed`` row with the rule and its
 evidence, so "what was dropped from this page, and why" has an answer.
@@ -21,12 +21,20 @@ from typing import Literal
 
 from lxml import etree, html
 
-from pipeline.clean import boilerplate as bp
 from pipeline.errors import EmptySource, ExtractError, LimitExceeded
-from pipeline.extract import ExtractOptions, decode_source
-from pipeline.extract.html_locate import SourceMap
-from pipeline.extract.html_meta import read_metadata
-from pipeline.model import Block, Capture, Extraction, FootnoteBlock, Locator, Removed
+from pipeline.extract.html import boilerplate as bp
+from pipeline.extract.html.locate import SourceMap
+from pipeline.extract.html.meta import read_metadata
+from pipeline.extract.source import decode_source
+from pipeline.model import (
+    Block,
+    Capture,
+    Extraction,
+    ExtractOptions,
+    FootnoteBlock,
+    Locator,
+    Removed,
+)
 
 NAME = "html"
 VERSION = "0.2.0"

@@ -1,0 +1,1 @@
+"""HTML pages: main content, boilerplate as removed rows, XPaths and offsets, metadata."""

@@ -1,0 +1,1 @@
+"""PDFs: lines from characters, columns and reading order, furniture, notes, tables, figures."""
