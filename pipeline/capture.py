@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
@@ -279,23 +280,52 @@ def _retry_after(value: str | None) -> float | None:
 
 def sniff(data: bytes, content_type: str | None, name: str,
           declared: Kind | None = None) -> tuple[str, Kind | None]:
-    """Media type and kind from the bytes first, then the Content-Type, then the name."""
+    """Media type and kind: the registry's word first, then the bytes (PDF magic, markup
+    anywhere in the document's head), then the Content-Type, then the file name.
+
+    Markup is never read as text: pages open with scripts, conditional comments or long
+    comment banners before any ``<html>``, so the bytes are searched past them, not just the
+    first few kilobytes."""
     if declared is not None:
         return {"html": "text/html", "pdf": "application/pdf",
                 "text": "text/plain"}[declared], declared
-    head = data[:4096]
     if b"%PDF-" in data[:1024]:
         return "application/pdf", "pdf"
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or (
-            b"<html" in lowered or b"<body" in lowered):
-        return "text/html", "html"
     mime = (content_type or "").split(";")[0].strip().lower()
-    if mime in ("text/html", "application/xhtml+xml"):
+    suffix = PurePosixPath(urlsplit(name).path if "://" in name else name).suffix.lower()
+    textual = _looks_like_text(data[:4096])
+    if textual and _is_markup(data[:_MARKUP_SCAN_BYTES], suffix not in _TEXT_SUFFIXES):
+        return (mime if mime in _HTML_TYPES else "text/html"), "html"
+    if mime in _HTML_TYPES:
         return mime, "html"
-    if _looks_like_text(head):
+    if textual and suffix in _HTML_SUFFIXES:
+        return "text/html", "html"
+    if textual:
         return "text/plain", "text"
     return mime or "application/octet-stream", None
+
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx",
+                            ".jsp"})
+# A text file may quote a page; its name is believed unless markup opens it.
+_TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".rst", ".csv", ".log"})
+# How far into the bytes to look for markup: a head full of inline scripts can run to
+# hundreds of kilobytes before <body>.
+_MARKUP_SCAN_BYTES = 1 << 20
+# A document's first non-blank bytes that only markup opens with.
+_MARKUP_OPENING = re.compile(
+    rb"<(?:!doctype\s+html|!--|\?xml|(?:html|head|body|script|style|meta|link|title|base|"
+    rb"div|table|p|h[1-6]|center|font|frameset|noscript|form|span|a|img|ul|header|nav|main|"
+    rb"article|section)[\s>/])", re.IGNORECASE)
+# The elements that make a page, wherever in its head they sit.
+_PAGE_TAGS = re.compile(rb"<(?:html|head|body|frameset)[\s>]", re.IGNORECASE)
+
+
+def _is_markup(data: bytes, search: bool) -> bool:
+    """Markup opens the bytes, or (unless the name says text) a page element is in them."""
+    body = data.lstrip(b"\xef\xbb\xbf \t\r\n\f")
+    return bool(_MARKUP_OPENING.match(body) or (search and _PAGE_TAGS.search(body)))
 
 
 def _looks_like_text(head: bytes) -> bool:
