@@ -354,8 +354,24 @@ class Archive:
 
 # -- row builders ---------------------------------------------------------------------------
 
-def _transforms(transforms: tuple[Transform, ...]) -> list[dict[str, str]]:
-    return [{"name": t.name, "detail": t.detail} for t in transforms]
+def _transforms(transforms: tuple[Transform, ...]) -> list[dict[str, Any]]:
+    return [{"name": t.name, "detail": t.detail, "page_number": t.page_number,
+             "bbox": list(t.bbox) if t.bbox is not None else None,
+             "char_start": t.char_start, "char_end": t.char_end, "evidence": t.evidence}
+            for t in transforms]
+
+
+def transforms_from_row(row: dict[str, Any]) -> tuple[Transform, ...]:
+    """A row's transforms; rows written before the typed fields existed lack them (None)."""
+    out = []
+    for item in row.get("transforms") or ():
+        bbox = item.get("bbox")
+        out.append(Transform(item["name"], item.get("detail") or "",
+                             page_number=item.get("page_number"),
+                             bbox=tuple(bbox) if bbox is not None else None,  # type: ignore[arg-type]
+                             char_start=item.get("char_start"), char_end=item.get("char_end"),
+                             evidence=item.get("evidence")))
+    return tuple(out)
 
 
 def locator_columns(locator: Locator) -> dict[str, Any]:

@@ -22,16 +22,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
-from pipeline.archive import Archive, capture_from_row, locator_from_row
+from pipeline.archive import Archive, capture_from_row, locator_from_row, transforms_from_row
 from pipeline.errors import AuditError
 from pipeline.extract.source import decode_source
-from pipeline.model import Capture, Locator
+from pipeline.model import Capture, Locator, Transform
 from pipeline.schema import TABLES
 from pipeline.store import Store
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_CONTINUED = re.compile(r"continued on page (\d+), bbox \(([-\d., ]+)\)")
-"""The PDF extractor's join-break detail for a paragraph part after a column or page break."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +41,9 @@ class Trace:
     capture: Capture
     locator: Locator
     snippet: str
-    """The raw source text at the locator, as stored in raw/."""
+    """The raw source text at the locator and at each of ``parts``, as stored in raw/."""
+    parts: tuple[Locator, ...] = ()
+    """Where the text continues after a column or page break (PDF), in reading order."""
 
 
 def trace(archive: Archive, item_id: str, version: int | None = None) -> Trace:
@@ -83,8 +83,15 @@ def _trace_row(archive: Archive, kind: str, row: dict[str, Any], version: int | 
     capture_rows = captures.filter(pc.equal(captures["sha256"], row["capture_sha256"])).to_pylist()
     capture = capture_from_row(min(capture_rows, key=lambda r: r["captured_at"]))
     locator = locator_from_row(row)
-    snippet = raw_snippet(archive, capture, locator)
-    return Trace(kind, row, document, capture, locator, snippet)
+    parts = continued_parts(transforms_from_row(row))
+    snippet = "\n".join(raw_snippet(archive, capture, at) for at in (locator, *parts))
+    return Trace(kind, row, document, capture, locator, snippet, parts)
+
+
+def continued_parts(transforms: tuple[Transform, ...]) -> tuple[Locator, ...]:
+    """The locators a passage's ``join-break`` transforms record for its continued parts."""
+    return tuple(Locator(page_number=t.page_number, bbox=t.bbox) for t in transforms
+                 if t.name == "join-break" and t.page_number is not None and t.bbox is not None)
 
 
 def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
@@ -166,10 +173,8 @@ def _boxes_on_page(archive: Archive, table: str, doc_id: str, page_number: int,
     for row in data.filter(pc.equal(data["doc_id"], doc_id)).to_pylist():
         if row["page_number"] == page_number and row["bbox"] is not None:
             boxes.append(tuple(row["bbox"]))
-        for transform in row["transforms"] or ():
-            part = _CONTINUED.match(transform["detail"] or "")
-            if transform["name"] == "join-break" and part and int(part[1]) == page_number:
-                boxes.append(tuple(float(v) for v in part[2].split(",")))
+        boxes += [part.bbox for part in continued_parts(transforms_from_row(row))
+                  if part.page_number == page_number and part.bbox is not None]
     return boxes
 
 

@@ -148,10 +148,23 @@ class Locator:
 
 @dataclass(frozen=True, slots=True)
 class Transform:
-    """One cleaning step applied to a piece of text, with enough detail to audit or undo it."""
+    """One cleaning step applied to a piece of text, with enough detail to audit or undo it.
+
+    ``detail`` is for people; the optional typed fields say where the step acted (same
+    conventions as :class:`Locator`) and on what evidence, so code never parses ``detail``.
+    """
 
     name: str
     detail: str = ""
+    page_number: int | None = None
+    """1-based page the step acted on, e.g. where a paragraph continued after a page break."""
+    bbox: tuple[float, float, float, float] | None = None
+    """Box on ``page_number`` of the text the step took in, e.g. the continued part."""
+    char_start: int | None = None
+    """Half-open offsets into the decoded source text of what the step changed."""
+    char_end: int | None = None
+    evidence: str | None = None
+    """Why the step decided as it did, e.g. the word counts behind a dehyphenation."""
 
 
 @dataclass(frozen=True, slots=True)

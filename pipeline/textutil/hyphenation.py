@@ -101,7 +101,7 @@ class Decision:
     def transform(self) -> Transform:
         action = "join" if self.join else "keep-hyphen"
         return Transform("dehyphenate", f"{action} {self.left}-|{self.right} -> {self.result} "
-                                        f"({self.evidence})")
+                                        f"({self.evidence})", evidence=self.evidence)
 
 
 def decide(left: str, right: str, vocabulary: Vocabulary) -> Decision:

@@ -20,6 +20,7 @@ counted per page and lower ``DocumentMeta.text_quality``.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import time
@@ -542,7 +543,8 @@ def _drafts(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary
                 draft.refs.append(label)
                 draft.transforms.append(Transform(
                     "footnote-marker", f"removed {label!r} at offset {start + offset} "
-                                       f"(page {line.page}) -> note {label}"))
+                                       f"(page {line.page}) -> note {label}",
+                    page_number=line.page, bbox=_round(line.bbox)))
                 removed.append(Removed("footnote-marker", label,
                                        Locator(page_number=line.page, bbox=_round(line.bbox)),
                                        "marker", f"offset {start + offset} in the block text"))
@@ -618,7 +620,8 @@ def _merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
             continue
         target.transforms.append(Transform(
             "join-break", f"continued on page {draft.page}, bbox "
-                          f"({', '.join(f'{v:.1f}' for v in draft.bbox)})"))
+                          f"({', '.join(f'{v:.1f}' for v in draft.bbox)})",
+            page_number=draft.page, bbox=_round(draft.bbox)))
         _append(target, draft.text, vocabulary)
         target.refs.extend(draft.refs)
         target.transforms.extend(draft.transforms)
@@ -647,8 +650,9 @@ def _footnotes(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[Footnot
             first = note.lines[0]
             if note.continued and drafts:
                 target = drafts[-1]
-                target.transforms.append(Transform("join-break", f"note continued on page "
-                                                                 f"{first.page}"))
+                target.transforms.append(Transform(
+                    "join-break", f"note continued on page {first.page}",
+                    page_number=first.page, bbox=_round(_lines_box(note.lines, first.page))))
             else:
                 target = Draft("footnote", "", first.page, first.bbox)
                 drafts.append(target)
@@ -658,6 +662,11 @@ def _footnotes(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[Footnot
                 target.bbox = _union(target.bbox, line.bbox) if line.page == target.page else target.bbox
     return tuple(FootnoteBlock(label, d.text, Locator(page_number=d.page, bbox=_round(d.bbox)),
                                tuple(d.transforms)) for label, d in zip(labels, drafts))
+
+
+def _lines_box(lines: list[Line], page: int) -> tuple[float, float, float, float]:
+    """The box around the lines on ``page``."""
+    return functools.reduce(_union, (line.bbox for line in lines if line.page == page))
 
 
 def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]

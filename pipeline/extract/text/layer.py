@@ -584,7 +584,9 @@ def join_lines(lines: list[Line], vocabulary: Vocabulary) -> tuple[Mapped, tuple
         parts = hyphen_break(result.text, part.text)
         if parts:
             decision = decide(*parts, vocabulary)
-            transforms.append(decision.transform())
+            hyphen = result.offsets[-1]
+            transforms.append(replace(decision.transform(), char_start=hyphen,
+                                      char_end=None if hyphen is None else hyphen + 1))
             result = (result.cut(len(result.text) - 1, len(result.text)) if decision.join
                       else result) + part
         elif result.text.endswith(("—", "–", "/")) or _url_continues(result.text, part.text):
