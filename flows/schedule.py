@@ -28,7 +28,7 @@ import httpx
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ScheduleError
 from pipeline.registry import load_registry
 from pipeline.store import Store
 
@@ -36,10 +36,6 @@ SCHEDULES_FILE = "schedules.json"
 SERVER_START_TIMEOUT_S = 120.0
 """`prefect server start` is healthy after about 8.5 s here; its first start also migrates the
 SQLite database, which on a slow disk takes far longer."""
-
-
-class ScheduleError(PipelineError):
-    stage = "schedule"
 
 
 @dataclass(frozen=True, slots=True)

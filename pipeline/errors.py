@@ -14,7 +14,8 @@
     │   └── ExtractorCrashed      the isolated extractor process died (a parser crash, OOM kill)
     ├── ArchiveError              validation against schemas/ or a Delta write failed
     │   └── SchemaViolation
-    └── AuditError                trace or verify found something wrong
+    ├── AuditError                trace or verify found something wrong
+    └── ScheduleError             a cron schedule is invalid or the Prefect server will not run
 
 Library code raises these; the CLI prints them as one red line, and the ingest flow records
 them as ``failures`` rows and goes on with the other sources.
@@ -93,3 +94,7 @@ class SchemaViolation(ArchiveError):
 
 class AuditError(PipelineError):
     stage = "audit"
+
+
+class ScheduleError(PipelineError):
+    stage = "schedule"

@@ -154,3 +154,12 @@ def test_serve_runs_a_scheduled_ingest_triggered_through_the_api(corpus: Path, t
         serve.wait(timeout=60)
     with pytest.raises(httpx.TransportError):  # the server was stopped with the command
         httpx.get(f"{api}/health", timeout=2)
+
+
+def test_an_invalid_cron_is_a_pipeline_error_the_cli_prints_as_one_line(store):
+    from flows.schedule import add_schedule
+    from pipeline.errors import PipelineError, ScheduleError
+
+    with pytest.raises(ScheduleError, match="invalid cron") as raised:
+        add_schedule("sources.toml", "every tuesday", store)
+    assert isinstance(raised.value, PipelineError) and raised.value.stage == "schedule"
