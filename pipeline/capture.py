@@ -14,6 +14,7 @@ import re
 import socket
 import ssl
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -27,6 +28,7 @@ import httpx
 from pipeline import __version__
 from pipeline.errors import CaptureError, FetchError, TooLarge
 from pipeline.model import Capture, Kind, Source
+from pipeline.net import ContentDecoder, DecodedTooLarge, DecodingFailed
 from pipeline.store import Store
 from pipeline.warc import response_record_bytes, revisit_record_bytes
 
@@ -117,7 +119,7 @@ def _capture_http(source: Source, store: Store, options: CaptureOptions,
         conditional["If-None-Match"] = previous.etag
     if previous is not None and previous.last_modified:
         conditional["If-Modified-Since"] = previous.last_modified
-    response, raw, final_url = _fetch(source, options, conditional)
+    response, raw, body, final_url = _fetch(source, options, conditional)
     headers = tuple((k, v) for k, v in response.headers.multi_items())
     captured_at = _now()
 
@@ -127,7 +129,6 @@ def _capture_http(source: Source, store: Store, options: CaptureOptions,
                        previous.kind, response, final_url, headers, captured_at, warc,
                        revisit=True, etag=previous.etag, last_modified=previous.last_modified)
 
-    body = _decode_content(raw, response.headers.get("content-encoding"), source.id)
     sha256 = store.put_blob(body)
     media_type, kind = sniff(body, response.headers.get("content-type"), final_url, source.kind)
     warc = response_record_bytes(final_url, response, raw, captured_at)
@@ -153,8 +154,8 @@ def _record(source: Source, store: Store, sha256: str, size: int, media_type: st
 
 
 def _fetch(source: Source, options: CaptureOptions,
-           conditional: dict[str, str]) -> tuple[httpx.Response, bytes, str]:
-    """GET with retries; returns the final response, its body as sent, and the final URL."""
+           conditional: dict[str, str]) -> tuple[httpx.Response, bytes, bytes, str]:
+    """GET with retries: the final response, its body as sent and decoded, and the final URL."""
     attempt = 0
     while True:
         try:
@@ -169,7 +170,7 @@ def _fetch(source: Source, options: CaptureOptions,
 
 
 def _follow_redirects(source: Source, options: CaptureOptions,
-                      conditional: dict[str, str]) -> tuple[httpx.Response, bytes, str]:
+                      conditional: dict[str, str]) -> tuple[httpx.Response, bytes, bytes, str]:
     url = source.uri
     seen: list[str] = []
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **conditional}
@@ -178,7 +179,7 @@ def _follow_redirects(source: Source, options: CaptureOptions,
         while True:
             _check_target(url, source.id, options)
             seen.append(url)
-            response, raw = _get(client, url, headers, source.id, options)
+            response, raw, body = _get(client, url, headers, source.id, options)
             if response.status_code not in (301, 302, 303, 307, 308):
                 break
             location = response.headers.get("location")
@@ -193,38 +194,61 @@ def _follow_redirects(source: Source, options: CaptureOptions,
                 raise FetchError(f"more than {options.max_redirects} redirects from "
                                  f"{source.uri}", source_id=source.id)
     if response.status_code == 304 and conditional:
-        return response, raw, url
+        return response, raw, body, url
     if response.status_code >= 400 or response.status_code < 200:
         error = FetchError(f"{url} answered HTTP {response.status_code} "
                            f"{response.reason_phrase}".rstrip(), source_id=source.id,
                            transient=response.status_code in RETRY_STATUSES)
         error.retry_after = _retry_after(response.headers.get("retry-after"))  # type: ignore[attr-defined]
         raise error
-    return response, raw, url
+    return response, raw, body, url
 
 
 def _get(client: httpx.Client, url: str, headers: dict[str, str], source_id: str,
-         options: CaptureOptions) -> tuple[httpx.Response, bytes]:
+         options: CaptureOptions) -> tuple[httpx.Response, bytes, bytes]:
+    """One GET: the response, its body as sent, and its body with Content-Encoding undone."""
     try:
         with client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > options.max_bytes:
                 raise TooLarge(f"{url} declares {int(declared):,} bytes, over the "
                                f"{options.max_bytes:,}-byte limit", source_id=source_id)
-            chunks, total = [], 0
-            for chunk in response.iter_raw():
-                total += len(chunk)
-                if total > options.max_bytes:
-                    raise TooLarge(f"{url} sent more than the {options.max_bytes:,}-byte limit",
-                                   source_id=source_id)
-                chunks.append(chunk)
-            return response, b"".join(chunks)
+            raw, body = read_body(response.iter_raw(), response.headers.get("content-encoding"),
+                                  options.max_bytes, url, source_id)
+            return response, raw, body
     except httpx.TimeoutException as exc:
         raise FetchError(f"{url} timed out after {options.timeout_s:g} s ({type(exc).__name__})",
                          source_id=source_id, transient=True) from None
     except httpx.TransportError as exc:
         raise FetchError(f"could not reach {url}: {exc or type(exc).__name__}",
                          source_id=source_id, transient=True) from None
+
+
+def read_body(chunks: Iterable[bytes], content_encoding: str | None, max_bytes: int,
+              url: str, source_id: str) -> tuple[bytes, bytes]:
+    """An HTTP body as sent (for the WARC record) and as meant (Content-Encoding undone).
+
+    Both are held to ``max_bytes`` while the chunks stream in, so neither a long body nor a
+    small compressed one that inflates to gigabytes is ever whole in memory or on disk.
+    """
+    decoder = ContentDecoder(content_encoding, max_bytes)
+    raw, body = bytearray(), bytearray()
+    try:
+        for chunk in chunks:
+            raw += chunk
+            if len(raw) > max_bytes:
+                raise TooLarge(f"{url} sent more than the {max_bytes:,}-byte limit",
+                               source_id=source_id)
+            if not decoder.identity:
+                for piece in decoder.decode(chunk):
+                    body += piece
+    except DecodedTooLarge:
+        raise TooLarge(f"{url} sent a {content_encoding} body that decodes to more than the "
+                       f"{max_bytes:,}-byte limit", source_id=source_id) from None
+    except DecodingFailed as exc:
+        raise FetchError(f"could not undo Content-Encoding {content_encoding!r}: {exc}",
+                         source_id=source_id) from None
+    return bytes(raw), bytes(raw if decoder.identity else body)
 
 
 @cache
@@ -253,18 +277,6 @@ def _check_target(url: str, source_id: str, options: CaptureOptions) -> None:
             raise FetchError(f"{host} resolves to the non-public address {ip}; add it to "
                              "[settings] allow_private_hosts in the registry to allow it",
                              source_id=source_id)
-
-
-def _decode_content(raw: bytes, encoding: str | None, source_id: str) -> bytes:
-    """Undo Content-Encoding so the raw store holds the entity the server meant."""
-    if not encoding or encoding.strip().lower() in ("identity", ""):
-        return raw
-    decoder = httpx.Response(200, headers={"content-encoding": encoding}, content=raw)
-    try:
-        return decoder.read()
-    except httpx.DecodingError as exc:
-        raise FetchError(f"could not undo Content-Encoding {encoding!r}: {exc}",
-                         source_id=source_id) from None
 
 
 def _retry_after(value: str | None) -> float | None:

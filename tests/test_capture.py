@@ -78,6 +78,9 @@ def test_gzip_transfer_is_archived_as_sent_and_stored_decoded(store, http_server
                      gzip.compress(PAGE))
     result = capture(Source("gz", f"{base}/gz"), store, LOOPBACK)
     assert store.read_blob(result.sha256) == PAGE
+    with open(store.root / result.warc_path, "rb") as handle:
+        (payload,) = [record.raw_stream.read() for record in ArchiveIterator(handle)]
+    assert payload == routes["/gz"][2]  # the WARC keeps the body as sent
 
 
 def test_304_from_a_conditional_request_records_a_revisit(store, http_server):

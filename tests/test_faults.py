@@ -7,12 +7,15 @@ the public ``pipeline.extract.extract`` and the ingest flow, never through extra
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import io
 import socket
 import struct
 import threading
 import time
+import zlib
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -222,7 +225,10 @@ class Faulty(BaseHTTPRequestHandler):
             self.send_header(name.replace("_", "-"), value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading at its limit
 
     def _error(self):
         self._send(500, b"boom")
@@ -261,8 +267,30 @@ class Faulty(BaseHTTPRequestHandler):
         for _ in range(64):
             self.wfile.write(b"x" * 65536)
 
+    def _gzip_bomb(self):
+        self._send(200, bomb("gzip"), Content_Type="text/html", Content_Encoding="gzip")
+
+    def _deflate_bomb(self):
+        self._send(200, bomb("deflate"), Content_Type="text/html", Content_Encoding="deflate")
+
+    def _double_gzip_bomb(self):  # gzip of a gzip bomb: only the inner stage inflates
+        self._send(200, gzip.compress(bomb("gzip")), Content_Type="text/html",
+                   Content_Encoding="gzip, gzip")
+
     def log_message(self, *args):
         pass
+
+
+BOMB_BYTES = 256 * 1024 * 1024
+
+
+@functools.cache
+def bomb(coding: str) -> bytes:
+    """256 MiB of zeros compressed to about 250 KB (gzip, or raw deflate as some servers send)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31 if coding == "gzip" else -zlib.MAX_WBITS)
+    zeros = bytes(1024 * 1024)
+    return b"".join([*(packer.compress(zeros) for _ in range(BOMB_BYTES // len(zeros))),
+                     packer.flush()])
 
 
 @pytest.fixture(scope="module")
@@ -334,6 +362,17 @@ def test_a_response_over_the_byte_limit_is_refused_and_nothing_is_stored(store, 
     with pytest.raises(TooLarge, match="1,000,000-byte limit"):
         fetch(store, faulty_server, path)
     assert store.blobs() == []
+
+
+@pytest.mark.parametrize("path", ["/gzip-bomb", "/deflate-bomb", "/double-gzip-bomb"])
+def test_issue_13_a_compression_bomb_stops_at_the_limit_and_stores_nothing(store, faulty_server,
+                                                                            path):
+    bomb("gzip"), bomb("deflate")  # made before the clock starts (about a second each)
+    started = time.monotonic()
+    with pytest.raises(TooLarge, match="decodes to more than the 1,000,000-byte limit"):
+        fetch(store, faulty_server, path)
+    assert time.monotonic() - started < 10
+    assert store.blobs() == [] and store.files(store.warc) == []
 
 
 # -- a whole run with bad sources ------------------------------------------------------------

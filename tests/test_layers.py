@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: list[tuple[str, ...]] = [
     ("pipeline", "pipeline.model", "pipeline.errors", "pipeline.ids", "pipeline.schema"),
     ("pipeline.textutil",),
-    ("pipeline.store", "pipeline.registry", "pipeline.schedule", "pipeline.warc"),
+    ("pipeline.store", "pipeline.registry", "pipeline.schedule", "pipeline.warc", "pipeline.net"),
     ("pipeline.capture",),
     ("pipeline.extract",),
     ("pipeline.clean",),
