@@ -124,33 +124,33 @@ def _capture_http(source: Source, store: Store, options: CaptureOptions,
     captured_at = _now()
 
     if response.status_code == 304 and previous is not None:
-        warc = revisit_record_bytes(final_url, previous, response, captured_at)
-        return _record(source, store, previous.sha256, previous.size, previous.media_type,
-                       previous.kind, response, final_url, headers, captured_at, warc,
-                       revisit=True, etag=previous.etag, last_modified=previous.last_modified)
+        revisit = Capture(source_id=source.id, uri=source.uri, captured_at=captured_at,
+                          sha256=previous.sha256, size=previous.size,
+                          media_type=previous.media_type, kind=previous.kind,
+                          http_status=response.status_code, final_url=final_url,
+                          etag=previous.etag, last_modified=previous.last_modified,
+                          headers=headers, revisit=True)
+        return _with_warc(revisit, store,
+                          revisit_record_bytes(final_url, previous, response, captured_at))
 
     sha256 = store.put_blob(body)
     media_type, kind = sniff(body, response.headers.get("content-type"), final_url, source.kind)
-    warc = response_record_bytes(final_url, response, raw, captured_at)
-    return _record(source, store, sha256, len(body), media_type, kind, response, final_url,
-                   headers, captured_at, warc,
-                   revisit=previous is not None and previous.sha256 == sha256,
-                   etag=response.headers.get("etag"),
-                   last_modified=response.headers.get("last-modified"))
+    capture = Capture(source_id=source.id, uri=source.uri, captured_at=captured_at,
+                      sha256=sha256, size=len(body), media_type=media_type, kind=kind,
+                      http_status=response.status_code, final_url=final_url,
+                      etag=response.headers.get("etag"),
+                      last_modified=response.headers.get("last-modified"), headers=headers,
+                      revisit=previous is not None and previous.sha256 == sha256)
+    return _with_warc(capture, store, response_record_bytes(final_url, response, raw, captured_at))
 
 
-def _record(source: Source, store: Store, sha256: str, size: int, media_type: str,
-            kind: Kind | None, response: httpx.Response, final_url: str,
-            headers: tuple[tuple[str, str], ...], captured_at: datetime, warc: bytes, *,
-            revisit: bool, etag: str | None, last_modified: str | None) -> Capture:
-    stamp = captured_at.strftime("%Y%m%dT%H%M%S%fZ")
-    warc_path = store.warc / captured_at.strftime("%Y/%m/%d") / f"{stamp}-{source.id}.warc.gz"
+def _with_warc(capture: Capture, store: Store, warc: bytes) -> Capture:
+    """Store the capture's WARC record under ``warc/<date>/`` and point the capture at it."""
+    stamp = capture.captured_at.strftime("%Y%m%dT%H%M%S%fZ")
+    warc_path = (store.warc / capture.captured_at.strftime("%Y/%m/%d")
+                 / f"{stamp}-{capture.source_id}.warc.gz")
     store.put_file(warc_path, warc)
-    return Capture(source_id=source.id, uri=source.uri, captured_at=captured_at, sha256=sha256,
-                   size=size, media_type=media_type, kind=kind,
-                   http_status=response.status_code, final_url=final_url, etag=etag,
-                   last_modified=last_modified, headers=headers,
-                   warc_path=str(warc_path.relative_to(store.root)), revisit=revisit)
+    return replace(capture, warc_path=str(warc_path.relative_to(store.root)))
 
 
 def _fetch(source: Source, options: CaptureOptions,

@@ -8,6 +8,7 @@ usable title, the largest heading on the first page stands in for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from pipeline.model import DocumentMeta
@@ -24,12 +25,15 @@ _JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|\W*)$|\.(docx?|
 
 
 class _Draft(Protocol):
+    """What the title fallback reads of a block being drafted."""
+
     kind: str
     text: str
     page: int
+    level: int | None
 
 
-def document_meta(info: dict[str, Any], xmp: bytes | None, drafts: list[Any],
+def document_meta(info: dict[str, Any], xmp: bytes | None, drafts: Sequence[_Draft],
                   quality: float) -> DocumentMeta:
     """Title, authors and dates from Info, then XMP, then the first page's largest heading."""
     title = _text(info.get("Title")) or _xmp(xmp, "title")
@@ -73,7 +77,7 @@ def _date(value: str | None) -> str | None:
     return f"{year}-{month}-{day}"
 
 
-def _first_heading(drafts: list[Any]) -> str | None:
+def _first_heading(drafts: Sequence[_Draft]) -> str | None:
     page = min((d.page for d in drafts), default=1)
     first = [d for d in drafts if d.page == page]
     headings = [d for d in first if d.kind in ("heading", "title")]

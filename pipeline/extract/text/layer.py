@@ -40,6 +40,7 @@ from pipeline.model import (
 )
 from pipeline.textutil.footnotes import Marker, find_marker
 from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
+from pipeline.textutil.words import BULLET, BULLETS, MINOR_WORDS
 
 WRAP_MIN_CHARS = 40
 """Lines at least this long are prose lines, whose wrapping tells a page from a web text."""
@@ -65,11 +66,8 @@ characters than a body line (body lines of a justified page vary by a few per ce
 GLUED_CAPTION = 1.5
 """A line this much longer than its narrow column's median carries a caption glued to it."""
 
-_STOP = frozenset("a an and as at but by for from in into is it its of on or over the their "
-                  "them these this those to with without some are be not than that via".split())
 _NOTE_START = re.compile(r"^\s*(\d{1,3})\s+\S")
-_ITEM_START = re.compile(r"^\s*(?:[•·▪◦‣●]|\d{1,2}\.(?=\s))")
-_BULLET = re.compile(r"^\s*[•·▪◦‣●][\s]*")
+_ITEM_START = re.compile(rf"^\s*(?:[{BULLETS}]|\d{{1,2}}\.(?=\s))")
 _ENUMERATED = re.compile(r"^([A-Z][a-z]+)\s+(\d{1,3})\b")
 _RUNNING = re.compile(r"\S\s{2,}\d{1,4}\s{2,}\S|^\s*\d{1,4}\s{2,}\S|\S\s{2,}\d{1,4}\s*$")
 _WIDE_GAP = re.compile(r"\S {3,}\d{1,4} {3,}\S")
@@ -328,7 +326,7 @@ def _mark_wide_captions(doc: _Doc) -> None:
 
 def _title_case_ratio(text: str) -> float:
     words = [w.strip("“”\"'‘’([—–-") for w in text.split()]
-    content = [w for w in words if w and w[0].isalpha() and w.lower() not in _STOP]
+    content = [w for w in words if w and w[0].isalpha() and w.lower() not in MINOR_WORDS]
     if not content:
         return 0.0
     return sum(1 for w in content if w[0].isupper()) / len(content)
@@ -552,7 +550,7 @@ def _build(doc: _Doc, items: list[_Item]) -> tuple[list[Block], list[FootnoteBlo
         if item.role in ("body", "list_item", "heading"):
             text, refs = _remove_markers(doc, text)
         if item.role == "list_item":
-            bullet = _BULLET.match(text.text)
+            bullet = BULLET.match(text.text)
             text = text.part(bullet.end()) if bullet else text
         kind = {"body": "paragraph"}.get(item.role, item.role)
         blocks.append(Block(kind=kind, text=text.text, locator=locator,  # type: ignore[arg-type]
@@ -654,6 +652,6 @@ def _title(lines: list[Line], furniture: set[int]) -> str | None:
 
 def _recase(title: str) -> str:
     words = title.split(" ")
-    cased = [w if i and w.lower() in _STOP else w[:1].upper() + w[1:].lower()
+    cased = [w if i and w.lower() in MINOR_WORDS else w[:1].upper() + w[1:].lower()
              for i, w in enumerate(words)]
     return " ".join(cased)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from pipeline.model import Locator
 
-_BREAKS = ("\r\n", "\n", "\r")
-
 
 @dataclass(frozen=True, slots=True)
 class Line:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pipeline.extract.text.layer import Layer
 from pipeline.extract.text.lines import Line, locate, split_lines
 from pipeline.model import Block, DocumentMeta, FootnoteBlock, Removed
+from pipeline.textutil.words import BULLETS
 
 PROSE_WORDS = 20
 """A line this long is running text whatever its punctuation (menus and titles are shorter)."""
@@ -142,7 +143,7 @@ def _shape(text: str) -> _Verdict | None:
 
 
 def _link_like(line: Line) -> bool:
-    text = line.stripped.lstrip("•·▪◦‣●-* ").strip()
+    text = line.stripped.lstrip(BULLETS + "-* ").strip()
     return (0 < len(text.split()) <= LINK_WORDS and not re.search(r"[\d!?:,;]|\.$", text)
             and not _BYLINE.match(text))
 
@@ -154,7 +155,7 @@ def _link_runs(units: list[Line], verdicts: dict[int, _Verdict]) -> None:
         end = index
         while end < len(units) and _link_like(units[end]):
             end += 1
-        bulleted = all(re.match(r"^\s*[•·▪◦‣●*-]", units[k].text) for k in range(index, end))
+        bulleted = all(re.match(rf"^\s*[{BULLETS}*-]", units[k].text) for k in range(index, end))
         if end - index >= LINK_RUN or (bulleted and end - index >= 2):
             for k in range(index, end):
                 verdicts.setdefault(k, _Verdict("link-list", f"{end - index} short link-like "
