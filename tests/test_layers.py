@@ -92,5 +92,5 @@ def _all_imports(path: Path) -> set[str]:
 def test_layer_rule_catches_an_upward_import(tmp_path: Path) -> None:
     """The checker itself: a model module that imported the archive would be reported."""
     assert layer_of("pipeline.model") < layer_of("pipeline.archive")
-    assert layer_of("pipeline.extract.pdf.layout") == layer_of("pipeline.extract")
+    assert layer_of("pipeline.extract.pdf.lines") == layer_of("pipeline.extract")
     assert layer_of("pipeline.textutil.encoding") < layer_of("pipeline.extract.source")

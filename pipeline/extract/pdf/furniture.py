@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pipeline.extract.pdf.layout import HEADING_SIZE, Line, body_size_of
+from pipeline.extract.pdf.lines import HEADING_SIZE, Line, body_size_of
 
 MARGIN_SHARE = 0.12
 """Share of the page height, from the page's first and last text, where running heads and

@@ -12,13 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf.layout import (
-    BUILT_WHOLE,
-    CAPTION,
-    LayoutBlock,
-    Line,
-    reading_order,
-)
+from pipeline.extract.pdf.lines import CAPTION, Line
+from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock, reading_order
 
 SMALLER = 0.92
 """Note text is set at most this share of the body size."""

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
+
+from pipeline.extract.pdf.chars import Char
 
 Box = tuple[float, float, float, float]
 
 
 @dataclass(slots=True)
 class PageObjects:
-    chars: list[dict[str, Any]]
+    chars: list[Char]
     rects: list[Box]
     lines: list[Box]
     """Straight lines (``LTLine``), as pdfplumber's ``page.lines``."""
@@ -31,7 +31,7 @@ class PageObjects:
 
 
 def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageObjects:
-    """The page's characters (as dicts with pdfplumber's keys, plus ``baseline``), rects, lines,
+    """The page's characters (chars.py records: pdfplumber's keys plus ``baseline``), rects, lines,
     images and curves. ``descents`` (font name -> descent per unit of size, an extension
     font's shifted by ``pdf_fonts.HANGING_EM``) places each baseline: a glyph box hangs that
     far below it, and math fonts' boxes hang far lower."""
@@ -56,7 +56,7 @@ def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> P
 
 
 def _char(obj: LTChar, height: float, mb_x0: float, mb_top: float,
-          descents: Mapping[str, float]) -> dict[str, Any]:
+          descents: Mapping[str, float]) -> Char:
     fontname = obj.fontname
     if isinstance(fontname, bytes):  # rare byte-encoded font names
         fontname = fontname.decode("latin-1")

@@ -1,13 +1,10 @@
-"""PDF layout: one page's pdfplumber characters in, text lines and blocks in reading order out.
+"""PDF lines: one page's characters (chars.py records) in, line segments out.
 
-Characters become rows (shared baseline), rows split into line segments at gaps wider than a
-column gutter (except a short label and its text, in a list of such rows), segments stack into
-blocks (same size and style, small leading), and blocks are ordered by a column-aware XY-cut:
-columns left to right, full-width elements (titles, headings, tables) between the column runs
-they separate.
-
-Raised small characters (superscripts) are kept apart as marker candidates with their offset in
-the line, so the footnote step can remove confirmed markers and put the others back.
+Characters become rows (shared baseline), super- and subscripts and TeX's big operators' limits
+join the row they belong to, rows split into segments at column gutters (columns.py), and each
+segment becomes a ``Line``: text with word spaces from geometry, ligatures unfolded, raised
+small characters kept apart as marker candidates with their offset, so the footnote step can
+remove confirmed markers and put the others back.
 All sizes are in PDF points; thresholds are relative to the font size, so they scale.
 """
 
@@ -18,11 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
+from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size
+from pipeline.extract.pdf.columns import join_labels, row_gutters, row_segments
 from pipeline.extract.pdf.fonts import HANGING_FONT
-
-Char = dict[str, Any]
 
 ROW_BASELINE_EM = 0.3
 """Characters whose baselines differ by less than this share of the font size sit on one row."""
@@ -31,31 +27,6 @@ SAME_BASELINE = 0.1
 WORD_GAP_EM = 0.15
 """A gap wider than this (em) between two characters is a word space: kerning stays below it,
 tight justified spaces (about 0.2 em) stay above it."""
-SEGMENT_GAP_EM = 1.5
-"""A gap wider than this (em) always splits a row into segments: justified spaces stay far
-below it, table cells and most column gutters are wider."""
-CANDIDATE_GAP_EM = 0.45
-"""A narrower gap wider than this (em) splits a row when it lines up with gaps in other rows:
-TeX's two-column gutter is only 10 pt (one em)."""
-COLUMN_MIN_EM = 4.0
-"""Text (em) a gap needs on both sides to start a column gutter: columns hold words, not the
-dot leaders, section numbers and page numbers of a table of contents."""
-GUTTER_ROWS = 6
-"""Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
-EDGE_TOLERANCE = 1.0
-"""Points: gaps line up when the text left of them ends, or right of them starts, this close
-(a column's edges are straight; a river of stretched spaces wanders)."""
-GUTTER_SEARCH_ROWS = 40
-"""How many rows up and down to look for the gaps that line up with one."""
-LABEL_ROWS = 6
-"""Rows up and down searched for other labels at the same two edges."""
-LABELLED_SHARE = 2 / 3
-"""Share of the nearby rows with text at the texts' edge that must have a label beside it."""
-LABEL_SHARE = 0.6
-"""Labels take at most this share of the way to their texts' edge (prose lines fill theirs)..."""
-LABEL_PITCH_EM = 12.0
-"""...and their texts start within this many em of them: the columns of an index or of a
-page are further apart."""
 RAISED_SIZE = 0.92
 """A character smaller than this share of its row's size is a superscript candidate..."""
 RAISED_LOOKAHEAD = 8
@@ -69,19 +40,10 @@ ASCENT_EM = 0.75
 """A line box reaches this share of the size above the baseline..."""
 DESCENT_EM = 0.25
 """...and this share below it."""
-LEADING_EM = 0.75
-"""A vertical gap between lines larger than this share of the size starts a new block."""
-INDENT_EM = 0.8
-"""A line indented more than this (em) against its block starts a new paragraph."""
-SIZE_TOLERANCE = 0.1
-"""Lines whose sizes differ by more than this share belong to different blocks."""
-GUTTER_MIN = 6.0
-"""Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
 HEADING_SIZE = 1.15
 """A short block set this much larger than the body is a heading."""
 BOLD_SHARE = 0.6
 """A line is bold when this share of its characters uses a bold font."""
-
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
 _ACCENTS = {"\u02dc": "\u0303", "\u02c6": "\u0302", "\u00a8": "\u0308", "\u00af": "\u0304",
@@ -93,23 +55,12 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$"
 """Bold by name, or a TeX font whose short name says so: CMBX12, CMB10, CMSSBX10, SFBX1200."""
 _ITALIC = re.compile(r"italic|oblique|,i$|-i$|(?:^|\+)(?:cm|lm|sf)(?:bx)?(?:ti|sl|mi)\d",
                      re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇–—-]\s|"
-                     r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
-_CID = re.compile(r"\(cid:\d+\)")
 CAPTION = re.compile(r"^(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
                      r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild|Listing)\s*"
                      r"[0-9IVX]+[0-9.\-–]*[a-z]?"
                      r"(?:\s*[:.–—|-](?:\s|$)|\s+(?=[A-ZÄÖÜ0-9\"“(]))")
 """The opening of a figure, table or listing caption (``Figure 3-11 Selecting …``,
 ``Abbildung 1.2:``), not a sentence that cites one (``Figure 3-5 shows …``)."""
-
-
-def is_bad_glyph(text: str) -> bool:
-    """A glyph with no Unicode meaning: ``(cid:N)`` (no ToUnicode map), Private Use Area, or
-    the replacement character a ToUnicode map gives for glyphs it does not know."""
-    if text.startswith("(cid:"):
-        return True
-    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" for ch in text)
 
 
 @dataclass(slots=True)
@@ -142,50 +93,6 @@ class Line:
         return self.bold_share >= BOLD_SHARE
 
 
-BUILT_WHOLE = frozenset({"table", "figure"})
-"""Block kinds their finders build whole (a ruled table, a drawing's labels): they are no
-headings, notes or paragraphs, and their one line holds the whole text."""
-
-
-@dataclass(slots=True)
-class LayoutBlock:
-    """Lines stacked into one block of one page; ``kind`` is decided later."""
-
-    lines: list[Line]
-    kind: str = "paragraph"
-    level: int | None = None
-
-    @property
-    def x0(self) -> float:
-        return min(line.x0 for line in self.lines)
-
-    @property
-    def x1(self) -> float:
-        return max(line.x1 for line in self.lines)
-
-    @property
-    def top(self) -> float:
-        return self.lines[0].top
-
-    @property
-    def bottom(self) -> float:
-        return max(line.bottom for line in self.lines)
-
-    @property
-    def size(self) -> float:
-        return self.lines[0].size
-
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return (self.x0, min(line.top for line in self.lines), self.x1, self.bottom)
-
-    @property
-    def page(self) -> int:
-        return self.lines[0].page
-
-
-# -- characters -> line segments -------------------------------------------------------------
-
 def body_size_of(lines: Iterable[Line]) -> float:
     """The size (to half a point) that sets the most text: the body's."""
     sizes: Counter[float] = Counter()
@@ -199,10 +106,10 @@ def page_lines(chars: list[Char], page_number: int,
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
     kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
     rows = _rows(kept)
-    gutters = _gutters(rows)
-    split = [_segments(row, {x for r, x in gutters if r == index})
+    gutters = row_gutters(rows)
+    split = [row_segments(row, {x for r, x in gutters if r == index})
              for index, row in enumerate(rows)]
-    segments = [segment for row in _join_labels(split) for segment in row]
+    segments = [segment for row in join_labels(split) for segment in row]
     lines = []
     for segment in _attach_stray_marks(segments):
         line = _line(segment, page_number)
@@ -267,7 +174,7 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
-    sized = [(row, _mode_size(row)) for row in rows]  # small joiners leave a row's size as is
+    sized = [(row, mode_size(row)) for row in rows]  # small joiners leave a row's size as is
     merged: list[tuple[list[Char], float]] = []
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
@@ -390,130 +297,6 @@ def _is_space_row(row: list[Char]) -> bool:
     return all(c["text"].isspace() for c in row)
 
 
-def _mode_size(chars: list[Char]) -> float:
-    """The most common size (to 0.1 pt) of the visible characters; 1.0 without any."""
-    sizes = [c["size"] for c in chars if not c["text"].isspace()]
-    if not sizes:
-        return 1.0
-    if sizes.count(sizes[0]) == len(sizes):  # one size on most rows: skip the counting
-        return round(sizes[0], 1)
-    return Counter(round(s, 1) for s in sizes).most_common(1)[0][0]
-
-
-def _gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
-    """``(row index, gap x0)`` of the narrow gaps that are column gutters.
-
-    A gutter separates two text columns: it is found first where the row has at least
-    ``COLUMN_MIN_EM`` of text on both sides (dot leaders, list numbers and page numbers in a
-    table of contents do not) and lines up with such gaps in other rows (rows with no text there
-    do not interrupt it; a stretched word space has text above or below it). Rows whose text
-    beside the gutter is short (a paragraph's last line) then take it from a row that has it.
-    """
-    gaps: list[list[tuple[float, float]]] = []
-    wide: list[list[tuple[float, float]]] = []
-    spans: list[tuple[float, float]] = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
-        ink = [c for c in row if not c["text"].isspace()]
-        spans.append((ink[0]["x0"], ink[-1]["x1"]) if ink else (0.0, 0.0))
-        row_gaps = [(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
-                    if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]]
-        gaps.append(row_gaps)
-        edges = [spans[-1][0]] + [x for gap in row_gaps for x in gap] + [spans[-1][1]]
-        least = COLUMN_MIN_EM * _mode_size(ink)
-        wide.append([gap for i, gap in enumerate(row_gaps)
-                     if edges[2 * i + 1] - edges[2 * i] >= least
-                     and edges[2 * i + 3] - edges[2 * i + 2] >= least])
-    confirmed: dict[int, list[tuple[float, float]]] = {}
-    for r, row_gaps in enumerate(wide):
-        for gap in row_gaps:
-            if _aligned(gap, r, wide, gaps, spans, -1) + _aligned(gap, r, wide, gaps, spans, 1) + 1 >= GUTTER_ROWS:
-                confirmed.setdefault(r, []).append(gap)
-    found = {(r, gap[0]) for r, row_gaps in confirmed.items() for gap in row_gaps}
-    for r, row_gaps in enumerate(gaps):
-        near = [g for i in range(max(0, r - GUTTER_SEARCH_ROWS), r + GUTTER_SEARCH_ROWS + 1)
-                for g in confirmed.get(i, ())]
-        found.update((r, gap[0]) for gap in row_gaps if any(_same_edge(gap, g) for g in near))
-    return found
-
-
-def _aligned(gap: tuple[float, float], r: int, wide: list[list[tuple[float, float]]],
-             gaps: list[list[tuple[float, float]]], spans: list[tuple[float, float]],
-             step: int) -> int:
-    """Rows in direction ``step`` with a wide gap at the same edge, before a row with text
-    across (a row with a narrower gap there does not count but does not interrupt either)."""
-    found, i = 0, r + step
-    while 0 <= i < len(gaps) and abs(i - r) <= GUTTER_SEARCH_ROWS and found < GUTTER_ROWS:
-        if any(_same_edge(gap, g) for g in wide[i]):
-            found += 1
-        elif (not any(_same_edge(gap, g) for g in gaps[i])
-              and spans[i][0] < gap[0] and spans[i][1] > gap[1]):
-            break
-        i += step
-    return found
-
-
-def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return abs(a[0] - b[0]) <= EDGE_TOLERANCE or abs(a[1] - b[1]) <= EDGE_TOLERANCE
-
-
-def _segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
-    """Split a (sorted) row at gutters; drop duplicated (fake-bold) characters."""
-    segments: list[list[Char]] = []
-    previous: Char | None = None
-    for c in row:
-        if c["text"].isspace():
-            if segments:
-                segments[-1].append(c)
-            continue
-        if previous is not None:
-            if (c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 1.0
-                    and abs(c["top"] - previous["top"]) < 1.0):
-                continue
-            if _is_gutter(previous, c, gutters):
-                segments.append([])
-        if not segments:
-            segments.append([])
-        segments[-1].append(c)
-        previous = c
-    return segments
-
-
-def _join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
-    """Rejoin a row's label with the text beside it where rows line up as a list of short
-    labels (symbols, terms, form numbers) and their texts: the label's left edge and its
-    text's left edge repeat in nearby rows, close by, and no label fills its column the way
-    a line of prose does. Read apart, the labels would make a column of their own, read
-    before all their texts."""
-    pairs = [[(segment[0]["x0"], following[0]["x0"], _ink_width(segment))
-              for segment, following in zip(row, row[1:])] for row in rows]
-    joined = []
-    for r, row in enumerate(rows):
-        out = [row[0]] if row else []
-        window = slice(max(0, r - LABEL_ROWS), r + LABEL_ROWS + 1)
-        for i, (x0, text_x0, _) in enumerate(pairs[r]):
-            alike = [w for near in pairs[window] for a, b, w in near
-                     if abs(a - x0) <= EDGE_TOLERANCE and abs(b - text_x0) <= EDGE_TOLERANCE]
-            # rows with text at that edge, labelled or not: a text column that only a few
-            # labels (a table's last column) happen to sit beside is no list of labels
-            texts = sum(1 for near in rows[window]
-                        if any(abs(s[0]["x0"] - text_x0) <= EDGE_TOLERANCE for s in near))
-            pitch = text_x0 - x0
-            if (len(alike) >= 3 and len(alike) >= LABELLED_SHARE * texts
-                    and max(alike) <= LABEL_SHARE * pitch
-                    and pitch <= LABEL_PITCH_EM * row[i][0]["size"]):
-                out[-1] = out[-1] + row[i + 1]
-            else:
-                out.append(row[i + 1])
-        joined.append(out)
-    return joined
-
-
-def _ink_width(segment: list[Char]) -> float:
-    ink = [c for c in segment if not c["text"].isspace()]
-    return ink[-1]["x1"] - ink[0]["x0"] if ink else 0.0
-
-
 def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     """A segment of one to three small characters that ended up on another column's row (a
     note label a hair off its line's baseline) joins the larger text it touches."""
@@ -530,7 +313,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
             o_top, o_bottom, o_x0, o_x1 = boxes[j]
             if j in absorbed or o_top >= bottom or o_bottom <= top:
                 continue
-            size = _mode_size(other)
+            size = mode_size(other)
             if largest < RAISED_SIZE * size and (0 <= o_x0 - x1 <= 0.5 * size
                                                  or 0 <= x0 - o_x1 <= 0.5 * size):
                 other.extend(ink)
@@ -540,15 +323,10 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
 
 
-def _is_gutter(previous: Char, c: Char, gutters: set[float]) -> bool:
-    gap = c["x0"] - previous["x1"]
-    return gap > SEGMENT_GAP_EM * max(c["size"], previous["size"]) or previous["x1"] in gutters
-
-
 def _line(chars: list[Char], page_number: int) -> Line | None:
     """Text of one segment with word spaces from geometry and raised characters set apart."""
     chars = _limits_beside_operators(chars)
-    size = _mode_size(chars)
+    size = mode_size(chars)
     baseline = _baseline(chars, size)
     parts: list[str] = []
     raised: list[tuple[int, str]] = []
@@ -642,105 +420,3 @@ def _is_word_gap(previous: Char, c: Char) -> bool:
 def _append_space(parts: list[str]) -> None:
     if parts and not parts[-1].endswith(" "):
         parts.append(" ")
-
-
-# -- line segments -> blocks -----------------------------------------------------------------
-
-def page_blocks(lines: list[Line]) -> list[LayoutBlock]:
-    """Stack lines into blocks: a line continues the block right above it when it overlaps it
-    horizontally, has the same size and weight, and follows at normal leading."""
-    blocks: list[LayoutBlock] = []
-    for line in lines:
-        target = _continued_block(blocks, line)
-        if target is None:
-            blocks.append(LayoutBlock([line]))
-        else:
-            target.lines.append(line)
-    return blocks
-
-
-def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | None:
-    best, best_gap = None, None
-    for block in blocks:
-        last = block.lines[-1]
-        gap = line.top - last.bottom
-        if gap < -0.5 * line.size or gap > LEADING_EM * line.size:
-            continue
-        if line.x0 >= last.x1 or line.x1 <= last.x0:
-            continue
-        if abs(line.size - last.size) > SIZE_TOLERANCE * max(line.size, last.size):
-            continue
-        if line.bold != last.bold or _starts_new_paragraph(block, line):
-            continue
-        if best_gap is None or gap < best_gap:
-            best, best_gap = block, gap
-    return best
-
-
-def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
-    if line.lead_label or _BULLET.match(line.text):
-        return True
-    if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
-        return False
-    indent = line.x0 - min(l.x0 for l in block.lines[1:])
-    return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
-
-
-# -- reading order ---------------------------------------------------------------------------
-
-def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
-    """Column-aware XY-cut: split at a vertical gutter when every block in the region allows
-    it (columns, left to right); otherwise cut into horizontal bands, merging neighbouring
-    bands while they still share a gutter so a column run is read column by column."""
-    if len(blocks) <= 1:
-        return list(blocks)
-    columns = _vertical_cut(blocks)
-    if len(columns) > 1:
-        return [b for column in columns for b in reading_order(column)]
-    bands = _horizontal_cut(blocks)
-    if len(bands) == 1:
-        return sorted(blocks, key=lambda b: (b.top, b.x0))
-    ordered: list[LayoutBlock] = []
-    for group in _merge_column_bands(bands):
-        ordered.extend(reading_order(group) if len(group) < len(blocks) else
-                       sorted(group, key=lambda b: (b.top, b.x0)))
-    return ordered
-
-
-def _vertical_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
-    spans = sorted((b.x0, b.x1) for b in blocks)
-    cuts = []
-    reach = spans[0][1]
-    for x0, x1 in spans[1:]:
-        if x0 - reach >= GUTTER_MIN:
-            cuts.append((reach + x0) / 2)
-        reach = max(reach, x1)
-    if not cuts:
-        return [blocks]
-    columns: list[list[LayoutBlock]] = [[] for _ in range(len(cuts) + 1)]
-    for b in blocks:
-        columns[sum(1 for cut in cuts if b.x0 > cut)].append(b)
-    return [c for c in columns if c]
-
-
-def _horizontal_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
-    ordered = sorted(blocks, key=lambda b: b.bbox[1])
-    bands: list[list[LayoutBlock]] = [[ordered[0]]]
-    reach = ordered[0].bottom
-    for b in ordered[1:]:
-        if b.bbox[1] >= reach - 0.5:
-            bands.append([])
-        bands[-1].append(b)
-        reach = max(reach, b.bottom)
-    return bands
-
-
-def _merge_column_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock]]:
-    groups: list[list[LayoutBlock]] = [bands[0]]
-    for band in bands[1:]:
-        candidate = groups[-1] + band
-        if len(_vertical_cut(candidate)) > 1:
-            groups[-1] = candidate
-        else:
-            groups.append(band)
-    return groups

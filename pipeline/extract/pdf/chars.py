@@ -1,0 +1,52 @@
+"""PDF characters: the one record every character source hands the layout code.
+
+The layout (lines.py, columns.py, order.py) reads nothing but lists of these records, so any
+source can feed it: pdfminer's layout tree (objects.py), or words from OCR split into
+characters. Coordinates are PDF points from the page's top-left corner (pdfplumber's
+convention): ``top`` < ``bottom``, ``x0`` < ``x1``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TypedDict
+
+
+class Char(TypedDict):
+    """One glyph as drawn on the page."""
+
+    text: str
+    """Its Unicode text (a ligature may be two or three letters); ``(cid:N)`` when the font
+    maps it to nothing (see ``is_bad_glyph``); a space where the source has one."""
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    """The glyph box, as the font's metrics give it (math fonts' boxes can be very deep)."""
+    baseline: float
+    """The y of the line the glyph sits on (from the page top): rows are grouped by it."""
+    size: float
+    """Font size in points, as set (the text matrix's scale times the font size)."""
+    fontname: str
+    """The font's name (``ABCDEF+Times-Bold``): bold and italic are read from it."""
+    upright: bool
+    """False for text set sideways (margin stamps): the layout leaves such characters out."""
+
+
+def is_bad_glyph(text: str) -> bool:
+    """A glyph with no Unicode meaning: ``(cid:N)`` (no ToUnicode map), Private Use Area, or
+    the replacement character a ToUnicode map gives for glyphs it does not know."""
+    if text.startswith("(cid:"):
+        return True
+    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" for ch in text)
+
+
+def mode_size(chars: Iterable[Char]) -> float:
+    """The most common size (to 0.1 pt) of the visible characters; 1.0 without any."""
+    sizes = [c["size"] for c in chars if not c["text"].isspace()]
+    if not sizes:
+        return 1.0
+    if sizes.count(sizes[0]) == len(sizes):  # one size on most rows: skip the counting
+        return round(sizes[0], 1)
+    return Counter(round(s, 1) for s in sizes).most_common(1)[0][0]

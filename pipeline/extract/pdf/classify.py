@@ -1,0 +1,155 @@
+"""PDF block kinds: one page's blocks in reading order in, each a heading, caption, call-out,
+list item, figure or paragraph.
+
+Headings from size, weight and numbering (a bold heading is measured against the text it
+heads; a run-in bold phrase is no heading), captions from their opening words, their place by
+an image or above a table, or the document's own caption style; the labels inside a drawing
+(figures.py) become one figure block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.pdf.figures import region_of
+from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line
+from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
+from pipeline.extract.pdf.pages import PageData
+
+HEADING_MAX_CHARS = 200
+"""Longer blocks are never headings, however they are set."""
+HEADING_MAX_LINES = 3
+FIGURE_LABEL_WORDS = 6
+"""A line of a drawing's labels has at most this many words..."""
+FIGURE_PROSE_SHARE = 0.2
+"""...and a region where more of its lines are longer holds prose, not labels."""
+TABLE_TITLE_MAX_CHARS = 150
+"""A table's title (a short line or two right above it) is at most this long."""
+SMALLER_HEADING = 0.95
+"""A bold block must be at least this share of the body size to be a heading..."""
+HEADING_BOLD_SHARE = 0.9
+"""...and this share of each line's letters bold (``Tax benefits. The following`` is a
+paragraph that opens with a run-in heading)."""
+SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+_HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
+_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇]\s*|[–—-]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+)")
+_NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
+
+
+def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
+    """The page's lines outside drawings, and one figure block per drawing: its labels are the
+    short lines in it or just outside it (tick labels). A drawing holding prose (a framed box
+    of text) is no figure, and prose beside a drawing stays text."""
+    if not page.figures:
+        return page.lines, []
+    inside: dict[int, list[Line]] = {}
+    prose: dict[int, int] = {}
+    text = []
+    for line in page.lines:
+        region = region_of(line.bbox, page.figures, reach=line.size)
+        if region is None or len(line.text.split()) > FIGURE_LABEL_WORDS:
+            text.append(line)
+            if region is not None and region_of(line.bbox, [page.figures[region]]) is not None:
+                prose[region] = prose.get(region, 0) + 1
+        else:
+            inside.setdefault(region, []).append(line)
+    figures = []
+    for region, lines in inside.items():
+        if prose.get(region, 0) > FIGURE_PROSE_SHARE * (len(lines) + prose.get(region, 0)):
+            text.extend(lines)
+            continue
+        lines.sort(key=lambda l: (round(l.top), l.x0))
+        joined = " ".join(l.text for l in lines if l.text)
+        x0, top = min(l.x0 for l in lines), min(l.top for l in lines)
+        x1, bottom = max(l.x1 for l in lines), max(l.bottom for l in lines)
+        label = Line(page.number, x0, top, x1, bottom, joined, lines[0].size, 0.0, False)
+        figures.append(LayoutBlock([label], kind="figure"))
+    text.sort(key=lambda l: (round(l.top), l.x0))
+    return text, figures
+
+
+def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
+    tables = [b.bbox for b in blocks if b.kind == "table"]
+    for i, block in enumerate(blocks):
+        if block.kind in BUILT_WHOLE:
+            continue
+        first = block.lines[0].text
+        following = next((b.size for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE),
+                         body_size)
+        if _is_heading(block, body_size, min(body_size, following)):
+            block.kind = "heading"
+        elif (CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size)
+              or _titles_table(block, tables)):
+            block.kind = "caption"
+        elif any(_inside(block.bbox, box) for box in page.boxes):
+            block.kind = "callout"
+        elif _BULLET.match(first):
+            block.kind = "list_item"
+
+
+def _is_heading(block: LayoutBlock, body_size: float, text_size: float) -> bool:
+    """Larger than the body, or bold and about as large as the text it heads (small print,
+    such as a regulation's text, has bold headings of its own size)."""
+    text = " ".join(l.text for l in block.lines).strip()
+    if (not text or len(text) > HEADING_MAX_CHARS or len(block.lines) > HEADING_MAX_LINES
+            or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
+        return False
+    larger = block.size >= HEADING_SIZE * body_size
+    bold = (all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
+            and block.size >= SMALLER_HEADING * text_size)
+    return larger or (bold and len(text) < 120 and not CAPTION.match(text))
+
+
+def _titles_table(block: LayoutBlock, tables: list[tuple[float, float, float, float]]) -> bool:
+    """A short line or two right above a table, within its width: the table's title."""
+    text = " ".join(l.text for l in block.lines)
+    if len(block.lines) > 2 or len(text) > TABLE_TITLE_MAX_CHARS or SENTENCE_END.search(text):
+        return False
+    return any(0 <= t[1] - block.bottom <= 2 * block.size and block.x0 >= t[0] - block.size
+               and block.x1 <= t[2] + block.size for t in tables)
+
+
+def captions_by_style(blocks: list[LayoutBlock], body_size: float) -> None:
+    """A numbered label (``Example 2-1 Query …``, ``Scheme 3 …``) set in the style of the
+    document's own captions is a caption too, when that style is not the body's: the caption
+    words a document uses are its own."""
+    # captions set like the body say nothing (the body size is to half a point)
+    styles = {style for style in (_caption_style(b) for b in blocks
+                                  if b.kind == "caption" and CAPTION.match(b.lines[0].text))
+              if style[1] or style[2] or abs(style[0] - body_size) >= 0.5}
+    if not styles:
+        return
+    for block in blocks:
+        if (block.kind == "paragraph" and len(block.lines) <= HEADING_MAX_LINES
+                and _NUMBERED_LABEL.match(block.lines[0].text)
+                and _caption_style(block) in styles):
+            block.kind = "caption"
+
+
+def _caption_style(block: LayoutBlock) -> tuple[float, bool, bool]:
+    line = block.lines[0]
+    return round(line.size, 1), line.italic, line.bold
+
+
+def heading_levels(blocks: list[LayoutBlock], body_size: float) -> None:
+    """Level 1 for the largest heading size, 2 for the next, ...; numbering depth wins."""
+    sizes = sorted({round(b.size * 2) / 2 for b in blocks if b.kind == "heading"}, reverse=True)
+    for block in blocks:
+        if block.kind != "heading":
+            continue
+        number = _HEADING_NUMBER.match(block.lines[0].text)
+        if number and block.size < HEADING_SIZE * 1.6 * body_size:
+            block.level = min(number.group(1).count(".") + 1, 6)
+        else:
+            block.level = min(sizes.index(round(block.size * 2) / 2) + 1, 6)
+
+
+def _near_figure(block: LayoutBlock, page: PageData) -> bool:
+    x0, top, x1, bottom = block.bbox
+    return any(abs(top - im[3]) < 15 or abs(im[1] - bottom) < 15
+               for im in page.images if im[0] < x1 and im[2] > x0)
+
+
+def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+    return (inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1
+            and inner[3] <= outer[3] + 1)

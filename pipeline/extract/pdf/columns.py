@@ -1,0 +1,156 @@
+"""PDF columns within rows: where a row of characters splits into line segments.
+
+A row splits at any gap wider than ``SEGMENT_GAP_EM``, and at a narrower gap that lines up with
+gaps in many other rows (a column gutter: TeX's is one em). A list of short labels with their
+texts beside them (a symbol list, a form's line numbers) is joined back row by row, so the
+labels do not make a column of their own.
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.pdf.chars import Char, mode_size
+
+SEGMENT_GAP_EM = 1.5
+"""A gap wider than this (em) always splits a row into segments: justified spaces stay far
+below it, table cells and most column gutters are wider."""
+CANDIDATE_GAP_EM = 0.45
+"""A narrower gap wider than this (em) splits a row when it lines up with gaps in other rows:
+TeX's two-column gutter is only 10 pt (one em)."""
+COLUMN_MIN_EM = 4.0
+"""Text (em) a gap needs on both sides to start a column gutter: columns hold words, not the
+dot leaders, section numbers and page numbers of a table of contents."""
+GUTTER_ROWS = 6
+"""Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
+EDGE_TOLERANCE = 1.0
+"""Points: gaps line up when the text left of them ends, or right of them starts, this close
+(a column's edges are straight; a river of stretched spaces wanders)."""
+GUTTER_SEARCH_ROWS = 40
+"""How many rows up and down to look for the gaps that line up with one."""
+LABEL_ROWS = 6
+"""Rows up and down searched for other labels at the same two edges."""
+LABELLED_SHARE = 2 / 3
+"""Share of the nearby rows with text at the texts' edge that must have a label beside it."""
+LABEL_SHARE = 0.6
+"""Labels take at most this share of the way to their texts' edge (prose lines fill theirs)..."""
+LABEL_PITCH_EM = 12.0
+"""...and their texts start within this many em of them: the columns of an index or of a
+page are further apart."""
+
+
+def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
+    """``(row index, gap x0)`` of the narrow gaps that are column gutters.
+
+    A gutter separates two text columns: it is found first where the row has at least
+    ``COLUMN_MIN_EM`` of text on both sides (dot leaders, list numbers and page numbers in a
+    table of contents do not) and lines up with such gaps in other rows (rows with no text there
+    do not interrupt it; a stretched word space has text above or below it). Rows whose text
+    beside the gutter is short (a paragraph's last line) then take it from a row that has it.
+    """
+    gaps: list[list[tuple[float, float]]] = []
+    wide: list[list[tuple[float, float]]] = []
+    spans: list[tuple[float, float]] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        ink = [c for c in row if not c["text"].isspace()]
+        spans.append((ink[0]["x0"], ink[-1]["x1"]) if ink else (0.0, 0.0))
+        row_gaps = [(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
+                    if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]]
+        gaps.append(row_gaps)
+        edges = [spans[-1][0]] + [x for gap in row_gaps for x in gap] + [spans[-1][1]]
+        least = COLUMN_MIN_EM * mode_size(ink)
+        wide.append([gap for i, gap in enumerate(row_gaps)
+                     if edges[2 * i + 1] - edges[2 * i] >= least
+                     and edges[2 * i + 3] - edges[2 * i + 2] >= least])
+    confirmed: dict[int, list[tuple[float, float]]] = {}
+    for r, row_gaps in enumerate(wide):
+        for gap in row_gaps:
+            if _aligned(gap, r, wide, gaps, spans, -1) + _aligned(gap, r, wide, gaps, spans, 1) + 1 >= GUTTER_ROWS:
+                confirmed.setdefault(r, []).append(gap)
+    found = {(r, gap[0]) for r, row_gaps in confirmed.items() for gap in row_gaps}
+    for r, row_gaps in enumerate(gaps):
+        near = [g for i in range(max(0, r - GUTTER_SEARCH_ROWS), r + GUTTER_SEARCH_ROWS + 1)
+                for g in confirmed.get(i, ())]
+        found.update((r, gap[0]) for gap in row_gaps if any(_same_edge(gap, g) for g in near))
+    return found
+
+
+def _aligned(gap: tuple[float, float], r: int, wide: list[list[tuple[float, float]]],
+             gaps: list[list[tuple[float, float]]], spans: list[tuple[float, float]],
+             step: int) -> int:
+    """Rows in direction ``step`` with a wide gap at the same edge, before a row with text
+    across (a row with a narrower gap there does not count but does not interrupt either)."""
+    found, i = 0, r + step
+    while 0 <= i < len(gaps) and abs(i - r) <= GUTTER_SEARCH_ROWS and found < GUTTER_ROWS:
+        if any(_same_edge(gap, g) for g in wide[i]):
+            found += 1
+        elif (not any(_same_edge(gap, g) for g in gaps[i])
+              and spans[i][0] < gap[0] and spans[i][1] > gap[1]):
+            break
+        i += step
+    return found
+
+
+def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) <= EDGE_TOLERANCE or abs(a[1] - b[1]) <= EDGE_TOLERANCE
+
+
+def row_segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
+    """Split a (sorted) row at gutters; drop duplicated (fake-bold) characters."""
+    segments: list[list[Char]] = []
+    previous: Char | None = None
+    for c in row:
+        if c["text"].isspace():
+            if segments:
+                segments[-1].append(c)
+            continue
+        if previous is not None:
+            if (c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 1.0
+                    and abs(c["top"] - previous["top"]) < 1.0):
+                continue
+            if _is_gutter(previous, c, gutters):
+                segments.append([])
+        if not segments:
+            segments.append([])
+        segments[-1].append(c)
+        previous = c
+    return segments
+
+
+def _is_gutter(previous: Char, c: Char, gutters: set[float]) -> bool:
+    gap = c["x0"] - previous["x1"]
+    return gap > SEGMENT_GAP_EM * max(c["size"], previous["size"]) or previous["x1"] in gutters
+
+
+def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
+    """Rejoin a row's label with the text beside it where rows line up as a list of short
+    labels (symbols, terms, form numbers) and their texts: the label's left edge and its
+    text's left edge repeat in nearby rows, close by, and no label fills its column the way
+    a line of prose does. Read apart, the labels would make a column of their own, read
+    before all their texts."""
+    pairs = [[(segment[0]["x0"], following[0]["x0"], _ink_width(segment))
+              for segment, following in zip(row, row[1:])] for row in rows]
+    joined = []
+    for r, row in enumerate(rows):
+        out = [row[0]] if row else []
+        window = slice(max(0, r - LABEL_ROWS), r + LABEL_ROWS + 1)
+        for i, (x0, text_x0, _) in enumerate(pairs[r]):
+            alike = [w for near in pairs[window] for a, b, w in near
+                     if abs(a - x0) <= EDGE_TOLERANCE and abs(b - text_x0) <= EDGE_TOLERANCE]
+            # rows with text at that edge, labelled or not: a text column that only a few
+            # labels (a table's last column) happen to sit beside is no list of labels
+            texts = sum(1 for near in rows[window]
+                        if any(abs(s[0]["x0"] - text_x0) <= EDGE_TOLERANCE for s in near))
+            pitch = text_x0 - x0
+            if (len(alike) >= 3 and len(alike) >= LABELLED_SHARE * texts
+                    and max(alike) <= LABEL_SHARE * pitch
+                    and pitch <= LABEL_PITCH_EM * row[i][0]["size"]):
+                out[-1] = out[-1] + row[i + 1]
+            else:
+                out.append(row[i + 1])
+        joined.append(out)
+    return joined
+
+
+def _ink_width(segment: list[Char]) -> float:
+    ink = [c for c in segment if not c["text"].isspace()]
+    return ink[-1]["x1"] - ink[0]["x0"] if ink else 0.0

@@ -1,0 +1,188 @@
+"""PDF passage drafting: classified blocks and notes in, passage and footnote texts out.
+
+Lines are joined with line-end hyphens decided on evidence (textutil/hyphenation.py, each
+decision recorded), confirmed footnote markers are removed from the text and linked, and a
+paragraph cut by a column or page break is rejoined with its continuation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.pdf.classify import SENTENCE_END
+from pipeline.extract.pdf.lines import Line
+from pipeline.extract.pdf.notes import Note
+from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
+from pipeline.model import FootnoteBlock, Locator, Removed, Transform
+from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
+
+_GLUED = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
+_SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
+
+
+@dataclass(slots=True)
+class Draft:
+    """A block being assembled: mutable until it becomes a frozen Block."""
+
+    kind: str
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    level: int | None = None
+    refs: list[str] = field(default_factory=list)
+    transforms: list[Transform] = field(default_factory=list)
+
+
+def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary,
+            removed: list[Removed]) -> list[Draft]:
+    labels = {n.label for n in notes if n.label}
+    drafts = []
+    for block in blocks:
+        if block.kind in BUILT_WHOLE:
+            line = block.lines[0]
+            drafts.append(Draft(block.kind, line.text, line.page, block.bbox))
+            continue
+        draft = Draft(block.kind, "", block.page, block.bbox, block.level)
+        for line in block.lines:
+            text, markers = _line_markers(line, labels)
+            _append(draft, text, vocabulary)
+            start = len(draft.text) - len(text)
+            for offset, label in markers:
+                draft.refs.append(label)
+                draft.transforms.append(Transform(
+                    "footnote-marker", f"removed {label!r} at offset {start + offset} "
+                                       f"(page {line.page}) -> note {label}",
+                    page_number=line.page, bbox=round_bbox(line.bbox)))
+                removed.append(Removed("footnote-marker", label,
+                                       Locator(page_number=line.page, bbox=round_bbox(line.bbox)),
+                                       "marker", f"offset {start + offset} in the block text"))
+        drafts.append(draft)
+    return drafts
+
+
+def _line_markers(line: Line, labels: set[str]) -> tuple[str, list[tuple[int, str]]]:
+    """The line's text with confirmed markers removed (and others put back), and the markers."""
+    text = line.text
+    markers: list[tuple[int, str]] = []
+    for offset, raw in reversed(line.raised):
+        parts = [p for p in re.split(r"[,\s]+", raw.strip()) if p]
+        if parts and all(p in labels for p in parts):
+            markers = [(offset, p) for p in parts] + markers
+        else:
+            text = text[:offset] + raw + text[offset:]
+            markers = [(o + len(raw), p) for o, p in markers]
+    if line.lead_label:
+        if line.lead_label.strip() in labels:
+            markers.insert(0, (0, line.lead_label.strip()))
+        else:
+            text = line.lead_label + text
+            markers = [(o + len(line.lead_label), p) for o, p in markers]
+    return _glued_markers(text, labels, markers)
+
+
+def _glued_markers(text: str, labels: set[str], markers: list[tuple[int, str]]
+                   ) -> tuple[str, list[tuple[int, str]]]:
+    """Same-size note numbers glued after punctuation (``Response.2``), when the page has
+    that note."""
+    for match in reversed(list(_GLUED.finditer(text))):
+        label = match.group(1)
+        if label in labels:
+            start, end = match.span(1)
+            text = text[:start] + text[end:]
+            markers = [(o - (end - start) if o > start else o, p) for o, p in markers]
+            markers.append((start, label))
+    markers.sort()
+    return text, markers
+
+
+def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
+    """Add a line to the draft, joining or keeping a line-end hyphen on evidence."""
+    if not draft.text:
+        draft.text = text
+        return
+    parts = hyphen_break(draft.text, text)
+    if parts and draft.text[-2:-1].isalpha():
+        decision = decide(*parts, vocabulary)
+        draft.transforms.append(decision.transform())
+        if decision.join:
+            draft.text = draft.text[:-1] + text
+        elif parts[1].lower() in _SUSPENDED:
+            draft.text += " " + text
+        else:
+            draft.text += text
+    elif draft.text.endswith(("—", "–")) and draft.text[-2:-1].isalnum() and text[:1].isalnum():
+        draft.text += text
+    else:
+        draft.text += "\n" + text
+
+
+def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
+    """Rejoin paragraphs cut by a column or page break: a paragraph that ends mid-sentence
+    continues in the next paragraph after the break, skipping floats (captions, call-outs,
+    tables) set between them."""
+    out: list[Draft] = []
+    for draft in drafts:
+        target = _open_paragraph(out, draft)
+        if target is None:
+            out.append(draft)
+            continue
+        target.transforms.append(Transform(
+            "join-break", f"continued on page {draft.page}, bbox "
+                          f"({', '.join(f'{v:.1f}' for v in draft.bbox)})",
+            page_number=draft.page, bbox=round_bbox(draft.bbox)))
+        _append(target, draft.text, vocabulary)
+        target.refs.extend(draft.refs)
+        target.transforms.extend(draft.transforms)
+    return out
+
+
+def _open_paragraph(out: list[Draft], draft: Draft) -> Draft | None:
+    if draft.kind != "paragraph":
+        return None
+    for previous in reversed(out):
+        if previous.kind in ("caption", "callout", "table", "figure"):
+            continue
+        if previous.kind != "paragraph" or SENTENCE_END.search(previous.text):
+            return None
+        broke = previous.page != draft.page or draft.bbox[1] < previous.bbox[3]
+        return previous if broke else None
+    return None
+
+
+def footnotes_of(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[FootnoteBlock, ...]:
+    """Footnote blocks; a label-less note area continues the last note of an earlier page."""
+    drafts: list[Draft] = []
+    labels: list[str] = []
+    for page_notes in notes:
+        for note in page_notes:
+            first = note.lines[0]
+            if note.continued and drafts:
+                target = drafts[-1]
+                target.transforms.append(Transform(
+                    "join-break", f"note continued on page {first.page}",
+                    page_number=first.page, bbox=round_bbox(_lines_box(note.lines, first.page))))
+            else:
+                target = Draft("footnote", "", first.page, first.bbox)
+                drafts.append(target)
+                labels.append(note.label)
+            for line in note.lines:
+                _append(target, line.text, vocabulary)
+                target.bbox = _union(target.bbox, line.bbox) if line.page == target.page else target.bbox
+    return tuple(FootnoteBlock(label, d.text, Locator(page_number=d.page, bbox=round_bbox(d.bbox)),
+                               tuple(d.transforms)) for label, d in zip(labels, drafts))
+
+
+def _lines_box(lines: list[Line], page: int) -> tuple[float, float, float, float]:
+    """The box around the lines on ``page``."""
+    return functools.reduce(_union, (line.bbox for line in lines if line.page == page))
+
+
+def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+           ) -> tuple[float, float, float, float]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def round_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return tuple(round(v, 2) for v in bbox)  # type: ignore[return-value]

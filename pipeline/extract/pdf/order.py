@@ -1,0 +1,164 @@
+"""PDF blocks and reading order: one page's line segments in, blocks in reading order out.
+
+Segments stack into blocks (same size and weight, overlapping, small leading, no indented or
+bulleted new paragraph), and blocks are ordered by a column-aware XY-cut: columns left to
+right, full-width elements (titles, headings, tables) between the column runs they separate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.pdf.lines import Line
+
+LEADING_EM = 0.75
+"""A vertical gap between lines larger than this share of the size starts a new block."""
+INDENT_EM = 0.8
+"""A line indented more than this (em) against its block starts a new paragraph."""
+SIZE_TOLERANCE = 0.1
+"""Lines whose sizes differ by more than this share belong to different blocks."""
+GUTTER_MIN = 6.0
+"""Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
+_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇–—-]\s|"
+                     r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
+
+
+BUILT_WHOLE = frozenset({"table", "figure"})
+"""Block kinds their finders build whole (a ruled table, a drawing's labels): they are no
+headings, notes or paragraphs, and their one line holds the whole text."""
+
+
+@dataclass(slots=True)
+class LayoutBlock:
+    """Lines stacked into one block of one page; ``kind`` is decided later."""
+
+    lines: list[Line]
+    kind: str = "paragraph"
+    level: int | None = None
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, min(line.top for line in self.lines), self.x1, self.bottom)
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+
+def page_blocks(lines: list[Line]) -> list[LayoutBlock]:
+    """Stack lines into blocks: a line continues the block right above it when it overlaps it
+    horizontally, has the same size and weight, and follows at normal leading."""
+    blocks: list[LayoutBlock] = []
+    for line in lines:
+        target = _continued_block(blocks, line)
+        if target is None:
+            blocks.append(LayoutBlock([line]))
+        else:
+            target.lines.append(line)
+    return blocks
+
+
+def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | None:
+    best, best_gap = None, None
+    for block in blocks:
+        last = block.lines[-1]
+        gap = line.top - last.bottom
+        if gap < -0.5 * line.size or gap > LEADING_EM * line.size:
+            continue
+        if line.x0 >= last.x1 or line.x1 <= last.x0:
+            continue
+        if abs(line.size - last.size) > SIZE_TOLERANCE * max(line.size, last.size):
+            continue
+        if line.bold != last.bold or _starts_new_paragraph(block, line):
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = block, gap
+    return best
+
+
+def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
+    if line.lead_label or _BULLET.match(line.text):
+        return True
+    if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
+        return False
+    indent = line.x0 - min(l.x0 for l in block.lines[1:])
+    return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
+
+
+def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
+    """Column-aware XY-cut: split at a vertical gutter when every block in the region allows
+    it (columns, left to right); otherwise cut into horizontal bands, merging neighbouring
+    bands while they still share a gutter so a column run is read column by column."""
+    if len(blocks) <= 1:
+        return list(blocks)
+    columns = _vertical_cut(blocks)
+    if len(columns) > 1:
+        return [b for column in columns for b in reading_order(column)]
+    bands = _horizontal_cut(blocks)
+    if len(bands) == 1:
+        return sorted(blocks, key=lambda b: (b.top, b.x0))
+    ordered: list[LayoutBlock] = []
+    for group in _merge_column_bands(bands):
+        ordered.extend(reading_order(group) if len(group) < len(blocks) else
+                       sorted(group, key=lambda b: (b.top, b.x0)))
+    return ordered
+
+
+def _vertical_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
+    spans = sorted((b.x0, b.x1) for b in blocks)
+    cuts = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= GUTTER_MIN:
+            cuts.append((reach + x0) / 2)
+        reach = max(reach, x1)
+    if not cuts:
+        return [blocks]
+    columns: list[list[LayoutBlock]] = [[] for _ in range(len(cuts) + 1)]
+    for b in blocks:
+        columns[sum(1 for cut in cuts if b.x0 > cut)].append(b)
+    return [c for c in columns if c]
+
+
+def _horizontal_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
+    ordered = sorted(blocks, key=lambda b: b.bbox[1])
+    bands: list[list[LayoutBlock]] = [[ordered[0]]]
+    reach = ordered[0].bottom
+    for b in ordered[1:]:
+        if b.bbox[1] >= reach - 0.5:
+            bands.append([])
+        bands[-1].append(b)
+        reach = max(reach, b.bottom)
+    return bands
+
+
+def _merge_column_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock]]:
+    groups: list[list[LayoutBlock]] = [bands[0]]
+    for band in bands[1:]:
+        candidate = groups[-1] + band
+        if len(_vertical_cut(candidate)) > 1:
+            groups[-1] = candidate
+        else:
+            groups.append(band)
+    return groups

@@ -1,0 +1,127 @@
+"""PDF pages: the file opened within its limits, each page read once into a ``PageData``.
+
+Each page is parsed once (pdfminer's layout tree read by objects.py: characters, rules, boxes,
+strokes; ruled tables by tables.py) and closed at once, so memory stays flat; only compact line
+records are kept. Encrypted and broken files and files over the object limit fail here with a
+clear error, before any page is read.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import chain, islice
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded
+from pipeline.extract.pdf.figures import figure_regions
+from pipeline.extract.pdf.fonts import EncodingResourceManager
+from pipeline.extract.pdf.lines import Line, page_lines
+from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
+from pipeline.extract.pdf.objects import page_objects
+from pipeline.extract.pdf.order import LayoutBlock
+from pipeline.extract.pdf.tables import ruled_tables
+from pipeline.model import Capture, ExtractOptions
+
+CALLOUT_MIN_AREA = 0.03
+"""A filled or framed box covering at least this share of the page (and not most of it) is a
+call-out when blocks sit inside it."""
+
+
+@dataclass(slots=True)
+class PageData:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[LayoutBlock]
+    rules: list[tuple[float, float, float, float]]
+    boxes: list[tuple[float, float, float, float]]
+    images: list[tuple[float, float, float, float]]
+    figures: list[tuple[float, float, float, float]]
+    """Regions of vector drawings (pdf_figures.py): their text is kept as figure passages."""
+    rotated: str
+    glyphs: int
+    bad_glyphs: int
+
+
+def open_pdf(data: bytes, capture: Capture, max_objects: int | None
+          ) -> tuple[pdfplumber.PDF, EncodingResourceManager]:
+    """The open PDF and the resource manager that reads its fonts (pdf_fonts.py)."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PdfminerException, PDFPasswordIncorrect, PDFSyntaxError, PSException) as exc:
+        # pdfplumber wraps pdfminer's errors: the password error may be the cause
+        if any(isinstance(e, PDFPasswordIncorrect)
+               for e in (exc, exc.__cause__, exc.__context__, *exc.args)):
+            raise EncryptedPDF(f"{capture.uri} is encrypted with a user password: supply the "
+                               "password or a decrypted copy") from None
+        raise ExtractError(f"{capture.uri} is not a readable PDF (truncated or broken "
+                           f"cross-reference table?): {exc}") from exc
+    # Counted before any page is read, and only up to the limit: an xref stream can declare
+    # millions of entries in a few bytes.
+    entries = chain.from_iterable(xref.get_objids() for xref in pdf.doc.xrefs)
+    if max_objects and sum(1 for _ in islice(entries, max_objects + 1)) > max_objects:
+        pdf.close()
+        raise LimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in its "
+                            "cross-reference table, over the max_objects limit: raise it "
+                            "([settings.extract] in the registry) if the file is genuine")
+    pdf.rsrcmgr = fonts = EncodingResourceManager()
+    return pdf, fonts
+
+
+def read_pages(pdf: pdfplumber.PDF, descents: Mapping[str, float], capture: Capture,
+                options: ExtractOptions) -> list[PageData]:
+    started = time.monotonic()
+    pages = []
+    for page in pdf.pages:
+        if time.monotonic() - started > options.max_seconds:
+            raise LimitExceeded(f"{capture.uri}: over the {options.max_seconds:g} s limit "
+                                f"at page {page.page_number}")
+        try:
+            pages.append(_read_page(page, descents))
+        finally:
+            page.close()
+    return pages
+
+
+def _read_page(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageData:
+    objects = page_objects(page, descents)
+    chars = objects.chars
+    tables = ruled_tables(page, objects.rects, objects.lines, chars)
+    table_boxes = [t.bbox for t in tables]
+    rules = [o for o in objects.rects + objects.lines
+             if o[3] - o[1] <= RULE_MAX_HEIGHT and o[2] - o[0] >= 20]
+    area = page.width * page.height
+    boxes = [o for o in objects.rects
+             if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
+    images = objects.images
+    rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
+    text_lines = page_lines(chars, page.page_number, table_boxes)
+    bad = sum(l.bad_glyphs for l in text_lines)
+    glyphs = sum(l.chars for l in text_lines)
+    figures = figure_regions(objects.curves, objects.lines, area)
+    return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
+                    rules, boxes, images, figures, rotated, glyphs, bad)
+
+
+def metadata(pdf: pdfplumber.PDF) -> dict:
+    try:
+        return dict(pdf.metadata or {})
+    except Exception:  # unreadable Info: metadata is optional, the text is not
+        return {}
+
+
+def xmp_bytes(pdf: pdfplumber.PDF) -> bytes | None:
+    try:
+        stream = pdf.doc.catalog.get("Metadata")
+        return stream.resolve().get_data() if stream is not None else None
+    except Exception:  # a broken XMP stream only loses metadata
+        return None

@@ -1,0 +1,102 @@
+"""PDF ruled tables: the rules and characters already read from a page in, table blocks out.
+
+pdfplumber's table finder is given the edges read with the page (objects.py): its own
+``page.edges`` and ``table.extract`` would convert every object of the page again. Pages with
+too few crossing rules for a table of two rows and two columns skip it.
+"""
+
+from __future__ import annotations
+
+import pdfplumber
+
+from pipeline.extract.pdf.chars import Char
+from pipeline.extract.pdf.lines import Line, page_lines
+from pipeline.extract.pdf.order import LayoutBlock
+
+TABLE_MIN_CROSSINGS = 9
+"""A ruled table of two rows and two columns has three horizontal rules crossing three vertical
+ones: pages with fewer crossings skip find_tables, which converts every object of the page."""
+EDGE_THIN = 2.0
+"""Points: a line or box at most this thick is one horizontal (or vertical) edge."""
+EDGE_TOLERANCE = 3.0
+"""Points: edges this close count as crossing (pdfplumber's default intersection tolerance)."""
+
+
+def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, float, float]],
+            lines: list[tuple[float, float, float, float]], chars: list[Char]
+            ) -> list[LayoutBlock]:
+    """Ruled tables with at least two rows and two columns, as one block each.
+
+    pdfplumber's table finder is given the edges and characters this module has already read:
+    its own ``page.edges`` and ``table.extract`` would convert every object of the page again."""
+    if _crossings(rects + lines) < TABLE_MIN_CROSSINGS:
+        return []
+    edges = [edge for box in rects for edge in _box_edges(box)]
+    edges += [edge for line in lines for edge in _line_edges(line)]
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    found = []
+    for table in page.find_tables({"vertical_strategy": "explicit",
+                                   "horizontal_strategy": "explicit",
+                                   "explicit_vertical_lines": vertical,
+                                   "explicit_horizontal_lines": horizontal}):
+        rows = [[_cell_text(cell, chars, page.page_number) for cell in row.cells]
+                for row in table.rows]
+        if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
+            continue
+        text = "\n".join("\t".join(row) for row in rows)
+        x0, top, x1, bottom = table.bbox
+        line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
+        found.append(LayoutBlock([line], kind="table"))
+    return found
+
+
+def _crossings(rules: list[tuple[float, float, float, float]]) -> int:
+    """How many horizontal edges cross vertical ones (a box has four edges, a rule one)."""
+    horizontal, vertical = [], []
+    for x0, top, x1, bottom in rules:
+        if x1 - x0 > EDGE_THIN:
+            horizontal += [(top, x0, x1)] if bottom - top <= EDGE_THIN else [(top, x0, x1),
+                                                                             (bottom, x0, x1)]
+        if bottom - top > EDGE_THIN:
+            vertical += [(x0, top, bottom)] if x1 - x0 <= EDGE_THIN else [(x0, top, bottom),
+                                                                          (x1, top, bottom)]
+    tolerance = EDGE_TOLERANCE
+    return sum(1 for y, x0, x1 in horizontal for x, top, bottom in vertical
+               if x0 - tolerance <= x <= x1 + tolerance and top - tolerance <= y <= bottom + tolerance)
+
+
+def _box_edges(box: tuple[float, float, float, float]) -> list[dict]:
+    """A box's four sides as pdfplumber edges (a thin box's short sides are dropped by the
+    table finder's minimum edge length)."""
+    x0, top, x1, bottom = box
+    return [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom),
+            _edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
+
+
+def _line_edges(line: tuple[float, float, float, float]) -> list[dict]:
+    """A straight line as one edge; a slanted one (a drawing's stroke) is no table rule."""
+    x0, top, x1, bottom = line
+    if bottom - top <= EDGE_THIN:
+        return [_edge(x0, (top + bottom) / 2, x1, (top + bottom) / 2)]
+    if x1 - x0 <= EDGE_THIN:
+        return [_edge((x0 + x1) / 2, top, (x0 + x1) / 2, bottom)]
+    return []
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float) -> dict:
+    return {"object_type": "rect_edge", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "width": x1 - x0, "height": bottom - top,
+            "orientation": "h" if top == bottom else "v"}
+
+
+def _cell_text(cell: tuple[float, float, float, float] | None, chars: list[Char],
+               page_number: int) -> str:
+    if cell is None:
+        return ""
+    x0, top, x1, bottom = cell
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+              and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    return " ".join(line.text for line in page_lines(inside, page_number))
