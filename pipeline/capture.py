@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import re
 import socket
 import ssl
+import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import TypeGuard
+from typing import BinaryIO, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -33,6 +36,8 @@ from pipeline.store import Store
 from pipeline.warc import response_record_bytes, revisit_record_bytes
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+MAX_BYTES = 100 * 1024 * 1024
+"""Default limit on a capture's bytes (decoded, for HTTP) and on a local file's size."""
 USER_AGENT = f"Archivist/{__version__} (+archival ingestion; polite single requests)"
 
 
@@ -43,7 +48,7 @@ class CaptureOptions:
     backoff_s: float = 0.5
     """First retry waits this long, doubling each time (unless Retry-After says otherwise)."""
     max_retry_wait_s: float = 30.0
-    max_bytes: int = 100 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
     max_redirects: int = 10
     allow_private_hosts: tuple[str, ...] = field(default=())
     """Hosts allowed to resolve to loopback/private addresses (refused otherwise)."""
@@ -62,27 +67,69 @@ def capture(source: Source, store: Store, options: CaptureOptions = CaptureOptio
 def _capture_file(source: Source, store: Store, options: CaptureOptions,
                   previous: Capture | None) -> Capture:
     path = _inside_roots(Path(source.uri), source.id, options.allowed_roots)
-    try:
-        stat = path.stat()
-        size = stat.st_size
-        if size > options.max_bytes:
-            raise TooLarge(f"{path} is {size:,} bytes, over the {options.max_bytes:,}-byte limit",
-                           source_id=source.id)
-        mtime = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
-        if _file_unchanged(previous, size, mtime, store):
+    with open_regular_file(path, source.id) as (handle, status):
+        if status.st_size > options.max_bytes:
+            raise TooLarge(f"{path} is {status.st_size:,} bytes, over the "
+                           f"{options.max_bytes:,}-byte limit", source_id=source.id)
+        mtime = datetime.fromtimestamp(status.st_mtime, timezone.utc)
+        if _file_unchanged(previous, status.st_size, mtime, store):
             return replace(previous, captured_at=_now(), revisit=True)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CaptureError(f"file not found: {path}", source_id=source.id) from None
-    except IsADirectoryError:
-        raise CaptureError(f"{path} is a directory, not a file", source_id=source.id) from None
-    except PermissionError:
-        raise CaptureError(f"no permission to read {path}", source_id=source.id) from None
+        data = read_limited(handle, options.max_bytes, path, source.id)
     sha256 = store.put_blob(data)
     media_type, kind = sniff(data, None, str(path), source.kind)
     return Capture(source_id=source.id, uri=source.uri, captured_at=_now(), sha256=sha256,
                    size=len(data), media_type=media_type, kind=kind,
                    revisit=previous is not None and previous.sha256 == sha256, mtime=mtime)
+
+
+@contextmanager
+def open_regular_file(path: Path, source_id: str) -> Iterator[tuple[BinaryIO, os.stat_result]]:
+    """``path`` open for reading, with the status of the open descriptor, if it is a regular file.
+
+    Anything else is refused: opening a FIFO blocks until a writer comes, and a device such as
+    ``/dev/zero`` says it holds 0 bytes and never ends. The type is checked on the path before
+    opening (opening some devices acts on them) and again on the descriptor, so a file swapped
+    in between cannot slip through. ``O_NONBLOCK`` keeps even that open from waiting; symlinks
+    are not followed, so ``path`` must already be resolved (and checked against its roots).
+    """
+    try:
+        _require_regular(os.stat(path), path, source_id)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise CaptureError(f"file not found: {path}", source_id=source_id) from None
+    except PermissionError:
+        raise CaptureError(f"no permission to read {path}", source_id=source_id) from None
+    except OSError as exc:
+        raise CaptureError(f"cannot open {path}: {exc.strerror}", source_id=source_id) from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)
+        _require_regular(status, path, source_id)
+        yield handle, status
+
+
+def _require_regular(status: os.stat_result, path: Path, source_id: str) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        what = next((name for test, name in _FILE_TYPES if test(status.st_mode)), "special file")
+        raise CaptureError(f"{path} is {what}, not a regular file; only regular files are "
+                           "captured", source_id=source_id)
+
+
+_FILE_TYPES = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def read_limited(handle: BinaryIO, max_bytes: int, path: Path, source_id: str) -> bytes:
+    """All of ``handle``, refused with TooLarge if it holds more than ``max_bytes`` (a file may
+    grow after its size was checked)."""
+    try:
+        data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise CaptureError(f"cannot read {path}: {exc.strerror}", source_id=source_id) from None
+    if len(data) > max_bytes:
+        raise TooLarge(f"{path} holds more than the {max_bytes:,}-byte limit",
+                       source_id=source_id)
+    return data
 
 
 def _file_unchanged(previous: Capture | None, size: int, mtime: datetime,
@@ -353,13 +400,12 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def read_local(path: str | Path, kind: Kind | None = None) -> tuple[Capture, bytes]:
+def read_local(path: str | Path, kind: Kind | None = None,
+               max_bytes: int = MAX_BYTES) -> tuple[Capture, bytes]:
     """Describe a local file as a capture without storing it (for ``archivist extract``)."""
     path = Path(path).resolve()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CaptureError(f"cannot read {path}: {exc.strerror}", source_id=path.stem) from None
+    with open_regular_file(path, path.stem) as (handle, _):
+        data = read_limited(handle, max_bytes, path, path.stem)
     media_type, detected = sniff(data, None, str(path), kind)
     return Capture(source_id=path.stem, uri=str(path), captured_at=_now(),
                    sha256=hashlib.sha256(data).hexdigest(), size=len(data),

@@ -4,14 +4,17 @@ and text from a source is only ever data."""
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import threading
+import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from pipeline.capture import CaptureOptions, capture, sniff
+from pipeline.capture import CaptureOptions, capture, read_local, sniff
 from pipeline.errors import CaptureError, FetchError, RegistryError
 from pipeline.extract import extract
 from pipeline.model import Capture, Source
@@ -175,3 +178,41 @@ def test_hostile_text_is_archived_verbatim_and_executes_nothing(tmp_path, store)
     assert any(f"$(touch {canary})" in t for t in texts)
     assert not canary.exists()
     assert archive.read("documents").num_rows == 1
+
+
+# -- special files (#13) ---------------------------------------------------------------------
+
+@pytest.mark.timeout(20)  # before #13 the open waited for a writer for ever
+def test_issue_13_a_fifo_among_the_sources_is_refused_at_once(layout: Path, store):
+    root = layout / "registry"
+    os.mkfifo(root / "pipe.txt")
+    registry = registry_in(root, {"pipe": "pipe.txt", "inside": "inside.txt"})
+    started = time.monotonic()
+    outcome = capture_all(registry, store)
+    assert time.monotonic() - started < 5
+    assert "is a FIFO (named pipe), not a regular file" in outcome["pipe"].message
+    assert isinstance(outcome["inside"], Capture)
+
+
+def test_issue_13_a_device_node_is_refused_not_read_without_end(layout: Path, store):
+    root = layout / "registry"
+    try:
+        os.mknod(root / "zero.txt", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero
+    except PermissionError:
+        pytest.skip("mknod needs CAP_MKNOD")
+    outcome = capture_all(registry_in(root, {"zero": "zero.txt"}), store)
+    assert "is a character device, not a regular file" in outcome["zero"].message
+    assert store.blobs() == []
+
+
+def test_issue_13_a_link_to_a_device_is_refused_even_where_any_folder_is_allowed(tmp_path, store):
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    with pytest.raises(CaptureError, match="/dev/zero is a character device"):
+        capture(Source("zero", str(tmp_path / "zero.txt")), store)  # no allowed_roots at all
+    with pytest.raises(CaptureError, match="/dev/zero is a character device"):
+        read_local(tmp_path / "zero.txt")
+
+
+def test_a_directory_source_is_refused(layout: Path, store):
+    outcome = capture_all(registry_in(layout / "registry", {"dir": "sub"}), store)
+    assert "is a directory, not a regular file" in outcome["dir"].message
