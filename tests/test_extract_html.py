@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -454,3 +455,31 @@ def test_extract_folder_of_html_files_opening_with_scripts_and_comments(tmp_path
         texts = [p["text"] for p in document["passages"]]
         assert any(t.startswith("The river rose three metres") for t in texts)
         assert not any("<script" in t or "<!--" in t or "var s" in t for t in texts)
+
+
+# --------------------------------------------------------------------------- size
+
+@pytest.mark.parametrize("name", SEED_PAGES)
+def test_locator_xpaths_are_lxmls_paths(name):
+    # SourceMap numbers each parent's children once instead of calling getpath per block
+    # (getpath counts siblings each time: quadratic on pages of many sibling elements).
+    from pipeline.extract.html.locate import SourceMap
+
+    source = decode_source(page(name), capture_for(page(name))).text
+    root = html_extractor._parse(source, capture_for(page(name)))
+    tree, source_map = root.getroottree(), SourceMap(source, root)
+    for element in root.iter(etree.Element):
+        assert source_map.xpath(element) == tree.getpath(element)
+
+
+def test_a_page_of_200_000_elements_extracts_whole_under_the_default_limits():
+    units = 50_000  # four elements each
+    body = "".join(f"<div class='entry'><p>Entry {i} says the river rose <em>again</em>, "
+                   f"<a href='/e{i}'>a source</a> reports.</p></div>\n" for i in range(units))
+    extraction = run(article(body))
+    paragraphs = [b for b in extraction.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == units
+    last = paragraphs[-1]
+    assert last.text.startswith(f"Entry {units - 1} says")
+    assert last.locator.xpath == f"/html/body/article/div[{units}]/p"
+    assert last.locator.line_start == units

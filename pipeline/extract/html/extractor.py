@@ -119,7 +119,6 @@ class _Builder:
 
     def __init__(self, root: etree._Element, source: str) -> None:
         self._root = root
-        self._tree = root.getroottree()
         self._map = SourceMap(source, root)
         self._locators: dict[etree._Element, Locator] = {}
 
@@ -127,7 +126,7 @@ class _Builder:
         found = self._locators.get(element)
         if found is None:
             span = self._map.span(element)
-            xpath = self._tree.getpath(element)
+            xpath = self._map.xpath(element)
             if span is None:
                 found = Locator(xpath=xpath)
             else:

@@ -27,6 +27,7 @@ _TOKENS = re.compile(
     r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"  # raw-text elements
     r"|<([a-zA-Z][a-zA-Z0-9:_-]*)",
     re.DOTALL | re.IGNORECASE)
+_END_TAGS = re.compile(r"</([a-zA-Z][a-zA-Z0-9:_-]*)\s*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,35 @@ class SourceMap:
         self._source = source
         self._newlines = [m.start() for m in re.finditer("\n", source)]
         self._starts: dict[etree._Element, int] = {}
+        self._ends: dict[str, list[int]] | None = None
+        self._paths: dict[etree._Element, str] = {}
         self._align(root)
+
+    def xpath(self, element: etree._Element) -> str:
+        """``element``'s XPath, as lxml's ``getpath`` writes it. getpath counts an element's
+        same-tag siblings on every call, which is quadratic on a page of 100,000 sibling
+        divs; here each parent's children are numbered once."""
+        found = self._paths.get(element)
+        if found is not None:
+            return found
+        parent = element.getparent()
+        if parent is None:
+            found = f"/{element.tag}"
+            self._paths[element] = found
+            return found
+        prefix = self.xpath(parent)
+        counts: dict[str, int] = {}
+        for child in parent.iterchildren(etree.Element):
+            counts[child.tag] = counts.get(child.tag, 0) + 1
+        seen: dict[str, int] = {}
+        for child in parent.iterchildren(etree.Element):
+            tag = child.tag
+            if counts[tag] == 1:
+                self._paths[child] = f"{prefix}/{tag}"
+            else:
+                seen[tag] = seen.get(tag, 0) + 1
+                self._paths[child] = f"{prefix}/{tag}[{seen[tag]}]"
+        return self._paths[element]
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._newlines, offset - 1) + 1
@@ -93,13 +122,15 @@ class SourceMap:
 
     def _end(self, element: etree._Element, start: int) -> int:
         limit = self._following_start(element)
-        tag = element.tag.lower()
-        closing = re.compile(rf"</{re.escape(tag)}\s*>", re.IGNORECASE)
-        last = None
-        for last in closing.finditer(self._source, start, limit):
-            pass
-        if last is not None:
-            return last.end()
+        if self._ends is None:  # every end tag's end offset by name, once per page
+            self._ends = {}
+            for match in _END_TAGS.finditer(self._source):
+                self._ends.setdefault(match.group(1).lower(), []).append(match.end())
+        ends = self._ends.get(element.tag.lower(), [])
+        # The last end tag of this name that lies wholly inside [start, limit).
+        index = bisect.bisect_right(ends, limit) - 1
+        if index >= 0 and ends[index] > start:
+            return ends[index]
         end = limit
         while end > start and self._source[end - 1].isspace():
             end -= 1
