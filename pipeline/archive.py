@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -167,7 +168,7 @@ class Archive:
         table = self._delta("runs")
         if table is None:
             return []
-        rows = table.to_pyarrow_table().to_pylist()
+        rows = scan(table, "runs").to_pylist()
         return sorted(rows, key=lambda r: r["archive_version"])
 
     def latest_version(self) -> int:
@@ -176,40 +177,33 @@ class Archive:
 
     def resolve_version(self, version: int | None = None, as_of: datetime | None = None) -> int:
         """Archive version to read: ``version``, the last one committed at ``as_of``, or latest."""
-        runs = self.runs()
-        if not runs:
-            raise ArchiveError(f"the archive at {self.store.curated} is empty: run "
-                               "`archivist ingest` first")
-        if as_of is not None:
-            eligible = [r for r in runs if r["committed_at"] <= as_of]
-            if not eligible:
-                raise ArchiveError(f"no archive version existed at {as_of.isoformat()}; the "
-                                   f"first was committed at {runs[0]['committed_at'].isoformat()}")
-            return eligible[-1]["archive_version"]
-        if version is None:
-            return runs[-1]["archive_version"]
-        if not any(r["archive_version"] == version for r in runs):
-            raise ArchiveError(f"archive version {version} does not exist; versions are "
-                               f"1..{runs[-1]['archive_version']}")
-        return version
+        return resolve_version(self.runs(), version, as_of, self.store.uri(self.store.curated))
 
     def read(self, table: str, version: int | None = None) -> pa.Table:
         """Every visible row of ``table`` as of archive ``version`` (default: latest)."""
         runs = self.runs()
         if not runs:
             return arrow_schema(table).empty_table()
-        version = self.resolve_version(version)
+        version = resolve_version(runs, version, None, self.store.uri(self.store.curated))
         if table == "runs":
             return pa.Table.from_pylist([r for r in runs if r["archive_version"] <= version],
                                         schema=arrow_schema("runs"))
         run = next(r for r in runs if r["archive_version"] == version)
-        delta_version = {tv["table"]: tv["version"] for tv in run["table_versions"]}.get(table)
+        delta_version = delta_versions(run).get(table)
         if delta_version is None:
             return arrow_schema(table).empty_table()
-        data = DeltaTable(self.uri(table), version=delta_version,
-                          storage_options=self.store.storage_options).to_pyarrow_table()
-        committed = pa.array([r["run_id"] for r in runs if r["archive_version"] <= version])
-        return data.filter(pc.is_in(data["run_id"], value_set=committed))
+        committed = [r["run_id"] for r in runs if r["archive_version"] <= version]
+        return scan(self.open(table, delta_version), table,
+                    pc.field("run_id").isin(committed))
+
+    def open(self, table: str, delta_version: int) -> DeltaTable:
+        """``table`` as it was at ``delta_version`` (its log only: no data file is read)."""
+        try:
+            return DeltaTable(self.uri(table), version=delta_version,
+                              storage_options=self.store.storage_options)
+        except DeltaError as exc:
+            raise ArchiveError(f"cannot open the {table} table at {self.uri(table)}: "
+                               f"{_one_line(exc)}; run `archivist verify`") from exc
 
     def current(self, table: str, version: int | None = None) -> pa.Table:
         """Rows of ``table`` that belong to each document's latest version at ``version``."""
@@ -350,6 +344,59 @@ class Archive:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def resolve_version(runs: list[dict[str, Any]], version: int | None, as_of: datetime | None,
+                    where: str) -> int:
+    """Archive version to read among ``runs`` (oldest first): ``version``, the last one
+    committed at ``as_of``, or the latest; ``where`` names the archive in errors."""
+    if not runs:
+        raise ArchiveError(f"the archive at {where} is empty: run `archivist ingest` first")
+    if as_of is not None:
+        eligible = [r for r in runs if r["committed_at"] <= as_of]
+        if not eligible:
+            raise ArchiveError(f"no archive version existed at {as_of.isoformat()}; the "
+                               f"first was committed at {runs[0]['committed_at'].isoformat()}")
+        return int(eligible[-1]["archive_version"])
+    if version is None:
+        return int(runs[-1]["archive_version"])
+    if not any(r["archive_version"] == version for r in runs):
+        raise ArchiveError(f"archive version {version} does not exist; versions are "
+                           f"1..{runs[-1]['archive_version']}")
+    return version
+
+
+def delta_versions(run: dict[str, Any]) -> dict[str, int]:
+    """table -> the Delta version a ``runs`` row recorded for it."""
+    return {tv["table"]: tv["version"] for tv in run["table_versions"]}
+
+
+def scan(delta: DeltaTable, table: str, where: pc.Expression | None = None,
+         columns: list[str] | None = None) -> pa.Table:
+    """The rows of ``delta`` matching ``where``, only ``columns`` (default: all).
+
+    The filter is pushed down: files whose min/max statistics rule it out are not opened, and
+    within a file only matching row groups are read. A data file that is gone (deleted by
+    vacuum) or damaged becomes an ArchiveError that says so.
+    """
+    try:
+        return delta.to_pyarrow_dataset().to_table(filter=where, columns=columns)
+    except FileNotFoundError as exc:
+        raise ArchiveError(
+            f"a data file of the {table} table is gone ({_one_line(exc)}): `archivist "
+            "vacuum` deletes files only untagged old versions need, so this version can no "
+            "longer be read; read the latest or a tagged version") from exc
+    except (OSError, pa.ArrowException, DeltaError) as exc:
+        raise ArchiveError(f"a data file of the {table} table is damaged ({_one_line(exc)}); "
+                           "run `archivist verify` to name it") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    """An Arrow or Delta message on one line: its cause chain ("↳ …" lines) joined, colour
+    codes dropped."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+    parts = [line.strip().lstrip("↳").strip() for line in text.splitlines()]
+    return ": ".join(p for p in parts if p) or type(exc).__name__
 
 
 # -- row builders ---------------------------------------------------------------------------

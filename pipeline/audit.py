@@ -1,8 +1,9 @@
-"""Audit: trace a passage or footnote back to its raw bytes, and verify the store's fixity.
+"""Audit: the raw bytes behind a locator, a PDF page with its boxes, and the store's fixity.
 
-``trace`` answers "where exactly did this sentence come from?": the source, the capture time
-and SHA-256, the locator, every transform, and the raw snippet read back from ``raw/`` (the
-characters at the locator's offsets for HTML and text; the words inside the bbox for PDF).
+``raw_snippet`` reads back from ``raw/`` what a locator points at (the characters at its
+offsets for HTML and text; the words inside the bbox for PDF), and ``continued_parts`` where a
+passage went on after a column or page break: ``pipeline.query``'s trace shows both beside the
+archived text. ``render_page`` draws a PDF page with its passages' boxes.
 
 ``verify`` recomputes the SHA-256 of every raw blob, checks every blob the archive refers to is
 present, flags files that should not be in the raw store, and reads every Parquet file of every
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
-from pipeline.archive import Archive, capture_from_row, locator_from_row, transforms_from_row
+from pipeline.archive import Archive, transforms_from_row
 from pipeline.errors import AuditError
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator, Transform
@@ -30,62 +31,6 @@ from pipeline.schema import TABLES
 from pipeline.store import Store
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Trace:
-    kind: str
-    """``passage`` or ``footnote``"""
-    row: dict[str, Any]
-    document: dict[str, Any]
-    capture: Capture
-    locator: Locator
-    snippet: str
-    """The raw source text at the locator and at each of ``parts``, as stored in raw/."""
-    parts: tuple[Locator, ...] = ()
-    """Where the text continues after a column or page break (PDF), in reading order."""
-
-
-def trace(archive: Archive, item_id: str, version: int | None = None) -> Trace:
-    """Trace a passage id or footnote id (a unique prefix is enough)."""
-    for kind, table, id_column in (("passage", "passages", "passage_id"),
-                                   ("footnote", "footnotes", "footnote_id")):
-        data = archive.read(table, version)
-        matches = data.filter(pc.starts_with(data[id_column], item_id)).to_pylist()
-        if matches:
-            ids = {m[id_column] for m in matches}
-            if len(ids) > 1:
-                raise AuditError(f"{item_id!r} matches {len(ids)} {table}; give more characters")
-            row = max(matches, key=lambda r: r["doc_version"])
-            return _trace_row(archive, kind, row, version)
-    raise AuditError(f"no passage or footnote id starts with {item_id!r}; find ids with "
-                     "`archivist trace --text \"a phrase\"`")
-
-
-def find_text(archive: Archive, phrase: str, version: int | None = None,
-              limit: int = 20) -> list[dict[str, Any]]:
-    """Current passages and footnotes whose text contains ``phrase`` (case-insensitive)."""
-    found = []
-    for table, id_column in (("passages", "passage_id"), ("footnotes", "footnote_id")):
-        data = archive.current(table, version)
-        hits = data.filter(pc.match_substring(data["text"], phrase, ignore_case=True))
-        for row in hits.to_pylist():
-            found.append({"id": row[id_column], "table": table, **row})
-    return found[:limit]
-
-
-def _trace_row(archive: Archive, kind: str, row: dict[str, Any], version: int | None) -> Trace:
-    documents = archive.read("documents", version)
-    document = documents.filter(
-        pc.and_(pc.equal(documents["doc_id"], row["doc_id"]),
-                pc.equal(documents["doc_version"], row["doc_version"]))).to_pylist()[0]
-    captures = archive.read("captures", version)
-    capture_rows = captures.filter(pc.equal(captures["sha256"], row["capture_sha256"])).to_pylist()
-    capture = capture_from_row(min(capture_rows, key=lambda r: r["captured_at"]))
-    locator = locator_from_row(row)
-    parts = continued_parts(transforms_from_row(row))
-    snippet = "\n".join(raw_snippet(archive, capture, at) for at in (locator, *parts))
-    return Trace(kind, row, document, capture, locator, snippet, parts)
 
 
 def continued_parts(transforms: tuple[Transform, ...]) -> tuple[Locator, ...]:

@@ -1,7 +1,9 @@
 """The ``archivist`` command: each command parses arguments, calls the library, renders.
 
-Library errors (PipelineError) become one red line and exit code 1; anything else is a bug
-and keeps its traceback.
+Reads go through ``pipeline.query``; every read command can print JSON instead (``--json``).
+Library errors (PipelineError) become one line on stderr and exit code 1, usage errors exit 2;
+anything else is a bug and keeps its traceback. Everything that is data (archived text, ids,
+messages) is printed as rich ``Text``, never parsed as rich markup.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Annotated, Optional, cast
+from typing import Annotated, Any, Literal, Optional, cast
 
+import click
 import typer
+import typer.core
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
@@ -26,11 +31,43 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
-from pipeline.errors import PipelineError
+from pipeline import __version__
+from pipeline.errors import ArchiveError, PipelineError
 from pipeline.store import STORE_ENV, Store
 
+
+class _Archivist(typer.core.TyperGroup):
+    """The command group: a library error becomes one readable line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+            raise typer.Exit(1) from None
+
+
+def _value_label(param: click.Parameter, ctx: click.Context) -> str | None:
+    """What help shows after an option: its metavar (N, PATH, TEXT) or its choices
+    (json|text), nothing after a flag or beside an argument (typer would print type names
+    such as <bool> and <list[Path]>)."""
+    if isinstance(param, typer.core.TyperArgument) or getattr(param, "is_flag", False):
+        return None
+    if param.metavar is not None:
+        return param.metavar
+    label = typer.core._TyperParameter.display_type(param, ctx).strip("<>")  # type: ignore[arg-type]
+    return _PLAIN_LABELS.get(label, label)
+
+
+_PLAIN_LABELS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH",
+                 "datetime": "TIME"}
+typer.core._TyperParameter.display_type_rich = _value_label  # type: ignore[method-assign]
+typer.core.TyperOption.display_type_rich = _value_label  # type: ignore[method-assign]
+
 app = typer.Typer(
+    cls=_Archivist,
     help="Archivist: ingest web pages, PDFs and text captures into a versioned archive with "
          "provenance.\n\nTypical session:\n\n  archivist ingest examples/sources.toml\n\n"
          "  archivist versions\n\n  archivist show hrnk-2009-lives-for-sale\n\n"
@@ -40,20 +77,48 @@ console = Console()
 err = Console(stderr=True)
 
 StoreOption = Annotated[Optional[str], typer.Option(
-    "--store", envvar=STORE_ENV, show_envvar=True,
+    "--store", envvar=STORE_ENV, show_envvar=True, metavar="PATH",
     help="Root folder holding raw/ and curated/ (default: the current directory), or "
          "s3://bucket/prefix with AWS_* settings from the environment.")]
 VersionOption = Annotated[Optional[int], typer.Option(
-    "--version", "-v", help="Archive version to read (default: latest).")]
+    "--version", metavar="N", help="Archive version to read (default: latest).")]
 AsOfOption = Annotated[Optional[datetime], typer.Option(
-    "--as-of", help="Read the archive as it was at this time (ISO 8601, UTC if no zone).")]
+    "--as-of", metavar="TIME",
+    help="Read the archive as it was at this time (ISO 8601, UTC if no zone).")]
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="Print JSON (with the archive tables' field names) instead.")]
 
 MaxSecondsOption = Annotated[Optional[float], typer.Option(
-    "--max-seconds", help="Seconds one document may take; its worker is then stopped "
-                          "(default: 600).")]
+    "--max-seconds", metavar="SECONDS", help="Seconds one document may take; its worker is "
+                                             "then stopped (default: 600).")]
 MaxMemoryOption = Annotated[Optional[int], typer.Option(
-    "--max-memory-mb", help="Memory (MB) the extraction of one document may use; 0 for no "
-                            "limit (default: 2048).")]
+    "--max-memory-mb", metavar="MB", help="Memory (MB) the extraction of one document may "
+                                          "use; 0 for no limit (default: 2048).")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"archivist {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print Archivist's version and exit.")] = False,
+) -> None:
+    pass
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_json_value) + "\n")
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
@@ -71,30 +136,47 @@ def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
     return replace(ExtractOptions(), **{k: v for k, v in given.items() if v is not None})
 
 
-def _archive(store: str | None):  # --store is text so that s3:// URLs survive
+def _archive(store: str | None, must_exist: bool = True):
+    """The archive of ``--store``; for reading, a folder that is not there is an error."""
     from pipeline.archive import Archive
 
-    return Archive(Store.at(store))
+    root = Store.at(store)  # --store is text so that s3:// URLs survive
+    if must_exist and not root.remote and not Path(root.root).is_dir():
+        raise ArchiveError(f"no store at {root}: the folder does not exist (give --store, "
+                           f"or set {STORE_ENV})")
+    return Archive(root)
+
+
+def _snapshot(store: str | None, version: int | None, as_of: datetime | None):
+    """The archive of ``--store`` as of ``--version`` or ``--as-of`` (default: latest)."""
+    from pipeline.query import Snapshot
+
+    return Snapshot(_archive(store), version, _utc(as_of))
 
 
 def _version(archive, version: int | None, as_of: datetime | None) -> int:
-    if as_of is not None and as_of.tzinfo is None:
-        from datetime import timezone
+    return archive.resolve_version(version, _utc(as_of))
 
-        as_of = as_of.replace(tzinfo=timezone.utc)
-    return archive.resolve_version(version, as_of)
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """--as-of without a zone is UTC, as the archive's times are."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 @app.command()
 def ingest(
-    registry: Annotated[Path, typer.Argument(help="A sources.toml registry.")] = Path("sources.toml"),
+    registry: Annotated[Path, typer.Argument(
+        metavar="REGISTRY", help="A sources.toml registry.")] = Path("sources.toml"),
     store: StoreOption = None,
-    workers: Annotated[int, typer.Option(help="Sources processed at once.")] = 4,
-    runner: Annotated[str, typer.Option(
+    workers: Annotated[int, typer.Option(metavar="N", help="Sources processed at once.")] = 4,
+    runner: Annotated[Literal["thread", "dask"], typer.Option(
         help="thread (this process) or dask (worker processes; needs a Prefect server: one "
              "is started for a local cluster when PREFECT_API_URL is not set).")] = "thread",
     address: Annotated[Optional[str], typer.Option(
-        help="Scheduler tcp://HOST:PORT of a running Dask cluster; needs PREFECT_API_URL set "
+        metavar="tcp://HOST:PORT",
+        help="Scheduler of a running Dask cluster; needs PREFECT_API_URL set "
              "to a server the workers can reach (default: a local cluster of --workers).")] = None,
 ) -> None:
     """Capture every source of REGISTRY, extract, and commit one archive version.
@@ -110,8 +192,6 @@ def ingest(
     Example: archivist ingest sources.toml --runner dask --address tcp://scheduler:8786
     """
     _quiet_prefect()
-    if runner not in ("thread", "dask"):
-        raise typer.BadParameter("runner must be thread or dask", param_hint="--runner")
     if address and runner != "dask":
         raise typer.BadParameter("needs --runner dask", param_hint="--address")
     # Not for --address: each task carries this process's API URL to the workers, and a
@@ -165,68 +245,68 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
 
 
 def _print_summary(summary) -> None:
-    table = Table(title=f"Run {summary.run_id} → archive version {summary.archive_version}")
+    table = Table(title=Text(f"Run {summary.run_id} → archive version {summary.archive_version}"))
     table.add_column("source")
     table.add_column("outcome")
     style = {"new": "green", "changed": "yellow", "unchanged": "dim", "failed": "red"}
     for source_id, outcome in sorted(summary.outcomes.items()):
-        table.add_row(source_id, f"[{style.get(outcome, '')}]{outcome}[/]")
+        table.add_row(Text(source_id), Text(outcome, style=style.get(outcome, "")))
     console.print(table)
     for source_id, stage, error_class, message in summary.failures:
-        err.print(f"[red]✗ {source_id}[/] failed in {stage}: {error_class}: {message}")
+        err.print(Text.assemble((f"✗ {source_id}", "red"),
+                                f" failed in {stage}: {error_class}: {message}"))
     console.print(f"{summary.count('new')} new, {summary.count('changed')} changed, "
                   f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed")
 
 
+ExtractFormat = Literal["json", "text", "markdown"]
+SourceKind = Literal["html", "pdf", "text"]
+
+
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (every file in them).")],
-    format: Annotated[str, typer.Option("--format", "-f",
-                                        help="json, text or markdown.")] = "text",
-    out: Annotated[Optional[Path], typer.Option(help="Write <stem>.<ext> per input here.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Force html, pdf or text.")] = None,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH",
+                                                help="Files or folders (every file in them).")],
+    format: Annotated[ExtractFormat, typer.Option(
+        "--format", "-f", help="json: the archive tables' rows; text: the clean passages; "
+                               "markdown: headings, lists and footnotes.")] = "text",
+    out: Annotated[Optional[Path], typer.Option(
+        metavar="DIR", help="Write <stem>.<ext> per input into this folder.")] = None,
+    kind: Annotated[Optional[SourceKind], typer.Option(
+        help="Read every input as this kind (default: detected from the bytes).")] = None,
     max_seconds: MaxSecondsOption = None,
     max_memory_mb: MaxMemoryOption = None,
 ) -> None:
     """Extract documents without archiving them.
 
-    json prints {"document", "sections", "passages", "footnotes"} with the field names of
-    the archive tables; text prints the clean passages, one paragraph each; markdown renders
-    headings, lists and footnotes.
+    json prints {"document", "sections", "passages", "footnotes", "removed"} with the field
+    names of the archive tables; text prints the clean passages, one paragraph each; markdown
+    renders headings, lists and footnotes.
 
     Example: archivist extract examples/seeds --format markdown --out /tmp/clean
     """
-    from pipeline.archive import document_rows
-    from pipeline.capture import read_local
-    from pipeline.clean import clean
-    from pipeline.extract import extract as run_extract
-    from pipeline.model import Source
+    from pipeline.build import extract_file
     from pipeline.render import to_markdown, to_text
-    from pipeline.segment import doc_id_for, segment
 
-    if format not in ("json", "text", "markdown"):
-        raise typer.BadParameter("format must be json, text or markdown", param_hint="--format")
     options = _extract_options(max_seconds, max_memory_mb)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())
                                         if p.is_dir() else [p])]
     if out:
+        if out.exists() and not out.is_dir():
+            raise typer.BadParameter(f"{out} is a file: give a folder", param_hint="--out")
         out.mkdir(parents=True, exist_ok=True)
     failed = 0
     for file in files:
         try:
-            capture, data = read_local(file, kind)  # type: ignore[arg-type]
-            doc = segment(doc_id_for(capture.source_id),
-                          clean(run_extract(data, capture, options)))
+            rows = extract_file(file, kind, options)
         except PipelineError as exc:
-            err.print(f"[red]✗ {file}[/]: {type(exc).__name__}: {exc.message}")
+            err.print(Text.assemble((f"✗ {file}", "red"), f": {type(exc).__name__}: {exc.message}"))
             failed += 1
             continue
-        rows = document_rows(doc, Source(capture.source_id, capture.uri), capture, 1, "extract")
         if format == "json":
-            rendered = json.dumps({"document": rows["documents"][0],
-                                   "sections": rows["sections"], "passages": rows["passages"],
-                                   "footnotes": rows["footnotes"]},
-                                  indent=2, ensure_ascii=False, default=str) + "\n"
+            rendered = json.dumps({"document": rows["documents"][0], **{
+                t: rows[t] for t in ("sections", "passages", "footnotes", "removed")}},
+                indent=2, ensure_ascii=False, default=_json_value) + "\n"
         elif format == "markdown":
             rendered = to_markdown(rows["documents"][0], rows["passages"], rows["footnotes"])
         else:
@@ -237,26 +317,29 @@ def extract(
         else:
             sys.stdout.write(rendered)
     if out:
-        console.print(f"wrote {len(files) - failed} file(s) to {out}")
+        console.print(Text(f"wrote {len(files) - failed} file(s) to {out}"))
     raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
-def versions(store: StoreOption = None) -> None:
+def versions(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """List archive versions: one per ingest run, with what changed.
 
     Example: archivist versions --store /tmp/archive
     """
+    from pipeline.query import versions as list_versions
+
     archive = _archive(store)
-    runs = archive.runs()
-    if not runs:
-        raise PipelineError(f"no archive at {archive.store.curated} yet: run `archivist ingest`")
-    table = Table(title=f"Archive versions in {archive.store.curated}")
+    runs = list_versions(archive)
+    if as_json:
+        _print_json(runs)
+        return
+    table = Table(title=Text(f"Archive versions in {archive.store.curated}"))
     for column in ("version", "run id", "committed (UTC)", "sources", "new", "changed",
                    "unchanged", "failed"):
-        table.add_column(column, justify="right" if column not in ("run id",) else "left")
+        table.add_column(column, justify="left" if column == "run id" else "right")
     for r in runs:
-        table.add_row(str(r["archive_version"]), r["run_id"],
+        table.add_row(str(r["archive_version"]), Text(r["run_id"]),
                       r["committed_at"].strftime("%Y-%m-%d %H:%M:%S"), str(r["sources"]),
                       str(r["new_docs"]), str(r["changed_docs"]), str(r["unchanged_docs"]),
                       str(r["failed"]))
@@ -265,101 +348,157 @@ def versions(store: StoreOption = None) -> None:
 
 @app.command()
 def show(
-    doc_id: Annotated[str, typer.Argument(help="Document id (the source id).")],
+    doc_id: Annotated[str, typer.Argument(metavar="DOC_ID",
+                                          help="Document id (the source id).")],
     store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
     raw_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown source.")] = False,
-    page: Annotated[Optional[int], typer.Option("--page", help="PDF only: render this page "
-                                                "with the passage boxes drawn, as a PNG.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="PNG path for --page "
-                                                "(default DOC_ID-pN.png).")] = None,
+    as_json: JsonOption = False,
+    page: Annotated[Optional[int], typer.Option(
+        "--page", metavar="N", help="PDF only: render this page with the passage boxes drawn, "
+                                    "as a PNG.")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="PNG", help="File for --page (default DOC_ID-pN.png).")] = None,
 ) -> None:
     """Render a document as stored: sections, passages, footnotes at the end.
 
+    --json prints {"archive_version", "document", "passages", "footnotes", "removed"}.
+
     Example: archivist show hrnk-2009-lives-for-sale --version 1
-             archivist show hrnk-2009-lives-for-sale-pdf --page 5 --out page5.png
+
+    Example: archivist show hrnk-2009-lives-for-sale-pdf --page 5 --out page5.png
     """
     from pipeline.render import to_markdown
 
-    archive = _archive(store)
-    number = _version(archive, version, as_of)
+    if out is not None and page is None:
+        raise typer.BadParameter("only a page is written to a file: give --page N too",
+                                 param_hint="--out")
+    if raw_markdown and as_json:
+        raise typer.BadParameter("give --markdown or --json, not both", param_hint="--json")
+    snapshot = _snapshot(store, version, as_of)
     if page is not None:
-        from pipeline.audit import render_page
-
-        target = out or Path(f"{doc_id}-p{page}.png")
-        width, height = render_page(archive, doc_id, page, target, number)
-        console.print(f"{target}: page {page}, {width} x {height} px, passages in red, "
-                      "footnotes in blue")
+        _show_page(snapshot, doc_id, page, out or Path(f"{doc_id}-p{page}.png"))
         return
-    document, passages, footnotes = _document(archive, doc_id, number)
-    markdown = to_markdown(document, passages, footnotes)
-    if raw_markdown:
-        sys.stdout.write(markdown)
+    view = snapshot.document(doc_id)
+    if as_json:
+        _print_json({"archive_version": snapshot.version, **asdict(view)})
+    elif raw_markdown:
+        sys.stdout.write(to_markdown(view.document, view.passages, view.footnotes))
     else:
-        console.print(Markdown(markdown))
+        console.print(Markdown(to_markdown(view.document, view.passages, view.footnotes,
+                                           notes="terminal")))
 
 
-def _document(archive, doc_id: str, version: int):
-    docs = [d for d in archive.current("documents", version).to_pylist() if d["doc_id"] == doc_id]
-    if not docs:
-        known = sorted(archive.document_versions(version))
-        raise PipelineError(f"no document {doc_id!r} at archive version {version}; "
-                            f"documents: {', '.join(known) or 'none'}")
-    passages = [p for p in archive.current("passages", version).to_pylist() if p["doc_id"] == doc_id]
-    notes = [f for f in archive.current("footnotes", version).to_pylist() if f["doc_id"] == doc_id]
-    return docs[0], passages, notes
+def _show_page(snapshot, doc_id: str, page: int, target: Path) -> None:
+    from pipeline.audit import render_page
+    from pipeline.errors import AuditError
+
+    if not target.parent.is_dir():
+        raise AuditError(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        width, height = render_page(snapshot.archive, doc_id, page, target, snapshot.version)
+    except OSError as exc:  # the image file: no permission, disk full, a folder of that name
+        raise AuditError(f"cannot write {target}: {exc.strerror or exc}") from None
+    console.print(Text(f"{target}: page {page}, {width} x {height} px, passages in red, "
+                       "footnotes in blue"))
 
 
 @app.command()
 def trace(
-    item_id: Annotated[Optional[str], typer.Argument(help="Passage or footnote id (prefix ok).")] = None,
-    text: Annotated[Optional[str], typer.Option("--text", "-t", help="Find passages containing this phrase.")] = None,
+    item_id: Annotated[Optional[str], typer.Argument(
+        metavar="ID", help="Passage or footnote id (a unique prefix is enough).")] = None,
+    text: Annotated[Optional[str], typer.Option(
+        "--text", "-t", metavar="PHRASE", help="Find passages and footnotes containing this "
+                                               "phrase (ignoring case).")] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", metavar="N", min=1, help="Matches to list for --text.")] = 20,
     store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Show where a passage came from: capture, locator, transforms, and the raw source.
 
+    With --text, list the matches, each in context (one match is traced right away).
+
     Example: archivist trace --text "Tumen River"   then   archivist trace 3f9a1c
     """
-    from pipeline.audit import find_text
-    from pipeline.audit import trace as run_trace
-
-    archive = _archive(store)
-    version = _version(archive, version, as_of)
-    if text:
-        hits = find_text(archive, text, version)
-        if not hits:
-            raise PipelineError(f"no current passage or footnote contains {text!r}")
-        if len(hits) > 1 and item_id is None:
-            table = Table(title=f"{len(hits)} matches for {text!r}: trace one by id")
-            for column in ("id", "table", "doc", "text"):
-                table.add_column(column)
-            for hit in hits:
-                table.add_row(hit["id"], hit["table"], hit["doc_id"], hit["text"][:90])
-            console.print(table)
+    if item_id and text is not None:
+        raise typer.BadParameter("give an id or --text, not both", param_hint="--text")
+    if not item_id and text is None:
+        raise typer.BadParameter("give a passage id or --text \"a phrase\"", param_hint="ID")
+    snapshot = _snapshot(store, version, as_of)
+    if text is not None:
+        found = snapshot.search(text, limit)
+        if found.total != 1:
+            _print_matches(found, snapshot.version, as_json)
             return
-        item_id = hits[0]["id"]
-    if not item_id:
-        raise typer.BadParameter("give a passage id or --text \"a phrase\"")
-    result = run_trace(archive, item_id, version)
+        item_id = found.hits[0].id
+    result = snapshot.trace(cast(str, item_id))
+    if as_json:
+        _print_json({"archive_version": snapshot.version, "kind": result.kind,
+                     "row": result.row, "document": result.document,
+                     "capture": asdict(result.capture), "locator": asdict(result.locator),
+                     "raw_file": snapshot.archive.store.uri(
+                         snapshot.archive.store.blob_path(result.capture.sha256)),
+                     "snippet": result.snippet})
+        return
+    _print_trace(snapshot.archive, result)
+
+
+def _print_matches(found, version: int, as_json: bool) -> None:
+    from pipeline.query import shorten
+
+    if as_json:
+        _print_json({"archive_version": version, "phrase": found.phrase, "total": found.total,
+                     "matches": [asdict(hit) for hit in found.hits]})
+        return
+    if not found.total:
+        raise ArchiveError(f"no current passage or footnote contains {shorten(found.phrase)!r}")
+    shown = len(found.hits)
+    title = (f"{found.total} matches for {shorten(found.phrase)!r}"
+             + (f" (the first {shown}; --limit N for more)" if shown < found.total else "")
+             + ": trace one by id")
+    table = Table(title=Text(title))
+    for column in ("id", "document", "where", "match in context"):
+        table.add_column(column)
+    for hit in found.hits:
+        before, match, after = hit.context()
+        where = f"passage #{hit.ordinal}" if hit.table == "passages" else "footnote"
+        table.add_row(Text(hit.id), Text(hit.doc_id), where,
+                      Text.assemble(before, (match, "bold yellow"), after))
+    console.print(table)
+
+
+def _print_trace(archive, result) -> None:
     row, capture = result.row, result.capture
     facts = Table.grid(padding=(0, 2))
-    facts.add_row("id", row.get("passage_id") or row.get("footnote_id"))
-    facts.add_row("document", f"{row['doc_id']} version {row['doc_version']}")
-    facts.add_row("source", capture.uri)
-    facts.add_row("captured", f"{capture.captured_at.isoformat()}  sha256 {capture.sha256}")
-    facts.add_row("raw file", str(archive.store.blob_path(capture.sha256)))
-    facts.add_row("locator", result.locator.describe())
-    facts.add_row("extractor", f"{row['extractor']} {row['extractor_version']}, archivist "
-                               f"{row['pipeline_version']}, run {row['run_id']}")
+    facts.add_column(style="bold")
+    facts.add_column()
     transforms = row.get("transforms") or []
-    facts.add_row("transforms", "\n".join(f"{t['name']}: {t['detail']}".rstrip(": ")
-                                          for t in transforms) or "none")
+    for name, value in (
+            ("id", row.get("passage_id") or row.get("footnote_id")),
+            ("document", f"{row['doc_id']} version {row['doc_version']}"),
+            ("source", capture.uri),
+            ("captured", f"{capture.captured_at.isoformat()}  sha256 {capture.sha256}"),
+            ("raw file", archive.store.uri(archive.store.blob_path(capture.sha256))),
+            ("locator", result.locator.describe()),
+            ("extractor", f"{row['extractor']} {row['extractor_version']}, archivist "
+                          f"{row['pipeline_version']}, run {row['run_id']}"),
+            ("transforms", "\n".join(_transform_line(t) for t in transforms) or "none")):
+        facts.add_row(name, Text(str(value)))
     console.print(Panel(facts, title=f"trace {result.kind}"))
-    console.print(Panel(row["text"], title="archived text"))
-    console.print(Panel(result.snippet or "(empty)", title="raw source at the locator"))
+    console.print(Panel(Text(row["text"]), title="archived text"))
+    console.print(Panel(Text(result.snippet or "(empty)"), title="raw source at the locator"))
+
+
+def _transform_line(transform: dict[str, Any]) -> str:
+    """``name: detail`` and any other recorded field of one transform."""
+    extra = [f"{k}={v}" for k, v in transform.items()
+             if k not in ("name", "detail") and v not in (None, [], "")]
+    return ": ".join(p for p in (transform["name"], transform.get("detail") or "",
+                                 " ".join(extra)) if p)
 
 
 @app.command()
-def verify(store: StoreOption = None) -> None:
+def verify(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Recompute every raw SHA-256 and read every archive file; exit 1 naming each problem.
 
     Example: archivist verify --store /tmp/archive
@@ -367,24 +506,33 @@ def verify(store: StoreOption = None) -> None:
     from pipeline.audit import verify as run_verify
 
     archive = _archive(store)
+    if not archive.store.exists(archive.store.raw / "sha256") and not archive.exists():
+        raise ArchiveError(f"nothing to verify at {archive.store}: it holds no raw/ captures "
+                           "and no archive (run `archivist ingest`, or give --store)")
     problems = run_verify(archive)
     blobs = len(archive.store.blobs())
-    if not problems:
+    if as_json:
+        _print_json({"ok": not problems, "blobs": blobs,
+                     "problems": [asdict(p) for p in problems]})
+    elif not problems:
         console.print(f"[green]✓[/] {blobs} raw blobs match their SHA-256; archive tables read "
                       "cleanly")
-        return
-    for problem in problems:
-        err.print(f"[red]✗ {problem.kind}[/] {problem.path}: {problem.detail}")
-    raise typer.Exit(1)
+    else:
+        for problem in problems:
+            err.print(Text.assemble((f"✗ {problem.kind}", "red"),
+                                    f" {problem.path}: {problem.detail}"))
+    raise typer.Exit(1 if problems else 0)
 
 
 @app.command()
 def status(
     registry: Annotated[Optional[Path], typer.Argument(
+        metavar="REGISTRY",
         help="A sources.toml registry (default: every source the archive has seen).")] = None,
     store: StoreOption = None,
     stale_after: Annotated[int, typer.Option(
-        help="Consecutive failed runs after which a source is stale.")] = 3,
+        metavar="N", help="Consecutive failed runs after which a source is stale.")] = 3,
+    as_json: JsonOption = False,
 ) -> None:
     """Per-source health: last good capture, consecutive failures, next due time, stale or not.
 
@@ -398,6 +546,10 @@ def status(
     from pipeline.schedule import source_statuses
 
     archive = _archive(store)
+    runs = archive.runs()
+    if not runs:
+        raise ArchiveError(f"no archive at {archive.store.uri(archive.store.curated)} yet: "
+                           "run `archivist ingest`")
     captures = archive.read("captures").to_pylist()
     failures = archive.read("failures").to_pylist()
     if registry is not None:
@@ -405,18 +557,22 @@ def status(
     else:
         seen = sorted({r["source_id"] for r in captures + failures})
         sources = tuple(Source(sid, "") for sid in seen)
-    rows = source_statuses(sources, archive.runs(), captures, failures, stale_after)
-    table = Table(title=f"Sources in {archive.store.curated}")
+    rows = source_statuses(sources, runs, captures, failures, stale_after)
+    if as_json:
+        _print_json([asdict(s) for s in rows])
+        raise typer.Exit(1 if any(s.stale for s in rows) else 0)
+    table = Table(title=Text(f"Sources in {archive.store.curated}"))
     for column in ("source", "last good capture (UTC)", "failures in a row", "next due",
                    "state", "last error"):
         table.add_column(column)
     for s in rows:
-        state = "[red]stale[/]" if s.stale else ("[yellow]failing[/]" if s.consecutive_failures
-                                                else "[green]ok[/]")
-        table.add_row(s.source_id, f"{s.last_success:%Y-%m-%d %H:%M}" if s.last_success else "never",
+        state = (Text("stale", "red") if s.stale else Text("failing", "yellow")
+                 if s.consecutive_failures else Text("ok", "green"))
+        table.add_row(Text(s.source_id),
+                      f"{s.last_success:%Y-%m-%d %H:%M}" if s.last_success else "never",
                       str(s.consecutive_failures),
                       f"{s.next_due:%Y-%m-%d %H:%M}" if s.next_due else "every run", state,
-                      (s.last_error or "")[:80] if s.consecutive_failures else "")
+                      Text((s.last_error or "")[:80] if s.consecutive_failures else ""))
     console.print(table)
     raise typer.Exit(1 if any(s.stale for s in rows) else 0)
 
@@ -425,7 +581,7 @@ def status(
 def reprocess(
     store: StoreOption = None,
     since_version: Annotated[Optional[int], typer.Option(
-        help="Only documents written at this archive version or later.")] = None,
+        metavar="N", help="Only documents written at this archive version or later.")] = None,
     max_seconds: MaxSecondsOption = None,
     max_memory_mb: MaxMemoryOption = None,
 ) -> None:
@@ -446,12 +602,15 @@ def reprocess(
 
 @app.command()
 def schedule(
-    registry: Annotated[Path, typer.Argument(help="A sources.toml registry.")],
-    cron: Annotated[str, typer.Option(help="When to run, as a cron expression.")],
+    registry: Annotated[Path, typer.Argument(metavar="REGISTRY",
+                                             help="A sources.toml registry.")],
+    cron: Annotated[str, typer.Option(metavar="CRON",
+                                      help="When to run, as a cron expression.")],
     store: StoreOption = None,
-    name: Annotated[Optional[str], typer.Option(help="Deployment name (default: registry "
-                                                     "file name).")] = None,
-    timezone: Annotated[str, typer.Option(help="Time zone the cron is read in.")] = "UTC",
+    name: Annotated[Optional[str], typer.Option(metavar="NAME", help="Deployment name "
+                                                "(default: registry file name).")] = None,
+    timezone: Annotated[str, typer.Option(metavar="ZONE",
+                                          help="Time zone the cron is read in.")] = "UTC",
 ) -> None:
     """Schedule REGISTRY's ingest as a Prefect deployment; `archivist serve` runs it.
 
@@ -464,17 +623,17 @@ def schedule(
     from flows.schedule import add_schedule
 
     spec = add_schedule(str(registry), cron, Store.at(store), name, timezone)
-    console.print(f"scheduled [bold]{spec.name}[/]: ingest {spec.registry} at '{spec.cron}' "
-                  f"({spec.timezone}) into {spec.store}; run `archivist serve` to start it")
+    console.print(Text(f"scheduled {spec.name}: ingest {spec.registry} at '{spec.cron}' "
+                       f"({spec.timezone}) into {spec.store}; run `archivist serve` to start it"))
 
 
 @app.command()
 def serve(
     store: StoreOption = None,
-    port: Annotated[Optional[int], typer.Option(help="Port of the Prefect server (default: "
-                                                     "a free one).")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="PORT", help="Port of the Prefect "
+                                                "server (default: a free one).")] = None,
     prefect_home: Annotated[Optional[Path], typer.Option(
-        help="Folder for the server's SQLite database (default: STORE/.prefect).")] = None,
+        metavar="DIR", help="Folder for the server's SQLite database (default: STORE/.prefect).")] = None,
 ) -> None:
     """Start a local Prefect server and serve the scheduled ingests until Ctrl-C.
 
@@ -501,9 +660,10 @@ def serve(
 
 @app.command()
 def tag(
-    name: Annotated[str, typer.Argument(help="Release name, e.g. 2024-q3.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Release name, e.g. 2024-q3.")],
     store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
-    note: Annotated[Optional[str], typer.Option(help="What the release is for.")] = None,
+    note: Annotated[Optional[str], typer.Option(metavar="TEXT",
+                                                help="What the release is for.")] = None,
 ) -> None:
     """Name an archive version (default: latest). Tagged versions survive `archivist vacuum`.
 
@@ -513,7 +673,7 @@ def tag(
 
     archive = _archive(store)
     created = add_tag(archive, name, _version(archive, version, as_of), note)
-    console.print(f"tagged archive version {created.archive_version} as [bold]{created.name}[/]")
+    console.print(Text(f"tagged archive version {created.archive_version} as {created.name}"))
 
 
 @app.command()
@@ -542,7 +702,7 @@ def vacuum(
     plan = plan_vacuum(archive)
     protected = ", ".join(map(str, plan.protected_versions)) or "none"
     for path, size in plan.files:
-        console.print(f"{'delete' if yes else 'would delete'} {path} ({size:,} bytes)")
+        console.print(Text(f"{'delete' if yes else 'would delete'} {path} ({size:,} bytes)"))
     if yes:
         run_vacuum(archive, plan)
     verb = "deleted" if yes else "would delete"
@@ -551,47 +711,62 @@ def vacuum(
                                                "; run again with --yes to delete"))
 
 
+DiffFormat = Literal["table", "json", "parquet"]
+
+
 @app.command()
 def diff(
-    version_a: Annotated[int, typer.Argument(help="Older archive version.")],
-    version_b: Annotated[int, typer.Argument(help="Newer archive version.")],
+    version_a: Annotated[Optional[int], typer.Argument(
+        metavar="A", help="Older archive version (default: the one before B).")] = None,
+    version_b: Annotated[Optional[int], typer.Argument(
+        metavar="B", help="Newer archive version (default: the latest).")] = None,
     store: StoreOption = None,
-    doc: Annotated[Optional[str], typer.Option("--doc", help="Only this document.")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json or parquet.")] = "table",
-    out: Annotated[Optional[Path], typer.Option(help="File for --format parquet "
-                                                     "(default diff-A-B.parquet).")] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", metavar="DOC_ID",
+                                               help="Only this document.")] = None,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="How to print the "
+                                               "changes.")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        metavar="FILE", help="File for --format parquet (default diff-A-B.parquet).")] = None,
 ) -> None:
     """What changed between two archive versions: documents, passages, footnotes.
 
     Passages are matched by stable id, then by similarity, so an edited paragraph shows as
-    changed with a word-level diff (red: removed words, green: added words).
+    changed with a word-level diff (red: removed words, green: added words). With no
+    versions given, the latest two are compared; with one, that one and the latest.
 
     Example: archivist diff 2 3 --doc hrnk-2009-lives-for-sale
     """
     from pipeline.diff import diff_versions, render
 
-    if format not in ("table", "json", "parquet"):
-        raise typer.BadParameter("format must be table, json or parquet", param_hint="--format")
-    result = diff_versions(_archive(store), version_a, version_b, doc)
-    if format == "table":
+    archive = _archive(store)
+    latest = archive.resolve_version()
+    b = latest if version_b is None else version_b
+    a = b - 1 if version_a is None else version_a
+    if version_a is None and a < 1:
+        raise ArchiveError(f"the archive has only version {b}: nothing to compare it with")
+    result = diff_versions(archive, a, b, doc)
+    if as_json or format == "json":
+        _print_json(result.rows())
+    elif format == "table":
         console.print(render(result))
-    elif format == "json":
-        sys.stdout.write(json.dumps(result.rows(), indent=2, ensure_ascii=False) + "\n")
     else:
         import pyarrow.parquet as pq
 
         target = out or Path(f"diff-{result.version_a}-{result.version_b}.parquet")
         pq.write_table(result.to_arrow(), target)
-        console.print(f"wrote {len(result.changes)} changes to {target}")
+        console.print(Text(f"wrote {len(result.changes)} changes to {target}"))
 
 
 @app.command()
 def export(
-    out: Annotated[Optional[Path], typer.Argument(help="New or empty folder to write.")] = None,
+    out: Annotated[Optional[Path], typer.Argument(
+        metavar="DIR", help="New or empty folder to write.")] = None,
     store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
-    tag_name: Annotated[Optional[str], typer.Option("--tag", help="Export this tag's "
-                                                                  "version.")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="parquet or jsonl.")] = "parquet",
+    tag_name: Annotated[Optional[str], typer.Option("--tag", metavar="NAME", help="Export "
+                                                    "this tag's version.")] = None,
+    format: Annotated[Literal["parquet", "jsonl"], typer.Option(
+        "--format", "-f", help="File format of the tables.")] = "parquet",
     bag: Annotated[bool, typer.Option("--bag", help="Write a BagIt bag.")] = False,
     prov: Annotated[Optional[str], typer.Option("--prov", metavar="DOC_ID", help=(
         "Print DOC_ID's provenance as W3C PROV-JSON instead (to OUT if given)."))] = None,
@@ -613,19 +788,25 @@ def export(
         serialized = provenance(archive, prov, number).serialize(format="json", indent=2)
         document = cast(str, serialized)
         if out:
-            out.write_text(document, encoding="utf-8")
+            _write_text(out, document)
         else:
             sys.stdout.write(document + "\n")
         return
     if out is None:
         raise typer.BadParameter("give the folder to export into", param_hint="OUT")
-    if format not in ("parquet", "jsonl"):
-        raise typer.BadParameter("format must be parquet or jsonl", param_hint="--format")
-    result = run_export(archive, out, number, format, bag)  # type: ignore[arg-type]
+    result = run_export(archive, out, number, format, bag)
     counts = ", ".join(f"{n} {t}" for t, n in result.row_counts.items())
     kind = "BagIt bag" if bag else "dataset"
-    console.print(f"wrote archive version {result.archive_version} as a {kind} to {out}: "
-                  f"{counts}")
+    console.print(Text(f"wrote archive version {result.archive_version} as a {kind} to {out}: "
+                       f"{counts}"))
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file the user named; a folder in the way or a missing folder is an error."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _quiet_prefect() -> None:
@@ -639,8 +820,8 @@ def _quiet_prefect() -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    except PipelineError as exc:
-        err.print(f"[red]error[/] {type(exc).__name__} ({exc.stage}): {exc}")
-        sys.exit(1)
+    app()
+
+
+if __name__ == "__main__":
+    main()

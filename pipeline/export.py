@@ -57,9 +57,14 @@ def export(archive: Archive, out: Path, version: int | None = None,
            fmt: Format = "parquet", bag: bool = False) -> ExportResult:
     """Write archive ``version`` (default: latest) to the empty or new folder ``out``."""
     number = archive.resolve_version(version)
+    if out.exists() and not out.is_dir():
+        raise ArchiveError(f"{out} is not a folder: export into a new or empty folder")
     if out.exists() and any(out.iterdir()):
         raise ArchiveError(f"{out} is not empty: export into a new or empty folder")
-    (out / "tables").mkdir(parents=True, exist_ok=True)
+    try:
+        (out / "tables").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a parent folder should be, no permission
+        raise ArchiveError(f"cannot create {out}: {exc.strerror or exc}") from None
     tables = export_tables(archive, number)
     files = [_write_table(out / "tables", name, table, fmt) for name, table in tables.items()]
     (out / "schemas").mkdir()

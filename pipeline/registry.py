@@ -51,6 +51,11 @@ def load_registry(path: str | Path) -> Registry:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RegistryError(f"registry file not found: {path}") from None
+    except IsADirectoryError:
+        raise RegistryError(f"{path} is a folder: give the sources.toml file in it") from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path.name} is not a text file: byte {exc.start} is not UTF-8; "
+                            "a registry is TOML with [[source]] tables") from None
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{path.name} is not valid TOML: {exc}") from None
 

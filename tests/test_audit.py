@@ -9,11 +9,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from pipeline.archive import Archive, RunWriter, transforms_from_row
-from pipeline.audit import trace
 from pipeline.capture import read_local
 from pipeline.clean import clean
 from pipeline.extract import extract
 from pipeline.model import Source
+from pipeline.query import Snapshot
 from pipeline.schema import arrow_schema
 from pipeline.segment import segment
 
@@ -59,7 +59,7 @@ def test_trace_of_a_paragraph_continued_on_the_next_page_gives_its_second_box(tm
     row = next(p for p in archive.current("passages").to_pylist()
                if p["text"].startswith("Brokers"))
     assert row["text"].endswith(PAGE_TWO) and row["page_number"] == 1
-    result = trace(archive, row["passage_id"])
+    result = Snapshot(archive).trace(row["passage_id"])
     (part,) = result.parts
     assert part.page_number == 2
     x0, top, x1, bottom = part.bbox

@@ -27,6 +27,39 @@ def test_every_command_has_help_with_an_example(name):
     assert "Example" in result.output, f"`archivist {name} --help` shows no example"
 
 
+@pytest.mark.parametrize("name", commands())
+def test_help_shows_no_type_labels(name):
+    """typer printed <bool>, <str>, <list[Path]> beside every option and argument."""
+    result = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
+    assert not re.search(r"<(bool|str|int|float|path|datetime|list\[)", result.output), \
+        result.output
+
+
+def test_archivist_version_prints_the_program_version():
+    from pipeline import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"archivist {__version__}"
+
+
+def test_minus_v_is_not_an_archive_version():
+    result = runner.invoke(app, ["show", "x", "-v", "1"])
+    assert result.exit_code == 2 and "No such option: -v" in result.output
+
+
+def test_format_options_list_their_choices():
+    for command, choices in (("extract", "json|text|markdown"), ("diff", "table|json|parquet"),
+                             ("export", "parquet|jsonl")):
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert choices in result.output, command
+
+
+def test_every_read_command_offers_json():
+    for command in ("versions", "status", "show", "trace", "diff", "verify"):
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert "--json" in result.output, command
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [n for n in commands() if not re.search(rf"archivist {n}\b", readme)]
@@ -37,7 +70,7 @@ def test_extract_json_uses_the_archive_field_names():
     result = runner.invoke(app, ["extract", SEED_000, "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"document", "sections", "passages", "footnotes"}
+    assert set(data) == {"document", "sections", "passages", "footnotes", "removed"}
     assert set(data["passages"][0]) == set(arrow_schema("passages").names)
     assert set(data["document"]) == set(arrow_schema("documents").names)
     assert any("Tumen River" in p["text"] for p in data["passages"])

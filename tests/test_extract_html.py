@@ -387,7 +387,7 @@ def test_html_registry_ingests_and_trace_shows_each_passages_markup(tmp_path, st
 
     from flows.ingest import run_ingest
     from pipeline.archive import Archive
-    from pipeline.audit import trace
+    from pipeline.query import Snapshot
 
     copy = tmp_path / "html"
     shutil.copytree(PAGES, copy)
@@ -397,7 +397,7 @@ def test_html_registry_ingests_and_trace_shows_each_passages_markup(tmp_path, st
     passages = archive.current("passages").to_pylist()
     assert {p["doc_id"] for p in passages} == {s.id for s in load_registry(PAGES / "sources.toml").sources}
     row = next(p for p in passages if p["text"].startswith("Lagon noted that the exploitation"))
-    result = trace(archive, row["passage_id"])
+    result = Snapshot(archive).trace(row["passage_id"])
     assert result.snippet.startswith("<p>Lagon noted that the exploitation")
     assert result.snippet.endswith("</p>")
     footnotes = archive.current("footnotes").to_pylist()

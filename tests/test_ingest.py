@@ -8,7 +8,8 @@ from reportlab.pdfgen import canvas
 
 from flows.ingest import run_ingest
 from pipeline.archive import Archive
-from pipeline.audit import trace, verify
+from pipeline.audit import verify
+from pipeline.query import Snapshot
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -97,7 +98,7 @@ def test_trace_reads_back_the_raw_snippet_for_each_input_kind(tmp_path, store):
     for doc_id, phrase in (("page", "Tumen River"), ("report", "Jilin province"),
                            ("note", "3,000 yuan")):
         row = next(p for p in passages if p["doc_id"] == doc_id and phrase in p["text"])
-        result = trace(archive, row["passage_id"])
+        result = Snapshot(archive).trace(row["passage_id"])
         assert phrase in result.snippet.replace("\n", " ")
         assert result.capture.sha256 == row["capture_sha256"]
     pdf_row = next(p for p in passages if p["doc_id"] == "report")

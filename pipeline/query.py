@@ -1,0 +1,267 @@
+"""Query: the archive as of one version, read for people and programs.
+
+In: an :class:`~pipeline.archive.Archive` and an archive version (or a time). Out: typed
+results whose rows carry the archive's field names (``schemas/*.json``): a document with its
+passages, footnotes and removed rows; the passages and footnotes that contain a phrase, each
+with the match in context; a passage or footnote traced down to its raw bytes; the versions.
+The CLI renders these, and the web workbench reads the same functions.
+
+A :class:`Snapshot` reads the runs table once and opens every other table at most once, at
+the Delta version its archive version recorded. Each read pushes its filter down (files whose
+min/max statistics rule it out are never opened, then Parquet row groups are skipped) and
+reads only the columns it needs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from deltalake import DeltaTable
+
+from pipeline.archive import (
+    Archive,
+    capture_from_row,
+    delta_versions,
+    locator_from_row,
+    resolve_version,
+    scan,
+    transforms_from_row,
+)
+from pipeline.audit import continued_parts, raw_snippet
+from pipeline.errors import ArchiveError, AuditError
+from pipeline.model import Capture, Locator
+from pipeline.schema import arrow_schema
+
+Row = dict[str, Any]
+"""One archive row, keyed by the field names of its table's contract in ``schemas/``."""
+ItemTable = Literal["passages", "footnotes"]
+ID_COLUMN: dict[ItemTable, str] = {"passages": "passage_id", "footnotes": "footnote_id"}
+SEARCH_LIMIT = 20
+"""Matches ``search`` returns unless asked for more; the total is always counted."""
+CONTEXT_CHARS = 60
+"""Characters shown on each side of a match: about a line of text around the phrase."""
+ID_SHOWN = 80
+"""Characters of a user-given id echoed in a message; longer ones are cut (an id is a hash
+of a few dozen characters, so a longer one is a mistake and need not be repeated whole)."""
+
+
+def shorten(text: str, limit: int = ID_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, saying how many were left out."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """One document as stored at a version: its row and its rows in the other tables."""
+
+    document: Row
+    passages: list[Row]
+    """In reading order (``ordinal``)."""
+    footnotes: list[Row]
+    """In the order they were extracted (their labels' order)."""
+    removed: list[Row]
+    """What extraction left out (boilerplate, page furniture), with the rule that did."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A passage or footnote containing the phrase searched for."""
+
+    id: str
+    table: ItemTable
+    doc_id: str
+    doc_version: int
+    ordinal: int | None
+    """The passage's position in reading order; None for a footnote."""
+    text: str
+    start: int
+    end: int
+    """The first match is ``text[start:end]`` (half-open character offsets)."""
+
+    def context(self, width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+        """(before, match, after): up to ``width`` characters each side, "…" where cut."""
+        before = self.text[max(0, self.start - width):self.start]
+        after = self.text[self.end:self.end + width]
+        return (("…" if self.start > width else "") + before, self.text[self.start:self.end],
+                after + ("…" if self.end + width < len(self.text) else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    phrase: str
+    total: int
+    """How many current passages and footnotes contain the phrase."""
+    hits: tuple[Hit, ...]
+    """The first of them (passages, then footnotes; by document and reading order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Where a passage or footnote came from, down to the raw bytes."""
+
+    kind: Literal["passage", "footnote"]
+    row: Row
+    document: Row
+    capture: Capture
+    locator: Locator
+    snippet: str
+    """The raw source text at the locator and at each of ``parts``, as stored in raw/."""
+    parts: tuple[Locator, ...] = ()
+    """Where the text continues after a column or page break (PDF), in reading order."""
+
+
+class Snapshot:
+    """The archive as of one version (default: the latest)."""
+
+    def __init__(self, archive: Archive, version: int | None = None,
+                 as_of: datetime | None = None) -> None:
+        self.archive = archive
+        runs = archive.runs()
+        self.version = resolve_version(runs, version, as_of,
+                                       archive.store.uri(archive.store.curated))
+        self.runs = [r for r in runs if r["archive_version"] <= self.version]
+        """The committed runs up to this version, oldest first (``runs`` table rows)."""
+        self._delta_versions = delta_versions(self.runs[-1])
+        self._committed = [r["run_id"] for r in self.runs]
+        self._tables: dict[str, DeltaTable | None] = {}
+        self._latest: dict[str, int] | None = None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def rows(self, table: str, where: pc.Expression | None = None,
+             columns: list[str] | None = None) -> pa.Table:
+        """Visible rows of ``table`` matching ``where`` (all rows of each document version
+        visible at this snapshot, not only the latest: see :meth:`current`)."""
+        delta = self._open(table)
+        if delta is None:
+            empty = arrow_schema(table).empty_table()
+            return empty.select(columns) if columns else empty
+        visible = pc.field("run_id").isin(self._committed)
+        return scan(delta, table, visible if where is None else visible & where, columns)
+
+    def current(self, table: str, doc_id: str | None = None,
+                columns: list[str] | None = None) -> list[Row]:
+        """Rows of ``table`` in each document's latest version (or one document's)."""
+        latest = self.document_versions()
+        if doc_id is not None:
+            if doc_id not in latest:
+                raise self._unknown(doc_id)
+            where = (pc.field("doc_id") == doc_id) & (pc.field("doc_version") == latest[doc_id])
+            found: list[Row] = self.rows(table, where, columns).to_pylist()
+            return found
+        return [r for r in self.rows(table, None, columns).to_pylist()
+                if latest.get(r["doc_id"]) == r["doc_version"]]
+
+    def document_versions(self) -> dict[str, int]:
+        """doc_id -> its latest doc_version at this snapshot."""
+        if self._latest is None:
+            data = self.rows("documents", columns=["doc_id", "doc_version"])
+            latest: dict[str, int] = {}
+            for doc_id, number in zip(data["doc_id"].to_pylist(),
+                                      data["doc_version"].to_pylist()):
+                latest[doc_id] = max(number, latest.get(doc_id, 0))
+            self._latest = latest
+        return self._latest
+
+    # -- the questions people ask -----------------------------------------------------------
+
+    def documents(self) -> list[Row]:
+        """Every document's latest row, by doc_id."""
+        return sorted(self.current("documents"), key=lambda r: r["doc_id"])
+
+    def document(self, doc_id: str) -> DocumentView:
+        """One document with its passages, footnotes and removed rows."""
+        rows = self.current("documents", doc_id)
+        passages = sorted(self.current("passages", doc_id), key=lambda r: r["ordinal"])
+        return DocumentView(rows[0], passages, self.current("footnotes", doc_id),
+                            sorted(self.current("removed", doc_id), key=lambda r: r["ordinal"]))
+
+    def search(self, phrase: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+        """Current passages and footnotes whose text contains ``phrase`` (ignoring case)."""
+        if not phrase.strip():
+            raise AuditError("give a phrase to search for")
+        if limit < 1:
+            raise AuditError(f"the limit must be 1 or more, not {limit}")
+        latest = self.document_versions()
+        pattern = re.compile(re.escape(phrase), re.IGNORECASE)
+        hits: list[Hit] = []
+        tables: tuple[ItemTable, ...] = ("passages", "footnotes")
+        for table in tables:
+            id_column = ID_COLUMN[table]
+            columns = [id_column, "doc_id", "doc_version", "text"]
+            columns += ["ordinal"] if table == "passages" else []
+            where = pc.match_substring(pc.field("text"), phrase, ignore_case=True)
+            found = sorted(self.rows(table, where, columns).to_pylist(),
+                           key=lambda r: (r["doc_id"], r.get("ordinal") or 0))
+            for row in found:
+                if latest.get(row["doc_id"]) != row["doc_version"]:
+                    continue
+                match = pattern.search(row["text"])  # Arrow and re fold case alike but for
+                start, end = match.span() if match else (0, 0)  # rare letters: then no span
+                hits.append(Hit(row[id_column], table, row["doc_id"], row["doc_version"],
+                                row.get("ordinal"), row["text"], start, end))
+        return SearchResult(phrase, len(hits), tuple(hits[:limit]))
+
+    def trace(self, item_id: str) -> Trace:
+        """A passage or footnote (its id, or a unique prefix of it) down to its raw bytes."""
+        if not item_id:
+            raise AuditError("give a passage or footnote id")
+        tables: tuple[ItemTable, ...] = ("passages", "footnotes")
+        for table in tables:
+            id_column = ID_COLUMN[table]
+            matches = self.rows(table, pc.starts_with(pc.field(id_column), item_id)).to_pylist()
+            ids = {m[id_column] for m in matches}
+            if len(ids) > 1:
+                raise AuditError(f"{shorten(item_id)!r} starts {len(ids)} {table} ids; give "
+                                 "more characters")
+            if matches:
+                return self._trace_row(table, max(matches, key=lambda r: r["doc_version"]))
+        raise AuditError(f"no passage or footnote id starts with {shorten(item_id)!r}; find ids "
+                         "with `archivist trace --text \"a phrase\"`")
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _trace_row(self, table: ItemTable, row: Row) -> Trace:
+        kind: Literal["passage", "footnote"] = "passage" if table == "passages" else "footnote"
+        document = self.rows("documents", (pc.field("doc_id") == row["doc_id"])
+                             & (pc.field("doc_version") == row["doc_version"])).to_pylist()
+        captures = self.rows("captures",
+                             pc.field("sha256") == row["capture_sha256"]).to_pylist()
+        if not document or not captures:
+            raise AuditError(f"{kind} {row[ID_COLUMN[table]]} names document "
+                             f"{row['doc_id']} version {row['doc_version']} and capture "
+                             f"{row['capture_sha256']}, which the archive lacks; run "
+                             "`archivist verify`")
+        capture = capture_from_row(min(captures, key=lambda r: r["captured_at"]))
+        locator = locator_from_row(row)
+        parts = continued_parts(transforms_from_row(row))
+        snippet = "\n".join(raw_snippet(self.archive, capture, at) for at in (locator, *parts))
+        return Trace(kind, row, document[0], capture, locator, snippet, parts)
+
+    def _open(self, table: str) -> DeltaTable | None:
+        if table not in self._tables:
+            number = self._delta_versions.get(table)
+            self._tables[table] = (None if number is None or number < 0
+                                   else self.archive.open(table, number))
+        return self._tables[table]
+
+    def _unknown(self, doc_id: str) -> ArchiveError:
+        known = sorted(self.document_versions())
+        listed = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20
+                                          else "")
+        return ArchiveError(f"no document {shorten(doc_id)!r} at archive version "
+                            f"{self.version}; documents: {listed or 'none'}")
+
+
+def versions(archive: Archive) -> list[Row]:
+    """Every committed run (one per archive version), oldest first, as ``runs`` rows."""
+    runs = archive.runs()
+    if not runs:
+        raise ArchiveError(f"no archive at {archive.store.uri(archive.store.curated)} yet: "
+                           "run `archivist ingest`")
+    return runs
