@@ -81,8 +81,7 @@ def ingest(registry: str, store: str | None = None, workers: int = 4) -> RunSumm
     the_store = Store.at(store)
     reg = load_registry(registry)
     archive = Archive(the_store)
-    options = CaptureOptions(allow_private_hosts=reg.allow_private_hosts,
-                             allowed_roots=reg.allowed_roots)
+    options = CaptureOptions.of(reg)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path))
     work = plan_ingest(reg, archive, run.started_at)

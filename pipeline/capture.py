@@ -1,18 +1,18 @@
 """Capture: a Source in, a Capture out, with the raw bytes stored under their SHA-256.
 
-Local files are read as they are. HTTP(S) sources are fetched with httpx: timeouts, retries
-with backoff (honouring ``Retry-After``), a size limit, redirects followed by hand so that only
-http/https targets are accepted, conditional requests from the previous capture, and a WARC
-record (SHA-256 digests) of every response.
+Local files are read as they are, if they are regular files. HTTP(S) sources are fetched with
+httpx: timeouts, retries with backoff (honouring ``Retry-After``), one deadline over all of it,
+a size limit on the body as sent and as decoded, connections only to checked public addresses
+(``pipeline.net``), redirects followed by hand so that only http/https targets are accepted,
+conditional requests from the previous capture, and a WARC record (SHA-256 digests) of every
+response.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import re
-import socket
 import ssl
 import stat
 import time
@@ -31,19 +31,25 @@ import httpx
 from pipeline import __version__
 from pipeline.errors import CaptureError, FetchError, TooLarge
 from pipeline.model import Capture, Kind, Source
-from pipeline.net import ContentDecoder, DecodedTooLarge, DecodingFailed
+from pipeline.net import (CAPTURE_DEADLINE_S, ContentDecoder, Deadline, DecodedTooLarge,
+                          DecodingFailed, GuardedBackend, GuardedTransport)
+from pipeline.registry import Registry
 from pipeline.store import Store
 from pipeline.warc import response_record_bytes, revisit_record_bytes
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 MAX_BYTES = 100 * 1024 * 1024
 """Default limit on a capture's bytes (decoded, for HTTP) and on a local file's size."""
+_DEADLINE_HINT = "; raise [settings.capture] deadline_s in the registry to allow more"
 USER_AGENT = f"Archivist/{__version__} (+archival ingestion; polite single requests)"
 
 
 @dataclass(frozen=True, slots=True)
 class CaptureOptions:
     timeout_s: float = 20.0
+    """Longest wait for one connect, read or write."""
+    deadline_s: float = CAPTURE_DEADLINE_S
+    """Longest time a whole capture may take, redirects and retries included."""
     retries: int = 3
     backoff_s: float = 0.5
     """First retry waits this long, doubling each time (unless Retry-After says otherwise)."""
@@ -51,9 +57,15 @@ class CaptureOptions:
     max_bytes: int = MAX_BYTES
     max_redirects: int = 10
     allow_private_hosts: tuple[str, ...] = field(default=())
-    """Hosts allowed to resolve to loopback/private addresses (refused otherwise)."""
+    """Hosts allowed to resolve to special-use addresses, such as loopback (refused otherwise)."""
     allowed_roots: tuple[Path, ...] = field(default=())
     """Folders local sources must resolve into (after ``..`` and symlinks); empty: anywhere."""
+
+    @classmethod
+    def of(cls, registry: Registry) -> CaptureOptions:
+        """The options a registry's ``[settings]`` ask for; defaults for the rest."""
+        return cls(allow_private_hosts=registry.allow_private_hosts,
+                   allowed_roots=registry.allowed_roots, deadline_s=registry.capture_deadline_s)
 
 
 def capture(source: Source, store: Store, options: CaptureOptions = CaptureOptions(),
@@ -203,30 +215,37 @@ def _with_warc(capture: Capture, store: Store, warc: bytes) -> Capture:
 def _fetch(source: Source, options: CaptureOptions,
            conditional: dict[str, str]) -> tuple[httpx.Response, bytes, bytes, str]:
     """GET with retries: the final response, its body as sent and decoded, and the final URL."""
+    deadline = Deadline(options.deadline_s)
     attempt = 0
     while True:
         try:
-            return _follow_redirects(source, options, conditional)
+            return _follow_redirects(source, options, conditional, deadline)
         except FetchError as exc:
-            wait = getattr(exc, "retry_after", None)
             if not exc.transient or attempt >= options.retries:
                 raise
             attempt += 1
-            delay = wait if wait is not None else options.backoff_s * 2 ** (attempt - 1)
-            time.sleep(min(delay, options.max_retry_wait_s))
+            wait = getattr(exc, "retry_after", None)
+            delay = min(wait if wait is not None else options.backoff_s * 2 ** (attempt - 1),
+                        options.max_retry_wait_s)
+            if delay >= deadline.remaining():
+                raise FetchError(f"{exc.message}; not retried, as the {options.deadline_s:g}-s "
+                                 f"capture deadline would pass first{_DEADLINE_HINT}",
+                                 source_id=source.id, transient=False) from None
+            time.sleep(delay)
 
 
-def _follow_redirects(source: Source, options: CaptureOptions,
-                      conditional: dict[str, str]) -> tuple[httpx.Response, bytes, bytes, str]:
+def _follow_redirects(source: Source, options: CaptureOptions, conditional: dict[str, str],
+                      deadline: Deadline) -> tuple[httpx.Response, bytes, bytes, str]:
     url = source.uri
     seen: list[str] = []
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **conditional}
-    with httpx.Client(timeout=options.timeout_s, follow_redirects=False,
-                      verify=_ssl_context()) as client:
+    backend = GuardedBackend(source.id, options.allow_private_hosts, deadline)
+    with httpx.Client(transport=GuardedTransport(backend, _ssl_context()),
+                      timeout=options.timeout_s, follow_redirects=False) as client:
         while True:
-            _check_target(url, source.id, options)
+            _check_scheme(url, source.id)
             seen.append(url)
-            response, raw, body = _get(client, url, headers, source.id, options)
+            response, raw, body = _get(client, url, headers, source.id, options, deadline)
             if response.status_code not in (301, 302, 303, 307, 308):
                 break
             location = response.headers.get("location")
@@ -252,7 +271,7 @@ def _follow_redirects(source: Source, options: CaptureOptions,
 
 
 def _get(client: httpx.Client, url: str, headers: dict[str, str], source_id: str,
-         options: CaptureOptions) -> tuple[httpx.Response, bytes, bytes]:
+         options: CaptureOptions, deadline: Deadline) -> tuple[httpx.Response, bytes, bytes]:
     """One GET: the response, its body as sent, and its body with Content-Encoding undone."""
     try:
         with client.stream("GET", url, headers=headers) as response:
@@ -264,6 +283,9 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], source_id: str
                                   options.max_bytes, url, source_id)
             return response, raw, body
     except httpx.TimeoutException as exc:
+        if deadline.passed:
+            raise FetchError(f"{url} was not captured within the {deadline.seconds:g}-s capture "
+                             f"deadline{_DEADLINE_HINT}", source_id=source_id) from None
         raise FetchError(f"{url} timed out after {options.timeout_s:g} s ({type(exc).__name__})",
                          source_id=source_id, transient=True) from None
     except httpx.TransportError as exc:
@@ -304,26 +326,11 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _check_target(url: str, source_id: str, options: CaptureOptions) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+def _check_scheme(url: str, source_id: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme not in ("http", "https"):
         raise FetchError(f"refusing redirect to {url}: only http and https are followed",
                          source_id=source_id)
-    host = parts.hostname or ""
-    if host in options.allow_private_hosts:
-        return
-    try:
-        # an IP address string: the stub's int is for non-IP families getaddrinfo never returns
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, parts.port or 80)}
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}", source_id=source_id,
-                         transient=True) from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            raise FetchError(f"{host} resolves to the non-public address {ip}; add it to "
-                             "[settings] allow_private_hosts in the registry to allow it",
-                             source_id=source_id)
 
 
 def _retry_after(value: str | None) -> float | None:

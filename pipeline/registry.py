@@ -9,9 +9,10 @@ A registry lists one ``[[source]]`` table per source::
     every = "1d"                      # optional re-capture cadence
     title = "A Struggle for Survival" # free metadata: title, publisher, tags, ...
 
-An optional ``[settings]`` table holds ``allow_private_hosts``, ``allowed_roots`` and, in
-``[settings.extract]``, the per-document limits of :class:`~pipeline.extract.ExtractOptions`
-(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``).
+An optional ``[settings]`` table holds ``allow_private_hosts``, ``allowed_roots``, in
+``[settings.extract]`` the per-document limits of :class:`~pipeline.extract.ExtractOptions`
+(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``) and, in
+``[settings.capture]``, ``deadline_s``: the longest one capture may take, retries included.
 
 Unknown keys, duplicate ids and unsupported schemes are errors that name the entry.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from pipeline.errors import RegistryError
 from pipeline.model import KINDS, ExtractOptions, Source
+from pipeline.net import CAPTURE_DEADLINE_S
 
 CORE_KEYS = {"id", "uri", "kind", "every"}
 METADATA_KEYS = {"title", "publisher", "tags", "author", "language", "notes", "published"}
@@ -42,6 +44,8 @@ class Registry:
     """Folders local sources must lie in: the registry's own, plus ``[settings] allowed_roots``."""
     extract_options: ExtractOptions = ExtractOptions()
     """Per-document limits from ``[settings.extract]``; defaults for keys it leaves out."""
+    capture_deadline_s: float = CAPTURE_DEADLINE_S
+    """``[settings.capture] deadline_s``: seconds one capture may take, retries included."""
 
 
 def load_registry(path: str | Path) -> Registry:
@@ -77,7 +81,8 @@ def load_registry(path: str | Path) -> Registry:
         seen.add(source.id)
         sources.append(source)
     return Registry(path, tuple(sources), tuple(settings.get("allow_private_hosts", ())),
-                    _allowed_roots(settings, path), _extract_options(settings, path))
+                    _allowed_roots(settings, path), _extract_options(settings, path),
+                    _capture_deadline(settings, path))
 
 
 def _allowed_roots(settings: dict, path: Path) -> tuple[Path, ...]:
@@ -107,6 +112,23 @@ def _extract_options(settings: dict, path: Path) -> ExtractOptions:
             raise RegistryError(f"{path.name}: [settings.extract] {key} must be a "
                                 f"{'whole ' if whole else ''}number >= 0, not {value!r}")
     return ExtractOptions(**table)
+
+
+def _capture_deadline(settings: dict, path: Path) -> float:
+    """``[settings.capture] deadline_s``, a number of seconds > 0; the default if absent."""
+    table = settings.get("capture", {})
+    example = "[settings.capture] with deadline_s = 600"
+    if not isinstance(table, dict):
+        raise RegistryError(f"{path.name}: [settings] capture must be a table, e.g. {example}")
+    unknown = set(table) - {"deadline_s"}
+    if unknown:
+        raise RegistryError(f"{path.name}: [settings.capture] has unknown keys {sorted(unknown)}; "
+                            f"allowed: ['deadline_s'], e.g. {example}")
+    value = table.get("deadline_s", CAPTURE_DEADLINE_S)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise RegistryError(f"{path.name}: [settings.capture] deadline_s must be a number of "
+                            f"seconds > 0, not {value!r}")
+    return float(value)
 
 
 def _parse_entry(entry: dict, number: int, base: Path) -> Source:

@@ -267,6 +267,24 @@ class Faulty(BaseHTTPRequestHandler):
         for _ in range(64):
             self.wfile.write(b"x" * 65536)
 
+    def _trickle(self):  # a byte every 0.1 s: no read waits long, the whole never ends
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(1000):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _cut_short(self):  # promises 1,000 bytes, sends 10 and hangs up
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b"0123456789")
+
     def _gzip_bomb(self):
         self._send(200, bomb("gzip"), Content_Type="text/html", Content_Encoding="gzip")
 
@@ -373,6 +391,30 @@ def test_issue_13_a_compression_bomb_stops_at_the_limit_and_stores_nothing(store
         fetch(store, faulty_server, path)
     assert time.monotonic() - started < 10
     assert store.blobs() == [] and store.files(store.warc) == []
+
+
+def test_issue_13_a_trickling_server_is_stopped_by_the_capture_deadline(store, faulty_server):
+    options = CaptureOptions(allow_private_hosts=("127.0.0.1",), retries=3, timeout_s=1,
+                             deadline_s=1.5)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="not captured within the 1.5-s capture deadline; "
+                       r"raise \[settings.capture\] deadline_s") as error:
+        fetch(store, faulty_server, "/trickle", options)
+    assert 1.5 <= time.monotonic() - started < 3
+    assert not error.value.transient  # a retry by the flow would only spend another deadline
+
+
+def test_issue_13_retries_stop_at_the_capture_deadline(store, faulty_server):
+    options = CaptureOptions(allow_private_hosts=("127.0.0.1",), retries=8, backoff_s=0.4,
+                             deadline_s=2)
+    Faulty.hits.clear()
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="could not reach .*not retried, as the 2-s capture "
+                       "deadline would pass first") as error:
+        fetch(store, faulty_server, "/cut-short", options)
+    assert time.monotonic() - started < 2
+    assert len(Faulty.hits) == 3 and not error.value.transient  # waits 0.4 + 0.8, not 1.6 more
+    assert store.blobs() == []
 
 
 # -- a whole run with bad sources ------------------------------------------------------------

@@ -1,7 +1,9 @@
+import re
 from pathlib import Path
 
 import pytest
 
+from pipeline.capture import CaptureOptions
 from pipeline.errors import RegistryError
 from pipeline.registry import load_registry
 
@@ -56,3 +58,15 @@ def test_invalid_entries_are_rejected_naming_the_entry(tmp_path, body, message):
 def test_missing_registry_file_is_a_clear_error(tmp_path):
     with pytest.raises(RegistryError, match="registry file not found"):
         load_registry(tmp_path / "nope.toml")
+
+
+def test_issue_13_the_capture_deadline_is_set_in_settings_capture(tmp_path):
+    source = '[[source]]\nid = "a"\nuri = "a.txt"\n'
+    assert load_registry(write(tmp_path, source)).capture_deadline_s == 300
+    registry = load_registry(write(tmp_path, '[settings.capture]\ndeadline_s = 45\n' + source))
+    assert registry.capture_deadline_s == 45.0 and CaptureOptions.of(registry).deadline_s == 45.0
+    for bad, message in [("deadline_s = 0", "deadline_s must be a number of seconds > 0"),
+                         ('deadline_s = "1m"', "deadline_s must be a number"),
+                         ("timeout = 5", "unknown keys ['timeout']")]:
+        with pytest.raises(RegistryError, match=re.escape(message)):
+            load_registry(write(tmp_path, f"[settings.capture]\n{bad}\n" + source))

@@ -4,7 +4,9 @@ and text from a source is only ever data."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
+import socket
 import stat
 import threading
 import time
@@ -18,6 +20,7 @@ from pipeline.capture import CaptureOptions, capture, read_local, sniff
 from pipeline.errors import CaptureError, FetchError, RegistryError
 from pipeline.extract import extract
 from pipeline.model import Capture, Source
+from pipeline.net import address_refusal
 from pipeline.registry import load_registry
 
 SECRET = "TOP-SECRET-MARKER"
@@ -34,7 +37,7 @@ def registry_in(folder: Path, uris: dict[str, str], settings: str = "") -> Path:
 def capture_all(registry: Path, store) -> dict[str, Capture | CaptureError]:
     """Capture each source with the options the ingest flow derives from the registry."""
     reg = load_registry(registry)
-    options = CaptureOptions(allowed_roots=reg.allowed_roots)
+    options = CaptureOptions.of(reg)
     outcome: dict[str, Capture | CaptureError] = {}
     for source in reg.sources:
         try:
@@ -216,3 +219,152 @@ def test_issue_13_a_link_to_a_device_is_refused_even_where_any_folder_is_allowed
 def test_a_directory_source_is_refused(layout: Path, store):
     outcome = capture_all(registry_in(layout / "registry", {"dir": "sub"}), store)
     assert "is a directory, not a regular file" in outcome["dir"].message
+
+
+# -- addresses (#13) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("address, why", [
+    ("10.1.2.3", "private"), ("172.16.0.1", "private"), ("192.168.1.1", "private"),
+    ("127.0.0.1", "loopback"), ("169.254.169.254", "link-local"), ("0.0.0.0", "unspecified"),
+    ("100.64.0.1", "carrier-grade NAT"), ("100.127.255.254", "carrier-grade NAT"),
+    ("224.0.0.1", "multicast"), ("239.255.255.250", "multicast"), ("240.0.0.1", "reserved"),
+    ("255.255.255.255", "broadcast"), ("192.0.2.1", "documentation"),
+    ("203.0.113.9", "documentation"), ("198.18.0.1", "benchmarking"),
+    ("192.88.99.1", "6to4 relay"), ("192.0.0.170", "IETF protocol"),
+    ("::1", "loopback"), ("::", "unspecified"), ("fe80::1", "link-local"),
+    ("fc00::1", "private"), ("fd12:3456::1", "private"), ("ff02::1", "multicast"),
+    ("fec0::1", "site-local"), ("2001:db8::1", "documentation"), ("3fff::1", "documentation"),
+    ("100::1", "discard"), ("2001::1", "IETF protocol"), ("5f00::1", "segment routing"),
+    ("64:ff9b:1::1", "translation"),
+    ("::ffff:127.0.0.1", "loopback"), ("::ffff:100.64.0.1", "carrier-grade NAT"),
+    ("64:ff9b::a00:1", "private"), ("2002:c0a8:101::1", "private"),  # NAT64, 6to4 of 192.168.1.1
+])
+def test_issue_13_special_use_addresses_are_refused(address: str, why: str):
+    assert why in (address_refusal(ipaddress.ip_address(address)) or "public")
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "8.8.8.8", "2606:4700::1111",
+                                     "64:ff9b::808:808", "::ffff:8.8.8.8"])
+def test_public_addresses_pass_the_check(address: str):
+    assert address_refusal(ipaddress.ip_address(address)) is None
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Connections to anything but loopback fail at once (tests stay off the network)."""
+    real_connect = socket.create_connection
+
+    def connect(address, *args, **kwargs):
+        if not ipaddress.ip_address(socket.getaddrinfo(*address)[0][4][0]).is_loopback:
+            raise ConnectionRefusedError(111, "no network in tests")
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", connect)
+
+
+@pytest.mark.parametrize("host", ["100.64.0.1", "224.0.0.1"])
+def test_issue_13_a_url_on_a_carrier_grade_nat_or_multicast_address_is_refused(store, host,
+                                                                               loopback_only):
+    with pytest.raises(FetchError, match=f"non-public address {host} "):
+        capture(Source("cgn", f"http://{host}/x"), store, CaptureOptions(retries=0))
+
+
+def test_issue_13_dns_rebinding_cannot_switch_the_checked_address(store, listener, monkeypatch):
+    """The name answers a public address first and loopback after: the capture must connect
+    to the address it checked (refused here, to stay off the network), never to loopback."""
+    base, requests = listener
+    port = int(base.rsplit(":", 1)[1])
+    answers = iter(["93.184.215.14"] + ["127.0.0.1"] * 10)
+    lookups: list[str] = []
+    connected: list[str] = []
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.create_connection
+
+    def rebinding_getaddrinfo(host, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        lookups.append(address := next(answers))
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def loopback_only_connect(address, *args, **kwargs):
+        host = address[0]
+        if host == "rebind.example":  # a client that resolves the name again when it connects
+            host = rebinding_getaddrinfo(host, port)[0][4][0]
+        connected.append(host)
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ConnectionRefusedError(111, "no network in tests")
+        return real_connect((host, address[1]), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", loopback_only_connect)
+    with pytest.raises(FetchError, match="could not reach"):
+        capture(Source("rebind", f"http://rebind.example:{port}/x"), store,
+                CaptureOptions(retries=0))
+    assert requests == [] and store.blobs() == []
+    assert lookups == ["93.184.215.14"] and connected == ["93.184.215.14"]
+
+
+def _certificate_for(name: str, folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for ``name`` (its own CA): (cert.pem, key.pem)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now.replace(year=now.year + 1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_pem, key_pem = folder / "cert.pem", folder / "key.pem"
+    cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return cert_pem, key_pem
+
+
+def test_a_pinned_https_connection_still_names_the_host_in_sni_and_the_certificate_check(
+        tmp_path, store, monkeypatch):
+    import ssl
+
+    import pipeline.capture
+
+    cert, key = _certificate_for("pinned.example", tmp_path)
+    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_side.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    server_side.sni_callback = lambda sock, name, context: names.append(name)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = b"Served over TLS.\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = server_side.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: real_getaddrinfo(
+        "127.0.0.1" if host == "pinned.example" else host, *a, **k))
+    monkeypatch.setattr(pipeline.capture, "_ssl_context",
+                        lambda: ssl.create_default_context(cafile=str(cert)))
+    try:
+        result = capture(Source("tls", f"https://pinned.example:{port}/"), store,
+                         CaptureOptions(allow_private_hosts=("pinned.example",), retries=0))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert store.read_blob(result.sha256) == b"Served over TLS.\n"
+    assert names == ["pinned.example"]
