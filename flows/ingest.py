@@ -37,6 +37,7 @@ from pipeline.build import (
 )
 from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
+from pipeline.lineage import link
 from pipeline.registry import load_registry
 from pipeline.store import Store
 
@@ -69,6 +70,12 @@ def ingest_batch(batch: list[SourceWork], store: Store, options: CaptureOptions)
     return [ingest_source(work, store, options) for work in batch]
 
 
+@task(name="link-lineage", cache_policy=NO_CACHE, persist_result=False)
+def link_task(archive: Archive, run: RunWriter) -> None:
+    """Find the run's passages that copy earlier captures (``pipeline.lineage``)."""
+    link(archive, run)
+
+
 @task(name="commit", retries=3, retry_delay_seconds=1, retry_condition_fn=_is_transient,
       cache_policy=NO_CACHE, persist_result=False)
 def commit_task(archive: Archive, run: RunWriter) -> int:
@@ -98,6 +105,7 @@ def ingest(registry: str, store: str | None = None, workers: int = 4) -> RunSumm
     for result in results:
         record_result(run, result)
 
+    link_task(archive, run)
     summary = RunSummary.of(run, commit_task(archive, run))
     _publish(summary)
     return summary

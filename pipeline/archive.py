@@ -31,6 +31,11 @@ from pipeline.errors import ArchiveError, PipelineError
 from pipeline.model import Capture, Locator, SegmentedDocument, Source, Transform
 from pipeline.schema import TABLES, arrow_schema, to_arrow
 from pipeline.store import Store
+from pipeline.textutil.signals import (
+    document_languages,
+    repeated_line_share,
+    text_signals,
+)
 
 DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
 """Tables a run appends to; ``runs`` numbers the runs and ``tags`` names released versions."""
@@ -204,6 +209,20 @@ class Archive:
         except DeltaError as exc:
             raise ArchiveError(f"cannot open the {table} table at {self.uri(table)}: "
                                f"{_one_line(exc)}; run `archivist verify`") from exc
+
+    def scan(self, table: str, where: pc.Expression | None = None,
+             columns: list[str] | None = None) -> pa.Table:
+        """Committed rows of ``table`` at the latest version that match ``where``, reading
+        only ``columns``: the filter is pushed down to the Parquet files' statistics, so a
+        lookup by key does not read the whole table."""
+        delta = self._delta(table)
+        wanted = columns or arrow_schema(table).names
+        if delta is None:
+            return arrow_schema(table).empty_table().select(wanted)
+        committed = pa.array([r["run_id"] for r in self.runs()], pa.string())
+        visible = pc.field("run_id").isin(committed)
+        return delta.to_pyarrow_dataset().to_table(
+            columns=wanted, filter=visible if where is None else visible & where)
 
     def current(self, table: str, version: int | None = None) -> pa.Table:
         """Rows of ``table`` that belong to each document's latest version at ``version``."""
@@ -438,6 +457,11 @@ def locator_from_row(row: dict[str, Any]) -> Locator:
                    line_end=row.get("line_end"))
 
 
+NO_ORIGIN = {"origin_passage_id": None, "origin_doc_id": None, "origin_captured_at": None,
+             "origin_similarity": None}
+"""A passage's lineage columns until ``pipeline.lineage.link`` finds where it came from."""
+
+
 def document_rows(doc: SegmentedDocument, source: Source, capture: Capture, doc_version: int,
                   run_id: str) -> dict[str, list[dict[str, Any]]]:
     """The rows one document version adds to documents, sections, passages, footnotes, removed."""
@@ -462,11 +486,18 @@ def document_rows(doc: SegmentedDocument, source: Source, capture: Capture, doc_
     sections = [{**key, "section_id": s.section_id, "path": list(s.path), "heading": s.heading,
                  "level": s.level, "ordinal": s.ordinal, "run_id": run_id}
                 for s in doc.sections]
+    signals = [text_signals(p.text) for p in doc.passages]
     passages = [{"passage_id": p.passage_id, **key, "ordinal": p.ordinal, "kind": p.kind,
                  "text": p.text, "section_id": p.section_id, "section_path": list(p.section_path),
                  **locator_columns(p.locator), "transforms": _transforms(p.transforms),
-                 "footnote_labels": list(p.footnote_labels), **provenance}
-                for p in doc.passages]
+                 "footnote_labels": list(p.footnote_labels), **s.columns(), **NO_ORIGIN,
+                 **provenance}
+                for p, s in zip(doc.passages, signals)]
+    language, languages = document_languages([(s.language, s.word_count) for s in signals])
+    document.update(detected_language=language.code, language_confidence=language.confidence,
+                    languages=languages, word_count=sum(s.word_count for s in signals),
+                    repeated_line_share=repeated_line_share([p.text for p in doc.passages]),
+                    borrowed_share=None, reprint_of=None)  # pipeline.lineage fills these in
     footnotes = [{"footnote_id": f.footnote_id, **key, "label": f.label, "text": f.text,
                   "passage_ids": list(f.passage_ids), **locator_columns(f.locator),
                   "transforms": _transforms(f.transforms), **provenance}

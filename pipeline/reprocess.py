@@ -24,6 +24,7 @@ from pipeline.archive import (
 )
 from pipeline.build import build_document
 from pipeline.errors import PipelineError
+from pipeline.lineage import link
 from pipeline.model import Capture, ExtractOptions, Source
 
 FORCE = "reprocess"
@@ -50,6 +51,7 @@ def reprocess(archive: Archive, since_version: int | None = None,
             run.add_unchanged(row["source_id"])
         else:
             run.add_document(built.document, _source(row), capture, built.doc_version)
+    link(archive, run)
     return RunSummary.of(run, archive.commit(run))
 
 

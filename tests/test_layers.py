@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline.segment",),
     ("pipeline.archive",),
     ("pipeline.build", "pipeline.reprocess", "pipeline.audit", "pipeline.diff", "pipeline.render",
-     "pipeline.releases", "pipeline.export", "pipeline.query"),
+     "pipeline.releases", "pipeline.export", "pipeline.query", "pipeline.lineage"),
     ("flows",),
     ("pipeline.cli",),
 ]

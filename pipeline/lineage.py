@@ -1,0 +1,296 @@
+"""Lineage: which earlier capture a passage copies, found across the whole archive.
+
+Before a run commits, each new passage of at least ``MIN_WORDS`` words is compared with every
+passage archived so far and with the run's other passages:
+
+    exact   the same words (case, spacing and punctuation aside): a hash of them
+    near    MinHash over word 3-shingles with LSH banding finds candidates; each candidate is
+            confirmed on the texts themselves (Jaccard of the shingle sets ≥ NEAR_SIMILARITY)
+
+The origin is the matching passage of another document captured first. A passage whose words
+recur in ``BOILERPLATE_DOCS`` or more documents of the same site is that site's chrome (a
+newsletter box, a disclaimer) and links nowhere, so two pages that share only a header are not
+a reprint. A document whose borrowed words from one origin document reach ``REPRINT_SHARE`` is
+marked as a reprint of it.
+
+The index is the ``lineage_index`` table: one row per passage for its exact hash and one per LSH
+band, written with the run, so each run only hashes its own new passages and looks up the
+archive by key (a predicate pushed down to the Parquet files, not a scan of the text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.archive import Archive, RunWriter
+from pipeline.textutil.signals import words
+
+MIN_WORDS = 8
+"""Shorter passages (headings, captions, a shared phrase) never take part: too little to tell
+a copy from a coincidence."""
+SHINGLE_WORDS = 3
+NEAR_SIMILARITY = 0.7
+"""Jaccard of word 3-shingles. A copy with 3 % of its words changed keeps about 0.83; unrelated
+prose on the same topic stays under 0.2."""
+PERMUTATIONS = 128
+BANDS, ROWS = 32, 4
+"""32 bands of 4: a pair at Jaccard 0.5 is a candidate with probability 0.87, at 0.7 over
+0.999; the candidates are then confirmed on their texts, so the loose band costs time, not
+precision."""
+BOILERPLATE_DOCS = 3
+REPRINT_SHARE = 0.5
+
+_PRIME = np.uint64((1 << 61) - 1)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_rng = np.random.default_rng(20261205)  # fixed: signatures must match across runs
+_A = _rng.integers(1, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
+_B = _rng.integers(0, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    passage_id: str
+    doc_id: str
+    captured_at: datetime
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One indexed passage: what a lookup returns and what an origin is chosen from."""
+
+    passage_id: str
+    doc_id: str
+    captured_at: datetime
+    host: str
+    exact: int
+
+
+def shingles(tokens: Sequence[str]) -> set[str]:
+    if len(tokens) < SHINGLE_WORDS:
+        return {" ".join(tokens)}
+    return {" ".join(tokens[i:i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+
+
+def normal_words(text: str) -> list[str]:
+    return [w.casefold() for w in words(text)]
+
+
+def exact_key(tokens: Sequence[str]) -> int:
+    digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def band_keys(shingle_sets: Sequence[set[str]]) -> np.ndarray:
+    """(passages, BANDS) int64 LSH keys; a band's key hashes its rows and its band number."""
+    signatures = minhash(shingle_sets)
+    keys = np.empty((len(shingle_sets), BANDS), dtype=np.int64)
+    for band in range(BANDS):
+        rows = signatures[:, band * ROWS:(band + 1) * ROWS]
+        mixed = np.full(len(shingle_sets), ((band + 1) * 0x9E3779B97F4A7C15) % (1 << 64),
+                        dtype=np.uint64)
+        for column in range(ROWS):
+            mixed = (mixed ^ rows[:, column]) * np.uint64(0x100000001B3)
+        keys[:, band] = mixed.view(np.int64)
+    return keys
+
+
+def minhash(shingle_sets: Sequence[set[str]]) -> np.ndarray:
+    """(passages, PERMUTATIONS) uint64 MinHash signatures, computed for all passages at once:
+    every shingle's 32-bit CRC goes through the permutations ``(a·x + b) mod p`` and each
+    passage keeps the minimum per permutation."""
+    lengths = np.array([len(s) for s in shingle_sets], dtype=np.int64)
+    hashes = np.fromiter((zlib.crc32(s.encode()) for group in shingle_sets for s in group),
+                         dtype=np.uint64, count=int(lengths.sum()))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    signatures = np.empty((len(shingle_sets), PERMUTATIONS), dtype=np.uint64)
+    chunk = 4096  # permutations of 4,096 shingles at a time: 4 MB, not the whole run's
+    for first in range(0, len(shingle_sets), chunk):
+        last = min(first + chunk, len(shingle_sets))
+        lo, hi = starts[first], starts[last - 1] + lengths[last - 1]
+        permuted = ((hashes[lo:hi, None] * _A[None, :] + _B[None, :]) % _PRIME) & _MASK32
+        signatures[first:last] = np.minimum.reduceat(permuted, starts[first:last] - lo, axis=0)
+    return signatures
+
+
+def host_of(uri: str | None) -> str:
+    """The site a document came from: the URL's host, or the folder of a file path."""
+    if not uri:
+        return ""
+    parts = urlsplit(uri)
+    if parts.netloc:
+        return parts.netloc.lower().removeprefix("www.")
+    return uri.rsplit("/", 1)[0]
+
+
+def link(archive: Archive, run: RunWriter) -> None:
+    """Fill in the lineage of the run's new passages and documents, and queue their index rows.
+
+    Sets ``origin_*`` on each passage row, ``borrowed_share`` and ``reprint_of`` on each
+    document row, and appends ``lineage_index`` rows, all in the run's own rows, so lineage is
+    committed in the same archive version as the passages it describes.
+    """
+    documents = {(d["doc_id"], d["doc_version"]): d for d in run.rows["documents"]}
+    candidates = [p for p in run.rows["passages"] if (p["doc_id"], p["doc_version"]) in documents]
+    tokens = [normal_words(p["text"]) for p in candidates]
+    linkable = [i for i, t in enumerate(tokens) if len(t) >= MIN_WORDS]
+    shingle_sets = [shingles(tokens[i]) for i in linkable]
+    bands = band_keys(shingle_sets) if linkable else np.empty((0, BANDS), dtype=np.int64)
+    exacts = [exact_key(tokens[i]) for i in linkable]
+
+    entries = []
+    for index, key in zip(linkable, exacts):
+        row = candidates[index]
+        document = documents[(row["doc_id"], row["doc_version"])]
+        entries.append(_Entry(row["passage_id"], row["doc_id"], document["captured_at"],
+                              host_of(document.get("canonical_url") or document["uri"]), key))
+    archived, archived_texts = _lookup(archive, set(exacts), {int(k) for k in bands.ravel()})
+    by_key: dict[int, list[_Entry]] = defaultdict(list)
+    for key, found in archived.items():
+        by_key[key].extend(found)
+    texts = dict(archived_texts)
+    for position, new in enumerate(entries):
+        by_key[new.exact].append(new)
+        for key in bands[position]:
+            by_key[int(key)].append(new)
+        texts[new.passage_id] = candidates[linkable[position]]["text"]
+
+    chrome = _boilerplate(by_key, exacts)
+    origins: dict[str, Origin] = {}
+    for position, new in enumerate(entries):
+        if new.exact in chrome:
+            continue
+        origin = _origin(new, shingle_sets[position], by_key, bands[position], texts, chrome)
+        if origin is not None:
+            origins[new.passage_id] = origin
+
+    for row in run.rows["passages"]:
+        origin = origins.get(row["passage_id"])
+        if origin is not None:
+            row.update(origin_passage_id=origin.passage_id, origin_doc_id=origin.doc_id,
+                       origin_captured_at=origin.captured_at,
+                       origin_similarity=origin.similarity)
+    _mark_reprints(run, documents, origins)
+    run.rows["lineage_index"].extend(_index_rows(run, entries, bands, archived, candidates,
+                                                 linkable))
+
+
+def _origin(new: _Entry, own: set[str], by_key: dict[int, list[_Entry]], bands: np.ndarray,
+            texts: dict[str, str], chrome: set[int]) -> Origin | None:
+    """The earliest-captured passage of another document that ``new`` copies, if any."""
+    seen: dict[str, tuple[_Entry, bool]] = {}
+    for found in by_key.get(new.exact, ()):
+        seen[found.passage_id] = (found, True)
+    for key in bands:
+        for found in by_key.get(int(key), ()):
+            seen.setdefault(found.passage_id, (found, False))
+    best: Origin | None = None
+    for found, same_words in seen.values():
+        if found.doc_id == new.doc_id or found.exact in chrome:
+            continue
+        if (found.captured_at, found.doc_id) >= (new.captured_at, new.doc_id):
+            continue  # not earlier: the new passage may be its origin, never the reverse
+        if best is not None and (found.captured_at, found.doc_id) >= (best.captured_at,
+                                                                       best.doc_id):
+            continue
+        similarity = 1.0 if same_words else _jaccard(own, shingles(normal_words(
+            texts.get(found.passage_id, ""))))
+        if similarity >= NEAR_SIMILARITY:
+            best = Origin(found.passage_id, found.doc_id, found.captured_at, round(similarity, 4))
+    return best
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _boilerplate(by_key: dict[int, list[_Entry]], exacts: Iterable[int]) -> set[int]:
+    """Exact hashes whose words occur in BOILERPLATE_DOCS or more documents of one site."""
+    chrome = set()
+    for key in set(exacts):
+        per_host: dict[str, set[str]] = defaultdict(set)
+        for found in by_key.get(key, ()):
+            if found.exact == key:
+                per_host[found.host].add(found.doc_id)
+        if any(len(docs) >= BOILERPLATE_DOCS for docs in per_host.values()):
+            chrome.add(key)
+    return chrome
+
+
+def _mark_reprints(run: RunWriter, documents: dict[tuple[str, int], dict[str, Any]],
+                   origins: dict[str, Origin]) -> None:
+    total: Counter[tuple[str, int]] = Counter()
+    borrowed: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for row in run.rows["passages"]:
+        key = (row["doc_id"], row["doc_version"])
+        count = len(words(row["text"]))
+        total[key] += count
+        origin = origins.get(row["passage_id"])
+        if origin is not None:
+            borrowed[key][origin.doc_id] += count
+    for key, document in documents.items():
+        from_each = borrowed.get(key, Counter())
+        share = sum(from_each.values()) / total[key] if total[key] else 0.0
+        top = from_each.most_common(1)
+        document["borrowed_share"] = round(share, 4)
+        document["reprint_of"] = (top[0][0] if top and total[key]
+                                  and top[0][1] / total[key] >= REPRINT_SHARE else None)
+
+
+def _index_rows(run: RunWriter, entries: list[_Entry], bands: np.ndarray,
+                archived: dict[int, list[_Entry]], candidates: list[dict[str, Any]],
+                linkable: list[int]) -> list[dict[str, Any]]:
+    """Index rows for the new passages. A passage whose exact words are archived already adds
+    its exact row only, and a site's chrome stops being indexed past BOILERPLATE_DOCS
+    documents, so 100,000 copies of one line cost a few rows, not 100,000 lookups each."""
+    rows: list[dict[str, Any]] = []
+    indexed: Counter[tuple[str, int]] = Counter(
+        (e.host, key) for key, found in archived.items() for e in found if e.exact == key)
+    banded = {key for key, found in archived.items() if any(e.exact == key for e in found)}
+    for position, new in enumerate(entries):
+        if indexed[(new.host, new.exact)] > BOILERPLATE_DOCS:
+            continue
+        indexed[(new.host, new.exact)] += 1
+        first_copy = new.exact not in banded
+        banded.add(new.exact)
+        row = candidates[linkable[position]]
+        base = {"passage_id": new.passage_id, "doc_id": new.doc_id,
+                "doc_version": row["doc_version"], "captured_at": new.captured_at,
+                "host": new.host, "exact_key": new.exact, "run_id": run.run_id}
+        rows.append({**base, "key": new.exact, "key_kind": "exact"})
+        if first_copy:
+            rows.extend({**base, "key": int(key), "key_kind": "band"} for key in bands[position])
+    return rows
+
+
+def _lookup(archive: Archive, exacts: set[int], bands: set[int]
+            ) -> tuple[dict[int, list[_Entry]], dict[str, str]]:
+    """Archived index entries under any of the keys, and the texts of the band candidates."""
+    index = archive.scan("lineage_index", pc.field("key").isin(
+        pa.array(sorted(exacts | bands), pa.int64())) if exacts or bands else None,
+        columns=["key", "key_kind", "passage_id", "doc_id", "captured_at", "host", "exact_key"])
+    found: dict[int, list[_Entry]] = defaultdict(list)
+    need_text: set[str] = set()
+    for row in index.to_pylist():
+        entry = _Entry(row["passage_id"], row["doc_id"], row["captured_at"], row["host"],
+                       row["exact_key"])
+        found[row["key"]].append(entry)
+        if row["key_kind"] == "band":
+            need_text.add(row["passage_id"])
+    texts: dict[str, str] = {}
+    if need_text:
+        passages = archive.scan("passages", pc.field("passage_id").isin(
+            pa.array(sorted(need_text))), columns=["passage_id", "text"])
+        texts = dict(zip(passages["passage_id"].to_pylist(), passages["text"].to_pylist()))
+    return found, texts

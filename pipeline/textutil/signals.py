@@ -1,0 +1,148 @@
+"""Quality signals and language of a passage or document: what downstream teams filter on.
+
+The signals are the ones web-text pipelines (C4, Gopher, RefinedWeb, Dolma) filter with, computed
+on the clean text so they mean the same thing for every kind of source. ``schemas/passages.json``
+and ``schemas/documents.json`` describe each column.
+
+Language comes from py3langid (langid.py's model, shipped in its wheel, 97 languages). A language
+is only named where the text gives it a chance: a passage of fewer than ``MIN_WORDS_FOR_LANGUAGE``
+words, or a guess under ``MIN_LANGUAGE_CONFIDENCE``, is left unlabelled instead of guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from wordfreq import available_languages, top_n_list
+
+MIN_WORDS_FOR_LANGUAGE = 4
+"""langid.py is unreliable on one- to three-word strings ("Abstract" comes out Romanian)."""
+MIN_LANGUAGE_CONFIDENCE = 0.5
+"""Normalised probability below which a passage's language is left unknown."""
+MIXED_LANGUAGE_SHARE = 0.1
+"""A document lists a second language when passages in it hold this share of its words."""
+STOP_WORDS_PER_LANGUAGE = 100
+"""A language's stop words are its 100 most frequent words (wordfreq's lists), the usual proxy."""
+
+_WORD = re.compile(r"\w+")
+_EXTRA_SYMBOLS = frozenset("#@*_|\\/{}[]<>~^=+")
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str | None
+    """ISO 639-1 code, or None when the text is too short or the guess too weak."""
+    confidence: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TextSignals:
+    word_count: int
+    mean_word_length: float | None
+    alpha_share: float | None
+    digit_ratio: float | None
+    symbol_ratio: float | None
+    stopword_share: float | None
+    language: Language
+
+    def columns(self) -> dict[str, Any]:
+        return {"word_count": self.word_count, "mean_word_length": self.mean_word_length,
+                "alpha_share": self.alpha_share, "digit_ratio": self.digit_ratio,
+                "symbol_ratio": self.symbol_ratio, "stopword_share": self.stopword_share,
+                "language": self.language.code,
+                "language_confidence": self.language.confidence}
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def text_signals(text: str) -> TextSignals:
+    tokens = words(text)
+    alphabetic = [t for t in tokens if any(c.isalpha() for c in t)]
+    visible = [c for c in text if not c.isspace()]
+    language = detect_language(text, len(tokens))
+    return TextSignals(
+        word_count=len(tokens),
+        mean_word_length=_ratio(sum(len(w) for w in alphabetic), len(alphabetic)),
+        alpha_share=_ratio(len(alphabetic), len(tokens)),
+        digit_ratio=_ratio(sum(c.isdigit() for c in visible), len(visible)),
+        symbol_ratio=_ratio(sum(_is_symbol(c) for c in visible), len(visible)),
+        stopword_share=_stopword_share(alphabetic, language.code),
+        language=language)
+
+
+def detect_language(text: str, word_count: int | None = None) -> Language:
+    if (word_count if word_count is not None else len(words(text))) < MIN_WORDS_FOR_LANGUAGE:
+        return Language(None, None)
+    code, probability = _identifier().classify(text)
+    confidence = round(float(probability), 4)
+    if confidence < MIN_LANGUAGE_CONFIDENCE:
+        return Language(None, confidence)
+    return Language(str(code), confidence)
+
+
+def document_languages(passages: Sequence[tuple[Language, int]]) -> tuple[Language, list[str]]:
+    """The main language (most words) and every language holding ``MIXED_LANGUAGE_SHARE`` of
+    the labelled words, from each passage's language and word count."""
+    by_language: Counter[str] = Counter()
+    confidence: dict[str, list[tuple[float, int]]] = {}
+    for language, count in passages:
+        if language.code is None or language.confidence is None:
+            continue
+        by_language[language.code] += count
+        confidence.setdefault(language.code, []).append((language.confidence, count))
+    total = sum(by_language.values())
+    if not total:
+        return Language(None, None), []
+    main, main_words = by_language.most_common(1)[0]
+    weighted = sum(c * n for c, n in confidence[main]) / main_words
+    # The share of labelled words in the main language scales how sure the document is.
+    main_language = Language(main, round(weighted * main_words / total, 4))
+    mixed = [code for code, n in by_language.most_common() if n / total >= MIXED_LANGUAGE_SHARE]
+    return main_language, mixed
+
+
+def repeated_line_share(texts: Sequence[str]) -> float | None:
+    """Share of a document's passages whose text occurs more than once in it (menus, repeated
+    disclaimers, a sentence pasted over and over)."""
+    if not texts:
+        return None
+    counts = Counter(" ".join(t.split()).casefold() for t in texts)
+    return round(sum(n for n in counts.values() if n > 1) / len(texts), 4)
+
+
+def _is_symbol(char: str) -> bool:
+    return unicodedata.category(char).startswith("S") or char in _EXTRA_SYMBOLS
+
+
+def _stopword_share(alphabetic: list[str], language: str | None) -> float | None:
+    stop = _stop_words(language) if language else None
+    if not stop or not alphabetic:
+        return None
+    return round(sum(w.casefold() in stop for w in alphabetic) / len(alphabetic), 4)
+
+
+def _ratio(part: float, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str] | None:
+    if language not in available_languages():
+        return None
+    return frozenset(top_n_list(language, STOP_WORDS_PER_LANGUAGE))
+
+
+@cache
+def _identifier() -> Any:
+    """Loaded once per process (about 0.7 s): the model file ships inside the py3langid wheel."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
