@@ -7,10 +7,11 @@ passage archived so far and with the run's other passages:
     near    MinHash over word 3-shingles with LSH banding finds candidates; each candidate is
             confirmed on the texts themselves (Jaccard of the shingle sets ≥ NEAR_SIMILARITY)
 
-The origin is the matching passage of another document captured first. A passage whose words
-recur in ``BOILERPLATE_DOCS`` or more documents of the same site is that site's chrome (a
-newsletter box, a disclaimer) and links nowhere, so two pages that share only a header are not
-a reprint. A document whose borrowed words from one origin document reach ``REPRINT_SHARE`` is
+The origin is the matching passage of a document of another site captured first: a site that
+repeats its own text (a newsletter box, a disclaimer, a related-stories teaser) is using its
+template, not reprinting, so two pages that share only a header are not a reprint. Words that
+recur in ``BOILERPLATE_DOCS`` or more documents of one site are that site's chrome and are
+neither an origin nor a copy anywhere, and stop being indexed. A document whose borrowed words from one origin document reach ``REPRINT_SHARE`` is
 marked as a reprint of it.
 
 The index is the ``lineage_index`` table: one row per passage for its exact hash and one per LSH
@@ -21,6 +22,7 @@ archive by key (a predicate pushed down to the Parquet files, not a scan of the 
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -124,14 +126,16 @@ def minhash(shingle_sets: Sequence[set[str]]) -> np.ndarray:
     return signatures
 
 
-def host_of(uri: str | None) -> str:
-    """The site a document came from: the URL's host, or the folder of a file path."""
-    if not uri:
-        return ""
-    parts = urlsplit(uri)
-    if parts.netloc:
+def site_of(document: dict[str, Any]) -> str:
+    """The site a document came from: its URL's host; for a file, the publisher its registry
+    entry names, else its folder."""
+    parts = urlsplit(document.get("canonical_url") or document.get("uri") or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
         return parts.netloc.lower().removeprefix("www.")
-    return uri.rsplit("/", 1)[0]
+    publisher = json.loads(document.get("source_metadata") or "{}").get("publisher")
+    if publisher:
+        return str(publisher)
+    return (document.get("uri") or "").rsplit("/", 1)[0]
 
 
 def link(archive: Archive, run: RunWriter) -> None:
@@ -154,7 +158,7 @@ def link(archive: Archive, run: RunWriter) -> None:
         row = candidates[index]
         document = documents[(row["doc_id"], row["doc_version"])]
         entries.append(_Entry(row["passage_id"], row["doc_id"], document["captured_at"],
-                              host_of(document.get("canonical_url") or document["uri"]), key))
+                              site_of(document), key))
     archived, archived_texts = _lookup(archive, set(exacts), {int(k) for k in bands.ravel()})
     by_key: dict[int, list[_Entry]] = defaultdict(list)
     for key, found in archived.items():
@@ -197,8 +201,8 @@ def _origin(new: _Entry, own: set[str], by_key: dict[int, list[_Entry]], bands: 
             seen.setdefault(found.passage_id, (found, False))
     best: Origin | None = None
     for found, same_words in seen.values():
-        if found.doc_id == new.doc_id or found.exact in chrome:
-            continue
+        if found.host == new.host or found.exact in chrome:
+            continue  # a site repeating its own text is its template, not a reprint
         if (found.captured_at, found.doc_id) >= (new.captured_at, new.doc_id):
             continue  # not earlier: the new passage may be its origin, never the reverse
         if best is not None and (found.captured_at, found.doc_id) >= (best.captured_at,

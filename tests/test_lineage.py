@@ -46,8 +46,10 @@ def write_doc(path, title, paragraphs):
     path.write_text(title + "\n\n" + "\n\n".join(paragraphs) + "\n")
 
 
-def write_registry(folder, names):
-    entries = "".join(f'[[source]]\nid = "{n}"\nuri = "{n}.txt"\nkind = "text"\n\n' for n in names)
+def write_registry(folder, names, publishers=None):
+    publishers = publishers or {}
+    entries = "".join(f'[[source]]\nid = "{n}"\nuri = "{n}.txt"\nkind = "text"\n'
+                      f'publisher = "{publishers.get(n, n)}"\n\n' for n in names)
     (folder / "sources.toml").write_text(entries)
     return folder / "sources.toml"
 
@@ -76,7 +78,8 @@ def test_a_lightly_edited_reprint_points_to_its_original_and_unrelated_text_nowh
     reprint += [edited(p, 0.03, seed) for seed, p in enumerate(PARAGRAPHS)] + [CHROME]
     write_doc(sources / "reprint.txt", "Reprinted: sold across the border", reprint)
     write_doc(sources / "unrelated.txt", "Harbour news", UNRELATED + [CHROME])
-    second = run_ingest(str(write_registry(sources, ["original", "reprint", "unrelated"])),
+    sites = {"original": "Border Monitor", "reprint": "Daily Digest", "unrelated": "Daily Digest"}
+    second = run_ingest(str(write_registry(sources, ["original", "reprint", "unrelated"], sites)),
                         str(store.root))
     assert second.ok
 
@@ -110,8 +113,9 @@ def test_site_chrome_shared_by_many_pages_and_short_phrases_link_nowhere(tmp_pat
         own = (f"Page {i} reports on the harbour schedule number {i} with details that no "
                f"other page of this site repeats about berth {i * 7} and crane {i * 3}.")
         write_doc(sources / f"{name}.txt", f"Harbour note {i}", [own, CHROME, "Read more"])
-    run_ingest(str(write_registry(sources, names[:1])), str(store.root))
-    run_ingest(str(write_registry(sources, names)), str(store.root))
+    site = {name: "Harbour Gazette" for name in names}
+    run_ingest(str(write_registry(sources, names[:1], site)), str(store.root))
+    run_ingest(str(write_registry(sources, names, site)), str(store.root))
     passages = Archive(store).current("passages").to_pylist()
     assert {p["doc_id"] for p in passages if p["text"] == CHROME} == set(names)
     # Four pages of one site carry the box: it is the site's chrome, never an origin or a copy.
