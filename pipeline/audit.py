@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
 from pipeline.archive import Archive, transforms_from_row
-from pipeline.errors import AuditError
+from pipeline.errors import AuditError, shorten
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator, Transform
 from pipeline.schema import TABLES
@@ -78,44 +77,39 @@ PASSAGE_STROKE = (220, 40, 40)
 FOOTNOTE_STROKE = (40, 90, 220)
 
 
-def render_page(archive: Archive, doc_id: str, page_number: int, out: PurePath,
-                version: int | None = None, resolution: int = PAGE_RESOLUTION) -> tuple[int, int]:
-    """Render page ``page_number`` (1-based) of a PDF document's stored capture to a PNG at
-    ``out``, each passage's bbox on that page drawn in red and each footnote's in blue.
+def render_page(store: Store, document: dict[str, Any], passages: list[dict[str, Any]],
+                footnotes: list[dict[str, Any]], page_number: int, out: PurePath,
+                resolution: int = PAGE_RESOLUTION) -> tuple[int, int]:
+    """Render page ``page_number`` (1-based) of a PDF document (its ``documents`` row) from its
+    stored capture to a PNG at ``out``, the bbox on that page of each of its passages drawn in
+    red and of each footnote in blue.
 
     Returns the image size in pixels (the page size in points scaled by resolution / 72)."""
     import pdfplumber
 
-    document = _current_row(archive, "documents", doc_id, version)
+    doc_id = document["doc_id"]
     if document["kind"] != "pdf":
-        raise AuditError(f"{doc_id!r} is a {document['kind']} document: only PDFs have pages")
-    data = archive.store.read_blob(document["capture_sha256"])
+        raise AuditError(f"{shorten(doc_id)!r} is a {document['kind']} document: only PDFs "
+                         "have pages")
+    data = store.read_blob(document["capture_sha256"])
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         if not 1 <= page_number <= len(pdf.pages):
-            raise AuditError(f"{doc_id!r} has pages 1 to {len(pdf.pages)}, not {page_number}")
+            raise AuditError(f"{shorten(doc_id)!r} has pages 1 to {len(pdf.pages)}, not "
+                             f"{page_number}")
         image = pdf.pages[page_number - 1].to_image(resolution=resolution)
-        for table, colour in (("passages", PASSAGE_STROKE), ("footnotes", FOOTNOTE_STROKE)):
-            for box in _boxes_on_page(archive, table, doc_id, page_number, version):
+        for rows, colour in ((passages, PASSAGE_STROKE), (footnotes, FOOTNOTE_STROKE)):
+            for box in _boxes_on_page(rows, page_number):
                 image.draw_rect(box, fill=(*colour, 30), stroke=colour, stroke_width=2)
         image.save(str(out), format="PNG")
         return image.original.size
 
 
-def _current_row(archive: Archive, table: str, doc_id: str, version: int | None) -> dict[str, Any]:
-    data = archive.current(table, version)
-    rows = data.filter(pc.equal(data["doc_id"], doc_id)).to_pylist()
-    if not rows:
-        raise AuditError(f"no document {doc_id!r} in the archive")
-    return rows[0]
-
-
-def _boxes_on_page(archive: Archive, table: str, doc_id: str, page_number: int,
-                   version: int | None) -> list[tuple[float, float, float, float]]:
-    """Boxes of the table's rows on the page: each row's own bbox, and the parts continued
-    from an earlier page that its ``join-break`` transforms record."""
-    data = archive.current(table, version)
+def _boxes_on_page(rows: list[dict[str, Any]],
+                   page_number: int) -> list[tuple[float, float, float, float]]:
+    """Boxes of the rows on the page: each row's own bbox, and the parts continued from an
+    earlier page that its ``join-break`` transforms record."""
     boxes = []
-    for row in data.filter(pc.equal(data["doc_id"], doc_id)).to_pylist():
+    for row in rows:
         if row["page_number"] == page_number and row["bbox"] is not None:
             boxes.append(tuple(row["bbox"]))
         boxes += [part.bbox for part in continued_parts(transforms_from_row(row))

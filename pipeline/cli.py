@@ -351,7 +351,8 @@ def show(
     doc_id: Annotated[str, typer.Argument(metavar="DOC_ID",
                                           help="Document id (the source id).")],
     store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
-    raw_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown source.")] = False,
+    raw_markdown: Annotated[bool, typer.Option("--markdown",
+                                               help="Print Markdown source.")] = False,
     as_json: JsonOption = False,
     page: Annotated[Optional[int], typer.Option(
         "--page", metavar="N", help="PDF only: render this page with the passage boxes drawn, "
@@ -395,7 +396,10 @@ def _show_page(snapshot, doc_id: str, page: int, target: Path) -> None:
     if not target.parent.is_dir():
         raise AuditError(f"cannot write {target}: the folder {target.parent} does not exist")
     try:
-        width, height = render_page(snapshot.archive, doc_id, page, target, snapshot.version)
+        width, height = render_page(snapshot.archive.store,
+                                    snapshot.current("documents", doc_id)[0],
+                                    snapshot.current("passages", doc_id),
+                                    snapshot.current("footnotes", doc_id), page, target)
     except OSError as exc:  # the image file: no permission, disk full, a folder of that name
         raise AuditError(f"cannot write {target}: {exc.strerror or exc}") from None
     console.print(Text(f"{target}: page {page}, {width} x {height} px, passages in red, "
@@ -444,7 +448,7 @@ def trace(
 
 
 def _print_matches(found, version: int, as_json: bool) -> None:
-    from pipeline.query import shorten
+    from pipeline.errors import shorten
 
     if as_json:
         _print_json({"archive_version": version, "phrase": found.phrase, "total": found.total,
@@ -633,7 +637,8 @@ def serve(
     port: Annotated[Optional[int], typer.Option(metavar="PORT", help="Port of the Prefect "
                                                 "server (default: a free one).")] = None,
     prefect_home: Annotated[Optional[Path], typer.Option(
-        metavar="DIR", help="Folder for the server's SQLite database (default: STORE/.prefect).")] = None,
+        metavar="DIR",
+        help="Folder for the server's SQLite database (default: STORE/.prefect).")] = None,
 ) -> None:
     """Start a local Prefect server and serve the scheduled ingests until Ctrl-C.
 

@@ -23,6 +23,15 @@ them as ``failures`` rows and goes on with the other sources.
 
 from __future__ import annotations
 
+SHOWN_CHARS = 80
+"""Characters of a user-given value (an id, a name) a message repeats: ids are a few dozen
+characters, and a 10,000-character one echoed whole buries the message."""
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters for a message, saying how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
 
 class PipelineError(Exception):
     stage = "pipeline"
@@ -36,7 +45,7 @@ class PipelineError(Exception):
             self.transient = transient
 
     def __str__(self) -> str:
-        where = f"[{self.source_id}] " if self.source_id else ""
+        where = f"[{shorten(self.source_id)}] " if self.source_id else ""
         return f"{where}{self.message}"
 
 

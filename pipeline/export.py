@@ -30,7 +30,7 @@ from prov.model import ProvDocument
 
 from pipeline import __version__
 from pipeline.archive import Archive
-from pipeline.errors import ArchiveError
+from pipeline.errors import ArchiveError, shorten
 from pipeline.releases import tags
 from pipeline.schema import SCHEMA_DIR, arrow_schema, contract
 
@@ -237,7 +237,7 @@ def provenance(archive: Archive, doc_id: str, version: int | None = None) -> Pro
     number = archive.resolve_version(version)
     docs = [d for d in archive.read("documents", number).to_pylist() if d["doc_id"] == doc_id]
     if not docs:
-        raise ArchiveError(f"no document {doc_id!r} at archive version {number}")
+        raise ArchiveError(f"no document {shorten(doc_id)!r} at archive version {number}")
     doc = ProvDocument()
     doc.add_namespace("arch", PROV_NAMESPACE)
     source_id = docs[0]["source_id"]

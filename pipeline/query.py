@@ -33,7 +33,7 @@ from pipeline.archive import (
     transforms_from_row,
 )
 from pipeline.audit import continued_parts, raw_snippet
-from pipeline.errors import ArchiveError, AuditError
+from pipeline.errors import ArchiveError, AuditError, shorten
 from pipeline.model import Capture, Locator
 from pipeline.schema import arrow_schema
 
@@ -45,14 +45,6 @@ SEARCH_LIMIT = 20
 """Matches ``search`` returns unless asked for more; the total is always counted."""
 CONTEXT_CHARS = 60
 """Characters shown on each side of a match: about a line of text around the phrase."""
-ID_SHOWN = 80
-"""Characters of a user-given id echoed in a message; longer ones are cut (an id is a hash
-of a few dozen characters, so a longer one is a mistake and need not be repeated whole)."""
-
-
-def shorten(text: str, limit: int = ID_SHOWN) -> str:
-    """``text`` cut to ``limit`` characters, saying how many were left out."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True, slots=True)

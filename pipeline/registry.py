@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from pipeline.errors import RegistryError
+from pipeline.errors import RegistryError, shorten
 from pipeline.model import KINDS, ExtractOptions, Source
 from pipeline.net import CAPTURE_DEADLINE_S
 
@@ -77,7 +77,8 @@ def load_registry(path: str | Path) -> Registry:
     for number, entry in enumerate(entries, start=1):
         source = _parse_entry(entry, number, path.parent)
         if source.id in seen:
-            raise RegistryError(f"{path.name}: source #{number} repeats id {source.id!r}")
+            raise RegistryError(f"{path.name}: source #{number} repeats id "
+                                f"{shorten(source.id)!r}")
         seen.add(source.id)
         sources.append(source)
     return Registry(path, tuple(sources), tuple(settings.get("allow_private_hosts", ())),
@@ -132,7 +133,8 @@ def _capture_deadline(settings: dict, path: Path) -> float:
 
 
 def _parse_entry(entry: dict, number: int, base: Path) -> Source:
-    name = f"source #{number}" + (f" ({entry['id']!r})" if "id" in entry else "")
+    name = f"source #{number}" + (f" ({shorten(str(entry['id']))!r})" if "id" in entry
+                                  else "")
     unknown = set(entry) - CORE_KEYS - METADATA_KEYS
     if unknown:
         raise RegistryError(f"{name}: unknown keys {sorted(unknown)}; allowed: "
@@ -160,4 +162,6 @@ def _resolve_uri(uri: str, base: Path, name: str) -> str:
     if scheme and len(scheme.group(1)) > 1:  # one letter is a Windows drive, not a scheme
         raise RegistryError(f"{name}: scheme {scheme.group(1)!r} is not supported; "
                             "use http://, https:// or a local path")
-    return str((base / uri).resolve())
+    # Absolute but not resolved: capture resolves it, and names the link it followed when the
+    # target lies outside the allowed folders.
+    return str(base / uri)

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from deltalake import DeltaTable, write_deltalake
 
 from pipeline.archive import DATA_TABLES, Archive, RunWriter
-from pipeline.errors import ArchiveError
+from pipeline.errors import ArchiveError, shorten
 from pipeline.schema import to_arrow
 
 TAGS = "tags"
@@ -48,8 +48,8 @@ def tag(archive: Archive, name: str, version: int | None = None, note: str | Non
     """Name archive ``version`` (default: latest); a tag name can be used once."""
     number = archive.resolve_version(version)
     if any(t.name == name for t in tags(archive)):
-        raise ArchiveError(f"tag {name!r} already exists; pick another name (tags are releases "
-                           "and never move)")
+        raise ArchiveError(f"tag {shorten(name)!r} already exists; pick another name (tags are "
+                           "releases and never move)")
     run = next(r for r in archive.runs() if r["archive_version"] == number)
     new = Tag(name, number, run["run_id"], datetime.now(timezone.utc), note)
     write_deltalake(archive.uri(TAGS), to_arrow(TAGS, [_row(new)]), mode="append",
@@ -62,7 +62,7 @@ def tagged_version(archive: Archive, name: str) -> int:
     found = [t for t in tags(archive) if t.name == name]
     if not found:
         known = ", ".join(t.name for t in tags(archive)) or "none"
-        raise ArchiveError(f"no tag {name!r}; tags: {known}")
+        raise ArchiveError(f"no tag {shorten(name)!r}; tags: {known}")
     return found[0].archive_version
 
 

@@ -106,21 +106,40 @@ def test_old_versions_read_back_as_they_were(archive_root):
     assert "A second sentence now." in " ".join(texts[2])
 
 
-def test_show_opens_each_table_once(archive_root, monkeypatch):
-    """It used to open the runs table 13 times and build 19 DeltaTable objects."""
+@pytest.fixture
+def opened(monkeypatch) -> list[str]:
+    """Names of the tables each DeltaTable object built from now on was opened for."""
     import deltalake
 
-    opened: list[str] = []
+    names: list[str] = []
     original = deltalake.DeltaTable.__init__
 
     def counting(self, table_uri, *args, **kwargs):
-        opened.append(Path(str(table_uri)).name)
+        names.append(Path(str(table_uri)).name)
         original(self, table_uri, *args, **kwargs)
 
     monkeypatch.setattr(deltalake.DeltaTable, "__init__", counting)
+    return names
+
+
+def test_show_opens_each_table_once(archive_root, opened):
+    """It used to open the runs table 13 times and build 19 DeltaTable objects."""
     result = cli("show", REPORT, "--markdown", store=archive_root)
     assert result.exit_code == 0, result.output
     assert sorted(opened) == ["documents", "footnotes", "passages", "removed", "runs"]
+
+
+def test_show_page_opens_each_table_once(archive_root, opened, tmp_path):
+    result = cli("show", "small-pdf", "--page", "1", "--out", str(tmp_path / "p1.png"),
+                 store=archive_root)
+    assert result.exit_code == 0, result.output
+    assert sorted(opened) == ["documents", "footnotes", "passages", "runs"]
+    from PIL import Image
+
+    from pipeline.audit import PASSAGE_STROKE
+
+    pixels = Image.open(tmp_path / "p1.png").convert("RGB").get_flattened_data()
+    assert sum(1 for pixel in pixels if pixel == PASSAGE_STROKE) > 100  # the passage's box
 
 
 def test_reads_skip_files_the_filter_rules_out(damaged):

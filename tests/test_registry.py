@@ -70,3 +70,36 @@ def test_issue_13_the_capture_deadline_is_set_in_settings_capture(tmp_path):
                          ("timeout = 5", "unknown keys ['timeout']")]:
         with pytest.raises(RegistryError, match=re.escape(message)):
             load_registry(write(tmp_path, f"[settings.capture]\n{bad}\n" + source))
+
+
+def test_a_symlink_refused_at_capture_is_named_with_its_target(tmp_path):
+    """The registry resolved symlinks, so the refusal named only the file outside."""
+    from pipeline.capture import CaptureOptions, capture
+    from pipeline.errors import CaptureError
+    from pipeline.store import Store
+
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("Not for the archive.\n")
+    root = tmp_path / "registry"
+    root.mkdir()
+    (root / "escape-link.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    registry = load_registry(write(root, '[[source]]\nid = "a"\nuri = "escape-link.txt"\n'))
+    with pytest.raises(CaptureError) as refused:
+        capture(registry.sources[0], Store.at(tmp_path / "store"),
+                CaptureOptions(allowed_roots=registry.allowed_roots))
+    assert str(root / "escape-link.txt") in refused.value.message
+    assert str(tmp_path / "outside" / "secret.txt") in refused.value.message
+
+
+def test_a_huge_id_is_cut_in_messages(tmp_path):
+    huge = "x" * 10_000
+    with pytest.raises(RegistryError) as refused:
+        load_registry(write(tmp_path, f'[[source]]\nid = "{huge}"\nuri = "a.txt"\ncolour = 1\n'))
+    assert "10,000 characters" in refused.value.message and len(str(refused.value)) < 300
+
+
+def test_a_registry_of_random_bytes_is_a_clear_error(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(RegistryError, match="is not a text file"):
+        load_registry(path)
