@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from pipeline import __version__
-from pipeline.errors import CaptureError, FetchError, TooLarge
+from pipeline.errors import CaptureError, FetchError, TooLarge, shorten
 from pipeline.model import Capture, Kind, Source
 from pipeline.net import (CAPTURE_DEADLINE_S, ContentDecoder, Deadline, DecodedTooLarge,
                           DecodingFailed, GuardedBackend, GuardedTransport)
@@ -40,6 +40,9 @@ from pipeline.warc import response_record_bytes, revisit_record_bytes
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 MAX_BYTES = 100 * 1024 * 1024
 """Default limit on a capture's bytes (decoded, for HTTP) and on a local file's size."""
+URL_SHOWN = 200
+"""Characters of a URL echoed in a message: enough to tell pages apart, not a 10,000-character
+query string."""
 _DEADLINE_HINT = "; raise [settings.capture] deadline_s in the registry to allow more"
 USER_AGENT = f"Archivist/{__version__} (+archival ingestion; polite single requests)"
 
@@ -164,11 +167,18 @@ def _inside_roots(path: Path, source_id: str, roots: tuple[Path, ...]) -> Path:
     """
     real = path.resolve()
     if roots and not any(real.is_relative_to(root.resolve()) for root in roots):
-        raise CaptureError(f"{path} resolves to {real}, outside the allowed folders "
+        link = _first_symlink(path)
+        through = f" (through the symlink {link} -> {os.readlink(link)})" if link else ""
+        raise CaptureError(f"{path} resolves to {real}{through}, outside the allowed folders "
                            f"({', '.join(str(r) for r in roots)}); add its folder to "
                            "[settings] allowed_roots in the registry to allow it",
                            source_id=source_id)
     return real
+
+
+def _first_symlink(path: Path) -> Path | None:
+    """The first folder or file on ``path`` that is a symlink (what a refusal should name)."""
+    return next((p for p in (*reversed(path.parents), path) if p.is_symlink()), None)
 
 
 def _capture_http(source: Source, store: Store, options: CaptureOptions,
@@ -250,19 +260,19 @@ def _follow_redirects(source: Source, options: CaptureOptions, conditional: dict
                 break
             location = response.headers.get("location")
             if not location:
-                raise FetchError(f"{url} answered {response.status_code} without a Location",
-                                 source_id=source.id)
+                raise FetchError(f"{_shown(url)} answered {response.status_code} without a "
+                                 "Location", source_id=source.id)
             url = urljoin(url, location)
             if url in seen:
-                raise FetchError(f"redirect loop: {' -> '.join(seen + [url])}",
+                raise FetchError(f"redirect loop: {' -> '.join(map(_shown, [*seen, url]))}",
                                  source_id=source.id)
             if len(seen) > options.max_redirects:
                 raise FetchError(f"more than {options.max_redirects} redirects from "
-                                 f"{source.uri}", source_id=source.id)
+                                 f"{_shown(source.uri)}", source_id=source.id)
     if response.status_code == 304 and conditional:
         return response, raw, body, url
     if response.status_code >= 400 or response.status_code < 200:
-        error = FetchError(f"{url} answered HTTP {response.status_code} "
+        error = FetchError(f"{_shown(url)} answered HTTP {response.status_code} "
                            f"{response.reason_phrase}".rstrip(), source_id=source.id,
                            transient=response.status_code in RETRY_STATUSES)
         error.retry_after = _retry_after(response.headers.get("retry-after"))  # type: ignore[attr-defined]
@@ -277,19 +287,19 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], source_id: str
         with client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > options.max_bytes:
-                raise TooLarge(f"{url} declares {int(declared):,} bytes, over the "
+                raise TooLarge(f"{_shown(url)} declares {int(declared):,} bytes, over the "
                                f"{options.max_bytes:,}-byte limit", source_id=source_id)
             raw, body = read_body(response.iter_raw(), response.headers.get("content-encoding"),
                                   options.max_bytes, url, source_id)
             return response, raw, body
     except httpx.TimeoutException as exc:
         if deadline.passed:
-            raise FetchError(f"{url} was not captured within the {deadline.seconds:g}-s capture "
-                             f"deadline{_DEADLINE_HINT}", source_id=source_id) from None
-        raise FetchError(f"{url} timed out after {options.timeout_s:g} s ({type(exc).__name__})",
-                         source_id=source_id, transient=True) from None
+            raise FetchError(f"{_shown(url)} was not captured within the {deadline.seconds:g}-s "
+                             f"capture deadline{_DEADLINE_HINT}", source_id=source_id) from None
+        raise FetchError(f"{_shown(url)} timed out after {options.timeout_s:g} s "
+                         f"({type(exc).__name__})", source_id=source_id, transient=True) from None
     except httpx.TransportError as exc:
-        raise FetchError(f"could not reach {url}: {exc or type(exc).__name__}",
+        raise FetchError(f"could not reach {_shown(url)}: {exc or type(exc).__name__}",
                          source_id=source_id, transient=True) from None
 
 
@@ -306,14 +316,14 @@ def read_body(chunks: Iterable[bytes], content_encoding: str | None, max_bytes: 
         for chunk in chunks:
             raw += chunk
             if len(raw) > max_bytes:
-                raise TooLarge(f"{url} sent more than the {max_bytes:,}-byte limit",
+                raise TooLarge(f"{_shown(url)} sent more than the {max_bytes:,}-byte limit",
                                source_id=source_id)
             if not decoder.identity:
                 for piece in decoder.decode(chunk):
                     body += piece
     except DecodedTooLarge:
-        raise TooLarge(f"{url} sent a {content_encoding} body that decodes to more than the "
-                       f"{max_bytes:,}-byte limit", source_id=source_id) from None
+        raise TooLarge(f"{_shown(url)} sent a {content_encoding} body that decodes to more than "
+                       f"the {max_bytes:,}-byte limit", source_id=source_id) from None
     except DecodingFailed as exc:
         raise FetchError(f"could not undo Content-Encoding {content_encoding!r}: {exc}",
                          source_id=source_id) from None
@@ -326,11 +336,15 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def _shown(url: str) -> str:
+    return shorten(url, URL_SHOWN)
+
+
 def _check_scheme(url: str, source_id: str) -> None:
     scheme = urlsplit(url).scheme
     if scheme not in ("http", "https"):
-        raise FetchError(f"refusing redirect to {url}: only http and https are followed",
-                         source_id=source_id)
+        raise FetchError(f"refusing redirect to {_shown(url)}: only http and https are "
+                         "followed", source_id=source_id)
 
 
 def _retry_after(value: str | None) -> float | None:

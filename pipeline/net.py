@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 import httpcore
 import httpx
 
-from pipeline.errors import FetchError
+from pipeline.errors import FetchError, shorten
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -136,7 +136,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}",
+            raise FetchError(f"cannot resolve host {shorten(host)!r}: {exc.strerror}",
                              source_id=self._source_id, transient=True) from None
         # info[4][0] is the address as a string (the int form is only for non-IP families)
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))

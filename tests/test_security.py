@@ -368,3 +368,33 @@ def test_a_pinned_https_connection_still_names_the_host_in_sni_and_the_certifica
         server.server_close()
     assert store.read_blob(result.sha256) == b"Served over TLS.\n"
     assert names == ["pinned.example"]
+
+
+# -- messages (#13) --------------------------------------------------------------------------
+
+def test_issue_13_a_symlink_refusal_names_the_link_and_its_target(layout: Path, store):
+    root = layout / "registry"
+    (root / "escape-link.txt").symlink_to(layout / "outside" / "secret.txt")
+    (root / "dir-link").symlink_to(layout / "outside")
+    outcome = capture_all(registry_in(root, {"link": "escape-link.txt",
+                                             "dir-link": "dir-link/secret.txt"}), store)
+    secret = layout / "outside" / "secret.txt"
+    assert outcome["link"].message.startswith(
+        f"{root / 'escape-link.txt'} resolves to {secret} (through the symlink "
+        f"{root / 'escape-link.txt'} -> {secret}), outside the allowed folders")
+    assert outcome["dir-link"].message.startswith(
+        f"{root / 'dir-link' / 'secret.txt'} resolves to {secret} (through the symlink "
+        f"{root / 'dir-link'} -> {layout / 'outside'}), outside the allowed folders")
+
+
+def test_issue_13_a_10000_character_id_or_url_is_cut_in_capture_messages(store):
+    source = Source("x" * 10_000, "http://224.0.0.1/" + "q" * 10_000)
+    with pytest.raises(FetchError) as error:
+        capture(source, store, CaptureOptions(retries=0))
+    assert len(str(error.value)) < 500 and "(10,000 characters)" in str(error.value)
+    closed_port = "http://127.0.0.1:9/" + "q" * 10_000
+    with pytest.raises(FetchError, match="could not reach") as error:
+        capture(Source("long-url", closed_port), store,
+                CaptureOptions(retries=0, allow_private_hosts=("127.0.0.1",)))
+    assert len(str(error.value)) < 500 and "(10,019 characters)" in str(error.value)
+
