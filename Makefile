@@ -1,4 +1,4 @@
-# Two entry points: `make demo` and `make test`. Both build .venv/ from requirements.lock.
+# Entry points: `make demo`, `make test` and `make lint`. Each builds .venv/ from requirements.lock.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo test bench lock clean
+.PHONY: setup demo test lint bench lock clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# mypy --strict on pipeline/ and flows/ and ruff on everything; settings in pyproject.toml.
+lint: setup
+	$(BIN)/mypy
+	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

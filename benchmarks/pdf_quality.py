@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -192,7 +190,8 @@ def main() -> int:
     overall = {n: float(re.search(r"pdf-gold: ([0-9.]+)", o).group(1)) for n, o in gold.items()}
     print(f"== {BOOK}.pdf ({pages} pages), a fresh interpreter per extractor; pages/s timed "
           "after imports (archivist: extract + clean; pdfplumber: open + extract_text)")
-    header = f"{'extractor':<12} {'gold':>6} {'tokenF1':>8} {'order':>6} {'pages/s':>8} {'peakMB':>7}"
+    header = (f"{'extractor':<12} {'gold':>6} {'tokenF1':>8} {'order':>6} {'pages/s':>8} "
+              f"{'peakMB':>7}")
     print(header)
     for name, score, secs, mb in (("archivist", ours_score, our_s, our_mb),
                                   ("pdfplumber", base_score, base_s, base_mb)):

@@ -1,6 +1,7 @@
 """Re-ingest cost: a full ingest of a generated corpus, then a re-ingest where nothing changed.
 
-    python benchmarks/reingest.py [--sources 1000] [--workers 4] [--bench ../shared/bench] [--keep DIR]
+    python benchmarks/reingest.py [--sources 1000] [--workers 4] [--bench ../shared/bench]
+                                  [--keep DIR]
 
 Builds ``--sources`` HTML pages from the 181 real pages of the web benchmark (each copy made
 unique by a comment; real pages carry real chrome, median 115 KB), or generated pages when the
@@ -95,7 +96,8 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="Store folder to keep (default: temporary)")
-    parser.add_argument("--bench", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "bench",
+    parser.add_argument("--bench", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "bench",
                         help="Public benchmark data for real pages (default: ../shared/bench)")
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")

@@ -19,13 +19,15 @@ import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from typing import Any
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.archive import Archive, RunSummary, RunWriter
 from pipeline.build import (
@@ -60,13 +62,14 @@ this check a wrong address fails after Dask's 30 s connect timeout with a traceb
 scheduler without workers (or a port that is not Dask's) waits for ever."""
 
 
-def _is_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback signature
+def _is_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
     error = state.result(raise_on_failure=False)
     return isinstance(error, PipelineError) and error.transient
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE, persist_result=False)
-def ingest_batch(batch: list[SourceWork], store: Store, options: CaptureOptions) -> list[SourceResult]:
+def ingest_batch(batch: list[SourceWork], store: Store,
+                 options: CaptureOptions) -> list[SourceResult]:
     return [ingest_source(work, store, options) for work in batch]
 
 
@@ -135,7 +138,8 @@ def _progress_callback() -> ProgressCallback:
 
 
 def _publish(summary: RunSummary) -> None:
-    rows = [{"source": sid, "outcome": outcome} for sid, outcome in sorted(summary.outcomes.items())]
+    rows = [{"source": sid, "outcome": outcome}
+            for sid, outcome in sorted(summary.outcomes.items())]
     rows += [{"source": sid, "outcome": f"failed in {stage}: {cls}: {msg}"}
              for sid, stage, cls, msg in summary.failures]
     create_table_artifact(rows, key="ingest-summary",
@@ -160,14 +164,15 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
         progress_listener.reset(token)
 
 
-def make_task_runner(runner: str, max_workers: int, address: str | None = None):  # noqa: ANN201
+def make_task_runner(runner: str, max_workers: int,
+                     address: str | None = None) -> TaskRunner[Any]:
     """The Prefect task runner for ``thread`` or ``dask``."""
     if runner == "thread":
         return ThreadPoolTaskRunner(max_workers=max_workers)
     if runner != "dask":
         raise PipelineError(f"unknown runner {runner!r}: use thread or dask")
     require_api_server()
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
     if address:
         check_scheduler(address)
@@ -195,7 +200,7 @@ def check_scheduler(address: str) -> int:
             f"cannot reach a Dask scheduler at {address}: {exc.strerror or exc}. Check "
             "--address, or start the scheduler and its workers as docs/scale-out.md shows"
         ) from None
-    identity: dict = {}
+    identity: dict[str, Any] = {}
     try:
         return asyncio.run(asyncio.wait_for(_wait_for_workers(address, identity),
                                             SCHEDULER_WAIT_S))
@@ -208,7 +213,7 @@ def check_scheduler(address: str) -> int:
                             "--nthreads 1`") from None
 
 
-async def _wait_for_workers(address: str, identity: dict) -> int:
+async def _wait_for_workers(address: str, identity: dict[str, Any]) -> int:
     """Ask the scheduler who it is until a worker has joined; ``identity`` keeps the answer."""
     from distributed.core import rpc
 

@@ -26,7 +26,8 @@ from typing import cast
 
 import httpx
 from prefect.client.schemas.schedules import CronSchedule
-from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.deployments.runner import RunnerDeployment
+from prefect.types.entrypoint import EntrypointType
 
 from pipeline.errors import ScheduleError
 from pipeline.registry import load_registry
@@ -135,7 +136,7 @@ def prefect_server(home: Path, port: int) -> Iterator[str]:
         log.close()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -155,4 +156,5 @@ def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port

@@ -6,7 +6,8 @@ artifact and fails (so the run shows red and a notification can fire) when there
 Run it once, or serve it on a cron schedule against a real ``prefect server``::
 
     python -m flows.verify --store /srv/archive
-    PREFECT_API_URL=http://127.0.0.1:4200/api python -m flows.verify --store /srv/archive --cron "0 4 * * *"
+    PREFECT_API_URL=http://127.0.0.1:4200/api \
+        python -m flows.verify --store /srv/archive --cron "0 4 * * *"
 """
 
 from __future__ import annotations

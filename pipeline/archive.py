@@ -15,11 +15,12 @@ import fcntl
 import json
 import re
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -138,7 +139,8 @@ def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> bool:
     dropped = {doc for doc, number in renumbered.items() if number is None}
     for table, rows in run.rows.items():
         run.rows[table] = [
-            r if r.get("doc_id") not in renumbered else {**r, "doc_version": renumbered[r["doc_id"]]}
+            r if r.get("doc_id") not in renumbered
+            else {**r, "doc_version": renumbered[r["doc_id"]]}
             for r in rows if r.get("doc_id") not in dropped]
     return True
 
@@ -255,7 +257,8 @@ class Archive:
         """source id -> its most recent capture, for conditional requests."""
         latest: dict[str, dict[str, Any]] = {}
         for row in self.read("captures").to_pylist():
-            if row["source_id"] not in latest or row["captured_at"] >= latest[row["source_id"]]["captured_at"]:
+            known = latest.get(row["source_id"])
+            if known is None or row["captured_at"] >= known["captured_at"]:
                 latest[row["source_id"]] = row
         return {sid: capture_from_row(row) for sid, row in latest.items()}
 
@@ -434,7 +437,7 @@ def transforms_from_row(row: dict[str, Any]) -> tuple[Transform, ...]:
         bbox = item.get("bbox")
         out.append(Transform(item["name"], item.get("detail") or "",
                              page_number=item.get("page_number"),
-                             bbox=tuple(bbox) if bbox is not None else None,  # type: ignore[arg-type]
+                             bbox=tuple(bbox) if bbox is not None else None,
                              char_start=item.get("char_start"), char_end=item.get("char_end"),
                              evidence=item.get("evidence")))
     return tuple(out)
@@ -451,7 +454,7 @@ def locator_columns(locator: Locator) -> dict[str, Any]:
 def locator_from_row(row: dict[str, Any]) -> Locator:
     bbox = row.get("bbox")
     return Locator(page_number=row.get("page_number"),
-                   bbox=tuple(bbox) if bbox is not None else None,  # type: ignore[arg-type]
+                   bbox=tuple(bbox) if bbox is not None else None,
                    xpath=row.get("xpath"), char_start=row.get("char_start"),
                    char_end=row.get("char_end"), line_start=row.get("line_start"),
                    line_end=row.get("line_end"))

@@ -50,7 +50,8 @@ def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
         return _pdf_snippet(data, locator.page_number, locator.bbox)
     text = decode_source(data, capture).text
     if locator.char_start is not None:
-        end = locator.char_end if locator.char_end is not None else text.find("\n", locator.char_start)
+        end = (locator.char_end if locator.char_end is not None
+               else text.find("\n", locator.char_start))
         return text[locator.char_start:end]
     if locator.line_start is not None:
         lines = text.splitlines()

@@ -31,8 +31,15 @@ import httpx
 from pipeline import __version__
 from pipeline.errors import CaptureError, FetchError, TooLarge, shorten
 from pipeline.model import Capture, Kind, Source
-from pipeline.net import (CAPTURE_DEADLINE_S, ContentDecoder, Deadline, DecodedTooLarge,
-                          DecodingFailed, GuardedBackend, GuardedTransport)
+from pipeline.net import (
+    CAPTURE_DEADLINE_S,
+    ContentDecoder,
+    Deadline,
+    DecodedTooLarge,
+    DecodingFailed,
+    GuardedBackend,
+    GuardedTransport,
+)
 from pipeline.registry import Registry
 from pipeline.store import Store
 from pipeline.warc import response_record_bytes, revisit_record_bytes

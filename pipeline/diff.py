@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
 from pipeline.archive import Archive
+
+if TYPE_CHECKING:
+    from rich.console import ConsoleRenderable
 
 MIN_SIMILARITY = 0.5
 """Word-sequence ratio from which an unmatched old and new passage count as one edited passage:
@@ -143,7 +146,9 @@ def match_items(doc_id: str, item: Item, id_column: str, old: list[dict[str, Any
     return sorted(changes, key=lambda c: (c.ordinal is None, c.ordinal or 0, c.change))
 
 
-def _pair_by_similarity(old: list[dict[str, Any]], new: list[dict[str, Any]]):
+def _pair_by_similarity(old: list[dict[str, Any]], new: list[dict[str, Any]]
+                        ) -> tuple[list[tuple[dict[str, Any], dict[str, Any], float]],
+                                   list[dict[str, Any]], list[dict[str, Any]]]:
     """Greedy best-first pairing of rows whose word similarity reaches MIN_SIMILARITY."""
     scored = []
     for i, o in enumerate(old):
@@ -198,7 +203,7 @@ def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
     return tuple(ops)
 
 
-def render(diff: ArchiveDiff):  # -> rich renderable; rich imported here only
+def render(diff: ArchiveDiff) -> ConsoleRenderable:  # rich imported here only
     """The diff for a terminal: one panel per document, deletions red, insertions green."""
     from rich.console import Group
     from rich.panel import Panel

@@ -37,7 +37,8 @@ class PipelineError(Exception):
     stage = "pipeline"
     transient = False
 
-    def __init__(self, message: str, *, source_id: str | None = None, transient: bool | None = None):
+    def __init__(self, message: str, *, source_id: str | None = None,
+                 transient: bool | None = None):
         super().__init__(message)
         self.message = message
         self.source_id = source_id

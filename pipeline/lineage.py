@@ -11,8 +11,8 @@ The origin is the matching passage of a document of another site captured first:
 repeats its own text (a newsletter box, a disclaimer, a related-stories teaser) is using its
 template, not reprinting, so two pages that share only a header are not a reprint. Words that
 recur in ``BOILERPLATE_DOCS`` or more documents of one site are that site's chrome and are
-neither an origin nor a copy anywhere, and stop being indexed. A document whose borrowed words from one origin document reach ``REPRINT_SHARE`` is
-marked as a reprint of it.
+neither an origin nor a copy anywhere, and stop being indexed. A document whose borrowed words
+from one origin document reach ``REPRINT_SHARE`` is marked as a reprint of it.
 
 The index is the ``lineage_index`` table: one row per passage for its exact hash and one per LSH
 band, written with the run, so each run only hashes its own new passages and looks up the

@@ -23,6 +23,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import RegistryError, shorten
 from pipeline.model import KINDS, ExtractOptions, Source
@@ -86,8 +87,9 @@ def load_registry(path: str | Path) -> Registry:
                     _capture_deadline(settings, path))
 
 
-def _allowed_roots(settings: dict, path: Path) -> tuple[Path, ...]:
-    """The registry's folder and each ``allowed_roots`` entry (relative to it), symlinks resolved."""
+def _allowed_roots(settings: dict[str, Any], path: Path) -> tuple[Path, ...]:
+    """The registry's folder and each ``allowed_roots`` entry (relative to it), symlinks
+    resolved."""
     extra = settings.get("allowed_roots", [])
     if not isinstance(extra, list) or not all(isinstance(r, str) for r in extra):
         raise RegistryError(f"{path.name}: [settings] allowed_roots must be a list of folders, "
@@ -95,7 +97,7 @@ def _allowed_roots(settings: dict, path: Path) -> tuple[Path, ...]:
     return (path.parent, *((path.parent / Path(r).expanduser()).resolve() for r in extra))
 
 
-def _extract_options(settings: dict, path: Path) -> ExtractOptions:
+def _extract_options(settings: dict[str, Any], path: Path) -> ExtractOptions:
     """``[settings.extract]`` as ExtractOptions: known keys only, each a number >= 0 (a whole
     number where the default is one)."""
     table = settings.get("extract", {})
@@ -109,13 +111,14 @@ def _extract_options(settings: dict, path: Path) -> ExtractOptions:
                             f"allowed: {list(defaults)}")
     for key, value in table.items():
         whole = isinstance(defaults[key], int)
-        if isinstance(value, bool) or not isinstance(value, int if whole else float | int) or value < 0:
+        number = int if whole else float | int
+        if isinstance(value, bool) or not isinstance(value, number) or value < 0:
             raise RegistryError(f"{path.name}: [settings.extract] {key} must be a "
                                 f"{'whole ' if whole else ''}number >= 0, not {value!r}")
     return ExtractOptions(**table)
 
 
-def _capture_deadline(settings: dict, path: Path) -> float:
+def _capture_deadline(settings: dict[str, Any], path: Path) -> float:
     """``[settings.capture] deadline_s``, a number of seconds > 0; the default if absent."""
     table = settings.get("capture", {})
     example = "[settings.capture] with deadline_s = 600"
@@ -132,7 +135,7 @@ def _capture_deadline(settings: dict, path: Path) -> float:
     return float(value)
 
 
-def _parse_entry(entry: dict, number: int, base: Path) -> Source:
+def _parse_entry(entry: dict[str, Any], number: int, base: Path) -> Source:
     name = f"source #{number}" + (f" ({shorten(str(entry['id']))!r})" if "id" in entry
                                   else "")
     unknown = set(entry) - CORE_KEYS - METADATA_KEYS

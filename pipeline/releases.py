@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
+from typing import Any
 
 from deltalake import DeltaTable, write_deltalake
 
@@ -129,7 +130,8 @@ def vacuum(archive: Archive, plan: VacuumPlan) -> int:
     return len(plan.files)
 
 
-def _protected_delta_versions(runs: list[dict], protected: list[int]) -> dict[str, set[int]]:
+def _protected_delta_versions(runs: list[dict[str, Any]],
+                              protected: list[int]) -> dict[str, set[int]]:
     needed: dict[str, set[int]] = {}
     for run in runs:
         if run["archive_version"] in protected:
@@ -157,6 +159,6 @@ def _delta(archive: Archive, table: str) -> DeltaTable | None:
     return DeltaTable(archive.uri(table), storage_options=archive.store.storage_options)
 
 
-def _row(t: Tag) -> dict:
+def _row(t: Tag) -> dict[str, Any]:
     return {"name": t.name, "archive_version": t.archive_version, "run_id": t.run_id,
             "created_at": t.created_at, "note": t.note}

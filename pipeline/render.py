@@ -59,7 +59,7 @@ def _markers(labels: list[str], notes: Notes) -> str:
 
 
 def _passage(passage: dict[str, Any], title: str | None, notes: Notes) -> str:
-    text = passage["text"]
+    text: str = passage["text"]
     markers = _markers(passage.get("footnote_labels") or [], notes)
     kind = passage["kind"]
     if kind == "title":

@@ -56,7 +56,7 @@ def reprocess(archive: Archive, since_version: int | None = None,
 
 
 def _documents(archive: Archive, since_version: int | None) -> list[dict[str, Any]]:
-    docs = archive.current("documents").to_pylist()
+    docs: list[dict[str, Any]] = archive.current("documents").to_pylist()
     if since_version is None:
         return docs
     archive.resolve_version(since_version)  # a version that does not exist is an error

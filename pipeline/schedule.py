@@ -11,9 +11,10 @@ cadence is not captured at all: it costs no request and no row in that run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline.model import Source
 

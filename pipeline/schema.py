@@ -34,7 +34,8 @@ _SCALARS: dict[str, pa.DataType] = {
 @cache
 def contract(table: str) -> dict[str, Any]:
     """The parsed ``schemas/<table>.json``."""
-    return json.loads((SCHEMA_DIR / f"{table}.json").read_text(encoding="utf-8"))
+    spec: dict[str, Any] = json.loads((SCHEMA_DIR / f"{table}.json").read_text(encoding="utf-8"))
+    return spec
 
 
 @cache

@@ -115,12 +115,13 @@ class Store:
         if not self.remote:
             return Path(path).read_bytes()
         with _s3_filesystem().open_input_stream(str(path)) as stream:
-            return stream.read()
+            data: bytes = stream.read()
+            return data
 
     def exists(self, path: PurePath) -> bool:
         if not self.remote:
             return Path(path).exists()
-        return _s3_filesystem().get_file_info(str(path)).type != fs.FileType.NotFound
+        return bool(_s3_filesystem().get_file_info(str(path)).type != fs.FileType.NotFound)
 
     def files(self, under: PurePath) -> list[PurePath]:
         """Every file below ``under``, sorted; empty when it does not exist."""

@@ -13,7 +13,7 @@ from warcio.warcwriter import WARCWriter
 from pipeline.model import Capture
 
 
-class _Sha256WARCWriter(WARCWriter):
+class _Sha256WARCWriter(WARCWriter):  # type: ignore[misc]  # warcio has no type hints
     @staticmethod
     def _create_digester() -> Digester:
         return Digester("sha256")

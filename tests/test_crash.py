@@ -4,7 +4,6 @@ ingests of overlapping registries at the same time."""
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys

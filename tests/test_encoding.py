@@ -10,7 +10,7 @@ def test_a_bom_wins_over_a_declared_charset():
 
 
 def test_a_declared_charset_that_does_not_decode_is_rejected_and_recorded():
-    decoded = decode("Grüße aus Köln".encode("utf-8"), "shift_jis")
+    decoded = decode("Grüße aus Köln".encode(), "shift_jis")
     assert decoded.text == "Grüße aus Köln"
     assert "rejected: http-charset 'shift_jis'" in decoded.transform.detail
 

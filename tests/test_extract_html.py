@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from pipeline.clean import clean
 from pipeline.errors import EmptySource, ExtractError

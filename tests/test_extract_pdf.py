@@ -22,8 +22,8 @@ from pipeline.clean import clean
 from pipeline.cli import app
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extract.pdf.fonts import EncodingResourceManager
 from pipeline.extract.pdf.chars import is_bad_glyph
+from pipeline.extract.pdf.fonts import EncodingResourceManager
 from pipeline.extract.pdf.lines import _style
 from pipeline.segment import doc_id_for, segment
 

@@ -26,7 +26,6 @@ from reportlab.pdfgen import canvas
 
 from pipeline.capture import CaptureOptions, capture, sniff
 from pipeline.errors import (
-    CaptureError,
     EmptySource,
     ExtractError,
     FetchError,

@@ -22,7 +22,8 @@ from pipeline.model import Capture, Extraction, ExtractOptions
 __all__ = ["ExtractOptions", "extract", "extractor_version"]
 
 
-def extract(data: bytes, capture: Capture, options: ExtractOptions = ExtractOptions()) -> Extraction:
+def extract(data: bytes, capture: Capture,
+            options: ExtractOptions = ExtractOptions()) -> Extraction:
     """Run the extractor for the capture's kind within the options' limits.
 
     The work happens in this thread's worker process (``isolate.py``): memory is capped at

@@ -8,7 +8,7 @@ the extractors' own checks between pages.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import Protocol, cast
 
 from pipeline.errors import EmptySource, ExtractError, PipelineError, UnsupportedKind
 from pipeline.model import Capture, Extraction, ExtractOptions, Kind
@@ -20,8 +20,17 @@ _MODULES: dict[Kind, str] = {
 }
 
 
-def extractor_for(kind: Kind) -> ModuleType:
-    return importlib.import_module(_MODULES[kind])
+class Extractor(Protocol):
+    """What every extractor module has: its name, version and ``extract`` function."""
+
+    NAME: str
+    VERSION: str
+
+    def extract(self, data: bytes, capture: Capture, options: ExtractOptions) -> Extraction: ...
+
+
+def extractor_for(kind: Kind) -> Extractor:
+    return cast(Extractor, importlib.import_module(_MODULES[kind]))
 
 
 def extractor_version(kind: Kind | None) -> str:

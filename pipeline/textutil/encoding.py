@@ -99,7 +99,8 @@ def decode(data: bytes, declared: str | None = None, *, sniff_meta: bool = False
     return _decoded(data, encoding, "detected" if best else "fallback-utf-8-replace", rejected)
 
 
-def _decoded(data: bytes, encoding: str, evidence: str, rejected: list[str] | None = None) -> Decoded:
+def _decoded(data: bytes, encoding: str, evidence: str,
+             rejected: list[str] | None = None) -> Decoded:
     text = data.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -439,7 +439,8 @@ def _chain(element: etree._Element, stop: etree._Element) -> list[etree._Element
 
 def is_fragment(block: TextBlock) -> bool:
     """Short text with no sentence ending: a label, a date, a button caption."""
-    return block.kind not in ("table", "code") and len(block.text) < SHORT_FRAGMENT_CHARS and not SENTENCE_END.search(block.text)
+    return (block.kind not in ("table", "code") and len(block.text) < SHORT_FRAGMENT_CHARS
+            and not SENTENCE_END.search(block.text))
 
 
 def looks_like_dateline(block: TextBlock) -> bool:

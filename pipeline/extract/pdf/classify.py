@@ -150,6 +150,7 @@ def _near_figure(block: LayoutBlock, page: PageData) -> bool:
                for im in page.images if im[0] < x1 and im[2] > x0)
 
 
-def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+def _inside(inner: tuple[float, float, float, float],
+            outer: tuple[float, float, float, float]) -> bool:
     return (inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1
             and inner[3] <= outer[3] + 1)

@@ -64,7 +64,9 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     confirmed: dict[int, list[tuple[float, float]]] = {}
     for r, row_gaps in enumerate(wide):
         for gap in row_gaps:
-            if _aligned(gap, r, wide, gaps, spans, -1) + _aligned(gap, r, wide, gaps, spans, 1) + 1 >= GUTTER_ROWS:
+            aligned = (_aligned(gap, r, wide, gaps, spans, -1) + 1
+                       + _aligned(gap, r, wide, gaps, spans, 1))
+            if aligned >= GUTTER_ROWS:
                 confirmed.setdefault(r, []).append(gap)
     found = {(r, gap[0]) for r, row_gaps in confirmed.items() for gap in row_gaps}
     for r, row_gaps in enumerate(gaps):

@@ -169,7 +169,8 @@ def footnotes_of(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[Footn
                 labels.append(note.label)
             for line in note.lines:
                 _append(target, line.text, vocabulary)
-                target.bbox = _union(target.bbox, line.bbox) if line.page == target.page else target.bbox
+                if line.page == target.page:
+                    target.bbox = _union(target.bbox, line.bbox)
     return tuple(FootnoteBlock(label, d.text, Locator(page_number=d.page, bbox=round_bbox(d.bbox)),
                                tuple(d.transforms)) for label, d in zip(labels, drafts))
 

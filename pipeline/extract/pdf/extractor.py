@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import chain
+from typing import Any
 
 from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract.pdf.classify import (
@@ -84,7 +85,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     return _document(pages, info, xmp, capture)
 
 
-def _document(pages: list[PageData], info: dict, xmp: bytes | None, capture: Capture) -> Extraction:
+def _document(pages: list[PageData], info: dict[str, Any], xmp: bytes | None,
+              capture: Capture) -> Extraction:
     glyphs = sum(p.glyphs for p in pages)
     bad = sum(p.bad_glyphs for p in pages)
     if glyphs == 0 and not any(p.tables for p in pages):

@@ -10,6 +10,8 @@ edge (a frame around a call-out is no figure).
 
 from __future__ import annotations
 
+from typing import Any
+
 Box = tuple[float, float, float, float]
 
 MIN_STROKES = 4
@@ -28,7 +30,7 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
     are left out)."""
     # strokes drawn one after another that touch are one chain (a plot's thousands of short
     # segments); chains are then joined where they touch
-    chains: list[list] = []  # [box, strokes, has_curve]
+    chains: list[list[Any]] = []  # [box, strokes, has_curve]
     for boxes, is_curve in ((curves, True), (lines, False)):
         previous: Box | None = None
         for box in boxes:

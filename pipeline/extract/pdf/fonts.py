@@ -139,7 +139,7 @@ class EncodingResourceManager(PDFResourceManager):
 
     def _builtin_encoding(self, descriptor: Mapping[str, object]) -> dict[int, str]:
         """The embedded program's code -> glyph name table, read once per program."""
-        for key, read in (("FontFile3", _cff_program), ("FontFile", _type1_program)):
+        for key, read in (("FontFile3", _cff_program), ("FontFile", _type1_program)):  # noqa: B007
             program = resolve1(descriptor.get(key))
             if isinstance(program, PDFStream):
                 break

@@ -47,7 +47,8 @@ class Verdict:
 
 
 def mask(text: str) -> str:
-    """Text with digit runs and lone roman numerals replaced by ``#``, spaces dropped, lower case."""
+    """Text with digit runs and lone roman numerals replaced by ``#``, spaces dropped, lower
+    case."""
     words = [("#" if _ROMAN.match(w) else w) for w in text.lower().split()]
     return _SPACE.sub("", _DIGITS.sub("#", " ".join(words)))
 

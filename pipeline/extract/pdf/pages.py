@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import chain, islice
+from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -53,7 +54,7 @@ class PageData:
 
 
 def open_pdf(data: bytes, capture: Capture, max_objects: int | None
-          ) -> tuple[pdfplumber.PDF, EncodingResourceManager]:
+          ) -> tuple[pdfplumber.pdf.PDF, EncodingResourceManager]:
     """The open PDF and the resource manager that reads its fonts (pdf_fonts.py)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -77,7 +78,7 @@ def open_pdf(data: bytes, capture: Capture, max_objects: int | None
     return pdf, fonts
 
 
-def read_pages(pdf: pdfplumber.PDF, descents: Mapping[str, float], capture: Capture,
+def read_pages(pdf: pdfplumber.pdf.PDF, descents: Mapping[str, float], capture: Capture,
                 options: ExtractOptions) -> list[PageData]:
     started = time.monotonic()
     pages = []
@@ -112,14 +113,14 @@ def _read_page(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> Pag
                     rules, boxes, images, figures, rotated, glyphs, bad)
 
 
-def metadata(pdf: pdfplumber.PDF) -> dict:
+def metadata(pdf: pdfplumber.pdf.PDF) -> dict[str, Any]:
     try:
         return dict(pdf.metadata or {})
     except Exception:  # unreadable Info: metadata is optional, the text is not
         return {}
 
 
-def xmp_bytes(pdf: pdfplumber.PDF) -> bytes | None:
+def xmp_bytes(pdf: pdfplumber.pdf.PDF) -> bytes | None:
     try:
         stream = pdf.doc.catalog.get("Metadata")
         return stream.resolve().get_data() if stream is not None else None

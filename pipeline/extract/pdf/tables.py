@@ -7,6 +7,8 @@ too few crossing rules for a table of two rows and two columns skip it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pdfplumber
 
 from pipeline.extract.pdf.chars import Char
@@ -65,10 +67,11 @@ def _crossings(rules: list[tuple[float, float, float, float]]) -> int:
                                                                           (x1, top, bottom)]
     tolerance = EDGE_TOLERANCE
     return sum(1 for y, x0, x1 in horizontal for x, top, bottom in vertical
-               if x0 - tolerance <= x <= x1 + tolerance and top - tolerance <= y <= bottom + tolerance)
+               if x0 - tolerance <= x <= x1 + tolerance
+               and top - tolerance <= y <= bottom + tolerance)
 
 
-def _box_edges(box: tuple[float, float, float, float]) -> list[dict]:
+def _box_edges(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
     """A box's four sides as pdfplumber edges (a thin box's short sides are dropped by the
     table finder's minimum edge length)."""
     x0, top, x1, bottom = box
@@ -76,7 +79,7 @@ def _box_edges(box: tuple[float, float, float, float]) -> list[dict]:
             _edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
 
 
-def _line_edges(line: tuple[float, float, float, float]) -> list[dict]:
+def _line_edges(line: tuple[float, float, float, float]) -> list[dict[str, Any]]:
     """A straight line as one edge; a slanted one (a drawing's stroke) is no table rule."""
     x0, top, x1, bottom = line
     if bottom - top <= EDGE_THIN:
@@ -86,7 +89,7 @@ def _line_edges(line: tuple[float, float, float, float]) -> list[dict]:
     return []
 
 
-def _edge(x0: float, top: float, x1: float, bottom: float) -> dict:
+def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
     return {"object_type": "rect_edge", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
             "width": x1 - x0, "height": bottom - top,
             "orientation": "h" if top == bottom else "v"}

@@ -335,7 +335,7 @@ def _title_case_ratio(text: str) -> float:
 def _heading_lines(chunk: Chunk, width: float) -> int:
     """How many leading lines of a body chunk form a heading (0: none)."""
     lines = chunk.lines
-    if not lines[0].stripped[:1].isupper() and not lines[0].stripped[:1] in "“\"":
+    if not lines[0].stripped[:1].isupper() and lines[0].stripped[:1] not in "“\"":
         return 0
     if len(lines) <= MAX_HEADING_LINES and _short(chunk, width, HEADING_WIDTH) \
             and _standalone_heading(chunk.text):
@@ -349,7 +349,8 @@ def _heading_lines(chunk: Chunk, width: float) -> int:
         if all(len(line.stripped) < HEADING_WIDTH * width for line in head) \
                 and _title_case_ratio(text) >= TITLE_CASE_MIN and not _CLOSED.search(text) \
                 and not text.endswith(",") \
-                and (len(following.stripped) > 1.3 * last or len(following.stripped) >= 0.8 * width):
+                and (len(following.stripped) > 1.3 * last
+                     or len(following.stripped) >= 0.8 * width):
             return count
     return 0
 

@@ -76,7 +76,8 @@ class Mapped:
 
     def cut(self, start: int, end: int) -> Mapped:
         """This text without the characters in ``[start, end)``."""
-        return Mapped(self.text[:start] + self.text[end:], self.offsets[:start] + self.offsets[end:])
+        return Mapped(self.text[:start] + self.text[end:],
+                      self.offsets[:start] + self.offsets[end:])
 
     def part(self, start: int, end: int | None = None) -> Mapped:
         end = len(self.text) if end is None else end
