@@ -223,8 +223,7 @@ class Archive:
             return arrow_schema(table).empty_table().select(wanted)
         committed = pa.array([r["run_id"] for r in self.runs()], pa.string())
         visible = pc.field("run_id").isin(committed)
-        return delta.to_pyarrow_dataset().to_table(
-            columns=wanted, filter=visible if where is None else visible & where)
+        return scan(delta, table, visible if where is None else visible & where, wanted)
 
     def current(self, table: str, version: int | None = None) -> pa.Table:
         """Rows of ``table`` that belong to each document's latest version at ``version``."""

@@ -230,7 +230,7 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
 
     total = len(load_registry(registry).sources)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), TimeElapsedColumn(),
+                  TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("starting Prefect…", total=total)
 
@@ -239,8 +239,8 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
 
         summary = run_ingest(str(registry), store, workers, advance, runner, address)
     _print_summary(summary)
-    console.print(f"archive: [bold]{Store.at(store).curated}[/] (version "
-                  f"{summary.archive_version})")
+    console.print(Text.assemble("archive: ", (str(Store.at(store).curated), "bold"),
+                                f" (version {summary.archive_version})"))
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -744,13 +744,7 @@ def diff(
     """
     from pipeline.diff import diff_versions, render
 
-    archive = _archive(store)
-    latest = archive.resolve_version()
-    b = latest if version_b is None else version_b
-    a = b - 1 if version_a is None else version_a
-    if version_a is None and a < 1:
-        raise ArchiveError(f"the archive has only version {b}: nothing to compare it with")
-    result = diff_versions(archive, a, b, doc)
+    result = diff_versions(_archive(store), version_a, version_b, doc)
     if as_json or format == "json":
         _print_json(result.rows())
     elif format == "table":

@@ -18,8 +18,11 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.archive import Archive
+from pipeline.errors import ArchiveError
+from pipeline.query import Snapshot
 
 if TYPE_CHECKING:
     from rich.console import ConsoleRenderable
@@ -83,18 +86,24 @@ DIFF_SCHEMA = pa.schema([
 ])
 
 
-def diff_versions(archive: Archive, version_a: int, version_b: int,
+def diff_versions(archive: Archive, version_a: int | None = None, version_b: int | None = None,
                   doc_id: str | None = None) -> ArchiveDiff:
-    """What changed from archive version A to B (optionally in one document only)."""
-    a = archive.resolve_version(version_a)
-    b = archive.resolve_version(version_b)
-    docs_a, docs_b = archive.document_versions(a), archive.document_versions(b)
+    """What changed from archive version A (default: the one before B) to B (default: the
+    latest), optionally in one document only."""
+    snapshot_b = Snapshot(archive, version_b)
+    if version_a is None and snapshot_b.version < 2:
+        raise ArchiveError(f"the archive has only version {snapshot_b.version}: nothing to "
+                           "compare it with")
+    snapshot_a = snapshot_b.at(snapshot_b.version - 1 if version_a is None else version_a)
+    a, b = snapshot_a.version, snapshot_b.version
+    docs_a, docs_b = snapshot_a.document_versions(), snapshot_b.document_versions()
     if doc_id is not None:
         docs_a = {k: v for k, v in docs_a.items() if k == doc_id}
         docs_b = {k: v for k, v in docs_b.items() if k == doc_id}
-    passages = _by_document(archive, "passages", (a, b))
-    footnotes = _by_document(archive, "footnotes", (a, b))
-    titles = _by_document(archive, "documents", (a, b))
+    later = snapshot_b if b >= a else snapshot_a
+    passages = _by_document(later, "passages", doc_id)
+    footnotes = _by_document(later, "footnotes", doc_id)
+    titles = _by_document(later, "documents", doc_id)
     changes: list[Change] = []
     for doc in sorted(docs_a.keys() | docs_b.keys()):
         old, new = docs_a.get(doc), docs_b.get(doc)
@@ -115,11 +124,12 @@ def diff_versions(archive: Archive, version_a: int, version_b: int,
     return ArchiveDiff(a, b, tuple(changes))
 
 
-def _by_document(archive: Archive, table: str,
-                 versions: tuple[int, ...]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+def _by_document(later: Snapshot, table: str,
+                 doc_id: str | None) -> dict[tuple[str, int], list[dict[str, Any]]]:
     """(doc_id, doc_version) -> rows, over every row visible at the later version."""
     grouped: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in archive.read(table, max(versions)).to_pylist():
+    where = None if doc_id is None else pc.field("doc_id") == doc_id
+    for row in later.rows(table, where).to_pylist():
         grouped[(row["doc_id"], row["doc_version"])].append(row)
     return grouped
 
@@ -229,7 +239,7 @@ def render(diff: ArchiveDiff) -> ConsoleRenderable:  # rich imported here only
                 line.append(c.new_text or c.old_text or "",
                             style="green" if c.change == "added" else "red")
             lines.append(line)
-        panels.append(Panel(Group(*lines), title=doc_id, title_align="left"))
+        panels.append(Panel(Group(*lines), title=Text(doc_id), title_align="left"))
     summary = Text(", ".join(f"{diff.count(i, k)} {i}s {k}" for i in ("document", "passage",
                                                                        "footnote")
                              for k in ("added", "removed", "changed") if diff.count(i, k)))

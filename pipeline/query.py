@@ -112,8 +112,18 @@ class Snapshot:
 
     def __init__(self, archive: Archive, version: int | None = None,
                  as_of: datetime | None = None) -> None:
+        self._open_at(archive, archive.runs(), version, as_of)
+
+    def at(self, version: int) -> Snapshot:
+        """The same archive at another version, without reading the runs table again."""
+        other = Snapshot.__new__(Snapshot)
+        other._open_at(self.archive, self._all_runs, version, None)
+        return other
+
+    def _open_at(self, archive: Archive, runs: list[Row], version: int | None,
+                 as_of: datetime | None) -> None:
         self.archive = archive
-        runs = archive.runs()
+        self._all_runs = runs
         self.version = resolve_version(runs, version, as_of,
                                        archive.store.uri(archive.store.curated))
         self.runs = [r for r in runs if r["archive_version"] <= self.version]

@@ -338,3 +338,9 @@ def test_show_of_a_version_vacuum_removed_says_so(damaged):
     assert_error(cli("show", "note", "--version", "1", store=damaged), "gone",
                  "read the latest or a tagged version")
     assert cli("show", "note", store=damaged).exit_code == 0
+
+
+def test_diff_opens_the_runs_table_once(archive_root, opened):
+    result = cli("diff", "1", "2", "--json", store=archive_root)
+    assert result.exit_code == 0, result.output
+    assert sorted(opened) == ["documents", "documents", "footnotes", "passages", "runs"]
