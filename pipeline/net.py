@@ -78,7 +78,11 @@ def address_refusal(address: IPAddress) -> str | None:
 
 
 class Deadline:
-    """A moment, ``seconds`` from now, after which no network operation of a capture may wait."""
+    """A moment, ``seconds`` from now, after which no network operation of a capture may wait.
+
+    Name resolution is the exception: ``getaddrinfo`` cannot be interrupted, so a stalling
+    resolver is bounded by its own timeouts (resolv.conf), not by this deadline.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -119,7 +123,7 @@ class GuardedBackend(httpcore.NetworkBackend):
                     local_address: str | None = None,
                     socket_options: typing.Iterable[typing.Any] | None = None,
                     ) -> httpcore.NetworkStream:
-        failure: Exception | None = None
+        failure: Exception = httpcore.ConnectError(f"no address for {host}")
         for address in self.checked_addresses(host, port):
             try:
                 stream = self._sockets.connect_tcp(
@@ -128,7 +132,6 @@ class GuardedBackend(httpcore.NetworkBackend):
                 return _DeadlineStream(stream, self._deadline)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
-        assert failure is not None  # getaddrinfo returns at least one address or raises
         raise failure
 
     def checked_addresses(self, host: str, port: int) -> list[str]:
@@ -146,8 +149,8 @@ class GuardedBackend(httpcore.NetworkBackend):
                 why = address_refusal(ip)
                 if why is not None:
                     raise FetchError(
-                        f"{host} resolves to the non-public address {ip} ({why}); add it to "
-                        "[settings] allow_private_hosts in the registry to allow it",
+                        f"{shorten(host)} resolves to the non-public address {ip} ({why}); "
+                        "add it to [settings] allow_private_hosts in the registry to allow it",
                         source_id=self._source_id)
         return addresses
 
