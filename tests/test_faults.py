@@ -403,6 +403,20 @@ def test_issue_13_a_trickling_server_is_stopped_by_the_capture_deadline(store, f
     assert not error.value.transient  # a retry by the flow would only spend another deadline
 
 
+def test_issue_13_a_silent_tls_handshake_is_stopped_by_the_capture_deadline(store):
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never answers the ClientHello
+    options = CaptureOptions(allow_private_hosts=("127.0.0.1",), retries=0, timeout_s=5,
+                             deadline_s=1)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="not captured within the 1-s capture deadline"):
+            capture(Source("tls", f"https://127.0.0.1:{silent.getsockname()[1]}/"), store,
+                    options)
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 2
+
+
 def test_issue_13_retries_stop_at_the_capture_deadline(store, faulty_server):
     options = CaptureOptions(allow_private_hosts=("127.0.0.1",), retries=8, backoff_s=0.4,
                              deadline_s=2)
