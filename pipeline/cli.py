@@ -545,27 +545,15 @@ def status(
 
     Example: archivist status examples/sources.toml --store /tmp/archive
     """
-    from pipeline.model import Source
     from pipeline.registry import load_registry
-    from pipeline.schedule import source_statuses
 
-    archive = _archive(store)
-    runs = archive.runs()
-    if not runs:
-        raise ArchiveError(f"no archive at {archive.store.uri(archive.store.curated)} yet: "
-                           "run `archivist ingest`")
-    captures = archive.read("captures").to_pylist()
-    failures = archive.read("failures").to_pylist()
-    if registry is not None:
-        sources = load_registry(registry).sources
-    else:
-        seen = sorted({r["source_id"] for r in captures + failures})
-        sources = tuple(Source(sid, "") for sid in seen)
-    rows = source_statuses(sources, runs, captures, failures, stale_after)
+    snapshot = _snapshot(store, None, None)
+    sources = load_registry(registry).sources if registry is not None else None
+    rows = snapshot.statuses(sources, stale_after)
     if as_json:
         _print_json([asdict(s) for s in rows])
         raise typer.Exit(1 if any(s.stale for s in rows) else 0)
-    table = Table(title=Text(f"Sources in {archive.store.curated}"))
+    table = Table(title=Text(f"Sources in {snapshot.archive.store.curated}"))
     for column in ("source", "last good capture (UTC)", "failures in a row", "next due",
                    "state", "last error"):
         table.add_column(column)

@@ -15,6 +15,7 @@ reads only the columns it needs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -34,7 +35,8 @@ from pipeline.archive import (
 )
 from pipeline.audit import continued_parts, raw_snippet
 from pipeline.errors import ArchiveError, AuditError, shorten
-from pipeline.model import Capture, Locator
+from pipeline.model import Capture, Locator, Source
+from pipeline.schedule import STALE_AFTER_FAILURES, SourceStatus, source_statuses
 from pipeline.schema import arrow_schema
 
 Row = dict[str, Any]
@@ -225,6 +227,19 @@ class Snapshot:
                 return self._trace_row(table, max(matches, key=lambda r: r["doc_version"]))
         raise AuditError(f"no passage or footnote id starts with {shorten(item_id)!r}; find ids "
                          "with `archivist trace --text \"a phrase\"`")
+
+    def statuses(self, sources: Sequence[Source] | None = None,
+                 stale_after: int = STALE_AFTER_FAILURES) -> list[SourceStatus]:
+        """Each source's health up to this version: last good capture, failures in a row,
+        next due time, stale or not; ``sources`` default to every one the archive has seen."""
+        columns = ["run_id", "source_id"]
+        captures = self.rows("captures", columns=[*columns, "captured_at"]).to_pylist()
+        failures = self.rows("failures", columns=[*columns, "stage", "error_class",
+                                                  "message"]).to_pylist()
+        if sources is None:
+            seen = sorted({r["source_id"] for r in captures + failures})
+            sources = [Source(source_id, "") for source_id in seen]
+        return source_statuses(sources, self.runs, captures, failures, stale_after)
 
     # -- helpers --------------------------------------------------------------------------
 
