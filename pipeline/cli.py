@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, cast
@@ -124,8 +124,6 @@ def _json_value(value: object) -> str:
 def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
     """The per-document limits, with the given ones in place of the defaults (a registry's
     ``[settings.extract]`` sets the same for ``ingest``)."""
-    from dataclasses import replace
-
     from pipeline.model import ExtractOptions
 
     given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb}
@@ -276,6 +274,9 @@ def extract(
         help="Read every input as this kind (default: detected from the bytes).")] = None,
     max_seconds: MaxSecondsOption = None,
     max_memory_mb: MaxMemoryOption = None,
+    comments: Annotated[bool, typer.Option(
+        "--comments", help="Keep web pages' comment threads as passages of kind comment.")
+    ] = False,
 ) -> None:
     """Extract documents without archiving them.
 
@@ -288,7 +289,7 @@ def extract(
     from pipeline.build import extract_file
     from pipeline.render import to_markdown, to_text
 
-    options = _extract_options(max_seconds, max_memory_mb)
+    options = replace(_extract_options(max_seconds, max_memory_mb), comments=comments)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())
                                         if p.is_dir() else [p])]
     if out:

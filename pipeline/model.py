@@ -35,6 +35,7 @@ PassageKind = Literal[
     "callout",
     "byline",
     "code",
+    "comment",
 ]
 
 
@@ -54,6 +55,9 @@ class ExtractOptions:
     max_memory_mb: int | None = 2048
     """Address space of the worker process while it extracts one document (0 or None: no
     limit). An idle worker takes about 75 MB of it; the 117-page bench book peaks at 170 MB."""
+    comments: bool = False
+    """Keep a web page's comment thread as passages of kind ``comment`` (archives often want
+    the discussion); off, comments are removed as chrome like the rest."""
 
 
 @dataclass(frozen=True, slots=True)

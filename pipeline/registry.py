@@ -11,8 +11,9 @@ A registry lists one ``[[source]]`` table per source::
 
 An optional ``[settings]`` table holds ``allow_private_hosts``, ``allowed_roots``, in
 ``[settings.extract]`` the per-document limits of :class:`~pipeline.extract.ExtractOptions`
-(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``) and, in
-``[settings.capture]``, ``deadline_s``: the longest one capture may take, retries included.
+(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``) and ``comments`` (keep
+web pages' comment threads as ``comment`` passages) and, in ``[settings.capture]``,
+``deadline_s``: the longest one capture may take, retries included.
 
 Unknown keys, duplicate ids and unsupported schemes are errors that name the entry.
 """
@@ -99,7 +100,7 @@ def _allowed_roots(settings: dict[str, Any], path: Path) -> tuple[Path, ...]:
 
 def _extract_options(settings: dict[str, Any], path: Path) -> ExtractOptions:
     """``[settings.extract]`` as ExtractOptions: known keys only, each a number >= 0 (a whole
-    number where the default is one)."""
+    number where the default is one) or, for switches, true or false."""
     table = settings.get("extract", {})
     defaults = {f.name: f.default for f in fields(ExtractOptions)}
     if not isinstance(table, dict):
@@ -110,6 +111,11 @@ def _extract_options(settings: dict[str, Any], path: Path) -> ExtractOptions:
         raise RegistryError(f"{path.name}: [settings.extract] has unknown keys {sorted(unknown)}; "
                             f"allowed: {list(defaults)}")
     for key, value in table.items():
+        if isinstance(defaults[key], bool):
+            if not isinstance(value, bool):
+                raise RegistryError(f"{path.name}: [settings.extract] {key} must be true or "
+                                    f"false, not {value!r}")
+            continue
         whole = isinstance(defaults[key], int)
         number = int if whole else float | int
         if isinstance(value, bool) or not isinstance(value, number) or value < 0:

@@ -16,7 +16,8 @@ _SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
                              "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
 
 _PREFIX = {"list_item": "- ", "quote": "> ", "caption": "*Caption:* ", "byline": "*",
-           "callout": "> **Note:** ", "figure": "*Figure text:* "}
+           "callout": "> **Note:** ", "figure": "*Figure text:* ",
+           "comment": "> *Comment:* "}
 _SUFFIX = {"byline": "*"}
 
 

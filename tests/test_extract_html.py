@@ -185,6 +185,39 @@ def test_comment_section_and_share_widget_are_removed():
     assert "The river rose" in kept and "By morning" in kept
 
 
+def test_comments_option_keeps_the_thread_as_comment_passages():
+    body = (PROSE + "<div class='share-buttons'><a href='#'>Share on Facebook</a></div>"
+            "<section id='comments'><h2>2 comments</h2><ol class='comment-list'>"
+            "<li class='comment'><div class='comment-author'>By Maria Lopez</div>"
+            "<p>Great article, I live by the river and we saw the same thing happen last "
+            "year in March.</p><a class='comment-reply-link' href='#r'>Reply</a></li>"
+            "<li class='comment'><p>The council should have opened the gym a day earlier, "
+            "as the forecast was clear.</p></li></ol>"
+            "<form id='respond'><p>Leave a Reply. Your email address will not be published.</p>"
+            "</form></section>")
+    kept = [(b.kind, b.text) for b in run(article(body), options=ExtractOptions(
+        comments=True)).blocks]
+    assert ("comment", "Great article, I live by the river and we saw the same thing happen "
+            "last year in March.") in kept
+    assert ("byline", "By Maria Lopez") in kept
+    assert sum(kind == "comment" for kind, _ in kept) == 2
+    texts = " ".join(text for _, text in kept)
+    assert "Reply" not in texts and "Share on Facebook" not in texts and "Leave a" not in texts
+    assert "The river rose" in texts
+    default = " ".join(b.text for b in run(article(body)).blocks)
+    assert "Great article" not in default
+
+
+def test_comments_setting_is_read_from_the_registry(tmp_path):
+    registry = tmp_path / "sources.toml"
+    registry.write_text("[settings.extract]\ncomments = true\n\n[[source]]\nid = 'a'\n"
+                        "uri = 'a.html'\n", encoding="utf-8")
+    assert load_registry(registry).extract_options.comments is True
+    registry.write_text("[settings.extract]\ncomments = 1\n", encoding="utf-8")
+    with pytest.raises(Exception, match="comments must be true or false"):
+        load_registry(registry)
+
+
 # --------------------------------------------------------------------------- footnotes
 
 def test_sup_fn_markers_link_passages_to_footnotes():
@@ -483,3 +516,53 @@ def test_a_page_of_200_000_elements_extracts_whole_under_the_default_limits():
     assert last.text.startswith(f"Entry {units - 1} says")
     assert last.locator.xpath == f"/html/body/article/div[{units}]/p"
     assert last.locator.line_start == units
+
+
+# --------------------------------------------------------------------------- page kinds
+
+POSTS = ["I asked the council about the shelter and they said the gym stays open until the "
+         "water goes down, which could take a week.",
+         "Same here on the lower streets. The bridge closure means a long detour to the "
+         "school, so plan for an extra twenty minutes.",
+         "Thanks both. Does anyone know whether the engineers have finished checking the "
+         "pillars, or is that still going on this week?",
+         "They finished this morning according to the radio; the bridge reopens to cars on "
+         "Friday and to lorries next month."]
+
+
+def _card(n: int) -> str:
+    # A user card: name, title, join date, counts; each a short fragment of chrome.
+    return (f"<div class='user-card'><h4><a href='/u/{n}'>member{n}</a></h4>"
+            f"<p>Well-known member</p><dl><dt>Joined</dt><dd>Feb {n + 1}, 2017</dd>"
+            f"<dt>Messages</dt><dd>{n * 731 + 12:,}</dd><dt>Reaction score</dt>"
+            f"<dd>{n * 97 + 3:,}</dd></dl></div>")
+
+
+def forum(post_class: str, wrap: str = "{}") -> str:
+    posts = "".join(f"<article class='message'>{_card(i)}<div class='{post_class}'>"
+                    f"<div class='date'>Mar {i + 1}, 2024</div><p>{text}</p></div>"
+                    f"<footer><a href='#'>Reply</a> <a href='#'>Report</a></footer></article>"
+                    for i, text in enumerate(POSTS))
+    return ("<html><head><title>Flood shelter questions | Town forum</title></head><body>"
+            "<nav><a href='/'>Forums</a> <a href='/new'>New posts</a></nav>"
+            f"<main><h1>Flood shelter questions</h1>{wrap.format(posts)}</main>"
+            "<footer><p>Forum software © 2024</p></footer></body></html>")
+
+
+@pytest.mark.parametrize("post_class", ["message-body", "comment-content"])
+def test_forum_thread_keeps_every_post_not_just_the_longest(post_class):
+    # Chrome between posts (user cards, dates, counts) outweighed the rest of the thread, so
+    # one post won; a forum's posts often carry "comment" classes too.
+    texts = [b.text for b in run(forum(post_class)).blocks]
+    assert all(post in texts for post in POSTS)
+    assert "Forum software © 2024" not in texts
+
+
+def test_page_served_inside_noscript_is_extracted():
+    # Script-built sites serve the crawler's copy of the page inside <noscript>.
+    source = forum("post").replace("<main>", "<div id='app'></div><noscript><main>")
+    source = source.replace("</main>", "</main></noscript>")
+    source = source.replace("<body>", "<body><noscript>Please enable JavaScript.</noscript>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(post in texts for post in POSTS)
+    assert "Please enable JavaScript." not in texts

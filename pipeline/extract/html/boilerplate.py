@@ -33,7 +33,7 @@ from lxml import etree
 
 from pipeline.model import PassageKind
 
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object",
+SKIP_TAGS = frozenset({"script", "style", "template", "svg", "iframe", "object",
                        "embed", "canvas", "button", "select", "input", "textarea", "head",
                        "link", "meta", "map", "video", "audio", "picture", "source"})
 BLOCK_TAGS = frozenset({"html", "body", "article", "main", "section", "div", "p", "h1", "h2",
@@ -41,7 +41,7 @@ BLOCK_TAGS = frozenset({"html", "body", "article", "main", "section", "div", "p"
                         "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td",
                         "th", "caption", "figure", "figcaption", "header", "footer", "nav",
                         "aside", "form", "address", "center", "fieldset", "details",
-                        "summary", "hr", "menu", "hgroup", "dialog"})
+                        "summary", "hr", "menu", "hgroup", "dialog", "noscript"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 OWN_KIND: dict[str, PassageKind] = {
     "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -77,6 +77,8 @@ WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print",
 NEVER_WRAPPER_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply", "cookie",
                                  "consent", "gdpr", "modal", "popup", "overlay", "newsletter",
                                  "subscri"})
+# The chrome words that name a comment thread (kept with the comments option).
+COMMENT_WORDS = frozenset({"comment", "discuss", "disqus", "reply"})
 CAPTION_WORDS = re.compile(r"(?:^|[^a-z])(caption|credit|photo-?info|image-?info)")
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
@@ -92,6 +94,9 @@ AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzei
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
+
+# A noscript element with this much text is the page's script-free rendering, not a notice.
+MIN_FALLBACK_CHARS = 200
 
 # Footnote markers are a number, letter or short symbol like "[12]" or "*".
 MAX_MARKER_CHARS = 6
@@ -126,6 +131,11 @@ CHROME_PROSE_FACTOR = 0.2
 LIST_PROSE_FACTOR = 0.5
 # HTML5 and schema.org say where the article is; believe them, a little.
 ARTICLE_PROSE_FACTOR = 1.5
+# Alike siblings of the winning region whose prose adds up to this share of its own make the
+# content a run of posts or entries; a news article's teaser siblings stay well below it.
+PEER_SHARE = 0.5
+# Climbing from the winner stops at a wrapper holding this much more prose than the winner.
+WRAPPER_GROWTH = 1.2
 # Headings count slightly for a region so that ties keep the section headings.
 HEADING_CREDIT = 5.0
 # A chrome-looking element holding at least this share of the main region's prose is the
@@ -266,7 +276,7 @@ def text_blocks(root: etree._Element) -> Walk:
             runs[-1].add(element.tail, in_link)
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or tag in SKIP_TAGS:
+        if not tag or tag in SKIP_TAGS or (tag == "noscript" and not _is_fallback(element)):
             runs[-1].add(element.tail, in_link)
             continue
         reason = hidden_signal(element)
@@ -294,6 +304,17 @@ def text_blocks(root: etree._Element) -> Walk:
             stack.append((child, True, in_link or tag == "a"))
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
+
+
+def _is_fallback(noscript: etree._Element) -> bool:
+    """A ``noscript`` holding the page itself: script-built sites (forums, shops) serve their
+    content there for crawlers. Short ones ("enable JavaScript", tracking pixels) are not."""
+    chars = 0
+    for text in noscript.itertext():
+        chars += len(text.strip())
+        if chars >= MIN_FALLBACK_CHARS:
+            return True
+    return False
 
 
 def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]) -> None:
@@ -406,24 +427,83 @@ def region_weight(block: TextBlock, wrappers: set[etree._Element]) -> float:
     return w * ARTICLE_PROSE_FACTOR if block.in_article else w
 
 
-def main_container(blocks: list[TextBlock], root: etree._Element) -> etree._Element:
-    """The element whose subtree has the largest weight sum (ties go to the ancestor)."""
+@dataclass(frozen=True, slots=True)
+class Region:
+    """The main content's element, and the signatures (tag, first class) of chrome-named
+    elements that are its repeated units (a forum's posts carry ``comment`` classes)."""
+
+    element: etree._Element
+    units: frozenset[tuple[object, str]] = frozenset()
+
+
+def main_container(blocks: list[TextBlock], root: etree._Element) -> Region:
+    """The element whose subtree has the largest weight sum (ties go to the ancestor),
+    widened to its parent when it is one of several alike siblings that all hold prose."""
     sums: dict[etree._Element, float] = {}
+    prose: dict[etree._Element, float] = {}
     wrappers = content_wrappers(blocks, root)
     for block in blocks:
-        sums[block.element] = sums.get(block.element, 0.0) + region_weight(block, wrappers)
+        value = region_weight(block, wrappers)
+        sums[block.element] = sums.get(block.element, 0.0) + value
+        if value > 0 and block.kind != "heading":
+            prose[block.element] = prose.get(block.element, 0.0) + value
     elements = list(root.iter(etree.Element))
     for element in reversed(elements):  # children before parents: one pass sums subtrees
-        value = sums.get(element)
         parent = element.getparent()
-        if value is not None and parent is not None:
+        if parent is None:
+            continue
+        value = sums.get(element)
+        if value is not None:
             sums[parent] = sums.get(parent, 0.0) + value
+        value = prose.get(element)
+        if value is not None:
+            prose[parent] = prose.get(parent, 0.0) + value
     best, best_sum = root, float("-inf")
     for element in elements:
         value = sums.get(element)
         if value is not None and value > best_sum:
             best, best_sum = element, value
-    return best
+    return _widen_to_peers(best, prose, root)
+
+
+def _widen_to_peers(best: etree._Element, prose: dict[etree._Element, float],
+                    root: etree._Element) -> Region:
+    """The posts of a forum thread, the entries of a listing, an essay cut into sections:
+    the weight sum picks the single richest one when the chrome between them (user cards,
+    dates, vote counts) outweighs the rest. Climb from the winner through wrappers that add
+    no prose; if that wrapper has alike siblings (same tag and first class) whose prose
+    together is comparable to its own, the content is the whole run of them."""
+    own = prose.get(best, 0.0)
+    if own <= 0:
+        return Region(best)
+    node = best
+    units = set()
+    while True:
+        parent = node.getparent()
+        if parent is None or node is root:
+            return Region(best)
+        if (chrome_signal(node) or "").startswith("class:"):
+            units.add(_signature(node))
+        if peer_prose(node, prose) >= PEER_SHARE * own:
+            return Region(parent, frozenset(units))
+        if prose.get(parent, 0.0) > WRAPPER_GROWTH * own:
+            return Region(best)
+        node = parent
+
+
+def peer_prose(node: etree._Element, prose: dict[etree._Element, float]) -> float:
+    """Prose held by ``node``'s siblings of the same tag and first class token."""
+    parent = node.getparent()
+    if parent is None:
+        return 0.0
+    signature = _signature(node)
+    return sum(prose.get(sibling, 0.0) for sibling in parent
+               if sibling is not node and _signature(sibling) == signature)
+
+
+def _signature(element: etree._Element) -> tuple[object, str]:
+    classes = (element.get("class") or "").split()
+    return element.tag, classes[0] if classes else ""
 
 
 
@@ -472,11 +552,16 @@ class Verdict:
     """An item of an end-of-article notes/references/sources list."""
 
 
-def classify(blocks: list[TextBlock], container: etree._Element,
-             title: str | None) -> list[Verdict]:
-    """One verdict per block (see the module docstring, pass 3)."""
+def classify(blocks: list[TextBlock], region: Region,
+             title: str | None, comments: bool = False) -> list[Verdict]:
+    """One verdict per block (see the module docstring, pass 3); with ``comments``, the
+    prose of comment threads is kept as ``comment`` blocks instead of removed."""
+    container = region.element
     inside = set(container.iter(etree.Element))
     wrappers = content_wrappers(blocks, container, inside)
+    wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
+                    and block.chrome_owner in inside and _signature(block.chrome_owner)
+                    in region.units)
     verdicts = [_first_verdict(b, container, wrappers, inside) for b in blocks]
     _drop_other_articles(blocks, verdicts, container, title)
     _drop_teaser_lists(blocks, verdicts)
@@ -484,7 +569,22 @@ def classify(blocks: list[TextBlock], container: etree._Element,
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _label_title(blocks, verdicts, title)
+    if comments:
+        _keep_comments(blocks, verdicts)
     return verdicts
+
+
+def _keep_comments(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """Prose removed only for sitting in a comment thread becomes a ``comment`` block; the
+    thread's links, buttons and reply forms stay removed."""
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if verdict.keep or verdict.rule not in ("chrome", "outside-main-content"):
+            continue
+        if not block.chrome or block.chrome.split(":", 1)[-1] not in COMMENT_WORDS:
+            continue
+        if block.link_density <= MAX_LINK_DENSITY and not AD_LABEL.match(block.text) and \
+                (not is_fragment(block) or looks_like_byline(block)):
+            verdicts[index] = Verdict(True, "byline" if looks_like_byline(block) else "comment")
 
 
 def content_wrappers(blocks: list[TextBlock], container: etree._Element,
@@ -550,8 +650,14 @@ def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
     if len(prose) < 2:
         return
     main = headline_owner if headline_owner is not None else max(prose, key=lambda a: prose[a])
+    # A thread's posts are articles alike (same parent, tag and class) and comparable in
+    # prose; teasers beside an article are not.
+    peers = {a for a in prose if a is not main and a.getparent() is main.getparent()
+             and _signature(a) == _signature(main)}
+    if sum(prose[a] for a in peers) < PEER_SHARE * prose[main]:
+        peers = set()
     for index, owner in enumerate(owner_of):
-        if owner is not None and owner is not main:
+        if owner is not None and owner is not main and owner not in peers:
             verdicts[index] = Verdict(False, rule="other-article",
                                       evidence=f"{describe(owner)} beside the main "
                                                f"{describe(main)}")

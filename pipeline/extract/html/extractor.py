@@ -37,7 +37,7 @@ from pipeline.model import (
 )
 
 NAME = "html"
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 # trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
 # tree for a page costs roughly ten times its size in memory.
@@ -64,8 +64,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     _check_time(deadline, capture, "finding text blocks")
     meta = read_metadata(root, capture)
     body = root.find("body")
-    container = bp.main_container(walk.blocks, body if body is not None else root)
-    verdicts = bp.classify(walk.blocks, container, meta.title)
+    region = bp.main_container(walk.blocks, body if body is not None else root)
+    verdicts = bp.classify(walk.blocks, region, meta.title, options.comments)
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)
