@@ -758,10 +758,19 @@ def export(
     bag: Annotated[bool, typer.Option("--bag", help="Write a BagIt bag.")] = False,
     prov: Annotated[Optional[str], typer.Option("--prov", metavar="DOC_ID", help=(
         "Print DOC_ID's provenance as W3C PROV-JSON instead (to OUT if given)."))] = None,
+    dedup: Annotated[Optional[Literal["exact", "near"]], typer.Option(
+        "--dedup", help="Keep one copy of repeated passages: exact (same words) or near "
+        "(also lineage copies); the rest are listed in tables/duplicates.")] = None,
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", metavar="CODES", help="Only documents in these languages, e.g. en,de.")] = None,
+    license_url: Annotated[Optional[str], typer.Option(
+        "--license", metavar="URL", help="The dataset's licence, written into croissant.json.")
+    ] = None,
 ) -> None:
     """Hand a version over: tables, contracts, a dataset card (README.md) and checksums.
 
     Example: archivist export /tmp/handoff --tag 2024-q3 --bag
+    For a training set: archivist export /tmp/clean --dedup near --lang en
     Provenance: archivist export --prov hrnk-2009-lives-for-sale > prov.json
     """
     from pipeline.export import export as run_export
@@ -782,7 +791,8 @@ def export(
         return
     if out is None:
         raise typer.BadParameter("give the folder to export into", param_hint="OUT")
-    result = run_export(archive, out, number, format, bag)
+    languages = tuple(code for code in (lang or "").split(",") if code.strip())
+    result = run_export(archive, out, number, format, bag, dedup, languages, license_url)
     counts = ", ".join(f"{n} {t}" for t, n in result.row_counts.items())
     kind = "BagIt bag" if bag else "dataset"
     console.print(Text(f"wrote archive version {result.archive_version} as a {kind} to {out}: "

@@ -30,9 +30,11 @@ from prov.model import ProvDocument
 
 from pipeline import __version__
 from pipeline.archive import Archive
+from pipeline.croissant import croissant_metadata
 from pipeline.errors import ArchiveError, shorten
 from pipeline.releases import tags
 from pipeline.schema import SCHEMA_DIR, arrow_schema, contract
+from pipeline.selection import Dedup, deduplicate, select_languages
 
 Format = Literal["parquet", "jsonl"]
 DOCUMENT_TABLES = ("documents", "sections", "passages", "footnotes", "removed")
@@ -54,8 +56,13 @@ class ExportResult:
 
 
 def export(archive: Archive, out: Path, version: int | None = None,
-           fmt: Format = "parquet", bag: bool = False) -> ExportResult:
-    """Write archive ``version`` (default: latest) to the empty or new folder ``out``."""
+           fmt: Format = "parquet", bag: bool = False, dedup: Dedup | None = None,
+           languages: tuple[str, ...] = (), license_url: str | None = None) -> ExportResult:
+    """Write archive ``version`` (default: latest) to the empty or new folder ``out``.
+
+    ``languages`` keeps only documents in those languages; ``dedup`` keeps one copy of each
+    cluster of passages and lists the rest in a ``duplicates`` table (``pipeline.selection``).
+    """
     number = archive.resolve_version(version)
     if out.exists() and not out.is_dir():
         raise ArchiveError(f"{out} is not a folder: export into a new or empty folder")
@@ -66,13 +73,27 @@ def export(archive: Archive, out: Path, version: int | None = None,
     except OSError as exc:  # a file where a parent folder should be, no permission
         raise ArchiveError(f"cannot create {out}: {exc.strerror or exc}") from None
     tables = export_tables(archive, number)
-    files = [_write_table(out / "tables", name, table, fmt) for name, table in tables.items()]
+    if languages:
+        tables = select_languages(tables, languages)
+    if dedup:
+        tables, tables["duplicates"] = deduplicate(tables, dedup)
+    table_files = {name: _write_table(out / "tables", name, table, fmt)
+                   for name, table in tables.items()}
+    files = list(table_files.values())
     (out / "schemas").mkdir()
-    for name in EXPORT_TABLES:
+    for name in tables:
         shutil.copyfile(SCHEMA_DIR / f"{name}.json", out / "schemas" / f"{name}.json")
         files.append(f"schemas/{name}.json")
-    (out / "README.md").write_text(dataset_card(tables, number, fmt), encoding="utf-8")
+    card = dataset_card(tables, number, fmt)
+    (out / "README.md").write_text(card, encoding="utf-8")
     files.append("README.md")
+    croissant = croissant_metadata(
+        {n: t.num_rows for n, t in tables.items()},
+        {n: (f, _sha256(out / f)) for n, f in table_files.items()}, number,
+        f"Archivist archive version {number}: documents, passages, footnotes and their "
+        "provenance; see README.md.", license_url)
+    (out / "croissant.json").write_text(json.dumps(croissant, indent=2), encoding="utf-8")
+    files.append("croissant.json")
     if bag:
         bagit.make_bag(str(out), bag_info=_bag_info(number), checksums=["sha256"])
     else:
@@ -137,7 +158,7 @@ def dataset_card(tables: dict[str, pa.Table], version: int, fmt: Format) -> str:
         "captures, failures, runs and tags hold the history up to it. In a BagIt bag every "
         "path below is under `data/`.", "",
         *_counts(tables), *_ranges(tables), *_languages(docs), *_sources(docs),
-        *_runs(runs, tables["tags"].to_pylist()), *_reading(fmt), *_fields(),
+        *_runs(runs, tables["tags"].to_pylist()), *_reading(fmt), *_fields(tables),
         "## Checksums", "",
         "`SHA256SUMS` (or the bag's `manifest-sha256.txt`) lists the SHA-256 of every file; "
         "check with `sha256sum -c SHA256SUMS` or `bagit.py --validate DIR`.", ""]
@@ -163,7 +184,7 @@ def _ranges(tables: dict[str, pa.Table]) -> list[str]:
 
 
 def _languages(docs: list[dict[str, Any]]) -> list[str]:
-    counts = Counter(d["language"] or "unknown" for d in docs)
+    counts = Counter(d.get("detected_language") or d["language"] or "unknown" for d in docs)
     return ["## Languages", "", *[f"- {lang}: {n} documents" for lang, n in counts.most_common()],
             ""]
 
@@ -200,12 +221,16 @@ def _reading(fmt: Format) -> list[str]:
             f"SELECT d.title, p.ordinal, p.text FROM {reader}('tables/passages.{ext}') p",
             f"JOIN {reader}('tables/documents.{ext}') d USING (doc_id, doc_version)",
             "ORDER BY d.title, p.ordinal;", "```", "", "pandas:", "", "```python",
-            "import pandas as pd", f"passages = {pandas}", "```", ""]
+            "import pandas as pd", f"passages = {pandas}", "```", "",
+            "`croissant.json` describes the tables as MLCommons Croissant 1.0 metadata "
+            "(`mlcroissant.Dataset('croissant.json')`); Hugging Face datasets reads them as "
+            f"they are: `load_dataset('{'parquet' if fmt == 'parquet' else 'json'}', "
+            f"data_files='tables/passages.{ext}')`.", ""]
 
 
-def _fields() -> list[str]:
+def _fields(tables: dict[str, pa.Table]) -> list[str]:
     lines = ["## Fields", ""]
-    for name in EXPORT_TABLES:
+    for name in tables:
         lines += [f"### {name}", "", "| field | type | nullable | description |",
                   "|---|---|---|---|"]
         for spec in contract(name)["fields"]:

@@ -21,7 +21,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline.segment",),
     ("pipeline.archive",),
     ("pipeline.build", "pipeline.reprocess", "pipeline.audit", "pipeline.diff", "pipeline.render",
-     "pipeline.releases", "pipeline.export", "pipeline.query", "pipeline.lineage"),
+     "pipeline.releases", "pipeline.export", "pipeline.query", "pipeline.lineage",
+     "pipeline.selection", "pipeline.croissant"),
     ("flows",),
     ("pipeline.cli",),
 ]

@@ -132,3 +132,50 @@ def test_signals_of_prose_numbers_and_a_mixed_language_document():
     assert table.language.code is None or (table.stopword_share or 0) == 0
     assert detect_language("Abstract").code is None  # one word: no guess
     assert detect_language("북한 여성들의 인신매매에 관한 증언과 국경 지역의 현실을 기록한 보고서").code == "ko"
+
+
+KOREAN = ["북한 여성들은 국경을 넘은 뒤 중개인에게 팔려 가는 경우가 많으며 이들 중 다수는 여러 번 팔린 경험이 있다고 증언했다."]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_export_dedup_near_and_lang_write_a_dataset_that_croissant_and_datasets_read(
+        tmp_path, store, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # local files only: no hub, no network
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    import datasets
+    import duckdb
+    import mlcroissant
+
+    from pipeline.export import export
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write_doc(sources / "original.txt", "Sold across the border", PARAGRAPHS)
+    sites = {"original": "Border Monitor", "reprint": "Daily Digest", "korean": "Seoul Desk"}
+    run_ingest(str(write_registry(sources, ["original"], sites)), str(store.root))
+    write_doc(sources / "reprint.txt", "Reprinted: sold across the border",
+              [edited(p, 0.03, seed) for seed, p in enumerate(PARAGRAPHS)]
+              + [PARAGRAPHS[0]])  # an exact copy too
+    write_doc(sources / "korean.txt", "국경 보고서", KOREAN * 2)
+    run_ingest(str(write_registry(sources, ["original", "reprint", "korean"], sites)),
+               str(store.root))
+
+    out = tmp_path / "handoff"
+    result = export(Archive(store), out, dedup="near", languages=("en",))
+    tables = out / "tables"
+    kept = duckdb.sql(f"select doc_id, text from '{tables / 'passages.parquet'}'").fetchall()
+    duplicates = duckdb.sql(f"select doc_id, kept_doc_id, method from "
+                            f"'{tables / 'duplicates.parquet'}'").fetchall()
+    assert {d for d, _ in kept} == {"original", "reprint"}  # korean left out by --lang
+    assert [t for d, t in kept if d == "original"] and \
+        len([t for d, t in kept if d == "reprint" and len(t.split()) >= 20]) == 0
+    assert {(d, k) for d, k, _ in duplicates} == {("reprint", "original")}
+    assert {m for _, _, m in duplicates} == {"near", "exact"}
+    assert result.row_counts["duplicates"] == len(duplicates) == len(PARAGRAPHS) + 1
+
+    dataset = mlcroissant.Dataset(jsonld=out / "croissant.json")  # validates, or raises
+    texts = [r["passages/text"] for r in dataset.records(record_set="passages")]
+    assert len(texts) == len(kept)
+    loaded = datasets.load_dataset("parquet", data_files=str(tables / "passages.parquet"),
+                                   split="train", cache_dir=str(tmp_path / "hf"))
+    assert loaded.num_rows == len(kept) and "origin_passage_id" in loaded.column_names
