@@ -443,7 +443,8 @@ def trace(
                      "capture": asdict(result.capture), "locator": asdict(result.locator),
                      "raw_file": snapshot.archive.store.uri(
                          snapshot.archive.store.blob_path(result.capture.sha256)),
-                     "snippet": result.snippet})
+                     "snippet": result.snippet,
+                     "lineage": _as_dict(_lineage_of(snapshot.archive, result))})
         return
     _print_trace(snapshot.archive, result)
 
@@ -489,9 +490,76 @@ def _print_trace(archive, result) -> None:
                           f"{row['pipeline_version']}, run {row['run_id']}"),
             ("transforms", "\n".join(_transform_line(t) for t in transforms) or "none")):
         facts.add_row(name, Text(str(value)))
+    lineage = _lineage_of(archive, result)
+    if lineage is not None:
+        facts.add_row("lineage", Text(_lineage_line(lineage)))
     console.print(Panel(facts, title=f"trace {result.kind}"))
     console.print(Panel(Text(row["text"]), title="archived text"))
     console.print(Panel(Text(result.snippet or "(empty)"), title="raw source at the locator"))
+
+
+def _lineage_of(archive, result):  # noqa: ANN001, ANN202 - Archive, Trace: lazily imported
+    from pipeline.lineage import passage_lineage
+
+    if result.kind != "passage":
+        return None
+    return passage_lineage(archive, result.row, result.document["captured_at"])
+
+
+def _as_dict(value: object) -> object:
+    return asdict(value) if value is not None else None  # type: ignore[call-overload]
+
+
+def _lineage_line(lineage) -> str:  # noqa: ANN001 - PassageLineage, lazily imported
+    first = lineage.first
+    line = f"first seen in {first.doc_id} (captured {first.captured_at:%Y-%m-%d})"
+    if lineage.also:
+        line += "; also in " + ", ".join(
+            s.doc_id + ("" if s.similarity == 1.0 else f" (similarity {s.similarity:.2f})")
+            for s in lineage.also)
+    return line
+
+
+@app.command()
+def lineage(
+    doc_id: Annotated[str, typer.Argument(metavar="DOC_ID", help="The document to examine.")],
+    store: StoreOption = None, version: VersionOption = None, as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List a document's borrowed passages and where each first appeared.
+
+    A passage is borrowed when its words (exactly, or nearly: MinHash candidates confirmed
+    at Jaccard >= 0.7 over word 3-shingles) were captured earlier in a document of another
+    site. A document with half its words from one other document is marked a reprint.
+
+    Example: archivist lineage scoop-2008-lagon-remarks
+    """
+    from pipeline.lineage import borrowed_passages
+
+    snapshot = _snapshot(store, version, as_of)
+    document = snapshot.document(doc_id).document
+    rows = borrowed_passages(snapshot.archive, document["doc_id"], document["doc_version"])
+    summary = {"doc_id": document["doc_id"], "doc_version": document["doc_version"],
+               "borrowed_share": document.get("borrowed_share"),
+               "reprint_of": document.get("reprint_of"), "borrowed": rows}
+    if as_json:
+        _print_json(summary)
+        return
+    share = document.get("borrowed_share") or 0.0
+    title = (f"{document['doc_id']} v{document['doc_version']}: {share:.0%} of its words "
+             "borrowed" + (f"; a reprint of {document['reprint_of']}"
+                           if document.get("reprint_of") else ""))
+    if not rows:
+        console.print(Text(title + "; no passage copies an earlier capture"))
+        return
+    table = Table(title=Text(title))
+    for column in ("#", "words", "first seen in", "captured", "similarity", "passage"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["ordinal"]), str(row["word_count"]), Text(row["origin_doc_id"]),
+                      f"{row['origin_captured_at']:%Y-%m-%d}", f"{row['origin_similarity']:.2f}",
+                      Text(row["text"][:80] + ("…" if len(row["text"]) > 80 else "")))
+    console.print(table)
 
 
 def _transform_line(transform: dict[str, Any]) -> str:

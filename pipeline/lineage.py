@@ -298,3 +298,79 @@ def _lookup(archive: Archive, exacts: set[int], bands: set[int]
             pa.array(sorted(need_text))), columns=["passage_id", "text"])
         texts = dict(zip(passages["passage_id"].to_pylist(), passages["text"].to_pylist()))
     return found, texts
+
+
+# -- reading lineage back ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A document in which a passage's words appear, and when it was captured."""
+
+    passage_id: str
+    doc_id: str
+    captured_at: datetime
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class PassageLineage:
+    first: Sighting
+    """Where the words were first captured (the passage itself if nothing came before)."""
+    also: tuple[Sighting, ...]
+    """Every other document carrying them, exactly or nearly, in capture order."""
+
+
+def passage_lineage(archive: Archive, passage: dict[str, Any], captured_at: datetime
+                    ) -> PassageLineage | None:
+    """First sighting and other copies of ``passage`` (a ``passages`` row captured at
+    ``captured_at``); None for a passage too short to take part."""
+    tokens = normal_words(passage["text"])
+    if len(tokens) < MIN_WORDS:
+        return None
+    own = Sighting(passage["passage_id"], passage["doc_id"], captured_at, 1.0)
+    first = own
+    if passage.get("origin_passage_id"):
+        first = Sighting(passage["origin_passage_id"], passage["origin_doc_id"],
+                         passage["origin_captured_at"], passage["origin_similarity"])
+    same = archive.scan("lineage_index", (pc.field("key") == exact_key(tokens))
+                        & (pc.field("key_kind") == "exact"),
+                        columns=["passage_id", "doc_id", "captured_at"]).to_pylist()
+    copies = archive.scan("passages", pc.field("origin_passage_id") == first.passage_id,
+                          columns=["passage_id", "doc_id", "origin_similarity"]).to_pylist()
+    captured = _capture_times(archive, {c["doc_id"] for c in copies})
+    seen = {first.doc_id: first}
+    for row in same:
+        seen.setdefault(row["doc_id"], Sighting(row["passage_id"], row["doc_id"],
+                                                row["captured_at"], 1.0))
+    for row in copies:
+        if row["doc_id"] in captured:
+            seen.setdefault(row["doc_id"], Sighting(row["passage_id"], row["doc_id"],
+                                                    captured[row["doc_id"]],
+                                                    row["origin_similarity"]))
+    seen.setdefault(own.doc_id, own)
+    ordered = sorted(seen.values(), key=lambda s: (s.captured_at, s.doc_id))
+    head = first if first.doc_id != own.doc_id else ordered[0]
+    return PassageLineage(head, tuple(s for s in ordered if s.doc_id != head.doc_id))
+
+
+def borrowed_passages(archive: Archive, doc_id: str, doc_version: int) -> list[dict[str, Any]]:
+    """The passages of one document version that copy an earlier capture, in reading order."""
+    rows = archive.scan("passages", (pc.field("doc_id") == doc_id)
+                        & (pc.field("doc_version") == doc_version)
+                        & pc.field("origin_passage_id").is_valid(),
+                        columns=["passage_id", "ordinal", "text", "word_count",
+                                 "origin_passage_id", "origin_doc_id", "origin_captured_at",
+                                 "origin_similarity"]).to_pylist()
+    return sorted(rows, key=lambda r: r["ordinal"])
+
+
+def _capture_times(archive: Archive, doc_ids: set[str]) -> dict[str, datetime]:
+    if not doc_ids:
+        return {}
+    rows = archive.scan("documents", pc.field("doc_id").isin(pa.array(sorted(doc_ids))),
+                        columns=["doc_id", "captured_at"]).to_pylist()
+    first: dict[str, datetime] = {}
+    for row in rows:
+        if row["doc_id"] not in first or row["captured_at"] < first[row["doc_id"]]:
+            first[row["doc_id"]] = row["captured_at"]
+    return first

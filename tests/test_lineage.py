@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -94,6 +95,24 @@ def test_a_lightly_edited_reprint_points_to_its_original_and_unrelated_text_nowh
                for p in long_reprinted)
     assert not any(p["origin_passage_id"] for p in by_doc["unrelated"])
     assert not any(p["origin_passage_id"] for p in by_doc["original"])  # it came first
+
+    # What an auditor sees: the reprint's borrowed passages, and a trace naming the original.
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["lineage", "reprint", "--store", str(store.root), "--json"])
+    assert listed.exit_code == 0, listed.output
+    borrowed = json.loads(listed.output)
+    assert borrowed["reprint_of"] == "original" and len(borrowed["borrowed"]) == len(PARAGRAPHS)
+    traced = runner.invoke(app, ["trace", long_reprinted[0]["passage_id"], "--store",
+                                 str(store.root), "--json"])
+    lineage = json.loads(traced.output)["lineage"]
+    assert lineage["first"]["doc_id"] == "original"
+    shown = runner.invoke(app, ["trace", by_doc["original"][1]["passage_id"], "--store",
+                                str(store.root)], env={"COLUMNS": "200"})
+    assert "first seen in original" in shown.output and "also in reprint" in shown.output
 
     documents = {d["doc_id"]: d for d in archive.current("documents").to_pylist()}
     assert documents["reprint"]["reprint_of"] == "original"
