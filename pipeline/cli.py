@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, cast
 
 import click
 import typer
@@ -36,6 +36,11 @@ from rich.text import Text
 from pipeline import __version__
 from pipeline.errors import ArchiveError, PipelineError
 from pipeline.store import STORE_ENV, Store
+
+if TYPE_CHECKING:  # imported where used, to keep `archivist --help` fast
+    from pipeline.archive import Archive
+    from pipeline.lineage import PassageLineage
+    from pipeline.query import Trace
 
 
 class _Archivist(typer.core.TyperGroup):
@@ -498,7 +503,7 @@ def _print_trace(archive, result) -> None:
     console.print(Panel(Text(result.snippet or "(empty)"), title="raw source at the locator"))
 
 
-def _lineage_of(archive, result):  # noqa: ANN001, ANN202 - Archive, Trace: lazily imported
+def _lineage_of(archive: Archive, result: Trace) -> PassageLineage | None:
     from pipeline.lineage import passage_lineage
 
     if result.kind != "passage":
@@ -510,7 +515,7 @@ def _as_dict(value: object) -> object:
     return asdict(value) if value is not None else None  # type: ignore[call-overload]
 
 
-def _lineage_line(lineage) -> str:  # noqa: ANN001 - PassageLineage, lazily imported
+def _lineage_line(lineage: PassageLineage) -> str:
     first = lineage.first
     line = f"first seen in {first.doc_id} (captured {first.captured_at:%Y-%m-%d})"
     if lineage.also:
