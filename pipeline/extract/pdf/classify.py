@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.pdf.figures import region_of
+from pipeline.extract.pdf.geometry import within
 from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.extract.pdf.pages import PageData
+from pipeline.textutil.words import LIST_MARK
 
+CALLOUT_SLACK = 1.0
+"""Points a block may stick out of a framed or filled box and still be inside it."""
 HEADING_MAX_CHARS = 200
 """Longer blocks are never headings, however they are set."""
 HEADING_MAX_LINES = 3
@@ -32,7 +36,6 @@ HEADING_BOLD_SHARE = 0.9
 paragraph that opens with a run-in heading)."""
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
-_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇]\s*|[–—-]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+)")
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
 
 
@@ -81,9 +84,9 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
         elif (CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size)
               or _titles_table(block, tables)):
             block.kind = "caption"
-        elif any(_inside(block.bbox, box) for box in page.boxes):
+        elif any(within(block.bbox, box, CALLOUT_SLACK) for box in page.boxes):
             block.kind = "callout"
-        elif _BULLET.match(first):
+        elif LIST_MARK.match(first):
             block.kind = "list_item"
 
 
@@ -150,7 +153,3 @@ def _near_figure(block: LayoutBlock, page: PageData) -> bool:
                for im in page.images if im[0] < x1 and im[2] > x0)
 
 
-def _inside(inner: tuple[float, float, float, float],
-            outer: tuple[float, float, float, float]) -> bool:
-    return (inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1
-            and inner[3] <= outer[3] + 1)

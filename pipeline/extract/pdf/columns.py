@@ -21,7 +21,7 @@ COLUMN_MIN_EM = 4.0
 dot leaders, section numbers and page numbers of a table of contents."""
 GUTTER_ROWS = 6
 """Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
-EDGE_TOLERANCE = 1.0
+ALIGN_TOLERANCE = 1.0
 """Points: gaps line up when the text left of them ends, or right of them starts, this close
 (a column's edges are straight; a river of stretched spaces wanders)."""
 GUTTER_SEARCH_ROWS = 40
@@ -93,7 +93,7 @@ def _aligned(gap: tuple[float, float], r: int, wide: list[list[tuple[float, floa
 
 
 def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return abs(a[0] - b[0]) <= EDGE_TOLERANCE or abs(a[1] - b[1]) <= EDGE_TOLERANCE
+    return abs(a[0] - b[0]) <= ALIGN_TOLERANCE or abs(a[1] - b[1]) <= ALIGN_TOLERANCE
 
 
 def row_segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
@@ -137,11 +137,11 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
         window = slice(max(0, r - LABEL_ROWS), r + LABEL_ROWS + 1)
         for i, (x0, text_x0, _) in enumerate(pairs[r]):
             alike = [w for near in pairs[window] for a, b, w in near
-                     if abs(a - x0) <= EDGE_TOLERANCE and abs(b - text_x0) <= EDGE_TOLERANCE]
+                     if abs(a - x0) <= ALIGN_TOLERANCE and abs(b - text_x0) <= ALIGN_TOLERANCE]
             # rows with text at that edge, labelled or not: a text column that only a few
             # labels (a table's last column) happen to sit beside is no list of labels
             texts = sum(1 for near in rows[window]
-                        if any(abs(s[0]["x0"] - text_x0) <= EDGE_TOLERANCE for s in near))
+                        if any(abs(s[0]["x0"] - text_x0) <= ALIGN_TOLERANCE for s in near))
             pitch = text_x0 - x0
             if (len(alike) >= 3 and len(alike) >= LABELLED_SHARE * texts
                     and max(alike) <= LABEL_SHARE * pitch

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.pdf.classify import SENTENCE_END
+from pipeline.extract.pdf.geometry import union
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.notes import Note
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
@@ -170,19 +171,14 @@ def footnotes_of(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[Footn
             for line in note.lines:
                 _append(target, line.text, vocabulary)
                 if line.page == target.page:
-                    target.bbox = _union(target.bbox, line.bbox)
+                    target.bbox = union(target.bbox, line.bbox)
     return tuple(FootnoteBlock(label, d.text, Locator(page_number=d.page, bbox=round_bbox(d.bbox)),
                                tuple(d.transforms)) for label, d in zip(labels, drafts))
 
 
 def _lines_box(lines: list[Line], page: int) -> tuple[float, float, float, float]:
     """The box around the lines on ``page``."""
-    return functools.reduce(_union, (line.bbox for line in lines if line.page == page))
-
-
-def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-           ) -> tuple[float, float, float, float]:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+    return functools.reduce(union, (line.bbox for line in lines if line.page == page))
 
 
 def round_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

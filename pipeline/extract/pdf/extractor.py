@@ -59,15 +59,12 @@ from pipeline.model import (
     Transform,
 )
 from pipeline.textutil.hyphenation import Vocabulary
+from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
 VERSION = "0.5.1"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
-_STOP = {"en": {"the", "and", "of", "to", "in", "is", "that", "for"},
-         "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "von"},
-         "fr": {"le", "la", "les", "et", "des", "est", "une", "pour"},
-         "es": {"el", "la", "los", "y", "que", "por", "una", "para"}}
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
@@ -152,7 +149,7 @@ def _language(page_blocks_: list[list[LayoutBlock]]) -> str:
         for block in blocks:
             for line in block.lines:
                 words.update(w.lower() for w in line.text.split())
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP.items()}
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in STOP_WORDS.items()}
     return max(scores, key=scores.__getitem__)
 
 

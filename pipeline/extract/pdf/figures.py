@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-Box = tuple[float, float, float, float]
+from pipeline.extract.pdf.geometry import Box, centre, centre_in, union
 
 MIN_STROKES = 4
 """Fewest strokes that make a drawing (a rule or a frame has fewer, or none inside)."""
@@ -39,7 +39,7 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
                 continue
             if previous is not None and _near(previous, box):
                 chain = chains[-1]
-                chain[0], chain[1] = _union(chain[0], box), chain[1] + 1
+                chain[0], chain[1] = union(chain[0], box), chain[1] + 1
                 chain[2] = chain[2] or is_curve
             else:
                 chains.append([box, 1, is_curve])
@@ -71,10 +71,10 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
             continue
         region = chains[members[0]][0]
         for i in members[1:]:
-            region = _union(region, chains[i][0])
+            region = union(region, chains[i][0])
         # a lone chain is one drawing by itself; joined chains need one inside the region,
         # not only on its edge (a frame of sides and corners)
-        if len(members) == 1 or any(_inside(chains[i][0], region) for i in members):
+        if len(members) == 1 or any(_well_inside(chains[i][0], region) for i in members):
             regions.append(region)
     return regions
 
@@ -82,10 +82,9 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
 def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int | None:
     """Index of the region holding the centre of ``box``, or with ``reach``, the region that
     ``box`` comes within ``reach`` of (a chart's tick labels sit just outside its axes)."""
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     for index, region in enumerate(regions):
         if reach is None:
-            if region[0] <= x <= region[2] and region[1] <= y <= region[3]:
+            if centre_in(box, region):
                 return index
         elif (box[2] >= region[0] - reach and box[0] <= region[2] + reach
               and box[3] >= region[1] - reach and box[1] <= region[3] + reach):
@@ -102,10 +101,7 @@ def _area(box: Box) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
 
-def _union(a: Box, b: Box) -> Box:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-
-
-def _inside(member: Box, region: Box) -> bool:
-    x, y = (member[0] + member[2]) / 2, (member[1] + member[3]) / 2
+def _well_inside(member: Box, region: Box) -> bool:
+    """Whether the member's centre is inside the region and off its edge (by ``EDGE``)."""
+    x, y = centre(member)
     return (region[0] + EDGE < x < region[2] - EDGE) and (region[1] + EDGE < y < region[3] - EDGE)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size
 from pipeline.extract.pdf.columns import join_labels, row_gutters, row_segments
 from pipeline.extract.pdf.fonts import HANGING_FONT
+from pipeline.extract.pdf.geometry import Box, centre_in
 
 ROW_BASELINE_EM = 0.3
 """Characters whose baselines differ by less than this share of the font size sit on one row."""
@@ -104,7 +105,7 @@ def body_size_of(lines: Iterable[Line]) -> float:
 def page_lines(chars: list[Char], page_number: int,
                exclude: Sequence[tuple[float, float, float, float]] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
-    kept = [c for c in chars if c["upright"] and c["text"] and not _inside(c, exclude)]
+    kept = [c for c in chars if c["upright"] and c["text"] and not _in_any(c, exclude)]
     rows = _rows(kept)
     gutters = row_gutters(rows)
     split = [row_segments(row, {x for r, x in gutters if r == index})
@@ -119,11 +120,12 @@ def page_lines(chars: list[Char], page_number: int,
     return lines
 
 
-def _inside(c: Char, boxes: Sequence[tuple[float, float, float, float]]) -> bool:
+def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
+    """Whether the character's centre lies in one of ``boxes``."""
     if not boxes:
         return False
-    x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-    return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+    box = (c["x0"], c["top"], c["x1"], c["bottom"])
+    return any(centre_in(box, b) for b in boxes)
 
 
 def _rows(chars: list[Char]) -> list[list[Char]]:

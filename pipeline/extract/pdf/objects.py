@@ -16,8 +16,7 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 
 from pipeline.extract.pdf.chars import Char
-
-Box = tuple[float, float, float, float]
+from pipeline.extract.pdf.geometry import Box
 
 
 @dataclass(slots=True)

@@ -7,10 +7,10 @@ right, full-width elements (titles, headings, tables) between the column runs th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pipeline.extract.pdf.lines import Line
+from pipeline.textutil.words import NEW_ITEM
 
 LEADING_EM = 0.75
 """A vertical gap between lines larger than this share of the size starts a new block."""
@@ -20,8 +20,6 @@ SIZE_TOLERANCE = 0.1
 """Lines whose sizes differ by more than this share belong to different blocks."""
 GUTTER_MIN = 6.0
 """Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
-_BULLET = re.compile(r"^\s*(?:[•◦▪▫●○■□►▶‣⁃∙·❖➢➤✓✔❑◆◇–—-]\s|"
-                     r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
 
 
 BUILT_WHOLE = frozenset({"table", "figure"})
@@ -98,7 +96,7 @@ def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | Non
 
 
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
-    if line.lead_label or _BULLET.match(line.text):
+    if line.lead_label or NEW_ITEM.match(line.text):
         return True
     if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
         return False

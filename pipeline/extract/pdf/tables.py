@@ -20,7 +20,7 @@ TABLE_MIN_CROSSINGS = 9
 ones: pages with fewer crossings skip find_tables, which converts every object of the page."""
 EDGE_THIN = 2.0
 """Points: a line or box at most this thick is one horizontal (or vertical) edge."""
-EDGE_TOLERANCE = 3.0
+CROSSING_TOLERANCE = 3.0
 """Points: edges this close count as crossing (pdfplumber's default intersection tolerance)."""
 
 
@@ -65,7 +65,7 @@ def _crossings(rules: list[tuple[float, float, float, float]]) -> int:
         if bottom - top > EDGE_THIN:
             vertical += [(x0, top, bottom)] if x1 - x0 <= EDGE_THIN else [(x0, top, bottom),
                                                                           (x1, top, bottom)]
-    tolerance = EDGE_TOLERANCE
+    tolerance = CROSSING_TOLERANCE
     return sum(1 for y, x0, x1 in horizontal for x, top, bottom in vertical
                if x0 - tolerance <= x <= x1 + tolerance
                and top - tolerance <= y <= bottom + tolerance)
