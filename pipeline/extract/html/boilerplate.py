@@ -452,17 +452,17 @@ def main_container(blocks: list[TextBlock], root: etree._Element) -> Region:
         parent = element.getparent()
         if parent is None:
             continue
-        value = sums.get(element)
-        if value is not None:
-            sums[parent] = sums.get(parent, 0.0) + value
-        value = prose.get(element)
-        if value is not None:
-            prose[parent] = prose.get(parent, 0.0) + value
+        total = sums.get(element)
+        if total is not None:
+            sums[parent] = sums.get(parent, 0.0) + total
+        total = prose.get(element)
+        if total is not None:
+            prose[parent] = prose.get(parent, 0.0) + total
     best, best_sum = root, float("-inf")
     for element in elements:
-        value = sums.get(element)
-        if value is not None and value > best_sum:
-            best, best_sum = element, value
+        total = sums.get(element)
+        if total is not None and total > best_sum:
+            best, best_sum = element, total
     return _widen_to_peers(best, prose, root)
 
 
