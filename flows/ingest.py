@@ -13,10 +13,14 @@ Run it with ``archivist ingest`` or directly::
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
@@ -29,6 +33,7 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows.server import local_api
 from pipeline.archive import Archive, RunSummary, RunWriter
 from pipeline.build import (
     SourceResult,
@@ -70,7 +75,12 @@ def _is_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) ->
 @task(name="ingest-batch", cache_policy=NO_CACHE, persist_result=False)
 def ingest_batch(batch: list[SourceWork], store: Store,
                  options: CaptureOptions) -> list[SourceResult]:
-    return [ingest_source(work, store, options) for work in batch]
+    results = []
+    for work in batch:
+        if stopping.is_set():  # interrupted: start nothing new, the run will not commit
+            raise RunInterrupted("the run was interrupted")
+        results.append(ingest_source(work, store, options))
+    return results
 
 
 @task(name="link-lineage", cache_policy=NO_CACHE, persist_result=False)
@@ -109,6 +119,8 @@ def ingest(registry: str, store: str | None = None, workers: int = 4) -> RunSumm
         record_result(run, result)
 
     link_task(archive, run)
+    if stopping.is_set():  # a signal came while the sources were read: commit nothing
+        raise RunInterrupted("the run was interrupted before its commit")
     summary = RunSummary.of(run, commit_task(archive, run))
     _publish(summary)
     return summary
@@ -158,10 +170,66 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
     """
     token = progress_listener.set(progress)
     try:
-        task_runner = make_task_runner(runner, max_workers, address)
-        return ingest.with_options(task_runner=task_runner)(registry, store, max_workers)
+        with stop_on_signals(), local_api():
+            task_runner = make_task_runner(runner, max_workers, address)
+            return ingest.with_options(task_runner=task_runner)(registry, store, max_workers)
     finally:
         progress_listener.reset(token)
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM stopped the run; nothing of it was committed. ``status`` is the exit
+    status a command should end with: 128 + the signal number."""
+
+    def __init__(self, message: str, status: int = 128 + signal.SIGINT) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+stopping = threading.Event()
+"""Set by SIGINT or SIGTERM during :func:`run_ingest`; checked before each source and before
+the commit (tasks run in other threads, where no KeyboardInterrupt arrives)."""
+INTERRUPT_GRACE_S = 3.0
+"""After a signal the run has this long to report its crash to Prefect and return; then the
+process exits with 128 + the signal number. A source stuck in a network read or an extractor
+does not stop when asked (each is bounded only by its own long time limit), and leaving
+without it is safe: nothing reaches the archive before the run's single commit, and raw
+bytes are only ever renamed into place whole."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into :class:`RunInterrupted` in the main thread, promptly.
+
+    Outside the main thread (where Python cannot install handlers) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping.clear()
+
+    def interrupt(signum: int, frame: object) -> None:
+        first = not stopping.is_set()
+        stopping.set()
+        if first:
+            timer = threading.Timer(INTERRUPT_GRACE_S, _leave, args=(128 + signum,))
+            timer.daemon = True
+            timer.start()
+        raise RunInterrupted(f"{signal.Signals(signum).name}: the run was stopped", 128 + signum)
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _leave(status: int) -> None:
+    """Exit now: the grace after a signal is over and the run has not returned."""
+    sys.stderr.write("interrupted: the run stopped without committing anything\n")
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def make_task_runner(runner: str, max_workers: int,

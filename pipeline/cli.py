@@ -240,7 +240,11 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
         def advance(result) -> None:  # noqa: ANN001 - a pipeline.build.SourceResult
             bar.update(task, advance=1, description=f"{result.source.id}: {result.outcome}")
 
-        summary = run_ingest(str(registry), store, workers, advance, runner, address)
+        try:
+            summary = run_ingest(str(registry), store, workers, advance, runner, address)
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the run committed nothing
+            err.print("interrupted: nothing of this run was committed")
+            raise typer.Exit(getattr(exc, "status", 130)) from None
     _print_summary(summary)
     console.print(Text.assemble("archive: ", (str(Store.at(store).curated), "bold"),
                                 f" (version {summary.archive_version})"))
