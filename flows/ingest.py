@@ -96,14 +96,16 @@ def commit_task(archive: Archive, run: RunWriter) -> int:
 
 
 @flow(name="archivist-ingest", log_prints=True)
-def ingest(registry: str, store: str | None = None, workers: int = 4) -> RunSummary:
-    """Capture the due sources of ``registry``, build documents, commit one archive version."""
+def ingest(registry: str, store: str | None = None, workers: int = 4,
+           force_version: bool = False) -> RunSummary:
+    """Capture the due sources of ``registry``, build documents, commit the run (a new archive
+    version if content changed or ``force_version``)."""
     the_store = Store.at(store)
     reg = load_registry(registry)
     archive = Archive(the_store)
     options = CaptureOptions.of(reg)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
-                    registry=str(reg.path))
+                    registry=str(reg.path), force_version=force_version)
     work = plan_ingest(reg, archive, run.started_at)
 
     results = _run_batches(work, the_store, options, workers, _progress_callback())
@@ -160,7 +162,7 @@ def _publish(summary: RunSummary) -> None:
 
 def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
                progress: ProgressCallback | None = None, runner: str = "thread",
-               address: str | None = None) -> RunSummary:
+               address: str | None = None, force_version: bool = False) -> RunSummary:
     """Run the flow with ``max_workers`` threads, or on a Dask cluster (``runner="dask"``).
 
     Dask: ``address`` (``tcp://host:port``) names a running scheduler, checked before the flow
@@ -172,7 +174,8 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
     try:
         with stop_on_signals(), local_api():
             task_runner = make_task_runner(runner, max_workers, address)
-            return ingest.with_options(task_runner=task_runner)(registry, store, max_workers)
+            return ingest.with_options(task_runner=task_runner)(registry, store, max_workers,
+                                                                force_version)
     finally:
         progress_listener.reset(token)
 

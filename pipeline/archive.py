@@ -1,10 +1,13 @@
 """Archive: segmented documents in, rows in versioned Delta tables under ``curated/`` out.
 
-Every table is append-only. One ingest run is one archive version: the run appends its rows to
-each table (one Delta commit per table), then appends one ``runs`` row naming the run id and
-the Delta version of every table. Reading archive version N reads each table at the Delta
-version recorded for run N and keeps only rows whose ``run_id`` belongs to a committed run, so
-rows written by a run that crashed before its ``runs`` row are never visible.
+Every table is append-only. A run appends its rows to each table (one Delta commit per table),
+then appends one ``runs`` row naming the run id, the archive version and the Delta version of
+every table. A run that changed content makes archive version N+1; one that changed nothing
+records its captures and failures under the version N it found (``new_version`` false), so a
+daily schedule does not make 365 versions of nothing. Reading archive version N reads each table
+at the Delta version recorded by the last run at N and keeps only rows whose ``run_id`` belongs
+to a committed run, so rows written by a run that crashed before its ``runs`` row are never
+visible.
 
 A document's state at version N is its highest ``doc_version`` among visible rows.
 """
@@ -39,6 +42,8 @@ from pipeline.textutil.signals import (
 )
 
 DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
+LOG_TABLES = ("captures", "failures")
+"""What every run records, changed or not; rows in any other data table make a new version."""
 """Tables a run appends to; ``runs`` numbers the runs and ``tags`` names released versions."""
 RUN_ROW_ATTEMPTS = 20
 """Concurrent runs that may commit before this one gives up numbering itself (then transient)."""
@@ -71,6 +76,14 @@ class RunWriter:
     """source id -> new | changed | unchanged | failed"""
     appended: set[str] = field(default_factory=set)
     """Tables this run's rows are already in, so a retried commit does not append twice."""
+    force_version: bool = False
+    """Make a new archive version even if the run changed no content."""
+    new_version: bool | None = None
+    """Set by :meth:`Archive.commit`: whether the run made a new archive version."""
+
+    def changes_content(self) -> bool:
+        """Whether the run has rows beyond the log of what it captured and what failed."""
+        return any(rows for table, rows in self.rows.items() if table not in LOG_TABLES)
 
     def add_capture(self, capture: Capture) -> None:
         self.rows["captures"].append(capture_row(capture, self.run_id))
@@ -103,6 +116,8 @@ class RunSummary:
     outcomes: dict[str, str]
     failures: tuple[tuple[str, str, str, str], ...]
     """(source id, stage, error class, message) of each failed source."""
+    new_version: bool = True
+    """False when the run changed nothing: ``archive_version`` is then the version it found."""
 
     @property
     def ok(self) -> bool:
@@ -115,7 +130,8 @@ class RunSummary:
     def of(cls, run: RunWriter, archive_version: int) -> RunSummary:
         failures = tuple((f["source_id"], f["stage"], f["error_class"], f["message"])
                          for f in run.rows["failures"])
-        return cls(run.run_id, archive_version, dict(run.outcomes), failures)
+        return cls(run.run_id, archive_version, dict(run.outcomes), failures,
+                   run.new_version is not False)
 
 
 def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> bool:
@@ -176,7 +192,8 @@ class Archive:
         if table is None:
             return []
         rows = scan(table, "runs").to_pylist()
-        return sorted(rows, key=lambda r: r["archive_version"])
+        # Runs that changed nothing share the version they found: commit order within one.
+        return sorted(rows, key=lambda r: (r["archive_version"], r["committed_at"]))
 
     def latest_version(self) -> int:
         runs = self.runs()
@@ -195,7 +212,7 @@ class Archive:
         if table == "runs":
             return pa.Table.from_pylist([r for r in runs if r["archive_version"] <= version],
                                         schema=arrow_schema("runs"))
-        run = next(r for r in runs if r["archive_version"] == version)
+        run = [r for r in runs if r["archive_version"] == version][-1]  # its latest run's log
         delta_version = delta_versions(run).get(table)
         if delta_version is None:
             return arrow_schema(table).empty_table()
@@ -264,7 +281,12 @@ class Archive:
     # -- writing --------------------------------------------------------------------------
 
     def commit(self, run: RunWriter) -> int:
-        """Write the run's rows, then its ``runs`` row; returns the new archive version.
+        """Write the run's rows, then its ``runs`` row; returns the archive version.
+
+        Every run gets a ``runs`` row. It makes a new archive version only if it changed content
+        (new or changed documents), is the first, or was asked to (``run.force_version``);
+        otherwise its row carries the version it found, with ``new_version`` false, and its
+        captures and failures are read with that version.
 
         Each attempt numbers the run's documents against the archive as it is, appends the
         rows, and writes the ``runs`` row only if no other run committed since (Delta's
@@ -298,7 +320,9 @@ class Archive:
         counts = {k: sum(1 for v in run.outcomes.values() if v == k)
                   for k in ("new", "changed", "unchanged", "failed")}
         numbers = runs_table.to_pyarrow_table()["archive_version"] if runs_table else None
-        archive_version = (pc.max(numbers).as_py() or 0) + 1 if numbers is not None else 1
+        latest = (pc.max(numbers).as_py() or 0) if numbers is not None else 0
+        new_version = latest == 0 or run.force_version or run.changes_content()
+        archive_version = latest + 1 if new_version else latest
         # Read after the data appends: any run numbered before us has its rows in these.
         table_versions = [{"table": t, "version": self._version(t)} for t in DATA_TABLES]
         runs_row = {
@@ -307,16 +331,19 @@ class Archive:
             "registry": run.registry, "pipeline_version": __version__,
             "sources": len(run.outcomes), "new_docs": counts["new"],
             "changed_docs": counts["changed"], "unchanged_docs": counts["unchanged"],
-            "failed": counts["failed"], "table_versions": table_versions}
+            "failed": counts["failed"], "table_versions": table_versions,
+            "new_version": new_version}
         try:
             # No runs table yet: create it, and fail if another run created it meanwhile.
             write_deltalake(runs_table if runs_table is not None else self.uri("runs"),
                             to_arrow("runs", [runs_row]),
                             mode="append" if runs_table is not None else "error",
+                            schema_mode="merge" if runs_table is not None else None,
                             storage_options=self.store.storage_options,
                             commit_properties=CommitProperties(max_commit_retries=0))
         except (CommitFailedError, DeltaError):  # another run's row (or table creation) won
             return None
+        run.new_version = new_version
         return archive_version
 
     def _append(self, table: str, batch: pa.Table) -> int:

@@ -181,11 +181,14 @@ def ingest(
         metavar="tcp://HOST:PORT",
         help="Scheduler of a running Dask cluster; needs PREFECT_API_URL set "
              "to a server the workers can reach (default: a local cluster of --workers).")] = None,
+    force_version: Annotated[bool, typer.Option(
+        "--force-version", help="Make a new archive version even if nothing changed.")] = False,
 ) -> None:
-    """Capture every source of REGISTRY, extract, and commit one archive version.
+    """Capture every source of REGISTRY, extract, and commit the run.
 
     Unchanged sources (same bytes, same extractor) cost a hash and produce no new document
-    version. A source that fails is recorded with its reason; the others are archived, and the
+    version; a run that changed nothing is recorded (see `archivist versions`) but makes no
+    new archive version unless --force-version is given. A source that fails is recorded with its reason; the others are archived, and the
     exit code is 1.
 
     Example: archivist ingest examples/sources.toml --store /tmp/archive
@@ -203,8 +206,8 @@ def ingest(
         with _temporary_prefect_server() as url:
             err.print(f"started a Prefect server at {url} for the Dask workers (set "
                       "PREFECT_API_URL to use your own; see docs/scale-out.md)")
-            return _ingest(registry, store, workers, runner, address)
-    _ingest(registry, store, workers, runner, address)
+            return _ingest(registry, store, workers, runner, address, force_version)
+    _ingest(registry, store, workers, runner, address, force_version)
 
 
 @contextmanager
@@ -227,7 +230,7 @@ def _temporary_prefect_server():
 
 
 def _ingest(registry: Path, store: str | None, workers: int, runner: str,
-            address: str | None) -> None:
+            address: str | None, force_version: bool) -> None:
     from flows.ingest import run_ingest
     from pipeline.registry import load_registry
 
@@ -241,18 +244,21 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
             bar.update(task, advance=1, description=f"{result.source.id}: {result.outcome}")
 
         try:
-            summary = run_ingest(str(registry), store, workers, advance, runner, address)
+            summary = run_ingest(str(registry), store, workers, advance, runner, address,
+                                 force_version)
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the run committed nothing
             err.print("interrupted: nothing of this run was committed")
             raise typer.Exit(getattr(exc, "status", 130)) from None
     _print_summary(summary)
+    kept = "" if summary.new_version else ", unchanged: no new version"
     console.print(Text.assemble("archive: ", (str(Store.at(store).curated), "bold"),
-                                f" (version {summary.archive_version})"))
+                                f" (version {summary.archive_version}{kept})"))
     raise typer.Exit(0 if summary.ok else 1)
 
 
 def _print_summary(summary) -> None:
-    table = Table(title=Text(f"Run {summary.run_id} → archive version {summary.archive_version}"))
+    made = "→ archive version" if summary.new_version else "changed nothing; archive stays at version"
+    table = Table(title=Text(f"Run {summary.run_id} {made} {summary.archive_version}"))
     table.add_column("source")
     table.add_column("outcome")
     style = {"new": "green", "changed": "yellow", "unchanged": "dim", "failed": "red"}
@@ -333,7 +339,7 @@ def extract(
 
 @app.command()
 def versions(store: StoreOption = None, as_json: JsonOption = False) -> None:
-    """List archive versions: one per ingest run, with what changed.
+    """List the runs and the archive versions they made, with what changed.
 
     Example: archivist versions --store /tmp/archive
     """
@@ -344,12 +350,15 @@ def versions(store: StoreOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(runs)
         return
-    table = Table(title=Text(f"Archive versions in {archive.store.curated}"))
-    for column in ("version", "run id", "committed (UTC)", "sources", "new", "changed",
+    table = Table(title=Text(f"Archive versions in {archive.store.curated}"),
+                  caption="A run that changed nothing makes no new version: it keeps the one "
+                          "it found.")
+    for column in ("version", "new?", "run id", "committed (UTC)", "sources", "new", "changed",
                    "unchanged", "failed"):
         table.add_column(column, justify="left" if column == "run id" else "right")
     for r in runs:
-        table.add_row(str(r["archive_version"]), Text(r["run_id"]),
+        made = r.get("new_version") is not False  # null: written before runs could keep one
+        table.add_row(str(r["archive_version"]), "yes" if made else "no", Text(r["run_id"]),
                       r["committed_at"].strftime("%Y-%m-%d %H:%M:%S"), str(r["sources"]),
                       str(r["new_docs"]), str(r["changed_docs"]), str(r["unchanged_docs"]),
                       str(r["failed"]))

@@ -276,7 +276,8 @@ class Snapshot:
 
 
 def versions(archive: Archive) -> list[Row]:
-    """Every committed run (one per archive version), oldest first, as ``runs`` rows."""
+    """Every committed run, oldest first, as ``runs`` rows (``new_version`` false: the run
+    changed nothing and kept the version it found)."""
     runs = archive.runs()
     if not runs:
         raise ArchiveError(f"no archive at {archive.store.uri(archive.store.curated)} yet: "

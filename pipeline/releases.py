@@ -95,8 +95,9 @@ def compact(archive: Archive) -> int | None:
             compacted = compacted or metrics.get("numFilesRemoved", 0) > 0
     if not compacted:
         return None
+    # Forced: the compacted files are what the new version reads, so vacuum may drop the old.
     run = RunWriter(run_id=f"compact-{uuid.uuid4()}", started_at=datetime.now(timezone.utc),
-                    registry=None)
+                    registry=None, force_version=True)
     return archive.commit(run)
 
 

@@ -113,3 +113,12 @@ def test_ingest_show_trace_verify_through_the_cli(corpus, tmp_path):
     assert runner.invoke(app, ["verify", "--store", store]).exit_code == 0
     listed = runner.invoke(app, ["versions", "--store", store])
     assert listed.exit_code == 0 and "│       1 │" in listed.output.replace("┃", "│")
+
+    again = runner.invoke(app, ["ingest", str(corpus), "--store", store])  # nothing changed
+    assert again.exit_code == 0 and "version 1, unchanged: no new version" in again.output
+    listed = runner.invoke(app, ["versions", "--store", store])
+    cells = [[c.strip() for c in line.split("│")[1:3]] for line in listed.output.splitlines()
+             if "│" in line]
+    assert [row for row in cells if row[0]] == [["1", "yes"], ["1", "no"]]
+    runs = json.loads(runner.invoke(app, ["versions", "--store", store, "--json"]).output)
+    assert [(r["archive_version"], r["new_version"]) for r in runs] == [(1, True), (1, False)]

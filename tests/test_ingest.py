@@ -55,12 +55,19 @@ def test_sample_corpus_becomes_archive_version_1_and_an_unchanged_rerun_adds_no_
     assert set(passages["run_id"].to_pylist()) == {first.run_id}
 
     second = run_ingest(str(corpus), str(store.root))
-    assert second.archive_version == 2 and second.count("unchanged") == 5
+    # Recorded, but no new archive version for a run that changed nothing (#12).
+    assert second.archive_version == 1 and not second.new_version
+    assert second.count("unchanged") == 5
     assert archive.read("documents").num_rows == 5  # no new document versions
-    assert [r["run_id"] for r in archive.runs()] == [first.run_id, second.run_id]
-    captures = archive.read("captures").to_pylist()
+    assert [(r["run_id"], r["archive_version"], r["new_version"]) for r in archive.runs()] == [
+        (first.run_id, 1, True), (second.run_id, 1, False)]
+    captures = archive.read("captures").to_pylist()  # the revisits are read with version 1
     assert len(captures) == 10
     assert [c["revisit"] for c in captures if c["run_id"] == second.run_id] == [True] * 5
+
+    forced = run_ingest(str(corpus), str(store.root), force_version=True)
+    assert forced.archive_version == 2 and forced.new_version
+    assert archive.latest_version() == 2 and archive.read("documents").num_rows == 5
 
 
 def test_changing_one_source_versions_only_that_document_and_keeps_the_old_one(corpus, store):

@@ -111,7 +111,8 @@ def registry_for(folder: Path, base: str, names) -> Path:
 
 @pytest.fixture(scope="module")
 def three_runs(site, tmp_path_factory, prefect_harness):
-    """Run 1: all new; run 2: nothing changed; run 3: two pages edited, one paragraph removed."""
+    """Run 1: all new (version 1); run 2: nothing changed (still version 1); run 3: three pages
+    edited (version 2)."""
     from flows.ingest import run_ingest
 
     folder = tmp_path_factory.mktemp("reingest")
@@ -149,9 +150,9 @@ def test_second_run_records_revisits_without_new_bytes_or_versions(three_runs):
     assert statuses[1] == [304] * 4  # the conditional request was sent and honoured
     assert summaries[1].count("unchanged") == 4 and summaries[1].count("new") == 0
     assert blobs[1] == blobs[0]  # no new raw bytes
-    assert archive.document_versions(2) == archive.document_versions(1)
+    assert summaries[1].archive_version == 1 and not summaries[1].new_version
     run2 = archive.runs()[1]["run_id"]
-    captures = [c for c in archive.read("captures", 2).to_pylist() if c["run_id"] == run2]
+    captures = [c for c in archive.read("captures", 1).to_pylist() if c["run_id"] == run2]
     assert len(captures) == 4 and all(c["revisit"] and c["http_status"] == 304 for c in captures)
     for capture in captures:
         with open(archive.store.root / capture["warc_path"], "rb") as handle:
@@ -166,7 +167,8 @@ def test_third_run_diff_reports_exactly_the_edits(three_runs):
     archive, summaries, blobs, _ = three_runs
     assert summaries[2].count("changed") == 3 and summaries[2].count("unchanged") == 1
     assert blobs[2] == blobs[1] + 3
-    result = diff_versions(archive, 2, 3)
+    assert summaries[2].archive_version == 2
+    result = diff_versions(archive, 1, 2)
     found = sorted((c.doc_id, c.item, c.change) for c in result.changes)
     assert found == [("markets", "passage", "changed"), ("rivers", "passage", "changed"),
                      ("shelters", "passage", "removed")]
@@ -175,11 +177,10 @@ def test_third_run_diff_reports_exactly_the_edits(three_runs):
     assert ("insert", "before dawn") in by_doc["rivers"].words
     assert ("delete", "second-hand phones.") in by_doc["markets"].words
     assert by_doc["shelters"].old_text == PARAGRAPHS["shelters"][2]
-    assert diff_versions(archive, 1, 2).changes == ()
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2])
 def test_every_version_exports_as_a_valid_bag_that_reads_back(three_runs, tmp_path, version):
     archive = three_runs[0]
     out = tmp_path / f"v{version}"
