@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import bagit
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from prov.model import ProvDocument
 
@@ -32,6 +33,7 @@ from pipeline import __version__
 from pipeline.archive import Archive
 from pipeline.croissant import croissant_metadata
 from pipeline.errors import ArchiveError, shorten
+from pipeline.query import Snapshot
 from pipeline.releases import tags
 from pipeline.schema import SCHEMA_DIR, arrow_schema, contract
 from pipeline.selection import Dedup, deduplicate, select_languages
@@ -63,7 +65,8 @@ def export(archive: Archive, out: Path, version: int | None = None,
     ``languages`` keeps only documents in those languages; ``dedup`` keeps one copy of each
     cluster of passages and lists the rest in a ``duplicates`` table (``pipeline.selection``).
     """
-    number = archive.resolve_version(version)
+    snapshot = Snapshot(archive, version)
+    number = snapshot.version
     if out.exists() and not out.is_dir():
         raise ArchiveError(f"{out} is not a folder: export into a new or empty folder")
     if out.exists() and any(out.iterdir()):
@@ -72,7 +75,7 @@ def export(archive: Archive, out: Path, version: int | None = None,
         (out / "tables").mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a parent folder should be, no permission
         raise ArchiveError(f"cannot create {out}: {exc.strerror or exc}") from None
-    tables = export_tables(archive, number)
+    tables = export_tables(snapshot)
     if languages:
         tables = select_languages(tables, languages)
     if dedup:
@@ -103,14 +106,15 @@ def export(archive: Archive, out: Path, version: int | None = None,
                         tuple(files), bag)
 
 
-def export_tables(archive: Archive, version: int) -> dict[str, pa.Table]:
-    """The tables a handoff of ``version`` contains, in contract order."""
-    tables = {name: archive.current(name, version) for name in DOCUMENT_TABLES}
-    for name in ("captures", "failures", "runs"):
-        tables[name] = archive.read(name, version)
+def export_tables(snapshot: Snapshot) -> dict[str, pa.Table]:
+    """The tables a handoff of the snapshot's version contains, in contract order."""
+    tables = {name: snapshot.current_table(name) for name in DOCUMENT_TABLES}
+    for name in ("captures", "failures"):
+        tables[name] = snapshot.rows(name)
+    tables["runs"] = pa.Table.from_pylist(snapshot.runs, schema=arrow_schema("runs"))
     rows = [{"name": t.name, "archive_version": t.archive_version, "run_id": t.run_id,
              "created_at": t.created_at, "note": t.note}
-            for t in tags(archive) if t.archive_version <= version]
+            for t in tags(snapshot.archive) if t.archive_version <= snapshot.version]
     tables["tags"] = pa.Table.from_pylist(rows, schema=arrow_schema("tags"))
     return tables
 
@@ -259,23 +263,23 @@ PROV_NAMESPACE = "urn:archivist:"
 def provenance(archive: Archive, doc_id: str, version: int | None = None) -> ProvDocument:
     """``doc_id``'s lineage up to archive ``version``: source -> captures (raw bytes) ->
     extraction activities -> document versions -> passages and footnotes."""
-    number = archive.resolve_version(version)
-    docs = [d for d in archive.read("documents", number).to_pylist() if d["doc_id"] == doc_id]
+    snapshot = Snapshot(archive, version)
+    docs = snapshot.rows("documents", pc.field("doc_id") == doc_id).to_pylist()
     if not docs:
-        raise ArchiveError(f"no document {shorten(doc_id)!r} at archive version {number}")
+        raise ArchiveError(f"no document {shorten(doc_id)!r} at archive version "
+                           f"{snapshot.version}")
     doc = ProvDocument()
     doc.add_namespace("arch", PROV_NAMESPACE)
     source_id = docs[0]["source_id"]
     doc.entity(f"arch:source/{source_id}", {"prov:type": "arch:Source",
                                            "prov:location": docs[0]["uri"]})
-    captures = [c for c in archive.read("captures", number).to_pylist()
-                if c["source_id"] == source_id]
+    captures = snapshot.rows("captures", pc.field("source_id") == source_id).to_pylist()
     for capture in captures:
         _prov_capture(doc, capture)
     previous = None
     for row in sorted(docs, key=lambda d: d["doc_version"]):
         entity = _prov_document_version(doc, row, previous)
-        _prov_items(doc, archive, number, row, entity)
+        _prov_items(doc, snapshot, row, entity)
         previous = entity
     return doc
 
@@ -327,21 +331,16 @@ def _prov_document_version(doc: ProvDocument, row: dict[str, Any], previous: str
     return entity
 
 
-def _prov_items(doc: ProvDocument, archive: Archive, version: int, row: dict[str, Any],
+def _prov_items(doc: ProvDocument, snapshot: Snapshot, row: dict[str, Any],
                 parent: str) -> None:
     """Passages and footnotes of one document version, each derived from it."""
     for table, id_column, kind in (("passages", "passage_id", "arch:Passage"),
                                    ("footnotes", "footnote_id", "arch:Footnote")):
-        for item in _rows_of(archive, table, version, row["doc_id"], row["doc_version"]):
+        rows = snapshot.rows(table, (pc.field("doc_id") == row["doc_id"])
+                             & (pc.field("doc_version") == row["doc_version"])).to_pylist()
+        for item in rows:
             entity = f"arch:{table[:-1]}/{item[id_column]}"
             if not doc.get_record(entity):  # an unchanged passage keeps its id across versions
                 doc.entity(entity, {"prov:type": kind, "prov:value": item["text"][:200],
                                     "arch:ordinal": item.get("ordinal", 0)})
             doc.wasDerivedFrom(entity, parent)
-
-
-def _rows_of(archive: Archive, table: str, version: int, doc_id: str,
-             doc_version: int) -> list[dict[str, Any]]:
-    data = archive.read(table, version)
-    return [r for r in data.to_pylist()
-            if r["doc_id"] == doc_id and r["doc_version"] == doc_version]

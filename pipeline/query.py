@@ -151,15 +151,25 @@ class Snapshot:
     def current(self, table: str, doc_id: str | None = None,
                 columns: list[str] | None = None) -> list[Row]:
         """Rows of ``table`` in each document's latest version (or one document's)."""
+        found: list[Row] = self.current_table(table, doc_id, columns).to_pylist()
+        return found
+
+    def current_table(self, table: str, doc_id: str | None = None,
+                      columns: list[str] | None = None) -> pa.Table:
+        """:meth:`current` as an Arrow table (for writing it out whole)."""
         latest = self.document_versions()
         if doc_id is not None:
             if doc_id not in latest:
                 raise self._unknown(doc_id)
             where = (pc.field("doc_id") == doc_id) & (pc.field("doc_version") == latest[doc_id])
-            found: list[Row] = self.rows(table, where, columns).to_pylist()
-            return found
-        return [r for r in self.rows(table, None, columns).to_pylist()
-                if latest.get(r["doc_id"]) == r["doc_version"]]
+            return self.rows(table, where, columns)
+        keys = ["doc_id", "doc_version"]
+        data = self.rows(table, None, None if columns is None else
+                         columns + [k for k in keys if k not in columns])
+        keep = [latest.get(d) == v for d, v in zip(data["doc_id"].to_pylist(),
+                                                    data["doc_version"].to_pylist())]
+        data = data.filter(pa.array(keep, type=pa.bool_()))
+        return data if columns is None else data.select(columns)
 
     def document_versions(self) -> dict[str, int]:
         """doc_id -> its latest doc_version at this snapshot."""
