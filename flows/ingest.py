@@ -39,13 +39,16 @@ from pipeline.build import (
     SourceResult,
     SourceWork,
     ingest_source,
-    plan_ingest,
+    plan_run,
+    record_expansion,
     record_result,
 )
 from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.lineage import link
+from pipeline.model import Source
 from pipeline.registry import load_registry
+from pipeline.sources import Expansion, expand
 from pipeline.store import Store
 
 ProgressCallback = Callable[[SourceResult], None]
@@ -89,6 +92,13 @@ def link_task(archive: Archive, run: RunWriter) -> None:
     link(archive, run)
 
 
+@task(name="expand-entry", cache_policy=NO_CACHE, persist_result=False)
+def expand_entry(entry: Source, store: Store, options: CaptureOptions) -> Expansion:
+    """One task per bulk entry: a WARC's records are read here in one stream, and its
+    documents then go to the ingest batches like any others (no task per record)."""
+    return expand(entry, store, options)
+
+
 @task(name="commit", retries=3, retry_delay_seconds=1, retry_condition_fn=_is_transient,
       cache_policy=NO_CACHE, persist_result=False)
 def commit_task(archive: Archive, run: RunWriter) -> int:
@@ -106,7 +116,15 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
     options = CaptureOptions.of(reg)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path), force_version=force_version)
-    work = plan_ingest(reg, archive, run.started_at)
+    plan = plan_run(reg, archive, run.started_at)
+    work = list(plan.work)
+    for expansion in [f.result() for f in [expand_entry.submit(e, the_store, options)
+                                           for e in plan.entries]]:
+        record_expansion(run, expansion)
+        children, unchanged = plan.children(expansion)
+        work += children
+        for source_id in unchanged:
+            run.add_unchanged(source_id)
 
     results = _run_batches(work, the_store, options, workers, _progress_callback())
     retry = [r for r in results if r.retriable]

@@ -42,7 +42,7 @@ from pipeline.textutil.signals import (
 )
 
 DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
-LOG_TABLES = ("captures", "failures")
+LOG_TABLES = ("captures", "failures", "expansions")
 """What every run records, changed or not; rows in any other data table make a new version."""
 """Tables a run appends to; ``runs`` numbers the runs and ``tags`` names released versions."""
 RUN_ROW_ATTEMPTS = 20
@@ -99,6 +99,16 @@ class RunWriter:
             "error_class": type(error).__name__, "message": message,
             "capture_sha256": capture_sha256, "failed_at": _now()})
         self.outcomes[source_id] = "failed"
+
+    def add_expansion(self, entry_id: str, kind: str, expanded_at: datetime,
+                      files: list[tuple[str, str | None]], documents: int,
+                      counts: dict[str, int], failed: int) -> None:
+        """One bulk entry's expansion: what it read and what became of its records."""
+        self.rows["expansions"].append({
+            "source_id": entry_id, "run_id": self.run_id, "kind": kind,
+            "expanded_at": expanded_at, "documents": documents, "failed": failed,
+            "files": [{"location": loc, "sha256": sha} for loc, sha in files],
+            "counts": [{"name": k, "count": v} for k, v in sorted(counts.items())]})
 
     def add_document(self, doc: SegmentedDocument, source: Source, capture: Capture,
                      doc_version: int) -> None:
@@ -268,6 +278,14 @@ class Archive:
                 row["doc_id"], row["doc_version"], row["capture_sha256"], row["content_hash"],
                 f"{row['extractor']}/{row['extractor_version']}")
         return records
+
+    def last_expansions(self) -> dict[str, datetime]:
+        """bulk entry id -> when it was last expanded, for its cadence."""
+        latest: dict[str, datetime] = {}
+        data = self.read("expansions")
+        for sid, at in zip(data["source_id"].to_pylist(), data["expanded_at"].to_pylist()):
+            latest[sid] = max(at, latest.get(sid, at))
+        return latest
 
     def latest_captures(self) -> dict[str, Capture]:
         """source id -> its most recent capture, for conditional requests."""
@@ -548,6 +566,8 @@ def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
             "headers": [{"name": k, "value": v} for k, v in capture.headers],
             "warc_path": capture.warc_path, "revisit": capture.revisit, "mtime": capture.mtime,
             "extractor_version": capture.extractor_version,
+            "warc_sha256": capture.warc_sha256, "warc_offset": capture.warc_offset,
+            "warc_length": capture.warc_length, "warc_record_id": capture.warc_record_id,
             "run_id": run_id}
 
 
@@ -558,7 +578,9 @@ def capture_from_row(row: dict[str, Any]) -> Capture:
                    etag=row["etag"], last_modified=row["last_modified"],
                    headers=tuple((h["name"], h["value"]) for h in row["headers"]),
                    warc_path=row["warc_path"], revisit=row["revisit"], mtime=row.get("mtime"),
-                   extractor_version=row.get("extractor_version"))
+                   extractor_version=row.get("extractor_version"),
+                   warc_sha256=row.get("warc_sha256"), warc_offset=row.get("warc_offset"),
+                   warc_length=row.get("warc_length"), warc_record_id=row.get("warc_record_id"))
 
 
 def _str_or_none(value: object) -> str | None:

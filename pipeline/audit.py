@@ -23,10 +23,11 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
 from pipeline.archive import Archive, transforms_from_row
-from pipeline.errors import AuditError, shorten
+from pipeline.errors import AuditError, CaptureError, shorten
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator, Transform
 from pipeline.schema import TABLES
+from pipeline.sources.webarchive import read_record
 from pipeline.store import Store
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -45,7 +46,27 @@ def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
         raise AuditError(f"raw blob {capture.sha256} is missing from "
                          f"{store.uri(store.blob_path(capture.sha256).parent)}; "
                          "run `archivist verify`")
-    data = store.read_blob(capture.sha256)
+    return snippet_of(store.read_blob(capture.sha256), capture, locator)
+
+
+def warc_payload(archive: Archive, capture: Capture) -> tuple[bytes, str]:
+    """The payload of the WARC record a capture of a WARC source names, read back out of the
+    WARC and checked against the archived SHA-256, with a line saying which record it was."""
+    try:
+        payload = read_record(archive.store, capture)
+    except CaptureError as exc:
+        raise AuditError(exc.message, source_id=exc.source_id) from None
+    found = hashlib.sha256(payload).hexdigest()
+    if found != capture.sha256:
+        raise AuditError(f"record {capture.warc_record_id} in {capture.warc_path} now holds "
+                         f"bytes with SHA-256 {found}, not the archived {capture.sha256}")
+    return payload, (f"{capture.warc_record_id} at offset {capture.warc_offset:,} "
+                     f"({capture.warc_length:,} bytes) of {capture.warc_path} (file SHA-256 "
+                     f"{capture.warc_sha256}); payload read back, SHA-256 matches")
+
+
+def snippet_of(data: bytes, capture: Capture, locator: Locator) -> str:
+    """The text of ``data`` (a capture's bytes) at ``locator``."""
     if capture.kind == "pdf" and locator.page_number is not None:
         return _pdf_snippet(data, locator.page_number, locator.bbox)
     text = decode_source(data, capture).text

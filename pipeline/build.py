@@ -7,7 +7,7 @@ archived is derived from exactly what was stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from pipeline.model import Capture, Kind, SegmentedDocument, Source
 from pipeline.registry import Registry
 from pipeline.schedule import due_sources
 from pipeline.segment import doc_id_for, segment
+from pipeline.sources import Expansion
 from pipeline.store import Store
 
 
@@ -87,6 +88,8 @@ class SourceWork:
     previous_document: DocumentRecord | None = None
     extract_options: ExtractOptions = ExtractOptions()
     """The registry's per-document limits (``[settings.extract]``)."""
+    captured: Capture | None = None
+    """Captured already, when its bulk entry was expanded (a WARC record): only built."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,8 @@ class SourceResult:
 def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOptions) -> SourceResult:
     """Capture then build one source; any error is returned, not raised, so a batch goes on."""
     try:
-        captured = capture(work.source, store, capture_options, work.previous_capture)
+        captured = work.captured or capture(work.source, store, capture_options,
+                                            work.previous_capture)
     except Exception as error:  # recorded as a failures row by the caller
         return SourceResult(work.source, None, None, error)
     try:
@@ -129,14 +133,64 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
     return SourceResult(work.source, processed, built)
 
 
-def plan_ingest(registry: Registry, archive: Archive, now: datetime) -> list[SourceWork]:
-    """The sources of ``registry`` due at ``now``, each with what the archive knows of it and
-    the registry's extraction limits."""
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run does: its due single sources, its due bulk entries (expanded by the flow,
+    their children then planned by :meth:`children`), and what the archive already knows."""
+
+    work: list[SourceWork]
+    entries: list[Source]
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)
+    captures: dict[str, Capture] = field(default_factory=dict)
+    extract_options: ExtractOptions = ExtractOptions()
+
+    def children(self, expansion: Expansion) -> tuple[list[SourceWork], list[str]]:
+        """Work for each child of ``expansion``, and the ids of children left as they are
+        because the listing says they have not changed since their last capture."""
+        work, unchanged = [], []
+        for child in expansion.children:
+            sid = child.source.id
+            previous = self.captures.get(sid)
+            if (child.lastmod is not None and previous is not None and sid in self.documents
+                    and previous.captured_at >= child.lastmod):
+                unchanged.append(sid)
+                continue
+            captured = child.capture
+            if captured is not None and previous is not None:
+                captured = replace(captured, revisit=captured.revisit
+                                   or previous.sha256 == captured.sha256)
+            work.append(SourceWork(child.source, previous, self.documents.get(sid),
+                                   self.extract_options, captured))
+        return work, unchanged
+
+
+def plan_run(registry: Registry, archive: Archive, now: datetime) -> Plan:
+    """The single sources and bulk entries of ``registry`` due at ``now``, with what the
+    archive knows of them and the registry's extraction limits."""
     documents = archive.latest_documents()
     captures = archive.latest_captures()
     last_captured = {sid: c.captured_at for sid, c in captures.items()}
-    return [SourceWork(s, captures.get(s.id), documents.get(s.id), registry.extract_options)
-            for s in due_sources(registry.sources, last_captured, now)]
+    last_captured.update(archive.last_expansions())
+    due = due_sources(registry.sources, last_captured, now)
+    work = [SourceWork(s, captures.get(s.id), documents.get(s.id), registry.extract_options)
+            for s in due if s.bulk is None]
+    return Plan(work, [s for s in due if s.bulk is not None], documents, captures,
+                registry.extract_options)
+
+
+def plan_ingest(registry: Registry, archive: Archive, now: datetime) -> list[SourceWork]:
+    """The single sources of ``registry`` due at ``now`` (bulk entries need expanding first:
+    see :func:`plan_run`)."""
+    return plan_run(registry, archive, now).work
+
+
+def record_expansion(run: RunWriter, expansion: Expansion) -> None:
+    """Add an entry's expansion to the run: its row, and a failure row per unreadable part."""
+    for error in expansion.failures:
+        run.add_failure(error.source_id or expansion.entry.id, error, None)
+    run.add_expansion(expansion.entry.id, expansion.entry.bulk or "", expansion.expanded_at,
+                      expansion.files, len(expansion.children), dict(expansion.counts),
+                      len(expansion.failures))
 
 
 def record_result(run: RunWriter, result: SourceResult) -> None:

@@ -503,6 +503,7 @@ def _print_trace(archive, result) -> None:
             ("source", capture.uri),
             ("captured", f"{capture.captured_at.isoformat()}  sha256 {capture.sha256}"),
             ("raw file", archive.store.uri(archive.store.blob_path(capture.sha256))),
+            *((("WARC record", result.warc_record),) if result.warc_record else ()),
             ("locator", result.locator.describe()),
             ("extractor", f"{row['extractor']} {row['extractor_version']}, archivist "
                           f"{row['pipeline_version']}, run {row['run_id']}"),
@@ -642,7 +643,7 @@ def status(
         raise typer.Exit(1 if any(s.stale for s in rows) else 0)
     table = Table(title=Text(f"Sources in {snapshot.archive.store.curated}"))
     for column in ("source", "last good capture (UTC)", "failures in a row", "next due",
-                   "state", "last error"):
+                   "state", "documents", "last error"):
         table.add_column(column)
     for s in rows:
         state = (Text("stale", "red") if s.stale else Text("failing", "yellow")
@@ -651,9 +652,19 @@ def status(
                       f"{s.last_success:%Y-%m-%d %H:%M}" if s.last_success else "never",
                       str(s.consecutive_failures),
                       f"{s.next_due:%Y-%m-%d %H:%M}" if s.next_due else "every run", state,
+                      Text(_entry_counts(s)),
                       Text((s.last_error or "")[:80] if s.consecutive_failures else ""))
     console.print(table)
     raise typer.Exit(1 if any(s.stale for s in rows) else 0)
+
+
+def _entry_counts(status) -> str:  # noqa: ANN001 - a pipeline.schedule.SourceStatus
+    """``120 (2 failed); not archived: request 130, http 4xx 3`` for a bulk entry."""
+    if status.documents is None:
+        return ""
+    skipped = ", ".join(f"{name} {count:,}" for name, count in status.counts)
+    return (f"{status.documents:,} ({status.failed:,} failed)"
+            + (f"; not archived: {skipped}" if skipped else ""))
 
 
 @app.command()

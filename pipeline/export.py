@@ -40,7 +40,7 @@ from pipeline.selection import Dedup, deduplicate, select_languages
 
 Format = Literal["parquet", "jsonl"]
 DOCUMENT_TABLES = ("documents", "sections", "passages", "footnotes", "removed")
-HISTORY_TABLES = ("captures", "failures", "runs", "tags")
+HISTORY_TABLES = ("captures", "failures", "expansions", "runs", "tags")
 EXPORT_TABLES = DOCUMENT_TABLES + HISTORY_TABLES
 CARD_SOURCE_ROWS = 200
 """Sources listed by name in the card; beyond this the card points to documents.parquet

@@ -22,6 +22,9 @@ from typing import Literal
 
 Kind = Literal["html", "pdf", "text"]
 KINDS: tuple[Kind, ...] = ("html", "pdf", "text")
+BulkKind = Literal["warc", "wacz", "folder", "urls", "sitemap", "feed"]
+BULK_KINDS: tuple[BulkKind, ...] = ("warc", "wacz", "folder", "urls", "sitemap", "feed")
+"""Registry kinds of one entry that expands into many documents (see ``pipeline/sources/``)."""
 
 PassageKind = Literal[
     "title",
@@ -70,6 +73,13 @@ class Source:
     every: str | None = None
     """Re-capture cadence such as ``"1d"``; ``None`` means every run."""
     metadata: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    bulk: BulkKind | None = None
+    """Set for an entry that expands into many documents, each ``<id>/<key>``."""
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    """Glob patterns (relative paths) a ``folder`` entry keeps and leaves out."""
+    keep_warc: bool = False
+    """A ``warc``/``wacz`` entry also copies each WARC file into raw/ (its payloads always are)."""
 
     @property
     def is_http(self) -> bool:
@@ -97,10 +107,17 @@ class Capture:
     revisit: bool = False
     """True when the source answered 304 or the bytes were identical to the last capture."""
     mtime: datetime | None = None
+    """Modification time of a local file (UTC): with ``size`` it lets a re-capture skip reading."""
     extractor_version: str | None = None
     """``name/version`` of the extractor that processed these bytes in the run that recorded
     this capture (``None`` until then, or if the run failed first)."""
-    """Modification time of a local file (UTC): with ``size`` it lets a re-capture skip reading."""
+    warc_sha256: str | None = None
+    """For a record read from a WARC source: SHA-256 of the WARC file (for a WACZ, of the
+    WARC inside it) that ``warc_path`` names, and the record's place in it."""
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    """Bytes of the record in the file as stored (its gzip member, for a .warc.gz)."""
+    warc_record_id: str | None = None
 
     @property
     def charset(self) -> str | None:

@@ -33,7 +33,7 @@ from pipeline.archive import (
     scan,
     transforms_from_row,
 )
-from pipeline.audit import continued_parts, raw_snippet
+from pipeline.audit import continued_parts, raw_snippet, snippet_of, warc_payload
 from pipeline.errors import ArchiveError, AuditError, shorten
 from pipeline.model import Capture, Locator, Source
 from pipeline.schedule import STALE_AFTER_FAILURES, SourceStatus, source_statuses
@@ -107,6 +107,9 @@ class Trace:
     """The raw source text at the locator and at each of ``parts``, as stored in raw/."""
     parts: tuple[Locator, ...] = ()
     """Where the text continues after a column or page break (PDF), in reading order."""
+    warc_record: str | None = None
+    """For a record of a WARC source: the record the bytes were read back from (the snippet
+    is then read from the WARC), and that their SHA-256 is the archived one."""
 
 
 class Snapshot:
@@ -246,10 +249,13 @@ class Snapshot:
         captures = self.rows("captures", columns=[*columns, "captured_at"]).to_pylist()
         failures = self.rows("failures", columns=[*columns, "stage", "error_class",
                                                   "message"]).to_pylist()
-        if sources is None:
-            seen = sorted({r["source_id"] for r in captures + failures})
+        expansions = self.rows("expansions").to_pylist()
+        if sources is None:  # a bulk entry's documents are counted on the entry's row
+            entries = {r["source_id"] for r in expansions}
+            seen = sorted({r["source_id"] for r in captures + failures
+                           if r["source_id"].split("/")[0] not in entries} | entries)
             sources = [Source(source_id, "") for source_id in seen]
-        return source_statuses(sources, self.runs, captures, failures, stale_after)
+        return source_statuses(sources, self.runs, captures, failures, stale_after, expansions)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -264,9 +270,15 @@ class Snapshot:
                              f"{row['doc_id']} version {row['doc_version']} and capture "
                              f"{row['capture_sha256']}, which the archive lacks; run "
                              "`archivist verify`")
-        capture = capture_from_row(min(captures, key=lambda r: r["captured_at"]))
+        # One payload can be many documents' (a crawl's duplicated pages): prefer this one's.
+        own = [c for c in captures if c["source_id"] == document[0]["source_id"]] or captures
+        capture = capture_from_row(min(own, key=lambda r: r["captured_at"]))
         locator = locator_from_row(row)
         parts = continued_parts(transforms_from_row(row))
+        if capture.warc_offset is not None:
+            payload, record = warc_payload(self.archive, capture)
+            snippet = "\n".join(snippet_of(payload, capture, at) for at in (locator, *parts))
+            return Trace(kind, row, document[0], capture, locator, snippet, parts, record)
         snippet = "\n".join(raw_snippet(self.archive, capture, at) for at in (locator, *parts))
         return Trace(kind, row, document[0], capture, locator, snippet, parts)
 

@@ -15,6 +15,16 @@ An optional ``[settings]`` table holds ``allow_private_hosts``, ``allowed_roots`
 web pages' comment threads as ``comment`` passages) and, in ``[settings.capture]``,
 ``deadline_s``: the longest one capture may take, retries included.
 
+A bulk entry expands into many documents, each ``<id>/<key>`` (see ``pipeline/sources/``)::
+
+    [[source]]
+    id = "crawl-2024"
+    uri = "crawls/*.warc.gz"          # kind warc: a file, a folder or a glob; wacz: one .wacz
+    kind = "warc"                     # or wacz, folder, urls, sitemap, feed
+    keep_warc = false                 # warc/wacz: also copy the WARC files into raw/
+    include = ["*.html", "*.pdf"]     # folder: globs over relative paths
+    exclude = ["drafts/*"]
+
 Unknown keys, duplicate ids and unsupported schemes are errors that name the entry.
 """
 
@@ -27,10 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RegistryError, shorten
-from pipeline.model import KINDS, ExtractOptions, Source
+from pipeline.model import BULK_KINDS, KINDS, ExtractOptions, Source
 from pipeline.net import CAPTURE_DEADLINE_S
 
 CORE_KEYS = {"id", "uri", "kind", "every"}
+BULK_KEYS = {"include": ("folder",), "exclude": ("folder",), "keep_warc": ("warc", "wacz")}
+"""Keys of bulk entries, each with the kinds it applies to."""
 METADATA_KEYS = {"title", "publisher", "tags", "author", "language", "notes", "published"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _CADENCE = re.compile(r"^\d+[mhdw]$")
@@ -144,24 +156,50 @@ def _capture_deadline(settings: dict[str, Any], path: Path) -> float:
 def _parse_entry(entry: dict[str, Any], number: int, base: Path) -> Source:
     name = f"source #{number}" + (f" ({shorten(str(entry['id']))!r})" if "id" in entry
                                   else "")
-    unknown = set(entry) - CORE_KEYS - METADATA_KEYS
+    unknown = set(entry) - CORE_KEYS - METADATA_KEYS - set(BULK_KEYS)
     if unknown:
         raise RegistryError(f"{name}: unknown keys {sorted(unknown)}; allowed: "
-                            f"{sorted(CORE_KEYS | METADATA_KEYS)}")
+                            f"{sorted(CORE_KEYS | METADATA_KEYS | set(BULK_KEYS))}")
     for key in ("id", "uri"):
         if not isinstance(entry.get(key), str) or not entry[key]:
             raise RegistryError(f"{name}: '{key}' is required and must be a string")
     if not _ID.match(entry["id"]):
         raise RegistryError(f"{name}: id must be letters, digits, '.', '_' or '-' (max 128)")
     kind = entry.get("kind")
-    if kind is not None and kind not in KINDS:
-        raise RegistryError(f"{name}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    if kind is not None and kind not in KINDS + BULK_KINDS:
+        raise RegistryError(f"{name}: kind {kind!r} is not one of {', '.join(KINDS + BULK_KINDS)}")
+    bulk = kind if kind in BULK_KINDS else None
     every = entry.get("every")
     if every is not None and not _CADENCE.match(str(every)):
         raise RegistryError(f"{name}: every={every!r} must look like 30m, 6h, 1d or 2w")
     uri = _resolve_uri(entry["uri"], base, name)
+    if bulk in ("warc", "wacz", "folder", "urls") and uri.startswith(("http://", "https://")):
+        raise RegistryError(f"{name}: a {bulk} entry reads a local path, not a URL")
+    if bulk in ("sitemap", "feed") and not uri.startswith(("http://", "https://")):
+        raise RegistryError(f"{name}: a {bulk} entry is fetched: its uri must be http(s)")
     metadata = {k: v for k, v in entry.items() if k in METADATA_KEYS}
-    return Source(id=entry["id"], uri=uri, kind=kind, every=every, metadata=metadata)
+    return Source(id=entry["id"], uri=uri, kind=None if bulk else kind, every=every,
+                  metadata=metadata, bulk=bulk, **_bulk_options(entry, bulk, name))
+
+
+def _bulk_options(entry: dict, bulk: str | None, name: str) -> dict:
+    """include/exclude (lists of globs) and keep_warc (a bool), each on its own kinds only."""
+    options: dict = {}
+    for key, kinds in BULK_KEYS.items():
+        if key not in entry:
+            continue
+        if bulk not in kinds:
+            raise RegistryError(f"{name}: {key!r} applies to kind {' or '.join(kinds)} only")
+        value = entry[key]
+        if key == "keep_warc":
+            if not isinstance(value, bool):
+                raise RegistryError(f"{name}: keep_warc must be true or false")
+            options[key] = value
+        elif isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+            options[key] = tuple(value)
+        else:
+            raise RegistryError(f'{name}: {key} must be a list of globs, e.g. ["*.html"]')
+    return options
 
 
 def _resolve_uri(uri: str, base: Path, name: str) -> str:

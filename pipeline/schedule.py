@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,24 +69,50 @@ class SourceStatus:
     last_error: str | None
     next_due: datetime | None
     stale: bool
+    documents: int | None = None
+    """For a bulk entry: documents its last expansion gave, ``failed`` of them (or of its
+    records and files) failed in that run, and what became of the other records."""
+    failed: int | None = None
+    counts: tuple[tuple[str, int], ...] = ()
 
 
 def source_statuses(sources: Iterable[Source], runs: list[dict[str, Any]],
                     captures: list[dict[str, Any]], failures: list[dict[str, Any]],
-                    stale_after: int = STALE_AFTER_FAILURES) -> list[SourceStatus]:
-    """Walk the committed runs oldest first and tally each source's successes and failures."""
+                    stale_after: int = STALE_AFTER_FAILURES,
+                    expansions: Iterable[dict[str, Any]] = ()) -> list[SourceStatus]:
+    """Walk the committed runs oldest first and tally each source's successes and failures.
+
+    A bulk entry succeeds in a run that expanded it (its ``expansions`` row) and fails in one
+    whose expansion failed as a whole; its status adds the counts of its last expansion."""
     failed = {(f["run_id"], f["source_id"]): f"{f['stage']}: {f['error_class']}: {f['message']}"
               for f in failures}
     captured = {(c["run_id"], c["source_id"]): c["captured_at"] for c in captures}
+    expanded = {(e["run_id"], e["source_id"]): e for e in expansions}
     statuses = []
     for source in sources:
-        last_success, streak, last_error = None, 0, None
+        last_success, streak, last_error, last_expansion = None, 0, None, None
         for run in runs:
             key = (run["run_id"], source.id)
-            if key in failed:
+            if key in expanded and (expanded[key]["documents"] > 0 or key not in failed):
+                last_expansion = expanded[key]
+                last_success, streak = last_expansion["expanded_at"], 0
+            elif key in failed:
                 streak, last_error = streak + 1, failed[key]
             elif key in captured:
                 last_success, streak = captured[key], 0
-        statuses.append(SourceStatus(source.id, last_success, streak, last_error,
-                                     next_due(source, last_success), streak >= stale_after))
+        status = SourceStatus(source.id, last_success, streak, last_error,
+                              next_due(source, last_success), streak >= stale_after)
+        if last_expansion is not None:
+            status = _with_counts(status, last_expansion, failures)
+        statuses.append(status)
     return statuses
+
+
+def _with_counts(status: SourceStatus, expansion: dict[str, Any],
+                 failures: list[dict[str, Any]]) -> SourceStatus:
+    """A bulk entry's status with its last expansion's counts and that run's failed parts."""
+    prefix = status.source_id + "/"
+    failed = sum(1 for f in failures if f["run_id"] == expansion["run_id"]
+                 and (f["source_id"] == status.source_id or f["source_id"].startswith(prefix)))
+    counts = tuple((c["name"], c["count"]) for c in expansion["counts"] if c["name"] != "document")
+    return replace(status, documents=expansion["documents"], failed=failed, counts=counts)

@@ -19,7 +19,7 @@ from pipeline.errors import SchemaViolation
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TABLES = ("documents", "sections", "passages", "footnotes", "removed", "captures", "failures",
-          "lineage_index", "runs", "tags")
+          "lineage_index", "expansions", "runs", "tags")
 
 _SCALARS: dict[str, pa.DataType] = {
     "string": pa.string(),

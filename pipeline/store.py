@@ -25,6 +25,7 @@ from pyarrow import fs
 STORE_ENV = "ARCHIVIST_STORE"
 S3_PREFIX = "s3://"
 INCOMING = ".incoming"
+COPY_CHUNK = 1 << 20
 """Folder under ``raw/`` for files being written; never listed as blobs."""
 _S3_ENV = ("AWS_ENDPOINT_URL", "AWS_ALLOW_HTTP", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
            "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION")
@@ -110,6 +111,31 @@ class Store:
             return
         with _s3_filesystem().open_output_stream(str(target)) as out:
             out.write(data)
+
+    def copy_in(self, source: Path, target: PurePath) -> None:
+        """Copy a local file of any size to ``target`` in chunks, with :meth:`put_file`'s
+        all-or-nothing guarantee (a WARC kept in raw/ can be many gigabytes)."""
+        if self.remote:
+            with open(source, "rb") as handle, \
+                    _s3_filesystem().open_output_stream(str(target)) as out:
+                for chunk in iter(lambda: handle.read(COPY_CHUNK), b""):
+                    out.write(chunk)
+            return
+        staging = Path(self.raw) / INCOMING
+        staging.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=staging, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as handle:
+                for chunk in iter(lambda: handle.read(COPY_CHUNK), b""):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(Path(target).parent)
 
     def read_file(self, path: PurePath) -> bytes:
         if not self.remote:

@@ -15,7 +15,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline", "pipeline.model", "pipeline.errors", "pipeline.ids", "pipeline.schema"),
     ("pipeline.textutil",),
     ("pipeline.store", "pipeline.registry", "pipeline.schedule", "pipeline.warc", "pipeline.net"),
-    ("pipeline.capture",),
+    ("pipeline.capture", "pipeline.sources"),
     ("pipeline.extract",),
     ("pipeline.clean",),
     ("pipeline.segment",),
