@@ -156,6 +156,18 @@ def test_a_crawl_expands_into_one_document_per_readable_response(
     assert (gzip.decompress(raw) if gzip_records else raw).startswith(b"WARC/" + version.encode())
 
 
+def find_text(archive, phrase: str) -> list[dict]:  # noqa: ANN001 - an Archive
+    from pipeline.query import Snapshot
+
+    return [{"id": h.id, "doc_id": h.doc_id} for h in Snapshot(archive).search(phrase).hits]
+
+
+def trace(archive, item_id: str):  # noqa: ANN001, ANN201 - an Archive, a query.Trace
+    from pipeline.query import Snapshot
+
+    return Snapshot(archive).trace(item_id)
+
+
 def run_flow(registry_path: Path, store):  # noqa: ANN201 - a RunSummary
     from flows.ingest import run_ingest
 
@@ -166,7 +178,6 @@ def run_flow(registry_path: Path, store):  # noqa: ANN201 - a RunSummary
 def test_ingest_a_warc_trace_a_passage_to_its_record_and_rerun_for_a_hash(
         tmp_path: Path, store) -> None:
     from pipeline.archive import Archive
-    from pipeline.audit import find_text, trace
 
     typical_crawl().save(tmp_path / "crawl.warc.gz")
     path = registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n'
@@ -220,7 +231,6 @@ def test_ingest_a_warc_trace_a_passage_to_its_record_and_rerun_for_a_hash(
 def test_trace_fails_clearly_when_the_warc_was_changed_and_keep_warc_survives_a_move(
         tmp_path: Path, store) -> None:
     from pipeline.archive import Archive
-    from pipeline.audit import find_text, trace
     from pipeline.errors import AuditError
 
     crawl = tmp_path / "in" / "crawl.warc.gz"

@@ -23,7 +23,7 @@ import re
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pipeline.capture import CaptureOptions
+from pipeline.capture import CaptureOptions, open_regular_file, read_limited
 from pipeline.errors import CaptureError
 from pipeline.model import Source
 from pipeline.sources import Child, Expansion, child_source, inside, url_key, url_problem
@@ -81,13 +81,8 @@ def expand_urls(entry: Source, store: Store, options: CaptureOptions,
     if not inside(path, options.allowed_roots):
         raise CaptureError(f"{path} lies outside the allowed folders; add its folder to "
                            "[settings] allowed_roots", source_id=entry.id)
-    try:
-        if path.stat().st_size > MAX_LIST_BYTES:
-            raise CaptureError(f"{path} is over the {MAX_LIST_BYTES:,}-byte limit of a URL list",
-                               source_id=entry.id)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CaptureError(f"URL list not found: {path}", source_id=entry.id) from None
+    with open_regular_file(path.resolve(), entry.id) as (handle, _):
+        data = read_limited(handle, MAX_LIST_BYTES, path, entry.id)
     text = data.decode("utf-8-sig", errors="replace")
     rows = _csv_rows(text, entry, expansion) if path.suffix.lower() == ".csv" else (
         (number, line.strip(), None, None) for number, line in enumerate(text.splitlines(), 1)

@@ -45,7 +45,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from pipeline.capture import CaptureOptions, sniff
+from pipeline.capture import CaptureOptions, open_regular_file, sniff
 from pipeline.errors import CaptureError, TooLarge
 from pipeline.model import Capture, Source
 from pipeline.sources import Child, Expansion, child_source, inside, url_key
@@ -104,12 +104,15 @@ def expand_warc(entry: Source, store: Store, options: CaptureOptions,
     """Read every WARC file of a ``warc`` entry."""
     scan = _Scan(entry, store, options, expansion)
     for path in _warc_paths(entry, options, expansion):
-        sha256, size = _hash_file(path)
-        location = _keep(path, sha256, store) if entry.keep_warc else str(path)
-        warc = WarcFile(location, sha256, size)
-        expansion.files.append((warc.location, sha256))
-        with open(path, "rb") as handle:
-            _scan_file(scan, warc, handle)
+        try:
+            with open_regular_file(path.resolve(), entry.id) as (handle, _):
+                sha256, size = _hash_stream(handle)
+                location = _keep(path, sha256, store) if entry.keep_warc else str(path)
+                warc = WarcFile(location, sha256, size)
+                expansion.files.append((warc.location, sha256))
+                _scan_file(scan, warc, handle)
+        except CaptureError as error:  # not a regular file, unreadable
+            expansion.fail(error, "unreadable file")
     _finish(scan)
 
 
@@ -121,27 +124,30 @@ def expand_wacz(entry: Source, store: Store, options: CaptureOptions,
     if not inside(path, options.allowed_roots):
         raise CaptureError(f"{path} lies outside the allowed folders; add its folder to "
                            "[settings] allowed_roots", source_id=entry.id)
-    if not path.is_file():
-        raise CaptureError(f"WACZ file not found: {path}", source_id=entry.id)
-    sha256, _ = _hash_file(path)
+    with open_regular_file(path.resolve(), entry.id) as (handle, _):
+        _expand_wacz(entry, path, handle, store, options, expansion)
+
+
+def _expand_wacz(entry: Source, path: Path, handle: IO[bytes], store: Store,
+                 options: CaptureOptions, expansion: Expansion) -> None:
+    sha256, _ = _hash_stream(handle)
     base = _keep(path, sha256, store) if entry.keep_warc else str(path)
     expansion.files.append((base, sha256))
     scan = _Scan(entry, store, options, expansion)
     try:
-        with zipfile.ZipFile(path) as wacz:
+        with zipfile.ZipFile(handle) as wacz:
             for member, expected in _wacz_members(wacz, path, entry, expansion):
-                with wacz.open(member) as handle:
-                    member_sha, size = _hash_stream(handle)
-                if expected is not None and expected != member_sha:
-                    expansion.fail(CaptureError(
-                        f"{path.name}: {member} has SHA-256 {member_sha}, but datapackage.json "
-                        f"lists {expected}; the WACZ is damaged, its records are skipped",
-                        source_id=entry.id), "damaged file")
-                    continue
-                warc = WarcFile(f"{base}#{member}", member_sha, size)
-                expansion.files.append((warc.location, member_sha))
-                with wacz.open(member) as handle:
-                    _scan_file(scan, warc, handle)
+                with wacz.open(member) as inner:
+                    member_sha, size = _hash_stream(inner)
+                    if expected is not None and expected != member_sha:
+                        expansion.fail(CaptureError(
+                            f"{path.name}: {member} has SHA-256 {member_sha}, but "
+                            f"datapackage.json lists {expected}; the WACZ is damaged, its "
+                            "records are skipped", source_id=entry.id), "damaged file")
+                        continue
+                    warc = WarcFile(f"{base}#{member}", member_sha, size)
+                    expansion.files.append((warc.location, member_sha))
+                    _scan_file(scan, warc, inner)
     except zipfile.BadZipFile as exc:
         raise CaptureError(f"{path} is not a readable WACZ (zip): {exc}",
                            source_id=entry.id) from None
@@ -457,16 +463,14 @@ def _warc_date(record: ArcWarcRecord, expansion: Expansion) -> datetime:
 
 # -- files -----------------------------------------------------------------------------------
 
-def _hash_file(path: Path) -> tuple[str, int]:
-    with open(path, "rb") as handle:
-        return _hash_stream(handle)
-
-
 def _hash_stream(handle: IO[bytes]) -> tuple[str, int]:
+    """SHA-256 and size of all of ``handle``, read in chunks; leaves it at the start."""
+    handle.seek(0)
     digest, size = hashlib.sha256(), 0
     for chunk in iter(lambda: handle.read(RESYNC_CHUNK), b""):
         digest.update(chunk)
         size += len(chunk)
+    handle.seek(0)
     return digest.hexdigest(), size
 
 

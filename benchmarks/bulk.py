@@ -1,0 +1,242 @@
+"""Bulk: ingest one crawl-like WARC of real pages, then again unchanged; warcio's own read speed.
+
+    .venv/bin/python benchmarks/bulk.py [--records 10000] [--workers 2] [--bench ../shared/bench]
+
+Builds a WARC with warcio from the bench web pages (``web/*/html/*.html.gz``) and a few bench
+PDFs, with the mix of a real crawl: warcinfo, a request before every response, a metadata
+record after most pages, robots.txt per host, redirects, 404s, images, the same page under a
+second URL (a duplicated payload) and revisit records, until it holds ``--records`` records.
+Then, each in its own process with peak RSS sampled (process and children, every 0.1 s, as
+``scale.py`` does), it ingests a registry with the one ``kind = "warc"`` entry into a fresh
+store and ingests it again unchanged; and it expands the WARC alone (read, hash, store payloads;
+no extraction), once for the file and once for the file listed twice (a glob over it and a
+copy), to show the reader's memory does not grow with the WARC. Last, the baseline: warcio
+iterating the same file and reading every record's payload, records/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from itertools import cycle
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+SAMPLE_EVERY_S = 0.1
+PDFS = ("clef2008-qa-overview-p1.pdf", "latex-multicolumn.pdf", "amnesty-ua-honduras-2017.pdf")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
+
+
+def pages(bench: Path) -> list[bytes]:
+    """Every bench web page, decompressed, in a fixed order."""
+    found = sorted((bench / "web").glob("*/html/*.html.gz"))
+    if not found:
+        raise SystemExit(f"no web pages under {bench / 'web'}: give --bench")
+    return [gzip.decompress(p.read_bytes()) for p in found]
+
+
+def build_warc(path: Path, bench: Path, records: int) -> dict[str, int]:
+    """Write a crawl of ``records`` records to ``path``; returns how many of each kind."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = pages(bench)
+    pdfs = [(bench / "pdf" / name).read_bytes() for name in PDFS]
+    counts: dict[str, int] = {}
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        written = 0
+
+        def put(record, kind: str) -> None:  # noqa: ANN001 - a warcio record
+            nonlocal written
+            writer.write_record(record)
+            written += 1
+            counts[kind] = counts.get(kind, 0) + 1
+
+        def fetch(url: str, status: str, content_type: str, body: bytes,
+                  headers: list[tuple[str, str]] = ()) -> str:  # noqa: B006 - never mutated
+            put(writer.create_warc_record(url, "request", http_headers=StatusAndHeaders(
+                f"GET {url} HTTP/1.1", [("User-Agent", "bench")], is_http_request=True)),
+                "request")
+            http = StatusAndHeaders(status, [("Content-Type", content_type), *headers],
+                                    protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                               http_headers=http)
+            put(record, "response " + status.split()[0])
+            return record.rec_headers.get_header("WARC-Payload-Digest")
+
+        put(writer.create_warcinfo_record(path.name, {"software": "archivist benchmark"}),
+            "warcinfo")
+        digests: list[tuple[str, str]] = []
+        sources = cycle(range(len(html)))
+        for n in range(10**9):
+            if written >= records:
+                break
+            host = f"http://site{n % 40}.example"
+            url = f"{host}/article/{n}"
+            step = n % 20
+            if n < 40:
+                fetch(f"{host}/robots.txt", "200 OK", "text/plain", b"User-agent: *\nAllow: /\n")
+            elif step == 3:
+                fetch(f"{host}/old/{n}", "301 Moved Permanently", "text/html", b"",
+                      [("Location", url)])
+            elif step == 7:
+                fetch(f"{host}/gone/{n}", "404 Not Found", "text/html", b"<h1>Not found</h1>")
+            elif step in (11, 12):
+                fetch(f"{host}/img/{n}.png", "200 OK", "image/png", PNG + n.to_bytes(4, "big"))
+            elif step == 15 and digests:
+                old_url, digest = digests[n % len(digests)]
+                put(writer.create_revisit_record(
+                    old_url + "?again", digest=digest, refers_to_uri=old_url,
+                    refers_to_date="2024-01-01T00:00:00Z", http_headers=StatusAndHeaders(
+                        "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")),
+                    "revisit")
+            elif step == 17 and digests:   # the same payload under another URL
+                fetch(f"{host}/mirror/{n}", "200 OK", "text/html; charset=utf-8",
+                      html[(n // 20) % len(html)])
+            elif n % 150 == 0:
+                fetch(f"{host}/report/{n}.pdf", "200 OK", "application/pdf",
+                      pdfs[(n // 150) % len(pdfs)])
+            else:
+                body = html[next(sources)]
+                digests.append((url, fetch(url, "200 OK", "text/html", body)))
+                if n % 4:
+                    put(writer.create_warc_record(
+                        url, "metadata", payload=io.BytesIO(b'{"outlinks": %d}' % n),
+                        warc_content_type="application/json"), "metadata")
+    return counts
+
+
+def warcio_baseline(path: Path) -> tuple[int, float]:
+    """warcio alone: iterate the file reading each record's payload; (records, seconds)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    started = time.perf_counter()
+    count = 0
+    with open(path, "rb") as handle:
+        for record in ArchiveIterator(handle):
+            record.content_stream().read()
+            count += 1
+    return count, time.perf_counter() - started
+
+
+def child(mode: str, registry: str, store: str, workers: int) -> None:
+    """One measured step in its own process; prints its result as JSON."""
+    started = time.perf_counter()
+    if mode == "ingest":
+        from flows.ingest import run_ingest
+
+        summary = run_ingest(registry, store, workers)
+        result = {k: summary.count(k) for k in ("new", "changed", "unchanged", "failed")}
+    else:
+        from pipeline.capture import CaptureOptions
+        from pipeline.registry import load_registry
+        from pipeline.sources import expand
+        from pipeline.store import Store
+
+        reg = load_registry(registry)
+        expansion = expand(reg.sources[0], Store.at(store), CaptureOptions.of(reg))
+        result = {"documents": len(expansion.children), "failed": len(expansion.failures),
+                  "records": sum(expansion.counts.values())}
+    print(json.dumps({"seconds": time.perf_counter() - started, **result}))
+
+
+def measure(mode: str, registry: Path, store: Path, workers: int, env: dict) -> dict:
+    """Run one step in a subprocess; its result plus the peak RSS of its process tree."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", mode, str(registry), str(store), str(workers)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(process.pid)
+        while not stop.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(SAMPLE_EVERY_S)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    stop.set()
+    sampler.join()
+    if process.returncode not in (0, 1):   # 1: the run recorded failures, still measured
+        raise SystemExit(f"{mode} failed with code {process.returncode}")
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--bench", type=Path, default=HERE.parent.parent / "shared" / "bench")
+    args = parser.parse_args()
+    from flows.schedule import free_port, prefect_server
+
+    with tempfile.TemporaryDirectory(prefix="archivist-bulk-") as tmp:
+        tmp_path = Path(tmp)
+        crawl = tmp_path / "crawl" / "crawl.warc.gz"
+        crawl.parent.mkdir()
+        started = time.perf_counter()
+        counts = build_warc(crawl, args.bench, args.records)
+        print(f"WARC: {sum(counts.values()):,} records, {crawl.stat().st_size / 2**20:.1f} MB "
+              f"in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
+        registry = tmp_path / "sources.toml"
+        registry.write_text('[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl/crawl.warc.gz"\n')
+        double = tmp_path / "double.toml"
+        shutil.copy(crawl, crawl.with_name("copy.warc.gz"))
+        double.write_text('[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl/*.warc.gz"\n')
+
+        with prefect_server(tmp_path / "prefect", free_port()) as url:
+            env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_LOGGING_LEVEL": "ERROR",
+                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+            first = measure("ingest", registry, tmp_path / "store", args.workers, env)
+            print(f"first ingest: {first}", flush=True)
+            again = measure("ingest", registry, tmp_path / "store", args.workers, env)
+            print(f"re-run: {again}", flush=True)
+            one = measure("expand", registry, tmp_path / "store-x1", args.workers, env)
+            two = measure("expand", double, tmp_path / "store-x2", args.workers, env)
+            print(f"expand only: one file {one}; two files {two}", flush=True)
+        records, seconds = warcio_baseline(crawl)
+
+    documents = first["new"] + first["failed"]
+    print(f"\n{'step':<24} {'seconds':>8} {'docs/s':>7} {'records/s':>10} {'peak MB':>8}")
+    print(f"{'ingest, first run':<24} {first['seconds']:>8.1f} "
+          f"{documents / first['seconds']:>7.1f} {records / first['seconds']:>10.0f} "
+          f"{first['peak_mb']:>8.0f}")
+    print(f"{'ingest, unchanged re-run':<24} {again['seconds']:>8.1f} {'':>7} "
+          f"{records / again['seconds']:>10.0f} {again['peak_mb']:>8.0f}")
+    print(f"{'expand only, 1 file':<24} {one['seconds']:>8.1f} {'':>7} "
+          f"{records / one['seconds']:>10.0f} {one['peak_mb']:>8.0f}")
+    print(f"{'expand only, 2 files':<24} {two['seconds']:>8.1f} {'':>7} "
+          f"{2 * records / two['seconds']:>10.0f} {two['peak_mb']:>8.0f}")
+    print(f"{'warcio iteration':<24} {seconds:>8.1f} {'':>7} {records / seconds:>10.0f}")
+    print(f"\n{documents:,} documents ({first['failed']} failed) from {records:,} records; "
+          f"re-run unchanged {again['unchanged']:,}")
+    print(f"re-run / first run: {again['seconds'] / first['seconds']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    else:
+        sys.exit(main())
