@@ -47,6 +47,9 @@ LOG_TABLES = ("captures", "failures", "expansions")
 """Tables a run appends to; ``runs`` numbers the runs and ``tags`` names released versions."""
 RUN_ROW_ATTEMPTS = 20
 """Concurrent runs that may commit before this one gives up numbering itself (then transient)."""
+RECORDED_FIELDS = ("started_at", "committed_at", "registry", "pipeline_version", "sources",
+                   "new_docs", "changed_docs", "unchanged_docs", "failed")
+"""What a rebuilt run keeps of its original ``runs`` row (the rest is derived again)."""
 APPEND_ATTEMPTS = 5
 APPEND_BACKOFF_S = 0.2
 """Appends never conflict with appends; these retries cover concurrent creation of a table."""
@@ -80,6 +83,9 @@ class RunWriter:
     """Make a new archive version even if the run changed no content."""
     new_version: bool | None = None
     """Set by :meth:`Archive.commit`: whether the run made a new archive version."""
+    recorded: dict[str, Any] | None = None
+    """The ``runs`` row of the run this one derives again (``rebuild``): its times, counts and
+    version decision are kept."""
 
     def changes_content(self) -> bool:
         """Whether the run has rows beyond the log of what it captured and what failed."""
@@ -179,13 +185,14 @@ def restart(run: RunWriter, run_id: str) -> None:
 
 
 class Archive:
-    """The Delta tables of one store."""
+    """The Delta tables of one store (under ``curated``: default the store's ``curated/``)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, curated: PurePath | None = None):
         self.store = store
+        self.curated = curated or store.curated
 
     def path(self, table: str) -> PurePath:
-        return self.store.curated / table
+        return self.curated / table
 
     def uri(self, table: str) -> str:
         """The table's location as deltalake takes it: a local path or ``s3://…``."""
@@ -211,14 +218,14 @@ class Archive:
 
     def resolve_version(self, version: int | None = None, as_of: datetime | None = None) -> int:
         """Archive version to read: ``version``, the last one committed at ``as_of``, or latest."""
-        return resolve_version(self.runs(), version, as_of, self.store.uri(self.store.curated))
+        return resolve_version(self.runs(), version, as_of, self.store.uri(self.curated))
 
     def read(self, table: str, version: int | None = None) -> pa.Table:
         """Every visible row of ``table`` as of archive ``version`` (default: latest)."""
         runs = self.runs()
         if not runs:
             return arrow_schema(table).empty_table()
-        version = resolve_version(runs, version, None, self.store.uri(self.store.curated))
+        version = resolve_version(runs, version, None, self.store.uri(self.curated))
         if table == "runs":
             return pa.Table.from_pylist([r for r in runs if r["archive_version"] <= version],
                                         schema=arrow_schema("runs"))
@@ -313,8 +320,8 @@ class Archive:
         writes its rows again under a new run id (the first rows are never made visible).
         """
         if not self.store.remote:
-            Path(self.store.curated).mkdir(parents=True, exist_ok=True)
-        with self._commit_lock():
+            Path(self.curated).mkdir(parents=True, exist_ok=True)
+        with self.commit_lock():
             for attempt in range(1, RUN_ROW_ATTEMPTS + 1):
                 runs_table = self._delta("runs")  # what this attempt numbers against
                 if reconcile(run, self.latest_documents()) and run.appended:
@@ -340,6 +347,8 @@ class Archive:
         numbers = runs_table.to_pyarrow_table()["archive_version"] if runs_table else None
         latest = (pc.max(numbers).as_py() or 0) if numbers is not None else 0
         new_version = latest == 0 or run.force_version or run.changes_content()
+        if run.recorded is not None:
+            new_version = run.recorded.get("new_version") is not False
         archive_version = latest + 1 if new_version else latest
         # Read after the data appends: any run numbered before us has its rows in these.
         table_versions = [{"table": t, "version": self._version(t)} for t in DATA_TABLES]
@@ -351,6 +360,8 @@ class Archive:
             "changed_docs": counts["changed"], "unchanged_docs": counts["unchanged"],
             "failed": counts["failed"], "table_versions": table_versions,
             "new_version": new_version}
+        if run.recorded is not None:
+            runs_row.update({k: run.recorded[k] for k in RECORDED_FIELDS})
         try:
             # No runs table yet: create it, and fail if another run created it meanwhile.
             write_deltalake(runs_table if runs_table is not None else self.uri("runs"),
@@ -396,7 +407,7 @@ class Archive:
             return None
 
     @contextmanager
-    def _commit_lock(self) -> Iterator[None]:
+    def commit_lock(self) -> Iterator[None]:
         """Serialise commits of concurrent runs: archive versions must be numbered one by one.
 
         Local stores only; on S3 :meth:`_append_run_row` keeps the numbering unique instead.
@@ -404,7 +415,7 @@ class Archive:
         if self.store.remote:
             yield
             return
-        with open(Path(self.store.curated) / ".commit.lock", "w") as handle:
+        with open(Path(self.curated) / ".commit.lock", "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -691,6 +691,35 @@ def reprocess(
 
 
 @app.command()
+def rebuild(
+    store: StoreOption = None,
+    max_seconds: MaxSecondsOption = None,
+    max_memory_mb: MaxMemoryOption = None,
+) -> None:
+    """Derive the archive again from raw/ and the runs log, check it, and swap it in.
+
+    Use when `archivist verify` names a damaged archive file. Every version is rebuilt into a
+    fresh table set and compared with the old one (documents by id and content hash, the other
+    tables by row ids, or by the counts the documents recorded where a file is unreadable);
+    only if all match is the old set moved to curated.before-rebuild-TIME/ and the fresh one
+    put in its place. Exit 1, changing nothing, if any version differs.
+
+    Example: archivist rebuild --store /tmp/archive
+    """
+    from pipeline.rebuild import rebuild as run_rebuild
+
+    result = run_rebuild(_archive(store), _extract_options(max_seconds, max_memory_mb))
+    for check in result.checks:
+        mark = Text("✓", "green") if check.matches else Text("✗", "red")
+        console.print(Text.assemble(mark, f" version {check.archive_version}: {check.detail}"))
+    if not result.ok:
+        err.print("the rebuilt archive differs from the old one: nothing was swapped (the "
+                  "fresh tables are in curated.rebuild/ for inspection)")
+        raise typer.Exit(1)
+    console.print(Text(f"rebuilt and swapped in; the old tables are in {result.kept_at}"))
+
+
+@app.command()
 def schedule(
     registry: Annotated[Path, typer.Argument(metavar="REGISTRY",
                                              help="A sources.toml registry.")],
