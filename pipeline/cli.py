@@ -439,7 +439,8 @@ def trace(
 ) -> None:
     """Show where a passage came from: capture, locator, transforms, and the raw source.
 
-    With --text, list the matches, each in context (one match is traced right away).
+    With --text, list the matches, each in context (one match is traced right away);
+    --json prints {"total", "matches": [...]} for --text, the trace for an id.
 
     Example: archivist trace --text "Tumen River"   then   archivist trace 3f9a1c
     """
@@ -450,7 +451,7 @@ def trace(
     snapshot = _snapshot(store, version, as_of)
     if text is not None:
         found = snapshot.search(text, limit)
-        if found.total != 1:
+        if found.total != 1 or as_json:  # JSON keeps one shape: the list of matches
             _print_matches(found, snapshot.version, as_json)
             return
         item_id = found.hits[0].id

@@ -122,3 +122,17 @@ def test_ingest_show_trace_verify_through_the_cli(corpus, tmp_path):
     assert [row for row in cells if row[0]] == [["1", "yes"], ["1", "no"]]
     runs = json.loads(runner.invoke(app, ["versions", "--store", store, "--json"]).output)
     assert [(r["archive_version"], r["new_version"]) for r in runs] == [(1, True), (1, False)]
+
+
+def test_ingest_failures_keep_the_brackets_of_their_hints(capsys):
+    """A failure's message is data: rich markup dropped "[settings]" from this hint."""
+    from pipeline.archive import RunSummary
+    from pipeline.cli import _print_summary
+
+    hint = ("x.txt resolves to /etc/x.txt, outside the allowed folders; add its folder to "
+            "[settings] allowed_roots in the registry to allow it")
+    _print_summary(RunSummary("r1", 1, {"[[source]] one": "failed"},
+                              (("[[source]] one", "capture", "CaptureError", hint),)))
+    captured = capsys.readouterr()
+    assert "[settings] allowed_roots" in captured.err.replace("\n", " ")
+    assert "[[source]] one" in captured.out and "[[source]] one" in captured.err

@@ -194,6 +194,8 @@ def test_trace_json_for_an_id_and_for_a_phrase(archive_root):
     assert traced["row"]["passage_id"] == listed["matches"][0]["id"]
     assert traced["capture"]["sha256"] == traced["row"]["capture_sha256"]
     assert "Tumen" in traced["snippet"]
+    one = run_json("trace", "--text", "[of China] continued to return", store=archive_root)
+    assert one["total"] == 1 and one["matches"][0]["doc_id"] == "note"
 
 
 def test_status_and_verify_json(archive_root):
