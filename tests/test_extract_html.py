@@ -566,3 +566,56 @@ def test_page_served_inside_noscript_is_extracted():
     texts = [b.text for b in run(source).blocks]
     assert all(post in texts for post in POSTS)
     assert "Please enable JavaScript." not in texts
+
+
+def test_post_with_taxonomy_classes_and_a_long_discussion_beats_the_site_name():
+    # WordPress post_class ("category-x tag-y") on a div, and a comment thread longer than
+    # the post: the site's h1 alone was the main content.
+    comments = "".join(f"<li class='comment'><p>{POSTS[i % 4]} {POSTS[(i + 1) % 4]}</p></li>"
+                       for i in range(8))
+    source = ("<html><head><title>Letters from the river</title></head><body>"
+              "<div id='header'><h1>Rand's Blog</h1><ul><li><a href='/'>Home</a></li></ul></div>"
+              "<div id='content'><div id='post-50' class='post-50 post type-post hentry "
+              "category-news tag-floods'><h2>Letters from the river</h2>" + PROSE + "</div>"
+              f"<div id='comments'><h3>8 comments</h3><ol class='commentlist'>{comments}</ol>"
+              "</div></div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("The river rose three metres") for t in texts)
+    assert not any(t.startswith(POSTS[0][:30]) for t in texts)
+
+
+def test_page_whose_prose_all_sits_in_chrome_named_divs_is_not_refused():
+    # A documentation page built from "widget" and "sidebar-layout" divs: every block
+    # looked like chrome and the page was refused as having no main content.
+    widget = "<div class='widget widget-text'><div class='widget-body'>{}</div></div>"
+    source = ("<html><head><title>hg help config</title></head><body>"
+              "<div class='widget-header'><a href='/'>Home</a></div>" +
+              widget.format(PROSE) + widget.format(PROSE.replace("river", "canal")) +
+              widget.format("<pre>[ui]\nusername = Jane Doe &lt;jane@example.org&gt;\n</pre>"
+                            + PROSE.replace("river", "lake")) +
+              "<footer><p>Copyright 2024 Example Project.</p></footer></body></html>")
+    blocks = run(source).blocks
+    texts = [b.text for b in blocks]
+    assert any(t.startswith("The river rose three metres") for t in texts)
+    code = next(b for b in blocks if b.kind == "code")
+    assert code.text == "[ui]\nusername = Jane Doe <jane@example.org>"
+    assert "Copyright 2024 Example Project." not in texts
+
+
+@pytest.mark.parametrize("heading", ["Notes from the river", "Sources of the flood",
+                                     "References to the old bridge"])
+def test_heading_that_opens_with_notes_is_not_a_notes_list(heading):
+    # "Notes from the river" turned the rest of the article into footnotes (truncation).
+    extraction = run(article(PROSE + f"<h2>{heading}</h2>" + PROSE.replace("river", "canal")))
+    texts = [b.text for b in extraction.blocks]
+    assert heading in texts and not extraction.footnotes
+    assert any(t.startswith("The canal rose") for t in texts)
+
+
+@pytest.mark.parametrize("heading", ["Notes", "Sources:", "Notes and references",
+                                     "References [edit]", "Further reading"])
+def test_notes_headings_still_open_notes_lists(heading):
+    notes = "<ul><li>Town council minutes, 3 March.</li><li>River authority report.</li></ul>"
+    extraction = run(article(PROSE + f"<h2>{heading}</h2>" + notes))
+    assert [n.text for n in extraction.footnotes] == ["Town council minutes, 3 March.",
+                                                      "River authority report."]

@@ -27,7 +27,7 @@ No rule names a site: every signal is a tag's semantics, a text statistic or a g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -65,6 +65,10 @@ CHROME_WORDS = re.compile(
     r"taglist|category|categories|author-?(?:bio|box|info)|about-?the-?author|outbrain|"
     r"taboola|print|rss|skip|jump|donate|donation|feedback|rating|vote|"
     r"prev|next|pagenav|post-?nav|teaser|headlines)")
+# Class tokens that mark an element as a post (microformats, CMS post classes): its
+# "category-x tag-y" tokens are the post's taxonomy, not chrome.
+POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|h-entry|type-post|status-publish|post|article|"
+                        r"entry)(?:\s|$)")
 # Whole class tokens only: "field-label-hidden" hides a label, not the field.
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
                             "visually-hidden", "visuallyhidden", "screen-reader-text",
@@ -97,6 +101,9 @@ SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 
 # A noscript element with this much text is the page's script-free rendering, not a notice.
 MIN_FALLBACK_CHARS = 200
+
+# A page whose chrome-blind reading finds less prose than this has no main content.
+MIN_FALLBACK_BODY_CHARS = 200
 
 # Footnote markers are a number, letter or short symbol like "[12]" or "*".
 MAX_MARKER_CHARS = 6
@@ -186,7 +193,7 @@ def chrome_signal(element: etree._Element) -> str | None:
         match = CHROME_WORDS.search(names)
         if match:
             word = match.group(1).rstrip("-_ ")
-            if tag in ARTICLE_TAGS and word in WEAK_CHROME_WORDS:
+            if word in WEAK_CHROME_WORDS and (tag in ARTICLE_TAGS or POST_CLASS.search(names)):
                 return None  # WordPress post_class: "category-news tag-china" on the article
             return f"class:{word}"
     return None
@@ -537,7 +544,10 @@ def looks_like_byline(block: TextBlock) -> bool:
 
 NOTES_HEADING = re.compile(
     r"^\s*(notes?|end\s?notes|footnotes|references|sources|works cited|bibliography|"
-    r"citations|for more information|further reading)\b.{0,40}$", re.IGNORECASE)
+    r"citations|for more information|further reading)"
+    r"(?:\s*(?:and|&)\s+(?:notes|references|sources|citations|further reading))?"
+    r"(?:,?\s*(?:please\s+)?see(?:\s+also)?)?"
+    r"\s*(?:[:.]|\[edit\])?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,6 +582,29 @@ def classify(blocks: list[TextBlock], region: Region,
     if comments:
         _keep_comments(blocks, verdicts)
     return verdicts
+
+
+def body_chars(blocks: list[TextBlock], verdicts: list[Verdict]) -> int:
+    """Characters of kept prose: what a reader came for, titles and bylines aside."""
+    return sum(len(block.text) for block, verdict in zip(blocks, verdicts)
+               if verdict.keep and verdict.kind not in ("title", "heading", "byline")
+               and not is_fragment(block))
+
+
+def without_chrome(blocks: list[TextBlock]) -> list[TextBlock]:
+    """The blocks as if no class or id said chrome. Tags and roles (``footer``, ``nav``,
+    ``dialog``) still do, and so do the words for what can out-write a page: comments,
+    cookie and consent dialogs, newsletters."""
+    verdict: dict[etree._Element, bool] = {}
+    plain = []
+    for block in blocks:
+        owner = block.chrome_owner
+        if owner is not None and owner not in verdict:
+            verdict[owner] = not any(_never_wrapper(node) for node in owner.iterancestors()
+                                     if chrome_signal(node)) and not _never_wrapper(owner)
+        plain.append(replace(block, chrome=None, chrome_owner=None)
+                     if owner is not None and verdict[owner] else block)
+    return plain
 
 
 def _keep_comments(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:

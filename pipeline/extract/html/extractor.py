@@ -64,8 +64,18 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     _check_time(deadline, capture, "finding text blocks")
     meta = read_metadata(root, capture)
     body = root.find("body")
-    region = bp.main_container(walk.blocks, body if body is not None else root)
-    verdicts = bp.classify(walk.blocks, region, meta.title, options.comments)
+    top = body if body is not None else root
+    verdicts = bp.classify(walk.blocks, bp.main_container(walk.blocks, top), meta.title,
+                           options.comments)
+    if bp.body_chars(walk.blocks, verdicts) == 0:
+        # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
+        # built from "widget" divs): read the page again ignoring such class names, and
+        # take that reading if it finds prose worth the name.
+        plain = bp.without_chrome(walk.blocks)
+        fallback = bp.classify(plain, bp.main_container(plain, top), meta.title,
+                               options.comments)
+        if bp.body_chars(plain, fallback) >= bp.MIN_FALLBACK_BODY_CHARS:
+            verdicts = fallback
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)
