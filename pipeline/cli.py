@@ -417,8 +417,8 @@ def _show_page(snapshot, doc_id: str, page: int, target: Path) -> None:
     try:
         width, height = render_page(snapshot.archive.store,
                                     snapshot.current("documents", doc_id)[0],
-                                    snapshot.current("passages", doc_id),
-                                    snapshot.current("footnotes", doc_id), page, target)
+                                    snapshot.passages(doc_id), snapshot.footnotes(doc_id),
+                                    page, target)
     except OSError as exc:  # the image file: no permission, disk full, a folder of that name
         raise AuditError(f"cannot write {target}: {exc.strerror or exc}") from None
     console.print(Text(f"{target}: page {page}, {width} x {height} px, passages in red, "

@@ -193,10 +193,20 @@ class Snapshot:
 
     def document(self, doc_id: str) -> DocumentView:
         """One document with its passages, footnotes and removed rows."""
-        rows = self.current("documents", doc_id)
-        passages = sorted(self.current("passages", doc_id), key=lambda r: r["ordinal"])
-        return DocumentView(rows[0], passages, self.current("footnotes", doc_id),
-                            sorted(self.current("removed", doc_id), key=lambda r: r["ordinal"]))
+        return DocumentView(self.current("documents", doc_id)[0], self.passages(doc_id),
+                            self.footnotes(doc_id), self.removed(doc_id))
+
+    def passages(self, doc_id: str) -> list[Row]:
+        """A document's passages in reading order."""
+        return sorted(self.current("passages", doc_id), key=lambda r: r["ordinal"])
+
+    def footnotes(self, doc_id: str) -> list[Row]:
+        """A document's footnotes in the order they were extracted."""
+        return self.current("footnotes", doc_id)
+
+    def removed(self, doc_id: str) -> list[Row]:
+        """What extraction left out of a document, in the order it was met."""
+        return sorted(self.current("removed", doc_id), key=lambda r: r["ordinal"])
 
     def search(self, phrase: str, limit: int = SEARCH_LIMIT) -> SearchResult:
         """Current passages and footnotes whose text contains ``phrase`` (ignoring case)."""
