@@ -583,11 +583,20 @@ def lineage(
 
 
 def _transform_line(transform: dict[str, Any]) -> str:
-    """``name: detail`` and any other recorded field of one transform."""
-    extra = [f"{k}={v}" for k, v in transform.items()
-             if k not in ("name", "detail") and v not in (None, [], "")]
-    return ": ".join(p for p in (transform["name"], transform.get("detail") or "",
-                                 " ".join(extra)) if p)
+    """``name: detail``, then where the step acted and its evidence when the detail lacks them."""
+    from pipeline.model import Locator
+
+    detail = transform.get("detail") or ""
+    bbox = transform.get("bbox")
+    where = Locator(page_number=transform.get("page_number"),
+                    bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+                    char_start=transform.get("char_start"),
+                    char_end=transform.get("char_end")).describe()
+    evidence = transform.get("evidence")
+    extra = [where if where != "unknown" else "",
+             f"evidence {evidence}" if evidence and evidence not in detail else ""]
+    return " · ".join([": ".join(p for p in (transform["name"], detail) if p),
+                       *(e for e in extra if e)])
 
 
 @app.command()

@@ -136,3 +136,15 @@ def test_ingest_failures_keep_the_brackets_of_their_hints(capsys):
     captured = capsys.readouterr()
     assert "[settings] allowed_roots" in captured.err.replace("\n", " ")
     assert "[[source]] one" in captured.out and "[[source]] one" in captured.err
+
+
+def test_trace_shows_where_a_transform_acted_once():
+    from pipeline.cli import _transform_line
+
+    joined = {"name": "join-break", "detail": "continued", "page_number": 2,
+              "bbox": [72.0, 60.5, 300.0, 74.0], "char_start": None, "char_end": None,
+              "evidence": None}
+    assert _transform_line(joined) == "join-break: continued · page 2, bbox (72.0, 60.5, 300.0, 74.0)"
+    dehyphenated = {"name": "dehyphenate", "detail": "join a-|b -> ab (lexicon)",
+                    "char_start": 5, "char_end": 6, "evidence": "lexicon"}
+    assert _transform_line(dehyphenated) == "dehyphenate: join a-|b -> ab (lexicon) · chars [5, 6)"
