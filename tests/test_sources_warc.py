@@ -340,3 +340,19 @@ def test_a_wacz_is_read_and_a_missing_warc_inside_it_is_a_recorded_failure(tmp_p
     rivers = next(c.capture for c in expansion.children if c.source.id == "site/example.org/rivers")
     assert rivers.warc_path.endswith("site.wacz#archive/data.warc.gz")
     assert read_record(store, rivers) == page("Rivers")
+
+
+def test_a_record_over_the_byte_limit_is_a_failure_of_that_record(tmp_path: Path, store) -> None:
+    from pipeline.errors import TooLarge
+    from pipeline.registry import load_registry
+
+    crawl = Crawl()
+    crawl.response("http://example.org/rivers", page("Rivers"))
+    crawl.response("http://example.org/huge", b"<html><body>" + b"x" * 5000 + b"</body></html>")
+    crawl.save(tmp_path / "crawl.warc.gz")
+    entry = load_registry(registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\n'
+                                             'uri = "crawl.warc.gz"\n')).sources[0]
+    expansion = expand(entry, store, CaptureOptions(max_bytes=len(page("Rivers")) + 10))
+    assert [c.source.id for c in expansion.children] == ["crawl/example.org/rivers"]
+    (failure,) = expansion.failures
+    assert isinstance(failure, TooLarge) and failure.source_id == "crawl/example.org/huge"

@@ -328,7 +328,8 @@ def _read_record(scan: _Scan, warc: WarcFile, record: ArcWarcRecord):  # noqa: A
     try:
         payload = _payload(record, scan.options.max_bytes, child_id)
     except CaptureError as error:
-        return lambda offset, length: error
+        failure = error  # `error` is unbound when the except block ends, before the call
+        return lambda offset, length: failure
     content_type = record.http_headers.get_header("Content-Type")
     media_type, kind = sniff(payload, content_type, target)
     if kind is None:
