@@ -200,7 +200,8 @@ def main() -> int:
         print(f"WARC: {sum(counts.values()):,} records, {crawl.stat().st_size / 2**20:.1f} MB "
               f"in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
         registry = tmp_path / "sources.toml"
-        registry.write_text('[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl/crawl.warc.gz"\n')
+        registry.write_text('[[source]]\nid = "crawl"\nkind = "warc"\n'
+                            'uri = "crawl/crawl.warc.gz"\n')
         double = tmp_path / "double.toml"
         shutil.copy(crawl, crawl.with_name("copy.warc.gz"))
         double.write_text('[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl/*.warc.gz"\n')

@@ -184,7 +184,7 @@ def _compare_version(old: Archive, fresh: Archive, version: int) -> VersionCheck
 
 def _counted(table: str, documents: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bool:
     """Whether ``rows`` are as many as the documents rows counted for ``table``."""
-    return sum(d[COUNTED[table]] for d in documents) == len(rows)
+    return bool(sum(d[COUNTED[table]] for d in documents) == len(rows))
 
 
 def _key(row: dict[str, Any]) -> tuple[str, ...]:

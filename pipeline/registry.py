@@ -182,9 +182,9 @@ def _parse_entry(entry: dict[str, Any], number: int, base: Path) -> Source:
                   metadata=metadata, bulk=bulk, **_bulk_options(entry, bulk, name))
 
 
-def _bulk_options(entry: dict, bulk: str | None, name: str) -> dict:
+def _bulk_options(entry: dict[str, Any], bulk: str | None, name: str) -> dict[str, Any]:
     """include/exclude (lists of globs) and keep_warc (a bool), each on its own kinds only."""
-    options: dict = {}
+    options: dict[str, Any] = {}
     for key, kinds in BULK_KEYS.items():
         if key not in entry:
             continue

@@ -20,6 +20,7 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -106,7 +107,8 @@ def expand_urls(entry: Source, store: Store, options: CaptureOptions,
     expansion.counts["document"] = len(expansion.children)
 
 
-def _csv_rows(text: str, entry: Source, expansion: Expansion):  # noqa: ANN202 - a generator
+def _csv_rows(text: str, entry: Source, expansion: Expansion
+              ) -> Iterator[tuple[int, str, str | None, str | None]]:
     """(line number, url, id, title) of each well-formed row; the others are failures."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {name.strip().lower(): name for name in reader.fieldnames or ()}

@@ -32,7 +32,7 @@ import hashlib
 import json
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -66,7 +66,11 @@ READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, E
 """What warcio, zlib and zipfile raise on damaged input (bugs still raise)."""
 
 
-class _QuietIterator(ArchiveIterator):
+_Outcome = str | Callable[[int, int], Capture | CaptureError]
+"""What a record is: a count name, or a function of (offset, length) giving its child."""
+
+
+class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio has no type hints
     """warcio prints a warning to stderr when a record's Content-Length does not end at a
     record boundary; we read ``err_count`` instead and record a failure for that record."""
 
@@ -312,7 +316,7 @@ def _starts_a_record(handle: IO[bytes], offset: int) -> bool:
     return head.startswith(WARC_MAGIC)
 
 
-def _read_record(scan: _Scan, warc: WarcFile, record: ArcWarcRecord):  # noqa: ANN202
+def _read_record(scan: _Scan, warc: WarcFile, record: ArcWarcRecord) -> _Outcome:
     """What a record is: a count name, or a function of (offset, length) giving its child.
 
     The payload is read here, before the iterator moves past the record; the child is made
@@ -358,7 +362,7 @@ def _read_record(scan: _Scan, warc: WarcFile, record: ArcWarcRecord):  # noqa: A
 def _classify(record: ArcWarcRecord) -> str | None:
     """The count name of a record that is no document, or None for a candidate."""
     if record.rec_type not in ("response", "revisit"):
-        return record.rec_type
+        return str(record.rec_type)
     target = record.rec_headers.get_header("WARC-Target-URI") or ""
     if not target.startswith(("http://", "https://")):
         return "dns" if target.startswith("dns:") else "non-http"
@@ -392,7 +396,7 @@ def _payload(record: ArcWarcRecord, max_bytes: int, child_id: str) -> bytes:
                            f"{record.rec_headers.get_header('WARC-Target-URI')}",
                            source_id=child_id)
     try:
-        payload = record.content_stream().read(max_bytes + 1)
+        payload: bytes = record.content_stream().read(max_bytes + 1)
     except (zlib.error, ValueError, EOFError) as exc:
         raise CaptureError(f"the payload of {record.rec_headers.get_header('WARC-Record-ID')} "
                            f"cannot be decoded: {exc}", source_id=child_id) from None
@@ -401,7 +405,7 @@ def _payload(record: ArcWarcRecord, max_bytes: int, child_id: str) -> bytes:
     return payload
 
 
-def _revisit(scan: _Scan, record: ArcWarcRecord, target: str, child_id: str):  # noqa: ANN202
+def _revisit(scan: _Scan, record: ArcWarcRecord, target: str, child_id: str) -> _Outcome:
     """A revisit is the response it repeats (same payload), captured at the revisit's date:
     the one its WARC-Refers-To names, else the one of its WARC-Refers-To-Target-URI with its
     payload digest, else the first with that digest."""
@@ -490,7 +494,7 @@ def open_location(store: Store, location: str) -> Iterator[IO[bytes]]:
     if Path(path).is_absolute():
         handle: IO[bytes] = open(path, "rb")
     elif store.remote:
-        handle = store.filesystem().open_input_file(str(store.root / path))  # type: ignore[assignment]
+        handle = store.filesystem().open_input_file(str(store.root / path))
     else:
         handle = open(Path(store.root) / path, "rb")
     with handle:
