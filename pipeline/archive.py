@@ -244,7 +244,7 @@ class Archive:
                               storage_options=self.store.storage_options)
         except DeltaError as exc:
             raise ArchiveError(f"cannot open the {table} table at {self.uri(table)}: "
-                               f"{_one_line(exc)}; run `archivist verify`") from exc
+                               f"{one_line(exc)}; run `archivist verify`") from exc
 
     def scan(self, table: str, where: pc.Expression | None = None,
              columns: list[str] | None = None) -> pa.Table:
@@ -405,6 +405,9 @@ class Archive:
             return DeltaTable(self.uri(table), storage_options=self.store.storage_options)
         except TableNotFoundError:
             return None
+        except DeltaError as exc:  # a damaged log: say which table, not a Rust backtrace
+            raise ArchiveError(f"cannot open the {table} table at {self.uri(table)}: "
+                               f"{one_line(exc)}; run `archivist verify`") from exc
 
     @contextmanager
     def commit_lock(self) -> Iterator[None]:
@@ -460,20 +463,27 @@ def scan(delta: DeltaTable, table: str, where: pc.Expression | None = None,
         return delta.to_pyarrow_dataset().to_table(filter=where, columns=columns)
     except FileNotFoundError as exc:
         raise ArchiveError(
-            f"a data file of the {table} table is gone ({_one_line(exc)}): `archivist "
+            f"a data file of the {table} table is gone ({one_line(exc)}): `archivist "
             "vacuum` deletes files only untagged old versions need, so this version can no "
             "longer be read; read the latest or a tagged version") from exc
     except (OSError, pa.ArrowException, DeltaError) as exc:
-        raise ArchiveError(f"a data file of the {table} table is damaged ({_one_line(exc)}); "
+        raise ArchiveError(f"a data file of the {table} table is damaged ({one_line(exc)}); "
                            "run `archivist verify` to name it") from exc
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """An Arrow or Delta message on one line: its cause chain ("↳ …" lines) joined, colour
-    codes dropped."""
+    codes and backtrace dropped."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
-    parts = [line.strip().lstrip("↳").strip() for line in text.splitlines()]
+    parts = []
+    for line in text.splitlines():
+        if _BACKTRACE_FRAME.match(line):  # delta-rs appends the Rust backtrace
+            break
+        parts.append(line.strip().lstrip("↳").strip())
     return ": ".join(p for p in parts if p) or type(exc).__name__
+
+
+_BACKTRACE_FRAME = re.compile(r"^\s*\d+: ")
 
 
 # -- row builders ---------------------------------------------------------------------------

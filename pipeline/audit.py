@@ -22,8 +22,8 @@ from typing import Any
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
-from pipeline.archive import Archive, transforms_from_row
-from pipeline.errors import AuditError, CaptureError, shorten
+from pipeline.archive import Archive, one_line, transforms_from_row
+from pipeline.errors import ArchiveError, AuditError, CaptureError, shorten
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator, Transform
 from pipeline.schema import TABLES
@@ -169,11 +169,13 @@ def _verify_blobs(archive: Archive) -> list[Problem]:
         actual = _sha256_file(store, path)
         if actual != name:
             problems.append(Problem("changed", store.uri(path), f"SHA-256 is now {actual}"))
-    if archive.exists():
+    try:
         referenced = set(archive.read("captures")["sha256"].to_pylist())
-        for sha in sorted(referenced - present):
-            problems.append(Problem("missing", store.uri(store.blob_path(sha)),
-                                    "the archive refers to this capture but the blob is gone"))
+    except ArchiveError:  # a damaged runs or captures table: _verify_tables names the file
+        referenced = set()
+    for sha in sorted(referenced - present):
+        problems.append(Problem("missing", store.uri(store.blob_path(sha)),
+                                "the archive refers to this capture but the blob is gone"))
     return problems
 
 
@@ -188,14 +190,16 @@ def _verify_tables(archive: Archive) -> list[Problem]:
             files = DeltaTable(archive.uri(table),
                                storage_options=store.storage_options).file_uris()
         except Exception as exc:  # a broken log: name the table
-            problems.append(Problem("unreadable", archive.uri(table), f"Delta log: {exc}"))
+            problems.append(Problem("unreadable", archive.uri(table),
+                                    f"Delta log: {one_line(exc)}"))
             continue
         for uri in files:
             try:
                 pq.read_table(uri.removeprefix("file://").removeprefix("s3://"),
                               filesystem=filesystem)
             except Exception as exc:  # pyarrow raises several classes for a damaged file
-                problems.append(Problem("unreadable", uri, f"{type(exc).__name__}: {exc}"))
+                problems.append(Problem("unreadable", uri,
+                                        f"{type(exc).__name__}: {one_line(exc)}"))
     return problems
 
 

@@ -267,7 +267,7 @@ def _print_summary(summary) -> None:
     console.print(table)
     for source_id, stage, error_class, message in summary.failures:
         err.print(Text.assemble((f"✗ {source_id}", "red"),
-                                f" failed in {stage}: {error_class}: {message}"))
+                                f" failed in {stage}: {error_class}: {message}"), soft_wrap=True)
     console.print(f"{summary.count('new')} new, {summary.count('changed')} changed, "
                   f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed")
 
@@ -316,7 +316,8 @@ def extract(
         try:
             rows = extract_file(file, kind, options)
         except PipelineError as exc:
-            err.print(Text.assemble((f"✗ {file}", "red"), f": {type(exc).__name__}: {exc.message}"))
+            err.print(Text.assemble((f"✗ {file}", "red"), f": {type(exc).__name__}: {exc.message}"),
+                      soft_wrap=True)
             failed += 1
             continue
         if format == "json":
@@ -622,7 +623,7 @@ def verify(store: StoreOption = None, as_json: JsonOption = False) -> None:
     else:
         for problem in problems:
             err.print(Text.assemble((f"✗ {problem.kind}", "red"),
-                                    f" {problem.path}: {problem.detail}"))
+                                    f" {problem.path}: {problem.detail}"), soft_wrap=True)
     raise typer.Exit(1 if problems else 0)
 
 

@@ -346,3 +346,23 @@ def test_diff_opens_the_runs_table_once(archive_root, opened):
     result = cli("diff", "1", "2", "--json", store=archive_root)
     assert result.exit_code == 0, result.output
     assert sorted(opened) == ["documents", "documents", "footnotes", "passages", "runs"]
+
+
+def test_a_damaged_delta_log_is_an_error_and_verify_names_it(damaged):
+    log = damaged / "curated" / "runs" / "_delta_log" / "00000000000000000001.json"
+    log.write_text("garbage{", encoding="utf-8")
+    for command in ("versions", f"show {REPORT}"):
+        assert_error(cli(*command.split(), store=damaged), "cannot open the runs table",
+                     "Json error")
+    checked = cli("verify", store=damaged)
+    assert_error(checked, "✗ unreadable", "runs: Delta log")
+    assert "<unknown>" not in checked.output  # delta-rs' Rust backtrace is left out
+
+
+def test_verify_names_a_truncated_captures_file(damaged):
+    for path in (damaged / "curated" / "captures").glob("*.parquet"):
+        path.write_bytes(path.read_bytes()[:300])
+    checked = cli("verify", "--json", store=damaged)
+    assert checked.exit_code == 1
+    problems = json.loads(checked.stdout)["problems"]
+    assert {p["kind"] for p in problems} == {"unreadable"} and len(problems) == 2
