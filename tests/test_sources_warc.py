@@ -321,6 +321,23 @@ def test_a_record_whose_content_length_lies_is_a_failure_of_that_record(
     assert any(f.source_id == "bad/example.org/p1" for f in expansion.failures)
 
 
+def test_a_payload_whose_encoding_cannot_be_undone_fails_that_document_only(tmp_path,
+                                                                           store) -> None:
+    from pipeline.registry import load_registry
+
+    crawl = Crawl()
+    crawl.response("http://example.org/packed", b"\x00\x01", headers=[("Content-Encoding", "x-pack")])
+    crawl.response("http://example.org/small", page("Small"))
+    crawl.save(tmp_path / "mixed.warc.gz")
+    entry = load_registry(registry(tmp_path, '[[source]]\nid = "mixed"\nkind = "warc"\n'
+                                             'uri = "mixed.warc.gz"\n')).sources[0]
+    expansion = expand(entry, store, CaptureOptions())
+    assert pages_of(expansion) == ["small"]
+    [failure] = expansion.failures
+    assert failure.source_id == "mixed/example.org/packed"
+    assert "cannot undo Content-Encoding 'x-pack'" in failure.message
+
+
 def test_a_wacz_is_read_and_a_missing_warc_inside_it_is_a_recorded_failure(tmp_path, store) -> None:
     from pipeline.registry import load_registry
 
