@@ -550,7 +550,7 @@ def lineage(
     """List a document's borrowed passages and where each first appeared.
 
     A passage is borrowed when its words (exactly, or nearly: MinHash candidates confirmed
-    at Jaccard >= 0.7 over word 3-shingles) were captured earlier in a document of another
+    when 0.8 of their words are in common, in order) were captured earlier in a document of another
     site. A document with half its words from one other document is marked a reprint.
 
     Example: archivist lineage scoop-2008-lagon-remarks
