@@ -153,7 +153,9 @@ def test_two_runs_numbered_from_the_same_snapshot_do_not_duplicate_documents(tmp
             run.add_document(built.document, source, captured, built.doc_version)
         runs.append(run)
     archive = Archive(store)
-    assert [archive.commit(run) for run in runs] == [1, 2]
+    # The second run finds the first's documents and changes nothing: recorded, no new version.
+    assert [archive.commit(run) for run in runs] == [1, 1]
+    assert [r["new_version"] for r in archive.runs()] == [True, False]
     assert set(runs[1].outcomes.values()) == {"unchanged"}
     assert archive.read("documents").num_rows == 3
     assert set(archive.read("passages")["run_id"].to_pylist()) == {"a"}
