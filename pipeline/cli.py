@@ -234,7 +234,9 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
     from flows.ingest import run_ingest
     from pipeline.registry import load_registry
 
-    total = len(load_registry(registry).sources)
+    sources = load_registry(registry).sources
+    # A bulk entry's documents are known only once it is expanded: no total to count toward.
+    total = None if any(s.bulk for s in sources) else len(sources)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                   console=err, transient=True) as bar:

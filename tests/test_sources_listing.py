@@ -57,8 +57,13 @@ def test_a_folder_entry_ingests_and_reruns_unchanged(tmp_path: Path, store) -> N
     (docs / "a.html").write_text(PAGE.format("Alpha"))
     (docs / "b.txt").write_text("Beta notes\n\nThe second file of the folder.\n")
     (tmp_path / "sources.toml").write_text('[[source]]\nid = "docs"\nkind = "folder"\nuri = "docs"\n')
-    first = run_ingest(str(tmp_path / "sources.toml"), str(store.root), 2)
-    assert first.ok and first.count("new") == 2
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    first = CliRunner().invoke(app, ["ingest", str(tmp_path / "sources.toml"), "--store",
+                                     str(store.root), "--workers", "2"])
+    assert first.exit_code == 0, first.output
     assert sorted(Archive(store).document_versions()) == ["docs/a.html", "docs/b.txt"]
     (docs / "b.txt").write_text("Beta notes\n\nThe second file, edited.\n")
     second = run_ingest(str(tmp_path / "sources.toml"), str(store.root), 2)
