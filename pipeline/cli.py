@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict, replace
@@ -399,7 +400,9 @@ def show(
         raise typer.BadParameter("give --markdown or --json, not both", param_hint="--json")
     snapshot = _snapshot(store, version, as_of)
     if page is not None:
-        _show_page(snapshot, doc_id, page, out or Path(f"{doc_id}-p{page}.png"))
+        # A bulk entry's document id has slashes (crawl/example.org/a): one file name.
+        default = Path(re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id) + f"-p{page}.png")
+        _show_page(snapshot, doc_id, page, out or default)
         return
     view = snapshot.document(doc_id)
     if as_json:

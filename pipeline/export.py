@@ -306,6 +306,9 @@ def _prov_capture(doc: ProvDocument, c: dict[str, Any]) -> None:
                                   "arch:size": c["size"], "arch:media_type": c["media_type"]}
     if c["warc_path"]:
         attributes["arch:warc_path"] = c["warc_path"]
+    for field in ("warc_sha256", "warc_offset", "warc_length", "warc_record_id"):
+        if c.get(field) is not None:  # a record of a WARC source: where its bytes are
+            attributes[f"arch:{field}"] = c[field]
     if not doc.get_record(raw):
         doc.entity(raw, attributes)
     if not c["revisit"]:  # a revisit re-confirmed bytes an earlier capture generated

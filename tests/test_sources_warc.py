@@ -178,6 +178,7 @@ def run_flow(registry_path: Path, store):  # noqa: ANN201 - a RunSummary
 def test_ingest_a_warc_trace_a_passage_to_its_record_and_rerun_for_a_hash(
         tmp_path: Path, store) -> None:
     from pipeline.archive import Archive
+    from pipeline.export import provenance
 
     typical_crawl().save(tmp_path / "crawl.warc.gz")
     path = registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n'
@@ -201,6 +202,8 @@ def test_ingest_a_warc_trace_a_passage_to_its_record_and_rerun_for_a_hash(
     assert "river levels" in traced.snippet
     assert traced.warc_record and "SHA-256 matches" in traced.warc_record
     assert traced.capture.warc_record_id in traced.warc_record
+    prov = provenance(archive, "crawl/example.org/report.pdf").serialize()
+    assert traced.capture.warc_record_id in prov and '"arch:warc_offset"' in prov
 
     second = run_flow(path, store)
     assert second.ok and second.count("unchanged") == 5 and second.count("new") == 0
