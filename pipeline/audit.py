@@ -67,6 +67,8 @@ def warc_payload(archive: Archive, capture: Capture) -> tuple[bytes, str]:
 
 def snippet_of(data: bytes, capture: Capture, locator: Locator) -> str:
     """The text of ``data`` (a capture's bytes) at ``locator``."""
+    if capture.kind == "image":  # pixels, no text: the page, bbox and ocr transform locate it
+        return ""
     if capture.kind == "pdf" and locator.page_number is not None:
         return _pdf_snippet(data, locator.page_number, locator.bbox)
     text = decode_source(data, capture).text

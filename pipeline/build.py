@@ -172,7 +172,9 @@ def plan_run(registry: Registry, archive: Archive, now: datetime) -> Plan:
     last_captured = {sid: c.captured_at for sid, c in captures.items()}
     last_captured.update(archive.last_expansions())
     due = due_sources(registry.sources, last_captured, now)
-    work = [SourceWork(s, captures.get(s.id), documents.get(s.id), registry.extract_options)
+    work = [SourceWork(s, captures.get(s.id), documents.get(s.id),
+                       replace(registry.extract_options, ocr=s.ocr) if s.ocr
+                       else registry.extract_options)
             for s in due if s.bulk is None]
     return Plan(work, [s for s in due if s.bulk is not None], documents, captures,
                 registry.extract_options)

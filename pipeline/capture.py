@@ -374,10 +374,15 @@ def sniff(data: bytes, content_type: str | None, name: str,
     comment banners before any ``<html>``, so the bytes are searched past them, not just the
     first few kilobytes."""
     if declared is not None:
+        if declared == "image":
+            return _image_type(data) or "application/octet-stream", declared
         return {"html": "text/html", "pdf": "application/pdf",
                 "text": "text/plain"}[declared], declared
     if b"%PDF-" in data[:1024]:
         return "application/pdf", "pdf"
+    image = _image_type(data)
+    if image:  # by signature only: a .jpg holding a PNG is the PNG it is
+        return image, "image"
     mime = (content_type or "").split(";")[0].strip().lower()
     suffix = PurePosixPath(urlsplit(name).path if "://" in name else name).suffix.lower()
     textual = _looks_like_text(data[:4096])
@@ -407,6 +412,15 @@ _MARKUP_OPENING = re.compile(
     rb"article|section)[\s>/])", re.IGNORECASE)
 # The elements that make a page, wherever in its head they sit.
 _PAGE_TAGS = re.compile(rb"<(?:html|head|body|frameset)[\s>]", re.IGNORECASE)
+
+
+_IMAGE_SIGNATURES = ((b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"),
+                     (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+"""Page images (read by OCR): TIFF in either byte order, PNG, JPEG."""
+
+
+def _image_type(data: bytes) -> str | None:
+    return next((media for magic, media in _IMAGE_SIGNATURES if data.startswith(magic)), None)
 
 
 def _is_markup(data: bytes, search: bool) -> bool:

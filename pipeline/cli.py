@@ -127,14 +127,17 @@ def _json_value(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _extract_options(max_seconds: float | None, max_memory_mb: int | None):
+def _extract_options(max_seconds: float | None, max_memory_mb: int | None,
+                     ocr: str | None = None):
     """The per-document limits, with the given ones in place of the defaults (a registry's
     ``[settings.extract]`` sets the same for ``ingest``)."""
-    from pipeline.model import ExtractOptions
+    from pipeline.model import OCR_MODES, ExtractOptions
 
-    given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb}
+    if ocr is not None and ocr not in OCR_MODES:
+        raise typer.BadParameter(f"must be one of {', '.join(OCR_MODES)}", param_hint="--ocr")
+    given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb, "ocr": ocr}
     for name, value in given.items():
-        if value is not None and value < 0:
+        if isinstance(value, (int, float)) and value < 0:
             flag = "--" + name.replace("_", "-")
             raise typer.BadParameter("must be 0 or more", param_hint=flag)
     return replace(ExtractOptions(), **{k: v for k, v in given.items() if v is not None})
@@ -276,7 +279,7 @@ def _print_summary(summary) -> None:
 
 
 ExtractFormat = Literal["json", "text", "markdown"]
-SourceKind = Literal["html", "pdf", "text"]
+SourceKind = Literal["html", "pdf", "text", "image"]
 
 
 @app.command()
@@ -295,6 +298,9 @@ def extract(
     comments: Annotated[bool, typer.Option(
         "--comments", help="Keep web pages' comment threads as passages of kind comment.")
     ] = False,
+    ocr: Annotated[Optional[str], typer.Option(
+        help="PDF pages to OCR: auto (pages without a usable text layer), always or never. "
+             "Page images (TIFF, PNG, JPEG) are always OCR'd.")] = None,
 ) -> None:
     """Extract documents without archiving them.
 
@@ -307,7 +313,7 @@ def extract(
     from pipeline.build import extract_file
     from pipeline.render import to_markdown, to_text
 
-    options = replace(_extract_options(max_seconds, max_memory_mb), comments=comments)
+    options = replace(_extract_options(max_seconds, max_memory_mb, ocr), comments=comments)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())
                                         if p.is_dir() else [p])]
     if out:

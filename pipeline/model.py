@@ -20,8 +20,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-Kind = Literal["html", "pdf", "text"]
-KINDS: tuple[Kind, ...] = ("html", "pdf", "text")
+Kind = Literal["html", "pdf", "text", "image"]
+KINDS: tuple[Kind, ...] = ("html", "pdf", "text", "image")
+"""``image``: page images (TIFF, PNG, JPEG), read by OCR."""
+OcrMode = Literal["auto", "always", "never"]
+OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
 BulkKind = Literal["warc", "wacz", "folder", "urls", "sitemap", "feed"]
 BULK_KINDS: tuple[BulkKind, ...] = ("warc", "wacz", "folder", "urls", "sitemap", "feed")
 """Registry kinds of one entry that expands into many documents (see ``pipeline/sources/``)."""
@@ -61,6 +64,10 @@ class ExtractOptions:
     comments: bool = False
     """Keep a web page's comment thread as passages of kind ``comment`` (archives often want
     the discussion); off, comments are removed as chrome like the rest."""
+    ocr: OcrMode = "auto"
+    """PDF pages to OCR: ``auto`` those without a usable text layer (no text on a scan, glyphs
+    without Unicode, text outside the page, junk words on a scan), ``always`` every page,
+    ``never`` none (such a PDF stops with NeedsOCR). Page images are always OCR'd."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,8 @@ class Source:
     kind: Kind | None = None
     every: str | None = None
     """Re-capture cadence such as ``"1d"``; ``None`` means every run."""
+    ocr: OcrMode | None = None
+    """Overrides the registry's ``ExtractOptions.ocr`` for this source."""
     metadata: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
     bulk: BulkKind | None = None
     """Set for an entry that expands into many documents, each ``<id>/<key>``."""

@@ -5,14 +5,16 @@ A registry lists one ``[[source]]`` table per source::
     [[source]]
     id = "wilson-2008-lagon"          # stable: the document id derives from it
     uri = "seeds/000_0709e5aed7a81254.txt"   # http(s) URL or a path relative to this file
-    kind = "text"                     # optional: html, pdf or text; detected otherwise
+    kind = "text"                     # optional: html, pdf, text or image; detected otherwise
     every = "1d"                      # optional re-capture cadence
+    ocr = "auto"                      # optional: which PDF pages to OCR (auto, always, never)
     title = "A Struggle for Survival" # free metadata: title, publisher, tags, ...
 
 An optional ``[settings]`` table holds ``allow_private_hosts``, ``allowed_roots``, in
 ``[settings.extract]`` the per-document limits of :class:`~pipeline.extract.ExtractOptions`
-(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``) and ``comments`` (keep
-web pages' comment threads as ``comment`` passages) and, in ``[settings.capture]``,
+(``max_seconds``, ``max_memory_mb``, ``max_pages``, ``max_objects``), ``ocr`` (which PDF
+pages to OCR) and ``comments`` (keep web pages' comment threads as ``comment`` passages) and,
+in ``[settings.capture]``,
 ``deadline_s``: the longest one capture may take, retries included.
 
 A bulk entry expands into many documents, each ``<id>/<key>`` (see ``pipeline/sources/``)::
@@ -37,10 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RegistryError, shorten
-from pipeline.model import BULK_KINDS, KINDS, ExtractOptions, Source
+from pipeline.model import BULK_KINDS, KINDS, OCR_MODES, ExtractOptions, Source
 from pipeline.net import CAPTURE_DEADLINE_S
 
-CORE_KEYS = {"id", "uri", "kind", "every"}
+CORE_KEYS = {"id", "uri", "kind", "every", "ocr"}
 BULK_KEYS = {"include": ("folder",), "exclude": ("folder",), "keep_warc": ("warc", "wacz")}
 """Keys of bulk entries, each with the kinds it applies to."""
 METADATA_KEYS = {"title", "publisher", "tags", "author", "language", "notes", "published"}
@@ -112,7 +114,8 @@ def _allowed_roots(settings: dict[str, Any], path: Path) -> tuple[Path, ...]:
 
 def _extract_options(settings: dict[str, Any], path: Path) -> ExtractOptions:
     """``[settings.extract]`` as ExtractOptions: known keys only, each a number >= 0 (a whole
-    number where the default is one) or, for switches, true or false."""
+    number where the default is one) or, for switches, true or false; ``ocr`` one of its
+    modes."""
     table = settings.get("extract", {})
     defaults = {f.name: f.default for f in fields(ExtractOptions)}
     if not isinstance(table, dict):
@@ -123,7 +126,11 @@ def _extract_options(settings: dict[str, Any], path: Path) -> ExtractOptions:
         raise RegistryError(f"{path.name}: [settings.extract] has unknown keys {sorted(unknown)}; "
                             f"allowed: {list(defaults)}")
     for key, value in table.items():
-        if isinstance(defaults[key], bool):
+        if key == "ocr":
+            if value not in OCR_MODES:
+                raise RegistryError(f"{path.name}: [settings.extract] ocr must be one of "
+                                    f"{', '.join(OCR_MODES)}, not {value!r}")
+        elif isinstance(defaults[key], bool):
             if not isinstance(value, bool):
                 raise RegistryError(f"{path.name}: [settings.extract] {key} must be true or "
                                     f"false, not {value!r}")
@@ -172,13 +179,16 @@ def _parse_entry(entry: dict[str, Any], number: int, base: Path) -> Source:
     every = entry.get("every")
     if every is not None and not _CADENCE.match(str(every)):
         raise RegistryError(f"{name}: every={every!r} must look like 30m, 6h, 1d or 2w")
+    ocr = entry.get("ocr")
+    if ocr is not None and ocr not in OCR_MODES:
+        raise RegistryError(f"{name}: ocr {ocr!r} is not one of {', '.join(OCR_MODES)}")
     uri = _resolve_uri(entry["uri"], base, name)
     if bulk in ("warc", "wacz", "folder", "urls") and uri.startswith(("http://", "https://")):
         raise RegistryError(f"{name}: a {bulk} entry reads a local path, not a URL")
     if bulk in ("sitemap", "feed") and not uri.startswith(("http://", "https://")):
         raise RegistryError(f"{name}: a {bulk} entry is fetched: its uri must be http(s)")
     metadata = {k: v for k, v in entry.items() if k in METADATA_KEYS}
-    return Source(id=entry["id"], uri=uri, kind=None if bulk else kind, every=every,
+    return Source(id=entry["id"], uri=uri, kind=None if bulk else kind, every=every, ocr=ocr,
                   metadata=metadata, bulk=bulk, **_bulk_options(entry, bulk, name))
 
 

@@ -47,10 +47,18 @@ def test_missing_file_is_a_capture_error_naming_the_path(store, tmp_path):
     (b"\xef\xbb\xbf<!DOCTYPE html><html>", None, "html"),
     (b"<div>fragment</div>", "text/html; charset=utf-8", "html"),
     (b"Plain words.\nMore words.", None, "text"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png", None),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png", "image"),
+    (b"II*\x00\x08\x00\x00\x00", None, "image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", None, "image"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "application/zip", None),
 ])
 def test_kind_is_detected_from_bytes_then_headers(data, content_type, kind):
     assert sniff(data, content_type, "x")[1] == kind
+
+
+def test_a_page_image_is_known_by_its_signature_not_its_name():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    assert sniff(png, "image/jpeg", "scan.jpg") == ("image/png", "image")
 
 
 def test_http_capture_writes_a_warc_response_with_sha256_digests(store, http_server):

@@ -467,7 +467,7 @@ def test_sniff_uses_the_name_and_the_declared_type():
     assert sniff(words, None, "notes.txt")[1] == "text"
     # A text file quoting a page's markup mid-way stays text; one opening with markup is HTML.
     assert sniff(b"How to start a page: type <html> then <body>.", None, "howto.txt")[1] == "text"
-    assert sniff(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "image.html")[1] is None
+    assert sniff(b"PK\x03\x04\x14\x00\x00\x00\x08\x00", None, "archive.html")[1] is None
 
 
 def test_extract_folder_of_html_files_opening_with_scripts_and_comments(tmp_path):

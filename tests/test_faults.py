@@ -36,7 +36,7 @@ from pipeline.errors import (
 from pipeline.extract import ExtractOptions, extract
 from pipeline.model import Capture, Source
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00!\x00\x00\x00\x00\x00"
 PROSE = ("Le café de la gare était fermé; nous avons marché jusqu'à l'hôtel, où la crème "
          "brûlée était délicieuse. ") * 5
 
@@ -93,8 +93,8 @@ def test_zero_bytes_is_an_empty_source():
 
 
 def test_bytes_of_no_supported_kind_name_the_media_type():
-    with pytest.raises(UnsupportedKind, match="not HTML, PDF or text") as error:
-        extract(PNG, capture_of(PNG, "picture"))
+    with pytest.raises(UnsupportedKind, match="not HTML, PDF, text or a page image") as error:
+        extract(ZIP, capture_of(ZIP, "archive"))
     assert error.value.source_id == "doc"
 
 
@@ -455,7 +455,7 @@ def test_cli_run_records_each_failure_archives_the_rest_and_keeps_old_versions(
     assert CliRunner().invoke(app, ["ingest", str(first), "--store", str(store.root)]).exit_code == 0
     version_1 = Archive(store).read("passages", version=1).to_pylist()
 
-    files = {"empty.txt": b"", "picture.bin": PNG, "cut.pdf": make_pdf()[:300],
+    files = {"empty.txt": b"", "picture.bin": ZIP, "cut.pdf": make_pdf()[:300],
              "locked.pdf": make_pdf(encrypt="secret"), "scan.pdf": make_pdf(text=False)}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)

@@ -17,6 +17,7 @@ _MODULES: dict[Kind, str] = {
     "html": "pipeline.extract.html.extractor",
     "pdf": "pipeline.extract.pdf.extractor",
     "text": "pipeline.extract.text.extractor",
+    "image": "pipeline.extract.ocr.extractor",
 }
 
 
@@ -70,8 +71,8 @@ def extractable_kind(data: bytes, capture: Capture) -> Kind:
                           source_id=capture.source_id)
     if capture.kind is None:
         raise UnsupportedKind(f"{capture.uri} ({capture.media_type}, {capture.size:,} bytes) "
-                              "is not HTML, PDF or text; set kind = ... in the registry "
-                              "if detection is wrong", source_id=capture.source_id)
+                              "is not HTML, PDF, text or a page image; set kind = ... in the "
+                              "registry if detection is wrong", source_id=capture.source_id)
     return capture.kind
 
 

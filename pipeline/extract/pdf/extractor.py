@@ -19,11 +19,14 @@ counted per page and lower ``DocumentMeta.text_quality``.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from itertools import chain
 from typing import Any
 
 from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
+from pipeline.extract.ocr.pages import ocr_pdf_pages
+from pipeline.extract.ocr.provenance import with_ocr
 from pipeline.extract.pdf.classify import (
     captions_by_style,
     classify,
@@ -62,13 +65,15 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.5.1"
+VERSION = "0.6.0"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
-    """Read every page once, then build blocks, footnotes and furniture for the document."""
+    """Read every page once, OCR the pages without a usable text layer (ocr/pages.py), then
+    build blocks, footnotes and furniture for the document."""
+    started = time.monotonic()
     pdf, fonts = open_pdf(data, capture, options.max_objects)
     with pdf:
         if not pdf.pages:
@@ -79,11 +84,18 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
         pages = read_pages(pdf, fonts.descents, capture, options)
         info = metadata(pdf)
         xmp = xmp_bytes(pdf)
-    return _document(pages, info, xmp, capture)
+    text_pages = list(pages)
+    records = ocr_pdf_pages(data, pages, capture, options, started)
+    ocr_pages = {r.page for r in records}
+    glyphs = sum(p.glyphs for p in text_pages if p.number not in ocr_pages)
+    bad = sum(p.bad_glyphs for p in text_pages if p.number not in ocr_pages)
+    return with_ocr(document(pages, info, xmp, capture), records,
+                    1 - bad / glyphs if glyphs else 1.0, glyphs)
 
 
-def _document(pages: list[PageData], info: dict[str, Any], xmp: bytes | None,
-              capture: Capture) -> Extraction:
+def document(pages: list[PageData], info: dict[str, Any], xmp: bytes | None,
+             capture: Capture) -> Extraction:
+    """The document from its pages' lines, however they were read (text layer or OCR)."""
     glyphs = sum(p.glyphs for p in pages)
     bad = sum(p.bad_glyphs for p in pages)
     if glyphs == 0 and not any(p.tables for p in pages):

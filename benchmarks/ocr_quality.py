@@ -1,0 +1,204 @@
+"""OCR quality and speed on scans made from born-digital PDFs, beside Tesseract 5 when installed.
+
+    .venv/bin/python benchmarks/ocr_quality.py [--bench ../shared/bench] [--pages 4]
+                                               [--sample-pages 57] [--no-tesseract]
+
+The scanned test set is built here from real text: the sample report (examples/pdf/) and the
+first ``--pages`` pages of a few bench PDFs are rendered by PDFium to 300 and 200 dpi page
+images, wrapped into image-only PDFs, and degraded copies are made (a skew of up to ±2°,
+grain, JPEG artefacts at quality 35, a photocopy's raised contrast). The reference is
+Archivist's own extraction of the born-digital pages. Scores are the bench's
+(../shared/bench/eval_pdf.py): token F1 and reading-order similarity, over passages then
+footnotes. Pages/s count OCR'd pages over the wall time of the extraction (layout included).
+On the scanned sample report the footnotes found and linked are counted against the
+born-digital ones (``--sample-pages``: how many of its 57 pages; all by default).
+
+Tesseract 5 (``apt-get install tesseract-ocr``; only ever a baseline here) reads the same page
+images with ``--psm 3`` in one process per page, the way it is usually run; its text is scored
+the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageEnhance, ImageFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.capture import sniff  # noqa: E402
+from pipeline.extract.dispatch import extract_in_process  # noqa: E402
+from pipeline.model import Capture, Extraction, ExtractOptions  # noqa: E402
+
+SAMPLE = ROOT / "examples" / "pdf" / "hrnk-lives-for-sale.pdf"
+BENCH_PDFS = ("amnesty-ua-honduras-2017", "jss-timp-mullen-2007", "unmiss-hrd-brief-q3-2025",
+              "latex-multicolumn")
+GOALS = {"clean_f1": 0.98, "degraded_f1": 0.95, "order_sim": 0.90, "footnotes": 60}
+OPTIONS = ExtractOptions(max_seconds=24 * 3600, max_memory_mb=None)
+
+
+@dataclass
+class Result:
+    name: str
+    f1: list[float]
+    order: list[float]
+    pages: int
+    seconds: float
+
+    def row(self) -> str:
+        f1 = sum(self.f1) / len(self.f1) if self.f1 else 0.0
+        order = sum(self.order) / len(self.order) if self.order else 0.0
+        rate = self.pages / self.seconds if self.seconds else 0.0
+        return f"| {self.name} | {f1:.3f} | {order:.3f} | {self.pages} | {rate:.3f} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--pages", type=int, default=3, help="pages of each bench PDF")
+    parser.add_argument("--sample-pages", type=int, default=57,
+                        help="pages of the sample report (57: all, for the footnote count)")
+    parser.add_argument("--no-tesseract", action="store_true")
+    args = parser.parse_args(argv)
+    score = _scorer(args.bench / "eval_pdf.py")
+    tesseract = None if args.no_tesseract else shutil.which("tesseract")
+    sources = [("sample report", _first_pages(SAMPLE.read_bytes(), args.sample_pages))]
+    sources += [(name, _first_pages((args.bench / "pdf" / f"{name}.pdf").read_bytes(),
+                                    args.pages)) for name in BENCH_PDFS]
+    results: dict[str, Result] = {}
+    footnotes = None
+    for name, pdf in sources:
+        reference = extract_in_process(pdf, _capture(pdf, name), OPTIONS)
+        truth = _text(reference)
+        for variant in ("300 dpi clean", "200 dpi clean", "300 dpi degraded"):
+            dpi = int(variant.split()[0])
+            images = _scans(pdf, dpi, degraded="degraded" in variant, seed=len(name))
+            scan = _image_pdf(images, dpi)
+            started = time.perf_counter()
+            extraction = extract_in_process(scan, _capture(scan, name), OPTIONS)
+            seconds = time.perf_counter() - started
+            got = score(_text(extraction), truth)
+            _add(results, f"Archivist {variant}", got, len(images), seconds)
+            print(f"{name:28} {variant:18} F1 {got['token_f1']:.3f} order "
+                  f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s", flush=True)
+            if name == "sample report" and variant == "300 dpi clean":
+                footnotes = (_linked(extraction), _linked(reference))
+            if tesseract:
+                started = time.perf_counter()
+                text = "\n".join(_tesseract(tesseract, image, dpi) for image in images)
+                seconds = time.perf_counter() - started
+                got = score(text, truth)
+                _add(results, f"Tesseract 5 {variant}", got, len(images), seconds)
+                print(f"{name:28} {variant:18} tesseract F1 {got['token_f1']:.3f} order "
+                      f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s", flush=True)
+    print("\n| engine, scans | token F1 | order | pages | pages/s |")
+    print("| --- | --- | --- | --- | --- |")
+    for result in results.values():
+        print(result.row())
+    if footnotes:
+        print(f"\nfootnotes found and linked on the scanned sample report: {footnotes[0]} "
+              f"(born-digital: {footnotes[1]}; goal {GOALS['footnotes']})")
+    ours = results.get("Archivist 300 dpi clean")
+    theirs = results.get("Tesseract 5 300 dpi clean")
+    if ours and theirs and theirs.seconds and ours.seconds:
+        print(f"speed Archivist / Tesseract at 300 dpi: "
+              f"{(ours.pages / ours.seconds) / (theirs.pages / theirs.seconds):.2f}")
+    return 0
+
+
+def _scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("eval_pdf", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.score
+
+
+def _first_pages(pdf: bytes, count: int) -> bytes:
+    source = pdfium.PdfDocument(pdf)
+    if count >= len(source):
+        return pdf
+    out = pdfium.PdfDocument.new()
+    out.import_pages(source, list(range(count)))
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def _capture(data: bytes, name: str) -> Capture:
+    media_type, kind = sniff(data, None, name)
+    return Capture(source_id=name, uri=name, captured_at=datetime.now(timezone.utc),
+                   sha256="0" * 64, size=len(data), media_type=media_type, kind=kind)
+
+
+def _text(extraction: Extraction) -> str:
+    """Passages, then footnotes: the order the archive keeps them in."""
+    return "\n\n".join([b.text for b in extraction.blocks]
+                       + [f"{f.label} {f.text}" for f in extraction.footnotes])
+
+
+def _linked(extraction: Extraction) -> int:
+    referenced = {label for block in extraction.blocks for label in block.footnote_refs}
+    return sum(1 for f in extraction.footnotes if f.label in referenced)
+
+
+def _scans(pdf: bytes, dpi: int, degraded: bool, seed: int) -> list[Image.Image]:
+    document = pdfium.PdfDocument(pdf)
+    images = [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+              for page in document]
+    if not degraded:
+        return images
+    rng = random.Random(seed)
+    return [_degrade(image, rng) for image in images]
+
+
+def _degrade(image: Image.Image, rng: random.Random) -> Image.Image:
+    """A photocopied, slightly skewed, grainy, JPEG-compressed copy of a page."""
+    image = image.rotate(rng.uniform(-2, 2), resample=Image.Resampling.BICUBIC, expand=True,
+                         fillcolor=255)
+    image = ImageEnhance.Contrast(image).enhance(1.8).filter(ImageFilter.GaussianBlur(0.6))
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(0, 14, (image.height, image.width))
+    image = Image.fromarray(np.clip(np.asarray(image, dtype=float) + grain, 0, 255)
+                            .astype(np.uint8))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=35)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+
+
+def _image_pdf(images: list[Image.Image], dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def _add(results: dict[str, Result], name: str, got: dict, pages: int, seconds: float) -> None:
+    result = results.setdefault(name, Result(name, [], [], 0, 0.0))
+    result.f1.append(got["token_f1"])
+    result.order.append(got["order_sim"])
+    result.pages += pages
+    result.seconds += seconds
+
+
+def _tesseract(binary: str, image: Image.Image, dpi: int) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".png") as file:
+        image.save(file.name, dpi=(dpi, dpi))
+        done = subprocess.run([binary, file.name, "-", "--psm", "3", "-l", "eng"],
+                              capture_output=True, text=True, check=False)
+    return done.stdout
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""OCR: page images in, the character records the PDF layout code reads out.
+
+    engine.py    RapidOCR (PP-OCR models from its wheel): a page image -> upright lines with
+                 character boxes and confidences (orientation and skew found first)
+    chars.py     OCR lines -> layout characters in PDF points (size, baseline, superscripts
+                 from the line's ink)
+    images.py    TIFF / PNG / JPEG bytes -> page images within the pixel limits
+    textlayer.py  whether a PDF page's own text layer is usable, with the evidence
+    extractor.py page images as a document, through the PDF layout code
+    provenance.py  the ``ocr`` transform and confidences on the blocks of OCR'd pages
+"""

@@ -1,0 +1,282 @@
+"""OCR (issue #16) on scans generated here: a PDF typeset with reportlab is rendered by PDFium
+into page images and image-only PDFs, so the expected text is known. Pages are small and
+rendered at 150 dpi to keep the recogniser's work (and the suite) short."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from datetime import datetime, timezone
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from typer.testing import CliRunner
+
+from pipeline.capture import read_local, sniff
+from pipeline.cli import app
+from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
+from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.ocr.textlayer import judge
+from pipeline.extract.pdf.lines import Line
+from pipeline.extract.pdf.pages import PageData
+from pipeline.model import Capture
+from pipeline.registry import load_registry
+
+DPI = 150
+PAGE = (360, 240)
+"""Points: a small page keeps each OCR run to a second or two."""
+LINES = ["Brokers in Jilin province arrange", "marriages for a fee, and most women",
+         "interviewed had been sold twice."]
+SECOND = ["The border guards were paid to look", "away while the trucks crossed."]
+
+
+def typeset(pages: list[list[str]]) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE)
+    for lines in pages:
+        canvas.setFont("Helvetica", 14)
+        for i, line in enumerate(lines):
+            canvas.drawString(24, PAGE[1] - 48 - 20 * i, line)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def rendered(pdf: bytes, dpi: int = DPI) -> list[Image.Image]:
+    document = pdfium.PdfDocument(pdf)
+    return [page.render(scale=dpi / 72, grayscale=True).to_pil().copy() for page in document]
+
+
+def image_bytes(images: list[Image.Image], fmt: str, dpi: int = DPI) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "PDF":
+        images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    else:
+        images[0].save(buffer, fmt, dpi=(dpi, dpi), save_all=len(images) > 1,
+                       append_images=images[1:])
+    return buffer.getvalue()
+
+
+def capture_of(data: bytes, name: str = "scan") -> Capture:
+    media_type, kind = sniff(data, None, name)
+    return Capture(source_id="scan", uri=name, captured_at=datetime.now(timezone.utc),
+                   sha256="0" * 64, size=len(data), media_type=media_type, kind=kind)
+
+
+def words(text: str) -> list[str]:
+    return text.replace("\n", " ").split()
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[Image.Image]:
+    return rendered(typeset([LINES, SECOND]))
+
+
+@pytest.fixture(scope="module")
+def tiff(pages):
+    data = image_bytes(pages, "TIFF")
+    return extract(data, capture_of(data))
+
+
+def test_a_multipage_tiff_is_read_page_by_page_with_ocr_provenance(tiff):
+    assert tiff.extractor == "ocr"
+    by_page = {b.locator.page_number: b for b in tiff.blocks}
+    assert words(by_page[1].text) == words(" ".join(LINES))
+    assert words(by_page[2].text) == words(" ".join(SECOND))
+    for block in tiff.blocks:
+        ocr = block.transforms[0]
+        assert ocr.name == "ocr" and "rapidocr" in ocr.detail and "150 dpi" in ocr.detail
+        assert ocr.evidence.startswith("image:")
+        x0, top, x1, bottom = block.locator.bbox  # points at the image's resolution
+        assert 20 <= x0 <= 30 and x1 <= PAGE[0] and 0 < top < bottom <= PAGE[1]
+    assert 0.9 <= tiff.meta.text_quality <= 1.0
+    decisions = [t for t in tiff.transforms if t.name == "ocr-page"]
+    assert [t.page_number for t in decisions] == [1, 2]
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_png_and_jpeg_pages_are_read(pages, fmt):
+    data = image_bytes(pages[:1], fmt)
+    extraction = extract(data, capture_of(data))
+    assert words(" ".join(b.text for b in extraction.blocks)) == words(" ".join(LINES))
+
+
+def test_a_jpeg_named_file_holding_a_png_is_read_as_the_png(tmp_path, pages):
+    path = tmp_path / "scan.jpg"
+    path.write_bytes(image_bytes(pages[1:], "PNG"))
+    capture, data = read_local(path)
+    assert (capture.kind, capture.media_type) == ("image", "image/png")
+    assert words(extract(data, capture).blocks[0].text) == words(" ".join(SECOND))
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_turned_pages_read_upright_and_boxes_stay_on_the_page_as_given(pages, angle):
+    turned = pages[0].rotate(angle, expand=True)  # counter-clockwise
+    data = image_bytes([turned], "PNG")
+    extraction = extract(data, capture_of(data))
+    assert words(" ".join(b.text for b in extraction.blocks)) == words(" ".join(LINES))
+    page = [t for t in extraction.transforms if t.name == "ocr-page"][0]
+    assert f"rotated {angle}°" in page.detail  # turned clockwise by what PIL turned it back
+    width, height = turned.width * 72 / DPI, turned.height * 72 / DPI
+    x0, top, x1, bottom = extraction.blocks[0].locator.bbox
+    assert 0 <= x0 < x1 <= width + 1 and 0 <= top < bottom <= height + 1
+    if angle in (90, 270):  # the text runs down the page as given
+        assert bottom - top > x1 - x0
+
+
+def test_a_page_skewed_by_two_degrees_is_levelled(pages):
+    skewed = pages[0].rotate(2, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    data = image_bytes([skewed], "PNG")
+    extraction = extract(data, capture_of(data))
+    assert words(" ".join(b.text for b in extraction.blocks)) == words(" ".join(LINES))
+    page = [t for t in extraction.transforms if t.name == "ocr-page"][0]
+    skew = float(re.search(r"deskewed (-?[\d.]+)°", page.detail).group(1))
+    assert 1.5 <= skew <= 2.5  # the page's lines rose by 2°
+
+
+def test_an_image_only_pdf_is_ocrd_unless_the_source_says_never(pages):
+    data = image_bytes(pages, "PDF")
+    extraction = extract(data, capture_of(data))
+    assert extraction.extractor == "pdf"
+    by_page = {b.locator.page_number: b.text for b in extraction.blocks}
+    assert words(by_page[1]) == words(" ".join(LINES))
+    assert all(b.transforms[0].name == "ocr" for b in extraction.blocks)
+    decisions = {t.page_number: t for t in extraction.transforms if t.name == "ocr-page"}
+    assert set(decisions) == {1, 2} and "(no-text)" in decisions[1].detail
+    with pytest.raises(NeedsOCR):
+        extract(data, capture_of(data), ExtractOptions(ocr="never"))
+
+
+def mixed_pdf(pages: list[Image.Image], junk: list[str] | None = None) -> bytes:
+    """Page 1 born-digital; page 2 a scan of SECOND, under an invisible text layer ``junk``."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE)
+    canvas.setFont("Helvetica", 14)
+    for i, line in enumerate(LINES):
+        canvas.drawString(24, PAGE[1] - 48 - 20 * i, line)
+    canvas.showPage()
+    canvas.drawImage(ImageReader(pages[1]), 0, 0, *PAGE)
+    if junk:
+        text = canvas.beginText(24, PAGE[1] - 48)
+        text.setTextRenderMode(3)  # invisible, as OCR layers are
+        text.setFont("Helvetica", 8)
+        for line in junk:
+            text.textLine(line)
+        canvas.drawText(text)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_a_mixed_pdf_reads_its_text_page_and_ocrs_its_scan(pages):
+    data = mixed_pdf(pages)
+    extraction = extract(data, capture_of(data))
+    first = [b for b in extraction.blocks if b.locator.page_number == 1]
+    second = [b for b in extraction.blocks if b.locator.page_number == 2]
+    assert all(t.name != "ocr" for b in first for t in b.transforms)
+    assert words(" ".join(b.text for b in second)) == words(" ".join(SECOND))
+    assert all(b.transforms[0].name == "ocr" for b in second)
+    assert [t.page_number for t in extraction.transforms if t.name == "ocr-page"] == [2]
+
+
+def test_a_junk_text_layer_on_a_scan_is_replaced_with_the_evidence(pages):
+    junk = ["Thebordergnardswerepaidtolookaway whiletbetrucksorossed ofthe tbe"] * 4
+    data = mixed_pdf(pages, junk)
+    extraction = extract(data, capture_of(data))
+    second = " ".join(b.text for b in extraction.blocks if b.locator.page_number == 2)
+    assert words(second) == words(" ".join(SECOND))
+    decision = [t for t in extraction.transforms if t.name == "ocr-page"][0]
+    assert decision.page_number == 2 and "glued" in decision.evidence
+    assert "(glued-words)" in decision.detail or "(non-words)" in decision.detail
+
+
+def page_data(texts: list[str], *, scanned: bool = True, bad: int = 0,
+              x0: float = 72.0) -> PageData:
+    lines = [Line(1, x0, 100.0 + 14 * i, x0 + 400, 110.0 + 14 * i, text, 10.0, 0.0, False,
+                  chars=len(text)) for i, text in enumerate(texts)]
+    glyphs = sum(line.chars for line in lines)
+    images = [(0.0, 0.0, 612.0, 792.0)] if scanned else []
+    return PageData(1, 612.0, 792.0, lines, [], [], [], images, [], "", glyphs, bad)
+
+
+PROSE = ["The committee met on Tuesday to discuss the budget for the coming year and the",
+         "members agreed that the report should be published before the summer recess."]
+
+
+@pytest.mark.parametrize("page, ocr, reason", [
+    (page_data(PROSE), False, "usable"),
+    (page_data(["Thecommitteemetontuesdaytodiscuss thebudgetforthecomingyear andthe"] * 3),
+     True, "glued-words"),
+    (page_data(["Tbe cornmittee rnet ou Tnesday tc disouss tbe budgct fcr tbe ccming yeer"] * 3),
+     True, "non-words"),
+    (page_data(["Tbe cornmittee rnet ou Tnesday tc disouss tbe budgct fcr tbe"] * 3,
+               scanned=False), False, "usable"),  # born-digital: unknown words are no junk
+    (page_data(PROSE, bad=120), True, "unmapped-glyphs"),
+    (page_data(PROSE, x0=900.0), True, "outside-page"),
+    (page_data([]), True, "no-text"),
+    (page_data([], scanned=False), False, "no-text"),
+])
+def test_the_text_layer_verdict(page, ocr, reason):
+    verdict = judge(page)
+    assert (verdict.ocr, verdict.reason) == (ocr, reason), verdict.evidence
+
+
+def test_a_blank_scan_is_a_clear_failure():
+    data = image_bytes([Image.new("L", (600, 400), 255)], "PNG")
+    with pytest.raises(ExtractError, match="OCR found no text"):
+        extract(data, capture_of(data))
+
+
+def test_a_photograph_gives_a_clear_result():
+    photo = Image.radial_gradient("L").resize((600, 400))
+    ImageDraw.Draw(photo).ellipse((200, 100, 400, 300), fill=30)
+    data = image_bytes([photo], "JPEG")
+    try:
+        extraction = extract(data, capture_of(data))
+    except ExtractError as error:
+        assert "OCR found no text" in error.message
+    else:
+        assert all(b.transforms[0].name == "ocr" for b in extraction.blocks)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` pixels (its pixel data is a few bytes)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+
+
+def test_a_20000_pixel_square_image_is_refused_before_decoding():
+    data = png_header(20_000, 20_000)
+    with pytest.raises(LimitExceeded, match="too large|pixel limit"):
+        extract(data, capture_of(data))
+
+
+def test_a_corrupt_tiff_is_a_clear_failure(pages):
+    data = image_bytes(pages[:1], "TIFF")
+    cut = data[:len(data) // 3]
+    with pytest.raises(ExtractError, match="TIFF|decoded|image"):
+        extract(cut, capture_of(cut))
+
+
+def test_ocr_mode_per_source_and_on_the_command_line(tmp_path, pages):
+    registry = tmp_path / "sources.toml"
+    registry.write_text('[[source]]\nid = "a"\nuri = "a.pdf"\nocr = "never"\n')
+    assert load_registry(registry).sources[0].ocr == "never"
+    registry.write_text('[[source]]\nid = "a"\nuri = "a.pdf"\nocr = "sometimes"\n')
+    with pytest.raises(Exception, match="ocr 'sometimes' is not one of auto, always, never"):
+        load_registry(registry)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(image_bytes(pages[1:], "PDF"))
+    result = CliRunner().invoke(app, ["extract", str(scan), "--ocr", "never"])
+    assert result.exit_code == 1 and "NeedsOCR" in result.output
+    result = CliRunner().invoke(app, ["extract", str(scan)])
+    assert result.exit_code == 0 and " ".join(SECOND) in " ".join(words(result.output))
