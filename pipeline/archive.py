@@ -23,10 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from pyarrow import fs
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
@@ -40,6 +42,9 @@ from pipeline.textutil.signals import (
     repeated_line_share,
     text_signals,
 )
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as pads
 
 DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
 LOG_TABLES = ("captures", "failures", "expansions")
@@ -344,7 +349,8 @@ class Archive:
         """
         counts = {k: sum(1 for v in run.outcomes.values() if v == k)
                   for k in ("new", "changed", "unchanged", "failed")}
-        numbers = runs_table.to_pyarrow_table()["archive_version"] if runs_table else None
+        numbers = (dataset(runs_table).to_table(columns=["archive_version"])["archive_version"]
+                   if runs_table else None)
         latest = (pc.max(numbers).as_py() or 0) if numbers is not None else 0
         new_version = latest == 0 or run.force_version or run.changes_content()
         if run.recorded is not None:
@@ -451,6 +457,26 @@ def delta_versions(run: dict[str, Any]) -> dict[str, int]:
     return {tv["table"]: tv["version"] for tv in run["table_versions"]}
 
 
+def dataset(delta: DeltaTable) -> pads.Dataset:
+    """``delta`` as a pyarrow dataset read through pyarrow's own file system.
+
+    deltalake's default reads through a file-system handler written in Python, so pyarrow's
+    I/O threads call into the interpreter; one still doing so while the interpreter exits is
+    ended by CPython inside a C++ frame, and the process aborts after its work is done
+    ("terminate called without an active exception", exit 134, a few runs in a hundred: #13).
+    """
+    location = urlsplit(delta.table_uri)
+    if location.scheme == "file":
+        root: fs.FileSystem = fs.LocalFileSystem()
+        path = unquote(location.path)
+    elif location.scheme == "s3":
+        root = Store.at(delta.table_uri).filesystem()
+        path = f"{location.netloc}{unquote(location.path)}"
+    else:  # another object store: deltalake's own handler
+        return delta.to_pyarrow_dataset()
+    return delta.to_pyarrow_dataset(filesystem=fs.SubTreeFileSystem(path.rstrip("/"), root))
+
+
 def scan(delta: DeltaTable, table: str, where: pc.Expression | None = None,
          columns: list[str] | None = None) -> pa.Table:
     """The rows of ``delta`` matching ``where``, only ``columns`` (default: all).
@@ -460,7 +486,7 @@ def scan(delta: DeltaTable, table: str, where: pc.Expression | None = None,
     vacuum) or damaged becomes an ArchiveError that says so.
     """
     try:
-        return delta.to_pyarrow_dataset().to_table(filter=where, columns=columns)
+        return dataset(delta).to_table(filter=where, columns=columns)
     except FileNotFoundError as exc:
         raise ArchiveError(
             f"a data file of the {table} table is gone ({one_line(exc)}): `archivist "

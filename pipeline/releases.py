@@ -22,7 +22,7 @@ from typing import Any
 
 from deltalake import DeltaTable, write_deltalake
 
-from pipeline.archive import DATA_TABLES, Archive, RunWriter
+from pipeline.archive import DATA_TABLES, Archive, RunWriter, dataset
 from pipeline.errors import ArchiveError, shorten
 from pipeline.schema import to_arrow
 
@@ -41,7 +41,7 @@ class Tag:
 def tags(archive: Archive) -> list[Tag]:
     """Every tag, oldest first."""
     table = _delta(archive, TAGS)
-    rows = table.to_pyarrow_table().to_pylist() if table is not None else []
+    rows = dataset(table).to_table().to_pylist() if table is not None else []
     return sorted((Tag(**row) for row in rows), key=lambda t: t.created_at)
 
 
