@@ -619,3 +619,25 @@ def test_notes_headings_still_open_notes_lists(heading):
     extraction = run(article(PROSE + f"<h2>{heading}</h2>" + notes))
     assert [n.text for n in extraction.footnotes] == ["Town council minutes, 3 March.",
                                                       "River authority report."]
+
+
+def test_short_post_under_its_headline_beats_a_longer_sidebar_box():
+    # A two-paragraph post lost to the sidebar's "About"/disclaimer box, which had more prose.
+    about = ("Disclaimer: this site has no affiliation with the river authority or the town "
+             "council. Opinions are the author's own, and every report here is checked "
+             "against the council's published minutes before it goes up. Corrections are "
+             "welcome by email.")
+    source = ("<html><head><title>Town Blog » Bridge reopens on Friday</title></head><body>"
+              "<div id='header'><h1>Town Blog</h1><ul>" + "".join(
+                  f"<li><a href='/c{i}'>Category {i}</a></li>" for i in range(12)) +
+              "</ul></div><div id='main'><div class='entry'>"
+              "<h2><a href='/bridge'>Bridge reopens on Friday</a></h2>"
+              "<p>The old bridge reopens to cars on Friday, <a href='/eng'>engineers said</a>.</p>"
+              "<p>Lorries must wait until next month, when the second inspection of the "
+              "pillars is due to finish.</p><p>Buses run on the usual timetable from Saturday "
+              "morning.</p></div></div>"
+              f"<div id='side'><div class='box'><h3>About</h3><p>{about}</p></div></div>"
+              "</body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert "The old bridge reopens to cars on Friday, engineers said." in texts
+    assert about not in texts

@@ -138,6 +138,10 @@ CHROME_PROSE_FACTOR = 0.2
 LIST_PROSE_FACTOR = 0.5
 # HTML5 and schema.org say where the article is; believe them, a little.
 ARTICLE_PROSE_FACTOR = 1.5
+# What the page's headline is worth to the region holding it, in characters of prose, and
+# how much of the page title a heading must repeat to be that headline.
+HEADLINE_CREDIT = 150.0
+HEADLINE_SHARE = 0.5
 # Alike siblings of the winning region whose prose adds up to this share of its own make the
 # content a run of posts or entries; a news article's teaser siblings stay well below it.
 PEER_SHARE = 0.5
@@ -443,14 +447,20 @@ class Region:
     units: frozenset[tuple[object, str]] = frozenset()
 
 
-def main_container(blocks: list[TextBlock], root: etree._Element) -> Region:
+def main_container(blocks: list[TextBlock], root: etree._Element,
+                   title: str | None = None) -> Region:
     """The element whose subtree has the largest weight sum (ties go to the ancestor),
-    widened to its parent when it is one of several alike siblings that all hold prose."""
+    widened to its parent when it is one of several alike siblings that all hold prose.
+    The heading that repeats the page title counts as some prose: a short post under its
+    headline should beat a longer disclaimer box in the sidebar."""
     sums: dict[etree._Element, float] = {}
     prose: dict[etree._Element, float] = {}
     wrappers = content_wrappers(blocks, root)
+    headline = _headline_block(blocks, title)
     for block in blocks:
         value = region_weight(block, wrappers)
+        if block is headline:
+            value = max(value, 0.0) + HEADLINE_CREDIT
         sums[block.element] = sums.get(block.element, 0.0) + value
         if value > 0 and block.kind != "heading":
             prose[block.element] = prose.get(block.element, 0.0) + value
@@ -468,9 +478,40 @@ def main_container(blocks: list[TextBlock], root: etree._Element) -> Region:
     best, best_sum = root, float("-inf")
     for element in elements:
         total = sums.get(element)
-        if total is not None and total > best_sum:
+        # With the headline's credit, the headline's own header must not win without prose.
+        if total is not None and total > best_sum and \
+                (headline is None or prose.get(element, 0.0) >= MIN_PROSE_CHARS):
             best, best_sum = element, total
-    return _widen_to_peers(best, prose, root)
+    region = _widen_to_peers(best, prose, root)
+    if region.units or not blocks:
+        return region
+    # The region may have won with the headline's credit before any climb from a post:
+    # look for repeated chrome-named units above the richest prose block instead.
+    richest = max(blocks, key=lambda b: prose.get(b.element, 0.0)).element
+    inside = region.element
+    node, units = richest, set()
+    while node is not inside and node.getparent() is not None:
+        if (chrome_signal(node) or "").startswith("class:"):
+            units.add(_signature(node))
+        if units and peer_prose(node, prose) >= PEER_SHARE * prose.get(node, 0.0):
+            return Region(inside, frozenset(units))
+        node = node.getparent()
+    return region
+
+
+def _headline_block(blocks: list[TextBlock], title: str | None) -> TextBlock | None:
+    """The longest h1-h3 whose text is in the page title and is most of it (the site name
+    alone is in the title too, and is short)."""
+    wanted = _norm(title) if title else ""
+    best = None
+    for block in blocks:
+        if block.kind != "heading" or (block.level or 9) > 3:
+            continue
+        text = _norm(block.text)
+        if text and text in wanted and len(text) >= HEADLINE_SHARE * len(wanted) and \
+                (best is None or len(text) > len(_norm(best.text))):
+            best = block
+    return best
 
 
 def _widen_to_peers(best: etree._Element, prose: dict[etree._Element, float],
@@ -499,11 +540,12 @@ def _widen_to_peers(best: etree._Element, prose: dict[etree._Element, float],
 
 
 def peer_prose(node: etree._Element, prose: dict[etree._Element, float]) -> float:
-    """Prose held by ``node``'s siblings of the same tag and first class token."""
+    """Prose held by ``node``'s siblings of the same tag and first class token (a bare
+    ``div`` is like every other bare div: only a class or ``<article>`` makes a unit)."""
     parent = node.getparent()
-    if parent is None:
-        return 0.0
     signature = _signature(node)
+    if parent is None or not (signature[1] or node.tag == "article"):
+        return 0.0
     return sum(prose.get(sibling, 0.0) for sibling in parent
                if sibling is not node and _signature(sibling) == signature)
 

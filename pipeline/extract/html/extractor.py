@@ -65,14 +65,16 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     meta = read_metadata(root, capture)
     body = root.find("body")
     top = body if body is not None else root
-    verdicts = bp.classify(walk.blocks, bp.main_container(walk.blocks, top), meta.title,
-                           options.comments)
+    # The <title> element names the page's own headline; meta.title may be the site's h1.
+    page_title = root.findtext(".//title") or meta.title
+    verdicts = bp.classify(walk.blocks, bp.main_container(walk.blocks, top, page_title),
+                           meta.title, options.comments)
     if bp.body_chars(walk.blocks, verdicts) == 0:
         # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
         # built from "widget" divs): read the page again ignoring such class names, and
         # take that reading if it finds prose worth the name.
         plain = bp.without_chrome(walk.blocks)
-        fallback = bp.classify(plain, bp.main_container(plain, top), meta.title,
+        fallback = bp.classify(plain, bp.main_container(plain, top, page_title), meta.title,
                                options.comments)
         if bp.body_chars(plain, fallback) >= bp.MIN_FALLBACK_BODY_CHARS:
             verdicts = fallback
