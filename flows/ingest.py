@@ -18,7 +18,6 @@ import signal
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,7 +29,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import as_completed
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.server import local_api
@@ -63,7 +62,8 @@ BATCHES_PER_WORKER = 4
 """Small registries still spread over the workers: at least this many batches per worker."""
 CAPTURE_RETRY_DELAY_S = 5.0
 """capture() already retries HTTP errors with backoff; sources that still failed for a
-passing reason get one more try after this pause, for outages longer than that backoff."""
+passing reason get one more try after this pause (Prefect's retry of :func:`ingest_again`), for
+outages longer than that backoff."""
 SCHEDULER_WAIT_S = 10.0
 """How long a ``--address`` scheduler has to answer and to have at least one worker. Without
 this check a wrong address fails after Dask's 30 s connect timeout with a traceback, and a
@@ -84,6 +84,18 @@ def ingest_batch(batch: list[SourceWork], store: Store,
             raise RunInterrupted("the run was interrupted")
         results.append(ingest_source(work, store, options))
     return results
+
+
+@task(name="capture-again", retries=1, retry_delay_seconds=CAPTURE_RETRY_DELAY_S,
+      retry_condition_fn=_is_transient, cache_policy=NO_CACHE, persist_result=False)
+def ingest_again(first: SourceResult, work: SourceWork, store: Store,
+                 options: CaptureOptions) -> SourceResult:
+    """One more try, through Prefect's retry, for a source whose capture failed for a passing
+    reason. The first pass's failure is this task's first attempt, so its one retry, after
+    :data:`CAPTURE_RETRY_DELAY_S`, is the second pass; whatever that gives is the result."""
+    if task_run.run_count <= 1 and first.error is not None:
+        raise first.error
+    return ingest_source(work, store, options)
 
 
 @task(name="link-lineage", cache_policy=NO_CACHE, persist_result=False)
@@ -127,14 +139,10 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
             run.add_unchanged(source_id)
 
     results = _run_batches(work, the_store, options, workers, _progress_callback())
-    retry = [r for r in results if r.retriable]
-    if retry:
-        time.sleep(CAPTURE_RETRY_DELAY_S)
-        by_source = {w.source.id: w for w in work}
-        again = _run_batches([by_source[r.source.id] for r in retry], the_store, options,
-                             workers, lambda result: None)
-        retried = {r.source.id: r for r in again}
-        results = [retried.get(r.source.id, r) for r in results]
+    by_source = {w.source.id: w for w in work}
+    again = {r.source.id: ingest_again.submit(r, by_source[r.source.id], the_store, options)
+             for r in results if r.retriable}
+    results = [again[r.source.id].result() if r.source.id in again else r for r in results]
     for result in results:
         record_result(run, result)
 
