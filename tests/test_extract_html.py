@@ -208,6 +208,26 @@ def test_comments_option_keeps_the_thread_as_comment_passages():
     assert "Great article" not in default
 
 
+def test_extract_cli_comments_flag_keeps_comment_passages(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    body = (PROSE + "<section id='comments'><ol class='comment-list'><li class='comment'><p>"
+            "Great article, I live by the river and we saw the same thing happen last year."
+            "</p></li></ol></section>")
+    (tmp_path / "post.html").write_text(article(body), encoding="utf-8")
+    kinds = {}
+    for flags in ([], ["--comments"]):
+        result = CliRunner().invoke(app, ["extract", str(tmp_path / "post.html"),
+                                          "--format", "json", *flags])
+        assert result.exit_code == 0, result.output
+        kinds[bool(flags)] = [p["kind"] for p in json.loads(result.stdout)["passages"]]
+    assert "comment" not in kinds[False] and kinds[True].count("comment") == 1
+
+
 def test_comments_setting_is_read_from_the_registry(tmp_path):
     registry = tmp_path / "sources.toml"
     registry.write_text("[settings.extract]\ncomments = true\n\n[[source]]\nid = 'a'\n"
