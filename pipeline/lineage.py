@@ -165,14 +165,16 @@ def link(archive: Archive, run: RunWriter) -> None:
         entries.append(_Entry(row["passage_id"], row["doc_id"], document["captured_at"],
                               site_of(document), key))
     archived, archived_texts = _lookup(archive, set(exacts), {int(k) for k in bands.ravel()})
-    by_key: dict[int, list[_Entry]] = defaultdict(list)
+    by_key = _Buckets()  # filled earliest first: the entries a full bucket keeps are those
     for key, found in archived.items():
-        by_key[key].extend(found)
+        for entry in sorted(found, key=_capture_order):
+            by_key.add(key, entry)
     texts = dict(archived_texts)
-    for position, new in enumerate(entries):
-        by_key[new.exact].append(new)
+    for position in sorted(range(len(entries)), key=lambda i: _capture_order(entries[i])):
+        new = entries[position]
+        by_key.add(new.exact, new)
         for key in bands[position]:
-            by_key[int(key)].append(new)
+            by_key.add(int(key), new)
         texts[new.passage_id] = candidates[linkable[position]]["text"]
 
     chrome = _boilerplate(by_key, exacts)
@@ -195,7 +197,34 @@ def link(archive: Archive, run: RunWriter) -> None:
                                                  linkable))
 
 
-def _origin(new: _Entry, own: list[str], by_key: dict[int, list[_Entry]], bands: np.ndarray,
+def _capture_order(entry: _Entry) -> tuple[datetime, str]:
+    return entry.captured_at, entry.doc_id
+
+
+class _Buckets:
+    """Index entries by key, at most BOILERPLATE_DOCS documents of one site per key and one
+    entry per document: enough to choose an origin (the earliest of another site) and to
+    recognise a site's chrome, and bounded however often one line repeats (100,000 copies of a
+    footer cost three entries, not 100,000 candidates for each of 100,000 passages)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, list[_Entry]] = defaultdict(list)
+        self._docs: dict[int, set[str]] = defaultdict(set)
+        self._sites: dict[int, Counter[str]] = defaultdict(Counter)
+
+    def add(self, key: int, entry: _Entry) -> None:
+        docs, sites = self._docs[key], self._sites[key]
+        if entry.doc_id in docs or sites[entry.host] >= BOILERPLATE_DOCS:
+            return
+        docs.add(entry.doc_id)
+        sites[entry.host] += 1
+        self._entries[key].append(entry)
+
+    def get(self, key: int, default: Sequence[_Entry] = ()) -> Sequence[_Entry]:
+        return self._entries.get(key, default)
+
+
+def _origin(new: _Entry, own: list[str], by_key: _Buckets, bands: np.ndarray,
             texts: dict[str, str], chrome: set[int]) -> Origin | None:
     """The earliest-captured passage of another document that ``new`` copies, if any."""
     seen: dict[str, tuple[_Entry, bool]] = {}
@@ -224,7 +253,7 @@ def _word_ratio(a: list[str], b: list[str]) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
 
 
-def _boilerplate(by_key: dict[int, list[_Entry]], exacts: Iterable[int]) -> set[int]:
+def _boilerplate(by_key: _Buckets, exacts: Iterable[int]) -> set[int]:
     """Exact hashes whose words occur in BOILERPLATE_DOCS or more documents of one site."""
     chrome = set()
     for key in set(exacts):
