@@ -661,3 +661,13 @@ def test_short_post_under_its_headline_beats_a_longer_sidebar_box():
     texts = [b.text for b in run(source).blocks]
     assert "The old bridge reopens to cars on Friday, engineers said." in texts
     assert about not in texts
+
+
+def test_text_after_a_stray_body_end_tag_is_main_content():
+    # Old hand-edited pages close </body> early; the parser puts the rest under <html>,
+    # and all of it was judged outside the main content.
+    source = ("<html><head><title>Long distance plans</title></head><body><table><tr><td>"
+              "<a href='/a'>Plans</a> <a href='/b'>Contact</a></td></tr></table></body></td>"
+              f"<table><tr><td>{PROSE}</td></tr></table></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("The river rose three metres") for t in texts)

@@ -64,7 +64,10 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     _check_time(deadline, capture, "finding text blocks")
     meta = read_metadata(root, capture)
     body = root.find("body")
-    top = body if body is not None else root
+    # Markup after a stray </body> lands beside the body, under <html>: then the whole
+    # page is the field to choose from, or all of it would be outside the main content.
+    strays = any(child.tag not in ("head", "body") for child in root.iterchildren(etree.Element))
+    top = body if body is not None and not strays else root
     # The <title> element names the page's own headline; meta.title may be the site's h1.
     page_title = root.findtext(".//title") or meta.title
     verdicts = bp.classify(walk.blocks, bp.main_container(walk.blocks, top, page_title),
