@@ -594,6 +594,35 @@ def lineage(
     console.print(table)
 
 
+
+@app.command()
+def browse(
+    store: StoreOption = None,
+    port: Annotated[int, typer.Option(metavar="PORT", min=0, max=65535,
+                                      help="Port to listen on (0: a free one).")] = 8765,
+    host: Annotated[str, typer.Option(
+        metavar="HOST", help="Address to listen on; anything but loopback lets other machines "
+                             "read the archive.")] = "127.0.0.1",
+) -> None:
+    """Serve a read-only web page over the archive until Ctrl-C.
+
+    Versions, documents, search; each document beside its source: the PDF page with the
+    passage's box, the captured HTML page with its element highlighted (scripts never run),
+    the text lines; capture time, SHA-256, locator, transforms and lineage. j/k move between
+    passages.
+
+    Example: archivist browse --store /tmp/archive   then open http://127.0.0.1:8765/
+    """
+    from pipeline.browse.app import serve as run_browse
+
+    archive = _archive(store)
+    if not archive.runs():
+        raise ArchiveError(f"no archive at {archive.store.uri(archive.store.curated)} yet: run "
+                           "`archivist ingest`")
+    run_browse(archive, host, port,
+               announce=lambda url: console.print(f"Archivist browse: {url}  (Ctrl-C stops it)",
+                                                  highlight=False))
+
 def _transform_line(transform: dict[str, Any]) -> str:
     """``name: detail``, then where the step acted and its evidence when the detail lacks them."""
     from pipeline.model import Locator

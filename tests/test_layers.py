@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline.archive",),
     ("pipeline.build", "pipeline.reprocess", "pipeline.audit", "pipeline.diff", "pipeline.render",
      "pipeline.releases", "pipeline.export", "pipeline.query", "pipeline.lineage",
-     "pipeline.selection", "pipeline.croissant", "pipeline.rebuild"),
+     "pipeline.selection", "pipeline.croissant", "pipeline.rebuild", "pipeline.browse"),
     ("flows",),
     ("pipeline.cli",),
 ]

@@ -261,13 +261,14 @@ def assert_error(result, *phrases: str, code: int = 1) -> None:
         assert phrase in result.output.replace("\n", " ")
 
 
-@pytest.mark.parametrize("command", ["verify", "status", "versions", "show x", "trace x"])
+@pytest.mark.parametrize("command", ["verify", "status", "versions", "show x", "trace x",
+                                     "browse"])
 def test_a_missing_store_is_an_error(command, tmp_path):
     assert_error(cli(*command.split(), store=tmp_path / "no" / "such"), "no store at",
                  "does not exist")
 
 
-@pytest.mark.parametrize("command", ["verify", "status"])
+@pytest.mark.parametrize("command", ["verify", "status", "browse"])
 def test_an_empty_store_is_an_error(command, tmp_path):
     assert_error(cli(command, store=tmp_path), "archivist ingest")
 

@@ -1,0 +1,237 @@
+"""The web app: pages over :mod:`pipeline.query`, read-only, for one archive.
+
+Every route answers GET (and HEAD) only, and every path parameter is an id looked up in the
+archive: a document id, or a passage or footnote id; none is ever joined to a file path. Pages
+are Jinja2 templates with autoescaping on. A captured HTML page is served on its own route
+under a Content-Security-Policy that allows no script and no network (``sandbox``, and
+``default-src 'none'``), and the document page frames it with a ``sandbox`` attribute without
+``allow-scripts``.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from pipeline.archive import Archive
+from pipeline.audit import warc_payload
+from pipeline.browse.source import (
+    HIGHLIGHT_ID,
+    Line,
+    PageView,
+    highlighted_html,
+    page_png,
+    page_view,
+    text_lines,
+)
+from pipeline.errors import AuditError, PipelineError, shorten
+from pipeline.lineage import PassageLineage, passage_lineage
+from pipeline.model import Capture
+from pipeline.query import Row, Snapshot, Trace, versions
+
+HERE = Path(__file__).resolve().parent
+SEARCH_LIMIT = 50
+APP_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+           "script-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; "
+           "frame-ancestors 'none'")
+"""The app's own pages: scripts only from /static, nothing from elsewhere; inline styles for
+the page boxes' positions."""
+CAPTURE_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+               "sandbox; frame-ancestors 'self'")
+"""An archived page: no script runs (``sandbox`` without allow-scripts, even when opened
+outside its frame), nothing is fetched but images and styles from the app itself."""
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+@dataclass(frozen=True, slots=True)
+class Pane:
+    """What the source pane shows for one passage or footnote."""
+
+    trace: Trace
+    id: str
+    lineage: PassageLineage | None
+    pages: tuple[PageView, ...]
+    lines: tuple[Line, ...]
+    frame: bool
+    """An HTML capture: the page is framed from /capture/{id}."""
+
+
+def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Starlette:
+    """The workbench over ``archive``; ``allowed_hosts`` guards against DNS rebinding (a
+    hostile page naming its own host for 127.0.0.1), default: loopback names only."""
+    templates = Environment(loader=FileSystemLoader(HERE / "templates"),
+                            autoescape=select_autoescape(["html"]), trim_blocks=True,
+                            lstrip_blocks=True)
+    templates.globals["HIGHLIGHT_ID"] = HIGHLIGHT_ID
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = templates.get_template(name).render(**context)
+        return HTMLResponse(html, status, headers={"Content-Security-Policy": APP_CSP,
+                                                   **COMMON_HEADERS})
+
+    def snapshot() -> Snapshot:
+        return Snapshot(archive)  # per request: a run committed meanwhile shows at once
+
+    async def home(request: Request) -> Response:
+        snap = snapshot()
+        kind = request.query_params.get("kind", "")
+        source = request.query_params.get("source", "").strip().lower()
+        docs = [d for d in snap.documents() if (not kind or d["kind"] == kind)
+                and (not source or source in d["source_id"].lower())]
+        kinds = sorted({d["kind"] for d in snap.documents()})
+        return page("archive.html", snapshot=snap, runs=list(reversed(versions(archive))),
+                    documents=docs, kinds=kinds, kind=kind, source=source)
+
+    async def search(request: Request) -> Response:
+        phrase = request.query_params.get("q", "")
+        result = snapshot().search(phrase, SEARCH_LIMIT) if phrase.strip() else None
+        return page("search.html", phrase=phrase, result=result)
+
+    async def document(request: Request) -> Response:
+        snap = snapshot()
+        view = snap.document(request.path_params["doc_id"])
+        item = request.query_params.get("item")
+        pane = _pane(snap, item) if item else None
+        return page("document.html", view=view, entries=_interleave(view.passages, view.removed),
+                    notes=_note_links(view.passages, view.footnotes), pane=pane)
+
+    async def pane(request: Request) -> Response:
+        return page("pane.html", pane=_pane(snapshot(), request.path_params["item_id"]))
+
+    async def page_image(request: Request) -> Response:
+        trace = snapshot().trace(request.path_params["item_id"])
+        data = _capture_bytes(archive, trace.capture)
+        png = page_png(trace.capture.sha256, data, request.path_params["number"])
+        return Response(png, media_type="image/png",
+                        headers={"Cache-Control": "max-age=3600", **COMMON_HEADERS})
+
+    async def capture(request: Request) -> Response:
+        trace = snapshot().trace(request.path_params["item_id"])
+        if trace.capture.kind != "html" or trace.locator.char_start is None:
+            raise AuditError(f"{trace.kind} {shorten(trace.row[_id_column(trace)])} is not "
+                                "located in an HTML capture")
+        html = highlighted_html(_capture_bytes(archive, trace.capture), trace.capture,
+                                trace.locator.char_start,
+                                trace.locator.char_end or trace.locator.char_start + 1)
+        return HTMLResponse(html, headers={"Content-Security-Policy": CAPTURE_CSP,
+                                           **COMMON_HEADERS})
+
+    def _pane(snap: Snapshot, item_id: str) -> Pane:
+        trace = snap.trace(item_id)
+        own_id = trace.row[_id_column(trace)]
+        lineage = None
+        if trace.kind == "passage":
+            lineage = passage_lineage(archive, trace.row, trace.capture.captured_at)
+        kind = trace.capture.kind
+        pages: list[PageView] = []
+        lines: list[Line] = []
+        if kind == "pdf" and trace.locator.page_number is not None:
+            data = _capture_bytes(archive, trace.capture)
+            doc = snap.document(trace.row["doc_id"])
+            rows = ([(r, "passage_id") for r in doc.passages]
+                    + [(r, "footnote_id") for r in doc.footnotes])
+            numbers = dict.fromkeys([trace.locator.page_number]
+                                    + [p.page_number for p in trace.parts
+                                       if p.page_number is not None])
+            pages = [page_view(data, n, trace.row, _id_column(trace), rows) for n in numbers]
+        elif kind == "text":
+            loc = trace.locator
+            lines = text_lines(_capture_bytes(archive, trace.capture), trace.capture,
+                               loc.line_start, loc.line_end, loc.char_start, loc.char_end)
+        frame = kind == "html" and trace.locator.char_start is not None
+        return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame)
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        message = exc.message if isinstance(exc, PipelineError) else str(exc)
+        return page("error.html", 404, message=message)
+
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/search", search, methods=["GET"]),
+        Route("/doc/{doc_id:path}", document, methods=["GET"]),
+        Route("/pane/{item_id}", pane, methods=["GET"]),
+        Route("/page/{item_id}/{number:int}.png", page_image, methods=["GET"]),
+        Route("/capture/{item_id}", capture, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    hosts = allowed_hosts or ["127.0.0.1", "localhost", "[::1]"]
+    return Starlette(routes=routes, exception_handlers={PipelineError: failed},
+                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+
+
+def _id_column(trace: Trace) -> str:
+    return "passage_id" if trace.kind == "passage" else "footnote_id"
+
+
+def _capture_bytes(archive: Archive, capture: Capture) -> bytes:
+    """The captured bytes: from raw/, or read back out of the WARC a record came from."""
+    if capture.warc_offset is not None:
+        return warc_payload(archive, capture)[0]
+    return archive.store.read_blob(capture.sha256)
+
+
+def _position(row: Row) -> tuple[int, float, int]:
+    """Where a row starts in its capture: page and top (PDF) or character offset."""
+    bbox = row.get("bbox")
+    return (row.get("page_number") or 0, bbox[1] if bbox else 0.0, row.get("char_start") or 0)
+
+
+def _interleave(passages: list[Row], removed: list[Row]) -> list[tuple[str, Row]]:
+    """Passages in reading order, each removed row placed before the first passage that
+    starts after it in the capture (page furniture lands between pages)."""
+    waiting = sorted(removed, key=_position)
+    out: list[tuple[str, Row]] = []
+    for passage in passages:
+        while waiting and _position(waiting[0]) <= _position(passage):
+            out.append(("removed", waiting.pop(0)))
+        out.append(("passage", passage))
+    out += [("removed", row) for row in waiting]
+    return out
+
+
+def _note_links(passages: list[Row], footnotes: list[Row]) -> dict[tuple[str, str], str]:
+    """(passage_id, label) -> the footnote_id its marker points to: the note of that label
+    that names the passage, else the first of that label."""
+    links: dict[tuple[str, str], str] = {}
+    first: dict[str, str] = {}
+    for note in footnotes:
+        first.setdefault(note["label"], note["footnote_id"])
+        for passage_id in note["passage_ids"] or ():
+            links.setdefault((passage_id, note["label"]), note["footnote_id"])
+    for passage in passages:
+        for label in passage["footnote_labels"] or ():
+            key = (passage["passage_id"], label)
+            if key not in links and label in first:
+                links[key] = first[label]
+    return links
+
+
+def serve(archive: Archive, host: str, port: int, announce: Callable[[str], None]) -> None:
+    """Serve the workbench on ``host:port`` (port 0: a free one) until interrupted."""
+    import uvicorn
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(archive, None if loopback else ["*"])
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise AuditError(f"cannot listen on {host}:{port}: {exc.strerror}; give another "
+                            "--port") from None
+    bound = sock.getsockname()[1]
+    announce(f"http://{'[' + host + ']' if ':' in host else host}:{bound}/")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server.run(sockets=[sock])

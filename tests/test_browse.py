@@ -1,0 +1,256 @@
+"""``archivist browse`` in a real headless Chromium, over an archive ingested from examples/.
+
+The app is served by uvicorn on 127.0.0.1 (a free port) in a thread; the browser is Debian's
+``chromium`` driven by Playwright (``.ci/run`` installs it when missing). The archive holds the
+sample report as a PDF, the HTML renderings of the web seeds, one text seed and a page whose
+scripts would change its own DOM if they ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import EXAMPLES, FIXTURES, SEEDS
+
+from pipeline.archive import Archive, RunWriter
+from pipeline.build import ingest_source, plan_ingest, record_result
+from pipeline.capture import CaptureOptions
+from pipeline.query import Snapshot
+from pipeline.registry import load_registry
+from pipeline.store import Store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PDF_DOC = "hrnk-2009-lives-for-sale-pdf"
+HTML_DOC = "wilson-2008-struggle-for-survival-html"
+TEXT_DOC = "wilson-text"
+HOSTILE_DOC = "hostile"
+SCREENSHOTS = os.environ.get("BROWSE_SCREENSHOTS")
+"""A folder to keep the screenshots in (default: the test's temporary folder)."""
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="needs Debian's chromium (.ci/run installs it)")
+
+
+def ingest(registry: Path, store: Store) -> None:
+    archive = Archive(store)
+    now = datetime.now(timezone.utc)
+    run = RunWriter(str(uuid.uuid4()), now, str(registry))
+    for work in plan_ingest(load_registry(registry), archive, now):
+        record_result(run, ingest_source(work, store, CaptureOptions()))
+    archive.commit(run)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Archive:
+    base = tmp_path_factory.mktemp("browse")
+    shutil.copyfile(SEEDS / "000_0709e5aed7a81254.txt", base / "wilson.txt")
+    shutil.copyfile(FIXTURES / "browse" / "hostile.html", base / "hostile.html")
+    registry = base / "sources.toml"
+    registry.write_text(f'[[source]]\nid = "{TEXT_DOC}"\nuri = "wilson.txt"\n\n'
+                        f'[[source]]\nid = "{HOSTILE_DOC}"\nuri = "hostile.html"\n',
+                        encoding="utf-8")
+    store = Store.at(base / "store")
+    for each in (EXAMPLES / "pdf" / "sources.toml", EXAMPLES / "html" / "sources.toml", registry):
+        ingest(each, store)
+    return Archive(store)
+
+
+@pytest.fixture(scope="module")
+def url(archive):
+    """The app on a free loopback port, served by uvicorn in a thread."""
+    import uvicorn
+
+    from pipeline.browse.app import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(archive), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=url)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_search_hit_opens_the_pdf_page_with_the_passage_boxed(page, archive, shots):
+    import pdfplumber
+
+    page.goto("/")
+    page.fill("input[name=q]", "Tumen River")
+    page.press("input[name=q]", "Enter")
+    hit = page.locator(f"a.hit-link:text-is('{PDF_DOC}')").first
+    hit.click()
+    pane = page.locator("#pane .pane-body")
+    item_id = pane.get_attribute("data-item")
+    trace = Snapshot(archive).trace(item_id)
+    assert "tumen river" in trace.row["text"].lower()
+    figure = page.locator(".pdfpage").first
+    assert figure.get_attribute("data-page") == str(trace.locator.page_number)
+    image = figure.locator("img")
+    image.evaluate("img => img.decode()")
+    assert image.evaluate("img => img.naturalWidth") > 0
+    shown = image.bounding_box()
+    box = figure.locator(".box.highlight").first.bounding_box()
+    data = archive.store.read_blob(trace.capture.sha256)
+    with pdfplumber.open(__import__("io").BytesIO(data),
+                         pages=[trace.locator.page_number]) as pdf:
+        pdf_page = pdf.pages[0]
+        scale = shown["width"] / float(pdf_page.width)
+        tumen = [w for w in pdf_page.extract_words() if w["text"].startswith("Tumen")]
+    # The archive's bbox, drawn where it belongs on the image (to the pixel)...
+    x0, top, x1, bottom = trace.locator.bbox
+    assert box["x"] == pytest.approx(shown["x"] + x0 * scale, abs=1.5)
+    assert box["y"] == pytest.approx(shown["y"] + top * scale, abs=1.5)
+    assert box["width"] == pytest.approx((x1 - x0) * scale, abs=1.5)
+    assert box["height"] == pytest.approx((bottom - top) * scale, abs=1.5)
+
+    # ...covers the PDF's own words "Tumen River" on that page, read independently.
+    def inside(word) -> bool:
+        cx = shown["x"] + (word["x0"] + word["x1"]) / 2 * scale
+        cy = shown["y"] + (word["top"] + word["bottom"]) / 2 * scale
+        return box["x"] <= cx <= box["x"] + box["width"] and box["y"] <= cy <= box["y"] + box["height"]
+
+    assert any(inside(w) for w in tumen), "no 'Tumen' of the page lies in the highlighted box"
+    assert page.locator(f"#p-{item_id}.selected").count() == 1
+    page.screenshot(path=str(shots / "browse-pdf.png"))
+
+
+def test_an_html_passage_highlights_its_element_in_the_captured_page(page, archive, shots):
+    passages = Snapshot(archive).passages(HTML_DOC)
+    target = next(p for p in passages if p["kind"] == "paragraph" and p["word_count"] > 40)
+    page.goto(f"/doc/{HTML_DOC}")
+    page.click(f"#p-{target['passage_id']} a.src")
+    frame = page.frame_locator("iframe.capture")
+    marked = frame.locator("#archivist-highlight")
+    assert words(marked.inner_text()) == words(target["text"])
+    assert page.locator("pre.markup").inner_text().startswith("<p")
+    page.screenshot(path=str(shots / "browse-html.png"))
+
+
+def test_a_text_passage_shows_its_lines(page, archive):
+    passages = Snapshot(archive).passages(TEXT_DOC)
+    target = next(p for p in passages if p["word_count"] > 30)
+    page.goto(f"/doc/{TEXT_DOC}?item={target['passage_id']}")
+    lines = page.locator("pre.lines .line.hl")
+    assert lines.count() >= 1
+    shown = words(" ".join(lines.all_inner_texts()))
+    assert words(target["text"])[:60] in shown
+
+
+def test_a_footnote_marker_jumps_to_its_note_and_back(page, archive):
+    snapshot = Snapshot(archive)
+    notes = {n["footnote_id"]: n for n in snapshot.footnotes(PDF_DOC)}
+    cited = next(p for p in snapshot.passages(PDF_DOC) if p["footnote_labels"])
+    note = next(n for n in notes.values() if cited["passage_id"] in (n["passage_ids"] or ()))
+    page.goto(f"/doc/{PDF_DOC}")
+    page.click(f"#p-{cited['passage_id']} a.fnref")
+    assert page.evaluate("location.hash") == f"#fn-{note['footnote_id']}"
+    target = page.locator(f"#fn-{note['footnote_id']}")
+    assert target.evaluate("el => el.matches(':target')")
+    assert words(target.locator("a.src").inner_text()) == words(note["text"])
+    assert target.is_visible() and target.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    target.locator("a.back").first.click()
+    assert page.evaluate("location.hash").startswith(f"#ref-{cited['passage_id']}")
+
+
+def test_scripts_in_an_archived_page_never_run(page, archive, url):
+    passages = Snapshot(archive).passages(HOSTILE_DOC)
+    target = next(p for p in passages if p["text"].startswith("Families"))
+    page.goto(f"/doc/{HOSTILE_DOC}?item={target['passage_id']}")
+    frame = page.frame_locator("iframe.capture")
+    assert words(frame.locator("#archivist-highlight").inner_text()) == words(target["text"])
+    assert frame.locator("html").get_attribute("data-script-ran") is None
+    assert frame.locator("body").get_attribute("data-script-ran") is None
+    # Opened on its own, outside the sandboxed frame, the page's CSP still forbids scripts.
+    page.goto(f"/capture/{target['passage_id']}")
+    assert page.locator("#archivist-highlight").inner_text().startswith("Families")
+    assert page.locator("html").get_attribute("data-script-ran") is None
+    assert page.locator("body").get_attribute("data-script-ran") is None
+    policy = httpx.get(f"{url}/capture/{target['passage_id']}").headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy
+
+
+def test_j_and_k_move_through_passages_and_narrow_windows_fit(page, archive, shots):
+    passages = Snapshot(archive).passages(HTML_DOC)
+    page.goto(f"/doc/{HTML_DOC}")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    second = passages[1]["passage_id"]
+    page.wait_for_selector(f"#pane .pane-body[data-item='{second}']")
+    assert page.locator(".passage.selected").get_attribute("data-id") == second
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    page.screenshot(path=str(shots / "browse-narrow.png"))
+
+
+def test_only_reads_and_only_ids(url):
+    with httpx.Client(base_url=url) as client:
+        assert client.post("/").status_code == 405
+        missing = client.get("/doc/..%2F..%2Fetc%2Fpasswd")
+        assert missing.status_code == 404 and "no document" in missing.text
+        assert client.get("/pane/..%2Fcurated").status_code == 404
+        assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+        home = client.get("/")
+        assert "script-src 'self'" in home.headers["content-security-policy"]
+
+
+def test_a_port_in_use_is_a_clear_error(archive):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["browse", "--port", str(port), "--store",
+                                          str(archive.store.root)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output.replace("\n", " ")
