@@ -31,6 +31,7 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import as_completed
 from prefect.runtime import flow_run, task_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.server import local_api
 from pipeline.archive import Archive, RunSummary, RunWriter
@@ -146,10 +147,12 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
     for result in results:
         record_result(run, result)
 
-    link_task(archive, run)
+    # quote: Prefect would otherwise walk every row the run holds looking for futures to
+    # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
+    link_task(archive, quote(run))
     if stopping.is_set():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
-    summary = RunSummary.of(run, commit_task(archive, run))
+    summary = RunSummary.of(run, commit_task(archive, quote(run)))
     _publish(summary)
     return summary
 
