@@ -234,8 +234,10 @@ class Snapshot:
                                 row.get("ordinal"), row["text"], start, end))
         return SearchResult(phrase, len(hits), tuple(hits[:limit]))
 
-    def trace(self, item_id: str) -> Trace:
-        """A passage or footnote (its id, or a unique prefix of it) down to its raw bytes."""
+    def trace(self, item_id: str, read_source: bool = True) -> Trace:
+        """A passage or footnote (its id, or a unique prefix of it) down to its raw bytes;
+        without ``read_source`` the bytes are not read (no snippet, no WARC record): the row,
+        its document, capture and locator only, for callers that read the source themselves."""
         if not item_id:
             raise AuditError("give a passage or footnote id")
         tables: tuple[ItemTable, ...] = ("passages", "footnotes")
@@ -247,7 +249,8 @@ class Snapshot:
                 raise AuditError(f"{shorten(item_id)!r} starts {len(ids)} {table} ids; give "
                                  "more characters")
             if matches:
-                return self._trace_row(table, max(matches, key=lambda r: r["doc_version"]))
+                return self._trace_row(table, max(matches, key=lambda r: r["doc_version"]),
+                                       read_source)
         raise AuditError(f"no passage or footnote id starts with {shorten(item_id)!r}; find ids "
                          "with `archivist trace --text \"a phrase\"`")
 
@@ -269,7 +272,7 @@ class Snapshot:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _trace_row(self, table: ItemTable, row: Row) -> Trace:
+    def _trace_row(self, table: ItemTable, row: Row, read_source: bool = True) -> Trace:
         kind: Literal["passage", "footnote"] = "passage" if table == "passages" else "footnote"
         document = self.rows("documents", (pc.field("doc_id") == row["doc_id"])
                              & (pc.field("doc_version") == row["doc_version"])).to_pylist()
@@ -285,6 +288,8 @@ class Snapshot:
         capture = capture_from_row(min(own, key=lambda r: r["captured_at"]))
         locator = locator_from_row(row)
         parts = continued_parts(transforms_from_row(row))
+        if not read_source:
+            return Trace(kind, row, document[0], capture, locator, "", parts)
         if capture.warc_offset is not None:
             payload, record = warc_payload(self.archive, capture)
             snippet = "\n".join(snippet_of(payload, capture, at) for at in (locator, *parts))

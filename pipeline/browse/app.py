@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pipeline.archive import Archive
-from pipeline.audit import warc_payload
+from pipeline.audit import snippet_of, warc_payload
 from pipeline.browse.source import (
     HIGHLIGHT_ID,
     Line,
@@ -66,6 +66,10 @@ class Pane:
     lines: tuple[Line, ...]
     frame: bool
     """An HTML capture: the page is framed from /capture/{id}."""
+    markup: str
+    """For an HTML capture, the markup at the locator's offsets."""
+    warc_record: str | None
+    """For a record of a WARC source: which record the bytes were read back from."""
 
 
 def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Starlette:
@@ -111,14 +115,14 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         return page("pane.html", pane=_pane(snapshot(), request.path_params["item_id"]))
 
     async def page_image(request: Request) -> Response:
-        trace = snapshot().trace(request.path_params["item_id"])
+        trace = snapshot().trace(request.path_params["item_id"], read_source=False)
         data = _capture_bytes(archive, trace.capture)
         png = page_png(trace.capture.sha256, data, request.path_params["number"])
         return Response(png, media_type="image/png",
                         headers={"Cache-Control": "max-age=3600", **COMMON_HEADERS})
 
     async def capture(request: Request) -> Response:
-        trace = snapshot().trace(request.path_params["item_id"])
+        trace = snapshot().trace(request.path_params["item_id"], read_source=False)
         if trace.capture.kind != "html" or trace.locator.char_start is None:
             raise AuditError(f"{trace.kind} {shorten(trace.row[_id_column(trace)])} is not "
                                 "located in an HTML capture")
@@ -129,8 +133,13 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                                            **COMMON_HEADERS})
 
     def _pane(snap: Snapshot, item_id: str) -> Pane:
-        trace = snap.trace(item_id)
+        trace = snap.trace(item_id, read_source=False)  # the pane reads what it shows
         own_id = trace.row[_id_column(trace)]
+        record = None
+        if trace.capture.warc_offset is not None:
+            data, record = warc_payload(archive, trace.capture)
+        else:
+            data = _capture_bytes(archive, trace.capture)
         lineage = None
         if trace.kind == "passage":
             lineage = passage_lineage(archive, trace.row, trace.capture.captured_at)
@@ -138,7 +147,6 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         pages: list[PageView] = []
         lines: list[Line] = []
         if kind == "pdf" and trace.locator.page_number is not None:
-            data = _capture_bytes(archive, trace.capture)
             doc = snap.document(trace.row["doc_id"])
             rows = ([(r, "passage_id") for r in doc.passages]
                     + [(r, "footnote_id") for r in doc.footnotes])
@@ -148,10 +156,11 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
             pages = [page_view(data, n, trace.row, _id_column(trace), rows) for n in numbers]
         elif kind == "text":
             loc = trace.locator
-            lines = text_lines(_capture_bytes(archive, trace.capture), trace.capture,
+            lines = text_lines(data, trace.capture,
                                loc.line_start, loc.line_end, loc.char_start, loc.char_end)
         frame = kind == "html" and trace.locator.char_start is not None
-        return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame)
+        markup = snippet_of(data, trace.capture, trace.locator) if frame else ""
+        return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame, markup, record)
 
     async def failed(request: Request, exc: Exception) -> Response:
         message = exc.message if isinstance(exc, PipelineError) else str(exc)
@@ -179,7 +188,12 @@ def _capture_bytes(archive: Archive, capture: Capture) -> bytes:
     """The captured bytes: from raw/, or read back out of the WARC a record came from."""
     if capture.warc_offset is not None:
         return warc_payload(archive, capture)[0]
-    return archive.store.read_blob(capture.sha256)
+    store = archive.store
+    if not store.has_blob(capture.sha256):
+        raise AuditError(f"raw blob {capture.sha256} is missing from "
+                         f"{store.uri(store.blob_path(capture.sha256).parent)}; "
+                         "run `archivist verify`")
+    return store.read_blob(capture.sha256)
 
 
 def _position(row: Row) -> tuple[int, float, int]:
