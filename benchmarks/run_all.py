@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NEEDS_BENCH_DATA = {"web_quality.py", "pdf_quality.py", "reingest.py", "bulk.py"}
+NEEDS_BENCH_DATA = {"web_quality.py", "pdf_quality.py", "reingest.py", "bulk.py", "ocr_quality.py"}
 
 
 def main() -> int:
