@@ -36,6 +36,9 @@ PDF_DOC = "hrnk-2009-lives-for-sale-pdf"
 HTML_DOC = "wilson-2008-struggle-for-survival-html"
 TEXT_DOC = "wilson-text"
 HOSTILE_DOC = "hostile"
+EDITED = ("sobering presentation", "grim presentation")
+HTTP_TIMEOUT = 60
+"""Seconds: httpx's default 5 s is too short on a 2-core machine running 8 test suites."""
 SCREENSHOTS = os.environ.get("BROWSE_SCREENSHOTS")
 """A folder to keep the screenshots in (default: the test's temporary folder)."""
 
@@ -64,6 +67,11 @@ def archive(tmp_path_factory) -> Archive:
     store = Store.at(base / "store")
     for each in (EXAMPLES / "pdf" / "sources.toml", EXAMPLES / "html" / "sources.toml", registry):
         ingest(each, store)
+    # A second version of the text capture, one word of it edited, for the history views.
+    text = (base / "wilson.txt").read_text(encoding="utf-8")
+    assert EDITED[0] in text
+    (base / "wilson.txt").write_text(text.replace(*EDITED, 1), encoding="utf-8")
+    ingest(registry, store)
     return Archive(store)
 
 
@@ -216,7 +224,7 @@ def test_scripts_in_an_archived_page_never_run(page, archive, url):
     assert page.locator("#archivist-highlight").inner_text().startswith("Families")
     assert page.locator("html").get_attribute("data-script-ran") is None
     assert page.locator("body").get_attribute("data-script-ran") is None
-    policy = httpx.get(f"{url}/capture/{target['passage_id']}").headers["content-security-policy"]
+    policy = httpx.get(f"{url}/capture/{target['passage_id']}", timeout=HTTP_TIMEOUT).headers["content-security-policy"]
     assert "default-src 'none'" in policy and "sandbox" in policy
 
 
@@ -236,7 +244,7 @@ def test_j_and_k_move_through_passages_and_narrow_windows_fit(page, archive, sho
 
 
 def test_only_reads_and_only_ids(url):
-    with httpx.Client(base_url=url) as client:
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as client:
         assert client.post("/").status_code == 405
         missing = client.get("/doc/..%2F..%2Fetc%2Fpasswd")
         assert missing.status_code == 404 and "no document" in missing.text
@@ -259,3 +267,19 @@ def test_a_port_in_use_is_a_clear_error(archive):
                                           str(archive.store.root)])
     assert result.exit_code == 1, result.output
     assert f"cannot listen on 127.0.0.1:{port}" in result.output.replace("\n", " ")
+
+
+def test_a_changed_passage_shows_its_words_changed_and_the_version_diff_lists_it(url, archive):
+    snapshot = Snapshot(archive)
+    edited = next(p for p in snapshot.passages(TEXT_DOC) if EDITED[1] in p["text"])
+    kept = next(p for p in snapshot.passages(TEXT_DOC) if "Lagon" not in p["text"])
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as client:
+        pane = client.get(f"/pane/{edited['passage_id']}").text
+        assert "Changed from document version 1" in pane
+        assert "<del>sobering</del>" in pane and "<ins>grim</ins>" in pane
+        assert "Unchanged since document version 1" in client.get(f"/pane/{kept['passage_id']}").text
+        versions = client.get(f"/diff?doc={TEXT_DOC}").text
+        assert "changed passage" in versions and "<ins>grim</ins>" in versions
+        assert client.get("/diff?a=x").status_code == 404
+        prov = client.get(f"/prov/{TEXT_DOC}").json()
+        assert any(TEXT_DOC in key for key in prov["entity"])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -36,10 +37,12 @@ from pipeline.browse.source import (
     page_view,
     text_lines,
 )
+from pipeline.diff import Item, WordOp, diff_versions, match_items
 from pipeline.errors import AuditError, PipelineError, shorten
+from pipeline.export import provenance
 from pipeline.lineage import PassageLineage, passage_lineage
 from pipeline.model import Capture
-from pipeline.query import Row, Snapshot, Trace, versions
+from pipeline.query import ID_COLUMN, ItemTable, Row, Snapshot, Trace, versions
 
 HERE = Path(__file__).resolve().parent
 SEARCH_LIMIT = 50
@@ -70,6 +73,22 @@ class Pane:
     """For an HTML capture, the markup at the locator's offsets."""
     warc_record: str | None
     """For a record of a WARC source: which record the bytes were read back from."""
+    history: History
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The document versions (with the archive version that made each) holding the item's
+    id, and the word-level change from the previous document version's text."""
+
+    present: tuple[tuple[int, int], ...]
+    """(doc_version, archive_version) in which this id exists, oldest first."""
+    previous: int | None
+    """The document version before the item's own, if any."""
+    words: tuple[WordOp, ...]
+    """Edit script from the previous version's matching text; empty if new or unchanged."""
+    change: str
+    """'unchanged', 'changed', 'added' (no match before) or 'first' (no earlier version)."""
 
 
 def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Starlette:
@@ -108,7 +127,8 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         view = snap.document(request.path_params["doc_id"])
         item = request.query_params.get("item")
         pane = _pane(snap, item) if item else None
-        return page("document.html", view=view, entries=_interleave(view.passages, view.removed),
+        return page("document.html", view=view, version=snap.version,
+                    entries=_interleave(view.passages, view.removed),
                     notes=_note_links(view.passages, view.footnotes), pane=pane)
 
     async def pane(request: Request) -> Response:
@@ -160,7 +180,25 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                                loc.line_start, loc.line_end, loc.char_start, loc.char_end)
         frame = kind == "html" and trace.locator.char_start is not None
         markup = snippet_of(data, trace.capture, trace.locator) if frame else ""
-        return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame, markup, record)
+        return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame, markup, record,
+                    _history(snap, trace))
+
+    async def prov(request: Request) -> Response:
+        document = provenance(archive, request.path_params["doc_id"])
+        return Response(document.serialize(format="json", indent=2) or "{}",
+                        media_type="application/json", headers=COMMON_HEADERS)
+
+    async def diff(request: Request) -> Response:
+        def number(name: str) -> int | None:
+            value = request.query_params.get(name, "")
+            if value and not value.isdigit():
+                raise AuditError(f"{name} must be an archive version number, not "
+                                 f"{shorten(value)!r}")
+            return int(value) if value else None
+
+        result = diff_versions(archive, number("a"), number("b"),
+                               request.query_params.get("doc") or None)
+        return page("diff.html", diff=result)
 
     async def failed(request: Request, exc: Exception) -> Response:
         message = exc.message if isinstance(exc, PipelineError) else str(exc)
@@ -173,11 +211,40 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         Route("/pane/{item_id}", pane, methods=["GET"]),
         Route("/page/{item_id}/{number:int}.png", page_image, methods=["GET"]),
         Route("/capture/{item_id}", capture, methods=["GET"]),
+        Route("/prov/{doc_id:path}", prov, methods=["GET"]),
+        Route("/diff", diff, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     hosts = allowed_hosts or ["127.0.0.1", "localhost", "[::1]"]
     return Starlette(routes=routes, exception_handlers={PipelineError: failed},
                      middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+
+
+def _history(snap: Snapshot, trace: Trace) -> History:
+    table: ItemTable = "passages" if trace.kind == "passage" else "footnotes"
+    id_column = ID_COLUMN[table]
+    own_id, doc_id, own_version = (trace.row[id_column], trace.row["doc_id"],
+                                   trace.row["doc_version"])
+    made_by = {r["run_id"]: r["archive_version"] for r in snap.runs}
+    docs = snap.rows("documents", pc.field("doc_id") == doc_id,
+                     ["doc_version", "run_id"]).to_pylist()
+    archive_version = {d["doc_version"]: made_by[d["run_id"]] for d in docs}
+    rows = snap.rows(table, pc.field("doc_id") == doc_id).to_pylist()
+    present = sorted({(r["doc_version"], archive_version.get(r["doc_version"], 0))
+                      for r in rows if r[id_column] == own_id})
+    earlier = [v for v in archive_version if v < own_version]
+    if not earlier:
+        return History(tuple(present), None, (), "first")
+    previous = max(earlier)
+    old = [r for r in rows if r["doc_version"] == previous]
+    new = [r for r in rows if r["doc_version"] == own_version]
+    if any(r[id_column] == own_id and r["text"] == trace.row["text"] for r in old):
+        return History(tuple(present), previous, (), "unchanged")
+    item: Item = "passage" if trace.kind == "passage" else "footnote"
+    for change in match_items(doc_id, item, id_column, old, new):
+        if change.new_id == own_id and change.change == "changed":
+            return History(tuple(present), previous, change.words, "changed")
+    return History(tuple(present), previous, (), "added")
 
 
 def _id_column(trace: Trace) -> str:
