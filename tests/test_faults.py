@@ -477,6 +477,7 @@ def test_cli_run_records_each_failure_archives_the_rest_and_keeps_old_versions(
     assert all(failures[s]["stage"] == "extract" and failures[s]["capture_sha256"]
                for s in ("empty", "picture", "cut", "locked", "scan"))
     assert failures["gone"]["stage"] == "capture" and failures["gone"]["capture_sha256"] is None
-    assert archive.latest_version() == 2
+    # Failures and an unchanged source change no content: the run is recorded, no new version.
+    assert archive.latest_version() == 1 and archive.runs()[-1]["new_version"] is False
     assert archive.runs()[-1]["failed"] == 7 and archive.runs()[-1]["unchanged_docs"] == 1
     assert archive.read("passages", version=1).to_pylist() == version_1
