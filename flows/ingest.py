@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from prefect import Task, flow, task
 from prefect.artifacts import create_table_artifact
@@ -81,7 +81,7 @@ def ingest_batch(batch: list[SourceWork], store: Store,
                  options: CaptureOptions) -> list[SourceResult]:
     results = []
     for work in batch:
-        if stopping.is_set():  # interrupted: start nothing new, the run will not commit
+        if _stop_requested():  # interrupted: start nothing new, the run will not commit
             raise RunInterrupted("the run was interrupted")
         results.append(ingest_source(work, store, options))
     return results
@@ -149,10 +149,10 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
 
     # quote: Prefect would otherwise walk every row the run holds looking for futures to
     # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
-    link_task(archive, quote(run))
+    link_task(archive, cast(RunWriter, quote(run)))
     if stopping.is_set():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
-    summary = RunSummary.of(run, commit_task(archive, quote(run)))
+    summary = RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
     _publish(summary)
     return summary
 
@@ -221,6 +221,15 @@ class RunInterrupted(KeyboardInterrupt):
 stopping = threading.Event()
 """Set by SIGINT or SIGTERM during :func:`run_ingest`; checked before each source and before
 the commit (tasks run in other threads, where no KeyboardInterrupt arrives)."""
+
+
+def _stop_requested() -> bool:
+    """Whether a signal asked this process to stop. A Dask worker pickles ingest_batch by value
+    (its module name is the Task), so the batch reads ``stopping`` through this function,
+    which pickles by reference: an Event holds a lock and cannot be pickled."""
+    return stopping.is_set()
+
+
 INTERRUPT_GRACE_S = 3.0
 """After a signal the run has this long to report its crash to Prefect and return; then the
 process exits with 128 + the signal number. A source stuck in a network read or an extractor

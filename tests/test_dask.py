@@ -28,6 +28,16 @@ def test_an_unknown_runner_is_refused():
         make_task_runner("spark", 2)
 
 
+def test_the_batch_task_pickles_by_value_as_dask_sends_it():
+    """Dask cannot pickle a Prefect task's function by reference (the module attribute is the
+    Task), so it sends it by value with the globals it uses: none may hold a lock."""
+    import cloudpickle
+
+    from flows.ingest import ingest_batch
+
+    assert cloudpickle.loads(cloudpickle.dumps(ingest_batch.fn)).__name__ == "ingest_batch"
+
+
 @pytest.mark.slow
 def test_ingest_on_a_local_dask_cluster_matches_the_thread_runner(corpus, tmp_path, store,
                                                                   prefect_harness, monkeypatch):
