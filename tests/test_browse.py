@@ -37,6 +37,9 @@ HTML_DOC = "wilson-2008-struggle-for-survival-html"
 TEXT_DOC = "wilson-text"
 HOSTILE_DOC = "hostile"
 EDITED = ("sobering presentation", "grim presentation")
+BROWSER_TIMEOUT_MS = 90_000
+"""Playwright's default 30 s per action: a first page that renders two PDF pages while eight
+suites share two cores has come close to it."""
 HTTP_TIMEOUT = 60
 """Seconds: httpx's default 5 s is too short on a 2-core machine running 8 test suites."""
 SCREENSHOTS = os.environ.get("BROWSE_SCREENSHOTS")
@@ -109,6 +112,7 @@ def browser():
 @pytest.fixture
 def page(browser, url):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=url)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     opened = context.new_page()
     yield opened
     context.close()
@@ -192,6 +196,7 @@ def test_a_text_passage_shows_its_lines(page, archive):
     assert lines.count() >= 1
     shown = words(" ".join(lines.all_inner_texts()))
     assert words(target["text"])[:60] in shown
+    assert page.locator(".fixity.ok").inner_text() == "✓ the stored bytes match"
 
 
 def test_a_footnote_marker_jumps_to_its_note_and_back(page, archive):

@@ -10,6 +10,7 @@ under a Content-Security-Policy that allows no script and no network (``sandbox`
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ class Pane:
     warc_record: str | None
     """For a record of a WARC source: which record the bytes were read back from."""
     history: History
+    fixity: bool
+    """The bytes read back for the pane hash to the archived SHA-256."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +184,8 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         frame = kind == "html" and trace.locator.char_start is not None
         markup = snippet_of(data, trace.capture, trace.locator) if frame else ""
         return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame, markup, record,
-                    _history(snap, trace))
+                    _history(snap, trace),
+                    hashlib.sha256(data).hexdigest() == trace.capture.sha256)
 
     async def prov(request: Request) -> Response:
         document = provenance(archive, request.path_params["doc_id"])
