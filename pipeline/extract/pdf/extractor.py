@@ -81,7 +81,7 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
         if len(pdf.pages) > options.max_pages:
             raise LimitExceeded(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
                                 f"{options.max_pages:,}-page limit")
-        pages = read_pages(pdf, fonts.descents, capture, options)
+        pages = read_pages(pdf, data, fonts, capture, options)
         info = metadata(pdf)
         xmp = xmp_bytes(pdf)
     text_pages = list(pages)

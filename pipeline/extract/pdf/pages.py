@@ -9,28 +9,36 @@ clear error, before any page is read.
 from __future__ import annotations
 
 import io
+import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdffont import PDFFont, PDFSimpleFont, PDFUnicodeNotDefined
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import PDFObjRef, dict_value
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
+from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
 from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded
 from pipeline.extract.pdf.figures import figure_regions
 from pipeline.extract.pdf.fonts import EncodingResourceManager
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
-from pipeline.extract.pdf.objects import page_objects
+from pipeline.extract.pdf.objects import PageObjects, page_objects
 from pipeline.extract.pdf.order import LayoutBlock
+from pipeline.extract.pdf.pdfium import Decode, PdfiumDocument
 from pipeline.extract.pdf.tables import ruled_tables
 from pipeline.model import Capture, ExtractOptions
 
+_HYPHEN_MARK = 0x02
+"""PDFium reports a hyphen that ends a line as U+0002; pdfminer gives the hyphen itself."""
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+"""A subset font's tag (``BRYBCZ+CMR17``): PDFium names fonts without it."""
 CALLOUT_MIN_AREA = 0.03
 """A filled or framed box covering at least this share of the page (and not most of it) is a
 call-out when blocks sit inside it."""
@@ -78,23 +86,95 @@ def open_pdf(data: bytes, capture: Capture, max_objects: int | None
     return pdf, fonts
 
 
-def read_pages(pdf: pdfplumber.pdf.PDF, descents: Mapping[str, float], capture: Capture,
-                options: ExtractOptions) -> list[PageData]:
+def read_pages(pdf: pdfplumber.pdf.PDF, data: bytes, fonts: EncodingResourceManager,
+               capture: Capture, options: ExtractOptions) -> list[PageData]:
+    """Every page's data, read by PDFium where it can (pdfium.py), else by pdfminer."""
     started = time.monotonic()
     pages = []
-    for page in pdf.pages:
-        if time.monotonic() - started > options.max_seconds:
-            raise LimitExceeded(f"{capture.uri}: over the {options.max_seconds:g} s limit "
-                                f"at page {page.page_number}")
-        try:
-            pages.append(_read_page(page, descents))
-        finally:
-            page.close()
+    fast = _pdfium(data, len(pdf.pages))
+    try:
+        for index, page in enumerate(pdf.pages):
+            if time.monotonic() - started > options.max_seconds:
+                raise LimitExceeded(f"{capture.uri}: over the {options.max_seconds:g} s limit "
+                                    f"at page {page.page_number}")
+            try:
+                objects = fast and fast.page_objects(index, float(page.height),
+                                                     float(page.mediabox[0]),
+                                                     float(page.mediabox[1]),
+                                                     _decoder(page, fonts))
+                pages.append(_read_page(page, objects or page_objects(page, fonts.descents)))
+            finally:
+                page.close()
+    finally:
+        if fast:
+            fast.close()
     return pages
 
 
-def _read_page(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageData:
-    objects = page_objects(page, descents)
+def _pdfium(data: bytes, pages: int) -> PdfiumDocument | None:
+    """The document open in PDFium, or None where PDFium cannot read it as pdfminer does."""
+    try:
+        fast = PdfiumDocument(data)
+    except PdfiumError:  # pdfminer opened it: every page takes the pdfminer path
+        return None
+    if len(fast) != pages:
+        fast.close()
+        return None
+    return fast
+
+
+def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Decode:
+    """PDFium's characters checked against pdfminer's reading of the page's fonts: a code PDFium
+    finds no Unicode for is read with pdfminer's font (fonts.py's glyph names included); in a
+    simple font without ToUnicode, a character PDFium maps must be one pdfminer's reading of
+    that font has (fonts.py reads glyph names PDFium does not know). None sends the page to
+    pdfminer: a font the page's resources do not name uniquely (a form XObject's own fonts,
+    two subsets of one font) or a character the two read differently."""
+    by_name: dict[str, PDFFont | None] = {}
+    readings: dict[str, set[str] | None] = {}
+
+    def decode(fontname: str, code: int, unmapped: bool) -> str | None:
+        if not by_name:
+            by_name.update(_page_fonts(page, fonts))
+        fontname = _SUBSET.sub("", fontname)  # PDFium keeps the tag of some fonts
+        font = by_name.get(fontname)
+        if not unmapped:
+            text = "-" if code == _HYPHEN_MARK else chr(code)
+            if fontname not in readings:
+                readings[fontname] = _reading(font)
+            known = readings[fontname]
+            return text if known is None or text in known else None
+        if font is None:
+            return None
+        try:
+            return font.to_unichr(code)
+        except PDFUnicodeNotDefined:
+            return f"(cid:{code})"  # as pdfminer writes it: counted as unmapped
+
+    return decode
+
+
+def _reading(font: PDFFont | None) -> set[str] | None:
+    """The texts pdfminer reads from a simple font without ToUnicode (None: no such font)."""
+    if not isinstance(font, PDFSimpleFont) or font.unicode_map is not None:
+        return None
+    return set(font.cid2unicode.values())
+
+
+def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager
+                ) -> dict[str, PDFFont | None]:
+    found: dict[str, PDFFont | None] = {"": None}
+    resources = dict_value(page.page_obj.resources.get("Font") or {})
+    for ref in resources.values():
+        spec = dict_value(ref)
+        font = fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
+        name = font.fontname
+        name = _SUBSET.sub("", name.decode("latin-1") if isinstance(name, bytes) else str(name))
+        found[name] = font if name not in found or found[name] is font else None
+    return found
+
+
+def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     chars = objects.chars
     tables = ruled_tables(page, objects.rects, objects.lines, chars)
     table_boxes = [t.bbox for t in tables]

@@ -1,0 +1,92 @@
+"""The PDFium character source (pdf/pdfium.py) against pdfminer's (pdf/objects.py): the layout
+was tuned on pdfminer's records, so PDFium's must agree with them, or the page must take the
+pdfminer path."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pytest
+from pdfbytes import assemble
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.extract.pdf.fonts import EncodingResourceManager
+from pipeline.extract.pdf.objects import page_objects
+from pipeline.extract.pdf.pages import _decoder
+from pipeline.extract.pdf.pdfium import PdfiumDocument
+
+
+def _both(data: bytes, index: int = 0):
+    """(pdfminer's, PDFium's) objects of one page."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pdf.rsrcmgr = fonts = EncodingResourceManager()
+        page = pdf.pages[index]
+        slow = page_objects(page, fonts.descents)
+        document = PdfiumDocument(data)
+        try:
+            fast = document.page_objects(index, float(page.height), float(page.mediabox[0]),
+                                         float(page.mediabox[1]), _decoder(page, fonts))
+        finally:
+            document.close()
+    return slow, fast
+
+
+def _drawn() -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 400))
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(40, 360, "Plain text, with a space.")
+    canvas.setFont("Helvetica-BoldOblique", 14)
+    canvas.drawString(40, 330, "Title Type")  # an oblique T overhangs its advance width
+    canvas.setFont("Times-Roman", 7)
+    canvas.drawString(40, 310, "small print")
+    canvas.saveState()
+    canvas.translate(40, 280)
+    canvas.scale(2, 2)  # text set at 1 pt in a matrix that doubles it
+    canvas.setFont("Helvetica", 6)
+    canvas.drawString(0, 0, "scaled")
+    canvas.restoreState()
+    canvas.rect(40, 100, 120, 60)
+    canvas.line(200, 100, 300, 100)
+    canvas.bezier(200, 150, 230, 200, 260, 120, 300, 160)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_pdfium_characters_and_shapes_match_pdfminers():
+    slow, fast = _both(_drawn())
+    assert fast is not None
+    def key(c):
+        return round(c["baseline"]), c["x0"]
+
+    slow_chars, fast_chars = sorted(slow.chars, key=key), sorted(fast.chars, key=key)
+    assert "".join(c["text"] for c in fast_chars) == "".join(c["text"] for c in slow_chars)
+    for a, b in zip(slow_chars, fast_chars):
+        for field in ("x0", "x1", "baseline", "size"):
+            assert b[field] == pytest.approx(a[field], abs=0.05), (a, b, field)
+        assert b["bottom"] == pytest.approx(a["bottom"], abs=0.5)  # descent: AFM vs PDFium
+        assert b["upright"] == a["upright"]
+    for kind in ("rects", "lines", "curves"):
+        assert len(getattr(fast, kind)) == len(getattr(slow, kind)) == 1, kind
+        for v, w in zip(getattr(fast, kind)[0], getattr(slow, kind)[0]):
+            assert v == pytest.approx(w, abs=0.01), kind
+
+
+def test_actual_text_page_takes_the_pdfminer_path():
+    """PDFium puts an /ActualText replacement in place of the glyphs, spread over their span,
+    with boxes that do not hang from the font's descent: such a page is pdfminer's to read."""
+    content = (b"BT /F1 10 Tf 40 300 Td (Plain) Tj ET /Span << /ActualText (Inhalte) >> BDC "
+               b"BT /F1 10 Tf 40 280 Td (INHALTE) Tj ET EMC")
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    slow, fast = _both(data)
+    assert "INHALTE" in "".join(c["text"] for c in slow.chars)
+    assert fast is None
