@@ -35,6 +35,9 @@ POSITION_BUCKET = 3.0
 
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
 _PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?)?[-–—|·\s]*#[-–—|·\s]*(?:page|seite)?(?:of#)?$")
+_CHAPTER_PAGE = re.compile(r"^\s*\d{1,2}\s?[-–]\s?\d{1,3}\s*$")
+"""A handbook's page number, chapter and page (``7-45``): only standing apart in a margin, since
+a range of numbers has the same shape."""
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(r"[^\W_]|#")
@@ -138,8 +141,9 @@ def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, i
     if not _WORDLIKE.search(key):
         return None  # a lone bracket or end-of-proof mark is the body's, wherever it falls
     at = round(line.top / POSITION_BUCKET)
-    if _PAGE_NUMBER.match(key) and (_DIGITS.search(line.text) or (
-            isolated and len(position_pages[(where, at)]) >= needed)):
+    if (_PAGE_NUMBER.match(key) and (_DIGITS.search(line.text) or (
+            isolated and len(position_pages[(where, at)]) >= needed))
+            or isolated and _CHAPTER_PAGE.match(line.text)):
         return Verdict("page-number", f"{where} margin: a bare page number ({line.text!r})")
     # the same text at the same height (a proof's "Proof:" lands anywhere in the band), not a
     # one-letter figure label, not a heading set larger than the text that recurs on a few pages

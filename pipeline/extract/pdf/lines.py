@@ -51,6 +51,8 @@ _ACCENTS = {"\u02dc": "\u0303", "\u02c6": "\u0302", "\u00a8": "\u0308", "\u00af"
             "\u00b4": "\u0301", "\u0060": "\u0300", "\u02d9": "\u0307", "\u02c7": "\u030c",
             "\u02d8": "\u0306", "\u02da": "\u030a"}
 """Spacing accents (˜ ˆ ¨ ¯ ´ ` ˙ ˇ ˘ ˚) and the combining marks they become over a letter."""
+_SYMBOL_FONT = re.compile(r"wingdings|webdings|dingbats|symbol", re.IGNORECASE)
+_BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆◇")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
 """Bold by name, or a TeX font whose short name says so: CMBX12, CMB10, CMSSBX10, SFBX1200."""
@@ -110,7 +112,7 @@ def page_lines(chars: list[Char], page_number: int,
     gutters = row_gutters(rows)
     split = [row_segments(row, {x for r, x in gutters if r == index})
              for index, row in enumerate(rows)]
-    segments = [segment for row in join_labels(split) for segment in row]
+    segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
     lines = []
     for segment in _attach_stray_marks(segments):
         line = _line(segment, page_number)
@@ -350,10 +352,14 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
             previous = c
             continue
         text = _LIGATURES.get(text, text)
+        bullet = not parts and _is_bullet(c)
+        if bullet:  # a dingbat opening a line reads as whatever its font maps its code to
+            text = "• "
         style = _style(c.get("fontname", ""))
         bold += style[0]
         italic += style[1]
-        if c["size"] < RAISED_SIZE * size and c["bottom"] < baseline - RAISED_EM * size:
+        if (c["size"] < RAISED_SIZE * size and c["bottom"] < baseline - RAISED_EM * size
+                and not bullet):
             offset = sum(len(p) for p in parts)
             if raised and raised[-1][0] == offset:
                 raised[-1] = (offset, raised[-1][1] + text)
@@ -379,6 +385,38 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
     return Line(page_number, min(c["x0"] for c in ink), _line_top(chars),
                 max(c["x1"] for c in ink), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count)
+
+
+def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:
+    """A row's segments with a lone bullet glyph joined to the text after it (set a tab
+    away, it would be a paragraph of its own)."""
+    out: list[list[Char]] = []
+    for segment in row:
+        if out and _is_bullet_segment(out[-1]):
+            out[-1] = out[-1] + segment
+        else:
+            out.append(segment)
+    return out
+
+
+def _is_bullet_segment(segment: list[Char]) -> bool:
+    ink = [c for c in segment if not c["text"].isspace()]
+    return len(ink) == 1 and (ink[0]["text"] in _BULLETS or _is_bullet(ink[0]))
+
+
+def _is_bullet(c: Char) -> bool:
+    """A glyph of a dingbat font (Wingdings, ZapfDingbats), or a Symbol font's non-letter:
+    their codes map to letters and punctuation ("!", "l", "§") that mean nothing as text."""
+    kind = _symbol_font(c.get("fontname", ""))
+    return kind == "dingbat" or kind == "symbol" and not c["text"].isalnum()
+
+
+@lru_cache(maxsize=1024)
+def _symbol_font(fontname: str) -> str:
+    match = _SYMBOL_FONT.search(fontname)
+    if not match:
+        return ""
+    return "symbol" if match.group(0).lower() == "symbol" else "dingbat"
 
 
 @lru_cache(maxsize=4096)

@@ -23,6 +23,10 @@ RULE_GAP_EM = 4.0
 """...when it sits at most this many body ems above the first note."""
 
 _LABEL = re.compile(r"^([0-9]{1,3}|[*†‡§¶]{1,3})[.)]?\s+(?=\S)")
+_DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|juin|jul|juil|aug|"
+                   r"ao[uû]|ago|sep|o[ck]t|nov|de[cz]|déc|dic|ene)[a-zéû]*\.?,?\s+\d{4}\b",
+                   re.IGNORECASE)
+"""A day, a month and a year (``13 DECEMBER 1968``, a journal's footer): no note label."""
 
 
 @dataclass(slots=True)
@@ -89,7 +93,7 @@ def _label_of(line: Line) -> str:
     if line.lead_label:
         return line.lead_label.strip().rstrip(".)")
     match = _LABEL.match(line.text)
-    return match.group(1) if match else ""
+    return match.group(1) if match and not _DATE.match(line.text) else ""
 
 
 def _plausible(label: str, line: Line, notes: list[Note]) -> bool:
