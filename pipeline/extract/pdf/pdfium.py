@@ -1,6 +1,6 @@
-"""PDF page objects read with PDFium (pypdfium2): the same ``PageObjects`` as objects.py, about
-four times faster, since PDFium parses the content stream in C where pdfminer parses it in
-Python (about 80 % of the extraction time).
+"""PDF page objects read with PDFium (pypdfium2): the same ``PageObjects`` as objects.py, with
+the content stream parsed in C, where pdfminer parses it in Python (that took about 80 % of the
+extraction time).
 
 The records mirror pdfminer's exactly where the layout depends on them: a character's box is
 its advance width wide and hangs from the font's descent, one font size tall; ``baseline`` is
