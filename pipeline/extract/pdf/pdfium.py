@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
-from pypdfium2 import raw  # type: ignore[import-untyped]
+from pypdfium2 import raw
 
 from pipeline.extract.pdf.chars import Char
 from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT
-from pipeline.extract.pdf.objects import Box, PageObjects
+from pipeline.extract.pdf.geometry import Box
+from pipeline.extract.pdf.objects import PageObjects
 
 Matrix = tuple[float, float, float, float, float, float]
 Decode = Callable[[str, int, bool], "str | None"]
@@ -41,7 +42,7 @@ def _fast(name: str, restype: type | None, *argtypes: type) -> Callable[..., int
     """PDFium's ``name`` taking and returning plain addresses and numbers: pypdfium2's typed
     pointers cost a conversion on every call, and these run for every character."""
     address = ctypes.cast(getattr(raw, name), _V).value or 0
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)  # type: ignore[no-any-return]
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
 _text_object = _fast("FPDFText_GetTextObject", _V, _V, _I)
