@@ -172,6 +172,9 @@ def test_a_search_hit_opens_the_pdf_page_with_the_passage_boxed(page, archive, s
         return box["x"] <= cx <= box["x"] + box["width"] and box["y"] <= cy <= box["y"] + box["height"]
 
     assert any(inside(w) for w in tumen), "no 'Tumen' of the page lies in the highlighted box"
+    # The running head the extractor removed from the page is marked there, with its rule.
+    head = figure.locator(".box.removed-box[title*='running-header']")
+    assert head.count() == 1
     assert page.locator(f"#p-{item_id}.selected").count() == 1
     page.screenshot(path=str(shots / "browse-pdf.png"))
 

@@ -176,7 +176,8 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
             numbers = dict.fromkeys([trace.locator.page_number]
                                     + [p.page_number for p in trace.parts
                                        if p.page_number is not None])
-            pages = [page_view(data, n, trace.row, _id_column(trace), rows) for n in numbers]
+            pages = [page_view(data, n, trace.row, _id_column(trace), rows, doc.removed)
+                     for n in numbers]
         elif kind == "text":
             loc = trace.locator
             lines = text_lines(data, trace.capture,

@@ -43,6 +43,8 @@ class Box:
     top: float
     width: float
     height: float
+    label: str = ""
+    """For a removed row: its category, rule and evidence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class PageView:
     page_count: int
     highlight: tuple[Box, ...]
     others: tuple[Box, ...]
+    removed: tuple[Box, ...] = ()
+    """What extraction left out on the page (running heads, page numbers, ...)."""
 
 
 def page_size(data: bytes, page_number: int) -> tuple[float, float, int]:
@@ -103,14 +107,19 @@ def boxes_on_page(row: dict[str, Any], id_column: str, page_number: int,
 
 
 def page_view(data: bytes, page_number: int, item: dict[str, Any], id_column: str,
-              rows: list[tuple[dict[str, Any], str]]) -> PageView:
+              rows: list[tuple[dict[str, Any], str]],
+              removed: list[dict[str, Any]]) -> PageView:
     """The boxes on one page: ``item``'s highlighted, every other row's (with its id column)
-    outlined."""
+    outlined, and the removed rows' marked."""
     width, height, count = page_size(data, page_number)
     own = boxes_on_page(item, id_column, page_number, width, height)
     others = [box for row, column in rows if row[column] != item[id_column]
               for box in boxes_on_page(row, column, page_number, width, height)]
-    return PageView(page_number, count, tuple(own), tuple(others))
+    left_out = [Box("", x0 / width, top / height, (x1 - x0) / width, (bottom - top) / height,
+                    f"removed ({row['category']}, {row['rule']}): {row['evidence']}")
+                for row in removed if row["page_number"] == page_number and row["bbox"]
+                for x0, top, x1, bottom in [row["bbox"]]]
+    return PageView(page_number, count, tuple(own), tuple(others), tuple(left_out))
 
 
 def highlighted_html(data: bytes, capture: Capture, char_start: int, char_end: int) -> str:
