@@ -150,7 +150,7 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
     # quote: Prefect would otherwise walk every row the run holds looking for futures to
     # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
     link_task(archive, cast(RunWriter, quote(run)))
-    if stopping.is_set():  # a signal came while the sources were read: commit nothing
+    if _stop_requested():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
     summary = RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
     _publish(summary)
@@ -201,10 +201,13 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
     """
     token = progress_listener.set(progress)
     try:
-        with stop_on_signals(), local_api():
+        with stop_on_signals():
+            # Before the shared local API is set up: Dask workers need a server they can reach,
+            # which the caller must name, and a local one must not pass that check.
             task_runner = make_task_runner(runner, max_workers, address)
-            return ingest.with_options(task_runner=task_runner)(registry, store, max_workers,
-                                                                force_version)
+            with local_api():
+                return ingest.with_options(task_runner=task_runner)(registry, store,
+                                                                    max_workers, force_version)
     finally:
         progress_listener.reset(token)
 
@@ -224,9 +227,10 @@ the commit (tasks run in other threads, where no KeyboardInterrupt arrives)."""
 
 
 def _stop_requested() -> bool:
-    """Whether a signal asked this process to stop. A Dask worker pickles ingest_batch by value
-    (its module name is the Task), so the batch reads ``stopping`` through this function,
-    which pickles by reference: an Event holds a lock and cannot be pickled."""
+    """Whether a signal asked this process to stop. Dask pickles the flow's and ingest_batch's
+    functions by value (their module names are the Flow and the Task), so both read
+    ``stopping`` through this function, which pickles by reference: an Event holds a lock and
+    cannot be pickled."""
     return stopping.is_set()
 
 
