@@ -12,8 +12,10 @@ source whose cadence (``every = "1d"``) has not passed is skipped.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +36,7 @@ from pipeline.registry import load_registry
 from pipeline.store import Store
 
 SCHEDULES_FILE = "schedules.json"
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 SERVER_START_TIMEOUT_S = 120.0
 """`prefect server start` is healthy after about 8.5 s here; its first start also migrates the
 SQLite database, which on a slow disk takes far longer."""
@@ -121,7 +124,8 @@ def prefect_server(home: Path, port: int) -> Iterator[str]:
     log = open(home / "server.log", "ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+        preexec_fn=_terminate_with_parent)
     url = f"http://127.0.0.1:{port}/api"
     try:
         _wait_healthy(url, process, home / "server.log")
@@ -134,6 +138,14 @@ def prefect_server(home: Path, port: int) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+def _terminate_with_parent() -> None:
+    """In the server's process before it starts: the kernel sends it SIGTERM when the thread
+    that started it ends, so a run or ``archivist serve`` killed with SIGKILL (no ``finally``
+    runs) takes its server with it. SIGTERM, not SIGKILL: the server stops its own uvicorn."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
