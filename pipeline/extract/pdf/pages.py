@@ -19,7 +19,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdffont import PDFFont, PDFSimpleFont, PDFUnicodeNotDefined
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.pdftypes import PDFObjRef, dict_value
+from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
@@ -98,6 +98,8 @@ def read_pages(pdf: pdfplumber.pdf.PDF, data: bytes, fonts: EncodingResourceMana
                 raise LimitExceeded(f"{capture.uri}: over the {options.max_seconds:g} s limit "
                                     f"at page {page.page_number}")
             try:
+                if fast:
+                    _decode_contents(page)
                 objects = fast and fast.page_objects(index, float(page.height),
                                                      float(page.mediabox[0]),
                                                      float(page.mediabox[1]),
@@ -109,6 +111,18 @@ def read_pages(pdf: pdfplumber.pdf.PDF, data: bytes, fonts: EncodingResourceMana
         if fast:
             fast.close()
     return pages
+
+
+def _decode_contents(page: pdfplumber.page.Page) -> None:
+    """Inflate the page's content streams in Python first. PDFium aborts the whole process
+    when an allocation fails, so a stream that inflates past the worker's memory limit (a
+    decompression bomb) must fail here, as a MemoryError the worker reports as over the limit;
+    the streams are small for real pages, and zlib decodes them at C speed."""
+    contents = resolve1(page.page_obj.attrs.get("Contents"))
+    for stream in contents if isinstance(contents, list) else [contents]:
+        stream = resolve1(stream)
+        if isinstance(stream, PDFStream):
+            stream.get_data()
 
 
 def _pdfium(data: bytes, pages: int) -> PdfiumDocument | None:
