@@ -22,20 +22,17 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from itertools import cycle
 from pathlib import Path
 
-import psutil
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-SAMPLE_EVERY_S = 0.1
+from treepeak import run_with_peak  # noqa: E402  (benchmarks/ is this script's folder)
+
 PDFS = ("clef2008-qa-overview-p1.pdf", "latex-multicolumn.pdf", "amnesty-ua-honduras-2017.pdf")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
 
@@ -156,30 +153,10 @@ def child(mode: str, registry: str, store: str, workers: int) -> None:
 
 def measure(mode: str, registry: Path, store: Path, workers: int, env: dict) -> dict:
     """Run one step in a subprocess; its result plus the peak RSS of its process tree."""
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--child", mode, str(registry), str(store), str(workers)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        parent = psutil.Process(process.pid)
-        while not stop.is_set():
-            try:
-                tree = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(SAMPLE_EVERY_S)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, _ = process.communicate()
-    stop.set()
-    sampler.join()
-    if process.returncode not in (0, 1):   # 1: the run recorded failures, still measured
-        raise SystemExit(f"{mode} failed with code {process.returncode}")
+    out, code, peak = run_with_peak(
+        [sys.executable, __file__, "--child", mode, str(registry), str(store), str(workers)], env)
+    if code not in (0, 1):   # 1: the run recorded failures, still measured
+        raise SystemExit(f"{mode} failed with code {code}")
     return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
 
 

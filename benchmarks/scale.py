@@ -17,19 +17,16 @@ import argparse
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-
-import psutil
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-SAMPLE_EVERY_S = 0.1
+from treepeak import run_with_peak  # noqa: E402  (benchmarks/ is this script's folder)
+
 WORDS = ("archive provenance border testimony river village report market province family "
          "journey broker shelter document witness season harvest letter station").split()
 
@@ -87,30 +84,10 @@ def child(registry: str, store: str, runner: str, workers: int) -> None:
 
 def measure(registry: Path, store: Path, runner: str, workers: int, env: dict) -> dict:
     """Run one ingest in a subprocess; its result plus the peak RSS of its process tree."""
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--child", runner, str(registry), str(store), str(workers)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        parent = psutil.Process(process.pid)
-        while not stop.is_set():
-            try:
-                tree = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(SAMPLE_EVERY_S)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, _ = process.communicate()
-    stop.set()
-    sampler.join()
-    if process.returncode not in (0, None):
-        raise SystemExit(f"{runner} ingest failed with code {process.returncode}")
+    out, code, peak = run_with_peak(
+        [sys.executable, __file__, "--child", runner, str(registry), str(store), str(workers)], env)
+    if code not in (0, None):
+        raise SystemExit(f"{runner} ingest failed with code {code}")
     return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
 
 
