@@ -140,7 +140,13 @@ def test_serve_runs_a_scheduled_ingest_triggered_through_the_api(corpus: Path, t
         deployed = _wait_for(deployment, 60, "the deployment")
         assert deployed["name"] == "nightly"
         assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["0 3 * * *"]
-        run = client.post(f"/deployments/{deployed['id']}/create_flow_run", json={}).json()
+
+        def created():
+            # A freshly started server under load can answer 5xx while its database settles.
+            answer = client.post(f"/deployments/{deployed['id']}/create_flow_run", json={})
+            return answer.json() if answer.status_code == 201 else None
+
+        run = _wait_for(created, 60, "the flow run to be created")
 
         def finished():
             state = client.get(f"/flow_runs/{run['id']}").json()["state"]
