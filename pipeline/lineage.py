@@ -158,31 +158,34 @@ def link(archive: Archive, run: RunWriter) -> None:
     bands = band_keys(shingle_sets) if linkable else np.empty((0, BANDS), dtype=np.int64)
     exacts = [exact_key(tokens[i]) for i in linkable]
 
+    sites = {key: site_of(document) for key, document in documents.items()}
     entries = []
     for index, key in zip(linkable, exacts):
         row = candidates[index]
-        document = documents[(row["doc_id"], row["doc_version"])]
-        entries.append(_Entry(row["passage_id"], row["doc_id"], document["captured_at"],
-                              site_of(document), key))
+        version = (row["doc_id"], row["doc_version"])
+        entries.append(_Entry(row["passage_id"], row["doc_id"],
+                              documents[version]["captured_at"], sites[version], key))
     archived, archived_texts = _lookup(archive, set(exacts), {int(k) for k in bands.ravel()})
     by_key = _Buckets()  # filled earliest first: the entries a full bucket keeps are those
     for key, found in archived.items():
         for entry in sorted(found, key=_capture_order):
             by_key.add(key, entry)
-    texts = dict(archived_texts)
+    # Each candidate's words once, however many passages it is compared with.
+    words_of = {pid: normal_words(text) for pid, text in archived_texts.items()}
     for position in sorted(range(len(entries)), key=lambda i: _capture_order(entries[i])):
         new = entries[position]
         by_key.add(new.exact, new)
         for key in bands[position]:
             by_key.add(int(key), new)
-        texts[new.passage_id] = candidates[linkable[position]]["text"]
+        words_of[new.passage_id] = tokens[linkable[position]]
 
     chrome = _boilerplate(by_key, exacts)
     origins: dict[str, Origin] = {}
     for position, new in enumerate(entries):
         if new.exact in chrome:
             continue
-        origin = _origin(new, tokens[linkable[position]], by_key, bands[position], texts, chrome)
+        origin = _origin(new, tokens[linkable[position]], by_key, bands[position], words_of,
+                         chrome)
         if origin is not None:
             origins[new.passage_id] = origin
 
@@ -225,7 +228,7 @@ class _Buckets:
 
 
 def _origin(new: _Entry, own: list[str], by_key: _Buckets, bands: np.ndarray,
-            texts: dict[str, str], chrome: set[int]) -> Origin | None:
+            words_of: dict[str, list[str]], chrome: set[int]) -> Origin | None:
     """The earliest-captured passage of another document that ``new`` copies, if any."""
     seen: dict[str, tuple[_Entry, bool]] = {}
     for found in by_key.get(new.exact, ()):
@@ -242,8 +245,7 @@ def _origin(new: _Entry, own: list[str], by_key: _Buckets, bands: np.ndarray,
         if best is not None and (found.captured_at, found.doc_id) >= (best.captured_at,
                                                                        best.doc_id):
             continue
-        similarity = 1.0 if same_words else _word_ratio(own, normal_words(
-            texts.get(found.passage_id, "")))
+        similarity = 1.0 if same_words else _word_ratio(own, words_of.get(found.passage_id, []))
         if similarity >= NEAR_SIMILARITY:
             best = Origin(found.passage_id, found.doc_id, found.captured_at, round(similarity, 4))
     return best
@@ -268,22 +270,18 @@ def _boilerplate(by_key: _Buckets, exacts: Iterable[int]) -> set[int]:
 
 def _mark_reprints(run: RunWriter, documents: dict[tuple[str, int], dict[str, Any]],
                    origins: dict[str, Origin]) -> None:
-    total: Counter[tuple[str, int]] = Counter()
     borrowed: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     for row in run.rows["passages"]:
-        key = (row["doc_id"], row["doc_version"])
-        count = len(words(row["text"]))
-        total[key] += count
         origin = origins.get(row["passage_id"])
         if origin is not None:
-            borrowed[key][origin.doc_id] += count
+            borrowed[(row["doc_id"], row["doc_version"])][origin.doc_id] += row["word_count"]
     for key, document in documents.items():
+        total = document["word_count"]  # the sum of its passages' word counts
         from_each = borrowed.get(key, Counter())
-        share = sum(from_each.values()) / total[key] if total[key] else 0.0
         top = from_each.most_common(1)
-        document["borrowed_share"] = round(share, 4)
-        document["reprint_of"] = (top[0][0] if top and total[key]
-                                  and top[0][1] / total[key] >= REPRINT_SHARE else None)
+        document["borrowed_share"] = round(sum(from_each.values()) / total, 4) if total else 0.0
+        document["reprint_of"] = (top[0][0] if top and total
+                                  and top[0][1] / total >= REPRINT_SHARE else None)
 
 
 def _index_rows(run: RunWriter, entries: list[_Entry], bands: np.ndarray,

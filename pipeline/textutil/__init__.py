@@ -1,3 +1,5 @@
-"""Text helpers shared by every extractor and by the clean step: decoding and encoding repair
-(``encoding``), evidence-based dehyphenation (``hyphenation``), footnote marker sequencing
-(``footnotes``). This package imports nothing from ``pipeline`` but ``model``."""
+"""Text helpers shared by the extractors, the clean step and the archive: decoding and encoding
+repair (``encoding``), evidence-based dehyphenation (``hyphenation``), footnote marker
+sequencing (``footnotes``), bullet glyphs and minor words (``words``), quality signals and
+language (``signals``). This package imports nothing from ``pipeline`` but ``model`` and
+``ids``."""

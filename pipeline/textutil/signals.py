@@ -21,6 +21,8 @@ from typing import Any
 
 from wordfreq import available_languages, top_n_list
 
+from pipeline.ids import normalise_text
+
 MIN_WORDS_FOR_LANGUAGE = 4
 """langid.py is unreliable on one- to three-word strings ("Abstract" comes out Romanian)."""
 MIN_LANGUAGE_CONFIDENCE = 0.5
@@ -121,7 +123,7 @@ def repeated_line_share(texts: Sequence[str]) -> float | None:
     disclaimers, a sentence pasted over and over)."""
     if not texts:
         return None
-    counts = Counter(" ".join(t.split()).casefold() for t in texts)
+    counts = Counter(normalise_text(t) for t in texts)
     return round(sum(n for n in counts.values() if n > 1) / len(texts), 4)
 
 
