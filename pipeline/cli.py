@@ -39,9 +39,8 @@ from pipeline.errors import ArchiveError, PipelineError
 from pipeline.store import STORE_ENV, Store
 
 if TYPE_CHECKING:  # imported where used, to keep `archivist --help` fast
-    from pipeline.archive import Archive
     from pipeline.lineage import PassageLineage
-    from pipeline.query import Trace
+    from pipeline.query import Snapshot, Trace
 
 
 class _Archivist(typer.core.TyperGroup):
@@ -475,9 +474,9 @@ def trace(
                      "raw_file": snapshot.archive.store.uri(
                          snapshot.archive.store.blob_path(result.capture.sha256)),
                      "snippet": result.snippet,
-                     "lineage": _as_dict(_lineage_of(snapshot.archive, result))})
+                     "lineage": _as_dict(_lineage_of(snapshot, result))})
         return
-    _print_trace(snapshot.archive, result)
+    _print_trace(snapshot, result)
 
 
 def _print_matches(found, version: int, as_json: bool) -> None:
@@ -504,7 +503,8 @@ def _print_matches(found, version: int, as_json: bool) -> None:
     console.print(table)
 
 
-def _print_trace(archive, result) -> None:
+def _print_trace(snapshot: Snapshot, result: Trace) -> None:
+    archive = snapshot.archive
     row, capture = result.row, result.capture
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -522,7 +522,7 @@ def _print_trace(archive, result) -> None:
                           f"{row['pipeline_version']}, run {row['run_id']}"),
             ("transforms", "\n".join(_transform_line(t) for t in transforms) or "none")):
         facts.add_row(name, Text(str(value)))
-    lineage = _lineage_of(archive, result)
+    lineage = _lineage_of(snapshot, result)
     if lineage is not None:
         facts.add_row("lineage", Text(_lineage_line(lineage)))
     console.print(Panel(facts, title=f"trace {result.kind}"))
@@ -530,12 +530,12 @@ def _print_trace(archive, result) -> None:
     console.print(Panel(Text(result.snippet or "(empty)"), title="raw source at the locator"))
 
 
-def _lineage_of(archive: Archive, result: Trace) -> PassageLineage | None:
+def _lineage_of(snapshot: Snapshot, result: Trace) -> PassageLineage | None:
     from pipeline.lineage import passage_lineage
 
     if result.kind != "passage":
         return None
-    return passage_lineage(archive, result.row, result.document["captured_at"])
+    return passage_lineage(snapshot, result.row, result.document["captured_at"])
 
 
 def _as_dict(value: object) -> object:
@@ -570,7 +570,7 @@ def lineage(
 
     snapshot = _snapshot(store, version, as_of)
     document = snapshot.document(doc_id).document
-    rows = borrowed_passages(snapshot.archive, document["doc_id"], document["doc_version"])
+    rows = borrowed_passages(snapshot, document["doc_id"], document["doc_version"])
     summary = {"doc_id": document["doc_id"], "doc_version": document["doc_version"],
                "borrowed_share": document.get("borrowed_share"),
                "reprint_of": document.get("reprint_of"), "borrowed": rows}

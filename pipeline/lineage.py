@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.archive import Archive, RunWriter
+from pipeline.query import Snapshot
 from pipeline.textutil.signals import words
 
 MIN_WORDS = 8
@@ -352,10 +353,11 @@ class PassageLineage:
     """Every other document carrying them, exactly or nearly, in capture order."""
 
 
-def passage_lineage(archive: Archive, passage: dict[str, Any], captured_at: datetime
+def passage_lineage(snapshot: Snapshot, passage: dict[str, Any], captured_at: datetime
                     ) -> PassageLineage | None:
     """First sighting and other copies of ``passage`` (a ``passages`` row captured at
-    ``captured_at``); None for a passage too short to take part."""
+    ``captured_at``) as of the snapshot's version; None for a passage too short to take
+    part."""
     tokens = normal_words(passage["text"])
     if len(tokens) < MIN_WORDS:
         return None
@@ -364,12 +366,12 @@ def passage_lineage(archive: Archive, passage: dict[str, Any], captured_at: date
     if passage.get("origin_passage_id"):
         first = Sighting(passage["origin_passage_id"], passage["origin_doc_id"],
                          passage["origin_captured_at"], passage["origin_similarity"])
-    same = archive.scan("lineage_index", (pc.field("key") == exact_key(tokens))
-                        & (pc.field("key_kind") == "exact"),
-                        columns=["passage_id", "doc_id", "captured_at"]).to_pylist()
-    copies = archive.scan("passages", pc.field("origin_passage_id") == first.passage_id,
-                          columns=["passage_id", "doc_id", "origin_similarity"]).to_pylist()
-    captured = _capture_times(archive, {c["doc_id"] for c in copies})
+    same = snapshot.rows("lineage_index", (pc.field("key") == exact_key(tokens))
+                         & (pc.field("key_kind") == "exact"),
+                         columns=["passage_id", "doc_id", "captured_at"]).to_pylist()
+    copies = snapshot.rows("passages", pc.field("origin_passage_id") == first.passage_id,
+                           columns=["passage_id", "doc_id", "origin_similarity"]).to_pylist()
+    captured = _capture_times(snapshot, {c["doc_id"] for c in copies})
     seen = {first.doc_id: first}
     for row in same:
         seen.setdefault(row["doc_id"], Sighting(row["passage_id"], row["doc_id"],
@@ -385,22 +387,23 @@ def passage_lineage(archive: Archive, passage: dict[str, Any], captured_at: date
     return PassageLineage(head, tuple(s for s in ordered if s.doc_id != head.doc_id))
 
 
-def borrowed_passages(archive: Archive, doc_id: str, doc_version: int) -> list[dict[str, Any]]:
+def borrowed_passages(snapshot: Snapshot, doc_id: str, doc_version: int
+                      ) -> list[dict[str, Any]]:
     """The passages of one document version that copy an earlier capture, in reading order."""
-    rows = archive.scan("passages", (pc.field("doc_id") == doc_id)
-                        & (pc.field("doc_version") == doc_version)
-                        & pc.field("origin_passage_id").is_valid(),
-                        columns=["passage_id", "ordinal", "text", "word_count",
-                                 "origin_passage_id", "origin_doc_id", "origin_captured_at",
-                                 "origin_similarity"]).to_pylist()
+    rows = snapshot.rows("passages", (pc.field("doc_id") == doc_id)
+                         & (pc.field("doc_version") == doc_version)
+                         & pc.field("origin_passage_id").is_valid(),
+                         columns=["passage_id", "ordinal", "text", "word_count",
+                                  "origin_passage_id", "origin_doc_id", "origin_captured_at",
+                                  "origin_similarity"]).to_pylist()
     return sorted(rows, key=lambda r: r["ordinal"])
 
 
-def _capture_times(archive: Archive, doc_ids: set[str]) -> dict[str, datetime]:
+def _capture_times(snapshot: Snapshot, doc_ids: set[str]) -> dict[str, datetime]:
     if not doc_ids:
         return {}
-    rows = archive.scan("documents", pc.field("doc_id").isin(pa.array(sorted(doc_ids))),
-                        columns=["doc_id", "captured_at"]).to_pylist()
+    rows = snapshot.rows("documents", pc.field("doc_id").isin(pa.array(sorted(doc_ids))),
+                         columns=["doc_id", "captured_at"]).to_pylist()
     first: dict[str, datetime] = {}
     for row in rows:
         if row["doc_id"] not in first or row["captured_at"] < first[row["doc_id"]]:

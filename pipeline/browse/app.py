@@ -165,7 +165,7 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
             data = _capture_bytes(archive, trace.capture)
         lineage = None
         if trace.kind == "passage":
-            lineage = passage_lineage(archive, trace.row, trace.capture.captured_at)
+            lineage = passage_lineage(snap, trace.row, trace.capture.captured_at)
         kind = trace.capture.kind
         pages: list[PageView] = []
         lines: list[Line] = []
