@@ -41,12 +41,17 @@ def continued_parts(transforms: tuple[Transform, ...]) -> tuple[Locator, ...]:
 
 def raw_snippet(archive: Archive, capture: Capture, locator: Locator) -> str:
     """The stored source text at ``locator``."""
+    return snippet_of(raw_bytes(archive, capture), capture, locator)
+
+
+def raw_bytes(archive: Archive, capture: Capture) -> bytes:
+    """The capture's bytes as stored in raw/, or an AuditError if the blob is missing."""
     store = archive.store
     if not store.has_blob(capture.sha256):
         raise AuditError(f"raw blob {capture.sha256} is missing from "
                          f"{store.uri(store.blob_path(capture.sha256).parent)}; "
                          "run `archivist verify`")
-    return snippet_of(store.read_blob(capture.sha256), capture, locator)
+    return store.read_blob(capture.sha256)
 
 
 def warc_payload(archive: Archive, capture: Capture) -> tuple[bytes, str]:

@@ -28,7 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pipeline.archive import Archive
-from pipeline.audit import snippet_of, warc_payload
+from pipeline.audit import raw_bytes, snippet_of, warc_payload
 from pipeline.browse.source import (
     HIGHLIGHT_ID,
     Line,
@@ -260,12 +260,7 @@ def _capture_bytes(archive: Archive, capture: Capture) -> bytes:
     """The captured bytes: from raw/, or read back out of the WARC a record came from."""
     if capture.warc_offset is not None:
         return warc_payload(archive, capture)[0]
-    store = archive.store
-    if not store.has_blob(capture.sha256):
-        raise AuditError(f"raw blob {capture.sha256} is missing from "
-                         f"{store.uri(store.blob_path(capture.sha256).parent)}; "
-                         "run `archivist verify`")
-    return store.read_blob(capture.sha256)
+    return raw_bytes(archive, capture)
 
 
 def _position(row: Row) -> tuple[int, float, int]:
