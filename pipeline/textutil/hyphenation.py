@@ -26,8 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 from pipeline.model import Transform
 
 MIN_JOINED_ZIPF = 1.5
@@ -146,6 +144,9 @@ def _is_compound(word: str, language: str, parts: int = 3) -> bool:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str, language: str) -> float:
+    # Imported at first use: a run with nothing to extract should not pay its 0.2-0.5 s import.
+    from wordfreq import zipf_frequency
+
     return zipf_frequency(word, language)
 
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from wordfreq import available_languages, top_n_list
-
 from pipeline.ids import normalise_text
 
 MIN_WORDS_FOR_LANGUAGE = 4
@@ -148,6 +146,8 @@ def _ratio(part: float, whole: int) -> float | None:
 
 @cache
 def _stop_words(language: str) -> frozenset[str] | None:
+    from wordfreq import available_languages, top_n_list  # its import costs 0.2-0.5 s
+
     if language not in available_languages():
         return None
     return frozenset(top_n_list(language, STOP_WORDS_PER_LANGUAGE))

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from wordfreq import get_frequency_dict
-
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.pages import PageData
 
@@ -112,6 +110,8 @@ def _known(word: str, language: str) -> bool:
 
 @cache
 def _lexicon(language: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict  # imported at first use, like hyphenation's
+
     return get_frequency_dict(language)
 
 
