@@ -195,6 +195,7 @@ class Archive:
     def __init__(self, store: Store, curated: PurePath | None = None):
         self.store = store
         self.curated = curated or store.curated
+        self._runs_read: tuple[int, list[dict[str, Any]]] | None = None
 
     def path(self, table: str) -> PurePath:
         return self.curated / table
@@ -213,9 +214,14 @@ class Archive:
         table = self._delta("runs")
         if table is None:
             return []
-        rows = scan(table, "runs").to_pylist()
-        # Runs that changed nothing share the version they found: commit order within one.
-        return sorted(rows, key=lambda r: (r["archive_version"], r["committed_at"]))
+        # One file per run: read them again only when a run was committed since (planning a
+        # run asks for them six times).
+        if self._runs_read is None or self._runs_read[0] != table.version():
+            rows = scan(table, "runs").to_pylist()
+            # Runs that changed nothing share the version they found: commit order within one.
+            rows.sort(key=lambda r: (r["archive_version"], r["committed_at"]))
+            self._runs_read = (table.version(), rows)
+        return [dict(row) for row in self._runs_read[1]]
 
     def latest_version(self) -> int:
         runs = self.runs()
@@ -285,7 +291,12 @@ class Archive:
     def latest_documents(self) -> dict[str, DocumentRecord]:
         """What each document's newest version was built from: the skip decision reads this."""
         records: dict[str, DocumentRecord] = {}
-        for row in self.current("documents").to_pylist():
+        columns = ["doc_id", "doc_version", "capture_sha256", "content_hash", "extractor",
+                   "extractor_version"]
+        for row in self.scan("documents", columns=columns).to_pylist():
+            known = records.get(row["doc_id"])
+            if known is not None and known.doc_version > row["doc_version"]:
+                continue
             records[row["doc_id"]] = DocumentRecord(
                 row["doc_id"], row["doc_version"], row["capture_sha256"], row["content_hash"],
                 f"{row['extractor']}/{row['extractor_version']}")
