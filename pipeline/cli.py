@@ -12,13 +12,14 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, cast
 
-import click
 import typer
 import typer.core
 from rich.console import Console
@@ -39,14 +40,21 @@ from pipeline.errors import ArchiveError, PipelineError
 from pipeline.store import STORE_ENV, Store
 
 if TYPE_CHECKING:  # imported where used, to keep `archivist --help` fast
+    # typer 0.29 vendors click: its classes, not the click package's, are the ones it calls with.
+    from typer._click.core import Context, Parameter
+
+    from pipeline.archive import Archive, RunSummary
+    from pipeline.build import SourceResult
     from pipeline.lineage import PassageLineage
-    from pipeline.query import Snapshot, Trace
+    from pipeline.model import ExtractOptions
+    from pipeline.query import SearchResult, Snapshot, Trace
+    from pipeline.schedule import SourceStatus
 
 
 class _Archivist(typer.core.TyperGroup):
     """The command group: a library error becomes one readable line and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except PipelineError as exc:
@@ -54,7 +62,7 @@ class _Archivist(typer.core.TyperGroup):
             raise typer.Exit(1) from None
 
 
-def _value_label(param: click.Parameter, ctx: click.Context) -> str | None:
+def _value_label(param: Parameter, ctx: Context) -> str | None:
     """What help shows after an option: its metavar (N, PATH, TEXT) or its choices
     (json|text), nothing after a flag or beside an argument (typer would print type names
     such as <bool> and <list[Path]>)."""
@@ -68,8 +76,8 @@ def _value_label(param: click.Parameter, ctx: click.Context) -> str | None:
 
 _PLAIN_LABELS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH",
                  "datetime": "TIME"}
-typer.core._TyperParameter.display_type_rich = _value_label  # type: ignore[method-assign]
-typer.core.TyperOption.display_type_rich = _value_label  # type: ignore[method-assign]
+typer.core._TyperParameter.display_type_rich = _value_label  # type: ignore[method-assign,assignment]
+typer.core.TyperOption.display_type_rich = _value_label  # type: ignore[method-assign,assignment]
 
 app = typer.Typer(
     cls=_Archivist,
@@ -127,22 +135,27 @@ def _json_value(value: object) -> str:
 
 
 def _extract_options(max_seconds: float | None, max_memory_mb: int | None,
-                     ocr: str | None = None):
+                     ocr: str | None = None) -> ExtractOptions:
     """The per-document limits, with the given ones in place of the defaults (a registry's
     ``[settings.extract]`` sets the same for ``ingest``)."""
     from pipeline.model import OCR_MODES, ExtractOptions
 
     if ocr is not None and ocr not in OCR_MODES:
         raise typer.BadParameter(f"must be one of {', '.join(OCR_MODES)}", param_hint="--ocr")
-    given = {"max_seconds": max_seconds, "max_memory_mb": max_memory_mb, "ocr": ocr}
-    for name, value in given.items():
-        if isinstance(value, (int, float)) and value < 0:
-            flag = "--" + name.replace("_", "-")
+    for flag, value in (("--max-seconds", max_seconds), ("--max-memory-mb", max_memory_mb)):
+        if value is not None and value < 0:
             raise typer.BadParameter("must be 0 or more", param_hint=flag)
-    return replace(ExtractOptions(), **{k: v for k, v in given.items() if v is not None})
+    options = ExtractOptions()
+    if max_seconds is not None:
+        options = replace(options, max_seconds=max_seconds)
+    if max_memory_mb is not None:
+        options = replace(options, max_memory_mb=max_memory_mb)
+    if ocr is not None:
+        options = replace(options, ocr=ocr)
+    return options
 
 
-def _archive(store: str | None, must_exist: bool = True):
+def _archive(store: str | None, must_exist: bool = True) -> Archive:
     """The archive of ``--store``; for reading, a folder that is not there is an error."""
     from pipeline.archive import Archive
 
@@ -153,14 +166,14 @@ def _archive(store: str | None, must_exist: bool = True):
     return Archive(root)
 
 
-def _snapshot(store: str | None, version: int | None, as_of: datetime | None):
+def _snapshot(store: str | None, version: int | None, as_of: datetime | None) -> Snapshot:
     """The archive of ``--store`` as of ``--version`` or ``--as-of`` (default: latest)."""
     from pipeline.query import Snapshot
 
     return Snapshot(_archive(store), version, _utc(as_of))
 
 
-def _version(archive, version: int | None, as_of: datetime | None) -> int:
+def _version(archive: Archive, version: int | None, as_of: datetime | None) -> int:
     return archive.resolve_version(version, _utc(as_of))
 
 
@@ -214,7 +227,7 @@ def ingest(
 
 
 @contextmanager
-def _temporary_prefect_server():
+def _temporary_prefect_server() -> Iterator[str]:
     """A real Prefect server for one run, its database in a temporary folder."""
     import tempfile
 
@@ -245,7 +258,7 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
                   console=err, transient=True) as bar:
         task = bar.add_task("starting Prefect…", total=total)
 
-        def advance(result) -> None:  # noqa: ANN001 - a pipeline.build.SourceResult
+        def advance(result: SourceResult) -> None:
             bar.update(task, advance=1, description=f"{result.source.id}: {result.outcome}")
 
         try:
@@ -261,7 +274,7 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
     raise typer.Exit(0 if summary.ok else 1)
 
 
-def _print_summary(summary) -> None:
+def _print_summary(summary: RunSummary) -> None:
     made = "→ archive version" if summary.new_version else "changed nothing; archive stays at version"
     table = Table(title=Text(f"Run {summary.run_id} {made} {summary.archive_version}"))
     table.add_column("source")
@@ -419,7 +432,7 @@ def show(
                                            notes="terminal")))
 
 
-def _show_page(snapshot, doc_id: str, page: int, target: Path) -> None:
+def _show_page(snapshot: Snapshot, doc_id: str, page: int, target: Path) -> None:
     from pipeline.audit import render_page
     from pipeline.errors import AuditError
 
@@ -479,7 +492,7 @@ def trace(
     _print_trace(snapshot, result)
 
 
-def _print_matches(found, version: int, as_json: bool) -> None:
+def _print_matches(found: SearchResult, version: int, as_json: bool) -> None:
     from pipeline.errors import shorten
 
     if as_json:
@@ -630,7 +643,7 @@ def _transform_line(transform: dict[str, Any]) -> str:
     detail = transform.get("detail") or ""
     bbox = transform.get("bbox")
     where = Locator(page_number=transform.get("page_number"),
-                    bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+                    bbox=tuple(bbox) if bbox else None,
                     char_start=transform.get("char_start"),
                     char_end=transform.get("char_end")).describe()
     evidence = transform.get("evidence")
@@ -709,7 +722,7 @@ def status(
     raise typer.Exit(1 if any(s.stale for s in rows) else 0)
 
 
-def _entry_counts(status) -> str:  # noqa: ANN001 - a pipeline.schedule.SourceStatus
+def _entry_counts(status: SourceStatus) -> str:
     """``120 (2 failed); not archived: request 130, http 4xx 3`` for a bulk entry."""
     if status.documents is None:
         return ""
@@ -818,7 +831,7 @@ def serve(
 
     _quiet_prefect()
 
-    def stop(signum, frame):  # noqa: ANN001 - signal handler signature
+    def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # so the server is stopped on kill too, not orphaned
