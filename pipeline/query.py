@@ -138,6 +138,16 @@ class Snapshot:
         self._tables: dict[str, DeltaTable | None] = {}
         self._latest: dict[str, int] | None = None
 
+    @property
+    def all_runs(self) -> list[Row]:
+        """Every committed run, this version's and later ones, oldest first."""
+        return self._all_runs
+
+    @property
+    def latest(self) -> int:
+        """The archive's latest version (this snapshot's may be an older one)."""
+        return int(self._all_runs[-1]["archive_version"])
+
     # -- reading --------------------------------------------------------------------------
 
     def rows(self, table: str, where: pc.Expression | None = None,

@@ -175,7 +175,7 @@ def test_a_search_hit_opens_the_pdf_page_with_the_passage_boxed(page, archive, s
     # The running head the extractor removed from the page is marked there, with its rule.
     head = figure.locator(".box.removed-box[title*='running-header']")
     assert head.count() == 1
-    assert page.locator(f"#p-{item_id}.selected").count() == 1
+    assert page.locator(f"[data-id='{item_id}'].selected").count() == 1  # passage or note
     page.screenshot(path=str(shots / "browse-pdf.png"))
 
 
@@ -291,3 +291,47 @@ def test_a_changed_passage_shows_its_words_changed_and_the_version_diff_lists_it
         assert client.get("/diff?a=x").status_code == 404
         prov = client.get(f"/prov/{TEXT_DOC}").json()
         assert any(TEXT_DOC in key for key in prov["entity"])
+
+
+def test_an_older_version_is_read_on_every_page(page, archive):
+    """The picker reads version 3 (before the text seed's edit): the document, the pane its
+    script loads, the search and the links carry the version."""
+    page.goto(f"/doc/{TEXT_DOC}")
+    assert page.locator(".older").count() == 0
+    page.select_option(".picker select[name=version]", "3")
+    page.click(".picker button")
+    assert "version=3" in page.url
+    assert "You are reading archive version 3; the latest is 4" in page.locator(".older").inner_text()
+    old = page.locator(f".passage:has-text('{EDITED[0]}')")
+    assert old.count() == 1 and page.locator(f".passage:has-text('{EDITED[1]}')").count() == 0
+    old.locator("a.src").click()
+    history = page.locator("#pane .pane-body p.history")
+    assert "document version 1 (archive version 3)" in history.inner_text()
+    assert "no earlier version" in history.inner_text()
+    page.fill("input[name=q]", EDITED[1])
+    page.press("input[name=q]", "Enter")
+    assert "version=3" in page.url and page.locator("h1").inner_text().startswith("0 matches")
+    page.goto(f"/search?q={EDITED[1].replace(' ', '+')}")
+    hit = page.locator("a.hit-link")
+    assert hit.all_inner_texts() == [TEXT_DOC]
+    assert page.locator("li.hit mark").first.inner_text().lower() == EDITED[1]
+    assert page.locator(".older").count() == 0
+    page.goto("/?version=3")
+    assert page.locator(f"a[href='/doc/{TEXT_DOC}?version=3']").count() == 1
+    page.locator("a:text-is('Read the latest')").click()
+    assert "version" not in page.url and page.locator("h1").inner_text() == "Archive version 4"
+
+
+def test_documents_filter_by_status_kind_and_source(page, archive):
+    page.goto("/")
+    page.select_option("select[name=status]", "changed")
+    page.click("form.filter button")
+    rows = page.locator("table.documents tbody tr")
+    assert rows.count() == 1 and rows.first.locator("td").first.inner_text() == TEXT_DOC
+    assert "changed (1)" in page.locator("select[name=status]").inner_text()
+    page.goto("/?version=1&status=new&kind=pdf")
+    assert page.locator("table.documents tbody td:first-child").all_inner_texts() == [PDF_DOC]
+    page.goto("/?status=unchanged&source=HOSTILE")
+    assert page.locator("table.documents tbody td:first-child").all_inner_texts() == [HOSTILE_DOC]
+    page.goto("/?status=gone")
+    assert "status must be one of new, changed, unchanged, failed" in page.locator(".error").inner_text()

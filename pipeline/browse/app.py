@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyarrow.compute as pc
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -29,6 +30,8 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.archive import Archive
 from pipeline.audit import raw_bytes, snippet_of, warc_payload
+from pipeline.browse.index import SearchIndex
+from pipeline.browse.listing import STATUSES, Filters, document_list
 from pipeline.browse.source import (
     HIGHLIGHT_ID,
     Line,
@@ -43,7 +46,7 @@ from pipeline.errors import AuditError, PipelineError, shorten
 from pipeline.export import provenance
 from pipeline.lineage import PassageLineage, passage_lineage
 from pipeline.model import Capture
-from pipeline.query import ID_COLUMN, ItemTable, Row, Snapshot, Trace, versions
+from pipeline.query import ID_COLUMN, ItemTable, Row, Snapshot, Trace
 
 HERE = Path(__file__).resolve().parent
 SEARCH_LIMIT = 50
@@ -101,51 +104,61 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                             autoescape=select_autoescape(["html"]), trim_blocks=True,
                             lstrip_blocks=True)
     templates.globals["HIGHLIGHT_ID"] = HIGHLIGHT_ID
+    index = SearchIndex(archive)
 
-    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = templates.get_template(name).render(**context)
+    def page(name: str, request: Request, snap: Snapshot, status: int = 200,
+             **context: Any) -> HTMLResponse:
+        pinned = _number(request.query_params, "version")
+        html = templates.get_template(name).render(
+            **context, snapshot=snap, pinned=pinned, latest=snap.latest,
+            versions=[r["archive_version"] for r in snap.all_runs if r["new_version"] is not False],
+            query=dict(request.query_params), path=request.url.path,
+            unpinned=_link(request.url.path, None, {k: v for k, v in request.query_params.items()
+                                                    if k != "version"}),
+            link=lambda path, **params: _link(path, pinned, params))
         return HTMLResponse(html, status, headers={"Content-Security-Policy": APP_CSP,
                                                    **COMMON_HEADERS})
 
-    def snapshot() -> Snapshot:
-        return Snapshot(archive)  # per request: a run committed meanwhile shows at once
+    def snapshot(request: Request) -> Snapshot:
+        # Per request: a run committed meanwhile shows at once; ?version=N reads version N.
+        return Snapshot(archive, _number(request.query_params, "version"))
 
     async def home(request: Request) -> Response:
-        snap = snapshot()
-        kind = request.query_params.get("kind", "")
-        source = request.query_params.get("source", "").strip().lower()
-        docs = [d for d in snap.documents() if (not kind or d["kind"] == kind)
-                and (not source or source in d["source_id"].lower())]
-        kinds = sorted({d["kind"] for d in snap.documents()})
-        return page("archive.html", snapshot=snap, runs=list(reversed(versions(archive))),
-                    documents=docs, kinds=kinds, kind=kind, source=source)
+        snap = snapshot(request)
+        params = request.query_params
+        filters = Filters(params.get("kind", ""), params.get("source", "").strip(),
+                          params.get("status", ""), _number(params, "page") or 1)
+        return page("archive.html", request, snap, runs=list(reversed(snap.runs)),
+                    listing=document_list(snap, filters), filters=filters, statuses=STATUSES)
 
     async def search(request: Request) -> Response:
+        snap = snapshot(request)
         phrase = request.query_params.get("q", "")
-        result = snapshot().search(phrase, SEARCH_LIMIT) if phrase.strip() else None
-        return page("search.html", phrase=phrase, result=result)
+        result = index.search(phrase, snap.version, SEARCH_LIMIT) if phrase.strip() else None
+        return page("search.html", request, snap, phrase=phrase, result=result)
 
     async def document(request: Request) -> Response:
-        snap = snapshot()
+        snap = snapshot(request)
         view = snap.document(request.path_params["doc_id"])
         item = request.query_params.get("item")
         pane = _pane(snap, item) if item else None
-        return page("document.html", view=view, version=snap.version,
+        return page("document.html", request, snap, view=view, version=snap.version,
                     entries=_interleave(view.passages, view.removed),
                     notes=_note_links(view.passages, view.footnotes), pane=pane)
 
     async def pane(request: Request) -> Response:
-        return page("pane.html", pane=_pane(snapshot(), request.path_params["item_id"]))
+        snap = snapshot(request)
+        return page("pane.html", request, snap, pane=_pane(snap, request.path_params["item_id"]))
 
     async def page_image(request: Request) -> Response:
-        trace = snapshot().trace(request.path_params["item_id"], read_source=False)
+        trace = snapshot(request).trace(request.path_params["item_id"], read_source=False)
         data = _capture_bytes(archive, trace.capture)
         png = page_png(trace.capture.sha256, data, request.path_params["number"])
         return Response(png, media_type="image/png",
                         headers={"Cache-Control": "max-age=3600", **COMMON_HEADERS})
 
     async def capture(request: Request) -> Response:
-        trace = snapshot().trace(request.path_params["item_id"], read_source=False)
+        trace = snapshot(request).trace(request.path_params["item_id"], read_source=False)
         if trace.capture.kind != "html" or trace.locator.char_start is None:
             raise AuditError(f"{trace.kind} {shorten(trace.row[_id_column(trace)])} is not "
                                 "located in an HTML capture")
@@ -194,20 +207,20 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                         media_type="application/json", headers=COMMON_HEADERS)
 
     async def diff(request: Request) -> Response:
-        def number(name: str) -> int | None:
-            value = request.query_params.get(name, "")
-            if value and not value.isdigit():
-                raise AuditError(f"{name} must be an archive version number, not "
-                                 f"{shorten(value)!r}")
-            return int(value) if value else None
-
-        result = diff_versions(archive, number("a"), number("b"),
-                               request.query_params.get("doc") or None)
-        return page("diff.html", diff=result)
+        params = request.query_params
+        snap = snapshot(request)
+        # Viewing version N, the diff is the one that made it unless a and b say otherwise.
+        later = _number(params, "b") or (snap.version if "version" in params else None)
+        result = diff_versions(archive, _number(params, "a"), later, params.get("doc") or None)
+        return page("diff.html", request, snap, diff=result)
 
     async def failed(request: Request, exc: Exception) -> Response:
         message = exc.message if isinstance(exc, PipelineError) else str(exc)
-        return page("error.html", 404, message=message)
+        html = templates.get_template("error.html").render(
+            message=message, pinned=None, query={},
+            link=lambda path, **params: _link(path, None, params))
+        return HTMLResponse(html, 404, headers={"Content-Security-Policy": APP_CSP,
+                                                **COMMON_HEADERS})
 
     routes = [
         Route("/", home, methods=["GET"]),
@@ -223,6 +236,22 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
     hosts = allowed_hosts or ["127.0.0.1", "localhost", "[::1]"]
     return Starlette(routes=routes, exception_handlers={PipelineError: failed},
                      middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+
+
+def _number(params: Mapping[str, str], name: str) -> int | None:
+    """A query parameter that must be a whole number (a version, a page), or None."""
+    value = params.get(name, "")
+    if value and not value.isdigit():
+        raise AuditError(f"{name} must be a whole number, not {shorten(value)!r}")
+    return int(value) if value else None
+
+
+def _link(path: str, pinned: int | None, params: Mapping[str, Any]) -> str:
+    """``path`` with ``params`` (empty ones left out), at the version the page was asked at."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if pinned is not None:
+        query["version"] = pinned
+    return path + ("?" + urlencode(query) if query else "")
 
 
 def _history(snap: Snapshot, trace: Trace) -> History:

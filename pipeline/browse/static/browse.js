@@ -21,7 +21,8 @@
     url.searchParams.set("item", id);
     url.hash = el.id;
     history.replaceState(null, "", url);
-    const response = await fetch("/pane/" + encodeURIComponent(id));
+    const version = pane.dataset.version ? "?version=" + pane.dataset.version : "";
+    const response = await fetch("/pane/" + encodeURIComponent(id) + version);
     if (el.dataset.id !== id || !el.classList.contains("selected")) return;
     pane.innerHTML = await response.text();
     pane.scrollTop = 0;
