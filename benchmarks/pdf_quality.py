@@ -60,13 +60,19 @@ def run_archivist(path: Path):
 def emit_json(path: Path, save: Path | None) -> None:
     ex = run_archivist(path)
     passages = [{"text": b.text, "kind": b.kind, "page": b.locator.page_number,
-                 "refs": list(b.footnote_refs)} for b in ex.blocks]
+                 "refs": list(b.footnote_refs), "pages": _pages_spanned(b)} for b in ex.blocks]
     footnotes = [{"label": f.label, "text": f.text, "page": f.locator.page_number}
                  for f in ex.footnotes]
     out = json.dumps({"passages": passages, "footnotes": footnotes}, ensure_ascii=False)
     sys.stdout.write(out)
     if save:
         (save / f"{path.stem}.json").write_text(out, encoding="utf-8")
+
+
+def _pages_spanned(block) -> list[int]:
+    """The block's page and those of its parts continued after column and page breaks."""
+    return sorted({block.locator.page_number} | {t.page_number for t in block.transforms
+                                                 if t.name == "join-break" and t.page_number})
 
 
 def emit_text(path: Path) -> float:
@@ -174,9 +180,9 @@ def marker_scores(pdfs: Path, saved: Path) -> tuple[int, int, int, int]:
     """(gold markers linked, gold markers, predicted links that are gold, predicted links).
 
     A gold marker (``footnote_markers``: page, label, the words before it) is linked when a
-    passage on its page cites that label and holds those words; a predicted link is a
-    passage on a labelled page citing a label, right when a gold marker of that page and
-    label is linked by it."""
+    passage on its page (first or continued there after a page break) cites that label and
+    holds those words; a predicted link is a passage on a labelled page citing a label, right
+    when a gold marker of that label is linked by it."""
     linked = total = right = predicted = 0
     for gold_file in sorted((pdfs / "gold").glob("*.json")):
         out = saved / gold_file.name
@@ -187,17 +193,17 @@ def marker_scores(pdfs: Path, saved: Path) -> tuple[int, int, int, int]:
         passages = [p for p in json.loads(out.read_text(encoding="utf-8"))["passages"]
                     if first <= p["page"] <= last]
         markers = gold.get("footnote_markers", [])
-        hits: set[tuple[int, str, int]] = set()
+        hits: set[tuple[str, int]] = set()
         for marker in markers:
             words = _norm(marker["after"])
             found = next((i for i, p in enumerate(passages)
-                          if p["page"] == marker["page"] and marker["label"] in p["refs"]
-                          and words in _norm(p["text"])), None)
+                          if marker["page"] in p.get("pages", [p["page"]])
+                          and marker["label"] in p["refs"] and words in _norm(p["text"])), None)
             if found is not None:
                 linked += 1
-                hits.add((marker["page"], marker["label"], found))
+                hits.add((marker["label"], found))
         total += len(markers)
-        cited = {(p["page"], label, i) for i, p in enumerate(passages) for label in p["refs"]}
+        cited = {(label, i) for i, p in enumerate(passages) for label in p["refs"]}
         predicted += len(cited)
         right += len(cited & hits)
     return linked, total, right, predicted

@@ -22,7 +22,7 @@ def _both(data: bytes, index: int = 0):
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pdf.rsrcmgr = fonts = EncodingResourceManager()
         page = pdf.pages[index]
-        slow = page_objects(page, fonts.descents)
+        slow = page_objects(page, fonts.descents, fonts.heavy)
         document = PdfiumDocument(data)
         try:
             fast = document.page_objects(index, float(page.height), float(page.mediabox[0]),

@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import reportlab
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.capture import read_local
@@ -71,3 +74,215 @@ def test_dingbat_bullets_open_list_items(tmp_path):
     result = _extract(tmp_path, bullets)
     items = [b.text for b in result.blocks if b.kind == "list_item"]
     assert items == [f"• Item number {i} of the list" for i in range(3)]
+
+
+def _typeset(tmp_path: Path, draw, rename: tuple[bytes, bytes] | None = None) -> object:
+    """One page drawn by ``draw`` alone; ``rename`` swaps a font's name in the file (same
+    length, so the cross-reference offsets hold) for one that does not say its weight."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    data = buffer.getvalue()
+    if rename:
+        assert len(rename[0]) == len(rename[1]) and rename[0] in data
+        data = data.replace(rename[0], rename[1])
+    path = tmp_path / "page.pdf"
+    path.write_bytes(data)
+    capture, data = read_local(path, "pdf")
+    return extract(data, capture, ExtractOptions())
+
+
+def _paragraph(canvas, top: float, rows: int = 6, x: float = 72, size: float = 10,
+               font: str = "Times-Roman") -> float:
+    """``rows`` lines of body text from ``top`` down at normal leading; the next free y."""
+    canvas.setFont(font, size)
+    for row in range(rows):
+        start = (row * 37) % (len(BODY) - 60)
+        canvas.drawString(x, top - 1.2 * size * row, BODY[start:start + 60].strip())
+    return top - 1.2 * size * rows
+
+
+def _heavy_font() -> str:
+    """A bold TrueType font (reportlab's own Vera Bold: its descriptor says bold)."""
+    if "VeraBd" not in pdfmetrics.getRegisteredFontNames():
+        fonts = Path(reportlab.__file__).parent / "fonts"
+        pdfmetrics.registerFont(TTFont("VeraBd", str(fonts / "VeraBd.ttf")))
+    return "VeraBd"
+
+
+VERA_MEDIUM = (b"BitstreamVeraSans-Bold", b"BitstreamVeraSans-Medi")
+"""URW's bold Times is NimbusRomNo9L-Medi; Helvetica Neue's is HelveticaNeue-BdCn: names that
+do not say bold, while the font's descriptor (stem width, ForceBold) does."""
+
+
+def test_body_size_headings_bold_by_the_font_descriptor(tmp_path):
+    """Numbered headings set bold at the body size, in a font whose name does not say bold:
+    the descriptor's weight makes them headings, not the first line of their paragraph."""
+    def page(canvas):
+        font = _heavy_font()
+        y = 720
+        for heading in ("1 Background", "3.1 Web crawling and basic clustering"):
+            canvas.setFont(font, 10)
+            canvas.drawString(72, y, heading)
+            y = _paragraph(canvas, y - 13) - 14
+
+    result = _extract_blocks(_typeset(tmp_path, page, VERA_MEDIUM))
+    assert [t for k, t in result if k == "heading"] == [
+        "1 Background", "3.1 Web crawling and basic clustering"]
+
+
+def test_own_line_bold_heading_is_split_from_its_paragraph(tmp_path):
+    """A bold heading on its own line, at normal leading above its paragraph (a handbook's
+    'Boots Self-Locking Nut'), is no part of the paragraph."""
+    def page(canvas):
+        canvas.setFont(_heavy_font(), 10)
+        canvas.drawString(72, 700, "Boots Self-Locking Nut")
+        _paragraph(canvas, 688)
+
+    result = _extract_blocks(_typeset(tmp_path, page, VERA_MEDIUM))
+    assert result[0] == ("heading", "Boots Self-Locking Nut")
+    assert result[1][0] == "paragraph" and not result[1][1].startswith("Boots")
+
+
+def _extract_blocks(result) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in result.blocks]
+
+
+def test_all_caps_headings_at_body_size(tmp_path):
+    """Headings in capitals at the body size and weight, standing apart above their text,
+    and the document's title set the same way at the top of its first page."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawCentredString(306, 740, "DIGITAL MILLENNIUM COPYRIGHT ACT")
+        y = _paragraph(canvas, 710) - 14
+        for heading in ("TITLE I: WIPO TREATY IMPLEMENTATION", "INTRODUCTION"):
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(72, y, heading)
+            y = _paragraph(canvas, y - 18) - 14
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == [
+        "DIGITAL MILLENNIUM COPYRIGHT ACT", "TITLE I: WIPO TREATY IMPLEMENTATION",
+        "INTRODUCTION"]
+
+
+def test_bibliography_at_a_page_bottom_is_no_footnotes(tmp_path):
+    """A paper's last page: numbered references in small print under a 'References' heading
+    sit where notes sit, but nothing in the text is marked with their numbers."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=20) - 16
+        canvas.setFont("Times-Bold", 12)
+        canvas.drawString(72, y, "References")
+        canvas.setFont("Times-Roman", 8)
+        for i in range(1, 7):
+            y -= 12
+            canvas.drawString(72, y, f"{i}. A. Author and B. Writer. A study of things, "
+                                     f"volume {i}. Publisher, 2009.")
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    assert sum("A study of things" in b.text for b in result.blocks) >= 1
+
+
+def test_chart_tick_labels_are_no_footnotes(tmp_path):
+    """A bar chart drawn with rectangles only: its small axis labels under the text open with
+    numbers, but no marker in the text points at them."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=12)
+        for i, height in enumerate((40, 80, 60, 100)):
+            canvas.rect(120 + 60 * i, 120, 30, height, fill=1)
+        canvas.line(100, 120, 380, 120)
+        canvas.setFont("Helvetica", 7)
+        for i, year in enumerate(("2010", "2011", "2012", "2013")):
+            canvas.drawString(122 + 60 * i, 110, year)
+        canvas.drawString(80, 100, "0 20 40 60 80 100 percent of households")
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+
+
+def test_author_note_on_the_first_page(tmp_path):
+    """An author note marked with TeX's asterisk (∗, U+2217) after a name, printed small at
+    the page bottom."""
+    def page(canvas):
+        canvas.setFont("Times-Bold", 16)
+        canvas.drawCentredString(306, 740, "Clustering News Across Languages")
+        canvas.setFont("Times-Roman", 11)
+        canvas.drawCentredString(300, 715, "Ann Author")
+        canvas.setFont("Symbol", 7)
+        canvas.drawString(358, 719, "∗")
+        _paragraph(canvas, 680, rows=30)
+        canvas.setFont("Symbol", 6)
+        canvas.drawString(72, 66, "∗")
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(77, 62, "Work done while the author was at the University of Nowhere.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.text for f in result.footnotes] == [
+        "Work done while the author was at the University of Nowhere."]
+
+
+def test_vertical_margin_stamp_is_furniture(tmp_path):
+    """A workshop's stamp set sideways in the left margin (rotated by the page's transform,
+    not the text matrix) is no passage."""
+    stamp = "published at http://ceur-ws.org/Vol-1234"
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=20)
+        canvas.saveState()
+        canvas.translate(40, 300)
+        canvas.rotate(90)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(0, 0, stamp)
+        canvas.restoreState()
+
+    result = _typeset(tmp_path, page)
+    assert not any("ceur" in b.text for b in result.blocks)
+    assert any("ceur" in r.text for r in result.removed)
+
+
+def test_caption_after_a_display_equation(tmp_path):
+    """A figure caption set right under a display equation, at the body size and leading,
+    is a caption of its own, not the equation paragraph's last line."""
+    def page(canvas):
+        y = _paragraph(canvas, 720)
+        canvas.setFont("Times-Italic", 10)
+        canvas.drawCentredString(306, y, "E = m c2 + p v (1)")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, y - 12, "Figure 3: The pipeline of the clustering system, "
+                                      "from crawl to clusters.")
+        _paragraph(canvas, y - 40)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "caption"] == [
+        "Figure 3: The pipeline of the clustering system, from crawl to clusters."]
+
+
+def test_marker_nearer_another_columns_row_links(tmp_path):
+    """A raised note number in mid-line whose baseline lies nearer the next column's row (set
+    a point and a half higher) than its own line's: it is still its line's marker, linked to
+    the note, not a stray '1' of its own."""
+    def page(canvas):
+        _paragraph(canvas, 700, rows=8, x=72, size=9)
+        _paragraph(canvas, 701.5, rows=8, x=330, size=9)
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(72, 610, "Reports from the accident")
+        canvas.drawString(330, 611.5, "and the operator agreed")
+        canvas.setFont("Times-Roman", 5.85)
+        canvas.drawString(72 + canvas.stringWidth("Reports", "Times-Roman", 9) + 0.5, 612,
+                          "1")
+        _paragraph(canvas, 599, rows=4, x=72, size=9)
+        canvas.line(72, 120, 160, 120)
+        canvas.setFont("Times-Roman", 5.85)
+        canvas.drawString(72, 112, "1")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(76, 110, "The board's final report of the accident.")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text) for f in result.footnotes] == [
+        ("1", "The board's final report of the accident.")]
+    cited = [b for b in result.blocks if "1" in b.footnote_refs]
+    assert len(cited) == 1 and "Reports from the accident" in cited[0].text
+    assert not any(b.text.strip() == "1" for b in result.blocks)

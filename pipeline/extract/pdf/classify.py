@@ -34,6 +34,11 @@ SMALLER_HEADING = 0.95
 HEADING_BOLD_SHARE = 0.9
 """...and this share of each line's letters bold (``Tax benefits. The following`` is a
 paragraph that opens with a run-in heading)."""
+CAPS_MIN_LETTERS = 4
+"""A heading in capitals at the body size has at least this many letters (``NOTE`` is one;
+``US`` or ``EU`` alone are abbreviations)..."""
+CAPS_MAX_CHARS = 80
+"""...and at most this many characters: a longer line in capitals is text set that way."""
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
@@ -98,9 +103,18 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float) -> bool:
             or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
         return False
     larger = block.size >= HEADING_SIZE * body_size
-    bold = (all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
-            and block.size >= SMALLER_HEADING * text_size)
-    return larger or (bold and len(text) < 120 and not CAPTION.match(text))
+    if block.size < SMALLER_HEADING * text_size or CAPTION.match(text):
+        return larger
+    bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
+    return larger or (bold and len(text) < 120) or _in_capitals(text)
+
+
+def _in_capitals(text: str) -> bool:
+    """Set in capitals throughout (``INTRODUCTION``, ``TITLE I: WIPO TREATY``): at the body's
+    size and weight, capitals are what marks a heading."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return (len(letters) >= CAPS_MIN_LETTERS and len(text) <= CAPS_MAX_CHARS
+            and all(ch.isupper() for ch in letters))
 
 
 def _titles_table(block: LayoutBlock, tables: list[tuple[float, float, float, float]]) -> bool:

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pipeline.extract.pdf.classify import SENTENCE_END
 from pipeline.extract.pdf.geometry import union
 from pipeline.extract.pdf.lines import Line
-from pipeline.extract.pdf.notes import Note
+from pipeline.extract.pdf.notes import GLUED_MARKER, Note
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.model import FootnoteBlock, Locator, Removed, Transform
 from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
 
-_GLUED = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
 _SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
 
 
@@ -87,7 +86,7 @@ def _glued_markers(text: str, labels: set[str], markers: list[tuple[int, str]]
                    ) -> tuple[str, list[tuple[int, str]]]:
     """Same-size note numbers glued after punctuation (``Response.2``), when the page has
     that note."""
-    for match in reversed(list(_GLUED.finditer(text))):
+    for match in reversed(list(GLUED_MARKER.finditer(text))):
         label = match.group(1)
         if label in labels:
             start, end = match.span(1)

@@ -97,17 +97,40 @@ their origin, centred on the formula's axis: counted this much lower, such a gly
 formula's row rather than on the line above."""
 
 
+HEAVY_WEIGHT = 600
+"""A font at least this heavy (600 semibold, 700 bold) is bold whatever its name says: URW's
+bold Times is ``NimbusRomNo9L-Medi``, Helvetica Neue's ``HelveticaNeue-BdCn``. TeX's bold
+fonts stay below it (CMBX10's stems give 570); their names say bold."""
+FORCE_BOLD = 1 << 18
+"""The font descriptor's ForceBold flag (bit 19): set on bold fonts only."""
+
+
+def is_heavy(weight: float, flags: int) -> bool:
+    """Whether a font's weight (as PDFium reads it: from the descriptor's stem width) or its
+    ForceBold flag says bold."""
+    return weight >= HEAVY_WEIGHT or bool(flags & FORCE_BOLD)
+
+
+def descriptor_weight(descriptor: Mapping[str, object]) -> float:
+    """A font's weight from its descriptor's /StemV, by PDFium's formula (so both character
+    sources judge a font alike)."""
+    stem = resolve1(descriptor.get("StemV", 0))
+    stem = stem if isinstance(stem, (int, float)) else 0
+    return stem * 5 if stem < 140 else stem * 4 + 140
+
+
 class EncodingResourceManager(PDFResourceManager):
     """pdfminer's resource manager with simple fonts' glyph names read as the module says,
     keeping each font's descent by name (``descents``): a glyph box hangs that far below the
     baseline, so the baseline is found again from the box, text rise included. An extension
     font's entry also holds its ``HANGING_EM``, so its glyphs' baselines come out on their
-    formula's row."""
+    formula's row. ``heavy`` names the fonts whose descriptor says bold (``is_heavy``)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._builtin: dict[int, dict[int, str]] = {}  # per program (stream object id)
         self.descents: dict[str, float] = {}
+        self.heavy: set[str] = set()
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         cached = bool(objid) and objid in self._cached_fonts
@@ -117,6 +140,10 @@ class EncodingResourceManager(PDFResourceManager):
             name = name.decode("latin-1") if isinstance(name, bytes) else name
             hanging = HANGING_EM if HANGING_FONT.search(name) else 0.0
             self.descents.setdefault(name, font.get_descent() + hanging)
+            flags = resolve1(font.descriptor.get("Flags", 0))
+            if is_heavy(descriptor_weight(font.descriptor),
+                        flags if isinstance(flags, int) else 0):
+                self.heavy.add(name)
             if isinstance(font, PDFType1Font) and font.unicode_map is None:
                 self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
         return font

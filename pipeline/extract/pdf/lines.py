@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,6 +51,8 @@ _ACCENTS = {"\u02dc": "\u0303", "\u02c6": "\u0302", "\u00a8": "\u0308", "\u00af"
             "\u00b4": "\u0301", "\u0060": "\u0300", "\u02d9": "\u0307", "\u02c7": "\u030c",
             "\u02d8": "\u0306", "\u02da": "\u030a"}
 """Spacing accents (˜ ˆ ¨ ¯ ´ ` ˙ ˇ ˘ ˚) and the combining marks they become over a letter."""
+NOTE_MARKS = frozenset("*∗⋆†‡§¶‖")
+"""Symbols that label notes (``∗`` and ``⋆`` are TeX's asterisk and star)."""
 _SYMBOL_FONT = re.compile(r"wingdings|webdings|dingbats|symbol", re.IGNORECASE)
 _BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆◇")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$"
@@ -105,8 +107,10 @@ def body_size_of(lines: Iterable[Line]) -> float:
 
 
 def page_lines(chars: list[Char], page_number: int,
-               exclude: Sequence[tuple[float, float, float, float]] = ()) -> list[Line]:
-    """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom."""
+               exclude: Sequence[tuple[float, float, float, float]] = (),
+               heavy: Collection[str] = ()) -> list[Line]:
+    """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
+    ``heavy`` names fonts that are bold whatever their names say."""
     kept = [c for c in chars if c["upright"] and c["text"] and not _in_any(c, exclude)]
     rows = _rows(kept)
     gutters = row_gutters(rows)
@@ -115,7 +119,7 @@ def page_lines(chars: list[Char], page_number: int,
     segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
     lines = []
     for segment in _attach_stray_marks(segments):
-        line = _line(segment, page_number)
+        line = _line(segment, page_number, heavy)
         if line is not None:
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
@@ -303,7 +307,8 @@ def _is_space_row(row: list[Char]) -> bool:
 
 def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     """A segment of one to three small characters that ended up on another column's row (a
-    note label a hair off its line's baseline) joins the larger text it touches."""
+    note label or marker a hair off its line's baseline) joins the larger text it touches or
+    sits inside."""
     boxes = [(_top(segment), _bottom(segment), segment[0]["x0"], segment[-1]["x1"])
              for segment in segments]
     absorbed: set[int] = set()
@@ -318,8 +323,11 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
             if j in absorbed or o_top >= bottom or o_bottom <= top:
                 continue
             size = mode_size(other)
+            # beside the text, or inside it: a marker after a word in mid-line, whose
+            # baseline matched another column's row better than its own line's
             if largest < RAISED_SIZE * size and (0 <= o_x0 - x1 <= 0.5 * size
-                                                 or 0 <= x0 - o_x1 <= 0.5 * size):
+                                                 or 0 <= x0 - o_x1 <= 0.5 * size
+                                                 or o_x0 < x0 and x1 < o_x1):
                 other.extend(ink)
                 other.sort(key=lambda c: c["x0"])
                 absorbed.add(i)
@@ -327,7 +335,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
 
 
-def _line(chars: list[Char], page_number: int) -> Line | None:
+def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> Line | None:
     """Text of one segment with word spaces from geometry and raised characters set apart."""
     chars = _limits_beside_operators(chars)
     size = mode_size(chars)
@@ -356,7 +364,7 @@ def _line(chars: list[Char], page_number: int) -> Line | None:
         if bullet:  # a dingbat opening a line reads as whatever its font maps its code to
             text = "• "
         style = _style(c.get("fontname", ""))
-        bold += style[0]
+        bold += style[0] or bool(heavy) and c.get("fontname", "") in heavy
         italic += style[1]
         if (c["size"] < RAISED_SIZE * size and c["bottom"] < baseline - RAISED_EM * size
                 and not bullet):
@@ -406,9 +414,12 @@ def _is_bullet_segment(segment: list[Char]) -> bool:
 
 def _is_bullet(c: Char) -> bool:
     """A glyph of a dingbat font (Wingdings, ZapfDingbats), or a Symbol font's non-letter:
-    their codes map to letters and punctuation ("!", "l", "§") that mean nothing as text."""
+    their codes map to letters and punctuation ("!", "l", "§") that mean nothing as text. A
+    Symbol font's note marks (TeX sets ``\\thanks`` with its asterisk ∗) are marks, not
+    bullets."""
     kind = _symbol_font(c.get("fontname", ""))
-    return kind == "dingbat" or kind == "symbol" and not c["text"].isalnum()
+    return kind == "dingbat" or (kind == "symbol" and not c["text"].isalnum()
+                                 and c["text"] not in NOTE_MARKS)
 
 
 @lru_cache(maxsize=1024)

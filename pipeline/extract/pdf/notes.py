@@ -3,7 +3,9 @@
 Note blocks are set smaller than the body, under body text and with no larger text below them
 in their column (so note areas under each of several columns are found). A block counts as a
 note only with evidence: it opens with a label (a raised number or symbol, or a number followed
-by a space), a separator rule sits just above it, or it follows another note. Lines without a label
+by a space), a separator rule sits just above it, or it follows another note; a plain
+number opens a note only when the page's text cites it (a raised or glued marker), since
+reference lists and charts' scales open small print with numbers too. Lines without a label
 continue the previous note, which may have started on the previous page.
 """
 
@@ -22,11 +24,15 @@ RULE_MAX_HEIGHT = 2.0
 RULE_GAP_EM = 4.0
 """...when it sits at most this many body ems above the first note."""
 
-_LABEL = re.compile(r"^([0-9]{1,3}|[*†‡§¶]{1,3})[.)]?\s+(?=\S)")
+_LABEL = re.compile(r"^([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})[.)]?\s+(?=\S)")
 _DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|juin|jul|juil|aug|"
                    r"ao[uû]|ago|sep|o[ck]t|nov|de[cz]|déc|dic|ene)[a-zéû]*\.?,?\s+\d{4}\b",
                    re.IGNORECASE)
 """A day, a month and a year (``13 DECEMBER 1968``, a journal's footer): no note label."""
+
+
+GLUED_MARKER = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
+"""A same-size note number glued after a word's punctuation (``Response.2``)."""
 
 
 @dataclass(slots=True)
@@ -46,6 +52,7 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     below it in its column, and opens with a label or sits under a separator rule (or under
     another note)."""
     notes: list[LayoutBlock] = []
+    cited = _marker_candidates(blocks)
     for block in sorted(blocks, key=lambda b: b.top):
         if block.kind in BUILT_WHOLE or block.size >= SMALLER * body_size:
             continue
@@ -57,11 +64,34 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             continue  # nothing to annotate above it: a page of small print (contents, index)
         if CAPTION.match(block.lines[0].text):
             continue  # a figure's caption under the figure's frame
-        if _label_of(block.lines[0]) or _rule_above(block, rules, body_size) or any(
+        label = _label_of(block.lines[0])
+        if label and not _cited(label, block.lines[0], cited):
+            continue  # a number no marker points at: a reference list, a chart's scale
+        if label or _rule_above(block, rules, body_size) or any(
                 n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes):
             notes.append(block)
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
+
+
+def _marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
+    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``) and
+    numbers glued after punctuation (``Response.2``)."""
+    found: set[str] = set()
+    for block in blocks:
+        if block.kind in BUILT_WHOLE:
+            continue
+        for line in block.lines:
+            for _, raw in line.raised:
+                found.update(p for p in re.split(r"[,\s]+", raw.strip()) if p)
+            found.update(GLUED_MARKER.findall(line.text))
+    return found
+
+
+def _cited(label: str, line: Line, cited: set[str]) -> bool:
+    """A note's label is evidence when it is raised, a note symbol, or a number the page's
+    text cites: a plain number opening small print may be anything else."""
+    return bool(line.lead_label) or not label.isdigit() or label in cited
 
 
 def _rule_above(block: LayoutBlock, rules: list[tuple[float, float, float, float]],

@@ -10,7 +10,7 @@ shifted by the MediaBox origin), so ``page.find_tables`` and ``to_image`` agree 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
@@ -28,16 +28,20 @@ class PageObjects:
     images: list[Box]
     curves: list[Box]
     """Other paths (``LTCurve``): the strokes of charts and diagrams."""
+    heavy: set[str] = field(default_factory=set)
+    """Names of the fonts whose descriptor says bold (fonts.is_heavy), as the chars name them."""
 
 
-def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float]) -> PageObjects:
+def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float],
+                 heavy: set[str]) -> PageObjects:
     """The page's characters (chars.py records: pdfplumber's keys plus ``baseline``), rects, lines,
     images and curves. ``descents`` (font name -> descent per unit of size, an extension
     font's shifted by ``pdf_fonts.HANGING_EM``) places each baseline: a glyph box hangs that
-    far below it, and math fonts' boxes hang far lower."""
+    far below it, and math fonts' boxes hang far lower. ``heavy``: the bold fonts' names
+    (fonts.EncodingResourceManager.heavy)."""
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
-    found = PageObjects([], [], [], [], [])
+    found = PageObjects([], [], [], [], [], heavy)
     stack = list(reversed(page.layout._objs))
     while stack:
         obj = stack.pop()

@@ -7,9 +7,10 @@ right, full-width elements (titles, headings, tables) between the column runs th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from pipeline.extract.pdf.lines import Line
+from pipeline.extract.pdf.lines import CAPTION, Line
 from pipeline.textutil.words import NEW_ITEM
 
 LEADING_EM = 0.75
@@ -21,6 +22,9 @@ SIZE_TOLERANCE = 0.1
 GUTTER_MIN = 6.0
 """Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
 
+
+_CLOSED = re.compile(r"[.!?:;)\]]\s*$")
+"""A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
 
 BUILT_WHOLE = frozenset({"table", "figure"})
 """Block kinds their finders build whole (a ruled table, a drawing's labels): they are no
@@ -98,6 +102,8 @@ def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | Non
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
     if line.lead_label or NEW_ITEM.match(line.text):
         return True
+    if CAPTION.match(line.text) and _CLOSED.search(block.lines[-1].text):
+        return True  # a caption set at the body's size and leading, under an equation
     if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
         return False
     indent = line.x0 - min(l.x0 for l in block.lines[1:])

@@ -104,7 +104,8 @@ def read_pages(pdf: pdfplumber.pdf.PDF, data: bytes, fonts: EncodingResourceMana
                                                      float(page.mediabox[0]),
                                                      float(page.mediabox[1]),
                                                      _decoder(page, fonts))
-                pages.append(_read_page(page, objects or page_objects(page, fonts.descents)))
+                pages.append(_read_page(page, objects or page_objects(page, fonts.descents,
+                                                                      fonts.heavy)))
             finally:
                 page.close()
     finally:
@@ -199,7 +200,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
     images = objects.images
     rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
-    text_lines = page_lines(chars, page.page_number, table_boxes)
+    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy)
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
     figures = figure_regions(objects.curves, objects.lines, area)

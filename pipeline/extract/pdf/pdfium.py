@@ -26,7 +26,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from pypdfium2 import raw
 
 from pipeline.extract.pdf.chars import Char
-from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT
+from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT, is_heavy
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.objects import PageObjects
 
@@ -71,6 +71,7 @@ class PdfiumDocument:
         self._flags = ctypes.c_int()
         self._float = ctypes.c_float()
         self._floats = [ctypes.c_float() for _ in range(2)]
+        self._heavy: set[str] = set()  # fonts.is_heavy, by name (PDFium's names, as chars)
 
     def __len__(self) -> int:
         return len(self._doc)
@@ -95,7 +96,7 @@ class PdfiumDocument:
                 raw.FPDFText_ClosePage(text_page)
             if chars is None:
                 return None
-            found = PageObjects(chars, [], [], [], [])
+            found = PageObjects(chars, [], [], [], [], self._heavy)
             flip = (1.0, 0.0, 0.0, -1.0, 0.0, height + 2 * mb_y0)
             for kind, box in self._shapes(_objects(page), flip):
                 getattr(found, kind).append(box)
@@ -183,6 +184,8 @@ class PdfiumDocument:
         font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, k))
         raw.FPDFFont_GetDescent(font, 1000.0, ctypes.byref(descent))
         hanging = HANGING_EM if HANGING_FONT.search(name) else 0.0
+        if is_heavy(raw.FPDFFont_GetWeight(font), self._flags.value):
+            self._heavy.add(name)
         return (name, size, upright, hanging, descent.value / 1000,
                 ctypes.cast(font, _V).value or 0, width_scale)
 
