@@ -270,6 +270,27 @@ class Archive:
         visible = pc.field("run_id").isin(committed)
         return scan(delta, table, visible if where is None else visible & where, wanted)
 
+    def lookup(self, table: str, column: str, values: pa.Array,
+               columns: list[str]) -> pa.Table:
+        """Committed rows of ``table`` whose ``column`` is one of ``values``, reading ``columns``.
+
+        For keys such as hashes, which every file's min/max statistics span, :meth:`scan`
+        would read every column of every file. Here ``column`` alone is read from each file
+        first, and the other columns only from files that hold one of ``values``.
+        """
+        delta = self._delta(table)
+        if delta is None:
+            return arrow_schema(table).empty_table().select(columns)
+        committed = pa.array([r["run_id"] for r in self.runs()], pa.string())
+        wanted = pc.field(column).isin(values) & pc.field("run_id").isin(committed)
+        parts = [arrow_schema(table).empty_table().select(columns)]
+        with _reading(table):
+            for fragment in dataset(delta).get_fragments():
+                keys = fragment.to_table(columns=[column]).column(column)
+                if pc.any(pc.is_in(keys, value_set=values)).as_py():
+                    parts.append(fragment.to_table(filter=wanted, columns=columns))
+        return pa.concat_tables(parts)
+
     def current(self, table: str, version: int | None = None) -> pa.Table:
         """Rows of ``table`` that belong to each document's latest version at ``version``."""
         data = self.read(table, version)
@@ -496,8 +517,15 @@ def scan(delta: DeltaTable, table: str, where: pc.Expression | None = None,
     within a file only matching row groups are read. A data file that is gone (deleted by
     vacuum) or damaged becomes an ArchiveError that says so.
     """
-    try:
+    with _reading(table):
         return dataset(delta).to_table(filter=where, columns=columns)
+
+
+@contextmanager
+def _reading(table: str) -> Iterator[None]:
+    """Turn a data file of ``table`` that is gone or damaged into an ArchiveError saying so."""
+    try:
+        yield
     except FileNotFoundError as exc:
         raise ArchiveError(
             f"a data file of the {table} table is gone ({one_line(exc)}): `archivist "

@@ -316,9 +316,9 @@ def _lookup(archive: Archive, exacts: set[int], bands: set[int]
     """Archived index entries under any of the keys, and the texts of the band candidates."""
     if not exacts and not bands:  # a run with nothing new: no filter would read every row
         return {}, {}
-    index = archive.scan("lineage_index", pc.field("key").isin(
-        pa.array(sorted(exacts | bands), pa.int64())),
-        columns=["key", "key_kind", "passage_id", "doc_id", "captured_at", "host", "exact_key"])
+    index = archive.lookup("lineage_index", "key", pa.array(sorted(exacts | bands), pa.int64()),
+                           ["key", "key_kind", "passage_id", "doc_id", "captured_at", "host",
+                            "exact_key"])
     found: dict[int, list[_Entry]] = defaultdict(list)
     need_text: set[str] = set()
     for row in index.to_pylist():
