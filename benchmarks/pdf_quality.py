@@ -9,7 +9,8 @@ scores (../shared/bench/eval_pdf.py: token F1, reading-order similarity, the goa
 furniture rows put back where printed) for Archivist and for plain pdfplumber ``extract_text``;
 pages per second of both on the 117-page book with their ratio, and the peak RSS of each
 extractor (measured in a fresh subprocess per extractor). Times are taken inside each
-subprocess after its imports, so interpreter start-up does not count.
+subprocess after its imports, so interpreter start-up does not count. ``--gold-only`` prints
+only the gold-label scores.
 
 ``--emit FILE.pdf`` (used by the gold checker) prints one PDF's extraction as the checker's JSON
 (passages with their footnote ``refs`` too, kept in ``--save DIR`` for the marker score);
@@ -28,11 +29,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = "geotopo-book"
 PRINTED = "\n@@printed\n"
 DATA = ROOT / "benchmarks" / "data" / "pdf"
+CHECKS = ["fnR", "fnP", "head", "furn", "dehy", "cap", "order", "body"]
+"""The checker's metrics (check_pdf_gold.METRICS), in its column order."""
 GOALS = {"gold": 0.95, "token_f1": 0.94, "order_sim": 0.92, "speed": 5.0, "peak_mb": 150.0}
 """Issue #15's goals; the order goal is scored with the furniture rows where printed."""
 
@@ -153,27 +157,50 @@ def _pages(path: Path) -> int:
         return len(pdf.pages)
 
 
-def gold_scores(bench: Path, pdfs: Path, save: Path) -> dict[str, str]:
-    """The checker's report for Archivist (its outputs kept in ``save``) and pdfplumber."""
+def gold_scores(bench: Path, pdfs: Path, save: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The checker's report and its ``--json`` results (per file, per check) for Archivist (its
+    outputs kept in ``save``) and for pdfplumber."""
     checker = bench / "check_pdf_gold.py"
     cmd = f"{sys.executable} {Path(__file__)} --emit {{pdf}} --save {save}"
     runs = {"archivist": ["--cmd", cmd], "pdfplumber": ["--baseline"]}
     results = {}
     for name, extra in runs.items():
+        report = save / f"{pdfs.name}-{name}.checker.json"
         proc = subprocess.run([sys.executable, str(checker), str(pdfs / "gold"), str(pdfs),
-                               *extra, "-v"], capture_output=True, text=True, cwd=ROOT)
-        results[name] = proc.stdout
+                               *extra, "-v", "--json", str(report)],
+                              capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode:
+            sys.exit(f"{checker} failed on {pdfs}: {proc.stderr.strip()[-500:]}")
+        results[name] = (proc.stdout, json.loads(report.read_text(encoding="utf-8")))
     return results
 
 
-def _files_scores(report: str) -> dict[str, float]:
-    """Each file's score (the checker's ``file`` column) from its report."""
-    scores = {}
-    for line in report.splitlines():
-        cells = line.split()
-        if len(cells) >= 2 and cells[0].endswith(".pdf"):
-            scores[cells[0]] = float(cells[-2])
-    return scores
+def check_means(files: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Each check's mean over the files that have gold items for it, and ``pdf-gold``, the mean
+    of those means: the checker's own summary, so a set's figure is its report's and the total
+    is the same summary over the files of every set pooled."""
+    means: dict[str, float | None] = {}
+    for check in CHECKS:
+        values = [f[check] for f in files if f.get(check) is not None]
+        means[check] = sum(values) / len(values) if values else None
+    defined = [v for v in means.values() if v is not None]
+    means["pdf-gold"] = sum(defined) / len(defined) if defined else None
+    return means
+
+
+def print_check_table(per_set: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
+    """Per check: each extractor on each set and on all sets together."""
+    columns = {(name, set_name): files for name, sets in per_set.items()
+               for set_name, files in [*sets.items(), ("total", sum(sets.values(), []))]}
+    means = {column: check_means(files) for column, files in columns.items()}
+    print("== gold labels per check (mean over the files with gold items for the check; "
+          "pdf-gold is the mean of the checks)")
+    print(f"{'check':<9}" + "".join(f"{name[:10] + ' ' + set_name:>20}"
+                                     for name, set_name in columns))
+    for check in [*CHECKS, "pdf-gold"]:
+        cells = [means[column][check] for column in columns]
+        print(f"{check:<9}" + "".join(f"{'-' if v is None else f'{v:.3f}':>20}" for v in cells))
+    print(f"{'files':<9}" + "".join(f"{len(files):>20}" for files in columns.values()))
 
 
 def marker_scores(pdfs: Path, saved: Path) -> tuple[int, int, int, int]:
@@ -232,6 +259,8 @@ def main() -> int:
     parser.add_argument("--plumber-text", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip-gold", action="store_true", help="only the GeoTopo text, speed "
                                                                    "and memory figures")
+    parser.add_argument("--gold-only", action="store_true", help="only the gold-label scores "
+                                                                   "(every set, per check)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.emit:
@@ -244,6 +273,30 @@ def main() -> int:
             sys.stdout.write(f"\n@@seconds {seconds} @@peak {peak}")
             return 0
     bench = args.bench.resolve()
+    sets = {"shared": bench / "pdf"}
+    if any(DATA.glob("*.pdf")) and (DATA / "gold").is_dir():
+        sets["widened"] = DATA
+    per_set: dict[str, dict[str, list[dict[str, Any]]]] = {}  # extractor -> set -> files
+    markers = [0, 0, 0, 0]
+    with tempfile.TemporaryDirectory() as saved:
+        for set_name, pdfs in ({} if args.skip_gold else sets).items():
+            for name, (output, report) in gold_scores(bench, pdfs, Path(saved)).items():
+                print(f"== gold labels, {set_name} set: {name}\n{output}")
+                per_set.setdefault(name, {})[set_name] = [
+                    f["scores"] for f in report["files"].values()]
+            for i, n in enumerate(marker_scores(pdfs, Path(saved))):
+                markers[i] += n
+    overall = {name: check_means(by_set["shared"])["pdf-gold"]
+               for name, by_set in per_set.items()}
+    if per_set:
+        print_check_table(per_set)
+    if markers[1]:
+        print(f"footnote markers linked: recall {markers[0]}/{markers[1]} = "
+              f"{markers[0] / markers[1]:.3f}, precision {markers[2]}/{markers[3]} = "
+              f"{markers[2] / max(markers[3], 1):.3f} (gold footnote_markers; pdfplumber has "
+              "no links)")
+    if args.gold_only:
+        return 0
     book = bench / "pdf" / f"{BOOK}.pdf"
     pages = _pages(book)
     both, our_s, our_mb = _measured(["--emit-text", str(book)])
@@ -251,31 +304,6 @@ def main() -> int:
     base, base_s, base_mb = _measured(["--plumber-text", str(book)])
     ours_score, base_score = text_scores(bench, ours), text_scores(bench, base)
     printed_score = text_scores(bench, printed)
-    sets = {"shared": bench / "pdf"}
-    if any(DATA.glob("*.pdf")) and (DATA / "gold").is_dir():
-        sets["widened"] = DATA
-    per_set: dict[str, dict[str, float]] = {}  # extractor -> set -> pdf-gold
-    files: dict[str, list[float]] = {}  # extractor -> every file's score, all sets
-    markers = [0, 0, 0, 0]
-    with tempfile.TemporaryDirectory() as saved:
-        for set_name, pdfs in ({} if args.skip_gold else sets).items():
-            for name, output in gold_scores(bench, pdfs, Path(saved)).items():
-                print(f"== gold labels, {set_name} set: {name}\n{output}")
-                files.setdefault(name, []).extend(_files_scores(output).values())
-                per_set.setdefault(name, {})[set_name] = float(
-                    re.search(r"pdf-gold: ([0-9.]+)", output).group(1))
-            for i, n in enumerate(marker_scores(pdfs, Path(saved))):
-                markers[i] += n
-    overall = {name: scores["shared"] for name, scores in per_set.items()}
-    for name, scores in per_set.items():
-        sets_line = ", ".join(f"{k} {v:.4f}" for k, v in scores.items())
-        print(f"gold {name}: {sets_line}; in total (mean of the {len(files[name])} files' "
-              f"scores) {sum(files[name]) / len(files[name]):.4f}")
-    if markers[1]:
-        print(f"footnote markers linked: recall {markers[0]}/{markers[1]} = "
-              f"{markers[0] / markers[1]:.3f}, precision {markers[2]}/{markers[3]} = "
-              f"{markers[2] / max(markers[3], 1):.3f} (gold footnote_markers; pdfplumber has "
-              "no links)")
     print(f"== {BOOK}.pdf ({pages} pages), a fresh interpreter per extractor; pages/s timed "
           "after imports (archivist: extract + clean; pdfplumber: open + extract_text)")
     header = (f"{'extractor':<12} {'gold':>6} {'tokenF1':>8} {'order':>6} {'pages/s':>8} "
