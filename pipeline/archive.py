@@ -509,16 +509,18 @@ def dataset(delta: DeltaTable) -> pads.Dataset:
     return delta.to_pyarrow_dataset(filesystem=fs.SubTreeFileSystem(path.rstrip("/"), root))
 
 
-def scan(delta: DeltaTable, table: str, where: pc.Expression | None = None,
+def scan(delta: DeltaTable | pads.Dataset, table: str, where: pc.Expression | None = None,
          columns: list[str] | None = None) -> pa.Table:
-    """The rows of ``delta`` matching ``where``, only ``columns`` (default: all).
+    """The rows of ``delta`` (a table, or the :func:`dataset` made of it) matching ``where``,
+    only ``columns`` (default: all).
 
     The filter is pushed down: files whose min/max statistics rule it out are not opened, and
     within a file only matching row groups are read. A data file that is gone (deleted by
     vacuum) or damaged becomes an ArchiveError that says so.
     """
     with _reading(table):
-        return dataset(delta).to_table(filter=where, columns=columns)
+        data = dataset(delta) if isinstance(delta, DeltaTable) else delta
+        return data.to_table(filter=where, columns=columns)
 
 
 @contextmanager

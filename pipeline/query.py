@@ -18,15 +18,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable
 
 from pipeline.archive import (
     Archive,
     capture_from_row,
+    dataset,
     delta_versions,
     locator_from_row,
     resolve_version,
@@ -38,6 +38,9 @@ from pipeline.errors import ArchiveError, AuditError, shorten
 from pipeline.model import Capture, Locator, Source
 from pipeline.schedule import STALE_AFTER_FAILURES, SourceStatus, source_statuses
 from pipeline.schema import arrow_schema
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as pads
 
 Row = dict[str, Any]
 """One archive row, keyed by the field names of its table's contract in ``schemas/``."""
@@ -135,7 +138,7 @@ class Snapshot:
         """The committed runs up to this version, oldest first (``runs`` table rows)."""
         self._delta_versions = delta_versions(self.runs[-1])
         self._committed = [r["run_id"] for r in self.runs]
-        self._tables: dict[str, DeltaTable | None] = {}
+        self._tables: dict[str, pads.Dataset | None] = {}
         self._latest: dict[str, int] | None = None
 
     @property
@@ -244,16 +247,21 @@ class Snapshot:
                                 row.get("ordinal"), row["text"], start, end))
         return SearchResult(phrase, len(hits), tuple(hits[:limit]))
 
-    def trace(self, item_id: str, read_source: bool = True) -> Trace:
+    def trace(self, item_id: str, read_source: bool = True, doc_id: str | None = None) -> Trace:
         """A passage or footnote (its id, or a unique prefix of it) down to its raw bytes;
         without ``read_source`` the bytes are not read (no snippet, no WARC record): the row,
-        its document, capture and locator only, for callers that read the source themselves."""
+        its document, capture and locator only, for callers that read the source themselves.
+        ``doc_id``, when the caller knows the item's document, reads only that document's rows:
+        ids are hashes, so only a document filter lets the files' statistics skip files."""
         if not item_id:
             raise AuditError("give a passage or footnote id")
         tables: tuple[ItemTable, ...] = ("passages", "footnotes")
         for table in tables:
             id_column = ID_COLUMN[table]
-            matches = self.rows(table, pc.starts_with(pc.field(id_column), item_id)).to_pylist()
+            where = pc.starts_with(pc.field(id_column), item_id)
+            if doc_id is not None:
+                where = where & (pc.field("doc_id") == doc_id)
+            matches = self.rows(table, where).to_pylist()
             ids = {m[id_column] for m in matches}
             if len(ids) > 1:
                 raise AuditError(f"{shorten(item_id)!r} starts {len(ids)} {table} ids; give "
@@ -307,11 +315,13 @@ class Snapshot:
         snippet = "\n".join(raw_snippet(self.archive, capture, at) for at in (locator, *parts))
         return Trace(kind, row, document[0], capture, locator, snippet, parts)
 
-    def _open(self, table: str) -> DeltaTable | None:
+    def _open(self, table: str) -> pads.Dataset | None:
+        """The table at this version as a dataset, made once: making one lists the table's
+        files and reads their statistics from the Delta log."""
         if table not in self._tables:
             number = self._delta_versions.get(table)
             self._tables[table] = (None if number is None or number < 0
-                                   else self.archive.open(table, number))
+                                   else dataset(self.archive.open(table, number)))
         return self._tables[table]
 
     def _unknown(self, doc_id: str) -> ArchiveError:

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import EXAMPLES, FIXTURES, SEEDS
+from test_extract_ocr import LINES, image_bytes, rendered, typeset
 
 from pipeline.archive import Archive, RunWriter
 from pipeline.build import ingest_source, plan_ingest, record_result
@@ -36,6 +37,7 @@ PDF_DOC = "hrnk-2009-lives-for-sale-pdf"
 HTML_DOC = "wilson-2008-struggle-for-survival-html"
 TEXT_DOC = "wilson-text"
 HOSTILE_DOC = "hostile"
+SCAN_DOC = "scan"
 EDITED = ("sobering presentation", "grim presentation")
 BROWSER_TIMEOUT_MS = 90_000
 """Playwright's default 30 s per action: a first page that renders two PDF pages while eight
@@ -63,9 +65,12 @@ def archive(tmp_path_factory) -> Archive:
     base = tmp_path_factory.mktemp("browse")
     shutil.copyfile(SEEDS / "000_0709e5aed7a81254.txt", base / "wilson.txt")
     shutil.copyfile(FIXTURES / "browse" / "hostile.html", base / "hostile.html")
+    # A scan: an image-only PDF, so OCR reads it.
+    (base / "scan.pdf").write_bytes(image_bytes(rendered(typeset([LINES])), "PDF"))
     registry = base / "sources.toml"
     registry.write_text(f'[[source]]\nid = "{TEXT_DOC}"\nuri = "wilson.txt"\n\n'
-                        f'[[source]]\nid = "{HOSTILE_DOC}"\nuri = "hostile.html"\n',
+                        f'[[source]]\nid = "{HOSTILE_DOC}"\nuri = "hostile.html"\n\n'
+                        f'[[source]]\nid = "{SCAN_DOC}"\nuri = "scan.pdf"\n',
                         encoding="utf-8")
     store = Store.at(base / "store")
     for each in (EXAMPLES / "pdf" / "sources.toml", EXAMPLES / "html" / "sources.toml", registry):
@@ -335,3 +340,29 @@ def test_documents_filter_by_status_kind_and_source(page, archive):
     assert page.locator("table.documents tbody td:first-child").all_inner_texts() == [HOSTILE_DOC]
     page.goto("/?status=gone")
     assert "status must be one of new, changed, unchanged, failed" in page.locator(".error").inner_text()
+
+
+def test_ocr_words_show_with_their_confidence(page, archive, shots):
+    from pipeline.browse.source import ocr_words
+
+    target = Snapshot(archive).passages(SCAN_DOC)[0]
+    recorded = ocr_words(target)
+    assert [w.text for w in recorded] == target["text"].split()
+    page.goto(f"/doc/{SCAN_DOC}?item={target['passage_id']}")
+    shown = page.locator("#pane .ocr-words .ocrword")
+    assert shown.all_inner_texts() == [w.text for w in recorded]
+    confidences = [float(c) for c in shown.evaluate_all("els => els.map(e => e.dataset.confidence)")]
+    assert confidences == pytest.approx([w.confidence for w in recorded], abs=1e-3)
+    assert shown.first.get_attribute("title") == f"confidence {recorded[0].confidence:.2f}"
+    # Each word is boxed on the page image, inside the passage's highlighted box.
+    figure = page.locator(".pdfpage").first
+    figure.locator("img").evaluate("img => img.decode()")
+    outside = figure.evaluate("""f => {
+        const h = f.querySelector('.box.highlight').getBoundingClientRect();
+        return Array.from(f.querySelectorAll('.box.ocrword')).filter(w => {
+            const r = w.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+            return x < h.left - 2 || x > h.right + 2 || y < h.top - 2 || y > h.bottom + 2;
+        }).length;
+    }""")
+    assert figure.locator(".box.ocrword").count() == len(recorded) and outside == 0
+    page.screenshot(path=str(shots / "browse-ocr.png"))

@@ -5,6 +5,7 @@ rendered at 150 dpi to keep the recogniser's work (and the suite) short."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import struct
 import zlib
@@ -97,6 +98,24 @@ def test_a_multipage_tiff_is_read_page_by_page_with_ocr_provenance(tiff):
     assert 0.9 <= tiff.meta.text_quality <= 1.0
     decisions = [t for t in tiff.transforms if t.name == "ocr-page"]
     assert [t.page_number for t in decisions] == [1, 2]
+
+
+def test_each_ocr_word_is_recorded_with_its_confidence_and_box(tiff):
+    """The ``ocr-words`` transform lists the block's words as read, in order, each with a
+    confidence and a box in the block's (the workbench colours them by confidence)."""
+    for block in tiff.blocks:
+        recorded = [t for t in block.transforms if t.name == "ocr-words"]
+        assert len(recorded) == 1 and recorded[0].page_number == block.locator.page_number
+        read = json.loads(recorded[0].evidence)
+        assert [w[0] for w in read] == words(block.text)
+        assert all(0.5 <= w[1] <= 1.0 for w in read)
+        x0, top, x1, bottom = block.locator.bbox
+        for _, _, wx0, wtop, wx1, wbottom in read:  # the line's height: the detector's box
+            assert x0 - 1 <= wx0 < wx1 <= x1 + 1 and wtop < wbottom
+            assert top <= (wtop + wbottom) / 2 <= bottom
+        lefts = [w[2] for w in read[:4]]  # the first line's words, left to right
+        assert lefts == sorted(lefts)
+        assert f"{len(read)} words read" in recorded[0].detail
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,10 @@ from pipeline.browse.listing import STATUSES, Filters, document_list
 from pipeline.browse.source import (
     HIGHLIGHT_ID,
     Line,
+    OcrWord,
     PageView,
     highlighted_html,
+    ocr_words,
     page_png,
     page_view,
     text_lines,
@@ -50,6 +53,8 @@ from pipeline.query import ID_COLUMN, ItemTable, Row, Snapshot, Trace
 
 HERE = Path(__file__).resolve().parent
 SEARCH_LIMIT = 50
+SNAPSHOTS_KEPT = 8
+"""Versions kept open at once (each holds its tables' file lists)."""
 APP_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
            "script-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; "
            "frame-ancestors 'none'")
@@ -80,6 +85,8 @@ class Pane:
     history: History
     fixity: bool
     """The bytes read back for the pane hash to the archived SHA-256."""
+    words: tuple[OcrWord, ...] = ()
+    """For text OCR read: its words with their confidence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +126,25 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         return HTMLResponse(html, status, headers={"Content-Security-Policy": APP_CSP,
                                                    **COMMON_HEADERS})
 
+    snapshots: OrderedDict[tuple[str, int, int | None], Snapshot] = OrderedDict()
+
     def snapshot(request: Request) -> Snapshot:
-        # Per request: a run committed meanwhile shows at once; ?version=N reads version N.
-        return Snapshot(archive, _number(request.query_params, "version"))
+        """The archive at ?version=N (default: the latest). Snapshots are kept while no run
+        commits (a run committed meanwhile shows at once): each holds its tables' files and
+        statistics, read once instead of on every request."""
+        version = _number(request.query_params, "version")
+        runs = archive.runs()
+        key = (runs[-1]["run_id"] if runs else "", len(runs), version)
+        if key not in snapshots:
+            snapshots[key] = Snapshot(archive, version)
+            while len(snapshots) > SNAPSHOTS_KEPT:
+                snapshots.popitem(last=False)
+        snapshots.move_to_end(key)
+        return snapshots[key]
+
+    def trace_of(snap: Snapshot, item_id: str) -> Trace:
+        # The index knows each id's document: the lookup then skips other documents' files.
+        return snap.trace(item_id, read_source=False, doc_id=index.document_of(item_id))
 
     async def home(request: Request) -> Response:
         snap = snapshot(request)
@@ -151,14 +174,14 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         return page("pane.html", request, snap, pane=_pane(snap, request.path_params["item_id"]))
 
     async def page_image(request: Request) -> Response:
-        trace = snapshot(request).trace(request.path_params["item_id"], read_source=False)
+        trace = trace_of(snapshot(request), request.path_params["item_id"])
         data = _capture_bytes(archive, trace.capture)
         png = page_png(trace.capture.sha256, data, request.path_params["number"])
         return Response(png, media_type="image/png",
                         headers={"Cache-Control": "max-age=3600", **COMMON_HEADERS})
 
     async def capture(request: Request) -> Response:
-        trace = snapshot(request).trace(request.path_params["item_id"], read_source=False)
+        trace = trace_of(snapshot(request), request.path_params["item_id"])
         if trace.capture.kind != "html" or trace.locator.char_start is None:
             raise AuditError(f"{trace.kind} {shorten(trace.row[_id_column(trace)])} is not "
                                 "located in an HTML capture")
@@ -169,7 +192,7 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                                            **COMMON_HEADERS})
 
     def _pane(snap: Snapshot, item_id: str) -> Pane:
-        trace = snap.trace(item_id, read_source=False)  # the pane reads what it shows
+        trace = trace_of(snap, item_id)  # not the source: the pane reads what it shows
         own_id = trace.row[_id_column(trace)]
         record = None
         if trace.capture.warc_offset is not None:
@@ -199,7 +222,8 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         markup = snippet_of(data, trace.capture, trace.locator) if frame else ""
         return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame, markup, record,
                     _history(snap, trace),
-                    hashlib.sha256(data).hexdigest() == trace.capture.sha256)
+                    hashlib.sha256(data).hexdigest() == trace.capture.sha256,
+                    tuple(ocr_words(trace.row)))
 
     async def prov(request: Request) -> Response:
         document = provenance(archive, request.path_params["doc_id"])

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from pipeline.archive import Archive, delta_versions
 from pipeline.errors import AuditError
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the index's tables change: an index of another format is built again."""
 INDEX_FILE = "search.sqlite"
 CACHE_FOLDER = Path("cache") / "browse"
@@ -119,6 +119,16 @@ class SearchIndex:
             total = db.execute(_COUNT, {"q": query, "v": version,
                                         "limit": COUNT_LIMIT + 1}).fetchone()[0]
         return Found(words, version, total, tuple(_match(row) for row in rows))
+
+    def document_of(self, item_id: str) -> str | None:
+        """The document a passage or footnote id belongs to, if the index has it (an id names
+        one document for good: it hashes the document's id), without bringing it up to date."""
+        if self._indexed_runs() is None:
+            return None
+        with self._connect() as db:
+            found = db.execute("SELECT doc_id FROM items WHERE id = ? LIMIT 1",
+                               (item_id,)).fetchone()
+        return None if found is None else str(found[0])
 
     def update(self) -> int:
         """Index the runs committed since the last update (all of them, into a new file, if
@@ -252,6 +262,7 @@ CREATE TABLE docs (doc_id TEXT, doc_version INTEGER, made_in INTEGER,
                    PRIMARY KEY (doc_id, doc_version)) WITHOUT ROWID;
 CREATE TABLE items (rowid INTEGER PRIMARY KEY, id TEXT, kind TEXT, doc_id TEXT,
                     doc_version INTEGER, ordinal INTEGER, label TEXT, made_in INTEGER);
+CREATE INDEX items_id ON items (id);
 CREATE VIRTUAL TABLE fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
 """
 # A row is current at version v if its document version was made by v and no later version of

@@ -9,6 +9,7 @@ highlight needs no script. Text: the lines of the locator with a few around them
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ CONTEXT_LINES = 3
 _OPEN_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9:-]*")
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _CACHE_PAGES = 32
+LOW_CONFIDENCE, HIGH_CONFIDENCE = 0.8, 0.95
+"""OCR words under 0.8 are shown as doubtful (the extractor names them too), from 0.95 as
+sure; between, as worth a look."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,24 @@ class Box:
 
 
 @dataclass(frozen=True, slots=True)
+class OcrWord:
+    """A word OCR read, as its ``ocr-words`` transform recorded it."""
+
+    text: str
+    confidence: float
+    page_number: int
+    bbox: tuple[float, float, float, float]
+    """(x0, top, x1, bottom) in PDF points on the page as given."""
+
+    @property
+    def level(self) -> str:
+        """'low', 'mid' or 'high': how much to trust the word, for its colour."""
+        if self.confidence < LOW_CONFIDENCE:
+            return "low"
+        return "mid" if self.confidence < HIGH_CONFIDENCE else "high"
+
+
+@dataclass(frozen=True, slots=True)
 class PageView:
     page_number: int
     page_count: int
@@ -55,6 +77,8 @@ class PageView:
     others: tuple[Box, ...]
     removed: tuple[Box, ...] = ()
     """What extraction left out on the page (running heads, page numbers, ...)."""
+    words: tuple[tuple[Box, OcrWord], ...] = ()
+    """The item's OCR words on the page, each with its box."""
 
 
 def page_size(data: bytes, page_number: int) -> tuple[float, float, int]:
@@ -106,11 +130,29 @@ def boxes_on_page(row: dict[str, Any], id_column: str, page_number: int,
                 (bottom - top) / height) for x0, top, x1, bottom in found]
 
 
+def ocr_words(row: dict[str, Any]) -> list[OcrWord]:
+    """The OCR words of a passage or footnote row (none unless OCR read it), in reading order,
+    from the evidence of its ``ocr-words`` transforms."""
+    found = []
+    for step in row["transforms"] or ():
+        if step["name"] != "ocr-words" or not step["evidence"]:
+            continue
+        try:
+            words = json.loads(step["evidence"])
+        except ValueError as exc:
+            raise AuditError(f"the ocr-words transform of {shorten(str(row.get('passage_id')))} "
+                             f"is not the JSON it should be: {exc}") from None
+        found += [OcrWord(str(text), float(confidence), int(step["page_number"]),
+                          (float(x0), float(top), float(x1), float(bottom)))
+                  for text, confidence, x0, top, x1, bottom in words]
+    return found
+
+
 def page_view(data: bytes, page_number: int, item: dict[str, Any], id_column: str,
               rows: list[tuple[dict[str, Any], str]],
               removed: list[dict[str, Any]]) -> PageView:
     """The boxes on one page: ``item``'s highlighted, every other row's (with its id column)
-    outlined, and the removed rows' marked."""
+    outlined, the removed rows' marked, and the item's OCR words with their confidence."""
     width, height, count = page_size(data, page_number)
     own = boxes_on_page(item, id_column, page_number, width, height)
     others = [box for row, column in rows if row[column] != item[id_column]
@@ -119,7 +161,12 @@ def page_view(data: bytes, page_number: int, item: dict[str, Any], id_column: st
                     f"removed ({row['category']}, {row['rule']}): {row['evidence']}")
                 for row in removed if row["page_number"] == page_number and row["bbox"]
                 for x0, top, x1, bottom in [row["bbox"]]]
-    return PageView(page_number, count, tuple(own), tuple(others), tuple(left_out))
+    words = [(Box("", x0 / width, top / height, (x1 - x0) / width, (bottom - top) / height,
+                  f"{word.text}: confidence {word.confidence:.2f}"), word)
+             for word in ocr_words(item) if word.page_number == page_number
+             for x0, top, x1, bottom in [word.bbox]]
+    return PageView(page_number, count, tuple(own), tuple(others), tuple(left_out),
+                    tuple(words))
 
 
 def highlighted_html(data: bytes, capture: Capture, char_start: int, char_end: int) -> str:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from pipeline.errors import ExtractError, LimitExceeded
 from pipeline.extract.ocr.chars import page_chars
-from pipeline.extract.ocr.engine import read_page, to_source
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, read_page, to_source
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import page_lines
 from pipeline.extract.pdf.pages import PageData
@@ -50,6 +50,8 @@ class OcrRecord:
     """(width, height) of the page as given, in points."""
     upright_size: tuple[float, float]
     """(width, height) of the upright page the boxes are on, in points."""
+    words: tuple[tuple[str, Box, float], ...] = ()
+    """Each OCR word: its text, box (points, upright page) and mean character confidence."""
 
     def to_source(self, box: Box) -> Box:
         """A box of the upright page as a box on the page as given (its bounding box when the
@@ -77,9 +79,27 @@ def ocr_page(image: Image.Image, number: int, dpi: float, reason: str, evidence:
                                l.box[3] * scale), l.confidence, len(l.chars))
                              for l in page.lines),
                        (page.source_size[0] * scale, page.source_size[1] * scale),
-                       (width, height))
+                       (width, height), _words(page.lines, scale))
     glyphs = sum(line.chars for line in lines)
     return PageData(number, width, height, lines, [], [], [], [], [], "", glyphs, 0), record
+
+
+def _words(lines: tuple[OcrLine, ...], scale: float) -> tuple[tuple[str, Box, float], ...]:
+    """The lines' words (runs of non-space characters), boxes scaled by ``scale``."""
+    words = []
+    for line in lines:
+        run: list[OcrChar] = []
+        for char in (*line.chars, None):  # None ends the last word
+            if char is not None and not char.text.isspace():
+                run.append(char)
+                continue
+            if run:
+                box = (run[0].x0 * scale, line.box[1] * scale, run[-1].x1 * scale,
+                       line.box[3] * scale)
+                words.append(("".join(c.text for c in run), box,
+                              sum(c.confidence for c in run) / len(run)))
+            run = []
+    return tuple(words)
 
 
 def ocr_pdf_pages(data: bytes, pages: list[PageData], capture: Capture,

@@ -9,6 +9,7 @@ mean of the OCR'd pages' confidences and the share of mapped glyphs on the other
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import TypeVar
 
@@ -17,6 +18,9 @@ from pipeline.extract.ocr.pages import Box, OcrRecord
 from pipeline.model import Block, Extraction, FootnoteBlock, Locator, Removed, Transform
 
 T = TypeVar("T", Block, FootnoteBlock)
+UNSURE_CONFIDENCE = 0.8
+"""Words read with less confidence are named in the ``ocr-words`` detail, for an auditor to
+check against the page first (a round number, not fitted; lines under 0.5 are dropped)."""
 
 
 def with_ocr(extraction: Extraction, records: list[OcrRecord], glyph_quality: float = 1.0,
@@ -49,7 +53,26 @@ def _marked(block: T, by_page: dict[int, OcrRecord], version: str) -> T:
                           page_number=record.page, bbox=_rounded(block.locator.bbox),
                           evidence=f"{record.reason}: {record.evidence}")
     locator = replace(block.locator, bbox=_rounded(record.to_source(block.locator.bbox)))
-    return replace(block, locator=locator, transforms=(transform,) + block.transforms)
+    read: tuple[Transform, ...] = _words(record, block.locator.bbox)
+    return replace(block, locator=locator, transforms=(transform, *read) + block.transforms)
+
+
+def _words(record: OcrRecord, box: Box) -> tuple[Transform, ...]:
+    """An ``ocr-words`` transform: the words read inside ``box``, each with its confidence
+    and its box on the page as given, as JSON in the evidence (``[text, confidence, x0, top,
+    x1, bottom]`` each), for an auditor to see which words the recogniser was unsure of."""
+    inside = [(text, confidence, _rounded(record.to_source(word)))
+              for text, word, confidence in record.words
+              if box[0] - 1 <= (word[0] + word[2]) / 2 <= box[2] + 1
+              and box[1] - 1 <= (word[1] + word[3]) / 2 <= box[3] + 1]
+    if not inside:
+        return ()
+    unsure = [text for text, confidence, _ in inside if confidence < UNSURE_CONFIDENCE]
+    detail = (f"{len(inside)} words read, {len(unsure)} with confidence under "
+              f"{UNSURE_CONFIDENCE:g}" + (f": {', '.join(unsure[:10])}" if unsure else ""))
+    evidence = json.dumps([[text, round(confidence, 3), *at] for text, confidence, at in inside],
+                          ensure_ascii=False, separators=(",", ":"))
+    return (Transform("ocr-words", detail, page_number=record.page, evidence=evidence),)
 
 
 def _removed(row: Removed, by_page: dict[int, OcrRecord]) -> Removed:
