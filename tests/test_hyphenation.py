@@ -77,3 +77,19 @@ def test_german_joins_words_written_together_as_compounds():
     assert decide("nicht", "kommerzielle", written).result == "nicht-kommerzielle"
     # the same joins in English would lack evidence: English writes compounds open
     assert decide("Rechts", "wissenschaftler", EMPTY).join is False
+
+
+def test_the_compact_lexicon_reads_as_wordfreq_does():
+    """lexicon.zipf against wordfreq's own look-up: buckets, digits, several tokens, unknown
+    words, and a word whose str hash equals another's (``e0`` and ``づ``, U+3065, share their
+    internal bytes 65 30, so str hashes collide)."""
+    from wordfreq import get_frequency_list, zipf_frequency
+
+    from pipeline.textutil.lexicon import zipf
+
+    listed = [w for bucket in get_frequency_list("en")[::40] for w in bucket[:3]]
+    words = listed + ["e0", "づ", "become", "longterm", "covid-19", "1999", "abc123", "don't",
+                      "self-contained", "mind", "ers", "qqqzzx", "", "--", "Straße"]
+    for language in ("en", "de"):
+        assert [zipf(w, language) for w in words] == [zipf_frequency(w, language)
+                                                     for w in words], language

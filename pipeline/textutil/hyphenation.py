@@ -8,11 +8,11 @@ The decision uses evidence, strongest first:
    is a compound (``Franco-German``, ``COVID-19``) -> keep;
 2. the document's own vocabulary: the joined word or the hyphenated compound seen elsewhere in
    the same document (not at a line break) -> the more frequent form wins;
-3. a word-frequency lexicon (wordfreq): the joined word must be a known word, and when both
-   parts are words themselves (``long-term``, ``be-come``) it must be about as common as the
-   rarer part: ``become`` is, ``longterm`` is not. Languages that write compounds closed
-   (German, Dutch, the Nordic languages) join a known word or one made of known words
-   (``Wissens|gesellschaften``).
+3. a word-frequency lexicon (wordfreq's lists, held compactly by ``lexicon``): the joined
+   word must be a known word, and when both parts are words themselves (``long-term``,
+   ``be-come``) it must be about as common as the rarer part: ``become`` is, ``longterm`` is
+   not. Languages that write compounds closed (German, Dutch, the Nordic languages) join a
+   known word or one made of known words (``Wissens|gesellschaften``).
 
 With no evidence the hyphen is kept: a kept hyphen is repairable, a wrong join is not. Every
 decision is returned with its evidence so callers record it as a transform.
@@ -144,10 +144,11 @@ def _is_compound(word: str, language: str, parts: int = 3) -> bool:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str, language: str) -> float:
-    # Imported at first use: a run with nothing to extract should not pay its 0.2-0.5 s import.
-    from wordfreq import zipf_frequency
+    # Imported at first use: a run with nothing to extract should not pay wordfreq's 0.2-0.5 s
+    # import.
+    from pipeline.textutil.lexicon import zipf
 
-    return zipf_frequency(word, language)
+    return zipf(word, language)
 
 
 def dehyphenate(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Transform, ...]]:

@@ -11,16 +11,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ExtractError, LimitExceeded
-from pipeline.extract.ocr.chars import page_chars
-from pipeline.extract.ocr.engine import OcrChar, OcrLine, read_page, to_source
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import page_lines
 from pipeline.extract.pdf.pages import PageData
 from pipeline.model import Capture, ExtractOptions
+
+if TYPE_CHECKING:  # the engine (numpy, PIL: about 18 MB) is imported when a page is OCR'd
+    from PIL import Image
+
+    from pipeline.extract.ocr.engine import OcrChar, OcrLine
 
 PDF_DPI = 200
 """Resolution PDF pages are rendered at for OCR: the recogniser scales every line to 48 pixels
@@ -63,12 +65,17 @@ class OcrRecord:
         return (min(xs), min(ys), max(xs), max(ys))
 
     def _point(self, x: float, y: float) -> tuple[float, float]:
+        from pipeline.extract.ocr.engine import to_source
+
         return to_source(x, y, self.rotation, self.skew, self.source_size, self.upright_size)
 
 
 def ocr_page(image: Image.Image, number: int, dpi: float, reason: str, evidence: str
              ) -> tuple[PageData, OcrRecord]:
     """Read one page image; its lines in PDF points (``dpi`` pixels per 72 points)."""
+    from pipeline.extract.ocr.chars import page_chars
+    from pipeline.extract.ocr.engine import read_page
+
     page = read_page(image)
     chars = page_chars(page, dpi)
     lines = page_lines(chars, number)

@@ -13,7 +13,6 @@ import json
 from dataclasses import replace
 from typing import TypeVar
 
-from pipeline.extract.ocr.engine import engine_version
 from pipeline.extract.ocr.pages import Box, OcrRecord
 from pipeline.model import Block, Extraction, FootnoteBlock, Locator, Removed, Transform
 
@@ -29,6 +28,8 @@ def with_ocr(extraction: Extraction, records: list[OcrRecord], glyph_quality: fl
     describe the pages read from their own text layer (none for page images)."""
     if not records:
         return extraction
+    from pipeline.extract.ocr.engine import engine_version  # numpy and PIL: OCR'd pages only
+
     by_page = {r.page: r for r in records}
     version = engine_version()
     blocks = tuple(_marked(b, by_page, version) for b in extraction.blocks)

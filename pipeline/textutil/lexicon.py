@@ -1,0 +1,115 @@
+"""Word frequencies from wordfreq's lists, held compactly: ``zipf(word, language)`` gives what
+``wordfreq.zipf_frequency`` gives.
+
+wordfreq keeps a language's list twice once it is asked about a word (its buckets of words and
+a dict of every word, both cached for the process): about 70 MB for German, 30 MB for English,
+more than the rest of a PDF extraction holds. Here the list is read bucket by bucket and kept as
+an open-addressing table of the words' 64-bit hashes (of their UTF-8) and bucket numbers, 10
+bytes a slot (14 MB for German's 634,502 words). A word is found by its hash alone, so a word
+wordfreq does not list could take the bucket of one it does whose hash is the same: with
+64-bit hashes, about one look-up in 10^13. Tokenising, digits and rounding are wordfreq's own
+functions, applied as ``wordfreq.word_frequency`` applies them; a language wordfreq has no
+exact list for is asked of wordfreq itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from array import array
+from functools import cache
+
+import msgpack  # type: ignore[import-untyped]
+from wordfreq import available_languages, cB_to_freq, freq_to_zipf, zipf_frequency
+from wordfreq.language_info import get_language_info
+from wordfreq.numbers import digit_freq, smash_numbers
+from wordfreq.tokens import lossy_tokenize
+
+INFERRED_SPACE_FACTOR = 10.0
+"""wordfreq's penalty per word break its Chinese tokenizer inferred (``wordfreq.__init__``)."""
+MIN_FREQUENCY = 1e-9
+"""zipf 0, the floor ``zipf_frequency`` passes as its minimum."""
+
+
+class _Table:
+    """A word list's words (by hash) and their buckets (centibels below 1)."""
+
+    def __init__(self, path: str) -> None:
+        hashes, buckets = array("q"), array("H")
+        with gzip.open(path, "rb") as packed:
+            unpacker = msgpack.Unpacker(packed, raw=False)
+            count = unpacker.read_array_header()
+            header = unpacker.unpack()
+            if not isinstance(header, dict) or header.get("format") != "cB":
+                raise ValueError(f"{path}: not a wordfreq cBpack file ({header!r})")
+            for bucket in range(count - 1):  # one bucket of words in memory at a time
+                for word in unpacker.unpack():
+                    hashes.append(_hash(word))
+                    buckets.append(bucket)
+        size = 1 << max(4, (len(hashes) * 3 // 2).bit_length())  # at most 2/3 full
+        self._mask = size - 1
+        self._hashes, self._buckets = array("q", bytes(8 * size)), array("H", bytes(2 * size))
+        table, kept, mask = self._hashes, self._buckets, self._mask
+        for h, bucket in zip(hashes, buckets):
+            i = h & mask
+            while table[i] and table[i] != h:
+                i = (i + 1) & mask
+            table[i], kept[i] = h, bucket  # a word listed twice keeps its last bucket, as in
+            # wordfreq's dict
+
+    def bucket(self, word: str) -> int | None:
+        h = _hash(word)
+        table, mask = self._hashes, self._mask
+        i = h & mask
+        while table[i]:
+            if table[i] == h:
+                return self._buckets[i]
+            i = (i + 1) & mask
+        return None
+
+
+def _hash(word: str) -> int:
+    # of the UTF-8 bytes: str's hash reads its internal buffer, so "e0" and "づ" (U+3065,
+    # stored as the bytes 65 30) hash alike
+    return hash(word.encode()) or 1  # 0 marks an empty slot
+
+
+@cache
+def _table(language: str) -> _Table:
+    return _Table(available_languages("best")[language])
+
+
+@cache
+def _exact_lists() -> frozenset[str]:
+    return frozenset(available_languages("best"))
+
+
+def zipf(word: str, language: str) -> float:
+    """``wordfreq.zipf_frequency(word, language)``."""
+    if language not in _exact_lists():  # wordfreq finds the nearest list and says so
+        return zipf_frequency(word, language)
+    return round(freq_to_zipf(_frequency(word, language)), 2)
+
+
+def _frequency(word: str, language: str) -> float:
+    """wordfreq's ``_word_frequency`` with the ``minimum`` of zipf 0, looked up in the table."""
+    tokens = lossy_tokenize(word, language)
+    if not tokens:
+        return MIN_FREQUENCY
+    table = _table(language)
+    one_over_result = 0.0
+    for token in tokens:
+        smashed = smash_numbers(token)
+        bucket = table.bucket(smashed)
+        if bucket is None:
+            return MIN_FREQUENCY
+        freq = cB_to_freq(-bucket)
+        if smashed != token:
+            freq *= digit_freq(token)
+        one_over_result += 1.0 / freq
+    freq = 1.0 / one_over_result
+    if get_language_info(language)["tokenizer"] == "jieba":
+        freq *= INFERRED_SPACE_FACTOR ** -(len(tokens) - 1)
+    unrounded = max(freq, MIN_FREQUENCY)
+    leading_zeroes = math.floor(-math.log(unrounded, 10))
+    return round(unrounded, leading_zeroes + 3)
