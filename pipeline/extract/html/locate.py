@@ -21,12 +21,15 @@ from lxml import etree
 
 # libxml2 stores line numbers in 16 bits: from here on ``sourceline`` says nothing.
 _LINE_CAP = 65535
+# Comments, CDATA and raw-text bodies run to their first terminator or the end of the text;
+# written as "characters that cannot start the terminator, then one that does not" rather than
+# a lazy ``.*?``, which tries the terminator at every character of a long inline script.
 _TOKENS = re.compile(
-    r"<!--.*?(?:-->|\Z)"                                   # comment (maybe unterminated)
-    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
-    r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"  # raw-text elements
-    r"|<([a-zA-Z][a-zA-Z0-9:_-]*)",
-    re.DOTALL | re.IGNORECASE)
+    r"<!--[^-]*(?:-(?!->)[^-]*)*(?:-->)?"                  # comment (maybe unterminated)
+    r"|<!\[CDATA\[[^\]]*(?:\](?!\]>)[^\]]*)*(?:\]\]>)?"
+    r"|<(script|style|textarea|title|xmp)\b[^>]*>[^<]*(?:<(?!/\1\s*>)[^<]*)*(?:</\1\s*>)?"
+    r"|<([a-zA-Z][a-zA-Z0-9:_-]*)",                        # raw-text elements, start tags
+    re.IGNORECASE)
 _END_TAGS = re.compile(r"</([a-zA-Z][a-zA-Z0-9:_-]*)\s*>")
 
 

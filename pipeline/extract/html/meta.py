@@ -4,19 +4,22 @@ trafilatura's metadata functions already read meta tags, Open Graph, JSON-LD and
 bylines, and htmldate finds the publication date; we call the ones ``extract_metadata``
 chains (not its categories, tags and licence lookups, which we do not store; none modify
 the tree) and add what they do not give: the update date, the language and the canonical
-link. Dates stay apart from the capture time.
+link. Dates stay apart from the capture time. The byline reader is trafilatura's
+``extract_author`` rewritten as one walk over the tree (see ``extract_author``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 
 from htmldate import find_date
 from lxml import etree
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
+    extract_author as trafilatura_author,
     extract_meta_json,
     extract_sitename,
     extract_title,
@@ -38,6 +41,33 @@ _LANG_META = (".//meta[@http-equiv='content-language']", ".//meta[@name='languag
               ".//meta[@property='og:locale']")
 # JSON-LD blocks larger than this are data dumps, not page metadata; skip parsing them.
 MAX_JSON_LD_CHARS = 200_000
+
+# trafilatura's AUTHOR_DISCARD_XPATHS and AUTHOR_XPATHS (trafilatura 2.0, xpaths.py) as Python
+# tests on one element's tag and attributes; ``extract_author`` says why.
+_DISCARD_TAGS = frozenset({"a", "div", "section", "span"})
+_DISCARD_ID = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|"
+                            r"embedly-instagram|article-(?:share|support)|print|category|"
+                            r"meta-date|meta-reviewer")
+_BYLINE_TAGS = (frozenset({"a", "address", "div", "link", "p", "span", "strong"}),
+                frozenset({"a", "div", "h3", "h4", "p", "span"}))
+_BYLINE_CLASS = (re.compile(r"author-?name|AuthorName|authorName"),
+                 re.compile(r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|"
+                            r"posted-by|journalist-name"),
+                 re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline"))
+# The elements the tests below may select or delete, in document order (pure XPath 1.0,
+# which libxml2 runs without calling back into Python), and a test that every element one
+# of the byline tests selects passes, other than by the class equalities it names.
+# trafilatura runs its XPaths on a copy of the root element alone, so ``//`` is the root's
+# subtree here too, not markup the parser put beside it.
+_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@class or @id or @itemprop or @data-component or @rel or "
+    "@data-testid or self::author or self::time or self::figure]")
+_MAYBE_BYLINE = re.compile(r"[Aa]uthor|channel-name|zuozhe|bianji|xiaobian|submitted-by|"
+                           r"posted-by|journalist-name|screenname|writer|[Bb]yline")
+_BYLINE_ID = (re.compile(r"author|zuozhe|bianji|xiaobian"), re.compile(r"[Aa]uthor"))
+MAX_AUTHOR_CHARS = 120
+"""trafilatura's length limit for a byline's text."""
 
 
 def read_metadata(root: etree._Element, capture: Capture) -> DocumentMeta:
@@ -63,6 +93,89 @@ def read_metadata(root: etree._Element, capture: Capture) -> DocumentMeta:
         canonical_url=url or None,
         description=found.description or None,
     )
+
+
+def extract_author(root: etree._Element) -> str | None:
+    """trafilatura's ``extract_author``, same answer: the first element found by the first of
+    its three byline XPaths whose text is 3 to 119 characters, after deleting comment, sidebar,
+    ``time`` and ``figure`` elements, normalised by ``normalize_authors``. trafilatura deletes
+    them from a deep copy of the page and runs XPaths whose EXSLT regular expressions call
+    back into Python for every element, a quarter of a page's extraction time; here one walk
+    over the original tree applies the same tests, and the deleted elements are only skipped
+    (their tails kept, as trafilatura's ``delete_element`` keeps them)."""
+    if root.find(".//rel") is not None:
+        # The first XPath also tests a child <rel> element's text, which deletions inside
+        # it could change; no page seen has one, so trafilatura's own function answers.
+        return trafilatura_author(root)
+    found: tuple[list[etree._Element], ...] = ([], [], [])
+    gone: set[etree._Element] = set()
+    for element in _CANDIDATES(root):
+        tag = element.tag
+        if tag in ("time", "figure") or (tag in _DISCARD_TAGS and _discarded(element)):
+            gone.add(element)
+            continue
+        for index, matches in enumerate(_byline_tests(element, tag)):
+            if matches:
+                found[index].append(element)
+    for candidates in found:
+        for element in candidates:
+            if any(parent in gone for parent in element.iterancestors()):
+                continue
+            text = " ".join(" ".join(_kept_text(element, gone)).split())
+            if 2 < len(text) < MAX_AUTHOR_CHARS:
+                return normalize_authors(None, text)
+    return None
+
+
+def _discarded(element: etree._Element) -> bool:
+    """trafilatura's first AUTHOR_DISCARD_XPATHS predicate (the tag is checked already)."""
+    id_, class_ = element.get("id") or "", element.get("class") or ""
+    return (id_ == "comments" or class_ in ("comments", "title", "date")
+            or bool(_DISCARD_ID.search(id_)) or bool(_DISCARD_CLASS.search(class_))
+            or "Figure" in (element.get("data-component") or ""))
+
+
+def _byline_tests(element: etree._Element, tag: str) -> tuple[bool, bool, bool]:
+    """Whether each of trafilatura's three AUTHOR_XPATHS selects ``element`` (a page with no
+    ``rel`` element: see ``extract_author``)."""
+    class_, id_ = element.get("class") or "", element.get("id") or ""
+    itemprop = element.get("itemprop") or ""
+    words = " ".join((class_, id_, itemprop, element.get("data-component") or "",
+                      element.get("rel") or "", element.get("data-testid") or ""))
+    if tag != "author" and not _MAYBE_BYLINE.search(words) and \
+            class_ not in ("username", "byl", "BBL"):
+        return False, False, False
+    first = tag == "author" or (tag in _BYLINE_TAGS[0] and (
+        element.get("rel") == "author" or id_ == "author" or class_ == "author"
+        or itemprop == "author name" or element.get("data-testid") in ("AuthorCard", "AuthorURL")
+        or bool(_BYLINE_CLASS[0].search(class_))))
+    second = tag in _BYLINE_TAGS[1] and (
+        class_ in ("byline", "username", "byl", "BBL") or "author" in itemprop
+        or bool(_BYLINE_ID[0].search(id_)) or bool(_BYLINE_CLASS[1].search(class_)))
+    third = ("Byline" in (element.get("data-component") or "") or "author" in itemprop
+             or bool(_BYLINE_ID[1].search(id_)) or bool(_BYLINE_CLASS[2].search(class_)))
+    return first, second, third
+
+
+def _kept_text(element: etree._Element, gone: set[etree._Element]) -> list[str]:
+    """The pieces ``itertext`` yields for ``element`` once the elements in ``gone`` are deleted
+    with their tails kept: a deleted element's tail joins the text before it."""
+    pieces: list[str] = []
+    frames = [(element, iter(element), [element.text or ""])]
+    while frames:
+        node, children, text = frames[-1]
+        child = next(children, None)
+        if child is None:
+            pieces.append(text[0])
+            frames.pop()
+            if frames:
+                frames[-1][2][0] = node.tail or ""
+        elif child in gone:
+            text[0] += child.tail or ""
+        else:
+            pieces.append(text[0])
+            frames.append((child, iter(child), [child.text or ""]))
+    return pieces
 
 
 def _updated(root: etree._Element) -> str | None:

@@ -1,0 +1,63 @@
+"""Page metadata (pipeline/extract/html/meta.py): the byline reader gives trafilatura's answer.
+
+``meta.extract_author`` replaces trafilatura's ``extract_author`` (a deep copy of the page and
+XPaths with regular-expression callbacks) for speed; each page below exercises one of its
+rules, and both functions must agree on it as well as on the expected byline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from pipeline.extract.html import meta
+from pipeline.extract.html.extractor import _parse
+from pipeline.model import Capture
+
+CAPTURE = Capture(source_id="page", uri="file:///page.html",
+                  captured_at=datetime(2024, 1, 1, tzinfo=timezone.utc), sha256="0" * 64,
+                  size=0, media_type="text/html", kind="html")
+
+BYLINES = {
+    "first XPath, class": ('<p>Intro text.</p><span class="author-name">Ada Lovelace</span>',
+                           "Ada Lovelace"),
+    "first XPath, rel": ('<a rel="author" href="/ada">Ada Lovelace</a>', "Ada Lovelace"),
+    "author element": ("<author>Grace Hopper</author>", "Grace Hopper"),
+    "second XPath, id": ('<h4 id="zuozhe-box">Li Bai</h4>', "Li Bai"),
+    "second XPath beats third": ('<section class="writer">Mary Shelley</section>'
+                                 '<div class="byline">Percy Shelley</div>', "Percy Shelley"),
+    "third XPath, itemprop": ('<section itemprop="author">Mary Shelley</section>',
+                              "Mary Shelley"),
+    "first text in range wins": ('<span class="author">AB</span>'
+                                 '<span class="author">Alan Turing</span>', "Alan Turing"),
+    "byline inside comments is deleted": (
+        '<div id="comments"><span class="author">A Commenter</span></div>'
+        '<p class="byline">Jane Austen</p>', "Jane Austen"),
+    "sidebar class deletes its subtree": (
+        '<div class="left-sidebar"><div class="author">Side Bar</div></div>', None),
+    # trafilatura deletes <time> but keeps its tail, glued to the text before it.
+    "deleted element's tail is kept": (
+        '<span class="author">By<time>May 1</time>Jane Doe</span>', "ByJane Doe"),
+    "figure deleted inside a byline": (
+        '<div class="byline">Ann <figure>Photo credit</figure>Smith</div>', "Ann Smith"),
+    "too long": ('<div class="byline">' + "word " * 40 + "</div>", None),
+    "a rel child uses trafilatura's own reader": (
+        '<div><rel>me</rel> Rel Person</div>', "Me Rel Person"),
+}
+
+
+@pytest.mark.parametrize("name", BYLINES)
+def test_author_matches_trafilatura(name: str) -> None:
+    body, expected = BYLINES[name]
+    root = _parse(f"<html><head><title>T</title></head><body>{body}</body></html>", CAPTURE)
+    assert meta.extract_author(root) == expected
+    assert meta.trafilatura_author(root) == expected
+
+
+def test_author_ignores_markup_beside_the_root() -> None:
+    """A second <html> after the first lands beside the root; trafilatura copies the root
+    alone, so a byline out there is not the page's (a real page in WCXB has one)."""
+    root = _parse("<html><body><p>Text</p></body></html><html><body>"
+                  '<div id="author">Out There</div></body></html>', CAPTURE)
+    assert meta.extract_author(root) == meta.trafilatura_author(root)
