@@ -323,7 +323,7 @@ def extract(
     Example: archivist extract examples/seeds --format markdown --out /tmp/clean
     """
     from pipeline.build import extract_file
-    from pipeline.render import to_markdown, to_text
+    from pipeline.render import to_json, to_markdown, to_text
 
     options = replace(_extract_options(max_seconds, max_memory_mb, ocr), comments=comments)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())
@@ -342,9 +342,9 @@ def extract(
             failed += 1
             continue
         if format == "json":
-            rendered = json.dumps({"document": rows["documents"][0], **{
+            rendered = to_json({"document": rows["documents"][0], **{
                 t: rows[t] for t in ("sections", "passages", "footnotes", "removed")}},
-                indent=2, ensure_ascii=False, default=_json_value) + "\n"
+                _json_value) + "\n"
         elif format == "markdown":
             rendered = to_markdown(rows["documents"][0], rows["passages"], rows["footnotes"])
         else:

@@ -1,4 +1,5 @@
-"""Render a document for people: Markdown with its sections, passages and footnotes.
+"""Render a document for people: Markdown with its sections, passages and footnotes; and
+rows as indented JSON (``to_json``), quickly.
 
 Input is archive rows (or the same rows ``archivist extract`` builds), so what is shown is
 exactly what is stored. Footnote markers are written back after the passage that referenced
@@ -9,6 +10,9 @@ paragraph, as superscripts (``¹``) and a list of notes.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from json.encoder import encode_basestring as _encode_string  # type: ignore[attr-defined]
 from typing import Any, Literal
 
 Notes = Literal["markdown", "terminal"]
@@ -77,3 +81,75 @@ def to_text(passages: list[dict[str, Any]]) -> str:
     """The clean passages in order, one per paragraph, separated by blank lines."""
     ordered = sorted(passages, key=lambda p: p["ordinal"])
     return "\n\n".join(p["text"] for p in ordered) + ("\n" if ordered else "")
+
+
+def to_json(value: Any, default: Callable[[Any], Any]) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, default=default)``, character for
+    character. With ``indent`` the standard library encodes in pure Python, one generator
+    step per value, which on a page's rows (tens of thousands of values with provenance)
+    cost as much as extracting the page; this walks the rows once and leaves strings to the
+    C string encoder."""
+    parts: list[str] = []
+    _json_parts(value, default, "\n", parts)
+    return "".join(parts)
+
+
+def _json_parts(value: Any, default: Callable[[Any], Any], newline: str,
+                parts: list[str]) -> None:
+    # The order of checks is json.encoder's: str, None, bools, int, float, lists, dicts.
+    if isinstance(value, str):
+        parts.append(_encode_string(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        parts.append(_float(value))
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        parts.append("[")
+        for index, item in enumerate(value):
+            parts.append(inner if index == 0 else "," + inner)
+            _json_parts(item, default, inner, parts)
+        parts.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        parts.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            parts.append(inner if index == 0 else "," + inner)
+            parts.append(_json_key(key) + ": ")
+            _json_parts(item, default, inner, parts)
+        parts.append(newline + "}")
+    else:
+        _json_parts(default(value), default, newline, parts)
+
+
+def _json_key(key: Any) -> str:
+    """Keys as json.encoder writes them: strings encoded, numbers and constants as text."""
+    if isinstance(key, str):
+        return _encode_string(key)
+    if isinstance(key, float):
+        return _encode_string(_float(key))
+    if key is True or key is False or key is None:
+        return _encode_string({True: "true", False: "false", None: "null"}[key])
+    if isinstance(key, int):
+        return _encode_string(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)

@@ -42,12 +42,6 @@ def extractor_version(kind: Kind | None) -> str:
     return f"{module.NAME}/{module.VERSION}"
 
 
-def preload_extractors() -> None:
-    """Import every extractor now (a worker process does this once, before its first document)."""
-    for kind in _MODULES:
-        extractor_for(kind)
-
-
 def extract_in_process(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
     """The worker's side of :func:`extract`: run the extractor here, turning foreign errors
     into ExtractError. Only the extractors' own checks between pages bound it here."""

@@ -3,7 +3,9 @@
     calling thread --(data, capture, options)--> worker --(Extraction or ExtractError)--> caller
 
 Each calling thread has one long-lived worker, started on first use and reused for every
-document after that. Per document:
+document after that. A worker imports an extractor when its first document of that kind comes
+(a folder of web pages never loads the PDF and OCR stacks), before that document's clock
+starts. Per document:
 
 - memory: the worker caps its address space (``RLIMIT_AS``) at ``max_memory_mb``, so a runaway
   parse gets MemoryError, which comes back as :class:`LimitExceeded`; that worker is replaced,
@@ -31,17 +33,19 @@ import threading
 import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 from pipeline.errors import ExtractError, ExtractorCrashed, LimitExceeded, PipelineError
-from pipeline.extract.dispatch import extract_in_process, preload_extractors
-from pipeline.model import Capture, Extraction, ExtractOptions
+from pipeline.extract.dispatch import extract_in_process, extractor_for
+from pipeline.model import Capture, Extraction, ExtractOptions, Kind
 
 DEADLINE_GRACE_S = 5.0
 """Extra time before the caller kills a worker, so an extractor's own check between pages
 (with its precise message) normally fires first."""
 START_TIMEOUT_S = 120.0
-"""A new worker must have imported the extractors by then (about 0.6 s on an idle machine;
-generous because a loaded 2-core machine has taken many times that)."""
+"""A new worker must have started, and a worker imported an extractor, by then (about 0.6 s
+for all of them on an idle machine; generous because a loaded 2-core machine has taken many
+times that)."""
 STOP_TIMEOUT_S = 5.0
 """An idle worker exits as soon as its request pipe closes; one that does not is killed."""
 READY = "ready"
@@ -78,14 +82,18 @@ class Worker:
         self._requests = Connection(parent_writes, readable=False)
         self._replies = Connection(parent_reads, writable=False)
         self._stop = weakref.finalize(self, _stop, self._process, self._requests, self._replies)
+        self._loaded: set[Kind] = set()
+        self._wait_ready("start")
+
+    def _wait_ready(self, step: str) -> None:
         try:
             ready = self._replies.poll(START_TIMEOUT_S) and self._replies.recv() == READY
-        except EOFError:
+        except (OSError, EOFError):
             ready = False
         if not ready:
             self._stop()
-            raise ExtractorCrashed("the extraction worker process did not start (its error, if "
-                                   "any, is on stderr); check that the environment can run "
+            raise ExtractorCrashed(f"the extraction worker process did not {step} (its error, "
+                                   "if any, is on stderr); check that the environment can run "
                                    f"{sys.executable} -c 'import pipeline.extract'")
 
     def alive(self) -> bool:
@@ -95,6 +103,14 @@ class Worker:
 
     def extract(self, data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
         """Send one document, wait for its answer within the time limit, raise its error."""
+        kind = capture.kind
+        if kind is not None and kind not in self._loaded:
+            try:
+                self._requests.send(kind)
+            except OSError:
+                raise self._crashed(capture) from None
+            self._wait_ready(f"load the {kind} extractor")
+            self._loaded.add(kind)
         try:
             answer, reusable = self._ask(data, capture, options)
         except BaseException:  # timed out, crashed or interrupted: this worker cannot go on
@@ -154,18 +170,25 @@ def _stop(process: subprocess.Popen[bytes], *pipes: Connection) -> None:
 # -- the worker's side -------------------------------------------------------------------------
 
 def serve() -> None:
-    """The worker's loop: import the extractors once, then answer requests until the pipe closes."""
+    """The worker's loop: answer requests until the pipe closes. A request is a kind, whose
+    extractor to import (so that imports do not count against a document's time), or a
+    document."""
     requests = Connection(int(sys.argv[1]), writable=False)
     replies = Connection(int(sys.argv[2]), readable=False)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
-    preload_extractors()  # imports do not count against the first document's time
     replies.send(READY)
     while True:
         try:
-            data, capture, options = requests.recv()
+            request = requests.recv()
         except EOFError:  # the caller closed the pipe or is gone
             return
+        if isinstance(request, str):
+            extractor_for(cast(Kind, request))
+            replies.send(READY)
+            continue
+        data, capture, options = request
+        del request
         _cap_memory(options.max_memory_mb)
         answer, reusable = _answer(data, capture, options)
         del data

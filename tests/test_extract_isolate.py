@@ -1,0 +1,33 @@
+"""The extraction worker (pipeline/extract/isolate.py) imports only the extractors it needs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.extract import extract, isolate
+from pipeline.model import Capture
+
+PDF = next((Path(__file__).parent / "fixtures" / "pdf").glob("*.pdf"))
+PAGE = b"<html><body><article><p>" + b"A sentence of prose for the worker. " * 8 + \
+    b"</p></article></body></html>"
+
+
+def capture(data: bytes, kind: str, media_type: str) -> Capture:
+    return Capture(source_id="doc", uri=f"file:///doc.{kind}",
+                   captured_at=datetime(2024, 1, 1, tzinfo=timezone.utc), sha256="0" * 64,
+                   size=len(data), media_type=media_type, kind=kind)  # type: ignore[arg-type]
+
+
+def worker_libraries() -> str:
+    worker = isolate._workers.current
+    return Path(f"/proc/{worker._process.pid}/maps").read_text()
+
+
+def test_a_web_page_does_not_load_the_pdf_stack_and_a_pdf_then_does() -> None:
+    isolate._workers.current = None  # a fresh worker for this thread
+    assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks
+    assert "pdfium" not in worker_libraries()
+    data = PDF.read_bytes()
+    assert extract(data, capture(data, "pdf", "application/pdf")).blocks
+    assert "pdfium" in worker_libraries()
