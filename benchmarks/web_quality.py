@@ -22,15 +22,23 @@ has it (dragnet-train).
 
 Speed is pages per CPU-second of extraction (process time, so other load on a shared machine
 counts less than wall time would) on one pinned CPU, fastest of ``--repeat`` runs; ratios to
-both trafilatura configurations are printed per dataset.
+both trafilatura configurations are printed per dataset. ``--cli`` also times the commands a
+user would run on a folder of the pages, process start included (CPU seconds of the command
+and its child processes, same pinned CPU): ``archivist extract DIR --format json --out OUT``
+against trafilatura's own command (``--input-dir DIR --output-dir OUT --json --parallel 1``,
+with ``--precision --no-comments`` for traf-prec), and scores Archivist's JSON files.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -101,6 +109,66 @@ def run(pages: list[Page], extractor: Extractor, repeat: int
     return predictions, max(best, 1e-9), errors
 
 
+def cli_runs(pages: list[Page], repeat: int) -> dict[str, tuple[float, dict[str, str]]]:
+    """CPU seconds (fastest of ``repeat``) of each command on a folder of the pages, and
+    Archivist's text per page from its JSON files."""
+    trafilatura = str(Path(sys.executable).with_name("trafilatura"))
+    results: dict[str, tuple[float, dict[str, str]]] = {}
+    with tempfile.TemporaryDirectory(prefix="web_quality_") as tmp:
+        pages_dir = Path(tmp) / "pages"
+        pages_dir.mkdir()
+        for doc_id, data, _ in pages:
+            (pages_dir / f"{doc_id}.html").write_bytes(data)
+        commands = {
+            "archivist": [sys.executable, "-m", "pipeline.cli", "extract", str(pages_dir),
+                          "--format", "json", "--out"],
+            "traf-prec": [trafilatura, "--input-dir", str(pages_dir), "--json", "--parallel",
+                          "1", "--precision", "--no-comments", "--output-dir"],
+            "trafilatura": [trafilatura, "--input-dir", str(pages_dir), "--json",
+                            "--parallel", "1", "--output-dir"],
+        }
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        for name, command in commands.items():
+            best = float("inf")
+            for round_ in range(repeat):
+                out = Path(tmp) / f"{name}-{round_}"
+                before = _children_cpu()
+                subprocess.run([*command, str(out)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env, cwd=tmp, check=False)
+                best = min(best, _children_cpu() - before)
+            texts = {}
+            if name == "archivist":
+                for doc_id, _, _ in pages:
+                    path = Path(tmp) / f"{name}-0" / f"{doc_id}.json"
+                    rows = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+                    texts[doc_id] = "\n".join(
+                        p["text"] for p in rows.get("passages", [])
+                        if p["kind"] not in ("title", "byline", "caption"))
+            results[name] = (max(best, 1e-9), texts)
+    return results
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _print_cli(eval_web, pages: list[Page], repeat: int) -> None:
+    items = [(doc_id, None, meta) for doc_id, _, meta in pages]
+    runs = cli_runs(pages, repeat)
+    print("commands on a folder of the pages, process start included:")
+    for name, (seconds, texts) in runs.items():
+        f1 = ""
+        if texts:
+            agg = eval_web.aggregate(list(eval_web.score(items, texts, "articleBody").values()))
+            f1 = f"F1 {agg['f1']:.3f} "
+        print(f"  {name + ' CLI':<17} {f1}{len(pages) / seconds:7.1f} docs/s  ({seconds:.1f} CPU s)")
+    ours = runs["archivist"][0]
+    for name in ("traf-prec", "trafilatura"):
+        print(f"docs/s archivist CLI / {name} CLI: {runs[name][0] / ours:.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -114,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--comments", action="store_true",
                         help="score Archivist --comments against articleBodyWithComments")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--cli", action="store_true",
+                        help="also time archivist extract DIR --format json against "
+                             "trafilatura's command on a folder of the pages")
     parser.add_argument("--cpu", type=int, default=0, help="pin to this CPU (-1: no pinning)")
     parser.add_argument("--only", choices=("archivist", *BASELINES), action="append",
                         help="run only these extractors (default: all)")
@@ -161,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{'  vs +comments':<19} {with_comments['precision']:>6.3f} "
                       f"{with_comments['recall']:>6.3f} {with_comments['f1']:>6.3f}")
         _ratios(results)
+        if args.cli:
+            _print_cli(eval_web, pages, args.repeat)
         if args.by_type:
             _by_type(eval_web, pages, results)
         if args.worst and "archivist" in results:
