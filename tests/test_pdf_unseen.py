@@ -268,11 +268,13 @@ def test_marker_nearer_another_columns_row_links(tmp_path):
         _paragraph(canvas, 700, rows=8, x=72, size=9)
         _paragraph(canvas, 701.5, rows=8, x=330, size=9)
         canvas.setFont("Times-Roman", 9)
-        canvas.drawString(72, 610, "Reports from the accident")
+        canvas.drawString(72, 610, "Reports")
         canvas.drawString(330, 611.5, "and the operator agreed")
+        x = 72 + canvas.stringWidth("Reports", "Times-Roman", 9) + 0.5
         canvas.setFont("Times-Roman", 5.85)
-        canvas.drawString(72 + canvas.stringWidth("Reports", "Times-Roman", 9) + 0.5, 612,
-                          "1")
+        canvas.drawString(x, 612, "1")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(x + 6, 610, "from the accident")
         _paragraph(canvas, 599, rows=4, x=72, size=9)
         canvas.line(72, 120, 160, 120)
         canvas.setFont("Times-Roman", 5.85)
@@ -286,3 +288,87 @@ def test_marker_nearer_another_columns_row_links(tmp_path):
     cited = [b for b in result.blocks if "1" in b.footnote_refs]
     assert len(cited) == 1 and "Reports from the accident" in cited[0].text
     assert not any(b.text.strip() == "1" for b in result.blocks)
+
+
+def test_affiliation_numbers_are_no_note_markers(tmp_path):
+    """A paper's author line numbers its affiliations with raised digits, and each affiliation
+    line opens with its number: a note 1 at the page bottom is cited by the text's marker,
+    not by the first author's affiliation."""
+    def raised(canvas, x, y, text, label):
+        canvas.setFont("Times-Roman", 11)
+        canvas.drawString(x, y, text)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + canvas.stringWidth(text, "Times-Roman", 11) + 0.5, y + 4, label)
+
+    def page(canvas):
+        canvas.setFont("Times-Bold", 16)
+        canvas.drawCentredString(306, 740, "Question Answering over Many Languages")
+        x = 180
+        for i, name in enumerate(("Ann Author", ", Bob Writer", ", Cy Coder")):
+            raised(canvas, x, 715, name, str(i + 1))
+            x += canvas.stringWidth(name, "Times-Roman", 11) + 4
+        for i, place in enumerate(("University of Nowhere", "Institute of Elsewhere",
+                                   "College of Somewhere")):
+            canvas.setFont("Times-Roman", 7)
+            canvas.drawString(230, 698 - 13 * i + 4, str(i + 1))
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(235, 698 - 13 * i, place)
+        y = _paragraph(canvas, 640, rows=10, size=10)
+        raised(canvas, 72, y, "The task was run for the first time", "1")
+        _paragraph(canvas, y - 12, rows=10, size=10)
+        canvas.line(72, 100, 160, 100)
+        canvas.setFont("Times-Roman", 6)
+        canvas.drawString(72, 92, "1")
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(76, 90, "In the evaluation campaign of that year.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["1"]
+    cited = [b.text for b in result.blocks if b.footnote_refs]
+    assert len(cited) == 1 and "The task was run for the first time" in cited[0]
+
+
+def test_title_repeated_as_the_running_head_is_kept(tmp_path):
+    """A report's title, set large at the top of its first page, comes back small as the
+    running head of the pages after it: the heads are furniture, the title is not."""
+    title = "The Digital Millennium Copyright Act"
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    for number in range(1, 5):
+        if number == 1:
+            canvas.setFont("Times-Bold", 16)
+            canvas.drawCentredString(306, 740, title)
+        else:
+            canvas.setFont("Times-Italic", 9)
+            canvas.drawCentredString(306, 745, title)
+        canvas.setFont("Times-Roman", 10)
+        for row in range(40):
+            canvas.drawString(72, 700 - 14 * row, f"Page {number}, line {row}: " + BODY[:60])
+        canvas.showPage()
+    canvas.save()
+    path = tmp_path / "report.pdf"
+    path.write_bytes(buffer.getvalue())
+    capture, data = read_local(path, "pdf")
+    result = extract(data, capture, ExtractOptions())
+    assert (result.blocks[0].kind, result.blocks[0].text) == ("heading", title)
+    assert [r.locator.page_number for r in result.removed if r.text == title] == [2, 3, 4]
+
+
+def test_labels_on_a_picture_are_no_headings(tmp_path):
+    """A call-out set large on a photograph or a pasted chart labels the picture: it heads no
+    text, whatever its size or weight."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=8)
+        picture = Image.new("RGB", (40, 30), (200, 220, 240))
+        canvas.drawImage(ImageReader(picture), 120, y - 230, width=300, height=200)
+        canvas.setFont("Helvetica-Bold", 13)
+        canvas.drawString(150, y - 80, "Newspapers")
+        canvas.drawString(300, y - 160, "Boots self-locking nut")
+        _paragraph(canvas, y - 260, rows=8)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == []
+    assert any("Newspapers" in t for _, t in result)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.pdf.figures import region_of
-from pipeline.extract.pdf.geometry import within
+from pipeline.extract.pdf.geometry import Box, centre_in, within
 from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.extract.pdf.pages import PageData
@@ -27,6 +27,15 @@ FIGURE_LABEL_WORDS = 6
 """A line of a drawing's labels has at most this many words..."""
 FIGURE_PROSE_SHARE = 0.2
 """...and a region where more of its lines are longer holds prose, not labels."""
+PICTURE_MAX_SHARE = 0.5
+"""Lines on an image covering at most this share of the page label it; a page-wide image is
+a background (a cover's title is set on its photograph)..."""
+PICTURE_MIN_EM = 5.0
+"""...and so is an image less than this many of the line's ems tall (a heading's coloured bar,
+a logo)..."""
+PICTURE_MIN_LABELS = 2
+"""...or one that holds fewer separate lines than this (a heading on its banner): a picture's
+labels come several."""
 TABLE_TITLE_MAX_CHARS = 150
 """A table's title (a short line or two right above it) is at most this long."""
 SMALLER_HEADING = 0.95
@@ -78,10 +87,16 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
 
 def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
     tables = [b.bbox for b in blocks if b.kind == "table"]
+    pictures = _labelled_pictures(blocks, page)
     for i, block in enumerate(blocks):
         if block.kind in BUILT_WHOLE:
             continue
         first = block.lines[0].text
+        if (len(block.lines) == 1 and not CAPTION.match(first)
+                and any(centre_in(block.bbox, im) and im[3] - im[1] >= PICTURE_MIN_EM * block.size
+                        for im in pictures)):
+            block.kind = "figure"  # a label set on a picture heads no text
+            continue
         following = next((b.size for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE),
                          body_size)
         if _is_heading(block, body_size, min(body_size, following)):
@@ -93,6 +108,15 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "callout"
         elif LIST_MARK.match(first):
             block.kind = "list_item"
+
+
+def _labelled_pictures(blocks: list[LayoutBlock], page: PageData) -> list[Box]:
+    """The page's images that may carry labels (``PICTURE_*``)."""
+    area = page.width * page.height
+    lines = [line.bbox for b in blocks if b.kind not in BUILT_WHOLE for line in b.lines]
+    return [im for im in page.images
+            if (im[2] - im[0]) * (im[3] - im[1]) <= PICTURE_MAX_SHARE * area
+            and sum(1 for box in lines if centre_in(box, im)) >= PICTURE_MIN_LABELS]
 
 
 def _is_heading(block: LayoutBlock, body_size: float, text_size: float) -> bool:

@@ -19,6 +19,11 @@ from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.model import FootnoteBlock, Locator, Removed, Transform
 from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
 
+OTHER_NUMBERING = 2
+"""Raised numbers in one block that label no note on the page: this many make them a
+numbering of their own (affiliations), not note markers."""
+OTHER_NUMBERING_LINES = 3
+"""...in a block of at most this many lines (an author list)."""
 _SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
 
 
@@ -45,8 +50,9 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
             drafts.append(Draft(block.kind, line.text, line.page, block.bbox))
             continue
         draft = Draft(block.kind, "", block.page, block.bbox, block.level)
+        cited = labels if _cites_notes(block, labels) else set()
         for line in block.lines:
-            text, markers = _line_markers(line, labels)
+            text, markers = _line_markers(line, cited)
             _append(draft, text, vocabulary)
             start = len(draft.text) - len(text)
             for offset, label in markers:
@@ -62,6 +68,17 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
     return drafts
 
 
+def _cites_notes(block: LayoutBlock, labels: set[str]) -> bool:
+    """False when a short block's raised numbers are another numbering: an author line's
+    affiliation marks (``Forner1, Peñas2, Agirre3``) cite none of the page's notes, though the
+    first may share a note's label. (A paragraph's exponents are no such numbering.)"""
+    if len(block.lines) > OTHER_NUMBERING_LINES:
+        return True
+    numbers = {p for line in block.lines for _, raw in line.raised
+               for p in re.split(r"[,\s]+", raw.strip()) if p.isdigit()}
+    return len(numbers - labels) < OTHER_NUMBERING
+
+
 def _line_markers(line: Line, labels: set[str]) -> tuple[str, list[tuple[int, str]]]:
     """The line's text with confirmed markers removed (and others put back), and the markers."""
     text = line.text
@@ -73,12 +90,9 @@ def _line_markers(line: Line, labels: set[str]) -> tuple[str, list[tuple[int, st
         else:
             text = text[:offset] + raw + text[offset:]
             markers = [(o + len(raw), p) for o, p in markers]
-    if line.lead_label:
-        if line.lead_label.strip() in labels:
-            markers.insert(0, (0, line.lead_label.strip()))
-        else:
-            text = line.lead_label + text
-            markers = [(o + len(line.lead_label), p) for o, p in markers]
+    if line.lead_label:  # it opens its block: a marker follows the words it annotates
+        text = line.lead_label + text
+        markers = [(o + len(line.lead_label), p) for o, p in markers]
     return _glued_markers(text, labels, markers)
 
 

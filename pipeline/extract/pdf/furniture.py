@@ -7,7 +7,8 @@ in the margins of several pages, or it is a bare page number (a lone roman numer
 stands apart where other pages have such lines: ``x`` may be a variable), or it stands apart at
 a vertical position that holds an isolated line on most pages (running heads whose words change
 per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recurs on few pages
-is a heading, not furniture.
+is a heading, not furniture, and so is a line set larger than the body and than most lines of
+its text (a report's title, repeated small as the running head of the pages after it).
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
     text_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
     numbers: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     position_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
+    sizes: dict[str, list[float]] = defaultdict(list)
     for index, band in enumerate(bands):
         for where, line, isolated in band:
             key, at = mask(line.text), round(line.top / POSITION_BUCKET)
+            sizes[key].append(line.size)
             for near in (at - 1, at, at + 1):  # a position, give or take a bucket
                 text_pages[(key, near)].add(index)
             numbers[key].append((index, [int(d) for d in _DIGITS.findall(line.text)]))
@@ -74,8 +77,15 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
                 position_pages[(where, at)].add(index)
     varying = {key for key, seen in numbers.items() if not _numbers_run_with_pages(seen)}
     body = body_size_of(line for lines in pages for line in lines)
-    judged = [[(line, len(band) < len(lines), _judge(where, line, isolated, text_pages, varying,
-                                                       position_pages, needed, total, body))
+    # a title set large on the first page and repeated small as the running head after it
+    # is no repeat of that head: furniture comes back at its own size
+    display = {id(line) for band in bands for _, line, _ in band
+               if line.size > HEADING_SIZE * body
+               and line.size > HEADING_SIZE * _median(sizes[mask(line.text)])}
+    judged = [[(line, len(band) < len(lines),
+                None if id(line) in display else _judge(where, line, isolated, text_pages,
+                                                        varying, position_pages, needed, total,
+                                                        body))
                for where, line, isolated in band] for lines, band in zip(pages, bands)]
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
@@ -84,6 +94,10 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def _numbers_run_with_pages(seen: list[tuple[int, list[int]]]) -> bool:

@@ -327,12 +327,27 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
             # baseline matched another column's row better than its own line's
             if largest < RAISED_SIZE * size and (0 <= o_x0 - x1 <= 0.5 * size
                                                  or 0 <= x0 - o_x1 <= 0.5 * size
-                                                 or o_x0 < x0 and x1 < o_x1):
+                                                 or _raised_after_a_word(ink, other, size)):
                 other.extend(ink)
                 other.sort(key=lambda c: c["x0"])
                 absorbed.add(i)
                 break
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
+
+
+def _raised_after_a_word(ink: list[Char], other: list[Char], size: float) -> bool:
+    """Whether the marks stand raised in a gap of ``other``'s text, right after one of its
+    characters, as a note marker follows its word (a script of a formula above or below
+    stands over letters, or lower)."""
+    x0, x1 = min(c["x0"] for c in ink), max(c["x1"] for c in ink)
+    touch = 0.1 * size  # boxes that meet share an edge, give or take rounding
+    letters = [c for c in other if not c["text"].isspace()]
+    if not letters or any(c["x0"] < x1 - touch and c["x1"] > x0 + touch for c in letters):
+        return False
+    if not any(-touch <= x0 - c["x1"] <= 0.5 * size for c in letters):
+        return False
+    bottoms = sorted(c["bottom"] for c in letters)
+    return max(c["bottom"] for c in ink) < bottoms[len(bottoms) // 2] - RAISED_EM * size
 
 
 def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> Line | None:
