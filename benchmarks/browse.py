@@ -186,7 +186,7 @@ def write_version(archive: Any, gen: Generator, numbers: list[tuple[int, int, bo
     """One run: documents (number, doc_version, edited), failures, then its runs row."""
     from deltalake import write_deltalake
 
-    from pipeline.archive import DATA_TABLES, RunWriter
+    from pipeline.archive import DATA_TABLES, WRITER_PROPERTIES, RunWriter, layout
     from pipeline.errors import CaptureError
     from pipeline.schema import to_arrow
 
@@ -199,8 +199,9 @@ def write_version(archive: Any, gen: Generator, numbers: list[tuple[int, int, bo
             run.outcomes[f"source-{n:06d}"] = "new" if doc_version == 1 else "changed"
         batches = {t: to_arrow(t, rows) for t, rows in tables.items() if rows}
         batches["lineage_index"] = lineage_rows(tables["passages"], at)
-        for table, batch in batches.items():
-            write_deltalake(archive.uri(table), batch, mode="append", schema_mode="merge")
+        for table, batch in batches.items():  # as Archive.commit writes them
+            write_deltalake(archive.uri(table), layout(batch), mode="append",
+                            schema_mode="merge", writer_properties=WRITER_PROPERTIES)
         print(f"  {first + len(numbers[first:first + CHUNK]):,} documents", flush=True)
     for n in failed:
         run.add_failure(f"source-{n:06d}", CaptureError("generated: the server said 503"), None)

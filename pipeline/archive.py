@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 from pyarrow import fs
 
@@ -57,6 +57,12 @@ RECORDED_FIELDS = ("started_at", "committed_at", "registry", "pipeline_version",
 """What a rebuilt run keeps of its original ``runs`` row (the rest is derived again)."""
 APPEND_ATTEMPTS = 5
 APPEND_BACKOFF_S = 0.2
+ROW_GROUP_ROWS = 2048
+"""Rows per Parquet row group, a run's rows sorted by document first (:func:`layout`): a
+lookup of one document among a bulk run's 48,000 passages then decodes one row group instead
+of the whole file (90 ms -> 30 ms with 5,000-row groups, 14 ms with 1,000, for 1 % and 11 %
+larger files; measured on benchmarks/browse.py's archive, load 13 on 2 cores)."""
+WRITER_PROPERTIES = WriterProperties(max_row_group_size=ROW_GROUP_ROWS)
 """Appends never conflict with appends; these retries cover concurrent creation of a table."""
 
 
@@ -422,8 +428,9 @@ class Archive:
         for attempt in range(APPEND_ATTEMPTS):
             try:
                 # merge: a contract that gained a nullable column appends to older tables.
-                write_deltalake(path, batch, mode="append", schema_mode="merge",
-                                storage_options=self.store.storage_options)
+                write_deltalake(path, layout(batch), mode="append", schema_mode="merge",
+                                storage_options=self.store.storage_options,
+                                writer_properties=WRITER_PROPERTIES)
                 break
             except CommitFailedError as exc:  # e.g. two runs creating the table at once
                 if attempt == APPEND_ATTEMPTS - 1:
@@ -482,6 +489,15 @@ def resolve_version(runs: list[dict[str, Any]], version: int | None, as_of: date
         raise ArchiveError(f"archive version {version} does not exist; versions are "
                            f"1..{runs[-1]['archive_version']}")
     return version
+
+
+def layout(batch: pa.Table) -> pa.Table:
+    """``batch`` in the order it is written: by doc_id where the table has one, so each row
+    group's doc_id statistics span few documents; the sort is stable, so a document's rows
+    keep their order (footnotes are read back in the order they were extracted)."""
+    if "doc_id" not in batch.column_names or batch.num_rows < 2:
+        return batch
+    return batch.take(pc.sort_indices(batch, [("doc_id", "ascending")]))
 
 
 def delta_versions(run: dict[str, Any]) -> dict[str, int]:

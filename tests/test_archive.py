@@ -70,3 +70,32 @@ def test_failures_are_recorded_with_stage_and_class(store):
     (row,) = Archive(store).read("failures").to_pylist()
     assert (row["stage"], row["error_class"], row["message"]) == (
         "capture", "FetchError", "http://x answered HTTP 404")
+
+
+def test_a_run_is_written_by_document_in_small_row_groups(store, monkeypatch):
+    """One document's rows then sit in one or two row groups of a file, whose doc_id
+    statistics let a lookup skip the others (the workbench reads by document)."""
+    import pyarrow.parquet as pq
+
+    import pipeline.archive as module
+
+    monkeypatch.setattr(module, "WRITER_PROPERTIES",
+                        module.WriterProperties(max_row_group_size=2))
+    archive = Archive(store)
+    run = RunWriter("r1", NOW)
+    for n in (3, 1, 5, 2, 0, 4):  # added out of order, as a parallel ingest finishes them
+        doc = run_with("r1", " ".join(f"Paragraph {k} of document {n}." for k in range(5)),
+                       doc_id=f"doc-{n}")
+        for table, rows in doc.rows.items():
+            run.rows[table] += rows
+        run.outcomes.update(doc.outcomes)
+    archive.commit(run)
+    files = list((store.curated / "documents").glob("*.parquet"))
+    ids = pq.read_table(files[0])["doc_id"].to_pylist()
+    assert ids == [f"doc-{n}" for n in range(6)]
+    groups = pq.ParquetFile(files[0]).metadata
+    column = groups.schema.names.index("doc_id")
+    spans = [(groups.row_group(g).column(column).statistics.min,
+              groups.row_group(g).column(column).statistics.max)
+             for g in range(groups.num_row_groups)]
+    assert spans == [("doc-0", "doc-1"), ("doc-2", "doc-3"), ("doc-4", "doc-5")]

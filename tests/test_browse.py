@@ -193,6 +193,12 @@ def test_an_html_passage_highlights_its_element_in_the_captured_page(page, archi
     marked = frame.locator("#archivist-highlight")
     assert words(marked.inner_text()) == words(target["text"])
     assert page.locator("pre.markup").inner_text().startswith("<p")
+    # The lineage comes in its own request after the pane: the text seed is the same article.
+    from playwright.sync_api import expect
+
+    lineage = page.locator("#pane dd.lineage")
+    expect(lineage).not_to_contain_text("look up", timeout=BROWSER_TIMEOUT_MS)
+    assert lineage.inner_text().startswith(("first seen in", "too short"))
     page.screenshot(path=str(shots / "browse-html.png"))
 
 

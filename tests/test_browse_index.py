@@ -165,6 +165,12 @@ def test_counting_stops_at_the_limit(archive, monkeypatch):
     index = SearchIndex(archive)
     every = index.search("the", 2, 5)
     assert 2 < every.total <= COUNT_LIMIT + 1 and len(every.matches) == 5
+    assert every.ranked
     monkeypatch.setattr(module, "COUNT_LIMIT", 2)
     capped = index.search("the", 2, 5)
-    assert capped.total == 3 and capped.more
+    assert capped.total == 3 and capped.more and not capped.ranked
+    # Past the limit the matches come in the order they were archived, still only current ones.
+    with sqlite3.connect(index.path) as db:
+        order = dict(db.execute("SELECT id, rowid FROM items").fetchall())
+    assert [order[m.id] for m in capped.matches] == sorted(order[m.id] for m in capped.matches)
+    assert {m.id for m in capped.matches} <= {m.id for m in index.search("the", 2, 1000).matches}

@@ -47,7 +47,7 @@ from pipeline.browse.source import (
 from pipeline.diff import Item, WordOp, diff_versions, match_items
 from pipeline.errors import AuditError, PipelineError, shorten
 from pipeline.export import provenance
-from pipeline.lineage import PassageLineage, passage_lineage
+from pipeline.lineage import passage_lineage
 from pipeline.model import Capture
 from pipeline.query import ID_COLUMN, ItemTable, Row, Snapshot, Trace
 
@@ -73,7 +73,6 @@ class Pane:
 
     trace: Trace
     id: str
-    lineage: PassageLineage | None
     pages: tuple[PageView, ...]
     lines: tuple[Line, ...]
     frame: bool
@@ -199,9 +198,6 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
             data, record = warc_payload(archive, trace.capture)
         else:
             data = _capture_bytes(archive, trace.capture)
-        lineage = None
-        if trace.kind == "passage":
-            lineage = passage_lineage(snap, trace.row, trace.capture.captured_at)
         kind = trace.capture.kind
         pages: list[PageView] = []
         lines: list[Line] = []
@@ -220,10 +216,20 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                                loc.line_start, loc.line_end, loc.char_start, loc.char_end)
         frame = kind == "html" and trace.locator.char_start is not None
         markup = snippet_of(data, trace.capture, trace.locator) if frame else ""
-        return Pane(trace, own_id, lineage, tuple(pages), tuple(lines), frame, markup, record,
+        return Pane(trace, own_id, tuple(pages), tuple(lines), frame, markup, record,
                     _history(snap, trace),
                     hashlib.sha256(data).hexdigest() == trace.capture.sha256,
                     tuple(ocr_words(trace.row)))
+
+    async def lineage(request: Request) -> Response:
+        # Its own request, loaded into the pane after it: the lookup reads a column of the
+        # whole lineage index (hash keys: no file can be skipped), seconds on a big archive.
+        snap = snapshot(request)
+        trace = trace_of(snap, request.path_params["item_id"])
+        if trace.kind != "passage":
+            raise AuditError("only passages have a lineage; footnotes take no part")
+        return page("lineage.html", request, snap, row=trace.row,
+                    lineage=passage_lineage(snap, trace.row, trace.capture.captured_at))
 
     async def prov(request: Request) -> Response:
         document = provenance(archive, request.path_params["doc_id"])
@@ -253,6 +259,7 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         Route("/pane/{item_id}", pane, methods=["GET"]),
         Route("/page/{item_id}/{number:int}.png", page_image, methods=["GET"]),
         Route("/capture/{item_id}", capture, methods=["GET"]),
+        Route("/lineage/{item_id}", lineage, methods=["GET"]),
         Route("/prov/{doc_id:path}", prov, methods=["GET"]),
         Route("/diff", diff, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -38,8 +38,9 @@ INDEX_FILE = "search.sqlite"
 CACHE_FOLDER = Path("cache") / "browse"
 """Under a local store's root: beside ``raw/`` and ``curated/``, not inside either."""
 COUNT_LIMIT = 1000
-"""Matches counted before the total is given as "more than": counting every match of a word
-in most of 100,000 documents would cost more than showing the first page of them."""
+"""Matches counted before the total is given as "more than", and up to which they are ranked:
+ranking or counting every match of a word in most of 100,000 documents takes seconds (4.9 s
+for two common words, benchmarks/browse.py), listing the first ones as archived does not."""
 CONTEXT_TOKENS = 24
 """Words of context ``snippet()`` keeps around the best match: about two lines of text."""
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -74,7 +75,9 @@ class Found:
     total: int
     """Matching current passages and footnotes, counted up to ``COUNT_LIMIT`` + 1."""
     matches: tuple[Match, ...]
-    """The best of them (FTS5's bm25 rank), at most the limit asked for."""
+    """The first of them, at most the limit asked for: the best (FTS5's bm25 rank) when there
+    are no more than ``COUNT_LIMIT``, else in the order they were archived."""
+    ranked: bool
 
     @property
     def more(self) -> bool:
@@ -113,12 +116,13 @@ class SearchIndex:
         query = fts_query(words)
         self.update()
         with self._connect() as db:
-            rows = db.execute(_SEARCH, {"q": query, "v": version, "limit": limit,
-                                        "open": MARK_OPEN, "close": MARK_CLOSE,
-                                        "tokens": CONTEXT_TOKENS}).fetchall()
             total = db.execute(_COUNT, {"q": query, "v": version,
                                         "limit": COUNT_LIMIT + 1}).fetchone()[0]
-        return Found(words, version, total, tuple(_match(row) for row in rows))
+            ranked = total <= COUNT_LIMIT
+            rows = db.execute(_SEARCH.format(order="fts.rank" if ranked else "fts.rowid"),
+                              {"q": query, "v": version, "limit": limit, "open": MARK_OPEN,
+                               "close": MARK_CLOSE, "tokens": CONTEXT_TOKENS}).fetchall()
+        return Found(words, version, total, tuple(_match(row) for row in rows), ranked)
 
     def document_of(self, item_id: str) -> str | None:
         """The document a passage or footnote id belongs to, if the index has it (an id names
@@ -277,7 +281,7 @@ SELECT i.id, i.kind, i.doc_id, i.doc_version, i.ordinal, i.label,
        snippet(fts, 0, :open, :close, '…', :tokens)
 FROM fts JOIN items i ON i.rowid = fts.rowid
 WHERE fts MATCH :q AND {_CURRENT}
-ORDER BY fts.rank LIMIT :limit
+ORDER BY {{order}} LIMIT :limit
 """
 _COUNT = f"""
 SELECT count(*) FROM (SELECT 1 FROM fts JOIN items i ON i.rowid = fts.rowid

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal, get_args
+from weakref import WeakKeyDictionary
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -60,9 +61,7 @@ class DocumentList:
 
 def document_list(snapshot: Snapshot, filters: Filters) -> DocumentList:
     """The page of documents matching ``filters``, and what the filters can choose from."""
-    latest = _latest(snapshot.rows("documents", columns=COLUMNS))
-    status = _statuses(snapshot, latest)
-    latest = latest.append_column("status", status)
+    latest = _documents(snapshot)
     chosen = latest
     if filters.kind:
         chosen = chosen.filter(pc.equal(chosen["kind"], filters.kind))
@@ -75,13 +74,25 @@ def document_list(snapshot: Snapshot, filters: Filters) -> DocumentList:
     if filters.page > pages:
         raise AuditError(f"page {filters.page} of {pages}: there are {chosen.num_rows:,} "
                          "documents")
-    order = pc.sort_indices(chosen, [("doc_id", "ascending")])
-    shown = chosen.take(order[(filters.page - 1) * PAGE_SIZE:filters.page * PAGE_SIZE])
+    shown = chosen.slice((filters.page - 1) * PAGE_SIZE, PAGE_SIZE)
     counts: dict[str, int] = {s: 0 for s in STATUSES}
-    for entry in pc.value_counts(status).to_pylist():
+    for entry in pc.value_counts(latest["status"]).to_pylist():
         counts[entry["values"]] = entry["counts"]
     return DocumentList(shown.to_pylist(), chosen.num_rows, pages,
                         sorted(pc.unique(latest["kind"]).to_pylist()), counts)
+
+
+_listed: WeakKeyDictionary[Snapshot, pa.Table] = WeakKeyDictionary()
+
+
+def _documents(snapshot: Snapshot) -> pa.Table:
+    """Every document's latest row with its status, by doc_id: made once per snapshot (the
+    app keeps a version's snapshot until a run commits), filtered on each request."""
+    if snapshot not in _listed:
+        latest = _latest(snapshot.rows("documents", columns=COLUMNS))
+        latest = latest.append_column("status", _statuses(snapshot, latest))
+        _listed[snapshot] = latest.take(pc.sort_indices(latest, [("doc_id", "ascending")]))
+    return _listed[snapshot]
 
 
 def _latest(docs: pa.Table) -> pa.Table:

@@ -26,6 +26,7 @@
     if (el.dataset.id !== id || !el.classList.contains("selected")) return;
     pane.innerHTML = await response.text();
     pane.scrollTop = 0;
+    loadLineage();
     const image = pane.querySelector(".pdfpage img");
     if (image) image.addEventListener("load", showHighlight, { once: true });
   }
@@ -58,11 +59,20 @@
     select(list[next], true);
   });
 
+  // The lineage lookup is slow on a big archive: it comes after the pane, in its own request.
+  async function loadLineage() {
+    const slot = pane.querySelector(".lineage[data-src]");
+    if (!slot) return;
+    const response = await fetch(slot.dataset.src);
+    if (response.ok && slot.isConnected) slot.innerHTML = await response.text();
+  }
+
   function showHighlight() {
     const box = pane.querySelector(".box.highlight");
     if (box) box.scrollIntoView({ block: "center" });
   }
 
+  loadLineage();
   const selected = reader.querySelector(".selected");
   if (selected) selected.scrollIntoView({ block: "center" });
   const image = pane.querySelector(".pdfpage img");
