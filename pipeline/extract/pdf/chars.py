@@ -8,9 +8,13 @@ convention): ``top`` < ``bottom``, ``x0`` < ``x1``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TypedDict
+
+_UNMAPPED = re.compile("[\ue000-\uf8ff\ufffd]")
+"""Private Use Area and the replacement character."""
 
 
 class Char(TypedDict):
@@ -37,9 +41,7 @@ class Char(TypedDict):
 def is_bad_glyph(text: str) -> bool:
     """A glyph with no Unicode meaning: ``(cid:N)`` (no ToUnicode map), Private Use Area, or
     the replacement character a ToUnicode map gives for glyphs it does not know."""
-    if text.startswith("(cid:"):
-        return True
-    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" for ch in text)
+    return text.startswith("(cid:") or _UNMAPPED.search(text) is not None
 
 
 def mode_size(chars: Iterable[Char]) -> float:

@@ -8,6 +8,8 @@ labels do not make a column of their own.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from pipeline.extract.pdf.chars import Char, mode_size
 
 SEGMENT_GAP_EM = 1.5
@@ -37,6 +39,9 @@ LABEL_PITCH_EM = 12.0
 page are further apart."""
 
 
+_X0 = itemgetter("x0")
+
+
 def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     """``(row index, gap x0)`` of the narrow gaps that are column gutters.
 
@@ -50,7 +55,7 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     wide: list[list[tuple[float, float]]] = []
     spans: list[tuple[float, float]] = []
     for row in rows:
-        row.sort(key=lambda c: c["x0"])
+        row.sort(key=_X0)
         ink = [c for c in row if not c["text"].isspace()]
         spans.append((ink[0]["x0"], ink[-1]["x1"]) if ink else (0.0, 0.0))
         row_gaps = [(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
@@ -138,12 +143,13 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
         for i, (x0, text_x0, _) in enumerate(pairs[r]):
             alike = [w for near in pairs[window] for a, b, w in near
                      if abs(a - x0) <= ALIGN_TOLERANCE and abs(b - text_x0) <= ALIGN_TOLERANCE]
+            pitch = text_x0 - x0
             # rows with text at that edge, labelled or not: a text column that only a few
             # labels (a table's last column) happen to sit beside is no list of labels
-            texts = sum(1 for near in rows[window]
+            if (len(alike) >= 3
+                    and len(alike) >= LABELLED_SHARE * sum(
+                        1 for near in rows[window]
                         if any(abs(s[0]["x0"] - text_x0) <= ALIGN_TOLERANCE for s in near))
-            pitch = text_x0 - x0
-            if (len(alike) >= 3 and len(alike) >= LABELLED_SHARE * texts
                     and max(alike) <= LABEL_SHARE * pitch
                     and pitch <= LABEL_PITCH_EM * row[i][0]["size"]):
                 out[-1] = out[-1] + row[i + 1]

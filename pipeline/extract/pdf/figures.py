@@ -52,13 +52,16 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
             i = parent[i]
         return i
 
-    order = sorted(range(len(chains)), key=lambda i: chains[i][0][0])
+    chain_boxes: list[Box] = [chain[0] for chain in chains]
+    order = sorted(range(len(chains)), key=lambda i: chain_boxes[i][0])
     active: list[int] = []  # a sweep from left to right: chains whose right edge is in reach
     for i in order:
-        box = chains[i][0]
-        active = [j for j in active if chains[j][0][2] + REACH >= box[0]]
+        x0, top, x1, bottom = chain_boxes[i]
+        active = [j for j in active if chain_boxes[j][2] + REACH >= x0]
         for j in active:
-            if _near(chains[j][0], box):
+            a = chain_boxes[j]  # _near written out: a chart has thousands of chains
+            if (a[0] - REACH <= x1 and x0 <= a[2] + REACH
+                    and a[1] - REACH <= bottom and top <= a[3] + REACH):
                 parent[root(j)] = root(i)
         active.append(i)
     groups: dict[int, list[int]] = {}

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size
 from pipeline.extract.pdf.columns import join_labels, row_gutters, row_segments
@@ -113,9 +114,10 @@ def page_lines(chars: list[Char], page_number: int,
     ``heavy`` names fonts that are bold whatever their names say."""
     kept = [c for c in chars if c["upright"] and c["text"] and not _in_any(c, exclude)]
     rows = _rows(kept)
-    gutters = row_gutters(rows)
-    split = [row_segments(row, {x for r, x in gutters if r == index})
-             for index, row in enumerate(rows)]
+    gutters: dict[int, set[float]] = {}
+    for r, x in row_gutters(rows):
+        gutters.setdefault(r, set()).add(x)
+    split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
     segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
     lines = []
     for segment in _attach_stray_marks(segments):
@@ -138,20 +140,22 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
     touch."""
     rows: list[list[Char]] = []
-    hanging = [c for c in chars if _hangs(c)]
+    hanging = [c for c in chars if _hanging_font(c.get("fontname", ""))]
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
-    for c in sorted(level, key=lambda c: c["baseline"]):
-        if rows:
+    row: list[Char] | None = None
+    for c in sorted(level, key=_BASELINE):
+        if row is not None:
             # measured from the row's first character (chaining would let rows drift), or
             # level with the last one (a word must not lose its line to rounding)
-            first, last = rows[-1][0], rows[-1][-1]
+            first = row[0]
             size = min(c["size"], first["size"]) or 1.0
             if (c["baseline"] - first["baseline"] <= ROW_BASELINE_EM * size
-                    or c["baseline"] - last["baseline"] <= SAME_BASELINE):
-                rows[-1].append(c)
+                    or c["baseline"] - row[-1]["baseline"] <= SAME_BASELINE):
+                row.append(c)
                 continue
-        rows.append([c])
+        row = [c]
+        rows.append(row)
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
     return _attach_small_rows(rows)
@@ -184,6 +188,7 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
     sized = [(row, mode_size(row)) for row in rows]  # small joiners leave a row's size as is
     merged: list[tuple[list[Char], float]] = []
+    extents: dict[int, tuple[list[Char], int, float, float]] = {}
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
             largest = max(c["size"] for c in row)
@@ -192,10 +197,11 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
             scripts = _short_runs(row) if below or above else set()
             if below:
                 row = [c for c in row if id(c) not in scripts
-                       or not _attach(c, sized[i + 1:i + 1 + RAISED_LOOKAHEAD])]
+                       or not _attach(c, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents)]
             if row and above:
                 row = [c for c in row if id(c) not in scripts
-                       or not _attach(c, merged[:-1 - RAISED_LOOKAHEAD:-1], lowered=True)]
+                       or not _attach(c, merged[:-1 - RAISED_LOOKAHEAD:-1], extents,
+                                      lowered=True)]
             if not row:
                 continue
         merged.append((row, size))
@@ -218,17 +224,24 @@ def _short_runs(row: list[Char]) -> set[int]:
     return {id(c) for run in runs if len(run) <= SCRIPT_RUN_MAX for c in run}
 
 
-def _attach(c: Char, rows: list[tuple[list[Char], float]], lowered: bool = False) -> bool:
+def _attach(c: Char, rows: list[tuple[list[Char], float]],
+            extents: dict[int, tuple[list[Char], int, float, float]],
+            lowered: bool = False) -> bool:
     """Add ``c`` to the row among ``rows`` (with their sizes) whose line box it reaches into and
-    whose text is nearest beside it (several columns' rows sit at nearly the same height)."""
+    whose text is nearest beside it (several columns' rows sit at nearly the same height).
+    ``extents`` keeps each row's top and bottom while its length stays the same."""
     best: tuple[float, list[Char]] | None = None
     for row, size in rows:
         if c["size"] >= RAISED_SIZE * size:
             continue
+        extent = extents.get(id(row))
+        if extent is None or extent[0] is not row or extent[1] != len(row):
+            extent = extents[id(row)] = (row, len(row), min(b["top"] for b in row),
+                                         max(b["bottom"] for b in row))
         if lowered:
-            if c["top"] > max(b["bottom"] for b in row) - 0.1 * size:
+            if c["top"] > extent[3] - 0.1 * size:
                 continue
-        elif min(b["top"] for b in row) - 0.1 * size > c["bottom"]:
+        elif extent[2] - 0.1 * size > c["bottom"]:
             continue
         # measured to the larger text only: a word beside a note label is no script
         distance = min((max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row
@@ -256,6 +269,9 @@ def _hanging_font(fontname: str) -> bool:
     return bool(HANGING_FONT.search(fontname))
 
 
+_BASELINE = itemgetter("baseline")
+
+
 def _hangs(c: Char) -> bool:
     """A big operator or delimiter from TeX's extension font."""
     return _hanging_font(c.get("fontname", ""))
@@ -265,7 +281,7 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
     """``chars`` (left to right) with each big operator's limits (the small characters over
     or under it, and those they run on into) moved next to it: the upper limit before it, the
     lower one after, as the formula is read, instead of interleaved by x."""
-    operators = [c for c in chars if _hangs(c)]
+    operators = [c for c in chars if _hanging_font(c.get("fontname", ""))]
     if not operators:
         return chars
     ordered = list(chars)
@@ -355,34 +371,40 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
     chars = _limits_beside_operators(chars)
     size = mode_size(chars)
     baseline = _baseline(chars, size)
+    small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
     parts: list[str] = []
     raised: list[tuple[int, str]] = []
     bold = italic = bad = 0
     previous: Char | None = None
+    after_space = False  # whether ``previous`` is a space
+    # _is_word_gap and _append_space written out: this loop runs once per character
     for c in chars:
         text: str = c["text"]
         if text.isspace():
-            previous = c
+            previous, after_space = c, True
             continue
-        if (text in _ACCENTS and parts and not parts[-1].isspace() and previous is not None
-                and not previous["text"].isspace() and c["x0"] < previous["x1"]):
-            parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's math accents)
-            continue  # the letter stays ``previous``: the gap after it is the letter's
-        if previous is not None and _is_word_gap(previous, c):
-            _append_space(parts)
+        if previous is not None:
+            if (text in _ACCENTS and parts and not parts[-1].isspace() and not after_space
+                    and c["x0"] < previous["x1"]):
+                parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's accents)
+                continue  # the letter stays ``previous``: the gap after it is the letter's
+            if after_space or c["x0"] - previous["x1"] > WORD_GAP_EM * min(c["size"],
+                                                                           previous["size"]):
+                if parts and not parts[-1].endswith(" "):
+                    parts.append(" ")
+        previous, after_space = c, False
         if is_bad_glyph(text):
             bad += 1
-            previous = c
             continue
         text = _LIGATURES.get(text, text)
         bullet = not parts and _is_bullet(c)
         if bullet:  # a dingbat opening a line reads as whatever its font maps its code to
             text = "• "
-        style = _style(c.get("fontname", ""))
-        bold += style[0] or bool(heavy) and c.get("fontname", "") in heavy
+        fontname = c.get("fontname", "")
+        style = _style(fontname)
+        bold += style[0] or bool(heavy) and fontname in heavy
         italic += style[1]
-        if (c["size"] < RAISED_SIZE * size and c["bottom"] < baseline - RAISED_EM * size
-                and not bullet):
+        if c["size"] < small and c["bottom"] < raised_bottom and not bullet:
             offset = sum(len(p) for p in parts)
             if raised and raised[-1][0] == offset:
                 raised[-1] = (offset, raised[-1][1] + text)
@@ -390,9 +412,9 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
                 raised.append((offset, text))
         else:
             parts.append(text)
-        previous = c
     text = "".join(parts).rstrip()
-    count = sum(1 for c in chars if not c["text"].isspace())
+    ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
+    count = len(ink)
     lead = ""
     if raised and raised[0][0] == 0:
         lead = raised.pop(0)[1]
@@ -404,7 +426,6 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
                                          chars[-1]["x1"], _line_bottom(chars), "", size, 0.0,
                                          False, [], "", bad, count)
     letters = max(count - bad, 1)
-    ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
     return Line(page_number, min(c["x0"] for c in ink), _line_top(chars),
                 max(c["x1"] for c in ink), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count)
