@@ -258,6 +258,10 @@ class _Run:
                 self.link_chars += len(text.strip())
 
     def flush(self, out: list[TextBlock]) -> None:
+        if not self.parts:  # most runs end empty (a block holding only blocks)
+            if self.notes:
+                self.notes = []
+            return
         text = _collapse("".join(self.parts))
         if text:
             level = int(self.owner.tag[1]) if self.owner.tag in HEADING_TAGS else None
@@ -268,6 +272,8 @@ class _Run:
 
 
 def _collapse(text: str) -> str:
+    if "\n" not in text:
+        return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

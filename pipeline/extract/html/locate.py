@@ -14,6 +14,7 @@ the next element that is not its descendant, else where that next element starts
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 
@@ -90,38 +91,43 @@ class SourceMap:
         return Span(start, end, self.line_of(start))
 
     def _align(self, root: etree._Element) -> None:
-        by_tag: dict[str, list[tuple[int, int]]] = {}
-        newlines, line_of = self._newlines, bisect.bisect_right
+        by_tag: dict[str, list[int]] = {}
         for match in _TOKENS.finditer(self._source):
-            name = match.group(1) or match.group(2)
-            if name:
-                start = match.start()
-                by_tag.setdefault(name.lower(), []).append(
-                    (start, line_of(newlines, start - 1) + 1))
+            group = match.lastindex  # 1: a raw-text element, 2: any other start tag
+            if group:
+                by_tag.setdefault(match[group].lower(), []).append(match.start())
+        # ``line_starts[n]``: offset of line n's first character (1-based lines; past the
+        # last line, beyond any offset).
+        line_starts = [0.0, 0.0, *(n + 1 for n in self._newlines), math.inf, math.inf]
+        last = len(line_starts) - 1
         cursor: dict[str, int] = {}
         for element in root.iter(etree.Element):
             tag = element.tag
-            positions = by_tag.get(tag)
-            if not positions:
+            starts = by_tag.get(tag)
+            if not starts:
                 continue
             index = cursor.get(tag, 0)
             line = element.sourceline or 0
             if 0 < line < _LINE_CAP:
+                # Lines compared as offsets: a tag is on an earlier line than ``line`` when it
+                # starts before the line's first character, on a later one from the next's.
+                first, after = line_starts[min(line, last)], line_starts[min(line + 1, last)]
                 # Skip start tags the parser dropped (they end on lines before this one's).
-                while index < len(positions) and positions[index][1] < line and \
-                        self._end_line(positions[index][0]) < line:
+                while index < len(starts) and starts[index] < first and \
+                        self._start_tag_end(starts[index]) < first:
                     index += 1
-                if index < len(positions) and positions[index][1] > line:
+                if index < len(starts) and starts[index] >= after:
                     cursor[tag] = index
                     continue  # implied by the parser: no markup of its own
-            if index < len(positions):
-                self._starts[element] = positions[index][0]
+            if index < len(starts):
+                self._starts[element] = starts[index]
                 cursor[tag] = index + 1
 
-    def _end_line(self, start: int) -> int:
-        """Line of the ``>`` closing the start tag at ``start`` (what lxml calls sourceline)."""
+    def _start_tag_end(self, start: int) -> int:
+        """Offset of the ``>`` closing the start tag at ``start``, whose line lxml reports as
+        ``sourceline``."""
         close = self._source.find(">", start)
-        return self.line_of(close if close >= 0 else start)
+        return close if close >= 0 else start
 
     def _end(self, element: etree._Element, start: int) -> int:
         limit = self._following_start(element)
@@ -158,3 +164,4 @@ class SourceMap:
             if start is not None:
                 return start
         return None
+
