@@ -161,6 +161,13 @@ def test_all_caps_headings_at_body_size(tmp_path):
             canvas.setFont("Times-Roman", 10)
             canvas.drawString(72, y, heading)
             y = _paragraph(canvas, y - 18) - 14
+        # capitals that head no prose: a query's lines, a formula
+        for line in ("SELECT NAME, SALARY FROM STAFF", "WHERE DEPT = 'HR' ORDER BY NAME;",
+                     "A = (A + B) * (A - C)"):
+            canvas.setFont("Courier", 10)
+            canvas.drawString(72, y, line)
+            y -= 24
+        _paragraph(canvas, y)
 
     result = _extract_blocks(_typeset(tmp_path, page))
     assert [t for k, t in result if k == "heading"] == [

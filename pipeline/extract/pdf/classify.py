@@ -47,7 +47,10 @@ CAPS_MIN_LETTERS = 4
 """A heading in capitals at the body size has at least this many letters (``NOTE`` is one;
 ``US`` or ``EU`` alone are abbreviations)..."""
 CAPS_MAX_CHARS = 80
-"""...and at most this many characters: a longer line in capitals is text set that way."""
+"""...at most this many characters: a longer line in capitals is text set that way..."""
+CAPS_LETTER_SHARE = 0.7
+"""...and letters make this share of its characters (``⇒ A = (A ∩ B)``, ``SGBV, (74), 48%``
+are a formula and a chart's label)."""
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
@@ -97,9 +100,9 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
                         for im in pictures)):
             block.kind = "figure"  # a label set on a picture heads no text
             continue
-        following = next((b.size for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE),
-                         body_size)
-        if _is_heading(block, body_size, min(body_size, following)):
+        after = next((b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
+        if _is_heading(block, body_size, min(body_size, after.size if after else body_size),
+                       after):
             block.kind = "heading"
         elif (CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size)
               or _titles_table(block, tables)):
@@ -119,9 +122,11 @@ def _labelled_pictures(blocks: list[LayoutBlock], page: PageData) -> list[Box]:
             and sum(1 for box in lines if centre_in(box, im)) >= PICTURE_MIN_LABELS]
 
 
-def _is_heading(block: LayoutBlock, body_size: float, text_size: float) -> bool:
+def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
+                after: LayoutBlock | None) -> bool:
     """Larger than the body, or bold and about as large as the text it heads (small print,
-    such as a regulation's text, has bold headings of its own size)."""
+    such as a regulation's text, has bold headings of its own size), or in capitals over
+    prose (``after``, the next block: code and formulas in capitals come in runs)."""
     text = " ".join(l.text for l in block.lines).strip()
     if (not text or len(text) > HEADING_MAX_CHARS or len(block.lines) > HEADING_MAX_LINES
             or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
@@ -130,14 +135,18 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float) -> bool:
     if block.size < SMALLER_HEADING * text_size or CAPTION.match(text):
         return larger
     bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
-    return larger or (bold and len(text) < 120) or _in_capitals(text)
+    return (larger or (bold and len(text) < 120)
+            or _in_capitals(text) and after is not None
+            and any(ch.islower() for ch in after.lines[0].text))
 
 
 def _in_capitals(text: str) -> bool:
     """Set in capitals throughout (``INTRODUCTION``, ``TITLE I: WIPO TREATY``): at the body's
     size and weight, capitals are what marks a heading."""
     letters = [ch for ch in text if ch.isalpha()]
+    ink = sum(1 for ch in text if not ch.isspace())
     return (len(letters) >= CAPS_MIN_LETTERS and len(text) <= CAPS_MAX_CHARS
+            and len(letters) >= CAPS_LETTER_SHARE * ink
             and all(ch.isupper() for ch in letters))
 
 
