@@ -671,3 +671,68 @@ def test_text_after_a_stray_body_end_tag_is_main_content():
               f"<table><tr><td>{PROSE}</td></tr></table></html>")
     texts = [b.text for b in run(source).blocks]
     assert any(t.startswith("The river rose three metres") for t in texts)
+
+
+TEASERS = ["Once upon a time every car put power to the rear wheels, and a handful of makers "
+           "still do; here are ten coming models we cannot wait to drive on a mountain road.",
+           "This year's design show brings two concepts from the east coast studio, a low "
+           "coupe and a tall wagon, both built around the new electric platform and battery.",
+           "The hybrid that started it all gets a parody advertisement from a comedy troupe, "
+           "and the maker's own marketing team says it laughed harder than anyone at the desk.",
+           "Turbocharged engines are quickly becoming the answer to tighter fuel rules, and "
+           "we list the cars that will get one next year, from small hatches to large saloons."]
+
+
+def test_short_article_beats_a_sidebar_of_teasers_that_out_writes_it():
+    # A sidebar of teaser summaries (each long prose, only weakly counted as chrome) added
+    # up to more than a two-paragraph article, and the sidebar became the main content.
+    side = "".join(f"<section><h3><a href='/t{i}'>Teaser {i}</a></h3><p>{text}</p></section>"
+                   for i, text in enumerate(TEASERS * 6))
+    source = ("<html><head><title>Bridge reopens on Friday | Town News</title></head><body>"
+              "<div id='container'><div id='content'><div class='post'>"
+              "<h1>Bridge reopens on Friday</h1>" + PROSE + "</div></div>"
+              f"<aside id='sidebar'>{side}</aside></div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("The river rose three metres") for t in texts)
+    assert not any(t.startswith(TEASERS[0][:30]) for t in texts)
+
+
+def test_blog_post_in_a_widget_div_beats_the_profile_widget():
+    # Blogger wraps every post in <div class="widget Blog">, with the microformats class
+    # "entry-content" on the post's body; a short post with an address lost to the
+    # profile widget's "About me" text.
+    profile = ("Thank you for visiting my blog. Professionally I am a story artist at a film "
+               "studio; for fun I draw picture books, paint with my children and teach a "
+               "sketching class at the library on Saturdays. Commissions are open.")
+    source = ("<html><head><title>Little gifts for friends</title></head><body>"
+              "<div id='main'><div id='Blog1' class='widget Blog'><div class='post hentry'>"
+              "<h3 class='post-title entry-title'>Little gifts for friends</h3>"
+              "<div class='post-body entry-content'><p>Dear all, I would love to invite you "
+              "to the book event at the Reading Bug this Saturday at eleven.</p>"
+              "<div>Location:</div><div>The Reading Bug</div><div>785 Laurel St,</div>"
+              "<div>San Carlos</div><div>Hope to see you there.</div><div>Cheers,</div>"
+              "<div>Alina</div></div></div></div></div>"
+              "<div id='sidebar'><div id='Profile1' class='widget Profile'><h2>About Me</h2>"
+              f"<dl><dd>{profile}</dd></dl></div></div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("Dear all, I would love") for t in texts)
+    assert "785 Laurel St," in texts
+    assert profile not in texts
+
+
+def test_chrome_named_box_holding_most_prose_is_no_wrapper_without_the_headline():
+    # A sidebar text widget (class "widget") with a long disclaimer held most of the page's
+    # prose, so it was excused as the article's own wrapper and won over the short post.
+    disclaimer = ("Disclaimer: this site has no affiliation with any of the equipment makers "
+                  "mentioned here. All trademarks belong to their owners. Rumors are rated "
+                  "from one to five; a rating says how sure we are, not that it is true. ") * 3
+    source = ("<html><head><title>New 35-100mm lens in stock | Lens Rumors</title></head>"
+              "<body><h1 id='logo'><a href='/'>Lens Rumors</a></h1><div id='content'>"
+              "<div class='post'><h3><a href='/lens'>New 35-100mm lens in stock</a></h3>"
+              "<div class='entry'><p>This is the very first time the new lens is in stock "
+              "at a shop here; only two of them are left.</p></div></div></div>"
+              f"<div id='text-3' class='widget widget_text'><p>{disclaimer}</p></div>"
+              "</body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("This is the very first time") for t in texts)
+    assert disclaimer.strip() not in texts

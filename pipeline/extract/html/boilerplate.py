@@ -48,6 +48,10 @@ OWN_KIND: dict[str, PassageKind] = {
     "h6": "heading", "p": "paragraph", "li": "list_item", "dt": "list_item", "dd": "list_item",
     "blockquote": "quote", "pre": "code", "figcaption": "caption", "caption": "caption",
     "table": "table", "address": "byline"}
+# Where a page's own headline never is.
+FOOTER_SIGNALS = frozenset({"tag:footer", "tag:nav", "tag:aside", "role:contentinfo",
+                            "role:navigation", "class:footer", "class:nav", "class:menu",
+                            "class:sidebar", "class:side-bar", "class:breadcrumb"})
 # Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
 PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
@@ -69,6 +73,10 @@ CHROME_WORDS = re.compile(
 # "category-x tag-y" tokens are the post's taxonomy, not chrome.
 POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|h-entry|type-post|status-publish|post|article|"
                         r"entry)(?:\s|$)")
+# Microformats' class for an entry's content (hAtom ``entry-content``, h-entry ``e-content``):
+# a published standard like schema.org's articleBody, so it counts as the article, and it
+# outranks a chrome class farther up (Blogger wraps every post in a "widget" div).
+ENTRY_CONTENT_CLASSES = frozenset({"entry-content", "e-content"})
 # Whole class tokens only: "field-label-hidden" hides a label, not the field.
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
                             "visually-hidden", "visuallyhidden", "screen-reader-text",
@@ -81,6 +89,12 @@ WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print",
 NEVER_WRAPPER_WORDS = frozenset({"comment", "discuss", "disqus", "respond", "reply", "cookie",
                                  "consent", "gdpr", "modal", "popup", "overlay", "newsletter",
                                  "subscri"})
+# The chrome words that name a box beside the article (sidebars, menus, recommendations);
+# "promo", "tags" or "comment" can be on the article or a thread's posts.
+SIDE_WORDS = frozenset({"sidebar", "side-bar", "widget", "related", "recommend",
+                        "popular", "trending", "most-read", "mostread", "more-stories",
+                        "morestories", "nav", "menu", "breadcrumb", "footer", "masthead",
+                        "banner", "newsletter", "subscri", "outbrain", "taboola"})
 # The chrome words that name a comment thread (kept with the comments option).
 COMMENT_WORDS = frozenset({"comment", "discuss", "disqus", "reply"})
 CAPTION_WORDS = re.compile(r"(?:^|[^a-z])(caption|credit|photo-?info|image-?info)")
@@ -128,6 +142,9 @@ SHORT_FRAGMENT_CHARS = 50
 # that a menu of twenty items outweighs a short paragraph, not so much that one label
 # between two paragraphs splits an article.
 FRAGMENT_COST = 12.0
+# A fragment without links (a label, an address line, a signature) costs half: menus are
+# links, and short posts are full of such lines.
+PLAIN_FRAGMENT_COST = 6.0
 # Link text counts against a region at this rate per character.
 LINK_COST = 1.5
 # Link text inside prose costs less: articles link names and sources mid-sentence.
@@ -346,10 +363,18 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
         kind = "caption"
     signal = chrome_signal(element)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
+    entry = _is_entry_content(element)
+    if entry and not signal and chrome_owner is not None and not _never_wrapper(chrome_owner):
+        chrome, chrome_owner = None, None  # the nearer signal wins
     byline = parent.byline or bool(names and BYLINE_WORDS.search(names))
-    in_article = parent.in_article or element.tag in ("article", "main") or \
+    in_article = parent.in_article or entry or element.tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
+
+
+def _is_entry_content(element: etree._Element) -> bool:
+    classes = element.get("class")
+    return bool(classes) and not ENTRY_CONTENT_CLASSES.isdisjoint(classes.lower().split())
 
 
 def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBlock],
@@ -428,6 +453,8 @@ def weight(block: TextBlock) -> float:
     if prose >= MIN_PROSE_CHARS and not is_fragment(block):
         # Links inside sentences are part of prose; they still cost, less than in a menu.
         return prose - PROSE_LINK_COST * block.link_chars
+    if not block.link_chars:
+        return -PLAIN_FRAGMENT_COST
     return -FRAGMENT_COST - LINK_COST * block.link_chars
 
 
@@ -451,6 +478,8 @@ class Region:
 
     element: etree._Element
     units: frozenset[tuple[object, str]] = frozenset()
+    headline: TextBlock | None = None
+    """The heading that repeats the page title, when one does."""
 
 
 def main_container(blocks: list[TextBlock], root: etree._Element,
@@ -461,8 +490,8 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
     headline should beat a longer disclaimer box in the sidebar."""
     sums: dict[etree._Element, float] = {}
     prose: dict[etree._Element, float] = {}
-    wrappers = content_wrappers(blocks, root)
     headline = _headline_block(blocks, title)
+    wrappers = content_wrappers(blocks, root, headline=headline)
     for block in blocks:
         value = region_weight(block, wrappers)
         if block is headline:
@@ -482,13 +511,16 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if total is not None:
             prose[parent] = prose.get(parent, 0.0) + total
     best, best_sum = root, float("-inf")
+    in_chrome = _chrome_subtrees(blocks, elements, headline, prose)
     for element in elements:
         total = sums.get(element)
         # With the headline's credit, the headline's own header must not win without prose.
-        if total is not None and total > best_sum and \
+        if total is not None and total > best_sum and element not in in_chrome and \
                 (headline is None or prose.get(element, 0.0) >= MIN_PROSE_CHARS):
             best, best_sum = element, total
-    region = _widen_to_peers(best, prose, root)
+    if best_sum == float("-inf"):
+        return Region(root, headline=headline)
+    region = replace(_widen_to_peers(best, prose, root), headline=headline)
     if region.units or not blocks:
         return region
     # The region may have won with the headline's credit before any climb from a post:
@@ -500,18 +532,51 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if (chrome_signal(node) or "").startswith("class:"):
             units.add(_signature(node))
         if units and peer_prose(node, prose) >= PEER_SHARE * prose.get(node, 0.0):
-            return Region(inside, frozenset(units))
+            return Region(inside, frozenset(units), headline)
         node = node.getparent()
     return region
 
 
+def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
+                     headline: TextBlock | None, region_prose: dict[etree._Element, float]
+                     ) -> set[etree._Element]:
+    """Elements at or under a chrome owner beside the article: a sidebar of teasers can
+    out-write a short post, but the main content is never inside the sidebar. Owners around
+    the article (one holding the headline or most of the prose: an ASP.NET page's <form>,
+    a "has-sidebar" layout div) do not count, nor do a thread's posts (alike siblings
+    holding prose, whatever their class says) or an entry's content (microformats)."""
+    prose, total = _owner_prose(blocks)
+    above = set(headline.element.iterancestors()) if headline is not None else set()
+    owners = {block.chrome_owner for block in blocks
+              if block.chrome_owner is not None and _beside(block.chrome or "")}
+    owners = {owner for owner in owners
+              if prose.get(owner, 0.0) < WRAPPER_SHARE * total and owner not in above
+              and not _is_unit(owner, region_prose)}
+    found: set[etree._Element] = set()
+    if not owners:
+        return found
+    for element in elements:  # parents before children
+        if element in owners or (element.getparent() in found
+                                 and not _is_entry_content(element)):
+            found.add(element)
+    return found
+
+
+def _beside(signal: str) -> bool:
+    """A chrome signal naming a box beside the article, not words CMSs also put on it."""
+    kind, _, name = signal.partition(":")
+    return (kind == "tag" and name != "form") or kind == "role" or name in SIDE_WORDS
+
+
 def _headline_block(blocks: list[TextBlock], title: str | None) -> TextBlock | None:
     """The longest h1-h3 whose text is in the page title and is most of it (the site name
-    alone is in the title too, and is short)."""
+    alone is in the title too, and is short), outside footers and menus (where the site
+    name may well be most of a short title)."""
     wanted = _norm(title) if title else ""
     best = None
     for block in blocks:
-        if block.kind != "heading" or (block.level or 9) > 3:
+        if block.kind != "heading" or (block.level or 9) > 3 or \
+                block.chrome in FOOTER_SIGNALS:
             continue
         text = _norm(block.text)
         if text and text in wanted and len(text) >= HEADLINE_SHARE * len(wanted) and \
@@ -543,6 +608,11 @@ def _widen_to_peers(best: etree._Element, prose: dict[etree._Element, float],
         if prose.get(parent, 0.0) > WRAPPER_GROWTH * own:
             return Region(best)
         node = parent
+
+
+def _is_unit(element: etree._Element, prose: dict[etree._Element, float]) -> bool:
+    own = prose.get(element, 0.0)
+    return own > 0 and peer_prose(element, prose) >= PEER_SHARE * own
 
 
 def peer_prose(node: etree._Element, prose: dict[etree._Element, float]) -> float:
@@ -616,7 +686,11 @@ def classify(blocks: list[TextBlock], region: Region,
     prose of comment threads is kept as ``comment`` blocks instead of removed."""
     container = region.element
     inside = set(container.iter(etree.Element))
-    wrappers = content_wrappers(blocks, container, inside)
+    # A headline outside the region says nothing about which wrapper inside it is the
+    # article's (a "sidebar-container" layout div under a page-wide header).
+    headline = region.headline if region.headline is not None and \
+        region.headline.element in inside else None
+    wrappers = content_wrappers(blocks, container, inside, headline)
     wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
@@ -669,9 +743,22 @@ def _keep_comments(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
 
 
 def content_wrappers(blocks: list[TextBlock], container: etree._Element,
-                     inside: set[etree._Element] | None = None) -> set[etree._Element]:
+                     inside: set[etree._Element] | None = None,
+                     headline: TextBlock | None = None) -> set[etree._Element]:
     """Chrome-looking elements that hold most of the container's prose: not chrome at all
-    (WordPress puts ``category-news tag-x`` on the article element itself)."""
+    (WordPress puts ``category-news tag-x`` on the article element itself). When the page's
+    headline is known, the article's wrapper holds it: a sidebar box that out-writes a
+    short post is still a sidebar box."""
+    prose, total = _owner_prose(blocks, inside)
+    above = set(headline.element.iterancestors()) if headline is not None else None
+    return {owner for owner, value in prose.items()
+            if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
+            and not _never_wrapper(owner) and (above is None or owner in above)}
+
+
+def _owner_prose(blocks: list[TextBlock], inside: set[etree._Element] | None = None
+                 ) -> tuple[dict[etree._Element, float], float]:
+    """Prose weight under each nearest chrome owner, and in all (of blocks ``inside``)."""
     prose: dict[etree._Element, float] = {}
     total = 0.0
     for block in blocks:
@@ -682,9 +769,7 @@ def content_wrappers(blocks: list[TextBlock], container: etree._Element,
         total += w
         if block.chrome_owner is not None:
             prose[block.chrome_owner] = prose.get(block.chrome_owner, 0.0) + w
-    return {owner for owner, value in prose.items()
-            if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
-            and not _never_wrapper(owner)}
+    return prose, total
 
 
 def _never_wrapper(element: etree._Element) -> bool:
