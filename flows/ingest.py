@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any, cast
 
 from prefect import Task, flow, task
@@ -47,8 +48,8 @@ from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.lineage import link
 from pipeline.model import Source
-from pipeline.registry import load_registry
-from pipeline.sources import Expansion, expand
+from pipeline.registry import Registry, load_registry
+from pipeline.sources import Expansion, Previous, expand
 from pipeline.store import Store
 
 ProgressCallback = Callable[[SourceResult], None]
@@ -65,6 +66,11 @@ CAPTURE_RETRY_DELAY_S = 5.0
 """capture() already retries HTTP errors with backoff; sources that still failed for a
 passing reason get one more try after this pause (Prefect's retry of :func:`ingest_again`), for
 outages longer than that backoff."""
+BATCHES_IN_FLIGHT = 2
+"""Batches submitted per worker at a time: one running, one queued so no worker waits."""
+SPILL_DOCUMENTS = 200
+"""Documents a run holds in memory before linking them and spilling their rows to its
+staging folder (about 100 MB of rows and extractions for web pages)."""
 SCHEDULER_WAIT_S = 10.0
 """How long a ``--address`` scheduler has to answer and to have at least one worker. Without
 this check a wrong address fails after Dask's 30 s connect timeout with a traceback, and a
@@ -106,10 +112,11 @@ def link_task(archive: Archive, run: RunWriter) -> None:
 
 
 @task(name="expand-entry", cache_policy=NO_CACHE, persist_result=False)
-def expand_entry(entry: Source, store: Store, options: CaptureOptions) -> Expansion:
+def expand_entry(entry: Source, store: Store, options: CaptureOptions,
+                 previous: Previous | None) -> Expansion:
     """One task per bulk entry: a WARC's records are read here in one stream, and its
     documents then go to the ingest batches like any others (no task per record)."""
-    return expand(entry, store, options)
+    return expand(entry, store, options, previous)
 
 
 @task(name="commit", retries=3, retry_delay_seconds=1, retry_condition_fn=_is_transient,
@@ -125,50 +132,89 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
     version if content changed or ``force_version``)."""
     the_store = Store.at(store)
     reg = load_registry(registry)
-    archive = Archive(the_store)
-    options = CaptureOptions.of(reg)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path), force_version=force_version)
-    plan = plan_run(reg, archive, run.started_at)
-    work = list(plan.work)
-    for expansion in [f.result() for f in [expand_entry.submit(e, the_store, options)
-                                           for e in plan.entries]]:
-        record_expansion(run, expansion)
-        children, unchanged = plan.children(expansion)
-        work += children
-        for source_id in unchanged:
-            run.add_unchanged(source_id)
-
-    results = _run_batches(work, the_store, options, workers, _progress_callback())
-    by_source = {w.source.id: w for w in work}
-    again = {r.source.id: ingest_again.submit(r, by_source[r.source.id], the_store, options)
-             for r in results if r.retriable}
-    results = [again[r.source.id].result() if r.source.id in again else r for r in results]
-    for result in results:
-        record_result(run, result)
-
-    # quote: Prefect would otherwise walk every row the run holds looking for futures to
-    # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
-    link_task(archive, cast(RunWriter, quote(run)))
-    if _stop_requested():  # a signal came while the sources were read: commit nothing
-        raise RunInterrupted("the run was interrupted before its commit")
-    summary = RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
+    try:
+        summary = _ingest_run(run, reg, the_store, workers)
+    finally:  # committed, failed or interrupted: the spilled rows are not needed any more
+        run.discard_staging()
     _publish(summary)
     return summary
 
 
+def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -> RunSummary:
+    """The flow's work: plan, expand, capture and build in batches, link, commit."""
+    archive = Archive(the_store)
+    options = CaptureOptions.of(reg)
+    plan = plan_run(reg, archive, run.started_at)
+    work = list(plan.work)
+    for expansion in [f.result() for f in [
+            expand_entry.submit(e, the_store, options,
+                                cast(Previous | None, quote(plan.previous.get(e.id))))
+            for e in plan.entries]]:
+        record_expansion(run, expansion)
+        children = plan.children(expansion)
+        work += children.work
+        for source_id in children.unchanged:
+            run.add_unchanged(source_id)
+        for captured in children.recaptured:
+            run.add_capture(captured)
+            run.add_unchanged(captured.source_id)
+
+    notify = _progress_callback()
+    retriable: list[SourceResult] = []
+
+    def take(result: SourceResult) -> None:
+        if result.retriable:
+            retriable.append(result)
+        else:
+            _record(archive, run, result)
+
+    _run_batches(work, the_store, options, workers, notify, take)
+    by_source = {w.source.id: w for w in work}
+    again = [ingest_again.submit(r, by_source[r.source.id], the_store, options)
+             for r in retriable]
+    for future in again:
+        _record(archive, run, future.result())
+
+    link_task(archive, cast(RunWriter, quote(run)))
+    if _stop_requested():  # a signal came while the sources were read: commit nothing
+        raise RunInterrupted("the run was interrupted before its commit")
+    return RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
+
+
+def _record(archive: Archive, run: RunWriter, result: SourceResult) -> None:
+    """Add a result to the run; every :data:`SPILL_DOCUMENTS` documents, link them and spill
+    the rows held to the run's staging folder, so a crawl's rows never all sit in memory."""
+    record_result(run, result)
+    if len(run.rows["documents"]) >= SPILL_DOCUMENTS:
+        # quote: Prefect would otherwise walk every row the run holds looking for futures to
+        # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
+        link_task(archive, cast(RunWriter, quote(run)))
+        run.spill()
+
+
 def _run_batches(work: list[SourceWork], store: Store, options: CaptureOptions, workers: int,
-                 notify: Callable[[SourceResult], None]) -> list[SourceResult]:
-    """Submit ``work`` in batches over the task runner; results in completion order."""
+                 notify: Callable[[SourceResult], None],
+                 take: Callable[[SourceResult], None]) -> None:
+    """Run ``work`` in batches over the task runner, giving each result to ``notify`` and
+    ``take`` as its batch finishes. At most :data:`BATCHES_IN_FLIGHT` per worker are submitted
+    at a time: a finished batch's future holds its documents until it is let go."""
     size = max(1, min(MAX_BATCH, -(-len(work) // (workers * BATCHES_PER_WORKER))))
-    futures = [ingest_batch.submit(work[i:i + size], store, options)
-               for i in range(0, len(work), size)]
-    results = []
-    for future in as_completed(futures):
-        for result in future.result():
+    batches = iter([work[i:i + size] for i in range(0, len(work), size)])
+    running = [ingest_batch.submit(b, store, options)
+               for b in islice(batches, workers * BATCHES_IN_FLIGHT)]
+    while running:
+        finished = as_completed(running)
+        done = next(finished)
+        finished.close()
+        running.remove(done)
+        for batch in islice(batches, 1):
+            running.append(ingest_batch.submit(batch, store, options))
+        for result in done.result():
             notify(result)
-            results.append(result)
-    return results
+            take(result)
+        del done
 
 
 def _progress_callback() -> ProgressCallback:

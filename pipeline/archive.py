@@ -17,17 +17,22 @@ from __future__ import annotations
 import fcntl
 import json
 import re
+import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 from pyarrow import fs
@@ -42,9 +47,6 @@ from pipeline.textutil.signals import (
     repeated_line_share,
     text_signals,
 )
-
-if TYPE_CHECKING:
-    import pyarrow.dataset as pads
 
 DATA_TABLES = tuple(t for t in TABLES if t not in ("runs", "tags"))
 LOG_TABLES = ("captures", "failures", "expansions")
@@ -64,6 +66,8 @@ of the whole file (90 ms -> 30 ms with 5,000-row groups, 14 ms with 1,000, for 1
 larger files; measured on benchmarks/browse.py's archive, load 13 on 2 cores)."""
 WRITER_PROPERTIES = WriterProperties(max_row_group_size=ROW_GROUP_ROWS)
 """Appends never conflict with appends; these retries cover concurrent creation of a table."""
+STREAM_BATCH_ROWS = 10_000
+"""Rows per Arrow batch when a run's staged rows are streamed into a Delta table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +83,22 @@ class DocumentRecord:
 
 @dataclass
 class RunWriter:
-    """Rows of one run, collected in memory and written by :meth:`Archive.commit`."""
+    """Rows of one run, held in memory and written by :meth:`Archive.commit`.
+
+    A long run (a crawl of many thousand documents) calls :meth:`spill` now and then: the rows
+    held so far are validated and written to the run's own staging folder (Parquet files in a
+    temporary folder, outside the archive) and let go, so memory does not grow with the run.
+    The commit streams the staged files and the rows still held into each table as one append,
+    so the run is still one archive version, and a run that fails before its commit leaves
+    the archive untouched: nothing of it was written there.
+    """
 
     run_id: str
     started_at: datetime
     registry: str | None = None
     rows: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {t: [] for t in DATA_TABLES})
+    """Rows held in memory: everything not yet spilled."""
     outcomes: dict[str, str] = field(default_factory=dict)
     """source id -> new | changed | unchanged | failed"""
     appended: set[str] = field(default_factory=set)
@@ -97,10 +110,90 @@ class RunWriter:
     recorded: dict[str, Any] | None = None
     """The ``runs`` row of the run this one derives again (``rebuild``): its times, counts and
     version decision are kept."""
+    staging: Path | None = None
+    """The folder of spilled rows (made by the first :meth:`spill`, removed after the commit
+    or when the writer is collected)."""
+    staged: dict[str, list[Path]] = field(default_factory=dict)
+    """table -> its spilled Parquet files, in order."""
+    staged_documents: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    """doc_id -> (doc_version, content_hash, source_id) of each spilled document row: what
+    :func:`reconcile` needs without reading the files back."""
+    staged_failures: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(source id, stage, error class, message) of each spilled failure, for the summary."""
+    renumbered: dict[str, int | None] = field(default_factory=dict)
+    """doc_id -> the doc_version its spilled rows get at the commit, or None: dropped."""
 
     def changes_content(self) -> bool:
         """Whether the run has rows beyond the log of what it captured and what failed."""
-        return any(rows for table, rows in self.rows.items() if table not in LOG_TABLES)
+        return bool(self.staged_documents) or any(
+            rows for table, rows in self.rows.items() if table not in LOG_TABLES)
+
+    def failures(self) -> list[tuple[str, str, str, str]]:
+        """(source id, stage, error class, message) of every failure of the run."""
+        return self.staged_failures + [(f["source_id"], f["stage"], f["error_class"],
+                                        f["message"]) for f in self.rows["failures"]]
+
+    def spill(self) -> None:
+        """Write the rows held in memory to the staging folder and let them go."""
+        if self.staging is None:
+            self.staging = Path(tempfile.mkdtemp(prefix="archivist-run-"))
+            weakref.finalize(self, shutil.rmtree, self.staging, ignore_errors=True)
+        for table, rows in self.rows.items():
+            if not rows:
+                continue
+            batch = to_arrow(table, rows)  # validated now: a bad row fails the run, not commit
+            files = self.staged.setdefault(table, [])
+            path = self.staging / f"{table}-{len(files):05d}.parquet"
+            # Sorted by document as each spill is written: the streamed commit cannot sort a
+            # whole run, but row groups of sorted spills still span few documents each.
+            pq.write_table(layout(batch), path)
+            files.append(path)
+            if table == "documents":
+                self.staged_documents.update(
+                    (r["doc_id"], (r["doc_version"], r["content_hash"], r["source_id"]))
+                    for r in rows)
+            self.staged_failures += [(f["source_id"], f["stage"], f["error_class"],
+                                      f["message"]) for f in rows if table == "failures"]
+            self.rows[table] = []
+
+    def scan_staged(self, table: str, where: pc.Expression | None,
+                    columns: list[str]) -> pa.Table:
+        """Spilled rows of ``table`` matching ``where`` (as written: before renumbering)."""
+        files = self.staged.get(table)
+        if not files:
+            return arrow_schema(table).empty_table().select(columns)
+        return pads.dataset([str(f) for f in files], schema=arrow_schema(table),
+                            format="parquet").to_table(filter=where, columns=columns)
+
+    def batches(self, table: str) -> Iterator[pa.RecordBatch]:
+        """Every row of ``table`` for the commit, spilled ones first, a batch at a time, with
+        the run's current id and document versions."""
+        for path in self.staged.get(table, []):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=STREAM_BATCH_ROWS):
+                yield from self._as_committed(pa.Table.from_batches([batch])).to_batches()
+        if self.rows[table]:
+            yield from layout(to_arrow(table, self.rows[table])).to_batches(STREAM_BATCH_ROWS)
+
+    def _as_committed(self, data: pa.Table) -> pa.Table:
+        """Spilled rows as the commit writes them: :func:`reconcile`'s renumbering and
+        :func:`restart`'s run id applied."""
+        if self.renumbered and "doc_id" in data.column_names:
+            ids = data["doc_id"].to_pylist()
+            dropped = [self.renumbered.get(d, 0) is None for d in ids]
+            versions = [self.renumbered.get(d) or v
+                        for d, v in zip(ids, data["doc_version"].to_pylist())]
+            data = data.set_column(data.schema.get_field_index("doc_version"), "doc_version",
+                                   pa.array(versions, pa.int64()))
+            data = data.filter(pa.array([not d for d in dropped]))
+        index = data.schema.get_field_index("run_id")
+        return data.set_column(index, data.schema.field(index),
+                               pa.array([self.run_id] * data.num_rows, pa.string()))
+
+    def discard_staging(self) -> None:
+        """Remove the staging folder (after the commit, or when the run is abandoned)."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging, self.staged = None, {}
 
     def add_capture(self, capture: Capture) -> None:
         self.rows["captures"].append(capture_row(capture, self.run_id))
@@ -119,13 +212,14 @@ class RunWriter:
 
     def add_expansion(self, entry_id: str, kind: str, expanded_at: datetime,
                       files: list[tuple[str, str | None]], documents: int,
-                      counts: dict[str, int], failed: int) -> None:
+                      counts: dict[str, int], failed: int, settings: str | None = None) -> None:
         """One bulk entry's expansion: what it read and what became of its records."""
         self.rows["expansions"].append({
             "source_id": entry_id, "run_id": self.run_id, "kind": kind,
             "expanded_at": expanded_at, "documents": documents, "failed": failed,
             "files": [{"location": loc, "sha256": sha} for loc, sha in files],
-            "counts": [{"name": k, "count": v} for k, v in sorted(counts.items())]})
+            "counts": [{"name": k, "count": v} for k, v in sorted(counts.items())],
+            "settings": settings})
 
     def add_document(self, doc: SegmentedDocument, source: Source, capture: Capture,
                      doc_version: int) -> None:
@@ -155,9 +249,7 @@ class RunSummary:
 
     @classmethod
     def of(cls, run: RunWriter, archive_version: int) -> RunSummary:
-        failures = tuple((f["source_id"], f["stage"], f["error_class"], f["message"])
-                         for f in run.rows["failures"])
-        return cls(run.run_id, archive_version, dict(run.outcomes), failures,
+        return cls(run.run_id, archive_version, dict(run.outcomes), tuple(run.failures()),
                    run.new_version is not False)
 
 
@@ -167,18 +259,28 @@ def reconcile(run: RunWriter, latest: dict[str, DocumentRecord]) -> bool:
     A run numbers each document from the archive as it was when the run started; another run
     may have committed the same document since. Same content: the document is unchanged after
     all (its rows are dropped); other content: it becomes the version after the latest one.
-    Returns whether any row changed.
+    Rows held in memory are changed here; spilled rows are changed as the commit streams them
+    (``run.renumbered``). Returns whether any row changed.
     """
+    held = [(r["doc_id"], r["doc_version"], r["content_hash"], r["source_id"])
+            for r in run.rows["documents"]]
+    spilled = [(doc, *values) for doc, values in run.staged_documents.items()]
     renumbered: dict[str, int | None] = {}
-    for row in run.rows["documents"]:
-        current = latest.get(row["doc_id"])
-        if current is None or current.doc_version < row["doc_version"]:
+    for doc_id, doc_version, content_hash, source_id in held + spilled:
+        current = latest.get(doc_id)
+        if current is None or current.doc_version < doc_version:
             continue
-        same = current.content_hash == row["content_hash"]
-        renumbered[row["doc_id"]] = None if same else current.doc_version + 1
-        run.outcomes[row["source_id"]] = "unchanged" if same else "changed"
+        same = current.content_hash == content_hash
+        renumbered[doc_id] = None if same else current.doc_version + 1
+        run.outcomes[source_id] = "unchanged" if same else "changed"
     if not renumbered:
         return False
+    for doc_id, number in renumbered.items():
+        if doc_id in run.staged_documents:
+            run.renumbered[doc_id] = number
+            version, content_hash, source_id = run.staged_documents.pop(doc_id)
+            if number is not None:
+                run.staged_documents[doc_id] = (number, content_hash, source_id)
     dropped = {doc for doc, number in renumbered.items() if number is None}
     for table, rows in run.rows.items():
         run.rows[table] = [
@@ -331,10 +433,15 @@ class Archive:
 
     def last_expansions(self) -> dict[str, datetime]:
         """bulk entry id -> when it was last expanded, for its cadence."""
-        latest: dict[str, datetime] = {}
-        data = self.read("expansions")
-        for sid, at in zip(data["source_id"].to_pylist(), data["expanded_at"].to_pylist()):
-            latest[sid] = max(at, latest.get(sid, at))
+        return {sid: row["expanded_at"] for sid, row in self.latest_expansions().items()}
+
+    def latest_expansions(self) -> dict[str, dict[str, Any]]:
+        """bulk entry id -> the ``expansions`` row of its latest expansion."""
+        latest: dict[str, dict[str, Any]] = {}
+        for row in self.read("expansions").to_pylist():
+            known = latest.get(row["source_id"])
+            if known is None or row["expanded_at"] >= known["expanded_at"]:
+                latest[row["source_id"]] = row
         return latest
 
     def latest_captures(self) -> dict[str, Capture]:
@@ -371,10 +478,11 @@ class Archive:
                     restart(run, f"{run.run_id.split('~')[0]}~{attempt}")
                 for table in DATA_TABLES:
                     if table not in run.appended:
-                        self._append(table, to_arrow(table, run.rows[table]))
+                        self._append_run(table, run)
                         run.appended.add(table)
                 version = self._append_run_row(run, runs_table)
                 if version is not None:
+                    run.discard_staging()
                     return version
         raise ArchiveError(f"could not commit run {run.run_id}: {RUN_ROW_ATTEMPTS} other runs "
                            "committed first; run the ingest again", transient=True)
@@ -419,16 +527,30 @@ class Archive:
         run.new_version = new_version
         return archive_version
 
-    def _append(self, table: str, batch: pa.Table) -> int:
-        """Append ``batch`` (possibly empty) and return the table's Delta version after it."""
+    def _append_run(self, table: str, run: RunWriter) -> None:
+        """Append the run's rows of ``table`` (spilled and held) as one Delta commit, streamed
+        a batch at a time: a run of any size is written in bounded memory."""
+        if not run.staged.get(table):
+            self._append(table, to_arrow(table, run.rows[table]))
+            return
+        schema = arrow_schema(table)
+        self._append(table, lambda: pa.RecordBatchReader.from_batches(schema,
+                                                                      run.batches(table)))
+
+    def _append(self, table: str,
+                batch: pa.Table | Callable[[], pa.RecordBatchReader]) -> int:
+        """Append ``batch`` (possibly empty), or the stream a function opens, and return the
+        table's Delta version after it."""
         path = self.uri(table)
         existing = self._delta(table)
-        if existing is not None and batch.num_rows == 0:
+        if existing is not None and isinstance(batch, pa.Table) and batch.num_rows == 0:
             return existing.version()
         for attempt in range(APPEND_ATTEMPTS):
             try:
                 # merge: a contract that gained a nullable column appends to older tables.
-                write_deltalake(path, layout(batch), mode="append", schema_mode="merge",
+                # A stream is made afresh for each attempt: a reader is read only once.
+                write_deltalake(path, layout(batch) if isinstance(batch, pa.Table) else batch(),
+                                mode="append", schema_mode="merge",
                                 storage_options=self.store.storage_options,
                                 writer_properties=WRITER_PROPERTIES)
                 break

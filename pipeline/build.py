@@ -12,6 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+
+from pipeline import errors
 from pipeline.archive import Archive, DocumentRecord, RunWriter, document_rows
 from pipeline.capture import CaptureOptions, capture, read_local
 from pipeline.clean import clean
@@ -21,7 +24,7 @@ from pipeline.model import Capture, Kind, SegmentedDocument, Source
 from pipeline.registry import Registry
 from pipeline.schedule import due_sources
 from pipeline.segment import doc_id_for, segment
-from pipeline.sources import Expansion
+from pipeline.sources import Expansion, Previous
 from pipeline.store import Store
 
 
@@ -134,6 +137,21 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
 
 
 @dataclass(frozen=True, slots=True)
+class ChildPlan:
+    """What a run does with an expansion's children."""
+
+    work: list[SourceWork]
+    """Children to capture or build, in the ingest batches."""
+    unchanged: list[str]
+    """Ids of children left as they are, with nothing to record: the listing says they have
+    not changed since their last capture, or their capture is that capture again (a record
+    of an unchanged web archive) and was built by the current extractor."""
+    recaptured: list[Capture]
+    """Children captured anew (a record of another web archive file) with the bytes the
+    current extractor last built: their capture is recorded, nothing is built."""
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What a run does: its due single sources, its due bulk entries (expanded by the flow,
     their children then planned by :meth:`children`), and what the archive already knows."""
@@ -143,25 +161,41 @@ class Plan:
     documents: dict[str, DocumentRecord] = field(default_factory=dict)
     captures: dict[str, Capture] = field(default_factory=dict)
     extract_options: ExtractOptions = ExtractOptions()
+    previous: dict[str, Previous] = field(default_factory=dict)
+    """entry id -> its last expansion, for web archive entries that have one."""
 
-    def children(self, expansion: Expansion) -> tuple[list[SourceWork], list[str]]:
-        """Work for each child of ``expansion``, and the ids of children left as they are
-        because the listing says they have not changed since their last capture."""
-        work, unchanged = [], []
+    def children(self, expansion: Expansion) -> ChildPlan:
+        """Work for each child of ``expansion``, and the children that need none."""
+        plan = ChildPlan([], [], [])
         for child in expansion.children:
             sid = child.source.id
             previous = self.captures.get(sid)
-            if (child.lastmod is not None and previous is not None and sid in self.documents
+            document = self.documents.get(sid)
+            if (child.lastmod is not None and previous is not None and document is not None
                     and previous.captured_at >= child.lastmod):
-                unchanged.append(sid)
+                plan.unchanged.append(sid)
                 continue
             captured = child.capture
             if captured is not None and previous is not None:
                 captured = replace(captured, revisit=captured.revisit
                                    or previous.sha256 == captured.sha256)
-            work.append(SourceWork(child.source, previous, self.documents.get(sid),
-                                   self.extract_options, captured))
-        return work, unchanged
+                if can_skip(captured, document, previous):
+                    if _same_record(captured, previous):
+                        plan.unchanged.append(sid)
+                    else:
+                        plan.recaptured.append(replace(
+                            captured, extractor_version=extractor_version(captured.kind)))
+                    continue
+            plan.work.append(SourceWork(child.source, previous, document,
+                                        self.extract_options, captured))
+        return plan
+
+
+def _same_record(captured: Capture, previous: Capture) -> bool:
+    """Whether two captures are one WARC record read again (same file, offset, payload)."""
+    return (captured.warc_sha256 is not None and captured.sha256 == previous.sha256
+            and captured.warc_sha256 == previous.warc_sha256
+            and captured.warc_offset == previous.warc_offset)
 
 
 def plan_run(registry: Registry, archive: Archive, now: datetime) -> Plan:
@@ -169,15 +203,43 @@ def plan_run(registry: Registry, archive: Archive, now: datetime) -> Plan:
     archive knows of them and the registry's extraction limits."""
     documents = archive.latest_documents()
     captures = archive.latest_captures()
+    expansions = archive.latest_expansions()
     last_captured = {sid: c.captured_at for sid, c in captures.items()}
-    last_captured.update(archive.last_expansions())
+    last_captured.update({sid: row["expanded_at"] for sid, row in expansions.items()})
     due = due_sources(registry.sources, last_captured, now)
     work = [SourceWork(s, captures.get(s.id), documents.get(s.id),
                        replace(registry.extract_options, ocr=s.ocr) if s.ocr
                        else registry.extract_options)
             for s in due if s.bulk is None]
-    return Plan(work, [s for s in due if s.bulk is not None], documents, captures,
-                registry.extract_options)
+    entries = [s for s in due if s.bulk is not None]
+    previous = {e.id: _previous(archive, expansions[e.id], captures) for e in entries
+                if e.bulk in ("warc", "wacz") and e.id in expansions}
+    return Plan(work, entries, documents, captures, registry.extract_options, previous)
+
+
+def _previous(archive: Archive, row: dict[str, Any], captures: dict[str, Capture]) -> Previous:
+    """An entry's last expansion: its ``expansions`` row, the latest captures of its children
+    from its files, and the failures it recorded."""
+    entry, run_id = row["source_id"], row["run_id"]
+    files = tuple((f["location"], f["sha256"]) for f in row["files"])
+    shas = {sha for _, sha in files}
+    children = tuple(c for sid, c in captures.items()
+                     if sid.startswith(f"{entry}/") and c.warc_sha256 in shas)
+    failed = archive.scan("failures", (pc.field("run_id") == run_id)
+                          & (pc.field("stage") == "capture"),
+                          ["source_id", "error_class", "message"]).to_pylist()
+    failures = tuple(_error(f) for f in failed
+                     if f["source_id"] == entry or f["source_id"].startswith(f"{entry}/"))
+    return Previous(files, row.get("settings"), {c["name"]: c["count"] for c in row["counts"]},
+                    children, failures)
+
+
+def _error(row: dict[str, Any]) -> PipelineError:
+    """A recorded capture failure as the error it was (its class, message and source)."""
+    cls = getattr(errors, row["error_class"], None)
+    if not (isinstance(cls, type) and issubclass(cls, errors.CaptureError)):
+        cls = errors.CaptureError
+    return cls(row["message"], source_id=row["source_id"])
 
 
 def plan_ingest(registry: Registry, archive: Archive, now: datetime) -> list[SourceWork]:
@@ -192,7 +254,7 @@ def record_expansion(run: RunWriter, expansion: Expansion) -> None:
         run.add_failure(error.source_id or expansion.entry.id, error, None)
     run.add_expansion(expansion.entry.id, expansion.entry.bulk or "", expansion.expanded_at,
                       expansion.files, len(expansion.children), dict(expansion.counts),
-                      len(expansion.failures))
+                      len(expansion.failures), expansion.settings)
 
 
 def record_result(run: RunWriter, result: SourceResult) -> None:

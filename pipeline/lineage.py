@@ -56,6 +56,8 @@ BANDS, ROWS = 32, 4
 """32 bands of 4: a pair with half its word pairs in common is a candidate with probability
 0.87, at 0.64 (one word changed in ten) 0.997; candidates are then confirmed on their texts, so
 the loose band costs time, not precision."""
+CHUNK_SHINGLES = 8192
+"""Shingles permuted at a time by :func:`minhash` (8,192 x 128 permutations: 8 MB each)."""
 BOILERPLATE_DOCS = 3
 REPRINT_SHARE = 0.5
 
@@ -123,12 +125,15 @@ def minhash(shingle_sets: Sequence[set[str]]) -> np.ndarray:
                          dtype=np.uint64, count=int(lengths.sum()))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     signatures = np.empty((len(shingle_sets), PERMUTATIONS), dtype=np.uint64)
-    chunk = 4096  # permutations of 4,096 shingles at a time: 4 MB, not the whole run's
-    for first in range(0, len(shingle_sets), chunk):
-        last = min(first + chunk, len(shingle_sets))
+    first = 0
+    while first < len(shingle_sets):
+        # Whole passages of at most CHUNK_SHINGLES shingles at a time (one longer passage
+        # alone): each temporary array is then 8 MB, not the batch's hundreds of megabytes.
+        last = max(first + 1, int(np.searchsorted(starts, starts[first] + CHUNK_SHINGLES)))
         lo, hi = starts[first], starts[last - 1] + lengths[last - 1]
         permuted = ((hashes[lo:hi, None] * _A[None, :] + _B[None, :]) % _PRIME) & _MASK32
         signatures[first:last] = np.minimum.reduceat(permuted, starts[first:last] - lo, axis=0)
+        first = last
     return signatures
 
 
@@ -149,7 +154,9 @@ def link(archive: Archive, run: RunWriter) -> None:
 
     Sets ``origin_*`` on each passage row, ``borrowed_share`` and ``reprint_of`` on each
     document row, and appends ``lineage_index`` rows, all in the run's own rows, so lineage is
-    committed in the same archive version as the passages it describes.
+    committed in the same archive version as the passages it describes. Only the rows the run
+    holds in memory are linked, against the archive and the rows it spilled before: a long run
+    links each batch once, before spilling it, as a run of its own would be linked.
     """
     documents = {(d["doc_id"], d["doc_version"]): d for d in run.rows["documents"]}
     candidates = [p for p in run.rows["passages"] if (p["doc_id"], p["doc_version"]) in documents]
@@ -166,7 +173,8 @@ def link(archive: Archive, run: RunWriter) -> None:
         version = (row["doc_id"], row["doc_version"])
         entries.append(_Entry(row["passage_id"], row["doc_id"],
                               documents[version]["captured_at"], sites[version], key))
-    archived, archived_texts = _lookup(archive, set(exacts), {int(k) for k in bands.ravel()})
+    archived, archived_texts = _lookup(archive, run, set(exacts),
+                                       {int(k) for k in bands.ravel()})
     by_key = _Buckets()  # filled earliest first: the entries a full bucket keeps are those
     for key, found in archived.items():
         for entry in sorted(found, key=_capture_order):
@@ -311,14 +319,17 @@ def _index_rows(run: RunWriter, entries: list[_Entry], bands: np.ndarray,
     return rows
 
 
-def _lookup(archive: Archive, exacts: set[int], bands: set[int]
+def _lookup(archive: Archive, run: RunWriter, exacts: set[int], bands: set[int]
             ) -> tuple[dict[int, list[_Entry]], dict[str, str]]:
-    """Archived index entries under any of the keys, and the texts of the band candidates."""
+    """Index entries under any of the keys, archived or spilled earlier in this run (a long
+    run links its documents a batch at a time), and the texts of the band candidates."""
     if not exacts and not bands:  # a run with nothing new: no filter would read every row
         return {}, {}
-    index = archive.lookup("lineage_index", "key", pa.array(sorted(exacts | bands), pa.int64()),
-                           ["key", "key_kind", "passage_id", "doc_id", "captured_at", "host",
-                            "exact_key"])
+    keys = pa.array(sorted(exacts | bands), pa.int64())
+    columns = ["key", "key_kind", "passage_id", "doc_id", "captured_at", "host", "exact_key"]
+    index = pa.concat_tables([archive.lookup("lineage_index", "key", keys, columns),
+                              run.scan_staged("lineage_index", pc.field("key").isin(keys),
+                                              columns)])
     found: dict[int, list[_Entry]] = defaultdict(list)
     need_text: set[str] = set()
     for row in index.to_pylist():
@@ -329,9 +340,11 @@ def _lookup(archive: Archive, exacts: set[int], bands: set[int]
             need_text.add(row["passage_id"])
     texts: dict[str, str] = {}
     if need_text:
-        passages = archive.scan("passages", pc.field("passage_id").isin(
-            pa.array(sorted(need_text))), columns=["passage_id", "text"])
-        texts = dict(zip(passages["passage_id"].to_pylist(), passages["text"].to_pylist()))
+        which = pc.field("passage_id").isin(pa.array(sorted(need_text)))
+        for passages in (archive.scan("passages", which, ["passage_id", "text"]),
+                         run.scan_staged("passages", which, ["passage_id", "text"])):
+            texts.update(zip(passages["passage_id"].to_pylist(),
+                             passages["text"].to_pylist()))
     return found, texts
 
 

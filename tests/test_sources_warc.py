@@ -209,15 +209,23 @@ def test_ingest_a_warc_trace_a_passage_to_its_record_and_rerun_for_a_hash(
     assert second.ok and second.count("unchanged") == 5 and second.count("new") == 0
     assert second.archive_version == first.archive_version   # nothing changed: no version
     assert archive.read("documents").num_rows == 5
+    # the same WARC again: its records are not read, nothing new is captured
     rerun = [c for c in archive.read("captures").to_pylist() if c["run_id"] == second.run_id]
-    assert len(rerun) == 5 and all(c["revisit"] for c in rerun)
+    assert rerun == []
+    again = [e for e in archive.read("expansions").to_pylist() if e["run_id"] == second.run_id]
+    assert [(e["files"], e["counts"], e["documents"]) for e in again] == [
+        (expansion["files"], expansion["counts"], 5)]
 
-    # a third run over a WARC cut short: the lost record is one failure, the rest unchanged
+    # a third run over a WARC cut short: the lost record is one failure, the rest unchanged,
+    # each recaptured from the new file (its SHA-256) without being built again
     data = (tmp_path / "crawl.warc.gz").read_bytes()
     (tmp_path / "crawl.warc.gz").write_bytes(data[:-200])
     third = run_flow(path, store)
     assert [f[0] for f in third.failures] == ["crawl"]
     assert third.count("unchanged") == 5
+    recaptured = [c for c in archive.read("captures").to_pylist() if c["run_id"] == third.run_id]
+    assert len(recaptured) == 5
+    assert {c["warc_sha256"] for c in recaptured} == {hashlib.sha256(data[:-200]).hexdigest()}
     [status] = source_statuses([Source("crawl", "")], archive.runs(),
                                archive.read("captures").to_pylist(),
                                archive.read("failures").to_pylist(),

@@ -15,12 +15,14 @@ source that the run captures like any other, under the same security rules.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pipeline import __version__
 from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.model import Capture, Source
@@ -52,29 +54,80 @@ class Expansion:
     files: list[tuple[str, str | None]] = field(default_factory=list)
     """(location, SHA-256) of every file or URL read."""
     expanded_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    settings: str | None = None
+    """What besides the files decides the expansion (see :func:`settings_of`), for web
+    archives: with the same files it gives the same children."""
+    reused: bool = False
+    """The files and settings were those of the last expansion: its children were taken
+    from it, nothing was read but the files' bytes for their SHA-256."""
 
     def fail(self, error: PipelineError, count_as: str = "unreadable") -> None:
         self.failures.append(error)
         self.counts[count_as] += 1
 
 
-def expand(entry: Source, store: Store, options: CaptureOptions) -> Expansion:
-    """Expand a bulk entry; a failure of the entry as a whole is recorded, not raised."""
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """An entry's last expansion as the archive recorded it: a web archive whose files and
+    settings are the same again is not read a second time (:func:`reuse`)."""
+
+    files: tuple[tuple[str, str | None], ...]
+    settings: str | None
+    counts: dict[str, int]
+    captures: tuple[Capture, ...]
+    """The latest capture of each of its children (a record of those files)."""
+    failures: tuple[PipelineError, ...]
+    """What that expansion recorded as unreadable."""
+
+
+def expand(entry: Source, store: Store, options: CaptureOptions,
+           previous: Previous | None = None) -> Expansion:
+    """Expand a bulk entry; a failure of the entry as a whole is recorded, not raised.
+    ``previous``: its last expansion, which a web archive reuses if nothing changed."""
     from pipeline.sources import feeds, listing, webarchive
 
-    expanders = {"warc": webarchive.expand_warc, "wacz": webarchive.expand_wacz,
-                 "folder": listing.expand_folder, "urls": listing.expand_urls,
-                 "sitemap": feeds.expand_sitemap, "feed": feeds.expand_feed}
     expansion = Expansion(entry)
     if entry.bulk is None:
         raise ValueError(f"{entry.id} is no bulk entry")
     try:
-        expanders[entry.bulk](entry, store, options, expansion)
+        if entry.bulk == "warc":
+            webarchive.expand_warc(entry, store, options, expansion, previous)
+        elif entry.bulk == "wacz":
+            webarchive.expand_wacz(entry, store, options, expansion, previous)
+        else:
+            expanders = {"folder": listing.expand_folder, "urls": listing.expand_urls,
+                         "sitemap": feeds.expand_sitemap, "feed": feeds.expand_feed}
+            expanders[entry.bulk](entry, store, options, expansion)
     except PipelineError as error:
         error.source_id = error.source_id or entry.id
         expansion.fail(error)
     expansion.expanded_at = datetime.now(timezone.utc)
     return expansion
+
+
+def settings_of(entry: Source, options: CaptureOptions) -> str:
+    """What decides a web archive's expansion besides its files' bytes: the reader (the
+    pipeline version), the payload limit and where the files are kept."""
+    return json.dumps({"pipeline": __version__, "uri": entry.uri, "keep_warc": entry.keep_warc,
+                       "max_bytes": options.max_bytes}, sort_keys=True)
+
+
+def reuse(expansion: Expansion, previous: Previous | None,
+          files: list[tuple[str, str | None]]) -> bool:
+    """Take the children, counts and failures of ``previous`` if it read the same ``files``
+    (location and SHA-256) with the same settings; whether it did."""
+    if (previous is None or previous.settings != expansion.settings
+            or previous.files != tuple(files)):
+        return False
+    entry = expansion.entry
+    expansion.files = list(files)
+    expansion.children = [
+        Child(replace(child_source(entry, c.source_id.removeprefix(f"{entry.id}/"), c.uri),
+                      kind=c.kind), c) for c in previous.captures]
+    expansion.counts = Counter(previous.counts)
+    expansion.failures = list(previous.failures)
+    expansion.reused = True
+    return True
 
 
 def child_source(entry: Source, key: str, uri: str) -> Source:

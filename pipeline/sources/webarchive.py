@@ -48,7 +48,16 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 from pipeline.capture import CaptureOptions, open_regular_file, sniff
 from pipeline.errors import CaptureError, TooLarge
 from pipeline.model import Capture, Source
-from pipeline.sources import Child, Expansion, child_source, inside, url_key
+from pipeline.sources import (
+    Child,
+    Expansion,
+    Previous,
+    child_source,
+    inside,
+    reuse,
+    settings_of,
+    url_key,
+)
 from pipeline.store import Store
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -104,39 +113,57 @@ class _Scan:
 # -- entry points ----------------------------------------------------------------------------
 
 def expand_warc(entry: Source, store: Store, options: CaptureOptions,
-                expansion: Expansion) -> None:
-    """Read every WARC file of a ``warc`` entry."""
-    scan = _Scan(entry, store, options, expansion)
+                expansion: Expansion, previous: Previous | None = None) -> None:
+    """Read every WARC file of a ``warc`` entry, unless each is the one ``previous`` read
+    (same SHA-256, same settings): then its children are taken from there."""
+    expansion.settings = settings_of(entry, options)
+    warcs = []
     for path in _warc_paths(entry, options, expansion):
         try:
             with open_regular_file(path.resolve(), entry.id) as (handle, _):
                 sha256, size = _hash_stream(handle)
-                location = _keep(path, sha256, store) if entry.keep_warc else str(path)
-                warc = WarcFile(location, sha256, size)
-                expansion.files.append((warc.location, sha256))
-                _scan_file(scan, warc, handle)
         except CaptureError as error:  # not a regular file, unreadable
+            expansion.fail(error, "unreadable file")
+            continue
+        location = _keep(path, sha256, store) if entry.keep_warc else str(path)
+        warcs.append((path, WarcFile(location, sha256, size)))
+    files: list[tuple[str, str | None]] = [(w.location, w.sha256) for _, w in warcs]
+    if not expansion.failures and reuse(expansion, previous, files):
+        return
+    scan = _Scan(entry, store, options, expansion)
+    for path, warc in warcs:
+        try:
+            with open_regular_file(path.resolve(), entry.id) as (handle, _):
+                expansion.files.append((warc.location, warc.sha256))
+                _scan_file(scan, warc, handle)
+        except CaptureError as error:
             expansion.fail(error, "unreadable file")
     _finish(scan)
 
 
 def expand_wacz(entry: Source, store: Store, options: CaptureOptions,
-                expansion: Expansion) -> None:
+                expansion: Expansion, previous: Previous | None = None) -> None:
     """Read the WARC files inside a WACZ; a file its datapackage lists but the zip lacks, or
-    whose SHA-256 differs from the listed one, is a failure of that file."""
+    whose SHA-256 differs from the listed one, is a failure of that file. A WACZ with the
+    SHA-256 and settings of ``previous`` is not opened: its children are taken from there."""
     path = Path(entry.uri)
     if not inside(path, options.allowed_roots):
         raise CaptureError(f"{path} lies outside the allowed folders; add its folder to "
                            "[settings] allowed_roots", source_id=entry.id)
     with open_regular_file(path.resolve(), entry.id) as (handle, _):
-        _expand_wacz(entry, path, handle, store, options, expansion)
+        sha256, _ = _hash_stream(handle)
+        base = _keep(path, sha256, store) if entry.keep_warc else str(path)
+        expansion.settings = settings_of(entry, options)
+        if previous is not None and previous.files[:1] == ((base, sha256),):
+            # The WACZ's own SHA-256 covers every member: its first file row decides.
+            if reuse(expansion, previous, list(previous.files)):
+                return
+        expansion.files.append((base, sha256))
+        _expand_wacz(entry, path, handle, base, store, options, expansion)
 
 
-def _expand_wacz(entry: Source, path: Path, handle: IO[bytes], store: Store,
+def _expand_wacz(entry: Source, path: Path, handle: IO[bytes], base: str, store: Store,
                  options: CaptureOptions, expansion: Expansion) -> None:
-    sha256, _ = _hash_stream(handle)
-    base = _keep(path, sha256, store) if entry.keep_warc else str(path)
-    expansion.files.append((base, sha256))
     scan = _Scan(entry, store, options, expansion)
     try:
         with zipfile.ZipFile(handle) as wacz:

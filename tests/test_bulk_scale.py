@@ -1,0 +1,167 @@
+"""Bulk sources at crawl scale (#17): a long run spills its rows to a staging folder and still
+commits one archive version, or nothing at all; an unchanged WARC is not read again. Real WARCs
+written by warcio, the real flow, a real Delta archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.archive import DATA_TABLES, Archive, RunWriter
+from pipeline.capture import CaptureOptions
+from pipeline.registry import load_registry
+from pipeline.sources import expand
+from tests.test_sources_warc import Crawl, page, registry, run_flow
+
+SHARED = ("The flood of the spring of that year reached the old mill at the bend of the river "
+          "and stayed there for eleven days while the town waited for the water to fall.")
+
+
+def crawl_of(count: int) -> Crawl:
+    """``count`` pages on example.org, then one on copies.example that reprints the first's
+    long paragraph: a copy whose origin is captured earlier, on another site."""
+    crawl = Crawl()
+    for n in range(count):
+        body = page(f"Topic {n}").replace(b"</article>",
+                                         f"<p>{SHARED if n == 0 else f'Notes {n}.'}</p>"
+                                         "</article>".encode())
+        crawl.response(f"http://example.org/page/{n}", body, date=f"2024-01-{n + 1:02d}T00:00:00Z")
+    crawl.response("http://copies.example/reprint", page("Reprint").replace(
+        b"</article>", f"<p>{SHARED}</p></article>".encode()), date="2024-03-01T00:00:00Z")
+    return crawl
+
+
+def ingest(folder: Path, store, workers: int = 1, **kwargs):  # noqa: ANN001, ANN201
+    from flows.ingest import run_ingest
+
+    path = registry(folder, '[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n')
+    return run_ingest(str(path), str(store.root), workers, **kwargs)
+
+
+def table_rows(archive: Archive, table: str, columns: list[str]) -> list[tuple]:
+    return sorted(tuple(r[c] for c in columns) for r in archive.read(table).to_pylist())
+
+
+def files_under(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_that_spills_after_every_document_commits_the_same_rows_as_one_version(
+        tmp_path: Path, monkeypatch) -> None:
+    import flows.ingest
+    from pipeline.store import Store
+
+    crawl_of(6).save(tmp_path / "crawl.warc.gz")
+    held = ingest(tmp_path, Store.at(tmp_path / "held"))   # 200 per spill: never spills
+    staging: list[Path] = []
+    spill = RunWriter.spill
+
+    def spill_and_note(run: RunWriter) -> None:
+        spill(run)
+        staging.append(run.staging)
+
+    monkeypatch.setattr(RunWriter, "spill", spill_and_note)
+    monkeypatch.setattr(flows.ingest, "SPILL_DOCUMENTS", 1)
+    spilled = ingest(tmp_path, Store.at(tmp_path / "spilled"))
+
+    assert held.ok and spilled.ok and spilled.count("new") == held.count("new") == 7
+    assert len(staging) == 7 and not staging[0].exists()   # removed after the commit
+    one, other = Archive(Store.at(tmp_path / "held")), Archive(Store.at(tmp_path / "spilled"))
+    assert spilled.archive_version == 1 and [r["archive_version"] for r in other.runs()] == [1]
+    for table in DATA_TABLES:   # one Delta commit per table for the whole run
+        assert other.open(table, 0).version() == 0 and other._version(table) == 0
+    columns = {"documents": ["doc_id", "doc_version", "content_hash", "borrowed_share",
+                             "reprint_of", "word_count"],
+               "passages": ["passage_id", "doc_id", "text", "origin_passage_id",
+                            "origin_doc_id"],
+               "lineage_index": ["passage_id", "key", "key_kind"],
+               "captures": ["source_id", "sha256", "warc_offset"]}
+    for table, names in columns.items():
+        assert table_rows(other, table, names) == table_rows(one, table, names), table
+    # the reprint, linked in a batch of its own, found its origin in an earlier spilled batch
+    copies = [p for p in other.read("passages").to_pylist() if p["text"] == SHARED]
+    origin = {p["doc_id"]: p["origin_doc_id"] for p in copies}
+    assert origin == {"crawl/example.org/page/0": None,
+                      "crawl/copies.example/reprint": "crawl/example.org/page/0"}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_stopped_after_spilling_leaves_the_archive_exactly_as_it_was(
+        tmp_path: Path, store, monkeypatch) -> None:
+    import flows.ingest
+    from flows.ingest import RunInterrupted
+
+    crawl_of(2).save(tmp_path / "crawl.warc.gz")
+    assert ingest(tmp_path, store).ok
+    before = files_under(Path(store.root))
+    archive = Archive(store)
+    rows_before = {t: archive.read(t).num_rows for t in DATA_TABLES}
+
+    crawl_of(8).save(tmp_path / "crawl.warc.gz")   # six more pages
+    staging: list[Path] = []
+    spill = RunWriter.spill
+
+    def spill_and_note(run: RunWriter) -> None:
+        spill(run)
+        staging.append(run.staging)
+
+    def stop_after_three(result) -> None:  # noqa: ANN001 - what a SIGINT does, mid-run
+        seen.append(result)
+        if len(seen) == 3:
+            flows.ingest.stopping.set()
+
+    seen: list = []
+    monkeypatch.setattr(RunWriter, "spill", spill_and_note)
+    monkeypatch.setattr(flows.ingest, "SPILL_DOCUMENTS", 1)
+    with pytest.raises(RunInterrupted):
+        ingest(tmp_path, store, progress=stop_after_three)
+
+    assert len(staging) >= 2, "the run should have spilled before it was stopped"
+    assert not any(path.exists() for path in staging)
+    new_blobs = {f for f in files_under(Path(store.root)) if f not in before}
+    assert all(f.startswith("raw/") for f in new_blobs)   # payloads only: nothing in curated/
+    assert {f: s for f, s in files_under(Path(store.root)).items() if f in before} == before
+    assert {t: archive.read(t).num_rows for t in DATA_TABLES} == rows_before
+    assert archive.latest_version() == 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_unchanged_warc_costs_its_hash_and_a_changed_one_or_setting_is_read_again(
+        tmp_path: Path, store) -> None:
+    from datetime import datetime, timezone
+
+    from pipeline.build import plan_run
+
+    crawl = crawl_of(2)
+    crawl.response("http://example.org/packed", b"\x00\x01",
+                   headers=[("Content-Encoding", "x-pack")])   # unreadable: a failure
+    crawl.save(tmp_path / "crawl.warc.gz")
+    first = run_flow(registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\n'
+                                        'uri = "crawl.warc.gz"\n'), store)
+    assert first.count("new") == 3 and [f[0] for f in first.failures] == [
+        "crawl/example.org/packed"]
+
+    second = run_flow(tmp_path / "sources.toml", store)
+    assert second.count("unchanged") == 3 and second.failures == first.failures
+    archive = Archive(store)
+    assert [c for c in archive.read("captures").to_pylist() if c["run_id"] == second.run_id] == []
+
+    reg = load_registry(tmp_path / "sources.toml")
+    entry = reg.sources[0]
+    plan = plan_run(reg, archive, datetime.now(timezone.utc))
+    reused = expand(entry, store, CaptureOptions(), plan.previous["crawl"])
+    assert reused.reused and len(reused.children) == 3
+    assert plan.children(reused).work == [] and len(plan.children(reused).unchanged) == 3
+    assert [f.message for f in reused.failures] == [first.failures[0][3]]
+
+    smaller = expand(entry, store, CaptureOptions(max_bytes=100), plan.previous["crawl"])
+    assert not smaller.reused and len(smaller.children) < 3   # read again, under the new limit
+
+    crawl.response("http://example.org/later", page("Later"))
+    crawl.save(tmp_path / "crawl.warc.gz")
+    changed = expand(entry, store, CaptureOptions(), plan.previous["crawl"])
+    assert not changed.reused and len(changed.children) == 4
+    third = run_flow(tmp_path / "sources.toml", store)
+    assert third.count("new") == 1 and third.count("unchanged") == 3
