@@ -614,12 +614,14 @@ def resolve_version(runs: list[dict[str, Any]], version: int | None, as_of: date
 
 
 def layout(batch: pa.Table) -> pa.Table:
-    """``batch`` in the order it is written: by doc_id where the table has one, so each row
-    group's doc_id statistics span few documents; the sort is stable, so a document's rows
-    keep their order (footnotes are read back in the order they were extracted)."""
-    if "doc_id" not in batch.column_names or batch.num_rows < 2:
+    """``batch`` in the order it is written: by doc_id where the table has one (else by
+    source_id: captures, failures), so each row group's statistics span few documents; the
+    sort is stable, so a document's rows keep their order (footnotes are read back in the
+    order they were extracted)."""
+    key = next((k for k in ("doc_id", "source_id") if k in batch.column_names), None)
+    if key is None or batch.num_rows < 2:
         return batch
-    return batch.take(pc.sort_indices(batch, [("doc_id", "ascending")]))
+    return batch.take(pc.sort_indices(batch, [(key, "ascending")]))
 
 
 def delta_versions(run: dict[str, Any]) -> dict[str, int]:

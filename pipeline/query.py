@@ -294,16 +294,20 @@ class Snapshot:
         kind: Literal["passage", "footnote"] = "passage" if table == "passages" else "footnote"
         document = self.rows("documents", (pc.field("doc_id") == row["doc_id"])
                              & (pc.field("doc_version") == row["doc_version"])).to_pylist()
-        captures = self.rows("captures",
-                             pc.field("sha256") == row["capture_sha256"]).to_pylist()
+        same_payload = pc.field("sha256") == row["capture_sha256"]
+        # One payload can be many documents' (a crawl's duplicated pages): this one's source's
+        # capture first, found by source id, which files' statistics can skip on (a hash
+        # cannot); then any.
+        captures = [] if not document else self.rows(
+            "captures", same_payload & (pc.field("source_id") == document[0]["source_id"])
+        ).to_pylist()
+        captures = captures or self.rows("captures", same_payload).to_pylist()
         if not document or not captures:
             raise AuditError(f"{kind} {row[ID_COLUMN[table]]} names document "
                              f"{row['doc_id']} version {row['doc_version']} and capture "
                              f"{row['capture_sha256']}, which the archive lacks; run "
                              "`archivist verify`")
-        # One payload can be many documents' (a crawl's duplicated pages): prefer this one's.
-        own = [c for c in captures if c["source_id"] == document[0]["source_id"]] or captures
-        capture = capture_from_row(min(own, key=lambda r: r["captured_at"]))
+        capture = capture_from_row(min(captures, key=lambda r: r["captured_at"]))
         locator = locator_from_row(row)
         parts = continued_parts(transforms_from_row(row))
         if not read_source:
