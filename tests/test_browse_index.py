@@ -19,6 +19,7 @@ from test_query import ingest
 
 from pipeline.archive import Archive
 from pipeline.browse.index import COUNT_LIMIT, SearchIndex, fts_query, index_path
+from pipeline.browse.listing import Filters, document_list
 from pipeline.errors import ArchiveError, AuditError
 from pipeline.query import Snapshot
 from pipeline.store import Store
@@ -32,12 +33,15 @@ def built(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("index")
     shutil.copyfile(SEEDS / "003_b5b1913a230cda32.txt", base / "report.txt")
     (base / "note.txt").write_text(NOTE_V1, encoding="utf-8")
+    (base / "gone.txt").write_text("A page that is gone by the second run.\n", encoding="utf-8")
     registry = base / "sources.toml"
     registry.write_text('[[source]]\nid = "report"\nuri = "report.txt"\n\n'
-                        '[[source]]\nid = "note"\nuri = "note.txt"\n', encoding="utf-8")
+                        '[[source]]\nid = "note"\nuri = "note.txt"\n\n'
+                        '[[source]]\nid = "gone"\nuri = "gone.txt"\n', encoding="utf-8")
     store = Store.at(base / "store")
     assert ingest(registry, store) == 1
     (base / "note.txt").write_text(NOTE_V2, encoding="utf-8")
+    (base / "gone.txt").unlink()  # its capture fails: the document keeps version 1
     assert ingest(registry, store) == 2
     return base / "store"
 
@@ -45,6 +49,24 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture
 def archive(built, tmp_path) -> Archive:
     return Archive(Store.at(shutil.copytree(built, tmp_path / "store")))
+
+
+def test_the_document_list_says_what_each_version_did(archive):
+    def listed(version, **filters):
+        found = document_list(Snapshot(archive, version), Filters(**filters))
+        return {d["doc_id"]: d["status"] for d in found.documents}, found
+
+    assert listed(1)[0] == {"gone": "new", "note": "new", "report": "new"}
+    statuses, found = listed(2)
+    assert statuses == {"gone": "failed", "note": "changed", "report": "unchanged"}
+    assert found.statuses == {"new": 0, "changed": 1, "unchanged": 1, "failed": 1}
+    assert listed(2, status="failed")[0] == {"gone": "failed"}
+    assert listed(2, source="NOT")[0] == {"note": "changed"}
+    assert listed(2, kind="pdf")[1].total == 0 and listed(2)[1].kinds == ["text"]
+    with pytest.raises(AuditError, match="page 2 of 1"):
+        listed(2, page=2)
+    with pytest.raises(AuditError, match="status must be one of"):
+        Filters(status="gone")
 
 
 def marked(match) -> list[str]:
