@@ -59,13 +59,13 @@ RECORDED_FIELDS = ("started_at", "committed_at", "registry", "pipeline_version",
 """What a rebuilt run keeps of its original ``runs`` row (the rest is derived again)."""
 APPEND_ATTEMPTS = 5
 APPEND_BACKOFF_S = 0.2
+"""Appends never conflict with appends; these retries cover concurrent creation of a table."""
 ROW_GROUP_ROWS = 2048
 """Rows per Parquet row group, a run's rows sorted by document first (:func:`layout`): a
 lookup of one document among a bulk run's 48,000 passages then decodes one row group instead
 of the whole file (90 ms -> 30 ms with 5,000-row groups, 14 ms with 1,000, for 1 % and 11 %
 larger files; measured on benchmarks/browse.py's archive, load 13 on 2 cores)."""
 WRITER_PROPERTIES = WriterProperties(max_row_group_size=ROW_GROUP_ROWS)
-"""Appends never conflict with appends; these retries cover concurrent creation of a table."""
 STREAM_BATCH_ROWS = 10_000
 """Rows per Arrow batch when a run's staged rows are streamed into a Delta table."""
 
@@ -617,8 +617,10 @@ def layout(batch: pa.Table) -> pa.Table:
     """``batch`` in the order it is written: by doc_id where the table has one (else by
     source_id: captures, failures), so each row group's statistics span few documents; the
     sort is stable, so a document's rows keep their order (footnotes are read back in the
-    order they were extracted)."""
-    key = next((k for k in ("doc_id", "source_id") if k in batch.column_names), None)
+    order they were extracted). The lineage index is read by hash key, not by document: by
+    key, each row group spans a narrow range of hashes, and a lookup of one key (``trace``,
+    the workbench's lineage) reads one row group of each file instead of every row."""
+    key = next((k for k in ("key", "doc_id", "source_id") if k in batch.column_names), None)
     if key is None or batch.num_rows < 2:
         return batch
     return batch.take(pc.sort_indices(batch, [(key, "ascending")]))

@@ -6,7 +6,9 @@ import json
 import random
 from datetime import datetime, timezone
 
+import pyarrow.parquet as pq
 import pytest
+from deltalake import DeltaTable
 
 from flows.ingest import run_ingest
 from pipeline.archive import Archive, RunWriter
@@ -256,3 +258,23 @@ def test_a_run_with_no_new_passages_reads_no_index_rows(tmp_path, store):
                     registry=registry)
     link(Watched(store), run)
     assert "lineage_index" not in scanned and run.rows["lineage_index"] == []
+
+
+def test_index_rows_are_written_in_key_order_so_a_key_lookup_skips_row_groups(tmp_path, store):
+    """Hash keys spread over every file: sorted, each row group's min/max statistics span a
+    narrow range, and a lookup of one key can skip all but one row group of each file."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write_doc(sources / "long.txt", "Long", [edited(p, 0.3, seed) for seed in range(16)
+                                              for p in PARAGRAPHS])
+    run_ingest(str(write_registry(sources, ["long"])), str(store.root))
+    index = DeltaTable(str(Archive(store).uri("lineage_index")))
+    ranges = []
+    for uri in index.file_uris():
+        metadata = pq.ParquetFile(uri).metadata
+        column = metadata.schema.names.index("key")
+        ranges += [(metadata.row_group(g).column(column).statistics.min,
+                    metadata.row_group(g).column(column).statistics.max)
+                   for g in range(metadata.num_row_groups)]
+    assert len(ranges) >= 2
+    assert all(high < low for (_, high), (low, _) in zip(ranges, ranges[1:]))
