@@ -683,15 +683,19 @@ TEASERS = ["Once upon a time every car put power to the rear wheels, and a handf
            "we list the cars that will get one next year, from small hatches to large saloons."]
 
 
+MENU = "<div id='header'><ul>" + "".join(f"<li><a href='/c{i}'>Category {i}</a></li>"
+                                         for i in range(12)) + "</ul></div>"
+
+
 def test_short_article_beats_a_sidebar_of_teasers_that_out_writes_it():
     # A sidebar of teaser summaries (each long prose, only weakly counted as chrome) added
     # up to more than a two-paragraph article, and the sidebar became the main content.
     side = "".join(f"<section><h3><a href='/t{i}'>Teaser {i}</a></h3><p>{text}</p></section>"
                    for i, text in enumerate(TEASERS * 6))
     source = ("<html><head><title>Bridge reopens on Friday | Town News</title></head><body>"
-              "<div id='container'><div id='content'><div class='post'>"
+              + MENU + "<div id='container'><div id='content'><div class='post'>"
               "<h1>Bridge reopens on Friday</h1>" + PROSE + "</div></div>"
-              f"<aside id='sidebar'>{side}</aside></div></body></html>")
+              f"<aside id='sidebar'>{side}</aside></div>" + MENU + "</body></html>")
     texts = [b.text for b in run(source).blocks]
     assert any(t.startswith("The river rose three metres") for t in texts)
     assert not any(t.startswith(TEASERS[0][:30]) for t in texts)
@@ -704,7 +708,7 @@ def test_blog_post_in_a_widget_div_beats_the_profile_widget():
     profile = ("Thank you for visiting my blog. Professionally I am a story artist at a film "
                "studio; for fun I draw picture books, paint with my children and teach a "
                "sketching class at the library on Saturdays. Commissions are open.")
-    source = ("<html><head><title>Little gifts for friends</title></head><body>"
+    source = ("<html><head><title>Little gifts for friends</title></head><body>" + MENU +
               "<div id='main'><div id='Blog1' class='widget Blog'><div class='post hentry'>"
               "<h3 class='post-title entry-title'>Little gifts for friends</h3>"
               "<div class='post-body entry-content'><p>Dear all, I would love to invite you "
@@ -727,7 +731,7 @@ def test_chrome_named_box_holding_most_prose_is_no_wrapper_without_the_headline(
                   "mentioned here. All trademarks belong to their owners. Rumors are rated "
                   "from one to five; a rating says how sure we are, not that it is true. ") * 3
     source = ("<html><head><title>New 35-100mm lens in stock | Lens Rumors</title></head>"
-              "<body><h1 id='logo'><a href='/'>Lens Rumors</a></h1><div id='content'>"
+              "<body><h1 id='logo'><a href='/'>Lens Rumors</a></h1>" + MENU + "<div id='content'>"
               "<div class='post'><h3><a href='/lens'>New 35-100mm lens in stock</a></h3>"
               "<div class='entry'><p>This is the very first time the new lens is in stock "
               "at a shop here; only two of them are left.</p></div></div></div>"
@@ -736,3 +740,23 @@ def test_chrome_named_box_holding_most_prose_is_no_wrapper_without_the_headline(
     texts = [b.text for b in run(source).blocks]
     assert any(t.startswith("This is the very first time") for t in texts)
     assert disclaimer.strip() not in texts
+
+
+def test_legal_notice_longer_than_the_report_is_not_the_main_content():
+    # A league site's trademark paragraph ("... All Rights Reserved.") out-wrote a short
+    # match report and became the page's only passage.
+    legal = ("League.com is the official web site of the Hockey League. The League, the "
+             "League Shield, the word mark and image of the Cup and the team names, logos and "
+             "uniforms are registered trademarks of the League and its teams. © League 2012. "
+             "All Rights Reserved. ") * 2
+    source = ("<html><head><title>Whalers defeat Spirit</title></head><body>" + MENU +
+              "<div id='page'><div class='headline'><h1>Whalers defeat Spirit</h1></div>"
+              "<div class='articleText'><p>PLYMOUTH - Matt made 36 saves to lead the "
+              "Whalers to a 4-1 victory over the Spirit on Tuesday.</p><p>The game was held "
+              "in the afternoon as many schools were off.</p></div></div>"
+              f"<div id='c_copyright'><div>{legal}</div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert any(t.startswith("PLYMOUTH - Matt made 36 saves") for t in texts)
+    assert legal.strip() not in texts
+    assert legal.strip() in [r.text for r in extraction.removed]

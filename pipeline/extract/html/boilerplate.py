@@ -108,6 +108,10 @@ BYLINE_TEXT = re.compile(r"^\s*(?i:by|von|par|por|door|di|af|av|de|written by|po
 AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzeige|werbung|"
                       r"publicité|publicidad|pubblicità|reklama|реклама|광고|広告)\s*:?\s*$",
                       re.IGNORECASE)
+# A copyright or rights notice: page furniture on every page of a site, however long the
+# legal text around it (a league's trademark paragraph out-wrote a short match report).
+LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
+                          r"copyright\s*(?:\(c\)\s*)?(?:19|20)\d\d", re.IGNORECASE)
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -449,6 +453,8 @@ def weight(block: TextBlock) -> float:
     """How much this block says "article here" (positive) or "chrome here" (negative)."""
     if block.kind == "heading":
         return HEADING_CREDIT
+    if LEGAL_NOTICE.search(block.text):
+        return -FRAGMENT_COST
     prose = len(block.text) - block.link_chars
     if prose >= MIN_PROSE_CHARS and not is_fragment(block):
         # Links inside sentences are part of prose; they still cost, less than in a menu.
@@ -478,8 +484,6 @@ class Region:
 
     element: etree._Element
     units: frozenset[tuple[object, str]] = frozenset()
-    headline: TextBlock | None = None
-    """The heading that repeats the page title, when one does."""
 
 
 def main_container(blocks: list[TextBlock], root: etree._Element,
@@ -519,8 +523,8 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
                 (headline is None or prose.get(element, 0.0) >= MIN_PROSE_CHARS):
             best, best_sum = element, total
     if best_sum == float("-inf"):
-        return Region(root, headline=headline)
-    region = replace(_widen_to_peers(best, prose, root), headline=headline)
+        return Region(root)
+    region = _widen_to_peers(best, prose, root)
     if region.units or not blocks:
         return region
     # The region may have won with the headline's credit before any climb from a post:
@@ -532,7 +536,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if (chrome_signal(node) or "").startswith("class:"):
             units.add(_signature(node))
         if units and peer_prose(node, prose) >= PEER_SHARE * prose.get(node, 0.0):
-            return Region(inside, frozenset(units), headline)
+            return Region(inside, frozenset(units))
         node = node.getparent()
     return region
 
@@ -686,11 +690,9 @@ def classify(blocks: list[TextBlock], region: Region,
     prose of comment threads is kept as ``comment`` blocks instead of removed."""
     container = region.element
     inside = set(container.iter(etree.Element))
-    # A headline outside the region says nothing about which wrapper inside it is the
-    # article's (a "sidebar-container" layout div under a page-wide header).
-    headline = region.headline if region.headline is not None and \
-        region.headline.element in inside else None
-    wrappers = content_wrappers(blocks, container, inside, headline)
+    # No headline test here: inside the chosen region, the article's body wrapper often
+    # sits below a header holding the headline ("article-body pagination-first").
+    wrappers = content_wrappers(blocks, container, inside)
     wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
@@ -793,6 +795,10 @@ def _first_verdict(block: TextBlock, container: etree._Element,
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):
         return Verdict(False, rule="ad-label", evidence="the whole block is an ad label")
+    legal = LEGAL_NOTICE.search(block.text) if block.kind not in ("table", "code") else None
+    if legal:
+        return Verdict(False, rule="legal-notice",
+                       evidence=f"a copyright or rights notice: {legal.group(0)!r}")
     if looks_like_byline(block) or looks_like_dateline(block):
         return Verdict(True, "byline")
     return Verdict(True, block.kind)
