@@ -163,7 +163,8 @@ def _print_cli(eval_web, pages: list[Page], repeat: int) -> None:
         if texts:
             agg = eval_web.aggregate(list(eval_web.score(items, texts, "articleBody").values()))
             f1 = f"F1 {agg['f1']:.3f} "
-        print(f"  {name + ' CLI':<17} {f1}{len(pages) / seconds:7.1f} docs/s  ({seconds:.1f} CPU s)")
+        rate = len(pages) / seconds
+        print(f"  {name + ' CLI':<17} {f1}{rate:7.1f} docs/s  ({seconds:.1f} CPU s)")
     ours = runs["archivist"][0]
     for name in ("traf-prec", "trafilatura"):
         print(f"docs/s archivist CLI / {name} CLI: {runs[name][0] / ours:.2f}")

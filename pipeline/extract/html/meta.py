@@ -19,11 +19,13 @@ from lxml import etree
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_author as trafilatura_author,
     extract_meta_json,
     extract_sitename,
     extract_title,
     extract_url,
+)
+from trafilatura.metadata import (
+    extract_author as trafilatura_author,
 )
 from trafilatura.settings import set_date_params
 
