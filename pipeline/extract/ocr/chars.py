@@ -1,11 +1,14 @@
 """OCR lines in, the character records the PDF layout code reads (``pdf/chars.py``) out.
 
 The recogniser gives each line a box and each character a horizontal position; the layout code
-also needs a font size, a baseline and raised characters (footnote markers). They come from the
-ink of the line in the page image: the median ink of its x-height letters (a, c, e, m, ...)
-sits on the baseline and is ``X_HEIGHT_EM`` of the size high; a line without them is measured
-by its capitals and digits (``CAP_EM``). A digit (or ``*``, ``†``) whose ink ends well above the
-baseline, or that the recogniser read as a superscript digit, is set raised and smaller.
+also needs positions it can line up (column edges), a font size, a baseline and raised
+characters (footnote markers). They come from the ink of the line in the page image: each
+word's box is fitted to its ink and widened by a glyph's side bearings, so word gaps and
+column edges measure as in a PDF; the median ink of the x-height letters (a, c, e, m, ...)
+sits on the baseline, and ascenders and capitals stand ``CAP_EM`` of the size above it (a line
+without them is sized by its x-height, as the page's other lines relate the two). A digit (or
+``*``, ``†``) whose ink ends well above the baseline, or that the recogniser read as a
+superscript digit, is set raised and smaller.
 
 All coordinates out are PDF points of the upright page, (x0, top, x1, bottom) from the top left,
 as pdfplumber's characters are.
@@ -13,20 +16,26 @@ as pdfplumber's characters are.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from pipeline.extract.ocr.engine import OcrLine, OcrPage
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage
 from pipeline.extract.pdf.chars import Char
 
 CAP_EM = 0.7
-"""Height of capitals and ascenders above the baseline, in em (most text faces: 0.66-0.75)."""
+"""Height of capitals and ascenders above the baseline, in em (Times 0.66-0.68, Computer
+Modern 0.68-0.69, Helvetica and Arial 0.72)."""
 X_HEIGHT_EM = 0.48
-"""Height of the x-height band in em (Times 0.45, Helvetica 0.52, most faces between)."""
+"""Height of the x-height band in em (Times 0.45, Helvetica 0.52, most faces between), for a
+page with too few lines to measure its face's own."""
 BAND_FLOOR = 0.03
 """A pixel row with less ink than this share of the line's busiest row is leading."""
 MIN_LETTERS = 2
+TALL_OVER_X = 1.2
+"""An ascender or capital rises at least this many x-heights above the baseline (1.3 in
+Helvetica, 1.6 in Computer Modern and Times)."""
 """Letters of a kind a line needs for its size to be measured from them."""
 RAISED_X_HEIGHT = 0.3
 """A marker candidate whose ink ends this share of the x-height above the baseline is raised."""
@@ -37,9 +46,28 @@ SNAP = 0.07
 with the letters a line happens to hold; the layout code splits blocks at a tenth."""
 FONT = "OCR"
 """Font name of every OCR character (no style is recognised: nothing is bold or italic)."""
+LETTER_GAP = 0.08
+"""Ink gaps narrower than this share of a line's ink band (about an em) lie between letters of
+one word: letters stand 0-0.05 em apart, justified word spaces at least 0.2 em."""
+MIN_COLUMN_INK = 2
+"""Ink pixels a pixel column of a line needs to count as ink (one is grain or JPEG noise)."""
+LEFT_BEARING_EM, RIGHT_BEARING_EM, POINT_BEARING_EM = 0.04, 0.06, 0.1
+"""Space (em) between a word's ink and its advance box on the left, on the right, and right of
+a closing comma or full stop, as measured on a Computer Modern page rendered at 200 dpi (the
+antialiased edge left out of the ink is part of it; on a Times page the word gaps then match
+the PDF's to 0.004 em in the median, 0.033 em at the 90th percentile). Without it word gaps
+read 0.1 em wider than the PDF's, and most of a justified line's spaces pass for column
+gutter candidates (columns.py CANDIDATE_GAP_EM)."""
+GAP_MARGIN_EM = 0.015
+"""Added to each side's bearing: a word gap read too wide splits a column's text into pieces
+too short to confirm its gutter, one read a little narrow costs nothing (gutters are about
+twice as wide as the widest justified space), so the measured gaps err low by about their
+spread."""
+_POINTS = set(",.;:")
 _MARKS = set("0123456789*†‡§")
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
 _X_LETTERS = set("acemnorsuvwxz")
+_TALL = set("bdhklABDEFHIKLMNPRTUVWXYZ")
 _CAPITALS = set("ABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
 
 
@@ -47,11 +75,17 @@ def page_chars(page: OcrPage, dpi: float) -> list[Char]:
     """Every recognised character of the page as a layout character, in points."""
     ink = np.asarray(page.image) < _threshold(page.image)
     scale = 72.0 / dpi
-    measured = [(line, _measure(ink, line)) for line in page.lines]
-    sizes = _snapped([m[0] for _, m in measured])
+    fitted = [_fitted(ink, line) for line in page.lines]
+    measured = [_measure(ink, line) for line in fitted]
+    # the face's x-height, from the lines measured both ways, sizes the lines without
+    # ascenders or capitals as the others are sized
+    shares = [m.x_height / m.size for m in measured if m.x_height and not m.by_x_height]
+    x_em = float(np.median(shares)) if len(shares) >= MIN_LETTERS else X_HEIGHT_EM
+    sizes = _snapped([m.x_height / x_em if m.by_x_height and m.x_height else m.size
+                      for m in measured])
     chars: list[Char] = []
-    for (line, (_, baseline)), size in zip(measured, sizes):
-        chars.extend(_line_chars(ink, line, size, baseline, scale))
+    for line, m, size in zip(fitted, measured, sizes):
+        chars.extend(_line_chars(ink, line, size, m.baseline, scale))
     return chars
 
 
@@ -63,19 +97,113 @@ def _threshold(image: Any) -> int:
     return int((paper + dark) / 2) if paper - dark > 40 else 128
 
 
-def _measure(ink: np.ndarray, line: OcrLine) -> tuple[float, float]:
-    """(size, baseline) of a line in pixels from the ink of its x-height letters (a, c, e, m,
-    ...; failing those, its capitals and digits): the median of their ink tops and bottoms.
-    Whole-row ink profiles mislead on short lines, where two capitals or a number move them."""
+def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
+    """The line with each word's box fitted to its ink.
+
+    The recogniser places a character only to within its output column (about 1.5 points at
+    200 dpi), so the edges of a column of text would wobble by more than the point the
+    layout code's gutter test allows (columns.py ALIGN_TOLERANCE). The ink of the line's band
+    is cut into runs at gaps wider than letters leave; each run goes to the word whose
+    predicted span holds its centre (or the nearest), the word takes the runs' extent, and its
+    characters are spread over it in proportion."""
     top, bottom = _band(ink, line)
-    for letters, em in ((_X_LETTERS, X_HEIGHT_EM), (_CAPITALS, CAP_EM)):
-        spans = [span for ch in line.chars if ch.text in letters
-                 if (span := _ink_rows(ink, ch.x0, ch.x1, top, bottom)) is not None]
-        if len(spans) >= MIN_LETTERS:
-            glyph_top = float(np.median([s[0] for s in spans]))
-            baseline = float(np.median([s[1] for s in spans]))
-            return max(baseline - glyph_top, 1.0) / em, baseline
-    return (bottom - top) / 1.3, float(bottom)
+    left = max(int(line.box[0]), 0)
+    columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
+    runs = _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))
+    words = _words(line.chars)
+    if not runs or not words:
+        return line
+    extents: list[list[float]] = [[] for _ in words]
+    for start, end in runs:
+        centre = left + (start + end) / 2
+        nearest = min(range(len(words)), key=lambda w: _distance(centre, words[w]))
+        extents[nearest] += [left + start, left + end]
+    chars = list(line.chars)
+    for word, extent in zip(words, extents):
+        if extent:
+            _spread(chars, word, min(extent), max(extent))
+    for i, ch in enumerate(chars):  # a space spans the gap between its words
+        if ch.text.isspace() and 0 < i < len(chars) - 1:
+            chars[i] = replace(ch, x0=chars[i - 1].x1, x1=max(chars[i + 1].x0, chars[i - 1].x1))
+    return replace(line, chars=tuple(chars))
+
+
+def _runs(ink_columns: np.ndarray, letter_gap: float) -> list[tuple[int, int]]:
+    """Half-open runs of ink columns, joined across gaps up to ``letter_gap`` pixels."""
+    runs: list[tuple[int, int]] = []
+    for x in ink_columns.tolist():
+        if runs and x - runs[-1][1] <= letter_gap:
+            runs[-1] = (runs[-1][0], x + 1)
+        else:
+            runs.append((x, x + 1))
+    return runs
+
+
+Word = tuple[int, int, float, float]
+"""Index of a word's first and last character, and its predicted x0 and x1 (pixels)."""
+
+
+def _words(chars: tuple[OcrChar, ...]) -> list[Word]:
+    """Each run of non-space characters with its span as the recogniser placed it."""
+    words: list[Word] = []
+    for i, ch in enumerate(chars):
+        if ch.text.isspace():
+            continue
+        if words and words[-1][1] == i - 1:
+            words[-1] = (words[-1][0], i, words[-1][2], ch.x1)
+        else:
+            words.append((i, i, ch.x0, ch.x1))
+    return words
+
+
+def _distance(x: float, word: Word) -> float:
+    return max(word[2] - x, x - word[3], 0.0)
+
+
+def _spread(chars: list[OcrChar], word: Word, x0: float, x1: float) -> None:
+    """Map the word's characters from their predicted span onto ``x0``..``x1``."""
+    first, last, old0, old1 = word
+    scale = (x1 - x0) / max(old1 - old0, 1e-6)
+    for i in range(first, last + 1):
+        ch = chars[i]
+        chars[i] = replace(ch, x0=x0 + (ch.x0 - old0) * scale, x1=x0 + (ch.x1 - old0) * scale)
+
+
+class Measure(NamedTuple):
+    size: float
+    """Pixels per em."""
+    baseline: float
+    x_height: float | None
+    """Pixels; None when the line has too few x-height letters to measure it."""
+    by_x_height: bool
+    """The size is the x-height over ``X_HEIGHT_EM`` (no ascenders or capitals to go by)."""
+
+
+def _measure(ink: np.ndarray, line: OcrLine) -> Measure:
+    """Size and baseline of a line in pixels: the baseline is the median ink bottom of its
+    x-height letters (a, c, e, m, ...), the size its ascenders' and capitals' median height
+    over it (``CAP_EM``), which varies less between faces than the x-height (Computer Modern
+    0.43 em, Helvetica 0.52) that measures lines without them. Whole-row ink profiles
+    mislead on short lines, where two capitals or a number move them."""
+    top, bottom = _band(ink, line)
+    low, tall, capitals = ([span for ch in line.chars if ch.text in letters
+                            if (span := _ink_rows(ink, ch.x0, ch.x1, top, bottom)) is not None]
+                           for letters in (_X_LETTERS, _TALL, _CAPITALS))
+    if len(low) >= MIN_LETTERS:
+        baseline = float(np.median([s[1] for s in low]))
+        x_height = max(baseline - float(np.median([s[0] for s in low])), 1.0)
+        # a tall letter whose column shows no more than x-height ink was placed on a
+        # neighbour (positions inside a word are approximate): left out
+        tops = [s[0] for s in tall if s[0] < baseline - TALL_OVER_X * x_height]
+        if len(tops) >= MIN_LETTERS:
+            return Measure(max(baseline - float(np.median(tops)), 1.0) / CAP_EM, baseline,
+                           x_height, False)
+        return Measure(x_height / X_HEIGHT_EM, baseline, x_height, True)
+    if len(capitals) >= MIN_LETTERS:
+        baseline = float(np.median([s[1] for s in capitals]))
+        return Measure(max(baseline - float(np.median([s[0] for s in capitals])), 1.0) / CAP_EM,
+                       baseline, None, False)
+    return Measure((bottom - top) / 1.3, float(bottom), None, False)
 
 
 def _band(ink: np.ndarray, line: OcrLine) -> tuple[int, int]:
@@ -98,13 +226,18 @@ def _band(ink: np.ndarray, line: OcrLine) -> tuple[int, int]:
 
 def _ink_rows(ink: np.ndarray, x0: float, x1: float, top: int, bottom: int
               ) -> tuple[float, float] | None:
-    """Top and bottom (pixels) of the ink in the middle of a character's column."""
+    """Top and bottom (pixels) of the ink in the middle of a character's column. Ink touching
+    the band's top is followed up while it goes on: the band of a line with few ascenders
+    (a share of ``BAND_FLOOR`` of its busiest row) may end at its x-height."""
     inset = (x1 - x0) * 0.2  # the recogniser's positions are approximate: skip neighbours
-    columns = ink[max(top, 0):bottom, max(int(x0 + inset), 0):max(int(x1 - inset), int(x0) + 1)]
-    rows = np.flatnonzero(columns.any(axis=1))
+    left, right = max(int(x0 + inset), 0), max(int(x1 - inset), int(x0) + 1)
+    rows = np.flatnonzero(ink[max(top, 0):bottom, left:right].any(axis=1))
     if rows.size == 0:
         return None
-    return float(top + rows[0]), float(top + rows[-1] + 1)
+    first = max(top, 0) + int(rows[0])
+    while first > max(top - (bottom - top), 0) and ink[first - 1, left:right].any():
+        first -= 1
+    return float(first), float(max(top, 0) + rows[-1] + 1)
 
 
 def _snapped(sizes: list[float]) -> list[float]:
@@ -127,11 +260,27 @@ def _line_chars(ink: np.ndarray, line: OcrLine, size: float, baseline: float,
             raised = _raised_bottom(ink, ch.x0, ch.x1, top, baseline, size)
             if raised is not None:
                 char_size, char_bottom = RAISED_SIZE * size, raised
-        out.append({"text": text, "x0": ch.x0 * scale, "x1": ch.x1 * scale,
+        x0, x1 = _advance(line.chars, i, size)
+        out.append({"text": text, "x0": x0 * scale, "x1": x1 * scale,
                     "top": (char_bottom - CAP_EM * char_size) * scale,
                     "bottom": char_bottom * scale, "baseline": char_bottom * scale,
                     "size": char_size * scale, "fontname": FONT, "upright": True})
+    for i, char in enumerate(out):  # a space still spans the gap between its words
+        if char["text"].isspace() and 0 < i < len(out) - 1:
+            char["x0"], char["x1"] = out[i - 1]["x1"], max(out[i + 1]["x0"], out[i - 1]["x1"])
     return out
+
+
+def _advance(chars: tuple[OcrChar, ...], i: int, size: float) -> tuple[float, float]:
+    """The character's span widened, at a word's ends, from its ink to the advance box a PDF
+    glyph has (the layout code's gaps are between advance boxes)."""
+    x0, x1 = chars[i].x0, chars[i].x1
+    if i == 0 or chars[i - 1].text.isspace():
+        x0 -= (LEFT_BEARING_EM + GAP_MARGIN_EM) * size
+    if i == len(chars) - 1 or chars[i + 1].text.isspace():
+        right = POINT_BEARING_EM if chars[i].text in _POINTS else RIGHT_BEARING_EM
+        x1 += (right + GAP_MARGIN_EM) * size
+    return x0, x1
 
 
 def _raised_bottom(ink: np.ndarray, x0: float, x1: float, top: float, baseline: float,
