@@ -10,17 +10,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow.compute as pc
 
 from pipeline import errors
-from pipeline.archive import Archive, DocumentRecord, RunWriter, document_rows
+from pipeline.archive import (
+    Archive,
+    DocumentRecord,
+    RunWriter,
+    document_rows,
+    transforms_from_row,
+)
 from pipeline.capture import CaptureOptions, capture, read_local
 from pipeline.clean import clean
 from pipeline.errors import PipelineError
 from pipeline.extract import ExtractOptions, extract, extractor_version
-from pipeline.model import Capture, Kind, SegmentedDocument, Source
+from pipeline.model import (
+    OCR_MODES,
+    OCR_SETTING,
+    Capture,
+    Kind,
+    OcrMode,
+    SegmentedDocument,
+    Source,
+)
 from pipeline.registry import Registry
 from pipeline.schedule import due_sources
 from pipeline.segment import doc_id_for, segment
@@ -187,7 +201,8 @@ class Plan:
                             captured, extractor_version=extractor_version(captured.kind)))
                     continue
             plan.work.append(SourceWork(child.source, previous, document,
-                                        self.extract_options, captured))
+                                        source_options(child.source, self.extract_options),
+                                        captured))
         return plan
 
 
@@ -208,8 +223,7 @@ def plan_run(registry: Registry, archive: Archive, now: datetime) -> Plan:
     last_captured.update({sid: row["expanded_at"] for sid, row in expansions.items()})
     due = due_sources(registry.sources, last_captured, now)
     work = [SourceWork(s, captures.get(s.id), documents.get(s.id),
-                       replace(registry.extract_options, ocr=s.ocr) if s.ocr
-                       else registry.extract_options)
+                       source_options(s, registry.extract_options))
             for s in due if s.bulk is None]
     entries = [s for s in due if s.bulk is not None]
     previous = {e.id: _previous(archive, expansions[e.id], captures) for e in entries
@@ -240,6 +254,21 @@ def _error(row: dict[str, Any]) -> PipelineError:
     if not (isinstance(cls, type) and issubclass(cls, errors.CaptureError)):
         cls = errors.CaptureError
     return cls(row["message"], source_id=row["source_id"])
+
+
+def source_options(source: Source, options: ExtractOptions) -> ExtractOptions:
+    """The registry's extraction options with the source's own OCR setting, if it has one (a
+    bulk entry's children inherit the entry's)."""
+    return replace(options, ocr=source.ocr) if source.ocr else options
+
+
+def recorded_options(row: dict[str, Any], options: ExtractOptions) -> ExtractOptions:
+    """``options`` with the OCR setting an archived document was built with, from the
+    ``ocr-setting`` transform of its documents ``row`` (none: ``auto``), so reprocessing and
+    rebuilding read it as ingest did, whatever the registry says now."""
+    recorded = next((t.evidence for t in transforms_from_row(row)
+                     if t.name == OCR_SETTING and t.evidence in OCR_MODES), "auto")
+    return replace(options, ocr=cast(OcrMode, recorded))
 
 
 def plan_ingest(registry: Registry, archive: Archive, now: datetime) -> list[SourceWork]:

@@ -738,18 +738,23 @@ def reprocess(
         metavar="N", help="Only documents written at this archive version or later.")] = None,
     max_seconds: MaxSecondsOption = None,
     max_memory_mb: MaxMemoryOption = None,
+    ocr: Annotated[Optional[str], typer.Option(
+        metavar="MODE", help="OCR setting for every document: auto, always or never "
+        "(default: each document's own, as it was ingested).")] = None,
 ) -> None:
     """Re-extract archived documents from the raw store, without fetching anything.
 
     Use after an extractor upgrade: a document gets a new version (recording the extractor
-    version) only if its extracted content changed. Commits one archive version.
+    version) only if its extracted content changed. Each PDF is read with the OCR setting it
+    was ingested with unless --ocr is given. Commits one archive version.
 
     Example: archivist reprocess --since-version 3
     """
     from pipeline.reprocess import reprocess as run_reprocess
 
-    summary = run_reprocess(_archive(store), since_version,
-                            _extract_options(max_seconds, max_memory_mb))
+    options = _extract_options(max_seconds, max_memory_mb, ocr)
+    summary = run_reprocess(_archive(store), since_version, options,
+                            options.ocr if ocr is not None else None)
     _print_summary(summary)
     raise typer.Exit(0 if summary.ok else 1)
 

@@ -25,6 +25,9 @@ KINDS: tuple[Kind, ...] = ("html", "pdf", "text", "image")
 """``image``: page images (TIFF, PNG, JPEG), read by OCR."""
 OcrMode = Literal["auto", "always", "never"]
 OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
+OCR_SETTING = "ocr-setting"
+"""Name of the document transform recording a PDF's OCR setting other than ``auto`` (its
+``evidence`` is the mode), so reprocessing reads the document as ingest did."""
 BulkKind = Literal["warc", "wacz", "folder", "urls", "sitemap", "feed"]
 BULK_KINDS: tuple[BulkKind, ...] = ("warc", "wacz", "folder", "urls", "sitemap", "feed")
 """Registry kinds of one entry that expands into many documents (see ``pipeline/sources/``)."""

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.archive import Archive, RunWriter, capture_from_row, document_rows
+from pipeline.build import recorded_options
 from pipeline.clean import clean
 from pipeline.errors import ArchiveError, PipelineError
 from pipeline.extract import extract
@@ -126,7 +127,8 @@ def _derive_run(archive: Archive, fresh: Archive, run: dict[str, Any],
     writer.rows["failures"] = [f for f in log["failures"] if f["run_id"] == run_id]
     for row in (d for d in log["documents"] if d["run_id"] == run_id):
         capture = capture_from_row(_capture_of(row, log["captures"]))
-        extraction = clean(extract(archive.store.read_blob(capture.sha256), capture, options))
+        extraction = clean(extract(archive.store.read_blob(capture.sha256), capture,
+                                   recorded_options(row, options)))
         document = segment(row["doc_id"], extraction)
         for table, rows in document_rows(document, _source(row), capture, row["doc_version"],
                                          run_id).items():

@@ -22,10 +22,10 @@ from pipeline.archive import (
     RunWriter,
     capture_from_row,
 )
-from pipeline.build import build_document
+from pipeline.build import build_document, recorded_options
 from pipeline.errors import PipelineError
 from pipeline.lineage import link
-from pipeline.model import Capture, ExtractOptions, Source
+from pipeline.model import Capture, ExtractOptions, OcrMode, Source
 
 FORCE = "reprocess"
 """Stands in for the extractor version of the previous build so the skip check never fires:
@@ -33,8 +33,10 @@ reprocessing exists to re-run extractors whose version string did not change too
 
 
 def reprocess(archive: Archive, since_version: int | None = None,
-              options: ExtractOptions = ExtractOptions()) -> RunSummary:
-    """Rebuild current documents (those written at ``since_version`` or later) from raw bytes."""
+              options: ExtractOptions = ExtractOptions(), ocr: OcrMode | None = None
+              ) -> RunSummary:
+    """Rebuild current documents (those written at ``since_version`` or later) from raw bytes,
+    each with the OCR setting it was built with, or with ``ocr`` for all when given."""
     run = RunWriter(run_id=f"reprocess-{uuid.uuid4()}", started_at=datetime.now(timezone.utc),
                     registry=None)
     captures = _captures_by_sha(archive)
@@ -43,7 +45,9 @@ def reprocess(archive: Archive, since_version: int | None = None,
         previous = DocumentRecord(row["doc_id"], row["doc_version"], row["capture_sha256"],
                                   row["content_hash"], FORCE)
         try:
-            built = build_document(capture, archive.store, previous, options)
+            built = build_document(capture, archive.store, previous,
+                                   replace(options, ocr=ocr) if ocr
+                                   else recorded_options(row, options))
         except PipelineError as error:
             run.add_failure(row["source_id"], error, capture.sha256)
             continue

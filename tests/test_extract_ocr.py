@@ -302,6 +302,41 @@ def test_ocr_mode_per_source_and_on_the_command_line(tmp_path, pages):
     assert result.exit_code == 0 and " ".join(SECOND) in " ".join(words(result.output))
 
 
+JUNK = ["Thebordergnardswerepaidtolookaway whiletbetrucksorossed ofthe tbe"] * 4
+
+
+def test_a_folder_entrys_ocr_setting_reaches_its_children_and_reprocess(tmp_path, pages,
+                                                                         prefect_harness):
+    """A folder entry's ``ocr = "never"`` holds for its documents at ingest and again when
+    they are reprocessed (the setting is recorded on the document); ``reprocess --ocr``
+    overrides it."""
+    from flows.ingest import run_ingest
+    from pipeline.archive import Archive
+    from pipeline.reprocess import reprocess
+    from pipeline.store import Store
+
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "junk.pdf").write_bytes(mixed_pdf(pages, JUNK))
+    registry = tmp_path / "sources.toml"
+    registry.write_text('[[source]]\nid = "scans"\nuri = "scans"\nkind = "folder"\n'
+                        'ocr = "never"\n')
+    store = tmp_path / "store"
+    assert run_ingest(str(registry), str(store)).outcomes == {"scans/junk.pdf": "new"}
+    archive = Archive(Store.at(store))
+
+    def page_two() -> str:
+        passages = archive.current("passages").to_pylist()
+        return " ".join(p["text"] for p in passages if p["page_number"] == 2)
+
+    assert "Thebordergnardswerepaidtolookaway" in page_two()  # the layer kept, not OCR'd
+    document = archive.current("documents").to_pylist()[0]
+    assert [t["evidence"] for t in document["transforms"] if t["name"] == "ocr-setting"] \
+        == ["never"]
+    assert reprocess(archive).outcomes == {"scans/junk.pdf": "unchanged"}
+    assert reprocess(archive, ocr="auto").outcomes == {"scans/junk.pdf": "changed"}
+    assert words(page_two()) == words(" ".join(SECOND))
+
+
 LEFT = ("Archivists in the northern provinces kept careful records of every marriage and every "
         "sale, and the ledgers they left show how the trade moved from village to village over "
         "a decade. Brokers paid officials to look away, and the fees rose each winter as the "

@@ -131,8 +131,9 @@ def reuse(expansion: Expansion, previous: Previous | None,
 
 
 def child_source(entry: Source, key: str, uri: str) -> Source:
-    """The source of one document of ``entry``: id ``<entry id>/<key>``, the entry's metadata."""
-    return Source(id=f"{entry.id}/{key}", uri=uri, kind=None, every=None,
+    """The source of one document of ``entry``: id ``<entry id>/<key>``, the entry's metadata
+    and OCR setting."""
+    return Source(id=f"{entry.id}/{key}", uri=uri, kind=None, every=None, ocr=entry.ocr,
                   metadata=dict(entry.metadata))
 
 

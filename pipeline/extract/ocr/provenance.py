@@ -14,7 +14,16 @@ from dataclasses import replace
 from typing import TypeVar
 
 from pipeline.extract.ocr.pages import Box, OcrRecord
-from pipeline.model import Block, Extraction, FootnoteBlock, Locator, Removed, Transform
+from pipeline.model import (
+    OCR_SETTING,
+    Block,
+    Extraction,
+    FootnoteBlock,
+    Locator,
+    OcrMode,
+    Removed,
+    Transform,
+)
 
 T = TypeVar("T", Block, FootnoteBlock)
 UNSURE_CONFIDENCE = 0.8
@@ -23,9 +32,16 @@ check against the page first (a round number, not fitted; lines under 0.5 are dr
 
 
 def with_ocr(extraction: Extraction, records: list[OcrRecord], glyph_quality: float = 1.0,
-             text_glyphs: int = 0) -> Extraction:
+             text_glyphs: int = 0, mode: OcrMode = "auto") -> Extraction:
     """``extraction`` with the OCR'd pages' provenance; ``glyph_quality`` and ``text_glyphs``
-    describe the pages read from their own text layer (none for page images)."""
+    describe the pages read from their own text layer (none for page images). A PDF's OCR
+    setting other than ``auto`` (``mode``) is recorded as an ``ocr-setting`` transform."""
+    if mode != "auto":
+        setting = Transform(OCR_SETTING, f'ocr = "{mode}" for this source: '
+                            + ("every page OCR'd" if mode == "always"
+                               else "no page OCR'd, text layers kept as they are"),
+                            evidence=mode)
+        extraction = replace(extraction, transforms=extraction.transforms + (setting,))
     if not records:
         return extraction
     from pipeline.extract.ocr.engine import engine_version  # numpy and PIL: OCR'd pages only

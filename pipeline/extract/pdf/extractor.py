@@ -90,7 +90,7 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     glyphs = sum(p.glyphs for p in text_pages if p.number not in ocr_pages)
     bad = sum(p.bad_glyphs for p in text_pages if p.number not in ocr_pages)
     return with_ocr(document(pages, info, xmp, capture), records,
-                    1 - bad / glyphs if glyphs else 1.0, glyphs)
+                    1 - bad / glyphs if glyphs else 1.0, glyphs, options.ocr)
 
 
 def document(pages: list[PageData], info: dict[str, Any], xmp: bytes | None,
