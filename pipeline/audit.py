@@ -3,7 +3,7 @@
 ``raw_snippet`` reads back from ``raw/`` what a locator points at (the characters at its
 offsets for HTML and text; the words inside the bbox for PDF), and ``continued_parts`` where a
 passage went on after a column or page break: ``pipeline.query``'s trace shows both beside the
-archived text. ``render_page`` draws a PDF page with its passages' boxes.
+archived text. ``render_page`` draws a PDF page or a page image with its passages' boxes.
 
 ``verify`` recomputes the SHA-256 of every raw blob, checks every blob the archive refers to is
 present, flags files that should not be in the raw store, and reads every Parquet file of every
@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
 from pipeline.archive import Archive, one_line, transforms_from_row
-from pipeline.errors import ArchiveError, AuditError, CaptureError, shorten
+from pipeline.errors import ArchiveError, AuditError, CaptureError, PipelineError, shorten
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator, Transform
 from pipeline.schema import TABLES
@@ -109,28 +109,57 @@ FOOTNOTE_STROKE = (40, 90, 220)
 def render_page(store: Store, document: dict[str, Any], passages: list[dict[str, Any]],
                 footnotes: list[dict[str, Any]], page_number: int, out: PurePath,
                 resolution: int = PAGE_RESOLUTION) -> tuple[int, int]:
-    """Render page ``page_number`` (1-based) of a PDF document (its ``documents`` row) from its
-    stored capture to a PNG at ``out``, the bbox on that page of each of its passages drawn in
-    red and of each footnote in blue.
+    """Render page ``page_number`` (1-based) of a PDF or page-image document (its
+    ``documents`` row) from its stored capture to a PNG at ``out``, the bbox on that page of
+    each of its passages drawn in red and of each footnote in blue.
 
     Returns the image size in pixels (the page size in points scaled by resolution / 72)."""
+    doc_id = document["doc_id"]
+    if document["kind"] not in ("pdf", "image"):
+        raise AuditError(f"{shorten(doc_id)!r} is a {document['kind']} document: only PDFs "
+                         "and page images have pages")
+    data = store.read_blob(document["capture_sha256"])
+    boxes = [(box, colour) for rows, colour in ((passages, PASSAGE_STROKE),
+                                                (footnotes, FOOTNOTE_STROKE))
+             for box in _boxes_on_page(rows, page_number)]
+    if document["kind"] == "image":
+        return _render_image_page(data, doc_id, page_number, boxes, out, resolution)
     import pdfplumber
 
-    doc_id = document["doc_id"]
-    if document["kind"] != "pdf":
-        raise AuditError(f"{shorten(doc_id)!r} is a {document['kind']} document: only PDFs "
-                         "have pages")
-    data = store.read_blob(document["capture_sha256"])
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         if not 1 <= page_number <= len(pdf.pages):
             raise AuditError(f"{shorten(doc_id)!r} has pages 1 to {len(pdf.pages)}, not "
                              f"{page_number}")
         image = pdf.pages[page_number - 1].to_image(resolution=resolution)
-        for rows, colour in ((passages, PASSAGE_STROKE), (footnotes, FOOTNOTE_STROKE)):
-            for box in _boxes_on_page(rows, page_number):
-                image.draw_rect(box, fill=(*colour, 30), stroke=colour, stroke_width=2)
+        for box, colour in boxes:
+            image.draw_rect(box, fill=(*colour, 30), stroke=colour, stroke_width=2)
         image.save(str(out), format="PNG")
         return image.original.size
+
+
+def _render_image_page(data: bytes, doc_id: str, page_number: int,
+                       boxes: list[tuple[tuple[float, float, float, float], tuple[int, int, int]]],
+                       out: PurePath, resolution: int) -> tuple[int, int]:
+    """A page image drawn as a PDF page is: its boxes are in points at the image's dpi (as OCR
+    read it), so the page is scaled to ``resolution`` and the boxes by resolution / 72."""
+    from PIL import Image, ImageDraw
+
+    from pipeline.extract.ocr.images import page_image
+
+    try:
+        page = page_image(data, shorten(doc_id), page_number)
+    except PipelineError as exc:
+        raise AuditError(exc.message) from None
+    scale = resolution / page.dpi
+    size = (max(1, round(page.image.width * scale)), max(1, round(page.image.height * scale)))
+    picture = page.image.resize(size, Image.Resampling.LANCZOS).convert("RGBA")
+    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for (x0, top, x1, bottom), colour in boxes:
+        draw.rectangle([v * resolution / 72 for v in (x0, top, x1, bottom)],
+                       fill=(*colour, 30), outline=(*colour, 255), width=2)
+    Image.alpha_composite(picture, overlay).convert("RGB").save(str(out), format="PNG")
+    return size
 
 
 def _boxes_on_page(rows: list[dict[str, Any]],

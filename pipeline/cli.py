@@ -396,8 +396,8 @@ def show(
                                                help="Print Markdown source.")] = False,
     as_json: JsonOption = False,
     page: Annotated[Optional[int], typer.Option(
-        "--page", metavar="N", help="PDF only: render this page with the passage boxes drawn, "
-                                    "as a PNG.")] = None,
+        "--page", metavar="N", help="PDFs and page images: render this page with the "
+                                    "passage boxes drawn, as a PNG.")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", metavar="PNG", help="File for --page (default DOC_ID-pN.png).")] = None,
 ) -> None:

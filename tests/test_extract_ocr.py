@@ -337,6 +337,34 @@ def test_a_folder_entrys_ocr_setting_reaches_its_children_and_reprocess(tmp_path
     assert words(page_two()) == words(" ".join(SECOND))
 
 
+def test_show_page_draws_the_ocr_passages_of_a_page_image(tmp_path, pages, prefect_harness):
+    """``archivist show --page`` renders a page image as it renders a PDF page: the page at
+    100 ppi with each passage's box (points at the image's dpi) drawn in red."""
+    from flows.ingest import run_ingest
+    from pipeline.archive import Archive
+    from pipeline.store import Store
+
+    (tmp_path / "scan.png").write_bytes(image_bytes(pages[:1], "PNG"))
+    registry = tmp_path / "sources.toml"
+    registry.write_text('[[source]]\nid = "scan"\nuri = "scan.png"\n')
+    store = tmp_path / "store"
+    assert run_ingest(str(registry), str(store)).outcomes == {"scan": "new"}
+    passage = Archive(Store.at(store)).current("passages").to_pylist()[0]
+    out = tmp_path / "page.png"
+    result = CliRunner().invoke(app, ["show", "scan", "--store", str(store), "--page", "1",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    drawn = Image.open(out).convert("RGB")
+    assert abs(drawn.width - PAGE[0] * 100 / 72) <= 1  # the page as a PDF page is drawn
+    assert abs(drawn.height - PAGE[1] * 100 / 72) <= 1
+    x0, top, x1, bottom = (v * 100 / 72 for v in passage["bbox"])
+    red, green, blue = drawn.getpixel((round((x0 + x1) / 2), round(top)))  # the box's top edge
+    assert red > 180 and green < 120 and blue < 120
+    result = CliRunner().invoke(app, ["show", "scan", "--store", str(store), "--page", "2",
+                                      "--out", str(out)])
+    assert result.exit_code == 1 and "pages 1 to 1" in result.output
+
+
 LEFT = ("Archivists in the northern provinces kept careful records of every marriage and every "
         "sale, and the ledgers they left show how the trade moved from village to village over "
         "a decade. Brokers paid officials to look away, and the fees rose each winter as the "

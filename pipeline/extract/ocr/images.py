@@ -53,6 +53,16 @@ def page_images(data: bytes, uri: str) -> Iterator[PageImage]:
             yield _page(frame, number, uri)
 
 
+def page_image(data: bytes, uri: str, number: int) -> PageImage:
+    """Frame ``number`` (1-based) alone, as OCR read it (to draw boxes on it)."""
+    with _open(data, uri) as image:
+        count = getattr(image, "n_frames", 1)
+        if not 1 <= number <= count:
+            raise ExtractError(f"{uri} has pages 1 to {count}, not {number}")
+        image.seek(number - 1)
+        return _page(image, number, uri)
+
+
 def _open(data: bytes, uri: str) -> Image.Image:
     try:
         with warnings.catch_warnings():
