@@ -49,6 +49,9 @@ FONT = "OCR"
 LETTER_GAP = 0.08
 """Ink gaps narrower than this share of a line's ink band (about an em) lie between letters of
 one word: letters stand 0-0.05 em apart, justified word spaces at least 0.2 em."""
+DROPPED_SPACE_EM = 0.4
+"""An ink gap this wide (em) inside a recognised word is a space the recogniser dropped:
+letters stand under 0.1 em apart, word spaces leave at least 0.25 em of paper."""
 MIN_COLUMN_INK = 2
 """Ink pixels a pixel column of a line needs to count as ink (one is grain or JPEG noise)."""
 LEFT_BEARING_EM, RIGHT_BEARING_EM, POINT_BEARING_EM = 0.04, 0.06, 0.1
@@ -71,8 +74,9 @@ _TALL = set("bdhklABDEFHIKLMNPRTUVWXYZ")
 _CAPITALS = set("ABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
 
 
-def page_chars(page: OcrPage, dpi: float) -> list[Char]:
-    """Every recognised character of the page as a layout character, in points."""
+def page_chars(page: OcrPage, dpi: float) -> tuple[list[Char], tuple[OcrLine, ...]]:
+    """Every recognised character of the page as a layout character, in points; and the
+    page's lines with their words fitted to the ink (pixels), for the words' boxes."""
     ink = np.asarray(page.image) < _threshold(page.image)
     scale = 72.0 / dpi
     fitted = [_fitted(ink, line) for line in page.lines]
@@ -83,10 +87,54 @@ def page_chars(page: OcrPage, dpi: float) -> list[Char]:
     x_em = float(np.median(shares)) if len(shares) >= MIN_LETTERS else X_HEIGHT_EM
     sizes = _snapped([m.x_height / x_em if m.by_x_height and m.x_height else m.size
                       for m in measured])
+    fitted = [_spaced(ink, line, m) for line, m in zip(fitted, measured)]
     chars: list[Char] = []
     for line, m, size in zip(fitted, measured, sizes):
         chars.extend(_line_chars(ink, line, size, m.baseline, scale))
-    return chars
+    return chars, tuple(fitted)
+
+
+RULE_MIN_POINTS = 36.0
+"""A horizontal run of ink at least this long (points) outside the text lines is a rule (a
+note separator is a third of the text width, about 150 points)..."""
+RULE_MAX_POINTS = 2.0
+"""...when it is at most this thick (pdf/notes.py RULE_MAX_HEIGHT)."""
+
+
+def page_rules(page: OcrPage, dpi: float) -> list[tuple[float, float, float, float]]:
+    """Horizontal rules drawn on the page (points, upright page): the PDF reads them from its
+    vector graphics, a scan has them only as ink. Rows inside a text line are left alone (an
+    underline is part of its line)."""
+    ink = np.asarray(page.image) < _threshold(page.image)
+    least = int(RULE_MIN_POINTS * dpi / 72)
+    candidates = np.flatnonzero(ink.sum(axis=1) >= least)
+    texts = [(line.box[1], line.box[3]) for line in page.lines]
+    found: list[tuple[int, int, int]] = []  # row, x0, x1 of each row's longest run
+    for row in candidates.tolist():
+        if any(top <= row <= bottom for top, bottom in texts):
+            continue
+        x0, x1 = _longest_run(ink[row])
+        if x1 - x0 >= least:
+            found.append((row, x0, x1))
+    rules: list[list[int]] = []  # top, bottom, x0, x1
+    for row, x0, x1 in found:
+        if rules and row == rules[-1][1] + 1 and abs(x0 - rules[-1][2]) <= 2:
+            rules[-1][1] = row
+        else:
+            rules.append([row, row, x0, x1])
+    scale = 72.0 / dpi
+    return [(x0 * scale, top * scale, x1 * scale, (bottom + 1) * scale)
+            for top, bottom, x0, x1 in rules if (bottom + 1 - top) * scale <= RULE_MAX_POINTS]
+
+
+def _longest_run(row: np.ndarray) -> tuple[int, int]:
+    """Half-open (x0, x1) of the longest run of True in ``row``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+    starts, ends = edges[::2], edges[1::2]
+    if not starts.size:
+        return 0, 0
+    best = int(np.argmax(ends - starts))
+    return int(starts[best]), int(ends[best])
 
 
 def _threshold(image: Any) -> int:
@@ -126,6 +174,43 @@ def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
         if ch.text.isspace() and 0 < i < len(chars) - 1:
             chars[i] = replace(ch, x0=chars[i - 1].x1, x1=max(chars[i + 1].x0, chars[i - 1].x1))
     return replace(line, chars=tuple(chars))
+
+
+def _spaced(ink: np.ndarray, line: OcrLine, measure: Measure) -> OcrLine:
+    """The line with a space where a word's ink has a gap as wide as a word space: the
+    recogniser drops narrow spaces, most often after a note's number (``4 HRNK`` read as
+    ``4HRNK``, so the note has no label). A gap before ink standing above the baseline is
+    kept: that is a raised marker after its word."""
+    top, bottom = _band(ink, line)
+    left = max(int(line.box[0]), 0)
+    columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
+    runs = [(left + a, left + b) for a, b in
+            _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))]
+    least = DROPPED_SPACE_EM * measure.size
+    chars = list(line.chars)
+    for first, last, x0, x1 in reversed(_words(line.chars)):  # inserting keeps earlier indices
+        inside = [r for r in runs if x0 - 1 <= r[0] and r[1] <= x1 + 1]
+        for (_, gap0), (gap1, end) in reversed(list(zip(inside, inside[1:]))):
+            if gap1 - gap0 < least or _above(ink, gap1, end, top, measure):
+                continue
+            split = next((i for i in range(first, last + 1)
+                          if (chars[i].x0 + chars[i].x1) / 2 >= (gap0 + gap1) / 2), None)
+            if split is None or split == first:
+                continue
+            word = (first, last, x0, x1)
+            _spread(chars, (first, split - 1, chars[first].x0, chars[split - 1].x1),
+                    chars[first].x0, gap0)
+            _spread(chars, (split, last, chars[split].x0, chars[last].x1), gap1, chars[last].x1)
+            chars.insert(split, OcrChar(" ", gap0, gap1, chars[split].confidence))
+            first, last, x0, x1 = word[0], split - 1, x0, gap0
+    return replace(line, chars=tuple(chars))
+
+
+def _above(ink: np.ndarray, x0: int, x1: int, top: int, measure: Measure) -> bool:
+    """Whether the ink between ``x0`` and ``x1`` ends above the baseline (a raised mark)."""
+    rows = np.flatnonzero(ink[top:int(measure.baseline) + 2, x0:x1].any(axis=1))
+    return bool(rows.size) and top + rows[-1] + 1 < measure.baseline - RAISED_X_HEIGHT * (
+        measure.x_height or X_HEIGHT_EM * measure.size)
 
 
 def _runs(ink_columns: np.ndarray, letter_gap: float) -> list[tuple[int, int]]:
@@ -256,7 +341,8 @@ def _line_chars(ink: np.ndarray, line: OcrLine, size: float, baseline: float,
         if text in _SUPERSCRIPTS:  # the recogniser read it raised: set it raised
             text = _SUPERSCRIPTS[text]
             char_size, char_bottom = RAISED_SIZE * size, baseline - RAISED_X_HEIGHT * size
-        elif text in _MARKS and i > 0 and line.chars[i - 1].text != " ":
+        elif text in _MARKS and (i == 0 or line.chars[i - 1].text != " "):
+            # glued to a word (a marker) or opening the line (a note's label)
             raised = _raised_bottom(ink, ch.x0, ch.x1, top, baseline, size)
             if raised is not None:
                 char_size, char_bottom = RAISED_SIZE * size, raised
@@ -285,8 +371,12 @@ def _advance(chars: tuple[OcrChar, ...], i: int, size: float) -> tuple[float, fl
 
 def _raised_bottom(ink: np.ndarray, x0: float, x1: float, top: float, baseline: float,
                    size: float) -> float | None:
-    """The bottom of the character's ink when it ends well above the baseline (a superscript)."""
-    columns = ink[max(int(top), 0):int(baseline) + 1, max(int(x0), 0):max(int(x1), int(x0) + 1)]
+    """The bottom of the character's ink when it ends well above the baseline (a superscript).
+    Only the middle of its box is looked at: inside a word, positions are spread from the
+    word's ends and may take in a neighbour's foot (``4HRNK``, ``famine.4``)."""
+    inset = (x1 - x0) * 0.25
+    left, right = max(int(x0 + inset), 0), max(int(x1 - inset), int(x0 + inset) + 1)
+    columns = ink[max(int(top), 0):int(baseline) + 1, left:right]
     rows = np.flatnonzero(columns.any(axis=1))
     if rows.size == 0:
         return None

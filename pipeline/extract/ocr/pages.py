@@ -73,11 +73,11 @@ class OcrRecord:
 def ocr_page(image: Image.Image, number: int, dpi: float, reason: str, evidence: str
              ) -> tuple[PageData, OcrRecord]:
     """Read one page image; its lines in PDF points (``dpi`` pixels per 72 points)."""
-    from pipeline.extract.ocr.chars import page_chars
+    from pipeline.extract.ocr.chars import page_chars, page_rules
     from pipeline.extract.ocr.engine import read_page
 
     page = read_page(image)
-    chars = page_chars(page, dpi)
+    chars, fitted = page_chars(page, dpi)
     lines = page_lines(chars, number)
     scale = 72.0 / dpi
     width, height = page.image.width * scale, page.image.height * scale
@@ -86,9 +86,10 @@ def ocr_page(image: Image.Image, number: int, dpi: float, reason: str, evidence:
                                l.box[3] * scale), l.confidence, len(l.chars))
                              for l in page.lines),
                        (page.source_size[0] * scale, page.source_size[1] * scale),
-                       (width, height), _words(page.lines, scale))
+                       (width, height), _words(fitted, scale))
     glyphs = sum(line.chars for line in lines)
-    return PageData(number, width, height, lines, [], [], [], [], [], "", glyphs, 0), record
+    return PageData(number, width, height, lines, [], page_rules(page, dpi), [], [], [], "",
+                    glyphs, 0), record
 
 
 def _words(lines: tuple[OcrLine, ...], scale: float) -> tuple[tuple[str, Box, float], ...]:

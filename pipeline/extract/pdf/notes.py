@@ -65,9 +65,10 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         if CAPTION.match(block.lines[0].text):
             continue  # a figure's caption under the figure's frame
         label = _label_of(block.lines[0])
-        if label and not _cited(label, block.lines[0], cited):
+        ruled = _rule_above(block, rules, body_size)
+        if label and not ruled and not _cited(label, block.lines[0], cited):
             continue  # a number no marker points at: a reference list, a chart's scale
-        if label or _rule_above(block, rules, body_size) or any(
+        if label or ruled or any(
                 n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes):
             notes.append(block)
     chosen = set(map(id, notes))
