@@ -14,20 +14,16 @@ import shutil
 import socket
 import threading
 import time
-import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import EXAMPLES, FIXTURES, SEEDS
 from test_extract_ocr import LINES, image_bytes, rendered, typeset
+from test_query import ingest
 
-from pipeline.archive import Archive, RunWriter
-from pipeline.build import ingest_source, plan_ingest, record_result
-from pipeline.capture import CaptureOptions
+from pipeline.archive import Archive
 from pipeline.query import Snapshot
-from pipeline.registry import load_registry
 from pipeline.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,15 +45,6 @@ SCREENSHOTS = os.environ.get("BROWSE_SCREENSHOTS")
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="needs Debian's chromium (.ci/run installs it)")
-
-
-def ingest(registry: Path, store: Store) -> None:
-    archive = Archive(store)
-    now = datetime.now(timezone.utc)
-    run = RunWriter(str(uuid.uuid4()), now, str(registry))
-    for work in plan_ingest(load_registry(registry), archive, now):
-        record_result(run, ingest_source(work, store, CaptureOptions()))
-    archive.commit(run)
 
 
 @pytest.fixture(scope="module")
