@@ -50,7 +50,9 @@ def corpus(tmp_path: Path) -> Path:
 
 
 class Routes(dict):
-    """path -> (status, headers, body) served by :func:`http_server`; tests edit it live."""
+    """path -> (status, headers, body) served by :func:`http_server`, or a function called on
+    each request that returns them (a source that answers differently over time); tests edit
+    it live."""
 
 
 @pytest.fixture
@@ -63,7 +65,8 @@ def http_server():
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server's naming
-            status, headers, body = routes.get(self.path, (404, {}, b"not found"))
+            route = routes.get(self.path, (404, {}, b"not found"))
+            status, headers, body = route() if callable(route) else route
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -180,38 +180,24 @@ def test_an_extractor_upgrade_that_changes_nothing_is_paid_for_once(corpus, stor
     assert calls == []  # the capture rows remember the upgrade: no second re-extraction
 
 
-def test_a_source_down_for_longer_than_captures_backoff_is_tried_again_by_prefect(tmp_path, store):
+def test_a_source_down_for_longer_than_captures_backoff_is_tried_again_by_prefect(
+        tmp_path, store, http_server):
     """503 for capture's four attempts (3.5 s of backoff), then up: Prefect's retry of the
     capture-again task, after its delay, archives it (#12: no hand-rolled retry pass)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from flows.ingest import CAPTURE_RETRY_DELAY_S
 
+    base, routes = http_server
     asked = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            asked.append(time.monotonic())
-            status, body = (503, b"busy") if len(asked) <= 4 else (200, HTML)
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def flaky():
+        asked.append(time.monotonic())
+        status, body = (503, b"busy") if len(asked) <= 4 else (200, HTML)
+        return status, {"Content-Type": "text/html; charset=utf-8"}, body
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        registry = write_registry(tmp_path, [("flaky", f"http://127.0.0.1:{server.server_port}/")],
-                                  '[settings]\nallow_private_hosts = ["127.0.0.1"]\n')
-        summary = run_ingest(str(registry), str(store.root))
-    finally:
-        server.shutdown()
-        server.server_close()
+    routes["/"] = flaky
+    registry = write_registry(tmp_path, [("flaky", f"{base}/")],
+                              '[settings]\nallow_private_hosts = ["127.0.0.1"]\n')
+    summary = run_ingest(str(registry), str(store.root))
     assert summary.ok and summary.outcomes == {"flaky": "new"}
     assert len(asked) == 5  # four in the first pass, one in Prefect's retry
     assert asked[4] - asked[3] >= CAPTURE_RETRY_DELAY_S
