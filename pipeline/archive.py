@@ -374,9 +374,12 @@ class Archive:
         wanted = columns or arrow_schema(table).names
         if delta is None:
             return arrow_schema(table).empty_table().select(wanted)
-        committed = pa.array([r["run_id"] for r in self.runs()], pa.string())
-        visible = pc.field("run_id").isin(committed)
+        visible = self._committed()
         return scan(delta, table, visible if where is None else visible & where, wanted)
+
+    def _committed(self) -> pc.Expression:
+        """The rows of committed runs: a run that stopped before its ``runs`` row is none."""
+        return pc.field("run_id").isin(pa.array([r["run_id"] for r in self.runs()], pa.string()))
 
     def lookup(self, table: str, column: str, values: pa.Array,
                columns: list[str]) -> pa.Table:
@@ -389,8 +392,7 @@ class Archive:
         delta = self._delta(table)
         if delta is None:
             return arrow_schema(table).empty_table().select(columns)
-        committed = pa.array([r["run_id"] for r in self.runs()], pa.string())
-        wanted = pc.field(column).isin(values) & pc.field("run_id").isin(committed)
+        wanted = pc.field(column).isin(values) & self._committed()
         parts = [arrow_schema(table).empty_table().select(columns)]
         with _reading(table):
             for fragment in dataset(delta).get_fragments():
