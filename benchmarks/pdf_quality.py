@@ -13,6 +13,11 @@ subprocess after its imports, so interpreter start-up does not count. ``--gold-o
 only the gold-label scores; ``--speed-files`` only the speed of both extractors on every PDF of
 the shared set, file by file and in total.
 
+The widened set is split in two by sorted file name, once and for all: even positions are
+``widened-dev`` (for tuning), odd ones ``widened-val`` (for checking only). ``--split dev``
+scores the shared set and widened-dev, ``--split val`` only widened-val, ``--split all`` (the
+default) every set; each set is reported separately and all of them pooled.
+
 ``--emit FILE.pdf`` (used by the gold checker) prints one PDF's extraction as the checker's JSON
 (passages with their footnote ``refs`` too, kept in ``--save DIR`` for the marker score);
 ``--emit-text FILE.pdf`` prints the text (passages, each page's footnotes after its last
@@ -163,17 +168,27 @@ def _pages(path: Path) -> int:
         return len(pdf.pages)
 
 
-def gold_scores(bench: Path, pdfs: Path, save: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+def widened_split(pdfs: Path) -> dict[str, list[str]]:
+    """The widened set's two halves by position in the sorted file names: even -> dev, odd ->
+    val. Fixed by the names alone, so no score can move a file from one half to the other."""
+    names = sorted(p.stem for p in pdfs.glob("*.pdf")
+                   if (pdfs / "gold" / f"{p.stem}.json").exists())
+    return {"widened-dev": names[0::2], "widened-val": names[1::2]}
+
+
+def gold_scores(bench: Path, pdfs: Path, save: Path, files: list[str] | None = None,
+                tag: str = "", baseline: bool = True) -> dict[str, tuple[str, dict[str, Any]]]:
     """The checker's report and its ``--json`` results (per file, per check) for Archivist (its
-    outputs kept in ``save``) and for pdfplumber."""
+    outputs kept in ``save``) and for pdfplumber; ``files`` limits it to those PDF names."""
     checker = bench / "check_pdf_gold.py"
     cmd = f"{sys.executable} {Path(__file__)} --emit {{pdf}} --save {save}"
-    runs = {"archivist": ["--cmd", cmd], "pdfplumber": ["--baseline"]}
+    runs = {"archivist": ["--cmd", cmd], **({"pdfplumber": ["--baseline"]} if baseline else {})}
+    only = ["--files", ",".join(f"{name}.pdf" for name in files)] if files else []
     results = {}
     for name, extra in runs.items():
-        report = save / f"{pdfs.name}-{name}.checker.json"
+        report = save / f"{pdfs.name}{tag}-{name}.checker.json"
         proc = subprocess.run([sys.executable, str(checker), str(pdfs / "gold"), str(pdfs),
-                               *extra, "-v", "--json", str(report)],
+                               *extra, *only, "-v", "--json", str(report)],
                               capture_output=True, text=True, cwd=ROOT)
         if proc.returncode:
             sys.exit(f"{checker} failed on {pdfs}: {proc.stderr.strip()[-500:]}")
@@ -209,7 +224,8 @@ def print_check_table(per_set: dict[str, dict[str, list[dict[str, Any]]]]) -> No
     print(f"{'files':<9}" + "".join(f"{len(files):>20}" for files in columns.values()))
 
 
-def marker_scores(pdfs: Path, saved: Path) -> tuple[int, int, int, int]:
+def marker_scores(pdfs: Path, saved: Path, files: list[str] | None = None
+                  ) -> tuple[int, int, int, int]:
     """(gold markers linked, gold markers, predicted links that are gold, predicted links).
 
     A gold marker (``footnote_markers``: page, label, the words before it) is linked when a
@@ -219,7 +235,7 @@ def marker_scores(pdfs: Path, saved: Path) -> tuple[int, int, int, int]:
     linked = total = right = predicted = 0
     for gold_file in sorted((pdfs / "gold").glob("*.json")):
         out = saved / gold_file.name
-        if not out.exists():
+        if not out.exists() or (files is not None and gold_file.stem not in files):
             continue
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         first, last = gold.get("pages_labelled", [1, 10**6])
@@ -286,6 +302,11 @@ def main() -> int:
                                                                    "and memory figures")
     parser.add_argument("--gold-only", action="store_true", help="only the gold-label scores "
                                                                    "(every set, per check)")
+    parser.add_argument("--split", choices=["all", "dev", "val"], default="all",
+                        help="dev: the shared set and widened-dev (tune on these); val: only "
+                             "widened-val (check on it); all: every set")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip pdfplumber's gold scores (quicker while iterating)")
     parser.add_argument("--speed-files", action="store_true",
                         help="only pages/s of both extractors on each shared-set PDF and in total")
     args = parser.parse_args()
@@ -303,21 +324,30 @@ def main() -> int:
     if args.speed_files:
         speed_files(sorted((bench / "pdf").glob("*.pdf")))
         return 0
-    sets = {"shared": bench / "pdf"}
+    sets: dict[str, tuple[Path, list[str] | None]] = {}
+    if args.split != "val":
+        sets["shared"] = (bench / "pdf", None)
     if any(DATA.glob("*.pdf")) and (DATA / "gold").is_dir():
-        sets["widened"] = DATA
+        for set_name, names in widened_split(DATA).items():
+            if args.split == "all" or set_name.endswith(args.split):
+                sets[set_name] = (DATA, names)
     per_set: dict[str, dict[str, list[dict[str, Any]]]] = {}  # extractor -> set -> files
     markers = [0, 0, 0, 0]
     with tempfile.TemporaryDirectory() as saved:
-        for set_name, pdfs in ({} if args.skip_gold else sets).items():
-            for name, (output, report) in gold_scores(bench, pdfs, Path(saved)).items():
+        for set_name, (pdfs, names) in ({} if args.skip_gold else sets).items():
+            for name, (output, report) in gold_scores(bench, pdfs, Path(saved), names,
+                                                      f"-{set_name}",
+                                                      not args.no_baseline).items():
                 print(f"== gold labels, {set_name} set: {name}\n{output}")
                 per_set.setdefault(name, {})[set_name] = [
                     f["scores"] for f in report["files"].values()]
-            for i, n in enumerate(marker_scores(pdfs, Path(saved))):
+            set_markers = marker_scores(pdfs, Path(saved), names)
+            print(f"footnote markers, {set_name}: linked {set_markers[0]}/{set_markers[1]}, "
+                  f"links right {set_markers[2]}/{set_markers[3]}")
+            for i, n in enumerate(set_markers):
                 markers[i] += n
     overall = {name: check_means(by_set["shared"])["pdf-gold"]
-               for name, by_set in per_set.items()}
+               for name, by_set in per_set.items() if "shared" in by_set}
     if per_set:
         print_check_table(per_set)
     if markers[1]:

@@ -23,6 +23,11 @@ CALLOUT_SLACK = 1.0
 HEADING_MAX_CHARS = 200
 """Longer blocks are never headings, however they are set."""
 HEADING_MAX_LINES = 3
+DISPLAY_SIZE = 1.6
+"""A block set this many times the body size is display type: a title wrapped over up to
+``DISPLAY_MAX_LINES`` lines (and twice ``HEADING_MAX_CHARS``) is still a heading, since prose is
+never set that large."""
+DISPLAY_MAX_LINES = 6
 FIGURE_LABEL_WORDS = 6
 """A line of a drawing's labels has at most this many words..."""
 FIGURE_PROSE_SHARE = 0.2
@@ -128,7 +133,9 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     such as a regulation's text, has bold headings of its own size), or in capitals over
     prose (``after``, the next block: code and formulas in capitals come in runs)."""
     text = " ".join(l.text for l in block.lines).strip()
-    if (not text or len(text) > HEADING_MAX_CHARS or len(block.lines) > HEADING_MAX_LINES
+    display = block.size >= DISPLAY_SIZE * body_size
+    if (not text or len(text) > HEADING_MAX_CHARS * (2 if display else 1)
+            or len(block.lines) > (DISPLAY_MAX_LINES if display else HEADING_MAX_LINES)
             or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
         return False
     larger = block.size >= HEADING_SIZE * body_size

@@ -126,7 +126,10 @@ def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
             draft.text += " " + text
         else:
             draft.text += text
-    elif draft.text.endswith(("—", "–")) and draft.text[-2:-1].isalnum() and text[:1].isalnum():
+    elif text[:1].isalnum() and (draft.text.endswith(("—", "–")) and draft.text[-2:-1].isalnum()
+                                 or draft.text.endswith("-") and draft.text[-2:-1].isdigit()):
+        # a hyphen after a digit joins a number or a document's id (``SP 800-`` ``63B``):
+        # words break between letters, so it stays and the line runs on
         draft.text += text
     else:
         draft.text += "\n" + text

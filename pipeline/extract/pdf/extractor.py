@@ -40,7 +40,7 @@ from pipeline.extract.pdf.drafts import (
     round_bbox,
 )
 from pipeline.extract.pdf.figures import region_of
-from pipeline.extract.pdf.furniture import find_furniture
+from pipeline.extract.pdf.furniture import find_furniture, on_bars
 from pipeline.extract.pdf.lines import body_size_of
 from pipeline.extract.pdf.meta import document_meta
 from pipeline.extract.pdf.notes import Note, notes_of, split_notes
@@ -65,7 +65,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.7.0"
+VERSION = "0.8.0"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -131,7 +131,10 @@ def document(pages: list[PageData], info: dict[str, Any], xmp: bytes | None,
 
 
 def _remove_furniture(pages: list[PageData]) -> list[Removed]:
-    verdicts = find_furniture([p.lines for p in pages], [p.height for p in pages])
+    for page in pages:
+        page.lines = on_bars(page.lines, page.bars)
+    verdicts = find_furniture([p.lines for p in pages], [p.height for p in pages],
+                              [p.bars for p in pages])
     removed = []
     for page in pages:
         kept = []

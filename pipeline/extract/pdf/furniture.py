@@ -9,6 +9,12 @@ a vertical position that holds an isolated line on most pages (running heads who
 per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recurs on few pages
 is a heading, not furniture, and so is a line set larger than the body and than most lines of
 its text (a report's title, repeated small as the running head of the pages after it).
+
+Two kinds of evidence other than repetition: a journal's masthead (journal name, volume, doi,
+set smaller than the body above the article's title on the first page: nothing of the article
+comes before its title), and the same text again in another page's margin. And a line set on a
+bar (``1 Purpose`` on a section's black band) is a heading on its banner: its place on the page
+proves nothing, only its text recurring does.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.lines import HEADING_SIZE, Line, body_size_of
 
 MARGIN_SHARE = 0.12
@@ -33,6 +40,11 @@ PAGE_OFFSET_SHARE = 0.5
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
 POSITION_BUCKET = 3.0
 """Points: vertical positions closer than this count as the same position."""
+SMALL_PRINT_PT = 0.5
+"""A line at least this many points below the body size is small print (the body size is
+known to half a point)."""
+BAR_EM = 2.0
+"""A filled box at most this many of its line's ems tall, holding that line, is a bar behind it."""
 
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
 _PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?)?[-–—|·\s]*#[-–—|·\s]*(?:page|seite)?(?:of#)?$")
@@ -57,9 +69,13 @@ def mask(text: str) -> str:
     return _SPACE.sub("", _DIGITS.sub("#", " ".join(words)))
 
 
-def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, Verdict]:
-    """``id(line) -> Verdict`` for every furniture line of the document."""
+def find_furniture(pages: list[list[Line]], heights: list[float],
+                   bars: list[list[Box]] | None = None) -> dict[int, Verdict]:
+    """``id(line) -> Verdict`` for every furniture line of the document; ``bars``: each page's
+    boxes that may be bands behind a heading (pages.PageData.bars)."""
     bands = [_margin_lines(lines, height) for lines, height in zip(pages, heights)]
+    banners = {id(line) for lines, page_bars in zip(pages, bars or [[] for _ in pages])
+               for line in lines if any(_on_bar(line, bar) for bar in page_bars)}
     total = len(pages)
     needed = MIN_REPEAT_PAGES if total > 3 else 2
     text_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
@@ -82,11 +98,14 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
     display = {id(line) for band in bands for _, line, _ in band
                if line.size > HEADING_SIZE * body
                and line.size > HEADING_SIZE * _median(sizes[mask(line.text)])}
+    masthead = _masthead(bands[0], pages[0], body) if pages else {}
     judged = [[(line, len(band) < len(lines),
-                None if id(line) in display else _judge(where, line, isolated, text_pages,
-                                                        varying, position_pages, needed, total,
-                                                        body))
-               for where, line, isolated in band] for lines, band in zip(pages, bands)]
+                None if id(line) in display else masthead.get(id(line)) or (
+                    _repeats_masthead(line, masthead, pages[0]) if index else None)
+                or _judge(where, line, isolated and id(line) not in banners, text_pages,
+                          varying, position_pages, needed, total, body))
+               for where, line, isolated in band]
+              for index, (lines, band) in enumerate(zip(pages, bands))]
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -94,6 +113,63 @@ def find_furniture(pages: list[list[Line]], heights: list[float]) -> dict[int, V
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
+
+
+def _masthead(band: list[tuple[str, Line, bool]], lines: list[Line], body: float
+              ) -> dict[int, Verdict]:
+    """The first page's small print in its top margin above a title set larger than the
+    body: a journal's masthead (name, volume, doi), none of the article's own text."""
+    title = max(lines, key=lambda l: l.size, default=None)
+    if title is None or title.size < HEADING_SIZE * body:
+        return {}
+    return {id(line): Verdict("masthead", f"page 1: small print ({line.size:.1f} pt, body "
+                                          f"{body:.1f}) above the title {title.text[:40]!r}")
+            for where, line, _ in band
+            if where == "top" and line.bottom <= title.top
+            and line.size <= body - SMALL_PRINT_PT}
+
+
+def _repeats_masthead(line: Line, masthead: dict[int, Verdict], first: list[Line]
+                      ) -> Verdict | None:
+    """A margin line of a later page whose text is a masthead line's (the journal's name as
+    the running head)."""
+    key = mask(line.text)
+    for other in first:
+        if id(other) in masthead and len(key) > 3 and key in mask(other.text):
+            return Verdict("running-header", f"repeats the first page's masthead line "
+                                             f"{other.text[:40]!r}")
+    return None
+
+
+def on_bars(lines: list[Line], bars: list[Box]) -> list[Line]:
+    """The lines with those set side by side on one bar joined into one: a section's number
+    and title on its band (``1`` and ``Purpose``, a tab apart) are one heading."""
+    joined: dict[int, Line] = {}
+    dropped: set[int] = set()
+    for bar in bars:
+        inside = sorted((l for l in lines if _on_bar(l, bar)), key=lambda l: l.x0)
+        if len(inside) < 2 or max(l.top for l in inside) > min(l.bottom for l in inside):
+            continue  # one line, or lines that are not one row
+        first = inside[0]
+        text, raised = first.text, list(first.raised)
+        for line in inside[1:]:
+            text += " "
+            raised += [(offset + len(text), mark) for offset, mark in line.raised]
+            text += line.text
+        letters = sum(len(l.text) for l in inside) or 1
+        joined[id(first)] = Line(
+            first.page, first.x0, min(l.top for l in inside), inside[-1].x1,
+            max(l.bottom for l in inside), text, max(l.size for l in inside),
+            sum(l.bold_share * len(l.text) for l in inside) / letters, first.italic, raised,
+            first.lead_label, sum(l.bad_glyphs for l in inside), sum(l.chars for l in inside))
+        dropped.update(id(l) for l in inside[1:])
+    return [joined.get(id(l), l) for l in lines if id(l) not in dropped]
+
+
+def _on_bar(line: Line, bar: Box) -> bool:
+    """Whether ``line`` is set on ``bar``: inside it, the bar not much taller than the line."""
+    return (bar[0] - 1 <= line.x0 and line.x1 <= bar[2] + 1 and bar[1] - 1 <= line.top
+            and line.bottom <= bar[3] + 1 and bar[3] - bar[1] <= BAR_EM * line.size)
 
 
 def _median(values: list[float]) -> float:

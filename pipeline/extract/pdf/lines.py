@@ -56,10 +56,12 @@ NOTE_MARKS = frozenset("*∗⋆†‡§¶‖")
 """Symbols that label notes (``∗`` and ``⋆`` are TeX's asterisk and star)."""
 _SYMBOL_FONT = re.compile(r"wingdings|webdings|dingbats|symbol", re.IGNORECASE)
 _BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆◇")
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$"
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|[,.-]b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
-"""Bold by name, or a TeX font whose short name says so: CMBX12, CMB10, CMSSBX10, SFBX1200."""
-_ITALIC = re.compile(r"italic|oblique|,i$|-i$|(?:^|\+)(?:cm|lm|sf)(?:bx)?(?:ti|sl|mi)\d",
+"""Bold by name (``Arial,Bold``, ``Foo-B``, the ``.B`` that Advent 3B2's renamed fonts carry:
+``AdvTTaf7f9f4f.B``), or a TeX font whose short name says so: CMBX12, CMB10, CMSSBX10,
+SFBX1200."""
+_ITALIC = re.compile(r"italic|oblique|[,.-]i$|(?:^|\+)(?:cm|lm|sf)(?:bx)?(?:ti|sl|mi)\d",
                      re.IGNORECASE)
 CAPTION = re.compile(r"^(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
                      r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild|Listing)\s*"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
 
@@ -59,6 +59,8 @@ class PageData:
     rotated: str
     glyphs: int
     bad_glyphs: int
+    bars: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """Boxes too small to hold a call-out but taller than a rule: the band behind a heading."""
 
 
 def open_pdf(data: bytes, capture: Capture, max_objects: int | None
@@ -205,8 +207,10 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
     figures = figure_regions(objects.curves, objects.lines, area)
+    bars = [o for o in objects.rects if o[3] - o[1] > RULE_MAX_HEIGHT and o[2] - o[0] >= 20
+            and (o[2] - o[0]) * (o[3] - o[1]) < CALLOUT_MIN_AREA * area]
     return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
-                    rules, boxes, images, figures, rotated, glyphs, bad)
+                    rules, boxes, images, figures, rotated, glyphs, bad, bars)
 
 
 TOUCH_PT = 1.0
