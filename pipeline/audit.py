@@ -22,10 +22,11 @@ from typing import Any
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
-from pipeline.archive import Archive, one_line, transforms_from_row
+from pipeline.archive import Archive, one_line
 from pipeline.errors import ArchiveError, AuditError, CaptureError, PipelineError, shorten
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Locator, Transform
+from pipeline.rows import transforms_from_row
 from pipeline.schema import TABLES
 from pipeline.sources.webarchive import read_record
 from pipeline.store import Store

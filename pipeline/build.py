@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any, cast
 
 import pyarrow.compute as pc
@@ -19,25 +18,21 @@ from pipeline.archive import (
     Archive,
     DocumentRecord,
     RunWriter,
-    document_rows,
-    transforms_from_row,
 )
-from pipeline.capture import CaptureOptions, capture, read_local
-from pipeline.clean import clean
+from pipeline.capture import CaptureOptions, capture
 from pipeline.errors import PipelineError
-from pipeline.extract import ExtractOptions, extract, extractor_version
+from pipeline.extract import ExtractOptions, extractor_version
 from pipeline.model import (
     OCR_MODES,
     OCR_SETTING,
     Capture,
-    Kind,
     OcrMode,
     SegmentedDocument,
     Source,
 )
 from pipeline.registry import Registry
+from pipeline.rows import derive, transforms_from_row
 from pipeline.schedule import due_sources
-from pipeline.segment import doc_id_for, segment
 from pipeline.sources import Expansion, Previous
 from pipeline.store import Store
 
@@ -79,21 +74,6 @@ def build_document(capture: Capture, store: Store, previous: DocumentRecord | No
     if previous is not None and previous.content_hash == document.content_hash:
         return Built(document, None)
     return Built(document, 1 if previous is None else previous.doc_version + 1)
-
-
-def derive(data: bytes, capture: Capture,
-           options: ExtractOptions = ExtractOptions()) -> SegmentedDocument:
-    """Extract, clean and segment one capture's bytes."""
-    return segment(doc_id_for(capture.source_id), clean(extract(data, capture, options)))
-
-
-def extract_file(path: Path, kind: Kind | None = None,
-                 options: ExtractOptions = ExtractOptions()) -> dict[str, list[dict[str, Any]]]:
-    """One local file through the pipeline, nothing stored: the rows an ingest would archive
-    (documents, sections, passages, footnotes, removed), as version 1 of run ``extract``."""
-    captured, data = read_local(path, kind)
-    return document_rows(derive(data, captured, options),
-                         Source(captured.source_id, captured.uri), captured, 1, "extract")
 
 
 @dataclass(frozen=True, slots=True)

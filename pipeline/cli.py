@@ -322,8 +322,8 @@ def extract(
 
     Example: archivist extract examples/seeds --format markdown --out /tmp/clean
     """
-    from pipeline.build import extract_file
     from pipeline.render import to_json, to_markdown, to_text
+    from pipeline.rows import extract_file
 
     options = replace(_extract_options(max_seconds, max_memory_mb, ocr), comments=comments)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())

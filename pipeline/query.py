@@ -25,17 +25,15 @@ import pyarrow.compute as pc
 
 from pipeline.archive import (
     Archive,
-    capture_from_row,
     dataset,
     delta_versions,
-    locator_from_row,
     resolve_version,
     scan,
-    transforms_from_row,
 )
 from pipeline.audit import continued_parts, raw_snippet, snippet_of, warc_payload
 from pipeline.errors import ArchiveError, AuditError, shorten
 from pipeline.model import Capture, Locator, Source
+from pipeline.rows import capture_from_row, locator_from_row, transforms_from_row
 from pipeline.schedule import STALE_AFTER_FAILURES, SourceStatus, source_statuses
 from pipeline.schema import arrow_schema
 

@@ -26,13 +26,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pipeline.archive import Archive, RunWriter, capture_from_row, document_rows
+from pipeline.archive import Archive, RunWriter
 from pipeline.build import recorded_options
 from pipeline.clean import clean
 from pipeline.errors import ArchiveError, PipelineError
 from pipeline.extract import extract
 from pipeline.lineage import link
 from pipeline.model import ExtractOptions, Source
+from pipeline.rows import capture_from_row, document_rows
 from pipeline.segment import segment
 
 LOG_TABLES = ("runs", "captures", "failures", "documents")

@@ -20,12 +20,12 @@ from pipeline.archive import (
     DocumentRecord,
     RunSummary,
     RunWriter,
-    capture_from_row,
 )
 from pipeline.build import build_document, recorded_options
 from pipeline.errors import PipelineError
 from pipeline.lineage import link
 from pipeline.model import Capture, ExtractOptions, OcrMode, Source
+from pipeline.rows import capture_from_row
 
 FORCE = "reprocess"
 """Stands in for the extractor version of the previous build so the skip check never fires:

@@ -8,12 +8,13 @@ from deltalake import DeltaTable, write_deltalake
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from pipeline.archive import Archive, RunWriter, transforms_from_row
+from pipeline.archive import Archive, RunWriter
 from pipeline.capture import read_local
 from pipeline.clean import clean
 from pipeline.extract import extract
 from pipeline.model import Source
 from pipeline.query import Snapshot
+from pipeline.rows import transforms_from_row
 from pipeline.schema import arrow_schema
 from pipeline.segment import segment
 

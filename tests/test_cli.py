@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT, SEEDS
@@ -74,6 +76,17 @@ def test_extract_json_uses_the_archive_field_names():
     assert set(data["passages"][0]) == set(arrow_schema("passages").names)
     assert set(data["document"]) == set(arrow_schema("documents").names)
     assert any("Tumen River" in p["text"] for p in data["passages"])
+
+
+def test_extract_does_not_load_the_archive_stack():
+    # Every `archivist extract` pays its imports at process start; Delta and pyarrow.dataset
+    # (which imports pandas) cost about 0.2 s of CPU and are not needed to print rows.
+    code = ("import sys; from pipeline import cli, rows; "
+            "print(sorted(m for m in ('deltalake', 'pyarrow.dataset', 'pandas') "
+            "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True).stdout.strip()
+    assert loaded == "[]"
 
 
 def test_extract_writes_one_file_per_input_in_a_folder(tmp_path):

@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline.extract",),
     ("pipeline.clean",),
     ("pipeline.segment",),
+    ("pipeline.rows",),
     ("pipeline.archive",),
     ("pipeline.build", "pipeline.reprocess", "pipeline.audit", "pipeline.diff", "pipeline.render",
      "pipeline.releases", "pipeline.export", "pipeline.query", "pipeline.lineage",

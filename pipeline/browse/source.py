@@ -17,11 +17,11 @@ from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-from pipeline.archive import transforms_from_row
 from pipeline.audit import continued_parts
 from pipeline.errors import AuditError, shorten
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture
+from pipeline.rows import transforms_from_row
 
 PAGE_SCALE = 1.5
 """108 dpi: a US Letter page becomes 918 x 1188 pixels, sharp in a half-width pane."""
