@@ -42,6 +42,8 @@ BLOCK_TAGS = frozenset({"html", "body", "article", "main", "section", "div", "p"
                         "th", "caption", "figure", "figcaption", "header", "footer", "nav",
                         "aside", "form", "address", "center", "fieldset", "details",
                         "summary", "hr", "menu", "hgroup", "dialog", "noscript"})
+# Elements that hold one paragraph's text, not a composition of blocks.
+PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 OWN_KIND: dict[str, PassageKind] = {
     "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -524,9 +526,9 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
             best, best_sum = element, total
     if best_sum == float("-inf"):
         return Region(root)
-    region = _widen_to_peers(best, prose, root)
+    region = _widen_to_peers(_paragraphs_holder(best, prose, root), prose, root)
     if region.units or not blocks:
-        return region
+        return _comments_after_article(region, blocks)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
     richest = max(blocks, key=lambda b: prose.get(b.element, 0.0)).element
@@ -536,9 +538,40 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if (chrome_signal(node) or "").startswith("class:"):
             units.add(_signature(node))
         if units and peer_prose(node, prose) >= PEER_SHARE * prose.get(node, 0.0):
-            return Region(inside, frozenset(units))
+            return _comments_after_article(Region(inside, frozenset(units)), blocks)
         node = node.getparent()
     return region
+
+
+def _comments_after_article(region: Region, blocks: list[TextBlock]) -> Region:
+    """Comment-named units are a thread's posts only when they are the page: a forum
+    thread has little prose before its first post. When the region opens with an article
+    outside them (a blog post above its comment list) holding half the prose of an
+    average unit or more, they are that article's comments and stay chrome."""
+    named = {unit for unit in region.units if unit[1] and _comment_word(unit[1])}
+    if not named:
+        return region
+    inside = set(region.element.iter(etree.Element))
+    article = 0.0
+    unit_prose: dict[etree._Element, float] = {}
+    for block in blocks:
+        w = weight(block)
+        if w <= 0 or block.kind == "heading" or block.element not in inside:
+            continue
+        unit = next((node for node in _chain(block.element, region.element)
+                     if _signature(node) in named), None)
+        if unit is not None:
+            unit_prose[unit] = unit_prose.get(unit, 0.0) + w
+        elif block.chrome is None and not unit_prose:
+            article += w
+    if unit_prose and article >= PEER_SHARE * sum(unit_prose.values()) / len(unit_prose):
+        return Region(region.element, region.units - named)
+    return region
+
+
+def _comment_word(class_token: str) -> bool:
+    match = CHROME_WORDS.search(class_token)
+    return match is not None and match.group(1) in COMMENT_WORDS
 
 
 def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
@@ -586,6 +619,21 @@ def _headline_block(blocks: list[TextBlock], title: str | None) -> TextBlock | N
         if text and text in wanted and len(text) >= HEADLINE_SHARE * len(wanted) and \
                 (best is None or len(text) > len(_norm(best.text))):
             best = block
+    return best
+
+
+def _paragraphs_holder(best: etree._Element, prose: dict[etree._Element, float],
+                       root: etree._Element) -> etree._Element:
+    """A paragraph is a part of an article, never all of it: when the winner is one and its
+    parent holds more prose, the parent is the region. A long paragraph wins alone when a
+    link list or a newsletter box below its siblings makes their parent's sum negative;
+    the blocks around the paragraphs are then removed inside the region (link density,
+    trailing fragments), each with its own rule."""
+    while best.tag in PARAGRAPH_TAGS and best is not root:
+        parent = best.getparent()
+        if parent is None or prose.get(parent, 0.0) <= prose.get(best, 0.0):
+            break
+        best = parent
     return best
 
 
@@ -702,6 +750,7 @@ def classify(blocks: list[TextBlock], region: Region,
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
+    _drop_trailing_meta(blocks, verdicts)
     _label_title(blocks, verdicts, title)
     if comments:
         _keep_comments(blocks, verdicts)
@@ -936,6 +985,23 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict(False, rule=f"{side}-fragment",
                                       evidence=f"{len(block.text)} chars, no sentence, "
                                                f"{side} the article's prose")
+
+
+def _drop_trailing_meta(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """After the article's last paragraph, what sits under a byline or post-meta class is
+    the post's metadata however long it runs: "This entry was posted on ... and is filed
+    under ... You can follow any responses", an author's bio box."""
+    prose = [i for i, (b, v) in enumerate(zip(blocks, verdicts))
+             if v.keep and v.kind not in ("heading", "byline", "title") and not b.byline_hint
+             and not is_fragment(b)]
+    if not prose:
+        return
+    for index in range(prose[-1] + 1, len(blocks)):
+        block, verdict = blocks[index], verdicts[index]
+        if verdict.keep and block.byline_hint and verdict.kind != "byline":
+            verdicts[index] = Verdict(False, rule="trailing-meta",
+                                      evidence="under a byline/meta class after the "
+                                               "article's last paragraph")
 
 
 def _label_title(blocks: list[TextBlock], verdicts: list[Verdict], title: str | None) -> None:
