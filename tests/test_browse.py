@@ -19,10 +19,11 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import EXAMPLES, FIXTURES, SEEDS
-from test_extract_ocr import LINES, image_bytes, rendered, typeset
+from test_extract_ocr import LINES, PAGE, SECOND, image_bytes, rendered, typeset
 from test_query import ingest
 
 from pipeline.archive import Archive
+from pipeline.diff import changed_documents, compared, diff_versions
 from pipeline.query import Snapshot
 from pipeline.store import Store
 
@@ -34,6 +35,7 @@ HTML_DOC = "wilson-2008-struggle-for-survival-html"
 TEXT_DOC = "wilson-text"
 HOSTILE_DOC = "hostile"
 SCAN_DOC = "scan"
+IMAGE_DOC = "scan-image"
 EDITED = ("sobering presentation", "grim presentation")
 BROWSER_TIMEOUT_MS = 90_000
 """Playwright's default 30 s per action: a first page that renders two PDF pages while eight
@@ -54,10 +56,13 @@ def archive(tmp_path_factory) -> Archive:
     shutil.copyfile(FIXTURES / "browse" / "hostile.html", base / "hostile.html")
     # A scan: an image-only PDF, so OCR reads it.
     (base / "scan.pdf").write_bytes(image_bytes(rendered(typeset([LINES])), "PDF"))
+    # A scan captured as a page image (TIFF), not a PDF.
+    (base / "scan.tiff").write_bytes(image_bytes(rendered(typeset([SECOND])), "TIFF"))
     registry = base / "sources.toml"
     registry.write_text(f'[[source]]\nid = "{TEXT_DOC}"\nuri = "wilson.txt"\n\n'
                         f'[[source]]\nid = "{HOSTILE_DOC}"\nuri = "hostile.html"\n\n'
-                        f'[[source]]\nid = "{SCAN_DOC}"\nuri = "scan.pdf"\n',
+                        f'[[source]]\nid = "{SCAN_DOC}"\nuri = "scan.pdf"\n\n'
+                        f'[[source]]\nid = "{IMAGE_DOC}"\nuri = "scan.tiff"\n',
                         encoding="utf-8")
     store = Store.at(base / "store")
     for each in (EXAMPLES / "pdf" / "sources.toml", EXAMPLES / "html" / "sources.toml", registry):
@@ -335,13 +340,16 @@ def test_documents_filter_by_status_kind_and_source(page, archive):
     assert "status must be one of new, changed, unchanged, failed" in page.locator(".error").inner_text()
 
 
-def test_ocr_words_show_with_their_confidence(page, archive, shots):
-    from pipeline.browse.source import ocr_words
+@pytest.mark.parametrize("doc_id", [SCAN_DOC, IMAGE_DOC])
+def test_ocr_words_show_with_their_confidence(page, archive, shots, doc_id):
+    """A scan, whether captured as a PDF or as a page image, is shown as its page with the
+    passage and each word OCR read boxed on it."""
+    from pipeline.browse.source import PAGE_SCALE, ocr_words
 
-    target = Snapshot(archive).passages(SCAN_DOC)[0]
+    target = Snapshot(archive).passages(doc_id)[0]
     recorded = ocr_words(target)
     assert [w.text for w in recorded] == target["text"].split()
-    page.goto(f"/doc/{SCAN_DOC}?item={target['passage_id']}")
+    page.goto(f"/doc/{doc_id}?item={target['passage_id']}")
     shown = page.locator("#pane .ocr-words .ocrword")
     assert shown.all_inner_texts() == [w.text for w in recorded]
     confidences = [float(c) for c in shown.evaluate_all("els => els.map(e => e.dataset.confidence)")]
@@ -349,7 +357,9 @@ def test_ocr_words_show_with_their_confidence(page, archive, shots):
     assert shown.first.get_attribute("title") == f"confidence {recorded[0].confidence:.2f}"
     # Each word is boxed on the page image, inside the passage's highlighted box.
     figure = page.locator(".pdfpage").first
-    figure.locator("img").evaluate("img => img.decode()")
+    size = figure.locator("img").evaluate(
+        "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])")
+    assert size == pytest.approx([PAGE[0] * PAGE_SCALE, PAGE[1] * PAGE_SCALE], abs=2)
     outside = figure.evaluate("""f => {
         const h = f.querySelector('.box.highlight').getBoundingClientRect();
         return Array.from(f.querySelectorAll('.box.ocrword')).filter(w => {
@@ -358,4 +368,40 @@ def test_ocr_words_show_with_their_confidence(page, archive, shots):
         }).length;
     }""")
     assert figure.locator(".box.ocrword").count() == len(recorded) and outside == 0
-    page.screenshot(path=str(shots / "browse-ocr.png"))
+    page.screenshot(path=str(shots / f"browse-ocr-{doc_id}.png"))
+
+
+def test_the_version_diff_shows_a_page_of_documents_at_a_time(page, archive, monkeypatch):
+    monkeypatch.setattr("pipeline.browse.app.DIFF_PAGE_SIZE", 2)
+    differ = sorted({c.doc_id for c in diff_versions(archive, 1, 4).changes})
+    assert len(differ) > 4
+    page.goto("/diff?a=1&b=4")
+    assert f"{len(differ)} documents differ: {len(differ)} added" in page.locator(".summary").inner_text()
+    pages = []
+    while True:
+        pages.append(page.locator("li.change > a").all_inner_texts())
+        more = page.locator("nav.pages a[rel=next]")
+        if more.count() == 0:
+            break
+        more.click()
+    assert all(len(shown) == 2 for shown in pages[:-1]) and 1 <= len(pages[-1]) <= 2
+    assert [doc for shown in pages for doc in shown] == differ
+    assert "a=1" in page.url and "b=4" in page.url
+    page.goto("/diff?a=1&b=4&page=99")
+    assert f"{len(differ)} documents differ" in page.locator(".error").inner_text()
+
+
+def test_a_diff_reads_the_documents_whose_version_differs_and_no_others(archive):
+    """Found from the runs between the two versions, they are the documents whose latest
+    version differs, either way round."""
+    latest = Snapshot(archive)
+    for a in range(1, latest.version + 1):
+        for b in range(1, latest.version + 1):
+            old, new = archive.document_versions(a), archive.document_versions(b)
+            expected = [(d, old.get(d), new.get(d)) for d in sorted(old.keys() | new.keys())
+                        if old.get(d) != new.get(d)]
+            found = changed_documents(*compared(latest.at(b), a))
+            assert [(d.doc_id, d.old_version, d.new_version) for d in found] == expected, (a, b)
+    gone = set(archive.document_versions(3)) - set(archive.document_versions(1))
+    backwards = changed_documents(*compared(latest.at(1), 3))
+    assert {d.doc_id for d in backwards} == gone and {d.change for d in backwards} == {"removed"}

@@ -346,7 +346,7 @@ def test_show_of_a_version_vacuum_removed_says_so(damaged):
 def test_diff_opens_the_runs_table_once(archive_root, opened):
     result = cli("diff", "1", "2", "--json", store=archive_root)
     assert result.exit_code == 0, result.output
-    assert sorted(opened) == ["documents", "documents", "footnotes", "passages", "runs"]
+    assert sorted(opened) == ["documents", "footnotes", "passages", "runs"]
 
 
 def test_a_damaged_delta_log_is_an_error_and_verify_names_it(damaged):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +44,15 @@ from pipeline.browse.source import (
     page_view,
     text_lines,
 )
-from pipeline.diff import Item, WordOp, diff_versions, match_items
+from pipeline.diff import (
+    DocumentChange,
+    Item,
+    WordOp,
+    changed_documents,
+    document_changes,
+    earlier_version,
+    match_items,
+)
 from pipeline.errors import AuditError, PipelineError, shorten
 from pipeline.export import provenance
 from pipeline.lineage import passage_lineage
@@ -54,7 +62,10 @@ from pipeline.query import ID_COLUMN, ItemTable, Row, Snapshot, Trace
 HERE = Path(__file__).resolve().parent
 SEARCH_LIMIT = 50
 SNAPSHOTS_KEPT = 8
-"""Versions kept open at once (each holds its tables' file lists)."""
+"""Versions kept open at once (each holds its tables' file lists), and version pairs whose
+differing documents are kept for the diff page."""
+DIFF_PAGE_SIZE = 50
+"""Documents per page of a version diff: each is read and matched when its page is shown."""
 APP_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
            "script-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; "
            "frame-ancestors 'none'")
@@ -128,10 +139,12 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
     snapshots: OrderedDict[tuple[str, int, int | None], Snapshot] = OrderedDict()
 
     def snapshot(request: Request) -> Snapshot:
-        """The archive at ?version=N (default: the latest). Snapshots are kept while no run
-        commits (a run committed meanwhile shows at once): each holds its tables' files and
-        statistics, read once instead of on every request."""
-        version = _number(request.query_params, "version")
+        """The archive at ?version=N (default: the latest)."""
+        return snapshot_at(_number(request.query_params, "version"))
+
+    def snapshot_at(version: int | None) -> Snapshot:
+        """Snapshots are kept while no run commits (a run committed meanwhile shows at once):
+        each holds its tables' files and statistics, read once instead of on every request."""
         runs = archive.runs()
         key = (runs[-1]["run_id"] if runs else "", len(runs), version)
         if key not in snapshots:
@@ -175,7 +188,8 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
     async def page_image(request: Request) -> Response:
         trace = trace_of(snapshot(request), request.path_params["item_id"])
         data = _capture_bytes(archive, trace.capture)
-        png = page_png(trace.capture.sha256, data, request.path_params["number"])
+        png = page_png(trace.capture.sha256, data, request.path_params["number"],
+                       trace.capture.kind)
         return Response(png, media_type="image/png",
                         headers={"Cache-Control": "max-age=3600", **COMMON_HEADERS})
 
@@ -201,14 +215,14 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         kind = trace.capture.kind
         pages: list[PageView] = []
         lines: list[Line] = []
-        if kind == "pdf" and trace.locator.page_number is not None:
+        if kind in ("pdf", "image") and trace.locator.page_number is not None:
             doc = snap.document(trace.row["doc_id"])
             rows = ([(r, "passage_id") for r in doc.passages]
                     + [(r, "footnote_id") for r in doc.footnotes])
             numbers = dict.fromkeys([trace.locator.page_number]
                                     + [p.page_number for p in trace.parts
                                        if p.page_number is not None])
-            pages = [page_view(data, n, trace.row, _id_column(trace), rows, doc.removed)
+            pages = [page_view(data, n, trace.row, _id_column(trace), rows, doc.removed, kind)
                      for n in numbers]
         elif kind == "text":
             loc = trace.locator
@@ -236,13 +250,34 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         return Response(document.serialize(format="json", indent=2) or "{}",
                         media_type="application/json", headers=COMMON_HEADERS)
 
+    changed: OrderedDict[tuple[str, int, int, str | None], list[DocumentChange]] = OrderedDict()
+
     async def diff(request: Request) -> Response:
         params = request.query_params
         snap = snapshot(request)
         # Viewing version N, the diff is the one that made it unless a and b say otherwise.
-        later = _number(params, "b") or (snap.version if "version" in params else None)
-        result = diff_versions(archive, _number(params, "a"), later, params.get("doc") or None)
-        return page("diff.html", request, snap, diff=result)
+        later = _number(params, "b")
+        newer = snap if later is None else snapshot_at(later)
+        older = snapshot_at(earlier_version(newer, _number(params, "a")))
+        doc_id = params.get("doc") or None
+        # Which documents differ is worked out once per pair of versions (until a run
+        # commits); each page then reads and matches only its own documents' rows.
+        key = (snap.all_runs[-1]["run_id"], older.version, newer.version, doc_id)
+        if key not in changed:
+            changed[key] = changed_documents(older, newer, doc_id)
+            while len(changed) > SNAPSHOTS_KEPT:
+                changed.popitem(last=False)
+        changed.move_to_end(key)
+        documents = changed[key]
+        pages = max(1, -(-len(documents) // DIFF_PAGE_SIZE))
+        number = _number(params, "page") or 1
+        if not 1 <= number <= pages:
+            raise AuditError(f"page {number} of {pages}: {len(documents):,} documents differ")
+        shown = documents[(number - 1) * DIFF_PAGE_SIZE:number * DIFF_PAGE_SIZE]
+        counts = Counter(d.change for d in documents)
+        return page("diff.html", request, snap, version_a=older.version,
+                    version_b=newer.version, doc=doc_id, documents=len(documents), counts=counts,
+                    changes=document_changes(older, newer, shown), number=number, pages=pages)
 
     async def failed(request: Request, exc: Exception) -> Response:
         message = exc.message if isinstance(exc, PipelineError) else str(exc)

@@ -1,7 +1,8 @@
 """What the source pane shows: the raw capture around a passage or footnote.
 
-PDF: a page rendered to PNG from the stored bytes, and each box on it as fractions of the page
-(the browser lays them over the image, so the image can scale). HTML: the captured markup with
+PDF and page images (scans OCR read): a page rendered to PNG from the stored bytes, and each
+box on it as fractions of the page (the browser lays them over the image, so the image can
+scale). HTML: the captured markup with
 the element at the locator's offsets marked by an attribute and an inline style, so the
 highlight needs no script. Text: the lines of the locator with a few around them.
 """
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
+from PIL import Image
 
 from pipeline.audit import continued_parts
-from pipeline.errors import AuditError, shorten
+from pipeline.errors import AuditError, PipelineError, shorten
+from pipeline.extract.ocr.images import PageImage, page_count, page_image
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture
 from pipeline.rows import transforms_from_row
@@ -81,8 +84,13 @@ class PageView:
     """The item's OCR words on the page, each with its box."""
 
 
-def page_size(data: bytes, page_number: int) -> tuple[float, float, int]:
-    """(width, height) of a PDF page in points and the document's page count."""
+def page_size(data: bytes, page_number: int, kind: str | None = "pdf") -> tuple[float, float, int]:
+    """(width, height) of a page in points and the document's page count: a PDF's page, or
+    a page image's frame in points at its resolution, as OCR located the boxes on it."""
+    if kind == "image":
+        scan = _scan_page(data, page_number)
+        return (scan.image.width * 72 / scan.dpi, scan.image.height * 72 / scan.dpi,
+                _scan_pages(data))
     pdf = pdfium.PdfDocument(data)
     try:
         count = len(pdf)
@@ -94,24 +102,46 @@ def page_size(data: bytes, page_number: int) -> tuple[float, float, int]:
         pdf.close()
 
 
+def _scan_page(data: bytes, page_number: int) -> PageImage:
+    try:
+        return page_image(data, "the captured image", page_number)
+    except PipelineError as exc:
+        raise AuditError(exc.message) from None
+
+
+def _scan_pages(data: bytes) -> int:
+    try:
+        return page_count(data, "the captured image")
+    except PipelineError as exc:
+        raise AuditError(exc.message) from None
+
+
 _rendered: OrderedDict[tuple[str, int], bytes] = OrderedDict()
 
 
-def page_png(sha256: str, data: bytes, page_number: int) -> bytes:
-    """Page ``page_number`` (1-based) as a PNG; the last few pages rendered are kept."""
+def page_png(sha256: str, data: bytes, page_number: int, kind: str | None = "pdf") -> bytes:
+    """Page ``page_number`` (1-based) of a PDF or a page image as a PNG at ``PAGE_SCALE``
+    pixels a point; the last few pages rendered are kept."""
     key = (sha256, page_number)
     if key in _rendered:
         _rendered.move_to_end(key)
         return _rendered[key]
-    pdf = pdfium.PdfDocument(data)
-    try:
-        if not 1 <= page_number <= len(pdf):
-            raise AuditError(f"the PDF has pages 1 to {len(pdf)}, not {page_number}")
-        image = pdf[page_number - 1].render(scale=PAGE_SCALE).to_pil()
-        out = io.BytesIO()
-        image.save(out, format="PNG", optimize=False)
-    finally:
-        pdf.close()
+    if kind == "image":
+        scan = _scan_page(data, page_number)
+        scale = PAGE_SCALE * 72 / scan.dpi
+        image = scan.image.resize((max(1, round(scan.image.width * scale)),
+                                   max(1, round(scan.image.height * scale))),
+                                  Image.Resampling.LANCZOS)
+    else:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= page_number <= len(pdf):
+                raise AuditError(f"the PDF has pages 1 to {len(pdf)}, not {page_number}")
+            image = pdf[page_number - 1].render(scale=PAGE_SCALE).to_pil()
+        finally:
+            pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
     _rendered[key] = out.getvalue()
     while len(_rendered) > _CACHE_PAGES:
         _rendered.popitem(last=False)
@@ -150,10 +180,11 @@ def ocr_words(row: dict[str, Any]) -> list[OcrWord]:
 
 def page_view(data: bytes, page_number: int, item: dict[str, Any], id_column: str,
               rows: list[tuple[dict[str, Any], str]],
-              removed: list[dict[str, Any]]) -> PageView:
-    """The boxes on one page: ``item``'s highlighted, every other row's (with its id column)
-    outlined, the removed rows' marked, and the item's OCR words with their confidence."""
-    width, height, count = page_size(data, page_number)
+              removed: list[dict[str, Any]], kind: str | None = "pdf") -> PageView:
+    """The boxes on one page (of a PDF, or of a page image: ``kind``): ``item``'s
+    highlighted, every other row's (with its id column) outlined, the removed rows' marked,
+    and the item's OCR words with their confidence."""
+    width, height, count = page_size(data, page_number, kind)
     own = boxes_on_page(item, id_column, page_number, width, height)
     others = [box for row, column in rows if row[column] != item[id_column]
               for box in boxes_on_page(row, column, page_number, width, height)]
