@@ -109,11 +109,12 @@ def run(pages: list[Page], extractor: Extractor, repeat: int
     return predictions, max(best, 1e-9), errors
 
 
-def cli_runs(pages: list[Page], repeat: int) -> dict[str, tuple[float, dict[str, str]]]:
+def cli_runs(pages: list[Page], repeat: int
+             ) -> dict[str, tuple[float, dict[str, str], set[str]]]:
     """CPU seconds (fastest of ``repeat``) of each command on a folder of the pages, and
-    Archivist's text per page from its JSON files."""
+    Archivist's text per page and html extractor versions from its JSON files."""
     trafilatura = str(Path(sys.executable).with_name("trafilatura"))
-    results: dict[str, tuple[float, dict[str, str]]] = {}
+    results: dict[str, tuple[float, dict[str, str], set[str]]] = {}
     with tempfile.TemporaryDirectory(prefix="web_quality_") as tmp:
         pages_dir = Path(tmp) / "pages"
         pages_dir.mkdir()
@@ -138,6 +139,7 @@ def cli_runs(pages: list[Page], repeat: int) -> dict[str, tuple[float, dict[str,
                                stderr=subprocess.DEVNULL, env=env, cwd=tmp, check=False)
                 best = min(best, _children_cpu() - before)
             texts = {}
+            versions: set[str] = set()
             if name == "archivist":
                 for doc_id, _, _ in pages:
                     path = Path(tmp) / f"{name}-0" / f"{doc_id}.json"
@@ -145,7 +147,9 @@ def cli_runs(pages: list[Page], repeat: int) -> dict[str, tuple[float, dict[str,
                     texts[doc_id] = "\n".join(
                         p["text"] for p in rows.get("passages", [])
                         if p["kind"] not in ("title", "byline", "caption"))
-            results[name] = (max(best, 1e-9), texts)
+                    if rows:
+                        versions.add(rows["document"]["extractor_version"])
+            results[name] = (max(best, 1e-9), texts, versions)
     return results
 
 
@@ -158,13 +162,18 @@ def _print_cli(eval_web, pages: list[Page], repeat: int) -> None:
     items = [(doc_id, None, meta) for doc_id, _, meta in pages]
     runs = cli_runs(pages, repeat)
     print("commands on a folder of the pages, process start included:")
-    for name, (seconds, texts) in runs.items():
+    for name, (seconds, texts, versions) in runs.items():
         f1 = ""
         if texts:
             agg = eval_web.aggregate(list(eval_web.score(items, texts, "articleBody").values()))
             f1 = f"F1 {agg['f1']:.3f} "
         rate = len(pages) / seconds
         print(f"  {name + ' CLI':<17} {f1}{rate:7.1f} docs/s  ({seconds:.1f} CPU s)")
+        # The command's F1 equals the in-process one up to the clean stage's mojibake
+        # repair; a different extractor version means another tree's code ran.
+        if versions and versions != {archivist_html.VERSION}:
+            print(f"  WARNING: the command ran html extractor {', '.join(sorted(versions))}, "
+                  f"in-process is {archivist_html.VERSION}")
     ours = runs["archivist"][0]
     for name in ("traf-prec", "trafilatura"):
         print(f"docs/s archivist CLI / {name} CLI: {runs[name][0] / ours:.2f}")
