@@ -291,6 +291,7 @@ def pages(archive: Any, docs: int) -> list[tuple[str, str]]:
                     ("lineage (after the pane): html", f"/lineage/{passage}")]
     out += [("document, older version", f"/doc/{edited}?version=2"),
             ("diff: version 2 to 3", "/diff"),
+            ("diff: version 2 to 3, page 2", "/diff?page=2"),
             ("diff: one document", f"/diff?doc={edited}")]
     return out
 

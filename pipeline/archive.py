@@ -662,6 +662,50 @@ def scan(delta: DeltaTable | pads.Dataset, table: str, where: pc.Expression | No
         return data.to_table(filter=where, columns=columns)
 
 
+@dataclass(frozen=True, slots=True)
+class KeyRanges:
+    """Each row group's min and max of one column, file by file, read once from the files'
+    footers: a table written sorted by that column (documents' rows by doc_id, the lineage
+    index by hash key) is then read by key from the row groups whose range holds it. A
+    filter on the dataset does the same pruning but reads the footers and tests every row
+    group's statistics again on each call: 6,522 row groups of the 100,000-document lineage
+    index took 200-250 ms a lookup, against 15-70 ms here (load 14 on 2 cores)."""
+
+    data: pads.Dataset
+    table: str
+    column: str
+    files: list[tuple[pads.ParquetFileFragment, list[tuple[Any, Any] | None]]]
+    """Each file with its row groups' (min, max), None where a row group has no statistics
+    (it is always read)."""
+
+    @classmethod
+    def read(cls, data: pads.Dataset, table: str, column: str) -> KeyRanges:
+        files = []
+        with _reading(table):
+            for fragment in data.get_fragments():
+                meta = fragment.metadata
+                at = meta.schema.names.index(column)
+                spans: list[tuple[Any, Any] | None] = []
+                for group in range(meta.num_row_groups):
+                    stats = meta.row_group(group).column(at).statistics
+                    known = stats is not None and stats.has_min_max
+                    spans.append((stats.min, stats.max) if known else None)
+                files.append((fragment, spans))
+        return cls(data, table, column, files)
+
+    def rows(self, value: Any, where: pc.Expression, columns: list[str] | None) -> pa.Table:
+        """The rows whose column equals ``value`` and that match ``where``."""
+        chosen = []
+        for fragment, spans in self.files:
+            groups = [n for n, span in enumerate(spans)
+                      if span is None or span[0] <= value <= span[1]]
+            if groups:
+                chosen.append(fragment.subset(row_group_ids=groups))
+        found = pads.FileSystemDataset(chosen, self.data.schema, self.data.format,
+                                       self.data.filesystem)
+        return scan(found, self.table, (pc.field(self.column) == value) & where, columns)
+
+
 @contextmanager
 def _reading(table: str) -> Iterator[None]:
     """Turn a data file of ``table`` that is gone or damaged into an ArchiveError saying so."""

@@ -381,9 +381,9 @@ def passage_lineage(snapshot: Snapshot, passage: dict[str, Any], captured_at: da
     if passage.get("origin_passage_id"):
         first = Sighting(passage["origin_passage_id"], passage["origin_doc_id"],
                          passage["origin_captured_at"], passage["origin_similarity"])
-    same = snapshot.rows("lineage_index", (pc.field("key") == exact_key(tokens))
-                         & (pc.field("key_kind") == "exact"),
-                         columns=["passage_id", "doc_id", "captured_at"]).to_pylist()
+    same = snapshot.key_rows("lineage_index", "key", exact_key(tokens),
+                             pc.field("key_kind") == "exact",
+                             ["passage_id", "doc_id", "captured_at"]).to_pylist()
     copies = snapshot.rows("passages", pc.field("origin_passage_id") == first.passage_id,
                            columns=["passage_id", "doc_id", "origin_similarity"]).to_pylist()
     captured = _capture_times(snapshot, {c["doc_id"] for c in copies})

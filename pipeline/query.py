@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from pipeline.archive import (
     Archive,
+    KeyRanges,
     dataset,
     delta_versions,
     resolve_version,
@@ -137,6 +138,7 @@ class Snapshot:
         self._delta_versions = delta_versions(self.runs[-1])
         self._committed = [r["run_id"] for r in self.runs]
         self._tables: dict[str, pads.Dataset | None] = {}
+        self._ranges: dict[tuple[str, str], KeyRanges] = {}
         self._latest: dict[str, int] | None = None
 
     @property
@@ -161,6 +163,20 @@ class Snapshot:
             return empty.select(columns) if columns else empty
         visible = pc.field("run_id").isin(self._committed)
         return scan(delta, table, visible if where is None else visible & where, columns)
+
+    def key_rows(self, table: str, column: str, value: int, where: pc.Expression,
+                 columns: list[str]) -> pa.Table:
+        """Visible rows of ``table`` whose ``column``, which its files are written sorted by
+        (the lineage index's hash key), equals ``value`` and that match ``where``: read from
+        the row groups whose range of ``column`` holds it (see :class:`KeyRanges`, kept for
+        the snapshot)."""
+        delta = self._open(table)
+        if delta is None:
+            return arrow_schema(table).empty_table().select(columns)
+        if (table, column) not in self._ranges:
+            self._ranges[(table, column)] = KeyRanges.read(delta, table, column)
+        return self._ranges[(table, column)].rows(
+            value, where & pc.field("run_id").isin(self._committed), columns)
 
     def current(self, table: str, doc_id: str | None = None,
                 columns: list[str] | None = None) -> list[Row]:
@@ -265,8 +281,8 @@ class Snapshot:
                 raise AuditError(f"{shorten(item_id)!r} starts {len(ids)} {table} ids; give "
                                  "more characters")
             if matches:
-                return self._trace_row(table, max(matches, key=lambda r: r["doc_version"]),
-                                       read_source)
+                return self.trace_row(table, max(matches, key=lambda r: r["doc_version"]),
+                                      read_source)
         raise AuditError(f"no passage or footnote id starts with {shorten(item_id)!r}; find ids "
                          "with `archivist trace --text \"a phrase\"`")
 
@@ -286,21 +302,25 @@ class Snapshot:
             sources = [Source(source_id, "") for source_id in seen]
         return source_statuses(sources, self.runs, captures, failures, stale_after, expansions)
 
-    # -- helpers --------------------------------------------------------------------------
-
-    def _trace_row(self, table: ItemTable, row: Row, read_source: bool = True) -> Trace:
+    def trace_row(self, table: ItemTable, row: Row, read_source: bool = True,
+                  document: Row | None = None) -> Trace:
+        """:meth:`trace` of a row already read; ``document``, its document version's row if
+        the caller has it too (else it is read)."""
         kind: Literal["passage", "footnote"] = "passage" if table == "passages" else "footnote"
-        document = self.rows("documents", (pc.field("doc_id") == row["doc_id"])
-                             & (pc.field("doc_version") == row["doc_version"])).to_pylist()
+        given = document is not None and (document["doc_id"], document["doc_version"]) \
+            == (row["doc_id"], row["doc_version"])
+        documents = [document] if document is not None and given else self.rows(
+            "documents", (pc.field("doc_id") == row["doc_id"])
+            & (pc.field("doc_version") == row["doc_version"])).to_pylist()
         same_payload = pc.field("sha256") == row["capture_sha256"]
         # One payload can be many documents' (a crawl's duplicated pages): this one's source's
         # capture first, found by source id, which files' statistics can skip on (a hash
         # cannot); then any.
-        captures = [] if not document else self.rows(
-            "captures", same_payload & (pc.field("source_id") == document[0]["source_id"])
+        captures = [] if not documents else self.rows(
+            "captures", same_payload & (pc.field("source_id") == documents[0]["source_id"])
         ).to_pylist()
         captures = captures or self.rows("captures", same_payload).to_pylist()
-        if not document or not captures:
+        if not documents or not captures:
             raise AuditError(f"{kind} {row[ID_COLUMN[table]]} names document "
                              f"{row['doc_id']} version {row['doc_version']} and capture "
                              f"{row['capture_sha256']}, which the archive lacks; run "
@@ -309,13 +329,15 @@ class Snapshot:
         locator = locator_from_row(row)
         parts = continued_parts(transforms_from_row(row))
         if not read_source:
-            return Trace(kind, row, document[0], capture, locator, "", parts)
+            return Trace(kind, row, documents[0], capture, locator, "", parts)
         if capture.warc_offset is not None:
             payload, record = warc_payload(self.archive, capture)
             snippet = "\n".join(snippet_of(payload, capture, at) for at in (locator, *parts))
-            return Trace(kind, row, document[0], capture, locator, snippet, parts, record)
+            return Trace(kind, row, documents[0], capture, locator, snippet, parts, record)
         snippet = "\n".join(raw_snippet(self.archive, capture, at) for at in (locator, *parts))
-        return Trace(kind, row, document[0], capture, locator, snippet, parts)
+        return Trace(kind, row, documents[0], capture, locator, snippet, parts)
+
+    # -- helpers --------------------------------------------------------------------------
 
     def _open(self, table: str) -> pads.Dataset | None:
         """The table at this version as a dataset, made once: making one lists the table's

@@ -12,7 +12,7 @@ from deltalake import DeltaTable
 
 from flows.ingest import run_ingest
 from pipeline.archive import Archive, RunWriter
-from pipeline.lineage import exact_key, link, minhash, normal_words, shingles
+from pipeline.lineage import exact_key, link, minhash, normal_words, passage_lineage, shingles
 from pipeline.textutil.signals import detect_language, text_signals
 
 PARAGRAPHS = [
@@ -278,3 +278,40 @@ def test_index_rows_are_written_in_key_order_so_a_key_lookup_skips_row_groups(tm
                    for g in range(metadata.num_row_groups)]
     assert len(ranges) >= 2
     assert all(high < low for (_, high), (low, _) in zip(ranges, ranges[1:]))
+
+
+def test_a_key_is_read_from_the_row_groups_whose_key_range_holds_it(tmp_path, store):
+    """The lineage of one passage (the workbench's pane, trace) reads its exact key from the
+    row groups whose min/max range holds it, known from the files' footers read once per
+    snapshot, and finds the same rows as a filter over the whole index."""
+    import pyarrow.compute as pc
+
+    from pipeline.query import Snapshot
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write_doc(sources / "long.txt", "Long", [edited(p, 0.3, seed) for seed in range(16)
+                                              for p in PARAGRAPHS])
+    write_doc(sources / "copy.txt", "Copy", PARAGRAPHS[:2])
+    write_doc(sources / "twin.txt", "Twin", PARAGRAPHS[:2])
+    run_ingest(str(write_registry(sources, ["long", "copy", "twin"])), str(store.root))
+    snapshot = Snapshot(Archive(store))
+    index = snapshot.rows("lineage_index", columns=["key", "key_kind"])
+    exact = pc.equal(index["key_kind"], "exact")
+    keys = sorted(set(index.filter(exact)["key"].to_pylist()))
+    columns = ["passage_id", "doc_id", "key_kind"]
+    for key in keys[:: max(1, len(keys) // 20)] + [keys[0] - 1]:
+        found = snapshot.key_rows("lineage_index", "key", key, pc.field("key_kind") == "exact",
+                                  columns)
+        expected = snapshot.rows("lineage_index", (pc.field("key") == key)
+                                 & (pc.field("key_kind") == "exact"), columns)
+        assert sorted(found.to_pylist(), key=str) == sorted(expected.to_pylist(), key=str)
+    ranges = snapshot._ranges[("lineage_index", "key")]
+    spans = [span for _, file_spans in ranges.files for span in file_spans]
+    holding = [sum(1 for span in spans if span is None or span[0] <= k <= span[1]) for k in keys]
+    assert len(spans) >= 2 and max(holding) <= len(ranges.files)
+    copied = next(p for p in snapshot.passages("copy") if p["text"] == PARAGRAPHS[0])
+    captured = snapshot.document("copy").document["captured_at"]
+    lineage = passage_lineage(snapshot, copied, captured)
+    assert lineage is not None
+    assert {s.doc_id for s in (lineage.first, *lineage.also)} == {"copy", "twin"}
