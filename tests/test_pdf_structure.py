@@ -171,3 +171,91 @@ def test_hyphen_after_a_digit_at_a_line_end_is_kept(tmp_path):
 
     result = _typeset(tmp_path, page)
     assert "SP 800-63B and SP 800-63C" in result.blocks[0].text
+
+
+def test_unlabelled_author_note_at_a_first_page_column_foot(tmp_path):
+    """An article's correspondence note, in small print alone at the foot of its column on
+    the first page, with no label and no rule: a note, and its telephone number broken at a
+    line end (``+46`` / ``90 786 66 95``) opens no note of its own. The same small print on a
+    later page, with no evidence, stays text."""
+    rows = ["Correspondence should be addressed to: Anna Author, Centre for",
+            "Population Studies, Umea University, Umea, Sweden. Phone: +46",
+            "90 786 66 95. Email: anna@example.org. Received 9 May 2013."]
+
+    def page(canvas):
+        canvas.setFont("Times-Bold", 18)
+        canvas.drawString(72, 740, "Stressful Life Events and Dementia")
+        _paragraph(canvas, 700, rows=40)
+        canvas.setFont("Times-Roman", 7)
+        for i, row in enumerate(rows):
+            canvas.drawString(72, 200 - 8.5 * i, row)
+
+    def later(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 200, "Printed in the United Kingdom on recycled paper.")
+
+    result = _document(tmp_path, [page, later])
+    assert [(f.label, f.text[:30]) for f in result.footnotes] == [
+        ("", "Correspondence should be addre")]
+    assert "90 786 66 95" in result.footnotes[0].text
+    assert any("Printed in the United Kingdom" in b.text for b in result.blocks)
+
+
+def test_short_line_ending_a_sentence_ends_a_note(tmp_path):
+    """In a first page's note area, a labelled note of one short sentence is followed by an
+    unlabelled one (``Correspondence: ...``): the short line that ends a sentence closes the
+    first, so the second is not glued onto it. A note running over full lines stays whole."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.line(72, 180, 200, 180)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 170, "1 These authors contributed equally to this work.")
+        canvas.drawString(72, 161, "Correspondence: Professor Edward Sturrock (email edward@"
+                                   "example.org), Professor Kelly Chibale (email")
+        canvas.drawString(72, 152, "kelly@example.org) or Professor Ravi Acharya.")
+        canvas.drawString(72, 143, "2 A second note that runs over two lines of the note area, "
+                                   "set full out to the right edge of the column so")
+        canvas.drawString(72, 134, "that it is one note.")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:20]) for f in result.footnotes] == [
+        ("1", "These authors contri"), ("", "Correspondence: Prof"), ("2", "A second note that r")]
+
+
+def test_running_heads_that_alternate_between_left_and_right_pages(tmp_path):
+    """A manual's left pages carry the chapter's title and its right pages the section's, set
+    higher: in four pages the left head comes twice, on every other page, and is furniture all
+    the same."""
+    def page(number: int, head: str | None):
+        def draw(canvas):
+            if head:
+                canvas.setFont("Times-Roman", 9)
+                canvas.drawString(72, 750 if number % 2 == 0 else 765, head)
+            _paragraph(canvas, 720, rows=40)
+            canvas.setFont("Times-Roman", 11)
+            canvas.drawString(72, 720 - 12 * 41, f"Paragraph {number} ends here.")
+        return draw
+
+    left, right = "Command Codes BMFOL and BMFOR", "IDRS Terminal Responses"
+    result = _document(tmp_path, [page(1, None), page(2, left), page(3, right),
+                                  page(4, left)])
+    assert not any(left in b.text for b in result.blocks)
+    assert sorted(r.locator.page_number for r in result.removed if r.text == left) == [2, 4]
+
+
+def test_heading_on_a_drawn_band_is_no_figure(tmp_path):
+    """``Abstract`` set on a band drawn in curved pieces (a shaded bar with rounded ends) is
+    a heading: a drawing one line tall is a bar behind its text, not a figure whose labels it
+    holds."""
+    def page(canvas):
+        canvas.setFillColorRGB(0.85, 0.85, 0.9)
+        for x in range(64, 530, 10):
+            canvas.circle(x, 707, 7, fill=1, stroke=0)
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setFont("Times-Bold", 10.3)
+        canvas.drawString(63, 703, "Abstract")
+        _paragraph(canvas, 685, rows=10)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert result[0] == ("heading", "Abstract")

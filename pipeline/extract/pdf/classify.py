@@ -32,6 +32,9 @@ FIGURE_LABEL_WORDS = 6
 """A line of a drawing's labels has at most this many words..."""
 FIGURE_PROSE_SHARE = 0.2
 """...and a region where more of its lines are longer holds prose, not labels."""
+BAND_EM = 2.0
+"""A drawing at most this many ems of its text tall is a band behind a line (``Abstract`` on
+its bar), not a figure: a chart or a diagram is taller than one line of its labels."""
 PICTURE_MAX_SHARE = 0.5
 """Lines on an image covering at most this share of the page label it; a page-wide image is
 a background (a cover's title is set on its photograph)..."""
@@ -80,8 +83,10 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
             inside.setdefault(region, []).append(line)
     figures = []
     for region, lines in inside.items():
-        if prose.get(region, 0) > FIGURE_PROSE_SHARE * (len(lines) + prose.get(region, 0)):
-            text.extend(lines)
+        box = page.figures[region]
+        if (prose.get(region, 0) > FIGURE_PROSE_SHARE * (len(lines) + prose.get(region, 0))
+                or box[3] - box[1] <= BAND_EM * max(l.size for l in lines)):
+            text.extend(lines)  # prose in a frame, or a line on a band (a heading's bar)
             continue
         lines.sort(key=lambda l: (round(l.top), l.x0))
         joined = " ".join(l.text for l in lines if l.text)

@@ -43,7 +43,7 @@ from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.furniture import find_furniture, on_bars
 from pipeline.extract.pdf.lines import body_size_of
 from pipeline.extract.pdf.meta import document_meta
-from pipeline.extract.pdf.notes import Note, notes_of, split_notes
+from pipeline.extract.pdf.notes import Note, marker_candidates, notes_of, split_notes
 from pipeline.extract.pdf.order import LayoutBlock, page_blocks, reading_order
 from pipeline.extract.pdf.pages import (
     PageData,
@@ -174,8 +174,8 @@ def _layout(pages: list[PageData], body_size: float
     for page in pages:
         text, figures = figure_text(page)
         body, note_blocks = split_notes(page_blocks(text) + page.tables + figures, body_size,
-                                        page.rules)
-        notes = notes_of(note_blocks) if note_blocks else []
+                                        page.rules, page is pages[0])
+        notes = notes_of(note_blocks, marker_candidates(body)) if note_blocks else []
         ordered = reading_order(body)
         classify(ordered, page, body_size)
         all_blocks.append(ordered)

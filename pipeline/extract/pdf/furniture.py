@@ -10,11 +10,12 @@ per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recur
 is a heading, not furniture, and so is a line set larger than the body and than most lines of
 its text (a report's title, repeated small as the running head of the pages after it).
 
-Two kinds of evidence other than repetition: a journal's masthead (journal name, volume, doi,
-set smaller than the body above the article's title on the first page: nothing of the article
-comes before its title), and the same text again in another page's margin. And a line set on a
-bar (``1 Purpose`` on a section's black band) is a heading on its banner: its place on the page
-proves nothing, only its text recurring does.
+Running heads that alternate between left and right pages recur on every other page, which
+counts as recurring. Two kinds of evidence other than repetition: a journal's masthead
+(journal name, volume, doi, set smaller than the body above the article's title on the first
+page: nothing of the article comes before its title), and its text again in a later margin.
+And a line set on a bar (``1 Purpose`` on a section's black band) is a heading on its banner:
+its place on the page proves nothing, only its text recurring does.
 """
 
 from __future__ import annotations
@@ -172,6 +173,14 @@ def _on_bar(line: Line, bar: Box) -> bool:
             and line.bottom <= bar[3] + 1 and bar[3] - bar[1] <= BAR_EM * line.size)
 
 
+def _every_other_page(pages: set[int], total: int) -> bool:
+    """Whether ``pages`` (indices) are every page of one parity: left and right pages carry
+    different running heads (the chapter's title, the section's), so each recurs on every
+    other page only."""
+    parities = {index % 2 for index in pages}
+    return len(parities) == 1 and pages == set(range(parities.pop(), total, 2))
+
+
 def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
@@ -237,10 +246,11 @@ def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, i
         return Verdict("page-number", f"{where} margin: a bare page number ({line.text!r})")
     # the same text at the same height (a proof's "Proof:" lands anywhere in the band), not a
     # one-letter figure label, not a heading set larger than the text that recurs on a few pages
-    seen = 0 if key in varying or len(key) < 2 else len(text_pages[(key, at)])
+    pages = set() if key in varying or len(key) < 2 else text_pages[(key, at)]
+    seen = len(pages)
     if line.size > HEADING_SIZE * body and seen < POSITION_SHARE * total:
         seen = 0
-    if seen >= needed:
+    if seen >= needed or seen >= 2 and _every_other_page(pages, total):
         return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                        f"repeated on {seen} of {total} pages in the {where} margin "
                        f"(digits masked: {key!r})")

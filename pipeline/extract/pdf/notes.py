@@ -5,8 +5,11 @@ in their column (so note areas under each of several columns are found). A block
 note only with evidence: it opens with a label (a raised number or symbol, or a number followed
 by a space), a separator rule sits just above it, or it follows another note; a plain
 number opens a note only when the page's text cites it (a raised or glued marker), since
-reference lists and charts' scales open small print with numbers too. Lines without a label
-continue the previous note, which may have started on the previous page.
+reference lists and charts' scales open small print with numbers too. On an article's first
+page, small print alone at the foot of a column is an author note (correspondence, dates)
+without a label. Lines without a label continue the previous note, which may have started on
+the previous page, unless the line before ended a sentence short of the column's edge: then
+they open an unlabelled note ("These authors contributed equally." / "Correspondence: ...").
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ RULE_MAX_HEIGHT = 2.0
 """Points: a horizontal line or rect at most this tall is a separator rule..."""
 RULE_GAP_EM = 4.0
 """...when it sits at most this many body ems above the first note."""
+AUTHOR_NOTE_SIZE = 0.8
+"""Unlabelled small print at most this share of the body size, with nothing below it in its
+column and text at most ``RULE_GAP_EM`` above it, is an author note on a first page (a caption
+or a sidebar is set nearer the body's size; a footer's date stands far below the text)."""
+SHORT_LINE_EM = 3.0
+"""A note line ending a sentence this many ems short of its note column's right edge ends the
+note: the next unlabelled line is a note of its own."""
 
 _LABEL = re.compile(r"^([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})[.)]?\s+(?=\S)")
 _DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|juin|jul|juil|aug|"
@@ -44,15 +54,16 @@ class Note:
 
 
 def split_notes(blocks: list[LayoutBlock], body_size: float,
-                rules: list[tuple[float, float, float, float]]
+                rules: list[tuple[float, float, float, float]], first_page: bool = False
                 ) -> tuple[list[LayoutBlock], list[LayoutBlock]]:
     """``(body blocks, note blocks)`` of one page (furniture already removed).
 
     A note block is set smaller than the body, has body-size text above it and no larger text
     below it in its column, and opens with a label or sits under a separator rule (or under
-    another note)."""
+    another note), or, on the document's ``first_page``, is an author note
+    (``AUTHOR_NOTE_SIZE``)."""
     notes: list[LayoutBlock] = []
-    cited = _marker_candidates(blocks)
+    cited = marker_candidates(blocks)
     for block in sorted(blocks, key=lambda b: b.top):
         if block.kind in BUILT_WHOLE or block.size >= SMALLER * body_size:
             continue
@@ -69,13 +80,17 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         if label and not ruled and not _cited(label, block.lines[0], cited):
             continue  # a number no marker points at: a reference list, a chart's scale
         if label or ruled or any(
-                n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes):
+                n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes
+        ) or (first_page and block.size <= AUTHOR_NOTE_SIZE * body_size
+              and any(ch.isalpha() for line in block.lines for ch in line.text)
+              and not any(o.top >= block.bottom - 1 for o in column)
+              and any(0 <= block.top - o.bottom <= RULE_GAP_EM * body_size for o in column)):
             notes.append(block)
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
 
 
-def _marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
+def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
     """What the page's text may cite notes by: its raised characters (``3``, ``1,2``) and
     numbers glued after punctuation (``Response.2``)."""
     found: set[str] = set()
@@ -101,22 +116,30 @@ def _rule_above(block: LayoutBlock, rules: list[tuple[float, float, float, float
                and r[0] < block.x1 and r[2] > block.x0 for r in rules)
 
 
-def notes_of(blocks: list[LayoutBlock]) -> list[Note]:
-    """The note blocks' lines (in reading order) grouped into labelled notes."""
-    ordered = [line for block in reading_order(blocks) for line in block.lines]
+def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[Note]:
+    """The note blocks' lines (in reading order) grouped into labelled notes; ``cited``: what
+    the page's text may cite notes by (``marker_candidates``)."""
+    ordered = [(line, max((b.x1 for b in blocks if b.x0 < line.x1 and b.x1 > line.x0),
+                          default=block.x1))
+               for block in reading_order(blocks) for line in block.lines]
     notes: list[Note] = []
-    for line in ordered:
+    closed = False  # whether the last line ended a sentence short of its column's edge
+    for line, edge in ordered:
         if not line.text and not line.lead_label:
             continue
         label = _label_of(line)
-        if label and _plausible(label, line, notes):
+        if label and _plausible(label, line, notes, cited):
             if not line.lead_label:
                 line.text = _LABEL.sub("", line.text, count=1)
             notes.append(Note(label, [line]))
+        elif notes and closed and line.text[:1].isupper():
+            notes.append(Note("", [line]))
         elif notes:
             notes[-1].lines.append(line)
         else:
             notes.append(Note("", [line], continued=True))
+        closed = (line.x1 < edge - SHORT_LINE_EM * line.size
+                  and line.text.rstrip().endswith((".", "!", "?")))
     return notes
 
 
@@ -127,9 +150,15 @@ def _label_of(line: Line) -> str:
     return match.group(1) if match and not _DATE.match(line.text) else ""
 
 
-def _plausible(label: str, line: Line, notes: list[Note]) -> bool:
-    """A raised label always opens a note; a plain number only in sequence, or as the first."""
-    if line.lead_label or not notes or not label.isdigit() or notes[-1].continued:
+def _plausible(label: str, line: Line, notes: list[Note], cited: set[str] | None) -> bool:
+    """A raised label always opens a note; a plain number only in sequence, or as the first,
+    or after an unlabelled note when the page cites it or it follows the last numbered note
+    (a telephone number broken at a line end is no label)."""
+    if line.lead_label or not notes or not label.isdigit():
         return True
+    if not notes[-1].label:
+        numbered = [n.label for n in notes if n.label.isdigit()]
+        return (cited is None or label in cited
+                or bool(numbered) and int(label) == int(numbered[-1]) + 1)
     previous = notes[-1].label
     return previous.isdigit() and int(label) == int(previous) + 1
