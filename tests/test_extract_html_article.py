@@ -52,7 +52,8 @@ def test_comment_list_after_a_blog_post_is_not_a_thread_of_posts():
     assert all(text in texts for text in POST)
     assert not any(t.startswith("I could not agree more") for t in texts)
     removed = [r for r in extraction.removed if r.text.startswith("I could not agree more")]
-    assert len(removed) == 24 and all(r.rule == "chrome" for r in removed)
+    assert len(removed) == 24 and all(r.rule in ("chrome", "outside-main-content")
+                                      for r in removed)
 
 
 def test_forum_posts_with_comment_classes_are_still_the_thread():
@@ -84,3 +85,59 @@ def test_post_metadata_and_author_box_after_the_article_are_removed():
     assert meta not in texts and bio not in texts
     rules = {r.text: r.rule for r in extraction.removed}
     assert rules[meta] == "trailing-meta" and rules[bio] == "trailing-meta"
+
+
+def test_notes_bullets_followed_by_the_article_s_closing_paragraph_are_body():
+    # A practice report's "Notes:" bullets were taken for an end-of-article notes list and
+    # left the body as footnotes (recall 0.46), though the report's prose went on after them.
+    bullets = ["The coach said he liked the effort and energy but wanted more consistency.",
+               "He does not love the early start, which is hard on the players.",
+               "The running backs drew positive reviews from the coaching staff again."]
+    closing = "Report by our correspondent at the practice field, who will be back tomorrow."
+    source = ("<html><head><title>Practice report: day 4</title></head><body>" + MENU +
+              "<div class='entry-body'><h1>Practice report: day 4</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST) + "<p>Notes:</p><ul>" +
+              "".join(f"<li>{text}</li>" for text in bullets) + f"</ul><p>{closing}</p>"
+              "</div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in [*POST, *bullets, closing])
+    assert not extraction.footnotes
+
+
+def test_sources_list_closing_an_article_is_still_notes():
+    # The counterpart: nothing of the article follows the list, so its items are notes.
+    sources = ["Council minutes, 12 March, item 4.", "Interview with the engineer, 14 March."]
+    source = ("<html><head><title>Practice report: day 4</title></head><body>" + MENU +
+              "<div class='entry-body'><h1>Practice report: day 4</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST) + "<h3>Sources</h3><ul>" +
+              "".join(f"<li>{text}</li>" for text in sources) + "</ul></div></body></html>")
+    extraction = run(source)
+    assert [f.text for f in extraction.footnotes] == sources
+
+
+def test_column_of_boxes_beside_the_post_is_not_part_of_the_article():
+    # A blog's right column (recent posts with summaries, an about box, contributors' bios)
+    # held more prose than its links cost, so the region was the row holding both columns
+    # (precision 0.34). The article is the headline and the paragraphs under it.
+    recent = "".join(f"<div class='item'><p>November {10 + i}</p><h5><a href='/r{i}'>Recent "
+                     f"post number {i}</a></h5><p>{text}</p></div>"
+                     for i, text in enumerate(POST))
+    about = ("This blog is about everything related to buying and using technology, from "
+             "phones and cameras to the apps that run on them, written by our reporters.")
+    source = ("<html><head><title>Q&amp;A: Photos from camera to tablet - Tech Blog</title>"
+              "</head><body>" + MENU + "<div id='row'><div id='aCol'><div class='post'>"
+              "<h1>Q&amp;A: Photos from camera to tablet</h1><div class='body'>"
+              "<p>I want to load photos from my camera straight to my tablet, but the adapter "
+              "only takes the smaller memory cards. Is there a way?</p><p>Yes: the adapter "
+              "that plugs into the tablet's port reads photos over a cable from the camera "
+              "itself, whatever card it holds.</p></div></div></div><div id='cCol'>"
+              f"<div class='box'><h4>Recent Posts</h4>{recent}</div>"
+              f"<div class='box'><h4>About this blog</h4><p>{about}</p></div></div></div>"
+              "</body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert any(t.startswith("I want to load photos") for t in texts)
+    assert about not in texts and not any(text in texts for text in POST)
+    assert any(r.rule == "outside-main-content" and r.text == about
+               for r in extraction.removed)

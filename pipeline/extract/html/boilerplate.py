@@ -529,6 +529,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
     region = _widen_to_peers(_paragraphs_holder(best, prose, root), prose, root)
     if region.units or not blocks:
         return _comments_after_article(region, blocks)
+    region = _around_headline(region, blocks, headline, wrappers)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
     richest = max(blocks, key=lambda b: prose.get(b.element, 0.0)).element
@@ -540,6 +541,39 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if units and peer_prose(node, prose) >= PEER_SHARE * prose.get(node, 0.0):
             return _comments_after_article(Region(inside, frozenset(units)), blocks)
         node = node.getparent()
+    return region
+
+
+def _around_headline(region: Region, blocks: list[TextBlock], headline: TextBlock | None,
+                     wrappers: set[etree._Element]) -> Region:
+    """The article is its headline and the paragraphs under it: when the region also holds
+    a column beside them (a blog's boxes of recent posts, an about box, contributors' bios
+    adding up to more prose than the column costs), it narrows to the smallest element
+    holding both the headline and the element with the most paragraph prose."""
+    if headline is None or headline.chrome:
+        return region  # a title in a "popular stories" box is no anchor for the article
+    inside = set(region.element.iter(etree.Element))
+    if headline.element not in inside:
+        return region
+    held: dict[etree._Element, float] = {}
+    for block in blocks:
+        if not (block.kind == "paragraph" or block.element.tag == "p") or \
+                block.element not in inside:
+            continue
+        w = region_weight(block, wrappers)
+        if w > 0:
+            holder = block.element.getparent() if block.element.tag == "p" else block.element
+            if holder is not None:
+                held[holder] = held.get(holder, 0.0) + w
+    if not held:
+        return region
+    core = max(held, key=lambda e: held[e])
+    above_core = {core, *core.iterancestors()}
+    for node in (headline.element, *headline.element.iterancestors()):
+        if node is region.element:
+            return region
+        if node in above_core:
+            return Region(node, region.units)
     return region
 
 
@@ -950,8 +984,11 @@ def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
 
 
 def _mark_notes_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
-    """After a "Notes"/"Sources"/"For more information" heading, the items are notes."""
+    """After a "Notes"/"Sources"/"For more information" heading, the items are notes,
+    unless the article's prose goes on after them (then the heading opened a section of
+    the article: a practice report's "Notes:" bullets, followed by its closing paragraph)."""
     start = None
+    run: list[int] = []
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
         if verdict.rule == "outside-main-content":
             continue
@@ -963,9 +1000,26 @@ def _mark_notes_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             continue
         if block.kind == "heading" or verdict.rule == "chrome":
             break
+        run.append(index)
+    if start is None or _prose_after_list(blocks, verdicts, run):
+        return
+    for index in run:
         verdicts[index] = Verdict(False, rule="note", note=True)
-    if start is not None:
-        verdicts[start] = Verdict(False, rule="notes-heading", evidence="heading of a notes list")
+    verdicts[start] = Verdict(False, rule="notes-heading", evidence="heading of a notes list")
+
+
+def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: list[int]
+                      ) -> bool:
+    """A kept paragraph of prose after list items: the text goes on past the list."""
+    items = False
+    for index in run:
+        block = blocks[index]
+        if block.kind == "list_item":
+            items = True
+        elif items and verdicts[index].keep and block.kind == "paragraph" and \
+                not is_fragment(block) and not looks_like_byline(block):
+            return True
+    return False
 
 
 def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
