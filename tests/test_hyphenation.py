@@ -93,3 +93,19 @@ def test_the_compact_lexicon_reads_as_wordfreq_does():
     for language in ("en", "de"):
         assert [zipf(w, language) for w in words] == [zipf_frequency(w, language)
                                                      for w in words], language
+
+
+def test_stop_words_are_wordfreqs_top_words_without_its_whole_list_in_memory():
+    """A crawl meets many languages; wordfreq's ``top_n_list`` would cache each one's whole
+    list for the process (10-70 MB a language), where 100 words are needed."""
+    from wordfreq import get_frequency_list, top_n_list
+
+    from pipeline.textutil.signals import STOP_WORDS_PER_LANGUAGE, _stop_words
+
+    _stop_words.cache_clear()
+    for language in ("pl", "nl", "ja"):   # lists no other test reads
+        cached = get_frequency_list.cache_info().currsize
+        stop = _stop_words(language)
+        assert get_frequency_list.cache_info().currsize == cached, language
+        assert stop == frozenset(top_n_list(language, STOP_WORDS_PER_LANGUAGE)), language
+    assert _stop_words("xx") is None

@@ -17,12 +17,13 @@ from __future__ import annotations
 import gzip
 import math
 from array import array
+from collections.abc import Iterator
 from functools import cache
 
 import msgpack  # type: ignore[import-untyped]
 from wordfreq import available_languages, cB_to_freq, freq_to_zipf, zipf_frequency
 from wordfreq.language_info import get_language_info
-from wordfreq.numbers import digit_freq, smash_numbers
+from wordfreq.numbers import digit_freq, has_digit_sequence, smash_numbers
 from wordfreq.tokens import lossy_tokenize
 
 INFERRED_SPACE_FACTOR = 10.0
@@ -31,21 +32,39 @@ MIN_FREQUENCY = 1e-9
 """zipf 0, the floor ``zipf_frequency`` passes as its minimum."""
 
 
+def _buckets(path: str) -> Iterator[list[str]]:
+    """The buckets of words of a cBpack file, most frequent first, one in memory at a time."""
+    with gzip.open(path, "rb") as packed:
+        unpacker = msgpack.Unpacker(packed, raw=False)
+        count = unpacker.read_array_header()
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB":
+            raise ValueError(f"{path}: not a wordfreq cBpack file ({header!r})")
+        for _ in range(count - 1):
+            yield unpacker.unpack()
+
+
+def top_words(language: str, n: int) -> list[str]:
+    """``wordfreq.top_n_list(language, n)`` for a language with an exact list, reading only
+    the list's first buckets: wordfreq's own reads the whole list and caches it for the
+    process (10-70 MB a language; a crawl in many languages held hundreds of MB)."""
+    words: list[str] = []
+    for bucket in _buckets(available_languages("best")[language]):
+        words += [w for w in bucket if not has_digit_sequence(w)][:n - len(words)]
+        if len(words) >= n:
+            break
+    return words
+
+
 class _Table:
     """A word list's words (by hash) and their buckets (centibels below 1)."""
 
     def __init__(self, path: str) -> None:
         hashes, buckets = array("q"), array("H")
-        with gzip.open(path, "rb") as packed:
-            unpacker = msgpack.Unpacker(packed, raw=False)
-            count = unpacker.read_array_header()
-            header = unpacker.unpack()
-            if not isinstance(header, dict) or header.get("format") != "cB":
-                raise ValueError(f"{path}: not a wordfreq cBpack file ({header!r})")
-            for bucket in range(count - 1):  # one bucket of words in memory at a time
-                for word in unpacker.unpack():
-                    hashes.append(_hash(word))
-                    buckets.append(bucket)
+        for bucket, words in enumerate(_buckets(path)):
+            for word in words:
+                hashes.append(_hash(word))
+                buckets.append(bucket)
         size = 1 << max(4, (len(hashes) * 3 // 2).bit_length())  # at most 2/3 full
         self._mask = size - 1
         self._hashes, self._buckets = array("q", bytes(8 * size)), array("H", bytes(2 * size))
@@ -80,13 +99,14 @@ def _table(language: str) -> _Table:
 
 
 @cache
-def _exact_lists() -> frozenset[str]:
+def exact_lists() -> frozenset[str]:
+    """The languages wordfreq has a list of their own for (others it matches to the nearest)."""
     return frozenset(available_languages("best"))
 
 
 def zipf(word: str, language: str) -> float:
     """``wordfreq.zipf_frequency(word, language)``."""
-    if language not in _exact_lists():  # wordfreq finds the nearest list and says so
+    if language not in exact_lists():  # wordfreq finds the nearest list and says so
         return zipf_frequency(word, language)
     return round(freq_to_zipf(_frequency(word, language)), 2)
 

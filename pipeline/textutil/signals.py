@@ -151,11 +151,11 @@ def _ratio(part: float, whole: int) -> float | None:
 
 @cache
 def _stop_words(language: str) -> frozenset[str] | None:
-    from wordfreq import available_languages, top_n_list  # its import costs 0.2-0.5 s
+    from pipeline.textutil.lexicon import exact_lists, top_words  # wordfreq's import: 0.2-0.5 s
 
-    if language not in available_languages():
+    if language not in exact_lists():
         return None
-    return frozenset(top_n_list(language, STOP_WORDS_PER_LANGUAGE))
+    return frozenset(top_words(language, STOP_WORDS_PER_LANGUAGE))
 
 
 @cache
