@@ -37,7 +37,7 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from pyarrow import fs
 
 from pipeline import __version__
-from pipeline.errors import ArchiveError, PipelineError
+from pipeline.errors import ArchiveError, PipelineError, SchemaViolation
 from pipeline.model import Capture, SegmentedDocument, Source
 from pipeline.rows import capture_from_row, capture_row, document_rows
 from pipeline.schema import TABLES, arrow_schema, to_arrow
@@ -130,19 +130,11 @@ class RunWriter:
 
     def spill(self) -> None:
         """Write the rows held in memory to the staging folder and let them go."""
-        if self.staging is None:
-            self.staging = Path(tempfile.mkdtemp(prefix="archivist-run-"))
-            weakref.finalize(self, shutil.rmtree, self.staging, ignore_errors=True)
         for table, rows in self.rows.items():
             if not rows:
                 continue
-            batch = to_arrow(table, rows)  # validated now: a bad row fails the run, not commit
-            files = self.staged.setdefault(table, [])
-            path = self.staging / f"{table}-{len(files):05d}.parquet"
-            # Sorted by document as each spill is written: the streamed commit cannot sort a
-            # whole run, but row groups of sorted spills still span few documents each.
-            pq.write_table(layout(batch), path)
-            files.append(path)
+            # Validated now: a bad row fails the run, not the commit.
+            self._write_staged(table, to_arrow(table, rows))
             if table == "documents":
                 self.staged_documents.update(
                     (r["doc_id"], (r["doc_version"], r["content_hash"], r["source_id"]))
@@ -150,6 +142,27 @@ class RunWriter:
             self.staged_failures += [(f["source_id"], f["stage"], f["error_class"],
                                       f["message"]) for f in rows if table == "failures"]
             self.rows[table] = []
+
+    def stage(self, table: str, data: pa.Table) -> None:
+        """Write rows built as Arrow columns (the lineage index: 33 rows a passage) straight to
+        the staging folder, as a spill would, instead of holding them as dicts."""
+        schema = arrow_schema(table)
+        if data.schema != schema:
+            raise SchemaViolation(f"{table}: staged columns {data.schema.names} do not match "
+                                  f"the contract's {schema.names}")
+        if data.num_rows:
+            self._write_staged(table, data)
+
+    def _write_staged(self, table: str, batch: pa.Table) -> None:
+        if self.staging is None:
+            self.staging = Path(tempfile.mkdtemp(prefix="archivist-run-"))
+            weakref.finalize(self, shutil.rmtree, self.staging, ignore_errors=True)
+        files = self.staged.setdefault(table, [])
+        path = self.staging / f"{table}-{len(files):05d}.parquet"
+        # Sorted as each file is written (:func:`layout`): the streamed commit cannot sort a
+        # whole run, but row groups of sorted files still span few documents (or keys) each.
+        pq.write_table(layout(batch), path)
+        files.append(path)
 
     def scan_staged(self, table: str, where: pc.Expression | None,
                     columns: list[str]) -> pa.Table:
@@ -387,13 +400,18 @@ class Archive:
         delta = self._delta(table)
         if delta is None:
             return arrow_schema(table).empty_table().select(columns)
-        wanted = pc.field(column).isin(values) & self._committed()
+        committed = self._committed()
         parts = [arrow_schema(table).empty_table().select(columns)]
         with _reading(table):
             for fragment in dataset(delta).get_fragments():
                 keys = fragment.to_table(columns=[column]).column(column)
-                if pc.any(pc.is_in(keys, value_set=values)).as_py():
-                    parts.append(fragment.to_table(filter=wanted, columns=columns))
+                hits = pc.unique(keys.filter(pc.is_in(keys, value_set=values)))
+                if len(hits):
+                    # Only the values this file holds: with rows sorted by ``column``, the
+                    # row groups' statistics then skip all but the few groups holding them
+                    # (the many values asked for would overlap every group's range).
+                    parts.append(fragment.to_table(filter=pc.field(column).isin(hits)
+                                                   & committed, columns=columns))
         return pa.concat_tables(parts)
 
     def current(self, table: str, version: int | None = None) -> pa.Table:

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from pipeline.archive import Archive, RunWriter
 from pipeline.query import Snapshot
+from pipeline.schema import arrow_schema
 from pipeline.textutil.signals import words
 
 MIN_WORDS = 8
@@ -58,6 +59,10 @@ BANDS, ROWS = 32, 4
 the loose band costs time, not precision."""
 CHUNK_SHINGLES = 8192
 """Shingles permuted at a time by :func:`minhash` (8,192 x 128 permutations: 8 MB each)."""
+HASH_CHUNK = 5000
+"""Passages whose words and shingles are held at once while :func:`link` hashes them."""
+WORDS_KEPT = 20_000
+"""Tokenised passages :func:`link` keeps for further comparisons before it starts afresh."""
 BOILERPLATE_DOCS = 3
 REPRINT_SHARE = 0.5
 
@@ -150,51 +155,57 @@ def site_of(document: dict[str, Any]) -> str:
 
 
 def link(archive: Archive, run: RunWriter) -> None:
-    """Fill in the lineage of the run's new passages and documents, and queue their index rows.
+    """Fill in the lineage of the run's new passages and documents, and stage their index rows.
 
-    Sets ``origin_*`` on each passage row, ``borrowed_share`` and ``reprint_of`` on each
-    document row, and appends ``lineage_index`` rows, all in the run's own rows, so lineage is
-    committed in the same archive version as the passages it describes. Only the rows the run
-    holds in memory are linked, against the archive and the rows it spilled before: a long run
-    links each batch once, before spilling it, as a run of its own would be linked.
+    Sets ``origin_*`` on each passage row and ``borrowed_share`` and ``reprint_of`` on each
+    document row, and writes the ``lineage_index`` rows to the run's staging folder, so lineage
+    is committed in the same archive version as the passages it describes. Only the rows the
+    run holds in memory are linked, against the archive and the rows it spilled before: a long
+    run links each batch once, before spilling it, as a run of its own would be linked.
+
+    Memory: what outlives hashing is 33 int64 keys per passage (words and shingles are made
+    ``HASH_CHUNK`` passages at a time); only keys another passage shares get a bucket; texts
+    are tokenised when a candidate is compared; the index rows are built as Arrow columns.
     """
     documents = {(d["doc_id"], d["doc_version"]): d for d in run.rows["documents"]}
     candidates = [p for p in run.rows["passages"] if (p["doc_id"], p["doc_version"]) in documents]
-    tokens = [normal_words(p["text"]) for p in candidates]
-    linkable = [i for i, t in enumerate(tokens) if len(t) >= MIN_WORDS]
-    shingle_sets = [shingles(tokens[i]) for i in linkable]
-    bands = band_keys(shingle_sets) if linkable else np.empty((0, BANDS), dtype=np.int64)
-    exacts = [exact_key(tokens[i]) for i in linkable]
+    linkable, exacts, bands = _keys([p["text"] for p in candidates])
 
     sites = {key: site_of(document) for key, document in documents.items()}
     entries = []
-    for index, key in zip(linkable, exacts):
+    for index, key in zip(linkable, exacts.tolist()):
         row = candidates[index]
         version = (row["doc_id"], row["doc_version"])
         entries.append(_Entry(row["passage_id"], row["doc_id"],
                               documents[version]["captured_at"], sites[version], key))
-    archived, archived_texts = _lookup(archive, run, set(exacts),
-                                       {int(k) for k in bands.ravel()})
+    keys, counts = np.unique(np.concatenate([exacts, bands.ravel()]), return_counts=True)
+    archived = _lookup(archive, run, keys)
+    # A key no other passage has can give no candidate: it needs no bucket.
+    shared = np.union1d(keys[counts > 1], np.fromiter(archived, np.int64, len(archived)))
+    exact_shared = np.isin(exacts, shared)
+    bands_shared = [row[mask] for row, mask in zip(bands, np.isin(bands, shared))]
+
     by_key = _Buckets()  # filled earliest first: the entries a full bucket keeps are those
     for key, found in archived.items():
         for entry in sorted(found, key=_capture_order):
             by_key.add(key, entry)
-    # Each candidate's words once, however many passages it is compared with.
-    words_of = {pid: normal_words(text) for pid, text in archived_texts.items()}
     for position in sorted(range(len(entries)), key=lambda i: _capture_order(entries[i])):
         new = entries[position]
-        by_key.add(new.exact, new)
-        for key in bands[position]:
-            by_key.add(int(key), new)
-        words_of[new.passage_id] = tokens[linkable[position]]
+        if exact_shared[position]:
+            by_key.add(new.exact, new)
+        for key in bands_shared[position].tolist():
+            by_key.add(key, new)
 
-    chrome = _boilerplate(by_key, exacts)
+    texts = {entry.passage_id: candidates[index]["text"]
+             for entry, index in zip(entries, linkable)}
+    texts.update(_texts(archive, run, by_key.passage_ids() - texts.keys()))
+    words_of = _Words(texts)
+    chrome = _boilerplate(by_key, exacts[exact_shared].tolist())
     origins: dict[str, Origin] = {}
     for position, new in enumerate(entries):
         if new.exact in chrome:
             continue
-        origin = _origin(new, tokens[linkable[position]], by_key, bands[position], words_of,
-                         chrome)
+        origin = _origin(new, by_key, bands_shared[position].tolist(), words_of, chrome)
         if origin is not None:
             origins[new.passage_id] = origin
 
@@ -205,8 +216,25 @@ def link(archive: Archive, run: RunWriter) -> None:
                        origin_captured_at=origin.captured_at,
                        origin_similarity=origin.similarity)
     _mark_reprints(run, documents, origins)
-    run.rows["lineage_index"].extend(_index_rows(run, entries, bands, archived, candidates,
-                                                 linkable))
+    run.stage("lineage_index", _index_rows(run, entries, exacts, bands, archived,
+                                           [candidates[i]["doc_version"] for i in linkable]))
+
+
+def _keys(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Positions of the texts of MIN_WORDS or more words, their exact keys and their (n, BANDS)
+    band keys, hashed HASH_CHUNK texts at a time."""
+    linkable: list[int] = []
+    exacts: list[int] = []
+    bands = [np.empty((0, BANDS), dtype=np.int64)]
+    for first in range(0, len(texts), HASH_CHUNK):
+        chunk = [(first + i, tokens) for i, text in enumerate(texts[first:first + HASH_CHUNK])
+                 if len(tokens := normal_words(text)) >= MIN_WORDS]
+        if not chunk:
+            continue
+        linkable += [i for i, _ in chunk]
+        exacts += [exact_key(tokens) for _, tokens in chunk]
+        bands.append(band_keys([shingles(tokens) for _, tokens in chunk]))
+    return linkable, np.array(exacts, dtype=np.int64), np.concatenate(bands)
 
 
 def _capture_order(entry: _Entry) -> tuple[datetime, str]:
@@ -235,15 +263,35 @@ class _Buckets:
     def get(self, key: int, default: Sequence[_Entry] = ()) -> Sequence[_Entry]:
         return self._entries.get(key, default)
 
+    def passage_ids(self) -> set[str]:
+        return {entry.passage_id for found in self._entries.values() for entry in found}
 
-def _origin(new: _Entry, own: list[str], by_key: _Buckets, bands: np.ndarray,
-            words_of: dict[str, list[str]], chrome: set[int]) -> Origin | None:
+
+class _Words:
+    """Words of passages by id, tokenised when a candidate is first compared (most passages
+    have none) and kept for the next comparison, WORDS_KEPT at most."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+        self._words: dict[str, list[str]] = {}
+
+    def __call__(self, passage_id: str) -> list[str]:
+        found = self._words.get(passage_id)
+        if found is None:
+            if len(self._words) >= WORDS_KEPT:
+                self._words.clear()
+            found = self._words[passage_id] = normal_words(self._texts.get(passage_id, ""))
+        return found
+
+
+def _origin(new: _Entry, by_key: _Buckets, bands: list[int], words_of: _Words,
+            chrome: set[int]) -> Origin | None:
     """The earliest-captured passage of another document that ``new`` copies, if any."""
     seen: dict[str, tuple[_Entry, bool]] = {}
     for found in by_key.get(new.exact, ()):
         seen[found.passage_id] = (found, True)
     for key in bands:
-        for found in by_key.get(int(key), ()):
+        for found in by_key.get(key, ()):
             seen.setdefault(found.passage_id, (found, False))
     best: Origin | None = None
     for found, same_words in seen.values():
@@ -254,7 +302,8 @@ def _origin(new: _Entry, own: list[str], by_key: _Buckets, bands: np.ndarray,
         if best is not None and (found.captured_at, found.doc_id) >= (best.captured_at,
                                                                        best.doc_id):
             continue
-        similarity = 1.0 if same_words else _word_ratio(own, words_of.get(found.passage_id, []))
+        similarity = 1.0 if same_words else _word_ratio(words_of(new.passage_id),
+                                                        words_of(found.passage_id))
         if similarity >= NEAR_SIMILARITY:
             best = Origin(found.passage_id, found.doc_id, found.captured_at, round(similarity, 4))
     return best
@@ -293,59 +342,66 @@ def _mark_reprints(run: RunWriter, documents: dict[tuple[str, int], dict[str, An
                                   and top[0][1] / total >= REPRINT_SHARE else None)
 
 
-def _index_rows(run: RunWriter, entries: list[_Entry], bands: np.ndarray,
-                archived: dict[int, list[_Entry]], candidates: list[dict[str, Any]],
-                linkable: list[int]) -> list[dict[str, Any]]:
-    """Index rows for the new passages. A passage whose exact words are archived already adds
-    its exact row only, and a site's chrome stops being indexed past BOILERPLATE_DOCS
-    documents, so 100,000 copies of one line cost a few rows, not 100,000 lookups each."""
-    rows: list[dict[str, Any]] = []
+def _index_rows(run: RunWriter, entries: list[_Entry], exacts: np.ndarray, bands: np.ndarray,
+                archived: dict[int, list[_Entry]], doc_versions: list[int]) -> pa.Table:
+    """Index rows for the new passages, an exact row and then its band rows each, as Arrow
+    columns. A passage whose exact words are archived already adds its exact row only, and a
+    site's chrome stops being indexed past BOILERPLATE_DOCS documents, so 100,000 copies of
+    one line cost a few rows, not 100,000 lookups each."""
     indexed: Counter[tuple[str, int]] = Counter(
         (e.host, key) for key, found in archived.items() for e in found if e.exact == key)
     banded = {key for key, found in archived.items() if any(e.exact == key for e in found)}
+    wanted = np.zeros((len(entries), 1 + BANDS), dtype=bool)  # (exact row, band rows)
     for position, new in enumerate(entries):
         if indexed[(new.host, new.exact)] > BOILERPLATE_DOCS:
             continue
         indexed[(new.host, new.exact)] += 1
-        first_copy = new.exact not in banded
+        wanted[position, 0] = True
+        wanted[position, 1:] = new.exact not in banded  # the first copy's bands only
         banded.add(new.exact)
-        row = candidates[linkable[position]]
-        base = {"passage_id": new.passage_id, "doc_id": new.doc_id,
-                "doc_version": row["doc_version"], "captured_at": new.captured_at,
-                "host": new.host, "exact_key": new.exact, "run_id": run.run_id}
-        rows.append({**base, "key": new.exact, "key_kind": "exact"})
-        if first_copy:
-            rows.extend({**base, "key": int(key), "key_kind": "band"} for key in bands[position])
-    return rows
+    keys = np.concatenate([exacts[:, None], bands], axis=1)[wanted]
+    owner = pa.array(np.nonzero(wanted)[0])
+    per_entry = {"passage_id": [e.passage_id for e in entries],
+                 "doc_id": [e.doc_id for e in entries], "doc_version": doc_versions,
+                 "captured_at": [e.captured_at for e in entries],
+                 "host": [e.host for e in entries], "exact_key": exacts}
+    schema = arrow_schema("lineage_index")
+    columns: dict[str, pa.Array] = {
+        name: pa.array(values, schema.field(name).type).take(owner)
+        for name, values in per_entry.items()}
+    columns["key"] = pa.array(keys, pa.int64())
+    columns["key_kind"] = pa.array(np.where(np.nonzero(wanted)[1] == 0, "exact", "band"),
+                                   pa.string())
+    columns["run_id"] = pa.array([run.run_id] * len(keys), pa.string())
+    return pa.table([columns[f.name] for f in schema], schema=schema)
 
 
-def _lookup(archive: Archive, run: RunWriter, exacts: set[int], bands: set[int]
-            ) -> tuple[dict[int, list[_Entry]], dict[str, str]]:
-    """Index entries under any of the keys, archived or spilled earlier in this run (a long
-    run links its documents a batch at a time), and the texts of the band candidates."""
-    if not exacts and not bands:  # a run with nothing new: no filter would read every row
-        return {}, {}
-    keys = pa.array(sorted(exacts | bands), pa.int64())
-    columns = ["key", "key_kind", "passage_id", "doc_id", "captured_at", "host", "exact_key"]
-    index = pa.concat_tables([archive.lookup("lineage_index", "key", keys, columns),
-                              run.scan_staged("lineage_index", pc.field("key").isin(keys),
+def _lookup(archive: Archive, run: RunWriter, keys: np.ndarray) -> dict[int, list[_Entry]]:
+    """Index entries under any of the (sorted, distinct) keys, archived or spilled earlier in
+    this run (a long run links its documents a batch at a time)."""
+    if not len(keys):  # a run with nothing new: no filter would read every row
+        return {}
+    wanted = pa.array(keys, pa.int64())
+    columns = ["key", "passage_id", "doc_id", "captured_at", "host", "exact_key"]
+    index = pa.concat_tables([archive.lookup("lineage_index", "key", wanted, columns),
+                              run.scan_staged("lineage_index", pc.field("key").isin(wanted),
                                               columns)])
     found: dict[int, list[_Entry]] = defaultdict(list)
-    need_text: set[str] = set()
-    for row in index.to_pylist():
-        entry = _Entry(row["passage_id"], row["doc_id"], row["captured_at"], row["host"],
-                       row["exact_key"])
-        found[row["key"]].append(entry)
-        if row["key_kind"] == "band":
-            need_text.add(row["passage_id"])
+    for key, *entry in zip(*(index[c].to_pylist() for c in columns)):
+        found[key].append(_Entry(*entry))
+    return found
+
+
+def _texts(archive: Archive, run: RunWriter, passage_ids: set[str]) -> dict[str, str]:
+    """Texts of the archived (or spilled) candidates a bucket kept."""
     texts: dict[str, str] = {}
-    if need_text:
-        which = pc.field("passage_id").isin(pa.array(sorted(need_text)))
+    if passage_ids:
+        which = pc.field("passage_id").isin(pa.array(sorted(passage_ids)))
         for passages in (archive.scan("passages", which, ["passage_id", "text"]),
                          run.scan_staged("passages", which, ["passage_id", "text"])):
             texts.update(zip(passages["passage_id"].to_pylist(),
                              passages["text"].to_pylist()))
-    return found, texts
+    return texts
 
 
 # -- reading lineage back ----------------------------------------------------------------
