@@ -141,3 +141,16 @@ def test_column_of_boxes_beside_the_post_is_not_part_of_the_article():
     assert about not in texts and not any(text in texts for text in POST)
     assert any(r.rule == "outside-main-content" and r.text == about
                for r in extraction.removed)
+
+
+def test_sentence_that_links_its_sources_is_prose_not_a_link_list():
+    # "As noted in our story on the judgment, ..." links most of its words (0.7 of its
+    # text); over a link density of one half it was removed from the article like a menu.
+    cited = ("As noted in <a href='/s1'>our story on the $368 million judgment</a>, the "
+             "<a href='/s2'>patent office has now rejected all of the claims</a> the jury "
+             "relied on, in a <a href='/s3'>ruling published last week</a>.")
+    source = ("<html><head><title>Patent rejected</title></head><body>" + MENU +
+              "<article><h1>Patent rejected</h1>" + "".join(f"<p>{text}</p>" for text in POST)
+              + f"<p>{cited}</p><p>{POST[0]}</p></article></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("As noted in our story") for t in texts)

@@ -142,6 +142,9 @@ MAX_BYLINE_CHARS = 120
 MIN_PROSE_CHARS = 25
 # Above this share of link text a block is a list of links, not prose (jusText uses 0.2-0.33).
 MAX_LINK_DENSITY = 0.5
+# A <p> this long that ends a sentence is prose up to this share of link text.
+LINKED_SENTENCE_CHARS = 80
+MAX_SENTENCE_LINK_DENSITY = 0.8
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
 # What each chrome-looking fragment costs a candidate region, in characters of prose: enough
@@ -873,7 +876,7 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     if block.chrome and owner is not None and owner is not container \
             and owner not in wrappers and owner in inside:
         return Verdict(False, rule="chrome", evidence=f"{block.chrome} on {describe(owner)}")
-    if block.link_density > MAX_LINK_DENSITY:
+    if block.link_density > MAX_LINK_DENSITY and not _linked_sentence(block):
         return Verdict(False, rule="link-density",
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):
@@ -885,6 +888,14 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     if looks_like_byline(block) or looks_like_dateline(block):
         return Verdict(True, "byline")
     return Verdict(True, block.kind)
+
+
+def _linked_sentence(block: TextBlock) -> bool:
+    """A paragraph written as sentences, a couple of lines long, with some words outside
+    its links: a story citing its sources link by link ("As noted in our story on the
+    judgment, ..."), not a list of links, which is not written in ``<p>`` sentences."""
+    return block.element.tag == "p" and len(block.text) >= LINKED_SENTENCE_CHARS and \
+        block.link_density < MAX_SENTENCE_LINK_DENSITY and bool(SENTENCE_END.search(block.text))
 
 
 def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
