@@ -1,6 +1,7 @@
 """Bulk: ingest one crawl-like WARC of real pages, then again unchanged; warcio's own read speed.
 
     .venv/bin/python benchmarks/bulk.py [--records 10000] [--workers 2] [--bench ../shared/bench]
+        [--scale-docs 2000] [--read-docs 100000] [--cache benchmarks/.cache]
 
 Builds a WARC with warcio from the bench web pages (``web/*/html/*.html.gz``) and a few bench
 PDFs, with the mix of a real crawl: warcinfo, a request before every response, a metadata
@@ -11,7 +12,16 @@ Then, each in its own process with peak RSS sampled (process and children, every
 store and ingests it again unchanged; and it expands the WARC alone (read, hash, store payloads;
 no extraction), once for the file and once for the file listed twice (a glob over it and a
 copy), to show the reader's memory does not grow with the WARC. Last, the baseline: warcio
-iterating the same file and reading every record's payload, records/s.
+iterating the same file and reading every record's payload, records/s; and, as the docs/s
+baseline, the scale benchmark's thread-runner ingest of ``--scale-docs`` generated documents
+(``scale.py``), under the same Prefect server.
+
+Read checks (``--read-docs``, 0 to skip): ``versions``, ``show ID``, ``trace ID`` and
+``status`` through the CLI, each in a fresh process, on an archive of that many documents. The
+archive is generated as ``browse.py`` generates it (ingesting 100,000 documents through the
+flows takes hours here) and kept under ``--cache`` (not in git) for the next run. The time of
+``archivist --help`` in a fresh process (imports only) is measured beside them.
+``--records 0`` runs the read checks alone.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +43,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from treepeak import run_with_peak  # noqa: E402  (benchmarks/ is this script's folder)
+
+READ_GOAL_S = 1.0
 
 PDFS = ("clef2008-qa-overview-p1.pdf", "latex-multicolumn.pdf", "amnesty-ua-honduras-2017.pdf")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
@@ -160,12 +173,83 @@ def measure(mode: str, registry: Path, store: Path, workers: int, env: dict) -> 
     return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
 
 
+def scale_baseline(folder: Path, docs: int, workers: int, env: dict) -> dict:
+    """scale.py's thread-runner ingest of ``docs`` generated documents: the docs/s baseline."""
+    from scale import write_corpus
+
+    (folder / "corpus").mkdir()
+    registry = write_corpus(folder / "corpus", docs)
+    out, code, peak = run_with_peak(
+        [sys.executable, str(HERE / "scale.py"), "--child", "thread", str(registry),
+         str(folder / "store"), str(workers)], env)
+    if code not in (0, None):
+        raise SystemExit(f"the scale ingest failed with code {code}")
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
+
+
+def read_checks(cache: Path, docs: int) -> list[tuple[str, float]]:
+    """Seconds of each read command, in a fresh process, on the cached generated archive."""
+    from browse import generate
+
+    from pipeline.archive import Archive
+    from pipeline.query import Snapshot
+    from pipeline.store import Store
+
+    store = cache / f"archive-{docs}"
+    if not (store / "curated" / "runs").exists():
+        shutil.rmtree(store, ignore_errors=True)
+        started = time.perf_counter()
+        generate(store, docs)
+        print(f"generated {docs:,} documents in {time.perf_counter() - started:.0f} s "
+              f"(kept in {store})", flush=True)
+    doc_id = f"gen-{docs // 2 + 7:06d}"
+    passage = Snapshot(Archive(Store.at(store))).document(doc_id).passages[1]["passage_id"]
+    cli = [sys.executable, "-m", "pipeline.cli"]
+    commands = [("archivist --help (start-up only)", ["--help"]),
+                ("versions", ["versions", "--store", str(store)]),
+                (f"show {doc_id}", ["show", doc_id, "--store", str(store), "--markdown"]),
+                (f"trace {passage}", ["trace", passage, "--store", str(store)]),
+                ("status", ["status", "--store", str(store), "--json"])]
+    timings = []
+    for name, args in commands:
+        started = time.perf_counter()
+        done = subprocess.run([*cli, *args], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+        seconds = time.perf_counter() - started
+        if done.returncode not in (0, 1):   # status exits 1 when a source is stale
+            raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-500:]}")
+        timings.append((name, seconds))
+        print(f"{name}: {seconds:.2f} s", flush=True)
+    return timings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--bench", type=Path, default=HERE.parent.parent / "shared" / "bench")
+    parser.add_argument("--scale-docs", type=int, default=2000,
+                        help="documents of the scale benchmark's docs/s baseline (0: skip)")
+    parser.add_argument("--read-docs", type=int, default=100_000,
+                        help="documents of the archive the read checks run on (0: skip)")
+    parser.add_argument("--cache", type=Path, default=HERE / ".cache",
+                        help="folder the generated read-check archive is kept in")
     args = parser.parse_args()
+    if args.records:
+        ingest_steps(args)
+    if args.read_docs:
+        timings = read_checks(args.cache, args.read_docs)
+        startup = timings[0][1]
+        print(f"\n{'read check, ' + f'{args.read_docs:,} documents':<44} {'seconds':>8} "
+              f"{'minus start-up':>15} {'<= 1 s':>7}")
+        for name, seconds in timings:
+            print(f"{name:<44} {seconds:>8.2f} {seconds - startup:>15.2f} "
+                  f"{'yes' if seconds <= READ_GOAL_S else 'no':>7}")
+    return 0
+
+
+def ingest_steps(args: argparse.Namespace) -> None:
+    """The WARC's ingests, expansions and warcio baseline, and the scale baseline."""
     from flows.schedule import free_port, prefect_server
 
     with tempfile.TemporaryDirectory(prefix="archivist-bulk-") as tmp:
@@ -193,6 +277,9 @@ def main() -> int:
             one = measure("expand", registry, tmp_path / "store-x1", args.workers, env)
             two = measure("expand", double, tmp_path / "store-x2", args.workers, env)
             print(f"expand only: one file {one}; two files {two}", flush=True)
+            scale = (scale_baseline(tmp_path / "scale", args.scale_docs, args.workers, env)
+                     if args.scale_docs else None)
+            print(f"scale baseline: {scale}", flush=True)
         records, seconds = warcio_baseline(crawl)
 
     documents = first["new"] + first["failed"]
@@ -210,7 +297,12 @@ def main() -> int:
     print(f"\n{documents:,} documents ({first['failed']} failed) from {records:,} records; "
           f"re-run unchanged {again['unchanged']:,}")
     print(f"re-run / first run: {again['seconds'] / first['seconds']:.3f}")
-    return 0
+    print(f"WARC ingest / warcio iteration, records/s: {seconds / first['seconds']:.4f}")
+    if scale is not None:
+        scale_rate = args.scale_docs / scale["seconds"]
+        print(f"scale baseline ({args.scale_docs:,} generated documents, thread runner): "
+              f"{scale['seconds']:.1f} s, {scale_rate:.1f} docs/s, peak {scale['peak_mb']:.0f} MB"
+              f"; WARC docs/s / scale docs/s: {documents / first['seconds'] / scale_rate:.2f}")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,13 @@ larger files; measured on benchmarks/browse.py's archive, load 13 on 2 cores).""
 WRITER_PROPERTIES = WriterProperties(max_row_group_size=ROW_GROUP_ROWS)
 STREAM_BATCH_ROWS = 10_000
 """Rows per Arrow batch when a run's staged rows are streamed into a Delta table."""
+COMPACT_TARGET_BYTES = 128 * 2**20
+COMPACT_SMALL_FILES = 16
+"""Each run adds a file or a few to each table, so a daily schedule leaves hundreds of small
+files after a year, and every read opens each one. A commit that finds more than this many
+files under :data:`COMPACT_TARGET_BYTES` in a table merges them (Delta's optimize): older
+versions keep reading the files they name (until ``vacuum``), and a file's rows stay in
+order, so a document's rows, written by one commit into one file, keep theirs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,9 +502,11 @@ class Archive:
                     if table not in run.appended:
                         self._append_run(table, run)
                         run.appended.add(table)
+                        self.compact(table)
                 version = self._append_run_row(run, runs_table)
                 if version is not None:
                     run.discard_staging()
+                    self.compact("runs")  # after: its version is what the run row commits on
                     return version
         raise ArchiveError(f"could not commit run {run.run_id}: {RUN_ROW_ATTEMPTS} other runs "
                            "committed first; run the ingest again", transient=True)
@@ -577,6 +586,22 @@ class Archive:
                 raise ArchiveError(f"writing {table} failed: {type(exc).__name__}: {exc}",
                                    transient="CommitFailed" in type(exc).__name__) from exc
         return DeltaTable(path, storage_options=self.store.storage_options).version()
+
+    def compact(self, table: str) -> bool:
+        """Merge ``table``'s small files if it has more than :data:`COMPACT_SMALL_FILES`;
+        whether it did. The rows and what every version reads are unchanged."""
+        delta = self._delta(table)
+        if delta is None:
+            return False
+        sizes = delta.get_add_actions(flatten=True).column("size_bytes").to_pylist()
+        if sum(size < COMPACT_TARGET_BYTES for size in sizes) <= COMPACT_SMALL_FILES:
+            return False
+        try:
+            delta.optimize.compact(target_size=COMPACT_TARGET_BYTES,
+                                   writer_properties=WRITER_PROPERTIES)
+        except CommitFailedError:  # a concurrent run removed a file: the next commit compacts
+            return False
+        return True
 
     def _version(self, table: str) -> int:
         existing = self._delta(table)

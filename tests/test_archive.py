@@ -99,3 +99,31 @@ def test_a_run_is_written_by_document_in_small_row_groups(store, monkeypatch):
               groups.row_group(g).column(column).statistics.max)
              for g in range(groups.num_row_groups)]
     assert spans == [("doc-0", "doc-1"), ("doc-2", "doc-3"), ("doc-4", "doc-5")]
+
+
+def test_a_commit_compacts_a_table_of_many_small_files_and_every_version_reads_the_same(
+        store, monkeypatch):
+    """A run adds a file to each table; after many runs the commit merges them, and older
+    versions still read what they read before, a document's rows in their order."""
+    import pipeline.archive as module
+
+    monkeypatch.setattr(module, "COMPACT_SMALL_FILES", 3)
+    archive = Archive(store)
+    before = {}
+    for n in range(1, 7):
+        run = run_with(f"r{n}", "unused", version=n)
+        run.rows["passages"].clear()
+        run.rows["documents"].clear()
+        blocks = tuple(Block("paragraph", f"Run {n}, paragraph {9 - k}.",
+                             Locator(line_start=k, line_end=k)) for k in range(9))
+        capture = Capture("doc", "/doc.txt", NOW, "ab" * 32, 5, "text/plain", "text")
+        run.add_document(segment("doc", Extraction("text", "1", DocumentMeta(title="T"), blocks)),
+                         Source("doc", capture.uri), capture, n)
+        archive.commit(run)
+        before[n] = archive.read("passages", n).to_pylist()
+    files = lambda table: archive._delta(table).get_add_actions().num_rows  # noqa: E731
+    assert files("passages") <= 3 and files("runs") <= 3
+    for n, rows in before.items():
+        assert archive.read("passages", n).to_pylist() == rows
+    assert archive.current("passages")["text"].to_pylist() == [
+        f"Run 6, paragraph {9 - k}." for k in range(9)]
