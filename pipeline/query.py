@@ -261,12 +261,14 @@ class Snapshot:
                                 row.get("ordinal"), row["text"], start, end))
         return SearchResult(phrase, len(hits), tuple(hits[:limit]))
 
-    def trace(self, item_id: str, read_source: bool = True, doc_id: str | None = None) -> Trace:
+    def trace(self, item_id: str, read_source: bool = True, doc_id: str | None = None,
+              documents: Sequence[Row] = ()) -> Trace:
         """A passage or footnote (its id, or a unique prefix of it) down to its raw bytes;
         without ``read_source`` the bytes are not read (no snippet, no WARC record): the row,
         its document, capture and locator only, for callers that read the source themselves.
         ``doc_id``, when the caller knows the item's document, reads only that document's rows:
-        ids are hashes, so only a document filter lets the files' statistics skip files."""
+        ids are hashes, so only a document filter lets the files' statistics skip files.
+        ``documents``: rows of the item's document the caller has read (not read again)."""
         if not item_id:
             raise AuditError("give a passage or footnote id")
         tables: tuple[ItemTable, ...] = ("passages", "footnotes")
@@ -281,8 +283,10 @@ class Snapshot:
                 raise AuditError(f"{shorten(item_id)!r} starts {len(ids)} {table} ids; give "
                                  "more characters")
             if matches:
-                return self.trace_row(table, max(matches, key=lambda r: r["doc_version"]),
-                                      read_source)
+                row = max(matches, key=lambda r: r["doc_version"])
+                document = next((d for d in documents if (d["doc_id"], d["doc_version"])
+                                 == (row["doc_id"], row["doc_version"])), None)
+                return self.trace_row(table, row, read_source, document)
         raise AuditError(f"no passage or footnote id starts with {shorten(item_id)!r}; find ids "
                          "with `archivist trace --text \"a phrase\"`")
 

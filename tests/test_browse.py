@@ -405,3 +405,29 @@ def test_a_diff_reads_the_documents_whose_version_differs_and_no_others(archive)
     gone = set(archive.document_versions(3)) - set(archive.document_versions(1))
     backwards = changed_documents(*compared(latest.at(1), 3))
     assert {d.doc_id for d in backwards} == gone and {d.change for d in backwards} == {"removed"}
+
+
+def test_a_pdf_pane_reads_its_documents_rows_once(url, archive, monkeypatch):
+    """The pane of a PDF passage reads the document's rows once for its trace, the boxes
+    beside it and its history (it read the documents table three times, the passages three)."""
+    import pipeline.query as query
+
+    tables: list[str] = []
+    original = query.scan
+
+    def counting(delta, table, *args, **kwargs):
+        tables.append(table)
+        return original(delta, table, *args, **kwargs)
+
+    from pipeline.browse.index import SearchIndex
+
+    SearchIndex(archive).update()  # it knows each id's document (the first search makes it)
+    monkeypatch.setattr(query, "scan", counting)
+    item = Snapshot(archive).passages(PDF_DOC)[1]["passage_id"]
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as client:
+        assert client.get(f"/pane/{item}").status_code == 200  # the version's document list
+        tables.clear()
+        pane = client.get(f"/pane/{item}")
+    assert pane.status_code == 200 and "box highlight" in pane.text
+    assert sorted(tables) == ["captures", "documents", "footnotes", "passages", "passages",
+                              "removed"], tables

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import socket
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,8 +154,11 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         snapshots.move_to_end(key)
         return snapshots[key]
 
-    def trace_of(snap: Snapshot, item_id: str, shown: DocumentView | None = None) -> Trace:
-        if shown is not None:  # an item of the document page's own view: its rows are read
+    def trace_of(snap: Snapshot, item_id: str, shown: DocumentView | None = None,
+                 documents: Sequence[Row] = ()) -> Trace:
+        """``shown``: a document view read already (an item of it is traced from its rows);
+        ``documents``: the item's document rows read already."""
+        if shown is not None:
             tables: tuple[tuple[ItemTable, list[Row]], ...] = (("passages", shown.passages),
                                                               ("footnotes", shown.footnotes))
             for table, rows in tables:
@@ -164,7 +167,8 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
                     return snap.trace_row(table, row, read_source=False,
                                           document=shown.document)
         # The index knows each id's document: the lookup then skips other documents' files.
-        return snap.trace(item_id, read_source=False, doc_id=index.document_of(item_id))
+        return snap.trace(item_id, read_source=False, doc_id=index.document_of(item_id),
+                          documents=documents)
 
     async def home(request: Request) -> Response:
         snap = snapshot(request)
@@ -215,7 +219,19 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
     def _pane(snap: Snapshot, item_id: str, shown: DocumentView | None = None) -> Pane:
         """The pane of ``item_id``; ``shown``, the document page's view at the same snapshot,
         is not read again for the other boxes on the item's pages when it is the item's."""
-        trace = trace_of(snap, item_id, shown)  # not the source: the pane reads what it shows
+        doc_id = index.document_of(item_id)
+        # The document's rows of every version, read once: the trace's document row and the
+        # history's versions. For a page image (a PDF, a scan) the document's current rows
+        # are read for the boxes beside the item, and hold the item's own row.
+        versions = [] if doc_id is None else snap.rows(
+            "documents", pc.field("doc_id") == doc_id).to_pylist()
+        if shown is None and versions:
+            latest = max(versions, key=lambda r: r["doc_version"])
+            if latest["kind"] in ("pdf", "image"):
+                shown = DocumentView(latest, snap.passages(latest["doc_id"]),
+                                     snap.footnotes(latest["doc_id"]),
+                                     snap.removed(latest["doc_id"]))
+        trace = trace_of(snap, item_id, shown, versions)  # not the source: the pane reads it
         own_id = trace.row[_id_column(trace)]
         record = None
         if trace.capture.warc_offset is not None:
@@ -242,7 +258,7 @@ def create_app(archive: Archive, allowed_hosts: list[str] | None = None) -> Star
         frame = kind == "html" and trace.locator.char_start is not None
         markup = snippet_of(data, trace.capture, trace.locator) if frame else ""
         return Pane(trace, own_id, tuple(pages), tuple(lines), frame, markup, record,
-                    _history(snap, trace),
+                    _history(snap, trace, versions if trace.row["doc_id"] == doc_id else None),
                     hashlib.sha256(data).hexdigest() == trace.capture.sha256,
                     tuple(ocr_words(trace.row)))
 
@@ -331,14 +347,15 @@ def _link(path: str, pinned: int | None, params: Mapping[str, Any]) -> str:
     return path + ("?" + urlencode(query) if query else "")
 
 
-def _history(snap: Snapshot, trace: Trace) -> History:
+def _history(snap: Snapshot, trace: Trace, documents: Sequence[Row] | None = None) -> History:
+    """``documents``: the rows of every version of the item's document, if read already."""
     table: ItemTable = "passages" if trace.kind == "passage" else "footnotes"
     id_column = ID_COLUMN[table]
     own_id, doc_id, own_version = (trace.row[id_column], trace.row["doc_id"],
                                    trace.row["doc_version"])
     made_by = {r["run_id"]: r["archive_version"] for r in snap.runs}
-    docs = snap.rows("documents", pc.field("doc_id") == doc_id,
-                     ["doc_version", "run_id"]).to_pylist()
+    docs = documents if documents is not None else snap.rows(
+        "documents", pc.field("doc_id") == doc_id, ["doc_version", "run_id"]).to_pylist()
     archive_version = {d["doc_version"]: made_by[d["run_id"]] for d in docs}
     rows = snap.rows(table, pc.field("doc_id") == doc_id,
                      [id_column, "doc_version", "text", *(["ordinal"] if table == "passages"
