@@ -162,14 +162,14 @@ def test_bad_sources_fail_with_their_reason_and_the_rest_is_archived(tmp_path, s
 
 
 def test_an_extractor_upgrade_that_changes_nothing_is_paid_for_once(corpus, store, monkeypatch):
-    from pipeline import build
+    from pipeline import rows
     from pipeline.extract.text import extractor as text
 
     run_ingest(str(corpus), str(store.root))
     monkeypatch.setattr(text, "VERSION", text.VERSION + "-upgraded")
     calls = []
-    original = build.extract  # counted where the work is handed to the extraction worker
-    monkeypatch.setattr(build, "extract", lambda *a: calls.append(a[1].source_id) or original(*a))
+    original = rows.extract  # counted where the work is handed to the extraction worker
+    monkeypatch.setattr(rows, "extract", lambda *a: calls.append(a[1].source_id) or original(*a))
     upgraded = run_ingest(str(corpus), str(store.root))
     assert upgraded.count("unchanged") == 5 and len(calls) == 5  # re-extracted, same content
     captures = Archive(store).read("captures").to_pylist()
