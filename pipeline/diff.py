@@ -134,9 +134,10 @@ def changed_documents(snapshot_a: Snapshot, snapshot_b: Snapshot,
     snapshots, by doc_id.
 
     Only a document that a run between the two versions wrote can differ. Those runs' rows
-    are found by run id, which the files' statistics skip on (each run appends files of its
-    own), and then only those documents' version numbers are read: with 1,000 of 100,000
-    documents changed, not every document's."""
+    are found by run id, which the files' and row groups' statistics skip on (a run appends
+    files of its own, and compaction keeps their rows together), and then only those
+    documents' version numbers are read: with 1,000 of 100,000 documents changed, not every
+    document's."""
     older, newer = sorted((snapshot_a, snapshot_b), key=lambda s: s.version)
     between = [r["run_id"] for r in newer.runs if r["archive_version"] > older.version]
     if not between:
