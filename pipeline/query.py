@@ -14,10 +14,12 @@ reads only the columns it needs.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
@@ -187,12 +189,13 @@ class Snapshot:
     def current_table(self, table: str, doc_id: str | None = None,
                       columns: list[str] | None = None) -> pa.Table:
         """:meth:`current` as an Arrow table (for writing it out whole)."""
-        latest = self.document_versions()
         if doc_id is not None:
-            if doc_id not in latest:
+            number = self._version_of(doc_id)
+            if number is None:
                 raise self._unknown(doc_id)
-            where = (pc.field("doc_id") == doc_id) & (pc.field("doc_version") == latest[doc_id])
+            where = (pc.field("doc_id") == doc_id) & (pc.field("doc_version") == number)
             return self.rows(table, where, columns)
+        latest = self.document_versions()
         keys = ["doc_id", "doc_version"]
         data = self.rows(table, None, None if columns is None else
                          columns + [k for k in keys if k not in columns])
@@ -211,6 +214,15 @@ class Snapshot:
                 latest[doc_id] = max(number, latest.get(doc_id, 0))
             self._latest = latest
         return self._latest
+
+    def _version_of(self, doc_id: str) -> int | None:
+        """One document's latest doc_version here, or None: its rows alone are read (files'
+        doc_id statistics skip the rest) unless every document's is known already."""
+        if self._latest is not None:
+            return self._latest.get(doc_id)
+        found = self.rows("documents", pc.field("doc_id") == doc_id, ["doc_version"])
+        number: int | None = pc.max(found["doc_version"]).as_py()
+        return number
 
     # -- the questions people ask -----------------------------------------------------------
 
@@ -277,12 +289,16 @@ class Snapshot:
             where = pc.starts_with(pc.field(id_column), item_id)
             if doc_id is not None:
                 where = where & (pc.field("doc_id") == doc_id)
-            matches = self.rows(table, where).to_pylist()
-            ids = {m[id_column] for m in matches}
+            # Only the two key columns of every file first: ids are hashes, which no file's
+            # statistics rule out. Then whole rows of the documents found, which they do.
+            keys = self.rows(table, where, [id_column, "doc_id"])
+            ids = set(keys[id_column].to_pylist())
             if len(ids) > 1:
                 raise AuditError(f"{shorten(item_id)!r} starts {len(ids)} {table} ids; give "
                                  "more characters")
-            if matches:
+            if ids:
+                found = [pc.field("doc_id") == d for d in set(keys["doc_id"].to_pylist())]
+                matches = self.rows(table, where & reduce(operator.or_, found)).to_pylist()
                 row = max(matches, key=lambda r: r["doc_version"])
                 document = next((d for d in documents if (d["doc_id"], d["doc_version"])
                                  == (row["doc_id"], row["doc_version"])), None)
