@@ -26,7 +26,13 @@ from collections.abc import Mapping
 
 from pdfminer.encodingdb import name2unicode
 from pdfminer.latin_enc import ENCODING
-from pdfminer.pdffont import CFFFont, PDFFont, PDFType1Font, Type1FontHeaderParser
+from pdfminer.pdffont import (
+    CFFFont,
+    PDFFont,
+    PDFSimpleFont,
+    PDFType1Font,
+    Type1FontHeaderParser,
+)
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFStream, dict_value, int_value, resolve1
 from pdfminer.psparser import PSEOF, PSException, PSLiteral, literal_name
@@ -87,6 +93,9 @@ _TEX_SIZED = {  # CMEX: delimiters in four sizes, operators in two, accents in t
        for size in ("", "r", "st")},
 }
 TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
+Reading = tuple[dict[str, "float | None"], dict[str, "str | None"]]
+"""A font's texts as pdfminer reads them with their advance widths (per unit of size; None
+for a text several codes share), and PDFium's texts translated to pdfminer's."""
 
 
 HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|txex|pxex|esint)",
@@ -131,6 +140,8 @@ class EncodingResourceManager(PDFResourceManager):
         self._builtin: dict[int, dict[int, str]] = {}  # per program (stream object id)
         self.descents: dict[str, float] = {}
         self.heavy: set[str] = set()
+        self._glyph_names: dict[PDFFont, dict[int, str]] = {}  # where fonts.py read them
+        self._readings: dict[PDFFont, Reading | None] = {}
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         cached = bool(objid) and objid in self._cached_fonts
@@ -148,6 +159,32 @@ class EncodingResourceManager(PDFResourceManager):
                 self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
         return font
 
+    def reading(self, font: PDFFont | None) -> Reading | None:
+        """The texts pdfminer reads from a simple font without ToUnicode (None: no such font)
+        with the advance width of the one code that has it (PDFium finds a width by Unicode,
+        so it may take another code's: cm-super's ß), and for each text PDFium reads from one
+        of its glyph names by the Adobe Glyph List, pdfminer's text of that glyph (None where
+        glyphs of different texts share PDFium's text). Worked out once per font."""
+        if not isinstance(font, PDFSimpleFont) or font.unicode_map is not None:
+            return None
+        if font not in self._readings:
+            names = self._glyph_names.get(font, {})
+            pdfium_texts: dict[str, set[str]] = {}
+            for code, text in font.cid2unicode.items():
+                name = names.get(code)
+                pdfium_text = text if name is None else adobe_glyph_unicode(name)
+                if pdfium_text is not None:
+                    pdfium_texts.setdefault(pdfium_text, set()).add(text)
+            translated = {seen: next(iter(texts)) if len(texts) == 1 else None
+                          for seen, texts in pdfium_texts.items()}
+            codes: dict[str, list[int]] = {}
+            for code, text in font.cid2unicode.items():
+                codes.setdefault(text, []).append(code)
+            widths = {text: font.char_width(found[0]) if len(found) == 1 else None
+                      for text, found in codes.items()}
+            self._readings[font] = (widths, translated)
+        return self._readings[font]
+
     def _name_glyphs(self, font: PDFType1Font, spec: Mapping[str, object]) -> None:
         encoding = resolve1(spec.get("Encoding"))
         names: dict[int, str] = {}
@@ -157,6 +194,7 @@ class EncodingResourceManager(PDFResourceManager):
             names.update(_differences(resolve1(encoding.get("Differences"))))
         if not names:
             return
+        self._glyph_names[font] = names
         cid2unicode = {code: text for code, text in font.cid2unicode.items() if code not in names}
         for code, name in names.items():
             text = glyph_unicode(name)
@@ -187,6 +225,12 @@ def glyph_unicode(name: str) -> str | None:
     """The Unicode text of a glyph name (Adobe Glyph List, ``uniXXXX``, TeX names), or None."""
     if name in TEX_GLYPHS:
         return TEX_GLYPHS[name]
+    return adobe_glyph_unicode(name)
+
+
+def adobe_glyph_unicode(name: str) -> str | None:
+    """The text of a glyph name by the Adobe Glyph List alone (and ``uniXXXX``), as PDFium
+    reads it; None for a name the list lacks."""
     try:
         return name2unicode(name)
     except (KeyError, ValueError):

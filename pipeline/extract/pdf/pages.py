@@ -26,17 +26,15 @@ from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
 from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded
 from pipeline.extract.pdf.figures import figure_regions
-from pipeline.extract.pdf.fonts import EncodingResourceManager
+from pipeline.extract.pdf.fonts import EncodingResourceManager, Reading
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 from pipeline.extract.pdf.objects import PageObjects, page_objects
 from pipeline.extract.pdf.order import LayoutBlock
-from pipeline.extract.pdf.pdfium import Decode, PdfiumDocument
+from pipeline.extract.pdf.pdfium import HYPHEN_MARK, Decode, PdfiumDocument
 from pipeline.extract.pdf.tables import ruled_tables
 from pipeline.model import Capture, ExtractOptions
 
-_HYPHEN_MARK = 0x02
-"""PDFium reports a hyphen that ends a line as U+0002; pdfminer gives the hyphen itself."""
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 """A subset font's tag (``BRYBCZ+CMR17``): PDFium names fonts without it."""
 CALLOUT_MIN_AREA = 0.03
@@ -144,38 +142,40 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Deco
     """PDFium's characters checked against pdfminer's reading of the page's fonts: a code PDFium
     finds no Unicode for is read with pdfminer's font (fonts.py's glyph names included); in a
     simple font without ToUnicode, a character PDFium maps must be one pdfminer's reading of
-    that font has (fonts.py reads glyph names PDFium does not know). None sends the page to
-    pdfminer: a font the page's resources do not name uniquely (a form XObject's own fonts,
-    two subsets of one font) or a character the two read differently."""
+    that font has, or one PDFium read from a glyph name that fonts.py reads otherwise (TeX's
+    ``phi1``: the Adobe Glyph List's ϕ for PDFium, φ for fonts.py), then it is fonts.py's
+    text. None sends the page to pdfminer: a font the page's resources do not name uniquely
+    (a form XObject's own fonts, two subsets of one font) or a character the two read
+    differently."""
     by_name: dict[str, PDFFont | None] = {}
-    readings: dict[str, set[str] | None] = {}
+    readings: dict[str, Reading | None] = {}
 
-    def decode(fontname: str, code: int, unmapped: bool) -> str | None:
+    def decode(fontname: str, code: int, unmapped: bool) -> tuple[str, float | None] | None:
         if not by_name:
             by_name.update(_page_fonts(page, fonts))
         fontname = _SUBSET.sub("", fontname)  # PDFium keeps the tag of some fonts
         font = by_name.get(fontname)
         if not unmapped:
-            text = "-" if code == _HYPHEN_MARK else chr(code)
+            text = "-" if code == HYPHEN_MARK else chr(code)
             if fontname not in readings:
-                readings[fontname] = _reading(font)
-            known = readings[fontname]
-            return text if known is None or text in known else None
+                readings[fontname] = fonts.reading(font)
+            reading = readings[fontname]
+            if reading is None:
+                return text, None
+            if text in reading[0]:
+                return text, reading[0][text]
+            translated = reading[1].get(text)
+            return None if translated is None else (translated, reading[0][translated])
         if font is None:
             return None
+        # a simple font's code is pdfminer's cid: its width is the font's /Widths entry
+        width = font.char_width(code) if isinstance(font, PDFSimpleFont) else None
         try:
-            return font.to_unichr(code)
+            return font.to_unichr(code), width
         except PDFUnicodeNotDefined:
-            return f"(cid:{code})"  # as pdfminer writes it: counted as unmapped
+            return f"(cid:{code})", width  # as pdfminer writes it: counted as unmapped
 
     return decode
-
-
-def _reading(font: PDFFont | None) -> set[str] | None:
-    """The texts pdfminer reads from a simple font without ToUnicode (None: no such font)."""
-    if not isinstance(font, PDFSimpleFont) or font.unicode_map is not None:
-        return None
-    return set(font.cid2unicode.values())
 
 
 def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager

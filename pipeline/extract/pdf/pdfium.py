@@ -31,10 +31,16 @@ from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.objects import PageObjects
 
 Matrix = tuple[float, float, float, float, float, float]
-Decode = Callable[[str, int, bool], "str | None"]
+Decode = Callable[[str, int, bool], "tuple[str, float | None] | None"]
 """(font name without its subset tag, PDFium's code, whether PDFium found no Unicode) -> the
-text, or None when pdfminer would read the character otherwise (or the font is unknown)."""
+text and, where pdfminer's font tells it, the advance width per unit of size from the font's
+/Widths (None: PDFium's is used); None when pdfminer would read the character otherwise (or
+the font is unknown)."""
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_BREAKS = frozenset((0x20, 0x0D, 0x0A))
+"""The only characters PDFium generates (a space, CR, LF): others need no IsGenerated call."""
+HYPHEN_MARK = 0x02
+"""PDFium reports a hyphen that ends a line as U+0002; pdfminer gives the hyphen itself."""
 _V, _I = ctypes.c_void_p, ctypes.c_int
 
 
@@ -56,6 +62,14 @@ _segment = _fast("FPDFPath_GetPathSegment", _V, _V, _I)
 _segment_type = _fast("FPDFPathSegment_GetType", _I, _V)
 _segment_point = _fast("FPDFPathSegment_GetPoint", _I, _V, _V, _V)
 _segment_close = _fast("FPDFPathSegment_GetClose", _I, _V)
+_count_segments = _fast("FPDFPath_CountSegments", _I, _V)
+_object_type = _fast("FPDFPageObj_GetType", _I, _V)
+_object_matrix = _fast("FPDFPageObj_GetMatrix", _I, _V, _V)
+_page_count = _fast("FPDFPage_CountObjects", _I, _V)
+_page_object = _fast("FPDFPage_GetObject", _V, _V, _I)
+_form_count = _fast("FPDFFormObj_CountObjects", _I, _V)
+_form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
+PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
@@ -98,7 +112,7 @@ class PdfiumDocument:
                 return None
             found = PageObjects(chars, [], [], [], [], self._heavy)
             flip = (1.0, 0.0, 0.0, -1.0, 0.0, height + 2 * mb_y0)
-            for kind, box in self._shapes(_objects(page), flip):
+            for kind, box in self._shapes(_objects(ctypes.cast(page, _V).value or 0), flip):
                 getattr(found, kind).append(box)
             return found
         finally:
@@ -106,7 +120,7 @@ class PdfiumDocument:
 
     def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode
                ) -> list[Char] | None:
-        # locals: these run once per character
+        # locals: these run once per character (148,635 on the 117-page book)
         get_object, get_unicode, loose_box, get_origin = _text_object, _unicode, _loose_box, _origin
         map_error, generated = _map_error, _generated
         text_page = ctypes.cast(handle, _V).value
@@ -114,41 +128,48 @@ class PdfiumDocument:
         rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
         fonts: dict[int, tuple[str, float, bool, float, float, int, float]] = {}
         widths: dict[tuple[int, int], float] = {}
-        texts: dict[tuple[str, int, bool], str | None] = {}
+        texts: dict[tuple[str, int, bool], tuple[str, float | None] | None] = {}
         flip = height + 2 * mb_y0  # pdfminer measures from the MediaBox origin
         chars: list[Char] = []
+        append = chars.append
+        last: Char | None = None
         last_x = last_y = 0.0
         last_key = -1
         for k in range(raw.FPDFText_CountChars(handle)):
-            obj = get_object(text_page, k)
-            if not obj or generated(text_page, k):  # a space or break PDFium put in
+            key = get_object(text_page, k)
+            if not key:
                 continue
-            key = obj
+            code = get_unicode(text_page, k)
+            if code in _BREAKS and generated(text_page, k):  # a space or break PDFium put in
+                continue
             font = fonts.get(key)
             if font is None:
                 font = fonts[key] = self._font(handle, k)
             fontname, size, upright, hanging, descent, handle_font, width_scale = font
-            code = get_unicode(text_page, k)
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
-            unmapped = bool(map_error(text_page, k)) or code == 0
-            decoded = texts.get((fontname, code, unmapped), "")
-            if not decoded:
-                decoded = texts[fontname, code, unmapped] = decode(fontname, code, unmapped)
+            unmapped = code == 0 or bool(map_error(text_page, k))
+            text_key = (fontname, code, unmapped)
+            decoded = texts.get(text_key)
             if decoded is None:
-                return None
-            text = decoded
+                decoded = texts[text_key] = decode(fontname, code, unmapped)
+                if decoded is None:
+                    return None
+            text, width = decoded
             get_origin(text_page, k, x_ref, y_ref)
-            if chars and x.value == last_x and y.value == last_y and key == last_key:
-                # one glyph, several letters (a ligature's ToUnicode): one character, as in
-                # pdfminer (the layout drops a repeated letter at the same place as fake bold)
-                chars[-1]["text"] += text
-                loose_box(text_page, k, rect_ref)
-                chars[-1]["x1"] = max(chars[-1]["x1"], rect.right)
-                continue
-            last_x, last_y, last_key = x.value, y.value, key
+            ox, oy = x.value, y.value
             loose_box(text_page, k, rect_ref)
-            base = y.value + descent * size  # pdfminer hangs every box from the font's descent
+            if (last is not None and ox == last_x and oy == last_y and key == last_key
+                    and last["x1"] > last["x0"]):
+                # one glyph, several letters (a ligature's ToUnicode): one character, as in
+                # pdfminer (the layout drops a repeated letter at the same place as fake bold);
+                # a glyph of no width (TeX's negation slash) only shares its origin with the
+                # glyph after it
+                last["text"] += text
+                last["x1"] = max(last["x1"], rect.right)
+                continue
+            last_x, last_y, last_key = ox, oy, key
+            base = oy + descent * size  # pdfminer hangs every box from the font's descent
             if upright and rect.bottom > base + 0.05 * size and not text.isspace():
                 # a box that stops short of its font's descent: PDFium spreads an /ActualText
                 # replacement over the glyphs it replaces; pdfminer reads the glyphs
@@ -156,14 +177,24 @@ class PdfiumDocument:
             bottom = flip - base
             # pdfminer's box is the advance wide (the font's /Widths); PDFium's loose box also
             # takes in ink past it (an italic's overhang), which would close word gaps
-            advance = -1.0 if unmapped else widths.get((handle_font, code))
-            if advance is None:
-                advance = widths[handle_font, code] = self._advance(handle_font, code)
-            x1 = x.value + advance * width_scale if advance >= 0 else rect.right
-            chars.append({"text": text,
-                          "x0": x.value, "x1": x1, "top": bottom - size,
-                          "bottom": bottom, "baseline": flip - y.value + hanging * size,
-                          "size": size, "fontname": fontname, "upright": upright})
+            if unmapped:
+                # PDFium's box of a glyph it cannot name is the glyph's outline, which is wider
+                # than the advance where the advance is nil (TeX's negation slash, set over
+                # the = after it)
+                x1 = rect.right if width is None else ox + width * width_scale
+            elif width is not None:
+                x1 = ox + width * width_scale
+            else:
+                advance = widths.get((handle_font, code))
+                if advance is None:
+                    # the font has no character U+0002: its width is the hyphen's
+                    advance = widths[handle_font, code] = self._advance(
+                        handle_font, ord("-") if code == HYPHEN_MARK else code)
+                x1 = ox + advance * width_scale if advance >= 0 else rect.right
+            last = {"text": text, "x0": ox, "x1": x1, "top": bottom - size, "bottom": bottom,
+                    "baseline": flip - oy + hanging * size, "size": size, "fontname": fontname,
+                    "upright": upright}
+            append(last)
         return chars
 
     def _font(self, text_page: object, k: int
@@ -197,27 +228,27 @@ class PdfiumDocument:
             return -1.0
         return width.value / 1000
 
-    def _shapes(self, objects: Iterator[tuple[object, Matrix]], flip: Matrix
+    def _shapes(self, objects: Iterator[tuple[int, Matrix]], flip: Matrix
                 ) -> Iterator[tuple[str, Box]]:
         """("rects" | "lines" | "curves" | "images", box) of the page's paths and images."""
         for obj, outer in objects:
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            kind = _object_type(obj)
+            if kind == IMAGE:
                 corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
                 to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
                 yield "images", _box([_apply(to_page, p) for p in corners])
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
+            elif kind == PATH:
                 to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
                 for shape, points in self._subpaths(obj):
                     yield shape, _box([_apply(to_page, p) for p in points])
 
-    def _obj_matrix(self, obj: object) -> Matrix:
+    def _obj_matrix(self, obj: int) -> Matrix:
         m = self._matrix
-        if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        if not _object_matrix(obj, ctypes.addressof(m)):
             return IDENTITY
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
-    def _subpaths(self, obj: Any) -> Iterator[tuple[str, list[tuple[float, float]]]]:
+    def _subpaths(self, path: int) -> Iterator[tuple[str, list[tuple[float, float]]]]:
         """Each subpath's kind and points, as pdfminer splits them: a Bézier segment's end
         point only, not its control points."""
         fx, fy = self._floats
@@ -225,11 +256,9 @@ class PdfiumDocument:
         points: list[tuple[float, float]] = []
         curved = False
         controls = 0  # PDFium lists a Bézier segment as three points: two controls, the end
-        path = ctypes.cast(obj, _V).value
-        for i in range(raw.FPDFPath_CountSegments(obj)):
+        for i in range(_count_segments(path)):
             segment = _segment(path, i)
             kind = _segment_type(segment)
-            _segment_point(segment, x_ref, y_ref)
             if kind == MOVETO and points:
                 yield _classify(points, curved)
                 points, curved = [], False
@@ -237,6 +266,7 @@ class PdfiumDocument:
                 controls += 1
                 continue
             controls = 0
+            _segment_point(segment, x_ref, y_ref)
             points.append((fx.value, fy.value))
             curved = curved or kind == BEZIERTO
             if _segment_close(segment) and points[0] != points[-1]:
@@ -245,20 +275,19 @@ class PdfiumDocument:
             yield _classify(points, curved)
 
 
-def _objects(page: object) -> Iterator[tuple[object, Matrix]]:
-    """Every object of the page with the matrix of the forms it sits in (form XObjects)."""
-    stack: list[tuple[object, int, Matrix, bool]] = [(page, 0, IDENTITY, False)]
+def _objects(page: int) -> Iterator[tuple[int, Matrix]]:
+    """Every object of the page (by address) with the matrix of the forms it sits in (form
+    XObjects)."""
+    stack: list[tuple[int, Matrix, bool]] = [(page, IDENTITY, False)]
     while stack:
-        parent, _, outer, is_form = stack.pop()
-        count = (raw.FPDFFormObj_CountObjects(parent) if is_form
-                 else raw.FPDFPage_CountObjects(parent))
-        for i in range(count):
-            obj = (raw.FPDFFormObj_GetObject(parent, i) if is_form
-                   else raw.FPDFPage_GetObject(parent, i))
-            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+        parent, outer, is_form = stack.pop()
+        count, get = (_form_count, _form_object) if is_form else (_page_count, _page_object)
+        for i in range(count(parent)):
+            obj = get(parent, i) or 0
+            if _object_type(obj) == FORM:
                 m = raw.FS_MATRIX()
-                raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
-                stack.append((obj, 0, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
+                _object_matrix(obj, ctypes.addressof(m))
+                stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
             else:
                 yield obj, outer
 
