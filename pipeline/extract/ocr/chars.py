@@ -17,11 +17,11 @@ as pdfplumber's characters are.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, ink_threshold
 from pipeline.extract.pdf.chars import Char
 
 CAP_EM = 0.7
@@ -77,7 +77,7 @@ _CAPITALS = set("ABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
 def page_chars(page: OcrPage, dpi: float) -> tuple[list[Char], tuple[OcrLine, ...]]:
     """Every recognised character of the page as a layout character, in points; and the
     page's lines with their words fitted to the ink (pixels), for the words' boxes."""
-    ink = np.asarray(page.image) < _threshold(page.image)
+    ink = np.asarray(page.image) < ink_threshold(np.asarray(page.image))
     scale = 72.0 / dpi
     fitted = [_fitted(ink, line) for line in page.lines]
     measured = [_measure(ink, line) for line in fitted]
@@ -105,7 +105,7 @@ def page_rules(page: OcrPage, dpi: float) -> list[tuple[float, float, float, flo
     """Horizontal rules drawn on the page (points, upright page): the PDF reads them from its
     vector graphics, a scan has them only as ink. Rows inside a text line are left alone (an
     underline is part of its line)."""
-    ink = np.asarray(page.image) < _threshold(page.image)
+    ink = np.asarray(page.image) < ink_threshold(np.asarray(page.image))
     least = int(RULE_MIN_POINTS * dpi / 72)
     candidates = np.flatnonzero(ink.sum(axis=1) >= least)
     texts = [(line.box[1], line.box[3]) for line in page.lines]
@@ -135,14 +135,6 @@ def _longest_run(row: np.ndarray) -> tuple[int, int]:
         return 0, 0
     best = int(np.argmax(ends - starts))
     return int(starts[best]), int(ends[best])
-
-
-def _threshold(image: Any) -> int:
-    """Ink is darker than halfway between the page's paper and its darkest tenth."""
-    pixels = np.asarray(image)
-    paper = float(np.percentile(pixels, 90))
-    dark = float(np.percentile(pixels, 1))
-    return int((paper + dark) / 2) if paper - dark > 40 else 128
 
 
 def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:

@@ -4,12 +4,13 @@ RapidOCR runs PaddleOCR's PP-OCR detection and recognition models on onnxruntime
 ship inside the ``rapidocr`` wheel, so nothing is downloaded at run time. A page is read in
 three steps:
 
-1. orientation: text lines are detected on a small copy of the page; a few of the widest are
-   recognised in both candidate directions (0/180°, or 90/270° when the lines stand upright)
-   and the direction the recogniser is surest of wins;
+1. orientation: text lines are detected on the page (on a copy at most ``DETECTION_SIDE``
+   pixels long); a few of the widest are recognised in both candidate directions (0/180°, or
+   90/270° when the lines stand upright) and the direction the recogniser is surest of wins;
 2. skew: the median slope of the wide lines' top edges (within ``MAX_SKEW_DEG``);
-3. the page, turned upright and deskewed, is read at full resolution, with one box and one
-   confidence per character.
+3. the page, turned upright and deskewed (its lines then detected again; an upright, level
+   page keeps the lines of step 1), is read at full resolution, one box and one confidence
+   per character.
 
 Coordinates in an :class:`OcrPage` are pixels of the *upright* image; :meth:`OcrPage.to_source`
 maps a point back to the image as it was given.
@@ -38,8 +39,6 @@ the full-resolution page). Detection time grows with the pixels: on a 200 dpi le
 1,280 lost two of 42 lines. Smaller pages are not enlarged."""
 MAX_SIDE = 6000
 """Longest side (pixels) of a page the recogniser reads from (images.MAX_OCR_SIDE)."""
-PROBE_SIDE = 960
-"""Longest side of the small copy used to find the page's orientation and skew."""
 PROBE_LINES = 4
 """Widest lines recognised in each candidate direction..."""
 PROBE_HEIGHT = 48
@@ -125,6 +124,7 @@ def _engine() -> Any:
         "Global.max_side_len": MAX_SIDE,
         "Det.limit_type": "max",
         "Det.limit_side_len": DETECTION_SIDE,
+        "Det.score_mode": "slow",  # see _line_boxes
         "Global.text_score": MIN_SCORE,
         "EngineConfig.onnxruntime.intra_op_num_threads": THREADS,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
@@ -141,12 +141,17 @@ def engine_version() -> str:
 def read_page(image: Image.Image) -> OcrPage:
     """Read one page image (any mode) upright; a blank page gives no lines."""
     gray = image.convert("L")
-    rotation, skew = _orientation(gray)
+    pixels = np.asarray(gray.convert("RGB"))
+    boxes = _detect(pixels)
+    rotation, skew = _orientation(pixels, boxes)
     upright = gray.transpose(_TURN[rotation]) if rotation else gray
     if skew:  # turned back by as much as its lines rise
         upright = upright.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True,
                                  fillcolor=255)
-    lines = _recognise(upright)
+    if rotation or skew:  # the lines are found again on the page as it will be read
+        pixels = np.asarray(upright.convert("RGB"))
+        boxes = _detect(pixels)
+    lines = _recognise(upright, pixels, boxes)
     return OcrPage(upright, lines, rotation, skew, gray.size)
 
 
@@ -155,16 +160,16 @@ _TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
 """PIL names rotations counter-clockwise; a page turned 90° clockwise is ROTATE_270."""
 
 
-def _orientation(gray: Image.Image) -> tuple[int, float]:
-    """(rotation, skew) of the page from its lines on a small copy; (0, 0.0) if none found."""
-    scale = min(1.0, PROBE_SIDE / max(gray.size))
-    small = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
-                        Image.Resampling.LANCZOS) if scale < 1 else gray
-    pixels = np.asarray(small.convert("RGB"))
+def _detect(pixels: np.ndarray) -> list[np.ndarray]:
+    """The detector's line boxes (four corners each, clockwise from the top left)."""
     with _lock:
         found = _engine()(pixels, use_det=True, use_cls=False, use_rec=False,
                          return_word_box=False)
-    boxes = [] if found.boxes is None else [np.asarray(b, dtype=float) for b in found.boxes]
+    return [] if found.boxes is None else [np.asarray(b, dtype=float) for b in found.boxes]
+
+
+def _orientation(pixels: np.ndarray, boxes: list[np.ndarray]) -> tuple[int, float]:
+    """(rotation, skew) of the page from its lines; (0, 0.0) if none were found."""
     if not boxes:
         return 0, 0.0
     upright = sum(1 for b in boxes if _height(b) > 1.5 * _width(b))
@@ -243,21 +248,224 @@ def _unrotate(x: float, y: float, degrees: float, size: tuple[float, float],
     return ox + size[0] / 2, oy + size[1] / 2
 
 
-def _recognise(upright: Image.Image) -> tuple[OcrLine, ...]:
-    with _lock:
-        found = _engine()(np.asarray(upright.convert("RGB")), use_det=True, use_cls=False,
-                          use_rec=True, return_word_box=True, return_single_char_box=True)
-    if not found.txts:
+def _recognise(upright: Image.Image, pixels: np.ndarray, found: list[np.ndarray]
+               ) -> tuple[OcrLine, ...]:
+    """The detector's lines, their boxes redrawn from the ink (``_line_boxes``), recognised
+    with a box and a confidence per character; a raised marker's own reading replaces what
+    its line's reading made of it."""
+    if not found:
         return ()
-    lines = []
-    for text, score, quad, chars in zip(found.txts, found.scores, found.boxes,
-                                        found.word_results):
-        quad = np.asarray(quad, dtype=float)
-        x0, top = quad.min(axis=0)
-        x1, bottom = quad.max(axis=0)
-        box = (float(x0), float(top), float(x1), float(bottom))
-        lines.append(OcrLine(text.strip(), box, float(score), _chars(text, chars, box)))
-    return tuple(line for line in lines if line.text)
+    with _lock:
+        engine = _engine()
+        gray = np.asarray(upright)
+        ink = gray < ink_threshold(gray)
+        lines = _line_boxes(ink, found)
+        if not lines:
+            return ()
+        boxes = [box for box, _ in lines] + [m for _, marks in lines for m in marks]
+        crops = [pixels[top:bottom, x0:x1] for x0, top, x1, bottom in boxes]
+        engine.update_params(return_word_box=True, return_single_char_box=True)
+        read = engine.recognize_txt(crops)
+        quads = np.array([[[x0, top], [x1, top], [x1, bottom], [x0, bottom]]
+                          for x0, top, x1, bottom in boxes], dtype=np.float32)
+        read = engine.cal_rec_boxes(crops, quads, read, True)
+    results = iter(zip(read.txts, read.scores, boxes, read.word_results))
+    recognised = [(next(results), marks) for _, marks in lines]
+    out = []
+    for (text, score, box, chars), marks in recognised:
+        readings = [next(results)[:2] for _ in marks]
+        if score < MIN_SCORE or not text.strip():
+            continue
+        fbox = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        line = OcrLine(text.strip(), fbox, float(score), _chars(text, chars, fbox))
+        for (mark_text, mark_score), mark in zip(readings, marks):
+            line = _with_marker(line, mark_text.strip(), float(mark_score), ink, mark)
+        out.append(line)
+    return tuple(out)
+
+
+MARKERS = set("0123456789*†‡§")
+
+
+def _with_marker(line: OcrLine, text: str, score: float, ink: np.ndarray,
+                 box: tuple[int, int, int, int]) -> OcrLine:
+    """The line with a raised marker's own reading in place of the line's characters over
+    the marker's ink (the line's crop holds only its lower part: ``11`` read as ``1``, ``12``
+    as ``1²``). A raised mark that is no marker is left to the line's reading."""
+    if not text or not set(text) <= MARKERS or score < MIN_SCORE:
+        return line
+    x0, top, x1, bottom = box
+    columns = np.flatnonzero(ink[top:bottom, x0:x1].any(axis=0))
+    if not columns.size:
+        return line
+    left, right = x0 + float(columns[0]), x0 + float(columns[-1]) + 1
+    kept = [c for c in line.chars if not left <= (c.x0 + c.x1) / 2 <= right]
+    at = next((i for i, c in enumerate(kept) if (c.x0 + c.x1) / 2 > right), len(kept))
+    step = (right - left) / len(text)
+    marker = [OcrChar(ch, left + i * step, left + (i + 1) * step, score)
+              for i, ch in enumerate(text)]
+    chars = tuple(kept[:at] + marker + kept[at:])
+    box_out = (min(line.box[0], left), min(line.box[1], float(top)), max(line.box[2], right),
+               line.box[3])
+    return OcrLine("".join(c.text for c in chars).strip(), box_out, line.confidence, chars)
+
+
+def ink_threshold(pixels: np.ndarray) -> int:
+    """Ink is darker than halfway between the page's paper and its darkest tenth."""
+    paper = float(np.percentile(pixels, 90))
+    dark = float(np.percentile(pixels, 1))
+    return int((paper + dark) / 2) if paper - dark > 40 else 128
+
+
+LINE_FLOOR = 0.03
+"""A pixel row of a detected box with less ink than this share of its busiest row is leading
+(or a raised marker's few pixels, or the descenders of the line above)."""
+LINE_PAD = 0.35
+"""Paper kept above and below a line's ink rows, as a share of their height (the rows the
+floor keeps run from about the capitals' top to the baseline): the descenders and the margin
+the detector's own boxes leave."""
+SAME_LINE = 0.5
+"""Two boxes whose ink rows overlap by this share of the shorter one's are on one line (and
+so is one that rises above a line and ends inside it: a raised marker)..."""
+JOIN_GAP = 0.5
+"""...when at most this share of the line's height apart (a raised marker past a word; two
+columns stand an em or more apart)."""
+
+
+def _one_line(main: list[int], band: list[int]) -> str:
+    """How an ink band (x0, top, x1, bottom) stands to a line's main band: ``same`` (a piece
+    of its line), ``raised`` (a marker standing on it), ``carries`` (the line's main band is
+    a marker standing on this one: a short line such as ``motive.`` has little ink above its
+    x-height) or ``""`` (another line)."""
+    height = max(main[3] - main[1], band[3] - band[1])
+    if max(band[0] - main[2], main[0] - band[2]) > JOIN_GAP * height:
+        return ""
+    overlap = min(main[3], band[3]) - max(main[1], band[1])
+    if overlap >= SAME_LINE * min(main[3] - main[1], band[3] - band[1]):
+        return "same"
+    if overlap <= -RAISED_ABOVE * height:  # a short line's band may start at its x-height
+        return ""
+    if band[1] < main[1] and band[3] < main[3] and _mark_sized(band, main):
+        return "raised"
+    if main[1] < band[1] and main[3] < band[3] and _mark_sized(main, band):
+        return "carries"
+    return ""
+
+
+MARK_WIDTH = 3.0
+"""A raised marker is at most this many times its line's height wide (``123`` is about
+1.5): a wider band is text of its own, such as the line above."""
+
+
+def _mark_sized(mark: list[int], line: list[int]) -> bool:
+    height = line[3] - line[1]
+    return mark[2] - mark[0] <= MARK_WIDTH * height and mark[3] - mark[1] <= 1.5 * height
+
+
+Box = tuple[int, int, int, int]
+
+
+def _line_boxes(ink: np.ndarray, quads: Any) -> list[tuple[Box, list[Box]]]:
+    """The detector's boxes as text lines (x0, top, x1, bottom; pixels), each with the boxes
+    of the raised markers standing on it.
+
+    A raised note marker is a small blob above the line's contour: past the line's end the
+    detector makes it a box of its own, which the recogniser read without its line (so no
+    baseline showed it raised); inside the line it makes the contour taller, and the box drawn
+    around it took in half the line above (the marker lost) or scored too low to keep (the line
+    lost; the detector scores contours by their own area, Det.score_mode "slow"). So each box
+    is cut to the rows its line's ink fills, boxes on one line that (nearly) touch are
+    joined, a small one whose ink ends inside a line's is that line's raised marker, read
+    both as part of the line and on its own; each is read with ``LINE_PAD`` of paper above
+    and below."""
+    height, width = ink.shape
+    bands: list[list[int]] = []  # x0, top, x1, bottom of each line's ink rows
+    for quad in quads:
+        points = np.asarray(quad, dtype=float)
+        x0, top = (int(v) for v in np.floor(points.min(axis=0)).clip(0))
+        x1, bottom = int(min(np.ceil(points[:, 0].max()), width)), int(
+            min(np.ceil(points[:, 1].max()), height))
+        if x1 <= x0 or bottom <= top:
+            continue
+        rows = ink[top:bottom, x0:x1].sum(axis=1)
+        if not rows.any():
+            continue
+        full = np.flatnonzero(rows > LINE_FLOOR * rows.max())
+        runs = np.split(full, np.flatnonzero(np.diff(full) > 1) + 1)
+        tallest = max(len(run) for run in runs)
+        bands += [[x0, top + int(run[0]), x1, top + int(run[-1]) + 1] for run in runs
+                  if len(run) >= SAME_LINE * tallest]
+    bands.sort(key=lambda b: b[1] - b[3])  # tallest first: lines before their markers
+    lines: list[tuple[list[int], list[int], list[list[int]]]] = []  # extent, main, markers
+    for band in bands:
+        for extent, main, marks in lines:
+            how = _one_line(main, band)
+            if how == "raised":
+                marks.append(band)
+            elif how == "carries":
+                marks.append(list(main))
+                main[:] = band
+            if how:
+                extent[:] = [min(extent[0], band[0]), min(extent[1], band[1]),
+                             max(extent[2], band[2]), max(extent[3], band[3])]
+                break
+        else:
+            lines.append((list(band), band, []))
+    out = []
+    for (x0, top, x1, _), main, marks in lines:
+        marks += _raised_marks(ink, x0, x1, main, marks)
+        pad = round(LINE_PAD * (main[3] - main[1]))
+        out.append(((x0, max(min(main[1] - pad, top - 2), 0), x1, min(main[3] + pad, height)),
+                    [_padded(m, height) for m in sorted(marks)]))
+    return sorted(out, key=lambda line: (line[0][1], line[0][0]))
+
+
+RAISED_ABOVE = 0.2
+"""Ink standing this share of a line's height above its top (capitals, ascenders) is
+raised..."""
+RAISED_REACH = 0.7
+"""...looked for up to this share of the line's height above its top."""
+
+
+def _raised_marks(ink: np.ndarray, x0: int, x1: int, main: list[int],
+                  marks: list[list[int]]) -> list[list[int]]:
+    """Bands of raised marks inside a line that its band left out: the columns whose ink
+    rises ``RAISED_ABOVE`` of the line's height over its capitals and runs on down into the
+    line (a marker ``10`` glued to ``Korea.`` and its line read as ``Korea.1º``; the
+    descenders of the line above end before it), grouped into marks. Columns of the marks
+    found as boxes of their own are left out."""
+    top, bottom = main[1], main[3]
+    height = bottom - top
+    reach = max(top - round(RAISED_REACH * height), 0)
+    high = top - round(RAISED_ABOVE * height)
+    if high <= reach:
+        return []
+    region = ink[reach:top + 1, x0:x1]
+    # rows from each column's lowest ink-free row above the line's top down to its top
+    blank = ~region
+    last_blank = np.where(blank.any(axis=0),
+                          region.shape[0] - 1 - np.argmax(blank[::-1], axis=0), -1)
+    rises = reach + last_blank + 1  # where each column's ink run reaching the top begins
+    raised = (rises < high) & region[-1]
+    for mark in marks:
+        raised[max(mark[0] - x0, 0):max(mark[2] - x0, 0)] = False
+    found: list[list[int]] = []
+    for column in np.flatnonzero(raised).tolist():
+        if found and column - found[-1][2] + x0 <= JOIN_GAP * height:
+            found[-1][2] = x0 + column + 1
+            found[-1][1] = min(found[-1][1], int(rises[column]))
+        else:
+            found.append([x0 + column, int(rises[column]), x0 + column + 1, top])
+    for mark in found:  # down to where the mark's ink ends inside the line
+        rows = np.flatnonzero(ink[top:bottom, mark[0]:mark[2]].any(axis=1))
+        gaps = np.flatnonzero(np.diff(rows) > 1)
+        mark[3] = top + int(rows[gaps[0]] if gaps.size else rows[-1]) + 1 if rows.size else top
+    return found
+
+
+def _padded(band: list[int], height: int) -> Box:
+    pad = round(LINE_PAD * (band[3] - band[1]))
+    return band[0], max(band[1] - pad, 0), band[2], min(band[3] + pad, height)
 
 
 def _chars(text: str, boxes: tuple[tuple[str, float, Any], ...],
