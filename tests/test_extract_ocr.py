@@ -452,8 +452,11 @@ MARKED = ("People within the lowest classes might well have an inclination to le
           "of cultural and media activities are under the tight control of the "
           "government.<super>12</super> News stories in the official radio and television "
           "broadcasts are heavily censored.")
+SHORT = "in one case or more.<super>13</super>"
+"""A paragraph's last line with no capital or ascender: its ink rows are lower than its
+marker's, so the marker's box is the taller of the two."""
 NOTES = ["Interview in Yanji, 2008.", "Interview in Tumen, 2008.",
-         "Provincial ledgers held by the county archive."]
+         "Provincial ledgers held by the county archive.", "Interview in Seoul, 2009."]
 
 
 def marked_page() -> bytes:
@@ -470,6 +473,9 @@ def marked_page() -> bytes:
     paragraph = Paragraph(MARKED, style)
     _, height = paragraph.wrap(470, 300)
     paragraph.drawOn(canvas, 35, 280 - height)
+    short = Paragraph(SHORT, style)
+    short.wrap(470, 300)
+    short.drawOn(canvas, 35, 280 - height - 20)
     canvas.line(35, 150, 185, 150)
     canvas.setFont("Times-Roman", 8)
     for i, note in enumerate(NOTES):
@@ -482,12 +488,12 @@ def marked_page() -> bytes:
 def test_raised_markers_inside_and_past_lines_link_their_notes():
     """A raised marker makes a bump on its line's contour for the text detector, so the
     line's box scored too low and the whole line was lost, or it is a contour of its own past
-    the line's end: each is read as part of its line, so every note is cited (#16: 25 of 56
-    notes linked on the scanned sample report)."""
+    the line's end (taller than a last line with no capitals): each is read as part of its
+    line, so every note is cited (#16: 25 of 56 notes linked on the scanned sample report)."""
     data = image_bytes(rendered(marked_page(), dpi=200), "PNG", dpi=200)
     extraction = extract(data, capture_of(data))
     cited = [label for b in extraction.blocks for label in b.footnote_refs]
-    assert [f.label for f in extraction.footnotes] == ["10", "11", "12"]
-    assert cited == ["10", "11", "12"], [b.text for b in extraction.blocks]
+    assert [f.label for f in extraction.footnotes] == ["10", "11", "12", "13"]
+    assert cited == ["10", "11", "12", "13"], [b.text for b in extraction.blocks]
     body = words(" ".join(b.text for b in extraction.blocks))
-    assert body == words(re.sub(r"<super>\d+</super>", "", MARKED)), body
+    assert body == words(re.sub(r"<super>\d+</super>", "", f"{MARKED} {SHORT}")), body
