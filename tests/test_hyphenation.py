@@ -1,4 +1,4 @@
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.textutil.hyphenation import Vocabulary, decide, dehyphenate
@@ -39,6 +39,8 @@ def test_each_decision_is_recorded_with_its_evidence():
 words = st.text(alphabet="abcdefghij-", min_size=1, max_size=12)
 
 
+# No deadline: the first example loads the word lexicon (seconds on a loaded machine).
+@settings(deadline=None)
 @given(st.lists(words, min_size=1, max_size=8), st.lists(st.sampled_from([" ", "\n", "-\n"]), min_size=8, max_size=8))
 def test_dehyphenate_is_idempotent_and_only_touches_line_breaks(parts, separators):
     raw = "".join(p + s for p, s in zip(parts, separators))
