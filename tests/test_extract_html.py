@@ -761,3 +761,98 @@ def test_legal_notice_longer_than_the_report_is_not_the_main_content():
     assert any(t.startswith("PLYMOUTH - Matt made 36 saves") for t in texts)
     assert legal.strip() not in texts
     assert legal.strip() in [r.text for r in extraction.removed]
+
+
+# --------------------------------------------------------------------------- page kinds
+
+HEADLINES = ["Council opens the school gym to families from the lower streets",
+             "Engineers close the old bridge to check its pillars for damage",
+             "Farmers count the cost of a week under water in the valley",
+             "Volunteers fill sandbags through the night along the river road",
+             "Rail line to the coast reopens after the flood waters recede",
+             "Insurers send assessors to the worst hit streets of the town"]
+
+
+def _news_listing(card: str = "card") -> str:
+    entries = "".join(
+        f"<div class='{card}'><h3><a href='/story/{i}'>{headline}</a></h3>"
+        f"<p>Story {i} from the flood, told by the people who lived it this week.</p>"
+        f"<a href='/author/{i}'>Reporter {i}</a></div>" for i, headline in enumerate(HEADLINES))
+    return ("<html><head><title>Latest news | Town Herald</title></head><body>"
+            "<header><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a>"
+            "</header><main><h1>Latest news</h1>"
+            f"<div class='feed'>{entries}</div></main>"
+            "<footer><p>© 2024 Town Herald</p></footer></body></html>")
+
+
+@pytest.mark.parametrize("card", ["card", "teaser"])
+def test_listing_keeps_its_entries_headlines_and_snippets(card):
+    # A news index, a category page, a shop's collection: the entries are the content.
+    # Headline links were removed as link-dense (or the whole card as a "teaser"), leaving
+    # a few snippets or only the site's name (wcxb listings: F1 0.50 against 0.60).
+    extraction = run(_news_listing(card))
+    texts = [b.text for b in extraction.blocks]
+    assert all(headline in texts for headline in HEADLINES)
+    assert "Story 3 from the flood, told by the people who lived it this week." in texts
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "listing"
+    assert kind.evidence is not None and kind.evidence.startswith("6 entries")
+    assert "Home" not in texts and "© 2024 Town Herald" not in texts
+    removed = {r.text: r for r in extraction.removed}
+    assert removed["Reporter 2"].rule == "link-density"  # a byline link is still no entry
+
+
+def test_article_with_teasers_after_it_stays_an_article():
+    # Read with headline links as content, the region holding the article and the
+    # "related" teasers after it is larger; the teasers' cards hold less than the prose
+    # outside them, so the page is an article and the teasers go as before.
+    teasers = "".join(f"<li><a href='/s/{i}'>{headline}</a></li>"
+                      for i, headline in enumerate(HEADLINES))
+    source = article(PROSE * 3 + f"<h2>Read next</h2><ul class='more'>{teasers}</ul>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert not any(headline in texts for headline in HEADLINES)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "article"
+
+
+@pytest.mark.parametrize(("data", "kind", "evidence"), [
+    ('{"@context": "https://schema.org", "@type": "Product", "name": "Kettle", '
+     '"offers": {"@type": "Offer", "price": "20"}}', "product", "JSON-LD Product"),
+    ('{"@graph": [{"@type": "WebSite"}, {"@type": "DiscussionForumPosting", '
+     '"author": {"@type": "Person"}}]}', "forum", "JSON-LD DiscussionForumPosting"),
+    # A declared listing is read as one only when its entries are on the page.
+    ('[{"@type": "Product"}, {"@type": "Product"}]', "article",
+     "2 schema.org Product entities; 0 headline links"),
+])
+def test_page_kind_declared_in_json_ld_is_recorded_with_its_evidence(data, kind, evidence):
+    source = article(PROSE).replace(
+        "</head>", f"<script type='application/ld+json'>{data}</script></head>")
+    found = next(t for t in run(source).transforms if t.name == "page-kind")
+    assert found.detail == kind
+    assert found.evidence is not None and found.evidence.startswith(evidence)
+
+
+def test_page_inside_a_button_left_open_is_read():
+    # A menu button whose inner divs are left open: libxml2 ignores its </button> and keeps
+    # the button open to the end of the page, and buttons are skipped as controls, so the
+    # page came out as "no main content".
+    source = ("<html><head><title>How to start a garden</title></head><body><header>"
+              "<div class='bar'><button class='menu'><div class='inner'><div></button></div>"
+              "<a href='/'>Home</a></header>"
+              f"<main><article><h1>How to start a garden</h1>{PROSE}</article></main>"
+              "</body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("The river rose three metres overnight") for t in texts)
+
+
+def test_text_hidden_only_on_small_screens_is_kept():
+    # Tailwind's "hidden lg:block" and Bootstrap's "d-none d-md-block" show the element
+    # from a screen width on: a desktop reader sees it, so the archive keeps it.
+    for classes in ("hidden lg:block", "d-none d-md-block"):
+        source = article(f"<div class='{classes}'>{PROSE}</div>")
+        texts = [b.text for b in run(source).blocks]
+        assert any(t.startswith("The river rose three metres overnight") for t in texts)
+    source = article(f"<p>Shown on every screen, a sentence of its own.</p>"
+                     f"<div class='hidden'>{PROSE}</div>")
+    assert not any(b.text.startswith("The river rose") for b in run(source).blocks)

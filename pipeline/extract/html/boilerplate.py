@@ -83,6 +83,18 @@ ENTRY_CONTENT_CLASSES = frozenset({"entry-content", "e-content"})
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
                             "visually-hidden", "visuallyhidden", "screen-reader-text",
                             "element-invisible", "offscreen", "u-hidden"})
+# Where shops fold a product's details away (see ``product_chrome``), and the dialogs that
+# share those words.
+FOLD_WORDS = frozenset({"modal", "overlay", "popup", "read-more", "readmore"})
+DIALOG_WORDS = re.compile(r"cookie|consent|gdpr|newsletter|subscri|sign-?up|sign-?in|login|"
+                          r"register|cart|search|account")
+# Utility classes that show a hidden element from some screen width on (Tailwind's
+# "hidden lg:flex", Bootstrap's "d-none d-md-block"): visible on a desktop, as archived.
+SHOWN_FROM_WIDTH = re.compile(r"(?:^|\s)(?:[a-z0-9]+:|d-[a-z]+-)(?:block|flex|grid|inline|"
+                              r"inline-block|inline-flex|table|contents)(?:\s|$)")
+# Of those, the words a listing's entries carry ("teaser", "promo-card", "read-more").
+ENTRY_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "teaser", "headlines",
+                                "promo", "read-more", "readmore", "rating", "vote"})
 # Of those, the words CMSs also put on the article element itself (WordPress post_class).
 WEAK_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "print", "rating",
                                "vote", "teaser", "headlines", "prev", "next", "feedback"})
@@ -114,6 +126,12 @@ AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzei
 # legal text around it (a league's trademark paragraph out-wrote a short match report).
 LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
                           r"copyright\s*(?:\(c\)\s*)?(?:19|20)\d\d", re.IGNORECASE)
+# A listing's entry opens with a headline link: a few words at least, unlike a menu item.
+MIN_ENTRY_WORDS = 4
+# A page is a listing when its entries (headline links and their snippets, read with entries
+# as content) hold more text than the prose of the region an article reading picks.
+LISTING_SHARE = 1.2
+MIN_ENTRIES = 5
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -237,7 +255,8 @@ def hidden_signal(element: etree._Element) -> str | None:
     if style and HIDDEN_STYLE.search(style):
         return "style-hidden"
     classes = element.get("class")
-    if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
+    if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()) and \
+            not SHOWN_FROM_WIDTH.search(classes):
         return "class-hidden"
     return None
 
@@ -319,7 +338,8 @@ def text_blocks(root: etree._Element) -> Walk:
             runs[-1].add(element.tail, in_link)
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or tag in SKIP_TAGS or (tag == "noscript" and not _is_fallback(element)):
+        if not tag or (tag in SKIP_TAGS and not _swallows_page(element)) or \
+                (tag == "noscript" and not _is_fallback(element)):
             runs[-1].add(element.tail, in_link)
             continue
         reason = hidden_signal(element)
@@ -347,6 +367,14 @@ def text_blocks(root: etree._Element) -> Walk:
             stack.append((child, True, in_link or tag == "a"))
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
+
+
+def _swallows_page(element: etree._Element) -> bool:
+    """A ``button`` holding paragraphs, a ``main`` or an ``article``: libxml2 keeps a button
+    that was never closed open to the end of the page, so the page is inside it."""
+    return element.tag == "button" and element.find(".//p") is not None and (
+        element.find(".//main") is not None or element.find(".//article") is not None
+        or len(element.findall(".//p")) >= 3)
 
 
 def _is_fallback(noscript: etree._Element) -> bool:
@@ -454,12 +482,15 @@ def _under_skipped(node: etree._Element | None, top: etree._Element) -> bool:
     return False
 
 
-def weight(block: TextBlock) -> float:
-    """How much this block says "article here" (positive) or "chrome here" (negative)."""
-    if block.kind == "heading":
+def weight(block: TextBlock, listing: bool = False) -> float:
+    """How much this block says "article here" (positive) or "chrome here" (negative).
+    On a listing, an entry's headline link is content, not a link to elsewhere."""
+    if block.kind == "heading" and not (listing and is_entry_link(block)):
         return HEADING_CREDIT
     if LEGAL_NOTICE.search(block.text):
         return -FRAGMENT_COST
+    if listing and is_entry_link(block):
+        return float(len(block.text))
     prose = len(block.text) - block.link_chars
     if prose >= MIN_PROSE_CHARS and not is_fragment(block):
         # Links inside sentences are part of prose; they still cost, less than in a menu.
@@ -469,15 +500,57 @@ def weight(block: TextBlock) -> float:
     return -FRAGMENT_COST - LINK_COST * block.link_chars
 
 
-def region_weight(block: TextBlock, wrappers: set[etree._Element]) -> float:
+def is_entry_link(block: TextBlock) -> bool:
+    """A headline link: mostly link text of a few words, outside chrome beside the content
+    (a listing's entry title, "Cable TV customer? Channel bloat may cost you $1,600"; not
+    "Home", "AI", nor a sidebar's "most read")."""
+    return block.link_density > MAX_LINK_DENSITY and listing_chrome(block) is None and \
+        len(block.text.split()) >= MIN_ENTRY_WORDS and block.kind not in ("table", "code")
+
+
+def listing_chrome(block: TextBlock) -> str | None:
+    """The block's chrome signal as a listing reads it: the words CMSs put on entries
+    ("teaser", "promo", "category-x", "read-more") describe entries there, not chrome."""
+    signal = block.chrome
+    if signal and signal.startswith("class:") and signal[6:] in ENTRY_CHROME_WORDS:
+        return None
+    return signal
+
+
+def product_chrome(block: TextBlock) -> str | None:
+    """The block's chrome signal as a product page reads it: shops fold the description,
+    the specifications and the size guide into modals, drawers and "read more" toggles,
+    so those words are the product's details there, unless the same element names a
+    cookie, consent, newsletter or login dialog."""
+    signal = block.chrome
+    if signal and signal.startswith("class:") and signal[6:] in FOLD_WORDS and \
+            block.chrome_owner is not None and \
+            not DIALOG_WORDS.search(_class_id(block.chrome_owner)):
+        return None
+    return signal
+
+
+def kind_chrome(block: TextBlock, kind: str) -> str | None:
+    """The block's chrome signal as a page of ``kind`` reads it."""
+    if kind == "listing":
+        return listing_chrome(block)
+    if kind == "product":
+        return product_chrome(block)
+    return block.chrome
+
+
+def region_weight(block: TextBlock, wrappers: set[etree._Element],
+                  kind: str = "article") -> float:
     """``weight`` adjusted by where the block sits: prose under chrome counts little, prose
     in list items (teaser lists) less than paragraphs, prose inside article/main more."""
-    w = weight(block)
+    listing = kind == "listing"
+    w = weight(block, listing)
     if w <= 0:
         return w
-    if block.chrome and block.chrome_owner not in wrappers:
+    chrome = kind_chrome(block, kind)
+    if chrome and block.chrome_owner not in wrappers:
         return w * CHROME_PROSE_FACTOR
-    if block.kind == "list_item":
+    if block.kind == "list_item" and not listing:
         w *= LIST_PROSE_FACTOR
     return w * ARTICLE_PROSE_FACTOR if block.in_article else w
 
@@ -492,17 +565,18 @@ class Region:
 
 
 def main_container(blocks: list[TextBlock], root: etree._Element,
-                   title: str | None = None) -> Region:
+                   title: str | None = None, kind: str = "article") -> Region:
     """The element whose subtree has the largest weight sum (ties go to the ancestor),
     widened to its parent when it is one of several alike siblings that all hold prose.
     The heading that repeats the page title counts as some prose: a short post under its
-    headline should beat a longer disclaimer box in the sidebar."""
+    headline should beat a longer disclaimer box in the sidebar. A page's ``kind`` says
+    how to read chrome words (``kind_chrome``); on a listing, headline links are prose."""
     sums: dict[etree._Element, float] = {}
     prose: dict[etree._Element, float] = {}
     headline = _headline_block(blocks, title)
     wrappers = content_wrappers(blocks, root, headline=headline)
     for block in blocks:
-        value = region_weight(block, wrappers)
+        value = region_weight(block, wrappers, kind)
         if block is headline:
             value = max(value, 0.0) + HEADLINE_CREDIT
         sums[block.element] = sums.get(block.element, 0.0) + value
@@ -769,10 +843,13 @@ class Verdict:
     """An item of an end-of-article notes/references/sources list."""
 
 
-def classify(blocks: list[TextBlock], region: Region,
-             title: str | None, comments: bool = False) -> list[Verdict]:
+def classify(blocks: list[TextBlock], region: Region, title: str | None,
+             comments: bool = False, kind: str = "article") -> list[Verdict]:
     """One verdict per block (see the module docstring, pass 3); with ``comments``, the
-    prose of comment threads is kept as ``comment`` blocks instead of removed."""
+    prose of comment threads is kept as ``comment`` blocks instead of removed. On a
+    listing the entries are the content: their headline links, teaser lists and
+    ``<article>`` cards are kept; chrome words are read as ``kind_chrome`` says."""
+    listing = kind == "listing"
     container = region.element
     inside = set(container.iter(etree.Element))
     # No headline test here: inside the chosen region, the article's body wrapper often
@@ -781,9 +858,10 @@ def classify(blocks: list[TextBlock], region: Region,
     wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
-    verdicts = [_first_verdict(b, container, wrappers, inside) for b in blocks]
-    _drop_other_articles(blocks, verdicts, container, title)
-    _drop_teaser_lists(blocks, verdicts)
+    verdicts = [_first_verdict(b, container, wrappers, inside, kind) for b in blocks]
+    if not listing:
+        _drop_other_articles(blocks, verdicts, container, title)
+        _drop_teaser_lists(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
@@ -792,6 +870,39 @@ def classify(blocks: list[TextBlock], region: Region,
     if comments:
         _keep_comments(blocks, verdicts)
     return verdicts
+
+
+def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | None
+                   ) -> tuple[Region | None, str]:
+    """The region of a listing's entries, when the page reads as one, and the evidence.
+    Read with headline links as content, the winning region must hold ``MIN_ENTRIES``
+    entries (a headline link and the rest of its card: the largest element around it
+    holding no other headline link), and the cards' text must be ``LISTING_SHARE`` times
+    the prose outside them: an article with a few teasers after it stays an article."""
+    region = main_container(blocks, root, title, "listing")
+    inside = [b for b in blocks if b.element in set(region.element.iter(etree.Element))]
+    entries = [b for b in inside if is_entry_link(b)]
+    if len(entries) < MIN_ENTRIES:
+        return None, f"{len(entries)} headline links in {describe(region.element)}"
+    links_under: dict[etree._Element, int] = {}
+    for block in entries:
+        for node in _chain(block.element, region.element):
+            links_under[node] = links_under.get(node, 0) + 1
+    in_cards: set[etree._Element] = set()
+    for block in entries:
+        card = block.element
+        for node in _chain(block.element, region.element):
+            if links_under[node] > 1:
+                break
+            card = node
+        in_cards.update(card.iter(etree.Element))
+    cards = sum(max(weight(b, True), 0.0) for b in inside if b.element in in_cards
+                and (b.kind != "heading" or is_entry_link(b)))
+    prose = sum(max(weight(b), 0.0) for b in inside if b.element not in in_cards
+                and b.kind != "heading")
+    evidence = (f"{len(entries)} entries holding {cards:.0f} chars in "
+                f"{describe(region.element)}, {prose:.0f} chars of prose outside them")
+    return (region if cards >= LISTING_SHARE * prose else None), evidence
 
 
 def body_chars(blocks: list[TextBlock], verdicts: list[Verdict]) -> int:
@@ -868,15 +979,19 @@ def _never_wrapper(element: etree._Element) -> bool:
 
 
 def _first_verdict(block: TextBlock, container: etree._Element,
-                   wrappers: set[etree._Element], inside: set[etree._Element]) -> Verdict:
+                   wrappers: set[etree._Element], inside: set[etree._Element],
+                   kind: str = "article") -> Verdict:
     if block.element not in inside:
         return Verdict(False, rule="outside-main-content",
                        evidence=f"main content is {describe(container)}")
     owner = block.chrome_owner
-    if block.chrome and owner is not None and owner is not container \
+    chrome = kind_chrome(block, kind)
+    listing = kind == "listing"
+    if chrome and owner is not None and owner is not container \
             and owner not in wrappers and owner in inside:
-        return Verdict(False, rule="chrome", evidence=f"{block.chrome} on {describe(owner)}")
-    if block.link_density > MAX_LINK_DENSITY and not _linked_sentence(block):
+        return Verdict(False, rule="chrome", evidence=f"{chrome} on {describe(owner)}")
+    if block.link_density > MAX_LINK_DENSITY and not _linked_sentence(block) and \
+            not (listing and is_entry_link(block)):
         return Verdict(False, rule="link-density",
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):

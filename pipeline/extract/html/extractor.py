@@ -23,6 +23,7 @@ from lxml import etree, html
 
 from pipeline.errors import EmptySource, ExtractError, LimitExceeded
 from pipeline.extract.html import boilerplate as bp
+from pipeline.extract.html.kind import declared_kind
 from pipeline.extract.html.locate import SourceMap
 from pipeline.extract.html.meta import read_metadata
 from pipeline.extract.source import decode_source
@@ -34,6 +35,7 @@ from pipeline.model import (
     FootnoteBlock,
     Locator,
     Removed,
+    Transform,
 )
 
 NAME = "html"
@@ -73,8 +75,9 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     top = body if body is not None and not strays else root
     # The <title> element names the page's own headline; meta.title may be the site's h1.
     page_title = root.findtext(".//title") or meta.title
-    verdicts = bp.classify(walk.blocks, bp.main_container(walk.blocks, top, page_title),
-                           meta.title, options.comments)
+    kind, entries = _page_kind(root, walk.blocks, top, page_title)
+    region = entries or bp.main_container(walk.blocks, top, page_title, kind.detail)
+    verdicts = bp.classify(walk.blocks, region, meta.title, options.comments, kind.detail)
     if bp.body_chars(walk.blocks, verdicts) == 0:
         # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
         # built from "widget" divs): read the page again ignoring such class names, and
@@ -92,7 +95,22 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                           "all navigation or chrome (a listing or an error page?); the "
                           "removed blocks say why", source_id=capture.source_id)
     return Extraction(NAME, VERSION, meta, tuple(blocks), tuple(footnotes), tuple(removed),
-                      (decoded.transform,))
+                      (decoded.transform, kind))
+
+
+def _page_kind(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
+               title: str | None) -> tuple[Transform, bp.Region | None]:
+    """The page's kind as a recorded decision, and a listing's region of entries. A kind
+    its schema.org data declares stands; otherwise a run of entries makes a listing."""
+    declared = declared_kind(root)
+    if declared.strong and declared.kind not in (None, "listing"):
+        return Transform("page-kind", declared.kind, evidence=declared.evidence), None
+    region, evidence = bp.listing_region(blocks, top, title)
+    if region is not None:
+        return Transform("page-kind", "listing", evidence=evidence), region
+    kind = declared.kind if declared.kind != "listing" else None
+    return Transform("page-kind", kind or "article",
+                     evidence=f"{declared.evidence}; {evidence}"), None
 
 
 def _refuse_binary(source: str, capture: Capture) -> None:
