@@ -763,7 +763,7 @@ def test_legal_notice_longer_than_the_report_is_not_the_main_content():
     assert legal.strip() in [r.text for r in extraction.removed]
 
 
-# --------------------------------------------------------------------------- page kinds
+# ---------------------------------------------------------------- declared kinds, listings
 
 HEADLINES = ["Council opens the school gym to families from the lower streets",
              "Engineers close the old bridge to check its pillars for damage",
@@ -856,3 +856,36 @@ def test_text_hidden_only_on_small_screens_is_kept():
     source = article(f"<p>Shown on every screen, a sentence of its own.</p>"
                      f"<div class='hidden'>{PROSE}</div>")
     assert not any(b.text.startswith("The river rose") for b in run(source).blocks)
+
+
+def test_product_details_folded_into_a_modal_are_kept():
+    # Shops fold the description and specifications into modals and "read more" toggles;
+    # on a page declaring a Product those are its details, a cookie dialog is not.
+    ld = ('<script type="application/ld+json">{"@type": "Product", "name": "Kettle"}'
+          "</script>")
+    details = ("<div class='product-details-modal'><h2>Product details</h2>"
+               "<p>The kettle boils a litre of water in three minutes and switches itself "
+               "off when the water is ready.</p><p>Its steel body keeps the outside cool "
+               "to the touch, and the lid opens with one hand.</p></div>")
+    cookie = ("<div class='cookie-modal'><p>We use cookies to improve your experience on "
+              "our site and to show you offers.</p></div>")
+    source = ("<html><head><title>Kettle</title>" + ld + "</head><body><main>"
+              "<h1>Kettle</h1><p>Price: 20 EUR</p>" + details + cookie + "</main></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert any(t.startswith("The kettle boils a litre of water") for t in texts)
+    assert not any(t.startswith("We use cookies") for t in texts)
+    assert next(t for t in extraction.transforms if t.name == "page-kind").detail == "product"
+
+
+def test_page_declaring_an_article_is_read_as_one_beside_a_carousel_of_headlines():
+    # Old news pages frame a short story with carousels of headline links; by structure
+    # alone such a page reads as a listing, but it says og:type article.
+    cards = "".join(f"<div class='slide'><a href='/s/{i}'>{headline}</a></div>"
+                    for i, headline in enumerate(HEADLINES * 3))
+    source = article(PROSE, title="Bridge reopens").replace(
+        "</head>", "<meta property='og:type' content='article'></head>").replace(
+        "<footer>", f"<div class='carousel'>{cards}</div><footer>")
+    extraction = run(source)
+    assert next(t for t in extraction.transforms if t.name == "page-kind").detail == "article"
+    assert not any(b.text in HEADLINES for b in extraction.blocks)

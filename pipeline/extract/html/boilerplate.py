@@ -130,8 +130,9 @@ LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
 MIN_ENTRY_WORDS = 4
 # A page is a listing when its entries (headline links and their snippets, read with entries
 # as content) hold more text than the prose of the region an article reading picks.
-LISTING_SHARE = 1.2
+LISTING_SHARE = 2.0
 MIN_ENTRIES = 5
+CARD_SPREAD = 4.0
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -606,7 +607,8 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
     region = _widen_to_peers(_paragraphs_holder(best, prose, root), prose, root)
     if region.units or not blocks:
         return _comments_after_article(region, blocks)
-    region = _around_headline(region, blocks, headline, wrappers)
+    if kind != "listing":  # a listing's entries are not one article under its headline
+        region = _around_headline(region, blocks, headline, wrappers)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
     richest = max(blocks, key=lambda b: prose.get(b.element, 0.0)).element
@@ -872,15 +874,23 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     return verdicts
 
 
-def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | None
-                   ) -> tuple[Region | None, str]:
+def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | None,
+                   article: Region) -> tuple[Region | None, str]:
     """The region of a listing's entries, when the page reads as one, and the evidence.
     Read with headline links as content, the winning region must hold ``MIN_ENTRIES``
     entries (a headline link and the rest of its card: the largest element around it
     holding no other headline link), and the cards' text must be ``LISTING_SHARE`` times
-    the prose outside them: an article with a few teasers after it stays an article."""
+    the prose outside them, and than the prose outside them in ``article``, the region an
+    article reading picks; the page's headline, if any, must be in the region: an article
+    with a few teasers after it, or with a carousel of headlines elsewhere on the page,
+    stays an article."""
     region = main_container(blocks, root, title, "listing")
-    inside = [b for b in blocks if b.element in set(region.element.iter(etree.Element))]
+    elements = set(region.element.iter(etree.Element))
+    headline = _headline_block(blocks, title)
+    if headline is not None and headline.element not in elements:
+        return None, (f"the headline {headline.text[:60]!r} is outside the entries' region "
+                      f"{describe(region.element)}")
+    inside = [b for b in blocks if b.element in elements]
     entries = [b for b in inside if is_entry_link(b)]
     if len(entries) < MIN_ENTRIES:
         return None, f"{len(entries)} headline links in {describe(region.element)}"
@@ -888,18 +898,29 @@ def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | N
     for block in entries:
         for node in _chain(block.element, region.element):
             links_under[node] = links_under.get(node, 0) + 1
-    in_cards: set[etree._Element] = set()
+    card_of: dict[etree._Element, etree._Element] = {}
     for block in entries:
         card = block.element
         for node in _chain(block.element, region.element):
             if links_under[node] > 1:
                 break
             card = node
-        in_cards.update(card.iter(etree.Element))
-    cards = sum(max(weight(b, True), 0.0) for b in inside if b.element in in_cards
-                and (b.kind != "heading" or is_entry_link(b)))
-    prose = sum(max(weight(b), 0.0) for b in inside if b.element not in in_cards
-                and b.kind != "heading")
+        card_of.update((node, card) for node in card.iter(etree.Element))
+    held: dict[etree._Element, float] = {}
+    for block in inside:
+        card = card_of.get(block.element)
+        if card is not None and (block.kind != "heading" or is_entry_link(block)):
+            held[card] = held.get(card, 0.0) + max(weight(block, True), 0.0)
+    # Entries are alike in size: a "card" holding several times what a typical one holds
+    # is an article with a link in it (a permalink, a "related" box), not an entry.
+    typical = sorted(held.values())[len(held) // 2] if held else 0.0
+    held = {card: chars for card, chars in held.items() if chars <= CARD_SPREAD * typical}
+    in_cards = {node for node, card in card_of.items() if card in held}
+    cards = sum(held.values())
+    in_article = set(article.element.iter(etree.Element))
+    prose = max(sum(max(weight(b), 0.0) for b in scope if b.element not in in_cards
+                    and b.kind != "heading")
+                for scope in (inside, [b for b in blocks if b.element in in_article]))
     evidence = (f"{len(entries)} entries holding {cards:.0f} chars in "
                 f"{describe(region.element)}, {prose:.0f} chars of prose outside them")
     return (region if cards >= LISTING_SHARE * prose else None), evidence

@@ -39,7 +39,7 @@ from pipeline.model import (
 )
 
 NAME = "html"
-VERSION = "0.3.5"
+VERSION = "0.4.0"
 
 # trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
 # tree for a page costs roughly ten times its size in memory.
@@ -75,8 +75,7 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     top = body if body is not None and not strays else root
     # The <title> element names the page's own headline; meta.title may be the site's h1.
     page_title = root.findtext(".//title") or meta.title
-    kind, entries = _page_kind(root, walk.blocks, top, page_title)
-    region = entries or bp.main_container(walk.blocks, top, page_title, kind.detail)
+    kind, region = _page_kind(root, walk.blocks, top, page_title)
     verdicts = bp.classify(walk.blocks, region, meta.title, options.comments, kind.detail)
     if bp.body_chars(walk.blocks, verdicts) == 0:
         # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
@@ -99,18 +98,25 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
 
 
 def _page_kind(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
-               title: str | None) -> tuple[Transform, bp.Region | None]:
-    """The page's kind as a recorded decision, and a listing's region of entries. A kind
-    its schema.org data declares stands; otherwise a run of entries makes a listing."""
+               title: str | None) -> tuple[Transform, bp.Region]:
+    """The page's kind as a recorded decision, and the region to read for it. A kind its
+    schema.org data declares stands; otherwise a run of entries makes a listing."""
     declared = declared_kind(root)
-    if declared.strong and declared.kind not in (None, "listing"):
-        return Transform("page-kind", declared.kind, evidence=declared.evidence), None
-    region, evidence = bp.listing_region(blocks, top, title)
-    if region is not None:
-        return Transform("page-kind", "listing", evidence=evidence), region
+    # og:type article is on listings too, but a page calling itself an article is read as
+    # one: a news story framed by carousels of headlines looks like a listing by structure.
+    if declared.kind not in (None, "listing", "product") or \
+            (declared.strong and declared.kind == "product"):
+        return (Transform("page-kind", declared.kind, evidence=declared.evidence),
+                bp.main_container(blocks, top, title, declared.kind))
+    article = bp.main_container(blocks, top, title)
+    entries, evidence = bp.listing_region(blocks, top, title, article)
+    if entries is not None:
+        return Transform("page-kind", "listing", evidence=evidence), entries
     kind = declared.kind if declared.kind != "listing" else None
-    return Transform("page-kind", kind or "article",
-                     evidence=f"{declared.evidence}; {evidence}"), None
+    if kind == "product":
+        article = bp.main_container(blocks, top, title, kind)
+    return (Transform("page-kind", kind or "article",
+                      evidence=f"{declared.evidence}; {evidence}"), article)
 
 
 def _refuse_binary(source: str, capture: Capture) -> None:
