@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:28} {variant:18} F1 {got['token_f1']:.3f} order "
                   f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s", flush=True)
             if name == "sample report" and variant == "300 dpi clean":
-                footnotes = (_linked(extraction), _linked(reference))
+                footnotes = (_notes(extraction, reference), _notes(reference, reference))
             if tesseract:
                 started = time.perf_counter()
                 text = "\n".join(_tesseract(tesseract, image, dpi) for image in images)
@@ -122,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     for result in results.values():
         print(result.row())
     if footnotes:
-        print(f"\nfootnotes found and linked on the scanned sample report: {footnotes[0]} "
-              f"(born-digital: {footnotes[1]}; goal {GOALS['footnotes']})")
+        (found, linked, missed), (_, truth_linked, _) = footnotes
+        print(f"\nfootnotes on the scanned sample report: {found} found, {linked} linked "
+              f"(born-digital: {truth_linked} linked; goal {GOALS['footnotes']}); "
+              f"not linked: {', '.join(missed) or 'none'}")
     ours = results.get("Archivist 300 dpi clean")
     theirs = results.get("Tesseract 5 300 dpi clean")
     if ours and theirs and theirs.seconds and ours.seconds:
@@ -179,9 +181,15 @@ def _text(extraction: Extraction) -> str:
                        + [f"{f.label} {f.text}" for f in extraction.footnotes])
 
 
-def _linked(extraction: Extraction) -> int:
+def _notes(extraction: Extraction, reference: Extraction) -> tuple[int, int, list[str]]:
+    """Notes found, notes a body marker cites, and the reference's cited labels that are not
+    cited here."""
     referenced = {label for block in extraction.blocks for label in block.footnote_refs}
-    return sum(1 for f in extraction.footnotes if f.label in referenced)
+    labels = {f.label for f in extraction.footnotes}
+    linked = sum(1 for f in extraction.footnotes if f.label in referenced)
+    wanted = {label for block in reference.blocks for label in block.footnote_refs}
+    missed = sorted(wanted - (referenced & labels), key=lambda l: (len(l), l))
+    return len(extraction.footnotes), linked, missed
 
 
 def _scans(pdf: bytes, dpi: int, degraded: bool, seed: int) -> list[Image.Image]:
