@@ -165,3 +165,34 @@ def test_an_unchanged_warc_costs_its_hash_and_a_changed_one_or_setting_is_read_a
     assert not changed.reused and len(changed.children) == 4
     third = run_flow(tmp_path / "sources.toml", store)
     assert third.count("new") == 1 and third.count("unchanged") == 3
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_no_extraction_worker_is_alive_while_the_run_links_and_commits(
+        tmp_path: Path, store, monkeypatch) -> None:
+    import flows.ingest
+    from pipeline.extract import extract, isolate
+    from tests.test_extract_isolate import PAGE, capture
+
+    crawl_of(3).save(tmp_path / "crawl.warc.gz")
+    alive_at: dict[str, list[int]] = {}
+    commit, link = Archive.commit, flows.ingest.link
+
+    def alive() -> list[int]:
+        return [w._process.pid for w in list(isolate._started) if w.alive()]
+
+    def commit_and_note(archive: Archive, run: RunWriter) -> int:
+        alive_at["commit"] = alive()
+        return commit(archive, run)
+
+    def link_and_note(archive: Archive, run: RunWriter) -> None:
+        alive_at.setdefault("link", alive())
+        link(archive, run)
+
+    monkeypatch.setattr(Archive, "commit", commit_and_note)
+    monkeypatch.setattr(flows.ingest, "link", link_and_note)
+    summary = ingest(tmp_path, store, workers=2)
+
+    assert summary.ok and summary.count("new") == 4
+    assert alive_at == {"link": [], "commit": []}   # each held ~100 MB beside the commit
+    assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks and alive()   # restarts

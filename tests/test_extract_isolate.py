@@ -31,3 +31,15 @@ def test_a_web_page_does_not_load_the_pdf_stack_and_a_pdf_then_does() -> None:
     data = PDF.read_bytes()
     assert extract(data, capture(data, "pdf", "application/pdf")).blocks
     assert "pdfium" in worker_libraries()
+
+
+def test_stopping_idle_workers_spares_one_extracting_and_the_next_document_restarts_one(
+        ) -> None:
+    assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks
+    worker = isolate._workers.current
+    with worker.busy:   # as while a document is extracted
+        isolate.stop_idle_workers()
+        assert worker.alive()
+    assert isolate.stop_idle_workers() >= 1 and not worker.alive()
+    assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks
+    assert isolate._workers.current is not worker and isolate._workers.current.alive()

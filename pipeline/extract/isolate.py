@@ -54,14 +54,35 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 _workers = threading.local()
+_started: weakref.WeakSet[Worker] = weakref.WeakSet()
+"""Every worker this process started, whichever thread uses it, for :func:`stop_idle_workers`."""
 
 
 def run_isolated(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
     """Extract in this thread's worker process, starting (or replacing) it as needed."""
-    worker: Worker | None = getattr(_workers, "current", None)
-    if worker is None or not worker.alive():
-        worker = _workers.current = Worker()
-    return worker.extract(data, capture, options)
+    while True:
+        worker: Worker | None = getattr(_workers, "current", None)
+        if worker is None or not worker.alive():
+            worker = _workers.current = Worker()
+        with worker.busy:
+            if worker.alive():  # not stopped by stop_idle_workers since the check above
+                return worker.extract(data, capture, options)
+
+
+def stop_idle_workers() -> int:
+    """Stop this process's workers that are not extracting a document now, and say how many.
+    A worker holds about 100 MB; an ingest stops them before it links and commits, which need
+    the memory, and a thread that extracts again later starts a new one."""
+    stopped = 0
+    for worker in list(_started):
+        if worker.busy.acquire(blocking=False):
+            try:
+                if worker.alive():
+                    worker.stop()
+                    stopped += 1
+            finally:
+                worker.busy.release()
+    return stopped
 
 
 class Worker:
@@ -83,7 +104,14 @@ class Worker:
         self._replies = Connection(parent_reads, writable=False)
         self._stop = weakref.finalize(self, _stop, self._process, self._requests, self._replies)
         self._loaded: set[Kind] = set()
+        self.busy = threading.Lock()
+        """Held while a document is extracted, so that :func:`stop_idle_workers` skips it."""
         self._wait_ready("start")
+        _started.add(self)
+
+    def stop(self) -> None:
+        """Close the pipes and reap the process (an idle worker exits by itself)."""
+        self._stop()
 
     def _wait_ready(self, step: str) -> None:
         try:
