@@ -128,6 +128,14 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_json_value) + "\n")
 
 
+def _print_json_rows(rows: list[dict[str, object]]) -> None:
+    """A JSON list, one row a line: the same value as :func:`_print_json` gives, written by
+    json's C encoder (which ``indent`` turns off), 0.1 of the time for 100,000 rows."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_value).encode
+    lines = ",\n".join("  " + encode(row) for row in rows)
+    sys.stdout.write(f"[\n{lines}\n]\n" if rows else "[]\n")
+
+
 def _json_value(value: object) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -703,7 +711,7 @@ def status(
     sources = load_registry(registry).sources if registry is not None else None
     rows = snapshot.statuses(sources, stale_after)
     if as_json:
-        _print_json([asdict(s) for s in rows])
+        _print_json_rows([_status_json(s) for s in rows])
         raise typer.Exit(1 if any(s.stale for s in rows) else 0)
     table = Table(title=Text(f"Sources in {snapshot.archive.store.curated}"))
     for column in ("source", "last good capture (UTC)", "failures in a row", "next due",
@@ -720,6 +728,16 @@ def status(
                       Text((s.last_error or "")[:80] if s.consecutive_failures else ""))
     console.print(table)
     raise typer.Exit(1 if any(s.stale for s in rows) else 0)
+
+
+def _status_json(s: SourceStatus) -> dict[str, object]:
+    """``asdict(s)`` without its deep copies (seconds for an archive of 100,000 sources)."""
+    return {"source_id": s.source_id,
+            "last_success": s.last_success.isoformat() if s.last_success else None,
+            "consecutive_failures": s.consecutive_failures, "last_error": s.last_error,
+            "next_due": s.next_due.isoformat() if s.next_due else None, "stale": s.stale,
+            "documents": s.documents, "failed": s.failed,
+            "counts": [[name, count] for name, count in s.counts]}
 
 
 def _entry_counts(status: SourceStatus) -> str:

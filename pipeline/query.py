@@ -18,7 +18,7 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -311,10 +311,11 @@ class Snapshot:
         """Each source's health up to this version: last good capture, failures in a row,
         next due time, stale or not; ``sources`` default to every one the archive has seen."""
         columns = ["run_id", "source_id"]
-        captures = self.rows("captures", columns=[*columns, "captured_at"]).to_pylist()
-        failures = self.rows("failures", columns=[*columns, "stage", "error_class",
-                                                  "message"]).to_pylist()
-        expansions = self.rows("expansions").to_pylist()
+        captures = _records(self.rows("captures", columns=[*columns, "captured_at"]))
+        failures = _records(self.rows("failures", columns=[*columns, "stage", "error_class",
+                                                           "message"]))
+        expansions = _records(self.rows("expansions", columns=[
+            *columns, "documents", "expanded_at", "counts"]))
         if sources is None:  # a bulk entry's documents are counted on the entry's row
             entries = {r["source_id"] for r in expansions}
             seen = sorted({r["source_id"] for r in captures + failures
@@ -374,6 +375,24 @@ class Snapshot:
                                           else "")
         return ArchiveError(f"no document {shorten(doc_id)!r} at archive version "
                             f"{self.version}; documents: {listed or 'none'}")
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _records(table: pa.Table) -> list[Row]:
+    """``table.to_pylist()``, several times faster for a UTC timestamp column: pyarrow converts
+    each such value through the time zone (2.7 s for 100,000 captures on a loaded machine,
+    against 0.3 s for the epoch plus microseconds)."""
+    values = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz in ("UTC", "+00:00"):
+            values.append([None if us is None else _EPOCH + timedelta(microseconds=us)
+                           for us in column.cast(pa.int64()).to_pylist()])
+        else:
+            values.append(column.to_pylist())
+    return [dict(zip(table.column_names, row)) for row in zip(*values)]
 
 
 def versions(archive: Archive) -> list[Row]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from conftest import SEEDS
 from typer.testing import CliRunner
@@ -22,7 +24,7 @@ from pipeline.build import ingest_source, plan_ingest, record_result
 from pipeline.capture import CaptureOptions
 from pipeline.cli import app
 from pipeline.errors import ArchiveError
-from pipeline.query import Snapshot
+from pipeline.query import Snapshot, _records
 from pipeline.registry import load_registry
 from pipeline.store import Store
 
@@ -187,6 +189,15 @@ def test_show_json(archive_root):
     assert shown["passages"][0]["passage_id"]
 
 
+def test_records_are_the_rows_of_a_table_with_utc_times_made_quickly():
+    moments = [datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=timezone.utc), None]
+    table = pa.table({"source_id": ["a", "b"],
+                      "at": pa.array(moments, pa.timestamp("us", tz="UTC")),
+                      "counts": [[{"name": "request", "count": 3}], []]})
+    assert _records(table) == table.to_pylist()
+    assert _records(table)[0]["at"] == moments[0] and _records(table.slice(0, 0)) == []
+
+
 def test_trace_json_for_an_id_and_for_a_phrase(archive_root):
     listed = run_json("trace", "--text", "Tumen River", "--limit", "5", store=archive_root)
     assert listed["total"] > 5 and len(listed["matches"]) == 5
@@ -201,6 +212,13 @@ def test_trace_json_for_an_id_and_for_a_phrase(archive_root):
 def test_status_and_verify_json(archive_root):
     statuses = run_json("status", store=archive_root)
     assert {s["source_id"] for s in statuses} == {REPORT, "note", "small-pdf"}
+    # one source a line (json's C encoder: an indented list of 100,000 took seconds), with
+    # every field of the status
+    lines = cli("status", "--json", store=archive_root).stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(statuses) + 2
+    expected = Snapshot(Archive(Store.at(archive_root))).statuses()
+    assert statuses == json.loads(json.dumps([asdict(s) for s in expected],
+                                             default=datetime.isoformat))
     checked = run_json("verify", store=archive_root)
     assert checked["ok"] is True and checked["blobs"] == 4 and checked["problems"] == []
 
