@@ -74,19 +74,25 @@ def test_pdfium_characters_and_shapes_match_pdfminers():
             assert v == pytest.approx(w, abs=0.01), kind
 
 
-def test_actual_text_page_takes_the_pdfminer_path():
-    """PDFium puts an /ActualText replacement in place of the glyphs, spread over their span,
-    with boxes that do not hang from the font's descent: such a page is pdfminer's to read."""
-    content = (b"BT /F1 10 Tf 40 300 Td (Plain) Tj ET /Span << /ActualText (Inhalte) >> BDC "
-               b"BT /F1 10 Tf 40 280 Td (INHALTE) Tj ET EMC")
-    data = assemble([
+def _one_font_page(content: bytes, font: bytes, descriptor: bytes = b"") -> bytes:
+    """A 400 x 400 page drawing ``content`` with one font, F1 (object 5; its descriptor 6)."""
+    return assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
          b"/Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        font,
+        *([descriptor] if descriptor else []),
     ])
+
+
+def test_actual_text_page_takes_the_pdfminer_path():
+    """PDFium puts an /ActualText replacement in place of the glyphs, spread over their span,
+    with boxes that do not hang from the font's descent: such a page is pdfminer's to read."""
+    content = (b"BT /F1 10 Tf 40 300 Td (Plain) Tj ET /Span << /ActualText (Inhalte) >> BDC "
+               b"BT /F1 10 Tf 40 280 Td (INHALTE) Tj ET EMC")
+    data = _one_font_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     slow, fast = _both(data)
     assert "INHALTE" in "".join(c["text"] for c in slow.chars)
     assert fast is None
@@ -98,36 +104,18 @@ def test_tex_glyph_name_read_otherwise_stays_on_the_pdfium_path():
     reads as pdfminer reads it without taking the pdfminer path (geotopo-book: 21 pages)."""
     content = b"BT /F1 10 Tf 40 300 Td (x = A) Tj ET"
     widths = b" ".join(b"%d" % (300 + 7 * (code % 40)) for code in range(32, 123))
-    data = assemble([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
-         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        (b"<< /Type /Font /Subtype /Type1 /BaseFont /MathItalic /FirstChar 32 /LastChar 122 "
-         b"/Widths [" + widths + b"] /FontDescriptor 6 0 R "
-         b"/Encoding << /Type /Encoding /Differences [65 /phi1] >> >>"),
-        (b"<< /Type /FontDescriptor /FontName /MathItalic /Flags 34 /FontBBox [0 -250 1000 750] "
-         b"/ItalicAngle 0 /Ascent 750 /Descent -250 /CapHeight 700 /StemV 80 >>"),
-    ])
+    data = _one_font_page(content, (
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /MathItalic /FirstChar 32 /LastChar 122 "
+        b"/Widths [" + widths + b"] /FontDescriptor 6 0 R "
+        b"/Encoding << /Type /Encoding /Differences [65 /phi1] >> >>"), (
+        b"<< /Type /FontDescriptor /FontName /MathItalic /Flags 34 /FontBBox [0 -250 1000 750] "
+        b"/ItalicAngle 0 /Ascent 750 /Descent -250 /CapHeight 700 /StemV 80 >>"))
     slow, fast = _both(data)
     assert fast is not None
     assert [c["text"] for c in fast.chars] == [c["text"] for c in slow.chars]
     assert "".join(c["text"] for c in fast.chars) == "x = \u03c6"
     for a, b in zip(slow.chars, fast.chars):
         assert (b["x0"], b["x1"]) == pytest.approx((a["x0"], a["x1"]), abs=0.01)
-
-
-def _one_font_page(content: bytes, font: bytes, descriptor: bytes = b"") -> bytes:
-    return assemble([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
-         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        font,
-        *([descriptor] if descriptor else []),
-    ])
 
 
 def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
