@@ -3,31 +3,13 @@ page typeset here with the pattern, fixed by typography or geometry rather than 
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import reportlab
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.capture import read_local
-from pipeline.extract import ExtractOptions, extract
-from tests.test_pdf_unseen import BODY, _extract_blocks, _paragraph, _typeset
-
-
-def _document(tmp_path: Path, pages: list) -> object:
-    """One page per function in ``pages``, each drawing on the canvas."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(612, 792))
-    for draw in pages:
-        draw(canvas)
-        canvas.showPage()
-    canvas.save()
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(buffer.getvalue())
-    capture, data = read_local(path, "pdf")
-    return extract(data, capture, ExtractOptions())
+from tests.test_pdf_unseen import BODY, _extract_blocks, _paragraph, _typeset, _typeset_pages
 
 
 def _vera() -> str:
@@ -103,7 +85,7 @@ def test_journal_masthead_above_the_title_is_furniture(tmp_path):
         canvas.drawString(90, 750, journal)
         _paragraph(canvas, 720, rows=50)
 
-    result = _document(tmp_path, [first, second])
+    result = _typeset_pages(tmp_path, [first, second])
     texts = [b.text for b in result.blocks]
     assert texts[0] == "Patient Experiences of Heart Failure Programmes"
     assert not any(journal in t or "doi:10" in t or "Hindawi" in t for t in texts)
@@ -125,7 +107,7 @@ def test_small_print_above_a_title_is_kept_on_later_pages(tmp_path):
         canvas.drawString(72, 720, "Findings")
         _paragraph(canvas, 690, rows=40)
 
-    result = _document(tmp_path, [first, second])
+    result = _typeset_pages(tmp_path, [first, second])
     assert any("Source: household survey" in b.text for b in result.blocks)
 
 
@@ -154,7 +136,7 @@ def test_section_number_and_title_on_a_bar(tmp_path):
         canvas.drawCentredString(306, 50, "3")
         _paragraph(canvas, 700, rows=30, size=12)
 
-    result = _document(tmp_path, [opener(1, "Purpose"), opener(2, "Introduction"), plain])
+    result = _typeset_pages(tmp_path, [opener(1, "Purpose"), opener(2, "Introduction"), plain])
     assert [b.text for b in result.blocks if b.kind == "heading"] == ["1 Purpose",
                                                                       "2 Introduction"]
     assert not any(r.text in ("Purpose", "Introduction") for r in result.removed)
@@ -195,7 +177,7 @@ def test_unlabelled_author_note_at_a_first_page_column_foot(tmp_path):
         canvas.setFont("Times-Roman", 7)
         canvas.drawString(72, 200, "Printed in the United Kingdom on recycled paper.")
 
-    result = _document(tmp_path, [page, later])
+    result = _typeset_pages(tmp_path, [page, later])
     assert [(f.label, f.text[:30]) for f in result.footnotes] == [
         ("", "Correspondence should be addre")]
     assert "90 786 66 95" in result.footnotes[0].text
@@ -238,7 +220,7 @@ def test_running_heads_that_alternate_between_left_and_right_pages(tmp_path):
         return draw
 
     left, right = "Command Codes BMFOL and BMFOR", "IDRS Terminal Responses"
-    result = _document(tmp_path, [page(1, None), page(2, left), page(3, right),
+    result = _typeset_pages(tmp_path, [page(1, None), page(2, left), page(3, right),
                                   page(4, left)])
     assert not any(left in b.text for b in result.blocks)
     assert sorted(r.locator.page_number for r in result.removed if r.text == left) == [2, 4]

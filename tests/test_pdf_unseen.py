@@ -19,19 +19,14 @@ BODY = ("The survey asked every household how far it lived from the nearest clin
 
 
 def _extract(tmp_path: Path, draw) -> object:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(612, 792))
-    canvas.setFont("Times-Roman", 11)
-    for row in range(12):
-        start = (row * 45) % (len(BODY) - 45)
-        canvas.drawString(72, 700 - 14 * row, BODY[start:start + 45] + " and so on")
-    draw(canvas)
-    canvas.showPage()
-    canvas.save()
-    path = tmp_path / "page.pdf"
-    path.write_bytes(buffer.getvalue())
-    capture, data = read_local(path, "pdf")
-    return extract(data, capture, ExtractOptions())
+    """A page of body text with what ``draw`` adds to it."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 11)
+        for row in range(12):
+            start = (row * 45) % (len(BODY) - 45)
+            canvas.drawString(72, 700 - 14 * row, BODY[start:start + 45] + " and so on")
+        draw(canvas)
+    return _typeset(tmp_path, page)
 
 
 def test_footer_date_is_no_note(tmp_path):
@@ -79,10 +74,17 @@ def test_dingbat_bullets_open_list_items(tmp_path):
 def _typeset(tmp_path: Path, draw, rename: tuple[bytes, bytes] | None = None) -> object:
     """One page drawn by ``draw`` alone; ``rename`` swaps a font's name in the file (same
     length, so the cross-reference offsets hold) for one that does not say its weight."""
+    return _typeset_pages(tmp_path, [draw], rename)
+
+
+def _typeset_pages(tmp_path: Path, pages: list, rename: tuple[bytes, bytes] | None = None
+                   ) -> object:
+    """One page per function in ``pages``, each drawing on the canvas; extracted."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(612, 792))
-    draw(canvas)
-    canvas.showPage()
+    for draw in pages:
+        draw(canvas)
+        canvas.showPage()
     canvas.save()
     data = buffer.getvalue()
     if rename:
