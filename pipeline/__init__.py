@@ -5,4 +5,13 @@ Stages, in the order data flows: ``capture`` -> ``extract`` -> ``clean`` -> ``se
 Prefect tasks and flows.
 """
 
+import os
+from pathlib import Path
+
 __version__ = "0.1.0"
+
+
+def user_cache() -> Path:
+    """Where Archivist keeps files it derives for this user (``$XDG_CACHE_HOME/archivist``):
+    nothing in it is archive data, and deleting it only costs the time to make it again."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archivist"

@@ -29,6 +29,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline import user_cache
 from pipeline.archive import Archive, delta_versions
 from pipeline.errors import AuditError
 
@@ -90,9 +91,8 @@ def index_path(archive: Archive) -> Path:
     store = archive.store
     if not store.remote:
         return Path(store.root) / CACHE_FOLDER / INDEX_FILE
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     key = hashlib.sha256(str(store).encode()).hexdigest()[:16]
-    return cache / "archivist" / key / INDEX_FILE
+    return user_cache() / key / INDEX_FILE
 
 
 def fts_query(words: str) -> str:

@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline import user_cache
 from pipeline.ids import normalise_text
 
 MIN_WORDS_FOR_LANGUAGE = 4
@@ -189,7 +190,7 @@ def _unpacked_model(packed: Path) -> Path:
     import lzma
 
     stat = packed.stat()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archivist"
+    cache = user_cache()
     unpacked = cache / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
     if not unpacked.exists():
         cache.mkdir(parents=True, exist_ok=True)
