@@ -14,6 +14,7 @@ A document's state at version N is its highest ``doc_version`` among visible row
 
 from __future__ import annotations
 
+import bisect
 import fcntl
 import re
 import shutil
@@ -398,27 +399,30 @@ class Archive:
 
     def lookup(self, table: str, column: str, values: pa.Array,
                columns: list[str]) -> pa.Table:
-        """Committed rows of ``table`` whose ``column`` is one of ``values``, reading ``columns``.
+        """Committed rows of ``table`` whose ``column`` is one of ``values`` (keys, not null),
+        reading ``columns``.
 
         For keys such as hashes, which every file's min/max statistics span, :meth:`scan`
-        would read every column of every file. Here ``column`` alone is read from each file
-        first, and the other columns only from files that hold one of ``values``.
+        would read every column of every file. Here only the row groups whose range of
+        ``column`` holds one of ``values`` are read (:class:`KeyRanges`), ``column`` alone
+        first, and the other columns only from those that hold one of them.
         """
         delta = self._delta(table)
         if delta is None:
             return arrow_schema(table).empty_table().select(columns)
         committed = self._committed()
         parts = [arrow_schema(table).empty_table().select(columns)]
+        wanted = sorted(pc.unique(values.drop_null()).to_pylist())
+        ranges = KeyRanges.read(dataset(delta), table, column)
         with _reading(table):
-            for fragment in dataset(delta).get_fragments():
-                keys = fragment.to_table(columns=[column]).column(column)
+            for part in ranges.holding(wanted):
+                keys = part.to_table(columns=[column]).column(column)
                 hits = pc.unique(keys.filter(pc.is_in(keys, value_set=values)))
                 if len(hits):
-                    # Only the values this file holds: with rows sorted by ``column``, the
-                    # row groups' statistics then skip all but the few groups holding them
-                    # (the many values asked for would overlap every group's range).
-                    parts.append(fragment.to_table(filter=pc.field(column).isin(hits)
-                                                   & committed, columns=columns))
+                    # Only the values these row groups hold: with rows sorted by ``column``,
+                    # the statistics then skip all but the few groups holding them.
+                    parts.append(part.to_table(filter=pc.field(column).isin(hits) & committed,
+                                               columns=columns))
         return pa.concat_tables(parts)
 
     def current(self, table: str, version: int | None = None) -> pa.Table:
@@ -736,17 +740,25 @@ class KeyRanges:
                 files.append((fragment, spans))
         return cls(data, table, column, files)
 
-    def rows(self, value: Any, where: pc.Expression, columns: list[str] | None) -> pa.Table:
-        """The rows whose column equals ``value`` and that match ``where``."""
-        chosen = []
+    def holding(self, values: list[Any]) -> Iterator[pads.ParquetFileFragment]:
+        """Each file cut to its row groups whose range may hold one of ``values`` (sorted)."""
         for fragment, spans in self.files:
             groups = [n for n, span in enumerate(spans)
-                      if span is None or span[0] <= value <= span[1]]
+                      if span is None or _any_within(values, span[0], span[1])]
             if groups:
-                chosen.append(fragment.subset(row_group_ids=groups))
-        found = pads.FileSystemDataset(chosen, self.data.schema, self.data.format,
-                                       self.data.filesystem)
+                yield fragment.subset(row_group_ids=groups)
+
+    def rows(self, value: Any, where: pc.Expression, columns: list[str] | None) -> pa.Table:
+        """The rows whose column equals ``value`` and that match ``where``."""
+        found = pads.FileSystemDataset(list(self.holding([value])), self.data.schema,
+                                       self.data.format, self.data.filesystem)
         return scan(found, self.table, (pc.field(self.column) == value) & where, columns)
+
+
+def _any_within(ordered: list[Any], low: Any, high: Any) -> bool:
+    """Whether the sorted list ``ordered`` holds a value in [low, high]."""
+    at = bisect.bisect_left(ordered, low)
+    return at < len(ordered) and ordered[at] <= high
 
 
 @contextmanager
