@@ -57,6 +57,12 @@ _generated = _fast("FPDFText_IsGenerated", _I, _V, _I)
 _map_error = _fast("FPDFText_HasUnicodeMapError", _I, _V, _I)
 _origin = _fast("FPDFText_GetCharOrigin", _I, _V, _I, _V, _V)
 _loose_box = _fast("FPDFText_GetLooseCharBox", _I, _V, _I, _V)
+_font_of = _fast("FPDFTextObj_GetFont", _V, _V)
+_font_size = _fast("FPDFText_GetFontSize", ctypes.c_double, _V, _I)
+_char_matrix = _fast("FPDFText_GetMatrix", _I, _V, _I, _V)
+_font_info = _fast("FPDFText_GetFontInfo", ctypes.c_ulong, _V, _I, _V, ctypes.c_ulong, _V)
+_descent = _fast("FPDFFont_GetDescent", _I, _V, ctypes.c_float, _V)
+_weight = _fast("FPDFFont_GetWeight", _I, _V)
 _glyph_width = _fast("FPDFFont_GetGlyphWidth", _I, _V, ctypes.c_uint, ctypes.c_float, _V)
 _segment = _fast("FPDFPath_GetPathSegment", _V, _V, _I)
 _segment_type = _fast("FPDFPathSegment_GetType", _I, _V)
@@ -71,6 +77,8 @@ _form_count = _fast("FPDFFormObj_CountObjects", _I, _V)
 _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
 PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+_CORNERS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+"""An image's unit square, which its matrix maps onto the page."""
 
 
 class PdfiumDocument:
@@ -123,10 +131,11 @@ class PdfiumDocument:
         # locals: these run once per character (148,635 on the 117-page book)
         get_object, get_unicode, loose_box, get_origin = _text_object, _unicode, _loose_box, _origin
         map_error, generated = _map_error, _generated
-        text_page = ctypes.cast(handle, _V).value
+        text_page = ctypes.cast(handle, _V).value or 0
         rect, x, y = self._rect, self._x, self._y
         rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
         fonts: dict[int, tuple[str, float, bool, float, float, int, float]] = {}
+        faces: dict[int, tuple[str, float, float]] = {}
         widths: dict[tuple[int, int], float] = {}
         texts: dict[tuple[str, int, bool], tuple[str, float | None] | None] = {}
         flip = height + 2 * mb_y0  # pdfminer measures from the MediaBox origin
@@ -144,7 +153,7 @@ class PdfiumDocument:
                 continue
             font = fonts.get(key)
             if font is None:
-                font = fonts[key] = self._font(handle, k)
+                font = fonts[key] = self._font(text_page, k, key, faces)
             fontname, size, upright, hanging, descent, handle_font, width_scale = font
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
@@ -197,28 +206,36 @@ class PdfiumDocument:
             append(last)
         return chars
 
-    def _font(self, text_page: object, k: int
+    def _font(self, text_page: int, k: int, obj: int,
+              faces: dict[int, tuple[str, float, float]]
               ) -> tuple[str, float, bool, float, float, int, float]:
         """(font name, size, upright, hanging, descent per unit of size, font handle, scale of
-        advance widths) of character ``k``'s text object."""
-        raw.FPDFText_GetFontInfo(text_page, k, self._name, len(self._name),
-                                 ctypes.byref(self._flags))
-        name = self._name.value.decode("latin-1")
+        advance widths) of character ``k`` of text object ``obj``; ``faces`` keeps what
+        depends on the font alone (name, hanging, descent), by font handle, for the page."""
+        font = _font_of(obj) or 0
+        face = faces.get(font)
+        if face is None:
+            face = faces[font] = self._face(text_page, k, font)
+        name, hanging, descent = face
         m = self._matrix
-        raw.FPDFText_GetMatrix(text_page, k, ctypes.byref(m))
+        _char_matrix(text_page, k, ctypes.addressof(m))
         # pdfminer's size is the glyph box's height: the font size scaled by the matrix
-        font_size = raw.FPDFText_GetFontSize(text_page, k)
+        font_size = _font_size(text_page, k)
         size = font_size * (abs(m.d) if m.b == 0 else (m.b * m.b + m.d * m.d) ** 0.5)
         width_scale = font_size * (abs(m.a) if m.c == 0 else (m.a * m.a + m.c * m.c) ** 0.5)
         upright = m.a * m.d > 0 and m.b * m.c <= 0
+        return name, size, upright, hanging, descent, font, width_scale
+
+    def _face(self, text_page: int, k: int, font: int) -> tuple[str, float, float]:
+        """(name, hanging, descent per unit of size) of the font of character ``k``."""
+        _font_info(text_page, k, ctypes.addressof(self._name), len(self._name),
+                   ctypes.addressof(self._flags))
+        name = self._name.value.decode("latin-1")
         descent = self._float
-        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, k))
-        raw.FPDFFont_GetDescent(font, 1000.0, ctypes.byref(descent))
-        hanging = HANGING_EM if HANGING_FONT.search(name) else 0.0
-        if is_heavy(raw.FPDFFont_GetWeight(font), self._flags.value):
+        _descent(font, 1000.0, ctypes.addressof(descent))
+        if is_heavy(_weight(font), self._flags.value):
             self._heavy.add(name)
-        return (name, size, upright, hanging, descent.value / 1000,
-                ctypes.cast(font, _V).value or 0, width_scale)
+        return name, HANGING_EM if HANGING_FONT.search(name) else 0.0, descent.value / 1000
 
     def _advance(self, font: int, code: int) -> float:
         """The advance width of the character ``code`` (Unicode) per unit of size, -1 when
@@ -234,13 +251,12 @@ class PdfiumDocument:
         for obj, outer in objects:
             kind = _object_type(obj)
             if kind == IMAGE:
-                corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
                 to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
-                yield "images", _box([_apply(to_page, p) for p in corners])
+                yield "images", _box(_CORNERS, to_page)
             elif kind == PATH:
                 to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
                 for shape, points in self._subpaths(obj):
-                    yield shape, _box([_apply(to_page, p) for p in points])
+                    yield shape, _box(points, to_page)
 
     def _obj_matrix(self, obj: int) -> Matrix:
         m = self._matrix
@@ -248,31 +264,36 @@ class PdfiumDocument:
             return IDENTITY
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
-    def _subpaths(self, path: int) -> Iterator[tuple[str, list[tuple[float, float]]]]:
+    def _subpaths(self, path: int) -> list[tuple[str, list[tuple[float, float]]]]:
         """Each subpath's kind and points, as pdfminer splits them: a Bézier segment's end
         point only, not its control points."""
         fx, fy = self._floats
-        x_ref, y_ref = ctypes.byref(fx), ctypes.byref(fy)
+        x_ref, y_ref = ctypes.addressof(fx), ctypes.addressof(fy)
+        get_segment, get_type, get_point, get_close = (_segment, _segment_type, _segment_point,
+                                                       _segment_close)
+        found: list[tuple[str, list[tuple[float, float]]]] = []
         points: list[tuple[float, float]] = []
         curved = False
         controls = 0  # PDFium lists a Bézier segment as three points: two controls, the end
         for i in range(_count_segments(path)):
-            segment = _segment(path, i)
-            kind = _segment_type(segment)
+            segment = get_segment(path, i)
+            kind = get_type(segment)
             if kind == MOVETO and points:
-                yield _classify(points, curved)
+                found.append(_classify(points, curved))
                 points, curved = [], False
-            if kind == BEZIERTO and controls < 2:
-                controls += 1
-                continue
+            if kind == BEZIERTO:
+                if controls < 2:
+                    controls += 1
+                    continue
+                curved = True
             controls = 0
-            _segment_point(segment, x_ref, y_ref)
+            get_point(segment, x_ref, y_ref)
             points.append((fx.value, fy.value))
-            curved = curved or kind == BEZIERTO
-            if _segment_close(segment) and points[0] != points[-1]:
+            if get_close(segment) and points[0] != points[-1]:
                 points.append(points[0])
         if points:
-            yield _classify(points, curved)
+            found.append(_classify(points, curved))
+        return found
 
 
 def _objects(page: int) -> Iterator[tuple[int, Matrix]]:
@@ -316,11 +337,9 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
             e * A + f * C + E, e * B + f * D + F)
 
 
-def _apply(m: Matrix, point: tuple[float, float]) -> tuple[float, float]:
-    x, y = point
-    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
-
-
-def _box(points: list[tuple[float, float]]) -> Box:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
+def _box(points: list[tuple[float, float]], m: Matrix) -> Box:
+    """The bounding box of ``points`` transformed by ``m``."""
+    a, b, c, d, e, f = m
+    xs = [a * x + c * y + e for x, y in points]
+    ys = [b * x + d * y + f for x, y in points]
     return (min(xs), min(ys), max(xs), max(ys))
