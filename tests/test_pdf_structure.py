@@ -241,3 +241,56 @@ def test_heading_on_a_drawn_band_is_no_figure(tmp_path):
 
     result = _extract_blocks(_typeset(tmp_path, page))
     assert result[0] == ("heading", "Abstract")
+
+
+def test_subheadings_in_a_face_of_their_own(tmp_path):
+    """Subheadings set in a sans-serif a step smaller than a serif body, right above their
+    paragraphs at its leading (BMC's ``Setting``, ``Interviews``): the face, used for nothing
+    but such lines, makes them headings. A face that also sets a line inside a paragraph is a
+    text face, and its opening lines stay text."""
+    def page(canvas):
+        y = 720
+        for heading in ("Setting", "Tools for data collection", "Ethical considerations"):
+            canvas.setFont(_vera(), 9.2)
+            canvas.drawString(72, y, heading)
+            y = _paragraph(canvas, y - 12, rows=5) - 14
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == [
+        "Setting", "Tools for data collection", "Ethical considerations"]
+    assert [k for k, t in result] == ["heading", "paragraph"] * 3
+
+    def quoted(canvas):
+        y = 720
+        for opening in ("Setting", "Tools for data collection"):
+            canvas.setFont(_vera(), 9.2)
+            canvas.drawString(72, y, opening)
+            y = _paragraph(canvas, y - 12, rows=5) - 14
+        y = _paragraph(canvas, y, rows=2)
+        canvas.setFont(_vera(), 9.2)
+        canvas.drawString(72, y, "print('a line of code set inside the paragraph')")
+        _paragraph(canvas, y - 12, rows=2)
+
+    result = _extract_blocks(_typeset(tmp_path, quoted))
+    assert not [t for k, t in result if k == "heading"]
+
+
+def test_small_print_off_the_text_column_is_no_author_note(tmp_path):
+    """On a first page, unlabelled small print right under the text is an author note only
+    where it starts at the text's left edge under body text: a centred footer's second line
+    under its first (``Use subject to Terms ...`` under ``© 2023 Nokia.``) and a chart's
+    legend inside the column are no notes."""
+    def page(canvas):
+        canvas.setFont("Times-Bold", 18)
+        canvas.drawString(72, 740, "Port Cross-Connect")
+        _paragraph(canvas, 700, rows=40)
+        canvas.setFont("Helvetica", 6.2)
+        canvas.drawString(300, 198, "C/0")
+        canvas.setFont("Helvetica-Bold", 8)
+        canvas.drawCentredString(306, 150, "© 2023 Example Corporation.")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawCentredString(306, 140, "Use subject to Terms available at: example.com/terms.")
+
+    result = _typeset(tmp_path, page)
+    assert not result.footnotes
+    assert any(b.text.startswith("Use subject to Terms") for b in result.blocks)

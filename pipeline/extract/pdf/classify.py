@@ -59,6 +59,12 @@ CAPS_MAX_CHARS = 80
 CAPS_LETTER_SHARE = 0.7
 """...and letters make this share of its characters (``⇒ A = (A ∩ B)``, ``SGBV, (74), 48%``
 are a formula and a chart's label)."""
+FACE_HEADING_SIZE = 0.9
+"""A heading told by its face alone is set at least this share of the size of the text it
+heads (a step down the type scale, 9 on 10, at most)..."""
+FACE_HEADING_MIN_RUNS = 2
+"""...and its face sets at least this many such headings in the document (one short line in
+another face may be anything: a signature, a label)."""
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
@@ -96,6 +102,59 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
         figures.append(LayoutBlock([label], kind="figure"))
     text.sort(key=lambda l: (round(l.top), l.x0))
     return text, figures
+
+
+def headings_by_face(pages: list[list[LayoutBlock]]) -> None:
+    """Subheadings set in a face of their own (a sans-serif semibold over a serif body) at
+    about the body's size: the short lines that open a block in a face that is not the body's,
+    followed by a line in the body's face, become a heading block of their own. Only where the
+    document uses that face for nothing else: every line set in it opens its block (italic or
+    a code face also sets lines inside paragraphs) and it heads text at least
+    ``FACE_HEADING_MIN_RUNS`` times. ``pages``: each page's blocks in reading order."""
+    faces: dict[str, int] = {}
+    for line in (line for blocks in pages for b in blocks if b.kind not in BUILT_WHOLE
+                 for line in b.lines):
+        faces[line.face] = faces.get(line.face, 0) + len(line.text)
+    body_face = max(faces, key=faces.__getitem__, default="")
+    runs: dict[str, list[tuple[list[LayoutBlock], LayoutBlock, int]]] = {}
+    inside: set[str] = set()
+    for blocks in pages:
+        for i, block in enumerate(blocks):
+            if block.kind != "paragraph":
+                continue
+            n = _face_run(block)
+            inside.update(line.face for line in block.lines[n:])
+            after = (block.lines[n] if n < len(block.lines)
+                     else blocks[i + 1].lines[0] if i + 1 < len(blocks) else None)
+            if (n and after is not None and after.face in (body_face, "")
+                    and _heads_text(block.lines[:n], after)):
+                runs.setdefault(block.lines[0].face, []).append((blocks, block, n))
+    for face, found in runs.items():
+        if face in inside or face == body_face or len(found) < FACE_HEADING_MIN_RUNS:
+            continue
+        for blocks, block, n in found:
+            index = next(i for i, b in enumerate(blocks) if b is block)
+            rest = [LayoutBlock(block.lines[n:])] if n < len(block.lines) else []
+            blocks[index:index + 1] = [LayoutBlock(block.lines[:n], kind="heading"), *rest]
+
+
+def _face_run(block: LayoutBlock) -> int:
+    """How many of the block's first lines share the first line's face (0 without one)."""
+    face = block.lines[0].face
+    if not face:
+        return 0
+    return next((i for i, line in enumerate(block.lines) if line.face != face),
+                len(block.lines))
+
+
+def _heads_text(lines: list[Line], after: Line) -> bool:
+    """Whether ``lines`` may be a heading over the text line ``after``: short, not a sentence
+    or a caption, about its size."""
+    text = " ".join(line.text for line in lines).strip()
+    return (len(lines) <= HEADING_MAX_LINES and 0 < len(text) < 120
+            and any(ch.isalpha() for ch in text) and not text.endswith((".", ",", ";", ":"))
+            and not CAPTION.match(text) and not LIST_MARK.match(text)
+            and all(line.size >= FACE_HEADING_SIZE * after.size for line in lines))
 
 
 def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:

@@ -32,6 +32,7 @@ from pipeline.extract.pdf.classify import (
     classify,
     figure_text,
     heading_levels,
+    headings_by_face,
 )
 from pipeline.extract.pdf.drafts import (
     drafts_of,
@@ -65,7 +66,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.1"
+VERSION = "0.8.2"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -180,6 +181,7 @@ def _layout(pages: list[PageData], body_size: float
         classify(ordered, page, body_size)
         all_blocks.append(ordered)
         all_notes.append(notes)
+    headings_by_face(all_blocks)
     every = [b for blocks in all_blocks for b in blocks]
     captions_by_style(every, body_size)
     heading_levels(every, body_size)

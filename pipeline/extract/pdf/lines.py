@@ -91,6 +91,9 @@ class Line:
     """Raised characters that opened the line (a footnote label in a note area)."""
     bad_glyphs: int = 0
     chars: int = 0
+    face: str = ""
+    """The font (subset tag dropped) of the line's first and last glyphs when they share it,
+    else empty: the face a line set in one face throughout is set in."""
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -428,9 +431,11 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
                                          chars[-1]["x1"], _line_bottom(chars), "", size, 0.0,
                                          False, [], "", bad, count)
     letters = max(count - bad, 1)
+    first, last = ink[0].get("fontname", ""), ink[-1].get("fontname", "")
     return Line(page_number, min(c["x0"] for c in ink), _line_top(chars),
                 max(c["x1"] for c in ink), _line_bottom(chars), text, size, bold / letters,
-                italic / letters >= BOLD_SHARE, raised, lead, bad, count)
+                italic / letters >= BOLD_SHARE, raised, lead, bad, count,
+                first.rpartition("+")[2] if first == last else "")
 
 
 def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:

@@ -25,11 +25,17 @@ SMALLER = 0.92
 RULE_MAX_HEIGHT = 2.0
 """Points: a horizontal line or rect at most this tall is a separator rule..."""
 RULE_GAP_EM = 4.0
-"""...when it sits at most this many body ems above the first note."""
+"""...when it sits at most this many body ems above the first note..."""
+RULE_INDENT_EM = 2.0
+"""...and starts at most this many body ems left or right of the note's left edge: a note
+separator starts at the column's margin where the notes' lines begin (a chart's axis runs
+beside its centred label)."""
 AUTHOR_NOTE_SIZE = 0.8
 """Unlabelled small print at most this share of the body size, with nothing below it in its
-column and text at most ``RULE_GAP_EM`` above it, is an author note on a first page (a caption
-or a sidebar is set nearer the body's size; a footer's date stands far below the text)."""
+column and body text at most ``RULE_GAP_EM`` above it starting at its left edge (within
+``RULE_INDENT_EM``), is an author note on a first page: a caption or a sidebar is set nearer
+the body's size, a footer's date stands far below the text or centred, a chart's legend inside
+the column."""
 SHORT_LINE_EM = 3.0
 """A note line ending a sentence this many ems short of its note column's right edge ends the
 note: the next unlabelled line is a note of its own."""
@@ -84,7 +90,9 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         ) or (first_page and block.size <= AUTHOR_NOTE_SIZE * body_size
               and any(ch.isalpha() for line in block.lines for ch in line.text)
               and not any(o.top >= block.bottom - 1 for o in column)
-              and any(0 <= block.top - o.bottom <= RULE_GAP_EM * body_size for o in column)):
+              and any(0 <= block.top - o.bottom <= RULE_GAP_EM * body_size
+                      and o.size >= SMALLER * body_size
+                      and abs(o.x0 - block.x0) <= RULE_INDENT_EM * body_size for o in column)):
             notes.append(block)
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
@@ -113,7 +121,8 @@ def _cited(label: str, line: Line, cited: set[str]) -> bool:
 def _rule_above(block: LayoutBlock, rules: list[tuple[float, float, float, float]],
                 body_size: float) -> bool:
     return any(r[3] <= block.top + 1 and block.top - r[3] <= RULE_GAP_EM * body_size
-               and r[0] < block.x1 and r[2] > block.x0 for r in rules)
+               and r[0] < block.x1 and r[2] > block.x0
+               for r in rules)
 
 
 def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[Note]:
