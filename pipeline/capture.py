@@ -23,26 +23,19 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, TypeGuard
+from typing import TYPE_CHECKING, BinaryIO, TypeGuard
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from pipeline import __version__
 from pipeline.errors import CaptureError, FetchError, TooLarge, shorten
 from pipeline.model import Capture, Kind, Source
-from pipeline.net import (
-    CAPTURE_DEADLINE_S,
-    ContentDecoder,
-    Deadline,
-    DecodedTooLarge,
-    DecodingFailed,
-    GuardedBackend,
-    GuardedTransport,
-)
-from pipeline.registry import Registry
+from pipeline.registry import CAPTURE_DEADLINE_S, Registry
 from pipeline.store import Store
-from pipeline.warc import response_record_bytes, revisit_record_bytes
+
+if TYPE_CHECKING:  # the HTTP stack (httpx, warcio: 0.15 s) is imported where a fetch needs it,
+    import httpx  # so that reading local files (archivist extract) starts without it
+
+    from pipeline.net import Deadline
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 MAX_BYTES = 100 * 1024 * 1024
@@ -190,6 +183,8 @@ def _first_symlink(path: Path) -> Path | None:
 
 def _capture_http(source: Source, store: Store, options: CaptureOptions,
                   previous: Capture | None) -> Capture:
+    from pipeline.warc import response_record_bytes, revisit_record_bytes
+
     conditional = {}
     if previous is not None and previous.etag:
         conditional["If-None-Match"] = previous.etag
@@ -232,6 +227,8 @@ def _with_warc(capture: Capture, store: Store, warc: bytes) -> Capture:
 def _fetch(source: Source, options: CaptureOptions,
            conditional: dict[str, str]) -> tuple[httpx.Response, bytes, bytes, str]:
     """GET with retries: the final response, its body as sent and decoded, and the final URL."""
+    from pipeline.net import Deadline
+
     deadline = Deadline(options.deadline_s)
     attempt = 0
     while True:
@@ -253,6 +250,10 @@ def _fetch(source: Source, options: CaptureOptions,
 
 def _follow_redirects(source: Source, options: CaptureOptions, conditional: dict[str, str],
                       deadline: Deadline) -> tuple[httpx.Response, bytes, bytes, str]:
+    import httpx
+
+    from pipeline.net import GuardedBackend, GuardedTransport
+
     url = source.uri
     seen: list[str] = []
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **conditional}
@@ -290,6 +291,8 @@ def _follow_redirects(source: Source, options: CaptureOptions, conditional: dict
 def _get(client: httpx.Client, url: str, headers: dict[str, str], source_id: str,
          options: CaptureOptions, deadline: Deadline) -> tuple[httpx.Response, bytes, bytes]:
     """One GET: the response, its body as sent, and its body with Content-Encoding undone."""
+    import httpx
+
     try:
         with client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length")
@@ -317,6 +320,8 @@ def read_body(chunks: Iterable[bytes], content_encoding: str | None, max_bytes: 
     Both are held to ``max_bytes`` while the chunks stream in, so neither a long body nor a
     small compressed one that inflates to gigabytes is ever whole in memory or on disk.
     """
+    from pipeline.net import ContentDecoder, DecodedTooLarge, DecodingFailed
+
     decoder = ContentDecoder(content_encoding, max_bytes)
     raw, body = bytearray(), bytearray()
     try:
@@ -340,6 +345,8 @@ def read_body(chunks: Iterable[bytes], content_encoding: str | None, max_bytes: 
 @cache
 def _ssl_context() -> ssl.SSLContext:
     """Loading the CA bundle takes ~70 ms: do it once per process, not once per source."""
+    import httpx
+
     return httpx.create_ssl_context()
 
 

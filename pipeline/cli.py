@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, cast
 import typer
 import typer.core
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.progress import (
     BarColumn,
@@ -429,6 +428,8 @@ def show(
     elif raw_markdown:
         sys.stdout.write(to_markdown(view.document, view.passages, view.footnotes))
     else:
+        from rich.markdown import Markdown  # markdown-it and pygments: 0.1 s of every start
+
         console.print(Markdown(to_markdown(view.document, view.passages, view.footnotes,
                                            notes="terminal")))
 

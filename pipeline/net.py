@@ -30,10 +30,6 @@ from pipeline.errors import FetchError, shorten
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-CAPTURE_DEADLINE_S = 300.0
-"""Default time one capture may take from its first connection to its last byte, retries
-included: long enough for a 100 MB body over a slow link, short enough to bound a run."""
-
 # Special-use ranges (IANA IPv4/IPv6 special-purpose registries) that the ``ipaddress`` flags of
 # Python 3.11 leave global or do not name.
 _SPECIAL_NETWORKS = tuple((ipaddress.ip_network(net), name) for net, name in (

@@ -40,7 +40,10 @@ from typing import Any
 
 from pipeline.errors import RegistryError, shorten
 from pipeline.model import BULK_KINDS, KINDS, OCR_MODES, ExtractOptions, Source
-from pipeline.net import CAPTURE_DEADLINE_S
+
+CAPTURE_DEADLINE_S = 300.0
+"""Default time one capture may take from its first connection to its last byte, retries
+included: long enough for a 100 MB body over a slow link, short enough to bound a run."""
 
 CORE_KEYS = {"id", "uri", "kind", "every", "ocr"}
 BULK_KEYS = {"include": ("folder",), "exclude": ("folder",), "keep_warc": ("warc", "wacz")}

@@ -87,24 +87,24 @@ def to_json(value: Any, default: Callable[[Any], Any]) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False, default=default)``, character for
     character. With ``indent`` the standard library encodes in pure Python, one generator
     step per value, which on a page's rows (tens of thousands of values with provenance)
-    cost as much as extracting the page; this walks the rows once and leaves strings to the
-    C string encoder."""
+    cost as much as extracting the page; this walks the rows once, writes the scalars of a
+    list or dict in its own loop (most values of a row are) and leaves strings to the C
+    string encoder."""
     parts: list[str] = []
-    _json_parts(value, default, "\n", parts)
+    _json_parts(value, default, "\n", parts, {})
     return "".join(parts)
 
 
 def _json_parts(value: Any, default: Callable[[Any], Any], newline: str,
-                parts: list[str]) -> None:
-    # The order of checks is json.encoder's: str, None, bools, int, float, lists, dicts.
-    if isinstance(value, str):
+                parts: list[str], keys: dict[Any, str]) -> None:
+    """Append ``value``'s JSON; ``keys`` caches each dict key's ``"key": `` (rows repeat them)."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        parts.append(scalar(value))
+    # The order of checks is json.encoder's: str, None, bools, int, float, lists, dicts
+    # (subclasses of the exact types above land here).
+    elif isinstance(value, str):
         parts.append(_encode_string(value))
-    elif value is None:
-        parts.append("null")
-    elif value is True:
-        parts.append("true")
-    elif value is False:
-        parts.append("false")
     elif isinstance(value, int):
         parts.append(int.__repr__(value))
     elif isinstance(value, float):
@@ -114,24 +114,38 @@ def _json_parts(value: Any, default: Callable[[Any], Any], newline: str,
             parts.append("[]")
             return
         inner = newline + "  "
-        parts.append("[")
-        for index, item in enumerate(value):
-            parts.append(inner if index == 0 else "," + inner)
-            _json_parts(item, default, inner, parts)
+        separator = "[" + inner
+        for item in value:
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:
+                parts.append(separator + scalar(item))
+            else:
+                parts.append(separator)
+                _json_parts(item, default, inner, parts, keys)
+            separator = "," + inner
         parts.append(newline + "]")
     elif isinstance(value, dict):
         if not value:
             parts.append("{}")
             return
         inner = newline + "  "
-        parts.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            parts.append(inner if index == 0 else "," + inner)
-            parts.append(_json_key(key) + ": ")
-            _json_parts(item, default, inner, parts)
+        separator = "{" + inner
+        for key, item in value.items():
+            named = keys.get(key) if type(key) is str else None
+            if named is None:
+                named = _json_key(key) + ": "
+                if type(key) is str:
+                    keys[key] = named
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:
+                parts.append(separator + named + scalar(item))
+            else:
+                parts.append(separator + named)
+                _json_parts(item, default, inner, parts, keys)
+            separator = "," + inner
         parts.append(newline + "}")
     else:
-        _json_parts(default(value), default, newline, parts)
+        _json_parts(default(value), default, newline, parts, keys)
 
 
 def _json_key(key: Any) -> str:
@@ -153,3 +167,9 @@ def _float(value: float) -> str:
     if value in (math.inf, -math.inf):
         return "Infinity" if value > 0 else "-Infinity"
     return float.__repr__(value)
+
+
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _encode_string, type(None): lambda _: "null", bool: lambda b: "true" if b else "false",
+    int: int.__repr__, float: _float}
+"""JSON text of a value by its exact type (a subclass takes json.encoder's isinstance path)."""

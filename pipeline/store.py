@@ -19,8 +19,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
+from typing import TYPE_CHECKING
 
-from pyarrow import fs
+if TYPE_CHECKING:  # imported where used: pyarrow costs 0.15 s of every command's start
+    from pyarrow import fs
 
 STORE_ENV = "ARCHIVIST_STORE"
 S3_PREFIX = "s3://"
@@ -77,6 +79,8 @@ class Store:
         return {name: os.environ[name] for name in _S3_ENV if os.environ.get(name)}
 
     def filesystem(self) -> fs.FileSystem:
+        from pyarrow import fs
+
         return _s3_filesystem() if self.remote else fs.LocalFileSystem()
 
     # -- blobs ---------------------------------------------------------------------------
@@ -147,6 +151,8 @@ class Store:
     def exists(self, path: PurePath) -> bool:
         if not self.remote:
             return Path(path).exists()
+        from pyarrow import fs
+
         return bool(_s3_filesystem().get_file_info(str(path)).type != fs.FileType.NotFound)
 
     def files(self, under: PurePath) -> list[PurePath]:
@@ -154,6 +160,8 @@ class Store:
         if not self.remote:
             base = Path(under)
             return sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+        from pyarrow import fs
+
         selector = fs.FileSelector(str(under), recursive=True, allow_not_found=True)
         infos = _s3_filesystem().get_file_info(selector)
         return sorted(PurePosixPath(i.path) for i in infos if i.type == fs.FileType.File)
@@ -161,6 +169,8 @@ class Store:
 
 def _s3_filesystem() -> fs.S3FileSystem:
     """pyarrow's S3 client configured like deltalake's, from the same environment variables."""
+    from pyarrow import fs
+
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     scheme = "http" if endpoint and endpoint.startswith("http://") else "https"
     return fs.S3FileSystem(

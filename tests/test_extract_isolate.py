@@ -33,6 +33,21 @@ def test_a_web_page_does_not_load_the_pdf_stack_and_a_pdf_then_does() -> None:
     assert "pdfium" in worker_libraries()
 
 
+def test_a_web_page_does_not_load_numpy_and_still_gets_its_metadata() -> None:
+    # trafilatura would import py3langid and numpy for a language filter the worker never
+    # calls; its metadata readers (JSON-LD, bylines) and htmldate work without them.
+    page = (b'<html lang="en"><head><title>Worker page</title><script type="application/ld+json">'
+            b'{"@type": "NewsArticle", "headline": "Worker page", "datePublished": '
+            b'"2021-03-04"}</script><meta name="author" content="Ada Lovelace">'
+            b"</head><body><article><h1>Worker page</h1><p>"
+            + b"A sentence of prose for the worker. " * 8 + b"</p></article></body></html>")
+    isolate._workers.current = None  # a fresh worker for this thread
+    meta = extract(page, capture(page, "html", "text/html")).meta
+    assert (meta.title, meta.authors, meta.published) == (
+        "Worker page", ("Ada Lovelace",), "2021-03-04")
+    assert "_multiarray_umath" not in worker_libraries()
+
+
 def test_stopping_idle_workers_spares_one_extracting_and_the_next_document_restarts_one(
         ) -> None:
     assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks

@@ -203,6 +203,10 @@ def serve() -> None:
     document."""
     requests = Connection(int(sys.argv[1]), writable=False)
     replies = Connection(int(sys.argv[2]), readable=False)
+    # trafilatura imports py3langid, and with it numpy (0.06 s at every worker's start), for
+    # a language filter no extractor calls; languages are guessed outside the worker. A None
+    # entry makes that import fail, which trafilatura expects (py3langid is optional there).
+    sys.modules.setdefault("py3langid", None)  # type: ignore[arg-type]
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
     replies.send(READY)

@@ -42,6 +42,11 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=False, fix_line_breaks=False,
                                     normalization=None, explain=False)
 
 
+_ASCII_FTFY_FIXES = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+"""The only ASCII characters the fixes above change: ftfy's control characters (terminal
+escapes start with one); mojibake, ligatures, C1 controls and surrogates are never ASCII, and
+NFC leaves ASCII as it is."""
+
 MOSTLY_UTF8_RATIO = 3
 """Valid non-ASCII characters needed per undecodable sequence to call damaged text UTF-8."""
 
@@ -150,6 +155,8 @@ def _decodes_cleanly(data: bytes, encoding: str) -> bool:
 
 def repair(text: str) -> tuple[str, tuple[Transform, ...]]:
     """ftfy then NFC; returns the text and the transforms that changed something."""
+    if text.isascii() and not _ASCII_FTFY_FIXES.search(text):
+        return text, ()  # ftfy would walk it line by line to change nothing
     transforms: list[Transform] = []
     fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
     if fixed != text:
