@@ -16,9 +16,11 @@ are 1-based and inclusive.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from typing import Literal
+from operator import attrgetter
+from typing import Any, Literal, TypeVar
 
 Kind = Literal["html", "pdf", "text", "image"]
 KINDS: tuple[Kind, ...] = ("html", "pdf", "text", "image")
@@ -46,6 +48,24 @@ PassageKind = Literal[
     "code",
     "comment",
 ]
+
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle instances as the class and its field values. A slotted dataclass's own
+    ``__getstate__``/``__setstate__`` look up ``fields()`` for every object, and an extraction
+    worker hands back thousands of blocks, locators and removed rows per page (half the cost
+    of the trip: 2.7 -> 1.2 ms a web page). Only for classes whose ``__init__`` takes every
+    field and changes none."""
+    values = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: _T) -> tuple[Callable[..., _T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +160,7 @@ class Capture:
         return None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Locator:
     """Where a piece of text lives in its raw capture."""
@@ -179,6 +200,7 @@ class Locator:
         return ", ".join(parts) or "unknown"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Transform:
     """One cleaning step applied to a piece of text, with enough detail to audit or undo it.
@@ -200,6 +222,7 @@ class Transform:
     """Why the step decided as it did, e.g. the word counts behind a dehyphenation."""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
     """A unit of extracted text in reading order, before segmentation gives it an identity."""
@@ -220,6 +243,7 @@ class Block:
         return replace(self, text=text, transforms=self.transforms + (transform,))
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FootnoteBlock:
     label: str
@@ -233,6 +257,7 @@ class FootnoteBlock:
         return replace(self, text=text, transforms=self.transforms + (transform,))
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Removed:
     """Text the extractor left out of the passages (boilerplate, page furniture), and why."""
@@ -244,6 +269,7 @@ class Removed:
     evidence: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DocumentMeta:
     title: str | None = None
@@ -260,6 +286,7 @@ class DocumentMeta:
     needs_ocr: bool = False
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """The result of one extractor on one capture."""

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.extract import extract, isolate
-from pipeline.model import Capture
+from pipeline.extract.dispatch import extract_in_process
+from pipeline.model import Capture, ExtractOptions
 
 PDF = next((Path(__file__).parent / "fixtures" / "pdf").glob("*.pdf"))
 PAGE = b"<html><body><article><p>" + b"A sentence of prose for the worker. " * 8 + \
@@ -46,6 +47,18 @@ def test_a_web_page_does_not_load_numpy_and_still_gets_its_metadata() -> None:
     assert (meta.title, meta.authors, meta.published) == (
         "Worker page", ("Ada Lovelace",), "2021-03-04")
     assert "_multiarray_umath" not in worker_libraries()
+
+
+def test_the_worker_hands_back_the_extraction_it_made_field_for_field() -> None:
+    # Model objects cross the pipe as their class and field values (model._pickled_by_fields):
+    # blocks, footnotes, removed rows with evidence, locators, metadata, transforms.
+    data = (Path(__file__).resolve().parents[1] / "examples" / "html"
+            / "002_impunity_watch.html").read_bytes()
+    page = capture(data, "html", "text/html")
+    here = extract_in_process(data, page, ExtractOptions())
+    assert here.footnotes and here.removed and here.transforms and here.meta.title
+    assert any(b.locator.char_start is not None for b in here.blocks)
+    assert extract(data, page) == here
 
 
 def test_stopping_idle_workers_spares_one_extracting_and_the_next_document_restarts_one(
