@@ -294,3 +294,19 @@ def test_small_print_off_the_text_column_is_no_author_note(tmp_path):
     result = _typeset(tmp_path, page)
     assert not result.footnotes
     assert any(b.text.startswith("Use subject to Terms") for b in result.blocks)
+
+
+def test_section_number_a_tab_before_its_title(tmp_path):
+    """A report's numbered heading (``1.3`` and ``Document Overview`` a tab apart, bold, a
+    point below the 12-point body): the number and title are one heading."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=3, size=12)
+        for number, title in (("1.3", "Document Overview"), ("1.4", "Using the Framework")):
+            canvas.setFont("Helvetica-Bold", 11)
+            canvas.drawString(72, y - 12, number)
+            canvas.drawString(108, y - 12, title)
+            y = _paragraph(canvas, y - 30, rows=4, size=12) - 6
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == [
+        "1.3 Document Overview", "1.4 Using the Framework"]

@@ -203,7 +203,9 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
             or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
         return False
     larger = block.size >= HEADING_SIZE * body_size
-    if block.size < SMALLER_HEADING * text_size or CAPTION.match(text):
+    # a section's number marks a heading as its size would: a step smaller than the text
+    smallest = FACE_HEADING_SIZE if _HEADING_NUMBER.match(text) else SMALLER_HEADING
+    if block.size < smallest * text_size or CAPTION.match(text):
         return larger
     bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
     return (larger or (bold and len(text) < 120)

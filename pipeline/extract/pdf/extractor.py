@@ -41,7 +41,7 @@ from pipeline.extract.pdf.drafts import (
     round_bbox,
 )
 from pipeline.extract.pdf.figures import region_of
-from pipeline.extract.pdf.furniture import find_furniture, on_bars
+from pipeline.extract.pdf.furniture import find_furniture, on_bars, section_numbers
 from pipeline.extract.pdf.lines import body_size_of
 from pipeline.extract.pdf.meta import document_meta
 from pipeline.extract.pdf.notes import Note, marker_candidates, notes_of, split_notes
@@ -66,7 +66,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.2"
+VERSION = "0.8.3"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -174,8 +174,8 @@ def _layout(pages: list[PageData], body_size: float
     all_blocks, all_notes = [], []
     for page in pages:
         text, figures = figure_text(page)
-        body, note_blocks = split_notes(page_blocks(text) + page.tables + figures, body_size,
-                                        page.rules, page is pages[0])
+        blocks = page_blocks(section_numbers(text)) + page.tables + figures
+        body, note_blocks = split_notes(blocks, body_size, page.rules, page is pages[0])
         notes = notes_of(note_blocks, marker_candidates(body)) if note_blocks else []
         ordered = reading_order(body)
         classify(ordered, page, body_size)

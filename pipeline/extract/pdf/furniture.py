@@ -15,7 +15,9 @@ counts as recurring. Two kinds of evidence other than repetition: a journal's ma
 (journal name, volume, doi, set smaller than the body above the article's title on the first
 page: nothing of the article comes before its title), and its text again in a later margin.
 And a line set on a bar (``1 Purpose`` on a section's black band) is a heading on its banner:
-its place on the page proves nothing, only its text recurring does.
+its place on the page proves nothing, only its text recurring does. Its number and title, set
+side by side on the bar, are one line, as a section's number a tab before its title is
+(``section_numbers``, after the furniture is out).
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ SMALL_PRINT_PT = 0.5
 known to half a point)."""
 BAR_EM = 2.0
 """A filled box at most this many of its line's ems tall, holding that line, is a bar behind it."""
+TAB_EM = 4.0
+"""A section's number is set at most this many ems left of its title..."""
+ROW_SLACK = 0.2
+"""...on its row: tops and bottoms within this share of the size."""
+
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-Z]\.)$")
 
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
 _PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?)?[-–—|·\s]*#[-–—|·\s]*(?:page|seite)?(?:of#)?$")
@@ -145,12 +153,38 @@ def _repeats_masthead(line: Line, masthead: dict[int, Verdict], first: list[Line
 def on_bars(lines: list[Line], bars: list[Box]) -> list[Line]:
     """The lines with those set side by side on one bar joined into one: a section's number
     and title on its band (``1`` and ``Purpose``, a tab apart) are one heading."""
-    joined: dict[int, Line] = {}
-    dropped: set[int] = set()
+    rows = []
     for bar in bars:
         inside = sorted((l for l in lines if _on_bar(l, bar)), key=lambda l: l.x0)
-        if len(inside) < 2 or max(l.top for l in inside) > min(l.bottom for l in inside):
-            continue  # one line, or lines that are not one row
+        if len(inside) >= 2 and max(l.top for l in inside) <= min(l.bottom for l in inside):
+            rows.append(inside)  # not one line, nor lines that are not one row
+    return _joined_rows(lines, rows)
+
+
+def section_numbers(lines: list[Line]) -> list[Line]:
+    """The lines with a section's number joined to its title set a tab to its right on the
+    same row, in the same size and weight (``1.3`` and ``Document Overview``): a number alone
+    would head nothing, and its title alone would lose the numbering that marks it."""
+    rows = []
+    for line in lines:
+        if not _SECTION_NUMBER.match(line.text):
+            continue
+        title = min((o for o in lines if o is not line and o.x0 > line.x1
+                     and o.x0 - line.x1 <= TAB_EM * line.size
+                     and abs(o.top - line.top) <= ROW_SLACK * line.size
+                     and abs(o.bottom - line.bottom) <= ROW_SLACK * line.size
+                     and abs(o.size - line.size) < SMALL_PRINT_PT and o.bold == line.bold
+                     and o.text[:1].isalpha()), key=lambda o: o.x0, default=None)
+        if title is not None:
+            rows.append([line, title])
+    return _joined_rows(lines, rows)
+
+
+def _joined_rows(lines: list[Line], rows: list[list[Line]]) -> list[Line]:
+    """``lines`` with each row (lines side by side, left to right) joined into one line."""
+    joined: dict[int, Line] = {}
+    dropped: set[int] = set()
+    for inside in rows:
         first = inside[0]
         text, raised = first.text, list(first.raised)
         for line in inside[1:]:
@@ -162,7 +196,8 @@ def on_bars(lines: list[Line], bars: list[Box]) -> list[Line]:
             first.page, first.x0, min(l.top for l in inside), inside[-1].x1,
             max(l.bottom for l in inside), text, max(l.size for l in inside),
             sum(l.bold_share * len(l.text) for l in inside) / letters, first.italic, raised,
-            first.lead_label, sum(l.bad_glyphs for l in inside), sum(l.chars for l in inside))
+            first.lead_label, sum(l.bad_glyphs for l in inside), sum(l.chars for l in inside),
+            inside[-1].face if all(l.face == inside[-1].face for l in inside) else "")
         dropped.update(id(l) for l in inside[1:])
     return [joined.get(id(l), l) for l in lines if id(l) not in dropped]
 
