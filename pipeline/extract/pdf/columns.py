@@ -114,18 +114,16 @@ def row_segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
             if (c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 1.0
                     and abs(c["top"] - previous["top"]) < 1.0):
                 continue
-            if _is_gutter(previous, c, gutters):
+            # a gap wider than any word space, or at a column gutter (once per character)
+            widest = c["size"] if c["size"] > previous["size"] else previous["size"]
+            if (c["x0"] - previous["x1"] > SEGMENT_GAP_EM * widest
+                    or previous["x1"] in gutters):
                 segments.append([])
         if not segments:
             segments.append([])
         segments[-1].append(c)
         previous = c
     return segments
-
-
-def _is_gutter(previous: Char, c: Char, gutters: set[float]) -> bool:
-    gap = c["x0"] - previous["x1"]
-    return gap > SEGMENT_GAP_EM * max(c["size"], previous["size"]) or previous["x1"] in gutters
 
 
 def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
@@ -141,17 +139,19 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
         out = [row[0]] if row else []
         window = slice(max(0, r - LABEL_ROWS), r + LABEL_ROWS + 1)
         for i, (x0, text_x0, _) in enumerate(pairs[r]):
+            pitch = text_x0 - x0
+            if pitch > LABEL_PITCH_EM * row[i][0]["size"]:  # checked first: it is the cheapest
+                out.append(row[i + 1])
+                continue
             alike = [w for near in pairs[window] for a, b, w in near
                      if abs(a - x0) <= ALIGN_TOLERANCE and abs(b - text_x0) <= ALIGN_TOLERANCE]
-            pitch = text_x0 - x0
             # rows with text at that edge, labelled or not: a text column that only a few
             # labels (a table's last column) happen to sit beside is no list of labels
             if (len(alike) >= 3
                     and len(alike) >= LABELLED_SHARE * sum(
                         1 for near in rows[window]
                         if any(abs(s[0]["x0"] - text_x0) <= ALIGN_TOLERANCE for s in near))
-                    and max(alike) <= LABEL_SHARE * pitch
-                    and pitch <= LABEL_PITCH_EM * row[i][0]["size"]):
+                    and max(alike) <= LABEL_SHARE * pitch):
                 out[-1] = out[-1] + row[i + 1]
             else:
                 out.append(row[i + 1])

@@ -31,15 +31,20 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
     # strokes drawn one after another that touch are one chain (a plot's thousands of short
     # segments); chains are then joined where they touch
     chains: list[list[Any]] = []  # [box, strokes, has_curve]
+    largest = MAX_STROKE_SHARE * page_area
     for boxes, is_curve in ((curves, True), (lines, False)):
         previous: Box | None = None
-        for box in boxes:
-            if _area(box) > MAX_STROKE_SHARE * page_area:
+        for box in boxes:  # written out, not called: a plot has thousands of strokes
+            x0, top, x1, bottom = box
+            if (x1 - x0) * (bottom - top) > largest:
                 previous = None
                 continue
-            if previous is not None and _near(previous, box):
+            if (previous is not None and previous[0] - REACH <= x1 and x0 <= previous[2] + REACH
+                    and previous[1] - REACH <= bottom and top <= previous[3] + REACH):
                 chain = chains[-1]
-                chain[0], chain[1] = union(chain[0], box), chain[1] + 1
+                a = chain[0]
+                chain[0] = (min(a[0], x0), min(a[1], top), max(a[2], x1), max(a[3], bottom))
+                chain[1] += 1
                 chain[2] = chain[2] or is_curve
             else:
                 chains.append([box, 1, is_curve])
@@ -59,7 +64,7 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
         x0, top, x1, bottom = chain_boxes[i]
         active = [j for j in active if chain_boxes[j][2] + REACH >= x0]
         for j in active:
-            a = chain_boxes[j]  # _near written out: a chart has thousands of chains
+            a = chain_boxes[j]  # near: within REACH on both axes
             if (a[0] - REACH <= x1 and x0 <= a[2] + REACH
                     and a[1] - REACH <= bottom and top <= a[3] + REACH):
                 parent[root(j)] = root(i)
@@ -93,15 +98,6 @@ def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int |
               and box[3] >= region[1] - reach and box[1] <= region[3] + reach):
             return index
     return None
-
-
-def _near(a: Box, b: Box) -> bool:
-    return (a[0] - REACH <= b[2] and b[0] <= a[2] + REACH
-            and a[1] - REACH <= b[3] and b[1] <= a[3] + REACH)
-
-
-def _area(box: Box) -> float:
-    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _well_inside(member: Box, region: Box) -> bool:

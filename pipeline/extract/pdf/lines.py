@@ -117,7 +117,9 @@ def page_lines(chars: list[Char], page_number: int,
                heavy: Collection[str] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
     ``heavy`` names fonts that are bold whatever their names say."""
-    kept = [c for c in chars if c["upright"] and c["text"] and not _in_any(c, exclude)]
+    kept = [c for c in chars if c["upright"] and c["text"]]
+    if exclude:
+        kept = [c for c in kept if not _in_any(c, exclude)]
     rows = _rows(kept)
     gutters: dict[int, set[float]] = {}
     for r, x in row_gutters(rows):
@@ -145,7 +147,8 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
     touch."""
     rows: list[list[Char]] = []
-    hanging = [c for c in chars if _hanging_font(c.get("fontname", ""))]
+    hanging = [c for c in chars if _hanging_font(c.get("fontname", ""))] if any(
+        _hanging_font(name) for name in {c.get("fontname", "") for c in chars}) else []
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
     row: list[Char] | None = None
@@ -154,7 +157,8 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
             # measured from the row's first character (chaining would let rows drift), or
             # level with the last one (a word must not lose its line to rounding)
             first = row[0]
-            size = min(c["size"], first["size"]) or 1.0
+            size = c["size"] if c["size"] < first["size"] else first["size"]  # min, inline
+            size = size or 1.0
             if (c["baseline"] - first["baseline"] <= ROW_BASELINE_EM * size
                     or c["baseline"] - row[-1]["baseline"] <= SAME_BASELINE):
                 row.append(c)
@@ -196,7 +200,7 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     extents: dict[int, tuple[list[Char], int, float, float]] = {}
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
-            largest = max(c["size"] for c in row)
+            largest = max([c["size"] for c in row])
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             scripts = _short_runs(row) if below or above else set()
@@ -286,9 +290,9 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
     """``chars`` (left to right) with each big operator's limits (the small characters over
     or under it, and those they run on into) moved next to it: the upper limit before it, the
     lower one after, as the formula is read, instead of interleaved by x."""
+    if not any(_hanging_font(name) for name in {c.get("fontname", "") for c in chars}):
+        return chars  # the usual line: its fonts checked once each, not its characters
     operators = [c for c in chars if _hanging_font(c.get("fontname", ""))]
-    if not operators:
-        return chars
     ordered = list(chars)
     for operator in operators:
         small = [c for c in ordered if c["size"] < RAISED_SIZE * operator["size"]]
@@ -382,6 +386,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
     bold = italic = bad = 0
     previous: Char | None = None
     after_space = False  # whether ``previous`` is a space
+    font: str | None = None  # the font whose style ``bold_one`` and ``italic_one`` hold
+    bold_one = italic_one = False
     # _is_word_gap and _append_space written out: this loop runs once per character
     for c in chars:
         text: str = c["text"]
@@ -393,12 +399,13 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
                     and c["x0"] < previous["x1"]):
                 parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's accents)
                 continue  # the letter stays ``previous``: the gap after it is the letter's
-            if after_space or c["x0"] - previous["x1"] > WORD_GAP_EM * min(c["size"],
-                                                                           previous["size"]):
+            least = c["size"] if c["size"] < previous["size"] else previous["size"]
+            if after_space or c["x0"] - previous["x1"] > WORD_GAP_EM * least:
                 if parts and not parts[-1].endswith(" "):
                     parts.append(" ")
         previous, after_space = c, False
-        if is_bad_glyph(text):
+        # one character below the Private Use Area is no bad glyph: skip the regular expression
+        if (len(text) != 1 or text >= "\ue000") and is_bad_glyph(text):
             bad += 1
             continue
         text = _LIGATURES.get(text, text)
@@ -406,9 +413,12 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
         if bullet:  # a dingbat opening a line reads as whatever its font maps its code to
             text = "• "
         fontname = c.get("fontname", "")
-        style = _style(fontname)
-        bold += style[0] or bool(heavy) and fontname in heavy
-        italic += style[1]
+        if fontname != font:
+            font = fontname
+            bold_one, italic_one = _style(fontname)
+            bold_one = bold_one or bool(heavy) and fontname in heavy
+        bold += bold_one
+        italic += italic_one
         if c["size"] < small and c["bottom"] < raised_bottom and not bullet:
             offset = sum(len(p) for p in parts)
             if raised and raised[-1][0] == offset:
@@ -432,8 +442,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> L
                                          False, [], "", bad, count)
     letters = max(count - bad, 1)
     first, last = ink[0].get("fontname", ""), ink[-1].get("fontname", "")
-    return Line(page_number, min(c["x0"] for c in ink), _line_top(chars),
-                max(c["x1"] for c in ink), _line_bottom(chars), text, size, bold / letters,
+    return Line(page_number, min([c["x0"] for c in ink]), _line_top(chars),
+                max([c["x1"] for c in ink]), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count,
                 first.rpartition("+")[2] if first == last else "")
 
@@ -483,25 +493,25 @@ def _line_top(chars: list[Char]) -> float:
     """The line's top from its characters' baselines: pdfminer hangs each glyph box from its
     font's descent, and math fonts declare descents of a whole line, which would make lines
     overlap their neighbours."""
-    return min(c["baseline"] - ASCENT_EM * c["size"] for c in chars)
+    return min([c["baseline"] - ASCENT_EM * c["size"] for c in chars])
 
 
 def _line_bottom(chars: list[Char]) -> float:
-    return max(c["baseline"] + DESCENT_EM * c["size"] for c in chars)
+    return max([c["baseline"] + DESCENT_EM * c["size"] for c in chars])
 
 
 def _top(chars: list[Char]) -> float:
-    return min(c["top"] for c in chars)
+    return min([c["top"] for c in chars])
 
 
 def _bottom(chars: list[Char]) -> float:
-    return max(c["bottom"] for c in chars)
+    return max([c["bottom"] for c in chars])
 
 
 def _baseline(chars: list[Char], size: float) -> float:
     """The line's usual character bottom: the bounding boxes (unlike ``baseline``) include a
     text rise, the way some writers raise superscripts."""
-    bottoms = sorted(c["bottom"] for c in chars if abs(c["size"] - size) < 0.5)
+    bottoms = sorted([c["bottom"] for c in chars if abs(c["size"] - size) < 0.5])
     return bottoms[len(bottoms) // 2] if bottoms else max(c["bottom"] for c in chars)
 
 

@@ -31,7 +31,7 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
 
     pdfplumber's table finder is given the edges and characters this module has already read:
     its own ``page.edges`` and ``table.extract`` would convert every object of the page again."""
-    if _crossings(rects + lines) < TABLE_MIN_CROSSINGS:
+    if not _crosses(rects + lines, TABLE_MIN_CROSSINGS):
         return []
     edges = [edge for box in rects for edge in _box_edges(box)]
     edges += [edge for line in lines for edge in _line_edges(line)]
@@ -55,8 +55,9 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
     return found
 
 
-def _crossings(rules: list[tuple[float, float, float, float]]) -> int:
-    """How many horizontal edges cross vertical ones (a box has four edges, a rule one)."""
+def _crosses(rules: list[tuple[float, float, float, float]], least: int) -> bool:
+    """Whether at least ``least`` horizontal edges cross vertical ones (a box has four edges,
+    a rule one); counting stops there: a chart's thousands of strokes make millions of pairs."""
     horizontal, vertical = [], []
     for x0, top, x1, bottom in rules:
         if x1 - x0 > EDGE_THIN:
@@ -65,10 +66,17 @@ def _crossings(rules: list[tuple[float, float, float, float]]) -> int:
         if bottom - top > EDGE_THIN:
             vertical += [(x0, top, bottom)] if x1 - x0 <= EDGE_THIN else [(x0, top, bottom),
                                                                           (x1, top, bottom)]
+    if len(horizontal) * len(vertical) < least:
+        return False
     tolerance = CROSSING_TOLERANCE
-    return sum(1 for y, x0, x1 in horizontal for x, top, bottom in vertical
-               if x0 - tolerance <= x <= x1 + tolerance
-               and top - tolerance <= y <= bottom + tolerance)
+    found = 0
+    for y, x0, x1 in horizontal:
+        low, high = x0 - tolerance, x1 + tolerance
+        found += sum(1 for x, top, bottom in vertical
+                     if low <= x <= high and top - tolerance <= y <= bottom + tolerance)
+        if found >= least:
+            return True
+    return False
 
 
 def _box_edges(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
