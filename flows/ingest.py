@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import datetime, timezone
 from itertools import islice
 from typing import Any, cast
@@ -30,6 +31,7 @@ from prefect import Task, flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run, task_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -51,7 +53,15 @@ from pipeline.extract.isolate import stop_idle_workers
 from pipeline.lineage import link
 from pipeline.model import Source
 from pipeline.registry import Registry, load_registry
-from pipeline.sources import Expansion, Previous, expand
+from pipeline.sources import (
+    Planned,
+    Previous,
+    finish_expansion,
+    plan_expansion,
+    read_part,
+    reuse,
+)
+from pipeline.sources.webarchive import PartScan, WarcPart
 from pipeline.store import Store
 
 ProgressCallback = Callable[[SourceResult], None]
@@ -73,6 +83,10 @@ BATCHES_IN_FLIGHT = 2
 SPILL_DOCUMENTS = 200
 """Documents a run holds in memory before linking them and spilling their rows to its
 staging folder (about 100 MB of rows and extractions for web pages)."""
+PART_BYTES = 16 << 20
+"""A WARC file is read in parts of this many bytes, a task each, so that every worker reads
+records of a large crawl at once (a part of web pages holds about a thousand records, whose
+small captures its task returns); the parts are merged in file order, as one reader reads."""
 SCHEDULER_WAIT_S = 10.0
 """How long a ``--address`` scheduler has to answer and to have at least one worker. Without
 this check a wrong address fails after Dask's 30 s connect timeout with a traceback, and a
@@ -115,10 +129,18 @@ def link_task(archive: Archive, run: RunWriter) -> None:
 
 @task(name="expand-entry", cache_policy=NO_CACHE, persist_result=False)
 def expand_entry(entry: Source, store: Store, options: CaptureOptions,
-                 previous: Previous | None) -> Expansion:
-    """One task per bulk entry: a WARC's records are read here in one stream, and its
-    documents then go to the ingest batches like any others (no task per record)."""
-    return expand(entry, store, options, previous)
+                 previous: Previous | None, part_bytes: int) -> Planned:
+    """One task per bulk entry: all of its expansion but reading a WARC's records, which are
+    left in parts of ``part_bytes`` for :func:`read_warc_part`."""
+    return plan_expansion(entry, store, options, previous, part_bytes)
+
+
+@task(name="read-warc-part", cache_policy=NO_CACHE, persist_result=False)
+def read_warc_part(entry: Source, store: Store, options: CaptureOptions,
+                   part: WarcPart) -> PartScan:
+    """One part of a WARC file, read in one stream (no task per record); its documents then
+    go to the ingest batches like any others."""
+    return read_part(entry, store, options, part)
 
 
 @task(name="commit", retries=3, retry_delay_seconds=1, retry_condition_fn=_is_transient,
@@ -150,10 +172,19 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
     options = CaptureOptions.of(reg)
     plan = plan_run(reg, archive, run.started_at)
     work = list(plan.work)
-    for expansion in [f.result() for f in [
-            expand_entry.submit(e, the_store, options,
-                                cast(Previous | None, quote(plan.previous.get(e.id))))
-            for e in plan.entries]]:
+    planned = [f.result() for f in [
+        expand_entry.submit(e, the_store, options, _outline(plan.previous.get(e.id)), PART_BYTES)
+        for e in plan.entries]]
+    for entry_plan in planned:
+        if entry_plan.expansion.reused:  # the files are the last expansion's: its captures
+            reuse(entry_plan.expansion, plan.previous[entry_plan.expansion.entry.id],
+                  entry_plan.expansion.files)
+    reading = [[read_warc_part.submit(p.expansion.entry, the_store, options, part)
+                for part in p.parts or []] for p in planned]
+    for entry_plan, parts in zip(planned, reading):
+        expansion = finish_expansion(entry_plan, [f.result() for f in parts], the_store,
+                                     options)
+        parts.clear()  # each part's records, merged, are let go
         record_expansion(run, expansion)
         children = plan.children(expansion)
         work += children.work
@@ -181,11 +212,30 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
 
     # Nothing is extracted after this point: the idle workers' ~100 MB each would otherwise
     # sit beside the linking and the commit, the run's peak (10,000-record WARC, 2 workers).
-    stop_idle_workers()
+    _stop_idle_extractors()
     link_task(archive, cast(RunWriter, quote(run)))
     if _stop_requested():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
     return RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
+
+
+def _outline(previous: Previous | None) -> Previous | None:
+    """``previous`` without its captures and failures: enough for the expansion task to tell
+    whether the files are those read last time. Prefect walks a task's arguments (about half a
+    second for 3,000 captures, several times a task) and Dask turns a ``quote``d one into a
+    tuple; the flow adds the captures to a reused expansion itself."""
+    return None if previous is None else replace(previous, captures=(), failures=())
+
+
+def _stop_idle_extractors() -> None:
+    """Stop the idle extraction workers of this process and, on Dask, of every Dask worker
+    process, where the batches ran (``stop_idle_workers`` reaches only its own process's)."""
+    stop_idle_workers()
+    context = FlowRunContext.get()
+    dask = sys.modules.get("prefect_dask.task_runners")  # imported if the runner is Dask's
+    if context is not None and dask is not None and isinstance(context.task_runner,
+                                                               dask.DaskTaskRunner):
+        context.task_runner.client.run(stop_idle_workers)
 
 
 def _record(archive: Archive, run: RunWriter, result: SourceResult) -> None:

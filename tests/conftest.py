@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary store, a Prefect test harness, and the sample corpus."""
+"""Shared fixtures: a temporary store, a Prefect test harness, the sample corpus, and an S3 store
+on a moto server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -37,6 +38,40 @@ def prefect_harness(tmp_path_factory):
     # 120 s: under load (two cores shared) the harness server has taken over 30 s to start.
     with prefect_test_harness(server_startup_timeout=120), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+S3_BUCKET = "archive-test"
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    """A moto S3 server on 127.0.0.1 (a thread of this process); yields its URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_server, monkeypatch, request):
+    """A fresh prefix in a bucket of the moto server, configured through the environment
+    (which worker processes started by the test inherit)."""
+    from pyarrow import fs
+
+    from pipeline.store import Store
+
+    for name, value in {"AWS_ENDPOINT_URL": s3_server, "AWS_ALLOW_HTTP": "true",
+                        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    admin = fs.S3FileSystem(endpoint_override=s3_server, scheme="http", access_key="testing",
+                            secret_key="testing", region="us-east-1",
+                            allow_bucket_creation=True)
+    admin.create_dir(S3_BUCKET)
+    return Store.at(f"s3://{S3_BUCKET}/{request.node.name}")
 
 
 @pytest.fixture

@@ -78,3 +78,87 @@ def test_cli_dask_run_without_a_server_starts_one_and_archives(corpus, store, mo
     assert "started a Prefect server at http://127.0.0.1:" in result.output
     assert Archive(store).read("documents").num_rows == 5
     assert "PREFECT_API_URL" not in os.environ
+
+
+def _archive_rows(archive: Archive) -> dict[str, list]:
+    """What two runs over one WARC must agree on, table by table."""
+    columns = {
+        "documents": ["doc_id", "doc_version", "content_hash", "kind", "uri"],
+        "passages": ["passage_id", "doc_id", "text", "char_start", "char_end"],
+        "captures": ["source_id", "sha256", "captured_at", "warc_path", "warc_sha256",
+                     "warc_offset", "warc_length", "warc_record_id", "revisit"],
+        "expansions": ["source_id", "files", "documents", "counts"],
+        "failures": ["source_id", "stage", "message"]}
+    return {table: sorted((tuple(str(r[c]) for c in names)
+                           for r in archive.read(table).select(names).to_pylist()), key=str)
+            for table, names in columns.items()}
+
+
+def _task_run_names(flow_run_id: str) -> list[str]:
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[UUID(flow_run_id)])))
+    return [run.name.rsplit("-", 1)[0] for run in runs]
+
+
+def _children() -> set[tuple[int, str]]:
+    """This process's descendants, but multiprocessing's resource tracker: Dask's spawned
+    workers start it, and it lives as long as this process, by design."""
+    import psutil
+
+    found = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            command = " ".join(child.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if "resource_tracker" not in command:
+            found.add((child.pid, command[:200]))
+    return found
+
+
+@pytest.mark.slow
+def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local_run_does(
+        tmp_path, s3_store, prefect_harness, monkeypatch):
+    """#17: a WARC split into offset ranges, read and built by two Dask worker processes,
+    the store on S3 (moto on 127.0.0.1), archives exactly what the thread runner archives
+    from the whole file into a local store; no process of the cluster is left behind."""
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    import flows.ingest
+    from flows.ingest import run_ingest
+    from pipeline.store import Store
+    from tests.test_sources_warc import page, registry, typical_crawl
+
+    crawl = typical_crawl()
+    for n in range(6):
+        crawl.response(f"http://example.org/topic/{n}", page(f"Topic {n}"))
+    warc = crawl.save(tmp_path / "crawl.warc.gz")
+    path = registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n')
+    local = Store.at(tmp_path / "local")
+    assert warc.stat().st_size < flows.ingest.PART_BYTES   # read whole: one part
+    by_threads = run_ingest(str(path), str(local.root), max_workers=2)
+    assert by_threads.ok and by_threads.count("new") == 11
+
+    monkeypatch.setattr(flows.ingest, "PART_BYTES", warc.stat().st_size // 5 + 1)
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    before = _children()
+    on_dask = run_ingest(str(path), str(s3_store), max_workers=2, runner="dask")
+    assert on_dask.ok and on_dask.outcomes == by_threads.outcomes
+    assert _task_run_names(on_dask.run_id).count("read-warc-part") == 5
+    assert _task_run_names(by_threads.run_id).count("read-warc-part") == 1
+    remote = Archive(Store.at(str(s3_store)))
+    assert _archive_rows(remote) == _archive_rows(Archive(local))
+    assert s3_store.has_blob(remote.read("captures")["sha256"][0].as_py())
+
+    deadline = time.monotonic() + 30   # worker processes exit as the cluster closes
+    while _children() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _children() - before == set()

@@ -1,40 +1,13 @@
-"""The raw store and the archive on S3-compatible storage: a moto S3 server on 127.0.0.1."""
+"""The raw store and the archive on S3-compatible storage: a moto S3 server on 127.0.0.1
+(the ``s3_server`` and ``s3_store`` fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from pyarrow import fs
 
 from pipeline.archive import Archive
 from pipeline.audit import verify
 from pipeline.store import Store
-
-BUCKET = "archive-test"
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3_store(s3_server, monkeypatch, request) -> Store:
-    """A fresh prefix in a bucket of the moto server, configured through the environment."""
-    for name, value in {"AWS_ENDPOINT_URL": s3_server, "AWS_ALLOW_HTTP": "true",
-                        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
-    admin = fs.S3FileSystem(endpoint_override=s3_server, scheme="http", access_key="testing",
-                            secret_key="testing", region="us-east-1",
-                            allow_bucket_creation=True)
-    admin.create_dir(BUCKET)
-    return Store.at(f"s3://{BUCKET}/{request.node.name}")
 
 
 def test_store_at_s3_uri_is_remote():

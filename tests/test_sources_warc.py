@@ -389,3 +389,102 @@ def test_a_record_over_the_byte_limit_is_a_failure_of_that_record(tmp_path: Path
     assert [c.source.id for c in expansion.children] == ["crawl/example.org/rivers"]
     (failure,) = expansion.failures
     assert isinstance(failure, TooLarge) and failure.source_id == "crawl/example.org/huge"
+
+
+def read_in_parts(path: Path, store, cuts: list[int]):  # noqa: ANN001, ANN201 - an Expansion
+    """Expand the one-file entry at ``path`` read as parts that begin at ``cuts``."""
+    from dataclasses import replace
+
+    from pipeline.registry import load_registry
+    from pipeline.sources import Expansion
+    from pipeline.sources.webarchive import merge_parts, plan_warc, read_part
+
+    entry = load_registry(registry(path.parent, f'[[source]]\nid = "bad"\nkind = "warc"\n'
+                                                f'uri = "{path.name}"\n')).sources[0]
+    expansion = Expansion(entry)
+    [whole] = plan_warc(entry, store, CaptureOptions(), expansion)
+    bounds = [0, *cuts, whole.warc.size]
+    parts = [replace(whole, start=a, end=b, resume=0 if a == 0 else None)
+             for a, b in zip(bounds, bounds[1:])]
+    merge_parts(entry, store, CaptureOptions(), expansion,
+                [read_part(entry, store, CaptureOptions(), p) for p in parts])
+    return expansion
+
+
+def outcome(expansion) -> tuple:  # noqa: ANN001
+    """Everything an expansion says, in a comparable form."""
+    return (sorted((c.source.id, c.capture) for c in expansion.children),
+            sorted(expansion.counts.items()),
+            [(f.source_id, type(f).__name__, f.message) for f in expansion.failures])
+
+
+def a_payload_that_looks_like_records() -> bytes:
+    """A text page quoting WARC records: in an uncompressed WARC its lines look like the start
+    of the next record to a reader that begins inside it."""
+    fake = Crawl(gzip_records=False)
+    fake.response("http://example.org/quoted", page("Quoted"))
+    return b"Notes on the WARC format.\r\n\r\n" + fake.buffer.getvalue()
+
+
+def sweep(data: bytes) -> list[int]:
+    """Cut points to try: around every record start, and evenly over the file."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = ArchiveIterator(io.BytesIO(data))
+    starts = set()
+    try:
+        for _ in records:
+            starts.add(records.get_record_offset())
+    except Exception:  # noqa: BLE001, S110 - a damaged file: the starts before the damage
+        pass
+    near = {s + d for s in starts for d in (-5, -3, -2, -1, 0, 1, 2, 40)}
+    return sorted(c for c in near | set(range(1, len(data), max(1, len(data) // 60)))
+                  if 0 < c < len(data))
+
+
+@pytest.mark.parametrize("case", ["typical gzip", "typical plain", "bad gzip member",
+                                  "truncated", "length lies", "quoted records", "empty"])
+def test_reading_in_parts_gives_what_one_reader_gives_wherever_the_cuts_fall(
+        tmp_path: Path, store, case: str) -> None:
+    """#17: a WARC split into byte ranges for several workers expands exactly as one reader
+    reads it: the same children (captures, offsets), counts and failures, for every cut tried
+    (two parts, and three parts at once), on sound, damaged and misleading files."""
+    suffix = ".warc.gz"
+    if case.startswith("typical"):
+        data = typical_crawl(case.endswith("gzip")).buffer.getvalue()
+        suffix = ".warc.gz" if case.endswith("gzip") else ".warc"
+    elif case == "quoted records":
+        crawl = Crawl(gzip_records=False)
+        digest = crawl.response("http://example.org/a", page("A"))
+        crawl.response("http://example.org/notes", a_payload_that_looks_like_records(),
+                       content_type="text/plain")
+        crawl.revisit("http://example.org/a-again", "http://example.org/a", digest,
+                      "2024-02-01T00:00:00Z")
+        data, suffix = crawl.buffer.getvalue(), ".warc"
+    elif case == "empty":
+        data = b""
+    else:
+        data, places = damaged(tmp_path, gzip_records=case != "length lies")
+        offset, length, _ = next(p for p in places if p[2] == "response http://example.org/p2")
+        if case == "bad gzip member":
+            data = data[:offset + 20] + b"\x00" * 40 + data[offset + 60:]
+        elif case == "truncated":
+            data = data[:places[-1][0] + places[-1][1] // 2]
+        else:
+            record = data[offset:offset + length]
+            declared = int(record.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+            data = data[:offset] + record.replace(b"Content-Length: %d" % declared,
+                                                  b"Content-Length: %d" % (declared - 40)
+                                                  ) + data[offset + length:]
+        suffix = ".warc" if case == "length lies" else ".warc.gz"
+    path = tmp_path / f"bad{suffix}"   # the file expand_bytes writes
+    path.write_bytes(data)
+    one_reader = outcome(read_in_parts(path, store, []))
+    if case != "empty":
+        assert one_reader[0] and one_reader == outcome(expand_bytes(tmp_path, store, data, suffix))
+    cuts = sweep(data)
+    for cut in cuts:
+        assert outcome(read_in_parts(path, store, [cut])) == one_reader, cut
+    for first, second in zip(cuts[::7], cuts[3::7]):
+        if first < second:
+            assert outcome(read_in_parts(path, store, [first, second])) == one_reader

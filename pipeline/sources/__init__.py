@@ -8,7 +8,8 @@ file or line that could not be read. A child either carries its capture already 
 the payload is in raw/ and the capture points at the record) or is an ordinary HTTP or file
 source that the run captures like any other, under the same security rules.
 
-    webarchive.py   warc, wacz: streaming record reader, revisits, trace back to a record
+    webarchive.py   warc, wacz: streaming record reader (a WARC in parts, for several
+                    workers), revisits, trace back to a record
     listing.py      folder, urls
     feeds.py        sitemap (index, .gz), feed (RSS, Atom): fetched each run, XML parsed safely
 """
@@ -20,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pipeline import __version__
@@ -27,6 +29,9 @@ from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.model import Capture, Source
 from pipeline.store import Store
+
+if TYPE_CHECKING:
+    from pipeline.sources.webarchive import PartScan, WarcPart
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +85,41 @@ class Previous:
     """What that expansion recorded as unreadable."""
 
 
+@dataclass
+class Planned:
+    """An entry expanded but for the records of its WARC files, which are left in parts for
+    :func:`read_part` (on any worker); :func:`finish_expansion` merges what they read."""
+
+    expansion: Expansion
+    parts: list[WarcPart] | None = None
+    """None: nothing is left to read (no ``warc`` entry, or one whose last expansion is
+    reused, or whose files could not be listed)."""
+
+
 def expand(entry: Source, store: Store, options: CaptureOptions,
            previous: Previous | None = None) -> Expansion:
     """Expand a bulk entry; a failure of the entry as a whole is recorded, not raised.
     ``previous``: its last expansion, which a web archive reuses if nothing changed."""
+    planned = plan_expansion(entry, store, options, previous)
+    return finish_expansion(planned, [read_part(entry, store, options, part)
+                                      for part in planned.parts or []], store, options)
+
+
+def plan_expansion(entry: Source, store: Store, options: CaptureOptions,
+                   previous: Previous | None = None,
+                   part_bytes: int | None = None) -> Planned:
+    """All of :func:`expand` but reading the records of a ``warc`` entry's files, which are
+    cut into parts of ``part_bytes`` (None: one part a file) for :func:`read_part`."""
     from pipeline.sources import feeds, listing, webarchive
 
     expansion = Expansion(entry)
+    parts: list[WarcPart] | None = None
     if entry.bulk is None:
         raise ValueError(f"{entry.id} is no bulk entry")
     try:
         if entry.bulk == "warc":
-            webarchive.expand_warc(entry, store, options, expansion, previous)
+            parts = webarchive.plan_warc(entry, store, options, expansion, previous, part_bytes)
+            parts = None if expansion.reused else parts
         elif entry.bulk == "wacz":
             webarchive.expand_wacz(entry, store, options, expansion, previous)
         else:
@@ -101,6 +129,26 @@ def expand(entry: Source, store: Store, options: CaptureOptions,
     except PipelineError as error:
         error.source_id = error.source_id or entry.id
         expansion.fail(error)
+    return Planned(expansion, parts)
+
+
+def read_part(entry: Source, store: Store, options: CaptureOptions,
+              part: WarcPart) -> PartScan:
+    """Read the records of one part of a WARC file (see :func:`plan_expansion`)."""
+    from pipeline.sources import webarchive
+
+    return webarchive.read_part(entry, store, options, part)
+
+
+def finish_expansion(planned: Planned, scans: list[PartScan], store: Store,
+                     options: CaptureOptions) -> Expansion:
+    """The entry's expansion: the records its parts read (``scans``, in the parts' order)
+    merged as one reader would have read them."""
+    from pipeline.sources import webarchive
+
+    expansion = planned.expansion
+    if planned.parts is not None:
+        webarchive.merge_parts(expansion.entry, store, options, expansion, scans)
     expansion.expanded_at = datetime.now(timezone.utc)
     return expansion
 

@@ -16,6 +16,15 @@ raw/ costs its hash. A record that cannot be read (a bad gzip member, a Content-
 does not end where the next record starts, a truncated tail) is a failure; reading resumes at
 the next record.
 
+Parts: a WARC file can be read as byte ranges (:class:`WarcPart`), each by another worker
+(:func:`plan_warc`, :func:`read_part`, :func:`merge_parts`). A part reads the records that
+start after its first byte, finding the first by the same search that resumes reading after a
+damaged stretch, and goes on past its last byte to the end of the record it is in. Merging
+replays every part's records in file order, so revisits find responses read by an earlier
+part and the later of two records of one URL wins, as with one reader; a part that did not
+begin where the part before stopped (bytes inside a payload that looked like a record start)
+is read again from there. The result is the one reader's, whatever the parts.
+
 Provenance: the payload lives in raw/ and the capture says where it came from.
 :func:`read_record` reopens the WARC at that offset and checks the WARC-Record-ID and that the
 payload's SHA-256 is the capture's, so a trace proves the stored bytes against the WARC
@@ -32,7 +41,7 @@ import hashlib
 import json
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -65,6 +74,8 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 WARC_MAGIC = b"WARC/1."
 RESYNC_CHUNK = 1 << 20
 """Bytes read at a time while looking for the next record after an unreadable one."""
+SEPARATOR = b"\r\n\r\n"
+"""What follows each record (in a gzipped WARC inside its member, counted in its length)."""
 DOCUMENT_TYPES = {"text/html", "application/xhtml+xml", "application/pdf", "text/plain"}
 """Content-Types whose payloads become documents; a missing or generic one is sniffed."""
 WARC_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit",
@@ -75,15 +86,19 @@ READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, E
 """What warcio, zlib and zipfile raise on damaged input (bugs still raise)."""
 
 
-_Outcome = str | Callable[[int, int], Capture | CaptureError]
-"""What a record is: a count name, or a function of (offset, length) giving its child."""
-
-
 class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio has no type hints
     """warcio prints a warning to stderr when a record's Content-Length does not end at a
-    record boundary; we read ``err_count`` instead and record a failure for that record."""
+    record boundary; we read ``err_count`` instead and record a failure for that record.
+
+    WARC only, from the first record: warcio guesses the format from the first record it
+    reads, so bytes that are no record would fail with another message where reading began
+    (a part, a resumed read) than after a record."""
 
     INC_RECORD = ""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        super().__init__(handle)
+        self.known_format = "warc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +112,86 @@ class WarcFile:
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class WarcPart:
+    """Some records of one WARC file, for one reader: those whose reading begins in
+    [``start``, ``end``), reading beginning where the record before ends."""
+
+    path: str
+    """The file to open (a WACZ's WARC files are read whole: :func:`whole_part`)."""
+    warc: WarcFile
+    start: int
+    end: int
+    read_at: datetime
+    """A record's capture time when its WARC-Date is unreadable: when the expansion began."""
+    resume: int | None = None
+    """Where the record after ``start`` begins, when ``start`` is known to be where the record
+    before ends (the file's start, a part read again by :func:`merge_parts`); None: the part
+    begins at the first record start found from ``start``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Response:
+    """A response record read: its capture, placed in the file, and its payload digest."""
+
+    capture: Capture
+    digest: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Revisit:
+    """A revisit record, resolved when the parts are merged: the response it repeats may have
+    been read by an earlier part."""
+
+    child_id: str
+    target: str
+    captured_at: datetime
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    keys: tuple[str, ...]
+    """Where to look for the response: its WARC-Record-ID, ``digest url``, digest."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: CaptureError
+    count_as: str = "unreadable"
+
+
+_Event = str | _Failed | _Response | _Revisit
+"""What one record (or damaged stretch) of a part gave: a count name, a failure, a response, a
+revisit."""
+
+
 @dataclass
-class _Scan:
-    """State of one entry's scan across its files."""
+class PartScan:
+    """What reading one part gave, in file order, for :func:`merge_parts`."""
+
+    part: WarcPart
+    begun: tuple[int, int] | None
+    """Where reading began: the end of the record before the part's first, and where that
+    first record starts; None when no record begins in the part."""
+    stopped: tuple[int, int] | None = None
+    """Where the next part's reading must begin, as ``begun`` (after this part's last record,
+    or the record after a damaged stretch); None at the end of the file."""
+    events: list[_Event] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """What reading a part needs besides the file."""
 
     entry: Source
     store: Store
     options: CaptureOptions
+    part: WarcPart
+
+
+@dataclass
+class _Scan:
+    """State of merging one entry's parts, in file order."""
+
+    entry: Source
     expansion: Expansion
     children: dict[str, Child] = field(default_factory=dict)
     originals: dict[str, Capture] = field(default_factory=dict)
@@ -112,10 +200,11 @@ class _Scan:
 
 # -- entry points ----------------------------------------------------------------------------
 
-def expand_warc(entry: Source, store: Store, options: CaptureOptions,
-                expansion: Expansion, previous: Previous | None = None) -> None:
-    """Read every WARC file of a ``warc`` entry, unless each is the one ``previous`` read
-    (same SHA-256, same settings): then its children are taken from there."""
+def plan_warc(entry: Source, store: Store, options: CaptureOptions, expansion: Expansion,
+              previous: Previous | None = None, part_bytes: int | None = None) -> list[WarcPart]:
+    """Hash the entry's WARC files and cut each into parts of ``part_bytes`` (None: whole
+    files) for :func:`read_part`; none when each file is the one ``previous`` read (same
+    SHA-256, same settings): then its children are taken from there."""
     expansion.settings = settings_of(entry, options)
     warcs = []
     for path in _warc_paths(entry, options, expansion):
@@ -129,16 +218,49 @@ def expand_warc(entry: Source, store: Store, options: CaptureOptions,
         warcs.append((path, WarcFile(location, sha256, size)))
     files: list[tuple[str, str | None]] = [(w.location, w.sha256) for _, w in warcs]
     if not expansion.failures and reuse(expansion, previous, files):
-        return
-    scan = _Scan(entry, store, options, expansion)
-    for path, warc in warcs:
-        try:
-            with open_regular_file(path.resolve(), entry.id) as (handle, _):
-                expansion.files.append((warc.location, warc.sha256))
-                _scan_file(scan, warc, handle)
-        except CaptureError as error:
-            expansion.fail(error, "unreadable file")
+        return []
+    expansion.files.extend(files)
+    step = part_bytes or max((w.size for _, w in warcs), default=1)
+    return [WarcPart(str(path), warc, start, min(start + step, warc.size), expansion.expanded_at,
+                     resume=0 if start == 0 else None)
+            for path, warc in warcs for start in range(0, max(warc.size, 1), max(step, 1))]
+
+
+def read_part(entry: Source, store: Store, options: CaptureOptions,
+              part: WarcPart) -> PartScan:
+    """Read one part's records (a file that cannot be opened is a failure of the part)."""
+    try:
+        with open_regular_file(Path(part.path).resolve(), entry.id) as (handle, _):
+            return _read_part(_Reader(entry, store, options, part), handle)
+    except CaptureError as error:
+        return PartScan(part, None, None, [_Failed(error, "unreadable file")])
+
+
+def merge_parts(entry: Source, store: Store, options: CaptureOptions, expansion: Expansion,
+                scans: list[PartScan]) -> None:
+    """Add the records of every part to ``expansion`` as one reader reading the files in
+    order would (``scans`` in the order :func:`plan_warc` gave the parts). A part that did not
+    begin where the one before it stopped is read again, here, from there; the parts of a
+    file after one that reached its end (or could not open it) add nothing."""
+    scan = _Scan(entry, expansion)
+    stopped: tuple[int, int] | None = None
+    for part_scan in scans:
+        part = part_scan.part
+        if part.start > 0:
+            if stopped is None:
+                continue
+            if part_scan.begun != stopped:
+                part_scan = read_part(entry, store, options,
+                                      replace(part, start=stopped[0], resume=stopped[1]))
+        for event in part_scan.events:
+            _apply(scan, event)
+        stopped = part_scan.stopped
     _finish(scan)
+
+
+def whole_part(path: str, warc: WarcFile, read_at: datetime) -> WarcPart:
+    """All of one WARC file as one part."""
+    return WarcPart(path, warc, 0, warc.size, read_at, resume=0)
 
 
 def expand_wacz(entry: Source, store: Store, options: CaptureOptions,
@@ -164,7 +286,7 @@ def expand_wacz(entry: Source, store: Store, options: CaptureOptions,
 
 def _expand_wacz(entry: Source, path: Path, handle: IO[bytes], base: str, store: Store,
                  options: CaptureOptions, expansion: Expansion) -> None:
-    scan = _Scan(entry, store, options, expansion)
+    scan = _Scan(entry, expansion)
     try:
         with zipfile.ZipFile(handle) as wacz:
             for member, expected in _wacz_members(wacz, path, entry, expansion):
@@ -178,7 +300,9 @@ def _expand_wacz(entry: Source, path: Path, handle: IO[bytes], base: str, store:
                         continue
                     warc = WarcFile(f"{base}#{member}", member_sha, size)
                     expansion.files.append((warc.location, member_sha))
-                    _scan_file(scan, warc, inner)
+                    part = whole_part(str(path), warc, expansion.expanded_at)
+                    for event in _read_part(_Reader(entry, store, options, part), inner).events:
+                        _apply(scan, event)
     except zipfile.BadZipFile as exc:
         raise CaptureError(f"{path} is not a readable WACZ (zip): {exc}",
                            source_id=entry.id) from None
@@ -243,45 +367,85 @@ def _warc_paths(entry: Source, options: CaptureOptions, expansion: Expansion) ->
 
 # -- reading records -------------------------------------------------------------------------
 
-def _scan_file(scan: _Scan, warc: WarcFile, handle: IO[bytes]) -> None:
-    """Read every record of one WARC file, resuming after unreadable stretches."""
-    position: int | None = 0
-    while position is not None:
-        position = _scan_from(scan, warc, handle, position)
+def _read_part(reader: _Reader, handle: IO[bytes]) -> PartScan:
+    """Read the part's records, resuming after damaged stretches, until one ends at or past
+    the part's end (the file's end for its last part)."""
+    part = reader.part
+    place = (part.start, part.resume) if part.resume is not None else _first_record(handle,
+                                                                                     part)
+    scan = PartScan(part, place)
+    while place is not None and place[0] < part.end:
+        place = _read_from(reader, handle, place, scan)
+    scan.stopped = place
+    return scan
 
 
-def _scan_from(scan: _Scan, warc: WarcFile, handle: IO[bytes], start: int) -> int | None:
-    """Read records from ``start``; returns where to resume after a damaged stretch, or None
+def _first_record(handle: IO[bytes], part: WarcPart) -> tuple[int, int] | None:
+    """(where reading begins, where the record starts) for the first record whose reading
+    begins at or after the part's start; None if there is none."""
+    gzipped = _gzipped(part.warc)
+    search = part.start if gzipped else part.start - 1  # the magic includes the newline before
+    while True:
+        found = _next_record_start(handle, search, part.warc)
+        if found is None:
+            return None
+        begins = found if gzipped else _end_before(handle, found)
+        if begins >= part.start:
+            return begins, found
+        search = found + (1 if gzipped else 0)
+
+
+def _end_before(handle: IO[bytes], offset: int) -> int:
+    """Where the record before the one at ``offset`` ends in an uncompressed WARC: before the
+    separator. (Another writer's separator gives ``offset``: the part does not begin where
+    the one before stopped and is read again from there.)"""
+    start = max(offset - len(SEPARATOR), 0)
+    handle.seek(start)
+    return start if handle.read(offset - start) == SEPARATOR else offset
+
+
+def _read_from(reader: _Reader, handle: IO[bytes], place: tuple[int, int],
+               scan: PartScan) -> tuple[int, int] | None:
+    """Read records from ``place`` (where the record before ends, where the next starts)
+    until one ends at or past the end of a part that is not the file's last; returns where
+    reading goes on: after that record, at the next record after a damaged stretch, or None
     at the end of the file."""
+    part = reader.part
+    last = part.end >= part.warc.size
+    end, start = place
     handle.seek(start)
     records = _QuietIterator(handle)
-    end = start
     try:
         for record in records:
             errors = records.err_count
-            outcome = _read_record(scan, warc, record)
-            offset, length = records.get_record_offset(), records.get_record_length()
+            event = _read_record(reader, record)
+            offset: int = records.get_record_offset()
+            length: int = records.get_record_length()
             end = offset + length
             damage = _damage(record, records.err_count > errors)
             if damage:
-                _fail_record(scan, record, warc, offset, damage)
-            elif isinstance(outcome, str):
-                scan.expansion.counts[outcome] += 1
-            else:
-                _add(scan, outcome(offset, length))
+                event = _Failed(_record_failure(reader, record, offset, damage))
+            elif isinstance(event, _Response):
+                event = replace(event, capture=replace(event.capture, warc_offset=offset,
+                                                       warc_length=length))
+            scan.events.append(event)
+            if end >= part.end and not last:
+                # warcio is past the blank lines after the record (and past a first line that
+                # was not blank, when the record's length lied): where the next one starts
+                return end, records.offset
     except READ_ERRORS as exc:
-        resume = _next_record_start(handle, end + 1, warc)
+        resume = _next_record_start(handle, end + 1, part.warc)
         where = f"offset {resume:,}" if resume is not None else "no later record"
-        scan.expansion.fail(CaptureError(
-            f"{warc.location}: bytes from offset {end:,} are no readable WARC record "
+        scan.events.append(_Failed(CaptureError(
+            f"{part.warc.location}: bytes from offset {end:,} are no readable WARC record "
             f"({type(exc).__name__}: {_first_line(exc)}); skipped to {where}",
-            source_id=scan.entry.id))
-        return resume
-    if end < warc.size and _tail(handle, end).strip():
-        scan.expansion.fail(CaptureError(
-            f"{warc.location}: the file ends inside a record: {warc.size - end:,} bytes from "
-            f"offset {end:,} are no complete record (a truncated WARC?)",
-            source_id=scan.entry.id))
+            source_id=reader.entry.id)))
+        return None if resume is None else (resume, resume)
+    if end < part.warc.size and _tail(handle, end).strip():
+        scan.events.append(_Failed(CaptureError(
+            f"{part.warc.location}: the file ends inside a record: {part.warc.size - end:,} "
+            f"bytes from offset {end:,} are no complete record (a truncated WARC?)",
+            source_id=reader.entry.id)))
     return None
 
 
@@ -314,10 +478,14 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:120] if text else type(exc).__name__
 
 
+def _gzipped(warc: WarcFile) -> bool:
+    return PurePath(warc.location.split("#")[-1]).name.endswith(".gz")
+
+
 def _next_record_start(handle: IO[bytes], start: int, warc: WarcFile) -> int | None:
     """Offset of the next place a record starts: a gzip member whose first bytes decompress to
     ``WARC/1.``, or a ``WARC/1.`` line in an uncompressed file."""
-    gzipped = PurePath(warc.location.split("#")[-1]).name.endswith(".gz")
+    gzipped = _gzipped(warc)
     magic = GZIP_MAGIC if gzipped else b"\n" + WARC_MAGIC
     position = start
     while True:
@@ -343,47 +511,35 @@ def _starts_a_record(handle: IO[bytes], offset: int) -> bool:
     return head.startswith(WARC_MAGIC)
 
 
-def _read_record(scan: _Scan, warc: WarcFile, record: ArcWarcRecord) -> _Outcome:
-    """What a record is: a count name, or a function of (offset, length) giving its child.
-
-    The payload is read here, before the iterator moves past the record; the child is made
-    only once its length is known to be sound.
-    """
+def _read_record(reader: _Reader, record: ArcWarcRecord) -> _Event:
+    """What a record is: a count name, a failure, a response (not yet placed in the file) or
+    a revisit. The payload is read here, before the iterator moves past the record."""
     skip = _classify(record)
     if skip is not None:
         return skip
+    entry, warc = reader.entry, reader.part.warc
     target = record.rec_headers.get_header("WARC-Target-URI")
-    child_id = f"{scan.entry.id}/{url_key(target)}"
+    child_id = f"{entry.id}/{url_key(target)}"
     if record.rec_type == "revisit":
-        return _revisit(scan, record, target, child_id)
+        return _revisit(reader, record, target, child_id)
     try:
-        payload = _payload(record, scan.options.max_bytes, child_id)
+        payload = _payload(record, reader.options.max_bytes, child_id)
     except CaptureError as error:
-        failure = error  # `error` is unbound when the except block ends, before the call
-        return lambda offset, length: failure
+        return _Failed(error)
     content_type = record.http_headers.get_header("Content-Type")
     media_type, kind = sniff(payload, content_type, target)
     if kind is None:
         return "other media"
-    sha256 = scan.store.put_blob(payload)
+    sha256 = reader.store.put_blob(payload)
     http = record.http_headers
     capture = Capture(
-        source_id=child_id, uri=target, captured_at=_warc_date(record, scan.expansion),
+        source_id=child_id, uri=target, captured_at=_warc_date(record, reader.part.read_at),
         sha256=sha256, size=len(payload), media_type=media_type, kind=kind,
         http_status=int(http.get_statuscode()), final_url=target,
         etag=http.get_header("ETag"), last_modified=http.get_header("Last-Modified"),
         headers=tuple(http.headers), warc_path=warc.location, warc_sha256=warc.sha256,
         warc_record_id=record.rec_headers.get_header("WARC-Record-ID"))
-    digest = record.rec_headers.get_header("WARC-Payload-Digest")
-
-    def located(offset: int, length: int) -> Capture:
-        placed = replace(capture, warc_offset=offset, warc_length=length)
-        scan.originals[capture.warc_record_id or ""] = placed
-        if digest:
-            scan.originals[f"{digest} {url_key(target)}"] = placed
-            scan.originals.setdefault(digest, placed)
-        return placed
-    return located
+    return _Response(capture, record.rec_headers.get_header("WARC-Payload-Digest"))
 
 
 def _classify(record: ArcWarcRecord) -> str | None:
@@ -432,33 +588,56 @@ def _payload(record: ArcWarcRecord, max_bytes: int, child_id: str) -> bytes:
     return payload
 
 
-def _revisit(scan: _Scan, record: ArcWarcRecord, target: str, child_id: str) -> _Outcome:
+def _revisit(reader: _Reader, record: ArcWarcRecord, target: str, child_id: str) -> _Revisit:
     """A revisit is the response it repeats (same payload), captured at the revisit's date:
     the one its WARC-Refers-To names, else the one of its WARC-Refers-To-Target-URI with its
-    payload digest, else the first with that digest."""
+    payload digest, else the first with that digest (see :func:`_resolve`)."""
     headers = record.rec_headers
     digest = headers.get_header("WARC-Payload-Digest") or ""
     refers_to = headers.get_header("WARC-Refers-To-Target-URI") or ""
     keys = [headers.get_header("WARC-Refers-To") or ""]
     if digest:
         keys += [f"{digest} {url_key(refers_to)}", digest]
-    original = next((scan.originals[k] for k in keys if k in scan.originals), None)
+    http = record.http_headers
+    return _Revisit(child_id, target, _warc_date(record, reader.part.read_at),
+                    int(http.get_statuscode()), tuple(http.headers), tuple(keys))
+
+
+def _apply(scan: _Scan, event: _Event) -> None:
+    """Add one record's event to the merged expansion."""
+    if isinstance(event, str):
+        scan.expansion.counts[event] += 1
+    elif isinstance(event, _Failed):
+        scan.expansion.fail(event.error, event.count_as)
+    elif isinstance(event, _Revisit):
+        resolved = _resolve(scan, event)
+        if isinstance(resolved, str):
+            scan.expansion.counts[resolved] += 1
+        else:
+            _add(scan, resolved)
+    else:
+        placed = event.capture
+        scan.originals[placed.warc_record_id or ""] = placed
+        if event.digest:
+            scan.originals[f"{event.digest} {url_key(placed.uri)}"] = placed
+            scan.originals.setdefault(event.digest, placed)
+        _add(scan, placed)
+
+
+def _resolve(scan: _Scan, revisit: _Revisit) -> Capture | str:
+    """The capture a revisit stands for, or the count name of one whose response was not
+    read before it."""
+    original = next((scan.originals[k] for k in revisit.keys if k in scan.originals), None)
     if original is None:
         return "revisit without its original"
-    http = record.http_headers
-    status = int(http.get_statuscode())
-    capture = replace(original, source_id=child_id, uri=target, final_url=target,
-                      captured_at=_warc_date(record, scan.expansion), revisit=True,
-                      http_status=status if status != 304 else original.http_status,
-                      headers=tuple(http.headers) or original.headers)
-    return lambda offset, length: capture
+    return replace(original, source_id=revisit.child_id, uri=revisit.target,
+                   final_url=revisit.target, captured_at=revisit.captured_at, revisit=True,
+                   http_status=revisit.status if revisit.status != 304
+                   else original.http_status, headers=revisit.headers or original.headers)
 
 
-def _add(scan: _Scan, made: Capture | CaptureError) -> None:
+def _add(scan: _Scan, made: Capture) -> None:
     """Keep a record's child; of two records of one URL, the later capture is the document."""
-    if isinstance(made, CaptureError):
-        scan.expansion.fail(made)
-        return
     kept = scan.children.get(made.source_id)
     if kept is not None:
         scan.expansion.counts["duplicate url"] += 1
@@ -470,13 +649,14 @@ def _add(scan: _Scan, made: Capture | CaptureError) -> None:
     scan.children[made.source_id] = Child(source, made)
 
 
-def _fail_record(scan: _Scan, record: ArcWarcRecord, warc: WarcFile, offset: int,
-                 why: str) -> None:
+def _record_failure(reader: _Reader, record: ArcWarcRecord, offset: int,
+                    why: str) -> CaptureError:
     target = record.rec_headers.get_header("WARC-Target-URI")
     record_id = record.rec_headers.get_header("WARC-Record-ID")
-    child = f"{scan.entry.id}/{url_key(target)}" if target else scan.entry.id
-    scan.expansion.fail(CaptureError(f"{warc.location}: record {record_id} at offset "
-                                     f"{offset:,} is damaged: {why}", source_id=child))
+    entry = reader.entry
+    child = f"{entry.id}/{url_key(target)}" if target else entry.id
+    return CaptureError(f"{reader.part.warc.location}: record {record_id} at offset "
+                        f"{offset:,} is damaged: {why}", source_id=child)
 
 
 def _finish(scan: _Scan) -> None:
@@ -484,12 +664,12 @@ def _finish(scan: _Scan) -> None:
     scan.expansion.counts["document"] = len(scan.children)
 
 
-def _warc_date(record: ArcWarcRecord, expansion: Expansion) -> datetime:
+def _warc_date(record: ArcWarcRecord, fallback: datetime) -> datetime:
     value = record.rec_headers.get_header("WARC-Date") or ""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return expansion.expanded_at
+        return fallback
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
