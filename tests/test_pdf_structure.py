@@ -310,3 +310,25 @@ def test_section_number_a_tab_before_its_title(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert [t for k, t in result if k == "heading"] == [
         "1.3 Document Overview", "1.4 Using the Framework"]
+
+
+def test_line_in_the_footer_band_of_other_pages_is_furniture(tmp_path):
+    """A form's catalogue number printed once at the foot of its first page (``Cat. No.
+    11368V``), a little above the height where the later pages print their page number and
+    title: furniture, though it recurs nowhere."""
+    def first(canvas):
+        _paragraph(canvas, 720, rows=45)
+        canvas.setFont("Helvetica", 8)
+        canvas.drawCentredString(306, 43, "Cat. No. 11368V")  # not quite at their height
+
+    def later(number):
+        def page(canvas):
+            _paragraph(canvas, 720, rows=45)
+            canvas.setFont("Helvetica", 8)
+            canvas.drawString(72, 38, f"-{number}-")
+            canvas.drawString(400, 38, "Instructions for Form 1040NR")
+        return page
+
+    result = _typeset_pages(tmp_path, [first, later(2), later(3), later(4)])
+    assert not any("Cat. No." in b.text for b in result.blocks)
+    assert any(r.text == "Cat. No. 11368V" for r in result.removed)

@@ -11,9 +11,11 @@ is a heading, not furniture, and so is a line set larger than the body and than 
 its text (a report's title, repeated small as the running head of the pages after it).
 
 Running heads that alternate between left and right pages recur on every other page, which
-counts as recurring. Two kinds of evidence other than repetition: a journal's masthead
-(journal name, volume, doi, set smaller than the body above the article's title on the first
-page: nothing of the article comes before its title), and its text again in a later margin.
+counts as recurring, and an isolated line in the bottom band where other pages print their
+footers is a footer too (a form's catalogue number, printed once). Two kinds of evidence
+other than repetition: a journal's masthead (journal name, volume, doi, set smaller than the
+body above the article's title on the first page: nothing of the article comes before its
+title), and its text again in a later margin.
 And a line set on a bar (``1 Purpose`` on a section's black band) is a heading on its banner:
 its place on the page proves nothing, only its text recurring does. Its number and title, set
 side by side on the bar, are one line, as a section's number a tab before its title is
@@ -115,6 +117,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                           varying, position_pages, needed, total, body))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
+    judged = _footer_band(bands, judged, banners, needed, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -122,6 +125,34 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
+
+
+def _footer_band(bands: list[list[tuple[str, Line, bool]]],
+                 judged: list[list[tuple[Line, bool, Verdict | None]]], banners: set[int],
+                 needed: int, body: float) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with an isolated bottom-margin line convicted where it stands in the band
+    that holds furniture on ``needed`` other pages (a form's ``Cat. No. 11368V`` once, at the
+    height of the later pages' footers): no page sets its body there. Not a line set larger
+    than the body, nor one opening with a raised label (a footnote's last line)."""
+    footers = [[(line.top, line.bottom) for (where, _, _), (line, _, verdict) in zip(band, page)
+                if verdict and verdict.rule != "masthead" and where == "bottom"]
+               for band, page in zip(bands, judged)]
+    out = []
+    for index, (band, page) in enumerate(zip(bands, judged)):
+        rows = []
+        for (where, _, isolated), (line, framed, verdict) in zip(band, page):
+            if (verdict is None and where == "bottom" and isolated and id(line) not in banners
+                    and not line.lead_label and line.size < HEADING_SIZE * body):
+                pages = sum(1 for other, spans in enumerate(footers) if other != index
+                            and any(top < line.bottom and bottom > line.top
+                                    for top, bottom in spans))
+                if pages >= needed:
+                    verdict = Verdict("running-footer",
+                                      f"an isolated bottom-margin line at y={line.top:.0f}, in "
+                                      f"the band of the footers of {pages} other pages")
+            rows.append((line, framed, verdict))
+        out.append(rows)
+    return out
 
 
 def _masthead(band: list[tuple[str, Line, bool]], lines: list[Line], body: float
