@@ -50,3 +50,36 @@ def test_no_writable_cache_falls_back_to_the_wheels_model(monkeypatch, tmp_path)
         assert signals.detect_language(ENGLISH).code == "en"
     finally:
         signals._identifier.cache_clear()
+
+
+SENTENCES = [ENGLISH, "Der Fluss fror in jenem Winter früh zu, und im Dezember begannen die Überfahrten.",
+             "La rivière gela tôt cet hiver-là, et les traversées commencèrent en décembre.",
+             "El río se heló pronto aquel invierno y los cruces empezaron en diciembre.",
+             "Река замёрзла рано той зимой, и переправы начались в декабре.",
+             "その冬、川は早く凍り、十二月に渡河が始まった。", "Ok ok ok ok", "1 2 3 4 5 6",
+             "Il fiume gelò presto quell'inverno e gli attraversamenti iniziarono a dicembre."]
+
+
+def test_the_float32_table_gives_the_wheels_scores_exactly(fresh_model):
+    # The memory-mapped float32 copy must give the same languages and probabilities, to the
+    # last bit, as py3langid's own model (float16, widened by numpy in every product).
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    stock = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    ours = signals._identifier()
+    assert str(ours.nb_ptc.dtype) == "float32" and list(fresh_model.glob("*-float32.npy"))
+    texts = [s[i:] for s in SENTENCES for i in range(0, 12, 3)]
+    assert [ours.classify(t) for t in texts] == [stock.classify(t) for t in texts]
+
+
+def test_a_damaged_float32_table_falls_back_and_is_made_again(fresh_model):
+    signals.detect_language(ENGLISH)
+    (wide,) = fresh_model.glob("*-float32.npy")
+    whole = wide.stat().st_size
+    wide.write_bytes(wide.read_bytes()[:5000])
+    signals._identifier.cache_clear()
+    assert signals.detect_language(ENGLISH).code == "en"
+    assert str(signals._identifier().nb_ptc.dtype) == "float16" and not wide.exists()
+    signals._identifier.cache_clear()
+    assert signals.detect_language(ENGLISH).code == "en"
+    assert wide.stat().st_size == whole
