@@ -1,7 +1,7 @@
 """Bulk: ingest one crawl-like WARC of real pages, then again unchanged; warcio's own read speed.
 
     .venv/bin/python benchmarks/bulk.py [--records 10000] [--workers 2] [--bench ../shared/bench]
-        [--scale-docs 2000] [--read-docs 100000] [--cache benchmarks/.cache]
+        [--scale-docs 2000] [--read-docs 100000] [--cache benchmarks/.cache] [--dask]
 
 Builds a WARC with warcio from the bench web pages (``web/*/html/*.html.gz``) and a few bench
 PDFs, with the mix of a real crawl: warcinfo, a request before every response, a metadata
@@ -11,10 +11,17 @@ Then, each in its own process with peak RSS sampled (process and children, every
 ``scale.py`` does), it ingests a registry with the one ``kind = "warc"`` entry into a fresh
 store and ingests it again unchanged; and it expands the WARC alone (read, hash, store payloads;
 no extraction), once for the file and once for the file listed twice (a glob over it and a
-copy), to show the reader's memory does not grow with the WARC. Last, the baseline: warcio
-iterating the same file and reading every record's payload, records/s; and, as the docs/s
-baseline, the scale benchmark's thread-runner ingest of ``--scale-docs`` generated documents
-(``scale.py``), under the same Prefect server.
+copy), to show the reader's memory does not grow with the WARC. Last, the baselines: warcio
+and fastwarc iterating the same file and reading (and hashing) every record's payload,
+records/s, each twice, alternating; and, as the docs/s baseline, the scale benchmark's
+thread-runner ingest of ``--scale-docs`` generated documents (``scale.py``), under the same
+Prefect server.
+
+``--dask``: the same WARC ingested again, first run and unchanged re-run, with ``--runner
+dask`` (a local cluster of ``--workers`` worker processes, the WARC read in parts by them) into
+a store on S3, a moto server on 127.0.0.1 in this process; then both archives are compared
+(documents and passages must be the same) and the peak RSS of each process is printed by role
+(the run's process, Dask workers, extraction workers) beside the thread runner's.
 
 Read checks (``--read-docs``, 0 to skip): ``versions``, ``show ID``, ``trace ID`` and
 ``status --json`` through the CLI, each in a fresh process (timed whole, and the command alone
@@ -29,9 +36,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import io
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,7 +52,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from treepeak import run_with_peak  # noqa: E402  (benchmarks/ is this script's folder)
+from treepeak import by_role, run_with_peak  # noqa: E402  (benchmarks/ is this script's folder)
 
 READ_GOAL_S = 1.0
 
@@ -131,26 +140,42 @@ def build_warc(path: Path, bench: Path, records: int) -> dict[str, int]:
     return counts
 
 
-def warcio_baseline(path: Path) -> tuple[int, float]:
-    """warcio alone: iterate the file reading each record's payload; (records, seconds)."""
+def warcio_baseline(path: Path) -> tuple[int, float, float]:
+    """warcio alone: iterate the file reading and hashing each record's payload (chunking and
+    Content-Encoding undone); (records, seconds, CPU seconds)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     count = 0
     with open(path, "rb") as handle:
         for record in ArchiveIterator(handle):
-            record.content_stream().read()
+            hashlib.sha256(record.content_stream().read())
             count += 1
-    return count, time.perf_counter() - started
+    return count, time.perf_counter() - started, time.process_time() - cpu
+
+
+def fastwarc_baseline(path: Path) -> tuple[int, float, float]:
+    """fastwarc (a dev dependency, for this baseline only) doing what :func:`warcio_baseline`
+    does: HTTP parsed, payload decoded and hashed; (records, seconds, CPU seconds)."""
+    from fastwarc.warc import ArchiveIterator
+
+    started, cpu = time.perf_counter(), time.process_time()
+    count = 0
+    for record in ArchiveIterator(str(path), parse_http=True, auto_decode="all",
+                                  fsspec_args=False):
+        hashlib.sha256(record.reader.read())
+        count += 1
+    return count, time.perf_counter() - started, time.process_time() - cpu
 
 
 def child(mode: str, registry: str, store: str, workers: int) -> None:
     """One measured step in its own process; prints its result as JSON."""
     started = time.perf_counter()
-    if mode == "ingest":
+    if mode in ("ingest", "ingest-dask"):
         from flows.ingest import run_ingest
 
-        summary = run_ingest(registry, store, workers)
+        summary = run_ingest(registry, store, workers,
+                             runner="dask" if mode == "ingest-dask" else "thread")
         result = {k: summary.count(k) for k in ("new", "changed", "unchanged", "failed")}
     else:
         from pipeline.capture import CaptureOptions
@@ -162,16 +187,25 @@ def child(mode: str, registry: str, store: str, workers: int) -> None:
         expansion = expand(reg.sources[0], Store.at(store), CaptureOptions.of(reg))
         result = {"documents": len(expansion.children), "failed": len(expansion.failures),
                   "records": sum(expansion.counts.values())}
-    print(json.dumps({"seconds": time.perf_counter() - started, **result}))
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                 resource.RUSAGE_CHILDREN)]
+    print(json.dumps({"seconds": time.perf_counter() - started,
+                      "cpu": sum(u.ru_utime + u.ru_stime for u in usage), **result}))
 
 
-def measure(mode: str, registry: Path, store: Path, workers: int, env: dict) -> dict:
-    """Run one step in a subprocess; its result plus the peak RSS of its process tree."""
+def measure(mode: str, registry: Path, store: Path | str, workers: int, env: dict) -> dict:
+    """Run one step in a subprocess; its result plus the peak RSS of its process tree, the
+    load average over the last minute when it ended, and the peak RSS by process role."""
+    processes: dict[int, tuple[str, int]] = {}
     out, code, peak = run_with_peak(
-        [sys.executable, __file__, "--child", mode, str(registry), str(store), str(workers)], env)
+        [sys.executable, __file__, "--child", mode, str(registry), str(store), str(workers)], env,
+        processes)
     if code not in (0, 1):   # 1: the run recorded failures, still measured
         raise SystemExit(f"{mode} failed with code {code}")
-    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20,
+            "load": os.getloadavg()[0],
+            "roles": {role: (n, largest / 2**20) for role, (n, largest)
+                      in by_role(processes).items()}}
 
 
 def scale_baseline(folder: Path, docs: int, workers: int, env: dict) -> dict:
@@ -250,6 +284,8 @@ def main() -> int:
                         help="documents of the scale benchmark's docs/s baseline (0: skip)")
     parser.add_argument("--read-docs", type=int, default=100_000,
                         help="documents of the archive the read checks run on (0: skip)")
+    parser.add_argument("--dask", action="store_true",
+                        help="also ingest on a local Dask cluster into a store on moto S3")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache",
                         help="folder the generated read-check archive is kept in")
     args = parser.parse_args()
@@ -266,7 +302,8 @@ def main() -> int:
 
 
 def ingest_steps(args: argparse.Namespace) -> None:
-    """The WARC's ingests, expansions and warcio baseline, and the scale baseline."""
+    """The WARC's ingests (and on Dask), expansions and reader baselines, and the scale
+    baseline."""
     from flows.schedule import free_port, prefect_server
 
     with tempfile.TemporaryDirectory(prefix="archivist-bulk-") as tmp:
@@ -287,34 +324,116 @@ def ingest_steps(args: argparse.Namespace) -> None:
         with prefect_server(tmp_path / "prefect", free_port()) as url:
             env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_LOGGING_LEVEL": "ERROR",
                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-            first = measure("ingest", registry, tmp_path / "store", args.workers, env)
-            print(f"first ingest: {first}", flush=True)
-            again = measure("ingest", registry, tmp_path / "store", args.workers, env)
-            print(f"re-run: {again}", flush=True)
-            one = measure("expand", registry, tmp_path / "store-x1", args.workers, env)
-            two = measure("expand", double, tmp_path / "store-x2", args.workers, env)
-            print(f"expand only: one file {one}; two files {two}", flush=True)
+            steps = {"ingest, first run": measure("ingest", registry, tmp_path / "store",
+                                                  args.workers, env)}
+            print(f"first ingest: {steps['ingest, first run']}", flush=True)
+            steps["ingest, unchanged re-run"] = measure("ingest", registry, tmp_path / "store",
+                                                        args.workers, env)
+            print(f"re-run: {steps['ingest, unchanged re-run']}", flush=True)
+            if args.dask:
+                steps.update(dask_steps(registry, tmp_path / "store", args.workers, env))
+            steps["expand only, 1 file"] = measure("expand", registry, tmp_path / "store-x1",
+                                                   args.workers, env)
+            steps["expand only, 2 files"] = measure("expand", double, tmp_path / "store-x2",
+                                                    args.workers, env)
+            print(f"expand only: {steps['expand only, 1 file']}; "
+                  f"{steps['expand only, 2 files']}", flush=True)
             scale = (scale_baseline(tmp_path / "scale", args.scale_docs, args.workers, env)
                      if args.scale_docs else None)
             print(f"scale baseline: {scale}", flush=True)
-        records, seconds = warcio_baseline(crawl)
+        readers = [warcio_baseline(crawl), fastwarc_baseline(crawl), warcio_baseline(crawl),
+                   fastwarc_baseline(crawl)]
+    report(steps, readers, scale, args)
 
+
+def dask_steps(registry: Path, local: Path, workers: int, env: dict) -> dict[str, dict]:
+    """The first ingest and an unchanged re-run on a local Dask cluster into a store on a
+    moto S3 server on 127.0.0.1 (in this process); checks that the archive is the thread
+    runner's."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+    from pyarrow import fs
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)   # a line per S3 request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        s3 = {"AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ALLOW_HTTP": "true",
+              "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+              "AWS_REGION": "us-east-1"}
+        fs.S3FileSystem(endpoint_override=f"{host}:{port}", scheme="http", access_key="bench",
+                        secret_key="bench", region="us-east-1",
+                        allow_bucket_creation=True).create_dir("bench")
+        env = {**env, **s3}
+        steps = {"dask + S3, first run": measure("ingest-dask", registry, "s3://bench/crawl",
+                                                 workers, env)}
+        print(f"dask first ingest: {steps['dask + S3, first run']}", flush=True)
+        steps["dask + S3, re-run"] = measure("ingest-dask", registry, "s3://bench/crawl",
+                                             workers, env)
+        print(f"dask re-run: {steps['dask + S3, re-run']}", flush=True)
+        os.environ.update(s3)
+        print(f"archives the same (documents, passages): {same_archive(local, 's3://bench/crawl')}",
+              flush=True)
+    finally:
+        server.stop()
+    return steps
+
+
+def same_archive(one: Path | str, other: Path | str) -> bool:
+    """Whether two stores hold the same documents and passages (ids, versions, content)."""
+    from pipeline.archive import Archive
+    from pipeline.store import Store
+
+    def rows(store: Path | str, table: str, columns: list[str]) -> list[tuple]:
+        data = Archive(Store.at(str(store))).read(table).select(columns).to_pylist()
+        return sorted(tuple(str(r[c]) for c in columns) for r in data)
+
+    tables = {"documents": ["doc_id", "doc_version", "content_hash"],
+              "passages": ["passage_id", "doc_id", "char_start", "char_end", "text"]}
+    return all(rows(one, t, c) == rows(other, t, c) for t, c in tables.items())
+
+
+def report(steps: dict[str, dict], readers: list[tuple[int, float, float]],
+           scale: dict | None, args: argparse.Namespace) -> None:
+    """The table of steps, the per-process peaks, the reader baselines and the ratios."""
+    first, again = steps["ingest, first run"], steps["ingest, unchanged re-run"]
+    records = readers[0][0]
     documents = first["new"] + first["failed"]
-    print(f"\n{'step':<24} {'seconds':>8} {'docs/s':>7} {'records/s':>10} {'peak MB':>8}")
-    print(f"{'ingest, first run':<24} {first['seconds']:>8.1f} "
-          f"{documents / first['seconds']:>7.1f} {records / first['seconds']:>10.0f} "
-          f"{first['peak_mb']:>8.0f}")
-    print(f"{'ingest, unchanged re-run':<24} {again['seconds']:>8.1f} {'':>7} "
-          f"{records / again['seconds']:>10.0f} {again['peak_mb']:>8.0f}")
-    print(f"{'expand only, 1 file':<24} {one['seconds']:>8.1f} {'':>7} "
-          f"{records / one['seconds']:>10.0f} {one['peak_mb']:>8.0f}")
-    print(f"{'expand only, 2 files':<24} {two['seconds']:>8.1f} {'':>7} "
-          f"{2 * records / two['seconds']:>10.0f} {two['peak_mb']:>8.0f}")
-    print(f"{'warcio iteration':<24} {seconds:>8.1f} {'':>7} {records / seconds:>10.0f}")
+    print(f"\n{'step':<26} {'seconds':>8} {'CPU s':>7} {'docs/s':>7} {'records/s':>10} "
+          f"{'peak MB':>8} {'load':>5}")
+    for name, step in steps.items():
+        files = 2 if name.endswith("2 files") else 1
+        rate = f"{documents / step['seconds']:.1f}" if "first" in name else ""
+        print(f"{name:<26} {step['seconds']:>8.1f} {step['cpu']:>7.1f} {rate:>7} "
+              f"{files * records / step['seconds']:>10.0f} {step['peak_mb']:>8.0f} "
+              f"{step['load']:>5.1f}")
+    print("\npeak RSS by process, MB (processes seen):")
+    for name, step in steps.items():
+        if "ingest" in name or "dask" in name:
+            roles = ", ".join(f"{role} {peak:.0f} ({n})"
+                              for role, (n, peak) in sorted(step["roles"].items()))
+            print(f"  {name}: {roles}")
+    for name, (count, seconds, cpu) in zip(("warcio", "fastwarc", "warcio", "fastwarc"),
+                                           readers):
+        print(f"{name + ' iteration':<26} {seconds:>8.1f} {cpu:>7.1f} {'':>7} "
+              f"{count / seconds:>10.0f}")
+    warcio_cpu = min(readers[0][2], readers[2][2])
+    fastwarc_cpu = min(readers[1][2], readers[3][2])
     print(f"\n{documents:,} documents ({first['failed']} failed) from {records:,} records; "
           f"re-run unchanged {again['unchanged']:,}")
     print(f"re-run / first run: {again['seconds'] / first['seconds']:.3f}")
-    print(f"WARC ingest / warcio iteration, records/s: {seconds / first['seconds']:.4f}")
+    print(f"fastwarc / warcio, records per CPU second: {warcio_cpu / fastwarc_cpu:.2f}; our "
+          f"reader (expand only, storing payloads) / warcio: "
+          f"{warcio_cpu / steps['expand only, 1 file']['cpu']:.2f}")
+    print(f"WARC ingest / warcio iteration, records/s: {readers[0][1] / first['seconds']:.4f}")
+    if "dask + S3, first run" in steps:
+        dask, dask_again = steps["dask + S3, first run"], steps["dask + S3, re-run"]
+        print(f"dask + S3 / thread runner: time {dask['seconds'] / first['seconds']:.2f}, "
+              f"docs/s {first['seconds'] / dask['seconds']:.2f}, tree peak "
+              f"{dask['peak_mb'] / first['peak_mb']:.2f}; dask re-run / dask first "
+              f"{dask_again['seconds'] / dask['seconds']:.3f}")
     if scale is not None:
         scale_rate = args.scale_docs / scale["seconds"]
         print(f"scale baseline ({args.scale_docs:,} generated documents, thread runner): "

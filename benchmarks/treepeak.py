@@ -1,5 +1,6 @@
 """Run a benchmark step in a subprocess and measure the peak RSS of its whole process tree
-(extraction workers and Dask workers included), for the scale and bulk benchmarks."""
+(extraction workers and Dask workers included), for the scale and bulk benchmarks; and, on
+request, the peak of each process of the tree by its role."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ import time
 import psutil
 
 SAMPLE_EVERY_S = 0.1
+ROLES = (("pipeline.extract.isolate", "extraction worker"),
+         ("resource_tracker", "multiprocessing resource tracker"),
+         ("multiprocessing", "dask worker"))
+"""A process's role by a piece of its command line (first match); any other: ``run``."""
 
 
-def run_with_peak(command: list[str], env: dict[str, str]) -> tuple[str, int, int]:
-    """The command's standard output, its exit code and its tree's peak RSS in bytes."""
+def run_with_peak(command: list[str], env: dict[str, str],
+                  processes: dict[int, tuple[str, int]] | None = None) -> tuple[str, int, int]:
+    """The command's standard output, its exit code and its tree's peak RSS in bytes.
+    ``processes``, if given, gets pid -> (role, peak RSS in bytes) of every process seen."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True, env=env)
     peak = 0
@@ -25,7 +32,10 @@ def run_with_peak(command: list[str], env: dict[str, str]) -> tuple[str, int, in
         while not stop.is_set():
             try:
                 tree = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                sizes = {p.pid: p.memory_info().rss for p in tree if p.is_running()}
+                peak = max(peak, sum(sizes.values()))
+                if processes is not None:
+                    _note(processes, tree, sizes, parent.pid)
             except psutil.Error:
                 pass
             time.sleep(SAMPLE_EVERY_S)
@@ -36,3 +46,25 @@ def run_with_peak(command: list[str], env: dict[str, str]) -> tuple[str, int, in
     stop.set()
     sampler.join()
     return out, process.returncode, peak
+
+
+def _note(processes: dict[int, tuple[str, int]], tree: list[psutil.Process],
+          sizes: dict[int, int], root: int) -> None:
+    for proc in tree:
+        if proc.pid not in sizes:
+            continue
+        role, seen = processes.get(proc.pid, ("", 0))
+        if not role:
+            command = " ".join(proc.cmdline())
+            role = "run" if proc.pid == root else next(
+                (name for key, name in ROLES if key in command), "other")
+        processes[proc.pid] = (role, max(seen, sizes[proc.pid]))
+
+
+def by_role(processes: dict[int, tuple[str, int]]) -> dict[str, tuple[int, int]]:
+    """role -> (processes seen, largest peak RSS in bytes of one of them)."""
+    roles: dict[str, tuple[int, int]] = {}
+    for role, peak in processes.values():
+        count, largest = roles.get(role, (0, 0))
+        roles[role] = (count + 1, max(largest, peak))
+    return roles

@@ -212,7 +212,7 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
 
     # Nothing is extracted after this point: the idle workers' ~100 MB each would otherwise
     # sit beside the linking and the commit, the run's peak (10,000-record WARC, 2 workers).
-    _stop_idle_extractors()
+    print(f"stopped {_stop_idle_extractors()} idle extraction workers before the commit")
     link_task(archive, cast(RunWriter, quote(run)))
     if _stop_requested():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
@@ -227,15 +227,17 @@ def _outline(previous: Previous | None) -> Previous | None:
     return None if previous is None else replace(previous, captures=(), failures=())
 
 
-def _stop_idle_extractors() -> None:
+def _stop_idle_extractors() -> int:
     """Stop the idle extraction workers of this process and, on Dask, of every Dask worker
-    process, where the batches ran (``stop_idle_workers`` reaches only its own process's)."""
-    stop_idle_workers()
+    process, where the batches ran (``stop_idle_workers`` reaches only its own process's);
+    how many were stopped."""
+    stopped = stop_idle_workers()
     context = FlowRunContext.get()
     dask = sys.modules.get("prefect_dask.task_runners")  # imported if the runner is Dask's
     if context is not None and dask is not None and isinstance(context.task_runner,
                                                                dask.DaskTaskRunner):
-        context.task_runner.client.run(stop_idle_workers)
+        stopped += sum(context.task_runner.client.run(stop_idle_workers).values())
+    return stopped
 
 
 def _record(archive: Archive, run: RunWriter, result: SourceResult) -> None:
