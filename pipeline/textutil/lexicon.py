@@ -1,26 +1,27 @@
 """Word frequencies from wordfreq's lists, held compactly: ``zipf(word, language)`` gives what
 ``wordfreq.zipf_frequency`` gives.
 
-wordfreq keeps a language's list twice once it is asked about a word (its buckets of words and
-a dict of every word, both cached for the process): about 70 MB for German, 30 MB for English,
+wordfreq keeps a language's list twice once it is asked about a word (its buckets of words and a
+dict of every word, both cached for the process): about 70 MB for German, 30 MB for English,
 more than the rest of a PDF extraction holds. Here the list is read bucket by bucket and kept as
-two numpy arrays, the words' 64-bit hashes (of their UTF-8) sorted and their bucket numbers, 10
-bytes a word (6 MB for German's 634,502 words), built at C speed but for the hashing. A word is
-found by its hash alone, so a word wordfreq does not list could take the bucket of one it does
-whose hash is the same: with 64-bit hashes, about one look-up in 10^13. Tokenising, digits and
-rounding are wordfreq's own functions, applied as ``wordfreq.word_frequency`` applies them; a
-language wordfreq has no exact list for is asked of wordfreq itself.
+two arrays, the words' 64-bit hashes (of their UTF-8) sorted and their bucket numbers, 10 bytes
+a word (6 MB for German's 634,502 words), sorted by numpy (only the hashing runs in Python). A
+word is found by its hash alone, so a word wordfreq does not list could take the bucket of one
+it does whose hash is the same: with 64-bit hashes, about one look-up in 10^13. Tokenising,
+digits and rounding are wordfreq's own functions, applied as ``wordfreq.word_frequency`` applies
+them; a language wordfreq has no exact list for is asked of wordfreq itself.
 """
 
 from __future__ import annotations
 
 import gzip
 import math
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import cache
 
 import msgpack  # type: ignore[import-untyped]
-import numpy as np
 from wordfreq import available_languages, cB_to_freq, freq_to_zipf, zipf_frequency
 from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, has_digit_sequence, smash_numbers
@@ -60,6 +61,8 @@ class _Table:
     """A word list's words (by hash) and their buckets (centibels below 1), sorted by hash."""
 
     def __init__(self, path: str) -> None:
+        import numpy as np  # here, not at the top: only building the table needs it
+
         parts, sizes = [], []
         for words in _buckets(path):  # one bucket's words in memory at a time
             parts.append(np.fromiter(map(_hash, words), np.int64, len(words)))
@@ -71,20 +74,21 @@ class _Table:
         # a word listed twice keeps its last bucket, as in wordfreq's dict (stable sort: the
         # last of equal hashes is the last listed)
         last = np.append(hashes[1:] != hashes[:-1], True)
-        self._hashes, self._buckets = hashes[last], buckets[last]
+        self._hashes: array[int] = array("q", hashes[last].tobytes())
+        self._buckets: array[int] = array("H", buckets[last].tobytes())
 
     def bucket(self, word: str) -> int | None:
         h = _hash(word)
-        i = int(np.searchsorted(self._hashes, h))
+        i = bisect_left(self._hashes, h)
         if i < len(self._hashes) and self._hashes[i] == h:
-            return int(self._buckets[i])
+            return self._buckets[i]
         return None
 
 
 def _hash(word: str) -> int:
     # of the UTF-8 bytes: str's hash reads its internal buffer, so "e0" and "づ" (U+3065,
     # stored as the bytes 65 30) hash alike
-    return hash(word.encode()) or 1  # 0 marks an empty slot
+    return hash(word.encode())
 
 
 @cache

@@ -51,4 +51,8 @@ def mode_size(chars: Iterable[Char]) -> float:
         return 1.0
     if sizes.count(sizes[0]) == len(sizes):  # one size on most rows: skip the counting
         return round(sizes[0], 1)
-    return Counter(round(s, 1) for s in sizes).most_common(1)[0][0]
+    # each distinct size rounded once: counts and first-seen order (ties) as when rounding all
+    rounded: Counter[float] = Counter()
+    for size, n in Counter(sizes).items():
+        rounded[round(size, 1)] += n
+    return rounded.most_common(1)[0][0]

@@ -120,7 +120,9 @@ def page_lines(chars: list[Char], page_number: int,
     kept = [c for c in chars if c["upright"] and c["text"]]
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
-    rows = _rows(kept)
+    # TeX's big operators: looked for among the page's fonts once, not per row and line
+    operators = any(_hanging_font(name) for name in {c.get("fontname", "") for c in kept})
+    rows = _rows(kept, operators)
     gutters: dict[int, set[float]] = {}
     for r, x in row_gutters(rows):
         gutters.setdefault(r, set()).add(x)
@@ -128,7 +130,7 @@ def page_lines(chars: list[Char], page_number: int,
     segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
     lines = []
     for segment in _attach_stray_marks(segments):
-        line = _line(segment, page_number, heavy)
+        line = _line(segment, page_number, heavy, operators)
         if line is not None:
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
@@ -143,12 +145,11 @@ def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
     return any(centre_in(box, b) for b in boxes)
 
 
-def _rows(chars: list[Char]) -> list[list[Char]]:
+def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
-    touch."""
+    touch; ``operators`` False says no character is set in a hanging font."""
     rows: list[list[Char]] = []
-    hanging = [c for c in chars if _hanging_font(c.get("fontname", ""))] if any(
-        _hanging_font(name) for name in {c.get("fontname", "") for c in chars}) else []
+    hanging = [c for c in chars if _hanging_font(c.get("fontname", ""))] if operators else []
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
     row: list[Char] | None = None
@@ -290,9 +291,9 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
     """``chars`` (left to right) with each big operator's limits (the small characters over
     or under it, and those they run on into) moved next to it: the upper limit before it, the
     lower one after, as the formula is read, instead of interleaved by x."""
-    if not any(_hanging_font(name) for name in {c.get("fontname", "") for c in chars}):
-        return chars  # the usual line: its fonts checked once each, not its characters
     operators = [c for c in chars if _hanging_font(c.get("fontname", ""))]
+    if not operators:
+        return chars
     ordered = list(chars)
     for operator in operators:
         small = [c for c in ordered if c["size"] < RAISED_SIZE * operator["size"]]
@@ -375,9 +376,12 @@ def _raised_after_a_word(ink: list[Char], other: list[Char], size: float) -> boo
     return max(c["bottom"] for c in ink) < bottoms[len(bottoms) // 2] - RAISED_EM * size
 
 
-def _line(chars: list[Char], page_number: int, heavy: Collection[str] = ()) -> Line | None:
-    """Text of one segment with word spaces from geometry and raised characters set apart."""
-    chars = _limits_beside_operators(chars)
+def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
+          operators: bool = True) -> Line | None:
+    """Text of one segment with word spaces from geometry and raised characters set apart
+    (``operators`` False: the page has no big operators to put their limits beside)."""
+    if operators:
+        chars = _limits_beside_operators(chars)
     size = mode_size(chars)
     baseline = _baseline(chars, size)
     small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size

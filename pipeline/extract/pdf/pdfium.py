@@ -133,11 +133,13 @@ class PdfiumDocument:
         map_error, generated = _map_error, _generated
         text_page = ctypes.cast(handle, _V).value or 0
         rect, x, y = self._rect, self._x, self._y
-        rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
-        fonts: dict[int, tuple[str, float, bool, float, float, int, float]] = {}
+        # addresses as plain numbers: ctypes converts them faster than byref() objects
+        rect_ref, x_ref, y_ref = ctypes.addressof(rect), ctypes.addressof(x), ctypes.addressof(y)
+        fonts: dict[int, tuple[str, float, bool, float, float, int, float,
+                               dict[int, tuple[str, float | None] | None]]] = {}
         faces: dict[int, tuple[str, float, float]] = {}
         widths: dict[tuple[int, int], float] = {}
-        texts: dict[tuple[str, int, bool], tuple[str, float | None] | None] = {}
+        texts: dict[str, dict[int, tuple[str, float | None] | None]] = {}  # by font, code
         flip = height + 2 * mb_y0  # pdfminer measures from the MediaBox origin
         chars: list[Char] = []
         append = chars.append
@@ -153,15 +155,16 @@ class PdfiumDocument:
                 continue
             font = fonts.get(key)
             if font is None:
-                font = fonts[key] = self._font(text_page, k, key, faces)
-            fontname, size, upright, hanging, descent, handle_font, width_scale = font
+                facts = self._font(text_page, k, key, faces)
+                font = fonts[key] = (*facts, texts.setdefault(facts[0], {}))
+            fontname, size, upright, hanging, descent, handle_font, width_scale, decoded_by = font
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
             unmapped = code == 0 or bool(map_error(text_page, k))
-            text_key = (fontname, code, unmapped)
-            decoded = texts.get(text_key)
+            text_key = -1 - code if unmapped else code
+            decoded = decoded_by.get(text_key)
             if decoded is None:
-                decoded = texts[text_key] = decode(fontname, code, unmapped)
+                decoded = decoded_by[text_key] = decode(fontname, code, unmapped)
                 if decoded is None:
                     return None
             text, width = decoded
