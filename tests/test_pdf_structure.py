@@ -332,3 +332,26 @@ def test_line_in_the_footer_band_of_other_pages_is_furniture(tmp_path):
     result = _typeset_pages(tmp_path, [first, later(2), later(3), later(4)])
     assert not any("Cat. No." in b.text for b in result.blocks)
     assert any(r.text == "Cat. No. 11368V" for r in result.removed)
+
+
+def test_numbered_headings_in_small_capitals(tmp_path):
+    """IEEE's section headings in small capitals (``I. I`` at 10 points, ``NTRODUCTION`` at
+    8): most of the line is set below the body size, the numbering and the capitals make it a
+    heading. A line of capitals without a number at that size (a table's column head) stays
+    text."""
+    def page(canvas):
+        y = 720
+        for number, initial, rest in (("I.", "I", "NTRODUCTION"), ("II.", "B", "ACKGROUND")):
+            text = canvas.beginText(250, y)
+            text.setFont("Times-Roman", 10)
+            text.textOut(f"{number} {initial}")
+            text.setFont("Times-Roman", 8)
+            text.textOut(rest)
+            canvas.drawText(text)
+            y = _paragraph(canvas, y - 18, rows=5) - 14
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, y, "ESTIMATED COSTS")
+        _paragraph(canvas, y - 14, rows=3)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == ["I. INTRODUCTION", "II. BACKGROUND"]

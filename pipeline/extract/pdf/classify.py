@@ -67,6 +67,10 @@ FACE_HEADING_MIN_RUNS = 2
 another face may be anything: a signature, a label)."""
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+\S")
+SMALL_CAPS = 0.7
+"""A numbered line in capitals set at least this share of its text's size is a heading in
+small capitals (their letters are set about 0.7-0.8 of the size, only the initials full)."""
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
 
 
@@ -203,14 +207,16 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
             or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
         return False
     larger = block.size >= HEADING_SIZE * body_size
+    prose_after = after is not None and any(ch.islower() for ch in after.lines[0].text)
+    if (len(block.lines) == 1 and _SECTION_NUMBER.match(text) and _in_capitals(text)
+            and block.size >= SMALL_CAPS * text_size and prose_after):
+        return True  # ``I. INTRODUCTION`` in small capitals (mostly set at their small size)
     # a section's number marks a heading as its size would: a step smaller than the text
     smallest = FACE_HEADING_SIZE if _HEADING_NUMBER.match(text) else SMALLER_HEADING
     if block.size < smallest * text_size or CAPTION.match(text):
         return larger
     bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
-    return (larger or (bold and len(text) < 120)
-            or _in_capitals(text) and after is not None
-            and any(ch.islower() for ch in after.lines[0].text))
+    return larger or (bold and len(text) < 120) or _in_capitals(text) and prose_after
 
 
 def _in_capitals(text: str) -> bool:

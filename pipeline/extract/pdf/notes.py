@@ -25,11 +25,10 @@ SMALLER = 0.92
 RULE_MAX_HEIGHT = 2.0
 """Points: a horizontal line or rect at most this tall is a separator rule..."""
 RULE_GAP_EM = 4.0
-"""...when it sits at most this many body ems above the first note..."""
+"""...when it sits at most this many body ems above the first note."""
 RULE_INDENT_EM = 2.0
-"""...and starts at most this many body ems left or right of the note's left edge: a note
-separator starts at the column's margin where the notes' lines begin (a chart's axis runs
-beside its centred label)."""
+"""Body ems an author note's left edge may stand off the text above it (``AUTHOR_NOTE_SIZE``):
+notes begin at the column's margin (a centred footer or a chart's legend does not)."""
 AUTHOR_NOTE_SIZE = 0.8
 """Unlabelled small print at most this share of the body size, with nothing below it in its
 column and body text at most ``RULE_GAP_EM`` above it starting at its left edge (within
