@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.textutil import signals
 
@@ -83,3 +87,10 @@ def test_a_damaged_float32_table_falls_back_and_is_made_again(fresh_model):
     signals._identifier.cache_clear()
     assert signals.detect_language(ENGLISH).code == "en"
     assert wide.stat().st_size == whole
+
+
+@given(st.text() | st.sampled_from(SENTENCES))
+def test_symbols_are_counted_as_a_walk_over_every_character_counts_them(text):
+    walked = sum(c in "$+<=>^`|~#@*_\\/{}[]" or (ord(c) > 127 and unicodedata.category(c)[0] == "S")
+                 for c in text)
+    assert signals._symbols(text) == walked

@@ -132,10 +132,12 @@ def repeated_line_share(texts: Sequence[str]) -> float | None:
 
 
 def _symbols(text: str) -> int:
-    """ASCII symbols counted by ``str.count`` (C speed); other characters by category."""
+    """ASCII symbols counted by ``str.count`` (C speed); other characters by category, each
+    distinct one looked up once (a page in Cyrillic or Chinese repeats a few dozen letters)."""
     count = sum(text.count(c) for c in _ASCII_SYMBOLS)
     if not text.isascii():
-        count += sum(unicodedata.category(c).startswith("S") for c in text if ord(c) > 127)
+        count += sum(text.count(c) for c in set(text)
+                     if c > "\x7f" and unicodedata.category(c).startswith("S"))
     return count
 
 

@@ -100,28 +100,36 @@ class SourceMap:
         # last line, beyond any offset).
         line_starts = [0.0, 0.0, *(n + 1 for n in self._newlines), math.inf, math.inf]
         last = len(line_starts) - 1
-        cursor: dict[str, int] = {}
+        cursor = dict.fromkeys(by_tag, 0)  # per tag, the index of its next unused start tag
+        located = self._starts
+        tag_end = self._start_tag_end
         for element in root.iter(etree.Element):
             tag = element.tag
             starts = by_tag.get(tag)
-            if not starts:
+            if starts is None:
                 continue
-            index = cursor.get(tag, 0)
+            index = cursor[tag]
+            count = len(starts)
+            if index >= count:
+                continue
             line = element.sourceline or 0
             if 0 < line < _LINE_CAP:
                 # Lines compared as offsets: a tag is on an earlier line than ``line`` when it
                 # starts before the line's first character, on a later one from the next's.
-                first, after = line_starts[min(line, last)], line_starts[min(line + 1, last)]
+                if line < last:
+                    first, after = line_starts[line], line_starts[line + 1]
+                else:
+                    first = after = line_starts[last]
                 # Skip start tags the parser dropped (they end on lines before this one's).
-                while index < len(starts) and starts[index] < first and \
-                        self._start_tag_end(starts[index]) < first:
+                while index < count and starts[index] < first and tag_end(starts[index]) < first:
                     index += 1
-                if index < len(starts) and starts[index] >= after:
+                if index < count and starts[index] >= after:
                     cursor[tag] = index
                     continue  # implied by the parser: no markup of its own
-            if index < len(starts):
-                self._starts[element] = starts[index]
-                cursor[tag] = index + 1
+                if index >= count:
+                    continue  # every start tag was skipped: the next element tries again
+            located[element] = starts[index]
+            cursor[tag] = index + 1
 
     def _start_tag_end(self, start: int) -> int:
         """Offset of the ``>`` closing the start tag at ``start``, whose line lxml reports as
