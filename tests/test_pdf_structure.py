@@ -355,3 +355,25 @@ def test_numbered_headings_in_small_capitals(tmp_path):
 
     result = _extract_blocks(_typeset(tmp_path, page))
     assert [t for k, t in result if k == "heading"] == ["I. INTRODUCTION", "II. BACKGROUND"]
+
+
+def test_heading_measured_against_the_text_under_it(tmp_path):
+    """JSS's first page: ``Abstract`` in bold at the abstract's 10 points (the body is 10.9)
+    under two authors set side by side. The reading order may pass from it to the second
+    author, in 12 points; the text it heads is the abstract right under it."""
+    def page(canvas):
+        canvas.setFont("Times-Bold", 17)
+        canvas.drawCentredString(306, 740, "TIMP: An R Package for Modeling")
+        canvas.setFont("Times-Bold", 12)
+        canvas.drawString(140, 700, "Katharine M. Mullen")
+        canvas.drawString(331, 700, "Ivo H. M. van Stokkum")
+        canvas.setFont("Times-Roman", 10.9)
+        canvas.drawString(132, 686, "Vrije Universiteit Amsterdam")
+        canvas.drawString(330, 686, "Vrije Universiteit Amsterdam")
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(280, 640, "Abstract")
+        _paragraph(canvas, 622, rows=6, x=108)
+        _paragraph(canvas, 520, rows=30, size=10.9)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("heading", "Abstract") in result

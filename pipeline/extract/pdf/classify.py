@@ -28,6 +28,8 @@ DISPLAY_SIZE = 1.6
 ``DISPLAY_MAX_LINES`` lines (and twice ``HEADING_MAX_CHARS``) is still a heading, since prose is
 never set that large."""
 DISPLAY_MAX_LINES = 6
+HEADED_GAP_EM = 3.0
+"""A heading stands at most this many of its ems above the text it heads."""
 FIGURE_LABEL_WORDS = 6
 """A line of a drawing's labels has at most this many words..."""
 FIGURE_PROSE_SHARE = 0.2
@@ -173,7 +175,8 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
                         for im in pictures)):
             block.kind = "figure"  # a label set on a picture heads no text
             continue
-        after = next((b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
+        after = _headed(block, blocks) or next(
+            (b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
         if _is_heading(block, body_size, min(body_size, after.size if after else body_size),
                        after):
             block.kind = "heading"
@@ -184,6 +187,15 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "callout"
         elif LIST_MARK.match(first):
             block.kind = "list_item"
+
+
+def _headed(block: LayoutBlock, blocks: list[LayoutBlock]) -> LayoutBlock | None:
+    """The text right under ``block`` within its width, which a heading heads: in a title
+    area set side by side (authors beside ``Abstract``) the reading order may go elsewhere."""
+    under = [b for b in blocks if b is not block and b.kind not in BUILT_WHOLE
+             and b.top >= block.bottom - 1 and b.top - block.bottom <= HEADED_GAP_EM * block.size
+             and b.x0 < block.x1 and b.x1 > block.x0]
+    return min(under, key=lambda b: b.top, default=None)
 
 
 def _labelled_pictures(blocks: list[LayoutBlock], page: PageData) -> list[Box]:
