@@ -9,6 +9,7 @@ import json
 import re
 import struct
 import zlib
+from dataclasses import replace
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
 
@@ -23,6 +24,7 @@ from pipeline.capture import read_local, sniff
 from pipeline.cli import app
 from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.pages import PageData
@@ -497,3 +499,100 @@ def test_raised_markers_inside_and_past_lines_link_their_notes():
     assert cited == ["10", "11", "12", "13"], [b.text for b in extraction.blocks]
     body = words(" ".join(b.text for b in extraction.blocks))
     assert body == words(re.sub(r"<super>\d+</super>", "", f"{MARKED} {SHORT}")), body
+
+
+
+def glued_page() -> bytes:
+    """A body line with a raised marker glued after a closing quote, a note line whose label
+    holds a 4, and a line with a raised marker glued after a full stop, set with reportlab."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(300, 130))
+    for baseline, before, marker, after in ((100, "they break the promise.\u201d", "13",
+                                             "They knew it."),
+                                            (40, "its inland areas.", "23", "In fact, a concern")):
+        canvas.setFont("Times-Roman", 10.5)
+        canvas.drawString(20, baseline, before)
+        x = 20 + canvas.stringWidth(before, "Times-Roman", 10.5)
+        canvas.setFont("Times-Roman", 8.5)
+        canvas.drawString(x, baseline + 4.5, marker)
+        x += canvas.stringWidth(marker, "Times-Roman", 8.5) + 4
+        canvas.setFont("Times-Roman", 10.5)
+        canvas.drawString(x, baseline, after)
+    canvas.setFont("Times-Roman", 8)
+    canvas.drawString(20, 70, "54 Interview in Tumen, 2009.")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def ocr_line(glyphs: list[dict], text: str, baseline: float, x0: float = 0.0,
+             x1: float = 300.0) -> OcrLine:
+    """``text`` as the recogniser would give it, each character where the PDF set it (the
+    glyphs on the row at ``baseline`` between ``x0`` and ``x1``, points), the line's box
+    around them (pixels at 200 dpi)."""
+    scale, height = 200 / 72, 130
+    row = sorted((g for g in glyphs if abs(g["y0"] - baseline) < 6 and g["text"].strip()
+                  and x0 <= g["x0"] < x1), key=lambda g: g["x0"])
+    chars: list[OcrChar] = []
+    for g in row:
+        if text[len(chars)] == " ":
+            chars.append(OcrChar(" ", chars[-1].x1, g["x0"] * scale, 1.0))
+        chars.append(OcrChar(g["text"], g["x0"] * scale, g["x1"] * scale, 1.0))
+    box = (chars[0].x0, (height - baseline - 9) * scale, chars[-1].x1,
+           (height - baseline + 3) * scale)
+    return OcrLine(text, box, 1.0, tuple(chars))
+
+
+@pytest.fixture(scope="module")
+def glued() -> tuple[Image.Image, list[dict]]:
+    import pdfplumber
+
+    pdf = glued_page()
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return rendered(pdf, dpi=200)[0].convert("L"), document.pages[0].chars
+
+
+def layout_lines(image: Image.Image, lines: list[OcrLine]) -> list[Line]:
+    from pipeline.extract.ocr.chars import page_chars
+    from pipeline.extract.pdf.lines import page_lines
+
+    return page_lines(page_chars(OcrPage(image, tuple(lines), 0, 0.0, image.size), 200)[0], 1)
+
+
+def test_a_raised_run_is_found_from_its_ink_wherever_the_recogniser_put_it(glued):
+    """A marker run is raised when a glyph within 0.3 em of where it starts stands raised,
+    and takes the raised glyphs next to it. The recogniser places the digits of a raised
+    marker roughly: on the scanned sample report ``promise.\u201d13`` had its ``3`` placed over
+    the gap to the next word (the middle of its box held no ink: not raised, marker lost), and
+    the middle of a label's ``4`` held only its crossbar (``54`` read as ``5`` and a raised
+    ``4``: the note lost its label). Each character's box here is where the PDF sets it, the
+    marker's placed late as the recogniser had it there (points from the marker's box: 2.5-8.5
+    and 8.5-14, its ink ending before 8.5 and the next word starting at 12.5)."""
+    image, glyphs = glued
+    scale = 200 / 72
+    body = ocr_line(glyphs, "they break the promise.\u201d13 They knew it.", 100)
+    chars = list(body.chars)
+    one = next(i for i, c in enumerate(chars) if c.text == "1")
+    x = chars[one].x0
+    chars[one:one + 3] = [OcrChar("1", x + 2.5 * scale, x + 8.5 * scale, 1.0),
+                          OcrChar("3", x + 8.5 * scale, x + 14 * scale, 1.0),
+                          OcrChar(" ", x + 14 * scale, chars[one + 3].x0, 1.0)]
+    note = ocr_line(glyphs, "54 Interview in Tumen, 2009.", 70)
+    got, label = layout_lines(image, [replace(body, chars=tuple(chars)), note])
+    assert got.text == "they break the promise.\u201d They knew it."
+    assert [raised for _, raised in got.raised] == ["13"]
+    assert (label.text, label.raised, label.lead_label) == ("54 Interview in Tumen, 2009.", [], "")
+
+
+def test_a_row_split_at_its_marker_keeps_the_marker(glued):
+    """The detector split a row at its raised marker into two boxes that both held the
+    marker's ink (``areas.`` and ``23 In fact``): the word fitted to the ink stood over the
+    marker, which joined no line (#16: notes 23, 24 and 60 of the scanned sample report)."""
+    image, glyphs = glued
+    marker = min(g["x0"] for g in glyphs if g["text"] == "2" and 40 < g["y0"] < 50)
+    left = ocr_line(glyphs, "its inland areas.", 40, x1=marker)
+    right = ocr_line(glyphs, "23 In fact, a concern", 40, x0=marker)
+    left = replace(left, box=(left.box[0], left.box[1], right.chars[1].x1, left.box[3]))
+    lines = layout_lines(image, [left, right])
+    assert [(line.text, [r for _, r in line.raised]) for line in lines] == [
+        ("its inland areas. In fact, a concern", ["23"])]

@@ -37,8 +37,17 @@ TALL_OVER_X = 1.2
 """An ascender or capital rises at least this many x-heights above the baseline (1.3 in
 Helvetica, 1.6 in Computer Modern and Times)."""
 """Letters of a kind a line needs for its size to be measured from them."""
-RAISED_X_HEIGHT = 0.3
-"""A marker candidate whose ink ends this share of the x-height above the baseline is raised."""
+RAISED_X_HEIGHT = 0.55
+"""A marker candidate whose ink ends this share of the x-height above the baseline is raised: a
+superscript's ink ends about one x-height above it, while a digit's own strokes looked at
+without its stem (the crossbar of a 4, the bowl of a 9: up to 0.5 x-height) made ``54``
+read as ``5`` with a raised ``4``."""
+SUPERSCRIPT_RISE = 0.3
+"""Em above the baseline at which a digit the recogniser read as a superscript is set."""
+MARK_GAP_EM = 0.4
+"""The digits of one marker stand closer than this (em: the ink of ``11`` leaves 0.3 em; the
+space after a marker may be as narrow, so the raised ink is looked for only up to the next
+word)."""
 RAISED_SIZE = 0.65
 """Font size (share of the line's) given to a raised character."""
 SNAP = 0.07
@@ -69,6 +78,8 @@ spread."""
 _POINTS = set(",.;:")
 _MARKS = set("0123456789*†‡§")
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+_RUN = _MARKS | set(_SUPERSCRIPTS)
+"""Characters of a marker run: a raised ``12`` may be read ``1²``."""
 _X_LETTERS = set("acemnorsuvwxz")
 _TALL = set("bdhklABDEFHIKLMNPRTUVWXYZ")
 _CAPITALS = set("ABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
@@ -79,7 +90,7 @@ def page_chars(page: OcrPage, dpi: float) -> tuple[list[Char], tuple[OcrLine, ..
     page's lines with their words fitted to the ink (pixels), for the words' boxes."""
     ink = np.asarray(page.image) < ink_threshold(np.asarray(page.image))
     scale = 72.0 / dpi
-    fitted = [_fitted(ink, line) for line in page.lines]
+    fitted = [_fitted(ink, line) for line in _untangled(ink, page.lines)]
     measured = [_measure(ink, line) for line in fitted]
     # the face's x-height, from the lines measured both ways, sizes the lines without
     # ascenders or capitals as the others are sized
@@ -135,6 +146,29 @@ def _longest_run(row: np.ndarray) -> tuple[int, int]:
         return 0, 0
     best = int(np.argmax(ends - starts))
     return int(starts[best]), int(ends[best])
+
+
+def _untangled(ink: np.ndarray, lines: tuple[OcrLine, ...]) -> list[OcrLine]:
+    """The lines with the boxes of two pieces of one row that overlap cut apart at the widest
+    ink gap in the overlap: the detector splits a row at a raised marker (``areas.`` and
+    ``23 In fact``) with boxes that both take in the marker's ink, and a word fitted to
+    ink that is not its own stands over the marker (which then joins no line)."""
+    boxes = [list(line.box) for line in lines]
+    for a in boxes:
+        for b in boxes:
+            overlap = min(a[3], b[3]) - max(a[1], b[1])
+            if not (a[0] < b[0] < a[2] <= b[2]
+                    and overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])):
+                continue
+            top, bottom = int(max(a[1], b[1])), int(min(a[3], b[3]))
+            start = int(b[0])
+            empty = np.flatnonzero(~ink[top:bottom, start:int(np.ceil(a[2]))].any(axis=0))
+            gaps = _runs(empty, 0)
+            if gaps:
+                x0, x1 = max(gaps, key=lambda g: g[1] - g[0])
+                a[2] = b[0] = start + (x0 + x1) / 2
+    return [replace(line, box=(box[0], box[1], box[2], box[3]))
+            for line, box in zip(lines, boxes)]
 
 
 def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
@@ -326,19 +360,19 @@ def _snapped(sizes: list[float]) -> list[float]:
 
 def _line_chars(ink: np.ndarray, line: OcrLine, size: float, baseline: float,
                 scale: float) -> list[Char]:
-    top = baseline - CAP_EM * size
+    raised = _raised_runs(ink, line.chars, baseline, size)
+    chars = tuple(replace(ch, x0=raised[i][0], x1=raised[i][1]) if i in raised else ch
+                  for i, ch in enumerate(line.chars))
     out: list[Char] = []
-    for i, ch in enumerate(line.chars):
+    for i, ch in enumerate(chars):
         text, char_size, char_bottom = ch.text, size, baseline
-        if text in _SUPERSCRIPTS:  # the recogniser read it raised: set it raised
+        if i in raised:
+            text = _SUPERSCRIPTS.get(text, text)
+            char_size, char_bottom = RAISED_SIZE * size, raised[i][2]
+        elif text in _SUPERSCRIPTS:  # the recogniser read it raised: set it raised
             text = _SUPERSCRIPTS[text]
-            char_size, char_bottom = RAISED_SIZE * size, baseline - RAISED_X_HEIGHT * size
-        elif text in _MARKS and (i == 0 or line.chars[i - 1].text != " "):
-            # glued to a word (a marker) or opening the line (a note's label)
-            raised = _raised_bottom(ink, ch.x0, ch.x1, top, baseline, size)
-            if raised is not None:
-                char_size, char_bottom = RAISED_SIZE * size, raised
-        x0, x1 = _advance(line.chars, i, size)
+            char_size, char_bottom = RAISED_SIZE * size, baseline - SUPERSCRIPT_RISE * size
+        x0, x1 = _advance(chars, i, size)
         out.append({"text": text, "x0": x0 * scale, "x1": x1 * scale,
                     "top": (char_bottom - CAP_EM * char_size) * scale,
                     "bottom": char_bottom * scale, "baseline": char_bottom * scale,
@@ -361,17 +395,74 @@ def _advance(chars: tuple[OcrChar, ...], i: int, size: float) -> tuple[float, fl
     return x0, x1
 
 
-def _raised_bottom(ink: np.ndarray, x0: float, x1: float, top: float, baseline: float,
-                   size: float) -> float | None:
-    """The bottom of the character's ink when it ends well above the baseline (a superscript).
-    Only the middle of its box is looked at: inside a word, positions are spread from the
-    word's ends and may take in a neighbour's foot (``4HRNK``, ``famine.4``)."""
-    inset = (x1 - x0) * 0.25
-    left, right = max(int(x0 + inset), 0), max(int(x1 - inset), int(x0 + inset) + 1)
-    columns = ink[max(int(top), 0):int(baseline) + 1, left:right]
-    rows = np.flatnonzero(columns.any(axis=1))
-    if rows.size == 0:
+def _raised_runs(ink: np.ndarray, chars: tuple[OcrChar, ...], baseline: float, size: float
+                 ) -> dict[int, tuple[float, float, float]]:
+    """Index of each character of a raised run of marker characters -> its new x0, x1 and
+    the run's ink bottom (pixels). A run glued to a word (a marker) or opening the line (a
+    note's label) is raised when the ink where it starts ends above the baseline, and its
+    ink runs on from there while it stays raised (``_raised_ink``): the recogniser places
+    the characters of a word only roughly, and worst its raised ones (``promise."13``: the
+    ``3`` placed over the gap and the next word), so the run's characters are spread over
+    the ink found."""
+    found: dict[int, tuple[float, float, float]] = {}
+    i = 0
+    while i < len(chars):
+        if chars[i].text not in _RUN or i and chars[i - 1].text in _RUN | {" "}:
+            i += 1
+            continue
+        end = i
+        while end + 1 < len(chars) and chars[end + 1].text in _RUN:
+            end += 1
+        # the ink between the characters around the run: the next word's start is fitted
+        # to its ink, the neighbours inside a word are only placed
+        low = (chars[i - 1].x0 + chars[i - 1].x1) / 2 if i else 0.0
+        follow = chars[end + 1:end + 3]
+        high = (follow[1].x0 if follow[0].text == " " and len(follow) > 1
+                else (follow[0].x0 + follow[0].x1) / 2) if follow else float(ink.shape[1])
+        blob = _raised_ink(ink, (chars[i].x0 + chars[i].x1) / 2, (low, high), baseline, size)
+        if blob is None and any(c.text in _SUPERSCRIPTS for c in chars[i:end + 1]):
+            # the recogniser saw it raised (``1²`` for a raised 12): one run, one height
+            blob = chars[i].x0, chars[end].x1, baseline - SUPERSCRIPT_RISE * size
+        if blob is not None:
+            left, right, bottom = blob
+            left = max(left, min(chars[i].x0, right - 1.0))  # a quote before it is raised too
+            step = (right - left) / (end + 1 - i)
+            for k in range(i, end + 1):
+                found[k] = (left + (k - i) * step, left + (k + 1 - i) * step, bottom)
+        i = end + 1
+    return found
+
+
+def _raised_ink(ink: np.ndarray, x: float, bounds: tuple[float, float], baseline: float,
+                size: float) -> tuple[float, float, float] | None:
+    """(x0, x1, bottom) in pixels of the raised glyphs nearest ``x`` within ``bounds``; None
+    when no glyph within 0.3 em of it is raised. A glyph (a run of ink columns) is raised when
+    its ink between the capitals' top and the baseline ends above the baseline and rises over
+    the x-height (a hyphen ends above the baseline too); the glyphs next to it join while they
+    are raised and closer than ``MARK_GAP_EM``. Whole glyphs are judged: the edge of an ``8``
+    or the crossbar of a ``4`` on the baseline ends above it."""
+    top = max(int(baseline - CAP_EM * size), 0)
+    first, last = max(int(bounds[0]) + 1, 0), min(int(bounds[1]), ink.shape[1])
+    region = ink[top:int(baseline) + 2, first:max(last, first)]
+    if not region.size:
         return None
-    bottom = int(top) + float(rows[-1] + 1)
-    x_height = X_HEIGHT_EM * size
-    return bottom if bottom < baseline - RAISED_X_HEIGHT * x_height else None
+    lowest = top + region.shape[0] - np.argmax(region[::-1], axis=0)  # the row under the ink
+    highest = top + np.argmax(region, axis=0)
+    high = baseline - RAISED_X_HEIGHT * X_HEIGHT_EM * size
+    glyphs = [(a, b, int(lowest[a:b].max()),
+               bool(lowest[a:b].max() < high
+                    and highest[a:b].min() < baseline - X_HEIGHT_EM * size))
+              for a, b in _runs(np.flatnonzero(region.any(axis=0)), 0)]
+    reach, gap = 0.3 * size, MARK_GAP_EM * size
+    near = [k for k, (a, b, _, raised) in enumerate(glyphs)
+            if raised and first + b > x - reach and first + a < x + reach]
+    if not near:
+        return None
+    at = min(near, key=lambda k: abs(first + (glyphs[k][0] + glyphs[k][1]) / 2 - x))
+    lo = hi = at
+    while lo > 0 and glyphs[lo - 1][3] and glyphs[lo][0] - glyphs[lo - 1][1] <= gap:
+        lo -= 1
+    while hi + 1 < len(glyphs) and glyphs[hi + 1][3] and glyphs[hi + 1][0] - glyphs[hi][1] <= gap:
+        hi += 1
+    return (float(first + glyphs[lo][0]), float(first + glyphs[hi][1]),
+            float(max(g[2] for g in glyphs[lo:hi + 1])))
