@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -94,3 +98,22 @@ def test_symbols_are_counted_as_a_walk_over_every_character_counts_them(text):
     walked = sum(c in "$+<=>^`|~#@*_\\/{}[]" or (ord(c) > 127 and unicodedata.category(c)[0] == "S")
                  for c in text)
     assert signals._symbols(text) == walked
+
+
+def test_stop_words_come_from_wordfreq_then_from_the_cache_without_importing_it(fresh_model):
+    from wordfreq import available_languages
+
+    from pipeline.textutil.lexicon import top_words
+
+    for language in ("en", "de", "xx"):
+        listed = available_languages("best").get(language)
+        assert signals._word_list(language) == (None if listed is None else Path(listed))
+    made = signals._stop_words("de")
+    assert made == frozenset(top_words("de", signals.STOP_WORDS_PER_LANGUAGE))
+    assert len(list(fresh_model.glob("stopwords-de-*.json"))) == 1
+    code = ("import sys; from pipeline.textutil import signals; "
+            "print(signals._stop_words('de') == frozenset(sys.argv[1].split('|')), "
+            "'wordfreq' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, "|".join(made)], capture_output=True,
+                         text=True, check=True, env={**os.environ}).stdout.split()
+    assert out == ["True", "False"]

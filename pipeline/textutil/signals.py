@@ -11,6 +11,8 @@ words, or a guess under ``MIN_LANGUAGE_CONFIDENCE``, is left unlabelled instead 
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import re
 import shutil
@@ -154,11 +156,52 @@ def _ratio(part: float, whole: int) -> float | None:
 
 @cache
 def _stop_words(language: str) -> frozenset[str] | None:
-    from pipeline.textutil.lexicon import exact_lists, top_words  # wordfreq's import: 0.2-0.5 s
-
-    if language not in exact_lists():
+    """The language's stop words, kept in the user's cache once read from wordfreq's list:
+    importing wordfreq and reading the list cost 0.07 s of CPU at every process start. The
+    copy is named by the list file's size and time, so an upgraded wordfreq gets its own."""
+    listed = _word_list(language)
+    if listed is None:
         return None
-    return frozenset(top_words(language, STOP_WORDS_PER_LANGUAGE))
+    stat = listed.stat()
+    copy = user_cache() / (f"stopwords-{language}-{STOP_WORDS_PER_LANGUAGE}-{stat.st_size}-"
+                           f"{stat.st_mtime_ns}.json")
+    try:
+        words = json.loads(copy.read_text(encoding="utf-8"))
+        if isinstance(words, list) and all(isinstance(w, str) for w in words):
+            return frozenset(words)
+    except (OSError, ValueError):  # not made yet, or damaged: made again below
+        pass
+    from pipeline.textutil.lexicon import top_words  # wordfreq's import: 0.2-0.5 s
+
+    words = top_words(language, STOP_WORDS_PER_LANGUAGE)
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=copy.parent,
+                                         suffix=".part", delete=False) as out:
+            try:
+                json.dump(words, out, ensure_ascii=False)
+                out.close()
+                os.replace(out.name, copy)
+            except BaseException:
+                os.unlink(out.name)
+                raise
+    except OSError:  # no writable cache: read from wordfreq in every process
+        pass
+    return frozenset(words)
+
+
+def _word_list(language: str) -> Path | None:
+    """The file ``wordfreq.available_languages("best")`` names for ``language`` (its large
+    list, else its small one), found without importing wordfreq."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations or not language.isalnum():
+        return None
+    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+    for size in ("large", "small"):
+        path = data / f"{size}_{language}.msgpack.gz"
+        if path.is_file():
+            return path
+    return None
 
 
 @cache
