@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,6 +49,14 @@ def test_a_web_page_does_not_load_numpy_and_still_gets_its_metadata() -> None:
     assert (meta.title, meta.authors, meta.published) == (
         "Worker page", ("Ada Lovelace",), "2021-03-04")
     assert "_multiarray_umath" not in worker_libraries()
+
+
+def test_the_html_extractor_does_not_import_ftfy() -> None:
+    # A worker decodes pages; ftfy repairs passages in the clean stage, outside the worker.
+    code = ("import sys, pipeline.extract.isolate, pipeline.extract.html.extractor; "
+            "print('ftfy' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
 
 
 def test_the_worker_hands_back_the_extraction_it_made_field_for_field() -> None:
