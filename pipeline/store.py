@@ -14,9 +14,12 @@ names both pyarrow's and deltalake's S3 clients understand.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING
@@ -95,6 +98,18 @@ class Store:
         if not self.exists(target):
             self.put_file(target, data)
         return sha256
+
+    @contextmanager
+    def blob_batch(self) -> Iterator[BlobBatch]:
+        """Blobs put in the body are in place when it ends (see :class:`BlobBatch`); if it
+        raises, the ones not yet in place are left out."""
+        batch = BlobBatch(self)
+        try:
+            yield batch
+        except BaseException:
+            batch.drop()
+            raise
+        batch.flush()
 
     def read_blob(self, sha256: str) -> bytes:
         return self.read_file(self.blob_path(sha256))
@@ -201,6 +216,78 @@ def atomic_write(target: Path, data: bytes, staging: Path | None = None) -> None
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(target.parent)
+
+
+_SYNCFS = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+"""Linux's syncfs(2): flush one file system; None elsewhere."""
+BLOB_BATCH = 256
+"""Blobs a :class:`BlobBatch` writes before it syncs and names them."""
+
+
+class BlobBatch:
+    """Many blobs with one file-system sync for all their data, then their names, instead of
+    two fsyncs each (the file, its folder), for a web archive's thousands of payloads: those
+    were 37 of the 49 s reading a 10,000-record WARC took (16 s with batches). Each is written to
+    ``raw/.incoming/`` unsynced; every :data:`BLOB_BATCH` blobs, and at the end, the file
+    system is synced, the files renamed into place, and synced again, so a blob's name still
+    only ever holds its whole bytes, as with :meth:`Store.put_blob`. On S3, or without
+    syncfs, each blob is put as :meth:`Store.put_blob` puts it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: dict[str, tuple[Path, Path]] = {}
+        """sha256 -> (its unsynced temporary file, its final name)"""
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` under its SHA-256 (in place once the batch is flushed); the digest."""
+        if self.store.remote or _SYNCFS is None:
+            return self.store.put_blob(data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = Path(self.store.blob_path(sha256))
+        if sha256 in self.pending or target.exists():
+            return sha256
+        staging = Path(self.store.raw) / INCOMING
+        staging.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=staging, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.pending[sha256] = (Path(tmp), target)
+        if len(self.pending) >= BLOB_BATCH:
+            self.flush()
+        return sha256
+
+    def flush(self) -> None:
+        """Sync the pending blobs' bytes, give them their names, sync the names."""
+        if not self.pending:
+            return
+        staging = Path(self.store.raw) / INCOMING
+        _sync_file_system(staging)
+        for tmp, target in self.pending.values():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+        _sync_file_system(staging)
+        self.pending.clear()
+
+    def drop(self) -> None:
+        """Remove the pending blobs' temporary files: they never get their names."""
+        for tmp, _ in self.pending.values():
+            tmp.unlink(missing_ok=True)
+        self.pending.clear()
+
+
+def _sync_file_system(folder: Path) -> None:
+    assert _SYNCFS is not None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if _SYNCFS(fd) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, f"syncfs of {folder}: {os.strerror(error)}")
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -67,7 +67,7 @@ from pipeline.sources import (
     settings_of,
     url_key,
 )
-from pipeline.store import Store
+from pipeline.store import BlobBatch, Store
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -185,6 +185,8 @@ class _Reader:
     store: Store
     options: CaptureOptions
     part: WarcPart
+    blobs: BlobBatch
+    """Where the part's payloads are put: in place when the part's read returns."""
 
 
 @dataclass
@@ -231,7 +233,8 @@ def read_part(entry: Source, store: Store, options: CaptureOptions,
     """Read one part's records (a file that cannot be opened is a failure of the part)."""
     try:
         with open_regular_file(Path(part.path).resolve(), entry.id) as (handle, _):
-            return _read_part(_Reader(entry, store, options, part), handle)
+            with store.blob_batch() as blobs:
+                return _read_part(_Reader(entry, store, options, part, blobs), handle)
     except CaptureError as error:
         return PartScan(part, None, None, [_Failed(error, "unreadable file")])
 
@@ -301,7 +304,9 @@ def _expand_wacz(entry: Source, path: Path, handle: IO[bytes], base: str, store:
                     warc = WarcFile(f"{base}#{member}", member_sha, size)
                     expansion.files.append((warc.location, member_sha))
                     part = whole_part(str(path), warc, expansion.expanded_at)
-                    for event in _read_part(_Reader(entry, store, options, part), inner).events:
+                    with store.blob_batch() as blobs:
+                        read = _read_part(_Reader(entry, store, options, part, blobs), inner)
+                    for event in read.events:
                         _apply(scan, event)
     except zipfile.BadZipFile as exc:
         raise CaptureError(f"{path} is not a readable WACZ (zip): {exc}",
@@ -530,7 +535,7 @@ def _read_record(reader: _Reader, record: ArcWarcRecord) -> _Event:
     media_type, kind = sniff(payload, content_type, target)
     if kind is None:
         return "other media"
-    sha256 = reader.store.put_blob(payload)
+    sha256 = reader.blobs.put(payload)
     http = record.http_headers
     capture = Capture(
         source_id=child_id, uri=target, captured_at=_warc_date(record, reader.part.read_at),
