@@ -63,14 +63,15 @@ class _Table:
     def __init__(self, path: str) -> None:
         import numpy as np  # here, not at the top: only building the table needs it
 
-        parts, sizes = [], []
+        listed: array[int] = array("q")  # every word's hash, in the list's order
+        ends = []  # where each bucket's words end in ``listed``
         for words in _buckets(path):  # one bucket's words in memory at a time
-            parts.append(np.fromiter(map(_hash, words), np.int64, len(words)))
-            sizes.append(len(words))
-        hashes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-        buckets = np.repeat(np.arange(len(sizes), dtype=np.uint16), sizes)
-        order = np.argsort(hashes, kind="stable")
-        hashes, buckets = hashes[order], buckets[order]
+            listed.extend(map(_hash, words))
+            ends.append(len(listed))
+        order = np.argsort(np.frombuffer(listed, np.int64), kind="stable")
+        hashes = np.frombuffer(listed, np.int64)[order]
+        buckets = np.searchsorted(ends, order, side="right").astype(np.uint16)
+        del order, listed  # the largest temporaries, before the last copies
         # a word listed twice keeps its last bucket, as in wordfreq's dict (stable sort: the
         # last of equal hashes is the last listed)
         last = np.append(hashes[1:] != hashes[:-1], True)
