@@ -153,6 +153,8 @@ NOTE_FRAGMENTS = ("fn", "cite_note", "note", "footnote", "endnote")
 MIN_TEASERS = 3
 TEASER_SHARE = 0.8
 MIN_HEADLINE_CHARS = 20
+# What a teaser may show before its headline link without text: a thumbnail.
+THUMBNAIL_TAGS = frozenset({"img", "picture", "figure", "a", "span", "div"})
 # "Monday November 18, 2019 7:45 am PST by Joe Rossignol" is eleven words.
 MAX_DATELINE_WORDS = 12
 # Bylines are a name or two, a role and a date.
@@ -404,7 +406,10 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     entry = _is_entry_content(element)
     if entry and not signal and chrome_owner is not None and not _never_wrapper(chrome_owner):
         chrome, chrome_owner = None, None  # the nearer signal wins
-    byline = parent.byline or bool(names and BYLINE_WORDS.search(names))
+    # WordPress post_class puts "author-name" on the post itself: taxonomy, not a byline.
+    byline = parent.byline or bool(names and BYLINE_WORDS.search(names)
+                                   and element.tag not in ARTICLE_TAGS
+                                   and not POST_CLASS.search(names))
     in_article = parent.in_article or entry or element.tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
@@ -486,7 +491,8 @@ def _under_skipped(node: etree._Element | None, top: etree._Element) -> bool:
 def weight(block: TextBlock, listing: bool = False) -> float:
     """How much this block says "article here" (positive) or "chrome here" (negative).
     On a listing, an entry's headline link is content, not a link to elsewhere."""
-    if block.kind == "heading" and not (listing and is_entry_link(block)):
+    if (block.kind == "heading" and not (listing and is_entry_link(block))) or \
+            is_defined_term(block):
         return HEADING_CREDIT
     if LEGAL_NOTICE.search(block.text):
         return -FRAGMENT_COST
@@ -499,6 +505,15 @@ def weight(block: TextBlock, listing: bool = False) -> float:
     if not block.link_chars:
         return -PLAIN_FRAGMENT_COST
     return -FRAGMENT_COST - LINK_COST * block.link_chars
+
+
+def is_defined_term(block: TextBlock) -> bool:
+    """A ``dt`` followed by its ``dd``: the term a definition list defines, often a link
+    to its own anchor in reference pages ("WebSocket.binaryType"), not a menu item."""
+    if block.element.tag != "dt":
+        return False
+    following = block.element.getnext()
+    return following is not None and following.tag == "dd"
 
 
 def is_entry_link(block: TextBlock) -> bool:
@@ -537,7 +552,19 @@ def kind_chrome(block: TextBlock, kind: str) -> str | None:
         return listing_chrome(block)
     if kind == "product":
         return product_chrome(block)
+    if kind == "forum":
+        return forum_chrome(block)
     return block.chrome
+
+
+def forum_chrome(block: TextBlock) -> str | None:
+    """The block's chrome signal as a forum thread reads it: forum software names its
+    posts and their container for what they are, comments and replies
+    (``js-replyNewMessageContainer``), and on a thread they are the content."""
+    signal = block.chrome
+    if signal and signal.startswith("class:") and signal[6:] in COMMENT_WORDS:
+        return None
+    return signal
 
 
 def region_weight(block: TextBlock, wrappers: set[etree._Element],
@@ -551,8 +578,8 @@ def region_weight(block: TextBlock, wrappers: set[etree._Element],
     chrome = kind_chrome(block, kind)
     if chrome and block.chrome_owner not in wrappers:
         return w * CHROME_PROSE_FACTOR
-    if block.kind == "list_item" and not listing:
-        w *= LIST_PROSE_FACTOR
+    if block.kind == "list_item" and not listing and block.element.tag != "dd":
+        w *= LIST_PROSE_FACTOR  # a definition's prose is no teaser
     return w * ARTICLE_PROSE_FACTOR if block.in_article else w
 
 
@@ -596,18 +623,24 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
             prose[parent] = prose.get(parent, 0.0) + total
     best, best_sum = root, float("-inf")
     in_chrome = _chrome_subtrees(blocks, elements, headline, prose)
+    boxed = _boxed_prose(blocks, in_chrome, wrappers, kind)
     for element in elements:
         total = sums.get(element)
-        # With the headline's credit, the headline's own header must not win without prose.
-        if total is not None and total > best_sum and element not in in_chrome and \
-                (headline is None or prose.get(element, 0.0) >= MIN_PROSE_CHARS):
+        if total is None or total <= best_sum or element in in_chrome:
+            continue
+        # A region needs prose of its own, outside the chrome beside the article: a footer's
+        # wrapper is chrome however much its privacy-policy dialog holds, and with the
+        # headline's credit the headline's own header must not win without prose.
+        own = prose.get(element, 0.0) - boxed.get(element, 0.0)
+        if own >= MIN_PROSE_CHARS or (headline is None and element not in boxed):
             best, best_sum = element, total
     if best_sum == float("-inf"):
         return Region(root)
     region = _widen_to_peers(_paragraphs_holder(best, prose, root), prose, root)
     if region.units or not blocks:
         return _comments_after_article(region, blocks)
-    if kind != "listing":  # a listing's entries are not one article under its headline
+    # A listing's entries and a thread's posts are not one article under its headline.
+    if kind not in ("listing", "forum"):
         region = _around_headline(region, blocks, headline, wrappers)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
@@ -710,6 +743,32 @@ def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
                                  and not _is_entry_content(element)):
             found.add(element)
     return found
+
+
+def _boxed_prose(blocks: list[TextBlock], in_chrome: set[etree._Element],
+                 wrappers: set[etree._Element], kind: str) -> dict[etree._Element, float]:
+    """Prose weight in chrome subtrees beside the article that the markup declares as such
+    (a ``footer``, ``aside`` or ``nav``, a dialog or complementary role), summed for every
+    ancestor. Class names do not count here: page builders call the article's own
+    columns "widget"."""
+    boxed: dict[etree._Element, float] = {}
+    for block in blocks:
+        if block.element not in in_chrome or block.kind == "heading":
+            continue
+        value = region_weight(block, wrappers, kind)
+        if value > 0 and _declared_chrome(block.element):
+            for node in (block.element, *block.element.iterancestors()):
+                boxed[node] = boxed.get(node, 0.0) + value
+    return boxed
+
+
+def _declared_chrome(element: etree._Element) -> bool:
+    """At or under an element whose tag or ARIA role says page chrome (not a ``form``)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in CHROME_TAGS and node.tag != "form" or \
+                (node.get("role") or "").lower() in CHROME_ROLES:
+            return True
+    return False
 
 
 def _beside(signal: str) -> bool:
@@ -857,6 +916,9 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     # No headline test here: inside the chosen region, the article's body wrapper often
     # sits below a header holding the headline ("article-body pagination-first").
     wrappers = content_wrappers(blocks, container, inside)
+    headline = _headline_block(blocks, title)
+    if headline is not None and headline.element in inside:
+        wrappers.update(content_wrappers(blocks, container, inside, headline))
     wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
@@ -973,7 +1035,16 @@ def content_wrappers(blocks: list[TextBlock], container: etree._Element,
     above = set(headline.element.iterancestors()) if headline is not None else None
     return {owner for owner, value in prose.items()
             if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
-            and not _never_wrapper(owner) and (above is None or owner in above)}
+            and (above is None or owner in above)
+            and (not _never_wrapper(owner) or _holds_headline(owner, above))}
+
+
+def _holds_headline(owner: etree._Element, above: set[etree._Element] | None) -> bool:
+    """A class-named box around the page's headline and most of the prose is the article,
+    whatever the class says: a newsletter sign-up box or a cookie dialog never holds the
+    page's headline, a newsletter's own post (``<article class="newsletter-post">``) does."""
+    return above is not None and owner in above and \
+        (chrome_signal(owner) or "").startswith("class:")
 
 
 def _owner_prose(blocks: list[TextBlock], inside: set[etree._Element] | None = None
@@ -1012,7 +1083,7 @@ def _first_verdict(block: TextBlock, container: etree._Element,
             and owner not in wrappers and owner in inside:
         return Verdict(False, rule="chrome", evidence=f"{chrome} on {describe(owner)}")
     if block.link_density > MAX_LINK_DENSITY and not _linked_sentence(block) and \
-            not (listing and is_entry_link(block)):
+            not (listing and is_entry_link(block)) and not is_defined_term(block):
         return Verdict(False, rule="link-density",
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):
@@ -1104,9 +1175,18 @@ def _drop_teaser_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None
 
 
 def _opens_with_headline(item: etree._Element) -> bool:
+    """The item's first text is a headline link of a few words, followed by more text; a
+    thumbnail before it (an image, or a link around one) holds no text and does not count."""
     if (item.text or "").strip() or not len(item):
         return False
-    first = item[0]
+    children = iter(item)
+    first = next(children)
+    while first.tag in THUMBNAIL_TAGS and not "".join(first.itertext()).strip() and \
+            not (first.tail or "").strip():
+        following = next(children, None)
+        if following is None:
+            return False
+        first = following
     if first.tag in HEADING_TAGS and len(first) and first[0].tag == "a":
         first = first[0]
     if first.tag != "a":

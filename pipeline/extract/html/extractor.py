@@ -39,7 +39,7 @@ from pipeline.model import (
 )
 
 NAME = "html"
-VERSION = "0.4.0"
+VERSION = "0.4.1"
 
 # trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
 # tree for a page costs roughly ten times its size in memory.
@@ -86,6 +86,16 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                                options.comments)
         if bp.body_chars(plain, fallback) >= bp.MIN_FALLBACK_BODY_CHARS:
             verdicts = fallback
+        else:
+            # All the prose sits in comment-named elements: with no article beside them,
+            # the discussion is the page (a forum thread that declares nothing).
+            thread = bp.classify(walk.blocks, bp.main_container(walk.blocks, top, page_title,
+                                                                "forum"),
+                                 meta.title, options.comments, "forum")
+            if bp.body_chars(walk.blocks, thread) >= bp.MIN_FALLBACK_BODY_CHARS:
+                verdicts = thread
+                kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
+                                 "prose is in comment-named elements, with no article")
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)

@@ -1,0 +1,103 @@
+"""Pages that came out empty or as their title alone: patterns from the wcxb dev split,
+each rebuilt as a small synthetic page."""
+
+from __future__ import annotations
+
+import json
+
+from test_extract_html import MENU, run
+from test_extract_html_article import POST
+
+PARAGRAPHS = "".join(f"<p>{text}</p>" for text in POST)
+SIGNUP = ("<div class='newsletter-signup'><p>Get the weekly letter: the best stories of the "
+          "week from our writers, in your inbox every Friday morning.</p></div>")
+
+
+def test_newsletter_post_is_the_article_not_a_newsletter_box():
+    # Newsletter platforms mark each post <article class="newsletter-post">; "newsletter"
+    # never marks an article's wrapper, so the post was chrome and the page refused.
+    source = ("<html><head><title>Ritchson cast as Gloss - by A. Writer</title></head><body>"
+              + MENU + "<div class='container'><article class='newsletter-post post'>"
+              "<h1>Ritchson cast as Gloss</h1><div class='body markup'>" + PARAGRAPHS +
+              "</div></article>" + SIGNUP + "</div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert not any(t.startswith("Get the weekly letter") for t in texts)
+
+
+POLICY = ("We use cookies and similar technologies to run this shop, to remember what is in "
+          "your basket and to measure how visitors use our pages; you can refuse them at any "
+          "time in the settings. ")
+
+
+def test_footer_wrapper_around_a_privacy_dialog_is_not_the_main_content():
+    # A shop's footer section held a privacy-policy dialog longer than the product's
+    # details; the footer tag was skipped as chrome, but the div wrapping it won, and only
+    # the product's name came out (its <title> is a search engine's, with no headline).
+    details = "".join(f"<li><p>{text}</p></li>" for text in POST[:3])
+    dialog = "".join(f"<p>{POLICY * 3}({i})</p>" for i in range(8))
+    source = ("<html><head><title>Wool Runners for Men | Reviews, Sizing | Walking Shoes</title>"
+              "</head><body>" + MENU + "<div><section><h1>Men's Wool Runner</h1></section><section><ul class='slides'>"
+              f"{details}</ul></section></div><div class='section-group-footer'><footer>"
+              "<ul><li><a href='/help'>Help</a></li><li><a href='/returns'>Returns</a></li>"
+              f"</ul><div class='policy-modal' role='dialog'>{dialog}</div></footer></div>"
+              "</body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in POST[:3])
+    assert not any(t.startswith("We use cookies") for t in texts)
+
+
+def _thread(head: str, opening_apart: bool) -> str:
+    """A thread whose posts sit in a reply-named container; the opening post under the
+    headline, outside that container when ``opening_apart``."""
+    replies = "".join(f"<article class='message'><div class='user'>user{i}</div>"
+                      f"<div class='message-body'><p>{text}</p></div></article>"
+                      for i, text in enumerate(POST[1:] if opening_apart else POST))
+    opening = f"<div class='user'>starter</div><p>{POST[0]}</p>" if opening_apart else ""
+    return ("<html><head><title>Casting news thread | Film Forum</title>" + head +
+            "</head><body>" + MENU + "<div class='p-body'><div class='original-post'>"
+            f"<h1>Casting news thread</h1>{opening}</div><div class='block-container'>"
+            f"<div class='block-body js-replyNewMessageContainer'>{replies}</div></div>"
+            "</div></body></html>")
+
+
+def test_declared_forum_thread_keeps_posts_in_reply_named_containers():
+    # Forum software names the container of a thread's posts for what they are
+    # ("js-replyNewMessageContainer"); read as comment chrome, the page came out as its title.
+    posting = json.dumps({"@context": "https://schema.org", "@type": "DiscussionForumPosting",
+                          "headline": "Casting news thread"})
+    extraction = run(_thread(f"<script type='application/ld+json'>{posting}</script>", True))
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+
+
+def test_thread_declaring_nothing_whose_prose_is_all_replies_is_read_as_a_forum():
+    # The same thread with every post in the container: no article beside them, so the
+    # discussion is the page, whatever kind the page declares.
+    extraction = run(_thread("<meta property='og:type' content='website'>", False))
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "forum" and "comment-named" in (kind.evidence or "")
+
+
+def test_reference_page_keeps_its_definition_lists():
+    # An API reference: an introduction, then sections of terms (links to their own
+    # anchors) and definitions. The terms cost as menu items and the definitions counted
+    # half, as teaser lists do, so only the introduction came out (recall 0.37).
+    members = ["binaryType", "bufferedAmount", "extensions", "protocol", "readyState", "url",
+               "close", "send"]
+    sections = "".join(
+        f"<section><h2>Members {n}</h2><dl>" + "".join(
+            f"<dt><a href='#{m}'><code>Socket.{m}</code></a></dt><dd><p>What the socket "
+            f"reports as its {m}, read only, set when the connection opens.</p></dd>"
+            for m in members) + "</dl></section>" for n in range(2))
+    source = ("<html><head><title>Socket - Web APIs | Docs</title></head><body>" + MENU +
+              "<div class='layout'><main><div class='layout__header'><h1>Socket</h1>"
+              f"<section><p>{POST[0]}</p><p>{POST[1]}</p></section></div>{sections}</main>"
+              "</div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert "Socket.binaryType" in texts
+    assert "What the socket reports as its url, read only, set when the connection " \
+           "opens." in texts
