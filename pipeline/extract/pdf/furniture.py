@@ -117,7 +117,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                           varying, position_pages, needed, total, body))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
-    judged = _footer_band(bands, judged, banners, needed, body)
+    judged = _footer_band(pages, bands, judged, banners, needed, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -127,29 +127,37 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
 
 
-def _footer_band(bands: list[list[tuple[str, Line, bool]]],
+def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
                  judged: list[list[tuple[Line, bool, Verdict | None]]], banners: set[int],
                  needed: int, body: float) -> list[list[tuple[Line, bool, Verdict | None]]]:
-    """The verdicts with an isolated bottom-margin line convicted where it stands in the band
-    that holds furniture on ``needed`` other pages (a form's ``Cat. No. 11368V`` once, at the
-    height of the later pages' footers): no page sets its body there. Not a line set larger
-    than the body, nor one opening with a raised label (a footnote's last line)."""
+    """The verdicts with a page's last line convicted where it stands, isolated, in the band
+    that holds the last lines of ``needed`` other pages, convicted as footers there (a form's
+    ``Cat. No. 11368V`` once, at the height of the later pages' footers): no page sets its
+    text below its footer. Not a line set larger than the body, nor one opening with a raised
+    label (a footnote's last line)."""
+    convicted = {id(line) for page in judged for line, _, verdict in page if verdict}
+
+    def last(line: Line, lines: list[Line]) -> bool:
+        return not any(o.top > line.bottom for o in lines if id(o) not in convicted)
+
     footers = [[(line.top, line.bottom) for (where, _, _), (line, _, verdict) in zip(band, page)
-                if verdict and verdict.rule != "masthead" and where == "bottom"]
-               for band, page in zip(bands, judged)]
+                if verdict and verdict.rule != "masthead" and where == "bottom"
+                and last(line, lines)]
+               for lines, band, page in zip(pages, bands, judged)]
     out = []
-    for index, (band, page) in enumerate(zip(bands, judged)):
+    for index, (lines, band, page) in enumerate(zip(pages, bands, judged)):
         rows = []
         for (where, _, isolated), (line, framed, verdict) in zip(band, page):
             if (verdict is None and where == "bottom" and isolated and id(line) not in banners
-                    and not line.lead_label and line.size < HEADING_SIZE * body):
-                pages = sum(1 for other, spans in enumerate(footers) if other != index
+                    and not line.lead_label and line.size < HEADING_SIZE * body
+                    and last(line, lines)):
+                found = sum(1 for other, spans in enumerate(footers) if other != index
                             and any(top < line.bottom and bottom > line.top
                                     for top, bottom in spans))
-                if pages >= needed:
+                if found >= needed:
                     verdict = Verdict("running-footer",
-                                      f"an isolated bottom-margin line at y={line.top:.0f}, in "
-                                      f"the band of the footers of {pages} other pages")
+                                      f"a page's last line, isolated, at y={line.top:.0f}: in "
+                                      f"the band of the footers of {found} other pages")
             rows.append((line, framed, verdict))
         out.append(rows)
     return out
