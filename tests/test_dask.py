@@ -106,6 +106,18 @@ def _task_run_names(flow_run_id: str) -> list[str]:
     return [run.name.rsplit("-", 1)[0] for run in runs]
 
 
+def _flow_log(flow_run_id: str) -> list[str]:
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(
+            any_=[UUID(flow_run_id)])))
+    return [log.message for log in logs]
+
+
 def _children() -> set[tuple[int, str]]:
     """This process's descendants, but multiprocessing's resource tracker: Dask's spawned
     workers start it, and it lives as long as this process, by design."""
@@ -124,11 +136,13 @@ def _children() -> set[tuple[int, str]]:
 
 @pytest.mark.slow
 def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local_run_does(
-        tmp_path, s3_store, prefect_harness, monkeypatch):
+        tmp_path, s3_store, prefect_harness, monkeypatch, request):
     """#17: a WARC split into offset ranges, read and built by two Dask worker processes,
     the store on S3 (moto on 127.0.0.1), archives exactly what the thread runner archives
     from the whole file into a local store; no process of the cluster is left behind."""
+    import logging
     import time
+    from functools import partial
 
     from prefect.settings import PREFECT_API_URL
 
@@ -144,6 +158,9 @@ def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local
     path = registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n')
     local = Store.at(tmp_path / "local")
     assert warc.stat().st_size < flows.ingest.PART_BYTES   # read whole: one part
+    flow_logs = logging.getLogger("prefect.flow_runs")   # the session's level is WARNING: the
+    request.addfinalizer(partial(flow_logs.setLevel, flow_logs.level))  # flow says at INFO
+    flow_logs.setLevel(logging.INFO)
     by_threads = run_ingest(str(path), str(local.root), max_workers=2)
     assert by_threads.ok and by_threads.count("new") == 11
 
@@ -154,6 +171,10 @@ def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local
     assert on_dask.ok and on_dask.outcomes == by_threads.outcomes
     assert _task_run_names(on_dask.run_id).count("read-warc-part") == 5
     assert _task_run_names(by_threads.run_id).count("read-warc-part") == 1
+    # the batches ran in the Dask workers: their idle extraction workers, one each, are
+    # stopped before the commit as the thread runner's are
+    stopped = "stopped 2 idle extraction workers before the commit"
+    assert stopped in _flow_log(on_dask.run_id) and stopped in _flow_log(by_threads.run_id)
     remote = Archive(Store.at(str(s3_store)))
     assert _archive_rows(remote) == _archive_rows(Archive(local))
     assert s3_store.has_blob(remote.read("captures")["sha256"][0].as_py())
