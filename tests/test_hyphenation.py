@@ -60,6 +60,20 @@ def test_hyphen_break_finds_the_two_parts_of_a_broken_word():
     assert hyphen_break("Paulo Ro-", "cha9, Bogdan") == ("Ro", "cha")  # an affiliation mark
 
 
+def test_hyphen_break_reads_only_the_texts_last_word():
+    """A long note's text grows line by line: what was before its last word plays no part,
+    and ``$`` also ends the text before a final newline."""
+    from pipeline.textutil.hyphenation import hyphen_break
+
+    text = "\n".join(["a line of a long note, broken at a well-"] * 500 + ["the last sug-"])
+    assert hyphen_break(text, "gested") == ("sug", "gested")
+    assert hyphen_break(text + "\n", "gested") == ("sug", "gested")
+    assert hyphen_break(text[:-1], "gested") is None
+    assert hyphen_break("one\nand/or-", "ganised") == ("or", "ganised")
+    assert hyphen_break("x sug-\n\n", "gested") is None
+    assert hyphen_break("-", "gested") is None
+
+
 def test_a_note_number_glued_to_the_right_part_does_not_block_the_join():
     """Text captures of PDFs keep footnote numbers glued on: the word is the letters before
     them, as in the PDF extractor's line-based check."""

@@ -61,7 +61,13 @@ def hyphen_break(left_line: str, right_line: str) -> tuple[str, str] | None:
     the part after the last slash. Extractors that hold lines (PDF, text layers) call this,
     then :func:`decide`.
     """
-    left = _LINE_END_WORD.search(left_line)
+    # the match ends at the text's end (or before a final newline, as ``$`` does), so it is
+    # looked for after the last space or newline only: a long note's text grows line by line
+    end = len(left_line) - 1 if left_line.endswith("\n") else len(left_line)
+    if not left_line.endswith("-", 0, end):
+        return None
+    start = max(left_line.rfind(" ", 0, end), left_line.rfind("\n", 0, end)) + 1
+    left = _LINE_END_WORD.search(left_line, start)
     right = _LINE_START_WORD.match(right_line)
     if left is None or right is None:
         return None
