@@ -377,3 +377,42 @@ def test_heading_measured_against_the_text_under_it(tmp_path):
 
     result = _extract_blocks(_typeset(tmp_path, page))
     assert ("heading", "Abstract") in result
+
+
+def test_small_print_under_a_rule_does_not_run_on_a_finished_note(tmp_path):
+    """A chart's month labels under its gridline at the foot of page 2 have no label: they
+    do not continue page 1's last note, which ended its sentence, but stay on their page. A
+    note broken mid-sentence at a page's foot still runs on."""
+    def first(canvas):  # the notes stand higher than page 2's small print: no running foot
+        _paragraph(canvas, 720, rows=30)
+        canvas.line(72, 340, 216, 340)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 330, "1 Of the 294 incidents documented, 12 were verified later.")
+
+    def chart(canvas):
+        _paragraph(canvas, 650, rows=34)
+        canvas.line(72, 200, 540, 200)
+        canvas.setFont("Helvetica", 7)
+        for i, month in enumerate(("Jan", "Feb", "Mar", "Apr")):
+            canvas.drawString(80 + 120 * i, 190, month)
+
+    result = _typeset_pages(tmp_path, [first, chart])
+    assert [(f.label, f.text) for f in result.footnotes] == [
+        ("1", "Of the 294 incidents documented, 12 were verified later.")]
+    assert any("Jan" in b.text for b in result.blocks)
+
+    def broken(canvas):
+        _paragraph(canvas, 720, rows=30)
+        canvas.line(72, 340, 216, 340)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 330, "1 Of the 294 incidents documented, 12 were verified")
+
+    def rest(canvas):
+        _paragraph(canvas, 650, rows=34)
+        canvas.line(72, 200, 216, 200)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 190, "during the reporting period.")
+
+    result = _typeset_pages(tmp_path, [broken, rest])
+    assert [f.text for f in result.footnotes] == [
+        "Of the 294 incidents documented, 12 were verified\nduring the reporting period."]

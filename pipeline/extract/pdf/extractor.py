@@ -44,7 +44,7 @@ from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.furniture import find_furniture, on_bars, section_numbers
 from pipeline.extract.pdf.lines import body_size_of
 from pipeline.extract.pdf.meta import document_meta
-from pipeline.extract.pdf.notes import Note, marker_candidates, notes_of, split_notes
+from pipeline.extract.pdf.notes import Note, marker_candidates, notes_of, split_notes, strays
 from pipeline.extract.pdf.order import LayoutBlock, page_blocks, reading_order
 from pipeline.extract.pdf.pages import (
     PageData,
@@ -66,7 +66,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.7"
+VERSION = "0.8.8"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -172,11 +172,17 @@ def _language(page_blocks_: list[list[LayoutBlock]]) -> str:
 def _layout(pages: list[PageData], body_size: float
             ) -> tuple[list[list[LayoutBlock]], list[list[Note]], list[Removed]]:
     all_blocks, all_notes = [], []
+    last: Note | None = None  # the last note of the pages before
     for page in pages:
         text, figures = figure_text(page)
         blocks = page_blocks(section_numbers(text)) + page.tables + figures
         body, note_blocks = split_notes(blocks, body_size, page.rules, page is pages[0])
         notes = notes_of(note_blocks, marker_candidates(body)) if note_blocks else []
+        stray = strays(notes, note_blocks, last)
+        if stray:  # no note runs on after a finished one: chart labels, a licence line
+            body += stray
+            notes = notes[1:]
+        last = notes[-1] if notes else last
         ordered = reading_order(body)
         classify(ordered, page, body_size)
         all_blocks.append(ordered)

@@ -151,6 +151,19 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
     return notes
 
 
+def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None
+           ) -> list[LayoutBlock]:
+    """The note blocks holding nothing but the page's unlabelled first note when it cannot
+    continue ``last``, the previous pages' last note, because that ended a sentence: small
+    print under a rule (a chart's gridline, a page-wide rule) that is no note. Without a
+    note before, an unlabelled note stands alone (an author note)."""
+    if not notes or not notes[0].continued or last is None or not last.lines or not (
+            last.lines[-1].text.rstrip().endswith((".", "!", "?"))):
+        return []
+    lines = {id(line) for line in notes[0].lines}
+    return [b for b in blocks if all(id(line) in lines for line in b.lines)]
+
+
 def _label_of(line: Line) -> str:
     if line.lead_label:
         return line.lead_label.strip().rstrip(".)")
