@@ -15,6 +15,7 @@ names both pyarrow's and deltalake's S3 clients understand.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import os
 import tempfile
@@ -183,17 +184,27 @@ class Store:
 
 
 def _s3_filesystem() -> fs.S3FileSystem:
-    """pyarrow's S3 client configured like deltalake's, from the same environment variables."""
+    """pyarrow's S3 client configured like deltalake's, from the same environment variables;
+    one client per setting, reused."""
+    return _s3_client(tuple(os.environ.get(name) for name in _S3_ENV))
+
+
+@functools.lru_cache(maxsize=4)
+def _s3_client(settings: tuple[str | None, ...]) -> fs.S3FileSystem:
+    """The client for these values of :data:`_S3_ENV`. Delayed open: a blob is then written
+    with one PUT instead of a three-request multipart upload (an error shows when the stream
+    closes, which ``put_file`` waits for). 150 blobs put and read back on moto, alternating,
+    load 19: 2.9-3.3 s against 4.4-5.4 s with a new client per call and no delayed open."""
     from pyarrow import fs
 
-    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    env = dict(zip(_S3_ENV, settings, strict=True))
+    endpoint = env["AWS_ENDPOINT_URL"]
     scheme = "http" if endpoint and endpoint.startswith("http://") else "https"
     return fs.S3FileSystem(
         endpoint_override=endpoint.split("://", 1)[-1] if endpoint else None, scheme=scheme,
-        access_key=os.environ.get("AWS_ACCESS_KEY_ID"),
-        secret_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),
-        session_token=os.environ.get("AWS_SESSION_TOKEN"),
-        region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+        access_key=env["AWS_ACCESS_KEY_ID"], secret_key=env["AWS_SECRET_ACCESS_KEY"],
+        session_token=env["AWS_SESSION_TOKEN"],
+        region=env["AWS_REGION"] or env["AWS_DEFAULT_REGION"], allow_delayed_open=True)
 
 
 def atomic_write(target: Path, data: bytes, staging: Path | None = None) -> None:

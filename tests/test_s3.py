@@ -24,6 +24,17 @@ def test_blobs_round_trip_on_s3(s3_store: Store):
     assert [p.name for p in s3_store.blobs()] == [sha]
 
 
+def test_a_blob_is_one_put_not_a_multipart_upload(s3_store: Store, caplog):
+    """#17: every WARC payload on S3 cost a three-request multipart upload (moto's log)."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="werkzeug")   # moto's server logs each request
+    s3_store.put_blob(b"a small payload " * 100)
+    requests = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    writes = [m for m in requests if '"PUT ' in m or '"POST ' in m]
+    assert len(writes) == 1 and "/raw/sha256/" in writes[0], requests
+
+
 def _commit_corpus(corpus, store: Store) -> Archive:
     """Capture, build and commit the sample corpus without Prefect."""
     from datetime import datetime, timezone
