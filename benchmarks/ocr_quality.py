@@ -10,7 +10,9 @@ images, wrapped into image-only PDFs, and degraded copies are made (a skew of up
 grain, JPEG artefacts at quality 35, a photocopy's raised contrast). The reference is
 Archivist's own extraction of the born-digital pages. Scores are the bench's
 (../shared/bench/eval_pdf.py): token F1 and reading-order similarity, over passages then
-footnotes. Pages/s count OCR'd pages over the wall time of the extraction (layout included).
+footnotes. Pages/s count OCR'd pages over the wall time of the extraction (layout included);
+CPU s/page is user + system time of this process (onnxruntime's threads included) or of the
+Tesseract processes, the fairer measure on a loaded machine (the load average is printed).
 On the scanned sample report the footnotes found and linked are counted against the
 born-digital ones (``--sample-pages``: how many of its 57 pages; all by default).
 
@@ -24,7 +26,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import io
+import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,12 +64,14 @@ class Result:
     order: list[float]
     pages: int
     seconds: float
+    cpu: float
 
     def row(self) -> str:
         f1 = sum(self.f1) / len(self.f1) if self.f1 else 0.0
         order = sum(self.order) / len(self.order) if self.order else 0.0
         rate = self.pages / self.seconds if self.seconds else 0.0
-        return f"| {self.name} | {f1:.3f} | {order:.3f} | {self.pages} | {rate:.3f} |"
+        return (f"| {self.name} | {f1:.3f} | {order:.3f} | {self.pages} | {rate:.3f} | "
+                f"{self.cpu / self.pages:.1f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                                     args.pages)) for name in BENCH_PDFS[:args.docs]]
     results: dict[str, Result] = {}
     footnotes = None
+    print(f"load average {os.getloadavg()[0]:.1f} at the start", flush=True)
     for name, pdf in sources:
         reference = extract_in_process(pdf, _capture(pdf, name), OPTIONS)
         truth = _text(reference)
@@ -100,25 +107,29 @@ def main(argv: list[str] | None = None) -> int:
             dpi = int(variant.split()[0])
             images = _scans(pdf, dpi, degraded="degraded" in variant, seed=len(name))
             scan = _image_pdf(images, dpi)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
             extraction = extract_in_process(scan, _capture(scan, name), OPTIONS)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, _cpu(resource.RUSAGE_SELF) - cpu
             got = score(_text(extraction), truth)
-            _add(results, f"Archivist {variant}", got, len(images), seconds)
+            _add(results, f"Archivist {variant}", got, len(images), seconds, cpu)
             print(f"{name:28} {variant:18} F1 {got['token_f1']:.3f} order "
-                  f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s", flush=True)
+                  f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s "
+                  f"{cpu / len(images):.1f} CPU s/page", flush=True)
             if name == "sample report" and variant == "300 dpi clean":
                 footnotes = (_notes(extraction, reference), _notes(reference, reference))
             if tesseract:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), _cpu(resource.RUSAGE_CHILDREN)
                 text = "\n".join(_tesseract(tesseract, image, dpi) for image in images)
                 seconds = time.perf_counter() - started
+                cpu = _cpu(resource.RUSAGE_CHILDREN) - cpu
                 got = score(text, truth)
-                _add(results, f"Tesseract 5 {variant}", got, len(images), seconds)
+                _add(results, f"Tesseract 5 {variant}", got, len(images), seconds, cpu)
                 print(f"{name:28} {variant:18} tesseract F1 {got['token_f1']:.3f} order "
-                      f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s", flush=True)
-    print("\n| engine, scans | token F1 | order | pages | pages/s |")
-    print("| --- | --- | --- | --- | --- |")
+                      f"{got['order_sim']:.3f} {len(images) / seconds:.3f} pages/s "
+                      f"{cpu / len(images):.1f} CPU s/page", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    print("\n| engine, scans | token F1 | order | pages | pages/s | CPU s/page |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for result in results.values():
         print(result.row())
     if footnotes:
@@ -126,11 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nfootnotes on the scanned sample report: {found} found, {linked} linked "
               f"(born-digital: {truth_linked} linked; goal {GOALS['footnotes']}); "
               f"not linked: {', '.join(missed) or 'none'}")
-    ours = results.get("Archivist 300 dpi clean")
-    theirs = results.get("Tesseract 5 300 dpi clean")
-    if ours and theirs and theirs.seconds and ours.seconds:
-        print(f"speed Archivist / Tesseract at 300 dpi: "
-              f"{(ours.pages / ours.seconds) / (theirs.pages / theirs.seconds):.2f}")
+    for variant in args.variants:
+        ours = results.get(f"Archivist {variant}")
+        theirs = results.get(f"Tesseract 5 {variant}")
+        if ours and theirs and theirs.seconds and ours.seconds and ours.cpu:
+            print(f"speed Archivist / Tesseract, {variant}: pages/s "
+                  f"{(ours.pages / ours.seconds) / (theirs.pages / theirs.seconds):.2f}, "
+                  f"CPU per page {theirs.cpu / ours.cpu * ours.pages / theirs.pages:.2f}")
     return 0
 
 
@@ -221,12 +234,20 @@ def _image_pdf(images: list[Image.Image], dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def _add(results: dict[str, Result], name: str, got: dict, pages: int, seconds: float) -> None:
-    result = results.setdefault(name, Result(name, [], [], 0, 0.0))
+def _add(results: dict[str, Result], name: str, got: dict, pages: int, seconds: float,
+         cpu: float) -> None:
+    result = results.setdefault(name, Result(name, [], [], 0, 0.0, 0.0))
     result.f1.append(got["token_f1"])
     result.order.append(got["order_sim"])
     result.pages += pages
     result.seconds += seconds
+    result.cpu += cpu
+
+
+def _cpu(who: int) -> float:
+    """User + system seconds of this process (``RUSAGE_SELF``) or its finished children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _tesseract(binary: str, image: Image.Image, dpi: int) -> str:
