@@ -596,3 +596,63 @@ def test_a_row_split_at_its_marker_keeps_the_marker(glued):
     lines = layout_lines(image, [left, right])
     assert [(line.text, [r for _, r in line.raised]) for line in lines] == [
         ("its inland areas. In fact, a concern", ["23"])]
+
+
+def cited_page(body: list[tuple[str, str]], notes: list[str]) -> bytes:
+    """A text-layer page standing in for what OCR read: body lines (Times 10.5), each with a
+    raised number set after it as a marker ("" for none), a separator rule and the notes
+    (Times 8) under it, one a line."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(540, 400))
+    y = 370.0
+    for text, marker in body:
+        canvas.setFont("Times-Roman", 10.5)
+        canvas.drawString(40, y, text)
+        if marker:
+            canvas.setFont("Times-Roman", 6.8)
+            canvas.drawString(40 + canvas.stringWidth(text, "Times-Roman", 10.5) + 0.3, y + 4.2,
+                              marker)
+        y -= 13.5
+    canvas.line(40, y - 6, 180, y - 6)
+    canvas.setFont("Times-Roman", 8)
+    for note in notes:
+        y -= 20 if note is notes[0] else 10
+        canvas.drawString(40, y, note)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_misread_markers_are_resolved_by_the_notes_sequence():
+    """OCR misreads raised markers (``400`` for 40, ``3`` for 37, ``49`` for 39): a raised
+    number one digit off the one label its place in the sequence leaves uncited, or paired in
+    order with as many uncited labels, cites that note (#16: 12 of the scanned sample report's
+    notes were found but cited by no marker). A raised number that no label fits stays text."""
+    body = [("The survey asked every household how far it lived from the clinic.", "36"),
+            ("Most roads are closed for weeks at a time in the rainy season.", "3"),
+            ("The clinic was rebuilt in the dry season of the following year.", "38"),
+            ("Its new ward has a floor area of 40 m", "2"),
+            ("and the nurses were trained in the capital for half a year.", "49"),
+            ("Their wages were paid by the provincial government until it ran out.", "400")]
+    notes = [f"{n} Interview with a nurse, {2000 + n}." for n in range(36, 41)]
+    data = cited_page(body, notes)
+    extraction = extract(data, capture_of(data, "cited.pdf"))
+    assert [f.label for f in extraction.footnotes] == ["36", "37", "38", "39", "40"]
+    assert [label for b in extraction.blocks for label in b.footnote_refs] == [
+        "36", "37", "38", "39", "40"]
+    assert "40 m2" in " ".join(b.text for b in extraction.blocks)
+    assert any("read '400'" in t.detail for b in extraction.blocks for t in b.transforms)
+
+
+def test_a_note_label_glued_to_an_opening_quote_opens_its_note():
+    """OCR drops the space between a note's number and an opening quote (``30“Sexual health
+    …”``): the number still labels the note, which was run into the note before it."""
+    body = [("The survey asked every household how far it lived from the clinic.", "41"),
+            ("Most roads are closed for weeks at a time in the rainy season.", "42")]
+    notes = ["41\u201cOver 50,000 Women Rescued,\u201d People's Daily, 2005.",
+             "42 Interview with a nurse, 2008."]
+    data = cited_page(body, notes)
+    extraction = extract(data, capture_of(data, "quoted.pdf"))
+    assert [(f.label, f.text) for f in extraction.footnotes] == [
+        ("41", "\u201cOver 50,000 Women Rescued,\u201d People's Daily, 2005."),
+        ("42", "Interview with a nurse, 2008.")]

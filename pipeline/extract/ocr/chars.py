@@ -319,20 +319,19 @@ def _measure(ink: np.ndarray, line: OcrLine) -> Measure:
 
 def _band(ink: np.ndarray, line: OcrLine) -> tuple[int, int]:
     """Rows (top, bottom) of the line's own ink: the detector's box is generous and may take
-    in the descenders and ascenders of the lines above and below, so the band grows from the
-    line's busiest row until the ink nearly stops (the leading between lines)."""
+    in the descenders and ascenders of the lines above and below, so the band is the run of
+    rows with the most ink between rows where the ink nearly stops (the leading between
+    lines)."""
     x0, top, x1, bottom = (int(round(v)) for v in line.box)
     top, x0 = max(top, 0), max(x0, 0)
     rows = ink[top:max(bottom, top + 1), x0:max(x1, x0 + 1)].sum(axis=1)
     if rows.size == 0 or rows.max() == 0:
         return top, max(bottom, top + 1)
-    floor = BAND_FLOOR * rows.max()
-    first = last = int(rows.argmax())
-    while first > 0 and rows[first - 1] > floor:
-        first -= 1
-    while last < rows.size - 1 and rows[last + 1] > floor:
-        last += 1
-    return top + first, top + last + 1
+    # the run of rows over the floor holding the most ink: the busiest single row may be the
+    # baseline serifs of the line above, cut off by a box that a raised marker made taller
+    runs = _runs(np.flatnonzero(rows > BAND_FLOOR * rows.max()), 0)
+    first, last = max(runs, key=lambda run: int(rows[run[0]:run[1]].sum()))
+    return top + first, top + last
 
 
 def _ink_rows(ink: np.ndarray, x0: float, x1: float, top: int, bottom: int

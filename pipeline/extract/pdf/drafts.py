@@ -43,6 +43,7 @@ class Draft:
 def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary,
             removed: list[Removed]) -> list[Draft]:
     labels = {n.label for n in notes if n.label}
+    misread = _misread(blocks, labels)
     drafts = []
     for block in blocks:
         if block.kind in BUILT_WHOLE:
@@ -52,20 +53,93 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
         draft = Draft(block.kind, "", block.page, block.bbox, block.level)
         cited = labels if _cites_notes(block, labels) else set()
         for line in block.lines:
-            text, markers = _line_markers(line, cited)
+            read = {offset: label for (key, offset), label in misread.items() if key == id(line)}
+            text, markers = _line_markers(line, cited, read)
             _append(draft, text, vocabulary)
             start = len(draft.text) - len(text)
+            readings = {label: raw for raw, label in read.values()}
             for offset, label in markers:
                 draft.refs.append(label)
+                how = (f" (read {readings[label]!r}: the one label its place in the notes' "
+                       "sequence leaves uncited)" if label in readings else "")
                 draft.transforms.append(Transform(
                     "footnote-marker", f"removed {label!r} at offset {start + offset} "
-                                       f"(page {line.page}) -> note {label}",
+                                       f"(page {line.page}) -> note {label}{how}",
                     page_number=line.page, bbox=round_bbox(line.bbox)))
                 removed.append(Removed("footnote-marker", label,
                                        Locator(page_number=line.page, bbox=round_bbox(line.bbox)),
                                        "marker", f"offset {start + offset} in the block text"))
         drafts.append(draft)
     return drafts
+
+
+MISREAD_EDITS = 1
+"""A raised number this many edits (a digit changed, added or lost) from a note label is that
+label misread, when the notes' sequence leaves just that label uncited at its place."""
+
+
+def _misread(blocks: list[LayoutBlock], labels: set[str]
+             ) -> dict[tuple[int, int], tuple[str, str]]:
+    """Raised numbers that cite none of the page's notes but stand where an uncited note's
+    marker belongs: (``id`` of the line, offset) -> (the number read, the label).
+
+    Notes are cited in their order, so a note that no marker cites is cited between the
+    markers of the notes before and after it. A raised number there that is one digit off
+    its label, and the only such label there, is the marker misread (OCR reads a raised
+    ``40`` as ``400``, ``37`` as ``3``, ``55`` as ``3⁵``); as many raised numbers there as
+    labels uncited pair up in order when each is at most two digits off (``41`` and ``199``
+    for 48 and 49). A label is taken once; other numbers stay text."""
+    numbered = sorted(int(label) for label in labels if label.isdigit())
+    if not numbered:
+        return {}
+    sequence: list[tuple[int | None, tuple[int, int], str]] = []  # label cited, where, read
+    for block in blocks:
+        if block.kind in BUILT_WHOLE or not _cites_notes(block, labels):
+            continue
+        for line in block.lines:
+            found = [(offset, raw.strip()) for offset, raw in line.raised]
+            found += [(m.start(1), m.group(1)) for m in GLUED_MARKER.finditer(line.text)
+                      if m.group(1) in labels]
+            for offset, raw in sorted(found):
+                parts = [p for p in re.split(r"[,\s]+", raw) if p]
+                if parts and all(p in labels for p in parts):
+                    sequence += [(int(p), (id(line), offset), p) for p in parts if p.isdigit()]
+                elif raw.isdigit():
+                    sequence.append((None, (id(line), offset), raw))
+    cited = {label for label, _, _ in sequence if label is not None}
+    windows: dict[tuple[int, int], list[tuple[tuple[int, int], str]]] = {}
+    for i, (label, where, raw) in enumerate(sequence):
+        if label is None:
+            before = max((c for c, _, _ in sequence[:i] if c is not None), default=0)
+            after = min((c for c, _, _ in sequence[i + 1:] if c is not None), default=1 << 30)
+            windows.setdefault((before, after), []).append((where, raw))
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    for (before, after), read in windows.items():
+        missing = [str(n) for n in numbered if before < n < after and n not in cited]
+        if len(read) == len(missing):  # one number read for each: they pair up in order
+            out.update((spot, (number, wanted)) for (spot, number), wanted in zip(read, missing)
+                       if _edits(number, wanted) <= MISREAD_EDITS + 1)
+            continue
+        while True:  # a label taken leaves the others fewer to choose from
+            taken = {t for _, t in out.values()}
+            pairs = [(spot, number, near[0]) for spot, number in read if spot not in out
+                     and len(near := [m for m in missing if m not in taken
+                                      and _edits(number, m) <= MISREAD_EDITS]) == 1]
+            if not pairs:
+                break
+            spot, number, wanted = pairs[0]
+            out[spot] = (number, wanted)
+    return out
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance of two short strings."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
 
 
 def _cites_notes(block: LayoutBlock, labels: set[str]) -> bool:
@@ -79,14 +153,18 @@ def _cites_notes(block: LayoutBlock, labels: set[str]) -> bool:
     return len(numbers - labels) < OTHER_NUMBERING
 
 
-def _line_markers(line: Line, labels: set[str]) -> tuple[str, list[tuple[int, str]]]:
-    """The line's text with confirmed markers removed (and others put back), and the markers."""
+def _line_markers(line: Line, labels: set[str], misread: dict[int, tuple[str, str]] | None = None
+                  ) -> tuple[str, list[tuple[int, str]]]:
+    """The line's text with confirmed markers removed (and others put back), and the markers;
+    ``misread``: raised numbers (by offset) that stand for a label (``_misread``)."""
     text = line.text
     markers: list[tuple[int, str]] = []
     for offset, raw in reversed(line.raised):
         parts = [p for p in re.split(r"[,\s]+", raw.strip()) if p]
         if parts and all(p in labels for p in parts):
             markers = [(offset, p) for p in parts] + markers
+        elif misread and offset in misread and labels:
+            markers = [(offset, misread[offset][1])] + markers
         else:
             text = text[:offset] + raw + text[offset:]
             markers = [(o + len(raw), p) for o, p in markers]

@@ -39,7 +39,10 @@ SHORT_LINE_EM = 3.0
 """A note line ending a sentence this many ems short of its note column's right edge ends the
 note: the next unlabelled line is a note of its own."""
 
-_LABEL = re.compile(r"^([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})[.)]?\s+(?=\S)")
+_LABEL = re.compile(r"^([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})(?:[.)]?\s+(?=\S)|(?=[“‘]))")
+"""A note's number or symbol and the space after it, or glued to the opening quote of a quoted
+title (``30“Sexual health …”``: OCR drops that space, and a number glued to an opening quote
+is no word of the note's text)."""
 _DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|juin|jul|juil|aug|"
                    r"ao[uû]|ago|sep|o[ck]t|nov|de[cz]|déc|dic|ene)[a-zéû]*\.?,?\s+\d{4}\b",
                    re.IGNORECASE)
