@@ -27,7 +27,6 @@ from datetime import datetime, timezone
 from itertools import islice
 from typing import Any, cast
 
-import pyarrow as pa
 from prefect import Task, flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -160,8 +159,7 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
                     registry=str(reg.path), force_version=force_version)
     try:
-        with _system_arrow_pool():
-            summary = _ingest_run(run, reg, the_store, workers)
+        summary = _ingest_run(run, reg, the_store, workers)
     finally:  # committed, failed or interrupted: the spilled rows are not needed any more
         run.discard_staging()
     _publish(summary)
@@ -264,25 +262,6 @@ def _release_freed_memory() -> None:
     WARC the run's own process kept 35-45 MB more at every spill without this."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
-
-
-@contextmanager
-def _system_arrow_pool() -> Iterator[None]:
-    """Arrow's buffers from the C library's malloc during the run, not from Arrow's default
-    mimalloc, which kept the pages of every batch the run linked, spilled and let go: on a
-    5,000-record WARC the run's process grew 11 MB a spill of 100 documents (a 1 GB mimalloc
-    reservation, 146 MB resident after 10 spills of 50, while Arrow counted 0 bytes in use);
-    with malloc the heap is reused and :func:`_release_freed_memory` returns the rest. An
-    ``ARROW_DEFAULT_MEMORY_POOL`` the user set is left alone."""
-    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
-        yield
-        return
-    previous = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(previous)
 
 
 def _run_batches(work: list[SourceWork], store: Store, options: CaptureOptions, workers: int,

@@ -10,6 +10,14 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
+# Arrow's buffers from the C library's malloc, not Arrow's default mimalloc, which kept the
+# pages of every batch a long ingest linked, spilled and let go: in a 2,000-record WARC's run
+# one 1 GB mimalloc reservation grew by 146 MB over 10 spills while Arrow counted 0 bytes in
+# use; with malloc the process stayed flat (flows.ingest trims the heap after each spill).
+# Read once, when Arrow first allocates: so here, before anything imports pyarrow. A value
+# the user set wins.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 
 def user_cache() -> Path:
     """Where Archivist keeps files it derives for this user (``$XDG_CACHE_HOME/archivist``):
