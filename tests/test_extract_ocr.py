@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
@@ -24,7 +25,7 @@ from pipeline.capture import read_local, sniff
 from pipeline.cli import app
 from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, _with_marker
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.pages import PageData
@@ -486,6 +487,20 @@ def marked_page() -> bytes:
     canvas.save()
     return buffer.getvalue()
 
+
+
+def test_a_raised_one_read_by_its_line_and_on_its_own_stays_one_character():
+    """A note label ``1`` at a line's start: its ink is a stroke two pixels wide, while the
+    line's reading gave the ``1`` a cell ten pixels wide centred just past that stroke. The
+    marker's own reading replaces it, rather than standing beside it as ``11``."""
+    ink = np.zeros((60, 300), dtype=bool)
+    ink[41:60, 137:139] = True
+    chars = (OcrChar("1", 135, 145, 0.9), OcrChar(" ", 145, 154, 0.9),
+             OcrChar("B", 154, 163, 0.9), OcrChar("e", 163, 173, 0.9))
+    line = OcrLine("1 Be", (135.0, 45.0, 173.0, 60.0), 0.9, chars)
+    marked = _with_marker(line, "1", 0.94, ink, (137, 41, 139, 60))
+    assert marked.text == "1 Be"
+    assert [c.text for c in marked.chars] == ["1", " ", "B", "e"]
 
 def test_raised_markers_inside_and_past_lines_link_their_notes():
     """A raised marker makes a bump on its line's contour for the text detector, so the

@@ -352,7 +352,10 @@ def _with_marker(line: OcrLine, text: str, score: float, ink: np.ndarray,
                  box: tuple[int, int, int, int]) -> OcrLine:
     """The line with a raised marker's own reading in place of the line's characters over
     the marker's ink (the line's crop holds only its lower part: ``11`` read as ``1``, ``12``
-    as ``1²``). A raised mark that is no marker is left to the line's reading."""
+    as ``1²``). A raised mark that is no marker is left to the line's reading. A line
+    character is the marker's when most of the narrower of the two lies over the other: a
+    lone ``1``'s ink is a stroke two pixels wide, and its cell in the line's reading, ten
+    wide, may centre outside it (``1`` read twice, as ``11``)."""
     if not text or not set(text) <= MARKERS or score < MIN_SCORE:
         return line
     x0, top, x1, bottom = box
@@ -360,7 +363,8 @@ def _with_marker(line: OcrLine, text: str, score: float, ink: np.ndarray,
     if not columns.size:
         return line
     left, right = x0 + float(columns[0]), x0 + float(columns[-1]) + 1
-    kept = [c for c in line.chars if not left <= (c.x0 + c.x1) / 2 <= right]
+    kept = [c for c in line.chars
+            if min(c.x1, right) - max(c.x0, left) <= min(c.x1 - c.x0, right - left) / 2]
     at = next((i for i, c in enumerate(kept) if (c.x0 + c.x1) / 2 > right), len(kept))
     step = (right - left) / len(text)
     marker = [OcrChar(ch, left + i * step, left + (i + 1) * step, score)
