@@ -13,7 +13,6 @@ Run it with ``archivist ingest`` or directly::
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import os
 import signal
 import socket
@@ -38,6 +37,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.server import local_api
+from pipeline import release_freed_memory
 from pipeline.archive import Archive, RunSummary, RunWriter
 from pipeline.build import (
     SourceResult,
@@ -249,19 +249,7 @@ def _record(archive: Archive, run: RunWriter, result: SourceResult) -> None:
         # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
         link_task(archive, cast(RunWriter, quote(run)))
         run.spill()
-        _release_freed_memory()
-
-
-_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
-"""glibc's malloc_trim, or None where the C library has none (macOS, musl)."""
-
-
-def _release_freed_memory() -> None:
-    """Hand the heap pages the spilled batch freed back to the system. glibc keeps them for
-    reuse, spread over its per-thread arenas, and the process grew by them: on a 4,000-record
-    WARC the run's own process kept 35-45 MB more at every spill without this."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+        release_freed_memory()
 
 
 def _run_batches(work: list[SourceWork], store: Store, options: CaptureOptions, workers: int,

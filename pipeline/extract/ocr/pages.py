@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline import release_freed_memory
 from pipeline.errors import ExtractError, LimitExceeded
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import page_lines
@@ -136,6 +137,7 @@ def ocr_pdf_pages(data: bytes, pages: list[PageData], capture: Capture,
         pages[index], record = ocr_page(render(index), pages[index].number, PDF_DPI, reason,
                                         evidence)
         records.append(record)
+        release_freed_memory()  # a page's arrays: kept, a long scan drifted 4 MB a page
     if not any(p.glyphs for p in pages) and not any(p.tables for p in pages):
         raise ExtractError(f"{capture.uri}: OCR found no text on any of its {len(pages)} "
                            "pages (blank pages or pictures)")
