@@ -20,11 +20,11 @@ import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pipeline import user_cache
 from pipeline.ids import normalise_text
@@ -175,19 +175,24 @@ def _stop_words(language: str) -> frozenset[str] | None:
 
     words = top_words(language, STOP_WORDS_PER_LANGUAGE)
     try:
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=copy.parent,
-                                         suffix=".part", delete=False) as out:
-            try:
-                json.dump(words, out, ensure_ascii=False)
-                out.close()
-                os.replace(out.name, copy)
-            except BaseException:
-                os.unlink(out.name)
-                raise
+        _write_whole(copy, lambda out: out.write(json.dumps(words, ensure_ascii=False).encode()))
     except OSError:  # no writable cache: read from wordfreq in every process
         pass
     return frozenset(words)
+
+
+def _write_whole(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Make a file of the user's cache whole or not at all: ``write`` fills a temporary file
+    beside it, which is then renamed, so another process reads the whole file or none."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
+        try:
+            write(out)
+            out.close()
+            os.replace(out.name, target)
+        except BaseException:
+            os.unlink(out.name)
+            raise
 
 
 def _word_list(language: str) -> Path | None:
@@ -248,15 +253,8 @@ def _wide_table(unpacked: Path, model: Any) -> Any:
     wide = _wide_path(unpacked)
     try:
         if not wide.exists():
-            with tempfile.NamedTemporaryFile(dir=wide.parent, suffix=".part",
-                                             delete=False) as out:
-                try:
-                    np.save(out, model["ptc"].astype(np.float32), allow_pickle=False)
-                    out.close()
-                    os.replace(out.name, wide)
-                except BaseException:
-                    os.unlink(out.name)
-                    raise
+            _write_whole(wide, lambda out: np.save(out, model["ptc"].astype(np.float32),
+                                                   allow_pickle=False))
         # A copy cut short fails to map (ValueError); one of another shape is not ours.
         table = np.asarray(np.load(wide, mmap_mode="r", allow_pickle=False))
         if table.dtype == np.float32 and table.shape[1:] == model["pc"].shape:
@@ -273,17 +271,11 @@ def _unpacked_model(packed: Path) -> Path:
     import lzma
 
     stat = packed.stat()
-    cache = user_cache()
-    unpacked = cache / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    unpacked = user_cache() / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
     if not unpacked.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache, suffix=".part", delete=False) as out:
-            try:
-                with lzma.open(packed) as source:
-                    shutil.copyfileobj(source, out, length=1 << 20)
-                out.close()
-                os.replace(out.name, unpacked)
-            except BaseException:
-                os.unlink(out.name)
-                raise
+        def decompress(out: IO[bytes]) -> None:
+            with lzma.open(packed) as source:
+                shutil.copyfileobj(source, out, length=1 << 20)
+
+        _write_whole(unpacked, decompress)
     return unpacked
