@@ -7,7 +7,10 @@ Prefect tasks and flows.
 
 import ctypes
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 __version__ = "0.1.0"
 
@@ -24,6 +27,20 @@ def user_cache() -> Path:
     """Where Archivist keeps files it derives for this user (``$XDG_CACHE_HOME/archivist``):
     nothing in it is archive data, and deleting it only costs the time to make it again."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archivist"
+
+
+def write_whole(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Make a file of the user's cache whole or not at all: ``write`` fills a temporary file
+    beside it, which is then renamed, so another process reads the whole file or none."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
+        try:
+            write(out)
+            out.close()
+            os.replace(out.name, target)
+        except BaseException:
+            os.unlink(out.name)
+            raise
 
 
 _MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +130,72 @@ def test_stop_words_are_wordfreqs_top_words_without_its_whole_list_in_memory():
         assert get_frequency_list.cache_info().currsize == cached, language
         assert stop == frozenset(top_n_list(language, STOP_WORDS_PER_LANGUAGE)), language
     assert _stop_words("xx") is None
+
+
+@pytest.fixture
+def own_cache(monkeypatch, tmp_path):
+    """The word tables made and read in a cache folder of the test's own."""
+    from pipeline.textutil import lexicon
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lexicon._table.cache_clear()
+    yield tmp_path / "archivist"
+    lexicon._table.cache_clear()
+
+
+def test_the_word_table_is_made_once_then_read_from_the_users_cache(own_cache):
+    """Building German's table costs 0.2-0.3 s of CPU at every process start; the copy in the
+    user's cache is read in a few ms. A copy cut short is made again, never a failure."""
+    from pipeline.textutil import lexicon
+
+    built = lexicon._table("de")
+    saved = list(own_cache.glob("wordfreq-de-*.table"))
+    assert len(saved) == 1
+    lexicon._table.cache_clear()
+    read = lexicon._table("de")
+    assert read is not built
+    assert (read._hashes, read._buckets) == (built._hashes, built._buckets)
+    saved[0].write_bytes(saved[0].read_bytes()[:1000])
+    lexicon._table.cache_clear()
+    assert lexicon._table("de")._hashes == built._hashes
+    assert saved[0].stat().st_size > 1000
+
+
+def test_a_table_from_the_cache_reads_the_same_in_another_process(own_cache):
+    """The words' hashes are the same in every process (Python's own hash of bytes is salted
+    per process, so a table saved by one process would find nothing in the next)."""
+    from wordfreq import zipf_frequency
+
+    from pipeline.textutil import lexicon
+
+    words = ["Druckkostenzuschuss", "Straße", "become", "qqqzzx", "1999", "don't"]
+    lexicon._table("de")  # made and saved here
+    code = ("import sys; from pipeline.textutil.lexicon import zipf; "
+            "print(' '.join(str(zipf(w, 'de')) for w in sys.argv[1:]))")
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code, *words], capture_output=True,
+                             text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout.split()
+        assert out == [str(zipf_frequency(w, "de")) for w in words]
+
+
+def test_the_words_hashes_in_numpy_are_the_ones_a_look_up_computes():
+    from pipeline.textutil.lexicon import _hash, _hashes
+
+    words = ["", "a", "e0", "づ", "Straße", "naïve", "𝔘nicode", "x" * 300, "don't"] * 3
+    assert [int(h) for h in _hashes([w.encode() for w in words])] == [_hash(w) for w in words]
+
+
+def test_without_a_writable_cache_the_table_is_built_in_the_process(monkeypatch, tmp_path):
+    from wordfreq import zipf_frequency
+
+    from pipeline.textutil import lexicon
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    lexicon._table.cache_clear()
+    try:
+        assert lexicon.zipf("Straße", "de") == zipf_frequency("Straße", "de")
+    finally:
+        lexicon._table.cache_clear()

@@ -5,21 +5,26 @@ wordfreq keeps a language's list twice once it is asked about a word (its bucket
 dict of every word, both cached for the process): about 70 MB for German, 30 MB for English,
 more than the rest of a PDF extraction holds. Here the list is read bucket by bucket and kept as
 two arrays, the words' 64-bit hashes (of their UTF-8) sorted and their bucket numbers, 10 bytes
-a word (6 MB for German's 634,502 words), sorted by numpy (only the hashing runs in Python). A
-word is found by its hash alone, so a word wordfreq does not list could take the bucket of one
-it does whose hash is the same: with 64-bit hashes, about one look-up in 10^13. Tokenising,
-digits and rounding are wordfreq's own functions, applied as ``wordfreq.word_frequency`` applies
-them; a language wordfreq has no exact list for is asked of wordfreq itself.
+a word (6 MB for German's 634,502 words), hashed and sorted by numpy, and kept in the user's
+cache for the next process. A word is found by its hash alone, so a word wordfreq does not list
+could take the bucket of one it does whose hash is the same: with 64-bit hashes, about one
+look-up in 10^13. Tokenising, digits and rounding are wordfreq's own functions, applied as
+``wordfreq.word_frequency`` applies them; a language wordfreq has no exact list for is asked of
+wordfreq itself.
 """
 
 from __future__ import annotations
 
 import gzip
 import math
+import os
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
+from typing import IO, Any
 
 import msgpack  # type: ignore[import-untyped]
 from wordfreq import available_languages, cB_to_freq, freq_to_zipf, zipf_frequency
@@ -27,19 +32,23 @@ from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, has_digit_sequence, smash_numbers
 from wordfreq.tokens import lossy_tokenize
 
+from pipeline import user_cache, write_whole
+
 INFERRED_SPACE_FACTOR = 10.0
 """wordfreq's penalty per word break its Chinese tokenizer inferred (``wordfreq.__init__``)."""
 MIN_FREQUENCY = 1e-9
 """zipf 0, the floor ``zipf_frequency`` passes as its minimum."""
 
 
-def _buckets(path: str) -> Iterator[list[str]]:
-    """The buckets of words of a cBpack file, most frequent first, one in memory at a time."""
+def _buckets(path: str, raw: bool = False) -> Iterator[list[Any]]:
+    """The buckets of words of a cBpack file, most frequent first, one in memory at a time
+    (``raw``: as their UTF-8 bytes)."""
     with gzip.open(path, "rb") as packed:
-        unpacker = msgpack.Unpacker(packed, raw=False)
+        unpacker = msgpack.Unpacker(packed, raw=raw)
         count = unpacker.read_array_header()
         header = unpacker.unpack()
-        if not isinstance(header, dict) or header.get("format") != "cB":
+        key, value = (b"format", b"cB") if raw else ("format", "cB")
+        if not isinstance(header, dict) or header.get(key) != value:
             raise ValueError(f"{path}: not a wordfreq cBpack file ({header!r})")
         for _ in range(count - 1):
             yield unpacker.unpack()
@@ -60,23 +69,63 @@ def top_words(language: str, n: int) -> list[str]:
 class _Table:
     """A word list's words (by hash) and their buckets (centibels below 1), sorted by hash."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, hashes: array[int], buckets: array[int]) -> None:
+        self._hashes = hashes
+        self._buckets = buckets
+
+    @classmethod
+    def build(cls, path: str) -> _Table:
+        """The table of the cBpack file at ``path``, read one bucket at a time."""
         import numpy as np  # here, not at the top: only building the table needs it
 
-        listed: array[int] = array("q")  # every word's hash, in the list's order
-        ends = []  # where each bucket's words end in ``listed``
-        for words in _buckets(path):  # one bucket's words in memory at a time
-            listed.extend(map(_hash, words))
-            ends.append(len(listed))
-        order = np.argsort(np.frombuffer(listed, np.int64), kind="stable")
-        hashes = np.frombuffer(listed, np.int64)[order]
+        parts = []  # the words' hashes, in the list's order
+        ends: list[int] = []  # where each bucket's words end in the list
+        pending: list[bytes] = []
+        for words in _buckets(path, raw=True):
+            pending += words
+            ends.append((ends[-1] if ends else 0) + len(words))
+            if len(pending) >= HASHED_AT_ONCE:
+                parts.append(_hashes(pending))
+                pending = []
+        parts.append(_hashes(pending))
+        listed = np.concatenate(parts)
+        del parts
+        order = np.argsort(listed, kind="stable")
+        hashes = listed[order]
         buckets = np.searchsorted(ends, order, side="right").astype(np.uint16)
         del order, listed  # the largest temporaries, before the last copies
         # a word listed twice keeps its last bucket, as in wordfreq's dict (stable sort: the
         # last of equal hashes is the last listed)
         last = np.append(hashes[1:] != hashes[:-1], True)
-        self._hashes: array[int] = array("q", hashes[last].tobytes())
-        self._buckets: array[int] = array("H", buckets[last].tobytes())
+        return cls(array("Q", hashes[last].tobytes()), array("H", buckets[last].tobytes()))
+
+    @classmethod
+    def load(cls, path: Path) -> _Table | None:
+        """A table saved by ``save``; None when the file is missing, cut short or damaged."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        words, rest = divmod(len(data) - 8, 10)
+        if len(data) < 8 or rest or int.from_bytes(data[:8], "little") != words:
+            return None
+        hashes, buckets = array("Q"), array("H")
+        hashes.frombytes(data[8:8 + 8 * words])
+        buckets.frombytes(data[8 + 8 * words:])
+        if sys.byteorder != "little":
+            hashes.byteswap()
+            buckets.byteswap()
+        return cls(hashes, buckets)
+
+    def save(self, out: IO[bytes]) -> None:
+        """The word count, then the hashes and the buckets, little-endian."""
+        hashes, buckets = array("Q", self._hashes), array("H", self._buckets)
+        if sys.byteorder != "little":
+            hashes.byteswap()
+            buckets.byteswap()
+        out.write(len(hashes).to_bytes(8, "little"))
+        out.write(hashes.tobytes())
+        out.write(buckets.tobytes())
 
     def bucket(self, word: str) -> int | None:
         h = _hash(word)
@@ -86,15 +135,63 @@ class _Table:
         return None
 
 
+HASH_BASE = 0x9E3779B97F4A7C15
+"""The odd multiplier of the words' polynomial hash (modulo 2^64) of their UTF-8 bytes: the same
+in every process, unlike Python's ``hash``, so a table made once serves every later process."""
+_INVERSE = pow(HASH_BASE, -1, 1 << 64)
+_MASK = (1 << 64) - 1
+HASHED_AT_ONCE = 1 << 16
+"""Words hashed by numpy at a time (their bytes and powers: a few MB of temporaries)."""
+
+
 def _hash(word: str) -> int:
-    # of the UTF-8 bytes: str's hash reads its internal buffer, so "e0" and "づ" (U+3065,
-    # stored as the bytes 65 30) hash alike
-    return hash(word.encode())
+    """``sum(byte * HASH_BASE ** (n - 1 - i))`` modulo 2^64 over the word's n UTF-8 bytes."""
+    h = 0
+    for byte in word.encode():
+        h = (h * HASH_BASE + byte) & _MASK
+    return h
+
+
+def _hashes(words: list[bytes]) -> Any:
+    """``_hash`` of each word (as UTF-8), in numpy (uint64 arithmetic wraps modulo 2^64): the
+    sum of byte * HASH_BASE^-position over a word's bytes is a difference of one running sum
+    over all the words' bytes, times HASH_BASE^(its last byte's position)."""
+    import numpy as np
+
+    data = np.frombuffer(b"".join(words), np.uint8).astype(np.uint64)
+    ends = np.cumsum(np.fromiter(map(len, words), np.int64, len(words)))
+    running = np.zeros(len(data) + 1, np.uint64)
+    np.cumsum(data * _powers(_INVERSE, len(data)), out=running[1:])
+    starts = np.concatenate((np.zeros(1, np.int64), ends[:-1]))
+    return (running[ends] - running[starts]) * _powers(HASH_BASE, len(data))[ends - 1]
+
+
+def _powers(base: int, n: int) -> Any:
+    """base^0 .. base^(n-1) modulo 2^64."""
+    import numpy as np
+
+    powers = np.full(max(n, 1), base, np.uint64)
+    powers[0] = 1
+    return np.cumprod(powers, dtype=np.uint64)
 
 
 @cache
 def _table(language: str) -> _Table:
-    return _Table(available_languages("best")[language])
+    """The language's table, kept in the user's cache once built (building it costs 0.2-0.3 s
+    of CPU for German's 634,502 words at every process start, reading it a few ms); named by
+    the list file's size and time, so an upgraded wordfreq gets its own."""
+    listed = available_languages("best")[language]
+    stat = os.stat(listed)
+    copy = user_cache() / (f"wordfreq-{language}-{stat.st_size}-{stat.st_mtime_ns}-"
+                           f"{HASH_BASE:x}.table")
+    table = _Table.load(copy)
+    if table is None:
+        table = _Table.build(listed)
+        try:
+            write_whole(copy, table.save)
+        except OSError:  # no writable cache: built in every process
+            pass
+    return table
 
 
 @cache

@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
-import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import user_cache
+from pipeline import user_cache, write_whole
 from pipeline.ids import normalise_text
 
 MIN_WORDS_FOR_LANGUAGE = 4
@@ -175,24 +173,10 @@ def _stop_words(language: str) -> frozenset[str] | None:
 
     words = top_words(language, STOP_WORDS_PER_LANGUAGE)
     try:
-        _write_whole(copy, lambda out: out.write(json.dumps(words, ensure_ascii=False).encode()))
+        write_whole(copy, lambda out: out.write(json.dumps(words, ensure_ascii=False).encode()))
     except OSError:  # no writable cache: read from wordfreq in every process
         pass
     return frozenset(words)
-
-
-def _write_whole(target: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Make a file of the user's cache whole or not at all: ``write`` fills a temporary file
-    beside it, which is then renamed, so another process reads the whole file or none."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
-        try:
-            write(out)
-            out.close()
-            os.replace(out.name, target)
-        except BaseException:
-            os.unlink(out.name)
-            raise
 
 
 def _word_list(language: str) -> Path | None:
@@ -253,7 +237,7 @@ def _wide_table(unpacked: Path, model: Any) -> Any:
     wide = _wide_path(unpacked)
     try:
         if not wide.exists():
-            _write_whole(wide, lambda out: np.save(out, model["ptc"].astype(np.float32),
+            write_whole(wide, lambda out: np.save(out, model["ptc"].astype(np.float32),
                                                    allow_pickle=False))
         # A copy cut short fails to map (ValueError); one of another shape is not ours.
         table = np.asarray(np.load(wide, mmap_mode="r", allow_pickle=False))
@@ -277,5 +261,5 @@ def _unpacked_model(packed: Path) -> Path:
             with lzma.open(packed) as source:
                 shutil.copyfileobj(source, out, length=1 << 20)
 
-        _write_whole(unpacked, decompress)
+        write_whole(unpacked, decompress)
     return unpacked
