@@ -889,3 +889,19 @@ def test_page_declaring_an_article_is_read_as_one_beside_a_carousel_of_headlines
     extraction = run(source)
     assert next(t for t in extraction.transforms if t.name == "page-kind").detail == "article"
     assert not any(b.text in HEADLINES for b in extraction.blocks)
+
+
+def test_a_blocks_weight_is_kept_once_computed_and_not_carried_to_a_changed_copy():
+    from dataclasses import replace
+
+    from pipeline.extract.html import boilerplate as bp
+
+    link = etree.SubElement(etree.Element("li"), "a")
+    headline = bp.TextBlock(link, "list_item", "Channel bloat may cost you $1,600 a year", 40,
+                            chrome="class:sidebar", chrome_owner=link)
+    as_chrome = bp.weight(headline, True)
+    assert as_chrome < 0 and headline.weights == {True: as_chrome}
+    # The chrome-blind reading (``without_chrome``) copies blocks with ``replace``: the copy
+    # is a headline link on a listing and must not answer with the original's weight.
+    assert bp.weight(replace(headline, chrome=None, chrome_owner=None), True) == 40.0
+    assert bp.weight(headline, True) == as_chrome

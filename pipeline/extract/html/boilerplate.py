@@ -218,6 +218,10 @@ class TextBlock:
     """Inside ``article``, ``main``, ``role=main`` or ``itemprop=articleBody``."""
     notes: list[tuple[str, str]] = field(default_factory=list)
     """Footnote markers (label, target id) found in this block; their text is left out."""
+    weights: dict[bool, float] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
+    """``weight`` of this block, as an article and as a listing reads it, once computed:
+    choosing the region asks for it several times per block (``replace`` starts anew)."""
 
     @property
     def link_density(self) -> float:
@@ -491,6 +495,13 @@ def _under_skipped(node: etree._Element | None, top: etree._Element) -> bool:
 def weight(block: TextBlock, listing: bool = False) -> float:
     """How much this block says "article here" (positive) or "chrome here" (negative).
     On a listing, an entry's headline link is content, not a link to elsewhere."""
+    found = block.weights.get(listing)
+    if found is None:
+        found = block.weights[listing] = _weight(block, listing)
+    return found
+
+
+def _weight(block: TextBlock, listing: bool) -> float:
     if (block.kind == "heading" and not (listing and is_entry_link(block))) or \
             is_defined_term(block):
         return HEADING_CREDIT
