@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size
-from pipeline.extract.pdf.columns import join_labels, row_gutters, row_segments
+from pipeline.extract.pdf.columns import LABEL_PITCH_EM, join_labels, row_gutters, row_segments
 from pipeline.extract.pdf.fonts import HANGING_FONT
 from pipeline.extract.pdf.geometry import Box, centre_in
 
@@ -454,10 +454,13 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
 
 def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:
     """A row's segments with a lone bullet glyph joined to the text after it (set a tab
-    away, it would be a paragraph of its own)."""
+    away, it would be a paragraph of its own), when that text starts as near as a list's
+    text does (``LABEL_PITCH_EM``): a ring or dot further away, a formula's ``◦`` in
+    another column's row, is no bullet of it."""
     out: list[list[Char]] = []
     for segment in row:
-        if out and _is_bullet_segment(out[-1]):
+        if (out and _is_bullet_segment(out[-1])
+                and segment[0]["x0"] - out[-1][0]["x0"] <= LABEL_PITCH_EM * segment[0]["size"]):
             out[-1] = out[-1] + segment
         else:
             out.append(segment)

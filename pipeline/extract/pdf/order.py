@@ -158,11 +158,23 @@ def _horizontal_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
 
 
 def _merge_column_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock]]:
+    """Bands joined into column runs: a band joins the run above it when they still share a
+    gutter and the run already has text on both sides of it. Two bands that merely sit side
+    by side one above the other (a centred caption over a short heading, a display formula
+    beside the line under it) are no columns: read as columns, the lower one would come
+    first."""
     groups: list[list[LayoutBlock]] = [bands[0]]
     for band in bands[1:]:
         candidate = groups[-1] + band
-        if len(_vertical_cut(candidate)) > 1:
+        columns = _vertical_cut(candidate)
+        if len(columns) > 1 and _spans_columns(groups[-1], columns):
             groups[-1] = candidate
         else:
             groups.append(band)
     return groups
+
+
+def _spans_columns(group: list[LayoutBlock], columns: list[list[LayoutBlock]]) -> bool:
+    """Whether ``group`` has blocks in two or more of ``columns``."""
+    members = {id(b) for b in group}
+    return sum(1 for column in columns if any(id(b) in members for b in column)) > 1

@@ -1,0 +1,90 @@
+"""PDF reading order (issue #15): the book's order against its reference text, each cause
+typeset here on a small page: what the column-aware XY-cut must read top to bottom, and what
+it may read column by column."""
+
+from __future__ import annotations
+
+from tests.test_pdf_unseen import _paragraph, _typeset
+
+
+def _texts(result) -> list[str]:
+    return [" ".join(b.text.split()) for b in result.blocks]
+
+
+def _index(texts: list[str], start: str) -> int:
+    return next(i for i, t in enumerate(texts) if t.startswith(start))
+
+
+def test_a_centred_caption_over_a_short_heading_is_read_first(tmp_path):
+    """A figure's centred caption, then a short heading at the left margin under it: the
+    two sit side by side with a gap between them, one above the other, but they are no
+    columns (read as columns, the heading came before the caption above it)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=5)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(200, 640, "Abbildung 1.11: Beispiele fuer verschiedene Knoten")
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, 610, "Definition 21")
+        _paragraph(canvas, 596, rows=5)
+
+    texts = _texts(_typeset(tmp_path, page))
+    assert _index(texts, "Abbildung 1.11") < _index(texts, "Definition 21")
+
+
+def test_display_formulas_between_short_lines_stay_where_they_are(tmp_path):
+    """Centred formulas, each between short lines of text at the left margin ("gibt mit",
+    "und ist"): every line and formula is read in its place, top to bottom."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        rows = [(72, "gibt mit"), (250, "H(z, 0) = g(z) for all z"), (72, "und fuer jedes t ist"),
+                (250, "H(z, t) a knot"), (72, "ein Knoten.")]
+        for i, (x, text) in enumerate(rows):
+            canvas.drawString(x, 670 - 20 * i, text)
+        _paragraph(canvas, 560, rows=3)
+
+    texts = _texts(_typeset(tmp_path, page))
+    order = [_index(texts, start) for start in ("gibt mit", "H(z, 0)", "und fuer", "H(z, t)",
+                                                 "ein Knoten")]
+    assert order == sorted(order)
+
+
+def test_two_columns_with_a_heading_are_still_read_column_by_column(tmp_path):
+    """The rule above keeps real columns: a heading alone in the left column, between
+    paragraphs of both columns, is read with its column, before the right column."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=8, size=9)
+        canvas.setFont("Times-Roman", 9)
+        for row in range(24):
+            canvas.drawString(320, 720 - 10.8 * row, f"Right column line {row} runs on a while.")
+        canvas.setFont("Times-Bold", 11)
+        canvas.drawString(72, 620, "Second Section")
+        _paragraph(canvas, 600, rows=8, size=9)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert text.index("Second Section") < text.index("Right column line 0")
+
+
+def test_a_raised_dot_in_another_columns_row_is_no_bullet(tmp_path):
+    """A small raised dot after a symbol in the left column (the book's interior ``M°``) shares
+    its baseline with a row of the right column, a column away; read as that row's bullet it
+    glued the two columns into one line."""
+    left = [("AxB", "Kreuzprodukt"), ("dM", "Rand der Menge M"), ("M", "Inneres der Menge M"),
+            ("AuB", "Vereinigung"), ("AnB", "Schnitt")]
+    right = [("[g]", "Homotopieklasse von g"), ("g1*g2", "Zusammenhaengen von Wegen"),
+             ("g(x)", "Inverser Weg"), ("C", "Bild eines Weges")]
+
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for i, (label, text) in enumerate(left):
+            canvas.drawString(72, 700 - 14 * i, label)
+            canvas.drawString(120, 700 - 14 * i, text)
+        for i, (label, text) in enumerate(right):  # rows 4 pt above the left column's
+            canvas.drawString(320, 690 - 14 * i, label)
+            canvas.drawString(360, 690 - 14 * i, text)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72 + canvas.stringWidth("M", "Times-Roman", 10) + 0.5, 676, "•")
+
+    texts = _texts(_typeset(tmp_path, page))
+    assert not any(t.startswith("•") for t in texts)
+    assert "Homotopieklasse von g g1*g2 Zusammenhaengen" in " ".join(texts)
