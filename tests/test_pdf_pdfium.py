@@ -138,3 +138,37 @@ def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
     assert "\u0338" in [c["text"] for c in fast.chars]
     for a, b in zip(slow.chars, fast.chars):
         assert (b["x0"], b["x1"]) == pytest.approx((a["x0"], a["x1"]), abs=0.01), a["text"]
+
+
+@pytest.mark.parametrize("content, whole", [
+    # a line-end hyphen: PDFium's U+0002, which the page's text writes as U+FFFE
+    (b"BT /F1 10 Tf 40 300 Td (A broken exam-) Tj 0 -12 Td (ple goes on.) Tj ET", True),
+    # code 0 without a Unicode: a character the page's text leaves out
+    (b"BT /F1 10 Tf 40 300 Td (x\\000y z) Tj ET", False),
+])
+def test_the_pages_text_read_at_once_is_what_each_character_gives(content, whole):
+    """``_codes`` reads the page's characters with one call, and asks each one alone where
+    that call's text differs from them; both ways give what FPDFText_GetUnicode gives."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
+
+    from pipeline.extract.pdf.pdfium import _codes, _get_text, _unicode
+
+    data = _one_font_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    document = pdfium.PdfDocument(data)
+    page = raw.FPDF_LoadPage(document.raw, 0)
+    text_page = raw.FPDFText_LoadPage(page)
+    try:
+        address = ctypes.cast(text_page, ctypes.c_void_p).value
+        count = raw.FPDFText_CountChars(text_page)
+        each = [_unicode(address, k) for k in range(count)]
+        buffer = (ctypes.c_ushort * (count + 1))()
+        assert (_get_text(address, 0, count, ctypes.addressof(buffer)) - 1 == count) is whole
+        assert (0x02 in each) is whole and (0 in each) is not whole
+        assert list(_codes(address, count)) == each
+    finally:
+        raw.FPDFText_ClosePage(text_page)
+        raw.FPDF_ClosePage(page)
+        document.close()

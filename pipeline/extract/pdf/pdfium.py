@@ -19,7 +19,8 @@ has in fonts.py's reading too. A page PDFium cannot read as pdfminer would comes
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -40,6 +41,7 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _BREAKS = frozenset((0x20, 0x0D, 0x0A))
 """The only characters PDFium generates (a space, CR, LF): others need no IsGenerated call."""
 HYPHEN_MARK = 0x02
+_NOT_A_CHARACTER = 0xFFFE
 """PDFium reports a hyphen that ends a line as U+0002; pdfminer gives the hyphen itself."""
 _V, _I = ctypes.c_void_p, ctypes.c_int
 
@@ -53,6 +55,7 @@ def _fast(name: str, restype: type | None, *argtypes: type) -> Callable[..., int
 
 _text_object = _fast("FPDFText_GetTextObject", _V, _V, _I)
 _unicode = _fast("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
+_get_text = _fast("FPDFText_GetText", _I, _V, _I, _I, _V)
 _generated = _fast("FPDFText_IsGenerated", _I, _V, _I)
 _map_error = _fast("FPDFText_HasUnicodeMapError", _I, _V, _I)
 _origin = _fast("FPDFText_GetCharOrigin", _I, _V, _I, _V, _V)
@@ -129,7 +132,7 @@ class PdfiumDocument:
     def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode
                ) -> list[Char] | None:
         # locals: these run once per character (148,635 on the 117-page book)
-        get_object, get_unicode, loose_box, get_origin = _text_object, _unicode, _loose_box, _origin
+        get_object, loose_box, get_origin = _text_object, _loose_box, _origin
         map_error, generated = _map_error, _generated
         text_page = ctypes.cast(handle, _V).value or 0
         rect, x, y = self._rect, self._x, self._y
@@ -145,19 +148,24 @@ class PdfiumDocument:
         append = chars.append
         last: Char | None = None
         last_x = last_y = 0.0
-        last_key = -1
-        for k in range(raw.FPDFText_CountChars(handle)):
+        last_key = font_key = -1
+        codes = _codes(text_page, raw.FPDFText_CountChars(handle))
+        for k, code in enumerate(codes):
+            # PDFium's generated spaces and breaks (most without a text object) are skipped
+            # before any other call; no other character is generated
+            if code in _BREAKS and generated(text_page, k):
+                continue
             key = get_object(text_page, k)
             if not key:
                 continue
-            code = get_unicode(text_page, k)
-            if code in _BREAKS and generated(text_page, k):  # a space or break PDFium put in
-                continue
-            font = fonts.get(key)
-            if font is None:
-                facts = self._font(text_page, k, key, faces)
-                font = fonts[key] = (*facts, texts.setdefault(facts[0], {}))
-            fontname, size, upright, hanging, descent, handle_font, width_scale, decoded_by = font
+            if key != font_key:  # a text object's characters come one after another
+                font = fonts.get(key)
+                if font is None:
+                    facts = self._font(text_page, k, key, faces)
+                    font = fonts[key] = (*facts, texts.setdefault(facts[0], {}))
+                (fontname, size, upright, hanging, descent, handle_font, width_scale,
+                 decoded_by) = font
+                font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
             unmapped = code == 0 or bool(map_error(text_page, k))
@@ -297,6 +305,27 @@ class PdfiumDocument:
         if points:
             found.append(_classify(points, curved))
         return found
+
+
+def _codes(text_page: int, count: int) -> Sequence[int]:
+    """What ``FPDFText_GetUnicode`` gives for each of the page's ``count`` characters, read
+    with one call where that is the same: ``FPDFText_GetText`` gives the page's text as
+    UTF-16, but leaves out characters PDFium does not print (a U+0000 or control character
+    it read) and those beyond the BMP, and writes a line-end hyphen (U+0002) as U+FFFE. When
+    it gives one code unit a character, they are the characters in order; otherwise, and for
+    a U+FFFE, the character is asked for alone."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    units = _get_text(text_page, 0, count, ctypes.addressof(buffer)) - 1  # its NUL
+    codes: Sequence[int]
+    if units == count:
+        codes = array("H")
+        codes.frombytes(ctypes.string_at(ctypes.addressof(buffer), 2 * count))
+        if _NOT_A_CHARACTER in codes:
+            for k in [k for k, unit in enumerate(codes) if unit == _NOT_A_CHARACTER]:
+                codes[k] = _unicode(text_page, k)
+    else:
+        codes = [_unicode(text_page, k) for k in range(count)]
+    return codes
 
 
 def _objects(page: int) -> Iterator[tuple[int, Matrix]]:
