@@ -256,11 +256,10 @@ class PdfiumDocument:
             return -1.0
         return width.value / 1000
 
-    def _shapes(self, objects: Iterator[tuple[int, Matrix]], flip: Matrix
+    def _shapes(self, objects: Iterator[tuple[int, int, Matrix]], flip: Matrix
                 ) -> Iterator[tuple[str, Box]]:
         """("rects" | "lines" | "curves" | "images", box) of the page's paths and images."""
-        for obj, outer in objects:
-            kind = _object_type(obj)
+        for obj, kind, outer in objects:
             if kind == IMAGE:
                 to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
                 yield "images", _box(_CORNERS, to_page)
@@ -328,21 +327,22 @@ def _codes(text_page: int, count: int) -> Sequence[int]:
     return codes
 
 
-def _objects(page: int) -> Iterator[tuple[int, Matrix]]:
-    """Every object of the page (by address) with the matrix of the forms it sits in (form
-    XObjects)."""
+def _objects(page: int) -> Iterator[tuple[int, int, Matrix]]:
+    """Every path and image of the page (by address), with its type and the matrix of the
+    forms it sits in (form XObjects)."""
     stack: list[tuple[int, Matrix, bool]] = [(page, IDENTITY, False)]
     while stack:
         parent, outer, is_form = stack.pop()
         count, get = (_form_count, _form_object) if is_form else (_page_count, _page_object)
         for i in range(count(parent)):
             obj = get(parent, i) or 0
-            if _object_type(obj) == FORM:
+            kind = _object_type(obj)
+            if kind == FORM:
                 m = raw.FS_MATRIX()
                 _object_matrix(obj, ctypes.addressof(m))
                 stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
-            else:
-                yield obj, outer
+            elif kind == PATH or kind == IMAGE:
+                yield obj, kind, outer
 
 
 def _classify(points: list[tuple[float, float]], curved: bool
