@@ -70,27 +70,33 @@ SENTENCES = [ENGLISH, "Der Fluss fror in jenem Winter früh zu, und im Dezember 
 
 def test_the_float32_table_gives_the_wheels_scores_exactly(fresh_model):
     # The memory-mapped float32 copy must give the same languages and probabilities, to the
-    # last bit, as py3langid's own model (float16, widened by numpy in every product).
+    # last bit, as py3langid's own model (float16, widened by numpy in every product), and
+    # the memory-mapped transitions the same byte walk as py3langid's array of them.
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     stock = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     ours = signals._identifier()
     assert str(ours.nb_ptc.dtype) == "float32" and list(fresh_model.glob("*-float32.npy"))
+    assert isinstance(ours.tk_nextmove, memoryview) and list(fresh_model.glob("*-nextmove.npy"))
     texts = [s[i:] for s in SENTENCES for i in range(0, 12, 3)]
     assert [ours.classify(t) for t in texts] == [stock.classify(t) for t in texts]
 
 
-def test_a_damaged_float32_table_falls_back_and_is_made_again(fresh_model):
+@pytest.mark.parametrize("name", ["ptc-float32", "nextmove"])
+def test_a_damaged_mapped_copy_falls_back_and_is_made_again(fresh_model, name):
     signals.detect_language(ENGLISH)
-    (wide,) = fresh_model.glob("*-float32.npy")
-    whole = wide.stat().st_size
-    wide.write_bytes(wide.read_bytes()[:5000])
+    (copy,) = fresh_model.glob(f"*-{name}.npy")
+    whole = copy.stat().st_size
+    copy.write_bytes(copy.read_bytes()[:5000])
     signals._identifier.cache_clear()
     assert signals.detect_language(ENGLISH).code == "en"
-    assert str(signals._identifier().nb_ptc.dtype) == "float16" and not wide.exists()
+    model = signals._identifier()
+    assert not copy.exists()
+    assert (str(model.nb_ptc.dtype) == "float16" if name == "ptc-float32"
+            else not isinstance(model.tk_nextmove, memoryview))
     signals._identifier.cache_clear()
     assert signals.detect_language(ENGLISH).code == "en"
-    assert wide.stat().st_size == whole
+    assert copy.stat().st_size == whole
 
 
 @given(st.text() | st.sampled_from(SENTENCES))
