@@ -49,31 +49,8 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
             else:
                 chains.append([box, 1, is_curve])
             previous = box
-    parent = list(range(len(chains)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    chain_boxes: list[Box] = [chain[0] for chain in chains]
-    order = sorted(range(len(chains)), key=lambda i: chain_boxes[i][0])
-    active: list[int] = []  # a sweep from left to right: chains whose right edge is in reach
-    for i in order:
-        x0, top, x1, bottom = chain_boxes[i]
-        active = [j for j in active if chain_boxes[j][2] + REACH >= x0]
-        for j in active:
-            a = chain_boxes[j]  # near: within REACH on both axes
-            if (a[0] - REACH <= x1 and x0 <= a[2] + REACH
-                    and a[1] - REACH <= bottom and top <= a[3] + REACH):
-                parent[root(j)] = root(i)
-        active.append(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(chains)):
-        groups.setdefault(root(i), []).append(i)
     regions = []
-    for members in groups.values():
+    for members in near_groups([chain[0] for chain in chains]):
         if (sum(chains[i][1] for i in members) < MIN_STROKES
                 or not any(chains[i][2] for i in members)):
             continue
@@ -85,6 +62,45 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
         if len(members) == 1 or any(_well_inside(chains[i][0], region) for i in members):
             regions.append(region)
     return regions
+
+
+def near_groups(boxes: list[Box]) -> list[list[int]]:
+    """Indices of ``boxes`` grouped where boxes come within ``REACH`` of one another on both
+    axes, directly or through others; each group in index order, the groups in the order of
+    their first index."""
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    active: list[int] = []  # a sweep from left to right: boxes whose right edge is in reach
+    for i in order:
+        x0, top, x1, bottom = boxes[i]
+        reached = []  # one pass: those still in reach, and those near
+        for j in active:
+            a = boxes[j]
+            if not a[2] + REACH >= x0:  # out of reach for the boxes after it too
+                continue
+            reached.append(j)
+            # near: within REACH on both axes
+            if a[0] - REACH <= x1 and a[1] - REACH <= bottom and top <= a[3] + REACH:
+                # root(j) written out (a plot's strokes meet thousands of others); ``i`` is
+                # its group's root, as only its own turn joins boxes to it
+                r = j
+                while parent[r] != r:
+                    parent[r] = parent[parent[r]]
+                    r = parent[r]
+                parent[r] = i
+        active = reached
+        active.append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int | None:
