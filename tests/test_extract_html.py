@@ -905,3 +905,7 @@ def test_a_blocks_weight_is_kept_once_computed_and_not_carried_to_a_changed_copy
     # is a headline link on a listing and must not answer with the original's weight.
     assert bp.weight(replace(headline, chrome=None, chrome_owner=None), True) == 40.0
     assert bp.weight(headline, True) == as_chrome
+    # The copyright search is kept the same way.
+    assert bp.legal_notice(headline) is None and headline.legal == (None,)
+    notice = bp.legal_notice(replace(headline, text="© 2020 Example Media"))
+    assert notice is not None and notice.group(0) == "©"

@@ -42,7 +42,6 @@ LANGUAGE_SAMPLE_CHARS = 400
 _WORD = re.compile(r"\w+")
 _NOT_LETTERS = re.compile(r"[\d_]+")
 _DIGIT = re.compile(r"\d")
-_SPACE = re.compile(r"\s")
 _ASCII_SYMBOLS = "$+<=>^`|~#@*_\\/{}[]"
 """Unicode category S in ASCII, and the marks web and OCR junk is made of."""
 
@@ -78,12 +77,13 @@ def words(text: str) -> list[str]:
 
 def text_signals(text: str) -> TextSignals:
     tokens = words(text)
-    alphabetic = [t for t in tokens if not _NOT_LETTERS.fullmatch(t)]
-    visible = len(text) - len(_SPACE.findall(text))
+    # A word of letters needs no regex; \s is what str.split splits on (str.isspace).
+    alphabetic = [t for t in tokens if t.isalpha() or not _NOT_LETTERS.fullmatch(t)]
+    visible = sum(map(len, text.split()))
     language = detect_language(text, len(tokens))
     return TextSignals(
         word_count=len(tokens),
-        mean_word_length=_ratio(sum(len(w) for w in alphabetic), len(alphabetic)),
+        mean_word_length=_ratio(sum(map(len, alphabetic)), len(alphabetic)),
         alpha_share=_ratio(len(alphabetic), len(tokens)),
         digit_ratio=_ratio(len(_DIGIT.findall(text)), visible),
         symbol_ratio=_ratio(_symbols(text), visible),

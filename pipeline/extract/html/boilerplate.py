@@ -222,6 +222,9 @@ class TextBlock:
                                        compare=False)
     """``weight`` of this block, as an article and as a listing reads it, once computed:
     choosing the region asks for it several times per block (``replace`` starts anew)."""
+    legal: tuple[re.Match[str] | None] | None = field(default=None, init=False, repr=False,
+                                                      compare=False)
+    """``LEGAL_NOTICE``'s match in the text, once searched (``legal_notice``)."""
 
     @property
     def link_density(self) -> float:
@@ -235,15 +238,19 @@ class Walk:
     """Elements skipped as invisible, with the evidence (their text is recorded as removed)."""
 
 
-def chrome_signal(element: etree._Element) -> str | None:
-    """``tag:x``, ``role:x`` or ``class:x`` when the element looks like page chrome."""
+def chrome_signal(element: etree._Element, names: str | None = None) -> str | None:
+    """``tag:x``, ``role:x`` or ``class:x`` when the element looks like page chrome
+    (``names``: its ``_class_id``, when the caller has it already)."""
     tag = element.tag
     if tag in CHROME_TAGS:
         return f"tag:{tag}"
     role = (element.get("role") or "").lower()
     if role in CHROME_ROLES:
         return f"role:{role}"
-    names = _class_id(element) if tag not in PAGE_TAGS else ""
+    if tag in PAGE_TAGS:
+        names = ""
+    elif names is None:
+        names = _class_id(element)
     if names:
         match = CHROME_WORDS.search(names)
         if match:
@@ -368,10 +375,10 @@ def text_blocks(root: etree._Element) -> Walk:
             continue
         if tag in BLOCK_TAGS:
             _open_run(element, runs, blocks)
-        runs[-1].add(element.text, in_link or tag == "a")
+        inner_link = in_link or tag == "a"
+        runs[-1].add(element.text, inner_link)
         stack.append((element, False, in_link))
-        for child in reversed(element):
-            stack.append((child, True, in_link or tag == "a"))
+        stack.extend([(child, True, inner_link) for child in reversed(element)])
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
 
@@ -405,7 +412,7 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     names = _class_id(element)
     if kind in ("paragraph", "list_item") and names and CAPTION_WORDS.search(names):
         kind = "caption"
-    signal = chrome_signal(element)
+    signal = chrome_signal(element, names)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
     entry = _is_entry_content(element)
     if entry and not signal and chrome_owner is not None and not _never_wrapper(chrome_owner):
@@ -505,7 +512,7 @@ def _weight(block: TextBlock, listing: bool) -> float:
     if (block.kind == "heading" and not (listing and is_entry_link(block))) or \
             is_defined_term(block):
         return HEADING_CREDIT
-    if LEGAL_NOTICE.search(block.text):
+    if legal_notice(block):
         return -FRAGMENT_COST
     if listing and is_entry_link(block):
         return float(len(block.text))
@@ -516,6 +523,14 @@ def _weight(block: TextBlock, listing: bool) -> float:
     if not block.link_chars:
         return -PLAIN_FRAGMENT_COST
     return -FRAGMENT_COST - LINK_COST * block.link_chars
+
+
+def legal_notice(block: TextBlock) -> re.Match[str] | None:
+    """A copyright or rights notice in the block's text (searched once: every weighing and
+    the verdict ask)."""
+    if block.legal is None:
+        block.legal = (LEGAL_NOTICE.search(block.text),)
+    return block.legal[0]
 
 
 def is_defined_term(block: TextBlock) -> bool:
@@ -1099,7 +1114,7 @@ def _first_verdict(block: TextBlock, container: etree._Element,
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):
         return Verdict(False, rule="ad-label", evidence="the whole block is an ad label")
-    legal = LEGAL_NOTICE.search(block.text) if block.kind not in ("table", "code") else None
+    legal = legal_notice(block) if block.kind not in ("table", "code") else None
     if legal:
         return Verdict(False, rule="legal-notice",
                        evidence=f"a copyright or rights notice: {legal.group(0)!r}")
