@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-
-_SPACE = re.compile(r"\s+")
 
 
 def stable_hash(*parts: str, length: int = 16) -> str:
@@ -17,4 +14,5 @@ def stable_hash(*parts: str, length: int = 16) -> str:
 
 def normalise_text(text: str) -> str:
     """The form of a text that ids are computed from: NFC, case-folded, spaces collapsed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+    # str.split splits on what \s matches (str.isspace), faster than a regex substitution.
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
