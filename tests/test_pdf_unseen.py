@@ -381,3 +381,120 @@ def test_labels_on_a_picture_are_no_headings(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert [t for k, t in result if k == "heading"] == []
     assert any("Newspapers" in t for _, t in result)
+
+
+def test_slug_under_the_first_pages_number_is_furniture(tmp_path):
+    """A proceedings paper prints its citation line once, under the first page's number: no
+    repetition proves it, but nothing of a page's text is printed below its folio."""
+    slug = "Proceedings of the 50th Annual Meeting of the Society, pages 11-21"
+
+    def page(number):
+        def draw(canvas):
+            canvas.setFont("Times-Roman", 10)
+            for row in range(45):
+                canvas.drawString(72, 720 - 12 * row, f"Page {number}, line {row}: {BODY[:60]}")
+            canvas.drawCentredString(306, 100, str(10 + number))
+            if number == 1:
+                canvas.setFont("Times-Italic", 8)
+                canvas.drawCentredString(306, 76, slug)
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(1), page(2), page(3)])
+    assert not any(slug in b.text for b in result.blocks)
+    assert [r.locator.page_number for r in result.removed if r.text == slug] == [1]
+
+
+def test_back_matter_in_small_print_is_no_notes(tmp_path):
+    """An article's back matter (author details, competing interests) is set in small print
+    under its own small headings: a raised affiliation number opens its first line, but small
+    print under a heading, or under small print that is no note, is a section, not notes."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 720, "Our study of clinics in the district")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(229, 724, "1")
+        y = _paragraph(canvas, 706, rows=20) - 14
+        canvas.setFont("Helvetica-Bold", 7.5)
+        canvas.drawString(72, y, "Author details")
+        canvas.setFont("Helvetica", 5)
+        canvas.drawString(72, y - 7, "1")
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(75, y - 10, "Department of Surgery, University of Calgary, Calgary, Canada.")
+        canvas.setFont("Helvetica-Bold", 7.5)
+        canvas.drawString(72, y - 30, "Competing interests")
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(72, y - 40, "The authors declare that they have no competing interests.")
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    assert any("no competing interests" in b.text for b in result.blocks)
+
+
+def test_licence_line_under_the_notes_is_no_note(tmp_path):
+    """A first page's notes sit under a separator rule at the foot of one column; the licence
+    line printed under them across the page is neither under that rule nor in that column."""
+    def page(canvas):
+        canvas.setFont("Times-Bold", 16)
+        canvas.drawCentredString(306, 740, "Complications of prophylaxis in trauma")
+        _paragraph(canvas, 700, rows=45, x=60, size=9)
+        _paragraph(canvas, 700, rows=45, x=330, size=9)
+        canvas.line(60, 198, 240, 198)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(60, 188, "* Correspondence: ball.chad@example.org")
+        canvas.setFont("Times-Roman", 6.5)
+        canvas.drawString(150, 160, "© 2010 Datta et al; licensee Central Ltd. This is an Open Access "
+                                    "article distributed under the terms of the licence.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.text for f in result.footnotes] == ["Correspondence: ball.chad@example.org"]
+
+
+def test_body_size_is_the_texts_not_the_reference_lists(tmp_path):
+    """A short paper (or a sample of its pages) whose reference list in small print holds
+    more text than its body: the body's size is the text's before the list, so the first
+    page's footnote is still small print under the body."""
+    def first(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for row in range(40):
+            canvas.drawString(72, 720 - 13 * row, f"Line {row} of the text: {BODY[:55]}")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72 + 10 + canvas.stringWidth(f"Line 39 of the text: {BODY[:55]}",
+                                                       "Times-Roman", 10) - 10, 720 - 13 * 39 + 4,
+                          "1")
+        canvas.line(72, 150, 200, 150)
+        canvas.setFont("Times-Roman", 7.5)
+        canvas.drawString(72, 140, "1 The survey was run by the district's health office in 2019.")
+
+    def references(start):
+        def draw(canvas):
+            if start == 1:
+                canvas.setFont("Times-Bold", 10)
+                canvas.drawString(72, 755, "References")
+            canvas.setFont("Times-Roman", 7.5)
+            for row in range(70):
+                canvas.drawString(72, 740 - 9.5 * row, f"{start + row}. A. Author and B. Writer. "
+                                  f"A study of clinics and roads, volume {row}. Publisher, 2009.")
+        return draw
+
+    result = _typeset_pages(tmp_path, [first, references(1), references(71)])
+    assert [f.label for f in result.footnotes] == ["1"]
+
+
+def test_table_titles_in_other_languages_are_captions(tmp_path):
+    """A French table title (``Tableau 2 :``) in small print under a rule, and a Spanish one
+    (``Cuadro 1.``) over its table: captions in the document's language, neither a note nor
+    a paragraph."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=30) - 10
+        canvas.setFont("Times-Bold", 9)
+        canvas.drawString(72, y - 4, "Cuadro 1. Hogares por distancia a la clínica")
+        canvas.rect(72, y - 80, 300, 60)
+        canvas.line(72, 150, 400, 150)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 140, "Tableau 2 : Désordres acido-basiques simples")
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    kinds = {b.text: b.kind for b in result.blocks}
+    assert kinds.get("Tableau 2 : Désordres acido-basiques simples") == "caption"
+    assert kinds.get("Cuadro 1. Hogares por distancia a la clínica") == "caption"

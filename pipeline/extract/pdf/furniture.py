@@ -12,10 +12,11 @@ its text (a report's title, repeated small as the running head of the pages afte
 
 Running heads that alternate between left and right pages recur on every other page, which
 counts as recurring, and an isolated line in the bottom band where other pages print their
-footers is a footer too (a form's catalogue number, printed once). Two kinds of evidence
-other than repetition: a journal's masthead (journal name, volume, doi, set smaller than the
-body above the article's title on the first page: nothing of the article comes before its
-title), and its text again in a later margin.
+footers is a footer too (a form's catalogue number, printed once), and so is what a page
+prints under its number (a proceedings' citation line under the first page's folio). Two
+kinds of evidence other than repetition: a journal's masthead (journal name, volume, doi, set
+smaller than the body above the article's title on the first page: nothing of the article
+comes before its title), and its text again in a later margin.
 And a line set on a bar (``1 Purpose`` on a section's black band) is a heading on its banner:
 its place on the page proves nothing, only its text recurring does. Its number and title, set
 side by side on the bar, are one line, as a section's number a tab before its title is
@@ -117,7 +118,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                           varying, position_pages, needed, total, body))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
-    judged = _footer_band(pages, bands, judged, banners, needed, body)
+    judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -159,6 +160,33 @@ def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool
                                       f"a page's last line, isolated, at y={line.top:.0f}: in "
                                       f"the band of the footers of {found} other pages")
             rows.append((line, framed, verdict))
+        out.append(rows)
+    return out
+
+
+def _below_folio(bands: list[list[tuple[str, Line, bool]]],
+                 judged: list[list[tuple[Line, bool, Verdict | None]]], body: float
+                 ) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with the bottom-margin lines printed under a page's number (standing
+    apart, alone on its row) convicted too: the folio closes the page's text, so what a page
+    prints below it is a slug (a proceedings' citation line under the first page's number,
+    printed once: ``Proceedings of the 50th Annual Meeting ..., pages 11-21``). Not a line set
+    larger than the body."""
+    out = []
+    for band, page in zip(bands, judged):
+        folios = [line for (where, _, isolated), (line, _, verdict) in zip(band, page)
+                  if verdict and verdict.rule == "page-number" and where == "bottom" and isolated
+                  and not any(o is not line and o.top < line.bottom and o.bottom > line.top
+                              for _, o, _ in band)]  # no chart's scale, no number in a note
+        rows = page
+        if folios:
+            folio = min(folios, key=lambda line: line.bottom)
+            rows = [(line, framed, verdict or (
+                        Verdict("running-footer", f"under the page's number {folio.text!r} "
+                                                  f"(y={folio.bottom:.0f}), at y={line.top:.0f}")
+                        if where == "bottom" and line.top >= folio.bottom
+                        and line.size < HEADING_SIZE * body else None))
+                    for (where, _, _), (line, framed, verdict) in zip(band, page)]
         out.append(rows)
     return out
 

@@ -63,12 +63,25 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[,.-]b$"
 SFBX1200."""
 _ITALIC = re.compile(r"italic|oblique|[,.-]i$|(?:^|\+)(?:cm|lm|sf)(?:bx)?(?:ti|sl|mi)\d",
                      re.IGNORECASE)
-CAPTION = re.compile(r"^(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
-                     r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild|Listing)\s*"
+BODY_TEXT = 2000
+"""Characters of text before a reference list's heading enough to tell the body's size."""
+_BACK_MATTER = re.compile(
+    r"^\s*(?:[0-9IVX]{1,4}\.?\s+)?(?i:references|bibliography|literature cited|works cited|"
+    r"reference list|literatur|literaturverzeichnis|références|références bibliographiques|"
+    r"bibliographie|referencias|referências|bibliografía|bibliografia|literatuur|"
+    r"riferimenti bibliografici)\s*$")
+"""A reference list's heading alone on its line, numbered or not."""
+CAPTION = re.compile(r"^(?:(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
+                     r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild|Listing|"
+                     r"Tableau|Graphique|Schéma|Encadré|Carte|Tabla|Cuadro|Figura|Gráfico|"
+                     r"Gráfica|Mapa|Imagen|Tabela|Quadro|Imagem|Tabella|Grafico|Tabel|Figuur|"
+                     r"Afbeelding|Grafiek)\s*"
                      r"[0-9IVX]+[0-9.\-–]*[a-z]?"
-                     r"(?:\s*[:.–—|-](?:\s|$)|\s+(?=[A-ZÄÖÜ0-9\"“(]))")
+                     r"(?:\s*[:.–—|-](?:\s|$)|\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“(]))"
+                     r"|[表图圖]\s*[0-9]+(?:[.\-–][0-9]+)*\s+(?=[\u4e00-\u9fff]))")
 """The opening of a figure, table or listing caption (``Figure 3-11 Selecting …``,
-``Abbildung 1.2:``), not a sentence that cites one (``Figure 3-5 shows …``)."""
+``Abbildung 1.2:``, ``Tableau 2 :``, ``Figura 1 –``, ``表 1 用地``), not a sentence that cites
+one (``Figure 3-5 shows …``)."""
 
 
 @dataclass(slots=True)
@@ -105,10 +118,18 @@ class Line:
 
 
 def body_size_of(lines: Iterable[Line]) -> float:
-    """The size (to half a point) that sets the most text: the body's."""
+    """The size (to half a point) that sets the most text: the body's. Counted before the
+    reference list when one is headed as such after ``BODY_TEXT`` characters: a bibliography in
+    small print can outweigh a short paper's text (or a sample of its pages), and taken for the
+    body it makes the paper's notes body-size and its text large."""
     sizes: Counter[float] = Counter()
+    before: Counter[float] | None = None
     for line in lines:
+        if before is None and _BACK_MATTER.match(line.text):
+            before = sizes.copy()
         sizes[round(line.size * 2) / 2] += len(line.text)
+    if before is not None and before.total() >= BODY_TEXT:
+        sizes = before
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 

@@ -10,6 +10,10 @@ page, small print alone at the foot of a column is an author note (correspondenc
 without a label. Lines without a label continue the previous note, which may have started on
 the previous page, unless the line before ended a sentence short of the column's edge: then
 they open an unlabelled note ("These authors contributed equally." / "Correspondence: ...").
+A note area starts right under the body or under its rule: small print under a heading, or
+under small print that is no note, is a section set small (a reference list, an article's
+back matter), and a rule is evidence only for the text right under it. Small print running
+past the column of the note above it (a licence line across the page) continues no note.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ column and body text at most ``RULE_GAP_EM`` above it starting at its left edge 
 ``RULE_INDENT_EM``), is an author note on a first page: a caption or a sidebar is set nearer
 the body's size, a footer's date stands far below the text or centred, a chart's legend inside
 the column."""
+HEADING_CHARS = 60
+"""A one-line bold block at most this long, not ending a sentence, heads what follows it."""
 SHORT_LINE_EM = 3.0
 """A note line ending a sentence this many ems short of its note column's right edge ends the
 note: the next unlabelled line is a note of its own."""
@@ -84,11 +90,19 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         if CAPTION.match(block.lines[0].text):
             continue  # a figure's caption under the figure's frame
         label = _label_of(block.lines[0])
-        ruled = _rule_above(block, rules, body_size)
+        ruled = _rule_above(block, rules, body_size, blocks)
         if label and not ruled and not _cited(label, block.lines[0], cited):
             continue  # a number no marker points at: a reference list, a chart's scale
+        above = max((o for o in column if o.bottom <= block.top + 1), key=lambda o: o.bottom,
+                    default=None)
+        if not ruled and above is not None and (_heads(above) or (
+                above.size < SMALLER * body_size and not any(n is above for n in notes))):
+            continue  # small print under a heading or under small print that is no note:
+            # a section set small (references, author details), not a page's note area
         if label or ruled or any(
-                n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0 for n in notes
+                n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0
+                and block.x1 <= _column_edge(n, blocks) + RULE_INDENT_EM * body_size
+                for n in notes
         ) or (first_page and block.size <= AUTHOR_NOTE_SIZE * body_size
               and any(ch.isalpha() for line in block.lines for ch in line.text)
               and not any(o.top >= block.bottom - 1 for o in column)
@@ -98,6 +112,24 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             notes.append(block)
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
+
+
+def _heads(block: LayoutBlock) -> bool:
+    """Whether ``block`` reads as a heading: one line, short, bold or in capitals, with no
+    sentence's end."""
+    line = block.lines[0]
+    letters = [ch for ch in line.text if ch.isalpha()]
+    return (len(block.lines) == 1 and len(line.text) <= HEADING_CHARS and bool(letters)
+            and (line.bold or all(ch.isupper() for ch in letters))
+            and not line.text.rstrip().endswith((".", ",", ";")))
+
+
+def _column_edge(note: LayoutBlock, blocks: list[LayoutBlock]) -> float:
+    """The right edge of the text right above ``note`` in its column (the note's own when
+    none): small print running past it is set across columns, no continuation of the note."""
+    above = max((o for o in blocks if o is not note and o.bottom <= note.top + 1
+                 and o.x0 < note.x1 and o.x1 > note.x0), key=lambda o: o.bottom, default=note)
+    return max(above.x1, note.x1)
 
 
 def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
@@ -121,9 +153,15 @@ def _cited(label: str, line: Line, cited: set[str]) -> bool:
 
 
 def _rule_above(block: LayoutBlock, rules: list[tuple[float, float, float, float]],
-                body_size: float) -> bool:
+                body_size: float, blocks: list[LayoutBlock]) -> bool:
+    """Whether a separator rule stands right above ``block``, with no other text between
+    them: the rule over a page's notes is no evidence for what is printed under the notes
+    (a licence line set across the columns)."""
     return any(r[3] <= block.top + 1 and block.top - r[3] <= RULE_GAP_EM * body_size
                and r[0] < block.x1 and r[2] > block.x0
+               and not any(o is not block and o.top >= r[3] - 1 and o.bottom <= block.top + 1
+                           and o.x0 < min(block.x1, r[2]) and o.x1 > max(block.x0, r[0])
+                           for o in blocks)
                for r in rules)
 
 
