@@ -88,3 +88,49 @@ def test_a_raised_dot_in_another_columns_row_is_no_bullet(tmp_path):
     texts = _texts(_typeset(tmp_path, page))
     assert not any(t.startswith("•") for t in texts)
     assert "Homotopieklasse von g g1*g2 Zusammenhaengen" in " ".join(texts)
+
+
+
+
+def test_a_display_fraction_is_read_where_it_stands(tmp_path):
+    """A display formula with fractions set at full size, their numerators and denominators
+    0.7 em above and below its baseline: each is read in the formula's row, the numerator
+    first, and the line of text under the formula stays after it (the parts were lines of
+    their own, read before the formula or stacked with the line under it)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        x = 150.0
+        for text, stack in (("g(t) = ( r cos", None), (None, ("t", "r")), (", r sin", None),
+                            (None, ("t", "r")), (") for t in [0, 2r]", None)):
+            if text:
+                canvas.drawString(x, 640, text)
+                x += canvas.stringWidth(text, "Times-Roman", 10) + 2
+            else:
+                canvas.drawString(x, 647, stack[0])
+                canvas.drawString(x, 633, stack[1])
+                x += 6
+        canvas.drawString(72, 617, "is parametrised by arc length, since it holds that")
+        _paragraph(canvas, 590, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert ("g(t) = ( r cos t r , r sin t r ) for t in [0, 2r] is parametrised by arc length"
+            in text)
+
+
+def test_a_display_matrix_is_read_in_its_formula(tmp_path):
+    """A two-row matrix in a formula's parentheses, its rows 0.65 em above and below the
+    formula's baseline: read row by row between the parentheses, before the text after the
+    formula and the line under it."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(150, 640, "s = (")
+        canvas.drawString(169.5, 646.5, "a 0")
+        canvas.drawString(169.5, 633.5, "0 b")
+        canvas.drawString(183.5, 640, "), also s(z) = a z. From this follow the cases")
+        canvas.drawString(72, 617, "shown in the figures below.")
+        _paragraph(canvas, 590, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "s = ( a 0 0 b ), also s(z) = a z. From this follow the cases shown in" in text

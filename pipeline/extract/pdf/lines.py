@@ -11,6 +11,7 @@ All sizes are in PDF points; thresholds are relative to the font size, so they s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ def page_lines(chars: list[Char], page_number: int,
     split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
     segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
     lines = []
-    for segment in _attach_stray_marks(segments):
+    for segment in _stack_displays(_attach_stray_marks(segments), operators):
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
             lines.append(line)
@@ -380,6 +381,179 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
                 absorbed.add(i)
                 break
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
+
+
+def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[list[Char]]:
+    """A display formula's stacked parts read in its row, where they stand: a fraction's
+    numerator and denominator, a matrix's rows, set at full size a little above and below
+    the formula's baseline (nearer than ``STACK_EM``, closer than any two lines of text), in
+    a gap of the formula's row with its text on both sides within ``STACK_GAP_EM`` (or right
+    after its end). Each part is put into that row at the gap, those of one gap top to
+    bottom, set off by spaces; the row's two sides join when the gap had split them. Read
+    as lines of their own, the parts came before or after the whole formula, or were
+    stacked with the text line under it."""
+    if len(segments) < 2:
+        return segments
+    candidates = _stack_candidates(segments)
+    if not candidates:
+        return segments
+    info = {i: _stack_info(segments[i]) for i in candidates}
+    order = sorted(candidates, key=lambda i: info[i][0])
+    baselines = [info[i][0] for i in order]
+    delimiters = ([c for i in candidates for c in info[i][4] if _hangs(c)] if operators
+                  else [])
+    parts: dict[int, list[int]] = {}  # the left host's index -> its parts
+    right_of: dict[int, int] = {}  # the left host's index -> the right host it joins
+    hosting: set[int] = set()
+    placed: set[int] = set()
+    for i in order:
+        if i in hosting:
+            continue
+        reach = STACK_EM * info[i][1] * 1.25  # a host's size may be a fifth larger
+        near = order[bisect_left(baselines, info[i][0] - reach):
+                     bisect_right(baselines, info[i][0] + reach)]
+        found = _stack_hosts(i, info, near, placed, delimiters)
+        if found is None:
+            continue
+        left, right = found
+        if left in placed or (right is not None and right in placed):
+            continue
+        parts.setdefault(left, []).append(i)
+        placed.add(i)
+        hosting.add(left)
+        if right is not None and right != left:
+            right_of[left] = right
+            hosting.add(right)
+    if not parts:
+        return segments
+    joined_right = set(right_of.values())
+    out: list[list[Char]] = []
+    for i in range(len(segments)):
+        if i in placed or i in joined_right:
+            continue
+        merged: list[Char] = []
+        host: int | None = i
+        while host is not None:  # a row split at its gaps goes on in its right host
+            if merged:
+                merged.append(_spacer(merged[-1]))
+            merged += _with_parts(segments[host], [(info[j][0], segments[j])
+                                                   for j in parts.get(host, ())])
+            host = right_of.get(host)
+        out.append(merged)
+    return out
+
+
+def _with_parts(host: list[Char], parts: list[tuple[float, list[Char]]]) -> list[Char]:
+    """``host`` with each (baseline, part) put where it stands: after the host's characters
+    left of it, the parts of one gap top to bottom, set off by spaces."""
+    if not parts:
+        return host
+    placed = sorted(((sum(1 for c in host if c["x1"] <= min(p["x0"] for p in part) + 0.5),
+                      baseline, part) for baseline, part in parts), key=lambda t: t[:2])
+    out: list[Char] = []
+    taken = 0
+    for at, _, part in placed:
+        out += host[taken:at]
+        taken = max(taken, at)
+        out += [_spacer(out[-1] if out else part[0]), *part, _spacer(part[-1])]
+    return out + host[taken:]
+
+
+STACK_EM = 0.9
+"""A full-size part whose baseline is this near (em) another row's is stacked in a display
+(TeX sets a display fraction's numerator and denominator about 0.68 em off the baseline, a
+two-row matrix's rows about 0.6 em; lines of text lie at least one em apart)."""
+STACK_GAP_EM = 0.5
+"""The most (em) between a stacked part and the formula's text beside it: math spacing
+(at most a thick space, 5/18 em) is below it, a column gutter above it."""
+
+
+def _stack_candidates(segments: list[list[Char]]) -> set[int]:
+    """Segments with another one roughly a stacked part's distance above or below them and
+    near them across (by their middle characters and ends: cheap, and looser than
+    ``_stack_hosts``), so most pages, without any, cost one pass."""
+    rough = []
+    for segment in segments:
+        middle = segment[len(segment) // 2]
+        rough.append((middle["baseline"], middle["size"] or 1.0, segment[0]["x0"],
+                      segment[-1]["x1"]))
+    order = sorted(range(len(segments)), key=lambda i: rough[i][0])
+    baselines = [rough[i][0] for i in order]
+    found: set[int] = set()
+    for k, i in enumerate(order):
+        baseline, size, x0, x1 = rough[i]
+        for j in order[k + 1:bisect_right(baselines, baseline + 1.25 * STACK_EM * size)]:
+            other, _, o_x0, o_x1 = rough[j]
+            if (other - baseline >= 0.5 * ROW_BASELINE_EM * size
+                    and o_x0 <= x1 + 2 * size and o_x1 >= x0 - 2 * size):
+                found.update((i, j))
+    return found
+
+
+def _stack_info(segment: list[Char]) -> tuple[float, float, float, float, list[Char]]:
+    """(baseline, size, x0, x1, ink) of a segment: the median baseline of its ink."""
+    ink = [c for c in segment if not c["text"].isspace()] or segment
+    baselines = sorted(c["baseline"] for c in ink)
+    return (baselines[len(baselines) // 2], mode_size(ink), min(c["x0"] for c in ink),
+            max(c["x1"] for c in ink), ink)
+
+
+def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[Char]]],
+                 near: list[int], placed: set[int], delimiters: list[Char]
+                 ) -> tuple[int, int | None] | None:
+    """The segment whose text ends just left of part ``i`` and the one whose text goes on just
+    right of it (the same segment when the part sits in its gap; None after a row's end),
+    on one row a little above or below the part; None when ``i`` is no stacked part. A big
+    delimiter beside the part (a matrix's parenthesis, placed on another row) counts as the
+    formula's text."""
+    baseline, size, x0, x1, ink = info[i]
+    top, bottom = min(c["top"] for c in ink), max(c["bottom"] for c in ink)
+    # a big delimiter hangs below its box (HANGING_EM): two em reach a two-row matrix's rows
+    beside = [c for c in delimiters if c["top"] < bottom and c["bottom"] + 2 * c["size"] > top]
+    reach0 = min((c["x0"] for c in beside if x0 - STACK_GAP_EM * size <= c["x1"] <= x0 + 0.5),
+                 default=x0)
+    reach1 = max((c["x1"] for c in beside if x1 - 0.5 <= c["x0"] <= x1 + STACK_GAP_EM * size),
+                 default=x1)
+    left: int | None = None
+    right: int | None = None
+    inside = False
+    for j in near:
+        if j == i or j in placed:
+            continue
+        other, other_size, o_x0, o_x1, o_ink = info[j]
+        if other_size <= 0 or abs(size - other_size) > 0.2 * other_size:
+            continue  # scripts and small print are joined elsewhere
+        distance = abs(other - baseline)
+        if distance < ROW_BASELINE_EM * other_size or distance > STACK_EM * other_size:
+            continue
+        if (o_x1 < reach0 - STACK_GAP_EM * other_size
+                or o_x0 > reach1 + STACK_GAP_EM * other_size):
+            continue
+        gap = STACK_GAP_EM * other_size
+        before = [c for c in o_ink if c["x1"] <= x0 + 0.5]
+        after = [c for c in o_ink if c["x0"] >= x1 - 0.5]
+        if len(before) + len(after) < len(o_ink):
+            inside = True  # its text runs under or over the part: a line of text, no gap
+            break
+        if before and reach0 - max(c["x1"] for c in before) <= gap and left is None:
+            left = j
+        if after and min(c["x0"] for c in after) - reach1 <= gap and right is None:
+            right = j
+    if inside or left is None:
+        return None
+    if right is not None:
+        if abs(info[left][0] - info[right][0]) > ROW_BASELINE_EM * size:
+            return None  # the two sides are no one row
+        return left, right
+    # after a row's end: only a short part (a last fraction), never a line of text
+    return (left, None) if x1 - x0 <= 4 * size else None
+
+
+def _spacer(c: Char) -> Char:
+    """A space at ``c``: a word space between a stacked part and the text it is put beside."""
+    spacer = c.copy()
+    spacer["text"] = " "
+    return spacer
 
 
 def _raised_after_a_word(ink: list[Char], other: list[Char], size: float) -> bool:
