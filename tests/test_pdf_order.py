@@ -134,3 +134,28 @@ def test_a_display_matrix_is_read_in_its_formula(tmp_path):
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert "s = ( a 0 0 b ), also s(z) = a z. From this follow the cases shown in" in text
+
+
+def test_a_heading_on_a_rule_across_both_columns_is_read_between_the_column_runs(tmp_path):
+    """A section heading set at the left with its rule drawn on across the page, between two
+    column runs: the right column above the rule is read before the heading (read as the left
+    column's, the heading came before the right column's first paragraphs)."""
+    def column(canvas, x: float, top: float, label: str, rows: int) -> None:
+        canvas.setFont("Times-Roman", 10)
+        for row in range(rows):
+            canvas.drawString(x, top - 12 * row, f"{label} line {row} of this column runs on.")
+
+    def page(canvas):
+        column(canvas, 72, 720, "Upper left", 12)
+        column(canvas, 320, 720, "Upper right", 10)
+        canvas.setFont("Times-Bold", 16)
+        canvas.drawString(90, 560, "GENERAL TRENDS")
+        canvas.setLineWidth(1)
+        canvas.line(230, 565, 560, 565)
+        column(canvas, 72, 535, "Lower left", 20)
+        column(canvas, 320, 535, "Lower right", 20)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    order = [text.index(s) for s in ("Upper left line 0", "Upper right line 0", "GENERAL TRENDS",
+                                     "Lower left line 0", "Lower right line 0")]
+    assert order == sorted(order)

@@ -66,7 +66,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.10"
+VERSION = "0.8.11"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -183,7 +183,7 @@ def _layout(pages: list[PageData], body_size: float
             body += stray
             notes = notes[1:]
         last = notes[-1] if notes else last
-        ordered = reading_order(body)
+        ordered = reading_order(body, page.rules)
         classify(ordered, page, body_size)
         all_blocks.append(ordered)
         all_notes.append(notes)

@@ -8,6 +8,7 @@ right, full-width elements (titles, headings, tables) between the column runs th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.pdf.lines import CAPTION, Line
@@ -110,31 +111,41 @@ def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
     return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
 
 
-def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
+Rule = tuple[float, float, float, float]
+"""A horizontal rule's box (x0, top, x1, bottom)."""
+
+
+def reading_order(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()) -> list[LayoutBlock]:
     """Column-aware XY-cut: split at a vertical gutter when every block in the region allows
-    it (columns, left to right); otherwise cut into horizontal bands, merging neighbouring
-    bands while they still share a gutter so a column run is read column by column."""
+    it (columns, left to right) and no rule drawn across the gutter between the region's
+    blocks says the text above and below it are apart (a full-width heading's bar);
+    otherwise cut into horizontal bands, merging neighbouring bands while they still share a
+    gutter so a column run is read column by column."""
     if len(blocks) <= 1:
         return list(blocks)
-    columns = _vertical_cut(blocks)
+    columns = _vertical_cut(blocks, rules)
     if len(columns) > 1:
-        return [b for column in columns for b in reading_order(column)]
+        return [b for column in columns for b in reading_order(column, rules)]
     bands = _horizontal_cut(blocks)
     if len(bands) == 1:
         return sorted(blocks, key=lambda b: (b.top, b.x0))
     ordered: list[LayoutBlock] = []
-    for group in _merge_column_bands(bands):
-        ordered.extend(reading_order(group) if len(group) < len(blocks) else
+    for group in _merge_column_bands(bands, rules):
+        ordered.extend(reading_order(group, rules) if len(group) < len(blocks) else
                        sorted(group, key=lambda b: (b.top, b.x0)))
     return ordered
 
 
-def _vertical_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
+def _vertical_cut(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()
+                  ) -> list[list[LayoutBlock]]:
     spans = sorted((b.x0, b.x1) for b in blocks)
+    top = min(b.bbox[1] for b in blocks)
+    bottom = max(b.bottom for b in blocks)
+    across = [r for r in rules if top < r[1] and r[3] < bottom]
     cuts = []
     reach = spans[0][1]
     for x0, x1 in spans[1:]:
-        if x0 - reach >= GUTTER_MIN:
+        if x0 - reach >= GUTTER_MIN and not any(r[0] <= reach and r[2] >= x0 for r in across):
             cuts.append((reach + x0) / 2)
         reach = max(reach, x1)
     if not cuts:
@@ -157,7 +168,8 @@ def _horizontal_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
     return bands
 
 
-def _merge_column_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock]]:
+def _merge_column_bands(bands: list[list[LayoutBlock]], rules: Sequence[Rule] = ()
+                        ) -> list[list[LayoutBlock]]:
     """Bands joined into column runs: a band joins the run above it when they still share a
     gutter and the run already has text on both sides of it. Two bands that merely sit side
     by side one above the other (a centred caption over a short heading, a display formula
@@ -166,7 +178,7 @@ def _merge_column_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock
     groups: list[list[LayoutBlock]] = [bands[0]]
     for band in bands[1:]:
         candidate = groups[-1] + band
-        columns = _vertical_cut(candidate)
+        columns = _vertical_cut(candidate, rules)
         if len(columns) > 1 and _spans_columns(groups[-1], columns):
             groups[-1] = candidate
         else:
