@@ -25,13 +25,6 @@ import typer
 import typer.core
 from rich.console import Console
 from rich.panel import Panel
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -247,6 +240,14 @@ def _temporary_prefect_server() -> Iterator[str]:
 
 def _ingest(registry: Path, store: str | None, workers: int, runner: str,
             address: str | None, force_version: bool) -> None:
+    from rich.progress import (  # only ingest draws a bar (0.01 s at every start)
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from flows.ingest import run_ingest
     from pipeline.registry import load_registry
 

@@ -82,10 +82,12 @@ def test_extract_does_not_load_the_archive_stack():
     # Every `archivist extract` pays its imports at process start; Delta and pyarrow.dataset
     # (which imports pandas) cost about 0.2 s of CPU, pyarrow itself 0.15 s, the HTTP stack
     # (httpx, warcio) 0.15 s, rich's Markdown renderer 0.1 s, charset_normalizer (only the
-    # worker detects encodings) 0.01 s: none is needed to print rows.
+    # worker detects encodings) and rich's progress bar 0.01 s each: none is needed to print
+    # rows.
     code = ("import sys; from pipeline import cli, rows; "
             "print(sorted(m for m in ('deltalake', 'pyarrow', 'pyarrow.dataset', 'pandas', "
-            "'httpx', 'warcio', 'rich.markdown', 'charset_normalizer') if m in sys.modules))")
+            "'httpx', 'warcio', 'rich.markdown', 'charset_normalizer', 'rich.progress') "
+            "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=True).stdout.strip()
     assert loaded == "[]"
