@@ -159,3 +159,24 @@ def test_a_heading_on_a_rule_across_both_columns_is_read_between_the_column_runs
     order = [text.index(s) for s in ("Upper left line 0", "Upper right line 0", "GENERAL TRENDS",
                                      "Lower left line 0", "Lower right line 0")]
     assert order == sorted(order)
+
+
+def test_columns_whose_baselines_do_not_line_up_split_at_a_narrow_gutter(tmp_path):
+    """Two columns 1.2 em apart whose lines sit on one baseline only in a short stretch (a
+    heading shifted the right column's lines by half a line above and below it): few rows
+    hold both columns, but every line of the right column starts at the gutter, so the rows
+    that do are split there (read as one line, a row ran from the left column into the
+    right one)."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for row in range(30):
+            canvas.drawRightString(290, 700 - 12 * row,
+                                   f"the left column's line {row} is set flush right")
+        for row in range(28):  # rows 12 to 15 level with the left column's, the rest between
+            shift = 0 if 12 <= row < 16 else 6
+            canvas.drawString(302, 700 - 12 * row - shift, f"Right column line {row} goes on here.")
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    left = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
+    right = " ".join(f"Right column line {row} goes on here." for row in range(28))
+    assert left in text and right in text

@@ -26,6 +26,11 @@ GUTTER_ROWS = 6
 ALIGN_TOLERANCE = 1.0
 """Points: gaps line up when the text left of them ends, or right of them starts, this close
 (a column's edges are straight; a river of stretched spaces wanders)."""
+EDGE_GAP_ROWS = 2
+"""...or in at least this many rows, the rest made up by rows of the next column alone that
+start at the gap's right edge, when the text left of the gap is a line of prose, at least
+``PROSE_EM`` long (a list's short labels, a form's, are no column)."""
+PROSE_EM = 8.0
 GUTTER_SEARCH_ROWS = 40
 """How many rows up and down to look for the gaps that line up with one."""
 LABEL_ROWS = 6
@@ -53,6 +58,7 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     """
     gaps: list[list[tuple[float, float]]] = []
     wide: list[list[tuple[float, float]]] = []
+    prose: list[list[tuple[float, float]]] = []  # wide gaps after a line of prose's length
     spans: list[tuple[float, float]] = []
     for row in rows:
         row.sort(key=_X0)
@@ -66,35 +72,54 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
         wide.append([gap for i, gap in enumerate(row_gaps)
                      if edges[2 * i + 1] - edges[2 * i] >= least
                      and edges[2 * i + 3] - edges[2 * i + 2] >= least])
+        prose.append([gap for i, gap in enumerate(row_gaps) if gap in wide[-1]
+                      and edges[2 * i + 1] - edges[2 * i] >= PROSE_EM / COLUMN_MIN_EM * least])
     confirmed: dict[int, list[tuple[float, float]]] = {}
     for r, row_gaps in enumerate(wide):
         for gap in row_gaps:
-            aligned = (_aligned(gap, r, wide, gaps, spans, -1) + 1
-                       + _aligned(gap, r, wide, gaps, spans, 1))
-            if aligned >= GUTTER_ROWS:
+            up, up_edges = _aligned(gap, r, wide, gaps, spans, -1)
+            down, down_edges = _aligned(gap, r, wide, gaps, spans, 1)
+            if (up + 1 + down >= GUTTER_ROWS
+                    or gap in prose[r] and up + 1 + down >= EDGE_GAP_ROWS
+                    and up + 1 + down + up_edges + down_edges >= GUTTER_ROWS):
                 confirmed.setdefault(r, []).append(gap)
     found = {(r, gap[0]) for r, row_gaps in confirmed.items() for gap in row_gaps}
     for r, row_gaps in enumerate(gaps):
         near = [g for i in range(max(0, r - GUTTER_SEARCH_ROWS), r + GUTTER_SEARCH_ROWS + 1)
                 for g in confirmed.get(i, ())]
-        found.update((r, gap[0]) for gap in row_gaps if any(_same_edge(gap, g) for g in near))
+        found.update((r, gap[0]) for gap in row_gaps if any(_same_gutter(gap, g) for g in near))
     return found
+
+
+def _same_gutter(gap: tuple[float, float], gutter: tuple[float, float]) -> bool:
+    """A row's gap at a gutter: it ends where the gutter's next column starts, or it starts
+    at the gutter's left edge and its text after it does not start inside the gutter (a
+    word space level with a ragged line's end beside the gutter, such as a list's, does)."""
+    return (abs(gap[1] - gutter[1]) <= ALIGN_TOLERANCE
+            or abs(gap[0] - gutter[0]) <= ALIGN_TOLERANCE
+            and gap[1] >= gutter[1] - ALIGN_TOLERANCE)
 
 
 def _aligned(gap: tuple[float, float], r: int, wide: list[list[tuple[float, float]]],
              gaps: list[list[tuple[float, float]]], spans: list[tuple[float, float]],
-             step: int) -> int:
+             step: int) -> tuple[int, int]:
     """Rows in direction ``step`` with a wide gap at the same edge, before a row with text
-    across (a row with a narrower gap there does not count but does not interrupt either)."""
-    found, i = 0, r + step
+    across (a row with a narrower gap there does not count but does not interrupt either);
+    and rows of the next column alone whose text starts at the gap's right edge (columns
+    whose baselines do not line up share few rows, but every line of the next column starts
+    at the gutter; a ragged column's line ends prove nothing)."""
+    found = edges = 0
+    i = r + step
     while 0 <= i < len(gaps) and abs(i - r) <= GUTTER_SEARCH_ROWS and found < GUTTER_ROWS:
         if any(_same_edge(gap, g) for g in wide[i]):
             found += 1
         elif (not any(_same_edge(gap, g) for g in gaps[i])
               and spans[i][0] < gap[0] and spans[i][1] > gap[1]):
             break
+        elif abs(spans[i][0] - gap[1]) <= ALIGN_TOLERANCE:
+            edges += 1
         i += step
-    return found
+    return found, edges
 
 
 def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
