@@ -3,7 +3,7 @@ beat Archivist on the dragnet dev split, each rebuilt as a small synthetic page.
 
 from __future__ import annotations
 
-from test_extract_html import MENU, run
+from test_extract_html import MENU, TEASERS, run
 
 POST = ["Alan Ritchson has been cast as Gloss in the sequel, the studio announced on "
         "Thursday, and filming starts in the autumn.",
@@ -187,3 +187,39 @@ def test_author_class_on_the_post_does_not_make_its_short_lines_bylines():
               f"<p>{POST[3]}</p></div></article></body></html>")
     blocks = run(source).blocks
     assert [b.kind for b in blocks if b.text in lines] == ["paragraph"] * 3
+
+
+def test_posts_grouped_by_day_are_not_a_byline_box():
+    # Blogger wraps each day's posts in "date-outer" / "date-posts" divs. Read as a dateline
+    # class around the whole post, its short lines (an event's address, the sign-off) were
+    # labelled bylines and left out of the body (recall 0.56).
+    lines = ["Location:", "The Reading Bug", "785 Laurel St,", "San Carlos, CA 94070"]
+    source = ("<html><head><title>Town Blog: Little gifts for friends</title></head><body>" +
+              MENU + "<div class='blog-posts hfeed'><div class='date-outer'>"
+              "<h2 class='date-header'><span>Monday, October 22, 2012</span></h2>"
+              "<div class='date-posts'><div class='post-outer'><div class='post hentry'>"
+              "<h3 class='post-title'>Little gifts for friends</h3>"
+              "<div class='post-body entry-content'>" +
+              "".join(f"<p>{text}</p>" for text in POST[:2]) +
+              "".join(f"<div class='field-label'>{line}</div>" for line in lines) +
+              f"<p>{POST[3]}</p></div><div class='post-footer'><span class='post-author'>Posted by Alina"
+              "</span></div></div></div></div></div></div></body></html>")
+    blocks = run(source).blocks
+    assert [b.kind for b in blocks if b.text in lines] == ["paragraph"] * 4
+
+
+def test_aside_out_writing_the_story_stays_a_sidebar():
+    # A news site's <aside> of teaser cards held most of the page's prose, which excused
+    # it as a layout wrapper; with the aside's link lists costing more than the story's
+    # column, its gallery of summaries became the main content and the short story
+    # beside it, under the page's headline, was lost (F1 0.00).
+    cards = "".join(f"<article><p>{text}</p></article>" for text in TEASERS * 7)
+    source = ("<html><head><title>City store opens for business | Car News</title></head>"
+              "<body>" + MENU + "<div id='content'><div class='post'>"
+              "<h1>City store opens for business</h1><div class='postbody'>" +
+              "".join(f"<p>{text}</p>" for text in POST) + "</div></div>"
+              f"<aside id='sidebar'><section class='gallery'>{cards}</section>{MENU * 4}"
+              "</aside></div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in POST)
+    assert not any(t in texts for t in TEASERS)

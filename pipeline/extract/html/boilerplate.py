@@ -75,6 +75,8 @@ CHROME_WORDS = re.compile(
 # "category-x tag-y" tokens are the post's taxonomy, not chrome.
 POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|h-entry|type-post|status-publish|post|article|"
                         r"entry)(?:\s|$)")
+# schema.org's properties for a post's body, in microdata.
+POST_ITEMPROPS = frozenset({"articleBody", "blogPost"})
 # Microformats' class for an entry's content (hAtom ``entry-content``, h-entry ``e-content``):
 # a published standard like schema.org's articleBody, so it counts as the article, and it
 # outranks a chrome class farther up (Blogger wraps every post in a "widget" div).
@@ -417,13 +419,27 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     entry = _is_entry_content(element)
     if entry and not signal and chrome_owner is not None and not _never_wrapper(chrome_owner):
         chrome, chrome_owner = None, None  # the nearer signal wins
-    # WordPress post_class puts "author-name" on the post itself: taxonomy, not a byline.
+    # WordPress post_class puts "author-name" on the post itself, and Blogger groups posts
+    # by day in "date-outer" wrappers: taxonomy and layout around the post, not a byline.
     byline = parent.byline or bool(names and BYLINE_WORDS.search(names)
                                    and element.tag not in ARTICLE_TAGS
-                                   and not POST_CLASS.search(names))
+                                   and not POST_CLASS.search(names)
+                                   and not _holds_post(element))
     in_article = parent.in_article or entry or element.tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
+
+
+def _holds_post(element: etree._Element) -> bool:
+    """A post inside: an ``article``, a post class, an entry's content or an articleBody.
+    A post's metadata sits beside or inside the post, never around it."""
+    for node in element.iterdescendants(etree.Element):
+        if node.tag == "article" or node.get("itemprop") in POST_ITEMPROPS:
+            return True
+        classes = node.get("class")
+        if classes and (POST_CLASS.search(classes.lower()) or _is_entry_content(node)):
+            return True
+    return False
 
 
 def _is_entry_content(element: etree._Element) -> bool:
@@ -758,9 +774,13 @@ def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
     above = set(headline.element.iterancestors()) if headline is not None else set()
     owners = {block.chrome_owner for block in blocks
               if block.chrome_owner is not None and _beside(block.chrome or "")}
+    # A box the markup declares beside the article (``aside``, ``nav``, a complementary
+    # role) with the page's headline outside it is a sidebar however much it holds: a
+    # column of teaser summaries out-writes a short story.
     owners = {owner for owner in owners
-              if prose.get(owner, 0.0) < WRAPPER_SHARE * total and owner not in above
-              and not _is_unit(owner, region_prose)}
+              if (prose.get(owner, 0.0) < WRAPPER_SHARE * total
+                  or (headline is not None and _declared_chrome(owner)))
+              and owner not in above and not _is_unit(owner, region_prose)}
     found: set[etree._Element] = set()
     if not owners:
         return found
