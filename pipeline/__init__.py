@@ -6,6 +6,7 @@ Prefect tasks and flows.
 """
 
 import ctypes
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -29,10 +30,21 @@ def user_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archivist"
 
 
-def write_whole(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+def write_whole(target: Path, write: Callable[[IO[bytes]], object],
+                source: Path | None = None) -> None:
     """Make a file of the user's cache whole or not at all: ``write`` fills a temporary file
-    beside it, which is then renamed, so another process reads the whole file or none."""
+    beside it, which is then renamed, so another process reads the whole file or none.
+
+    ``source`` is the installed file the copy is derived from (a wheel's model, a word list).
+    The copy is recorded as made from it, and copies whose sources have since been replaced
+    or removed are deleted: every install or upgrade names its copies afresh, and without
+    this each left its own behind (125 MB for the language model alone)."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if source is not None:  # before the copy exists, so no copy is ever seen without it
+        stat = source.stat()
+        made_from = {"source": str(source.resolve()), "size": stat.st_size,
+                     "mtime_ns": stat.st_mtime_ns}
+        write_whole(_made_from_path(target), lambda out: out.write(json.dumps(made_from).encode()))
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
         try:
             write(out)
@@ -41,6 +53,33 @@ def write_whole(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         except BaseException:
             os.unlink(out.name)
             raise
+    if source is not None:
+        _delete_stale_copies(target.parent)
+
+
+def _made_from_path(copy: Path) -> Path:
+    return copy.with_name(copy.name + ".source")
+
+
+def _delete_stale_copies(folder: Path) -> None:
+    """Delete the copies in ``folder`` whose recorded source is gone or changed, and those
+    made before sources were recorded. Folders (the browse indexes) and files being written
+    (``.part``) are left alone; a copy another process still has mapped stays readable to
+    it (the system frees it when the last user closes it)."""
+    for path in folder.iterdir():
+        if path.suffix in (".source", ".part") or not path.is_file():
+            continue
+        try:
+            made_from = json.loads(_made_from_path(path).read_text(encoding="utf-8"))
+            stat = os.stat(made_from["source"])
+            if (stat.st_size, stat.st_mtime_ns) == (made_from["size"], made_from["mtime_ns"]):
+                continue
+        except FileNotFoundError:  # no record (an older copy), or the source is gone
+            pass
+        except (OSError, ValueError, KeyError, TypeError):  # unreadable: not ours to judge
+            continue
+        path.unlink(missing_ok=True)
+        _made_from_path(path).unlink(missing_ok=True)
 
 
 _MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)

@@ -189,7 +189,7 @@ def _table(language: str) -> _Table:
     if table is None:
         table = _Table.build(listed)
         try:
-            write_whole(copy, table.save)
+            write_whole(copy, table.save, Path(listed))
         except OSError:  # no writable cache: built in every process
             pass
     return table

@@ -173,7 +173,8 @@ def _stop_words(language: str) -> frozenset[str] | None:
 
     words = top_words(language, STOP_WORDS_PER_LANGUAGE)
     try:
-        write_whole(copy, lambda out: out.write(json.dumps(words, ensure_ascii=False).encode()))
+        write_whole(copy, lambda out: out.write(json.dumps(words, ensure_ascii=False).encode()),
+                    listed)
     except OSError:  # no writable cache: read from wordfreq in every process
         pass
     return frozenset(words)
@@ -249,7 +250,7 @@ def _mapped_copy(unpacked: Path, name: str, make: Callable[[], Any],
     path = _mapped_path(unpacked, name)
     try:
         if not path.exists():
-            write_whole(path, lambda out: np.save(out, make(), allow_pickle=False))
+            write_whole(path, lambda out: np.save(out, make(), allow_pickle=False), unpacked)
         # A copy cut short fails to map (ValueError); one of another shape is not ours.
         table = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
         if fits(table):
@@ -272,5 +273,5 @@ def _unpacked_model(packed: Path) -> Path:
             with lzma.open(packed) as source:
                 shutil.copyfileobj(source, out, length=1 << 20)
 
-        write_whole(unpacked, decompress)
+        write_whole(unpacked, decompress, packed)
     return unpacked
