@@ -155,8 +155,14 @@ def lineage_rows(passages: list[dict[str, Any]], captured_at: datetime) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    from pipeline.lineage import MIN_WORDS, band_keys, exact_key, normal_words, shingles
     from pipeline.schema import arrow_schema
+    from pipeline.textutil.fingerprint import (
+        MIN_WORDS,
+        band_keys,
+        exact_key,
+        normal_words,
+        shingles,
+    )
 
     long = [(p, normal_words(p["text"])) for p in passages]
     long = [(p, tokens) for p, tokens in long if len(tokens) >= MIN_WORDS]

@@ -125,6 +125,9 @@ class RunWriter:
     """(source id, stage, error class, message) of each spilled failure, for the summary."""
     renumbered: dict[str, int | None] = field(default_factory=dict)
     """doc_id -> the doc_version its spilled rows get at the commit, or None: dropped."""
+    passage_keys: dict[str, tuple[int, ...] | None] = field(default_factory=dict)
+    """passage_id -> lineage keys made with the document (``SegmentedDocument.keys``), for
+    the passages held in memory: ``pipeline.lineage.link`` then need not make them."""
 
     def changes_content(self) -> bool:
         """Whether the run has rows beyond the log of what it captured and what failed."""
@@ -150,6 +153,7 @@ class RunWriter:
             self.staged_failures += [(f["source_id"], f["stage"], f["error_class"],
                                       f["message"]) for f in rows if table == "failures"]
             self.rows[table] = []
+        self.passage_keys.clear()
 
     def stage(self, table: str, data: pa.Table) -> None:
         """Write rows built as Arrow columns (the lineage index: 33 rows a passage) straight to
@@ -242,6 +246,8 @@ class RunWriter:
         self.outcomes[source.id] = "new" if doc_version == 1 else "changed"
         for table, rows in document_rows(doc, source, capture, doc_version, self.run_id).items():
             self.rows[table].extend(rows)
+        if doc.keys is not None:
+            self.passage_keys.update(zip((p.passage_id for p in doc.passages), doc.keys))
 
 
 @dataclass(frozen=True, slots=True)

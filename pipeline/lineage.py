@@ -22,9 +22,7 @@ archive by key (a predicate pushed down to the Parquet files, not a scan of the 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,37 +38,23 @@ import pyarrow.compute as pc
 from pipeline.archive import Archive, RunWriter
 from pipeline.query import Snapshot
 from pipeline.schema import arrow_schema
-from pipeline.textutil.signals import words
+from pipeline.textutil.fingerprint import (
+    BANDS,
+    MIN_WORDS,
+    exact_key,
+    normal_words,
+    passage_keys,
+)
 
-MIN_WORDS = 8
-"""Shorter passages (headings, captions, a shared phrase) never take part: too little to tell
-a copy from a coincidence."""
-SHINGLE_WORDS = 2
-"""Word pairs, not longer shingles: one changed word in a 10-word passage leaves 0.64 of its
-pairs in common (0.45 of its 3-word shingles), so short edited passages still become
-candidates."""
 NEAR_SIMILARITY = 0.8
 """Share of words in common, in order (2·matches / total words). A copy with 3 % of its words
 changed keeps about 0.97; unrelated prose on the same topic stays under 0.4."""
-PERMUTATIONS = 128
-BANDS, ROWS = 32, 4
-"""32 bands of 4: a pair with half its word pairs in common is a candidate with probability
-0.87, at 0.64 (one word changed in ten) 0.997; candidates are then confirmed on their texts, so
-the loose band costs time, not precision."""
-CHUNK_SHINGLES = 8192
-"""Shingles permuted at a time by :func:`minhash` (8,192 x 128 permutations: 8 MB each)."""
 HASH_CHUNK = 5000
 """Passages whose words and shingles are held at once while :func:`link` hashes them."""
 WORDS_KEPT = 20_000
 """Tokenised passages :func:`link` keeps for further comparisons before it starts afresh."""
 BOILERPLATE_DOCS = 3
 REPRINT_SHARE = 0.5
-
-_PRIME = np.uint64((1 << 61) - 1)
-_MASK32 = np.uint64(0xFFFFFFFF)
-_rng = np.random.default_rng(20261205)  # fixed: signatures must match across runs
-_A = _rng.integers(1, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
-_B = _rng.integers(0, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,56 +74,6 @@ class _Entry:
     captured_at: datetime
     host: str
     exact: int
-
-
-def shingles(tokens: Sequence[str]) -> set[str]:
-    if len(tokens) < SHINGLE_WORDS:
-        return {" ".join(tokens)}
-    return {" ".join(tokens[i:i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
-
-
-def normal_words(text: str) -> list[str]:
-    return [w.casefold() for w in words(text)]
-
-
-def exact_key(tokens: Sequence[str]) -> int:
-    digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def band_keys(shingle_sets: Sequence[set[str]]) -> np.ndarray:
-    """(passages, BANDS) int64 LSH keys; a band's key hashes its rows and its band number."""
-    signatures = minhash(shingle_sets)
-    keys = np.empty((len(shingle_sets), BANDS), dtype=np.int64)
-    for band in range(BANDS):
-        rows = signatures[:, band * ROWS:(band + 1) * ROWS]
-        mixed = np.full(len(shingle_sets), ((band + 1) * 0x9E3779B97F4A7C15) % (1 << 64),
-                        dtype=np.uint64)
-        for column in range(ROWS):
-            mixed = (mixed ^ rows[:, column]) * np.uint64(0x100000001B3)
-        keys[:, band] = mixed.view(np.int64)
-    return keys
-
-
-def minhash(shingle_sets: Sequence[set[str]]) -> np.ndarray:
-    """(passages, PERMUTATIONS) uint64 MinHash signatures, computed for all passages at once:
-    every shingle's 32-bit CRC goes through the permutations ``(a·x + b) mod p`` and each
-    passage keeps the minimum per permutation."""
-    lengths = np.array([len(s) for s in shingle_sets], dtype=np.int64)
-    hashes = np.fromiter((zlib.crc32(s.encode()) for group in shingle_sets for s in group),
-                         dtype=np.uint64, count=int(lengths.sum()))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    signatures = np.empty((len(shingle_sets), PERMUTATIONS), dtype=np.uint64)
-    first = 0
-    while first < len(shingle_sets):
-        # Whole passages of at most CHUNK_SHINGLES shingles at a time (one longer passage
-        # alone): each temporary array is then 8 MB, not the batch's hundreds of megabytes.
-        last = max(first + 1, int(np.searchsorted(starts, starts[first] + CHUNK_SHINGLES)))
-        lo, hi = starts[first], starts[last - 1] + lengths[last - 1]
-        permuted = ((hashes[lo:hi, None] * _A[None, :] + _B[None, :]) % _PRIME) & _MASK32
-        signatures[first:last] = np.minimum.reduceat(permuted, starts[first:last] - lo, axis=0)
-        first = last
-    return signatures
 
 
 def site_of(document: dict[str, Any]) -> str:
@@ -169,7 +103,7 @@ def link(archive: Archive, run: RunWriter) -> None:
     """
     documents = {(d["doc_id"], d["doc_version"]): d for d in run.rows["documents"]}
     candidates = [p for p in run.rows["passages"] if (p["doc_id"], p["doc_version"]) in documents]
-    linkable, exacts, bands = _keys([p["text"] for p in candidates])
+    linkable, exacts, bands = _keys(candidates, run.passage_keys)
 
     sites = {key: site_of(document) for key, document in documents.items()}
     entries = []
@@ -220,21 +154,20 @@ def link(archive: Archive, run: RunWriter) -> None:
                                            [candidates[i]["doc_version"] for i in linkable]))
 
 
-def _keys(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """Positions of the texts of MIN_WORDS or more words, their exact keys and their (n, BANDS)
-    band keys, hashed HASH_CHUNK texts at a time."""
-    linkable: list[int] = []
-    exacts: list[int] = []
-    bands = [np.empty((0, BANDS), dtype=np.int64)]
-    for first in range(0, len(texts), HASH_CHUNK):
-        chunk = [(first + i, tokens) for i, text in enumerate(texts[first:first + HASH_CHUNK])
-                 if len(tokens := normal_words(text)) >= MIN_WORDS]
-        if not chunk:
-            continue
-        linkable += [i for i, _ in chunk]
-        exacts += [exact_key(tokens) for _, tokens in chunk]
-        bands.append(band_keys([shingles(tokens) for _, tokens in chunk]))
-    return linkable, np.array(exacts, dtype=np.int64), np.concatenate(bands)
+def _keys(passages: Sequence[dict[str, Any]], made: dict[str, tuple[int, ...] | None]
+          ) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Positions of the passages of MIN_WORDS or more words, their exact keys and their
+    (n, BANDS) band keys: those ``made`` with their documents (in the extraction workers),
+    the others hashed here HASH_CHUNK at a time."""
+    keys = [made.get(p["passage_id"], ()) for p in passages]
+    missing = [i for i, k in enumerate(keys) if k == ()]
+    for first in range(0, len(missing), HASH_CHUNK):
+        chunk = missing[first:first + HASH_CHUNK]
+        for i, made_here in zip(chunk, passage_keys([passages[i]["text"] for i in chunk])):
+            keys[i] = made_here
+    linkable = [i for i, k in enumerate(keys) if k]
+    table = np.array([keys[i] for i in linkable], dtype=np.int64).reshape(-1, 1 + BANDS)
+    return linkable, table[:, 0].copy(), table[:, 1:].copy()
 
 
 def _capture_order(entry: _Entry) -> tuple[datetime, str]:
@@ -248,17 +181,20 @@ class _Buckets:
     footer cost three entries, not 100,000 candidates for each of 100,000 passages)."""
 
     def __init__(self) -> None:
-        self._entries: dict[int, list[_Entry]] = defaultdict(list)
-        self._docs: dict[int, set[str]] = defaultdict(set)
-        self._sites: dict[int, Counter[str]] = defaultdict(Counter)
+        self._entries: dict[int, list[_Entry]] = {}
+        # Flat, by (key, document) and (key, site): a set and a Counter per key cost more
+        # than the rest of linking a crawl whose pages share many keys.
+        self._docs: set[tuple[int, str]] = set()
+        self._sites: dict[tuple[int, str], int] = {}
 
     def add(self, key: int, entry: _Entry) -> None:
-        docs, sites = self._docs[key], self._sites[key]
-        if entry.doc_id in docs or sites[entry.host] >= BOILERPLATE_DOCS:
+        doc, site = (key, entry.doc_id), (key, entry.host)
+        taken = self._sites.get(site, 0)
+        if doc in self._docs or taken >= BOILERPLATE_DOCS:
             return
-        docs.add(entry.doc_id)
-        sites[entry.host] += 1
-        self._entries[key].append(entry)
+        self._docs.add(doc)
+        self._sites[site] = taken + 1
+        self._entries.setdefault(key, []).append(entry)
 
     def get(self, key: int, default: Sequence[_Entry] = ()) -> Sequence[_Entry]:
         return self._entries.get(key, default)

@@ -341,6 +341,10 @@ class SegmentedDocument:
     sections: tuple[Section, ...]
     passages: tuple[Passage, ...]
     footnotes: tuple[Footnote, ...]
+    keys: tuple[tuple[int, ...] | None, ...] | None = field(default=None, compare=False)
+    """Each passage's lineage keys (``pipeline.textutil.fingerprint.passage_keys``), made where
+    the document was built (the extraction worker: ``pipeline.rows.derive``), so that the
+    run's own process does not; None: not made yet (``pipeline.lineage.link`` makes them)."""
 
     @property
     def content_hash(self) -> str:

@@ -17,8 +17,8 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.lineage import MIN_WORDS, exact_key, normal_words
 from pipeline.schema import to_arrow
+from pipeline.textutil.fingerprint import MIN_WORDS, exact_key, normal_words
 
 Dedup = Literal["exact", "near"]
 DOCUMENT_KEYED = ("documents", "sections", "passages", "footnotes", "removed")

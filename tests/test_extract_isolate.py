@@ -7,7 +7,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.extract import extract, isolate
+import pytest
+
+from pipeline.extract import extract, extract_then, isolate
 from pipeline.extract.dispatch import extract_in_process
 from pipeline.model import Capture, ExtractOptions
 
@@ -81,3 +83,13 @@ def test_stopping_idle_workers_spares_one_extracting_and_the_next_document_resta
     assert isolate.stop_idle_workers() >= 1 and not worker.alive()
     assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks
     assert isolate._workers.current is not worker and isolate._workers.current.alive()
+
+
+def test_an_error_of_the_step_after_extraction_is_raised_by_the_caller_and_the_worker_goes_on(
+        ) -> None:
+    page = capture(PAGE, "html", "text/html")
+    with pytest.raises(TypeError, match="has no len"):
+        extract_then(PAGE, page, ExtractOptions(), len)  # len(Extraction), in the worker
+    worker = isolate._workers.current
+    assert extract_then(PAGE, page, ExtractOptions(), repr).startswith("Extraction(")
+    assert isolate._workers.current is worker and worker.alive()

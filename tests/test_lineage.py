@@ -12,7 +12,8 @@ from deltalake import DeltaTable
 
 from flows.ingest import run_ingest
 from pipeline.archive import Archive, RunWriter
-from pipeline.lineage import exact_key, link, minhash, normal_words, passage_lineage, shingles
+from pipeline.lineage import link, passage_lineage
+from pipeline.textutil.fingerprint import exact_key, minhash, normal_words, shingles
 from pipeline.textutil.signals import detect_language, text_signals
 
 PARAGRAPHS = [
@@ -406,3 +407,27 @@ def test_link_memory_per_passage_stays_small_however_large_the_batch(tmp_path, m
         tracemalloc.stop()
     assert peak / passages < 12 * 1024
     assert run.rows["lineage_index"] == [] and run.staged["lineage_index"]  # rows on disk
+
+
+def test_link_takes_the_keys_made_with_the_document_and_makes_the_others(tmp_path):
+    # The extraction worker makes each passage's keys (pipeline.rows.derive); link must index
+    # those, not hash the text again, and still hash a passage that came without keys.
+    from pipeline.store import Store
+    from pipeline.textutil.fingerprint import BANDS, passage_keys
+
+    archive = Archive(Store.at(str(tmp_path / "archive")))
+    run = RunWriter(run_id="run", started_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    when = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    run.rows["documents"].append({"doc_id": "d", "doc_version": 1, "uri": "https://a.example/d",
+                                  "canonical_url": None, "source_metadata": "{}",
+                                  "captured_at": when, "word_count": 60})
+    for n, text in enumerate(PARAGRAPHS[:2]):
+        run.rows["passages"].append({"passage_id": f"p{n}", "doc_id": "d", "doc_version": 1,
+                                     "text": text, "word_count": 30})
+    made = (7, *range(100, 100 + BANDS))  # not what hashing p0's text gives
+    run.passage_keys["p0"] = made
+    link(archive, run)
+    index = run.scan_staged("lineage_index", None, ["passage_id", "key"]).to_pylist()
+    assert sorted(r["key"] for r in index if r["passage_id"] == "p0") == sorted(made)
+    assert sorted(r["key"] for r in index if r["passage_id"] == "p1") == \
+        sorted(passage_keys([PARAGRAPHS[1]])[0])

@@ -15,11 +15,11 @@ decodes the bytes that HTML and text locators point into.
 
 from __future__ import annotations
 
-from pipeline.extract.dispatch import extractable_kind, extractor_version
-from pipeline.extract.isolate import run_isolated
+from pipeline.extract.dispatch import as_extracted, extractable_kind, extractor_version
+from pipeline.extract.isolate import T, Then, run_isolated
 from pipeline.model import Capture, Extraction, ExtractOptions
 
-__all__ = ["ExtractOptions", "extract", "extractor_version"]
+__all__ = ["ExtractOptions", "extract", "extract_then", "extractor_version"]
 
 
 def extract(data: bytes, capture: Capture,
@@ -30,5 +30,11 @@ def extract(data: bytes, capture: Capture,
     ``max_memory_mb``, a document over ``max_seconds`` has its worker killed, and a worker that
     crashes fails only the document it was reading. Every error is an ExtractError.
     """
+    return extract_then(data, capture, options, as_extracted)
+
+
+def extract_then(data: bytes, capture: Capture, options: ExtractOptions, then: Then[T]) -> T:
+    """:func:`extract`, then ``then`` of the extraction, in the same worker process and within
+    the same limits; ``then`` must be picklable by reference (see ``isolate.py``)."""
     extractable_kind(data, capture)  # refused here, without a trip to the worker
-    return run_isolated(data, capture, options)
+    return run_isolated(data, capture, options, then)

@@ -59,6 +59,11 @@ def extract_in_process(data: bytes, capture: Capture, options: ExtractOptions) -
                            f"{_describe(exc)}", source_id=capture.source_id) from exc
 
 
+def as_extracted(extraction: Extraction) -> Extraction:
+    """The extraction as it is: what an isolated extraction makes of it unless told otherwise."""
+    return extraction
+
+
 def extractable_kind(data: bytes, capture: Capture) -> Kind:
     if not data:
         raise EmptySource(f"{capture.uri} is empty (0 bytes): nothing to extract",

@@ -1,6 +1,14 @@
-"""Extraction in a reusable worker process: bytes, capture and options in, an Extraction out.
+"""Extraction in a reusable worker process: bytes, capture and options in, an Extraction out
+(or what a step given by the caller makes of it there).
 
-    calling thread --(data, capture, options)--> worker --(Extraction or ExtractError)--> caller
+    caller --(data, capture, options, then)--> worker --(then(Extraction) or error)--> caller
+
+``then`` is a function the worker applies to the extraction before answering (the ingest
+cleans and segments the document and makes its passages' lineage keys there,
+``pipeline.rows.derive``),
+so that per-document work runs in the workers, in parallel, not in the caller's process,
+whose one interpreter lock every thread of a run shares. It travels by reference (a function
+of a module, or a ``functools.partial`` of one); the worker imports its module.
 
 Each calling thread has one long-lived worker, started on first use and reused for every
 document after that. A worker imports an extractor when its first document of that kind comes
@@ -31,11 +39,12 @@ import subprocess
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
-from pipeline.errors import ExtractError, ExtractorCrashed, LimitExceeded, PipelineError
+from pipeline.errors import ExtractError, ExtractorCrashed, LimitExceeded
 from pipeline.extract.dispatch import extract_in_process, extractor_for
 from pipeline.model import Capture, Extraction, ExtractOptions, Kind
 
@@ -53,20 +62,26 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 """The folder holding ``pipeline/``: workers import the very package their caller uses."""
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
+T = TypeVar("T")
+Then = Callable[[Extraction], T]
+"""What the worker makes of an extraction before answering (``dispatch.as_extracted``:
+nothing)."""
+
 _workers = threading.local()
 _started: weakref.WeakSet[Worker] = weakref.WeakSet()
 """Every worker this process started, whichever thread uses it, for :func:`stop_idle_workers`."""
 
 
-def run_isolated(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
-    """Extract in this thread's worker process, starting (or replacing) it as needed."""
+def run_isolated(data: bytes, capture: Capture, options: ExtractOptions, then: Then[T]) -> T:
+    """Extract in this thread's worker process, starting (or replacing) it as needed, and
+    return ``then`` of the extraction, applied there (its errors are raised here)."""
     while True:
         worker: Worker | None = getattr(_workers, "current", None)
         if worker is None or not worker.alive():
             worker = _workers.current = Worker()
         with worker.busy:
             if worker.alive():  # not stopped by stop_idle_workers since the check above
-                return worker.extract(data, capture, options)
+                return worker.extract(data, capture, options, then)
 
 
 def stop_idle_workers() -> int:
@@ -129,7 +144,8 @@ class Worker:
         return (os.getpid() == self._owner and self._stop.alive
                 and self._process.poll() is None)
 
-    def extract(self, data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
+    def extract(self, data: bytes, capture: Capture, options: ExtractOptions,
+                then: Then[T]) -> T:
         """Send one document, wait for its answer within the time limit, raise its error."""
         kind = capture.kind
         if kind is not None and kind not in self._loaded:
@@ -140,28 +156,28 @@ class Worker:
             self._wait_ready(f"load the {kind} extractor")
             self._loaded.add(kind)
         try:
-            answer, reusable = self._ask(data, capture, options)
+            answer, reusable = self._ask(data, capture, options, then)
         except BaseException:  # timed out, crashed or interrupted: this worker cannot go on
             self._process.kill()
             self._stop()
             raise
         if not reusable:
             self._stop()
-        if isinstance(answer, PipelineError):
+        if isinstance(answer, Exception):
             raise answer
         return answer
 
-    def _ask(self, data: bytes, capture: Capture, options: ExtractOptions
-             ) -> tuple[Extraction | PipelineError, bool]:
+    def _ask(self, data: bytes, capture: Capture, options: ExtractOptions, then: Then[T]
+             ) -> tuple[T | Exception, bool]:
         budget = options.max_seconds + DEADLINE_GRACE_S
         try:
-            self._requests.send((data, capture, options))
+            self._requests.send((data, capture, options, then))
             if not self._replies.poll(budget):
                 raise LimitExceeded(f"{capture.uri}: extraction did not finish within "
                                     f"{budget:g} s and was stopped; raise max_seconds "
                                     "([settings.extract] in the registry) if the document is "
                                     "simply large", source_id=capture.source_id)
-            answer: tuple[Extraction | PipelineError, bool] = self._replies.recv()
+            answer: tuple[T | Exception, bool] = self._replies.recv()
             return answer
         except (OSError, EOFError):  # the worker died, before the request or while working
             raise self._crashed(capture) from None
@@ -219,18 +235,17 @@ def serve() -> None:
             extractor_for(cast(Kind, request))
             replies.send(READY)
             continue
-        data, capture, options = request
+        data, capture, options, then = request
         del request
         _cap_memory(options.max_memory_mb)
-        answer, reusable = _answer(data, capture, options)
+        answer, reusable = _answer(data, capture, options, then)
         del data
         reusable = reusable and not _holds_half_of(options.max_memory_mb)
         _cap_memory(None)  # the answer and the next request may need more than this limit
         _send(replies, answer, reusable, capture)
 
 
-def _send(replies: Connection, answer: Extraction | PipelineError, reusable: bool,
-          capture: Capture) -> None:
+def _send(replies: Connection, answer: object, reusable: bool, capture: Capture) -> None:
     try:
         replies.send((answer, reusable))
     except Exception as exc:  # pickling failed before any byte was written
@@ -273,14 +288,16 @@ def _out_of_memory(error: BaseException) -> bool:
     return False
 
 
-def _answer(data: bytes, capture: Capture, options: ExtractOptions
-            ) -> tuple[Extraction | PipelineError, bool]:
-    """The extraction or its error, and whether this worker may take the next document (not
-    after MemoryError: an allocation may have failed half-way through a parser's state)."""
+def _answer(data: bytes, capture: Capture, options: ExtractOptions, then: Then[T]
+            ) -> tuple[T | Exception, bool]:
+    """``then`` of the extraction, or the error, and whether this worker may take the next
+    document (not after MemoryError: an allocation may have failed half-way through a
+    parser's state). The extractor's errors are PipelineErrors already; an error of ``then``
+    goes back as it is, to be raised by the caller as if ``then`` had run there."""
     limit = options.max_memory_mb or 0
     try:
-        return extract_in_process(data, capture, options), True
-    except PipelineError as error:
+        return then(extract_in_process(data, capture, options)), True
+    except Exception as error:
         if not _out_of_memory(error):
             return error, True
         if not limit:

@@ -1,0 +1,37 @@
+"""A document's rows (pipeline/rows.py): a document built in the extraction worker, with its
+passages' lineage keys, gives the rows a document built in the calling process gives."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.clean import clean
+from pipeline.extract.dispatch import extract_in_process
+from pipeline.model import Capture, ExtractOptions, Source
+from pipeline.rows import derive, document_rows
+from pipeline.segment import doc_id_for, segment
+from pipeline.textutil.fingerprint import passage_keys
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "html" / "002_impunity_watch.html"
+
+
+def page_capture(data: bytes) -> Capture:
+    return Capture(source_id="page", uri="https://example.org/page", size=len(data),
+                   captured_at=datetime(2024, 1, 1, tzinfo=timezone.utc), sha256="0" * 64,
+                   media_type="text/html", kind="html")
+
+
+def test_a_document_built_in_the_worker_with_its_keys_gives_the_rows_built_here() -> None:
+    data = EXAMPLE.read_bytes()
+    captured = page_capture(data)
+    derived = derive(data, captured)
+    here = segment(doc_id_for("page"), clean(extract_in_process(data, captured,
+                                                                 ExtractOptions())))
+    assert here.keys is None and derived == here  # keys are not compared
+    texts = [p.text for p in derived.passages]
+    assert derived.keys == passage_keys(texts) and None in derived.keys
+    assert any(derived.keys)
+    source = Source("page", captured.uri)
+    assert document_rows(derived, source, captured, 1, "run") == \
+        document_rows(here, source, captured, 1, "run")
