@@ -498,3 +498,122 @@ def test_table_titles_in_other_languages_are_captions(tmp_path):
     kinds = {b.text: b.kind for b in result.blocks}
     assert kinds.get("Tableau 2 : Désordres acido-basiques simples") == "caption"
     assert kinds.get("Cuadro 1. Hogares por distancia a la clínica") == "caption"
+
+
+def test_boxes_behind_a_paragraph_are_no_table(tmp_path):
+    """A report's paragraph set in a grid of boxes (row shading, a link's box) crosses enough
+    rules to look like a table, but its text stands side by side on one row at most."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=8) - 20
+        canvas.setFont("Times-Roman", 10)
+        for row in range(5):
+            top = y - 14 * row
+            for x0, x1 in ((72, 420), (420, 470), (470, 540)):
+                canvas.rect(x0, top - 4, x1 - x0, 14, stroke=1, fill=0)
+            canvas.drawString(74, top, f"Row {row} of the paragraph about open government data sets")
+        canvas.drawString(422, y - 14 * 3, "Data.gov")
+        canvas.drawString(472, y - 14 * 3, "increases")
+
+    result = _typeset(tmp_path, page)
+    assert not any(b.kind == "table" for b in result.blocks)
+    assert any("Row 2 of the paragraph" in b.text for b in result.blocks)
+
+
+def test_page_label_beside_a_drawing_is_furniture(tmp_path):
+    """A report's footer ``Page 1`` printed next to a figure's strokes: a chart's bare tick
+    number there may be no page number, but a number with the word page is one."""
+    def page(number):
+        def draw(canvas):
+            canvas.setFont("Times-Roman", 10)
+            for row in range(40):
+                canvas.drawString(72, 720 - 13 * row, f"Page {number}, row {row}: {BODY[:50]}")
+            if number == 1:
+                for i in range(6):  # a small chart's strokes right beside the footer
+                    canvas.bezier(98 + 12 * i, 45, 102 + 12 * i, 70, 106 + 12 * i, 50,
+                                  110 + 12 * i, 80)
+            canvas.setFont("Helvetica", 7)
+            canvas.drawString(72, 50, f"Page {number}")
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(1), page(2)])
+    assert not any(b.text.startswith("Page 1") and len(b.text) < 10 for b in result.blocks)
+    assert not any("Page 1" in f.text for f in result.footnotes)
+    assert [r.locator.page_number for r in result.removed if r.text == "Page 1"] == [1]
+
+
+def test_back_matter_box_under_a_page_wide_rule_is_no_note(tmp_path):
+    """The last page's box of back matter under a page-wide rule: small print, unlabelled,
+    after the previous page's last note ended its sentence, so it continues no note, and
+    neither does the paragraph after it."""
+    def first(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 720, "The strategy was issued in March of that year")
+        canvas.setFont("Times-Roman", 6)
+        canvas.drawString(286, 724, "1")
+        _paragraph(canvas, 706, rows=40)
+        canvas.line(72, 150, 200, 150)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 140, "1 The White House, National Strategy (Washington, D.C.: 2023).")
+
+    def last(canvas):
+        _paragraph(canvas, 720, rows=30, x=72)
+        canvas.line(40, 300, 572, 300)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 290, "We conducted our work from May to June in accordance with")
+        canvas.drawString(72, 281, "the framework that is relevant to our objectives.")
+        canvas.drawString(72, 266, "Cover photo source: the agency's own library.")
+
+    result = _typeset_pages(tmp_path, [first, last])
+    assert [(f.label, f.locator.page_number) for f in result.footnotes] == [("1", 1)]
+    assert any("Cover photo source" in b.text for b in result.blocks)
+
+
+def test_page_of_pages_with_a_slash_is_a_page_number(tmp_path):
+    """A browser printout or a slide numbers its pages ``1/5`` or ``3 / 21``: a page number
+    on a one-page excerpt too, where nothing repeats."""
+    def footer(canvas):
+        canvas.setFont("Helvetica", 8)
+        canvas.drawRightString(540, 40, "1/5")
+
+    result = _extract(tmp_path, footer)
+    assert not any("1/5" in b.text for b in result.blocks)
+    assert [r.rule for r in result.removed if r.text == "1/5"] == ["page-number"]
+
+
+def test_a_tables_notes_and_source_are_no_footnotes(tmp_path):
+    """A statistical table at a page's foot, its numbered notes cited by raised numbers in
+    its cells, then ``NOTE:`` and ``SOURCE:`` lines: the table's notes, not the page's."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=25) - 20
+        canvas.setFont("Times-Roman", 9.5)
+        for row, (name, value) in enumerate((("Public schools", "49,484"),
+                                             ("Private schools", "5,268"),
+                                             ("Prekindergarten", "1,066"))):
+            canvas.drawString(72, y - 12 * row, name)
+            canvas.drawString(300, y - 12 * row, value)
+        canvas.setFont("Times-Roman", 6)
+        canvas.drawString(332, y - 12 * 2 + 4, "1")
+        canvas.line(72, y - 40, 400, y - 40)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, y - 50, "1 Includes private nursery enrollment in schools that offer "
+                                      "kindergarten or higher grades.")
+        canvas.drawString(72, y - 59, "NOTE: Some data have been revised from previously "
+                                      "published figures.")
+        canvas.drawString(72, y - 68, "SOURCE: Department of Education, Common Core of Data.")
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    assert any("SOURCE: Department of Education" in b.text for b in result.blocks)
+
+
+def test_capitals_heading_a_step_smaller_than_its_text(tmp_path):
+    """A journal's ``ABSTRACT`` set in capitals half a point under the abstract's text: the
+    capitals stand as tall as the text's capitals, so it heads the text all the same."""
+    def page(canvas):
+        canvas.setFont("Helvetica", 9)
+        canvas.drawString(72, 720, "ABSTRACT")
+        _paragraph(canvas, 698, rows=8, size=9.5)
+        _paragraph(canvas, 590, rows=20, size=9.5)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("heading", "ABSTRACT") in result

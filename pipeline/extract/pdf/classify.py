@@ -223,8 +223,10 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     if (len(block.lines) == 1 and _SECTION_NUMBER.match(text) and _in_capitals(text)
             and block.size >= SMALL_CAPS * text_size and prose_after):
         return True  # ``I. INTRODUCTION`` in small capitals (mostly set at their small size)
-    # a section's number marks a heading as its size would: a step smaller than the text
-    smallest = FACE_HEADING_SIZE if _HEADING_NUMBER.match(text) else SMALLER_HEADING
+    # a section's number marks a heading as its size would, and capitals stand taller than
+    # the text's small letters: either may be set a step smaller than the text
+    smallest = (FACE_HEADING_SIZE if _HEADING_NUMBER.match(text) or _in_capitals(text)
+                else SMALLER_HEADING)
     if block.size < smallest * text_size or CAPTION.match(text):
         return larger
     bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)

@@ -66,7 +66,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.12"
+VERSION = "0.8.13"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -142,7 +142,8 @@ def _remove_furniture(pages: list[PageData]) -> list[Removed]:
         for line in page.lines:
             verdict = verdicts.get(id(line))
             if verdict is None or (
-                    verdict.rule == "page-number"  # a chart's tick label is no page number
+                    verdict.rule == "page-number"  # a chart's tick label is no page number,
+                    and line.text.strip().isdigit()  # but "Page 1" beside a drawing is
                     and region_of(line.bbox, page.figures, reach=line.size) is not None):
                 kept.append(line)
             else:
@@ -181,7 +182,10 @@ def _layout(pages: list[PageData], body_size: float
         stray = strays(notes, note_blocks, last)
         if stray:  # no note runs on after a finished one: chart labels, a licence line
             body += stray
-            notes = notes[1:]
+            moved = {id(line) for block in stray for line in block.lines}
+            for note in notes:
+                note.lines = [line for line in note.lines if id(line) not in moved]
+            notes = [note for note in notes if note.lines]
         last = notes[-1] if notes else last
         ordered = reading_order(body, page.rules)
         classify(ordered, page, body_size)

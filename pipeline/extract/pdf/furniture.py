@@ -59,7 +59,10 @@ ROW_SLACK = 0.2
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-Z]\.)$")
 
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
-_PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?)?[-–—|·\s]*#[-–—|·\s]*(?:page|seite)?(?:of#)?$")
+_PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?|página|pagina|pág\.?|pag\.?)?[-–—|·\s]*#[-–—|·\s]*"
+                          r"(?:page|seite)?(?:(?:of|von|sur|de|di|van|/)#)?$")
+"""A page number with digits masked: ``12``, ``Page 3 of 21``, ``Seite 3 von 21``, ``3 / 21``
+(a slide's or a browser printout's)."""
 _CHAPTER_PAGE = re.compile(r"^\s*\d{1,2}\s?[-–]\s?\d{1,3}\s*$")
 """A handbook's page number, chapter and page (``7-45``): only standing apart in a margin, since
 a range of numbers has the same shape."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from pipeline.extract.pdf.lines import CAPTION, Line
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock, reading_order
@@ -53,6 +54,11 @@ _DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|jui
                    r"ao[uû]|ago|sep|o[ck]t|nov|de[cz]|déc|dic|ene)[a-zéû]*\.?,?\s+\d{4}\b",
                    re.IGNORECASE)
 """A day, a month and a year (``13 DECEMBER 1968``, a journal's footer): no note label."""
+
+
+_TABLE_NOTE = re.compile(r"^\s*(?:(?i:notes?|sources?|nb|fuentes?|fontes?|quellen?|anmerkungen?|"
+                         r"remarques?)\s*[:.]|注\s*[:：])")
+"""What a table's or a chart's notes open with (``NOTE:``, ``Source:``, ``Quelle:``, ``注：``)."""
 
 
 GLUED_MARKER = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
@@ -110,8 +116,23 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
                       and o.size >= SMALLER * body_size
                       and abs(o.x0 - block.x0) <= RULE_INDENT_EM * body_size for o in column)):
             notes.append(block)
+    notes = _without_table_notes(notes)
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
+
+
+def _without_table_notes(notes: list[LayoutBlock]) -> list[LayoutBlock]:
+    """``notes`` without the stacks of small print that hold a ``NOTE:`` or ``SOURCE:`` line:
+    a table's or a chart's notes (its numbered notes above that line included), which a
+    page's footnote area never carries."""
+    dropped: set[int] = set()
+    for block in sorted(notes, key=lambda b: b.top, reverse=True):
+        if any(_TABLE_NOTE.match(line.text) for line in block.lines) or any(
+                id(o) in dropped and o.top >= block.bottom - 1
+                and o.top - block.bottom <= 2 * block.size
+                and o.x0 < block.x1 and o.x1 > block.x0 for o in notes):
+            dropped.add(id(block))
+    return [b for b in notes if id(b) not in dropped]
 
 
 def _heads(block: LayoutBlock) -> bool:
@@ -194,14 +215,15 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
 
 def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None
            ) -> list[LayoutBlock]:
-    """The note blocks holding nothing but the page's unlabelled first note when it cannot
-    continue ``last``, the previous pages' last note, because that ended a sentence: small
-    print under a rule (a chart's gridline, a page-wide rule) that is no note. Without a
-    note before, an unlabelled note stands alone (an author note)."""
+    """The note blocks holding nothing but the page's unlabelled first notes when the first
+    cannot continue ``last``, the previous pages' last note, because that ended a sentence:
+    small print under a rule (a chart's gridline, a page-wide rule over a box of back matter)
+    that is no note, nor are the unlabelled paragraphs after it. Without a note before, an
+    unlabelled note stands alone (an author note)."""
     if not notes or not notes[0].continued or last is None or not last.lines or not (
             last.lines[-1].text.rstrip().endswith((".", "!", "?"))):
         return []
-    lines = {id(line) for line in notes[0].lines}
+    lines = {id(line) for note in takewhile(lambda n: not n.label, notes) for line in note.lines}
     return [b for b in blocks if all(id(line) in lines for line in b.lines)]
 
 

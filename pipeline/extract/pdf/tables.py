@@ -2,7 +2,8 @@
 
 pdfplumber's table finder is given the edges read with the page (objects.py): its own
 ``page.edges`` and ``table.extract`` would convert every object of the page again. Pages with
-too few crossing rules for a table of two rows and two columns skip it.
+too few crossing rules for a table of two rows and two columns skip it, and a grid with text
+side by side on fewer than two rows (boxes behind a paragraph and a link in it) is none.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
                 for row in table.rows]
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue
+        if sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2) < 2:
+            continue  # text side by side on one row at most: boxes behind a paragraph
         text = "\n".join("\t".join(row) for row in rows)
         x0, top, x1, bottom = table.bbox
         line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
