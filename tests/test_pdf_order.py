@@ -180,3 +180,29 @@ def test_columns_whose_baselines_do_not_line_up_split_at_a_narrow_gutter(tmp_pat
     left = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
     right = " ".join(f"Right column line {row} goes on here." for row in range(28))
     assert left in text and right in text
+
+
+def test_side_heads_are_read_with_the_text_beside_them(tmp_path):
+    """A manual's sections with their numbers and titles in a narrow margin column, each
+    level with the top of its text: each head is read before its own text, not all heads
+    before all the text (a column of side heads is no column of text)."""
+    sections = [("2.3.59.1.1", "Background", 3), ("2.3.59.1.2", "Authority", 1),
+                ("2.3.59.1.3", "Responsibilities", 2), ("2.3.59.1.4", "Program Review", 2)]
+
+    def page(canvas):
+        top = 720.0
+        for number, title, rows in sections:
+            canvas.setFont("Helvetica", 9)
+            canvas.drawString(72, top, number)
+            canvas.setFont("Helvetica-Bold", 9)
+            canvas.drawString(72, top - 11, title)
+            canvas.setFont("Helvetica", 9)
+            for row in range(rows):
+                canvas.drawString(200, top - 11 * row,
+                                  f"The text of section {number} in its line {row} goes on.")
+            top -= 11 * max(rows, 2) + 22
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    order = [text.index(s) for number, title, _ in sections
+             for s in (number, title, f"The text of section {number} in its line 0")]
+    assert order == sorted(order)

@@ -125,6 +125,9 @@ def reading_order(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()) -> list
         return list(blocks)
     columns = _vertical_cut(blocks, rules)
     if len(columns) > 1:
+        sections = _side_head_sections(columns)
+        if sections is not None:
+            return [b for heads, body in sections for b in heads + reading_order(body, rules)]
         return [b for column in columns for b in reading_order(column, rules)]
     bands = _horizontal_cut(blocks)
     if len(bands) == 1:
@@ -154,6 +157,42 @@ def _vertical_cut(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()
     for b in blocks:
         columns[sum(1 for cut in cuts if b.x0 > cut)].append(b)
     return [c for c in columns if c]
+
+
+SIDE_HEAD_SHARE = 0.5
+"""A column of side heads is at most this share of the widest text column's width (the
+columns of a page of text are about as wide as each other)..."""
+
+
+def _side_head_sections(columns: list[list[LayoutBlock]]
+                        ) -> list[tuple[list[LayoutBlock], list[LayoutBlock]]] | None:
+    """(side head, the text beside and under it) in order, when the leftmost column holds
+    side heads: a narrow column of short groups, each level at its top with a block of the
+    text beside it (a manual's section number and title in the margin, a list's item
+    numbers). Read as a column, every head came before all the text. The text above the
+    first head comes first, with no head. None when the column is no side heads."""
+    left = sorted(columns[0], key=lambda b: b.top)
+    text = [b for column in columns[1:] for b in column]
+    left_width = max(b.x1 for b in left) - min(b.x0 for b in left)
+    text_width = max(max(b.x1 for b in column) - min(b.x0 for b in column)
+                     for column in columns[1:])
+    if left_width > SIDE_HEAD_SHARE * text_width:
+        return None
+    groups: list[list[LayoutBlock]] = [[left[0]]]
+    for b in left[1:]:
+        if b.top - groups[-1][-1].bottom > LEADING_EM * b.size:
+            groups.append([])
+        groups[-1].append(b)
+    if len(groups) < 2 or any(
+            not any(abs(t.top - group[0].top) <= 0.5 * group[0].size for t in text)
+            for group in groups):
+        return None
+    starts = [group[0].top - 0.5 * group[0].size for group in groups] + [float("inf")]
+    sections: list[tuple[list[LayoutBlock], list[LayoutBlock]]] = [
+        ([], [b for b in text if b.top < starts[0]])]
+    sections += [(group, [b for b in text if starts[i] <= b.top < starts[i + 1]])
+                 for i, group in enumerate(groups)]
+    return [(heads, body) for heads, body in sections if heads or body]
 
 
 def _horizontal_cut(blocks: list[LayoutBlock]) -> list[list[LayoutBlock]]:
