@@ -617,3 +617,27 @@ def test_capitals_heading_a_step_smaller_than_its_text(tmp_path):
 
     result = _extract_blocks(_typeset(tmp_path, page))
     assert ("heading", "ABSTRACT") in result
+
+
+
+def test_a_forms_numbered_fields_are_no_notes(tmp_path):
+    """A form's field labels in small print, each opening with a raised number, each in its
+    ruled box under the text: a grid with text in one column holds no table, but it frames
+    its text, and a page's notes stand in no frame."""
+    labels = ("Name (as shown on your income tax return)", "Business name, if different",
+              "Address (number, street, and apt. or suite no.)", "City, state, and ZIP code")
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=30)
+        for row, label in enumerate(labels):
+            top = 300 - 24 * row
+            canvas.rect(72, top - 24, 400, 24)
+            canvas.rect(472, top - 24, 68, 24)
+            canvas.setFont("Helvetica", 5)
+            canvas.drawString(75, top - 6, str(row + 1))
+            canvas.setFont("Helvetica", 7)
+            canvas.drawString(79, top - 9, label)
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    assert any("Business name" in b.text for b in result.blocks)

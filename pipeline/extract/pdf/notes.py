@@ -19,9 +19,11 @@ past the column of the note above it (a licence line across the page) continues 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import takewhile
 
+from pipeline.extract.pdf.geometry import centre_in
 from pipeline.extract.pdf.lines import CAPTION, Line
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock, reading_order
 
@@ -74,18 +76,21 @@ class Note:
 
 
 def split_notes(blocks: list[LayoutBlock], body_size: float,
-                rules: list[tuple[float, float, float, float]], first_page: bool = False
+                rules: list[tuple[float, float, float, float]], first_page: bool = False,
+                grids: Sequence[tuple[float, float, float, float]] = ()
                 ) -> tuple[list[LayoutBlock], list[LayoutBlock]]:
     """``(body blocks, note blocks)`` of one page (furniture already removed).
 
     A note block is set smaller than the body, has body-size text above it and no larger text
     below it in its column, and opens with a label or sits under a separator rule (or under
     another note), or, on the document's ``first_page``, is an author note
-    (``AUTHOR_NOTE_SIZE``)."""
+    (``AUTHOR_NOTE_SIZE``). Small print inside ``grids`` (ruled boxes that hold no table:
+    a form's fields) is no note: a page's notes stand in no frame."""
     notes: list[LayoutBlock] = []
     cited = marker_candidates(blocks)
     for block in sorted(blocks, key=lambda b: b.top):
-        if block.kind in BUILT_WHOLE or block.size >= SMALLER * body_size:
+        if block.kind in BUILT_WHOLE or block.size >= SMALLER * body_size or any(
+                centre_in(block.bbox, grid) for grid in grids):
             continue
         column = [o for o in blocks if o is not block and o.kind not in BUILT_WHOLE
                   and o.x0 < block.x1 and o.x1 > block.x0]

@@ -59,6 +59,8 @@ class PageData:
     bad_glyphs: int
     bars: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Boxes too small to hold a call-out but taller than a rule: the band behind a heading."""
+    grids: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """Ruled grids that hold no table (a form's fields, boxes behind a paragraph)."""
 
 
 def open_pdf(data: bytes, capture: Capture, max_objects: int | None
@@ -193,7 +195,7 @@ def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager
 
 def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     chars = objects.chars
-    tables = ruled_tables(page, objects.rects, objects.lines, chars)
+    tables, grids = ruled_tables(page, objects.rects, objects.lines, chars)
     table_boxes = [t.bbox for t in tables]
     strokes = objects.rects + objects.lines
     rules = [o for o in strokes if o[3] - o[1] <= RULE_MAX_HEIGHT and o[2] - o[0] >= 20
@@ -210,7 +212,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     bars = [o for o in objects.rects if o[3] - o[1] > RULE_MAX_HEIGHT and o[2] - o[0] >= 20
             and (o[2] - o[0]) * (o[3] - o[1]) < CALLOUT_MIN_AREA * area]
     return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
-                    rules, boxes, images, figures, rotated, glyphs, bad, bars)
+                    rules, boxes, images, figures, rotated, glyphs, bad, bars, grids)
 
 
 TOUCH_PT = 1.0

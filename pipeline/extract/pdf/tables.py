@@ -27,20 +27,21 @@ CROSSING_TOLERANCE = 3.0
 
 def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, float, float]],
             lines: list[tuple[float, float, float, float]], chars: list[Char]
-            ) -> list[LayoutBlock]:
-    """Ruled tables with at least two rows and two columns, as one block each.
+            ) -> tuple[list[LayoutBlock], list[tuple[float, float, float, float]]]:
+    """Ruled tables with at least two rows and two columns, as one block each, and the boxes
+    of the ruled grids that hold no table (a form's fields, boxes behind a paragraph).
 
     pdfplumber's table finder is given the edges and characters this module has already read:
     its own ``page.edges`` and ``table.extract`` would convert every object of the page again."""
     if not _crosses(rects + lines, TABLE_MIN_CROSSINGS):
-        return []
+        return [], []
     edges = [edge for box in rects for edge in _box_edges(box)]
     edges += [edge for line in lines for edge in _line_edges(line)]
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
     if len(vertical) < 2 or len(horizontal) < 2:
-        return []
-    found = []
+        return [], []
+    found, grids = [], []
     for table in page.find_tables({"vertical_strategy": "explicit",
                                    "horizontal_strategy": "explicit",
                                    "explicit_vertical_lines": vertical,
@@ -50,12 +51,13 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue
         if sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2) < 2:
-            continue  # text side by side on one row at most: boxes behind a paragraph
+            grids.append(table.bbox)  # text side by side on one row at most: no table
+            continue
         text = "\n".join("\t".join(row) for row in rows)
         x0, top, x1, bottom = table.bbox
         line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
         found.append(LayoutBlock([line], kind="table"))
-    return found
+    return found, grids
 
 
 def _crosses(rules: list[tuple[float, float, float, float]], least: int) -> bool:
