@@ -177,6 +177,14 @@ def child(mode: str, registry: str, store: str, workers: int) -> None:
         summary = run_ingest(registry, store, workers,
                              runner="dask" if mode == "ingest-dask" else "thread")
         result = {k: summary.count(k) for k in ("new", "changed", "unchanged", "failed")}
+    elif mode == "dask-cluster":   # the run's local cluster alone: started, then stopped
+        from flows.ingest import make_task_runner
+
+        with make_task_runner("dask", workers) as runner:
+            runner.client  # noqa: B018 - the runner starts its cluster at first use
+            result = {"start": time.perf_counter() - started}
+            stopping = time.perf_counter()
+        result["stop"] = time.perf_counter() - stopping
     else:
         from pipeline.capture import CaptureOptions
         from pipeline.registry import load_registry
@@ -214,12 +222,15 @@ def scale_baseline(folder: Path, docs: int, workers: int, env: dict) -> dict:
 
     (folder / "corpus").mkdir(parents=True)
     registry = write_corpus(folder / "corpus", docs)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out, code, peak = run_with_peak(
         [sys.executable, str(HERE / "scale.py"), "--child", "thread", str(registry),
          str(folder / "store"), str(workers)], env)
     if code not in (0, None):
         raise SystemExit(f"the scale ingest failed with code {code}")
-    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the ingest and its workers
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20, "cpu": cpu}
 
 
 def read_checks(cache: Path, docs: int) -> list[tuple[str, float]]:
@@ -373,6 +384,9 @@ def dask_steps(registry: Path, local: Path, workers: int, env: dict) -> dict[str
         steps["dask + S3, re-run"] = measure("ingest-dask", registry, "s3://bench/crawl",
                                              workers, env)
         print(f"dask re-run: {steps['dask + S3, re-run']}", flush=True)
+        steps["dask cluster alone"] = measure("dask-cluster", registry, "s3://bench/crawl",
+                                              workers, env)
+        print(f"dask cluster alone: {steps['dask cluster alone']}", flush=True)
         os.environ.update(s3)
         print(f"archives the same (documents, passages): {same_archive(local, 's3://bench/crawl')}",
               flush=True)
@@ -430,15 +444,22 @@ def report(steps: dict[str, dict], readers: list[tuple[int, float, float]],
     print(f"WARC ingest / warcio iteration, records/s: {readers[0][1] / first['seconds']:.4f}")
     if "dask + S3, first run" in steps:
         dask, dask_again = steps["dask + S3, first run"], steps["dask + S3, re-run"]
+        cluster = steps["dask cluster alone"]
         print(f"dask + S3 / thread runner: time {dask['seconds'] / first['seconds']:.2f}, "
               f"docs/s {first['seconds'] / dask['seconds']:.2f}, tree peak "
               f"{dask['peak_mb'] / first['peak_mb']:.2f}; dask re-run / dask first "
               f"{dask_again['seconds'] / dask['seconds']:.3f}")
+        print(f"dask cluster alone: start {cluster['start']:.1f} s, stop {cluster['stop']:.1f} s"
+              f" (in the first run: {cluster['start'] + cluster['stop']:.1f} of "
+              f"{dask['seconds']:.1f} s)")
     if scale is not None:
         scale_rate = args.scale_docs / scale["seconds"]
         print(f"scale baseline ({args.scale_docs:,} generated documents, thread runner): "
               f"{scale['seconds']:.1f} s, {scale_rate:.1f} docs/s, peak {scale['peak_mb']:.0f} MB"
               f"; WARC docs/s / scale docs/s: {documents / first['seconds'] / scale_rate:.2f}")
+        warc_ms, scale_ms = 1000 * first["cpu"] / documents, 1000 * scale["cpu"] / args.scale_docs
+        print(f"CPU per document (the ingest's processes): WARC {warc_ms:.1f} ms, scale "
+              f"{scale_ms:.1f} ms: a WARC document costs {warc_ms / scale_ms:.1f} times as much")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import FlowRunContext
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run, task_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -172,15 +172,15 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
     options = CaptureOptions.of(reg)
     plan = plan_run(reg, archive, run.started_at)
     work = list(plan.work)
-    planned = [f.result() for f in [
-        expand_entry.submit(e, the_store, options, _outline(plan.previous.get(e.id)), PART_BYTES)
-        for e in plan.entries]]
+    expanding = [_expand(e, plan.previous.get(e.id), the_store, options) for e in plan.entries]
+    planned = [p if isinstance(p, Planned) else p.result() for p in expanding]
     for entry_plan in planned:
         if entry_plan.expansion.reused:  # the files are the last expansion's: its captures
             reuse(entry_plan.expansion, plan.previous[entry_plan.expansion.entry.id],
                   entry_plan.expansion.files)
     reading = [[read_warc_part.submit(p.expansion.entry, the_store, options, part)
                 for part in p.parts or []] for p in planned]
+    submitted = any(reading) or any(not isinstance(p, Planned) for p in expanding)
     for entry_plan, parts in zip(planned, reading):
         expansion = finish_expansion(entry_plan, [f.result() for f in parts], the_store,
                                      options)
@@ -212,11 +212,24 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
 
     # Nothing is extracted after this point: the idle workers' ~100 MB each would otherwise
     # sit beside the linking and the commit, the run's peak (10,000-record WARC, 2 workers).
-    print(f"stopped {_stop_idle_extractors()} idle extraction workers before the commit")
+    if work or submitted:  # else no task ran: no worker, and on Dask no cluster, was started
+        print(f"stopped {_stop_idle_extractors()} idle extraction workers before the commit")
     link_task(archive, cast(RunWriter, quote(run)))
     if _stop_requested():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
     return RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
+
+
+def _expand(entry: Source, previous: Previous | None, store: Store,
+            options: CaptureOptions) -> Planned | PrefectFuture[Planned]:
+    """Plan a bulk entry's expansion: here, in the run's process, for a WARC entry read by an
+    earlier run (its files are hashed, and nothing more if they are unchanged), else in a task.
+    An unchanged crawl then submits no task at all, so a Dask run starts no cluster (the
+    runner starts it at the first task): its re-run took 40 s against the thread runner's 12,
+    most of it starting and stopping the cluster for one task that hashed the file."""
+    if entry.bulk == "warc" and previous is not None:
+        return plan_expansion(entry, store, options, previous, PART_BYTES)
+    return expand_entry.submit(entry, store, options, _outline(previous), PART_BYTES)
 
 
 def _outline(previous: Previous | None) -> Previous | None:

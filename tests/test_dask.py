@@ -179,6 +179,18 @@ def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local
     assert _archive_rows(remote) == _archive_rows(Archive(local))
     assert s3_store.has_blob(remote.read("captures")["sha256"][0].as_py())
 
+    # Unchanged: the file is hashed in the run's process and no task is submitted, so the
+    # runner never starts its cluster (a cluster started here would fail the run).
+    import distributed
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("an unchanged WARC's re-run started a Dask cluster")
+
+    monkeypatch.setattr(distributed, "LocalCluster", no_cluster)
+    again = run_ingest(str(path), str(s3_store), max_workers=2, runner="dask")
+    assert again.ok and again.count("unchanged") == 11 and not again.new_version
+    assert not {"expand-entry", "read-warc-part", "ingest-batch"} & set(_task_run_names(again.run_id))
+
     deadline = time.monotonic() + 30   # worker processes exit as the cluster closes
     while _children() - before and time.monotonic() < deadline:
         time.sleep(0.5)
