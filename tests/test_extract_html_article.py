@@ -223,3 +223,25 @@ def test_aside_out_writing_the_story_stays_a_sidebar():
     texts = [b.text for b in run(source).blocks]
     assert all(text in texts for text in POST)
     assert not any(t in texts for t in TEASERS)
+
+
+def test_columns_of_headline_links_around_a_post_do_not_make_a_listing():
+    # A three-column blog: the post under the page's headline in the middle, lists of
+    # headline links (recent posts, press, books) in the columns beside it. Read as
+    # entries, the links out-wrote the post and the whole page was kept as a listing
+    # (precision 0.15); they span the page with no container of their own.
+    def column(name: str) -> str:
+        links = "".join(f"<li><a href='/{name}{i}'>A headline about management and work, "
+                        f"number {i} in {name}</a></li>" for i in range(25))
+        return f"<div class='module'><h2>{name}</h2><ul>{links}</ul></div>"
+    source = ("<html><head><title>Twelve things I believe: Work Matters</title></head><body>"
+              f"<div id='left'>{column('Press')}{column('Recent')}</div>"
+              "<div id='center'><div class='entry'><h1>Twelve things I believe</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST) + "</div></div>"
+              f"<div id='right'>{column('Books')}{column('Links')}</div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert not any(t.startswith("A headline about management") for t in texts)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "article" and "the entries span the page" in (kind.evidence or "")

@@ -1031,7 +1031,21 @@ def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | N
                 for scope in (inside, [b for b in blocks if b.element in in_article]))
     evidence = (f"{len(entries)} entries holding {cards:.0f} chars in "
                 f"{describe(region.element)}, {prose:.0f} chars of prose outside them")
-    return (region if cards >= LISTING_SHARE * prose else None), evidence
+    if cards < LISTING_SHARE * prose:
+        return None, evidence
+    if region.element.tag in PAGE_TAGS and headline is not None and \
+            headline.element in in_article:
+        # Entries spread over the whole page, no container of their own, beside an article
+        # under the page's headline: they are the site's columns (recent posts, most read)
+        # unless they out-write that article's prose in its own region too.
+        mine = sum(chars for card, chars in held.items() if card in in_article)
+        own = sum(max(weight(b), 0.0) for b in blocks if b.element in in_article
+                  and b.element not in in_cards and b.kind != "heading")
+        if mine < LISTING_SHARE * own:
+            return None, (f"{evidence}; the entries span the page, and the article under "
+                          f"the headline holds {own:.0f} chars of prose to their "
+                          f"{mine:.0f}")
+    return region, evidence
 
 
 def body_chars(blocks: list[TextBlock], verdicts: list[Verdict]) -> int:
