@@ -206,3 +206,22 @@ def test_side_heads_are_read_with_the_text_beside_them(tmp_path):
     order = [text.index(s) for number, title, _ in sections
              for s in (number, title, f"The text of section {number} in its line 0")]
     assert order == sorted(order)
+
+
+def test_a_narrow_gutter_before_numbered_references_is_found(tmp_path):
+    """As above, with a reference list in the right column: each line opens with its number
+    set a space before the text (``6.  Rogers FB``), so the text right of the gutter up to
+    that space is short; the words after it count as the column's text too."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for row in range(30):
+            canvas.drawRightString(290, 700 - 12 * row,
+                                   f"the left column's line {row} is set flush right")
+        for row in range(28):  # rows 12 to 15 level with the left column's, the rest between
+            shift = 0 if 12 <= row < 16 else 6
+            canvas.drawString(302, 700 - 12 * row - shift, f"{row + 1}.")
+            canvas.drawString(322, 700 - 12 * row - shift, f"Author {row} AB: A paper, 2009.")
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    left = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
+    assert left in text

@@ -69,9 +69,10 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
         gaps.append(row_gaps)
         edges = [spans[-1][0]] + [x for gap in row_gaps for x in gap] + [spans[-1][1]]
         least = COLUMN_MIN_EM * mode_size(ink)
+        runs = _word_runs(ink, row_gaps)
         wide.append([gap for i, gap in enumerate(row_gaps)
                      if edges[2 * i + 1] - edges[2 * i] >= least
-                     and edges[2 * i + 3] - edges[2 * i + 2] >= least])
+                     and (edges[2 * i + 3] - edges[2 * i + 2] >= least or runs[i] >= least)])
         prose.append([gap for i, gap in enumerate(row_gaps) if gap in wide[-1]
                       and edges[2 * i + 1] - edges[2 * i] >= PROSE_EM / COLUMN_MIN_EM * least])
     confirmed: dict[int, list[tuple[float, float]]] = {}
@@ -89,6 +90,29 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
                 for g in confirmed.get(i, ())]
         found.update((r, gap[0]) for gap in row_gaps if any(_same_gutter(gap, g) for g in near))
     return found
+
+
+def _word_runs(ink: list[Char], row_gaps: list[tuple[float, float]]) -> list[float]:
+    """For each gap, the width of the text after it up to the next gap wider than
+    ``SEGMENT_GAP_EM``, when that text holds letters (a list label's number and the words
+    set a space after it, ``(a) Comments``, ``6. Rogers``), else 0 (dot leaders). One pass
+    from the right."""
+    if not row_gaps:
+        return []
+    ends = [0.0] * len(ink)
+    letters = [False] * len(ink)
+    for j in range(len(ink) - 1, -1, -1):
+        c = ink[j]
+        joined = (j + 1 < len(ink)
+                  and ink[j + 1]["x0"] - c["x1"] <= SEGMENT_GAP_EM * c["size"])
+        ends[j] = ends[j + 1] if joined else c["x1"]
+        letters[j] = c["text"].isalpha() or joined and letters[j + 1]
+    starts = {c["x0"]: j for j, c in enumerate(ink)}
+    widths = []
+    for _, x in row_gaps:
+        j = starts[x]
+        widths.append(ends[j] - x if letters[j] else 0.0)
+    return widths
 
 
 def _same_gutter(gap: tuple[float, float], gutter: tuple[float, float]) -> bool:
