@@ -34,7 +34,7 @@ from pipeline.store import STORE_ENV, Store
 
 if TYPE_CHECKING:  # imported where used, to keep `archivist --help` fast
     # typer 0.29 vendors click: its classes, not the click package's, are the ones it calls with.
-    from typer._click.core import Context, Parameter
+    from typer._click.core import Command, Context, Parameter
 
     from pipeline.archive import Archive, RunSummary
     from pipeline.build import SourceResult
@@ -53,6 +53,19 @@ class _Archivist(typer.core.TyperGroup):
         except PipelineError as exc:
             err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
             raise typer.Exit(1) from None
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.help:
+            command.help = _reflowed(command.help)
+        return command
+
+
+def _reflowed(doc: str) -> str:
+    """A docstring with each paragraph on one line, for rich to wrap to the terminal: typer
+    prints a docstring's line breaks as they are, so paragraphs wrapped at the source's width
+    came out ragged in any narrower terminal. A line opening with "- " stays an item."""
+    return re.sub(r"(?<!\n)\n(?!\n|- )", " ", doc)
 
 
 def _value_label(param: Parameter, ctx: Context) -> str | None:
