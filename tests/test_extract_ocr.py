@@ -25,7 +25,7 @@ from pipeline.capture import read_local, sniff
 from pipeline.cli import app
 from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, _with_marker
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, _chars, _with_marker
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.pages import PageData
@@ -687,3 +687,104 @@ def test_a_note_label_glued_to_an_opening_quote_opens_its_note():
     assert [(f.label, f.text) for f in extraction.footnotes] == [
         ("41", "\u201cOver 50,000 Women Rescued,\u201d People's Daily, 2005."),
         ("42", "Interview with a nurse, 2008.")]
+
+
+def spaced_page() -> bytes:
+    """``model, compartmental model`` set loosely and a compound whose hyphen stands 0.45 em
+    after its ``r`` (set apart here as a wide-bearing face sets it), in 10.5-point Times."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(300, 130))  # ocr_line's page height
+    text = canvas.beginText(20, 70)
+    text.setFont("Times-Roman", 10.5)
+    text.setCharSpace(1)  # set loosely: each letter's ink a run of its own, as at 300 dpi
+    text.textLine("superposition model, compartmental model")
+    canvas.drawText(text)
+    canvas.setFont("Times-Roman", 10.5)
+    canvas.drawString(20, 40, "in brief user")
+    x = 20 + canvas.stringWidth("in brief user", "Times-Roman", 10.5) + 0.45 * 10.5
+    canvas.drawString(x, 40, "-accessible functions")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def spaced() -> tuple[Image.Image, list[dict]]:
+    import pdfplumber
+
+    pdf = spaced_page()
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return rendered(pdf, dpi=200)[0].convert("L"), document.pages[0].chars
+
+
+def test_words_are_parted_at_the_widest_ink_gap_near_the_recognisers_space(spaced):
+    """The recogniser's cell for a word's last character may run a glyph's width past its
+    ink, over the next word's first letter: that letter's ink went to the word before (#16:
+    ``model,c ompartmen-tal`` and ``abuses.T his`` on the scanned bench PDFs). The words are
+    parted at the widest gap near where the recogniser put the space."""
+    image, glyphs = spaced
+    line = ocr_line(glyphs, "superposition model, compartmental model", 70, x1=300)
+    chars = list(line.chars)
+    comma = next(i for i, c in enumerate(chars) if c.text == ",")
+    c = chars[comma + 2]
+    late = c.x0 + 0.7 * (c.x1 - c.x0)  # the comma's cell runs on over most of the c
+    chars[comma] = replace(chars[comma], x1=late)
+    chars[comma + 1] = OcrChar(" ", late, late + 1, 1.0)
+    chars[comma + 2] = replace(c, x0=late + 1, x1=max(c.x1, late + 2))
+    (got,) = layout_lines(image, [replace(line, chars=tuple(chars))])
+    assert got.text == "superposition model, compartmental model"
+
+
+def test_no_space_is_put_beside_a_hyphen(spaced):
+    """An ink gap as wide as a word space inside a recognised word is a space the recogniser
+    dropped, but not beside a hyphen: its glyph stands in wide side bearings of its own (#16:
+    ``user -accessible`` on a Computer Modern page)."""
+    image, glyphs = spaced
+    line = ocr_line(glyphs, "in brief user-accessible functions", 40, x1=300)
+    # the characters of a word touch, as the engine hands them on
+    line = replace(line, chars=_chars(line.text, [(c.text, 1.0, c.x0, c.x1) for c in line.chars
+                                                  if c.text != " "], line.box))
+    assert [l.text for l in layout_lines(image, [line])] == ["in brief user-accessible functions"]
+
+
+def test_a_picture_beside_a_title_does_not_take_its_lines_in():
+    """A journal's masthead: a picture with the journal's name beside it and a line of small
+    print under the name. The picture's box is no line of text; joined to the lines beside it
+    as one line, all was read as junk and dropped (#16: the scanned JSS article lost its
+    masthead)."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 140))
+    rng = np.random.default_rng(7)
+    picture = Image.fromarray(rng.integers(0, 90, (90, 110), dtype=np.uint8))
+    canvas.drawImage(ImageReader(picture), 20, 30, width=110, height=90)
+    canvas.setFont("Times-Italic", 24)
+    canvas.drawString(140, 80, "Journal of Software")
+    canvas.setFont("Times-Italic", 10)
+    canvas.drawString(140, 55, "January 2007, Volume 18, Issue 3.")
+    canvas.showPage()
+    canvas.save()
+    data = image_bytes(rendered(buffer.getvalue(), dpi=200), "PNG", dpi=200)
+    text = " ".join(b.text for b in extract(data, capture_of(data)).blocks)
+    assert "Journal of Software" in text and "Volume 18" in text, text
+
+
+def test_the_lines_probed_for_a_skewed_pages_direction_are_read_level():
+    """On a page of long lines skewed by 1.3°, the upright rectangle around each line takes in
+    parts of the lines above and below it: read that way at 0° the recogniser found next to
+    nothing, so the direction was left to chance (#16: a degraded page of the sample report was
+    read upside down, token F1 0.05). The lines are cut out along their slope and read sure."""
+    from pipeline.extract.ocr.engine import PROBE_LINES, SURE, _detect, _probe, _width
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(560, 150))
+    for i, line in enumerate(simpleSplit(LEFT, "Times-Roman", 10, 520)[:8]):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(20, 130 - 12 * i, line)
+    canvas.showPage()
+    canvas.save()
+    page = rendered(buffer.getvalue(), dpi=200)[0].rotate(
+        1.3, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    pixels = np.asarray(page.convert("RGB"))
+    widest = sorted(_detect(pixels), key=lambda b: -_width(b))[:PROBE_LINES]
+    score, characters = _probe(pixels, widest, 0)
+    assert characters > 200 and score >= SURE * characters

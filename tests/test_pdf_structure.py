@@ -416,3 +416,26 @@ def test_small_print_under_a_rule_does_not_run_on_a_finished_note(tmp_path):
     result = _typeset_pages(tmp_path, [broken, rest])
     assert [f.text for f in result.footnotes] == [
         "Of the 294 incidents documented, 12 were verified\nduring the reporting period."]
+
+
+def test_a_notes_last_line_at_a_pages_foot_is_no_footer_by_its_position(tmp_path):
+    """A note at the foot of page 1 (raised label, standing apart under its rule) and a
+    chart's legend alone at the same height on page 2: two isolated lines at one height on
+    both pages of the document, but a line opening with a raised label is a note's (#16: the
+    scanned UNMISS brief lost its note 2 to the legend under its chart on the next page)."""
+    def first(canvas):
+        _paragraph(canvas, 720, rows=30)
+        canvas.line(72, 92, 216, 92)
+        canvas.setFont("Times-Roman", 6.5)
+        canvas.drawString(72, 82, "2")
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(77, 78, "Of the 294 incidents documented, 24 were recorded later.")
+
+    def chart(canvas):
+        _paragraph(canvas, 700, rows=30)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(150, 82, "Year-2022    Year-2023    Year-2024")
+
+    result = _typeset_pages(tmp_path, [first, chart])
+    assert [(f.label, f.text) for f in result.footnotes] == [
+        ("2", "Of the 294 incidents documented, 24 were recorded later.")]

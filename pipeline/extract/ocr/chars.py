@@ -76,6 +76,7 @@ too short to confirm its gutter, one read a little narrow costs nothing (gutters
 twice as wide as the widest justified space), so the measured gaps err low by about their
 spread."""
 _POINTS = set(",.;:")
+_DASHES = set("-‐‑‒–—")
 _MARKS = set("0123456789*†‡§")
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
 _RUN = _MARKS | set(_SUPERSCRIPTS)
@@ -179,19 +180,30 @@ def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
     layout code's gutter test allows (columns.py ALIGN_TOLERANCE). The ink of the line's band
     is cut into runs at gaps wider than letters leave; each run goes to the word whose
     predicted span holds its centre (or the nearest), the word takes the runs' extent, and its
-    characters are spread over it in proportion."""
+    characters are spread over it in proportion. Where two words meet, the runs are split at
+    the ink gap that is widest for its distance from where the recogniser put the space
+    (``_split_at``): its cells run up to a glyph's width past the ink, so the first letter
+    after a space (``model, compartmen-``, ``abuses. This``) went to the word before. A run
+    reaching well past both sides of the recogniser's space is cut at its least-inked column
+    near it: italic and script letters touch across a space (``of S`` one run in ``Journal of
+    Statistical Software``)."""
     top, bottom = _band(ink, line)
     left = max(int(line.box[0]), 0)
     columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
-    runs = _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))
+    runs = [(left + a, left + b) for a, b in
+            _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))]
     words = _words(line.chars)
     if not runs or not words:
         return line
+    reach = SPACE_REACH * (bottom - top)
+    for k in range(len(words) - 1):
+        runs = _cut(runs, (words[k][3] + words[k + 1][2]) / 2, columns, left, reach)
+    owners = [min(range(len(words)), key=lambda w: _distance((a + b) / 2, words[w]))
+              for a, b in runs]
+    owners = _split_at(runs, words, owners, reach)
     extents: list[list[float]] = [[] for _ in words]
-    for start, end in runs:
-        centre = left + (start + end) / 2
-        nearest = min(range(len(words)), key=lambda w: _distance(centre, words[w]))
-        extents[nearest] += [left + start, left + end]
+    for (start, end), owner in zip(runs, owners):
+        extents[owner] += [start, end]
     chars = list(line.chars)
     for word, extent in zip(words, extents):
         if extent:
@@ -202,11 +214,70 @@ def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
     return replace(line, chars=tuple(chars))
 
 
+SPACE_REACH = 0.8
+"""A word space is looked for this share of the line's ink band (capitals to baseline, about
+0.7 em: so about a glyph's width) either side of where the recogniser put it..."""
+SPACE_DRIFT = 0.5
+"""...a gap counting its width less this share of its distance from there: the widest gap
+near the recogniser's space is the space (a letter gap is a fraction of a word space), but of
+two spaces around a short word (``of a book``) the nearer."""
+
+
+def _cut(runs: list[tuple[int, int]], space: float, columns: np.ndarray, left: int,
+         reach: float) -> list[tuple[int, int]]:
+    """``runs`` with the one reaching ``BRIDGE`` of ``reach`` past both sides of ``space``
+    cut in two at its least-inked column within ``reach`` of it (that column left out), unless
+    a gap between runs lies within ``reach`` of it."""
+    if any(abs((a1 + b0) / 2 - space) <= reach for (_, a1), (b0, _) in zip(runs, runs[1:])):
+        return runs  # a gap near the space parts the words
+    out = []
+    for a, b in runs:
+        if a < space - BRIDGE * reach and b > space + BRIDGE * reach:
+            first, last = max(a + 1, int(space - reach)), min(b - 1, int(space + reach))
+            cut = first + int(np.argmin(columns[first - left:last - left]))
+            out += [(a, cut), (cut + 1, b)]
+        else:
+            out.append((a, b))
+    return out
+
+
+BRIDGE = 0.5
+"""A run of ink reaching this share of ``SPACE_REACH`` past both sides of the recogniser's space
+bridges it: letters touching across the space."""
+
+
+def _split_at(runs: list[tuple[int, int]], words: list[Word], owners: list[int],
+              reach: float) -> list[int]:
+    """``owners`` (each ink run's word, in order) with each boundary between two words that
+    both own runs moved to the best gap between runs within ``reach`` of the recogniser's
+    space (widest, less ``SPACE_DRIFT`` of its distance from it); runs stay in order and each
+    word keeps at least one run."""
+    out = list(owners)
+    for k in range(len(words) - 1):
+        firsts = [j for j, o in enumerate(out) if o > k]
+        if not firsts or not any(o == k for o in out) or out[firsts[0]] != k + 1:
+            continue
+        split = firsts[0]  # runs[split:] belong to later words
+        expected = (words[k][3] + words[k + 1][2]) / 2
+        low = next(j for j, o in enumerate(out) if o == k) + 1  # word k keeps a run
+        high = max(j for j, o in enumerate(out) if o == k + 1)  # so does word k + 1
+        best, score = split, -np.inf
+        for j in range(low, high + 1):
+            gap, middle = runs[j][0] - runs[j - 1][1], (runs[j][0] + runs[j - 1][1]) / 2
+            if abs(middle - expected) <= reach and gap - SPACE_DRIFT * abs(
+                    middle - expected) > score:
+                best, score = j, gap - SPACE_DRIFT * abs(middle - expected)
+        for j in range(low, high + 1):
+            out[j] = k if j < best else k + 1
+    return out
+
+
 def _spaced(ink: np.ndarray, line: OcrLine, measure: Measure) -> OcrLine:
     """The line with a space where a word's ink has a gap as wide as a word space: the
     recogniser drops narrow spaces, most often after a note's number (``4 HRNK`` read as
     ``4HRNK``, so the note has no label). A gap before ink standing above the baseline is
-    kept: that is a raised marker after its word."""
+    kept: that is a raised marker after its word; so is a gap beside a hyphen or dash, whose
+    glyph stands in wide side bearings of its own (``user-accessible``)."""
     top, bottom = _band(ink, line)
     left = max(int(line.box[0]), 0)
     columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
@@ -221,7 +292,8 @@ def _spaced(ink: np.ndarray, line: OcrLine, measure: Measure) -> OcrLine:
                 continue
             split = next((i for i in range(first, last + 1)
                           if (chars[i].x0 + chars[i].x1) / 2 >= (gap0 + gap1) / 2), None)
-            if split is None or split == first:
+            if split is None or split == first or _DASHES & {chars[split - 1].text,
+                                                               chars[split].text}:
                 continue
             word = (first, last, x0, x1)
             _spread(chars, (first, split - 1, chars[first].x0, chars[split - 1].x1),
@@ -384,14 +456,23 @@ def _line_chars(ink: np.ndarray, line: OcrLine, size: float, baseline: float,
 
 def _advance(chars: tuple[OcrChar, ...], i: int, size: float) -> tuple[float, float]:
     """The character's span widened, at a word's ends, from its ink to the advance box a PDF
-    glyph has (the layout code's gaps are between advance boxes)."""
+    glyph has (the layout code's gaps are between advance boxes); by at most half the space
+    beside it less half a pixel: italic letters overhang, and a narrow ink gap closed by the
+    bearings of both words put the next word's first letter before the space (``ofS
+    oftware``)."""
     x0, x1 = chars[i].x0, chars[i].x1
     if i == 0 or chars[i - 1].text.isspace():
-        x0 -= (LEFT_BEARING_EM + GAP_MARGIN_EM) * size
+        grow = (LEFT_BEARING_EM + GAP_MARGIN_EM) * size
+        x0 -= min(grow, _half_gap(chars[i - 1])) if i else grow
     if i == len(chars) - 1 or chars[i + 1].text.isspace():
         right = POINT_BEARING_EM if chars[i].text in _POINTS else RIGHT_BEARING_EM
-        x1 += (right + GAP_MARGIN_EM) * size
+        grow = (right + GAP_MARGIN_EM) * size
+        x1 += min(grow, _half_gap(chars[i + 1])) if i < len(chars) - 1 else grow
     return x0, x1
+
+
+def _half_gap(space: OcrChar) -> float:
+    return max((space.x1 - space.x0 - 1.0) / 2, 0.0)
 
 
 def _raised_runs(ink: np.ndarray, chars: tuple[OcrChar, ...], baseline: float, size: float

@@ -359,7 +359,7 @@ def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, i
         return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                        f"repeated on {seen} of {total} pages in the {where} margin "
                        f"(digits masked: {key!r})")
-    if isolated:
+    if isolated and not line.lead_label:  # a note's last line stands apart at a page's foot
         at = len(position_pages[(where, round(line.top / POSITION_BUCKET))])
         if at >= needed and at >= POSITION_SHARE * total:
             return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
