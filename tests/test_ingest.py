@@ -168,8 +168,8 @@ def test_an_extractor_upgrade_that_changes_nothing_is_paid_for_once(corpus, stor
     run_ingest(str(corpus), str(store.root))
     monkeypatch.setattr(text, "VERSION", text.VERSION + "-upgraded")
     calls = []
-    original = rows.extract  # counted where the work is handed to the extraction worker
-    monkeypatch.setattr(rows, "extract", lambda *a: calls.append(a[1].source_id) or original(*a))
+    original = rows.extract_then  # counted where the work is handed to the extraction worker
+    monkeypatch.setattr(rows, "extract_then", lambda *a: calls.append(a[1].source_id) or original(*a))
     upgraded = run_ingest(str(corpus), str(store.root))
     assert upgraded.count("unchanged") == 5 and len(calls) == 5  # re-extracted, same content
     captures = Archive(store).read("captures").to_pylist()
