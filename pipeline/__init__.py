@@ -82,9 +82,12 @@ def _delete_stale_copies(folder: Path) -> None:
         _made_from_path(path).unlink(missing_ok=True)
 
 
-_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
+LIBC = ctypes.CDLL(None, use_errno=True)
+"""The C library the interpreter runs on, opened once for every call Archivist makes into it
+(malloc_trim and mallopt here, syncfs in the store, prctl in extraction workers)."""
+_MALLOC_TRIM = getattr(LIBC, "malloc_trim", None)
 """glibc's malloc_trim, or None where the C library has none (macOS, musl)."""
-_MALLOPT = getattr(ctypes.CDLL(None), "mallopt", None)
+_MALLOPT = getattr(LIBC, "mallopt", None)
 _M_ARENA_MAX = -8  # from glibc's <malloc.h>
 MALLOC_ARENAS = 2
 """glibc gives threads heaps of their own (up to 8 a core) and keeps what each freed: a run's

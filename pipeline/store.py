@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING
 
+from pipeline import LIBC
+
 if TYPE_CHECKING:  # imported where used: pyarrow costs 0.15 s of every command's start
     from pyarrow import fs
 
 STORE_ENV = "ARCHIVIST_STORE"
 S3_PREFIX = "s3://"
 INCOMING = ".incoming"
-COPY_CHUNK = 1 << 20
 """Folder under ``raw/`` for files being written; never listed as blobs."""
+COPY_CHUNK = 1 << 20
 _S3_ENV = ("AWS_ENDPOINT_URL", "AWS_ALLOW_HTTP", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
            "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION")
 
@@ -229,7 +231,7 @@ def atomic_write(target: Path, data: bytes, staging: Path | None = None) -> None
     _fsync_dir(target.parent)
 
 
-_SYNCFS = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+_SYNCFS = getattr(LIBC, "syncfs", None)
 """Linux's syncfs(2): flush one file system; None elsewhere."""
 BLOB_BATCH = 256
 """Blobs a :class:`BlobBatch` writes before it syncs and names them."""

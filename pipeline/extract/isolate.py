@@ -31,7 +31,6 @@ must not be forked). Requests and answers are pickled over two pipes.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import resource
 import signal
@@ -44,6 +43,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar, cast
 
+from pipeline import LIBC
 from pipeline.errors import ExtractError, ExtractorCrashed, LimitExceeded
 from pipeline.extract.dispatch import extract_in_process, extractor_for
 from pipeline.model import Capture, Extraction, ExtractOptions, Kind
@@ -311,4 +311,4 @@ def _die_with_parent() -> None:
     """On Linux the kernel kills this worker when the thread that started it ends, so a parser
     stuck in C code does not outlive a caller that was itself killed mid-document."""
     if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
