@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/ocr_quality.py [--bench ../shared/bench] [--pages 4]
                                                [--sample-pages 57 | --sample-list 2,5-10]
                                                [--variants "300 dpi clean"] [--no-tesseract]
+    nice -n 10 .venv/bin/python benchmarks/ocr_quality.py --stream 500 [--stream-sample]
 
 The scanned test set is built here from real text: the sample report (examples/pdf/) and the
 first ``--pages`` pages of a few bench PDFs are rendered by PDFium to 300 and 200 dpi page
@@ -19,6 +20,13 @@ born-digital ones (``--sample-pages``: how many of its 57 pages; all by default)
 Tesseract 5 (``apt-get install tesseract-ocr``; only ever a baseline here) reads the same page
 images with ``--psm 3`` in one process per page, the way it is usually run; its text is scored
 the same way.
+
+``--stream 500`` instead shows that memory is bounded by the page, not by the document: an
+image-only PDF of that many small pages (a few lines each, different on every page) is
+extracted in a child process whose resident memory (``VmRSS``) is sampled every two seconds;
+the samples are printed by tenths of the pages (the child prints each page's number as it
+reads it) and for the document's layout after the last page. ``--stream-sample``
+adds the scanned sample report (57 pages at 200 dpi) run the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -89,7 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", type=lambda v: v.split(","), default=list(VARIANTS),
                         help=f"which scans, comma-separated (default: {','.join(VARIANTS)})")
     parser.add_argument("--no-tesseract", action="store_true")
+    parser.add_argument("--stream", type=int, default=0, metavar="PAGES",
+                        help="only the memory run: an image-only PDF of this many small pages")
+    parser.add_argument("--stream-sample", action="store_true",
+                        help="with --stream: the 57-page scanned sample report too")
     args = parser.parse_args(argv)
+    if args.stream:
+        _stream(_small_pages(args.stream), args.stream, f"{args.stream} small pages")
+        if args.stream_sample:
+            _stream(_image_pdf(_scans(SAMPLE.read_bytes(), 200, False, 0), 200), 57,
+                    "sample report, 57 pages")
+        return 0
     score = _scorer(args.bench / "eval_pdf.py")
     tesseract = None if args.no_tesseract else shutil.which("tesseract")
     sample = SAMPLE.read_bytes()
@@ -145,6 +164,89 @@ def main(argv: list[str] | None = None) -> int:
                   f"{(ours.pages / ours.seconds) / (theirs.pages / theirs.seconds):.2f}, "
                   f"CPU per page {theirs.cpu / ours.cpu * ours.pages / theirs.pages:.2f}")
     return 0
+
+
+WORDS = ("archive record ledger village border winter clerk office broker report survey river "
+         "province family market season court letter witness station harvest school").split()
+
+
+def _small_pages(count: int) -> bytes:
+    """An image-only PDF of ``count`` half-letter pages at 200 dpi, three lines of words each,
+    no two pages alike (so nothing is read twice the same way)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(396, 144))
+    rng = random.Random(0)
+    for number in range(1, count + 1):
+        canvas.setFont("Times-Roman", 11)
+        for row in range(3):
+            words = " ".join(rng.choice(WORDS) for _ in range(8))
+            canvas.drawString(30, 110 - 16 * row, f"{number}.{row + 1} {words}")
+        canvas.showPage()
+    canvas.save()
+    return _image_pdf(_scans(buffer.getvalue(), 200, False, 0), 200)
+
+
+CHILD = """
+import sys, time
+from pipeline.extract.ocr import pages
+from benchmarks.ocr_quality import OPTIONS, _capture
+from pipeline.extract.dispatch import extract_in_process
+read = pages.ocr_page
+def counted(*args, **kwargs):
+    out = read(*args, **kwargs)
+    print(args[1], flush=True)  # the page number: the parent matches it to its samples
+    return out
+pages.ocr_page = counted
+data = open(sys.argv[1], "rb").read()
+extraction = extract_in_process(data, _capture(data, "stream"), OPTIONS)
+print("done", len(extraction.blocks), flush=True)
+"""
+
+
+def _stream(pdf: bytes, total: int, name: str) -> None:
+    """Extract ``pdf`` in a child process, sampling its resident memory every two seconds."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-c", CHILD, file.name], cwd=ROOT,
+                                 stdout=subprocess.PIPE, text=True,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+        read = [0]  # pages the child has read, from its output
+
+        def follow() -> None:
+            for line in child.stdout or ():
+                if line.strip().isdigit():
+                    read[0] = max(read[0], int(line))
+
+        threading.Thread(target=follow, daemon=True).start()
+        samples: list[tuple[float, int, float]] = []  # seconds, pages read, MB
+        while child.poll() is None:
+            try:
+                status = Path(f"/proc/{child.pid}/status").read_text()
+            except FileNotFoundError:
+                break
+            kb = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmRSS"))
+            samples.append((time.perf_counter() - started, read[0], kb / 1024))
+            time.sleep(2)
+        seconds = time.perf_counter() - started
+    print(f"\n{name}: {seconds:.0f} s, exit {child.returncode}, {len(samples)} samples of "
+          f"VmRSS, load average {os.getloadavg()[0]:.1f}")
+    rows: dict[str, list[float]] = {}
+    for _, read_by_then, mb in samples:
+        if 0 < read_by_then < total:
+            k = read_by_then * 10 // total
+            rows.setdefault(f"pages {total * k // 10 + 1}-{total * (k + 1) // 10}", []).append(mb)
+        elif read_by_then == total:
+            rows.setdefault("after the last page (the document's layout)", []).append(mb)
+    print("| while reading | VmRSS MB min / median / max | samples |")
+    print("| --- | --- | --- |")
+    for what, mbs in rows.items():
+        mbs.sort()
+        print(f"| {what} | {mbs[0]:.0f} / {mbs[len(mbs) // 2]:.0f} / {mbs[-1]:.0f} | {len(mbs)} |")
+    print(f"peak {max((m for _, _, m in samples), default=0):.0f} MB")
 
 
 def _scorer(path: Path):

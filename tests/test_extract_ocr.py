@@ -25,7 +25,7 @@ from pipeline.capture import read_local, sniff
 from pipeline.cli import app
 from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, _chars, _with_marker
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, _chars, _with_marker, ink_mask
 from pipeline.extract.ocr.textlayer import judge
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.pages import PageData
@@ -587,7 +587,8 @@ def layout_lines(image: Image.Image, lines: list[OcrLine]) -> list[Line]:
     from pipeline.extract.ocr.chars import page_chars
     from pipeline.extract.pdf.lines import page_lines
 
-    return page_lines(page_chars(OcrPage(image, tuple(lines), 0, 0.0, image.size), 200)[0], 1)
+    page = OcrPage(image, tuple(lines), 0, 0.0, image.size, ink_mask(np.asarray(image)))
+    return page_lines(page_chars(page, 200)[0], 1)
 
 
 def test_a_raised_run_is_found_from_its_ink_wherever_the_recogniser_put_it(glued):

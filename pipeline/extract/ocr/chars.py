@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage, ink_threshold
+from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage
 from pipeline.extract.pdf.chars import Char
 
 CAP_EM = 0.7
@@ -89,7 +89,7 @@ _CAPITALS = set("ABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
 def page_chars(page: OcrPage, dpi: float) -> tuple[list[Char], tuple[OcrLine, ...]]:
     """Every recognised character of the page as a layout character, in points; and the
     page's lines with their words fitted to the ink (pixels), for the words' boxes."""
-    ink = np.asarray(page.image) < ink_threshold(np.asarray(page.image))
+    ink = page.ink
     scale = 72.0 / dpi
     fitted = [_fitted(ink, line) for line in _untangled(ink, page.lines)]
     measured = [_measure(ink, line) for line in fitted]
@@ -117,7 +117,7 @@ def page_rules(page: OcrPage, dpi: float) -> list[tuple[float, float, float, flo
     """Horizontal rules drawn on the page (points, upright page): the PDF reads them from its
     vector graphics, a scan has them only as ink. Rows inside a text line are left alone (an
     underline is part of its line)."""
-    ink = np.asarray(page.image) < ink_threshold(np.asarray(page.image))
+    ink = page.ink
     least = int(RULE_MIN_POINTS * dpi / 72)
     candidates = np.flatnonzero(ink.sum(axis=1) >= least)
     texts = [(line.box[1], line.box[3]) for line in page.lines]
