@@ -109,22 +109,26 @@ def page_chars(page: OcrPage, dpi: float) -> tuple[list[Char], tuple[OcrLine, ..
 RULE_MIN_POINTS = 36.0
 """A horizontal run of ink at least this long (points) outside the text lines is a rule (a
 note separator is a third of the text width, about 150 points)..."""
-RULE_MAX_POINTS = 2.0
-"""...when it is at most this thick (pdf/notes.py RULE_MAX_HEIGHT)."""
+RULE_MAX_POINTS = 3.0
+"""...when it is at most this thick: pdf/notes.py's RULE_MAX_HEIGHT (2 points, a filled
+bar's height) and the pen's width with a pixel of blur, which ink adds to a line the PDF
+draws with no height (UNMISS's heading bar: 2.2 points of ink clean, more on a copy)."""
 
 
 def page_rules(page: OcrPage, dpi: float) -> list[tuple[float, float, float, float]]:
     """Horizontal rules drawn on the page (points, upright page): the PDF reads them from its
-    vector graphics, a scan has them only as ink. Rows inside a text line are left alone (an
-    underline is part of its line)."""
-    ink = page.ink
+    vector graphics, a scan has them only as ink. The ink inside the text lines' boxes is left
+    out (an underline is part of its line), not the whole rows they cover: a heading's bar
+    drawn on across the page level with the heading (UNMISS's GENERAL TRENDS) is a rule
+    beside it, and tells the reading order that the columns above it end there."""
     least = int(RULE_MIN_POINTS * dpi / 72)
+    ink = page.ink.copy()
+    for line in page.lines:
+        x0, top, x1, bottom = (int(v) for v in line.box)
+        ink[max(top, 0):bottom + 1, max(x0, 0):x1 + 1] = False
     candidates = np.flatnonzero(ink.sum(axis=1) >= least)
-    texts = [(line.box[1], line.box[3]) for line in page.lines]
     found: list[tuple[int, int, int]] = []  # row, x0, x1 of each row's longest run
     for row in candidates.tolist():
-        if any(top <= row <= bottom for top, bottom in texts):
-            continue
         x0, x1 = _longest_run(ink[row])
         if x1 - x0 >= least:
             found.append((row, x0, x1))
