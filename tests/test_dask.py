@@ -111,7 +111,11 @@ def _flow_log(flow_run_id: str) -> list[str]:
 
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
 
+    # The run's log lines reach the API from a background worker, in batches: without
+    # waiting for it, a line printed just before the run ended was sometimes not there yet.
+    APILogWorker.drain_all(timeout=30)
     with get_client(sync_client=True) as client:
         logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(
             any_=[UUID(flow_run_id)])))
