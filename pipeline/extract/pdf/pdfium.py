@@ -41,8 +41,9 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _BREAKS = frozenset((0x20, 0x0D, 0x0A))
 """The only characters PDFium generates (a space, CR, LF): others need no IsGenerated call."""
 HYPHEN_MARK = 0x02
-_NOT_A_CHARACTER = 0xFFFE
 """PDFium reports a hyphen that ends a line as U+0002; pdfminer gives the hyphen itself."""
+_NOT_A_CHARACTER = 0xFFFE
+"""What ``FPDFText_GetText`` writes for such a hyphen (``_codes`` asks for it alone)."""
 _V, _I = ctypes.c_void_p, ctypes.c_int
 
 
