@@ -30,6 +30,14 @@ def user_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archivist"
 
 
+def cached_copy(name: str, source: Path, suffix: str) -> Path:
+    """Where the user's cache keeps a file derived from the installed file ``source``:
+    ``<name>-<source's size>-<its time><suffix>``, so an upgraded or second install gets its
+    own copy (made with :func:`write_whole` and ``source``, which clears the stale ones)."""
+    stat = source.stat()
+    return user_cache() / f"{name}-{stat.st_size}-{stat.st_mtime_ns}{suffix}"
+
+
 def write_whole(target: Path, write: Callable[[IO[bytes]], object],
                 source: Path | None = None) -> None:
     """Make a file of the user's cache whole or not at all: ``write`` fills a temporary file

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 import sys
 from array import array
 from bisect import bisect_left
@@ -32,7 +31,7 @@ from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, has_digit_sequence, smash_numbers
 from wordfreq.tokens import lossy_tokenize
 
-from pipeline import user_cache, write_whole
+from pipeline import cached_copy, write_whole
 
 INFERRED_SPACE_FACTOR = 10.0
 """wordfreq's penalty per word break its Chinese tokenizer inferred (``wordfreq.__init__``)."""
@@ -182,14 +181,13 @@ def _table(language: str) -> _Table:
     of CPU for German's 634,502 words at every process start, reading it a few ms); named by
     the list file's size and time, so an upgraded wordfreq gets its own."""
     listed = available_languages("best")[language]
-    stat = os.stat(listed)
-    copy = user_cache() / (f"wordfreq-{language}-{stat.st_size}-{stat.st_mtime_ns}-"
-                           f"{HASH_BASE:x}.table")
+    source = Path(listed)
+    copy = cached_copy(f"wordfreq-{language}", source, f"-{HASH_BASE:x}.table")
     table = _Table.load(copy)
     if table is None:
         table = _Table.build(listed)
         try:
-            write_whole(copy, table.save, Path(listed))
+            write_whole(copy, table.save, source)
         except OSError:  # no writable cache: built in every process
             pass
     return table

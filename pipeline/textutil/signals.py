@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import user_cache, write_whole
+from pipeline import cached_copy, write_whole
 from pipeline.ids import normalise_text
 
 MIN_WORDS_FOR_LANGUAGE = 4
@@ -160,9 +160,7 @@ def _stop_words(language: str) -> frozenset[str] | None:
     listed = _word_list(language)
     if listed is None:
         return None
-    stat = listed.stat()
-    copy = user_cache() / (f"stopwords-{language}-{STOP_WORDS_PER_LANGUAGE}-{stat.st_size}-"
-                           f"{stat.st_mtime_ns}.json")
+    copy = cached_copy(f"stopwords-{language}-{STOP_WORDS_PER_LANGUAGE}", listed, ".json")
     try:
         words = json.loads(copy.read_text(encoding="utf-8"))
         if isinstance(words, list) and all(isinstance(w, str) for w in words):
@@ -266,8 +264,7 @@ def _unpacked_model(packed: Path) -> Path:
     size and time so an upgraded wheel gets its own copy; written whole, then renamed."""
     import lzma
 
-    stat = packed.stat()
-    unpacked = user_cache() / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    unpacked = cached_copy("py3langid", packed, ".npz")
     if not unpacked.exists():
         def decompress(out: IO[bytes]) -> None:
             with lzma.open(packed) as source:
