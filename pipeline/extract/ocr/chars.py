@@ -191,11 +191,7 @@ def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
     reaching well past both sides of the recogniser's space is cut at its least-inked column
     near it: italic and script letters touch across a space (``of S`` one run in ``Journal of
     Statistical Software``)."""
-    top, bottom = _band(ink, line)
-    left = max(int(line.box[0]), 0)
-    columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
-    runs = [(left + a, left + b) for a, b in
-            _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))]
+    top, bottom, left, columns, runs = _line_ink(ink, line)
     words = _words(line.chars)
     if not runs or not words:
         return line
@@ -216,6 +212,29 @@ def _fitted(ink: np.ndarray, line: OcrLine) -> OcrLine:
         if ch.text.isspace() and 0 < i < len(chars) - 1:
             chars[i] = replace(ch, x0=chars[i - 1].x1, x1=max(chars[i + 1].x0, chars[i - 1].x1))
     return replace(line, chars=tuple(chars))
+
+
+class LineInk(NamedTuple):
+    """A line's own band of ink (``_band``), column by column, in pixels of the upright page."""
+
+    top: int
+    bottom: int
+    left: int
+    """The first column: the left of the line's box."""
+    columns: np.ndarray
+    """Ink pixels in each column of the band, from ``left`` to the box's right."""
+    runs: list[tuple[int, int]]
+    """Runs of inked columns (page x, half-open), apart where a gap is wider than letters
+    leave (``LETTER_GAP``)."""
+
+
+def _line_ink(ink: np.ndarray, line: OcrLine) -> LineInk:
+    top, bottom = _band(ink, line)
+    left = max(int(line.box[0]), 0)
+    columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
+    runs = [(left + a, left + b) for a, b in
+            _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))]
+    return LineInk(top, bottom, left, columns, runs)
 
 
 SPACE_REACH = 0.8
@@ -282,11 +301,7 @@ def _spaced(ink: np.ndarray, line: OcrLine, measure: Measure) -> OcrLine:
     ``4HRNK``, so the note has no label). A gap before ink standing above the baseline is
     kept: that is a raised marker after its word; so is a gap beside a hyphen or dash, whose
     glyph stands in wide side bearings of its own (``user-accessible``)."""
-    top, bottom = _band(ink, line)
-    left = max(int(line.box[0]), 0)
-    columns = ink[top:bottom, left:max(int(np.ceil(line.box[2])), left + 1)].sum(axis=0)
-    runs = [(left + a, left + b) for a, b in
-            _runs(np.flatnonzero(columns >= MIN_COLUMN_INK), LETTER_GAP * (bottom - top))]
+    top, _, _, _, runs = _line_ink(ink, line)
     least = DROPPED_SPACE_EM * measure.size
     chars = list(line.chars)
     for first, last, x0, x1 in reversed(_words(line.chars)):  # inserting keeps earlier indices
