@@ -167,19 +167,30 @@ def test_columns_whose_baselines_do_not_line_up_split_at_a_narrow_gutter(tmp_pat
     hold both columns, but every line of the right column starts at the gutter, so the rows
     that do are split there (read as one line, a row ran from the left column into the
     right one)."""
+    def right(canvas, row, y):
+        canvas.drawString(302, y, f"Right column line {row} goes on here.")
+
+    text = " ".join(_texts(_typeset(tmp_path, _columns_out_of_step(right))))
+    right_text = " ".join(f"Right column line {row} goes on here." for row in range(28))
+    assert LEFT_COLUMN in text and right_text in text
+
+
+LEFT_COLUMN = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
+
+
+def _columns_out_of_step(right):
+    """A page of two columns 1.2 em apart: 30 lines set flush right against the gutter, and 28
+    drawn by ``right(canvas, row, y)`` level with them only in rows 12 to 15 (a heading
+    shifted the rest by half a line)."""
     def page(canvas):
         canvas.setFont("Times-Roman", 10)
         for row in range(30):
             canvas.drawRightString(290, 700 - 12 * row,
                                    f"the left column's line {row} is set flush right")
-        for row in range(28):  # rows 12 to 15 level with the left column's, the rest between
-            shift = 0 if 12 <= row < 16 else 6
-            canvas.drawString(302, 700 - 12 * row - shift, f"Right column line {row} goes on here.")
+        for row in range(28):
+            right(canvas, row, 700 - 12 * row - (0 if 12 <= row < 16 else 6))
 
-    text = " ".join(_texts(_typeset(tmp_path, page)))
-    left = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
-    right = " ".join(f"Right column line {row} goes on here." for row in range(28))
-    assert left in text and right in text
+    return page
 
 
 def test_side_heads_are_read_with_the_text_beside_them(tmp_path):
@@ -212,16 +223,8 @@ def test_a_narrow_gutter_before_numbered_references_is_found(tmp_path):
     """As above, with a reference list in the right column: each line opens with its number
     set a space before the text (``6.  Rogers FB``), so the text right of the gutter up to
     that space is short; the words after it count as the column's text too."""
-    def page(canvas):
-        canvas.setFont("Times-Roman", 10)
-        for row in range(30):
-            canvas.drawRightString(290, 700 - 12 * row,
-                                   f"the left column's line {row} is set flush right")
-        for row in range(28):  # rows 12 to 15 level with the left column's, the rest between
-            shift = 0 if 12 <= row < 16 else 6
-            canvas.drawString(302, 700 - 12 * row - shift, f"{row + 1}.")
-            canvas.drawString(322, 700 - 12 * row - shift, f"Author {row} AB: A paper, 2009.")
+    def reference(canvas, row, y):
+        canvas.drawString(302, y, f"{row + 1}.")
+        canvas.drawString(322, y, f"Author {row} AB: A paper, 2009.")
 
-    text = " ".join(_texts(_typeset(tmp_path, page)))
-    left = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
-    assert left in text
+    assert LEFT_COLUMN in " ".join(_texts(_typeset(tmp_path, _columns_out_of_step(reference))))
