@@ -1,5 +1,5 @@
-"""Shared fixtures: a temporary store, a Prefect test harness, the sample corpus, and an S3 store
-on a moto server on 127.0.0.1."""
+"""Shared fixtures: a temporary store, a cache folder that cannot be written, a Prefect test
+harness, the sample corpus, and an S3 store on a moto server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -26,6 +26,14 @@ def store(tmp_path: Path):
     from pipeline.store import Store
 
     return Store.at(tmp_path / "store")
+
+
+@pytest.fixture
+def unwritable_cache(monkeypatch, tmp_path: Path) -> None:
+    """The user's cache folder is a file: nothing can be cached, as on a read-only home."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
 
 
 @pytest.fixture(scope="session")

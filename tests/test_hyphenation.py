@@ -186,14 +186,11 @@ def test_the_words_hashes_in_numpy_are_the_ones_a_look_up_computes():
     assert [int(h) for h in _hashes([w.encode() for w in words])] == [_hash(w) for w in words]
 
 
-def test_without_a_writable_cache_the_table_is_built_in_the_process(monkeypatch, tmp_path):
+def test_without_a_writable_cache_the_table_is_built_in_the_process(unwritable_cache):
     from wordfreq import zipf_frequency
 
     from pipeline.textutil import lexicon
 
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     lexicon._table.cache_clear()
     try:
         assert lexicon.zipf("Straße", "de") == zipf_frequency("Straße", "de")

@@ -49,10 +49,7 @@ def test_a_damaged_copy_falls_back_to_the_wheels_model_and_is_made_again(fresh_m
     assert copy.stat().st_size == whole
 
 
-def test_no_writable_cache_falls_back_to_the_wheels_model(monkeypatch, tmp_path):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+def test_no_writable_cache_falls_back_to_the_wheels_model(unwritable_cache):
     signals._identifier.cache_clear()
     try:
         assert signals.detect_language(ENGLISH).code == "en"
