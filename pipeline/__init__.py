@@ -6,11 +6,17 @@ Prefect tasks and flows.
 """
 
 import ctypes
+import importlib.abc
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import IO
 
 __version__ = "0.1.0"
@@ -22,6 +28,28 @@ __version__ = "0.1.0"
 # Read once, when Arrow first allocates: so here, before anything imports pyarrow. A value
 # the user set wins.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
+@contextmanager
+def not_installed(name: str) -> Iterator[None]:
+    """Within the block, imports made by this thread find no module ``name``: for an optional
+    dependency that a library loads eagerly and Archivist never uses. Other threads, and this
+    one after the block, import it as usual; a module already imported is not hidden."""
+    thread = threading.get_ident()
+
+    class Hide(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Sequence[str] | None,
+                      target: ModuleType | None = None) -> ModuleSpec | None:
+            if fullname == name and threading.get_ident() == thread:
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+            return None
+
+    hide = Hide()
+    sys.meta_path.insert(0, hide)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(hide)
 
 
 def user_cache() -> Path:

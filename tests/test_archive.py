@@ -1,8 +1,14 @@
+import os
+import subprocess
+import sys
+import threading
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from deltalake import write_deltalake
 
+from pipeline import not_installed
 from pipeline.archive import Archive, RunWriter
 from pipeline.errors import ArchiveError
 from pipeline.model import Block, Capture, DocumentMeta, Extraction, Locator, Source
@@ -127,3 +133,36 @@ def test_a_commit_compacts_a_table_of_many_small_files_and_every_version_reads_t
         assert archive.read("passages", n).to_pylist() == rows
     assert archive.current("passages")["text"].to_pylist() == [
         f"Run 6, paragraph {9 - k}." for k in range(9)]
+
+
+def test_the_archive_loads_without_pandas_and_pandas_still_loads_after():
+    """pyarrow.dataset would import pandas in every process that opens the archive."""
+    code = ("import sys, pipeline.archive; assert 'pandas' not in sys.modules, 'loaded'; "
+            "import pyarrow as pa; print(pa.table({'a': [1]}).to_pandas().a.sum())")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+
+
+def test_a_module_is_hidden_only_from_the_thread_in_the_block(tmp_path, monkeypatch):
+    (tmp_path / "hidden_optional.py").write_text("VALUE = 7\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    other: list[object] = []
+
+    def import_elsewhere() -> None:
+        import hidden_optional
+        other.append(hidden_optional.VALUE)
+        del sys.modules["hidden_optional"]
+
+    with not_installed("hidden_optional"):
+        with pytest.raises(ModuleNotFoundError, match="hidden_optional"):
+            import hidden_optional  # noqa: F401
+        thread = threading.Thread(target=import_elsewhere)
+        thread.start()
+        thread.join()
+    assert other == [7]
+    import hidden_optional
+    assert hidden_optional.VALUE == 7
+    del sys.modules["hidden_optional"]
