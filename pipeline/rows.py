@@ -28,33 +28,40 @@ from pipeline.model import (
     Transform,
 )
 from pipeline.segment import doc_id_for, segment
-from pipeline.textutil.fingerprint import passage_keys
 from pipeline.textutil.signals import document_languages, repeated_line_share, text_signals
 
 
-def derive(data: bytes, capture: Capture,
-           options: ExtractOptions = ExtractOptions()) -> SegmentedDocument:
-    """Extract, clean and segment one capture's bytes and make its passages' lineage keys, all
-    in the extraction worker: a run's workers then do that side by side, while the run's own
-    process, whose threads share one interpreter lock, does less (hashing a crawl's passages
-    was half of its linking). The passages' signals are measured by :func:`document_rows`, in
-    the run's process: guessing languages in every worker would cost each one the language
-    model (about 80 MB resident)."""
-    return extract_then(data, capture, options, partial(_built, doc_id_for(capture.source_id)))
+def derive(data: bytes, capture: Capture, options: ExtractOptions = ExtractOptions(), *,
+           keys: bool = True) -> SegmentedDocument:
+    """Extract, clean and segment one capture's bytes and make its passages' lineage keys
+    (unless ``keys`` is false: only linking reads them), all in the extraction worker: a run's
+    workers then do that side by side, while the run's own process, whose threads share one
+    interpreter lock, does less (hashing a crawl's passages was half of its linking). The
+    passages' signals are measured by :func:`document_rows`, in the run's process: guessing
+    languages in every worker would cost each one the language model (about 80 MB
+    resident)."""
+    return extract_then(data, capture, options,
+                        partial(_built, doc_id_for(capture.source_id), keys=keys))
 
 
-def _built(doc_id: str, extraction: Extraction) -> SegmentedDocument:
+def _built(doc_id: str, extraction: Extraction, *, keys: bool = True) -> SegmentedDocument:
     """The worker's part of :func:`derive`, after extraction."""
     document = segment(doc_id, clean(extraction))
+    if not keys:
+        return document
+    # Imported here: the keys need numpy (0.07 s at a worker's start), rows alone do not.
+    from pipeline.textutil.fingerprint import passage_keys
+
     return replace(document, keys=passage_keys([p.text for p in document.passages]))
 
 
 def extract_file(path: Path, kind: Kind | None = None,
                  options: ExtractOptions = ExtractOptions()) -> dict[str, list[dict[str, Any]]]:
     """One local file through the pipeline, nothing stored: the rows an ingest would archive
-    (documents, sections, passages, footnotes, removed), as version 1 of run ``extract``."""
+    (documents, sections, passages, footnotes, removed), as version 1 of run ``extract``.
+    No lineage keys: the rows do not hold them."""
     captured, data = read_local(path, kind)
-    return document_rows(derive(data, captured, options),
+    return document_rows(derive(data, captured, options, keys=False),
                          Source(captured.source_id, captured.uri), captured, 1, "extract")
 
 

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.clean import clean
+from pipeline.extract import isolate
 from pipeline.extract.dispatch import extract_in_process
 from pipeline.model import Capture, ExtractOptions, Source
-from pipeline.rows import derive, document_rows
+from pipeline.rows import derive, document_rows, extract_file
 from pipeline.segment import doc_id_for, segment
 from pipeline.textutil.fingerprint import passage_keys
 
@@ -35,3 +36,16 @@ def test_a_document_built_in_the_worker_with_its_keys_gives_the_rows_built_here(
     source = Source("page", captured.uri)
     assert document_rows(derived, source, captured, 1, "run") == \
         document_rows(here, source, captured, 1, "run")
+
+
+def test_archivist_extract_makes_no_lineage_keys_so_its_worker_never_loads_numpy(
+        tmp_path: Path) -> None:
+    # The rows hold no keys; making them cost every `archivist extract` numpy's import in its
+    # worker (0.07 s) and a MinHash per page.
+    page = tmp_path / "page.html"
+    page.write_bytes(EXAMPLE.read_bytes())
+    isolate._workers.current = None  # a fresh worker for this thread
+    rows = extract_file(page)
+    assert rows["passages"] and rows["documents"][0]["extractor"] == "html"
+    worker = isolate._workers.current
+    assert "_multiarray_umath" not in Path(f"/proc/{worker._process.pid}/maps").read_text()
