@@ -228,3 +228,28 @@ def test_a_narrow_gutter_before_numbered_references_is_found(tmp_path):
         canvas.drawString(322, y, f"Author {row} AB: A paper, 2009.")
 
     assert LEFT_COLUMN in " ".join(_texts(_typeset(tmp_path, _columns_out_of_step(reference))))
+
+
+def test_a_charts_labels_are_read_in_the_order_they_were_drawn(tmp_path):
+    """A chart's labels have no rows to read: top to bottom, the y axis's ticks came before
+    the x axis's and each tick row split the other axis. In the order drawn, each axis is
+    read whole (the book's figures, and its reference text, read them so)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.line(100, 450, 400, 450)
+        canvas.line(100, 450, 100, 600)
+        path = canvas.beginPath()
+        path.moveTo(100, 460)
+        path.curveTo(180, 560, 260, 480, 390, 590)
+        canvas.drawPath(path)
+        canvas.setFont("Times-Roman", 10)
+        for i, month in enumerate(("Jan", "Feb", "Mar", "Apr")):
+            canvas.drawString(110 + 80 * i, 436, month)
+            canvas.line(120 + 80 * i, 450, 120 + 80 * i, 446)
+        for i, value in enumerate(("0", "50", "100")):
+            canvas.drawRightString(96, 452 + 60 * i, value)
+        canvas.drawString(250, 610, "Sales")
+        _paragraph(canvas, 380, rows=3)
+
+    figure = next(b.text for b in _typeset(tmp_path, page).blocks if b.kind == "figure")
+    assert " ".join(figure.split()) == "Jan Feb Mar Apr 0 50 100 Sales"

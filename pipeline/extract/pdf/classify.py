@@ -100,7 +100,10 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
                 or box[3] - box[1] <= BAND_EM * max(l.size for l in lines)):
             text.extend(lines)  # prose in a frame, or a line on a band (a heading's bar)
             continue
-        lines.sort(key=lambda l: (round(l.top), l.x0))
+        # a drawing's labels have no rows to read by: read top to bottom, a chart's y-axis
+        # ticks interleave with its points' labels; the order they were drawn in keeps each
+        # axis, legend and node together
+        lines.sort(key=lambda l: l.seq)
         joined = " ".join(l.text for l in lines if l.text)
         x0, top = min(l.x0 for l in lines), min(l.top for l in lines)
         x1, bottom = max(l.x1 for l in lines), max(l.bottom for l in lines)

@@ -108,6 +108,9 @@ class Line:
     face: str = ""
     """The font (subset tag dropped) of the line's first and last glyphs when they share it,
     else empty: the face a line set in one face throughout is set in."""
+    seq: int = 0
+    """Where the line's first-drawn glyph comes among the page's glyphs in the order the
+    content stream draws them (the order a drawing program writes an axis or a legend in)."""
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -150,10 +153,12 @@ def page_lines(chars: list[Char], page_number: int,
         gutters.setdefault(r, set()).add(x)
     split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
     segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
+    drawn = {id(c): i for i, c in enumerate(kept)}
     lines = []
     for segment in _stack_displays(_attach_stray_marks(segments), operators):
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
+            line.seq = min([drawn.get(id(c), len(kept)) for c in segment])  # spacers: none
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
