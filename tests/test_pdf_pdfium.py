@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 from pdfbytes import assemble
 from reportlab.pdfgen.canvas import Canvas
@@ -170,5 +171,48 @@ def test_the_pages_text_read_at_once_is_what_each_character_gives(content, whole
         assert list(_codes(address, count)) == each
     finally:
         raw.FPDFText_ClosePage(text_page)
+        raw.FPDF_ClosePage(page)
+        document.close()
+
+
+def test_a_paths_points_read_at_once_are_what_each_segment_gives():
+    """``_path_points`` reads a path's segments in one piece from PDFium's array of points
+    (four calls a segment before); every path of a drawn page, rectangles, lines, curves,
+    closed and open figures, reads as segment by segment through the API."""
+    import ctypes
+
+    from pypdfium2 import raw
+
+    from pipeline.extract.pdf import pdfium as reader
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 400))
+    canvas.rect(40, 100, 120, 60, fill=1)
+    canvas.line(200, 100, 300, 100)
+    canvas.bezier(200, 150, 230, 200, 260, 120, 300, 160)
+    canvas.circle(100, 300, 30)
+    figure = canvas.beginPath()  # two figures in one path, the first closed
+    figure.moveTo(10, 10)
+    figure.lineTo(50, 20)
+    figure.lineTo(30, 40)
+    figure.close()
+    figure.moveTo(60, 60)
+    figure.curveTo(70, 80, 90, 80, 100, 60)
+    canvas.drawPath(figure)
+    canvas.showPage()
+    canvas.save()
+    assert reader._points_readable()
+    document = pdfium.PdfDocument(buffer.getvalue())
+    page = raw.FPDF_LoadPage(document.raw, 0)
+    try:
+        objects = reader._objects(ctypes.cast(page, ctypes.c_void_p).value or 0)
+        paths = [obj for obj, kind, _ in objects if kind == reader.PATH]
+        assert len(paths) == 5
+        for path in paths:
+            count = reader._count_segments(path)
+            assert reader._raw_points(path, count) is not None
+            assert reader._path_points(path) == reader._api_points(path, count)
+        assert any(close for path in paths for *_, close in reader._path_points(path))
+    finally:
         raw.FPDF_ClosePage(page)
         document.close()

@@ -19,8 +19,10 @@ has in fonts.py's reading too. A page PDFium cannot read as pdfminer would comes
 from __future__ import annotations
 
 import ctypes
+import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -81,6 +83,8 @@ _form_count = _fast("FPDFFormObj_CountObjects", _I, _V)
 _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
 PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+_POINT = struct.Struct("=ffB?2x")
+"""PDFium's ``CFX_Path::Point``: x, y, segment type, whether it closes its figure, padding."""
 _CORNERS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
 """An image's unit square, which its matrix maps onto the page."""
 
@@ -96,7 +100,6 @@ class PdfiumDocument:
         self._name = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._float = ctypes.c_float()
-        self._floats = [ctypes.c_float() for _ in range(2)]
         self._heavy: set[str] = set()  # fonts.is_heavy, by name (PDFium's names, as chars)
 
     def __len__(self) -> int:
@@ -278,17 +281,11 @@ class PdfiumDocument:
     def _subpaths(self, path: int) -> list[tuple[str, list[tuple[float, float]]]]:
         """Each subpath's kind and points, as pdfminer splits them: a Bézier segment's end
         point only, not its control points."""
-        fx, fy = self._floats
-        x_ref, y_ref = ctypes.addressof(fx), ctypes.addressof(fy)
-        get_segment, get_type, get_point, get_close = (_segment, _segment_type, _segment_point,
-                                                       _segment_close)
         found: list[tuple[str, list[tuple[float, float]]]] = []
         points: list[tuple[float, float]] = []
         curved = False
         controls = 0  # PDFium lists a Bézier segment as three points: two controls, the end
-        for i in range(_count_segments(path)):
-            segment = get_segment(path, i)
-            kind = get_type(segment)
+        for x, y, kind, close in _path_points(path):
             if kind == MOVETO and points:
                 found.append(_classify(points, curved))
                 points, curved = [], False
@@ -298,13 +295,63 @@ class PdfiumDocument:
                     continue
                 curved = True
             controls = 0
-            get_point(segment, x_ref, y_ref)
-            points.append((fx.value, fy.value))
-            if get_close(segment) and points[0] != points[-1]:
+            points.append((x, y))
+            if close and points[0] != points[-1]:
                 points.append(points[0])
         if points:
             found.append(_classify(points, curved))
         return found
+
+
+def _path_points(path: int) -> list[tuple[float, float, int, bool]]:
+    """(x, y, segment type, whether it closes its figure) of each of the path's segments:
+    through the API four calls a segment (83,940 segments on the 117-page book, most of them
+    rectangles of five), so read in one piece where ``_raw_points`` can."""
+    count = _count_segments(path)
+    points = _raw_points(path, count) if _points_readable() else None
+    return _api_points(path, count) if points is None else points
+
+
+def _raw_points(path: int, count: int) -> list[tuple[float, float, int, bool]] | None:
+    """The path's points read from PDFium's memory: a segment's handle is the address of its
+    ``CFX_Path::Point`` in the path's array of them (fpdf_editpath.cpp). None when the first
+    and last segments are not that array's ends."""
+    if count < 2:
+        return None
+    first = _segment(path, 0) or 0
+    if (_segment(path, count - 1) or 0) - first != (count - 1) * _POINT.size:
+        return None
+    return list(_POINT.iter_unpack(ctypes.string_at(first, count * _POINT.size)))
+
+
+def _api_points(path: int, count: int) -> list[tuple[float, float, int, bool]]:
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.addressof(x), ctypes.addressof(y)
+    found = []
+    for i in range(count):
+        segment = _segment(path, i)
+        _segment_point(segment, x_ref, y_ref)
+        found.append((x.value, y.value, _segment_type(segment), bool(_segment_close(segment))))
+    return found
+
+
+@cache
+def _points_readable() -> bool:
+    """Whether ``_raw_points`` reads what the API gives, checked once on a path with a
+    segment of each type and a closed figure, made with PDFium's own editing calls: another
+    PDFium build may lay its points out otherwise."""
+    path = raw.FPDFPageObj_CreateNewPath(1.5, 2.5)
+    try:
+        raw.FPDFPath_LineTo(path, 3.25, -4.0)
+        raw.FPDFPath_BezierTo(path, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
+        raw.FPDFPath_Close(path)
+        raw.FPDFPath_MoveTo(path, 11.0, 12.0)
+        raw.FPDFPath_LineTo(path, 13.0, 14.0)
+        address = ctypes.cast(path, _V).value or 0
+        count = _count_segments(address)
+        return count == 7 and _raw_points(address, count) == _api_points(address, count)
+    finally:
+        raw.FPDFPageObj_Destroy(path)
 
 
 def _codes(text_page: int, count: int) -> Sequence[int]:
