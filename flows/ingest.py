@@ -193,6 +193,8 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
         for captured in children.recaptured:
             run.add_capture(captured)
             run.add_unchanged(captured.source_id)
+        for failed in children.failed:
+            record_result(run, failed)
 
     notify = _progress_callback()
     retriable: list[SourceResult] = []

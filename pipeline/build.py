@@ -7,10 +7,12 @@ archived is derived from exactly what was stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import json
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import errors
@@ -60,8 +62,40 @@ def can_skip(capture: Capture, previous: DocumentRecord | None,
                         and previous.extractor_version == current)
     confirmed_last_time = (previous_capture is not None
                            and previous_capture.sha256 == capture.sha256
-                           and previous_capture.extractor_version == current)
+                           and previous_capture.extractor_version == current
+                           and previous_capture.extract_error is None)
     return built_from_these or confirmed_last_time
+
+
+def options_key(options: ExtractOptions) -> str:
+    """``options`` as the JSON a capture records with a failure (``Capture.extract_options``)."""
+    return json.dumps(asdict(options), sort_keys=True)
+
+
+def failed_again(capture: Capture, previous_capture: Capture | None,
+                 options: ExtractOptions) -> bool:
+    """Whether ``capture``'s bytes failed last time in a way the same bytes, extractor and
+    ``options`` repeat (``Capture.extract_error``): the failure can be recorded again without
+    extracting. A new extractor version or other options try again."""
+    return (previous_capture is not None and previous_capture.extract_error is not None
+            and previous_capture.sha256 == capture.sha256
+            and previous_capture.extractor_version == extractor_version(capture.kind)
+            and previous_capture.extract_options == options_key(options))
+
+
+def failed_capture(capture: Capture, error: Exception, options: ExtractOptions) -> Capture:
+    """``capture`` as recorded beside its build's ``error``: marked with the extractor, the
+    error's class and ``options`` when the same input fails so again, else as it was."""
+    if not (isinstance(error, PipelineError) and error.deterministic):
+        return capture
+    return replace(capture, extractor_version=extractor_version(capture.kind),
+                   extract_error=type(error).__name__, extract_options=options_key(options))
+
+
+def _as_failed_before(capture: Capture, previous: Capture) -> Capture:
+    """``capture`` marked with the failure ``previous`` recorded for the same bytes."""
+    return replace(capture, extractor_version=previous.extractor_version,
+                   extract_error=previous.extract_error, extract_options=previous.extract_options)
 
 
 def build_document(capture: Capture, store: Store, previous: DocumentRecord | None,
@@ -87,6 +121,10 @@ class SourceWork:
     """The registry's per-document limits (``[settings.extract]``)."""
     captured: Capture | None = None
     """Captured already, when its bulk entry was expanded (a WARC record): only built."""
+    previous_failure: PipelineError | None = None
+    """The error ``previous_capture``'s bytes failed with, when that failure repeats
+    (``Capture.extract_error``): recorded again if the bytes, extractor and options are the
+    same, without extracting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +159,16 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
                                             work.previous_capture)
     except Exception as error:  # recorded as a failures row by the caller
         return SourceResult(work.source, None, None, error)
+    if (work.previous_failure is not None and work.previous_capture is not None
+            and failed_again(captured, work.previous_capture, work.extract_options)):
+        return SourceResult(work.source, _as_failed_before(captured, work.previous_capture),
+                            None, work.previous_failure)
     try:
         built = build_document(captured, store, work.previous_document, work.extract_options,
                                work.previous_capture)
     except Exception as error:
-        return SourceResult(work.source, captured, None, error)
+        return SourceResult(work.source, failed_capture(captured, error, work.extract_options),
+                            None, error)
     processed = replace(captured, extractor_version=extractor_version(captured.kind))
     return SourceResult(work.source, processed, built)
 
@@ -143,6 +186,9 @@ class ChildPlan:
     recaptured: list[Capture]
     """Children captured anew (a record of another web archive file) with the bytes the
     current extractor last built: their capture is recorded, nothing is built."""
+    failed: list[SourceResult]
+    """Children whose bytes failed last time in a way that repeats, with the same extractor
+    and options: their capture and that failure are recorded again, nothing is extracted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +203,12 @@ class Plan:
     extract_options: ExtractOptions = ExtractOptions()
     previous: dict[str, Previous] = field(default_factory=dict)
     """entry id -> its last expansion, for web archive entries that have one."""
+    failures: dict[str, PipelineError] = field(default_factory=dict)
+    """source id -> the error its latest capture's bytes failed with, where that repeats."""
 
     def children(self, expansion: Expansion) -> ChildPlan:
         """Work for each child of ``expansion``, and the children that need none."""
-        plan = ChildPlan([], [], [])
+        plan = ChildPlan([], [], [], [])
         for child in expansion.children:
             sid = child.source.id
             previous = self.captures.get(sid)
@@ -180,9 +228,16 @@ class Plan:
                         plan.recaptured.append(replace(
                             captured, extractor_version=extractor_version(captured.kind)))
                     continue
-            plan.work.append(SourceWork(child.source, previous, document,
-                                        source_options(child.source, self.extract_options),
-                                        captured))
+            options = source_options(child.source, self.extract_options)
+            error = self.failures.get(sid)
+            if (captured is not None and previous is not None and error is not None
+                    and failed_again(captured, previous, options)):
+                plan.failed.append(SourceResult(child.source,
+                                                _as_failed_before(captured, previous), None,
+                                                error))
+                continue
+            plan.work.append(SourceWork(child.source, previous, document, options, captured,
+                                        error))
         return plan
 
 
@@ -202,13 +257,34 @@ def plan_run(registry: Registry, archive: Archive, now: datetime) -> Plan:
     last_captured = {sid: c.captured_at for sid, c in captures.items()}
     last_captured.update({sid: row["expanded_at"] for sid, row in expansions.items()})
     due = due_sources(registry.sources, last_captured, now)
+    failures = recorded_failures(archive, captures)
     work = [SourceWork(s, captures.get(s.id), documents.get(s.id),
-                       source_options(s, registry.extract_options))
+                       source_options(s, registry.extract_options), None, failures.get(s.id))
             for s in due if s.bulk is None]
     entries = [s for s in due if s.bulk is not None]
     previous = {e.id: _previous(archive, expansions[e.id], captures) for e in entries
                 if e.bulk in ("warc", "wacz") and e.id in expansions}
-    return Plan(work, entries, documents, captures, registry.extract_options, previous)
+    return Plan(work, entries, documents, captures, registry.extract_options, previous,
+                failures)
+
+
+def recorded_failures(archive: Archive, captures: dict[str, Capture]) -> dict[str, PipelineError]:
+    """source id -> the error its latest capture's bytes failed with, for the captures that
+    record a failure which repeats (``Capture.extract_error``), as the run's ``failures`` row
+    gave it. A capture whose failure row is not found has none: it is extracted again."""
+    failed = {sid: c for sid, c in captures.items() if c.extract_error is not None}
+    if not failed:
+        return {}
+    rows = archive.scan("failures", pc.field("source_id").isin(pa.array(list(failed))),
+                        ["source_id", "error_class", "message", "capture_sha256"]).to_pylist()
+    found: dict[str, PipelineError] = {}
+    for row in rows:
+        capture, cls = failed[row["source_id"]], getattr(errors, row["error_class"], None)
+        if (row["capture_sha256"] == capture.sha256 and row["error_class"] == capture.extract_error
+                and isinstance(cls, type) and issubclass(cls, PipelineError)
+                and cls.deterministic):
+            found[row["source_id"]] = cls(row["message"], source_id=row["source_id"])
+    return found
 
 
 def _previous(archive: Archive, row: dict[str, Any], captures: dict[str, Capture]) -> Previous:

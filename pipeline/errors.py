@@ -1,6 +1,8 @@
 """Errors raised by the pipeline, one branch per stage.
 
-    PipelineError                 source_id, stage, message; .transient says "retry may help"
+    PipelineError                 source_id, stage, message; .transient says "retry may help",
+                                  .deterministic "the same bytes, extractor and options fail so
+                                  again" (an ExtractError but a limit or a crash)
     ├── RegistryError             a registry file or one of its entries is invalid
     ├── CaptureError              the source could not be read or fetched
     │   ├── FetchError            HTTP status, connection, timeout, redirect problems
@@ -36,6 +38,9 @@ def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
 class PipelineError(Exception):
     stage = "pipeline"
     transient = False
+    deterministic = False
+    """The same input through the same code fails so again: a run may record the failure again
+    instead of repeating the work (see ``pipeline.build.failed_again``)."""
 
     def __init__(self, message: str, *, source_id: str | None = None,
                  transient: bool | None = None):
@@ -68,6 +73,7 @@ class TooLarge(CaptureError):
 
 class ExtractError(PipelineError):
     stage = "extract"
+    deterministic = True
 
 
 class UnsupportedKind(ExtractError):
@@ -87,11 +93,11 @@ class NeedsOCR(ExtractError):
 
 
 class LimitExceeded(ExtractError):
-    pass
+    deterministic = False  # a time or memory limit may pass on a less busy machine
 
 
 class ExtractorCrashed(ExtractError):
-    pass
+    deterministic = False  # an OOM kill or a crash of the worker, not the bytes' fault alone
 
 
 class ArchiveError(PipelineError):

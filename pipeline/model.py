@@ -150,6 +150,13 @@ class Capture:
     warc_length: int | None = None
     """Bytes of the record in the file as stored (its gzip member, for a .warc.gz)."""
     warc_record_id: str | None = None
+    extract_error: str | None = None
+    """Class of the error extracting these bytes stopped with in the run that recorded this
+    capture, when the same bytes, extractor (``extractor_version``) and options
+    (``extract_options``) fail so again (``PipelineError.deterministic``); ``None`` when they
+    were built, or not tried, or failed for a reason that may pass (a time or memory limit)."""
+    extract_options: str | None = None
+    """The extraction options of that failed attempt (``pipeline.build.options_key``)."""
 
     @property
     def charset(self) -> str | None:

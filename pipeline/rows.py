@@ -166,6 +166,7 @@ def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
             "extractor_version": capture.extractor_version,
             "warc_sha256": capture.warc_sha256, "warc_offset": capture.warc_offset,
             "warc_length": capture.warc_length, "warc_record_id": capture.warc_record_id,
+            "extract_error": capture.extract_error, "extract_options": capture.extract_options,
             "run_id": run_id}
 
 
@@ -178,7 +179,9 @@ def capture_from_row(row: dict[str, Any]) -> Capture:
                    warc_path=row["warc_path"], revisit=row["revisit"], mtime=row.get("mtime"),
                    extractor_version=row.get("extractor_version"),
                    warc_sha256=row.get("warc_sha256"), warc_offset=row.get("warc_offset"),
-                   warc_length=row.get("warc_length"), warc_record_id=row.get("warc_record_id"))
+                   warc_length=row.get("warc_length"), warc_record_id=row.get("warc_record_id"),
+                   extract_error=row.get("extract_error"),
+                   extract_options=row.get("extract_options"))
 
 
 def _str_or_none(value: object) -> str | None:

@@ -275,3 +275,76 @@ def test_blobs_of_a_batch_that_fails_never_get_their_names(store, monkeypatch) -
     named = [store.has_blob(hashlib.sha256(d).hexdigest()) for d in blobs]
     assert named == [True, True, False]   # the first two were flushed, the third never was
     assert list((Path(store.raw) / ".incoming").iterdir()) == []
+
+
+CHROME = (b"<html><head><title>Index</title></head><body><nav><ul><li><a href='/a'>Home</a></li>"
+          b"<li><a href='/b'>About us</a></li></ul></nav><footer>Copyright 2024</footer>"
+          b"</body></html>")
+"""A page that is all navigation: its extraction fails with EmptySource, whatever the run."""
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_bytes_that_failed_are_not_extracted_again_until_the_extractor_or_options_change(
+        tmp_path: Path, store, monkeypatch) -> None:
+    from datetime import datetime, timezone
+
+    import pipeline.build
+    import pipeline.extract.html.extractor as html
+    from pipeline.registry import load_registry
+
+    crawl = crawl_of(1)
+    crawl.response("http://example.org/index", CHROME)
+    crawl.save(tmp_path / "crawl.warc.gz")
+    (tmp_path / "menu.html").write_bytes(CHROME)
+    entries = (f'[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n\n'
+               f'[[source]]\nid = "menu"\nuri = "{tmp_path / "menu.html"}"\n')
+    path = registry(tmp_path, entries)
+    built: list[str] = []
+    derive = pipeline.build.derive
+
+    def counted(data: bytes, capture, options):  # noqa: ANN001, ANN202
+        built.append(capture.source_id)
+        return derive(data, capture, options)
+
+    monkeypatch.setattr(pipeline.build, "derive", counted)
+    failing = ["crawl/example.org/index", "menu"]
+    first = run_flow(path, store)
+    assert first.count("new") == 2 and sorted(f[0] for f in first.failures) == failing
+    assert {f[2] for f in first.failures} == {"EmptySource"}
+    marked = [c for c in Archive(store).read("captures").to_pylist() if c["source_id"] in failing]
+    assert {(c["extract_error"], c["extractor_version"]) for c in marked} == {
+        ("EmptySource", f"html/{html.VERSION}")}
+
+    built.clear()
+    second = run_flow(path, store)   # same bytes, extractor and options: the failures again
+    assert built == [] and sorted(second.failures) == sorted(first.failures)
+    assert second.count("unchanged") == 2
+    plan = pipeline.build.plan_run(load_registry(path), Archive(store), datetime.now(timezone.utc))
+    assert sorted(plan.failures) == failing   # each capture's failure row was found again
+
+    registry(tmp_path, "[settings.extract]\ncomments = true\n\n" + entries)
+    third = run_flow(path, store)    # other options: tried again (and failing again)
+    assert sorted(built) == failing and sorted(third.failures) == sorted(first.failures)
+
+    built.clear()
+    monkeypatch.setattr(html, "VERSION", html.VERSION + "-next")
+    fourth = run_flow(path, store)   # a new extractor: everything of its kind is built again
+    assert set(failing) <= set(built) and sorted(fourth.failures) == sorted(first.failures)
+
+
+def test_a_failure_that_may_pass_leaves_the_capture_unmarked() -> None:
+    from datetime import datetime, timezone
+
+    from pipeline.build import failed_again, failed_capture
+    from pipeline.errors import EmptySource, ExtractorCrashed, LimitExceeded
+    from pipeline.model import Capture, ExtractOptions
+
+    capture = Capture("s", "http://example.org/", datetime.now(timezone.utc), "ab" * 32, 10,
+                      "text/html", "html")
+    options = ExtractOptions()
+    for passing in (LimitExceeded("over the time budget"), ExtractorCrashed("killed"),
+                    RuntimeError("a bug")):
+        assert failed_capture(capture, passing, options) == capture
+    failed = failed_capture(capture, EmptySource("no main content"), options)
+    assert failed.extract_error == "EmptySource" and failed_again(capture, failed, options)
+    assert not failed_again(capture, failed, ExtractOptions(ocr="never"))
