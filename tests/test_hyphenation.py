@@ -100,6 +100,55 @@ def test_german_joins_words_written_together_as_compounds():
     assert decide("Rechts", "wissenschaftler", EMPTY).join is False
 
 
+def test_a_part_that_is_no_word_joins_where_the_hyphenation_patterns_break():
+    """Words the lexicon lists too rarely or not at all (a BMC paper's ``purposively``, lorem
+    ipsum's ``rhoncus``, a chemical's name) were kept hyphenated for lack of evidence. A part
+    that is no word makes no compound, and the break is where the language's patterns would
+    put it; a compound's seam often is not (``cat-tleraid-ing``), and nonsense has none."""
+    assert decide("pur", "posively", EMPTY).result == "purposively"
+    assert decide("rhon", "cus", EMPTY).result == "rhoncus"
+    assert decide("ketomethyl", "ene", EMPTY).result == "ketomethylene"
+    assert decide("cattle", "raiding", EMPTY).result == "cattle-raiding"
+    assert decide("machine", "readable", EMPTY).result == "machine-readable"
+    assert decide("zqx", "vbnrt", EMPTY).join is False
+    # TeX breaks a word holding a hyphen only at its hyphens (a romanised ``kyo-hwa-so``)
+    assert decide("hwa", "so", EMPTY).join is True
+    assert dehyphenate("in a kyo-hwa-\nso camp", EMPTY)[0] == "in a kyo-hwa-so camp"
+    german = Vocabulary(language="de")
+    assert decide("Wider", "spruchsbeweisen", german).result == "Widerspruchsbeweisen"
+    assert decide("Vertriebswe", "sen", german).result == "Vertriebswesen"
+
+
+def test_a_part_the_document_uses_on_its_own_is_a_word():
+    """``lipid`` is rare in the lexicon, common in a paper on lipids: ``lipid-|lowering`` is a
+    compound there. The pieces of words broken at line ends are no words of the document
+    (``pur-|posively`` counted ``posively``), and one use may be such a piece broken at a
+    column break, which no line-end hyphen marks."""
+    lipids = Vocabulary.from_texts(["The lipid levels fell; lipid intake and lowering doses."])
+    assert decide("lipid", "lowering", lipids).result == "lipid-lowering"
+    broken = Vocabulary.from_texts(["sampled pur-\nposively, then pur-\nposively again"])
+    assert broken.counts["posively"] == 0 and broken.counts["pur"] == 0
+    assert decide("pur", "posively", broken).result == "purposively"
+
+
+def test_a_suspended_hyphen_before_a_conjunction_is_kept():
+    """``Kultur- und Bildungseinrichtungen``: both parts are German words, so the compound rule
+    joined them as ``Kulturund``."""
+    assert decide("Kultur", "und", Vocabulary(language="de")).result == "Kultur-und"
+    assert decide("pre", "and", EMPTY).join is False
+
+
+def test_unicode_hyphens_at_a_line_end_are_breaks_too():
+    """Some typesetters set every hyphen as U+2011 (non-breaking hyphen), line-end breaks
+    included (a French government guide's ``défi‑`` / ``nition``); U+2010 is the hyphen."""
+    from pipeline.textutil.hyphenation import hyphen_break
+
+    assert hyphen_break("la défi\u2011", "nition du") == ("défi", "nition")
+    assert hyphen_break("the sug\u2010", "gested plan") == ("sug", "gested")
+    text, _ = dehyphenate("they sug\u2011\ngested a self\u2011\ncontained plan", EMPTY)
+    assert text == "they suggested a self\u2011contained plan"
+
+
 def test_the_compact_lexicon_reads_as_wordfreq_does():
     """lexicon.zipf against wordfreq's own look-up: buckets, digits, several tokens, unknown
     words, and a word whose str hash equals another's (``e0`` and ``づ``, U+3065, share their

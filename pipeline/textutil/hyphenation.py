@@ -8,11 +8,18 @@ The decision uses evidence, strongest first:
    is a compound (``Franco-German``, ``COVID-19``) -> keep;
 2. the document's own vocabulary: the joined word or the hyphenated compound seen elsewhere in
    the same document (not at a line break) -> the more frequent form wins;
-3. a word-frequency lexicon (wordfreq's lists, held compactly by ``lexicon``): the joined
+3. a conjunction after the hyphen is a suspended compound (``Kultur- und Naturerbe``) -> keep;
+4. a word-frequency lexicon (wordfreq's lists, held compactly by ``lexicon``): the joined
    word must be a known word, and when both parts are words themselves (``long-term``,
-   ``be-come``) it must be about as common as the rarer part: ``become`` is, ``longterm`` is
-   not. Languages that write compounds closed (German, Dutch, the Nordic languages) join a
-   known word or one made of known words (``Wissens|gesellschaften``).
+   ``be-come``; a part the document uses on its own counts as a word, ``lipid-lowering``) it
+   must be about as common as the rarer part: ``become`` is, ``longterm`` is not. Languages
+   that write compounds closed (German, Dutch, the Nordic languages) join a known word or one
+   made of known words (``Wissens|gesellschaften``);
+5. the language's hyphenation patterns (pyphen's, TeX's patterns as LibreOffice ships them):
+   when a part is no word, so no compound can be made of the two, a break where the patterns
+   would break the joined word is the typesetter's (``pur-|posively``, ``rhon-|cus``,
+   ``Wider-|spruchsbeweisen``), words the lexicon lists too rarely or not at all. A compound's
+   seam is often no such point (``cattle|raiding``: ``cat-tleraid-ing``).
 
 With no evidence the hyphen is kept: a kept hyphen is repairable, a wrong join is not. Every
 decision is returned with its evidence so callers record it as a transform.
@@ -24,7 +31,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from pipeline.model import Transform
 
@@ -38,18 +46,29 @@ PART_WORD_ZIPF = 3.5
 such as ``ers`` (zipf 3.2), which would wrongly keep ``mind-ers``. (The document's own counts
 are no help here: fragments of words broken across blank lines or pages show up in them.)"""
 
+PART_SEEN = 2
+"""A rarer part is a word when the document uses it on its own this often: once may be a piece
+of a word broken across a column or page break, which no line-end hyphen marks."""
+
 CLOSED_COMPOUND_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb", "no", "fi", "is"})
 """Languages that write compounds as one word: there, two words joined at a line break are one
 word (``Rechts-|wissenschaftler``), and a lowercase right part is no compound's second noun."""
 MIN_PART_LETTERS = 3
 """Shortest part a compound is split into (shorter pieces match too many words)."""
-_WORD = re.compile(r"[^\W\d_](?:[\w'’]*\w)?(?:-[^\W_][\w'’]*)*", re.UNICODE)
+SUSPENDED = frozenset({"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"})
+"""Words after a suspended hyphen (``Kultur- und Naturerbe``, ``pre- and post-war``)."""
+HYPHENS = "-\u2010\u2011"
+"""Hyphen-minus, HYPHEN and NON-BREAKING HYPHEN: some typesetters set every hyphen as U+2011,
+line-end breaks too."""
+_WORD = re.compile(rf"[^\W\d_](?:[\w'’]*\w)?(?:[{HYPHENS}][^\W_][\w'’]*)*", re.UNICODE)
 # Only the break itself is matched (the words around it are looked up from the text), so a
 # word broken twice ("a-\nb-\nc") is repaired in one pass.
-_BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=\w)", re.UNICODE)
+_BREAK = re.compile(rf"(?<=[^\W\d_])[{HYPHENS}][ \t]*\n[ \t]*(?=\w)", re.UNICODE)
+_BROKEN_WORD = re.compile(rf"[\w'’]*[^\W\d_][{HYPHENS}][ \t]*\n[ \t]*[\w'’]*", re.UNICODE)
+"""A word broken at a line end, both parts: its pieces are no words of the document."""
 _LEFT_WORD = re.compile(r"[\w'’]+$", re.UNICODE)
 _RIGHT_WORD = re.compile(r"[\w'’]+", re.UNICODE)
-_LINE_END_WORD = re.compile(r"([^\W\d_][\w'’/]*)-$", re.UNICODE)
+_LINE_END_WORD = re.compile(rf"([^\W\d_][\w'’/]*)[{HYPHENS}]$", re.UNICODE)
 _LINE_START_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 """Letters only: a raised affiliation or note number glued on (``cha9``) is no part of it."""
 
@@ -64,7 +83,7 @@ def hyphen_break(left_line: str, right_line: str) -> tuple[str, str] | None:
     # the match ends at the text's end (or before a final newline, as ``$`` does), so it is
     # looked for after the last space or newline only: a long note's text grows line by line
     end = len(left_line) - 1 if left_line.endswith("\n") else len(left_line)
-    if not left_line.endswith("-", 0, end):
+    if not left_line.endswith(tuple(HYPHENS), 0, end):
         return None
     start = max(left_line.rfind(" ", 0, end), left_line.rfind("\n", 0, end)) + 1
     left = _LINE_END_WORD.search(left_line, start)
@@ -74,9 +93,18 @@ def hyphen_break(left_line: str, right_line: str) -> tuple[str, str] | None:
     return left.group(1).split("/")[-1], right.group()
 
 
+def in_compound(left_line: str) -> bool:
+    """Whether the word a line ends with holds a hyphen before its line-end one (``kyo-hwa-``):
+    TeX breaks such a word only at its hyphens, so the break is no evidence of a word split
+    by the patterns."""
+    end = len(left_line) - 1 if left_line.endswith("\n") else len(left_line)
+    start = max(left_line.rfind(" ", 0, end), left_line.rfind("\n", 0, end)) + 1
+    return any(h in left_line[start:end - 1] for h in HYPHENS)
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """Word counts of one document, lower-cased; compounds are counted whole and by part."""
+    """Word counts of one document, lower-cased; compounds are counted whole."""
 
     counts: Counter[str] = field(default_factory=Counter)
     language: str = "en"
@@ -86,7 +114,7 @@ class Vocabulary:
         """Count words that are not broken at a line end (those are what we must decide)."""
         counts: Counter[str] = Counter()
         for text in texts:
-            unbroken = _BREAK.sub(" ", text)
+            unbroken = _BROKEN_WORD.sub(" ", text)
             counts.update(m.group().lower() for m in _WORD.finditer(unbroken))
         return cls(counts, language)
 
@@ -108,30 +136,62 @@ class Decision:
                                         f"({self.evidence})", evidence=self.evidence)
 
 
-def decide(left: str, right: str, vocabulary: Vocabulary) -> Decision:
-    """Whether ``left-`` at a line end and ``right`` on the next line form one word."""
+def decide(left: str, right: str, vocabulary: Vocabulary, compound: bool = False) -> Decision:
+    """Whether ``left-`` at a line end and ``right`` on the next line form one word;
+    ``compound``: the word ending the line holds a hyphen before it (:func:`in_compound`)."""
     if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
         return Decision(left, right, False, "form: capital or digit after the hyphen")
-    joined, compound = f"{left}{right}".lower(), f"{left}-{right}".lower()
-    seen_joined, seen_compound = vocabulary.counts[joined], vocabulary.counts[compound]
+    joined, hyphenated = f"{left}{right}".lower(), f"{left}-{right}".lower()
+    seen_joined, seen_compound = vocabulary.counts[joined], vocabulary.counts[hyphenated]
     if seen_joined or seen_compound:
         join = seen_joined > seen_compound
         return Decision(left, right, join, f"document: {joined!r} x{seen_joined}, "
-                                           f"{compound!r} x{seen_compound}")
+                                           f"{hyphenated!r} x{seen_compound}")
+    if right.lower() in SUSPENDED:
+        return Decision(left, right, False, f"form: a suspended hyphen before {right!r}")
     language = vocabulary.language
     joined_zipf = _zipf(joined, language)
+    parts = (_part_zipf(left.lower(), vocabulary), _part_zipf(right.lower(), vocabulary))
+    # a part that is no word makes no compound: a break where the patterns would break the
+    # joined word is the typesetter's
+    by_pattern = (None in parts and joined_zipf < MIN_JOINED_ZIPF and not compound
+                  and _pattern_break(joined, len(left), language))
+    pattern = ", a part no word, a break of the hyphenation patterns" if by_pattern else ""
     if language in CLOSED_COMPOUND_LANGUAGES:
         of_words = joined_zipf < MIN_JOINED_ZIPF and _is_compound(joined, language)
-        join = joined_zipf >= MIN_JOINED_ZIPF or of_words
-        return Decision(left, right, join, f"lexicon ({language} writes compounds closed): "
-                                           f"zipf {joined!r}={joined_zipf:.2f}"
-                                           + (", a compound of known words" if of_words else ""))
-    rarer_part = min(_zipf(left.lower(), language), _zipf(right.lower(), language))
-    if rarer_part < PART_WORD_ZIPF:  # a fragment, not two words: no compound to prefer
-        rarer_part = 0.0
+        return Decision(left, right, joined_zipf >= MIN_JOINED_ZIPF or of_words or by_pattern,
+                        f"lexicon ({language} writes compounds closed): "
+                        f"zipf {joined!r}={joined_zipf:.2f}"
+                        + (", a compound of known words" if of_words else pattern))
+    rarer_part = 0.0 if None in parts else min(p for p in parts if p is not None)
     join = joined_zipf >= MIN_JOINED_ZIPF and joined_zipf >= rarer_part - PART_MARGIN
-    return Decision(left, right, join, f"lexicon: zipf {joined!r}={joined_zipf:.2f}, "
-                                       f"rarer part={rarer_part:.2f}")
+    return Decision(left, right, join or by_pattern,
+                    f"lexicon: zipf {joined!r}={joined_zipf:.2f}, rarer part={rarer_part:.2f}"
+                    + pattern)
+
+
+def _part_zipf(part: str, vocabulary: Vocabulary) -> float | None:
+    """A part's zipf if it is a word (a common one, or one the document uses on its own), None
+    for a fragment (wordfreq also lists pieces such as ``ers``, zipf 3.2)."""
+    zipf = _zipf(part, vocabulary.language)
+    return zipf if zipf >= PART_WORD_ZIPF or vocabulary.counts[part] >= PART_SEEN else None
+
+
+@lru_cache(maxsize=65536)
+def _pattern_break(word: str, at: int, language: str) -> bool:
+    """Whether the language's hyphenation patterns break ``word`` after ``at`` letters: any of
+    its variants' (``en_US``, ``en_GB``), since the document may have been set with either;
+    False for a language pyphen has no patterns for."""
+    return any(at in hyphenator.positions(word) for hyphenator in _hyphenators(language))
+
+
+@cache
+def _hyphenators(language: str) -> tuple[Any, ...]:
+    import pyphen  # type: ignore[import-untyped]  # at first use, as the lexicon
+
+    files = {path: name for name, path in pyphen.LANGUAGES.items()
+             if name == language or name.startswith(f"{language}_")}
+    return tuple(pyphen.Pyphen(filename=path) for path in files)
 
 
 @lru_cache(maxsize=65536)
@@ -172,8 +232,8 @@ def dehyphenate(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Transform
         right = (_LINE_START_WORD.match(text, match.end())
                  or _RIGHT_WORD.match(text, match.end()))
         decision = decide(left.group() if left else "", right.group() if right else "",
-                          vocabulary)
+                          vocabulary, in_compound(text[:match.start() + 1]))
         transforms.append(decision.transform())
-        return "" if decision.join else "-"
+        return "" if decision.join else match.group()[0]  # the hyphen as printed
 
     return _BREAK.sub(repair, text), tuple(transforms)

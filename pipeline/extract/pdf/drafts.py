@@ -17,14 +17,19 @@ from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.notes import GLUED_MARKER, Note
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.model import FootnoteBlock, Locator, Removed, Transform
-from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
+from pipeline.textutil.hyphenation import (
+    SUSPENDED,
+    Vocabulary,
+    decide,
+    hyphen_break,
+    in_compound,
+)
 
 OTHER_NUMBERING = 2
 """Raised numbers in one block that label no note on the page: this many make them a
 numbering of their own (affiliations), not note markers."""
 OTHER_NUMBERING_LINES = 3
 """...in a block of at most this many lines (an author list)."""
-_SUSPENDED = {"und", "oder", "bis", "sowie", "and", "or", "to", "nor", "et", "ou"}
 
 
 @dataclass(slots=True)
@@ -196,11 +201,11 @@ def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
         return
     parts = hyphen_break(draft.text, text)
     if parts and draft.text[-2:-1].isalpha():
-        decision = decide(*parts, vocabulary)
+        decision = decide(*parts, vocabulary, in_compound(draft.text))
         draft.transforms.append(decision.transform())
         if decision.join:
             draft.text = draft.text[:-1] + text
-        elif parts[1].lower() in _SUSPENDED:
+        elif parts[1].lower() in SUSPENDED:
             draft.text += " " + text
         else:
             draft.text += text

@@ -39,7 +39,7 @@ from pipeline.model import (
     Transform,
 )
 from pipeline.textutil.footnotes import Marker, find_marker
-from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break
+from pipeline.textutil.hyphenation import Vocabulary, decide, hyphen_break, in_compound
 from pipeline.textutil.words import BULLET, BULLETS, MINOR_WORDS
 
 WRAP_MIN_CHARS = 40
@@ -582,7 +582,7 @@ def join_lines(lines: list[Line], vocabulary: Vocabulary) -> tuple[Mapped, tuple
             continue
         parts = hyphen_break(result.text, part.text)
         if parts:
-            decision = decide(*parts, vocabulary)
+            decision = decide(*parts, vocabulary, in_compound(result.text))
             hyphen = result.offsets[-1]
             transforms.append(replace(decision.transform(), char_start=hyphen,
                                       char_end=None if hyphen is None else hyphen + 1))
