@@ -253,3 +253,31 @@ def test_a_charts_labels_are_read_in_the_order_they_were_drawn(tmp_path):
 
     figure = next(b.text for b in _typeset(tmp_path, page).blocks if b.kind == "figure")
     assert " ".join(figure.split()) == "Jan Feb Mar Apr 0 50 100 Sales"
+
+
+def test_a_charts_tick_at_the_page_foot_closes_no_page(tmp_path):
+    """A chart at the foot of a page, its tick ``1`` alone on its row like a page number:
+    the caption under the chart stays in the text, after the chart (taken for the folio, the
+    tick made everything under it a footer, and the caption went out as furniture)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=30)
+        canvas.line(200, 110, 400, 110)
+        canvas.line(300, 100, 300, 200)
+        for x in (220, 260, 340, 380):
+            canvas.line(x, 110, x, 106)
+        path = canvas.beginPath()
+        path.moveTo(210, 190)
+        path.curveTo(250, 120, 350, 120, 390, 190)
+        canvas.drawPath(path)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawRightString(296, 186, "2")
+        canvas.drawRightString(296, 146, "1")
+        for x, tick in ((216, "-2"), (256, "-1"), (338, "1"), (378, "2")):
+            canvas.drawString(x, 96, tick)
+        canvas.drawString(200, 76, "Figure 4.21: Lines that meet no parallel.")
+
+    result = _typeset(tmp_path, page)
+    kinds = [b.kind for b in result.blocks]
+    assert _texts(result)[-1] == "Figure 4.21: Lines that meet no parallel."
+    assert kinds[-2:] == ["figure", "caption"]
+    assert not [r for r in result.removed if r.text.startswith("Figure")]

@@ -40,7 +40,6 @@ from pipeline.extract.pdf.drafts import (
     merge_breaks,
     round_bbox,
 )
-from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.furniture import find_furniture, on_bars, section_numbers
 from pipeline.extract.pdf.lines import body_size_of
 from pipeline.extract.pdf.meta import document_meta
@@ -66,7 +65,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.18"
+VERSION = "0.8.19"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -135,16 +134,13 @@ def _remove_furniture(pages: list[PageData]) -> list[Removed]:
     for page in pages:
         page.lines = on_bars(page.lines, page.bars)
     verdicts = find_furniture([p.lines for p in pages], [p.height for p in pages],
-                              [p.bars for p in pages])
+                              [p.bars for p in pages], [p.figures for p in pages])
     removed = []
     for page in pages:
         kept = []
         for line in page.lines:
             verdict = verdicts.get(id(line))
-            if verdict is None or (
-                    verdict.rule == "page-number"  # a chart's tick label is no page number,
-                    and line.text.strip().isdigit()  # but "Page 1" beside a drawing is
-                    and region_of(line.bbox, page.figures, reach=line.size) is not None):
+            if verdict is None:
                 kept.append(line)
             else:
                 removed.append(Removed(verdict.rule, line.text, Locator(page_number=page.number,

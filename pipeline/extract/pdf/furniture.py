@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.lines import HEADING_SIZE, Line, body_size_of
 
@@ -85,9 +86,11 @@ def mask(text: str) -> str:
 
 
 def find_furniture(pages: list[list[Line]], heights: list[float],
-                   bars: list[list[Box]] | None = None) -> dict[int, Verdict]:
+                   bars: list[list[Box]] | None = None,
+                   drawings: list[list[Box]] | None = None) -> dict[int, Verdict]:
     """``id(line) -> Verdict`` for every furniture line of the document; ``bars``: each page's
-    boxes that may be bands behind a heading (pages.PageData.bars)."""
+    boxes that may be bands behind a heading (pages.PageData.bars); ``drawings``: each page's
+    drawings (pages.PageData.figures), whose bare numbers are ticks, not page numbers."""
     bands = [_margin_lines(lines, height) for lines, height in zip(pages, heights)]
     banners = {id(line) for lines, page_bars in zip(pages, bars or [[] for _ in pages])
                for line in lines if any(_on_bar(line, bar) for bar in page_bars)}
@@ -121,6 +124,14 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                           varying, position_pages, needed, total, body))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
+    if drawings:
+        # a chart's tick at the page foot closes no page: neither a footer nor the text
+        # under it (the drawing's other ticks, its caption) is furniture for it
+        judged = [[(line, framed, None if verdict and verdict.rule == "page-number"
+                    and line.text.strip().isdigit()
+                    and region_of(line.bbox, page_drawings, reach=line.size) is not None
+                    else verdict) for line, framed, verdict in page]
+                  for page, page_drawings in zip(judged, drawings)]
     judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
