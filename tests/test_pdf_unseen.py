@@ -641,3 +641,71 @@ def test_a_forms_numbered_fields_are_no_notes(tmp_path):
     result = _typeset(tmp_path, page)
     assert result.footnotes == ()
     assert any("Business name" in b.text for b in result.blocks)
+
+
+def test_a_formulas_indices_over_the_text_below_are_no_note(tmp_path):
+    """A display formula's row of small indices (``iab`` under a sum, after a fraction's
+    ``2``) near a page's foot opens with a number the text cites (a square's raised 2), but
+    body text follows it: the paragraph below starts left of it, above its bottom, so its
+    block is no larger text *below*; its lines are."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=10)
+        lead = "over the pixels, as in the model of the sum of squares v"
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, y, lead)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72 + canvas.stringWidth(lead, "Times-Roman", 10), y + 4, "2")
+        y -= 40
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(150, y, "P(v, h) = exp ( v + h (w v) + h (w h) )")
+        canvas.drawString(100, y - 9, "2s")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(300, y - 12, "2 iab")
+        _paragraph(canvas, y - 22, rows=3)
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+
+
+def test_small_print_under_a_rule_after_the_first_page_continues_a_note_or_is_none(tmp_path):
+    """A table in small print under its header rule at a later page's foot (SciELO's species
+    table) opens with no label: it can only continue a note of the pages before, and there is
+    none; on the first page unlabelled small print may be an author note."""
+    def first(canvas):
+        _paragraph(canvas, 720, rows=30)
+
+    def second(canvas):
+        y = _paragraph(canvas, 720, rows=20) - 20
+        canvas.line(72, y, 520, y)
+        canvas.setFont("Helvetica", 7)
+        for row, name in enumerate(("Lower stratum", "Herb", "Liana", "Palm", "Shrub")):
+            canvas.drawString(72, y - 10 - 9 * row, name)
+            canvas.drawString(200, y - 10 - 9 * row, f"{11.4 + row:.1f}   {0.3 * row:.1f}")
+            canvas.drawString(330, y - 10 - 9 * row, f"{59.5 - row:.1f}   {4.6 + row:.1f}")
+
+    result = _typeset_pages(tmp_path, [first, second])
+    assert result.footnotes == ()
+
+
+def test_a_notes_label_a_tab_before_its_text_is_no_page_number(tmp_path):
+    """NIST's reports set a note's raised number at the margin and its text a tab to the
+    right: alone on its piece of the row in the bottom band, the number read as a page
+    number and the note lost its label."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=12)
+        lead = "The scoring system is described on its web site"
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, y, lead)
+        canvas.setFont("Times-Roman", 6)
+        canvas.drawString(72 + canvas.stringWidth(lead, "Times-Roman", 10), y + 4, "1")
+        canvas.line(72, 112, 216, 112)
+        canvas.drawString(72, 100, "1")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(90, 97, "The Common Vulnerability Scoring System web site is at "
+                                  "http://www.first.org/cvss/.")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text) for f in result.footnotes] == [
+        ("1", "The Common Vulnerability Scoring System web site is at "
+              "http://www.first.org/cvss/.")]
+    assert not any(r.text == "1" for r in result.removed if r.rule == "page-number")

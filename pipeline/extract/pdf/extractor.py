@@ -65,7 +65,7 @@ from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
 NAME = "pdf"
-VERSION = "0.8.19"
+VERSION = "0.8.20"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 
@@ -176,7 +176,7 @@ def _layout(pages: list[PageData], body_size: float
         body, note_blocks = split_notes(blocks, body_size, page.rules, page is pages[0],
                                         page.grids)
         notes = notes_of(note_blocks, marker_candidates(body)) if note_blocks else []
-        stray = strays(notes, note_blocks, last)
+        stray = strays(notes, note_blocks, last, page is pages[0])
         if stray:  # no note runs on after a finished one: chart labels, a licence line
             body += stray
             moved = {id(line) for block in stray for line in block.lines}

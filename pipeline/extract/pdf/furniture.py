@@ -42,6 +42,10 @@ POSITION_SHARE = 0.5
 """An isolated margin line at a position used on this share of pages is a running head."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
+LABEL_GAP_EM = 3.0
+"""Ems (of the note's text) a note's label may stand left of its text, a tab's width."""
+SMALLER = 0.92
+"""A note's label is set at most this share of its text's size (notes.SMALLER's share)."""
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
@@ -117,8 +121,10 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                if line.size > HEADING_SIZE * body
                and line.size > HEADING_SIZE * _median(sizes[mask(line.text)])}
     masthead = _masthead(bands[0], pages[0], body) if pages else {}
+    labels = {id(line) for lines, band in zip(pages, bands) for _, line, _ in band
+              if _note_label(line, lines)}
     judged = [[(line, len(band) < len(lines),
-                None if id(line) in display else masthead.get(id(line)) or (
+                None if id(line) in display or id(line) in labels else masthead.get(id(line)) or (
                     _repeats_masthead(line, masthead, pages[0]) if index else None)
                 or _judge(where, line, isolated and id(line) not in banners, text_pages,
                           varying, position_pages, needed, total, body))
@@ -335,6 +341,16 @@ def _margin_lines(lines: list[Line], height: float) -> list[tuple[str, Line, boo
             continue
         band.append((where, line, _isolated(line, lines)))
     return band
+
+
+def _note_label(line: Line, lines: list[Line]) -> bool:
+    """Whether ``line`` is a bare number set smaller than the text that follows it on its row,
+    a tab or so to its right: a note's label (set apart from its text by a tab), not a page
+    number, which stands alone or beside text of its own size."""
+    return line.text.strip().isdigit() and any(
+        other is not line and other.top < line.bottom and other.bottom > line.top
+        and 0 <= other.x0 - line.x1 <= LABEL_GAP_EM * other.size
+        and line.size < SMALLER * other.size and other.text[:1].isalpha() for other in lines)
 
 
 def _isolated(line: Line, lines: list[Line]) -> bool:

@@ -44,6 +44,8 @@ the body's size, a footer's date stands far below the text or centred, a chart's
 the column."""
 HEADING_CHARS = 60
 """A one-line bold block at most this long, not ending a sentence, heads what follows it."""
+TAB_LABEL_EM = 3.0
+"""Ems of a note's text its label may stand apart from it, a tab's width."""
 SHORT_LINE_EM = 3.0
 """A note line ending a sentence this many ems short of its note column's right edge ends the
 note: the next unlabelled line is a note of its own."""
@@ -94,13 +96,15 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             continue
         column = [o for o in blocks if o is not block and o.kind not in BUILT_WHOLE
                   and o.x0 < block.x1 and o.x1 > block.x0]
-        if any(o.top >= block.bottom - 1 and o.size * SMALLER > block.size for o in column):
-            continue  # larger text below: small print inside the body (a sidebar, a legend)
+        if any(line.top >= block.bottom - 1 and line.size * SMALLER > block.size
+               and line.x0 < block.x1 and line.x1 > block.x0 for o in column for line in o.lines):
+            continue  # larger text below: small print inside the body (a sidebar, a legend, a
+            # formula's indices over the paragraph its block starts above them)
         if not any(o.bottom <= block.top + 1 and o.size >= SMALLER * body_size for o in column):
             continue  # nothing to annotate above it: a page of small print (contents, index)
         if CAPTION.match(block.lines[0].text):
             continue  # a figure's caption under the figure's frame
-        label = _label_of(block.lines[0])
+        label = _label_of(block.lines[0]) or _tab_label(block.lines[0], blocks)
         ruled = _rule_above(block, rules, body_size, blocks)
         if label and not ruled and not _cited(label, block.lines[0], cited):
             continue  # a number no marker points at: a reference list, a chart's scale
@@ -122,6 +126,10 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
                       and abs(o.x0 - block.x0) <= RULE_INDENT_EM * body_size for o in column)):
             notes.append(block)
     notes = _without_table_notes(notes)
+    # a note's label set a tab before it is a block of its own
+    labels = {id(line) for n in notes for line in [_tab_label_line(n.lines[0], blocks)] if line}
+    notes += [b for b in blocks if len(b.lines) == 1 and id(b.lines[0]) in labels
+              and all(b is not n for n in notes)]
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
 
@@ -199,12 +207,15 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
                for block in reading_order(blocks) for line in block.lines]
     notes: list[Note] = []
     closed = False  # whether the last line ended a sentence short of its column's edge
+    tabbed = {id(label): line for line, _ in ordered
+              for label in [_tab_label_line(line, blocks)] if label is not None}
     for line, edge in ordered:
-        if not line.text and not line.lead_label:
-            continue
-        label = _label_of(line)
-        if label and _plausible(label, line, notes, cited):
-            if not line.lead_label:
+        if not line.text and not line.lead_label or id(line) in tabbed:
+            continue  # a label set a tab before its text is read with that text
+        tab = _tab_label(line, blocks)
+        label = tab or _label_of(line)
+        if tab or label and _plausible(label, line, notes, cited):
+            if not line.lead_label and not tab:
                 line.text = _LABEL.sub("", line.text, count=1)
             notes.append(Note(label, [line]))
         elif notes and closed and line.text[:1].isupper():
@@ -218,18 +229,36 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
     return notes
 
 
-def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None
-           ) -> list[LayoutBlock]:
+def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None,
+           first_page: bool = False) -> list[LayoutBlock]:
     """The note blocks holding nothing but the page's unlabelled first notes when the first
-    cannot continue ``last``, the previous pages' last note, because that ended a sentence:
-    small print under a rule (a chart's gridline, a page-wide rule over a box of back matter)
-    that is no note, nor are the unlabelled paragraphs after it. Without a note before, an
-    unlabelled note stands alone (an author note)."""
-    if not notes or not notes[0].continued or last is None or not last.lines or not (
-            last.lines[-1].text.rstrip().endswith((".", "!", "?"))):
+    cannot continue ``last``, the previous pages' last note, because that ended a sentence
+    or, after the first page, because there is none: small print under a rule (a chart's
+    gridline, a page-wide rule over a box of back matter, a table's rules) that is no note,
+    nor are the unlabelled paragraphs after it. On the ``first_page`` an unlabelled note
+    stands alone (an author note)."""
+    if not notes or not notes[0].continued or (last is None and first_page) or (
+            last is not None and not (last.lines and last.lines[-1].text.rstrip().endswith(
+                (".", "!", "?")))):
         return []
     lines = {id(line) for note in takewhile(lambda n: not n.label, notes) for line in note.lines}
     return [b for b in blocks if all(id(line) in lines for line in b.lines)]
+
+
+def _tab_label_line(line: Line, blocks: list[LayoutBlock]) -> Line | None:
+    """The bare number set smaller a tab or so left of ``line`` on its row (a note's label
+    apart from its text, ``1`` then ``The Common ...``), or None."""
+    return next((other for block in blocks if len(block.lines) == 1
+                 for other in block.lines
+                 if other.text.strip().isdigit() and len(other.text.strip()) <= 3
+                 and other.top < line.bottom and other.bottom > line.top
+                 and 0 <= line.x0 - other.x1 <= TAB_LABEL_EM * line.size
+                 and other.size < SMALLER * line.size), None)
+
+
+def _tab_label(line: Line, blocks: list[LayoutBlock]) -> str:
+    label = _tab_label_line(line, blocks)
+    return label.text.strip() if label is not None else ""
 
 
 def _label_of(line: Line) -> str:
