@@ -642,6 +642,34 @@ def test_notes_headings_still_open_notes_lists(heading):
                                                       "River authority report."]
 
 
+def test_note_admonition_in_a_docs_page_is_not_a_notes_list():
+    # wcxb dev: a documentation page's "Note" box (<p class="admonition-title">Note</p> and
+    # its paragraphs) turned the paragraphs up to the next heading into footnotes; the
+    # page's sections go on after it. A lone "Note" closing the article still opens notes.
+    box = ("<div class='admonition note'><p class='admonition-title'>Note</p>"
+           "<p>When you install the standard extras, the command line tools come with "
+           "them.</p><p>If you do not want them, install the bare package instead.</p></div>")
+    extraction = run(article(PROSE + box + "<h2>Next steps</h2>" +
+                             PROSE.replace("river", "canal")))
+    texts = [b.text for b in extraction.blocks]
+    assert "If you do not want them, install the bare package instead." in texts
+    assert not extraction.footnotes
+    closing = run(article(PROSE + "<h2>Note</h2><ul><li>Town council minutes, 3 March.</li>"
+                          "<li>River authority report.</li></ul>"))
+    assert [n.text for n in closing.footnotes] == ["Town council minutes, 3 March.",
+                                                   "River authority report."]
+
+
+def test_heading_linking_to_its_own_section_is_kept():
+    # wcxb dev: docs sites make each heading a link to its own anchor
+    # (<h2 id="events"><a href="#events">Events</a></h2>); all link text, the headings
+    # were removed as link lists and the sections ran together.
+    body = (PROSE + "<h2 id='events'><a href='#events'>Events that start a run</a></h2>" +
+            PROSE.replace("river", "canal"))
+    texts = [b.text for b in run(article(body)).blocks]
+    assert "Events that start a run" in texts
+
+
 def test_short_post_under_its_headline_beats_a_longer_sidebar_box():
     # A two-paragraph post lost to the sidebar's "About"/disclaimer box, which had more prose.
     about = ("Disclaimer: this site has no affiliation with the river authority or the town "

@@ -3,7 +3,7 @@ beat Archivist on the dragnet dev split, each rebuilt as a small synthetic page.
 
 from __future__ import annotations
 
-from test_extract_html import MENU, TEASERS, run
+from test_extract_html import MENU, TEASERS, article, run
 
 POST = ["Alan Ritchson has been cast as Gloss in the sequel, the studio announced on "
         "Thursday, and filming starts in the autumn.",
@@ -245,3 +245,40 @@ def test_columns_of_headline_links_around_a_post_do_not_make_a_listing():
     assert not any(t.startswith("A headline about management") for t in texts)
     kind = next(t for t in extraction.transforms if t.name == "page-kind")
     assert kind.detail == "article" and "the entries span the page" in (kind.evidence or "")
+
+
+def test_photo_captions_in_inline_or_camel_case_caption_markup_are_captions():
+    # scrapinghub dev: a news site's photo box puts its caption in a <span
+    # class="newsCaption"> beside the picture, another names its caption div
+    # "InlineImage-imageEmbedCaption"; both came out as the article's paragraphs.
+    captions = ["China has warned they will take control of the city (Image: GETTY)",
+                "The chairman, centre, passes an airliner during the air show in Dubai.",
+                "Natalie Naccache | Bloomberg | Getty Images"]
+    body = (f"<p>{POST[0]}</p><div class='photo'><p><img src='a.jpg'></p>"
+            f"<span class='newsCaption'>{captions[0][:-15]}<span class='src'>"
+            f"{captions[0][-15:]}</span></span></div><p>{POST[1]}</p>"
+            "<div class='InlineImage-wrapper'><img src='b.jpg'><div>"
+            f"<div class='InlineImage-imageEmbedCaption'>{captions[1]}</div>"
+            f"<div class='InlineImage-imageEmbedCredit'>{captions[2]}</div></div></div>"
+            f"<p>{POST[2]}</p>")
+    blocks = run(article(body)).blocks
+    kinds = {b.text: b.kind for b in blocks}
+    assert [kinds.get(c) for c in captions] == ["caption"] * 3
+    assert all(kinds.get(text) == "paragraph" for text in POST[:3])
+
+
+def test_figcaption_paragraphs_are_captions_and_caption_words_elsewhere_are_not():
+    # <figcaption><p>...</p></figcaption> read as a paragraph of the article; but a caption
+    # word in a page's feature flags on <body> ("f_caption_muted_videos_on"), in a post's
+    # taxonomy classes ("tag-tax-credits") or at the start of a camelCase id ("CostCredits")
+    # says nothing about captions, and the article under them stays paragraphs.
+    source = ("<html><head><title>A headline about rivers</title></head>"
+              "<body class='f_caption_muted_videos_on'><article class='post tag-tax-credits'>"
+              "<h1>A headline about rivers</h1>" + "".join(f"<p>{t}</p>" for t in POST[:2]) +
+              "<figure><img src='x.jpg'><figcaption><p>The old bridge at dawn.</p>"
+              "</figcaption></figure><custom-section id='CostCredits'>" +
+              "".join(f"<p>{t}</p>" for t in POST[2:]) +
+              "</custom-section></article></body></html>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert kinds.get("The old bridge at dawn.") == "caption"
+    assert all(kinds.get(text) == "paragraph" for text in POST)

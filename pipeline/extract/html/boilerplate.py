@@ -114,6 +114,9 @@ SIDE_WORDS = frozenset({"sidebar", "side-bar", "widget", "related", "recommend",
 # The chrome words that name a comment thread (kept with the comments option).
 COMMENT_WORDS = frozenset({"comment", "discuss", "disqus", "reply"})
 CAPTION_WORDS = re.compile(r"(?:^|[^a-z])(caption|credit|photo-?info|image-?info)")
+# The same words ending a camelCase class name ("imageEmbedCaption", "photoCredit"), which
+# the lowercased class string hides; only at the name's end ("CostCredits" is no credit).
+CAMEL_CAPTION_WORDS = re.compile(r"[a-z0-9](?:Caption|Credit|PhotoInfo|ImageInfo)(?:$|[^A-Za-z])")
 BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(byline|by-line|author|dateline|posted-?on|"
                           r"published|pubdate|timestamp|entry-?meta|post-?meta|article-?meta|"
                           r"meta-?data|date)")
@@ -300,23 +303,26 @@ def is_note_marker(anchor: etree._Element) -> bool:
 class _Run:
     """Text being gathered for one block owner."""
 
-    __slots__ = ("owner", "kind", "parts", "link_chars", "notes", "chrome", "chrome_owner",
-                 "byline", "in_article")
+    __slots__ = ("owner", "kind", "parts", "link_chars", "caption_chars", "notes", "chrome",
+                 "chrome_owner", "byline", "in_article")
 
     def __init__(self, owner: etree._Element, kind: PassageKind, chrome: str | None,
                  chrome_owner: etree._Element | None, byline: bool, in_article: bool) -> None:
         self.owner, self.kind = owner, kind
         self.parts: list[str] = []
         self.link_chars = 0
+        self.caption_chars = 0
         self.notes: list[tuple[str, str]] = []
         self.chrome, self.chrome_owner, self.byline = chrome, chrome_owner, byline
         self.in_article = in_article
 
-    def add(self, text: str | None, in_link: bool) -> None:
+    def add(self, text: str | None, in_link: bool, in_caption: bool = False) -> None:
         if text:
             self.parts.append(text)
             if in_link:
                 self.link_chars += len(text.strip())
+            if in_caption:
+                self.caption_chars += len("".join(text.split()))
 
     def flush(self, out: list[TextBlock]) -> None:
         if not self.parts:  # most runs end empty (a block holding only blocks)
@@ -327,9 +333,15 @@ class _Run:
         if text:
             level = int(self.owner.tag[1]) if self.owner.tag in HEADING_TAGS else None
             link_chars = min(self.link_chars, len(text))
-            out.append(TextBlock(self.owner, self.kind, text, link_chars, level, self.chrome,
+            kind = self.kind
+            # All of its text inside inline caption markup (a photo box's <span
+            # class="newsCaption">): the block is the photo's caption.
+            if self.caption_chars and kind in ("paragraph", "list_item") and \
+                    self.caption_chars >= len("".join(text.split())):
+                kind = "caption"
+            out.append(TextBlock(self.owner, kind, text, link_chars, level, self.chrome,
                                  self.chrome_owner, self.byline, self.in_article, self.notes))
-        self.parts, self.link_chars, self.notes = [], 0, []
+        self.parts, self.link_chars, self.caption_chars, self.notes = [], 0, 0, []
 
 
 def _collapse(text: str) -> str:
@@ -344,43 +356,50 @@ def text_blocks(root: etree._Element) -> Walk:
     blocks: list[TextBlock] = []
     hidden: list[tuple[etree._Element, str]] = []
     runs: list[_Run] = [_Run(root, "paragraph", None, None, False, False)]
-    # Stack entries: (element, entering?, in_link); exit entries close runs and emit tails.
-    stack: list[tuple[etree._Element, bool, bool]] = [(root, True, False)]
+    # Stack entries: (element, entering?, in_link, in_caption); exit entries close runs and
+    # emit tails.
+    stack: list[tuple[etree._Element, bool, bool, bool]] = [(root, True, False, False)]
     while stack:
-        element, entering, in_link = stack.pop()
+        element, entering, in_link, in_caption = stack.pop()
         if not entering:
             if element.tag in BLOCK_TAGS and len(runs) > 1 and runs[-1].owner is element:
                 runs.pop().flush(blocks)
-            runs[-1].add(element.tail, in_link)
+            runs[-1].add(element.tail, in_link, in_caption)
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
         if not tag or (tag in SKIP_TAGS and not _swallows_page(element)) or \
                 (tag == "noscript" and not _is_fallback(element)):
-            runs[-1].add(element.tail, in_link)
+            runs[-1].add(element.tail, in_link, in_caption)
             continue
         reason = hidden_signal(element)
         if reason:
             hidden.append((element, reason))
-            runs[-1].add(element.tail, in_link)
+            runs[-1].add(element.tail, in_link, in_caption)
             continue
         if tag == "a" and is_note_marker(element):
             label = element.text_content().strip().strip("[]()")
             runs[-1].notes.append((label, (element.get("href") or "").split("#", 1)[1]))
-            runs[-1].add(element.tail, in_link)
+            runs[-1].add(element.tail, in_link, in_caption)
             continue
         if tag == "br":
             runs[-1].add("\n", False)
-            runs[-1].add(element.tail, in_link)
+            runs[-1].add(element.tail, in_link, in_caption)
             continue
         if tag in ("table", "pre") and _is_atomic(element):
             _atomic_block(element, runs, blocks, in_link)
             continue
         if tag in BLOCK_TAGS:
             _open_run(element, runs, blocks)
-        inner_link = in_link or tag == "a"
-        runs[-1].add(element.text, inner_link)
-        stack.append((element, False, in_link))
-        stack.extend([(child, True, inner_link) for child in reversed(element)])
+        # A heading linking to its own section (docs sites' permalinked headings) is no
+        # link elsewhere.
+        inner_link = in_link or (tag == "a" and not (
+            runs[-1].owner.tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
+        # Block-level caption markup is read by _open_run, inline markup here: a block
+        # inside inline markup (a custom element wrapping a section) is its own block.
+        inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
+        runs[-1].add(element.text, inner_link, inner_caption)
+        stack.append((element, False, in_link, in_caption))
+        stack.extend([(child, True, inner_link, inner_caption) for child in reversed(element)])
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
 
@@ -408,11 +427,15 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     parent = runs[-1]
     parent.flush(blocks)
     kind = OWN_KIND.get(element.tag)
-    if kind is None or (kind == "paragraph" and parent.kind in ("quote", "list_item")):
+    # A <p> in a quote, list item or caption (<figcaption><p>) is part of that.
+    if kind is None or (kind == "paragraph" and (parent.kind in ("quote", "list_item")
+                                                 or _caption_box(parent))):
         kind = parent.kind if parent.owner is not None and parent.kind in (
             "quote", "list_item", "caption", "byline") else "paragraph"
     names = _class_id(element)
-    if kind in ("paragraph", "list_item") and names and CAPTION_WORDS.search(names):
+    # Classes on <html> and <body> are the page's state ("f_caption_muted_videos_on").
+    if kind in ("paragraph", "list_item") and names and element.tag not in PAGE_TAGS and \
+            _caption_markup(element, names):
         kind = "caption"
     signal = chrome_signal(element, names)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
@@ -428,6 +451,23 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
     in_article = parent.in_article or entry or element.tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
+
+
+def _caption_box(run: _Run) -> bool:
+    """A ``figcaption`` or table ``caption``: HTML says so. Elements only named a caption
+    may be layout (a post's "tag-tax-credits") or a product's feature tiles."""
+    return run.kind == "caption" and run.owner is not None and \
+        run.owner.tag in ("figcaption", "caption")
+
+
+def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
+    """A class or id naming a caption or credit, also as the end of a camelCase name."""
+    if names is None:
+        names = _class_id(element)
+    if not names:
+        return False
+    return CAPTION_WORDS.search(names) is not None or CAMEL_CAPTION_WORDS.search(
+        f"{element.get('class') or ''} {element.get('id') or ''}") is not None
 
 
 def _holds_post(element: etree._Element) -> bool:
@@ -937,6 +977,8 @@ NOTES_HEADING = re.compile(
     r"(?:,?\s*(?:please\s+)?see(?:\s+also)?)?"
     r"\s*(?:[:.]|\[edit\])?\s*$", re.IGNORECASE)
 
+NOTE_TITLE = re.compile(r"^\s*note\s*:?\s*$", re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -1276,6 +1318,7 @@ def _mark_notes_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     the article: a practice report's "Notes:" bullets, followed by its closing paragraph)."""
     start = None
     run: list[int] = []
+    end = len(blocks)
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
         if verdict.rule == "outside-main-content":
             continue
@@ -1286,19 +1329,25 @@ def _mark_notes_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
         if start is None:
             continue
         if block.kind == "heading" or verdict.rule == "chrome":
+            end = index
             break
         run.append(index)
     if start is None or _prose_after_list(blocks, verdicts, run):
+        return
+    # A lone "Note" with the article's prose going on after it (under a later heading or
+    # chrome) titles a documentation page's admonition box, not end notes.
+    if NOTE_TITLE.match(blocks[start].text) and \
+            _prose_after_list(blocks, verdicts, list(range(end, len(blocks))), items=True):
         return
     for index in run:
         verdicts[index] = Verdict(False, rule="note", note=True)
     verdicts[start] = Verdict(False, rule="notes-heading", evidence="heading of a notes list")
 
 
-def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: list[int]
-                      ) -> bool:
-    """A kept paragraph of prose after list items: the text goes on past the list."""
-    items = False
+def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: list[int],
+                      items: bool = False) -> bool:
+    """A kept paragraph of prose after list items (``items``: the list is behind already):
+    the text goes on past the list."""
     for index in run:
         block = blocks[index]
         if block.kind == "list_item":
