@@ -281,3 +281,24 @@ def test_a_charts_tick_at_the_page_foot_closes_no_page(tmp_path):
     assert _texts(result)[-1] == "Figure 4.21: Lines that meet no parallel."
     assert kinds[-2:] == ["figure", "caption"]
     assert not [r for r in result.removed if r.text.startswith("Figure")]
+
+
+def test_a_contents_pages_numbers_are_read_with_their_rows(tmp_path):
+    """A table of contents whose page numbers stand right-aligned, a wide gap after their
+    titles: each number is read with its title, down to the page's foot (read apart, the
+    numbers came after all the titles, and those in the bottom margin, one above the other,
+    were each taken for the page's number and removed)."""
+    def page(canvas):
+        canvas.setFont("Times-Bold", 14)
+        canvas.drawString(72, 720, "Contents")
+        canvas.setFont("Times-Roman", 10)
+        for row in range(26):
+            y = 690 - 24 * row
+            canvas.drawString(72, y, f"{row + 1} Chapter on topic number {row + 1}")
+            canvas.drawRightString(540, y, str(3 * row + 2))
+
+    result = _typeset(tmp_path, page)
+    text = " ".join(_texts(result))
+    assert "number 1 2 2 Chapter on topic number 2 5 3 Chapter" in text
+    assert text.endswith("25 Chapter on topic number 25 74 26 Chapter on topic number 26 77")
+    assert not [r for r in result.removed if r.rule == "page-number"]

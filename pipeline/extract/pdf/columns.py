@@ -208,6 +208,44 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     return joined
 
 
+def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
+    """Rejoin a row's last segment to the text before it when it is a bare number in a column
+    of right-aligned numbers (a table of contents' page numbers, set apart from a chapter's
+    title by a wide gap while its sections' reach theirs through dot leaders): each number
+    belongs to its row. Read apart, the numbers were read after all the titles, or each with
+    the row under it."""
+    ends: list[float | None] = []  # per row: its last segment's right edge, after a digit
+    for row in rows:  # after a title, not a chart's other labels: text of a column's width
+        ink = [c for c in row[-1] if not c["text"].isspace()] if row else []
+        title = row[-2] if len(row) > 1 else row[-1] if row else []
+        ends.append(ink[-1]["x1"] if ink and ink[-1]["text"].isdigit()
+                    and _ink_width(title) >= COLUMN_MIN_EM * mode_size(ink) else None)
+    right = [max((c["x1"] for c in row[-1] if not c["text"].isspace()), default=0.0)
+             if row else 0.0 for row in rows]
+    joined = []
+    for r, row in enumerate(rows):
+        x1 = ends[r]
+        ink = [c for c in row[-1] if not c["text"].isspace()] if len(row) > 1 else []
+        if x1 is not None and ink and len(ink) <= NUMBER_DIGITS and all(
+                c["text"].isdigit() for c in ink):
+            near = range(max(0, r - LABEL_ROWS), min(len(rows), r + LABEL_ROWS + 1))
+            # the numbers close their rows: no text goes on right of them (a reference
+            # list's right-aligned labels, each before its entry, are no such column)
+            aligned = [e for i, e in ((i, ends[i]) for i in near)
+                       if i != r and e is not None and abs(e - x1) <= ALIGN_TOLERANCE]
+            if (len(aligned) >= NUMBER_COLUMN_ROWS - 1
+                    and all(right[i] <= x1 + ALIGN_TOLERANCE for i in near)):
+                row = row[:-2] + [row[-2] + row[-1]]
+        joined.append(row)
+    return joined
+
+
+NUMBER_DIGITS = 4
+"""A page number's most digits."""
+NUMBER_COLUMN_ROWS = 3
+"""Rows near one another whose last text is a number ending at one right edge: a column."""
+
+
 def _ink_width(segment: list[Char]) -> float:
     ink = [c for c in segment if not c["text"].isspace()]
     return ink[-1]["x1"] - ink[0]["x0"] if ink else 0.0

@@ -19,7 +19,13 @@ from functools import lru_cache
 from operator import itemgetter
 
 from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size
-from pipeline.extract.pdf.columns import LABEL_PITCH_EM, join_labels, row_gutters, row_segments
+from pipeline.extract.pdf.columns import (
+    LABEL_PITCH_EM,
+    join_labels,
+    join_numbers,
+    row_gutters,
+    row_segments,
+)
 from pipeline.extract.pdf.fonts import HANGING_FONT
 from pipeline.extract.pdf.geometry import Box, centre_in
 
@@ -152,7 +158,8 @@ def page_lines(chars: list[Char], page_number: int,
     for r, x in row_gutters(rows):
         gutters.setdefault(r, set()).add(x)
     split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
-    segments = [segment for row in join_labels(split) for segment in _join_bullets(row)]
+    segments = [segment for row in join_numbers(join_labels(split))
+                for segment in _join_bullets(row)]
     drawn = {id(c): i for i, c in enumerate(kept)}
     lines = []
     for segment in _stack_displays(_attach_stray_marks(segments), operators):
