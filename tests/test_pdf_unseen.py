@@ -709,3 +709,27 @@ def test_a_notes_label_a_tab_before_its_text_is_no_page_number(tmp_path):
         ("1", "The Common Vulnerability Scoring System web site is at "
               "http://www.first.org/cvss/.")]
     assert not any(r.text == "1" for r in result.removed if r.rule == "page-number")
+
+
+def test_a_words_last_letter_beside_a_larger_heading_stays_in_its_word(tmp_path):
+    """Hindawi's two columns: a left-column line ends a tab's width from a section heading
+    set larger in the right column, its baseline a little lower. Each short word of the
+    smaller row could be a raised script of the heading's row, and the word ``in`` was taken
+    letter by letter: ``n`` reached near enough the heading, ``i`` did not (``based i``)."""
+    line = "rehabilitation programmes. Each programme was based in"
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=20, x=50)
+        _paragraph(canvas, 720, rows=8, x=309)
+        y = 720 - 12 * 21
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(291 - canvas.stringWidth(line, "Times-Roman", 10), y, line)
+        canvas.setFont("Times-Bold", 12)
+        canvas.drawString(308.7, y - 5.5, "4. Experience of Programmes")
+        _paragraph(canvas, y - 12, rows=8, x=50)
+        _paragraph(canvas, y - 24, rows=8, x=309)
+
+    result = _typeset(tmp_path, page)
+    text = " ".join(b.text.replace("\n", " ") for b in result.blocks)
+    assert "was based in" in text and "based i " not in text
+    assert any(b.text == "4. Experience of Programmes" for b in result.blocks)

@@ -238,23 +238,35 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
             largest = max([c["size"] for c in row])
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
-            scripts = _short_runs(row) if below or above else set()
             if below:
-                row = [c for c in row if id(c) not in scripts
-                       or not _attach(c, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents)]
+                row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents)
             if row and above:
-                row = [c for c in row if id(c) not in scripts
-                       or not _attach(c, merged[:-1 - RAISED_LOOKAHEAD:-1], extents,
-                                      lowered=True)]
+                row = _attach_runs(row, merged[:-1 - RAISED_LOOKAHEAD:-1], extents,
+                                   lowered=True)
             if not row:
                 continue
         merged.append((row, size))
     return [row for row, _ in merged]
 
 
-def _short_runs(row: list[Char]) -> set[int]:
-    """``id`` of the characters in runs of at most ``SCRIPT_RUN_MAX`` (scripts and markers are
-    short; a line of small print beside a large heading in another column is not)."""
+def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
+                 extents: dict[int, tuple[list[Char], int, float, float]],
+                 lowered: bool = False) -> list[Char]:
+    """``row`` without its short runs that joined one of ``rows`` (``_attach``). A run moves
+    whole or not at all: a word's last letter that reaches beside a larger heading of the next
+    column is no script of it (``based i`` | ``n 4. Experience``)."""
+    moved: set[int] = set()
+    for run in _short_runs(row):
+        targets = [_attach(c, rows, extents, lowered) for c in run]
+        if targets[0] is not None and all(t is targets[0] for t in targets):
+            targets[0].extend(run)
+            moved.update(map(id, run))
+    return [c for c in row if id(c) not in moved] if moved else row
+
+
+def _short_runs(row: list[Char]) -> list[list[Char]]:
+    """The runs of at most ``SCRIPT_RUN_MAX`` characters (scripts and markers are short; a
+    line of small print beside a large heading in another column is not)."""
     runs: list[list[Char]] = []
     previous: Char | None = None
     for c in sorted(row, key=lambda c: c["x0"]):
@@ -265,14 +277,14 @@ def _short_runs(row: list[Char]) -> set[int]:
             runs.append([])
         runs[-1].append(c)
         previous = c
-    return {id(c) for run in runs if len(run) <= SCRIPT_RUN_MAX for c in run}
+    return [run for run in runs if len(run) <= SCRIPT_RUN_MAX]
 
 
 def _attach(c: Char, rows: list[tuple[list[Char], float]],
             extents: dict[int, tuple[list[Char], int, float, float]],
-            lowered: bool = False) -> bool:
-    """Add ``c`` to the row among ``rows`` (with their sizes) whose line box it reaches into and
-    whose text is nearest beside it (several columns' rows sit at nearly the same height).
+            lowered: bool = False) -> list[Char] | None:
+    """The row among ``rows`` (with their sizes) whose line box ``c`` reaches into and whose
+    text is nearest beside it (several columns' rows sit at nearly the same height), or None.
     ``extents`` keeps each row's top and bottom while its length stays the same."""
     best: tuple[float, list[Char]] | None = None
     for row, size in rows:
@@ -296,10 +308,7 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
                 and (lowered or not any(_overlap(c, b) for b in row
                                         if not b["text"].isspace() and not _hangs(b)))):
             best = (distance, row)
-    if best is None:
-        return False
-    best[1].append(c)
-    return True
+    return None if best is None else best[1]
 
 
 def _overlap(c: Char, b: Char) -> bool:
