@@ -56,13 +56,23 @@ def _fast(name: str, restype: type | None, *argtypes: type) -> Callable[..., int
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
-_text_object = _fast("FPDFText_GetTextObject", _V, _V, _I)
+def _untyped(name: str, restype: type) -> Callable[..., Any]:
+    """PDFium's ``name`` without argument types, for the calls made for every character:
+    ctypes then passes each argument as the object it is (a ``c_void_p``, a ``byref``, an
+    int as a C int) instead of converting it to a declared type, a third less time a call
+    (0.33 -> 0.22 µs). Its callers pass the text page as a ``c_void_p``: a bare address
+    would be cut to a C int."""
+    address = ctypes.cast(getattr(raw, name), _V).value or 0
+    return ctypes.CFUNCTYPE(restype)(address)
+
+
+_text_object = _untyped("FPDFText_GetTextObject", _V)
 _unicode = _fast("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
 _get_text = _fast("FPDFText_GetText", _I, _V, _I, _I, _V)
-_generated = _fast("FPDFText_IsGenerated", _I, _V, _I)
-_map_error = _fast("FPDFText_HasUnicodeMapError", _I, _V, _I)
-_origin = _fast("FPDFText_GetCharOrigin", _I, _V, _I, _V, _V)
-_loose_box = _fast("FPDFText_GetLooseCharBox", _I, _V, _I, _V)
+_generated = _untyped("FPDFText_IsGenerated", _I)
+_map_error = _untyped("FPDFText_HasUnicodeMapError", _I)
+_origin = _untyped("FPDFText_GetCharOrigin", _I)
+_loose_box = _untyped("FPDFText_GetLooseCharBox", _I)
 _font_of = _fast("FPDFTextObj_GetFont", _V, _V)
 _font_size = _fast("FPDFText_GetFontSize", ctypes.c_double, _V, _I)
 _char_matrix = _fast("FPDFText_GetMatrix", _I, _V, _I, _V)
@@ -139,9 +149,9 @@ class PdfiumDocument:
         get_object, loose_box, get_origin = _text_object, _loose_box, _origin
         map_error, generated = _map_error, _generated
         text_page = ctypes.cast(handle, _V).value or 0
+        page = ctypes.c_void_p(text_page)  # for the _untyped calls
         rect, x, y = self._rect, self._x, self._y
-        # addresses as plain numbers: ctypes converts them faster than byref() objects
-        rect_ref, x_ref, y_ref = ctypes.addressof(rect), ctypes.addressof(x), ctypes.addressof(y)
+        rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
         fonts: dict[int, tuple[str, float, bool, float, float, int, float,
                                dict[int, tuple[str, float | None] | None]]] = {}
         faces: dict[int, tuple[str, float, float]] = {}
@@ -157,9 +167,9 @@ class PdfiumDocument:
         for k, code in enumerate(codes):
             # PDFium's generated spaces and breaks (most without a text object) are skipped
             # before any other call; no other character is generated
-            if code in _BREAKS and generated(text_page, k):
+            if code in _BREAKS and generated(page, k):
                 continue
-            key = get_object(text_page, k)
+            key = get_object(page, k)
             if not key:
                 continue
             if key != font_key:  # a text object's characters come one after another
@@ -172,7 +182,7 @@ class PdfiumDocument:
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
-            unmapped = code == 0 or bool(map_error(text_page, k))
+            unmapped = code == 0 or bool(map_error(page, k))
             text_key = -1 - code if unmapped else code
             decoded = decoded_by.get(text_key)
             if decoded is None:
@@ -180,9 +190,9 @@ class PdfiumDocument:
                 if decoded is None:
                     return None
             text, width = decoded
-            get_origin(text_page, k, x_ref, y_ref)
+            get_origin(page, k, x_ref, y_ref)
             ox, oy = x.value, y.value
-            loose_box(text_page, k, rect_ref)
+            loose_box(page, k, rect_ref)
             if (last is not None and ox == last_x and oy == last_y and key == last_key
                     and last["x1"] > last["x0"]):
                 # one glyph, several letters (a ligature's ToUnicode): one character, as in
