@@ -183,6 +183,7 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     before all their texts."""
     pairs = [[(segment[0]["x0"], following[0]["x0"], _ink_width(segment))
               for segment, following in zip(row, row[1:])] for row in rows]
+    starts = [[segment[0]["x0"] for segment in row] for row in rows]
     joined = []
     for r, row in enumerate(rows):
         out = [row[0]] if row else []
@@ -196,11 +197,11 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
                      if abs(a - x0) <= ALIGN_TOLERANCE and abs(b - text_x0) <= ALIGN_TOLERANCE]
             # rows with text at that edge, labelled or not: a text column that only a few
             # labels (a table's last column) happen to sit beside is no list of labels
-            if (len(alike) >= 3
+            # (counted last: it is the dearest)
+            if (len(alike) >= 3 and max(alike) <= LABEL_SHARE * pitch
                     and len(alike) >= LABELLED_SHARE * sum(
-                        1 for near in rows[window]
-                        if any(abs(s[0]["x0"] - text_x0) <= ALIGN_TOLERANCE for s in near))
-                    and max(alike) <= LABEL_SHARE * pitch):
+                        1 for xs in starts[window]
+                        if any(abs(x - text_x0) <= ALIGN_TOLERANCE for x in xs))):
                 out[-1] = out[-1] + row[i + 1]
             else:
                 out.append(row[i + 1])
