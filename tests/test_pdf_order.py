@@ -302,3 +302,36 @@ def test_a_contents_pages_numbers_are_read_with_their_rows(tmp_path):
     assert "number 1 2 2 Chapter on topic number 2 5 3 Chapter" in text
     assert text.endswith("25 Chapter on topic number 25 74 26 Chapter on topic number 26 77")
     assert not [r for r in result.removed if r.rule == "page-number"]
+
+
+def test_a_subfigures_caption_is_read_after_its_drawing_not_among_its_labels(tmp_path):
+    """Two charts side by side, each with its caption ``(a) ...`` set just under it, within
+    the reach of its tick labels: each caption is a passage of its own, read after its chart
+    (short enough for a label, it was read among the chart's ticks)."""
+    def chart(canvas, x0, caption):
+        canvas.line(x0, 450, x0 + 180, 450)
+        canvas.line(x0, 450, x0, 560)
+        path = canvas.beginPath()
+        path.moveTo(x0, 460)
+        path.curveTo(x0 + 60, 540, x0 + 120, 470, x0 + 175, 550)
+        canvas.drawPath(path)
+        for i, tick in enumerate(("0", "1", "2")):
+            canvas.line(x0 + 20 + 70 * i, 450, x0 + 20 + 70 * i, 446)
+            canvas.drawString(x0 + 17 + 70 * i, 440, tick)
+        canvas.drawString(x0 + 50, 430, caption)
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=5)
+        canvas.setFont("Times-Roman", 10)
+        chart(canvas, 80, "(a) Growth by year")
+        chart(canvas, 330, "(b) Decline by year")
+        canvas.drawString(200, 400, "Figure 3: Two trends")
+        _paragraph(canvas, 370, rows=3)
+
+    result = _typeset(tmp_path, page)
+    pairs = [(b.kind, " ".join(b.text.split())) for b in result.blocks]
+    figures = [i for i, (kind, _) in enumerate(pairs) if kind == "figure"]
+    assert [pairs[i][1] for i in figures] == ["0 1 2", "0 1 2"]
+    texts = [text for _, text in pairs]
+    assert texts.index("(a) Growth by year") == figures[0] + 1
+    assert texts.index("(b) Decline by year") == figures[1] + 1

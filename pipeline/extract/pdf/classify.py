@@ -68,6 +68,8 @@ FACE_HEADING_MIN_RUNS = 2
 """...and its face sets at least this many such headings in the document (one short line in
 another face may be anything: a signature, a label)."""
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+_SUBCAPTION = re.compile(r"^\([a-z]\)\s*[^\W\d_]")
+"""A subfigure's caption: its letter in parentheses, then words (``(a) Fall 1``)."""
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+\S")
 SMALL_CAPS = 0.7
@@ -87,9 +89,13 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
     text = []
     for line in page.lines:
         region = region_of(line.bbox, page.figures, reach=line.size)
-        if region is None or len(line.text.split()) > FIGURE_LABEL_WORDS:
+        # a subfigure's caption under its drawing, ``(b) Fall 2``, is read after it as text,
+        # not among its labels (nor is it prose that makes the drawing a framed text)
+        caption = _SUBCAPTION.match(line.text) is not None
+        if region is None or caption or len(line.text.split()) > FIGURE_LABEL_WORDS:
             text.append(line)
-            if region is not None and region_of(line.bbox, [page.figures[region]]) is not None:
+            if (not caption and region is not None
+                    and region_of(line.bbox, [page.figures[region]]) is not None):
                 prose[region] = prose.get(region, 0) + 1
         else:
             inside.setdefault(region, []).append(line)
