@@ -733,3 +733,27 @@ def test_a_words_last_letter_beside_a_larger_heading_stays_in_its_word(tmp_path)
     text = " ".join(b.text.replace("\n", " ") for b in result.blocks)
     assert "was based in" in text and "based i " not in text
     assert any(b.text == "4. Experience of Programmes" for b in result.blocks)
+
+
+def test_small_print_headings_in_a_face_of_their_own_over_back_matter(tmp_path):
+    """A BMC review's back matter: small headings (``Competing interests``) in a face that
+    sets nothing else, over small print in a face of its own, not the body's serif. Headings
+    told by their face were only looked for over the body's face."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=12) - 20
+        for title, text in (("Author details", "Department of Surgery, University of Calgary."),
+                            ("Competing interests", "The authors declare that they have no "
+                                                    "competing interests."),
+                            ("Authors' contributions", "ID designed the study and wrote the "
+                                                       "manuscript.")):
+            canvas.setFont("Courier", 7.5)
+            canvas.drawString(72, y, title)
+            canvas.setFont("Helvetica", 7.5)
+            canvas.drawString(72, y - 9, text)
+            canvas.drawString(72, y - 18, "All authors read and approved the final manuscript.")
+            y -= 36
+
+    result = _typeset(tmp_path, page)
+    headings = [b.text for b in result.blocks if b.kind == "heading"]
+    assert headings == ["Author details", "Competing interests", "Authors' contributions"]
+    assert any(b.text.startswith("The authors declare") for b in result.blocks)

@@ -141,7 +141,7 @@ def headings_by_face(pages: list[list[LayoutBlock]]) -> None:
             inside.update(line.face for line in block.lines[n:])
             after = (block.lines[n] if n < len(block.lines)
                      else blocks[i + 1].lines[0] if i + 1 < len(blocks) else None)
-            if (n and after is not None and after.face in (body_face, "")
+            if (n and after is not None and after.face != block.lines[0].face
                     and _heads_text(block.lines[:n], after)):
                 runs.setdefault(block.lines[0].face, []).append((blocks, block, n))
     for face, found in runs.items():
@@ -168,7 +168,8 @@ def _heads_text(lines: list[Line], after: Line) -> bool:
     text = " ".join(line.text for line in lines).strip()
     return (len(lines) <= HEADING_MAX_LINES and 0 < len(text) < 120
             and any(ch.isalpha() for ch in text) and not text.endswith((".", ",", ";", ":"))
-            and not CAPTION.match(text) and not LIST_MARK.match(text)
+            and not CAPTION.match(text) and not _NUMBERED_LABEL.match(text)
+            and not LIST_MARK.match(text)
             and all(line.size >= FACE_HEADING_SIZE * after.size for line in lines))
 
 
