@@ -93,3 +93,25 @@ def test_an_error_of_the_step_after_extraction_is_raised_by_the_caller_and_the_w
     worker = isolate._workers.current
     assert extract_then(PAGE, page, ExtractOptions(), repr).startswith("Extraction(")
     assert isolate._workers.current is worker and worker.alive()
+
+
+def test_a_run_s_process_learns_extractor_versions_without_importing_the_extractors() -> None:
+    # The run's process decides what to skip by extractor versions but extracts nothing:
+    # importing the extractors for their version strings cost it 28 MB (lxml, trafilatura,
+    # pdfplumber, PDFium, Pillow). Fresh process: in this one they are imported already.
+    import json
+    import os
+
+    from pipeline.extract.dispatch import extractor_for
+    from tests.conftest import ROOT
+
+    kinds = ["html", "pdf", "text", "image"]
+    code = ("import json, sys; from pipeline.extract import extractor_version; "
+            f"versions = [extractor_version(k) for k in {kinds!r}]; "
+            "heavy = ['trafilatura', 'pdfplumber', 'pypdfium2', 'PIL', 'htmldate']; "
+            "print(json.dumps([versions, [m for m in heavy if m in sys.modules]]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    versions, imported = json.loads(done.stdout)
+    assert versions == [f"{extractor_for(k).NAME}/{extractor_for(k).VERSION}" for k in kinds]
+    assert imported == []
