@@ -82,7 +82,11 @@ BATCHES_IN_FLIGHT = 2
 """Batches submitted per worker at a time: one running, one queued so no worker waits."""
 SPILL_DOCUMENTS = 200
 """Documents a run holds in memory before linking them and spilling their rows to its
-staging folder (about 100 MB of rows and extractions for web pages)."""
+staging folder."""
+SPILL_PASSAGES = 4000
+"""Or passages: what a run holds grows with them, not with documents. 200 real web pages of a
+crawl hold about 8,000 (41 each), and the run's process rose 150-180 MB at each such link and
+spill (10,000-record WARC); 4,000 keeps about 100 of those pages, or 200 of 20 passages."""
 PART_BYTES = 16 << 20
 """A WARC file is read in parts of this many bytes, a task each, so that every worker reads
 records of a large crawl at once (a part of web pages holds about a thousand records, whose
@@ -256,10 +260,12 @@ def _stop_idle_extractors() -> int:
 
 
 def _record(archive: Archive, run: RunWriter, result: SourceResult) -> None:
-    """Add a result to the run; every :data:`SPILL_DOCUMENTS` documents, link them and spill
-    the rows held to the run's staging folder, so a crawl's rows never all sit in memory."""
+    """Add a result to the run; every :data:`SPILL_DOCUMENTS` documents (or
+    :data:`SPILL_PASSAGES` passages), link them and spill the rows held to the run's staging
+    folder, so a crawl's rows never all sit in memory."""
     record_result(run, result)
-    if len(run.rows["documents"]) >= SPILL_DOCUMENTS:
+    if (len(run.rows["documents"]) >= SPILL_DOCUMENTS
+            or len(run.rows["passages"]) >= SPILL_PASSAGES):
         # quote: Prefect would otherwise walk every row the run holds looking for futures to
         # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
         link_task(archive, cast(RunWriter, quote(run)))

@@ -48,13 +48,14 @@ def files_under(root: Path) -> dict[str, int]:
 
 
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("bound", ["SPILL_DOCUMENTS", "SPILL_PASSAGES"])
 def test_a_run_that_spills_after_every_document_commits_the_same_rows_as_one_version(
-        tmp_path: Path, monkeypatch) -> None:
+        tmp_path: Path, monkeypatch, bound: str) -> None:
     import flows.ingest
     from pipeline.store import Store
 
     crawl_of(6).save(tmp_path / "crawl.warc.gz")
-    held = ingest(tmp_path, Store.at(tmp_path / "held"))   # 200 per spill: never spills
+    held = ingest(tmp_path, Store.at(tmp_path / "held"))   # under both bounds: never spills
     staging: list[Path] = []
     spill = RunWriter.spill
 
@@ -63,7 +64,7 @@ def test_a_run_that_spills_after_every_document_commits_the_same_rows_as_one_ver
         staging.append(run.staging)
 
     monkeypatch.setattr(RunWriter, "spill", spill_and_note)
-    monkeypatch.setattr(flows.ingest, "SPILL_DOCUMENTS", 1)
+    monkeypatch.setattr(flows.ingest, bound, 1)   # every document has a passage or more
     spilled = ingest(tmp_path, Store.at(tmp_path / "spilled"))
 
     assert held.ok and spilled.ok and spilled.count("new") == held.count("new") == 7
