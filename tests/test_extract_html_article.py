@@ -3,7 +3,10 @@ beat Archivist on the dragnet dev split, each rebuilt as a small synthetic page.
 
 from __future__ import annotations
 
+import pytest
 from test_extract_html import MENU, TEASERS, article, run
+
+from pipeline.errors import EmptySource
 
 POST = ["Alan Ritchson has been cast as Gloss in the sequel, the studio announced on "
         "Thursday, and filming starts in the autumn.",
@@ -282,3 +285,37 @@ def test_figcaption_paragraphs_are_captions_and_caption_words_elsewhere_are_not(
     kinds = {b.text: b.kind for b in run(source).blocks}
     assert kinds.get("The old bridge at dawn.") == "caption"
     assert all(kinds.get(text) == "paragraph" for text in POST)
+
+
+def test_slideshow_box_after_the_story_is_not_its_wrapper():
+    # dragnet dev: a news story's paragraphs, then "Related:" and a promo box holding a
+    # slideshow whose captions out-wrote the story. A chrome-named box holding most of the
+    # prose was excused as the article's wrapper, and every caption was kept (precision
+    # 0.17-0.27). The article's wrapper holds where it begins; this box starts after it.
+    slides = "".join(f"<li><h4>BANK {i}</h4><p>{TEASERS[i % len(TEASERS)]} {POST[i % 4]}</p>"
+                     "</li>" for i in range(8))
+    source = ("<html><head><title>Banks face questions on rates</title></head><body>" + MENU +
+              "<div class='articleBody'><h1>Banks face questions on rates</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST) +
+              "<p>Related:</p><div class='promo_holder'><div><em>Loading Slideshow</em></div>"
+              f"<ul class='slides'>{slides}</ul></div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert not any(t.startswith(TEASERS[0][:40]) for t in texts)
+    assert any(r.rule == "chrome" and r.text.startswith(TEASERS[0][:40])
+               for r in extraction.removed)
+
+
+def test_page_of_only_labels_and_prices_has_no_main_content():
+    # wcxb dev: shop pages built by scripts hold only labels, prices and buttons in their
+    # HTML ("(24)", "Save $100", "Help"); those came out as the page's content where the
+    # page has none. A page with one sentence of prose is still read.
+    labels = "".join(f"<div><span>{t}</span></div>" for t in
+                     ("(24)", "FREE shipping to", "Save $100", "Comp. Value: $1,199.99", "or"))
+    source = ("<html><head><title>Surface Laptop 13.8 inch</title></head><body>" + MENU +
+              f"<div id='app'><h1>Surface Laptop 13.8 inch</h1>{labels}</div></body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)
+    one = source.replace("<span>or</span>", "<p>Ships in two days from the store.</p>")
+    assert "Ships in two days from the store." in [b.text for b in run(one).blocks]

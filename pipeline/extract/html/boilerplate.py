@@ -199,6 +199,10 @@ HEADLINE_SHARE = 0.5
 PEER_SHARE = 0.5
 # Climbing from the winner stops at a wrapper holding this much more prose than the winner.
 WRAPPER_GROWTH = 1.2
+# Paragraphs of prose (sentences, not captions or items) that may stand before the article's
+# own wrapper (a standfirst, a dateline paragraph); more, and the box holding the rest of the
+# prose comes after the story.
+MAX_LEAD_PARAGRAPHS = 3
 # Headings count slightly for a region so that ties keep the section headings.
 HEADING_CREDIT = 5.0
 # A chrome-looking element holding at least this share of the main region's prose is the
@@ -1003,7 +1007,8 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     inside = set(container.iter(etree.Element))
     # No headline test here: inside the chosen region, the article's body wrapper often
     # sits below a header holding the headline ("article-body pagination-first").
-    wrappers = content_wrappers(blocks, container, inside)
+    wrappers = {owner for owner in content_wrappers(blocks, container, inside)
+                if not _after_the_article(owner, blocks, inside)}
     headline = _headline_block(blocks, title)
     if headline is not None and headline.element in inside:
         wrappers.update(content_wrappers(blocks, container, inside, headline))
@@ -1097,6 +1102,16 @@ def body_chars(blocks: list[TextBlock], verdicts: list[Verdict]) -> int:
                and not is_fragment(block))
 
 
+def holds_prose(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
+    """Whether a kept block is prose as ``weight`` counts it (a sentence or a line of
+    MIN_PROSE_CHARS or more), a table or code, not only labels, prices and buttons."""
+    return any(verdict.keep and verdict.kind not in ("title", "heading", "byline") and
+               (block.kind in ("table", "code") or (
+                   len(block.text) - block.link_chars >= MIN_PROSE_CHARS
+                   and not is_fragment(block)))
+               for block, verdict in zip(blocks, verdicts))
+
+
 def without_chrome(blocks: list[TextBlock]) -> list[TextBlock]:
     """The blocks as if no class or id said chrome. Tags and roles (``footer``, ``nav``,
     ``dialog``) still do, and so do the words for what can out-write a page: comments,
@@ -1139,6 +1154,24 @@ def content_wrappers(blocks: list[TextBlock], container: etree._Element,
             if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
             and (above is None or owner in above)
             and (not _never_wrapper(owner) or _holds_headline(owner, above))}
+
+
+def _after_the_article(owner: etree._Element, blocks: list[TextBlock],
+                       inside: set[etree._Element]) -> bool:
+    """A chrome-named box after several paragraphs of the region's sentences outside it: the
+    article's wrapper holds where the article begins (a lead paragraph or two may come
+    before it), a slideshow or a "related" box after the story does not, however much its
+    captions and summaries add up to."""
+    before = 0
+    for block in blocks:
+        if block.chrome_owner is owner:
+            return False
+        if block.element in inside and block.kind == "paragraph" and weight(block) > 0 \
+                and SENTENCE_END.search(block.text):
+            before += 1
+            if before >= MAX_LEAD_PARAGRAPHS:
+                return True
+    return False
 
 
 def _holds_headline(owner: etree._Element, above: set[etree._Element] | None) -> bool:

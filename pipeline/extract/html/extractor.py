@@ -39,7 +39,7 @@ from pipeline.model import (
 )
 
 NAME = "html"
-VERSION = "0.4.4"
+VERSION = "0.4.5"
 
 # trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
 # tree for a page costs roughly ten times its size in memory.
@@ -96,6 +96,14 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                 verdicts = thread
                 kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
                                  "prose is in comment-named elements, with no article")
+    if kind.detail != "listing" and not bp.holds_prose(walk.blocks, verdicts):
+        # No reading found a sentence or a line of prose, only labels, prices and buttons
+        # ("(24)", "Save $100", "Help"): a page built by scripts, whose content is not in
+        # its HTML. A listing's entries may all be short; they are its content.
+        raise EmptySource(f"{capture.uri}: no main content: the page's text is only short "
+                          f"fragments (labels, prices, menu items), no prose in any of its "
+                          f"{len(walk.blocks)} text blocks; a page built by scripts?",
+                          source_id=capture.source_id)
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)
