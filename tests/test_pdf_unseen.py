@@ -757,3 +757,58 @@ def test_small_print_headings_in_a_face_of_their_own_over_back_matter(tmp_path):
     headings = [b.text for b in result.blocks if b.kind == "heading"]
     assert headings == ["Author details", "Competing interests", "Authors' contributions"]
     assert any(b.text.startswith("The authors declare") for b in result.blocks)
+
+
+def _pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF file of these objects (1 0 obj, 2 0 obj, ...; the first is the catalog)."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+
+
+def test_a_page_drawn_in_a_form_reads_the_forms_font_widths(tmp_path):
+    """A page imported into another file is drawn inside a form XObject: the page names one
+    subset of a font, the form draws with another subset of the same font, whose /Widths
+    differ (zero for the glyphs the page's subset lacks). The widths were taken from the
+    page's font by its name: zero-wide ``T``, ``B``, ``E`` read ``T able 2: B LE U``. A name
+    two fonts share now tells nothing, so PDFium's own widths stand."""
+    from pipeline.extract.pdf.pages import _page_fonts, open_pdf
+
+    def widths(zero: str) -> bytes:
+        return " ".join("0" if chr(c) in zero else str(round(pdfmetrics.stringWidth(
+            chr(c), "Times-Roman", 1000))) for c in range(32, 127)).encode()
+
+    def font(tag: bytes, zero: str) -> bytes:
+        return (b"<< /Type /Font /Subtype /Type1 /BaseFont /%s+NimbusRomNo9L-Regu "
+                b"/FirstChar 32 /LastChar 126 /Widths [%s] /FontDescriptor << /Type "
+                b"/FontDescriptor /FontName /%s+NimbusRomNo9L-Regu /Flags 34 /FontBBox "
+                b"[0 -200 1000 900] /ItalicAngle 0 /Ascent 700 /Descent -200 /CapHeight 700 "
+                b"/StemV 80 >> >>" % (tag, widths(zero), tag))
+
+    content = b"BT /F2 10 Tf 72 720 Td (Table 2: BLEU results) Tj ET"
+    data = _pdf_of([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>",
+        b"<< /Length 6 >>\nstream\n/X1 Do\nendstream",
+        font(b"ABCDEF", "TBLEU:"),
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << "
+        b"/F2 7 0 R >> >> /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        font(b"GHIJKL", ""),
+    ])
+    path = tmp_path / "form.pdf"
+    path.write_bytes(data)
+    capture, data = read_local(path, "pdf")
+    pdf, fonts = open_pdf(data, capture, None)
+    with pdf:
+        assert _page_fonts(pdf.pages[0], fonts)["NimbusRomNo9L-Regu"] is None
+    assert [b.text for b in extract(data, capture, ExtractOptions()).blocks] == [
+        "Table 2: BLEU results"]

@@ -183,14 +183,33 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Deco
 def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager
                 ) -> dict[str, PDFFont | None]:
     found: dict[str, PDFFont | None] = {"": None}
-    resources = dict_value(page.page_obj.resources.get("Font") or {})
-    for ref in resources.values():
+    for ref in _font_refs(page.page_obj.resources):
         spec = dict_value(ref)
         font = fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
         name = font.fontname
         name = _SUBSET.sub("", name.decode("latin-1") if isinstance(name, bytes) else str(name))
         found[name] = font if name not in found or found[name] is font else None
     return found
+
+
+def _font_refs(resources: Any, seen: set[int] | None = None) -> list[Any]:
+    """The fonts of a resource dictionary and of the form XObjects it holds, theirs too: a
+    page drawn inside a form (a page imported into another file) names its own subset of a
+    font and draws with the form's, whose /Widths are another's (zero for glyphs the page's
+    subset lacks: ``T able 2: B LE U``)."""
+    seen = set() if seen is None else seen
+    resources = dict_value(resources)
+    refs = list(dict_value(resources.get("Font") or {}).values())
+    for ref in dict_value(resources.get("XObject") or {}).values():
+        objid = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
+        if objid in seen:
+            continue
+        seen.add(objid)
+        form = resolve1(ref)
+        if (isinstance(form, PDFStream) and "Resources" in form.attrs
+                and getattr(form.attrs.get("Subtype"), "name", None) == "Form"):
+            refs += _font_refs(form.attrs["Resources"], seen)
+    return refs
 
 
 def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
