@@ -670,6 +670,19 @@ def test_heading_linking_to_its_own_section_is_kept():
     assert "Events that start a run" in texts
 
 
+def test_a_line_of_words_in_its_own_paragraph_is_not_an_edge_fragment():
+    # scrapinghub dev: a how-to opened with "<p>Характеристики бега можно увеличить за счет
+    # кодов</p>" (49 characters, no full stop): trimmed as a leading fragment like
+    # "Share this". Six words or more without links in a <p> are a line of the text.
+    line = "Running speed can be raised with these codes"
+    extraction = run(article(f"<p>Share this</p><p>{line}</p>" + PROSE +
+                             "<p>Photos for this story by the river desk</p><p>Filed under</p>"))
+    texts = [b.text for b in extraction.blocks]
+    assert line in texts and "Photos for this story by the river desk" in texts
+    assert {r.text for r in extraction.removed if r.rule.endswith("-fragment")} >= {
+        "Share this", "Filed under"}
+
+
 def test_short_post_under_its_headline_beats_a_longer_sidebar_box():
     # A two-paragraph post lost to the sidebar's "About"/disclaimer box, which had more prose.
     about = ("Disclaimer: this site has no affiliation with the river authority or the town "

@@ -173,6 +173,8 @@ LINKED_SENTENCE_CHARS = 80
 MAX_SENTENCE_LINK_DENSITY = 0.8
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
+# A <p> of this many words without links is a line of the text, not a label ("Share this").
+MIN_LINE_WORDS = 6
 # What each chrome-looking fragment costs a candidate region, in characters of prose: enough
 # that a menu of twenty items outweighs a short paragraph, not so much that one label
 # between two paragraphs splits an article.
@@ -1403,6 +1405,9 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             continue
         if index < first and block.kind == "heading":
             continue
+        if block.element.tag == "p" and not block.link_chars and \
+                len(block.text.split()) >= MIN_LINE_WORDS:
+            continue  # a line of words in its own paragraph, not a label or a button
         if is_fragment(block) or block.kind == "heading":
             side = "leading" if index < first else "trailing"
             verdicts[index] = Verdict(False, rule=f"{side}-fragment",

@@ -39,7 +39,7 @@ from pipeline.model import (
 )
 
 NAME = "html"
-VERSION = "0.4.5"
+VERSION = "0.4.6"
 
 # trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
 # tree for a page costs roughly ten times its size in memory.
