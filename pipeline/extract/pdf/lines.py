@@ -145,9 +145,10 @@ def body_size_of(lines: Iterable[Line]) -> float:
 
 def page_lines(chars: list[Char], page_number: int,
                exclude: Sequence[tuple[float, float, float, float]] = (),
-               heavy: Collection[str] = ()) -> list[Line]:
+               heavy: Collection[str] = (), drawn_order: bool = False) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
-    ``heavy`` names fonts that are bold whatever their names say."""
+    ``heavy`` names fonts that are bold whatever their names say; ``drawn_order`` sets each
+    line's ``seq`` (a page with drawings reads their labels so), else it stays 0."""
     kept = [c for c in chars if c["upright"] and c["text"]]
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
@@ -160,12 +161,13 @@ def page_lines(chars: list[Char], page_number: int,
     split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
     segments = [segment for row in join_numbers(join_labels(split))
                 for segment in _join_bullets(row)]
-    drawn = {id(c): i for i, c in enumerate(kept)}
+    drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
     lines = []
     for segment in _stack_displays(_attach_stray_marks(segments), operators):
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
-            line.seq = min([drawn.get(id(c), len(kept)) for c in segment])  # spacers: none
+            if drawn is not None:  # spacers have no place in the stream
+                line.seq = min([drawn.get(id(c), len(kept)) for c in segment])
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines

@@ -224,10 +224,10 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
     images = objects.images
     rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
-    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy)
+    figures = figure_regions(objects.curves, objects.lines, area)
+    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures))
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
-    figures = figure_regions(objects.curves, objects.lines, area)
     bars = [o for o in objects.rects if o[3] - o[1] > RULE_MAX_HEIGHT and o[2] - o[0] >= 20
             and (o[2] - o[0]) * (o[3] - o[1]) < CALLOUT_MIN_AREA * area]
     return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
