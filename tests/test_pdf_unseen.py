@@ -430,6 +430,36 @@ def test_back_matter_in_small_print_is_no_notes(tmp_path):
     assert any("no competing interests" in b.text for b in result.blocks)
 
 
+def test_a_lone_number_between_notes_does_not_end_the_note_area(tmp_path):
+    """Small print under small print that is no note is a section set small, but a lone
+    number is no section: the scanned sample report's note 33 ends ``p.`` / ``74.`` and the
+    scan read ``74.`` smaller than its note, a block of its own (#16: note 34 under it was
+    read as a paragraph)."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 720, "Tom O'Neill recounts the stories of two young women")
+        canvas.drawString(72, 706, "Mike Kim wrote about the brokers in the border towns")
+        canvas.setFont("Times-Roman", 6.5)
+        canvas.drawString(72 + canvas.stringWidth("Tom O'Neill recounts the stories of two "
+                                                  "young women", "Times-Roman", 10) + 1, 724, "1")
+        canvas.drawString(72 + canvas.stringWidth("Mike Kim wrote about the brokers in the "
+                                                  "border towns", "Times-Roman", 10) + 1, 710, "2")
+        _paragraph(canvas, 692, rows=30)
+        canvas.line(72, 300, 200, 300)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 290, "1 Tom O'Neill, Escaping North Korea, National Geographic, "
+                                   "February 2009, p.")
+        canvas.setFont("Times-Roman", 5)
+        canvas.drawString(72, 282, "74.")
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 270, "2 Mike Kim, Escaping North Korea (Lanham, MD: Rowman & "
+                                   "Littlefield, 2008), pp. 83-84.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["1", "2"]
+    assert result.footnotes[1].text.startswith("Mike Kim")
+
+
 def test_licence_line_under_the_notes_is_no_note(tmp_path):
     """A first page's notes sit under a separator rule at the foot of one column; the licence
     line printed under them across the page is neither under that rule nor in that column."""

@@ -111,15 +111,17 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         above = max((o for o in column if o.bottom <= block.top + 1), key=lambda o: o.bottom,
                     default=None)
         if not ruled and above is not None and (_heads(above) or (
-                above.size < SMALLER * body_size and not any(n is above for n in notes))):
+                above.size < SMALLER * body_size and _lettered(above)
+                and not any(n is above for n in notes))):
             continue  # small print under a heading or under small print that is no note:
-            # a section set small (references, author details), not a page's note area
+            # a section set small (references, author details), not a page's note area; a
+            # lone number is no such section (a scan's note line read apart from its note)
         if label or ruled or any(
                 n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0
                 and block.x1 <= _column_edge(n, blocks) + RULE_INDENT_EM * body_size
                 for n in notes
         ) or (first_page and block.size <= AUTHOR_NOTE_SIZE * body_size
-              and any(ch.isalpha() for line in block.lines for ch in line.text)
+              and _lettered(block)
               and not any(o.top >= block.bottom - 1 for o in column)
               and any(0 <= block.top - o.bottom <= RULE_GAP_EM * body_size
                       and o.size >= SMALLER * body_size
@@ -146,6 +148,10 @@ def _without_table_notes(notes: list[LayoutBlock]) -> list[LayoutBlock]:
                 and o.x0 < block.x1 and o.x1 > block.x0 for o in notes):
             dropped.add(id(block))
     return [b for b in notes if id(b) not in dropped]
+
+
+def _lettered(block: LayoutBlock) -> bool:
+    return any(ch.isalpha() for line in block.lines for ch in line.text)
 
 
 def _heads(block: LayoutBlock) -> bool:
