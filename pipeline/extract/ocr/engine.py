@@ -4,14 +4,15 @@ RapidOCR runs PaddleOCR's PP-OCR detection and recognition models on onnxruntime
 ship inside the ``rapidocr`` wheel, so nothing is downloaded at run time. A page is read in
 three steps:
 
-1. orientation: text lines are detected on the page (on a copy at most ``DETECTION_SIDE``
-   pixels long); a few of the widest are recognised in the candidate directions (0/180°, or
-   90/270° when the lines stand upright): the first if the recogniser is sure of it, else the
-   one it is surest of;
+1. lines: text lines are detected on the page as given (on a copy at most ``DETECTION_SIDE``
+   pixels long); when most stand upright, the page is turned by 90 or 270°: a few of the
+   widest are recognised both ways, the first if the recogniser is sure of it, else the one
+   it is surer of;
 2. skew: the median slope of the wide lines' top edges (within ``MAX_SKEW_DEG``);
 3. the page, turned upright and deskewed (its lines then detected again; an upright, level
    page keeps the lines of step 1), is read at full resolution, one box and one confidence
-   per character.
+   per character. If the recogniser is not sure of its widest lines, they are also read at
+   180°, and a surer reading there has the page read upside down.
 
 Coordinates in an :class:`OcrPage` are pixels of the *upright* image; :meth:`OcrPage.to_source`
 maps a point back to the image as it was given.
@@ -183,7 +184,21 @@ def read_page(image: Image.Image) -> OcrPage:
     gray = image.convert("L")
     pixels = np.asarray(gray.convert("RGB"))
     boxes = _detect(pixels)
-    rotation, skew = _orientation(pixels, boxes)
+    if _standing(boxes):
+        return _read(gray, pixels, boxes, _turn(pixels, boxes, (90, 270)), 0.0)[0]
+    skew = _skew(boxes, 0)
+    page, (score, characters) = _read(gray, pixels, boxes, 0, skew)
+    if score >= SURE * characters:  # read as it should be (or nothing to read)
+        return page
+    # the page may stand on its head: its widest lines read that way, the surer reading wins
+    turned, _ = _probe(pixels, _widest(boxes), 180)
+    return _read(gray, pixels, boxes, 180, skew)[0] if turned > score else page
+
+
+def _read(gray: Image.Image, pixels: np.ndarray, boxes: list[np.ndarray], rotation: int,
+          skew: float) -> tuple[OcrPage, tuple[float, int]]:
+    """The page read turned by ``rotation`` and levelled by ``skew``, and how sure the
+    recogniser was of its widest lines (``_recognise``)."""
     upright = gray.transpose(_TURN[rotation]) if rotation else gray
     if skew:  # turned back by as much as its lines rise
         upright = upright.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True,
@@ -192,8 +207,8 @@ def read_page(image: Image.Image) -> OcrPage:
         pixels = np.asarray(upright.convert("RGB"))
         boxes = _detect(pixels)
     ink = ink_mask(np.asarray(upright))
-    lines = _recognise(ink, pixels, boxes)
-    return OcrPage(upright, lines, rotation, skew, gray.size, ink)
+    lines, sure = _recognise(ink, pixels, boxes)
+    return OcrPage(upright, lines, rotation, skew, gray.size, ink), sure
 
 
 _TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
@@ -209,28 +224,34 @@ def _detect(pixels: np.ndarray) -> list[np.ndarray]:
     return [] if found.boxes is None else [np.asarray(b, dtype=float) for b in found.boxes]
 
 
-def _orientation(pixels: np.ndarray, boxes: list[np.ndarray]) -> tuple[int, float]:
-    """(rotation, skew) of the page from its lines; (0, 0.0) if none were found."""
-    if not boxes:
-        return 0, 0.0
-    upright = sum(1 for b in boxes if _height(b) > 1.5 * _width(b))
-    candidates = (90, 270) if upright > len(boxes) / 2 else (0, 180)
-    widest = sorted(boxes, key=lambda b: -max(_width(b), _height(b)))[:PROBE_LINES]
+def _standing(boxes: list[np.ndarray]) -> bool:
+    """Whether most lines stand upright: a page turned by 90 or 270 degrees."""
+    return sum(1 for b in boxes if _height(b) > 1.5 * _width(b)) > len(boxes) / 2
+
+
+def _widest(boxes: list[np.ndarray]) -> list[np.ndarray]:
+    return sorted(boxes, key=lambda b: -max(_width(b), _height(b)))[:PROBE_LINES]
+
+
+def _turn(pixels: np.ndarray, boxes: list[np.ndarray], candidates: tuple[int, int]) -> int:
+    """Which of two directions the widest lines read in: the first if the recogniser is
+    sure of it, else the one it is surer of."""
     scores: dict[int, float] = {}
     for angle in candidates:
-        score, characters = _probe(pixels, widest, angle)
+        score, characters = _probe(pixels, _widest(boxes), angle)
         if score >= SURE * characters > 0:  # read as it should be: the other way is wrong
-            return angle, _skew(boxes, angle)
+            return angle
         scores[angle] = score
-    rotation = max(scores, key=scores.__getitem__)
-    return rotation, _skew(boxes, rotation)
+    return max(scores, key=scores.__getitem__)
 
 
 SURE = 0.9
-"""Mean character confidence of the probe beyond which its direction is taken without
+"""Mean character confidence of the widest lines beyond which a direction is taken without
 reading the other: text read the wrong way up scored 0.24-0.69 on the sample report's pages
-(clean and degraded), the right way 0.85-0.99. Most pages are upright, so 0° is tried first
-(90° before 270°)."""
+(clean and degraded), the right way 0.85-0.99. Most pages are upright, so a page whose lines
+lie is read at 0° at once, and its widest lines' reading decides whether 180° is tried (the
+probe at 0° that came first took a tenth of a page's CPU); a page whose lines stand is probed
+at 90° before 270°."""
 
 
 def _probe(pixels: np.ndarray, boxes: list[np.ndarray], angle: int) -> tuple[float, int]:
@@ -309,17 +330,18 @@ def _unrotate(x: float, y: float, degrees: float, size: tuple[float, float],
 
 
 def _recognise(ink: np.ndarray, pixels: np.ndarray, found: list[np.ndarray]
-               ) -> tuple[OcrLine, ...]:
+               ) -> tuple[tuple[OcrLine, ...], tuple[float, int]]:
     """The detector's lines, their boxes redrawn from the ink (``_line_boxes``), recognised
     with a box and a confidence per character; a raised marker's own reading replaces what
-    its line's reading made of it."""
+    its line's reading made of it. And how sure the recogniser was of the ``PROBE_LINES``
+    widest lines: confidence x length of their text, and that length."""
     if not found:
-        return ()
+        return (), (0.0, 0)
     with _lock:
         engine = _engine()
         lines = _line_boxes(ink, found)
         if not lines:
-            return ()
+            return (), (0.0, 0)
         boxes = [box for box, _ in lines] + [m for _, marks in lines for m in marks]
         crops = [pixels[top:bottom, x0:x1] for x0, top, x1, bottom in boxes]
         engine.update_params(return_word_box=True, return_single_char_box=True)
@@ -328,6 +350,8 @@ def _recognise(ink: np.ndarray, pixels: np.ndarray, found: list[np.ndarray]
                   for text, info, crop, box in zip(read.txts, read.word_results, crops, boxes)]
     results = iter(zip(read.txts, read.scores, boxes, glyphs))
     recognised = [(next(results), marks) for _, marks in lines]
+    widest = sorted(recognised, key=lambda r: r[0][2][0] - r[0][2][2])[:PROBE_LINES]
+    sure = [(len(text.strip()), float(score)) for (text, score, _, _), _ in widest]
     out = []
     for (text, score, box, chars), marks in recognised:
         readings = [next(results)[:2] for _ in marks]
@@ -338,7 +362,7 @@ def _recognise(ink: np.ndarray, pixels: np.ndarray, found: list[np.ndarray]
         for (mark_text, mark_score), mark in zip(readings, marks):
             line = _with_marker(line, mark_text.strip(), float(mark_score), ink, mark)
         out.append(line)
-    return tuple(out)
+    return tuple(out), (sum(n * score for n, score in sure), sum(n for n, _ in sure))
 
 
 def _glyphs(cells: Any, text: str, info: Any, width: int, x0: int
