@@ -842,3 +842,20 @@ def test_a_page_drawn_in_a_form_reads_the_forms_font_widths(tmp_path):
         assert _page_fonts(pdf.pages[0], fonts)["NimbusRomNo9L-Regu"] is None
     assert [b.text for b in extract(data, capture, ExtractOptions()).blocks] == [
         "Table 2: BLEU results"]
+
+
+def test_small_print_on_the_row_of_the_page_number_is_furniture(tmp_path):
+    """A journal's footer printed once on a page (a reissued article keeps its old footer
+    beside the folio, ``The Authors Journal compilation © 2014 Biochemical Society`` by
+    ``306``): repetition cannot prove it, its place on the folio's row can. Its small print
+    under the text was read as a note."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(58, 40, "The Authors Journal compilation 2014 Biochemical Society")
+        canvas.drawString(540, 40, "306")
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    assert [r.rule for r in result.removed if "Journal compilation" in r.text] == [
+        "running-footer"]

@@ -198,7 +198,7 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
                   if verdict and verdict.rule == "page-number" and where == "bottom" and isolated
                   and not any(o is not line and o.top < line.bottom and o.bottom > line.top
                               for _, o, _ in band)]  # no chart's scale, no number in a note
-        rows = page
+        rows = _beside_folio(band, page, body)
         if folios:
             folio = min(folios, key=lambda line: line.bottom)
             rows = [(line, framed, verdict or (
@@ -206,9 +206,27 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
                                                   f"(y={folio.bottom:.0f}), at y={line.top:.0f}")
                         if where == "bottom" and line.top >= folio.bottom
                         and line.size < HEADING_SIZE * body else None))
-                    for (where, _, _), (line, framed, verdict) in zip(band, page)]
+                    for (where, _, _), (line, framed, verdict) in zip(band, rows)]
         out.append(rows)
     return out
+
+
+def _beside_folio(band: list[tuple[str, Line, bool]],
+                  page: list[tuple[Line, bool, Verdict | None]], body: float
+                  ) -> list[tuple[Line, bool, Verdict | None]]:
+    """The verdicts with the small print on the row of the page's number convicted too: a
+    footer or head printed beside the folio (``The Authors Journal compilation © 2014`` by
+    ``306``), which repetition cannot prove on a page whose footer differs from the others'.
+    A heading or the text's last line is set at the body's size or larger."""
+    folios = [line for (line, _, verdict) in page if verdict and verdict.rule == "page-number"
+              and _DIGITS.search(line.text)]
+    return [(line, framed, verdict or next(
+                (Verdict(f"running-{'header' if where == 'top' else 'footer'}",
+                         f"small print on the row of the page's number {folio.text!r} in the "
+                         f"{where} margin")
+                 for folio in folios if line.size < SMALLER * body and folio is not line
+                 and folio.top < line.bottom and folio.bottom > line.top), None))
+            for (where, _, _), (line, framed, verdict) in zip(band, page)]
 
 
 def _masthead(band: list[tuple[str, Line, bool]], lines: list[Line], body: float
