@@ -12,7 +12,9 @@
     │   ├── EmptySource           zero bytes, or no text at all
     │   ├── EncryptedPDF
     │   ├── NeedsOCR              a PDF with no text layer
-    │   ├── LimitExceeded         over a configured time, memory or PDF object limit
+    │   ├── LimitExceeded         over a configured time or memory limit
+    │   │   └── ContentLimitExceeded  the bytes hold more than a limit allows (pages,
+    │   │                         objects, pixels, bytes of a page): fails so again
     │   └── ExtractorCrashed      the isolated extractor process died (a parser crash, OOM kill)
     ├── ArchiveError              validation against schemas/ or a Delta write failed
     │   └── SchemaViolation
@@ -94,6 +96,10 @@ class NeedsOCR(ExtractError):
 
 class LimitExceeded(ExtractError):
     deterministic = False  # a time or memory limit may pass on a less busy machine
+
+
+class ContentLimitExceeded(LimitExceeded):
+    deterministic = True  # the same bytes hold as many pages, objects or pixels next time
 
 
 class ExtractorCrashed(ExtractError):

@@ -337,7 +337,12 @@ def test_a_failure_that_may_pass_leaves_the_capture_unmarked() -> None:
     from datetime import datetime, timezone
 
     from pipeline.build import failed_again, failed_capture
-    from pipeline.errors import EmptySource, ExtractorCrashed, LimitExceeded
+    from pipeline.errors import (
+        ContentLimitExceeded,
+        EmptySource,
+        ExtractorCrashed,
+        LimitExceeded,
+    )
     from pipeline.model import Capture, ExtractOptions
 
     capture = Capture("s", "http://example.org/", datetime.now(timezone.utc), "ab" * 32, 10,
@@ -348,4 +353,8 @@ def test_a_failure_that_may_pass_leaves_the_capture_unmarked() -> None:
         assert failed_capture(capture, passing, options) == capture
     failed = failed_capture(capture, EmptySource("no main content"), options)
     assert failed.extract_error == "EmptySource" and failed_again(capture, failed, options)
+    too_many = failed_capture(capture, ContentLimitExceeded("has 4,000 pages"), options)
+    assert too_many.extract_error == "ContentLimitExceeded"
+    assert failed_again(capture, too_many, options)
+    assert not failed_again(capture, too_many, ExtractOptions(max_pages=5000))
     assert not failed_again(capture, failed, ExtractOptions(ocr="never"))

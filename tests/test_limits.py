@@ -261,8 +261,10 @@ def test_an_ingest_records_over_limit_sources_as_failures_and_archives_the_rest(
     archive = Archive(store)
     failures = {f["source_id"]: f for f in archive.read("failures").to_pylist()}
     assert set(failures) == {"thick", "bomb"}
-    assert all(f["error_class"] == "LimitExceeded" and f["stage"] == "extract"
-               and f["capture_sha256"] for f in failures.values())
+    assert all(f["stage"] == "extract" and f["capture_sha256"] for f in failures.values())
+    # the memory limit may pass another time; the object count comes with the bytes
+    assert failures["bomb"]["error_class"] == "LimitExceeded"
+    assert failures["thick"]["error_class"] == "ContentLimitExceeded"
     assert "600 MB memory limit" in failures["bomb"]["message"]
     assert "more than 60 objects" in failures["thick"]["message"]
     assert {d["doc_id"] for d in archive.read("documents").to_pylist()} == {"notes", "short"}

@@ -21,7 +21,7 @@ from typing import Literal
 
 from lxml import etree, html
 
-from pipeline.errors import EmptySource, ExtractError, LimitExceeded
+from pipeline.errors import ContentLimitExceeded, EmptySource, ExtractError, LimitExceeded
 from pipeline.extract.html import boilerplate as bp
 from pipeline.extract.html.kind import declared_kind
 from pipeline.extract.html.locate import SourceMap
@@ -58,9 +58,9 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     """The article in ``data`` (an HTML page) as blocks with provenance; see the module doc."""
     deadline = time.monotonic() + options.max_seconds
     if len(data) > MAX_HTML_BYTES:
-        raise LimitExceeded(f"{capture.uri}: HTML page is {len(data):,} bytes, over the "
-                            f"{MAX_HTML_BYTES:,}-byte limit for one page; split it or "
-                            "register it with kind = \"text\"", source_id=capture.source_id)
+        raise ContentLimitExceeded(f"{capture.uri}: HTML page is {len(data):,} bytes, over the "
+                                   f"{MAX_HTML_BYTES:,}-byte limit for one page; split it or "
+                                   "register it with kind = \"text\"", source_id=capture.source_id)
     decoded = decode_source(data, capture)
     source = decoded.text
     _refuse_binary(source, capture)

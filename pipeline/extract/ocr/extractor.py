@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 
 from pipeline import release_freed_memory
-from pipeline.errors import ExtractError, LimitExceeded
+from pipeline.errors import ContentLimitExceeded, ExtractError, LimitExceeded
 from pipeline.extract.ocr.images import page_count, page_images
 from pipeline.extract.ocr.pages import OcrRecord, ocr_page
 from pipeline.extract.ocr.provenance import with_ocr
@@ -29,8 +29,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     started = time.monotonic()
     count = page_count(data, capture.uri)
     if count > options.max_pages:
-        raise LimitExceeded(f"{capture.uri} has {count:,} pages, over the "
-                            f"{options.max_pages:,}-page limit")
+        raise ContentLimitExceeded(f"{capture.uri} has {count:,} pages, over the "
+                                   f"{options.max_pages:,}-page limit")
     pages: list[PageData] = []
     records: list[OcrRecord] = []
     for image in page_images(data, capture.uri):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from pipeline.errors import ExtractError, LimitExceeded
+from pipeline.errors import ContentLimitExceeded, ExtractError
 
 MAX_PIXELS = 120_000_000
 """Largest page image read (pixels): an A3 page at 600 dpi has 70 million. A 20,000 x 20,000
@@ -70,7 +70,7 @@ def _open(data: bytes, uri: str) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise LimitExceeded(f"{uri}: the image is too large to read ({exc})") from None
+        raise ContentLimitExceeded(f"{uri}: the image is too large to read ({exc})") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ExtractError(f"{uri} is not a readable TIFF, PNG or JPEG image: {exc}") from None
     return image
@@ -79,8 +79,8 @@ def _open(data: bytes, uri: str) -> Image.Image:
 def _page(frame: Image.Image, number: int, uri: str) -> PageImage:
     width, height = frame.size
     if width * height > MAX_PIXELS:
-        raise LimitExceeded(f"{uri}: page {number} is {width:,} x {height:,} pixels, over the "
-                            f"{MAX_PIXELS:,}-pixel limit for a page image")
+        raise ContentLimitExceeded(f"{uri}: page {number} is {width:,} x {height:,} pixels, "
+                                   f"over the {MAX_PIXELS:,}-pixel limit for a page image")
     dpi = _dpi(frame)
     scale = min(1.0, OCR_DPI / dpi, MAX_OCR_SIDE / max(width, height))
     try:

@@ -24,7 +24,7 @@ from collections import Counter
 from itertools import chain
 from typing import Any
 
-from pipeline.errors import ExtractError, LimitExceeded, NeedsOCR
+from pipeline.errors import ContentLimitExceeded, ExtractError, NeedsOCR
 from pipeline.extract.ocr.pages import ocr_pdf_pages
 from pipeline.extract.ocr.provenance import with_ocr
 from pipeline.extract.pdf.classify import (
@@ -79,8 +79,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
         if not pdf.pages:
             raise ExtractError(f"{capture.uri} has no pages")
         if len(pdf.pages) > options.max_pages:
-            raise LimitExceeded(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
-                                f"{options.max_pages:,}-page limit")
+            raise ContentLimitExceeded(f"{capture.uri} has {len(pdf.pages):,} pages, over the "
+                                       f"{options.max_pages:,}-page limit")
         pages = read_pages(pdf, data, fonts, capture, options)
         info = metadata(pdf)
         xmp = xmp_bytes(pdf)

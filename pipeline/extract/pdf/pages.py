@@ -24,7 +24,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
-from pipeline.errors import EncryptedPDF, ExtractError, LimitExceeded
+from pipeline.errors import ContentLimitExceeded, EncryptedPDF, ExtractError, LimitExceeded
 from pipeline.extract.pdf.figures import figure_regions
 from pipeline.extract.pdf.fonts import EncodingResourceManager, Reading
 from pipeline.extract.pdf.lines import Line, page_lines
@@ -81,9 +81,10 @@ def open_pdf(data: bytes, capture: Capture, max_objects: int | None
     entries = chain.from_iterable(xref.get_objids() for xref in pdf.doc.xrefs)
     if max_objects and sum(1 for _ in islice(entries, max_objects + 1)) > max_objects:
         pdf.close()
-        raise LimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in its "
-                            "cross-reference table, over the max_objects limit: raise it "
-                            "([settings.extract] in the registry) if the file is genuine")
+        raise ContentLimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in "
+                                   "its cross-reference table, over the max_objects limit: raise "
+                                   "it ([settings.extract] in the registry) if the file is "
+                                   "genuine")
     pdf.rsrcmgr = fonts = EncodingResourceManager()
     return pdf, fonts
 
