@@ -160,6 +160,9 @@ def session(model: str) -> Any:
     options.intra_op_num_threads = THREADS
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # values too small for a normal float are taken as zero: the CPU works them out in
+    # microcode, many times slower; a page took 15-19 % less CPU, its text the same
+    options.add_session_config_entry("session.set_denormal_as_zero", "1")
     shrink = ort.RunOptions()
     shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
