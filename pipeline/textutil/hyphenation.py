@@ -97,11 +97,13 @@ def hyphen_break(left_line: str, right_line: str) -> tuple[str, str] | None:
     return left.group(1).split("/")[-1], right.group()
 
 
-def in_compound(left_line: str) -> bool:
+def in_compound(left_line: str, end: int | None = None) -> bool:
     """Whether the word a line ends with holds a hyphen before its line-end one (``kyo-hwa-``):
     TeX breaks such a word only at its hyphens, so the break is no evidence of a word split
-    by the patterns."""
-    end = len(left_line) - 1 if left_line.endswith("\n") else len(left_line)
+    by the patterns. ``end``: where the line ends in ``left_line``, just after the hyphen
+    (default: its end, before a final newline), so a long text is not copied at each break."""
+    if end is None:
+        end = len(left_line) - 1 if left_line.endswith("\n") else len(left_line)
     start = max(left_line.rfind(" ", 0, end), left_line.rfind("\n", 0, end)) + 1
     return any(h in left_line[start:end - 1] for h in HYPHENS)
 
@@ -260,13 +262,16 @@ def dehyphenate(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Transform
     transforms: list[Transform] = []
 
     def repair(match: re.Match[str]) -> str:
-        left = _LEFT_WORD.search(text, 0, match.start())
+        # searched for in the break's line only: from the text's start, each break cost a
+        # scan of everything before it
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        left = _LEFT_WORD.search(text, line_start, match.start())
         # letters first, as hyphen_break takes them; a part that starts with a digit is
         # taken whole, so the form rule keeps its hyphen (``abc-|95``)
         right = (_LINE_START_WORD.match(text, match.end())
                  or _RIGHT_WORD.match(text, match.end()))
         decision = decide(left.group() if left else "", right.group() if right else "",
-                          vocabulary, in_compound(text[:match.start() + 1]))
+                          vocabulary, in_compound(text, match.start() + 1))
         transforms.append(decision.transform())
         return "" if decision.join else match.group()[0]  # the hyphen as printed
 
