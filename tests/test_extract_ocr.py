@@ -862,3 +862,28 @@ def test_a_bar_level_with_a_heading_is_a_rule_and_an_underline_is_not():
     # each row's longest run: the bar's part right of the heading
     assert [(round(r[0] / scale), round(r[2] / scale)) for r in rules] == [(811, 1700)]
     assert all(abs(r[1] / scale - 999) <= 1 and abs(r[3] / scale - 1002) <= 1 for r in rules)
+
+
+def test_a_raised_run_stops_at_the_letter_glued_after_it():
+    """The scanned sample report's p. 49 (``country.48 The``, read ``country.18The``): the
+    ``T``'s bar lies just over the line's cap height, so its left serif alone is ink within
+    the band and ends above the baseline, a raised glyph within reach of the ``8``. The run
+    took it and reached over the ``T``; then its ``8`` stood over a letter, which the layout
+    reads as an operator's limit, not a marker (notes 48 and 49 unlinked). A run glued to
+    the next letter ends where the recogniser puts that letter, unless the run reaches
+    further itself. Ink here as on the scan (pixels at 200 dpi; cap height 211, baseline
+    230)."""
+    from pipeline.extract.ocr.chars import _raised_runs
+
+    ink = np.zeros((240, 1420), dtype=bool)
+    ink[227:230, 1323:1326] = True  # the full stop
+    ink[200:215, 1342:1351] = ink[200:215, 1354:1363] = True  # the raised 4 and 8
+    ink[210, 1373:1390] = True  # the T's bar, over the cap height
+    ink[211:215, 1373:1376] = ink[211:215, 1387:1390] = True  # its serifs
+    ink[210:229, 1380:1383] = ink[210:229, 1393:1396] = True  # its stem, the h's
+    chars = (OcrChar(".", 1317.2, 1327.5, 0.9), OcrChar("1", 1346.0, 1352.7, 0.9),
+             OcrChar("8", 1352.7, 1359.4, 0.9), OcrChar("T", 1363.5, 1387.2, 0.9),
+             OcrChar("h", 1387.2, 1404.7, 0.9))
+    raised = _raised_runs(ink, chars, 230.0, 27.14)
+    assert sorted(raised) == [1, 2]
+    assert raised[1][0] >= 1342 and raised[2][1] <= 1363.5

@@ -525,6 +525,11 @@ def _raised_runs(ink: np.ndarray, chars: tuple[OcrChar, ...], baseline: float, s
         if blob is not None:
             left, right, bottom = blob
             left = max(left, min(chars[i].x0, right - 1.0))  # a quote before it is raised too
+            if follow and not follow[0].text.isspace():
+                # and the arm of a letter glued after it, its bar just over the band's top
+                # (``18The``: the ``8`` spread over the ``T``'s left serif stood over the
+                # ``T``, not beside its base, and the marker was lost)
+                right = max(left + 1.0, min(right, max(chars[end].x1, follow[0].x0)))
             step = (right - left) / (end + 1 - i)
             for k in range(i, end + 1):
                 found[k] = (left + (k - i) * step, left + (k + 1 - i) * step, bottom)

@@ -21,7 +21,7 @@ from pipeline.extract.pdf.pages import PageData
 from pipeline.model import Capture, Extraction, ExtractOptions
 
 NAME = "ocr"
-VERSION = "0.3.7"
+VERSION = "0.3.8"
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
