@@ -22,3 +22,18 @@ def test_the_models_take_denormal_floats_as_zero():
     for model in (engine._load_det_model(), engine._load_rec_model()):
         options = model.session.session.get_session_options()
         assert options.get_session_config_entry("session.set_denormal_as_zero") == "1"
+
+
+def test_the_callers_thread_keeps_denormal_floats():
+    """onnxruntime sets flush-to-zero in the thread that makes a session: that must not be
+    the pipeline's own thread, where every later float operation would change."""
+    import numpy as np
+
+    from pipeline.extract.ocr.engine import DETECTION_MODEL, session
+
+    made = session(DETECTION_MODEL)
+    made.run(None, {made.get_inputs()[0].name: np.zeros((1, 3, 32, 32), dtype=np.float32)})
+    tiny = 1e-310  # below the smallest normal double, 2.2e-308
+    # compared as bits: with denormals taken as zero, tiny == 0.0 would hold too
+    assert (tiny * 1.0).hex() == tiny.hex() != (0.0).hex()
+    assert float(np.float64(tiny) * 1.0).hex() == tiny.hex()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -170,10 +171,21 @@ def session(model: str) -> Any:
         """rapidocr runs the session without run options: these empty the arena."""
 
         def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
-            return super().run(output_names, input_feed, run_options or shrink)
+            return _onnxruntime_thread().submit(super().run, output_names, input_feed,
+                                                run_options or shrink).result()
 
     path = Path(rapidocr.__file__).parent / "models" / f"{model}.onnx"
-    return Shrinking(str(path), options, providers=["CPUExecutionProvider"])
+    return _onnxruntime_thread().submit(Shrinking, str(path), options,
+                                        providers=["CPUExecutionProvider"]).result()
+
+
+@cache
+def _onnxruntime_thread() -> ThreadPoolExecutor:
+    """The one thread that makes and runs the sessions: a session made with
+    ``set_denormal_as_zero`` sets the thread that makes it to flush such floats to zero, and
+    the setting stays with that thread. On the caller's thread it changed every later float
+    operation there (numpy's and the layout code's too; hypothesis refuses to run)."""
+    return ThreadPoolExecutor(1, thread_name_prefix="onnxruntime")
 
 
 def engine_version() -> str:
