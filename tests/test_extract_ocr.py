@@ -178,10 +178,9 @@ def test_a_page_skewed_by_two_degrees_is_levelled(pages):
     assert 1.5 <= skew <= 2.5  # the page's lines rose by 2°
 
 
-def test_an_upright_page_is_read_once_without_a_direction_probe(pages, monkeypatch):
-    """Speed (#16): an upright page's direction is told by its own reading, not by reading
-    its widest lines first (a tenth of a page's CPU). An upside-down page still is probed
-    and read turned (test_turned_pages_read_upright...)."""
+@pytest.fixture
+def engine_calls(monkeypatch) -> dict[str, int]:
+    """How often the OCR engine detects a page's lines and probes a direction."""
     from pipeline.extract.ocr import engine
 
     calls = {"detect": 0, "probe": 0}
@@ -194,36 +193,35 @@ def test_an_upright_page_is_read_once_without_a_direction_probe(pages, monkeypat
 
     monkeypatch.setattr(engine, "_detect", counted("detect", engine._detect))
     monkeypatch.setattr(engine, "_probe", counted("probe", engine._probe))
+    return calls
+
+
+def test_an_upright_page_is_read_once_without_a_direction_probe(pages, engine_calls):
+    """Speed (#16): an upright page's direction is told by its own reading, not by reading
+    its widest lines first (a tenth of a page's CPU). An upside-down page still is probed
+    and read turned (test_turned_pages_read_upright...)."""
+    from pipeline.extract.ocr import engine
+
     page = engine.read_page(pages[0])
     assert (page.rotation, page.skew) == (0, 0.0)
     assert words(" ".join(line.text for line in page.lines)) == words(" ".join(LINES))
-    assert calls == {"detect": 1, "probe": 0}
+    assert engine_calls == {"detect": 1, "probe": 0}
 
 
-def test_a_skewed_page_is_levelled_from_its_ink_and_detected_once(pages, monkeypatch):
+def test_a_skewed_page_is_levelled_from_its_ink_and_detected_once(pages, engine_calls):
     """Speed (#16): the slope of a skewed page's lines is read from its ink (the rows' ink
     counts are most uneven along it), so the detector runs once, on the levelled page. The
     slope was measured on the lines detected on the page as given, which were then detected
     again on the levelled page: a quarter of a skewed page's CPU."""
     from pipeline.extract.ocr import engine
 
-    calls = {"detect": 0, "probe": 0}
-
-    def counted(name, function):
-        def call(*args, **kwargs):
-            calls[name] += 1
-            return function(*args, **kwargs)
-        return call
-
-    monkeypatch.setattr(engine, "_detect", counted("detect", engine._detect))
-    monkeypatch.setattr(engine, "_probe", counted("probe", engine._probe))
     for angle in (2, -1.5):
         skewed = pages[0].rotate(angle, expand=True, fillcolor=255,
                                  resample=Image.Resampling.BICUBIC)
         page = engine.read_page(skewed)
         assert page.rotation == 0 and abs(page.skew - angle) <= 0.2
         assert words(" ".join(line.text for line in page.lines)) == words(" ".join(LINES))
-    assert calls == {"detect": 2, "probe": 0}
+    assert engine_calls == {"detect": 2, "probe": 0}
 
 
 def test_an_image_only_pdf_is_ocrd_unless_the_source_says_never(pages):
