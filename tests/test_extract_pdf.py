@@ -370,6 +370,20 @@ PROSE = ("The number of incidents rose in the third quarter of the year, as the 
          "this paragraph shows for each month of the reporting period.")
 
 
+def draw_line_chart(canvas: Canvas) -> None:
+    """A line chart's axes (x 100-400 at y 450, y up to 600), a curve through its points and
+    the months under its ticks; the values beside the y axis are the caller's."""
+    canvas.line(100, 450, 400, 450)
+    canvas.line(100, 450, 100, 600)
+    path = canvas.beginPath()
+    path.moveTo(100, 460)
+    path.curveTo(180, 560, 260, 480, 390, 590)
+    canvas.drawPath(path)
+    for i, month in enumerate(("Jan", "Feb", "Mar", "Apr")):
+        canvas.drawString(110 + 80 * i, 436, month)
+        canvas.line(120 + 80 * i, 450, 120 + 80 * i, 446)
+
+
 def _page_with_chart(framed_prose: bool = False) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(612, 792))
@@ -383,15 +397,7 @@ def _page_with_chart(framed_prose: bool = False) -> bytes:
         for row in range(5):
             canvas.drawString(110, 520 - 16 * row, "Framed advice stays prose to be read here.")
     else:  # a line chart: axes, a curve through the points, tick labels
-        canvas.line(100, 450, 400, 450)
-        canvas.line(100, 450, 100, 600)
-        path = canvas.beginPath()
-        path.moveTo(100, 460)
-        path.curveTo(180, 560, 260, 480, 390, 590)
-        canvas.drawPath(path)
-        for i, month in enumerate(("Jan", "Feb", "Mar", "Apr")):
-            canvas.drawString(110 + 80 * i, 436, month)
-            canvas.line(120 + 80 * i, 450, 120 + 80 * i, 446)
+        draw_line_chart(canvas)
         for i, value in enumerate(("0", "50", "100")):
             canvas.drawString(84, 452 + 60 * i, value)
     canvas.drawString(72, 380, "After the chart the report goes on with its next paragraph.")

@@ -4,6 +4,7 @@ it may read column by column."""
 
 from __future__ import annotations
 
+from tests.test_extract_pdf import draw_line_chart
 from tests.test_pdf_unseen import _paragraph, _typeset
 
 
@@ -236,16 +237,8 @@ def test_a_charts_labels_are_read_in_the_order_they_were_drawn(tmp_path):
     read whole (the book's figures, and its reference text, read them so)."""
     def page(canvas):
         _paragraph(canvas, 720, rows=3)
-        canvas.line(100, 450, 400, 450)
-        canvas.line(100, 450, 100, 600)
-        path = canvas.beginPath()
-        path.moveTo(100, 460)
-        path.curveTo(180, 560, 260, 480, 390, 590)
-        canvas.drawPath(path)
         canvas.setFont("Times-Roman", 10)
-        for i, month in enumerate(("Jan", "Feb", "Mar", "Apr")):
-            canvas.drawString(110 + 80 * i, 436, month)
-            canvas.line(120 + 80 * i, 450, 120 + 80 * i, 446)
+        draw_line_chart(canvas)
         for i, value in enumerate(("0", "50", "100")):
             canvas.drawRightString(96, 452 + 60 * i, value)
         canvas.drawString(250, 610, "Sales")
