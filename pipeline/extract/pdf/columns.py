@@ -215,18 +215,17 @@ def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     title by a wide gap while its sections' reach theirs through dot leaders): each number
     belongs to its row. Read apart, the numbers were read after all the titles, or each with
     the row under it."""
+    lasts = [[c for c in row[-1] if not c["text"].isspace()] if row else [] for row in rows]
     ends: list[float | None] = []  # per row: its last segment's right edge, after a digit
-    for row in rows:  # after a title, not a chart's other labels: text of a column's width
-        ink = [c for c in row[-1] if not c["text"].isspace()] if row else []
+    for row, ink in zip(rows, lasts):  # after a title, not a chart's labels: a column's width
         title = row[-2] if len(row) > 1 else row[-1] if row else []
         ends.append(ink[-1]["x1"] if ink and ink[-1]["text"].isdigit()
                     and _ink_width(title) >= COLUMN_MIN_EM * mode_size(ink) else None)
-    right = [max((c["x1"] for c in row[-1] if not c["text"].isspace()), default=0.0)
-             if row else 0.0 for row in rows]
+    right = [max((c["x1"] for c in ink), default=0.0) for ink in lasts]
     joined = []
     for r, row in enumerate(rows):
         x1 = ends[r]
-        ink = [c for c in row[-1] if not c["text"].isspace()] if len(row) > 1 else []
+        ink = lasts[r] if len(row) > 1 else []
         if x1 is not None and ink and len(ink) <= NUMBER_DIGITS and all(
                 c["text"].isdigit() for c in ink):
             near = range(max(0, r - LABEL_ROWS), min(len(rows), r + LABEL_ROWS + 1))

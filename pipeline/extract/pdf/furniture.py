@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.lines import HEADING_SIZE, Line, body_size_of
+from pipeline.extract.pdf.notes import SMALLER  # small print, as a note's text is set
 
 MARGIN_SHARE = 0.12
 """Share of the page height, from the page's first and last text, where running heads and
@@ -44,8 +45,6 @@ ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
 LABEL_GAP_EM = 3.0
 """Ems (of the note's text) a note's label may stand left of its text, a tab's width."""
-SMALLER = 0.92
-"""A note's label is set at most this share of its text's size (notes.SMALLER's share)."""
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
