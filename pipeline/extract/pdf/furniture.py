@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.lines import HEADING_SIZE, Line, body_size_of
-from pipeline.extract.pdf.notes import SMALLER  # small print, as a note's text is set
+from pipeline.extract.pdf.notes import SMALLER, tab_label  # SMALLER: as notes are set
 
 MARGIN_SHARE = 0.12
 """Share of the page height, from the page's first and last text, where running heads and
@@ -43,8 +43,6 @@ POSITION_SHARE = 0.5
 """An isolated margin line at a position used on this share of pages is a running head."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
-LABEL_GAP_EM = 3.0
-"""Ems (of the note's text) a note's label may stand left of its text, a tab's width."""
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
@@ -364,10 +362,9 @@ def _note_label(line: Line, lines: list[Line]) -> bool:
     """Whether ``line`` is a bare number set smaller than the text that follows it on its row,
     a tab or so to its right: a note's label (set apart from its text by a tab), not a page
     number, which stands alone or beside text of its own size."""
-    return line.text.strip().isdigit() and any(
-        other is not line and other.top < line.bottom and other.bottom > line.top
-        and 0 <= other.x0 - line.x1 <= LABEL_GAP_EM * other.size
-        and line.size < SMALLER * other.size and other.text[:1].isalpha() for other in lines)
+    return line.text.strip().isdigit() and any(  # (a cheap test before the page's lines)
+        other is not line and other.text[:1].isalpha() and tab_label(line, other)
+        for other in lines)
 
 
 def _isolated(line: Line, lines: list[Line]) -> bool:

@@ -251,15 +251,20 @@ def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None,
     return [b for b in blocks if all(id(line) in lines for line in b.lines)]
 
 
+def tab_label(label: Line, text: Line) -> bool:
+    """Whether ``label`` is a bare number set smaller than ``text`` a tab or so left of it on
+    its row: a note's label set apart from its text (``1`` then ``The Common ...``)."""
+    return (label.text.strip().isdigit() and label.top < text.bottom and label.bottom > text.top
+            and 0 <= text.x0 - label.x1 <= TAB_LABEL_EM * text.size
+            and label.size < SMALLER * text.size)
+
+
 def _tab_label_line(line: Line, blocks: list[LayoutBlock]) -> Line | None:
-    """The bare number set smaller a tab or so left of ``line`` on its row (a note's label
-    apart from its text, ``1`` then ``The Common ...``), or None."""
+    """The :func:`tab_label` of ``line`` among the one-line blocks, of 3 digits at most, or
+    None."""
     return next((other for block in blocks if len(block.lines) == 1
                  for other in block.lines
-                 if other.text.strip().isdigit() and len(other.text.strip()) <= 3
-                 and other.top < line.bottom and other.bottom > line.top
-                 and 0 <= line.x0 - other.x1 <= TAB_LABEL_EM * line.size
-                 and other.size < SMALLER * line.size), None)
+                 if len(other.text.strip()) <= 3 and tab_label(other, line)), None)
 
 
 def _tab_label(line: Line, blocks: list[LayoutBlock]) -> str:
