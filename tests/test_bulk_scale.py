@@ -290,7 +290,7 @@ def test_bytes_that_failed_are_not_extracted_again_until_the_extractor_or_option
     from datetime import datetime, timezone
 
     import pipeline.build
-    import pipeline.extract.html.extractor as html
+    from pipeline.extract import html
     from pipeline.registry import load_registry
 
     crawl = crawl_of(1)

@@ -115,3 +115,29 @@ def test_a_run_s_process_learns_extractor_versions_without_importing_the_extract
     versions, imported = json.loads(done.stdout)
     assert versions == [f"{extractor_for(k).NAME}/{extractor_for(k).VERSION}" for k in kinds]
     assert imported == []
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf", "text", "image"])
+def test_an_extractor_records_the_version_its_package_declares(kind: str) -> None:
+    # The run's process reads NAME and VERSION from the package's __init__.py, the worker's
+    # extraction records the extractor module's: a VERSION set again in the module would
+    # make the two disagree and the run would skip (or redo) the wrong documents.
+    import importlib
+
+    from pipeline.extract.dispatch import extractor_for, extractor_version
+
+    module = extractor_for(kind)  # type: ignore[arg-type]
+    package = importlib.import_module(module.__name__.rpartition(".")[0])
+    assert (module.NAME, module.VERSION) == (package.NAME, package.VERSION)
+    assert extractor_version(kind) == f"{package.NAME}/{package.VERSION}"  # type: ignore[arg-type]
+
+
+def test_a_version_bump_in_the_package_is_what_the_run_records(monkeypatch) -> None:  # noqa: ANN001
+    from pipeline.extract import html
+    from pipeline.extract.dispatch import extractor_version
+
+    recorded = extract(PAGE, capture(PAGE, "html", "text/html"))  # made in the worker
+    assert extractor_version("html") == f"html/{recorded.extractor_version}" == \
+        f"html/{html.VERSION}"
+    monkeypatch.setattr(html, "VERSION", html.VERSION + "-next")
+    assert extractor_version("html") == f"html/{html.VERSION}"

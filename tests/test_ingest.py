@@ -163,7 +163,7 @@ def test_bad_sources_fail_with_their_reason_and_the_rest_is_archived(tmp_path, s
 
 def test_an_extractor_upgrade_that_changes_nothing_is_paid_for_once(corpus, store, monkeypatch):
     from pipeline import rows
-    from pipeline.extract.text import extractor as text
+    from pipeline.extract import text
 
     run_ingest(str(corpus), str(store.root))
     monkeypatch.setattr(text, "VERSION", text.VERSION + "-upgraded")

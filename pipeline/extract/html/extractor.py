@@ -22,6 +22,7 @@ from typing import Literal
 from lxml import etree, html
 
 from pipeline.errors import ContentLimitExceeded, EmptySource, ExtractError, LimitExceeded
+from pipeline.extract.html import NAME, VERSION  # bumped there: read without importing this
 from pipeline.extract.html import boilerplate as bp
 from pipeline.extract.html.kind import declared_kind
 from pipeline.extract.html.locate import SourceMap
@@ -37,9 +38,6 @@ from pipeline.model import (
     Removed,
     Transform,
 )
-
-NAME = "html"
-VERSION = "0.4.6"
 
 # trafilatura refuses pages above 20 MB too: real articles are far smaller, and libxml2's
 # tree for a page costs roughly ten times its size in memory.

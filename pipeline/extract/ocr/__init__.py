@@ -9,3 +9,9 @@
     extractor.py page images as a document, through the PDF layout code
     provenance.py  the ``ocr`` transform and confidences on the blocks of OCR'd pages
 """
+
+# What a capture and a document record as their extractor. Here, importing nothing, so that
+# the run's process (which decides by them what to build again) need not import the extractor;
+# a change of what the extractor outputs bumps VERSION.
+NAME = "ocr"
+VERSION = "0.3.8"

@@ -13,15 +13,13 @@ from dataclasses import replace
 
 from pipeline import release_freed_memory
 from pipeline.errors import ContentLimitExceeded, ExtractError, LimitExceeded
+from pipeline.extract.ocr import NAME, VERSION  # bumped there: read without importing this
 from pipeline.extract.ocr.images import page_count, page_images
 from pipeline.extract.ocr.pages import OcrRecord, ocr_page
 from pipeline.extract.ocr.provenance import with_ocr
 from pipeline.extract.pdf.extractor import document
 from pipeline.extract.pdf.pages import PageData
 from pipeline.model import Capture, Extraction, ExtractOptions
-
-NAME = "ocr"
-VERSION = "0.3.8"
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:

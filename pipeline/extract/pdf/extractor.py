@@ -27,6 +27,7 @@ from typing import Any
 from pipeline.errors import ContentLimitExceeded, ExtractError, NeedsOCR
 from pipeline.extract.ocr.pages import ocr_pdf_pages
 from pipeline.extract.ocr.provenance import with_ocr
+from pipeline.extract.pdf import NAME, VERSION  # bumped there: read without importing this
 from pipeline.extract.pdf.classify import (
     captions_by_style,
     classify,
@@ -64,8 +65,6 @@ from pipeline.model import (
 from pipeline.textutil.hyphenation import Vocabulary
 from pipeline.textutil.words import STOP_WORDS
 
-NAME = "pdf"
-VERSION = "0.8.27"
 MIN_TEXT_QUALITY = 0.2
 """Below this share of mapped glyphs the text layer is unusable: the PDF needs OCR."""
 

@@ -13,13 +13,11 @@ Two kinds of capture are told apart by the shape of their lines (``looks_like_te
 from __future__ import annotations
 
 from pipeline.extract.source import decode_source
+from pipeline.extract.text import NAME, VERSION  # bumped there: read without importing this
 from pipeline.extract.text.layer import extract_layer, looks_like_text_layer
 from pipeline.extract.text.lines import split_lines
 from pipeline.extract.text.web import extract_web
 from pipeline.model import Capture, Extraction, ExtractOptions, Transform
-
-NAME = "text"
-VERSION = "0.2.0"
 
 
 def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extraction:
