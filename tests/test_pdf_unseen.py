@@ -859,3 +859,27 @@ def test_small_print_on_the_row_of_the_page_number_is_furniture(tmp_path):
     assert result.footnotes == ()
     assert [r.rule for r in result.removed if "Journal compilation" in r.text] == [
         "running-footer"]
+
+
+def test_month_row_under_a_charts_gridlines_is_no_note(tmp_path):
+    """A line chart at the foot of a report's first page: its gridlines are thin rules like a
+    note separator, and the row of twelve month labels under them is small print too long
+    for a figure label. A rule inside a drawing is no separator: the row is no note."""
+    months = "SEP OCT NOV DEC JAN FEB MAR APR MAY JUN JUL AUG"
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=20, size=12)
+        canvas.line(100, 150, 460, 150)  # the x axis and the y axis
+        canvas.line(100, 150, 100, 250)
+        for y in (170, 190, 210, 230):  # gridlines, touching no axis end
+            canvas.line(102, y, 460, y)
+        path = canvas.beginPath()
+        path.moveTo(100, 170)
+        path.curveTo(200, 240, 300, 160, 450, 220)
+        canvas.drawPath(path)
+        canvas.setFont("Helvetica-Bold", 8)
+        canvas.drawString(104, 138, months.replace(" ", "    "))
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()
+    assert any(months in b.text for b in result.blocks)

@@ -173,7 +173,7 @@ def _layout(pages: list[PageData], body_size: float
         text, figures = figure_text(page)
         blocks = page_blocks(section_numbers(text)) + page.tables + figures
         body, note_blocks = split_notes(blocks, body_size, page.rules, page is pages[0],
-                                        page.grids)
+                                        page.grids, page.figures)
         notes = notes_of(note_blocks, marker_candidates(body)) if note_blocks else []
         stray = strays(notes, note_blocks, last, page is pages[0])
         if stray:  # no note runs on after a finished one: chart labels, a licence line

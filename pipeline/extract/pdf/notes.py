@@ -79,7 +79,8 @@ class Note:
 
 def split_notes(blocks: list[LayoutBlock], body_size: float,
                 rules: list[tuple[float, float, float, float]], first_page: bool = False,
-                grids: Sequence[tuple[float, float, float, float]] = ()
+                grids: Sequence[tuple[float, float, float, float]] = (),
+                drawings: Sequence[tuple[float, float, float, float]] = ()
                 ) -> tuple[list[LayoutBlock], list[LayoutBlock]]:
     """``(body blocks, note blocks)`` of one page (furniture already removed).
 
@@ -87,7 +88,10 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     below it in its column, and opens with a label or sits under a separator rule (or under
     another note), or, on the document's ``first_page``, is an author note
     (``AUTHOR_NOTE_SIZE``). Small print inside ``grids`` (ruled boxes that hold no table:
-    a form's fields) is no note: a page's notes stand in no frame."""
+    a form's fields) is no note: a page's notes stand in no frame. A rule inside one of the
+    ``drawings`` (figures.py's regions) is a chart's gridline or axis, no note separator: the
+    tick labels under it are no note."""
+    rules = [r for r in rules if not any(centre_in(r, d) for d in drawings)]
     notes: list[LayoutBlock] = []
     cited = marker_candidates(blocks)
     for block in sorted(blocks, key=lambda b: b.top):
