@@ -328,3 +328,45 @@ def test_a_subfigures_caption_is_read_after_its_drawing_not_among_its_labels(tmp
     texts = [text for _, text in pairs]
     assert texts.index("(a) Growth by year") == figures[0] + 1
     assert texts.index("(b) Decline by year") == figures[1] + 1
+
+
+def test_scripts_set_one_over_the_other_read_upper_then_lower(tmp_path):
+    """A superscript over a subscript (``z_1^2``) and an inline sum's limits (``n+1`` over
+    ``k=0``) stand at the same x: read upper then lower, not interleaved by x (``z12``,
+    ``nk=+01``); ``F_j^{-1}(x)`` stays one word. A subscript between raised letters stands
+    beside them and keeps its place (``SL2(R)`` set small above a line)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 640, "so that z")
+        x = 72 + canvas.stringWidth("so that z", "Times-Roman", 10)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + 0.6, 644, "2")  # shifted right of the subscript, as TeX's
+        canvas.drawString(x + 0.1, 637, "1")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + 7, 640, "holds and the sum")
+        x += 10 + canvas.stringWidth("holds and the sum", "Times-Roman", 10)
+        canvas.drawString(x, 640, "S")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + 6, 645, "n+1")
+        canvas.drawString(x + 6, 636.5, "k=0")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + 18, 640, "a is finite, and F")
+        x += 18 + canvas.stringWidth("a is finite, and F", "Times-Roman", 10)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + 0.5, 644, "-1")
+        canvas.drawString(x + 0.5, 637, "j")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + 5.5, 640, "(x) is open.")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(250, 624, "SL")
+        canvas.drawString(258, 622, "2")
+        canvas.drawString(262, 624, "(R)")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 617, "which ends the proof of the claim made before.")
+        _paragraph(canvas, 590, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "so that z21 holds" in text
+    assert "Sn+1k=0 a is finite, and F-1j(x) is open." in text
+    assert "SL2(R)" in text

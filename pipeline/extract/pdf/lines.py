@@ -603,6 +603,7 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     size = mode_size(chars)
     baseline = _baseline(chars, size)
     small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
+    chars = _stacked_scripts(chars, small, raised_bottom)
     parts: list[str] = []
     raised: list[tuple[int, str]] = []
     bold = italic = bad = 0
@@ -668,6 +669,34 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 max([c["x1"] for c in ink]), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count,
                 first.rpartition("+")[2] if first == last else "")
+
+
+def _stacked_scripts(chars: list[Char], small: float, raised_bottom: float) -> list[Char]:
+    """``chars`` with each run of scripts set one over the other (a superscript over a
+    subscript, an inline operator's limits: ``z_1^2``, ``\\sum_{k=0}^{n+1}``) read upper before
+    lower instead of interleaved by x (``nk=+01``): a run of small characters (no word space
+    in it) with characters both raised and not, one of each standing over the other (a
+    subscript between raised letters, ``SL_2(R)`` set small under a sign, stands beside
+    them). The stack's first and last characters take its left and right edges, so the word
+    gaps around it are measured from the stack."""
+    out: list[Char] = []
+    run: list[Char] = []
+    for c in [*chars, None]:
+        if c is not None and c["size"] < small and not c["text"].isspace():
+            run.append(c)
+            continue
+        if len(run) > 1:
+            upper = [r for r in run if r["bottom"] < raised_bottom]
+            lower = [r for r in run if r["bottom"] >= raised_bottom]
+            if any(_overlap(u, b) or _overlap(b, u) for u in upper for b in lower):
+                # the word gaps before and after the run are the stack's, not its parts'
+                x0, x1 = min(r["x0"] for r in run), max(r["x1"] for r in run)
+                run = [{**upper[0], "x0": x0}, *upper[1:], *lower[:-1], {**lower[-1], "x1": x1}]
+        out += run
+        run = []
+        if c is not None:
+            out.append(c)
+    return out
 
 
 def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:
