@@ -165,6 +165,46 @@ def test_the_compact_lexicon_reads_as_wordfreq_does():
                                                      for w in words], language
 
 
+def test_a_plain_word_is_looked_up_as_wordfreq_does_without_importing_it():
+    """A word of Latin letters in a plain language is one token, the word case folded: looked
+    up without wordfreq's import (0.1 s of CPU in every process that dehyphenates), with the
+    value wordfreq gives, for every word of the languages' lists (in capitals and title case
+    too) and for words case folding or NFC changes (ß, ǰ, µ, ſ, İ, ligatures)."""
+    from wordfreq import available_languages, get_frequency_list, zipf_frequency
+    from wordfreq.language_info import get_language_info
+
+    from pipeline.textutil.lexicon import PLAIN_LANGUAGES, _plain_token, word_lists, zipf
+
+    assert word_lists() == available_languages("best")
+    odd = ["Straße", "außen", "ǰ", "µm", "ſtadt", "İstanbul", "ﬁn", "ªb", "naïve", "Ǆ", "don't",
+           "e0", "covid-19", "self-contained", "Ελλάδα", "", "--", "x\u0301"]
+    plain = total = 0
+    for language in sorted(PLAIN_LANGUAGES):
+        info = get_language_info(language)
+        assert (info["tokenizer"], info["normal_form"], info["transliteration"],
+                info["remove_marks"], info["dotless_i"], info["diacritics_under"],
+                info["lookup_transliteration"]) == ("regex", "NFC", None, False, False, None,
+                                                    None), language
+        listed = [w for bucket in get_frequency_list(language)[::25] for w in bucket[:5]]
+        words = listed + [w.upper() for w in listed] + [w.title() for w in listed] + odd
+        plain += sum(_plain_token(w, language) is not None for w in words)
+        total += len(words)
+        assert [zipf(w, language) for w in words] == [zipf_frequency(w, language)
+                                                     for w in words], language
+    assert plain > total / 2  # most words take the plain path
+
+
+def test_a_plain_word_is_looked_up_without_importing_wordfreq():
+    code = ("import sys; from pipeline.textutil.lexicon import zipf; "
+            "print(zipf('außen', 'de'), zipf('become', 'en'), 'wordfreq' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    from wordfreq import zipf_frequency
+
+    assert out == [str(zipf_frequency("außen", "de")), str(zipf_frequency("become", "en")),
+                   "False"]
+
+
 def test_stop_words_are_wordfreqs_top_words_without_its_whole_list_in_memory():
     """A crawl meets many languages; wordfreq's ``top_n_list`` would cache each one's whole
     list for the process (10-70 MB a language), where 100 words are needed."""

@@ -10,14 +10,19 @@ cache for the next process. A word is found by its hash alone, so a word wordfre
 could take the bucket of one it does whose hash is the same: with 64-bit hashes, about one
 look-up in 10^13. Tokenising, digits and rounding are wordfreq's own functions, applied as
 ``wordfreq.word_frequency`` applies them; a language wordfreq has no exact list for is asked of
-wordfreq itself.
+wordfreq itself. A word of Latin letters in one of ``PLAIN_LANGUAGES`` is one token, itself case
+folded, and is looked up without importing wordfreq: its import (langcodes' tables, the
+tokenizer's expressions) costs about 0.1 s of CPU in every process that dehyphenates, a tenth
+of a short PDF's extraction.
 """
 
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import math
 import sys
+import unicodedata
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -26,10 +31,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import msgpack  # type: ignore[import-untyped]
-from wordfreq import available_languages, cB_to_freq, freq_to_zipf, zipf_frequency
-from wordfreq.language_info import get_language_info
-from wordfreq.numbers import digit_freq, has_digit_sequence, smash_numbers
-from wordfreq.tokens import lossy_tokenize
 
 from pipeline import cached_copy, write_whole
 
@@ -37,6 +38,13 @@ INFERRED_SPACE_FACTOR = 10.0
 """wordfreq's penalty per word break its Chinese tokenizer inferred (``wordfreq.__init__``)."""
 MIN_FREQUENCY = 1e-9
 """zipf 0, the floor ``zipf_frequency`` passes as its minimum."""
+PLAIN_LANGUAGES = frozenset({"de", "en", "es", "fr", "it", "nl", "pt"})
+"""Languages wordfreq prepares a word for with NFC and case folding alone, then splits with its
+regular expression (no transliteration, marks removed, dotted i or cedillas: its
+``language_info``), so a word of Latin letters is one token, the word case folded."""
+LATIN_END = "\u0250"
+"""Where the Latin letters end (Basic Latin to Latin Extended-B): letters below it are all
+word characters that join into one word (Unicode's word-break class ALetter)."""
 
 
 def _buckets(path: str, raw: bool = False) -> Iterator[list[Any]]:
@@ -57,8 +65,10 @@ def top_words(language: str, n: int) -> list[str]:
     """``wordfreq.top_n_list(language, n)`` for a language with an exact list, reading only
     the list's first buckets: wordfreq's own reads the whole list and caches it for the
     process (10-70 MB a language; a crawl in many languages held hundreds of MB)."""
+    from wordfreq.numbers import has_digit_sequence
+
     words: list[str] = []
-    for bucket in _buckets(available_languages("best")[language]):
+    for bucket in _buckets(word_lists()[language]):
         words += [w for w in bucket if not has_digit_sequence(w)][:n - len(words)]
         if len(words) >= n:
             break
@@ -180,7 +190,7 @@ def _table(language: str) -> _Table:
     """The language's table, kept in the user's cache once built (building it costs 0.3-0.4 s
     of CPU for German's 634,502 words at every process start, reading it a few ms); named by
     the list file's size and time, so an upgraded wordfreq gets its own."""
-    listed = available_languages("best")[language]
+    listed = word_lists()[language]
     source = Path(listed)
     copy = cached_copy(f"wordfreq-{language}", source, f"-{HASH_BASE:x}.table")
     table = _Table.load(copy)
@@ -194,20 +204,66 @@ def _table(language: str) -> _Table:
 
 
 @cache
+def word_lists() -> dict[str, str]:
+    """``wordfreq.available_languages("best")`` (language -> its list's path, the large list
+    where there is one) read from wordfreq's data folder without importing wordfreq."""
+    spec = importlib.util.find_spec("wordfreq")
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        return {}
+    lists: dict[str, str] = {}
+    for kind in ("small", "large"):
+        for path in Path(next(iter(folders)), "data").glob(f"{kind}_*.msgpack.gz"):
+            lists[path.name.split(".")[0].split("_", 1)[1]] = str(path)
+    return lists
+
+
+@cache
 def exact_lists() -> frozenset[str]:
     """The languages wordfreq has a list of their own for (others it matches to the nearest)."""
-    return frozenset(available_languages("best"))
+    return frozenset(word_lists())
 
 
 def zipf(word: str, language: str) -> float:
     """``wordfreq.zipf_frequency(word, language)``."""
     if language not in exact_lists():  # wordfreq finds the nearest list and says so
+        from wordfreq import zipf_frequency
+
         return zipf_frequency(word, language)
-    return round(freq_to_zipf(_frequency(word, language)), 2)
+    token = _plain_token(word, language)
+    if token is not None:  # lossy_tokenize's answer, without importing it
+        bucket = _table(language).bucket(token)
+        # as _frequency's sum of one token's inverse frequency
+        frequency = (MIN_FREQUENCY if bucket is None
+                     else _rounded(1.0 / (1.0 / _cb_to_freq(-bucket))))
+    else:
+        frequency = _frequency(word, language)
+    return round(math.log(frequency, 10) + 9, 2)  # wordfreq's freq_to_zipf
+
+
+def _plain_token(word: str, language: str) -> str | None:
+    """The one token wordfreq's ``lossy_tokenize`` makes of a word of Latin letters in one of
+    ``PLAIN_LANGUAGES`` (its NFC form case folded, then NFC again and case folded again by its
+    tokenizer); None for other words and languages."""
+    if language not in PLAIN_LANGUAGES:
+        return None
+    token = unicodedata.normalize("NFC", unicodedata.normalize("NFC", word).casefold())
+    if token and all(c < LATIN_END and c.isalpha() for c in token) and token.casefold() == token:
+        return token
+    return None
+
+
+def _cb_to_freq(cb: int) -> float:
+    """wordfreq's ``cB_to_freq``: centibels to a frequency."""
+    return 10 ** (cb / 100)
 
 
 def _frequency(word: str, language: str) -> float:
     """wordfreq's ``_word_frequency`` with the ``minimum`` of zipf 0, looked up in the table."""
+    from wordfreq.language_info import get_language_info
+    from wordfreq.numbers import digit_freq, smash_numbers
+    from wordfreq.tokens import lossy_tokenize
+
     tokens = lossy_tokenize(word, language)
     if not tokens:
         return MIN_FREQUENCY
@@ -218,13 +274,19 @@ def _frequency(word: str, language: str) -> float:
         bucket = table.bucket(smashed)
         if bucket is None:
             return MIN_FREQUENCY
-        freq = cB_to_freq(-bucket)
+        freq = _cb_to_freq(-bucket)
         if smashed != token:
             freq *= digit_freq(token)
         one_over_result += 1.0 / freq
     freq = 1.0 / one_over_result
     if get_language_info(language)["tokenizer"] == "jieba":
         freq *= INFERRED_SPACE_FACTOR ** -(len(tokens) - 1)
+    return _rounded(freq)
+
+
+def _rounded(freq: float) -> float:
+    """The frequency floored at ``MIN_FREQUENCY`` and rounded to three significant digits, as
+    wordfreq's ``_word_frequency`` gives it."""
     unrounded = max(freq, MIN_FREQUENCY)
     leading_zeroes = math.floor(-math.log(unrounded, 10))
     return round(unrounded, leading_zeroes + 3)
