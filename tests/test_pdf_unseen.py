@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import reportlab
+from pdfbytes import assemble
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -883,3 +884,31 @@ def test_month_row_under_a_charts_gridlines_is_no_note(tmp_path):
     result = _typeset(tmp_path, page)
     assert result.footnotes == ()
     assert any(months in b.text for b in result.blocks)
+
+
+def test_ligature_whose_tounicode_keeps_one_letter_reads_by_its_glyph_name(tmp_path):
+    """InDesign's ToUnicode maps a ligature to its last letter (``/fi`` -> ``i``, ``/T_h`` ->
+    ``h``): "classii ed", "h e". The font's /Differences names the glyph: its letters win."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def"
+            b" /CMapType 2 def 1 begincodespacerange <00> <ff> endcodespacerange"
+            b" 3 beginbfrange <1e> <1e> <0069> <1f> <1f> <0068> <20> <7e> <0020> endbfrange"
+            b" endcmap CMapName currentdict /CMap defineresource pop end end")
+    lines = [b"\x1fe survey classi\x1eed every household by its distance",
+             b"to the nearest clinic and by the season of the year."]
+    content = b"BT /F1 12 Tf 14 TL 72 700 Td " + b" ".join(
+        b"(" + line + b") Tj T*" for line in lines) + b" ET"
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R /Encoding"
+        b" << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [30 /fi /T_h] >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ])
+    path = tmp_path / "ligatures.pdf"
+    path.write_bytes(data)
+    capture, data = read_local(path, "pdf")
+    text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
+    assert "The survey classified every household" in text

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import unicodedata
 from collections.abc import Mapping
 
 from pdfminer.encodingdb import name2unicode
@@ -142,6 +143,9 @@ class EncodingResourceManager(PDFResourceManager):
         self.heavy: set[str] = set()
         self._glyph_names: dict[PDFFont, dict[int, str]] = {}  # where fonts.py read them
         self._readings: dict[PDFFont, Reading | None] = {}
+        self.truncated: dict[str, set[str]] = {}
+        """By font name (no subset tag), the letters a font's ToUnicode map gives ligatures
+        (``_mend_ligatures``)."""
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         cached = bool(objid) and objid in self._cached_fonts
@@ -157,6 +161,8 @@ class EncodingResourceManager(PDFResourceManager):
                 self.heavy.add(name)
             if isinstance(font, PDFType1Font) and font.unicode_map is None:
                 self._name_glyphs(font, spec)  # PDFTrueTypeFont is a PDFType1Font too
+            elif isinstance(font, PDFSimpleFont) and font.unicode_map is not None:
+                self._mend_ligatures(font, spec)
         return font
 
     def reading(self, font: PDFFont | None) -> Reading | None:
@@ -184,6 +190,27 @@ class EncodingResourceManager(PDFResourceManager):
                       for text, found in codes.items()}
             self._readings[font] = (widths, translated)
         return self._readings[font]
+
+    def _mend_ligatures(self, font: PDFSimpleFont, spec: Mapping[str, object]) -> None:
+        """Read a ligature by its glyph name where the font's ToUnicode map gives it one of its
+        letters only (InDesign's ``/fi`` -> ``i``, ``/T_h`` -> ``h``: "classii ed", "h ey"):
+        the ``/Differences`` name is the more specific. The letters so given are recorded in
+        ``truncated``: PDFium reads such a glyph as that letter, which it cannot tell from the
+        letter's own glyph."""
+        encoding = resolve1(spec.get("Encoding"))
+        if not isinstance(encoding, dict) or font.unicode_map is None:
+            return
+        mapped = font.unicode_map.cid2unichr
+        for code, name in _differences(resolve1(encoding.get("Differences"))).items():
+            named = glyph_unicode(name)
+            letters = unicodedata.normalize("NFKC", named) if named else ""
+            given = mapped.get(code)
+            if (len(letters) > 1 and letters.isalpha() and given is not None
+                    and len(given) == 1 and given in letters):
+                mapped[code] = letters
+                name = font.fontname
+                name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+                self.truncated.setdefault(re.sub(r"^[A-Z]{6}\+", "", name), set()).add(given)
 
     def _name_glyphs(self, font: PDFType1Font, spec: Mapping[str, object]) -> None:
         encoding = resolve1(spec.get("Encoding"))

@@ -160,6 +160,8 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Deco
         font = by_name.get(fontname)
         if not unmapped:
             text = "-" if code == HYPHEN_MARK else chr(code)
+            if text in fonts.truncated.get(fontname, ()):
+                return None  # a ligature's glyph or the letter's own: pdfminer's codes tell
             if fontname not in readings:
                 readings[fontname] = fonts.reading(font)
             reading = readings[fontname]
