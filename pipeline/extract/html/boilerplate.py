@@ -57,6 +57,9 @@ FOOTER_SIGNALS = frozenset({"tag:footer", "tag:nav", "tag:aside", "role:contenti
 # Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
 PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
+# Elements whose tag says quoted or verbatim text: never a menu, whatever their taxonomy
+# words say.
+QUOTE_TAGS = frozenset({"blockquote", "pre"})
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "menu", "dialog"})
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                           "menu", "menubar", "dialog", "alert", "toolbar", "tablist"})
@@ -141,7 +144,14 @@ CARD_SPREAD = 4.0
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_WORD = re.compile(r"\w")
+# A table row's text outside its links and outside script and style.
+_UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a) and not(ancestor::script) and "
+                             "not(ancestor::style)]")
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
+
+# A question heading an FAQ's folded answer is a line or two.
+MAX_QUESTION_CHARS = 200
 
 # A noscript element with this much text is the page's script-free rendering, not a notice.
 MIN_FALLBACK_CHARS = 200
@@ -266,8 +276,11 @@ def chrome_signal(element: etree._Element, names: str | None = None) -> str | No
         match = CHROME_WORDS.search(names)
         if match:
             word = match.group(1).rstrip("-_ ")
-            if word in WEAK_CHROME_WORDS and (tag in ARTICLE_TAGS or POST_CLASS.search(names)):
-                return None  # WordPress post_class: "category-news tag-china" on the article
+            if word in WEAK_CHROME_WORDS and (tag in ARTICLE_TAGS or tag in QUOTE_TAGS
+                                              or POST_CLASS.search(names)):
+                # WordPress post_class: "category-news tag-china" on the article; a docs
+                # page's admonition: <blockquote class="blockquote-tag-note">
+                return None
             return f"class:{word}"
     return None
 
@@ -277,13 +290,26 @@ def hidden_signal(element: etree._Element) -> str | None:
     screen-reader-only text ("Skip to content"). The ``hidden`` attribute is not trusted:
     pages hide the rest of an article behind "Read more" that way and scripts reveal it."""
     style = element.get("style")
-    if style and HIDDEN_STYLE.search(style):
+    if style and HIDDEN_STYLE.search(style) and not _collapsed_answer(element):
         return "style-hidden"
     classes = element.get("class")
     if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()) and \
             not SHOWN_FROM_WIDTH.search(classes):
         return "class-hidden"
     return None
+
+
+def _collapsed_answer(element: etree._Element) -> bool:
+    """An FAQ's answer, folded under its question until a click: the element right before
+    it asks a question ("Is the backpack waterproof?"). Scripts show it; an archive
+    keeps it, as it keeps the rest of a page a click reveals."""
+    question = element.getprevious()
+    while question is not None and not isinstance(question.tag, str):
+        question = question.getprevious()  # a comment between question and answer
+    if question is None:
+        return False
+    text = " ".join(question.itertext()).strip()
+    return 0 < len(text) <= MAX_QUESTION_CHARS and text.endswith("?")
 
 
 def _class_id(element: etree._Element) -> str:
@@ -502,10 +528,11 @@ def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBl
     if element.tag == "pre":
         text = element.text_content().strip("\n")
         kind: PassageKind = "code"
+        links = sum(len(a.text_content().strip()) for a in element.iter("a"))
     else:
         text = table_text(element)
         kind = "table"
-    links = sum(len(a.text_content().strip()) for a in element.iter("a"))
+        links = table_links(element)
     if text.strip():
         blocks.append(TextBlock(element, kind, text, min(links, len(text)), None, signal,
                                 owner, False, runs[-1].in_article, []))
@@ -527,6 +554,21 @@ def _is_atomic(element: etree._Element) -> bool:
             rows += 1
             widest = max(widest, sum(1 for c in node if c.tag in ("td", "th")))
     return rows >= 1 and widest >= 2
+
+
+def table_links(table: etree._Element) -> int:
+    """Link text of the table's rows that hold nothing but links (a menu laid out as a
+    table). A row with words outside its links (a rank, a year, a date, a price) is a
+    record, and its links name the record's subjects (a laureate, a job post): data, not
+    navigation."""
+    total = 0
+    for row in table.iter("tr"):
+        linked = sum(len(a.text_content().strip()) for a in row.iter("a"))
+        if linked and not any(_WORD.search(text) for text in _UNLINKED_TEXT(row)):
+            total += linked
+    # Links outside rows (a caption's) count as links.
+    return total + sum(len(a.text_content().strip()) for a in table.iter("a")
+                       if next(a.iterancestors("tr"), None) is None)
 
 
 def table_text(table: etree._Element) -> str:
