@@ -162,6 +162,51 @@ def test_a_heading_on_a_rule_across_both_columns_is_read_between_the_column_runs
     assert order == sorted(order)
 
 
+def test_a_heading_under_two_columns_opens_the_text_across_the_page(tmp_path):
+    """A section heading set at the left under a run of two columns, close over the text
+    across the page that it opens (the flyer's ``Additional Features`` over its list): read
+    after both columns, before that text (read as the left column's last line, it came
+    before the right column and ran into its first paragraph)."""
+    def column(canvas, x: float, label: str) -> None:
+        canvas.setFont("Times-Roman", 10)
+        for row in range(12):
+            canvas.drawString(x, 700 - 12 * row, f"{label} line {row} of this column runs on.")
+
+    def page(canvas):
+        column(canvas, 72, "Left")
+        column(canvas, 320, "Right")
+        canvas.setFont("Times-Bold", 11)
+        canvas.drawString(72, 550, "Additional Features")
+        canvas.setFont("Times-Roman", 10)
+        for row in range(4):
+            canvas.drawString(72, 537 - 12 * row, f"Item {row}: a feature described in a "
+                              "line that runs across the whole width of the page.")
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    order = [text.index(s) for s in ("Left line 11", "Right line 0", "Right line 11",
+                                     "Additional Features", "Item 0")]
+    assert order == sorted(order)
+
+
+def test_a_short_last_paragraph_of_the_left_column_stays_in_it(tmp_path):
+    """The rule above keeps a left column's last paragraph, set below the right column's end
+    and as far from the text across the page under it as a float is: it is read before the
+    right column."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for row in range(12):
+            canvas.drawString(72, 700 - 12 * row, f"Left line {row} of this column runs on.")
+        for row in range(9):
+            canvas.drawString(320, 700 - 12 * row, f"Right line {row} of this column runs on.")
+        canvas.drawString(72, 550, "Last left line, a paragraph of its own.")
+        for row in range(4):
+            canvas.drawString(72, 520 - 12 * row, f"Item {row}: a feature described in a "
+                              "line that runs across the whole width of the page.")
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert text.index("Last left line") < text.index("Right line 0") < text.index("Item 0")
+
+
 def test_columns_whose_baselines_do_not_line_up_split_at_a_narrow_gutter(tmp_path):
     """Two columns 1.2 em apart whose lines sit on one baseline only in a short stretch (a
     heading shifted the right column's lines by half a line above and below it): few rows

@@ -213,16 +213,35 @@ def _merge_column_bands(bands: list[list[LayoutBlock]], rules: Sequence[Rule] = 
     gutter and the run already has text on both sides of it. Two bands that merely sit side
     by side one above the other (a centred caption over a short heading, a display formula
     beside the line under it) are no columns: read as columns, the lower one would come
-    first."""
+    first. Nor does a band join that opens the text under the run (``_opens_next``)."""
     groups: list[list[LayoutBlock]] = [bands[0]]
-    for band in bands[1:]:
+    for i, band in enumerate(bands[1:], 1):
         candidate = groups[-1] + band
         columns = _vertical_cut(candidate, rules)
-        if len(columns) > 1 and _spans_columns(groups[-1], columns):
+        if (len(columns) > 1 and _spans_columns(groups[-1], columns)
+                and not _opens_next(groups[-1], band, bands[i + 1:i + 2], rules)):
             groups[-1] = candidate
         else:
             groups.append(band)
     return groups
+
+
+def _opens_next(run: list[LayoutBlock], band: list[LayoutBlock], after: list[list[LayoutBlock]],
+                rules: Sequence[Rule]) -> bool:
+    """Whether ``band``, under a column run and on one side of its gutter, heads the band
+    after it rather than ending a column: the band after it crosses the run's gutters (text
+    across the page) and lies nearer to it than the run does (a section's heading after two
+    columns, set close over the full-width text it opens, was read at the foot of the left
+    column, before the right one)."""
+    if not after:
+        return False
+    nxt = after[0]
+    gap_above = min(b.bbox[1] for b in band) - max(b.bottom for b in run)
+    gap_below = min(b.bbox[1] for b in nxt) - max(b.bottom for b in band)
+    if gap_below >= gap_above:
+        return False
+    return len(_vertical_cut(run + nxt, rules)) == 1 or not _spans_columns(
+        run, _vertical_cut(run + nxt, rules))
 
 
 def _spans_columns(group: list[LayoutBlock], columns: list[list[LayoutBlock]]) -> bool:
