@@ -319,3 +319,27 @@ def test_page_of_only_labels_and_prices_has_no_main_content():
         run(source)
     one = source.replace("<span>or</span>", "<p>Ships in two days from the store.</p>")
     assert "Ships in two days from the store." in [b.text for b in run(one).blocks]
+
+
+def test_linked_item_of_a_list_of_sentences_is_kept_with_its_siblings():
+    # A news digest sums each story up in a list item and links it; items linking most of
+    # their words (0.53-0.66 of the text) were removed as link lists while their siblings
+    # were kept (recall 0.76). A menu's items, which are no sentences, stay removed.
+    digest = [("The attorney general is investigating the company amid layoffs, ",
+               "a spokesperson confirmed on Monday."),
+              ("The chief executive is stepping down in May, ",
+               "handing the reins to the president."),
+              ("A new game is finally coming out after twelve years of waiting, ",
+               "but the catch is that it is for virtual reality only."),
+              ("Teens put wireless earbuds on their holiday wish lists ",
+               "more than ever before, according to a new survey.")]
+    items = "".join(f"<li>{plain}<a href='/s{i}'>{linked}</a></li>" if i % 2 else
+                    f"<li><a href='/s{i}'>{plain}{linked}</a> More in our story.</li>"
+                    for i, (plain, linked) in enumerate(digest))
+    source = ("<html><head><title>Ten things in tech today</title></head><body>" + MENU +
+              "<article><h1>Ten things in tech today</h1><p>" + POST[0] + "</p>"
+              f"<ol>{items}</ol><p>{POST[1]}</p></article></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(any(t.startswith(plain) for t in texts) for plain, _ in digest)
+    assert not any(t.startswith("Category") for t in texts)

@@ -181,6 +181,9 @@ MAX_LINK_DENSITY = 0.5
 # A <p> this long that ends a sentence is prose up to this share of link text.
 LINKED_SENTENCE_CHARS = 80
 MAX_SENTENCE_LINK_DENSITY = 0.8
+# A list is read as one unit: when at least this share of an item's sibling items is kept,
+# an item written as a sentence is one of them, however many of its words link.
+KEPT_ITEMS_SHARE = 0.5
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
 # A <p> of this many words without links is a line of the text, not a label ("Share this").
@@ -1061,6 +1064,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
     verdicts = [_first_verdict(b, container, wrappers, inside, kind) for b in blocks]
+    _keep_linked_items(blocks, verdicts)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
@@ -1283,6 +1287,26 @@ def _linked_sentence(block: TextBlock) -> bool:
     judgment, ..."), not a list of links, which is not written in ``<p>`` sentences."""
     return block.element.tag == "p" and len(block.text) >= LINKED_SENTENCE_CHARS and \
         block.link_density < MAX_SENTENCE_LINK_DENSITY and bool(SENTENCE_END.search(block.text))
+
+
+def _keep_linked_items(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A list's items are judged together, as readability and trafilatura judge a list: an
+    item removed for its link text that is written as a sentence, in a list whose other
+    items are mostly kept, is one of them (a news digest linking each story it sums up:
+    "Ousted WeWork CEO Adam Neumann can still ...", linked word by word), not a menu entry."""
+    items: dict[etree._Element, list[int]] = {}
+    for index, block in enumerate(blocks):
+        parent = block.element.getparent()
+        if block.element.tag == "li" and parent is not None:
+            items.setdefault(parent, []).append(index)
+    for indexes in items.values():
+        for index in indexes:
+            if verdicts[index].rule != "link-density" or \
+                    not SENTENCE_END.search(blocks[index].text):
+                continue
+            others = [verdicts[i].keep for i in indexes if i != index]
+            if others and sum(others) >= KEPT_ITEMS_SHARE * len(others):
+                verdicts[index] = Verdict(True, blocks[index].kind)
 
 
 def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
