@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TypedDict
 
 _UNMAPPED = re.compile("[\ue000-\uf8ff\ufffd]")
 """Private Use Area and the replacement character."""
+FEW_SIZES = 8
+"""Up to this many distinct sizes, ``mode_size`` counts each with one pass of ``list.count``
+(a row's two or three sizes: cheaper than building a ``Counter``)."""
 
 
 class Char(TypedDict):
@@ -46,13 +50,21 @@ def is_bad_glyph(text: str) -> bool:
 
 def mode_size(chars: Iterable[Char]) -> float:
     """The most common size (to 0.1 pt) of the visible characters; 1.0 without any."""
-    sizes = [c["size"] for c in chars if not c["text"].isspace()]
+    return size_mode([c["size"] for c in chars if not c["text"].isspace()])
+
+
+def size_mode(sizes: list[float]) -> float:
+    """``mode_size`` of the visible characters' sizes, in their order."""
     if not sizes:
         return 1.0
     if sizes.count(sizes[0]) == len(sizes):  # one size on most rows: skip the counting
         return round(sizes[0], 1)
     # each distinct size rounded once: counts and first-seen order (ties) as when rounding all
-    rounded: Counter[float] = Counter()
-    for size, n in Counter(sizes).items():
-        rounded[round(size, 1)] += n
-    return rounded.most_common(1)[0][0]
+    distinct = dict.fromkeys(sizes)
+    counts = (Counter(sizes).items() if len(distinct) > FEW_SIZES
+              else ((size, sizes.count(size)) for size in distinct))
+    rounded: dict[float, int] = {}
+    for size, n in counts:
+        key = round(size, 1)
+        rounded[key] = rounded.get(key, 0) + n
+    return max(rounded.items(), key=itemgetter(1))[0]  # the first-seen of equal counts

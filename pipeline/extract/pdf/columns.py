@@ -67,6 +67,10 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
         row_gaps = [(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
                     if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]]
         gaps.append(row_gaps)
+        if not row_gaps:  # most rows: no gap to measure
+            wide.append([])
+            prose.append([])
+            continue
         edges = [spans[-1][0]] + [x for gap in row_gaps for x in gap] + [spans[-1][1]]
         least = COLUMN_MIN_EM * mode_size(ink)
         runs = _word_runs(ink, row_gaps)

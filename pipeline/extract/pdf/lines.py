@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
-from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size
+from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size, size_mode
 from pipeline.extract.pdf.columns import (
     LABEL_PITCH_EM,
     join_labels,
@@ -259,9 +259,12 @@ def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
     column is no script of it (``based i`` | ``n 4. Experience``)."""
     moved: set[int] = set()
     for run in _short_runs(row):
-        targets = [_attach(c, rows, extents, lowered) for c in run]
-        if targets[0] is not None and all(t is targets[0] for t in targets):
-            targets[0].extend(run)
+        # the first character's row first: most runs go nowhere, and then the others need
+        # no search
+        target = _attach(run[0], rows, extents, lowered)
+        if target is not None and all(_attach(c, rows, extents, lowered) is target
+                                      for c in run[1:]):
+            target.extend(run)
             moved.update(map(id, run))
     return [c for c in row if id(c) not in moved] if moved else row
 
@@ -380,12 +383,14 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     """A segment of one to three small characters that ended up on another column's row (a
     note label or marker a hair off its line's baseline) joins the larger text it touches or
     sits inside."""
+    if not any(_few_ink(segment) for segment in segments):  # most pages: none
+        return segments
     boxes = [(_top(segment), _bottom(segment), segment[0]["x0"], segment[-1]["x1"])
              for segment in segments]
     absorbed: set[int] = set()
     for i, segment in enumerate(segments):
-        ink = [c for c in segment if not c["text"].isspace()]
-        if not 0 < len(ink) <= 3:
+        ink = _few_ink(segment)  # here: a segment grows by the marks it takes in
+        if not ink:
             continue
         top, bottom, x0, x1 = boxes[i]
         largest = max(c["size"] for c in ink)
@@ -404,6 +409,18 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
                 absorbed.add(i)
                 break
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
+
+
+def _few_ink(segment: list[Char], most: int = 3) -> list[Char]:
+    """The segment's visible characters when there are ``most`` or fewer, else none: the
+    count stops past ``most`` (a line of text is no stray mark)."""
+    ink: list[Char] = []
+    for c in segment:
+        if not c["text"].isspace():
+            if len(ink) == most:
+                return []
+            ink.append(c)
+    return ink
 
 
 def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[list[Char]]:
@@ -600,7 +617,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     (``operators`` False: the page has no big operators to put their limits beside)."""
     if operators:
         chars = _limits_beside_operators(chars)
-    size = mode_size(chars)
+    ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
+    size = size_mode([c["size"] for c in ink])
     baseline = _baseline(chars, size)
     small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
     chars = _stacked_scripts(chars, small, raised_bottom)
@@ -651,7 +669,6 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
         else:
             parts.append(text)
     text = "".join(parts).rstrip()
-    ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
     count = len(ink)
     lead = ""
     if raised and raised[0][0] == 0:

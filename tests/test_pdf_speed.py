@@ -1,0 +1,68 @@
+"""The PDF layout's speed paths (#15): work skipped where its answer is known, with the same
+answers. Each test counts the work a case needs; the extraction of every bench PDF is
+compared byte for byte before and after such a change."""
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.extract.pdf import columns, lines
+from pipeline.extract.pdf.chars import Char, mode_size
+
+
+def _word(text: str, x: float, baseline: float, size: float) -> list[Char]:
+    """One glyph per letter, each 0.5 em wide, touching the next."""
+    return [{"text": t, "x0": x + i * 0.5 * size, "x1": x + (i + 1) * 0.5 * size,
+             "top": baseline - 0.75 * size, "bottom": baseline + 0.25 * size,
+             "baseline": baseline, "size": size, "fontname": "Times-Roman", "upright": True}
+            for i, t in enumerate(text)]
+
+
+def _counting(monkeypatch, module, name: str) -> Counter[str]:
+    calls: Counter[str] = Counter()
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls[name] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+@given(st.lists(st.tuples(st.sampled_from([" ", "a", "b"]),
+                          st.sampled_from([6.0, 6.04, 6.06, 8.0, 9.96, 10.0, 10.02, 11.5, 12.0,
+                                           7.0, 7.25, 14.0, 5.5])), max_size=40))
+def test_the_mode_size_is_the_most_common_rounded_size_first_seen_on_ties(glyphs):
+    chars = [{"text": t, "size": s} for t, s in glyphs]
+    sizes = [round(s, 1) for t, s in glyphs if not t.isspace()]
+    expected = Counter(sizes).most_common(1)[0][0] if sizes else 1.0
+    assert mode_size(chars) == expected  # type: ignore[arg-type]
+
+
+def test_a_small_run_that_joins_no_row_is_searched_for_once(monkeypatch):
+    """A run of small print whose first character reaches no row stays where it is, whatever
+    its other characters would reach: the others are not searched for."""
+    calls = _counting(monkeypatch, lines, "_attach")
+    small = _word("abc", 300.0, 100.0, 6.0)  # far right of the line below: no script of it
+    body = _word("Hello", 50.0, 103.0, 10.0) + _word("world", 90.0, 103.0, 10.0)
+    out = lines.page_lines(small + body, 1)
+    assert sorted(line.text for line in out) == ["Hello world", "abc"]
+    assert calls["_attach"] == 1
+
+
+def test_rows_without_a_gap_are_not_measured_for_gutters(monkeypatch):
+    calls = _counting(monkeypatch, columns, "mode_size")
+    rows = [_word("continuous", 50.0, 100.0 + 12 * i, 10.0) for i in range(5)]
+    assert columns.row_gutters(rows) == set()
+    assert calls["mode_size"] == 0
+
+
+def test_segments_without_a_stray_mark_are_left_as_they_are(monkeypatch):
+    """Only a segment of one to three visible characters can be a stray mark: a page without
+    one needs no segment's box."""
+    calls = _counting(monkeypatch, lines, "_top")
+    segments = [_word("Paragraph", 50.0, 100.0 + 12 * i, 10.0) for i in range(4)]
+    assert lines._attach_stray_marks(segments) == segments
+    assert calls["_top"] == 0
