@@ -439,3 +439,26 @@ def test_a_notes_last_line_at_a_pages_foot_is_no_footer_by_its_position(tmp_path
     result = _typeset_pages(tmp_path, [first, chart])
     assert [(f.label, f.text) for f in result.footnotes] == [
         ("2", "Of the 294 incidents documented, 24 were recorded later.")]
+
+
+def test_a_line_repeated_under_each_pages_heading_is_the_texts(tmp_path):
+    """Each section of a standard opens a page with its heading and, under it, the same line
+    (``This section is informative.``) at the same height, in the top margin band under the
+    running head: it recurs, but a heading of the page's own stands between it and the edge,
+    so it is the text's, not furniture. The running head above stays furniture."""
+    def page(number: int, title: str):
+        def draw(canvas):
+            canvas.setFont("Helvetica", 8)
+            canvas.drawString(72, 745, "NIST SP 800-63-3")
+            canvas.setFont("Helvetica-Bold", 14)
+            canvas.drawString(72, 700, f"{number} {title}")
+            canvas.setFont("Times-Italic", 10)
+            canvas.drawString(72, 676, "This section is informative.")
+            _paragraph(canvas, 650, rows=45)
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(1, "Purpose"), page(2, "Introduction"),
+                                       page(3, "Definitions"), page(4, "Models")])
+    kept = [b for b in result.blocks if b.text == "This section is informative."]
+    assert [b.locator.page_number for b in kept] == [1, 2, 3, 4]
+    assert not any("NIST SP" in b.text for b in result.blocks)

@@ -136,6 +136,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                     else verdict) for line, framed, verdict in page]
                   for page, page_drawings in zip(judged, drawings)]
     judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body)
+    judged = _inside_the_text(bands, judged, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -143,6 +144,34 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
+
+
+def _inside_the_text(bands: list[list[tuple[str, Line, bool]]],
+                     judged: list[list[tuple[Line, bool, Verdict | None]]], body: float
+                     ) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with running heads and footers acquitted that stand inside the page's
+    text: a line of the page's own text at the body's size or larger (not convicted) between
+    them and the page's edge. Furniture frames the text; what recurs under a section's
+    heading at the top of each page (a standard's ``This section is informative.`` under
+    ``1 Purpose``, each section opening a page) is the text's own."""
+    out = []
+    for band, page in zip(bands, judged):
+        rows = list(page)
+        for where in ("top", "bottom"):
+            # from the edge inwards, so a line acquitted counts for those inside it
+            order = sorted((i for i, (w, _, _) in enumerate(band) if w == where),
+                           key=lambda i: band[i][1].top, reverse=where == "bottom")
+            for k, i in enumerate(order):
+                line, framed, verdict = rows[i]
+                if verdict is None or not verdict.rule.startswith("running-"):
+                    continue
+                outside = [rows[j][0] for j in order[:k] if rows[j][2] is None
+                           and rows[j][0].size >= body - SMALL_PRINT_PT]
+                if any(o.bottom <= line.top if where == "top" else o.top >= line.bottom
+                       for o in outside):
+                    rows[i] = (line, framed, None)
+        out.append(rows)
+    return out
 
 
 def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
