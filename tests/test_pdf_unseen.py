@@ -912,3 +912,25 @@ def test_ligature_whose_tounicode_keeps_one_letter_reads_by_its_glyph_name(tmp_p
     capture, data = read_local(path, "pdf")
     text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
     assert "The survey classified every household" in text
+
+
+def test_negative_tick_of_a_chart_at_the_page_foot_is_no_page_number(tmp_path):
+    """A line chart at the foot of a page with values below zero: its lowest tick ``-20``
+    stands alone in the bottom margin like a page number, but a chart's bare numbers are its
+    ticks, signed or not."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.line(100, 40, 100, 160)
+        canvas.line(100, 80, 400, 80)
+        path = canvas.beginPath()
+        path.moveTo(100, 60)
+        path.curveTo(180, 150, 260, 40, 390, 140)
+        canvas.drawPath(path)
+        canvas.setFont("Helvetica", 7)
+        for i, value in enumerate(("-20", "0", "20", "40")):
+            canvas.drawRightString(96, 38 + 40 * i, value)
+            canvas.line(97, 40 + 40 * i, 100, 40 + 40 * i)
+
+    result = _typeset(tmp_path, page)
+    assert not [r for r in result.removed if r.text.strip() == "-20"]
+    assert any("-20" in b.text for b in result.blocks if b.kind == "figure")

@@ -68,6 +68,8 @@ _PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?|página|pagina|pág\.?|pag\.?)?[
 _CHAPTER_PAGE = re.compile(r"^\s*\d{1,2}\s?[-–]\s?\d{1,3}\s*$")
 """A handbook's page number, chapter and page (``7-45``): only standing apart in a margin, since
 a range of numbers has the same shape."""
+_TICK = re.compile(r"^\s*[-−–]?\d+\s*$")
+"""A bare number, signed or not: beside a drawing, one of its ticks (``-20`` below zero)."""
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(r"[^\W_]|#")
@@ -131,7 +133,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
         # a chart's tick at the page foot closes no page: neither a footer nor the text
         # under it (the drawing's other ticks, its caption) is furniture for it
         judged = [[(line, framed, None if verdict and verdict.rule == "page-number"
-                    and line.text.strip().isdigit()
+                    and _TICK.match(line.text)
                     and region_of(line.bbox, page_drawings, reach=line.size) is not None
                     else verdict) for line, framed, verdict in page]
                   for page, page_drawings in zip(judged, drawings)]
