@@ -343,3 +343,25 @@ def test_linked_item_of_a_list_of_sentences_is_kept_with_its_siblings():
     texts = [b.text for b in extraction.blocks]
     assert all(any(t.startswith(plain) for t in texts) for plain, _ in digest)
     assert not any(t.startswith("Category") for t in texts)
+
+
+def test_author_card_above_the_story_is_removed_like_one_below_it():
+    # A byline unfolding into the author's card (bio, "LATEST ARTICLE" and its summary)
+    # sits above the story under an author class; its prose was kept as the article's
+    # opening paragraphs (precision 0.72-0.84), while the same box after the story was not.
+    bio = ("Jo is the East Coast Editor of the site. Jo has written for many magazines on "
+           "technology and wristwatches, and lives in Bay Ridge, Brooklyn.")
+    latest = ("LATEST ARTICLE: Six-month road test of the small hatchback, where we mentioned "
+              "before how it offers a lot of technology for not a lot of money.")
+    source = ("<html><head><title>Gift guide 2012</title></head><body>" + MENU +
+              "<div class='post-detail'><h1>Gift guide 2012</h1><div class='meta-info'>"
+              "<h4 class='author'><a href='#'>Jo Smith</a></h4>"
+              f"<div class='author-dropdown'><div class='description'><p>{bio}</p></div>"
+              f"<div class='latest'>{latest}</div></div></div>"
+              "<div class='body-copy'>" + "".join(f"<p>{text}</p>" for text in POST) +
+              "</div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get(bio) == "leading-meta" and rules.get(latest) == "leading-meta"

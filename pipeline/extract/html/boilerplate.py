@@ -1071,7 +1071,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _trim_edges(blocks, verdicts)
-    _drop_trailing_meta(blocks, verdicts)
+    _drop_post_meta(blocks, verdicts)
     _label_title(blocks, verdicts, title)
     if comments:
         _keep_comments(blocks, verdicts)
@@ -1482,21 +1482,25 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
                                                f"{side} the article's prose")
 
 
-def _drop_trailing_meta(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
-    """After the article's last paragraph, what sits under a byline or post-meta class is
-    the post's metadata however long it runs: "This entry was posted on ... and is filed
-    under ... You can follow any responses", an author's bio box."""
+def _drop_post_meta(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """Before the article's first and after its last paragraph, what sits under a byline or
+    post-meta class is the post's metadata however long it runs: "This entry was posted on
+    ... and is filed under ... You can follow any responses", an author's bio box, and the
+    author card a byline unfolds above the story (the bio, "LATEST ARTICLE" with its
+    summary)."""
     prose = [i for i, (b, v) in enumerate(zip(blocks, verdicts))
              if v.keep and v.kind not in ("heading", "byline", "title") and not b.byline_hint
              and not is_fragment(b)]
     if not prose:
         return
-    for index in range(prose[-1] + 1, len(blocks)):
+    for index in (*range(prose[0]), *range(prose[-1] + 1, len(blocks))):
         block, verdict = blocks[index], verdicts[index]
         if verdict.keep and block.byline_hint and verdict.kind != "byline":
-            verdicts[index] = Verdict(False, rule="trailing-meta",
-                                      evidence="under a byline/meta class after the "
-                                               "article's last paragraph")
+            side = "leading" if index < prose[0] else "trailing"
+            before = "before the article's first" if side == "leading" else \
+                "after the article's last"
+            verdicts[index] = Verdict(False, rule=f"{side}-meta",
+                                      evidence=f"under a byline/meta class {before} paragraph")
 
 
 def _label_title(blocks: list[TextBlock], verdicts: list[Verdict], title: str | None) -> None:
