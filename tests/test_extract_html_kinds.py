@@ -87,3 +87,37 @@ def test_faq_answers_folded_under_their_questions_are_read():
     # Hidden text that answers no question stays hidden.
     assert not any("newsletter" in t for t in texts)
     assert any(r.rule == "hidden" and "newsletter" in r.text for r in extraction.removed)
+
+
+def _docs_page(sections: str) -> str:
+    return ("<html><head><title>Components</title></head><body>" + MENU +
+            f"<main><h1>Components</h1><p>Components let you split the interface into "
+            f"independent, reusable pieces and think about each piece alone.</p>{sections}"
+            "</main></body></html>")
+
+
+def test_section_anchored_by_its_heading_is_not_chrome_named_by_its_id():
+    # Docs pages give each section its heading's text as id: "sharing-data-between-
+    # components" read as a "share" box and the section was removed; "comments" stays a
+    # name for the comment box.
+    source = _docs_page(
+        "<section id='sharing-data-between-components'><h2>Sharing data between "
+        "components</h2><p>Move the state up to the closest common parent, and pass it "
+        "down to both components as props from there.</p></section>"
+        "<section id='comments'><h2>Comments</h2><p>I tried this and it worked well for "
+        "my own small app, thank you for writing the guide.</p></section>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("Move the state up") for t in texts)
+    assert not any(t.startswith("I tried this") for t in texts)
+
+
+def test_code_example_said_again_in_another_section_is_kept_twice():
+    # An API reference shows the same response object under several endpoints; the second
+    # was removed as a repeated text (a carousel caption's rule).
+    response = '{\n  "id": "ch_3M",\n  "object": "charge",\n  "amount": 1099\n}'
+    sections = "".join(f"<h2>{name} a charge</h2><p>{name} the details of a charge that "
+                       f"was created before, and return the charge object.</p>"
+                       f"<div class='example'><pre>{response}</pre></div>"
+                       for name in ("Retrieve", "Update"))
+    extraction = run(_docs_page(sections))
+    assert sum(b.text == response for b in extraction.blocks) == 2

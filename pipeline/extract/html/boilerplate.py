@@ -57,6 +57,11 @@ FOOTER_SIGNALS = frozenset({"tag:footer", "tag:nav", "tag:aside", "role:contenti
 # Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
 PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
+# Blocks a page may say again on purpose: steps of several procedures, code, tables.
+REPEATED_KINDS = frozenset({"code", "table"})
+# Ids of this many words or more may be a heading's anchor (see _heading_anchor).
+MIN_ANCHOR_WORDS = 3
+_ANCHOR_WORD = re.compile(r"[a-z0-9]+")
 # Elements whose tag says quoted or verbatim text: never a menu, whatever their taxonomy
 # words say.
 QUOTE_TAGS = frozenset({"blockquote", "pre"})
@@ -277,6 +282,8 @@ def chrome_signal(element: etree._Element, names: str | None = None) -> str | No
         names = _class_id(element)
     if names:
         match = CHROME_WORDS.search(names)
+        if match and match.start() >= len(element.get("class") or "") and _heading_anchor(element):
+            match = None  # the word is in the id only, and the id is the heading's anchor
         if match:
             word = match.group(1).rstrip("-_ ")
             if word in WEAK_CHROME_WORDS and (tag in ARTICLE_TAGS or tag in QUOTE_TAGS
@@ -286,6 +293,23 @@ def chrome_signal(element: etree._Element, names: str | None = None) -> str | No
                 return None
             return f"class:{word}"
     return None
+
+
+def _heading_anchor(element: etree._Element) -> bool:
+    """The element's id is its heading's text made an anchor: a heading's own id, or the id
+    of a section opening with its heading ("sharing-data-between-components",
+    "s-be-careful-with-related-name"); docs pages give every section one. Its words are the
+    heading's, not names for page chrome, which ids give in a word or two ("comments",
+    "related-posts")."""
+    words = _ANCHOR_WORD.findall((element.get("id") or "").lower())
+    if len(words) < MIN_ANCHOR_WORDS:
+        return False
+    heading = element if element.tag in HEADING_TAGS else \
+        next(element.iterchildren(etree.Element), None)
+    if heading is None or heading.tag not in HEADING_TAGS:
+        return False
+    said = set(_ANCHOR_WORD.findall(heading.text_content().lower()))
+    return 2 * sum(word in said for word in words) >= len(words)
 
 
 def hidden_signal(element: etree._Element) -> str | None:
@@ -1402,10 +1426,12 @@ def _opens_with_headline(item: etree._Element) -> bool:
 
 def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """A text said again elsewhere on the page (a carousel caption repeated under the photo,
-    a sticky headline) is kept once; repeats among siblings (a recipe's "1 tsp. oil") stay."""
+    a sticky headline) is kept once; repeats among siblings (a recipe's "1 tsp. oil") stay,
+    and so do a list's items, code and tables: a tutorial's procedures share steps ("On the
+    Solid menu, click Pipe."), a reference its options and examples."""
     seen: dict[str, etree._Element | None] = {}
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
-        if not verdict.keep:
+        if not verdict.keep or block.kind in REPEATED_KINDS:
             continue
         parent = block.element.getparent()
         if block.text in seen and seen[block.text] is not parent:
