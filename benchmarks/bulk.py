@@ -1,7 +1,7 @@
 """Bulk: ingest one crawl-like WARC of real pages, then again unchanged; warcio's own read speed.
 
     .venv/bin/python benchmarks/bulk.py [--records 10000] [--workers 2] [--bench ../shared/bench]
-        [--scale-docs 2000] [--read-docs 100000] [--cache benchmarks/.cache] [--dask]
+        [--scale-docs 2000] [--rounds 2] [--read-docs 100000] [--cache benchmarks/.cache] [--dask]
 
 Builds a WARC with warcio from the bench web pages (``web/*/html/*.html.gz``) and a few bench
 PDFs, with the mix of a real crawl: warcinfo, a request before every response, a metadata
@@ -13,9 +13,13 @@ store and ingests it again unchanged; and it expands the WARC alone (read, hash,
 no extraction), once for the file and once for the file listed twice (a glob over it and a
 copy), to show the reader's memory does not grow with the WARC. Last, the baselines: warcio
 and fastwarc iterating the same file and reading (and hashing) every record's payload,
-records/s, each twice, alternating; and, as the docs/s baseline, the scale benchmark's
-thread-runner ingest of ``--scale-docs`` generated documents (``scale.py``), under the same
-Prefect server.
+records/s, each twice, alternating. And the docs/s goal, which compares the crawl with the
+scale benchmark's ingest of ``--scale-docs`` generated documents (``scale.py``, a dozen
+sentences or a one-page PDF each, where the crawl has real pages of about 40 passages and
+PDFs of up to 24 pages): that corpus is ingested by the thread runner as its single file
+sources and as one WARC of the same files (a request and a response record each),
+alternating for ``--rounds`` rounds, under the same Prefect server, so the table shows the
+WARC path's own cost on the same documents beside the crawl's.
 
 ``--dask``: the same WARC ingested again, first run and unchanged re-run, with ``--runner
 dask`` (a local cluster of ``--workers`` worker processes, the WARC read in parts by them) into
@@ -58,6 +62,9 @@ READ_GOAL_S = 1.0
 
 PDFS = ("clef2008-qa-overview-p1.pdf", "latex-multicolumn.pdf", "amnesty-ua-honduras-2017.pdf")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
+MEDIA = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+         ".pdf": "application/pdf"}
+"""Content-Type of each file of scale.py's corpus in its WARC."""
 
 
 def pages(bench: Path) -> list[bytes]:
@@ -216,21 +223,47 @@ def measure(mode: str, registry: Path, store: Path | str, workers: int, env: dic
                       in by_role(processes).items()}}
 
 
-def scale_baseline(folder: Path, docs: int, workers: int, env: dict) -> dict:
-    """scale.py's thread-runner ingest of ``docs`` generated documents: the docs/s baseline."""
+def write_warc(corpus: Path, target: Path) -> int:
+    """Every document file of ``corpus`` as a response record (after its request) of
+    ``target``; how many."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    files = sorted(p for p in corpus.iterdir() if p.suffix in MEDIA)
+    with open(target, "wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        for path in files:
+            url = f"http://corpus.example/{path.name}"
+            writer.write_record(writer.create_warc_record(url, "request", http_headers=(
+                StatusAndHeaders(f"GET {url} HTTP/1.1", [("User-Agent", "bench")],
+                                 is_http_request=True))))
+            http = StatusAndHeaders("200 OK", [("Content-Type", MEDIA[path.suffix])],
+                                    protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(path.read_bytes()), http_headers=http))
+    return len(files)
+
+
+def same_documents(folder: Path, docs: int, rounds: int, workers: int,
+                   env: dict) -> list[dict[str, dict]]:
+    """scale.py's generated corpus of ``docs`` documents ingested (thread runner, a fresh
+    store each time) as its registry of single file sources and as one WARC of the same
+    files behind one ``kind = "warc"`` entry, alternating for ``rounds`` rounds: the docs/s
+    baseline, and what the WARC path costs on the same documents."""
     from scale import write_corpus
 
     (folder / "corpus").mkdir(parents=True)
-    registry = write_corpus(folder / "corpus", docs)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out, code, peak = run_with_peak(
-        [sys.executable, str(HERE / "scale.py"), "--child", "thread", str(registry),
-         str(folder / "store"), str(workers)], env)
-    if code not in (0, None):
-        raise SystemExit(f"the scale ingest failed with code {code}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the ingest and its workers
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20, "cpu": cpu}
+    files = write_corpus(folder / "corpus", docs)
+    write_warc(folder / "corpus", folder / "corpus.warc.gz")
+    warc = folder / "warc.toml"
+    warc.write_text('[[source]]\nid = "corpus"\nkind = "warc"\nuri = "corpus.warc.gz"\n')
+    results = []
+    for n in range(rounds):
+        results.append({name: measure("ingest", registry, folder / f"store-{name}-{n}",
+                                      workers, env)
+                        for name, registry in (("files", files), ("WARC", warc))})
+        print(f"same documents, round {n + 1}: {results[-1]}", flush=True)
+    return results
 
 
 def read_checks(cache: Path, docs: int) -> list[tuple[str, float]]:
@@ -292,7 +325,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--bench", type=Path, default=HERE.parent.parent / "shared" / "bench")
     parser.add_argument("--scale-docs", type=int, default=2000,
-                        help="documents of the scale benchmark's docs/s baseline (0: skip)")
+                        help="documents of scale.py's corpus, ingested as files and as a WARC "
+                        "(0: skip)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds of that corpus as files, then as a WARC")
     parser.add_argument("--read-docs", type=int, default=100_000,
                         help="documents of the archive the read checks run on (0: skip)")
     parser.add_argument("--dask", action="store_true",
@@ -349,12 +385,11 @@ def ingest_steps(args: argparse.Namespace) -> None:
                                                     args.workers, env)
             print(f"expand only: {steps['expand only, 1 file']}; "
                   f"{steps['expand only, 2 files']}", flush=True)
-            scale = (scale_baseline(tmp_path / "scale", args.scale_docs, args.workers, env)
-                     if args.scale_docs else None)
-            print(f"scale baseline: {scale}", flush=True)
+            same = (same_documents(tmp_path / "scale", args.scale_docs, args.rounds,
+                                   args.workers, env) if args.scale_docs else [])
         readers = [warcio_baseline(crawl), fastwarc_baseline(crawl), warcio_baseline(crawl),
                    fastwarc_baseline(crawl)]
-    report(steps, readers, scale, args)
+    report(steps, readers, same, args)
 
 
 def dask_steps(registry: Path, local: Path, workers: int, env: dict) -> dict[str, dict]:
@@ -410,19 +445,29 @@ def same_archive(one: Path | str, other: Path | str) -> bool:
 
 
 def report(steps: dict[str, dict], readers: list[tuple[int, float, float]],
-           scale: dict | None, args: argparse.Namespace) -> None:
+           same: list[dict[str, dict]], args: argparse.Namespace) -> None:
     """The table of steps, the per-process peaks, the reader baselines and the ratios."""
     first, again = steps["ingest, first run"], steps["ingest, unchanged re-run"]
     records = readers[0][0]
     documents = first["new"] + first["failed"]
-    print(f"\n{'step':<26} {'seconds':>8} {'CPU s':>7} {'docs/s':>7} {'records/s':>10} "
-          f"{'peak MB':>8} {'load':>5}")
+    print(f"\n{'step':<30} {'seconds':>8} {'CPU s':>7} {'docs/s':>7} {'CPU ms/doc':>10} "
+          f"{'records/s':>10} {'peak MB':>8} {'load':>5}")
     for name, step in steps.items():
         files = 2 if name.endswith("2 files") else 1
-        rate = f"{documents / step['seconds']:.1f}" if "first" in name else ""
-        print(f"{name:<26} {step['seconds']:>8.1f} {step['cpu']:>7.1f} {rate:>7} "
+        rate, cost = "", ""
+        if "first" in name:
+            rate, cost = (f"{documents / step['seconds']:.1f}",
+                          f"{1000 * step['cpu'] / documents:.1f}")
+        print(f"{name:<30} {step['seconds']:>8.1f} {step['cpu']:>7.1f} {rate:>7} {cost:>10} "
               f"{files * records / step['seconds']:>10.0f} {step['peak_mb']:>8.0f} "
               f"{step['load']:>5.1f}")
+    for n, pair in enumerate(same):
+        for way, step in pair.items():
+            done = step["new"] + step["failed"]
+            print(f"{f'scale corpus as {way}, round {n + 1}':<30} {step['seconds']:>8.1f} "
+                  f"{step['cpu']:>7.1f} {done / step['seconds']:>7.1f} "
+                  f"{1000 * step['cpu'] / done:>10.1f} {'':>10} {step['peak_mb']:>8.0f} "
+                  f"{step['load']:>5.1f}")
     print("\npeak RSS by process, MB (processes seen):")
     for name, step in steps.items():
         if "ingest" in name or "dask" in name:
@@ -431,7 +476,7 @@ def report(steps: dict[str, dict], readers: list[tuple[int, float, float]],
             print(f"  {name}: {roles}")
     for name, (count, seconds, cpu) in zip(("warcio", "fastwarc", "warcio", "fastwarc"),
                                            readers):
-        print(f"{name + ' iteration':<26} {seconds:>8.1f} {cpu:>7.1f} {'':>7} "
+        print(f"{name + ' iteration':<30} {seconds:>8.1f} {cpu:>7.1f} {'':>7} {'':>10} "
               f"{count / seconds:>10.0f}")
     warcio_cpu = min(readers[0][2], readers[2][2])
     fastwarc_cpu = min(readers[1][2], readers[3][2])
@@ -452,14 +497,29 @@ def report(steps: dict[str, dict], readers: list[tuple[int, float, float]],
         print(f"dask cluster alone: start {cluster['start']:.1f} s, stop {cluster['stop']:.1f} s"
               f" (in the first run: {cluster['start'] + cluster['stop']:.1f} of "
               f"{dask['seconds']:.1f} s)")
-    if scale is not None:
-        scale_rate = args.scale_docs / scale["seconds"]
-        print(f"scale baseline ({args.scale_docs:,} generated documents, thread runner): "
-              f"{scale['seconds']:.1f} s, {scale_rate:.1f} docs/s, peak {scale['peak_mb']:.0f} MB"
-              f"; WARC docs/s / scale docs/s: {documents / first['seconds'] / scale_rate:.2f}")
-        warc_ms, scale_ms = 1000 * first["cpu"] / documents, 1000 * scale["cpu"] / args.scale_docs
-        print(f"CPU per document (the ingest's processes): WARC {warc_ms:.1f} ms, scale "
-              f"{scale_ms:.1f} ms: a WARC document costs {warc_ms / scale_ms:.1f} times as much")
+    if same:
+        compare(first, documents, same)
+
+
+def compare(first: dict, documents: int, same: list[dict[str, dict]]) -> None:
+    """The docs/s goal two ways: the crawl against scale.py's files (different documents),
+    and the same generated documents as files and as a WARC."""
+    def rate(step: dict) -> float:
+        return (step["new"] + step["failed"]) / step["seconds"]
+
+    def cost(step: dict) -> float:
+        return step["cpu"] / (step["new"] + step["failed"])
+
+    files = same[0]["files"]
+    print(f"crawl WARC docs/s / scale corpus as files docs/s (round 1): "
+          f"{documents / first['seconds'] / rate(files):.2f}; CPU per document "
+          f"{1000 * first['cpu'] / documents:.1f} against {1000 * cost(files):.1f} ms: the "
+          f"crawl's real pages cost {first['cpu'] / documents / cost(files):.1f} times as much")
+    print("same documents, WARC / files: docs/s "
+          + ", ".join(f"{rate(p['WARC']) / rate(p['files']):.2f}" for p in same)
+          + "; CPU per document "
+          + ", ".join(f"{cost(p['WARC']) / cost(p['files']):.2f}" for p in same)
+          + " (per round)")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 from datetime import datetime, timezone
 from itertools import islice
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import Task, flow, task
 from prefect.artifacts import create_table_artifact
@@ -38,7 +38,6 @@ from prefect.utilities.annotations import quote
 
 from flows.server import local_api
 from pipeline import release_freed_memory
-from pipeline.archive import Archive, RunSummary, RunWriter
 from pipeline.build import (
     SourceResult,
     SourceWork,
@@ -50,7 +49,6 @@ from pipeline.build import (
 from pipeline.capture import CaptureOptions
 from pipeline.errors import PipelineError
 from pipeline.extract.isolate import stop_idle_workers
-from pipeline.lineage import link
 from pipeline.model import Source
 from pipeline.registry import Registry, load_registry
 from pipeline.sources import (
@@ -63,6 +61,12 @@ from pipeline.sources import (
 )
 from pipeline.sources.webarchive import PartScan, WarcPart
 from pipeline.store import Store
+
+# The archive and lineage (Delta, the archive's schemas, numpy: about 35 MB) are imported
+# where the run's process uses them: a Dask worker imports this module to run a batch (the
+# tasks' functions refer to it) and never touches the archive.
+if TYPE_CHECKING:
+    from pipeline.archive import Archive, RunSummary, RunWriter
 
 ProgressCallback = Callable[[SourceResult], None]
 """Called with each source's result as its batch finishes; the CLI draws a progress bar."""
@@ -128,6 +132,8 @@ def ingest_again(first: SourceResult, work: SourceWork, store: Store,
 @task(name="link-lineage", cache_policy=NO_CACHE, persist_result=False)
 def link_task(archive: Archive, run: RunWriter) -> None:
     """Find the run's passages that copy earlier captures (``pipeline.lineage``)."""
+    from pipeline.lineage import link  # the run's process only: see the imports
+
     link(archive, run)
 
 
@@ -158,6 +164,8 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
            force_version: bool = False) -> RunSummary:
     """Capture the due sources of ``registry``, build documents, commit the run (a new archive
     version if content changed or ``force_version``)."""
+    from pipeline.archive import RunWriter  # the run's process only: see the imports
+
     the_store = Store.at(store)
     reg = load_registry(registry)
     run = RunWriter(run_id=str(flow_run.id or "local"), started_at=datetime.now(timezone.utc),
@@ -172,6 +180,8 @@ def ingest(registry: str, store: str | None = None, workers: int = 4,
 
 def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -> RunSummary:
     """The flow's work: plan, expand, capture and build in batches, link, commit."""
+    from pipeline.archive import Archive, RunSummary  # the run's process only: see the imports
+
     archive = Archive(the_store)
     options = CaptureOptions.of(reg)
     plan = plan_run(reg, archive, run.started_at)
@@ -220,10 +230,10 @@ def _ingest_run(run: RunWriter, reg: Registry, the_store: Store, workers: int) -
     # sit beside the linking and the commit, the run's peak (10,000-record WARC, 2 workers).
     if work or submitted:  # else no task ran: no worker, and on Dask no cluster, was started
         print(f"stopped {_stop_idle_extractors()} idle extraction workers before the commit")
-    link_task(archive, cast(RunWriter, quote(run)))
+    link_task(archive, cast("RunWriter", quote(run)))
     if _stop_requested():  # a signal came while the sources were read: commit nothing
         raise RunInterrupted("the run was interrupted before its commit")
-    return RunSummary.of(run, commit_task(archive, cast(RunWriter, quote(run))))
+    return RunSummary.of(run, commit_task(archive, cast("RunWriter", quote(run))))
 
 
 def _expand(entry: Source, previous: Previous | None, store: Store,
@@ -268,7 +278,7 @@ def _record(archive: Archive, run: RunWriter, result: SourceResult) -> None:
             or len(run.rows["passages"]) >= SPILL_PASSAGES):
         # quote: Prefect would otherwise walk every row the run holds looking for futures to
         # wait on (minutes and gigabytes for a few thousand documents); the task gets `run`.
-        link_task(archive, cast(RunWriter, quote(run)))
+        link_task(archive, cast("RunWriter", quote(run)))
         run.spill()
         release_freed_memory()
 

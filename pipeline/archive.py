@@ -38,7 +38,7 @@ from pyarrow import fs
 
 from pipeline import __version__, not_installed
 from pipeline.errors import ArchiveError, PipelineError, SchemaViolation
-from pipeline.model import Capture, SegmentedDocument, Source
+from pipeline.model import Capture, DocumentRecord, SegmentedDocument, Source
 from pipeline.rows import capture_from_row, capture_row, document_rows
 from pipeline.schema import TABLES, arrow_schema, to_arrow
 from pipeline.store import Store
@@ -75,17 +75,6 @@ files after a year, and every read opens each one. A commit that finds more than
 files under :data:`COMPACT_TARGET_BYTES` in a table merges them (Delta's optimize): older
 versions keep reading the files they name (until ``vacuum``), and a file's rows stay in
 order, so a document's rows, written by one commit into one file, keep theirs."""
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentRecord:
-    """What the archive knows of the latest version of one document."""
-
-    doc_id: str
-    doc_version: int
-    capture_sha256: str
-    content_hash: str
-    extractor_version: str
 
 
 @dataclass

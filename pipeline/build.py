@@ -10,17 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import errors
-from pipeline.archive import (
-    Archive,
-    DocumentRecord,
-    RunWriter,
-)
 from pipeline.capture import CaptureOptions, capture
 from pipeline.errors import PipelineError
 from pipeline.extract import ExtractOptions, extractor_version
@@ -28,6 +23,7 @@ from pipeline.model import (
     OCR_MODES,
     OCR_SETTING,
     Capture,
+    DocumentRecord,
     OcrMode,
     SegmentedDocument,
     Source,
@@ -37,6 +33,10 @@ from pipeline.rows import derive, transforms_from_row
 from pipeline.schedule import due_sources
 from pipeline.sources import Expansion, Previous
 from pipeline.store import Store
+
+if TYPE_CHECKING:  # the run's process passes them in: a Dask worker that imports this module
+    # to build documents then need not load Delta and the archive's schemas (about 30 MB)
+    from pipeline.archive import Archive, RunWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +158,7 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
         captured = work.captured or capture(work.source, store, capture_options,
                                             work.previous_capture)
     except Exception as error:  # recorded as a failures row by the caller
-        return SourceResult(work.source, None, None, error)
+        return SourceResult(work.source, None, None, _detached(error))
     if (work.previous_failure is not None and work.previous_capture is not None
             and failed_again(captured, work.previous_capture, work.extract_options)):
         return SourceResult(work.source, _as_failed_before(captured, work.previous_capture),
@@ -168,9 +168,25 @@ def ingest_source(work: SourceWork, store: Store, capture_options: CaptureOption
                                work.previous_capture)
     except Exception as error:
         return SourceResult(work.source, failed_capture(captured, error, work.extract_options),
-                            None, error)
+                            None, _detached(error))
     processed = replace(captured, extractor_version=extractor_version(captured.kind))
     return SourceResult(work.source, processed, built)
+
+
+def _detached(error: Exception) -> Exception:
+    """``error`` without its traceback, nor those of the errors it wraps (the failure row keeps
+    class and message). A traceback holds the frames it passed through, the batch task's among
+    them with every result of its batch so far, and the result holds the error: a reference
+    cycle that kept whole batches of documents alive until the collector's next full pass
+    (three batches in each Dask worker at the end of a 2,000-record crawl; in a run's process,
+    whose many rows make full passes rare, for longer)."""
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return error
 
 
 @dataclass(frozen=True, slots=True)

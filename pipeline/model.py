@@ -167,6 +167,17 @@ class Capture:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """What the archive knows of the latest version of one document."""
+
+    doc_id: str
+    doc_version: int
+    capture_sha256: str
+    content_hash: str
+    extractor_version: str
+
+
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Locator:

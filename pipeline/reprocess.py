@@ -15,16 +15,11 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from pipeline.archive import (
-    Archive,
-    DocumentRecord,
-    RunSummary,
-    RunWriter,
-)
+from pipeline.archive import Archive, RunSummary, RunWriter
 from pipeline.build import build_document, recorded_options
 from pipeline.errors import PipelineError
 from pipeline.lineage import link
-from pipeline.model import Capture, ExtractOptions, OcrMode, Source
+from pipeline.model import Capture, DocumentRecord, ExtractOptions, OcrMode, Source
 from pipeline.rows import capture_from_row
 
 FORCE = "reprocess"

@@ -171,13 +171,13 @@ def test_an_unchanged_warc_costs_its_hash_and_a_changed_one_or_setting_is_read_a
 @pytest.mark.usefixtures("prefect_harness")
 def test_no_extraction_worker_is_alive_while_the_run_links_and_commits(
         tmp_path: Path, store, monkeypatch) -> None:
-    import flows.ingest
+    import pipeline.lineage
     from pipeline.extract import extract, isolate
     from tests.test_extract_isolate import PAGE, capture
 
     crawl_of(3).save(tmp_path / "crawl.warc.gz")
     alive_at: dict[str, list[int]] = {}
-    commit, link = Archive.commit, flows.ingest.link
+    commit, link = Archive.commit, pipeline.lineage.link
 
     def alive() -> list[int]:
         return [w._process.pid for w in list(isolate._started) if w.alive()]
@@ -191,7 +191,7 @@ def test_no_extraction_worker_is_alive_while_the_run_links_and_commits(
         link(archive, run)
 
     monkeypatch.setattr(Archive, "commit", commit_and_note)
-    monkeypatch.setattr(flows.ingest, "link", link_and_note)
+    monkeypatch.setattr(pipeline.lineage, "link", link_and_note)
     summary = ingest(tmp_path, store, workers=2)
 
     assert summary.ok and summary.count("new") == 4
@@ -358,3 +358,54 @@ def test_a_failure_that_may_pass_leaves_the_capture_unmarked() -> None:
     assert failed_again(capture, too_many, options)
     assert not failed_again(capture, too_many, ExtractOptions(max_pages=5000))
     assert not failed_again(capture, failed, ExtractOptions(ocr="never"))
+
+
+def test_expanding_a_crawl_does_not_load_the_xml_parser(tmp_path: Path) -> None:
+    # The run's process expands the crawl but parses no XML: only sitemaps and feeds need lxml.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    crawl_of(2).save(tmp_path / "crawl.warc.gz")
+    path = registry(tmp_path, '[[source]]\nid = "crawl"\nkind = "warc"\nuri = "crawl.warc.gz"\n')
+    code = ("import json, sys; from pipeline.capture import CaptureOptions; "
+            "from pipeline.registry import load_registry; from pipeline.sources import expand; "
+            "from pipeline.store import Store; reg = load_registry(sys.argv[1]); "
+            "found = expand(reg.sources[0], Store.at(sys.argv[2]), CaptureOptions.of(reg)); "
+            "print(json.dumps([len(found.children), 'lxml' in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "store")],
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert json.loads(done.stdout) == [3, False]
+
+
+def test_a_failed_document_does_not_keep_its_batch_alive(tmp_path: Path, store) -> None:
+    # An error's traceback holds the batch task's frame, whose list holds every result of the
+    # batch, the failed one (and its error) among them: each batch with a failure stayed in
+    # memory, documents and all, until the collector's next full pass.
+    import gc
+
+    from flows.ingest import ingest_batch
+    from pipeline.build import SourceWork
+    from pipeline.model import SegmentedDocument
+
+    (tmp_path / "good.html").write_bytes(page("Kept"))
+    (tmp_path / "empty.html").write_bytes(b"")
+    reg = load_registry(registry(tmp_path, '[[source]]\nid = "good"\nuri = "good.html"\n\n'
+                                           '[[source]]\nid = "empty"\nuri = "empty.html"\n'))
+    work = [SourceWork(source) for source in reg.sources]
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)   # what a collection finds stays in gc.garbage to be seen
+    try:
+        results = ingest_batch.fn(work, store, CaptureOptions.of(reg))
+        assert [r.outcome for r in results] == ["new", "failed"]
+        del results
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, SegmentedDocument)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []

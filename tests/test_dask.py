@@ -38,6 +38,31 @@ def test_the_batch_task_pickles_by_value_as_dask_sends_it():
     assert cloudpickle.loads(cloudpickle.dumps(ingest_batch.fn)).__name__ == "ingest_batch"
 
 
+def test_a_dask_worker_builds_a_batch_without_loading_the_archive(tmp_path):
+    """A Dask worker unpickles the batch task and its work (what it imports then stays for
+    the run) but never touches the archive: Delta and the archive's schemas cost each worker
+    about 30 MB. A document the archive knows already travels in the work as well."""
+    import subprocess
+    import sys
+
+    import cloudpickle
+
+    from flows.ingest import ingest_batch
+    from pipeline.build import SourceWork
+    from pipeline.model import DocumentRecord, Source
+    from tests.conftest import ROOT
+
+    work = SourceWork(Source(id="doc", uri="doc.html"),
+                      previous_document=DocumentRecord("doc", 1, "0" * 64, "1" * 64, "html/0"))
+    (tmp_path / "task").write_bytes(cloudpickle.dumps((ingest_batch, [work])))
+    code = ("import pickle, sys; pickle.loads(open(sys.argv[1], 'rb').read()); "
+            "print(sorted(m for m in ('deltalake', 'pipeline.archive', 'pipeline.lineage', "
+            "'lxml') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "task")], check=True,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.split() == ["[]"]
+
+
 @pytest.mark.slow
 def test_ingest_on_a_local_dask_cluster_matches_the_thread_runner(corpus, tmp_path, store,
                                                                   prefect_harness, monkeypatch):

@@ -110,7 +110,7 @@ def plan_expansion(entry: Source, store: Store, options: CaptureOptions,
                    part_bytes: int | None = None) -> Planned:
     """All of :func:`expand` but reading the records of a ``warc`` entry's files, which are
     cut into parts of ``part_bytes`` (None: one part a file) for :func:`read_part`."""
-    from pipeline.sources import feeds, listing, webarchive
+    from pipeline.sources import listing, webarchive
 
     expansion = Expansion(entry)
     parts: list[WarcPart] | None = None
@@ -122,9 +122,13 @@ def plan_expansion(entry: Source, store: Store, options: CaptureOptions,
             parts = None if expansion.reused else parts
         elif entry.bulk == "wacz":
             webarchive.expand_wacz(entry, store, options, expansion, previous)
+        elif entry.bulk in ("sitemap", "feed"):
+            from pipeline.sources import feeds  # lxml: only these two parse XML
+
+            listed = feeds.expand_sitemap if entry.bulk == "sitemap" else feeds.expand_feed
+            listed(entry, store, options, expansion)
         else:
-            expanders = {"folder": listing.expand_folder, "urls": listing.expand_urls,
-                         "sitemap": feeds.expand_sitemap, "feed": feeds.expand_feed}
+            expanders = {"folder": listing.expand_folder, "urls": listing.expand_urls}
             expanders[entry.bulk](entry, store, options, expansion)
     except PipelineError as error:
         error.source_id = error.source_id or entry.id
