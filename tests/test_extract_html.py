@@ -890,13 +890,26 @@ def test_page_inside_a_button_left_open_is_read():
 def test_text_hidden_only_on_small_screens_is_kept():
     # Tailwind's "hidden lg:block" and Bootstrap's "d-none d-md-block" show the element
     # from a screen width on: a desktop reader sees it, so the archive keeps it.
-    for classes in ("hidden lg:block", "d-none d-md-block"):
+    for classes in ("hidden lg:block", "d-none d-md-block", "dn db-l"):
         source = article(f"<div class='{classes}'>{PROSE}</div>")
         texts = [b.text for b in run(source).blocks]
         assert any(t.startswith("The river rose three metres overnight") for t in texts)
     source = article(f"<p>Shown on every screen, a sentence of its own.</p>"
                      f"<div class='hidden'>{PROSE}</div>")
     assert not any(b.text.startswith("The river rose") for b in run(source).blocks)
+
+
+def test_tachyons_display_none_is_hidden():
+    # Tachyons' "dn" is display:none, like Bootstrap's "d-none": a newsletter box's
+    # "You have been successfully subscribed!" and "There was a problem subscribing you"
+    # messages, which scripts show after a click, were read as the article's last lines.
+    box = ("<div><h2>Subscribe to the Morning Review</h2><form><input name='email'></form>"
+           "<div class='f6 dn tc success'>You have been successfully subscribed!</div>"
+           "<div class='f6 dn failure'>There was a problem subscribing you to the "
+           "newsletter. Double check your email and try again.</div></div>")
+    extraction = run(article(PROSE + box))
+    assert not any("subscrib" in b.text for b in extraction.blocks)
+    assert {r.rule for r in extraction.removed if "subscribed" in r.text} == {"hidden"}
 
 
 def test_product_details_folded_into_a_modal_are_kept():

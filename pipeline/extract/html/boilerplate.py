@@ -89,19 +89,22 @@ POST_ITEMPROPS = frozenset({"articleBody", "blogPost"})
 # a published standard like schema.org's articleBody, so it counts as the article, and it
 # outranks a chrome class farther up (Blogger wraps every post in a "widget" div).
 ENTRY_CONTENT_CLASSES = frozenset({"entry-content", "e-content"})
-# Whole class tokens only: "field-label-hidden" hides a label, not the field.
+# Whole class tokens only: "field-label-hidden" hides a label, not the field. CSS frameworks'
+# display:none utilities too (Bootstrap "d-none", Tachyons "dn").
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "hide", "sr-only",
                             "visually-hidden", "visuallyhidden", "screen-reader-text",
-                            "element-invisible", "offscreen", "u-hidden"})
+                            "element-invisible", "offscreen", "u-hidden", "dn"})
 # Where shops fold a product's details away (see ``product_chrome``), and the dialogs that
 # share those words.
 FOLD_WORDS = frozenset({"modal", "overlay", "popup", "read-more", "readmore"})
 DIALOG_WORDS = re.compile(r"cookie|consent|gdpr|newsletter|subscri|sign-?up|sign-?in|login|"
                           r"register|cart|search|account")
 # Utility classes that show a hidden element from some screen width on (Tailwind's
-# "hidden lg:flex", Bootstrap's "d-none d-md-block"): visible on a desktop, as archived.
-SHOWN_FROM_WIDTH = re.compile(r"(?:^|\s)(?:[a-z0-9]+:|d-[a-z]+-)(?:block|flex|grid|inline|"
-                              r"inline-block|inline-flex|table|contents)(?:\s|$)")
+# "hidden lg:flex", Bootstrap's "d-none d-md-block", Tachyons' "dn db-l"): visible on a
+# desktop, as archived.
+SHOWN_FROM_WIDTH = re.compile(r"(?:^|\s)(?:(?:[a-z0-9]+:|d-[a-z]+-)(?:block|flex|grid|inline|"
+                              r"inline-block|inline-flex|table|contents)|"
+                              r"(?:db|dib|di|dt|dtc|dit|flex|inline-flex)-(?:ns|m|l))(?:\s|$)")
 # Of those, the words a listing's entries carry ("teaser", "promo-card", "read-more").
 ENTRY_CHROME_WORDS = frozenset({"tag", "tags", "category", "categories", "teaser", "headlines",
                                 "promo", "read-more", "readmore", "rating", "vote"})
