@@ -934,3 +934,29 @@ def test_negative_tick_of_a_chart_at_the_page_foot_is_no_page_number(tmp_path):
     result = _typeset(tmp_path, page)
     assert not [r for r in result.removed if r.text.strip() == "-20"]
     assert any("-20" in b.text for b in result.blocks if b.kind == "figure")
+
+
+def test_note_line_ended_with_room_for_the_next_word_ends_its_note(tmp_path):
+    """An affiliation note ends without a full stop, well short of the note's measure; the
+    next line (``Full list of author information ...``) is a note of its own, since its first
+    word would have fit on the line before: a note's line breaks only where the next word
+    does not fit."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.line(72, 100, 300, 100)
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(72, 90, "* Correspondence: someone@example.org")
+        canvas.setFont("Helvetica", 5)
+        canvas.drawString(72, 83, "1")
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(75, 80, "Project Officer, Project Fives Alive! Health Directorate, "
+                                  "National Catholic")
+        canvas.drawString(72, 71, "Secretariat, P. O. Box KA 9712, Accra, Ghana")
+        canvas.drawString(72, 62, "Full list of author information is available at the end "
+                                  "of the article")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:20], f.text[-12:]) for f in result.footnotes] == [
+        ("*", "Correspondence: some", "@example.org"),
+        ("1", "Project Officer, Pro", "Accra, Ghana"),
+        ("", "Full list of author ", " the article")]

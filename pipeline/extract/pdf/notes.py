@@ -50,6 +50,9 @@ SHORT_LINE_EM = 3.0
 """A note line ending a sentence this many ems short of its note column's right edge ends the
 note: the next unlabelled line is a note of its own."""
 
+AVERAGE_CHAR_EM = 0.6
+"""A generous width of one character in ems (most letters of a text face are narrower)."""
+
 _LABEL = re.compile(r"^([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})(?:[.)]?\s+(?=\S)|(?=[“‘]))")
 """A note's number or symbol and the space after it, or glued to the opening quote of a quoted
 title (``30“Sexual health …”``: OCR drops that space, and a number glued to an opening quote
@@ -213,13 +216,14 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
     """The note blocks' lines (in reading order) grouped into labelled notes; ``cited``: what
     the page's text may cite notes by (``marker_candidates``)."""
     ordered = [(line, max((b.x1 for b in blocks if b.x0 < line.x1 and b.x1 > line.x0),
-                          default=block.x1))
+                          default=block.x1), block.x1)
                for block in reading_order(blocks) for line in block.lines]
     notes: list[Note] = []
     closed = False  # whether the last line ended a sentence short of its column's edge
-    tabbed = {id(label): line for line, _ in ordered
+    room = 0.0  # points the last line left free, to its block's right edge
+    tabbed = {id(label): line for line, _, _ in ordered
               for label in [_tab_label_line(line, blocks)] if label is not None}
-    for line, edge in ordered:
+    for line, edge, measure in ordered:
         if not line.text and not line.lead_label or id(line) in tabbed:
             continue  # a label set a tab before its text is read with that text
         tab = _tab_label(line, blocks)
@@ -228,15 +232,28 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
             if not line.lead_label and not tab:
                 line.text = _LABEL.sub("", line.text, count=1)
             notes.append(Note(label, [line]))
-        elif notes and closed and line.text[:1].isupper():
+        elif notes and line.text[:1].isupper() and (closed or len(notes[-1].lines) > 1
+                                                     and _would_fit(line, room)):
             notes.append(Note("", [line]))
         elif notes:
             notes[-1].lines.append(line)
         else:
             notes.append(Note("", [line], continued=True))
+        room = measure - line.x1
         closed = (line.x1 < edge - SHORT_LINE_EM * line.size
                   and line.text.rstrip().endswith((".", "!", "?")))
     return notes
+
+
+def _would_fit(line: Line, room: float) -> bool:
+    """Whether ``line``'s first word would have fit in the ``room`` the line before it left
+    free: a note's line breaks only where its next word does not fit, so a line ended with
+    room for it ended its note (an affiliation without a full stop, then ``Full list of
+    author information ...``). Asked only after a note's second line: a first line short of
+    the measure may title its note (``How to cite this article`` over the citation). A
+    character is taken as ``AVERAGE_CHAR_EM`` wide, more than most."""
+    word = line.text.split(maxsplit=1)[0] if line.text.strip() else ""
+    return bool(word) and room > (len(word) + 1) * AVERAGE_CHAR_EM * line.size
 
 
 def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None,
