@@ -224,6 +224,32 @@ def test_columns_whose_baselines_do_not_line_up_split_at_a_narrow_gutter(tmp_pat
 LEFT_COLUMN = " ".join(f"the left column's line {row} is set flush right" for row in range(30))
 
 
+def test_columns_that_share_few_baselines_split_where_a_row_holds_both(tmp_path):
+    """Two columns whose baselines meet only now and then (the Federal Register's, set at
+    different sizes and leadings): here in three rows. In the middle one the right column's
+    paragraph opens indented beside a left paragraph's short last line, so that row's gap is
+    wider than the gutter and runs over it: it interrupts no gutter, and the rows further on
+    that hold both columns are still split (read as one line, ``exist or`` ran into
+    ``(b) Affected ADs``)."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 9)
+        for i in range(25):
+            y = 700 - 12 * i
+            if i == 10:
+                canvas.drawString(72, y, "a paragraph's short last line.")
+            else:
+                canvas.drawRightString(290, y, f"the left column's line {i} is set flush right")
+        canvas.setFont("Times-Roman", 8)
+        for j in range(25):
+            level = j in (5, 10, 15)  # on a left line's baseline; elsewhere half a line off
+            canvas.drawString(308 if j == 10 else 300, 700 - 12 * j - (0 if level else 6),
+                              f"Right column line {j} goes on here.")
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "line 15 is set flush right the left column's line 16" in text
+    assert all(f"Right column line {j} goes on here." in text for j in range(25))
+
+
 def _columns_out_of_step(right):
     """A page of two columns 1.2 em apart: 30 lines set flush right against the gutter, and 28
     drawn by ``right(canvas, row, y)`` level with them only in rows 12 to 15 (a heading

@@ -92,7 +92,13 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     for r, row_gaps in enumerate(gaps):
         near = [g for i in range(max(0, r - GUTTER_SEARCH_ROWS), r + GUTTER_SEARCH_ROWS + 1)
                 for g in confirmed.get(i, ())]
-        found.update((r, gap[0]) for gap in row_gaps if any(_same_gutter(gap, g) for g in near))
+        # the text before a gap starts at the row's start or after the gap before it: a
+        # worksheet's line number set inside a gutter (its text a little further right) is
+        # no column's line
+        starts = [spans[r][0]] + [gap[1] for gap in row_gaps[:-1]]
+        found.update((r, gap[0]) for gap, start in zip(row_gaps, starts)
+                     if any(_same_gutter(gap, g) and start < g[0] - ALIGN_TOLERANCE
+                            for g in near))
     return found
 
 
@@ -141,13 +147,19 @@ def _aligned(gap: tuple[float, float], r: int, wide: list[list[tuple[float, floa
     while 0 <= i < len(gaps) and abs(i - r) <= GUTTER_SEARCH_ROWS and found < GUTTER_ROWS:
         if any(_same_edge(gap, g) for g in wide[i]):
             found += 1
-        elif (not any(_same_edge(gap, g) for g in gaps[i])
+        elif (not any(_same_edge(gap, g) or _contains(g, gap) for g in gaps[i])
               and spans[i][0] < gap[0] and spans[i][1] > gap[1]):
             break
         elif abs(spans[i][0] - gap[1]) <= ALIGN_TOLERANCE:
             edges += 1
         i += step
     return found, edges
+
+
+def _contains(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Gap ``a`` holds gap ``b``: no ink of its row stands in ``b`` (a paragraph's first line,
+    indented, leaves a wider gap before the next column than its other lines)."""
+    return a[0] <= b[0] + ALIGN_TOLERANCE and a[1] >= b[1] - ALIGN_TOLERANCE
 
 
 def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
