@@ -121,3 +121,35 @@ def test_code_example_said_again_in_another_section_is_kept_twice():
                        for name in ("Retrieve", "Update"))
     extraction = run(_docs_page(sections))
     assert sum(b.text == response for b in extraction.blocks) == 2
+
+
+def test_short_sentence_around_its_link_is_prose():
+    # "See Handling Application Errors for more details." is a sentence of the docs page
+    # that links its subject, not a link list; a bare title link stays link text.
+    source = _docs_page(
+        "<h2>Errors</h2><p>Errors raised in a view are turned into a response by the "
+        "application's error handlers, one for each kind of error.</p>"
+        "<p>See <a href='/errors'>Handling Application Errors</a> for more details.</p>"
+        "<p><a href='/next'>Handling Application Errors in depth</a></p>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert "See Handling Application Errors for more details." in texts
+    assert "Handling Application Errors in depth" not in texts
+
+
+def test_noscript_apology_for_flash_is_not_the_page_s_fallback():
+    # A noscript explaining that the story's video needs Flash and JavaScript (200+
+    # characters) was read as the page's script-free rendering and kept in the story.
+    notice = ("<noscript><div class='warning'><p><strong>Media requires JavaScript and "
+              "Adobe Flash to play.</strong></p><p>This story contains a piece of media "
+              "that requires your computer to have Adobe Flash and JavaScript enabled.</p>"
+              "<p>If these are available but disabled, please enable them to view the "
+              "media.</p></div></noscript>")
+    source = ("<html><head><title>Lost cities from space</title></head><body>" + MENU +
+              "<article><h1>Lost cities from space</h1>"
+              "<p>Satellites that map the ground in infrared have found the outlines of "
+              "towns that were buried under the desert sand for three thousand years.</p>"
+              f"{notice}<p>The archaeologists now plan to dig at the two largest sites "
+              "before the summer heat makes the work impossible.</p></article></body></html>")
+    texts = " ".join(b.text for b in run(source).blocks)
+    assert "buried under the desert" in texts and "Adobe Flash" not in texts

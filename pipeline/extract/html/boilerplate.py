@@ -163,6 +163,9 @@ MAX_QUESTION_CHARS = 200
 
 # A noscript element with this much text is the page's script-free rendering, not a notice.
 MIN_FALLBACK_CHARS = 200
+# ... unless it speaks of what needs scripts; a notice that long is followed by a page.
+SCRIPT_NOTICE = re.compile(r"javascript|flash|plug-?in|browser", re.IGNORECASE)
+MAX_NOTICE_CHARS = 1000
 
 # A page whose chrome-blind reading finds less prose than this has no main content.
 MIN_FALLBACK_BODY_CHARS = 200
@@ -194,6 +197,9 @@ MAX_SENTENCE_LINK_DENSITY = 0.8
 KEPT_ITEMS_SHARE = 0.5
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
+# A short <p> sentence needs this much text outside its links to be one, not a link.
+MIN_UNLINKED_CHARS = 12
+FULL_STOP = re.compile(r"\w[.!?]\s*$")
 # A <p> of this many words without links is a line of the text, not a label ("Share this").
 MIN_LINE_WORDS = 6
 # What each chrome-looking fragment costs a candidate region, in characters of prose: enough
@@ -476,13 +482,17 @@ def _swallows_page(element: etree._Element) -> bool:
 
 def _is_fallback(noscript: etree._Element) -> bool:
     """A ``noscript`` holding the page itself: script-built sites (forums, shops) serve their
-    content there for crawlers. Short ones ("enable JavaScript", tracking pixels) are not."""
+    content there for crawlers. Short ones ("enable JavaScript", tracking pixels) are not,
+    nor is a longer apology for what needs scripts or a plug-in ("This story contains media
+    that requires Adobe Flash and JavaScript ..."), unless a page follows it."""
     chars = 0
+    parts = []
     for text in noscript.itertext():
         chars += len(text.strip())
-        if chars >= MIN_FALLBACK_CHARS:
+        parts.append(text)
+        if chars >= MAX_NOTICE_CHARS:
             return True
-    return False
+    return chars >= MIN_FALLBACK_CHARS and not SCRIPT_NOTICE.search(" ".join(parts))
 
 
 def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]) -> None:
@@ -1312,8 +1322,15 @@ def _linked_sentence(block: TextBlock) -> bool:
     """A paragraph written as sentences, a couple of lines long, with some words outside
     its links: a story citing its sources link by link ("As noted in our story on the
     judgment, ..."), not a list of links, which is not written in ``<p>`` sentences."""
-    return block.element.tag == "p" and len(block.text) >= LINKED_SENTENCE_CHARS and \
-        block.link_density < MAX_SENTENCE_LINK_DENSITY and bool(SENTENCE_END.search(block.text))
+    if block.element.tag != "p":
+        return False
+    if len(block.text) >= LINKED_SENTENCE_CHARS:
+        return block.link_density < MAX_SENTENCE_LINK_DENSITY and \
+            bool(SENTENCE_END.search(block.text))
+    # A short sentence around its link: "See Handling Application Errors for more details.",
+    # "Locate useful packages on pkg.go.dev." (a title or a menu item ends without a stop).
+    return block.text[:1].isupper() and bool(FULL_STOP.search(block.text)) and \
+        len(block.text) - block.link_chars >= MIN_UNLINKED_CHARS
 
 
 def _keep_linked_items(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
