@@ -960,3 +960,30 @@ def test_note_line_ended_with_room_for_the_next_word_ends_its_note(tmp_path):
         ("*", "Correspondence: some", "@example.org"),
         ("1", "Project Officer, Pro", "Accra, Ghana"),
         ("", "Full list of author ", " the article")]
+
+
+VERA_BOOK = (b"BitstreamVeraSans-Bold", b"BitstreamVeraSans-Book")
+"""A font whose name says its weight is a text weight while its descriptor's stem width says
+bold (InDesign writes Minion Pro Regular's StemV above its Bold's)."""
+
+
+def test_font_named_regular_is_no_bold_whatever_its_stem_width(tmp_path):
+    """A brochure set wholly in one font whose descriptor's stem width says bold: read as bold,
+    a two-line paragraph under a question read as a second heading."""
+    def page(canvas):
+        font = _heavy_font()
+        y = 720
+        for question in ("What financial resources are there?", "Why consider a loan?"):
+            canvas.setFont(font, 14)
+            canvas.drawString(72, y, question)
+            canvas.setFont(font, 9)
+            canvas.drawString(72, y - 16, "You and your family have the responsibility of "
+                                          "planning and paying for")
+            canvas.drawString(72, y - 27, "college. Your financial resources come from")
+            for i, item in enumerate(("scholarships,", "personal savings, and", "work.")):
+                canvas.drawString(84, y - 46 - 13 * i, "\u2022 " + item)
+            y = _paragraph(canvas, y - 90, rows=8, size=9, font=font) - 20
+
+    result = _extract_blocks(_typeset(tmp_path, page, VERA_BOOK))
+    assert [t for k, t in result if k == "heading"] == [
+        "What financial resources are there?", "Why consider a loan?"]

@@ -258,7 +258,7 @@ class PdfiumDocument:
         name = self._name.value.decode("latin-1")
         descent = self._float
         _descent(font, 1000.0, ctypes.addressof(descent))
-        if is_heavy(_weight(font), self._flags.value):
+        if is_heavy(_weight(font), self._flags.value, name):
             self._heavy.add(name)
         return name, HANGING_EM if HANGING_FONT.search(name) else 0.0, descent.value / 1000
 
