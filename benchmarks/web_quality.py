@@ -59,6 +59,15 @@ BASELINES = ("traf-prec", "trafilatura", "readability")
 Page = tuple[str, bytes, dict]
 
 
+def default_bench(repo: Path = REPO) -> Path:
+    """``shared/bench`` beside the nearest folder above ``repo`` that has one: the main
+    checkout's parent holds it, and a git worktree may sit deeper (``wt/NAME``)."""
+    for folder in repo.parents:
+        if (folder / "shared" / "bench").is_dir():
+            return folder / "shared" / "bench"
+    return repo.parent / "shared" / "bench"
+
+
 def archivist_with(options: ExtractOptions) -> Extractor:
     def run(data: bytes, page_id: str, url: str) -> str:
         capture = Capture(source_id=page_id, uri=url or f"bench:{page_id}",
@@ -188,7 +197,7 @@ def _print_cli(eval_web, pages: list[Page], repeat: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bench", type=Path, default=REPO.parent / "shared" / "bench",
+    parser.add_argument("--bench", type=Path, default=default_bench(),
                         help="folder holding eval_web.py and web/<dataset>/")
     parser.add_argument("--dataset", default="scrapinghub", choices=("all", *DATASETS))
     parser.add_argument("--split", default="all", choices=("dev", "val", "all"),
