@@ -408,6 +408,16 @@ def test_bytes_that_are_not_html_are_refused():
         run(data)
 
 
+@given(st.text(st.characters(codec="utf-8", exclude_categories=()) | st.sampled_from(
+    ["\x00", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x0e", "\x1f", "\x7f",
+     "\ufffd", "\ud800", "é", "\u2028"]), max_size=60))
+def test_control_count_is_the_control_and_replacement_characters(text: str) -> None:
+    """The binary-page test counts through the UTF-8 encoding (lone surrogates included,
+    as a page decoded with surrogates carries them); the count is a per-character one."""
+    expected = sum(1 for c in text if c <= "\x08" or "\x0e" <= c <= "\x1f" or c == "\ufffd")
+    assert html_extractor.control_count(text) == expected
+
+
 def test_whitespace_only_page_is_empty():
     with pytest.raises(EmptySource):
         run(b"   \n\t  ")

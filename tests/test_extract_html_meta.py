@@ -8,8 +8,11 @@ rules, and both functions must agree on it as well as on the expected byline.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from html import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.html import meta
 from pipeline.extract.html.extractor import _parse
@@ -61,3 +64,45 @@ def test_author_ignores_markup_beside_the_root() -> None:
     root = _parse("<html><body><p>Text</p></body></html><html><body>"
                   '<div id="author">Out There</div></body></html>', CAPTURE)
     assert meta.extract_author(root) == meta.trafilatura_author(root)
+
+
+# Attribute values mixing the byline tests' words, equalities and near misses.
+_FRAGMENTS = ("author", "Author", "AUTHOR", "author-name", "AuthorName", "byline", "Byline",
+              "byl", "BBL", "username", "writer", "screenname", "posted-by", "zuozhe",
+              "comments", "sidebar", "AuthorCard", "nav", "main", "x", "\n", " ", "-", "")
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(("div", "span", "a", "p", "h3", "section", "time", "strong")),
+    st.sampled_from(("class", "id", "itemprop", "data-component", "rel", "data-testid",
+                     "title")),
+    st.lists(st.sampled_from(_FRAGMENTS), max_size=3).map("".join),
+    st.booleans()), min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_byline_candidates_hold_every_element_a_test_selects(
+        elements: list[tuple[str, str, str, bool]]) -> None:
+    """The byline reader tests only the elements whose attribute values hold one of its
+    words (found in one string search over all of them); every element one of its tests
+    selects must be among them, in document order and once, and the byline it reads is
+    still trafilatura's."""
+    markup = "".join(
+        f'<{tag} {name}="{escape(value)}" {"class" if name != "class" and nested else "lang"}'
+        f'="byline">Jo Bloggs{"<b>Ann Lee</b>" if nested else ""}</{tag}>'
+        for tag, name, value, nested in elements)
+    root = _parse(f"<html><body>{markup}</body></html>", CAPTURE)
+    candidates = meta._byline_candidates(root)
+    selected = [e for e in meta._CANDIDATES(root) if any(meta._byline_tests(e, e.tag))]
+    assert [e for e in candidates if e in set(selected)] == selected
+    assert len(set(candidates)) == len(candidates)
+    assert meta.extract_author(root) == meta.trafilatura_author(root)
+
+
+def test_byline_candidates_are_few() -> None:
+    """A page of many classed elements and one byline: only the byline's element and those
+    whose names merely contain a byline word are tested."""
+    filler = "".join(f'<div class="row col-{i}" id="block{i}"><p>Text {i}.</p></div>'
+                     for i in range(200))
+    root = _parse(f'<html><body>{filler}<div class="meta" id="authors-box">'
+                  '<span class="byline">Ann Lee</span></div></body></html>', CAPTURE)
+    assert [e.get("class") for e in meta._byline_candidates(root)] == ["meta", "byline"]
+    assert meta.extract_author(root) == meta.trafilatura_author(root) == "Ann Lee"

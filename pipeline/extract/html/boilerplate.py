@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 
 from lxml import etree
 
@@ -415,8 +416,9 @@ class _Run:
 def _collapse(text: str) -> str:
     if "\n" not in text:
         return " ".join(text.split())
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # Each line's whitespace collapsed, empty lines dropped (map and filter: no Python
+    # frame per line).
+    return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
 def text_blocks(root: etree._Element) -> Walk:
@@ -467,7 +469,9 @@ def text_blocks(root: etree._Element) -> Walk:
         inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
         runs[-1].add(element.text, inner_link, inner_caption)
         stack.append((element, False, in_link, in_caption))
-        stack.extend([(child, True, inner_link, inner_caption) for child in reversed(element)])
+        if len(element):  # most elements have no children
+            stack.extend(zip(reversed(element), repeat(True), repeat(inner_link),
+                             repeat(inner_caption)))
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
 
