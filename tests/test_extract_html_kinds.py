@@ -1,53 +1,10 @@
-"""Page kinds beyond news articles (#14, WCXB's kinds): lists of records in tables and docs
-pages' admonitions. Each page is a small synthetic rebuild of a failure pattern."""
+"""Page kinds beyond news articles (#14, WCXB's kinds): docs pages (admonitions, sections
+anchored by their headings, repeated examples, cross-reference sentences), FAQ answers,
+script notices. Each page is a small synthetic rebuild of a failure pattern."""
 
 from __future__ import annotations
 
 from test_extract_html import MENU, run
-
-NAMES = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov",
-         "Donald Knuth", "Frances Allen", "John McCarthy", "Leslie Lamport", "Tony Hoare"]
-
-
-def _records_table(rows: int) -> str:
-    cells = "".join(
-        f"<tr><td>{1901 + i}</td><td><a href='/wiki/p{i}'>{NAMES[i % 10]}</a></td>"
-        f"<td><a href='/wiki/q{i}'>{NAMES[(i + 3) % 10]}</a></td></tr>" for i in range(rows))
-    return f"<table class='wikitable'><tr><th>Year</th><th>Physics</th><th>Chemistry</th></tr>" \
-           f"{cells}</table>"
-
-
-def test_table_of_records_whose_cells_link_their_subjects_is_the_content():
-    # A list of laureates by year: every name links to its article, so the table read as
-    # link text heavy enough to sink the article around it, and the references list at the
-    # bottom became the main content (wcxb listing: P 0, R 0).
-    refs = "".join(f"<li><a href='#r{i}'>^</a> \"The prize, part {i}\". Prize Foundation. "
-                   f"Archived from <a href='/o{i}'>the original</a> on 2008-10-15.</li>"
-                   for i in range(6))
-    source = ("<html><head><title>List of laureates</title></head><body>" + MENU +
-              "<main><h1>List of laureates</h1><div id='content'>"
-              "<p>Laureates receive a medal, a diploma and a sum of money.</p>"
-              + _records_table(40) +
-              f"<h2>References</h2><div class='reflist'><ol>{refs}</ol></div>"
-              "</div></main></body></html>")
-    extraction = run(source)
-    tables = [b for b in extraction.blocks if b.kind == "table"]
-    assert len(tables) == 1 and "1901\tAda Lovelace\tEdsger Dijkstra" in tables[0].text
-
-
-def test_menu_laid_out_as_a_table_is_still_link_text():
-    # Rows of nothing but links are a menu, whatever element lays them out.
-    menu = "<table>" + "".join(f"<tr><td><a href='/s{i}'>Section number {i}</a></td>"
-                               f"<td><a href='/t{i}'>Topic number {i}</a></td></tr>"
-                               for i in range(8)) + "</table>"
-    source = ("<html><head><title>Bridge reopens</title></head><body>" + menu +
-              "<div><h1>Bridge reopens</h1>"
-              "<p>The river rose three metres overnight, and the town council opened the "
-              "school gym as a shelter for families from the lower streets.</p>"
-              "<p>By morning the water had reached the old bridge, which engineers closed "
-              "to traffic while they checked its pillars for damage.</p></div></body></html>")
-    extraction = run(source)
-    assert not any(b.kind == "table" for b in extraction.blocks)
 
 
 def test_admonition_blockquote_named_with_a_taxonomy_word_is_kept():

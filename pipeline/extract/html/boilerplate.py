@@ -153,10 +153,6 @@ CARD_SPREAD = 4.0
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_WORD = re.compile(r"\w")
-# A table row's text outside its links and outside script and style.
-_UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a) and not(ancestor::script) and "
-                             "not(ancestor::style)]")
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 
 # A question heading an FAQ's folded answer is a line or two.
@@ -572,11 +568,10 @@ def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBl
     if element.tag == "pre":
         text = element.text_content().strip("\n")
         kind: PassageKind = "code"
-        links = sum(len(a.text_content().strip()) for a in element.iter("a"))
     else:
         text = table_text(element)
         kind = "table"
-        links = table_links(element)
+    links = sum(len(a.text_content().strip()) for a in element.iter("a"))
     if text.strip():
         blocks.append(TextBlock(element, kind, text, min(links, len(text)), None, signal,
                                 owner, False, runs[-1].in_article, []))
@@ -598,21 +593,6 @@ def _is_atomic(element: etree._Element) -> bool:
             rows += 1
             widest = max(widest, sum(1 for c in node if c.tag in ("td", "th")))
     return rows >= 1 and widest >= 2
-
-
-def table_links(table: etree._Element) -> int:
-    """Link text of the table's rows that hold nothing but links (a menu laid out as a
-    table). A row with words outside its links (a rank, a year, a date, a price) is a
-    record, and its links name the record's subjects (a laureate, a job post): data, not
-    navigation."""
-    total = 0
-    for row in table.iter("tr"):
-        linked = sum(len(a.text_content().strip()) for a in row.iter("a"))
-        if linked and not any(_WORD.search(text) for text in _UNLINKED_TEXT(row)):
-            total += linked
-    # Links outside rows (a caption's) count as links.
-    return total + sum(len(a.text_content().strip()) for a in table.iter("a")
-                       if next(a.iterancestors("tr"), None) is None)
 
 
 def table_text(table: etree._Element) -> str:
