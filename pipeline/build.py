@@ -181,11 +181,14 @@ def _detached(error: Exception) -> Exception:
     (three batches in each Dask worker at the end of a 2,000-record crawl; in a run's process,
     whose many rows make full passes rare, for longer)."""
     seen: set[int] = set()
-    link: BaseException | None = error
-    while link is not None and id(link) not in seen:
+    chain: list[BaseException | None] = [error]
+    while chain:  # both links: after `raise A from B` in `except C`, C's frames hold the batch too
+        link = chain.pop()
+        if link is None or id(link) in seen:
+            continue
         seen.add(id(link))
         link.__traceback__ = None
-        link = link.__cause__ or link.__context__
+        chain += (link.__cause__, link.__context__)
     return error
 
 

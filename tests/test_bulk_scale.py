@@ -409,3 +409,25 @@ def test_a_failed_document_does_not_keep_its_batch_alive(tmp_path: Path, store) 
         gc.set_debug(0)
         gc.garbage.clear()
     assert left == []
+
+
+def test_a_detached_error_keeps_no_traceback_along_either_link() -> None:
+    # `raise A from B` inside `except C`: A's cause is B and its context C; C's frames would
+    # hold the batch as A's own did.
+    from pipeline.build import _detached
+
+    def failing() -> None:
+        try:
+            raise KeyError("C")
+        except KeyError:
+            raise ValueError("A") from OSError("B")
+
+    try:
+        failing()
+    except ValueError as error:
+        caught = error
+    assert caught.__context__ is not None and caught.__context__.__traceback__ is not None
+    _detached(caught)
+    chain = [caught, caught.__cause__, caught.__context__]
+    assert [type(e).__name__ for e in chain] == ["ValueError", "OSError", "KeyError"]
+    assert all(e is not None and e.__traceback__ is None for e in chain)
