@@ -11,7 +11,6 @@ words, or a guess under ``MIN_LANGUAGE_CONFIDENCE``, is left unlabelled instead 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -179,17 +178,12 @@ def _stop_words(language: str) -> frozenset[str] | None:
 
 
 def _word_list(language: str) -> Path | None:
-    """The file ``wordfreq.available_languages("best")`` names for ``language`` (its large
-    list, else its small one), found without importing wordfreq."""
-    spec = importlib.util.find_spec("wordfreq")
-    if spec is None or not spec.submodule_search_locations or not language.isalnum():
-        return None
-    data = Path(list(spec.submodule_search_locations)[0]) / "data"
-    for size in ("large", "small"):
-        path = data / f"{size}_{language}.msgpack.gz"
-        if path.is_file():
-            return path
-    return None
+    """The file ``wordfreq.available_languages("best")`` names for ``language``, found without
+    importing wordfreq."""
+    from pipeline.textutil.lexicon import word_lists  # msgpack: only once a list is wanted
+
+    listed = word_lists().get(language)
+    return Path(listed) if listed is not None else None
 
 
 @cache
