@@ -135,6 +135,16 @@ def descriptor_weight(descriptor: Mapping[str, object]) -> float:
     return stem * 5 if stem < 140 else stem * 4 + 140
 
 
+SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+"""A subset font's tag (``BRYBCZ+CMR17``); PDFium names some fonts without it."""
+
+
+def font_name(font: PDFFont) -> str:
+    """The font's name as text (pdfminer keeps some as bytes)."""
+    name = font.fontname
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
 class EncodingResourceManager(PDFResourceManager):
     """pdfminer's resource manager with simple fonts' glyph names read as the module says,
     keeping each font's descent by name (``descents``): a glyph box hangs that far below the
@@ -157,8 +167,7 @@ class EncodingResourceManager(PDFResourceManager):
         cached = bool(objid) and objid in self._cached_fonts
         font = super().get_font(objid, spec)
         if not cached:
-            name = font.fontname
-            name = name.decode("latin-1") if isinstance(name, bytes) else name
+            name = font_name(font)
             hanging = HANGING_EM if HANGING_FONT.search(name) else 0.0
             self.descents.setdefault(name, font.get_descent() + hanging)
             flags = resolve1(font.descriptor.get("Flags", 0))
@@ -207,6 +216,7 @@ class EncodingResourceManager(PDFResourceManager):
         if not isinstance(encoding, dict) or font.unicode_map is None:
             return
         mapped = font.unicode_map.cid2unichr
+        untagged = SUBSET_TAG.sub("", font_name(font))
         for code, name in _differences(resolve1(encoding.get("Differences"))).items():
             named = glyph_unicode(name)
             letters = unicodedata.normalize("NFKC", named) if named else ""
@@ -214,9 +224,7 @@ class EncodingResourceManager(PDFResourceManager):
             if (len(letters) > 1 and letters.isalpha() and given is not None
                     and len(given) == 1 and given in letters):
                 mapped[code] = letters
-                name = font.fontname
-                name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
-                self.truncated.setdefault(re.sub(r"^[A-Z]{6}\+", "", name), set()).add(given)
+                self.truncated.setdefault(untagged, set()).add(given)
 
     def _name_glyphs(self, font: PDFType1Font, spec: Mapping[str, object]) -> None:
         encoding = resolve1(spec.get("Encoding"))

@@ -9,7 +9,6 @@ clear error, before any page is read.
 from __future__ import annotations
 
 import io
-import re
 import time
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -26,7 +25,7 @@ from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
 from pipeline.errors import ContentLimitExceeded, EncryptedPDF, ExtractError, LimitExceeded
 from pipeline.extract.pdf.figures import figure_regions
-from pipeline.extract.pdf.fonts import EncodingResourceManager, Reading
+from pipeline.extract.pdf.fonts import SUBSET_TAG, EncodingResourceManager, Reading, font_name
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 from pipeline.extract.pdf.objects import PageObjects, page_objects
@@ -35,8 +34,6 @@ from pipeline.extract.pdf.pdfium import HYPHEN_MARK, Decode, PdfiumDocument
 from pipeline.extract.pdf.tables import ruled_tables
 from pipeline.model import Capture, ExtractOptions
 
-_SUBSET = re.compile(r"^[A-Z]{6}\+")
-"""A subset font's tag (``BRYBCZ+CMR17``): PDFium names fonts without it."""
 CALLOUT_MIN_AREA = 0.03
 """A filled or framed box covering at least this share of the page (and not most of it) is a
 call-out when blocks sit inside it."""
@@ -156,7 +153,7 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Deco
     def decode(fontname: str, code: int, unmapped: bool) -> tuple[str, float | None] | None:
         if not by_name:
             by_name.update(_page_fonts(page, fonts))
-        fontname = _SUBSET.sub("", fontname)  # PDFium keeps the tag of some fonts
+        fontname = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
         font = by_name.get(fontname)
         if not unmapped:
             text = "-" if code == HYPHEN_MARK else chr(code)
@@ -189,8 +186,7 @@ def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager
     for ref in _font_refs(page.page_obj.resources):
         spec = dict_value(ref)
         font = fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
-        name = font.fontname
-        name = _SUBSET.sub("", name.decode("latin-1") if isinstance(name, bytes) else str(name))
+        name = SUBSET_TAG.sub("", font_name(font))
         found[name] = font if name not in found or found[name] is font else None
     return found
 
