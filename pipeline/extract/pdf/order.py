@@ -240,8 +240,7 @@ def _opens_next(run: list[LayoutBlock], band: list[LayoutBlock], after: list[lis
     gap_below = min(b.bbox[1] for b in nxt) - max(b.bottom for b in band)
     if gap_below >= gap_above:
         return False
-    return len(_vertical_cut(run + nxt, rules)) == 1 or not _spans_columns(
-        run, _vertical_cut(run + nxt, rules))
+    return not _spans_columns(run, _vertical_cut(run + nxt, rules))  # one column spans none
 
 
 def _spans_columns(group: list[LayoutBlock], columns: list[list[LayoutBlock]]) -> bool:
