@@ -618,10 +618,13 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     if operators:
         chars = _limits_beside_operators(chars)
     ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
-    size = size_mode([c["size"] for c in ink])
+    sizes = [c["size"] for c in ink]
+    size = size_mode(sizes)
     baseline = _baseline(chars, size)
     small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
-    chars = _stacked_scripts(chars, small, raised_bottom)
+    if sizes and min(sizes) < small:  # most lines hold no small character to stack
+        # ``ink`` stays right for the line's edges: a stack keeps its leftmost x0, rightmost x1
+        chars = _stacked_scripts(chars, small, raised_bottom)
     parts: list[str] = []
     raised: list[tuple[int, str]] = []
     bold = italic = bad = 0
