@@ -4,6 +4,8 @@ script notices. Each page is a small synthetic rebuild of a failure pattern."""
 
 from __future__ import annotations
 
+import pytest
+
 from test_extract_html import MENU, run
 
 
@@ -53,12 +55,13 @@ def _docs_page(sections: str) -> str:
             "</main></body></html>")
 
 
-def test_section_anchored_by_its_heading_is_not_chrome_named_by_its_id():
+@pytest.mark.parametrize("classes", ["", " class='x'", " class=' x'", " class='  '"])
+def test_section_anchored_by_its_heading_is_not_chrome_named_by_its_id(classes: str):
     # Docs pages give each section its heading's text as id: "sharing-data-between-
     # components" read as a "share" box and the section was removed; "comments" stays a
-    # name for the comment box.
+    # name for the comment box. Spaces around a class (" x") must not move the id's words.
     source = _docs_page(
-        "<section id='sharing-data-between-components'><h2>Sharing data between "
+        f"<section{classes} id='sharing-data-between-components'><h2>Sharing data between "
         "components</h2><p>Move the state up to the closest common parent, and pass it "
         "down to both components as props from there.</p></section>"
         "<section id='comments'><h2>Comments</h2><p>I tried this and it worked well for "

@@ -58,7 +58,7 @@ FOOTER_SIGNALS = frozenset({"tag:footer", "tag:nav", "tag:aside", "role:contenti
 # Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
 PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
-# Blocks a page may say again on purpose: steps of several procedures, code, tables.
+# Blocks a page may say again on purpose: code examples and tables.
 REPEATED_KINDS = frozenset({"code", "table"})
 # Ids of this many words or more may be a heading's anchor (see _heading_anchor).
 MIN_ANCHOR_WORDS = 3
@@ -288,7 +288,8 @@ def chrome_signal(element: etree._Element, names: str | None = None) -> str | No
         names = _class_id(element)
     if names:
         match = CHROME_WORDS.search(names)
-        if match and match.start() >= len(element.get("class") or "") and _heading_anchor(element):
+        if (match and not CHROME_WORDS.search((element.get("class") or "").lower())
+                and _heading_anchor(element)):
             match = None  # the word is in the id only, and the id is the heading's anchor
         if match:
             word = match.group(1).rstrip("-_ ")
@@ -563,8 +564,9 @@ def _is_entry_content(element: etree._Element) -> bool:
 def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBlock],
                   in_link: bool) -> None:
     runs[-1].flush(blocks)
-    signal = chrome_signal(element) or runs[-1].chrome
-    owner = element if chrome_signal(element) else runs[-1].chrome_owner
+    own = chrome_signal(element)
+    signal = own or runs[-1].chrome
+    owner = element if own else runs[-1].chrome_owner
     if element.tag == "pre":
         text = element.text_content().strip("\n")
         kind: PassageKind = "code"
@@ -1431,8 +1433,8 @@ def _opens_with_headline(item: etree._Element) -> bool:
 def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """A text said again elsewhere on the page (a carousel caption repeated under the photo,
     a sticky headline) is kept once; repeats among siblings (a recipe's "1 tsp. oil") stay,
-    and so do a list's items, code and tables: a tutorial's procedures share steps ("On the
-    Solid menu, click Pipe."), a reference its options and examples."""
+    and so do code and tables: a reference shows the same example or options table under
+    several sections."""
     seen: dict[str, etree._Element | None] = {}
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
         if not verdict.keep or block.kind in REPEATED_KINDS:
