@@ -97,6 +97,17 @@ def test_byline_candidates_hold_every_element_a_test_selects(
     assert meta.extract_author(root) == meta.trafilatura_author(root)
 
 
+def test_every_byline_word_holds_a_needle() -> None:
+    """A word added to a byline test without a needle for it would never be tested: the
+    candidates are only the elements whose attributes hold a needle."""
+    import re
+
+    for pattern in (meta._MAYBE_BYLINE, *meta._BYLINE_ID, *meta._BYLINE_CLASS):
+        for word in pattern.pattern.split("|"):
+            literal = re.sub(r"\[(\w)\w\]", r"\1", word).replace("-?", "")  # [Aa]uthor: Author
+            assert any(needle in literal for needle in meta._BYLINE_NEEDLES), word
+
+
 def test_byline_candidates_are_few() -> None:
     """A page of many classed elements and one byline: only the byline's element and those
     whose names merely contain a byline word are tested."""

@@ -73,9 +73,10 @@ _CANDIDATES = etree.XPath(
 _BYLINE_ATTRIBUTES = etree.XPath("|".join(
     f"descendant-or-self::*/@{name}"
     for name in ("class", "id", "itemprop", "data-component", "rel", "data-testid")))
+_EXACT_BYLINE_CLASSES = ("username", "byl", "BBL")  # whole class values the tests compare to
 _BYLINE_NEEDLES = ("uthor", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by",
-                   "posted-by", "journalist-name", "screenname", "writer", "yline", "username",
-                   "byl", "BBL")
+                   "posted-by", "journalist-name", "screenname", "writer", "yline",
+                   *_EXACT_BYLINE_CLASSES)
 _MAYBE_BYLINE = re.compile(r"[Aa]uthor|channel-name|zuozhe|bianji|xiaobian|submitted-by|"
                            r"posted-by|journalist-name|screenname|writer|[Bb]yline")
 _BYLINE_ID = (re.compile(r"author|zuozhe|bianji|xiaobian"), re.compile(r"[Aa]uthor"))
@@ -193,14 +194,14 @@ def _byline_tests(element: etree._Element, tag: str) -> tuple[bool, bool, bool]:
     words = " ".join((class_, id_, itemprop, element.get("data-component") or "",
                       element.get("rel") or "", element.get("data-testid") or ""))
     if tag != "author" and not _MAYBE_BYLINE.search(words) and \
-            class_ not in ("username", "byl", "BBL"):
+            class_ not in _EXACT_BYLINE_CLASSES:
         return False, False, False
     first = tag == "author" or (tag in _BYLINE_TAGS[0] and (
         element.get("rel") == "author" or id_ == "author" or class_ == "author"
         or itemprop == "author name" or element.get("data-testid") in ("AuthorCard", "AuthorURL")
         or bool(_BYLINE_CLASS[0].search(class_))))
     second = tag in _BYLINE_TAGS[1] and (
-        class_ in ("byline", "username", "byl", "BBL") or "author" in itemprop
+        class_ == "byline" or class_ in _EXACT_BYLINE_CLASSES or "author" in itemprop
         or bool(_BYLINE_ID[0].search(id_)) or bool(_BYLINE_CLASS[1].search(class_)))
     third = ("Byline" in (element.get("data-component") or "") or "author" in itemprop
              or bool(_BYLINE_ID[1].search(id_)) or bool(_BYLINE_CLASS[2].search(class_)))
