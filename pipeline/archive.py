@@ -111,9 +111,6 @@ class RunWriter:
     or when the writer is collected)."""
     staged: dict[str, list[Path]] = field(default_factory=dict)
     """table -> its spilled Parquet files, in order."""
-    staged_summary: dict[str, Any] = field(default_factory=dict)
-    """What a layer above keeps in memory about the staged files, so it need not read them
-    again (``pipeline.lineage``: the spilled index's keys); cleared with the staging."""
     staged_documents: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     """doc_id -> (doc_version, content_hash, source_id) of each spilled document row: what
     :func:`reconcile` needs without reading the files back."""
@@ -210,7 +207,6 @@ class RunWriter:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging, self.staged = None, {}
-            self.staged_summary.clear()
 
     def add_capture(self, capture: Capture) -> None:
         self.rows["captures"].append(capture_row(capture, self.run_id))

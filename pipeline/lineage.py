@@ -150,10 +150,8 @@ def link(archive: Archive, run: RunWriter) -> None:
                        origin_captured_at=origin.captured_at,
                        origin_similarity=origin.similarity)
     _mark_reprints(run, documents, origins)
-    index, keys, owners = _index_rows(run, entries, exacts, bands, archived,
-                                      [candidates[i]["doc_version"] for i in linkable])
-    run.stage("lineage_index", index)
-    _spilled(run).add(keys, owners, entries)
+    run.stage("lineage_index", _index_rows(run, entries, exacts, bands, archived,
+                                           [candidates[i]["doc_version"] for i in linkable]))
 
 
 def _keys(passages: Sequence[dict[str, Any]], made: dict[str, tuple[int, ...] | None]
@@ -281,13 +279,11 @@ def _mark_reprints(run: RunWriter, documents: dict[tuple[str, int], dict[str, An
 
 
 def _index_rows(run: RunWriter, entries: list[_Entry], exacts: np.ndarray, bands: np.ndarray,
-                archived: dict[int, list[_Entry]], doc_versions: list[int]
-                ) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+                archived: dict[int, list[_Entry]], doc_versions: list[int]) -> pa.Table:
     """Index rows for the new passages, an exact row and then its band rows each, as Arrow
-    columns, with each row's key and the position of its entry. A passage whose exact words
-    are archived already adds its exact row only, and a site's chrome stops being indexed
-    past BOILERPLATE_DOCS documents, so 100,000 copies of one line cost a few rows, not
-    100,000 lookups each."""
+    columns. A passage whose exact words are archived already adds its exact row only, and a
+    site's chrome stops being indexed past BOILERPLATE_DOCS documents, so 100,000 copies of
+    one line cost a few rows, not 100,000 lookups each."""
     indexed: Counter[tuple[str, int]] = Counter(
         (e.host, key) for key, found in archived.items() for e in found if e.exact == key)
     banded = {key for key, found in archived.items() if any(e.exact == key for e in found)}
@@ -300,8 +296,7 @@ def _index_rows(run: RunWriter, entries: list[_Entry], exacts: np.ndarray, bands
         wanted[position, 1:] = new.exact not in banded  # the first copy's bands only
         banded.add(new.exact)
     keys = np.concatenate([exacts[:, None], bands], axis=1)[wanted]
-    rows = np.nonzero(wanted)[0]
-    owner = pa.array(rows)
+    owner = pa.array(np.nonzero(wanted)[0])
     per_entry = {"passage_id": [e.passage_id for e in entries],
                  "doc_id": [e.doc_id for e in entries], "doc_version": doc_versions,
                  "captured_at": [e.captured_at for e in entries],
@@ -314,59 +309,22 @@ def _index_rows(run: RunWriter, entries: list[_Entry], exacts: np.ndarray, bands
     columns["key_kind"] = pa.array(np.where(np.nonzero(wanted)[1] == 0, "exact", "band"),
                                    pa.string())
     columns["run_id"] = pa.array([run.run_id] * len(keys), pa.string())
-    return pa.table([columns[f.name] for f in schema], schema=schema), keys, rows
-
-
-class _Spilled:
-    """The index rows a run spilled, in memory: each row's key, sorted, and its passage's
-    entry (12 bytes a row and one entry a passage, about 540 bytes a passage: 70 MB for the
-    133,000 passages of a 10,000-record WARC), so a batch's lookup reads no file spilled
-    before and costs as much late in a long run as early (scanning every spilled file made
-    linking grow with the square of the run). A key's rows stay in the order the files hold
-    them."""
-
-    def __init__(self) -> None:
-        self.keys = np.empty(0, np.int64)
-        self.owners = np.empty(0, np.int32)
-        self.entries: list[_Entry] = []
-
-    def add(self, keys: np.ndarray, owners: np.ndarray, entries: list[_Entry]) -> None:
-        order = np.argsort(keys, kind="stable")  # as :func:`pipeline.archive.layout` writes
-        at = np.searchsorted(self.keys, keys[order], "right")  # after the earlier files'
-        self.keys = np.insert(self.keys, at, keys[order])
-        self.owners = np.insert(self.owners, at,
-                                (owners[order] + len(self.entries)).astype(np.int32))
-        self.entries += entries
-
-    def lookup(self, values: np.ndarray) -> Iterable[tuple[int, _Entry]]:
-        """(key, entry) of each spilled row whose key is one of ``values`` (sorted)."""
-        low = np.searchsorted(self.keys, values, "left")
-        counts = np.searchsorted(self.keys, values, "right") - low
-        # Positions low..low+count-1 of each value, as one array.
-        rows = np.arange(int(counts.sum())) + np.repeat(low - (np.cumsum(counts) - counts),
-                                                        counts)
-        for key, owner in zip(self.keys[rows].tolist(), self.owners[rows].tolist()):
-            yield key, self.entries[owner]
-
-
-def _spilled(run: RunWriter) -> _Spilled:
-    summary = run.staged_summary.setdefault("lineage_index", _Spilled())
-    assert isinstance(summary, _Spilled)
-    return summary
+    return pa.table([columns[f.name] for f in schema], schema=schema)
 
 
 def _lookup(archive: Archive, run: RunWriter, keys: np.ndarray) -> dict[int, list[_Entry]]:
-    """Index entries under any of the (sorted, distinct) keys, archived (first) or spilled
-    earlier in this run (a long run links its documents a batch at a time): :class:`_Spilled`."""
+    """Index entries under any of the (sorted, distinct) keys, archived or spilled earlier in
+    this run (a long run links its documents a batch at a time)."""
     if not len(keys):  # a run with nothing new: no filter would read every row
         return {}
+    wanted = pa.array(keys, pa.int64())
     columns = ["key", "passage_id", "doc_id", "captured_at", "host", "exact_key"]
-    index = archive.lookup("lineage_index", "key", pa.array(keys, pa.int64()), columns)
+    index = pa.concat_tables([archive.lookup("lineage_index", "key", wanted, columns),
+                              run.scan_staged("lineage_index", pc.field("key").isin(wanted),
+                                              columns)])
     found: dict[int, list[_Entry]] = defaultdict(list)
     for key, *entry in zip(*(index[c].to_pylist() for c in columns)):
         found[key].append(_Entry(*entry))
-    for key, spilled in _spilled(run).lookup(keys):
-        found[key].append(spilled)
     return found
 
 
