@@ -5,7 +5,6 @@ script notices. Each page is a small synthetic rebuild of a failure pattern."""
 from __future__ import annotations
 
 import pytest
-
 from test_extract_html import MENU, run
 
 
