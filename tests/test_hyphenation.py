@@ -165,7 +165,7 @@ def test_the_compact_lexicon_reads_as_wordfreq_does():
                                                      for w in words], language
 
 
-def test_a_plain_word_is_looked_up_as_wordfreq_does_without_importing_it():
+def test_a_plain_word_is_looked_up_as_wordfreq_does():
     """A word of Latin letters in a plain language is one token, the word case folded: looked
     up without wordfreq's import (0.1 s of CPU in every process that dehyphenates), with the
     value wordfreq gives, for every word of the languages' lists (in capitals and title case

@@ -16,7 +16,7 @@ from typing import TypedDict
 
 _UNMAPPED = re.compile("[\ue000-\uf8ff\ufffd]")
 """Private Use Area and the replacement character."""
-FEW_SIZES = 8
+_FEW_SIZES = 8
 """Up to this many distinct sizes, ``mode_size`` counts each with one pass of ``list.count``
 (a row's two or three sizes: cheaper than building a ``Counter``)."""
 
@@ -50,10 +50,10 @@ def is_bad_glyph(text: str) -> bool:
 
 def mode_size(chars: Iterable[Char]) -> float:
     """The most common size (to 0.1 pt) of the visible characters; 1.0 without any."""
-    return size_mode([c["size"] for c in chars if not c["text"].isspace()])
+    return mode_of_sizes([c["size"] for c in chars if not c["text"].isspace()])
 
 
-def size_mode(sizes: list[float]) -> float:
+def mode_of_sizes(sizes: list[float]) -> float:
     """``mode_size`` of the visible characters' sizes, in their order."""
     if not sizes:
         return 1.0
@@ -61,7 +61,7 @@ def size_mode(sizes: list[float]) -> float:
         return round(sizes[0], 1)
     # each distinct size rounded once: counts and first-seen order (ties) as when rounding all
     distinct = dict.fromkeys(sizes)
-    counts = (Counter(sizes).items() if len(distinct) > FEW_SIZES
+    counts = (Counter(sizes).items() if len(distinct) > _FEW_SIZES
               else ((size, sizes.count(size)) for size in distinct))
     rounded: dict[float, int] = {}
     for size, n in counts:

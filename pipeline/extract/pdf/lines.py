@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
-from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_size, size_mode
+from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_of_sizes, mode_size
 from pipeline.extract.pdf.columns import (
     LABEL_PITCH_EM,
     join_labels,
@@ -53,6 +53,9 @@ HEADING_SIZE = 1.15
 """A short block set this much larger than the body is a heading."""
 BOLD_SHARE = 0.6
 """A line is bold when this share of its characters uses a bold font."""
+FEW_INK = 3
+"""A segment of at most this many visible characters may be a stray mark (a note label or
+marker a hair off its line's baseline) that belongs to the text beside it."""
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
 _ACCENTS = {"\u02dc": "\u0303", "\u02c6": "\u0302", "\u00a8": "\u0308", "\u00af": "\u0304",
@@ -411,13 +414,13 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
 
 
-def _few_ink(segment: list[Char], most: int = 3) -> list[Char]:
-    """The segment's visible characters when there are ``most`` or fewer, else none: the
-    count stops past ``most`` (a line of text is no stray mark)."""
+def _few_ink(segment: list[Char]) -> list[Char]:
+    """The segment's visible characters when there are ``FEW_INK`` or fewer, else none: the
+    count stops past them (a line of text is no stray mark)."""
     ink: list[Char] = []
     for c in segment:
         if not c["text"].isspace():
-            if len(ink) == most:
+            if len(ink) == FEW_INK:
                 return []
             ink.append(c)
     return ink
@@ -619,7 +622,7 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
         chars = _limits_beside_operators(chars)
     ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
     sizes = [c["size"] for c in ink]
-    size = size_mode(sizes)
+    size = mode_of_sizes(sizes)
     baseline = _baseline(chars, size)
     small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
     if sizes and min(sizes) < small:  # most lines hold no small character to stack
