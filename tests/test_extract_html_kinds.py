@@ -112,3 +112,20 @@ def test_noscript_apology_for_flash_is_not_the_page_s_fallback():
               "before the summer heat makes the work impossible.</p></article></body></html>")
     texts = " ".join(b.text for b in run(source).blocks)
     assert "buried under the desert" in texts and "Adobe Flash" not in texts
+
+
+def test_link_list_introduced_by_a_sentence_of_the_body_is_kept():
+    # A docs page names its data types as a list of links introduced by a sentence ending
+    # in a colon; each item was removed for its link text, as a menu is. A list of links no
+    # sentence introduces (a related-links box) stays link text.
+    types = "".join(f"<li><a href='/{t.lower()}'>{t}</a></li>" for t in ("String", "Hash", "List"))
+    source = _docs_page(
+        "<h2>Data types</h2><p>The server provides a collection of native data types that "
+        f"help you solve problems, from caching to queues:</p><ul>{types}</ul>"
+        "<p>Each type has its own commands, listed on the type's reference page.</p>"
+        "<p>More guides</p><ul><li><a href='/a'>Caching</a></li>"
+        "<li><a href='/b'>Queues</a></li></ul>"
+        "<p>Pick the type that fits the access pattern of the data you store.</p>")
+    texts = [b.text for b in run(source).blocks]
+    assert {"String", "Hash", "List"} <= set(texts)
+    assert "Caching" not in texts

@@ -174,6 +174,7 @@ NOTE_FRAGMENTS = ("fn", "cite_note", "note", "footnote", "endnote")
 # A teaser list: at least three items, nearly all a headline link (a few words at least)
 # followed by a summary.
 MIN_TEASERS = 3
+MIN_INTRO_CHARS = 40
 TEASER_SHARE = 0.8
 MIN_HEADLINE_CHARS = 20
 # What a teaser may show before its headline link without text: a thumbnail.
@@ -1088,6 +1089,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
                     in region.units)
     verdicts = [_first_verdict(b, container, wrappers, inside, kind) for b in blocks]
     _keep_linked_items(blocks, verdicts)
+    _keep_introduced_lists(blocks, verdicts)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
@@ -1337,6 +1339,28 @@ def _keep_linked_items(blocks: list[TextBlock], verdicts: list[Verdict]) -> None
             others = [verdicts[i].keep for i in indexes if i != index]
             if others and sum(others) >= KEPT_ITEMS_SHARE * len(others):
                 verdicts[index] = Verdict(True, blocks[index].kind)
+
+
+def _keep_introduced_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A list of links that a kept sentence of the body introduces with a colon ("Redis
+    provides the following data types:") continues that sentence: the things it names (a
+    docs page's commands, types, guides), not a menu, which no sentence introduces."""
+    items: dict[etree._Element, list[int]] = {}
+    for index, block in enumerate(blocks):
+        parent = block.element.getparent()
+        if block.element.tag == "li" and parent is not None:
+            items.setdefault(parent, []).append(index)
+    for indexes in items.values():
+        if not all(verdicts[i].rule == "link-density" for i in indexes):
+            continue
+        before = indexes[0] - 1
+        if before < 0 or not verdicts[before].keep or blocks[before].element.tag != "p":
+            continue
+        intro = blocks[before].text.rstrip()
+        if not intro.endswith(":") or len(intro) - blocks[before].link_chars < MIN_INTRO_CHARS:
+            continue
+        for index in indexes:
+            verdicts[index] = Verdict(True, blocks[index].kind)
 
 
 def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
