@@ -5,7 +5,8 @@ The text inside such a region is the drawing's labels (axis ticks, legend entrie
 of a diagram): the extractor keeps it as one passage of kind ``figure`` instead of reading it
 into the paragraphs around the drawing. A region is strokes that touch one another, at least
 ``MIN_STROKES`` of them and one a curve, with some stroke inside it rather than only on its
-edge (a frame around a call-out is no figure).
+edge (a frame around a call-out is no figure). A chart drawn with filled rectangles alone (bars,
+no curve) is found from its bars (``bar_rows``) and counts as a curve does.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.extract.pdf.geometry import Box, centre, centre_in, union
+from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 
 MIN_STROKES = 4
 """Fewest strokes that make a drawing (a rule or a frame has fewer, or none inside)."""
@@ -22,16 +24,29 @@ EDGE = 3.0
 """Points: a stroke whose centre is this close to the region's edge is on the edge."""
 MAX_STROKE_SHARE = 0.25
 """A stroke whose box covers more of the page than this is a frame or a background."""
+MIN_BARS = 3
+"""Fewest bars that make a bar chart (two boxes side by side are as often two call-outs)."""
+BAR_TOLERANCE = 0.5
+"""Points: bars whose base or thickness differ by no more than this share them."""
+BAR_MIN_LENGTH = 1.0
+"""Points: a bar shorter than this is a hairline, whatever value it stands for."""
 
 
-def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> list[Box]:
-    """Bounding boxes of the drawings among ``curves`` and straight ``lines``, each in drawing
-    order (strokes as large as a good part of the page, such as page frames and backgrounds,
-    are left out)."""
+def figure_regions(curves: list[Box], lines: list[Box], page_area: float,
+                   rects: list[Box]) -> list[Box]:
+    """Bounding boxes of the drawings among ``curves``, straight ``lines`` and the bar charts
+    among ``rects``, each in drawing order (strokes as large as a good part of the page, such
+    as page frames and backgrounds, are left out)."""
     # strokes drawn one after another that touch are one chain (a plot's thousands of short
     # segments); chains are then joined where they touch
     chains: list[list[Any]] = []  # [box, strokes, has_curve]
     largest = MAX_STROKE_SHARE * page_area
+    # a row of bars is a drawing as a curve is: it joins its axes and gridlines (lines)
+    for row in bar_rows(rects, largest):
+        region = row[0]
+        for bar in row[1:]:
+            region = union(region, bar)
+        chains.append([region, len(row), True])
     for boxes, is_curve in ((curves, True), (lines, False)):
         previous: Box | None = None
         for box in boxes:  # written out, not called: a plot has thousands of strokes
@@ -62,6 +77,52 @@ def figure_regions(curves: list[Box], lines: list[Box], page_area: float) -> lis
         if len(members) == 1 or any(_well_inside(chains[i][0], region) for i in members):
             regions.append(region)
     return regions
+
+
+_Bar = tuple[tuple[float, float, float], Box]
+"""A rectangle's (base, thickness, length), and its box."""
+
+
+def bar_rows(rects: list[Box], largest: float) -> list[list[Box]]:
+    """The rows of a bar chart among ``rects``: at least ``MIN_BARS`` rectangles of one
+    thickness (more than a rule's) standing on one base (one bottom for upright bars, one left
+    edge for bars laid on their side), most of them of a length of their own (a histogram's
+    bars touch). A chart's bars measure different values; a table's shaded cells repeat its
+    rows' heights and its columns' widths, and its borders drawn as rectangles are rules;
+    bands behind headings and page backgrounds stand alone. Tinted boxes of text side by side
+    may pass, and are read as text for the prose they hold (classify.figure_text)."""
+    # one of a fill and its outline (drawn as two rectangles, perhaps a hair apart)
+    unique = list({tuple(round(v / BAR_TOLERANCE) for v in r): r for r in rects
+                   if min(r[2] - r[0], r[3] - r[1]) >= BAR_MIN_LENGTH
+                   and (r[2] - r[0]) * (r[3] - r[1]) <= largest}.values())
+    rows = []
+    # (base, thickness, length) of upright bars, then of lying ones
+    for measured in ([((r[3], r[2] - r[0], r[3] - r[1]), r) for r in unique],
+                     [((r[0], r[3] - r[1], r[2] - r[0]), r) for r in unique]):
+        # a bar is an area, thicker than a rule (a table's borders drawn as thin rectangles
+        # share its left edge and differ in length)
+        measured = [m for m in measured if m[0][1] > RULE_MAX_HEIGHT]
+        for same_base in _runs(measured, 0):
+            for row in _runs(same_base, 1):
+                # most bars differ in length: a table's fills repeat its column widths
+                lengths = {round(m[2] / BAR_TOLERANCE) for m, _ in row}
+                if len(row) >= MIN_BARS and len(lengths) > len(row) / 2:
+                    rows.append([r for _, r in row])
+    return rows
+
+
+def _runs(bars: list[_Bar], field: int) -> list[list[_Bar]]:
+    """``bars`` (measures, box) sorted by measure ``field`` and cut where it steps by more
+    than ``BAR_TOLERANCE``."""
+    runs: list[list[_Bar]] = []
+    last = None
+    for bar in sorted(bars, key=lambda bar: bar[0][field]):
+        value = bar[0][field]
+        if last is None or value - last > BAR_TOLERANCE:
+            runs.append([])
+        runs[-1].append(bar)
+        last = value
+    return runs
 
 
 def near_groups(boxes: list[Box]) -> list[list[int]]:

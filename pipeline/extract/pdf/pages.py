@@ -223,7 +223,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
     images = objects.images
     rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
-    figures = figure_regions(objects.curves, objects.lines, area)
+    figures = figure_regions(objects.curves, objects.lines, area, objects.rects)
     text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures))
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
