@@ -319,9 +319,10 @@ def _lookup(archive: Archive, run: RunWriter, keys: np.ndarray) -> dict[int, lis
         return {}
     wanted = pa.array(keys, pa.int64())
     columns = ["key", "passage_id", "doc_id", "captured_at", "host", "exact_key"]
+    # Archived rows first, then spilled ones in spill order: a bucket keeps the first entry
+    # of each document, so the order decides ties between a document's passages.
     index = pa.concat_tables([archive.lookup("lineage_index", "key", wanted, columns),
-                              run.scan_staged("lineage_index", pc.field("key").isin(wanted),
-                                              columns)])
+                              run.lookup_staged("lineage_index", keys, columns)])
     found: dict[int, list[_Entry]] = defaultdict(list)
     for key, *entry in zip(*(index[c].to_pylist() for c in columns)):
         found[key].append(_Entry(*entry))
