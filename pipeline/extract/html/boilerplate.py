@@ -1088,8 +1088,9 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
     verdicts = [_first_verdict(b, container, wrappers, inside, kind) for b in blocks]
-    _keep_linked_items(blocks, verdicts)
-    _keep_introduced_lists(blocks, verdicts)
+    lists = _list_items(blocks)
+    _keep_linked_items(blocks, verdicts, lists)
+    _keep_introduced_lists(blocks, verdicts, lists)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
@@ -1321,36 +1322,40 @@ def _linked_sentence(block: TextBlock) -> bool:
         len(block.text) - block.link_chars >= MIN_UNLINKED_CHARS
 
 
-def _keep_linked_items(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+def _list_items(blocks: list[TextBlock]) -> list[list[int]]:
+    """Indices of the ``li`` blocks of each list, by list, in order."""
+    items: dict[etree._Element, list[int]] = {}
+    for index, block in enumerate(blocks):
+        parent = block.element.getparent()
+        if block.element.tag == "li" and parent is not None:
+            items.setdefault(parent, []).append(index)
+    return list(items.values())
+
+
+def _keep_linked_items(blocks: list[TextBlock], verdicts: list[Verdict],
+                       lists: list[list[int]]) -> None:
     """A list's items are judged together, as readability and trafilatura judge a list: an
     item removed for its link text that is written as a sentence, in a list whose other
     items are mostly kept, is one of them (a news digest linking each story it sums up:
     "Ousted WeWork CEO Adam Neumann can still ...", linked word by word), not a menu entry."""
-    items: dict[etree._Element, list[int]] = {}
-    for index, block in enumerate(blocks):
-        parent = block.element.getparent()
-        if block.element.tag == "li" and parent is not None:
-            items.setdefault(parent, []).append(index)
-    for indexes in items.values():
+    for indexes in lists:
+        others = len(indexes) - 1
+        kept = sum(verdicts[i].keep for i in indexes)  # counted once, then as items are kept
         for index in indexes:
             if verdicts[index].rule != "link-density" or \
                     not SENTENCE_END.search(blocks[index].text):
                 continue
-            others = [verdicts[i].keep for i in indexes if i != index]
-            if others and sum(others) >= KEPT_ITEMS_SHARE * len(others):
+            if others and kept >= KEPT_ITEMS_SHARE * others:  # this item is not kept yet
                 verdicts[index] = Verdict(True, blocks[index].kind)
+                kept += 1
 
 
-def _keep_introduced_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+def _keep_introduced_lists(blocks: list[TextBlock], verdicts: list[Verdict],
+                           lists: list[list[int]]) -> None:
     """A list of links that a kept sentence of the body introduces with a colon ("Redis
     provides the following data types:") continues that sentence: the things it names (a
     docs page's commands, types, guides), not a menu, which no sentence introduces."""
-    items: dict[etree._Element, list[int]] = {}
-    for index, block in enumerate(blocks):
-        parent = block.element.getparent()
-        if block.element.tag == "li" and parent is not None:
-            items.setdefault(parent, []).append(index)
-    for indexes in items.values():
+    for indexes in lists:
         if not all(verdicts[i].rule == "link-density" for i in indexes):
             continue
         before = indexes[0] - 1
