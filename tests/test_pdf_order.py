@@ -441,3 +441,30 @@ def test_scripts_set_one_over_the_other_read_upper_then_lower(tmp_path):
     assert "so that z21 holds" in text
     assert "Sn+1k=0 a is finite, and F-1j(x) is open." in text
     assert "SL2(R)" in text
+
+
+def test_side_by_side_subcaptions_set_close_are_read_one_after_the_other(tmp_path):
+    """Two subfigures' captions side by side, the first ending right where ``(b)`` starts
+    (LaTeX's subcaptions set too close for a gutter), each wrapping onto a second line that
+    hangs under its text: each caption is read whole, not row by row across both (``... sich
+    im(b) Die beiden ...``)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=5)
+        canvas.setFont("Times-Roman", 8)
+        left = "(a) Die beiden markierten Dreiecke schneiden sich im"
+        canvas.drawString(104, 500, left)
+        x = 104 + canvas.stringWidth(left, "Times-Roman", 8)
+        canvas.drawString(x, 500, "(b) Die beiden markierten Dreiecke schneiden sich im")
+        hang = canvas.stringWidth("(a) ", "Times-Roman", 8)
+        canvas.drawString(104 + hang, 490, "Mittelpunkt und in einer Seite.")
+        canvas.drawString(x + hang, 490, "Mittelpunkt und aussen.")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(220, 470, "Abbildung 2.11: Fehlerhafte Triangulierungen")
+        _paragraph(canvas, 440, rows=3)
+
+    texts = _texts(_typeset(tmp_path, page))
+    assert ("(a) Die beiden markierten Dreiecke schneiden sich im Mittelpunkt und in einer "
+            "Seite.") in texts
+    assert "(b) Die beiden markierten Dreiecke schneiden sich im Mittelpunkt und aussen." in texts
+    assert texts.index("(b) Die beiden markierten Dreiecke schneiden sich im Mittelpunkt und "
+                       "aussen.") < _index(texts, "Abbildung 2.11")

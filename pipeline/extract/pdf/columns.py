@@ -8,6 +8,7 @@ labels do not make a column of their own.
 
 from __future__ import annotations
 
+import re
 from operator import itemgetter
 
 from pipeline.extract.pdf.chars import Char, mode_size
@@ -265,3 +266,57 @@ NUMBER_COLUMN_ROWS = 3
 def _ink_width(segment: list[Char]) -> float:
     ink = [c for c in segment if not c["text"].isspace()]
     return ink[-1]["x1"] - ink[0]["x0"] if ink else 0.0
+
+
+HANG_EM = 0.3
+"""How far (em) past a label's text a hanging line of its caption may start."""
+_SUBLABEL = re.compile(r"\(([a-z])\)")
+"""A subfigure's label: a letter in parentheses (``(b)``)."""
+
+
+def split_sublabels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
+    """Split a row's segment before a subfigure label (``(b)``) inside it when the segment
+    opens with the label before it (``(a)``) and the next row has text starting between
+    that label and its text, with nothing across the label (the hanging lines of side-by-side
+    subcaptions, set too close for a gutter). Read whole, each row of the two captions
+    interleaved them (``... schneiden sich im(b) Die beiden ...``)."""
+    out = []
+    for r, row in enumerate(rows):
+        below = rows[r + 1] if r + 1 < len(rows) else []
+        if not below:
+            out.append(row)
+            continue
+        split: list[list[Char]] = []
+        for segment in row:
+            split += _split_at_sublabels(segment, below)
+        out.append(split)
+    return out
+
+
+def _split_at_sublabels(segment: list[Char], below: list[list[Char]]) -> list[list[Char]]:
+    if not segment or segment[0]["text"] != "(":  # most segments: checked without a pass
+        return [segment]
+    ink = [c for c in segment if not c["text"].isspace()]
+    text = "".join(c["text"] for c in ink)
+    at_char = [i for i, c in enumerate(ink) for _ in c["text"]]  # a ligature is one glyph
+    opening = _SUBLABEL.match(text)
+    if opening is None or "(" not in text[3:]:  # most segments: no label in them
+        return [segment]
+    size = mode_size(ink)
+    baseline = ink[0]["baseline"]
+    lines = [[c for c in s if not c["text"].isspace()] for s in below]
+    lines = [s for s in lines if s and 0 < s[0]["baseline"] - baseline <= 2 * size]
+    letter = opening.group(1)
+    for found in _SUBLABEL.finditer(text, 3):
+        if ord(found.group(1)) != ord(letter) + 1:
+            continue
+        label = ink[at_char[found.start()]]
+        start = ink[at_char[found.end()]]["x0"] if found.end() < len(text) else ink[-1]["x1"]
+        x = label["x0"]
+        # a hanging line starts at the label's text, give or take its first glyph's bearing
+        if (any(x - ALIGN_TOLERANCE <= s[0]["x0"] <= start + HANG_EM * size for s in lines)
+                and not any(s[0]["x0"] < x - ALIGN_TOLERANCE < s[-1]["x1"] for s in lines)):
+            at = next(i for i, c in enumerate(segment) if c is label)
+            return [segment[:at]] + _split_at_sublabels(segment[at:], below)
+        letter = found.group(1)
+    return [segment]

@@ -25,6 +25,7 @@ from pipeline.extract.pdf.columns import (
     join_numbers,
     row_gutters,
     row_segments,
+    split_sublabels,
 )
 from pipeline.extract.pdf.fonts import HANGING_FONT
 from pipeline.extract.pdf.geometry import Box, centre_in
@@ -162,7 +163,7 @@ def page_lines(chars: list[Char], page_number: int,
     for r, x in row_gutters(rows):
         gutters.setdefault(r, set()).add(x)
     split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
-    segments = [segment for row in join_numbers(join_labels(split))
+    segments = [segment for row in join_numbers(join_labels(split_sublabels(split)))
                 for segment in _join_bullets(row)]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
     lines = []
