@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice
 from typing import Any
 
@@ -103,7 +104,7 @@ def read_pages(pdf: pdfplumber.pdf.PDF, data: bytes, fonts: EncodingResourceMana
                 objects = fast and fast.page_objects(index, float(page.height),
                                                      float(page.mediabox[0]),
                                                      float(page.mediabox[1]),
-                                                     _decoder(page, fonts))
+                                                     partial(_decoder, page, fonts))
                 pages.append(_read_page(page, objects or page_objects(page, fonts.descents,
                                                                       fonts.heavy)))
             finally:
@@ -138,7 +139,8 @@ def _pdfium(data: bytes, pages: int) -> PdfiumDocument | None:
     return fast
 
 
-def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Decode:
+def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
+             forms: bool = True) -> Decode:
     """PDFium's characters checked against pdfminer's reading of the page's fonts: a code PDFium
     finds no Unicode for is read with pdfminer's font (fonts.py's glyph names included); in a
     simple font without ToUnicode, a character PDFium maps must be one pdfminer's reading of
@@ -146,13 +148,15 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Deco
     ``phi1``: the Adobe Glyph List's ϕ for PDFium, φ for fonts.py), then it is fonts.py's
     text. None sends the page to pdfminer: a font the page's resources do not name uniquely
     (a form XObject's own fonts, two subsets of one font) or a character the two read
-    differently."""
+    differently. ``forms`` False: no text is drawn inside a form XObject, so the forms'
+    fonts are not read (resolving every form and image of a book's figures took a twentieth
+    of its extraction time)."""
     by_name: dict[str, PDFFont | None] = {}
     readings: dict[str, Reading | None] = {}
 
     def decode(fontname: str, code: int, unmapped: bool) -> tuple[str, float | None] | None:
         if not by_name:
-            by_name.update(_page_fonts(page, fonts))
+            by_name.update(_page_fonts(page, fonts, forms))
         fontname = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
         font = by_name.get(fontname)
         if not unmapped:
@@ -180,10 +184,14 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager) -> Deco
     return decode
 
 
-def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager
-                ) -> dict[str, PDFFont | None]:
+def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
+                forms: bool = True) -> dict[str, PDFFont | None]:
+    """The page's fonts by name (subset tag dropped; None for a name two fonts share), and
+    with ``forms`` those of the form XObjects it draws."""
     found: dict[str, PDFFont | None] = {"": None}
-    for ref in _font_refs(page.page_obj.resources):
+    refs = _font_refs(page.page_obj.resources) if forms else list(
+        dict_value(dict_value(page.page_obj.resources).get("Font") or {}).values())
+    for ref in refs:
         spec = dict_value(ref)
         font = fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
         name = SUBSET_TAG.sub("", font_name(font))

@@ -91,7 +91,8 @@ _page_count = _fast("FPDFPage_CountObjects", _I, _V)
 _page_object = _fast("FPDFPage_GetObject", _V, _V, _I)
 _form_count = _fast("FPDFFormObj_CountObjects", _I, _V)
 _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
-PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+PATH, IMAGE, FORM, TEXT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
+                           raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 _POINT = struct.Struct("=ffB?2x")
 """PDFium's ``CFX_Path::Point``: x, y, segment type, whether it closes its figure, padding."""
@@ -119,25 +120,28 @@ class PdfiumDocument:
         self._doc.close()
 
     def page_objects(self, index: int, height: float, mb_x0: float, mb_y0: float,
-                     decode: Decode) -> PageObjects | None:
+                     decoder: Callable[[bool], Decode]) -> PageObjects | None:
         """Page ``index``'s objects in pdfplumber's coordinates (``height`` and the MediaBox
-        origin as objects.py takes them), or None when the page needs the pdfminer path."""
+        origin as objects.py takes them), or None when the page needs the pdfminer path.
+        ``decoder(forms)`` gives the page's ``Decode``; ``forms`` says whether text is drawn
+        inside form XObjects, whose fonts it must then know too."""
         page = raw.FPDF_LoadPage(self._doc.raw, index)
         if not page:
             return None
         try:
             if raw.FPDFPage_GetRotation(page) != 0:
                 return None
+            shapes, forms = _objects(ctypes.cast(page, _V).value or 0)
             text_page = raw.FPDFText_LoadPage(page)
             try:
-                chars = self._chars(text_page, height, mb_y0, decode)
+                chars = self._chars(text_page, height, mb_y0, decoder(forms))
             finally:
                 raw.FPDFText_ClosePage(text_page)
             if chars is None:
                 return None
             found = PageObjects(chars, [], [], [], [], self._heavy)
             flip = (1.0, 0.0, 0.0, -1.0, 0.0, height + 2 * mb_y0)
-            for kind, box in self._shapes(_objects(ctypes.cast(page, _V).value or 0), flip):
+            for kind, box in self._shapes(shapes, flip):
                 getattr(found, kind).append(box)
             return found
         finally:
@@ -270,7 +274,7 @@ class PdfiumDocument:
             return -1.0
         return width.value / 1000
 
-    def _shapes(self, objects: Iterator[tuple[int, int, Matrix]], flip: Matrix
+    def _shapes(self, objects: list[tuple[int, int, Matrix]], flip: Matrix
                 ) -> Iterator[tuple[str, Box]]:
         """("rects" | "lines" | "curves" | "images", box) of the page's paths and images."""
         for obj, kind, outer in objects:
@@ -385,9 +389,12 @@ def _codes(text_page: int, count: int) -> Sequence[int]:
     return codes
 
 
-def _objects(page: int) -> Iterator[tuple[int, int, Matrix]]:
+def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool]:
     """Every path and image of the page (by address), with its type and the matrix of the
-    forms it sits in (form XObjects)."""
+    forms it sits in (form XObjects); and whether any form holds text (most pages set all
+    their text outside forms: then no form's fonts need reading)."""
+    found: list[tuple[int, int, Matrix]] = []
+    forms_text = False
     stack: list[tuple[int, Matrix, bool]] = [(page, IDENTITY, False)]
     while stack:
         parent, outer, is_form = stack.pop()
@@ -400,7 +407,10 @@ def _objects(page: int) -> Iterator[tuple[int, int, Matrix]]:
                 _object_matrix(obj, ctypes.addressof(m))
                 stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
             elif kind == PATH or kind == IMAGE:
-                yield obj, kind, outer
+                found.append((obj, kind, outer))
+            elif kind == TEXT and is_form:
+                forms_text = True
+    return found, forms_text
 
 
 def _classify(points: list[tuple[float, float]], curved: bool
