@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_extract_html import MENU, run
 from test_extract_html_article import POST
+
+from pipeline.errors import EmptySource
 
 PARAGRAPHS = "".join(f"<p>{text}</p>" for text in POST)
 SIGNUP = ("<div class='newsletter-signup'><p>Get the weekly letter: the best stories of the "
@@ -101,3 +104,44 @@ def test_reference_page_keeps_its_definition_lists():
     assert "Socket.binaryType" in texts
     assert "What the socket reports as its url, read only, set when the connection " \
            "opens." in texts
+
+
+PRODUCTS = [("12-inch cast iron skillet", "$49.99"), ("Cast iron lid, 9 inch", "$31.99"),
+            ("Grill pan scrapers", "$6.99"), ("Rectangular grill press", "$36.99"),
+            ("Silicone handle holder", "$6.99"), ("Dutch oven, 5 quart", "$89.99")]
+
+
+def test_grid_of_product_cards_is_the_content_of_a_page_without_prose():
+    # wcxb dev: a shop's collection page is a grid of cards, each a linked name and a
+    # price, under a "related-product" section; no block is prose, so the page was refused
+    # as "only short fragments" (recall 0). A run of alike records holding two or more
+    # blocks each is content made of short pieces; the menu beside it stays out.
+    cards = "".join(f"<div class='card'><a href='/p{i}'><h3>{name}</h3></a>"
+                    f"<span class='price'>{price}</span></div>"
+                    for i, (name, price) in enumerate(PRODUCTS))
+    source = ("<html><head><title>Cast iron | Kitchen shop</title></head><body>" + MENU +
+              "<h1>Cast iron</h1><section class='related-product'><div class='grid'>"
+              f"{cards}</div></section><footer><p>Terms of use</p></footer></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(name in texts and price in texts for name, price in PRODUCTS)
+    assert not any(text.startswith("Category") or text == "Terms of use" for text in texts)
+    kind = extraction.transforms[-1]
+    assert kind.detail == "listing" and "alike records" in (kind.evidence or "")
+
+
+def test_error_page_with_a_menu_of_submenus_is_still_refused():
+    # The records reading must not take a menu for a page's content: a "not found" page
+    # whose menu items each open a submenu (list items, however many blocks) and whose
+    # footer has link columns is still a page with no main content.
+    menu = "<div class='menu'><ul>" + "".join(
+        f"<li><a href='/s{i}'>Section {i}</a><ul>" +
+        "".join(f"<li><a href='/s{i}/{j}'>Topic {j}</a></li>" for j in range(4)) +
+        "</ul></li>" for i in range(6)) + "</ul></div>"
+    columns = "".join(f"<div class='col'><h4>About {i}</h4><ul><li><a href='/a{i}'>Contact"
+                      f"</a></li></ul></div>" for i in range(5))
+    source = ("<html><head><title>Not found</title></head><body>" + menu +
+              "<div id='main'><h1>Page not found</h1><p>Error 404</p></div>"
+              f"<div class='footer-links'>{columns}</div></body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)

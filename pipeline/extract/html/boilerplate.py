@@ -1187,6 +1187,65 @@ def holds_prose(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
                for block, verdict in zip(blocks, verdicts))
 
 
+def record_run(blocks: list[TextBlock], top: etree._Element
+               ) -> tuple[list[etree._Element], str] | None:
+    """The records of a page whose content comes in short pieces (a shop's product cards,
+    a catalogue's entries: a name, a price, a line of specs), and the evidence: the run of
+    ``MIN_ENTRIES`` or more alike siblings (tag and first class) that each hold two or more
+    text blocks besides list items, with the most text. A menu's items are list items, and
+    the page's own layout columns (children of ``<body>``) are no records. Blocks under
+    chrome are no part of any record."""
+    held: dict[etree._Element, list[int]] = {}  # blocks besides list items, characters
+    runs: dict[tuple[etree._Element, tuple[object, str]], list[etree._Element]] = {}
+    for block in blocks:
+        if block.chrome:
+            continue
+        node = block.element
+        parent = node.getparent()
+        while parent is not None and node is not top:
+            counts = held.get(node)
+            if counts is None:
+                counts = held[node] = [0, 0]
+                if parent.tag not in PAGE_TAGS:
+                    runs.setdefault((parent, _signature(node)), []).append(node)
+            counts[0] += block.kind != "list_item"
+            counts[1] += len(block.text)
+            node, parent = parent, parent.getparent()
+    best: tuple[int, etree._Element, list[etree._Element]] | None = None
+    for (parent, _), members in runs.items():
+        records = [node for node in members if held[node][0] >= 2]
+        chars = sum(held[node][1] for node in records)
+        if len(records) >= MIN_ENTRIES and (best is None or chars > best[0]):
+            best = (chars, parent, records)
+    if best is None:
+        return None
+    chars, parent, records = best
+    return records, (f"{len(records)} alike records of short pieces holding {chars} chars "
+                     f"in {describe(parent)}")
+
+
+def read_records(blocks: list[TextBlock], records: list[etree._Element], evidence: str,
+                 title: str | None) -> list[Verdict]:
+    """Verdicts keeping the records' text whole: on such a page a price, a size or a link
+    to the item is the content, so neither fragments nor links are removed there; ad labels
+    and rights notices are."""
+    inside = {node for record in records for node in record.iter(etree.Element)}
+    verdicts = []
+    for block in blocks:
+        if block.element not in inside or block.chrome:
+            verdicts.append(Verdict(False, rule="outside-records", evidence=evidence))
+        elif AD_LABEL.match(block.text):
+            verdicts.append(Verdict(False, rule="ad-label",
+                                    evidence="the whole block is an ad label"))
+        elif legal_notice(block):
+            verdicts.append(Verdict(False, rule="legal-notice",
+                                    evidence="a copyright or rights notice"))
+        else:
+            verdicts.append(Verdict(True, block.kind))
+    _label_title(blocks, verdicts, title)
+    return verdicts
+
+
 def without_chrome(blocks: list[TextBlock]) -> list[TextBlock]:
     """The blocks as if no class or id said chrome. Tags and roles (``footer``, ``nav``,
     ``dialog``) still do, and so do the words for what can out-write a page: comments,

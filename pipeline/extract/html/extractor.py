@@ -95,13 +95,21 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                 kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
                                  "prose is in comment-named elements, with no article")
     if kind.detail != "listing" and not bp.holds_prose(walk.blocks, verdicts):
-        # No reading found a sentence or a line of prose, only labels, prices and buttons
-        # ("(24)", "Save $100", "Help"): a page built by scripts, whose content is not in
-        # its HTML. A listing's entries may all be short; they are its content.
-        raise EmptySource(f"{capture.uri}: no main content: the page's text is only short "
-                          f"fragments (labels, prices, menu items), no prose in any of its "
-                          f"{len(walk.blocks)} text blocks; a page built by scripts?",
-                          source_id=capture.source_id)
+        # No reading found a sentence or a line of prose. A run of alike records (product
+        # cards: a name and a price) is content made of short pieces; with none, the page
+        # holds only labels, prices and buttons ("(24)", "Save $100", "Help"): a page
+        # built by scripts, whose content is not in its HTML, or an error page.
+        plain = bp.without_chrome(walk.blocks)
+        found = bp.record_run(plain, top)
+        if found is None:
+            raise EmptySource(f"{capture.uri}: no main content: the page's text is only "
+                              f"short fragments (labels, prices, menu items), no prose nor "
+                              f"a run of records in any of its {len(walk.blocks)} text "
+                              f"blocks; a page built by scripts?",
+                              source_id=capture.source_id)
+        verdicts = bp.read_records(plain, *found, meta.title)
+        kind = Transform("page-kind", "listing",
+                         evidence=f"{kind.evidence}; no prose, but {found[1]}")
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)
