@@ -987,3 +987,91 @@ def test_font_named_regular_is_no_bold_whatever_its_stem_width(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page, VERA_BOOK))
     assert [t for k, t in result if k == "heading"] == [
         "What financial resources are there?", "Why consider a loan?"]
+
+
+def test_slide_titles_in_their_bar_are_headings_not_running_heads(tmp_path):
+    """A slide deck prints each slide's title in a bar at the top, at the same height on every
+    slide, and the words change from slide to slide as a chapter's running head does; set
+    larger than the text, they are the slides' headings, while the footline under them
+    (repeated) is furniture."""
+    titles = ["The Problem", "Common Solutions", "A Brief Overview", "Alternatives"]
+
+    def slide(title: str):
+        def draw(canvas):
+            canvas.setPageSize((363, 272))
+            canvas.setFillColorRGB(0.2, 0.2, 0.7)
+            canvas.rect(0, 246, 363, 26, stroke=0, fill=1)
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.setFont("Helvetica", 14)
+            canvas.drawString(13, 255, title)
+            canvas.setFillColorRGB(0, 0, 0)
+            canvas.setFont("Helvetica", 11)
+            for row in range(4):
+                canvas.drawString(50, 220 - 16 * row, f"Point {row + 1} about {title.lower()}")
+            canvas.setFont("Helvetica", 5)
+            canvas.drawString(120, 4, "Aaron Example    A talk about two factors")
+        return draw
+
+    result = _typeset_pages(tmp_path, [slide(title) for title in titles])
+    assert [b.text for b in result.blocks if b.kind == "heading"] == titles
+    assert all(r.text not in titles for r in result.removed)
+    assert all("Aaron Example" not in b.text for b in result.blocks)
+
+
+def test_letter_prefixed_page_number_on_a_short_excerpt(tmp_path):
+    """An executive summary numbers its pages ``ES-2``, an appendix ``A-10``: standing alone
+    at the page foot, a page number even where no other page repeats it."""
+    def number(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawCentredString(306, 40, "ES-2")
+
+    result = _extract(tmp_path, number)
+    assert not any("ES-2" in b.text for b in result.blocks)
+    assert [r.rule for r in result.removed if r.text == "ES-2"] == ["page-number"]
+
+
+def test_numbered_bold_heading_ending_in_a_full_stop(tmp_path):
+    """A report's numbered section titles set bold at the body size and ended with a full
+    stop, one line or two, over plain text: headings, not list items."""
+    long_title = ("2. Estimation of mercury deposition on a regional scale (40 km grid) and "
+                  "comparison of these")
+
+    def page(canvas):
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, 720, "1. Estimation of current exposure on a nationwide basis.")
+        y = _paragraph(canvas, 700) - 14
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, y, long_title)
+        canvas.drawString(100, y - 12, "deposition data with species distribution information.")
+        _paragraph(canvas, y - 32)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == [
+        "1. Estimation of current exposure on a nationwide basis.",
+        long_title + "\ndeposition data with species distribution information."]
+
+
+def test_table_label_alone_over_its_title_is_a_caption(tmp_path):
+    """A table's label on a line of its own (``Table ES-1``, an executive summary's number)
+    with the title on the lines under it: one caption, not a bold heading."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=8) - 20
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawCentredString(306, y, "Table ES-1")
+        canvas.drawCentredString(306, y - 12, "Percent of Species Range Overlapping")
+        canvas.drawCentredString(306, y - 24, "with Regions of High Mercury Deposition")
+        canvas.setFont("Times-Roman", 10)
+        top = y - 40
+        for row in range(4):
+            canvas.line(200, top - 18 * row, 412, top - 18 * row)
+            canvas.drawString(206, top - 18 * row - 13, f"Species {row}")
+            canvas.drawString(330, top - 18 * row - 13, f"{20 + row}%")
+        canvas.line(200, top - 72, 412, top - 72)
+        canvas.line(200, top, 200, top - 72)
+        canvas.line(320, top, 320, top - 72)
+        canvas.line(412, top, 412, top - 72)
+        _paragraph(canvas, top - 100)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("caption", "Table ES-1\nPercent of Species Range Overlapping\nwith Regions of High "
+                       "Mercury Deposition") in result

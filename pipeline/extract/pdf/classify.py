@@ -72,6 +72,8 @@ _SUBCAPTION = re.compile(r"^\([a-z]\)\s*[^\W\d_]")
 """A subfigure's caption: its letter in parentheses, then words (``(a) Fall 1``)."""
 _HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+\S")
+BOLD_AFTER = 0.5
+"""A block whose first line has less than this share of bold letters is not set bold."""
 SMALL_CAPS = 0.7
 """A numbered line in capitals set at least this share of its text's size is a heading in
 small capitals (their letters are set about 0.7-0.8 of the size, only the initials full)."""
@@ -190,7 +192,9 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
         if _is_heading(block, body_size, min(body_size, after.size if after else body_size),
                        after):
             block.kind = "heading"
-        elif (CAPTION.match(first) or (_near_figure(block, page) and block.size < body_size)
+        # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
+        elif (CAPTION.match(" ".join(line.text for line in block.lines[:2]))
+              or (_near_figure(block, page) and block.size < body_size)
               or _titles_table(block, tables)):
             block.kind = "caption"
         elif any(within(block.bbox, box, CALLOUT_SLACK) for box in page.boxes):
@@ -224,9 +228,11 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     prose (``after``, the next block: code and formulas in capitals come in runs)."""
     text = " ".join(l.text for l in block.lines).strip()
     display = block.size >= DISPLAY_SIZE * body_size
+    bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
     if (not text or len(text) > HEADING_MAX_CHARS * (2 if display else 1)
             or len(block.lines) > (DISPLAY_MAX_LINES if display else HEADING_MAX_LINES)
-            or not any(ch.isalpha() for ch in text) or text.endswith((".", ",", ";"))):
+            or not any(ch.isalpha() for ch in text) or text.endswith((",", ";"))
+            or text.endswith(".") and not _numbered_bold(text, bold, after)):
         return False
     larger = block.size >= HEADING_SIZE * body_size
     prose_after = after is not None and any(ch.islower() for ch in after.lines[0].text)
@@ -239,8 +245,16 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
                 else SMALLER_HEADING)
     if block.size < smallest * text_size or CAPTION.match(text):
         return larger
-    bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
-    return larger or (bold and len(text) < 120) or _in_capitals(text) and prose_after
+    return (larger or bold and (len(text) < 120 or _numbered_bold(text, bold, after))
+            or _in_capitals(text) and prose_after)
+
+
+def _numbered_bold(text: str, bold: bool, after: LayoutBlock | None) -> bool:
+    """A section's number opening a block set bold throughout, over text that is not bold: a
+    heading, though it ends in a full stop as a sentence does (``1. Estimation of current
+    exposure on a nationwide basis.``); bold items of a list are followed by more of them."""
+    return (bold and _HEADING_NUMBER.match(text) is not None and after is not None
+            and after.lines[0].bold_share < BOLD_AFTER)
 
 
 def _in_capitals(text: str) -> bool:

@@ -65,9 +65,10 @@ _PAGE_NUMBER = re.compile(r"^(?:page|seite|p\.?|página|pagina|pág\.?|pag\.?)?[
                           r"(?:page|seite)?(?:(?:of|von|sur|de|di|van|/)#)?$")
 """A page number with digits masked: ``12``, ``Page 3 of 21``, ``Seite 3 von 21``, ``3 / 21``
 (a slide's or a browser printout's)."""
-_CHAPTER_PAGE = re.compile(r"^\s*\d{1,2}\s?[-–]\s?\d{1,3}\s*$")
-"""A handbook's page number, chapter and page (``7-45``): only standing apart in a margin, since
-a range of numbers has the same shape."""
+_CHAPTER_PAGE = re.compile(r"^\s*(?:\d{1,2}|[A-Z]{1,3})\s?[-–]\s?\d{1,3}\s*$")
+"""A handbook's page number, chapter and page (``7-45``), or a part's letters and page (an
+executive summary's ``ES-2``, an appendix's ``A-10``): only standing apart in a margin, since a
+range of numbers has the same shape."""
 _TICK = re.compile(r"^\s*[-−–]?\d+\s*$")
 """A bare number, signed or not: beside a drawing, one of its ticks (``-20`` below zero)."""
 _DIGITS = re.compile(r"\d+")
@@ -431,7 +432,10 @@ def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, i
         return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                        f"repeated on {seen} of {total} pages in the {where} margin "
                        f"(digits masked: {key!r})")
-    if isolated and not line.lead_label:  # a note's last line stands apart at a page's foot
+    # a note's last line stands apart at a page's foot; a line whose words change from page to
+    # page and that is set larger than the body is a slide's title in its bar, not a running
+    # head: heads that change per chapter are set no larger than the text
+    if isolated and not line.lead_label and line.size <= HEADING_SIZE * body:
         at = len(position_pages[(where, round(line.top / POSITION_BUCKET))])
         if at >= needed and at >= POSITION_SHARE * total:
             return Verdict(f"running-{'header' if where == 'top' else 'footer'}",

@@ -87,11 +87,12 @@ CAPTION = re.compile(r"^(?:(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|
                      r"Tableau|Graphique|Schéma|Encadré|Carte|Tabla|Cuadro|Figura|Gráfico|"
                      r"Gráfica|Mapa|Imagen|Tabela|Quadro|Imagem|Tabella|Grafico|Tabel|Figuur|"
                      r"Afbeelding|Grafiek)\s*"
-                     r"[0-9IVX]+[0-9.\-–]*[a-z]?"
+                     r"(?:[A-Z]{1,3}[-.–]?(?=[0-9]))?[0-9IVX]+[0-9.\-–]*[a-z]?"
                      r"(?:\s*[:.–—|-](?:\s|$)|\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“(]))"
                      r"|[表图圖]\s*[0-9]+(?:[.\-–][0-9]+)*\s+(?=[\u4e00-\u9fff]))")
 """The opening of a figure, table or listing caption (``Figure 3-11 Selecting …``,
-``Abbildung 1.2:``, ``Tableau 2 :``, ``Figura 1 –``, ``表 1 用地``), not a sentence that cites
+``Abbildung 1.2:``, ``Tableau 2 :``, ``Figura 1 –``, ``表 1 用地``; an appendix's or a summary's
+number has its letters, ``Table ES-1 Percent …``, ``Figure A3.``), not a sentence that cites
 one (``Figure 3-5 shows …``)."""
 
 
