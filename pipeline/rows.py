@@ -2,7 +2,9 @@
 archive's column names (``schemas/`` describes them), nothing stored.
 
 Kept apart from ``pipeline.archive`` so what only makes rows (``archivist extract`` on a folder)
-does not import the Delta and dataset stack, about 0.2 s of CPU at every process start.
+does not import the Delta and dataset stack, about 0.2 s of CPU at every process start. The
+stages that build a document (capture, extract, clean, segment) are imported by the functions
+that run them: the archive and every read command import this module for its row helpers only.
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.capture import read_local
-from pipeline.clean import clean
-from pipeline.extract import extract_then
 from pipeline.model import (
     Capture,
     Extraction,
@@ -27,7 +26,6 @@ from pipeline.model import (
     Source,
     Transform,
 )
-from pipeline.segment import doc_id_for, segment
 from pipeline.textutil.signals import document_languages, repeated_line_share, text_signals
 
 
@@ -40,12 +38,18 @@ def derive(data: bytes, capture: Capture, options: ExtractOptions = ExtractOptio
     passages' signals are measured by :func:`document_rows`, in the run's process: guessing
     languages in every worker would cost each one the language model (about 80 MB
     resident)."""
+    from pipeline.extract import extract_then
+    from pipeline.segment import doc_id_for
+
     return extract_then(data, capture, options,
                         partial(_built, doc_id_for(capture.source_id), keys=keys))
 
 
 def _built(doc_id: str, extraction: Extraction, *, keys: bool = True) -> SegmentedDocument:
     """The worker's part of :func:`derive`, after extraction."""
+    from pipeline.clean import clean
+    from pipeline.segment import segment
+
     document = segment(doc_id, clean(extraction))
     if not keys:
         return document
@@ -60,6 +64,8 @@ def extract_file(path: Path, kind: Kind | None = None,
     """One local file through the pipeline, nothing stored: the rows an ingest would archive
     (documents, sections, passages, footnotes, removed), as version 1 of run ``extract``.
     No lineage keys: the rows do not hold them."""
+    from pipeline.capture import read_local
+
     captured, data = read_local(path, kind)
     return document_rows(derive(data, captured, options, keys=False),
                          Source(captured.source_id, captured.uri), captured, 1, "extract")

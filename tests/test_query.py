@@ -8,7 +8,10 @@ touch; tests that damage it work on a copy.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import uuid
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from typer.testing import CliRunner
 
 from pipeline.archive import Archive, RunWriter
@@ -172,6 +175,31 @@ def test_trace_by_prefix_reaches_the_raw_bytes(archive_root):
     traced = snapshot.trace(hit.id[:8])
     assert traced.row["doc_id"] == "note" and "[of China]" in traced.snippet
     assert traced.document["doc_version"] == 2
+
+
+@pytest.mark.parametrize("command", [["versions"], ["show", REPORT], ["trace", "PASSAGE"],
+                                     ["status", "--json"], ["--help"]])
+def test_read_commands_start_without_what_only_ingests_need(archive_root, command):
+    """Each read command is a fresh process whose imports were most of its time on a
+    100,000-document archive: it loads the archive stack, not Prefect, pandas, the Pydantic
+    typer 0.29 coerces values with, the WARC reader or the extraction stages."""
+    passage = Snapshot(Archive(Store.at(archive_root))).document(REPORT).passages[1]
+    args = [passage["passage_id"] if a == "PASSAGE" else a for a in command]
+    if command != ["--help"]:
+        args += ["--store", str(archive_root)]
+    heavy = ("prefect", "pandas", "pydantic", "warcio", "fsspec", "lxml",
+             "pipeline.capture", "pipeline.clean", "pipeline.segment", "pipeline.build")
+    code = ("import contextlib, io, sys\n"
+            "from pipeline.cli import app\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out, "
+            "contextlib.suppress(SystemExit):\n"
+            f"    code = app({args!r}, standalone_mode=False)\n"
+            "assert code in (0, 1, None) and out.getvalue(), (code, out.getvalue())\n"
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", command
 
 
 # -- JSON from every read command -----------------------------------------------------------
