@@ -119,6 +119,25 @@ def test_a_display_fraction_is_read_where_it_stands(tmp_path):
             in text)
 
 
+def test_a_display_opening_with_a_fraction_reads_it_in_its_row(tmp_path):
+    """A display formula that opens with a fraction (``1/2 |ln x| = ...``), its numerator
+    and denominator left of the row's first character: they are read at the row's start,
+    not as lines of their own before the formula and after it."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 660, "Then it holds that")
+        canvas.drawString(200, 647, "1")
+        canvas.drawString(200, 633, "2")
+        canvas.drawString(207, 640, "| ln d(a, z) | = | ln d(z, a) |")
+        canvas.drawString(72, 617, "for every point of the plane.")
+        _paragraph(canvas, 590, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "1 2 | ln d(a, z) | = | ln d(z, a) |" in text
+    assert text.index("Then it holds") < text.index("1 2 | ln") < text.index("for every point")
+
+
 def test_a_display_matrix_is_read_in_its_formula(tmp_path):
     """A two-row matrix in a formula's parentheses, its rows 0.65 em above and below the
     formula's baseline: read row by row between the parentheses, before the text after the

@@ -584,8 +584,17 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
             left = j
         if after and min(c["x0"] for c in after) - reach1 <= gap and right is None:
             right = j
-    if inside or left is None:
+    if inside:
         return None
+    if left is None:  # before a row's start: a short part with its other part across the
+        # row's baseline (a fraction opening a display), never a number beside a line
+        if right is None or x1 - x0 > 4 * size:
+            return None
+        host = info[right][0]
+        return (right, None) if any(
+            (other - host) * (baseline - host) < 0 and abs(other - host) <= STACK_EM * size
+            and o_x0 < x1 and o_x1 > x0 and abs(o_size - size) <= 0.2 * size
+            for other, o_size, o_x0, o_x1, _ in info.values()) else None
     if right is not None:
         if abs(info[left][0] - info[right][0]) > ROW_BASELINE_EM * size:
             return None  # the two sides are no one row
