@@ -1075,3 +1075,30 @@ def test_table_label_alone_over_its_title_is_a_caption(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert ("caption", "Table ES-1\nPercent of Species Range Overlapping\nwith Regions of High "
                        "Mercury Deposition") in result
+
+
+def test_caption_under_a_picture_on_a_scanned_page(tmp_path):
+    """A scanned book page is one image with an OCR text layer over it: an engraving is no
+    object of its own, only a hole in the text; the line of small print under that hole is
+    its caption. Small print that follows the text with no hole above it (a quoted verse) is
+    no caption."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    scan = io.BytesIO()
+    Image.new("L", (432, 648), 235).save(scan, format="PNG")
+
+    def page(canvas):
+        canvas.setPageSize((432, 648))
+        canvas.drawImage(ImageReader(io.BytesIO(scan.getvalue())), 0, 0, 432, 648)
+        y = _paragraph(canvas, 590, rows=4, x=57, size=11)
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(150, y - 150, "The Yankee Lookout.")
+        y = _paragraph(canvas, y - 166, rows=4, x=57, size=11)
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(120, y, "Let not a murmur meet the ear.")
+        _paragraph(canvas, y - 14, rows=4, x=57, size=11)
+
+    kinds = {text: kind for kind, text in _extract_blocks(_typeset(tmp_path, page))}
+    assert kinds.get("The Yankee Lookout.") == "caption"
+    assert kinds.get("Let not a murmur meet the ear.") != "caption"

@@ -46,6 +46,12 @@ a logo)..."""
 PICTURE_MIN_LABELS = 2
 """...or one that holds fewer separate lines than this (a heading on its banner): a picture's
 labels come several."""
+SCAN_SHARE = 0.9
+"""An image covering this share of the page makes it a scan..."""
+SCAN_CAPTION_SIZE = 0.9
+"""...where a caption is set at most this share of the body size..."""
+PICTURE_GAP_LINES = 5.0
+"""...beside a hole in the text at least this many body lines tall: the picture."""
 TABLE_TITLE_MAX_CHARS = 150
 """A table's title (a short line or two right above it) is at most this long."""
 SMALLER_HEADING = 0.95
@@ -195,7 +201,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
         # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
         elif (CAPTION.match(" ".join(line.text for line in block.lines[:2]))
               or (_near_figure(block, page) and block.size < body_size)
-              or _titles_table(block, tables)):
+              or _titles_table(block, tables) or _by_a_scanned_picture(block, page, body_size)):
             block.kind = "caption"
         elif any(within(block.bbox, box, CALLOUT_SLACK) for box in page.boxes):
             block.kind = "callout"
@@ -309,6 +315,27 @@ def heading_levels(blocks: list[LayoutBlock], body_size: float) -> None:
             block.level = min(number.group(1).count(".") + 1, 6)
         else:
             block.level = min(sizes.index(round(block.size * 2) / 2) + 1, 6)
+
+
+def _by_a_scanned_picture(block: LayoutBlock, page: PageData, body_size: float) -> bool:
+    """On a scan (one image covering the page) a picture is no object of its own, only a
+    hole in the text layer: a line or two of small print with text-free space at least
+    ``PICTURE_GAP_LINES`` body lines tall above or below it, across its width and inside the
+    page's text, is the picture's caption (``The Yankee Lookout.`` under an engraving)."""
+    if (len(block.lines) > HEADING_MAX_LINES - 1 or block.size > SCAN_CAPTION_SIZE * body_size
+            or not any((im[2] - im[0]) * (im[3] - im[1]) >= SCAN_SHARE * page.width * page.height
+                       for im in page.images)):
+        return False
+    gap = PICTURE_GAP_LINES * body_size
+    x0, top, x1, bottom = block.bbox
+    across = [l for l in page.lines if l.x0 < x1 and l.x1 > x0 and l not in block.lines]
+    above = [l.bottom for l in across if l.bottom <= top]
+    below = [l.top for l in across if l.top >= bottom]
+    clear_above = bool(above) and top - max(above) >= gap
+    clear_below = bool(below) and min(below) - bottom >= gap
+    # the hole is inside the page's text, not the margin above its first line or under its last
+    return (clear_above and any(l.bottom <= top - gap for l in page.lines)
+            or clear_below and any(l.top >= bottom + gap for l in page.lines))
 
 
 def _near_figure(block: LayoutBlock, page: PageData) -> bool:
