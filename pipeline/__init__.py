@@ -6,6 +6,7 @@ Prefect tasks and flows.
 """
 
 import ctypes
+import gc
 import importlib.abc
 import json
 import os
@@ -50,6 +51,22 @@ def not_installed(name: str) -> Iterator[None]:
         yield
     finally:
         sys.meta_path.remove(hide)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Within the block, Python's cycle collector does not run: for code that makes many
+    objects that form no cycles (a row per source of a large archive), which the collector
+    would otherwise walk again and again as they pile up (a quarter of the time of making
+    100,000 source statuses). Reference counting still frees everything; the collector runs
+    as usual after the block."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def user_cache() -> Path:

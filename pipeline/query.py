@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline import without_cycle_collection
 from pipeline.archive import (
     Archive,
     KeyRanges,
@@ -310,22 +311,23 @@ class Snapshot:
                  stale_after: int = STALE_AFTER_FAILURES) -> list[SourceStatus]:
         """Each source's health up to this version: last good capture, failures in a row,
         next due time, stale or not; ``sources`` default to every one the archive has seen."""
-        columns = ["run_id", "source_id"]
-        run_ids, source_ids, times = _columns(self.rows("captures",
-                                                        columns=[*columns, "captured_at"]))
-        captured = dict(zip(zip(run_ids, source_ids), times))
-        failures = _records(self.rows("failures", columns=[*columns, "stage", "error_class",
-                                                           "message"]))
-        expansions = _records(self.rows("expansions", columns=[
-            *columns, "documents", "expanded_at", "counts"]))
-        listed: Sequence[Source | str] | None = sources
-        if listed is None:  # a bulk entry's documents are counted on the entry's row
-            entries = {r["source_id"] for r in expansions}
-            seen = set(source_ids) | {r["source_id"] for r in failures}
-            if entries:
-                seen = {s for s in seen if s.split("/")[0] not in entries} | entries
-            listed = sorted(seen)
-        return statuses_of(listed, self.runs, captured, failures, stale_after, expansions)
+        with without_cycle_collection():
+            columns = ["run_id", "source_id"]
+            run_ids, source_ids, times = _columns(self.rows("captures",
+                                                            columns=[*columns, "captured_at"]))
+            captured = dict(zip(zip(run_ids, source_ids), times))
+            failures = _records(self.rows("failures", columns=[*columns, "stage", "error_class",
+                                                               "message"]))
+            expansions = _records(self.rows("expansions", columns=[
+                *columns, "documents", "expanded_at", "counts"]))
+            listed: Sequence[Source | str] | None = sources
+            if listed is None:  # a bulk entry's documents are counted on the entry's row
+                entries = {r["source_id"] for r in expansions}
+                seen = set(source_ids) | {r["source_id"] for r in failures}
+                if entries:
+                    seen = {s for s in seen if s.split("/")[0] not in entries} | entries
+                listed = sorted(seen)
+            return statuses_of(listed, self.runs, captured, failures, stale_after, expansions)
 
     def trace_row(self, table: ItemTable, row: Row, read_source: bool = True,
                   document: Row | None = None) -> Trace:
