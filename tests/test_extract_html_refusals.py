@@ -145,3 +145,30 @@ def test_error_page_with_a_menu_of_submenus_is_still_refused():
               f"<div class='footer-links'>{columns}</div></body></html>")
     with pytest.raises(EmptySource, match="only short fragments"):
         run(source)
+
+
+def test_page_hidden_until_its_scripts_run_is_read_as_shown():
+    # wcxb dev: a shop's category page wraps its whole content in a display:none div that
+    # its scripts reveal; the visible page was a skip link and "Sponsored" labels, so it
+    # was refused (recall 0). A hidden element holding more text than the whole visible
+    # page is the page itself: it is read as shown, and the decision says so.
+    source = ("<html><head><title>Cast iron pans</title></head><body>"
+              "<a href='#main'>Skip to main content</a><div class='spinner'>Loading</div>"
+              "<div id='page' style='display:none'>" + MENU +
+              f"<div id='main'><h1>Cast iron pans</h1>{PARAGRAPHS}</div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert "read as shown" in (extraction.transforms[-1].evidence or "")
+
+
+def test_hidden_dialog_does_not_become_the_content_of_a_page_of_labels():
+    # The hidden element is shown only to be read like the rest of a page: a hidden
+    # newsletter dialog on a page of labels is still a dialog, and the page still refused.
+    labels = "".join(f"<div><span>{t}</span></div>" for t in ("(24)", "Save $100", "Help"))
+    source = ("<html><head><title>Surface Laptop</title></head><body>" + MENU +
+              f"<div id='app'><h1>Surface Laptop</h1>{labels}</div>"
+              f"<div class='newsletter-modal' style='display:none'>{SIGNUP * 3}</div>"
+              "</body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)

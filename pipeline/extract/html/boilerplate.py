@@ -419,8 +419,9 @@ def _collapse(text: str) -> str:
     return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
-def text_blocks(root: etree._Element) -> Walk:
-    """Cut the tree into text blocks in document order (see the module docstring)."""
+def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozenset()) -> Walk:
+    """Cut the tree into text blocks in document order (see the module docstring); the
+    elements in ``shown`` are read even if they say they are hidden (``hidden_page``)."""
     blocks: list[TextBlock] = []
     hidden: list[tuple[etree._Element, str]] = []
     runs: list[_Run] = [_Run(root, "paragraph", None, None, False, False)]
@@ -439,7 +440,7 @@ def text_blocks(root: etree._Element) -> Walk:
                 (tag == "noscript" and not _is_fallback(element)):
             runs[-1].add(element.tail, in_link, in_caption)
             continue
-        reason = hidden_signal(element)
+        reason = hidden_signal(element) if element not in shown else None
         if reason:
             hidden.append((element, reason))
             runs[-1].add(element.tail, in_link, in_caption)
@@ -472,6 +473,22 @@ def text_blocks(root: etree._Element) -> Walk:
                              repeat(inner_caption)))
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
+
+
+def hidden_page(walk: Walk) -> list[etree._Element]:
+    """The hidden elements holding more text than the whole visible page, most first: a page
+    that hides its content until its scripts run (``display:none`` on a wrapper, undone by
+    an anti-flicker snippet or an app's start-up), unless they say they are a dialog or
+    chrome. Text counts as a reader sees it, so scripts and styles inside do not."""
+    visible = sum(len(block.text) for block in walk.blocks)
+    found = []
+    for element, _ in walk.hidden:
+        if chrome_signal(element) and _never_wrapper(element):
+            continue  # a dialog waiting to be opened (newsletter, cookies), a menu, a form
+        chars = sum(len(block.text) for block in text_blocks(element, frozenset({element})).blocks)
+        if chars > max(visible, MIN_FALLBACK_BODY_CHARS):
+            found.append((chars, element))
+    return [element for _, element in sorted(found, key=lambda item: -item[0])]
 
 
 def _swallows_page(element: etree._Element) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Literal
 
 from lxml import etree, html
@@ -73,43 +74,26 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     top = body if body is not None and not strays else root
     # The <title> element names the page's own headline; meta.title may be the site's h1.
     page_title = root.findtext(".//title") or meta.title
-    kind, region = _page_kind(root, walk.blocks, top, page_title)
-    verdicts = bp.classify(walk.blocks, region, meta.title, options.comments, kind.detail)
-    if bp.body_chars(walk.blocks, verdicts) == 0:
-        # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
-        # built from "widget" divs): read the page again ignoring such class names, and
-        # take that reading if it finds prose worth the name.
-        plain = bp.without_chrome(walk.blocks)
-        fallback = bp.classify(plain, bp.main_container(plain, top, page_title), meta.title,
-                               options.comments)
-        if bp.body_chars(plain, fallback) >= bp.MIN_FALLBACK_BODY_CHARS:
-            verdicts = fallback
-        else:
-            # All the prose sits in comment-named elements: with no article beside them,
-            # the discussion is the page (a forum thread that declares nothing).
-            thread = bp.classify(walk.blocks, bp.main_container(walk.blocks, top, page_title,
-                                                                "forum"),
-                                 meta.title, options.comments, "forum")
-            if bp.body_chars(walk.blocks, thread) >= bp.MIN_FALLBACK_BODY_CHARS:
-                verdicts = thread
-                kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
-                                 "prose is in comment-named elements, with no article")
-    if kind.detail != "listing" and not bp.holds_prose(walk.blocks, verdicts):
-        # No reading found a sentence or a line of prose. A run of alike records (product
-        # cards: a name and a price) is content made of short pieces; with none, the page
-        # holds only labels, prices and buttons ("(24)", "Save $100", "Help"): a page
-        # built by scripts, whose content is not in its HTML, or an error page.
-        plain = bp.without_chrome(walk.blocks)
-        found = bp.record_run(plain, top)
-        if found is None:
-            raise EmptySource(f"{capture.uri}: no main content: the page's text is only "
-                              f"short fragments (labels, prices, menu items), no prose nor "
-                              f"a run of records in any of its {len(walk.blocks)} text "
-                              f"blocks; a page built by scripts?",
-                              source_id=capture.source_id)
-        verdicts = bp.read_records(plain, *found, meta.title)
-        kind = Transform("page-kind", "listing",
-                         evidence=f"{kind.evidence}; no prose, but {found[1]}")
+    reading = _read(root, walk.blocks, top, page_title, meta.title, options.comments)
+    if reading is None:
+        # Nothing worth the name is visible, but a display:none element holds more text
+        # than the visible page: a page that hides itself until its scripts run (an
+        # anti-flicker or app-shell wrapper). An archive keeps what the scripts would show.
+        shown = bp.hidden_page(walk)
+        if shown:
+            walk = bp.text_blocks(root, frozenset(shown))
+            reading = _read(root, walk.blocks, top, page_title, meta.title, options.comments)
+            if reading is not None:
+                kind, verdicts = reading
+                reading = (replace(kind, evidence=f"{kind.evidence}; the page hides its "
+                                   f"content until scripts run: {bp.describe(shown[0])} "
+                                   "read as shown"), verdicts)
+    if reading is None:
+        raise EmptySource(f"{capture.uri}: no main content: the page's text is only short "
+                          f"fragments (labels, prices, menu items), no prose nor a run of "
+                          f"records in any of its {len(walk.blocks)} text blocks; a page "
+                          "built by scripts?", source_id=capture.source_id)
+    kind, verdicts = reading
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)
@@ -119,6 +103,46 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                           "removed blocks say why", source_id=capture.source_id)
     return Extraction(NAME, VERSION, meta, tuple(blocks), tuple(footnotes), tuple(removed),
                       (decoded.transform, kind))
+
+
+def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
+          page_title: str | None, title: str | None, comments: bool
+          ) -> tuple[Transform, list[bp.Verdict]] | None:
+    """The page's kind and a verdict per block, or None when no reading finds prose nor
+    a run of records."""
+    kind, region = _page_kind(root, blocks, top, page_title)
+    verdicts = bp.classify(blocks, region, title, comments, kind.detail)
+    if bp.body_chars(blocks, verdicts) == 0:
+        # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
+        # built from "widget" divs): read the page again ignoring such class names, and
+        # take that reading if it finds prose worth the name.
+        plain = bp.without_chrome(blocks)
+        fallback = bp.classify(plain, bp.main_container(plain, top, page_title), title,
+                               comments)
+        if bp.body_chars(plain, fallback) >= bp.MIN_FALLBACK_BODY_CHARS:
+            verdicts = fallback
+        else:
+            # All the prose sits in comment-named elements: with no article beside them,
+            # the discussion is the page (a forum thread that declares nothing).
+            thread = bp.classify(blocks, bp.main_container(blocks, top, page_title, "forum"),
+                                 title, comments, "forum")
+            if bp.body_chars(blocks, thread) >= bp.MIN_FALLBACK_BODY_CHARS:
+                verdicts = thread
+                kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
+                                 "prose is in comment-named elements, with no article")
+    if kind.detail != "listing" and not bp.holds_prose(blocks, verdicts):
+        # No reading found a sentence or a line of prose. A run of alike records (product
+        # cards: a name and a price) is content made of short pieces; with none, the page
+        # holds only labels, prices and buttons ("(24)", "Save $100", "Help"): a page
+        # built by scripts, whose content is not in its HTML, or an error page.
+        plain = bp.without_chrome(blocks)
+        found = bp.record_run(plain, top)
+        if found is None:
+            return None
+        verdicts = bp.read_records(plain, *found, title)
+        kind = Transform("page-kind", "listing",
+                         evidence=f"{kind.evidence}; no prose, but {found[1]}")
+    return kind, verdicts
 
 
 def _page_kind(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
