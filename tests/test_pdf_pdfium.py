@@ -14,6 +14,7 @@ import pytest
 from pdfbytes import assemble
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline.extract.pdf.chars import BASELINE, BOTTOM, SIZE, TEXT, UPRIGHT, X0, X1
 from pipeline.extract.pdf.fonts import EncodingResourceManager
 from pipeline.extract.pdf.objects import page_objects
 from pipeline.extract.pdf.pages import _decoder
@@ -62,15 +63,15 @@ def test_pdfium_characters_and_shapes_match_pdfminers():
     slow, fast = _both(_drawn())
     assert fast is not None
     def key(c):
-        return round(c["baseline"]), c["x0"]
+        return round(c[BASELINE]), c[X0]
 
     slow_chars, fast_chars = sorted(slow.chars, key=key), sorted(fast.chars, key=key)
-    assert "".join(c["text"] for c in fast_chars) == "".join(c["text"] for c in slow_chars)
+    assert "".join(c[TEXT] for c in fast_chars) == "".join(c[TEXT] for c in slow_chars)
     for a, b in zip(slow_chars, fast_chars):
-        for field in ("x0", "x1", "baseline", "size"):
+        for field in (X0, X1, BASELINE, SIZE):
             assert b[field] == pytest.approx(a[field], abs=0.05), (a, b, field)
-        assert b["bottom"] == pytest.approx(a["bottom"], abs=0.5)  # descent: AFM vs PDFium
-        assert b["upright"] == a["upright"]
+        assert b[BOTTOM] == pytest.approx(a[BOTTOM], abs=0.5)  # descent: AFM vs PDFium
+        assert b[UPRIGHT] == a[UPRIGHT]
     for kind in ("rects", "lines", "curves"):
         assert len(getattr(fast, kind)) == len(getattr(slow, kind)) == 1, kind
         for v, w in zip(getattr(fast, kind)[0], getattr(slow, kind)[0]):
@@ -97,7 +98,7 @@ def test_actual_text_page_takes_the_pdfminer_path():
                b"BT /F1 10 Tf 40 280 Td (INHALTE) Tj ET EMC")
     data = _one_font_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     slow, fast = _both(data)
-    assert "INHALTE" in "".join(c["text"] for c in slow.chars)
+    assert "INHALTE" in "".join(c[TEXT] for c in slow.chars)
     assert fast is None
 
 
@@ -115,10 +116,10 @@ def test_tex_glyph_name_read_otherwise_stays_on_the_pdfium_path():
         b"/ItalicAngle 0 /Ascent 750 /Descent -250 /CapHeight 700 /StemV 80 >>"))
     slow, fast = _both(data)
     assert fast is not None
-    assert [c["text"] for c in fast.chars] == [c["text"] for c in slow.chars]
-    assert "".join(c["text"] for c in fast.chars) == "x = \u03c6"
+    assert [c[TEXT] for c in fast.chars] == [c[TEXT] for c in slow.chars]
+    assert "".join(c[TEXT] for c in fast.chars) == "x = \u03c6"
     for a, b in zip(slow.chars, fast.chars):
-        assert (b["x0"], b["x1"]) == pytest.approx((a["x0"], a["x1"]), abs=0.01)
+        assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01)
 
 
 def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
@@ -137,10 +138,10 @@ def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
         b"/ItalicAngle 0 /Ascent 750 /Descent 0 /CapHeight 700 /StemV 80 >>"))
     slow, fast = _both(data)
     assert fast is not None
-    assert [c["text"] for c in fast.chars] == [c["text"] for c in slow.chars]
-    assert "\u0338" in [c["text"] for c in fast.chars]
+    assert [c[TEXT] for c in fast.chars] == [c[TEXT] for c in slow.chars]
+    assert "\u0338" in [c[TEXT] for c in fast.chars]
     for a, b in zip(slow.chars, fast.chars):
-        assert (b["x0"], b["x1"]) == pytest.approx((a["x0"], a["x1"]), abs=0.01), a["text"]
+        assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
 
 
 @pytest.mark.parametrize("content, whole", [
@@ -275,5 +276,5 @@ def test_the_fonts_of_forms_are_read_only_when_a_form_holds_text(monkeypatch, fo
     monkeypatch.setattr(pages, "_font_refs", lambda *args: walked.append(1) or real(*args))
     slow, fast = _both(_with_form(b"BT /F1 10 Tf 72 300 Td (On the page) Tj ET", form))
     assert fast is not None
-    assert "".join(c["text"] for c in fast.chars) == "".join(c["text"] for c in slow.chars)
+    assert "".join(c[TEXT] for c in fast.chars) == "".join(c[TEXT] for c in slow.chars)
     assert bool(walked) is read

@@ -13,9 +13,8 @@ from pipeline.extract.pdf.chars import Char, mode_size
 
 def _word(text: str, x: float, baseline: float, size: float) -> list[Char]:
     """One glyph per letter, each 0.5 em wide, touching the next."""
-    return [{"text": t, "x0": x + i * 0.5 * size, "x1": x + (i + 1) * 0.5 * size,
-             "top": baseline - 0.75 * size, "bottom": baseline + 0.25 * size,
-             "baseline": baseline, "size": size, "fontname": "Times-Roman", "upright": True}
+    return [(t, x + i * 0.5 * size, x + (i + 1) * 0.5 * size, baseline - 0.75 * size,
+             baseline + 0.25 * size, baseline, size, "Times-Roman", True)
             for i, t in enumerate(text)]
 
 
@@ -35,10 +34,10 @@ def _counting(monkeypatch, module, name: str) -> Counter[str]:
                           st.sampled_from([6.0, 6.04, 6.06, 8.0, 9.96, 10.0, 10.02, 11.5, 12.0,
                                            7.0, 7.25, 14.0, 5.5])), max_size=40))
 def test_the_mode_size_is_the_most_common_rounded_size_first_seen_on_ties(glyphs):
-    chars = [{"text": t, "size": s} for t, s in glyphs]
+    chars = [(t, 0.0, 0.0, 0.0, 0.0, 0.0, s, "", True) for t, s in glyphs]
     sizes = [round(s, 1) for t, s in glyphs if not t.isspace()]
     expected = Counter(sizes).most_common(1)[0][0] if sizes else 1.0
-    assert mode_size(chars) == expected  # type: ignore[arg-type]
+    assert mode_size(chars) == expected
 
 
 def test_a_small_run_that_joins_no_row_is_searched_for_once(monkeypatch):

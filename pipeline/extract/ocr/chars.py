@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from pipeline.extract.ocr.engine import OcrChar, OcrLine, OcrPage
-from pipeline.extract.pdf.chars import Char
+from pipeline.extract.pdf.chars import TEXT, TOP, X0, X1, Char
 
 CAP_EM = 0.7
 """Height of capitals and ascenders above the baseline, in em (Times 0.66-0.68, Computer
@@ -463,13 +463,12 @@ def _line_chars(ink: np.ndarray, line: OcrLine, size: float, baseline: float,
             text = _SUPERSCRIPTS[text]
             char_size, char_bottom = RAISED_SIZE * size, baseline - SUPERSCRIPT_RISE * size
         x0, x1 = _advance(chars, i, size)
-        out.append({"text": text, "x0": x0 * scale, "x1": x1 * scale,
-                    "top": (char_bottom - CAP_EM * char_size) * scale,
-                    "bottom": char_bottom * scale, "baseline": char_bottom * scale,
-                    "size": char_size * scale, "fontname": FONT, "upright": True})
+        out.append((text, x0 * scale, x1 * scale, (char_bottom - CAP_EM * char_size) * scale,
+                    char_bottom * scale, char_bottom * scale, char_size * scale, FONT, True))
     for i, char in enumerate(out):  # a space still spans the gap between its words
-        if char["text"].isspace() and 0 < i < len(out) - 1:
-            char["x0"], char["x1"] = out[i - 1]["x1"], max(out[i + 1]["x0"], out[i - 1]["x1"])
+        if char[TEXT].isspace() and 0 < i < len(out) - 1:
+            out[i] = (char[TEXT], out[i - 1][X1], max(out[i + 1][X0], out[i - 1][X1]),
+                      *char[TOP:])
     return out
 
 

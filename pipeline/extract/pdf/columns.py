@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from operator import itemgetter
 
-from pipeline.extract.pdf.chars import Char, mode_size
+from pipeline.extract.pdf.chars import BASELINE, SIZE, TEXT, TOP, X0, X1, Char, mode_size
 
 SEGMENT_GAP_EM = 1.5
 """A gap wider than this (em) always splits a row into segments: justified spaces stay far
@@ -45,7 +45,7 @@ LABEL_PITCH_EM = 12.0
 page are further apart."""
 
 
-_X0 = itemgetter("x0")
+_X0 = itemgetter(X0)
 
 
 def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
@@ -63,10 +63,10 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     spans: list[tuple[float, float]] = []
     for row in rows:
         row.sort(key=_X0)
-        ink = [c for c in row if not c["text"].isspace()]
-        spans.append((ink[0]["x0"], ink[-1]["x1"]) if ink else (0.0, 0.0))
-        row_gaps = [(p["x1"], c["x0"]) for p, c in zip(ink, ink[1:])
-                    if c["x0"] - p["x1"] > CANDIDATE_GAP_EM * c["size"]]
+        ink = [c for c in row if not c[TEXT].isspace()]
+        spans.append((ink[0][X0], ink[-1][X1]) if ink else (0.0, 0.0))
+        row_gaps = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])
+                    if c[X0] - p[X1] > CANDIDATE_GAP_EM * c[SIZE]]
         gaps.append(row_gaps)
         if not row_gaps:  # most rows: no gap to measure
             wide.append([])
@@ -115,10 +115,10 @@ def _word_runs(ink: list[Char], row_gaps: list[tuple[float, float]]) -> list[flo
     for j in range(len(ink) - 1, -1, -1):
         c = ink[j]
         joined = (j + 1 < len(ink)
-                  and ink[j + 1]["x0"] - c["x1"] <= SEGMENT_GAP_EM * c["size"])
-        ends[j] = ends[j + 1] if joined else c["x1"]
-        letters[j] = c["text"].isalpha() or joined and letters[j + 1]
-    starts = {c["x0"]: j for j, c in enumerate(ink)}
+                  and ink[j + 1][X0] - c[X1] <= SEGMENT_GAP_EM * c[SIZE])
+        ends[j] = ends[j + 1] if joined else c[X1]
+        letters[j] = c[TEXT].isalpha() or joined and letters[j + 1]
+    starts = {c[X0]: j for j, c in enumerate(ink)}
     widths = []
     for _, x in row_gaps:
         j = starts[x]
@@ -172,18 +172,18 @@ def row_segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
     segments: list[list[Char]] = []
     previous: Char | None = None
     for c in row:
-        if c["text"].isspace():
+        if c[TEXT].isspace():
             if segments:
                 segments[-1].append(c)
             continue
         if previous is not None:
-            if (c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 1.0
-                    and abs(c["top"] - previous["top"]) < 1.0):
+            if (c[TEXT] == previous[TEXT] and abs(c[X0] - previous[X0]) < 1.0
+                    and abs(c[TOP] - previous[TOP]) < 1.0):
                 continue
             # a gap wider than any word space, or at a column gutter (once per character)
-            widest = c["size"] if c["size"] > previous["size"] else previous["size"]
-            if (c["x0"] - previous["x1"] > SEGMENT_GAP_EM * widest
-                    or previous["x1"] in gutters):
+            widest = c[SIZE] if c[SIZE] > previous[SIZE] else previous[SIZE]
+            if (c[X0] - previous[X1] > SEGMENT_GAP_EM * widest
+                    or previous[X1] in gutters):
                 segments.append([])
         if not segments:
             segments.append([])
@@ -198,16 +198,16 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     text's left edge repeat in nearby rows, close by, and no label fills its column the way
     a line of prose does. Read apart, the labels would make a column of their own, read
     before all their texts."""
-    pairs = [[(segment[0]["x0"], following[0]["x0"], _ink_width(segment))
+    pairs = [[(segment[0][X0], following[0][X0], _ink_width(segment))
               for segment, following in zip(row, row[1:])] for row in rows]
-    starts = [[segment[0]["x0"] for segment in row] for row in rows]
+    starts = [[segment[0][X0] for segment in row] for row in rows]
     joined = []
     for r, row in enumerate(rows):
         out = [row[0]] if row else []
         window = slice(max(0, r - LABEL_ROWS), r + LABEL_ROWS + 1)
         for i, (x0, text_x0, _) in enumerate(pairs[r]):
             pitch = text_x0 - x0
-            if pitch > LABEL_PITCH_EM * row[i][0]["size"]:  # checked first: it is the cheapest
+            if pitch > LABEL_PITCH_EM * row[i][0][SIZE]:  # checked first: it is the cheapest
                 out.append(row[i + 1])
                 continue
             alike = [w for near in pairs[window] for a, b, w in near
@@ -232,19 +232,19 @@ def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     title by a wide gap while its sections' reach theirs through dot leaders): each number
     belongs to its row. Read apart, the numbers were read after all the titles, or each with
     the row under it."""
-    lasts = [[c for c in row[-1] if not c["text"].isspace()] if row else [] for row in rows]
+    lasts = [[c for c in row[-1] if not c[TEXT].isspace()] if row else [] for row in rows]
     ends: list[float | None] = []  # per row: its last segment's right edge, after a digit
     for row, ink in zip(rows, lasts):  # after a title, not a chart's labels: a column's width
         title = row[-2] if len(row) > 1 else row[-1] if row else []
-        ends.append(ink[-1]["x1"] if ink and ink[-1]["text"].isdigit()
+        ends.append(ink[-1][X1] if ink and ink[-1][TEXT].isdigit()
                     and _ink_width(title) >= COLUMN_MIN_EM * mode_size(ink) else None)
-    right = [max((c["x1"] for c in ink), default=0.0) for ink in lasts]
+    right = [max((c[X1] for c in ink), default=0.0) for ink in lasts]
     joined = []
     for r, row in enumerate(rows):
         x1 = ends[r]
         ink = lasts[r] if len(row) > 1 else []
         if x1 is not None and ink and len(ink) <= NUMBER_DIGITS and all(
-                c["text"].isdigit() for c in ink):
+                c[TEXT].isdigit() for c in ink):
             near = range(max(0, r - LABEL_ROWS), min(len(rows), r + LABEL_ROWS + 1))
             # the numbers close their rows: no text goes on right of them (a reference
             # list's right-aligned labels, each before its entry, are no such column)
@@ -264,8 +264,8 @@ NUMBER_COLUMN_ROWS = 3
 
 
 def _ink_width(segment: list[Char]) -> float:
-    ink = [c for c in segment if not c["text"].isspace()]
-    return ink[-1]["x1"] - ink[0]["x0"] if ink else 0.0
+    ink = [c for c in segment if not c[TEXT].isspace()]
+    return ink[-1][X1] - ink[0][X0] if ink else 0.0
 
 
 HANG_EM = 0.3
@@ -294,28 +294,28 @@ def split_sublabels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
 
 
 def _split_at_sublabels(segment: list[Char], below: list[list[Char]]) -> list[list[Char]]:
-    if not segment or segment[0]["text"] != "(":  # most segments: checked without a pass
+    if not segment or segment[0][TEXT] != "(":  # most segments: checked without a pass
         return [segment]
-    ink = [c for c in segment if not c["text"].isspace()]
-    text = "".join(c["text"] for c in ink)
-    at_char = [i for i, c in enumerate(ink) for _ in c["text"]]  # a ligature is one glyph
+    ink = [c for c in segment if not c[TEXT].isspace()]
+    text = "".join(c[TEXT] for c in ink)
+    at_char = [i for i, c in enumerate(ink) for _ in c[TEXT]]  # a ligature is one glyph
     opening = _SUBLABEL.match(text)
     if opening is None or "(" not in text[3:]:  # most segments: no label in them
         return [segment]
     size = mode_size(ink)
-    baseline = ink[0]["baseline"]
-    lines = [[c for c in s if not c["text"].isspace()] for s in below]
-    lines = [s for s in lines if s and 0 < s[0]["baseline"] - baseline <= 2 * size]
+    baseline = ink[0][BASELINE]
+    lines = [[c for c in s if not c[TEXT].isspace()] for s in below]
+    lines = [s for s in lines if s and 0 < s[0][BASELINE] - baseline <= 2 * size]
     letter = opening.group(1)
     for found in _SUBLABEL.finditer(text, 3):
         if ord(found.group(1)) != ord(letter) + 1:
             continue
         label = ink[at_char[found.start()]]
-        start = ink[at_char[found.end()]]["x0"] if found.end() < len(text) else ink[-1]["x1"]
-        x = label["x0"]
+        start = ink[at_char[found.end()]][X0] if found.end() < len(text) else ink[-1][X1]
+        x = label[X0]
         # a hanging line starts at the label's text, give or take its first glyph's bearing
-        if (any(x - ALIGN_TOLERANCE <= s[0]["x0"] <= start + HANG_EM * size for s in lines)
-                and not any(s[0]["x0"] < x - ALIGN_TOLERANCE < s[-1]["x1"] for s in lines)):
+        if (any(x - ALIGN_TOLERANCE <= s[0][X0] <= start + HANG_EM * size for s in lines)
+                and not any(s[0][X0] < x - ALIGN_TOLERANCE < s[-1][X1] for s in lines)):
             at = next(i for i, c in enumerate(segment) if c is label)
             return [segment[:at]] + _split_at_sublabels(segment[at:], below)
         letter = found.group(1)

@@ -18,7 +18,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
-from pipeline.extract.pdf.chars import Char, is_bad_glyph, mode_of_sizes, mode_size
+from pipeline.extract.pdf.chars import (
+    BASELINE,
+    BOTTOM,
+    FONTNAME,
+    SIZE,
+    TEXT,
+    TOP,
+    UPRIGHT,
+    X0,
+    X1,
+    Char,
+    is_bad_glyph,
+    mode_of_sizes,
+    mode_size,
+)
 from pipeline.extract.pdf.columns import (
     LABEL_PITCH_EM,
     join_labels,
@@ -154,11 +168,11 @@ def page_lines(chars: list[Char], page_number: int,
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
     ``heavy`` names fonts that are bold whatever their names say; ``drawn_order`` sets each
     line's ``seq`` (a page with drawings reads their labels so), else it stays 0."""
-    kept = [c for c in chars if c["upright"] and c["text"]]
+    kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
-    operators = any(_hanging_font(name) for name in {c.get("fontname", "") for c in kept})
+    operators = any(_hanging_font(name) for name in {c[FONTNAME] for c in kept})
     rows = _rows(kept, operators)
     gutters: dict[int, set[float]] = {}
     for r, x in row_gutters(rows):
@@ -182,7 +196,7 @@ def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
     """Whether the character's centre lies in one of ``boxes``."""
     if not boxes:
         return False
-    box = (c["x0"], c["top"], c["x1"], c["bottom"])
+    box = (c[X0], c[TOP], c[X1], c[BOTTOM])
     return any(centre_in(box, b) for b in boxes)
 
 
@@ -190,7 +204,7 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
     touch; ``operators`` False says no character is set in a hanging font."""
     rows: list[list[Char]] = []
-    hanging = [c for c in chars if _hanging_font(c.get("fontname", ""))] if operators else []
+    hanging = [c for c in chars if _hanging_font(c[FONTNAME])] if operators else []
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
     row: list[Char] | None = None
@@ -199,10 +213,10 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
             # measured from the row's first character (chaining would let rows drift), or
             # level with the last one (a word must not lose its line to rounding)
             first = row[0]
-            size = c["size"] if c["size"] < first["size"] else first["size"]  # min, inline
+            size = c[SIZE] if c[SIZE] < first[SIZE] else first[SIZE]  # min, inline
             size = size or 1.0
-            if (c["baseline"] - first["baseline"] <= ROW_BASELINE_EM * size
-                    or c["baseline"] - row[-1]["baseline"] <= SAME_BASELINE):
+            if (c[BASELINE] - first[BASELINE] <= ROW_BASELINE_EM * size
+                    or c[BASELINE] - row[-1][BASELINE] <= SAME_BASELINE):
                 row.append(c)
                 continue
         row = [c]
@@ -215,19 +229,19 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
 def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
     """The row whose largest characters' baseline is nearest ``c``'s, within half its size,
     or a new row of its own (kept in baseline order)."""
-    best, distance = None, 0.5 * c["size"]
+    best, distance = None, 0.5 * c[SIZE]
     for row in rows:
-        if abs(row[0]["baseline"] - c["baseline"]) > 2 * c["size"]:
+        if abs(row[0][BASELINE] - c[BASELINE]) > 2 * c[SIZE]:
             continue
-        largest = max(b["size"] for b in row)
-        if largest < RAISED_SIZE * c["size"]:  # a row of scripts: their line is elsewhere
+        largest = max(b[SIZE] for b in row)
+        if largest < RAISED_SIZE * c[SIZE]:  # a row of scripts: their line is elsewhere
             continue
-        baseline = next(b["baseline"] for b in row if b["size"] == largest)
-        if abs(baseline - c["baseline"]) <= distance:
-            best, distance = row, abs(baseline - c["baseline"])
+        baseline = next(b[BASELINE] for b in row if b[SIZE] == largest)
+        if abs(baseline - c[BASELINE]) <= distance:
+            best, distance = row, abs(baseline - c[BASELINE])
     if best is None:
         best = []
-        at = next((i for i, row in enumerate(rows) if row[0]["baseline"] > c["baseline"]),
+        at = next((i for i, row in enumerate(rows) if row[0][BASELINE] > c[BASELINE]),
                   len(rows))
         rows.insert(at, best)
     return best
@@ -242,7 +256,7 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     extents: dict[int, tuple[list[Char], int, float, float]] = {}
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
-            largest = max([c["size"] for c in row])
+            largest = max([c[SIZE] for c in row])
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
@@ -279,11 +293,11 @@ def _short_runs(row: list[Char]) -> list[list[Char]]:
     line of small print beside a large heading in another column is not)."""
     runs: list[list[Char]] = []
     previous: Char | None = None
-    for c in sorted(row, key=lambda c: c["x0"]):
-        if c["text"].isspace():
+    for c in sorted(row, key=lambda c: c[X0]):
+        if c[TEXT].isspace():
             previous = None
             continue
-        if previous is None or c["x0"] - previous["x1"] > WORD_GAP_EM * c["size"]:
+        if previous is None or c[X0] - previous[X1] > WORD_GAP_EM * c[SIZE]:
             runs.append([])
         runs[-1].append(c)
         previous = c
@@ -298,25 +312,25 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
     ``extents`` keeps each row's top and bottom while its length stays the same."""
     best: tuple[float, list[Char]] | None = None
     for row, size in rows:
-        if c["size"] >= RAISED_SIZE * size:
+        if c[SIZE] >= RAISED_SIZE * size:
             continue
         extent = extents.get(id(row))
         if extent is None or extent[0] is not row or extent[1] != len(row):
-            extent = extents[id(row)] = (row, len(row), min(b["top"] for b in row),
-                                         max(b["bottom"] for b in row))
+            extent = extents[id(row)] = (row, len(row), min(b[TOP] for b in row),
+                                         max(b[BOTTOM] for b in row))
         if lowered:
-            if c["top"] > extent[3] - 0.1 * size:
+            if c[TOP] > extent[3] - 0.1 * size:
                 continue
-        elif extent[2] - 0.1 * size > c["bottom"]:
+        elif extent[2] - 0.1 * size > c[BOTTOM]:
             continue
         # measured to the larger text only: a word beside a note label is no script
-        distance = min((max(b["x0"] - c["x1"], c["x0"] - b["x1"], 0.0) for b in row
-                        if c["size"] < RAISED_SIZE * b["size"]), default=float("inf"))
+        distance = min((max(b[X0] - c[X1], c[X0] - b[X1], 0.0) for b in row
+                        if c[SIZE] < RAISED_SIZE * b[SIZE]), default=float("inf"))
         # raised over a letter, it is no superscript but an operator's limit over the next
         # line's letters (over the operator itself, a limit is at home)
         if (distance <= 1.5 * size and (best is None or distance < best[0])
                 and (lowered or not any(_overlap(c, b) for b in row
-                                        if not b["text"].isspace() and not _hangs(b)))):
+                                        if not b[TEXT].isspace() and not _hangs(b)))):
             best = (distance, row)
     return None if best is None else best[1]
 
@@ -324,7 +338,7 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
 def _overlap(c: Char, b: Char) -> bool:
     """Over half of ``c`` stands over or under ``b`` (a limit under an operator, over the next
     line's letters); a superscript beside its base, even kerned back over a comma, does not."""
-    return min(c["x1"], b["x1"]) - max(c["x0"], b["x0"]) > (c["x1"] - c["x0"]) / 2
+    return min(c[X1], b[X1]) - max(c[X0], b[X0]) > (c[X1] - c[X0]) / 2
 
 
 @lru_cache(maxsize=1024)
@@ -332,24 +346,24 @@ def _hanging_font(fontname: str) -> bool:
     return bool(HANGING_FONT.search(fontname))
 
 
-_BASELINE = itemgetter("baseline")
+_BASELINE = itemgetter(BASELINE)
 
 
 def _hangs(c: Char) -> bool:
     """A big operator or delimiter from TeX's extension font."""
-    return _hanging_font(c.get("fontname", ""))
+    return _hanging_font(c[FONTNAME])
 
 
 def _limits_beside_operators(chars: list[Char]) -> list[Char]:
     """``chars`` (left to right) with each big operator's limits (the small characters over
     or under it, and those they run on into) moved next to it: the upper limit before it, the
     lower one after, as the formula is read, instead of interleaved by x."""
-    operators = [c for c in chars if _hanging_font(c.get("fontname", ""))]
+    operators = [c for c in chars if _hanging_font(c[FONTNAME])]
     if not operators:
         return chars
     ordered = list(chars)
     for operator in operators:
-        small = [c for c in ordered if c["size"] < RAISED_SIZE * operator["size"]]
+        small = [c for c in ordered if c[SIZE] < RAISED_SIZE * operator[SIZE]]
         limits = [c for c in small if _overlap(c, operator)]
         taken = {id(c) for c in limits}
         for limit in limits:  # grows while it runs: a limit wider than its operator
@@ -359,9 +373,9 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
                     taken.add(id(c))
         if not limits:
             continue
-        upper = sorted((c for c in limits if c["baseline"] < operator["baseline"]),
+        upper = sorted((c for c in limits if c[BASELINE] < operator[BASELINE]),
                        key=_row_then_x)
-        lower = sorted((c for c in limits if c["baseline"] >= operator["baseline"]),
+        lower = sorted((c for c in limits if c[BASELINE] >= operator[BASELINE]),
                        key=_row_then_x)
         rest = [c for c in ordered if id(c) not in taken]
         at = next(i for i, c in enumerate(rest) if c is operator)
@@ -371,17 +385,17 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
 
 def _row_then_x(c: Char) -> tuple[int, float]:
     """Reading order of a limit's characters: a limit may take two lines."""
-    return round(c["baseline"]), c["x0"]
+    return round(c[BASELINE]), c[X0]
 
 
 def _runs_on(a: Char, b: Char) -> bool:
     """``b`` continues ``a``'s word: same baseline, no word gap between them."""
-    return (abs(a["baseline"] - b["baseline"]) < 0.1 * a["size"]
-            and max(b["x0"] - a["x1"], a["x0"] - b["x1"]) < WORD_GAP_EM * a["size"])
+    return (abs(a[BASELINE] - b[BASELINE]) < 0.1 * a[SIZE]
+            and max(b[X0] - a[X1], a[X0] - b[X1]) < WORD_GAP_EM * a[SIZE])
 
 
 def _is_space_row(row: list[Char]) -> bool:
-    return all(c["text"].isspace() for c in row)
+    return all(c[TEXT].isspace() for c in row)
 
 
 def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
@@ -390,7 +404,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     sits inside."""
     if not any(_few_ink(segment) for segment in segments):  # most pages: none
         return segments
-    boxes = [(_top(segment), _bottom(segment), segment[0]["x0"], segment[-1]["x1"])
+    boxes = [(_top(segment), _bottom(segment), segment[0][X0], segment[-1][X1])
              for segment in segments]
     absorbed: set[int] = set()
     for i, segment in enumerate(segments):
@@ -398,7 +412,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
         if not ink:
             continue
         top, bottom, x0, x1 = boxes[i]
-        largest = max(c["size"] for c in ink)
+        largest = max(c[SIZE] for c in ink)
         for j, other in enumerate(segments):
             o_top, o_bottom, o_x0, o_x1 = boxes[j]
             if j in absorbed or o_top >= bottom or o_bottom <= top:
@@ -410,7 +424,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
                                                  or 0 <= x0 - o_x1 <= 0.5 * size
                                                  or _raised_after_a_word(ink, other, size)):
                 other.extend(ink)
-                other.sort(key=lambda c: c["x0"])
+                other.sort(key=lambda c: c[X0])
                 absorbed.add(i)
                 break
     return [segment for i, segment in enumerate(segments) if i not in absorbed]
@@ -421,7 +435,7 @@ def _few_ink(segment: list[Char]) -> list[Char]:
     count stops past them (a line of text is no stray mark)."""
     ink: list[Char] = []
     for c in segment:
-        if not c["text"].isspace():
+        if not c[TEXT].isspace():
             if len(ink) == FEW_INK:
                 return []
             ink.append(c)
@@ -493,7 +507,7 @@ def _with_parts(host: list[Char], parts: list[tuple[float, list[Char]]]) -> list
     left of it, the parts of one gap top to bottom, set off by spaces."""
     if not parts:
         return host
-    placed = sorted(((sum(1 for c in host if c["x1"] <= min(p["x0"] for p in part) + 0.5),
+    placed = sorted(((sum(1 for c in host if c[X1] <= min(p[X0] for p in part) + 0.5),
                       baseline, part) for baseline, part in parts), key=lambda t: t[:2])
     out: list[Char] = []
     taken = 0
@@ -520,8 +534,8 @@ def _stack_candidates(segments: list[list[Char]]) -> set[int]:
     rough = []
     for segment in segments:
         middle = segment[len(segment) // 2]
-        rough.append((middle["baseline"], middle["size"] or 1.0, segment[0]["x0"],
-                      segment[-1]["x1"]))
+        rough.append((middle[BASELINE], middle[SIZE] or 1.0, segment[0][X0],
+                      segment[-1][X1]))
     order = sorted(range(len(segments)), key=lambda i: rough[i][0])
     baselines = [rough[i][0] for i in order]
     found: set[int] = set()
@@ -537,10 +551,10 @@ def _stack_candidates(segments: list[list[Char]]) -> set[int]:
 
 def _stack_info(segment: list[Char]) -> tuple[float, float, float, float, list[Char]]:
     """(baseline, size, x0, x1, ink) of a segment: the median baseline of its ink."""
-    ink = [c for c in segment if not c["text"].isspace()] or segment
-    baselines = sorted(c["baseline"] for c in ink)
-    return (baselines[len(baselines) // 2], mode_size(ink), min(c["x0"] for c in ink),
-            max(c["x1"] for c in ink), ink)
+    ink = [c for c in segment if not c[TEXT].isspace()] or segment
+    baselines = sorted(c[BASELINE] for c in ink)
+    return (baselines[len(baselines) // 2], mode_size(ink), min(c[X0] for c in ink),
+            max(c[X1] for c in ink), ink)
 
 
 def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[Char]]],
@@ -552,12 +566,12 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
     delimiter beside the part (a matrix's parenthesis, placed on another row) counts as the
     formula's text."""
     baseline, size, x0, x1, ink = info[i]
-    top, bottom = min(c["top"] for c in ink), max(c["bottom"] for c in ink)
+    top, bottom = min(c[TOP] for c in ink), max(c[BOTTOM] for c in ink)
     # a big delimiter hangs below its box (HANGING_EM): two em reach a two-row matrix's rows
-    beside = [c for c in delimiters if c["top"] < bottom and c["bottom"] + 2 * c["size"] > top]
-    reach0 = min((c["x0"] for c in beside if x0 - STACK_GAP_EM * size <= c["x1"] <= x0 + 0.5),
+    beside = [c for c in delimiters if c[TOP] < bottom and c[BOTTOM] + 2 * c[SIZE] > top]
+    reach0 = min((c[X0] for c in beside if x0 - STACK_GAP_EM * size <= c[X1] <= x0 + 0.5),
                  default=x0)
-    reach1 = max((c["x1"] for c in beside if x1 - 0.5 <= c["x0"] <= x1 + STACK_GAP_EM * size),
+    reach1 = max((c[X1] for c in beside if x1 - 0.5 <= c[X0] <= x1 + STACK_GAP_EM * size),
                  default=x1)
     left: int | None = None
     right: int | None = None
@@ -575,14 +589,14 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
                 or o_x0 > reach1 + STACK_GAP_EM * other_size):
             continue
         gap = STACK_GAP_EM * other_size
-        before = [c for c in o_ink if c["x1"] <= x0 + 0.5]
-        after = [c for c in o_ink if c["x0"] >= x1 - 0.5]
+        before = [c for c in o_ink if c[X1] <= x0 + 0.5]
+        after = [c for c in o_ink if c[X0] >= x1 - 0.5]
         if len(before) + len(after) < len(o_ink):
             inside = True  # its text runs under or over the part: a line of text, no gap
             break
-        if before and reach0 - max(c["x1"] for c in before) <= gap and left is None:
+        if before and reach0 - max(c[X1] for c in before) <= gap and left is None:
             left = j
-        if after and min(c["x0"] for c in after) - reach1 <= gap and right is None:
+        if after and min(c[X0] for c in after) - reach1 <= gap and right is None:
             right = j
     if inside:
         return None
@@ -605,24 +619,22 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
 
 def _spacer(c: Char) -> Char:
     """A space at ``c``: a word space between a stacked part and the text it is put beside."""
-    spacer = c.copy()
-    spacer["text"] = " "
-    return spacer
+    return (" ", *c[X0:])
 
 
 def _raised_after_a_word(ink: list[Char], other: list[Char], size: float) -> bool:
     """Whether the marks stand raised in a gap of ``other``'s text, right after one of its
     characters, as a note marker follows its word (a script of a formula above or below
     stands over letters, or lower)."""
-    x0, x1 = min(c["x0"] for c in ink), max(c["x1"] for c in ink)
+    x0, x1 = min(c[X0] for c in ink), max(c[X1] for c in ink)
     touch = 0.1 * size  # boxes that meet share an edge, give or take rounding
-    letters = [c for c in other if not c["text"].isspace()]
-    if not letters or any(c["x0"] < x1 - touch and c["x1"] > x0 + touch for c in letters):
+    letters = [c for c in other if not c[TEXT].isspace()]
+    if not letters or any(c[X0] < x1 - touch and c[X1] > x0 + touch for c in letters):
         return False
-    if not any(-touch <= x0 - c["x1"] <= 0.5 * size for c in letters):
+    if not any(-touch <= x0 - c[X1] <= 0.5 * size for c in letters):
         return False
-    bottoms = sorted(c["bottom"] for c in letters)
-    return max(c["bottom"] for c in ink) < bottoms[len(bottoms) // 2] - RAISED_EM * size
+    bottoms = sorted(c[BOTTOM] for c in letters)
+    return max(c[BOTTOM] for c in ink) < bottoms[len(bottoms) // 2] - RAISED_EM * size
 
 
 def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
@@ -631,8 +643,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     (``operators`` False: the page has no big operators to put their limits beside)."""
     if operators:
         chars = _limits_beside_operators(chars)
-    ink = [c for c in chars if not c["text"].isspace()]  # a space may lie past a gutter
-    sizes = [c["size"] for c in ink]
+    ink = [c for c in chars if not c[TEXT].isspace()]  # a space may lie past a gutter
+    sizes = [c[SIZE] for c in ink]
     size = mode_of_sizes(sizes)
     baseline = _baseline(chars, size)
     small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
@@ -648,17 +660,17 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     bold_one = italic_one = False
     # _is_word_gap and _append_space written out: this loop runs once per character
     for c in chars:
-        text: str = c["text"]
+        text: str = c[TEXT]
         if text.isspace():
             previous, after_space = c, True
             continue
         if previous is not None:
             if (text in _ACCENTS and parts and not parts[-1].isspace() and not after_space
-                    and c["x0"] < previous["x1"]):
+                    and c[X0] < previous[X1]):
                 parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's accents)
                 continue  # the letter stays ``previous``: the gap after it is the letter's
-            least = c["size"] if c["size"] < previous["size"] else previous["size"]
-            if after_space or c["x0"] - previous["x1"] > WORD_GAP_EM * least:
+            least = c[SIZE] if c[SIZE] < previous[SIZE] else previous[SIZE]
+            if after_space or c[X0] - previous[X1] > WORD_GAP_EM * least:
                 if parts and not parts[-1].endswith(" "):
                     parts.append(" ")
         previous, after_space = c, False
@@ -670,14 +682,14 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
         bullet = not parts and _is_bullet(c)
         if bullet:  # a dingbat opening a line reads as whatever its font maps its code to
             text = "• "
-        fontname = c.get("fontname", "")
+        fontname = c[FONTNAME]
         if fontname != font:
             font = fontname
             bold_one, italic_one = _style(fontname)
             bold_one = bold_one or bool(heavy) and fontname in heavy
         bold += bold_one
         italic += italic_one
-        if c["size"] < small and c["bottom"] < raised_bottom and not bullet:
+        if c[SIZE] < small and c[BOTTOM] < raised_bottom and not bullet:
             offset = sum(len(p) for p in parts)
             if raised and raised[-1][0] == offset:
                 raised[-1] = (offset, raised[-1][1] + text)
@@ -694,13 +706,13 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
         shift = len("".join(parts)) - len("".join(parts).lstrip())
         raised = [(o - shift, t) for o, t in raised]
     if not text and not lead:
-        return None if not bad else Line(page_number, chars[0]["x0"], _line_top(chars),
-                                         chars[-1]["x1"], _line_bottom(chars), "", size, 0.0,
+        return None if not bad else Line(page_number, chars[0][X0], _line_top(chars),
+                                         chars[-1][X1], _line_bottom(chars), "", size, 0.0,
                                          False, [], "", bad, count)
     letters = max(count - bad, 1)
-    first, last = ink[0].get("fontname", ""), ink[-1].get("fontname", "")
-    return Line(page_number, min([c["x0"] for c in ink]), _line_top(chars),
-                max([c["x1"] for c in ink]), _line_bottom(chars), text, size, bold / letters,
+    first, last = ink[0][FONTNAME], ink[-1][FONTNAME]
+    return Line(page_number, min([c[X0] for c in ink]), _line_top(chars),
+                max([c[X1] for c in ink]), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count,
                 first.rpartition("+")[2] if first == last else "")
 
@@ -716,16 +728,18 @@ def _stacked_scripts(chars: list[Char], small: float, raised_bottom: float) -> l
     out: list[Char] = []
     run: list[Char] = []
     for c in [*chars, None]:
-        if c is not None and c["size"] < small and not c["text"].isspace():
+        if c is not None and c[SIZE] < small and not c[TEXT].isspace():
             run.append(c)
             continue
         if len(run) > 1:
-            upper = [r for r in run if r["bottom"] < raised_bottom]
-            lower = [r for r in run if r["bottom"] >= raised_bottom]
+            upper = [r for r in run if r[BOTTOM] < raised_bottom]
+            lower = [r for r in run if r[BOTTOM] >= raised_bottom]
             if any(_overlap(u, b) or _overlap(b, u) for u in upper for b in lower):
                 # the word gaps before and after the run are the stack's, not its parts'
-                x0, x1 = min(r["x0"] for r in run), max(r["x1"] for r in run)
-                run = [{**upper[0], "x0": x0}, *upper[1:], *lower[:-1], {**lower[-1], "x1": x1}]
+                x0, x1 = min(r[X0] for r in run), max(r[X1] for r in run)
+                first, last = upper[0], lower[-1]
+                run = [(first[TEXT], x0, *first[X1:]), *upper[1:], *lower[:-1],
+                       (last[TEXT], last[X0], x1, *last[TOP:])]
         out += run
         run = []
         if c is not None:
@@ -741,7 +755,7 @@ def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:
     out: list[list[Char]] = []
     for segment in row:
         if (out and _is_bullet_segment(out[-1])
-                and segment[0]["x0"] - out[-1][0]["x0"] <= LABEL_PITCH_EM * segment[0]["size"]):
+                and segment[0][X0] - out[-1][0][X0] <= LABEL_PITCH_EM * segment[0][SIZE]):
             out[-1] = out[-1] + segment
         else:
             out.append(segment)
@@ -749,8 +763,8 @@ def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:
 
 
 def _is_bullet_segment(segment: list[Char]) -> bool:
-    ink = [c for c in segment if not c["text"].isspace()]
-    return len(ink) == 1 and (ink[0]["text"] in _BULLETS or _is_bullet(ink[0]))
+    ink = [c for c in segment if not c[TEXT].isspace()]
+    return len(ink) == 1 and (ink[0][TEXT] in _BULLETS or _is_bullet(ink[0]))
 
 
 def _is_bullet(c: Char) -> bool:
@@ -758,9 +772,9 @@ def _is_bullet(c: Char) -> bool:
     their codes map to letters and punctuation ("!", "l", "§") that mean nothing as text. A
     Symbol font's note marks (TeX sets ``\\thanks`` with its asterisk ∗) are marks, not
     bullets."""
-    kind = _symbol_font(c.get("fontname", ""))
-    return kind == "dingbat" or (kind == "symbol" and not c["text"].isalnum()
-                                 and c["text"] not in NOTE_MARKS)
+    kind = _symbol_font(c[FONTNAME])
+    return kind == "dingbat" or (kind == "symbol" and not c[TEXT].isalnum()
+                                 and c[TEXT] not in NOTE_MARKS)
 
 
 @lru_cache(maxsize=1024)
@@ -781,32 +795,32 @@ def _line_top(chars: list[Char]) -> float:
     """The line's top from its characters' baselines: pdfminer hangs each glyph box from its
     font's descent, and math fonts declare descents of a whole line, which would make lines
     overlap their neighbours."""
-    return min([c["baseline"] - ASCENT_EM * c["size"] for c in chars])
+    return min([c[BASELINE] - ASCENT_EM * c[SIZE] for c in chars])
 
 
 def _line_bottom(chars: list[Char]) -> float:
-    return max([c["baseline"] + DESCENT_EM * c["size"] for c in chars])
+    return max([c[BASELINE] + DESCENT_EM * c[SIZE] for c in chars])
 
 
 def _top(chars: list[Char]) -> float:
-    return min([c["top"] for c in chars])
+    return min([c[TOP] for c in chars])
 
 
 def _bottom(chars: list[Char]) -> float:
-    return max([c["bottom"] for c in chars])
+    return max([c[BOTTOM] for c in chars])
 
 
 def _baseline(chars: list[Char], size: float) -> float:
     """The line's usual character bottom: the bounding boxes (unlike ``baseline``) include a
     text rise, the way some writers raise superscripts."""
-    bottoms = sorted([c["bottom"] for c in chars if abs(c["size"] - size) < 0.5])
-    return bottoms[len(bottoms) // 2] if bottoms else max(c["bottom"] for c in chars)
+    bottoms = sorted([c[BOTTOM] for c in chars if abs(c[SIZE] - size) < 0.5])
+    return bottoms[len(bottoms) // 2] if bottoms else max(c[BOTTOM] for c in chars)
 
 
 def _is_word_gap(previous: Char, c: Char) -> bool:
-    if previous["text"].isspace():
+    if previous[TEXT].isspace():
         return True
-    return c["x0"] - previous["x1"] > WORD_GAP_EM * min(c["size"], previous["size"])
+    return c[X0] - previous[X1] > WORD_GAP_EM * min(c[SIZE], previous[SIZE])
 
 
 def _append_space(parts: list[str]) -> None:

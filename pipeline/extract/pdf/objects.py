@@ -34,7 +34,7 @@ class PageObjects:
 
 def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float],
                  heavy: set[str]) -> PageObjects:
-    """The page's characters (chars.py records: pdfplumber's keys plus ``baseline``), rects, lines,
+    """The page's characters (chars.py records: pdfplumber's fields and ``baseline``), rects, lines,
     images and curves. ``descents`` (font name -> descent per unit of size, an extension
     font's shifted by ``pdf_fonts.HANGING_EM``) places each baseline: a glyph box hangs that
     far below it, and math fonts' boxes hang far lower. ``heavy``: the bold fonts' names
@@ -65,7 +65,5 @@ def _char(obj: LTChar, height: float, mb_x0: float, mb_top: float,
     if isinstance(fontname, bytes):  # rare byte-encoded font names
         fontname = fontname.decode("latin-1")
     bottom = height - obj.y0 + mb_top
-    return {"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
-            "top": height - obj.y1 + mb_top, "bottom": bottom,
-            "baseline": bottom + descents.get(fontname, 0.0) * obj.size,
-            "size": obj.size, "fontname": fontname, "upright": obj.upright}
+    return (obj.get_text(), obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top, bottom,
+            bottom + descents.get(fontname, 0.0) * obj.size, obj.size, fontname, obj.upright)

@@ -25,6 +25,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
 from pipeline.errors import ContentLimitExceeded, EncryptedPDF, ExtractError, LimitExceeded
+from pipeline.extract.pdf.chars import TEXT, UPRIGHT
 from pipeline.extract.pdf.figures import figure_regions
 from pipeline.extract.pdf.fonts import SUBSET_TAG, EncodingResourceManager, Reading, font_name
 from pipeline.extract.pdf.lines import Line, page_lines
@@ -230,7 +231,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     boxes = [o for o in objects.rects
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
     images = objects.images
-    rotated = "".join(c["text"] for c in chars if not c["upright"]).strip()
+    rotated = "".join(c[TEXT] for c in chars if not c[UPRIGHT]).strip()
     figures = figure_regions(objects.curves, objects.lines, area, objects.rects)
     text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures))
     bad = sum(l.bad_glyphs for l in text_lines)

@@ -28,7 +28,7 @@ from typing import Any
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from pypdfium2 import raw
 
-from pipeline.extract.pdf.chars import Char
+from pipeline.extract.pdf.chars import TEXT, TOP, X0, X1, Char
 from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT, is_heavy
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.objects import PageObjects
@@ -91,8 +91,8 @@ _page_count = _fast("FPDFPage_CountObjects", _I, _V)
 _page_object = _fast("FPDFPage_GetObject", _V, _V, _I)
 _form_count = _fast("FPDFFormObj_CountObjects", _I, _V)
 _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
-PATH, IMAGE, FORM, TEXT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
-                           raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
+PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
+                                  raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 _POINT = struct.Struct("=ffB?2x")
 """PDFium's ``CFX_Path::Point``: x, y, segment type, whether it closes its figure, padding."""
@@ -198,13 +198,13 @@ class PdfiumDocument:
             ox, oy = x.value, y.value
             loose_box(page, k, rect_ref)
             if (last is not None and ox == last_x and oy == last_y and key == last_key
-                    and last["x1"] > last["x0"]):
+                    and last[X1] > last[X0]):
                 # one glyph, several letters (a ligature's ToUnicode): one character, as in
                 # pdfminer (the layout drops a repeated letter at the same place as fake bold);
                 # a glyph of no width (TeX's negation slash) only shares its origin with the
                 # glyph after it
-                last["text"] += text
-                last["x1"] = max(last["x1"], rect.right)
+                last = chars[-1] = (last[TEXT] + text, last[X0], max(last[X1], rect.right),
+                                    *last[TOP:])
                 continue
             last_x, last_y, last_key = ox, oy, key
             base = oy + descent * size  # pdfminer hangs every box from the font's descent
@@ -229,9 +229,8 @@ class PdfiumDocument:
                     advance = widths[handle_font, code] = self._advance(
                         handle_font, ord("-") if code == HYPHEN_MARK else code)
                 x1 = ox + advance * width_scale if advance >= 0 else rect.right
-            last = {"text": text, "x0": ox, "x1": x1, "top": bottom - size, "bottom": bottom,
-                    "baseline": flip - oy + hanging * size, "size": size, "fontname": fontname,
-                    "upright": upright}
+            last = (text, ox, x1, bottom - size, bottom, flip - oy + hanging * size, size,
+                    fontname, upright)
             append(last)
         return chars
 
@@ -408,7 +407,7 @@ def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool]:
                 stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
             elif kind == PATH or kind == IMAGE:
                 found.append((obj, kind, outer))
-            elif kind == TEXT and is_form:
+            elif kind == TEXT_OBJECT and is_form:
                 forms_text = True
     return found, forms_text
 

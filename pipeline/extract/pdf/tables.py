@@ -12,7 +12,7 @@ from typing import Any
 
 import pdfplumber
 
-from pipeline.extract.pdf.chars import Char
+from pipeline.extract.pdf.chars import BOTTOM, TOP, X0, X1, Char
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.order import LayoutBlock
 
@@ -113,6 +113,6 @@ def _cell_text(cell: tuple[float, float, float, float] | None, chars: list[Char]
     if cell is None:
         return ""
     x0, top, x1, bottom = cell
-    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
-              and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    inside = [c for c in chars if x0 <= (c[X0] + c[X1]) / 2 < x1
+              and top <= (c[TOP] + c[BOTTOM]) / 2 < bottom]
     return " ".join(line.text for line in page_lines(inside, page_number))
