@@ -212,15 +212,17 @@ def measure(mode: str, registry: Path, store: Path | str, workers: int, env: dic
     """Run one step in a subprocess; its result plus the peak RSS of its process tree, the
     load average over the last minute when it ended, and the peak RSS by process role."""
     processes: dict[int, tuple[str, int]] = {}
+    at_peak: dict[str, int] = {}
     out, code, peak = run_with_peak(
         [sys.executable, __file__, "--child", mode, str(registry), str(store), str(workers)], env,
-        processes)
+        processes, at_peak)
     if code not in (0, 1):   # 1: the run recorded failures, still measured
         raise SystemExit(f"{mode} failed with code {code}")
     return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak / 2**20,
             "load": os.getloadavg()[0],
             "roles": {role: (n, largest / 2**20) for role, (n, largest)
-                      in by_role(processes).items()}}
+                      in by_role(processes).items()},
+            "at_peak": {role: size / 2**20 for role, size in at_peak.items()}}
 
 
 def write_warc(corpus: Path, target: Path) -> int:
@@ -468,12 +470,13 @@ def report(steps: dict[str, dict], readers: list[tuple[int, float, float]],
                   f"{step['cpu']:>7.1f} {done / step['seconds']:>7.1f} "
                   f"{1000 * step['cpu'] / done:>10.1f} {'':>10} {step['peak_mb']:>8.0f} "
                   f"{step['load']:>5.1f}")
-    print("\npeak RSS by process, MB (processes seen):")
+    print("\npeak RSS by process, MB (processes seen); the roles together at the tree's peak:")
     for name, step in steps.items():
         if "ingest" in name or "dask" in name:
             roles = ", ".join(f"{role} {peak:.0f} ({n})"
                               for role, (n, peak) in sorted(step["roles"].items()))
-            print(f"  {name}: {roles}")
+            held = ", ".join(f"{role} {size:.0f}" for role, size in sorted(step["at_peak"].items()))
+            print(f"  {name}: {roles}; at the tree's peak: {held}")
     for name, (count, seconds, cpu) in zip(("warcio", "fastwarc", "warcio", "fastwarc"),
                                            readers):
         print(f"{name + ' iteration':<30} {seconds:>8.1f} {cpu:>7.1f} {'':>7} {'':>10} "

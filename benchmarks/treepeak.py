@@ -18,9 +18,12 @@ ROLES = (("pipeline.extract.isolate", "extraction worker"),
 
 
 def run_with_peak(command: list[str], env: dict[str, str],
-                  processes: dict[int, tuple[str, int]] | None = None) -> tuple[str, int, int]:
+                  processes: dict[int, tuple[str, int]] | None = None,
+                  at_peak: dict[str, int] | None = None) -> tuple[str, int, int]:
     """The command's standard output, its exit code and its tree's peak RSS in bytes.
-    ``processes``, if given, gets pid -> (role, peak RSS in bytes) of every process seen."""
+    ``processes``, if given, gets pid -> (role, peak RSS in bytes) of every process seen, and
+    ``at_peak`` role -> RSS in bytes of that role's processes together at the sample of the
+    tree's peak: the processes' own peaks need not fall at the same moment."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True, env=env)
     peak = 0
@@ -33,9 +36,15 @@ def run_with_peak(command: list[str], env: dict[str, str],
             try:
                 tree = [parent, *parent.children(recursive=True)]
                 sizes = {p.pid: p.memory_info().rss for p in tree if p.is_running()}
-                peak = max(peak, sum(sizes.values()))
                 if processes is not None:
                     _note(processes, tree, sizes, parent.pid)
+                if sum(sizes.values()) > peak:
+                    peak = sum(sizes.values())
+                    if processes is not None and at_peak is not None:
+                        at_peak.clear()
+                        for pid, size in sizes.items():
+                            role = processes[pid][0]
+                            at_peak[role] = at_peak.get(role, 0) + size
             except psutil.Error:
                 pass
             time.sleep(SAMPLE_EVERY_S)

@@ -330,8 +330,8 @@ def run_ingest(registry: str, store: str | None = None, max_workers: int = 4,
     """Run the flow with ``max_workers`` threads, or on a Dask cluster (``runner="dask"``).
 
     Dask: ``address`` (``tcp://host:port``) names a running scheduler, checked before the flow
-    starts (see :func:`check_scheduler`); without it a local cluster of ``max_workers``
-    single-threaded worker processes is started for the run. Prefect's settings of this
+    starts (see :func:`check_scheduler`); without it a local cluster of one worker process
+    running ``max_workers`` threads is started for the run. Prefect's settings of this
     process, ``PREFECT_API_URL`` among them, travel with each task and override the workers' own.
     """
     token = progress_listener.set(progress)
@@ -425,9 +425,12 @@ def make_task_runner(runner: str, max_workers: int,
     if address:
         check_scheduler(address)
         return DaskTaskRunner(address=address)
-    # Worker processes (spawned: deltalake must not be forked), one task each at a time;
-    # dashboard on a free port so two runs on one machine do not clash on 8787.
-    return DaskTaskRunner(cluster_kwargs={"n_workers": max_workers, "threads_per_worker": 1,
+    # One worker process (spawned: deltalake must not be forked) running a task per thread:
+    # each thread extracts in its own extraction process, where a document's CPU goes, so a
+    # Dask worker process per thread would only add its imports and a batch's documents
+    # (about 200 MB each; 10,000-record WARC). Dashboard on a free port so two runs on one
+    # machine do not clash on 8787.
+    return DaskTaskRunner(cluster_kwargs={"n_workers": 1, "threads_per_worker": max_workers,
                                           "processes": True, "dashboard_address": ":0"})
 
 

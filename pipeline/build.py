@@ -12,9 +12,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from pipeline import errors
 from pipeline.capture import CaptureOptions, capture
 from pipeline.errors import PipelineError
@@ -291,6 +288,9 @@ def recorded_failures(archive: Archive, captures: dict[str, Capture]) -> dict[st
     """source id -> the error its latest capture's bytes failed with, for the captures that
     record a failure which repeats (``Capture.extract_error``), as the run's ``failures`` row
     gave it. A capture whose failure row is not found has none: it is extracted again."""
+    import pyarrow as pa  # the run's process only, like the archive (a Dask worker: 8 MB)
+    import pyarrow.compute as pc
+
     failed = {sid: c for sid, c in captures.items() if c.extract_error is not None}
     if not failed:
         return {}
@@ -309,6 +309,8 @@ def recorded_failures(archive: Archive, captures: dict[str, Capture]) -> dict[st
 def _previous(archive: Archive, row: dict[str, Any], captures: dict[str, Capture]) -> Previous:
     """An entry's last expansion: its ``expansions`` row, the latest captures of its children
     from its files, and the failures it recorded."""
+    import pyarrow.compute as pc  # the run's process only: see recorded_failures
+
     entry, run_id = row["source_id"], row["run_id"]
     files = tuple((f["location"], f["sha256"]) for f in row["files"])
     shas = {sha for _, sha in files}

@@ -64,6 +64,37 @@ def test_a_dask_worker_builds_a_batch_without_loading_the_archive(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_local_cluster_is_one_worker_process_whose_threads_extract_side_by_side(
+        prefect_harness, monkeypatch):
+    # A document's CPU goes to its thread's extraction process; a Dask worker process per
+    # thread only added its imports and a batch's documents (about 200 MB each at 10,000
+    # records), and a run's memory goal is for the whole tree.
+    from datetime import datetime, timezone
+
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.ingest import make_task_runner
+    from pipeline.extract import extract
+    from pipeline.extract.isolate import stop_idle_workers
+    from pipeline.model import Capture
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    page = b"<html><body><article><p>" + b"A sentence of prose for a thread. " * 8 + \
+        b"</p></article></body></html>"
+    captured = Capture(source_id="doc", uri="file:///doc.html", kind="html",
+                       captured_at=datetime(2024, 1, 1, tzinfo=timezone.utc), sha256="0" * 64,
+                       size=len(page), media_type="text/html")
+    with make_task_runner("dask", 2) as runner:
+        client = runner.client
+        assert [w["nthreads"] for w in client.scheduler_info()["workers"].values()] == [2]
+        done = client.gather([client.submit(extract, page, captured, pure=False)
+                              for _ in range(8)])
+        assert all(extraction.blocks for extraction in done)
+        # Both threads extracted, each in an extraction process of its own.
+        assert list(client.run(stop_idle_workers).values()) == [2]
+
+
+@pytest.mark.slow
 def test_ingest_on_a_local_dask_cluster_matches_the_thread_runner(corpus, tmp_path, store,
                                                                   prefect_harness, monkeypatch):
     from prefect.settings import PREFECT_API_URL
