@@ -53,3 +53,26 @@ def test_repair_is_idempotent(text):
 @given(st.text())
 def test_utf8_bytes_always_decode_to_the_same_text(text):
     assert decode(text.encode("utf-8")).text == text.removeprefix("\ufeff")
+
+
+# Lines ftfy changes or must look at: mojibake (also opening a later line, where its
+# start-of-line pattern applies), ligatures, C1 and other control characters, BOMs,
+# surrogates, terminal escapes; and non-ASCII text it leaves alone.
+_FTFY_PIECES = ["rÃ©sumÃ©", "Ã ", "ﬁnal", "\x85", "\x9d", "\ufeff", "\u206a", "\ufffc",
+                "\x1b[31m", "\x00", "\ud83d", "\ude00", "“quoted”", "naïve café", "—", "\n",
+                "Ελληνικά", "中文", "😀", " ", "a", "é"]
+
+
+@given(st.lists(st.sampled_from(_FTFY_PIECES), max_size=8).map("".join) | st.text())
+def test_repair_gives_what_ftfy_gives_when_it_skips_ftfy(text):
+    # Text found to be left alone by ftfy skips it; that must be exactly ftfy and NFC.
+    expected = unicodedata.normalize("NFC", ftfy.fix_text(text, config=_ftfy()[1]))
+    assert repair(text)[0] == expected
+
+
+def test_repair_does_not_run_ftfy_on_non_ascii_text_it_leaves_alone(monkeypatch):
+    def refuse(text, config=None):
+        raise AssertionError(f"ftfy ran on {text!r}")
+
+    monkeypatch.setattr(ftfy, "fix_text", refuse)
+    assert repair("“Déjà vu” — naïve\nΕλληνικά 😀") == ("“Déjà vu” — naïve\nΕλληνικά 😀", ())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -57,6 +58,37 @@ _ASCII_FTFY_FIXES = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 """The only ASCII characters the fixes above change: ftfy's control characters (terminal
 escapes start with one); mojibake, ligatures, C1 controls and surrogates are never ASCII, and
 NFC leaves ASCII as it is."""
+
+
+@cache
+def _ftfy_touches() -> tuple[re.Pattern[str], Callable[[str], bool]]:
+    """What ftfy 6.3's ``fix_and_explain`` needs to see in a line to change it with the settings
+    above: characters its fixes map (C1 controls, Latin ligatures, surrogates, the control
+    characters it removes, which include the escape that opens a terminal escape), and
+    mojibake by its own test (``is_bad``, the only way in to its encoding fixes). ftfy splits
+    text into lines before anything else, so the test is per line, as ftfy cuts them."""
+    from ftfy.badness import is_bad
+    from ftfy.chardata import CONTROL_CHARS, LIGATURES
+
+    mapped = "".join(re.escape(chr(c)) for c in sorted({*LIGATURES, *CONTROL_CHARS}))
+    return re.compile(f"[\\x80-\\x9f\\ud800-\\udfff\\x1b{mapped}]"), is_bad
+
+
+def _ftfy_leaves_alone(text: str) -> bool:
+    """Whether ftfy would return ``text`` unchanged, found without its per-line fixes: two
+    ``str.translate`` calls with a mapping walk every character in Python's slow path for
+    non-ASCII text, 60% of a web page's repair. Lines longer than ftfy's cut are left to it."""
+    touched, is_bad = _ftfy_touches()
+    if len(text) > _ftfy()[1].max_decode_length or touched.search(text):
+        return False
+    start = 0
+    while start < len(text):  # ftfy's lines: each up to and including its "\n"
+        end = text.find("\n", start) + 1 or len(text)
+        if is_bad(text[start:end]):
+            return False
+        start = end
+    return True
+
 
 MOSTLY_UTF8_RATIO = 3
 """Valid non-ASCII characters needed per undecodable sequence to call damaged text UTF-8."""
@@ -173,8 +205,11 @@ def repair(text: str) -> tuple[str, tuple[Transform, ...]]:
     if text.isascii() and not _ASCII_FTFY_FIXES.search(text):
         return text, ()  # ftfy would walk it line by line to change nothing
     transforms: list[Transform] = []
-    ftfy, config = _ftfy()
-    fixed = ftfy.fix_text(text, config=config)
+    if _ftfy_leaves_alone(text):
+        fixed = text
+    else:
+        ftfy, config = _ftfy()
+        fixed = ftfy.fix_text(text, config=config)
     if fixed != text:
         transforms.append(Transform("ftfy", f"{_describe_change(text, fixed)}"))
     normal = unicodedata.normalize("NFC", fixed)
