@@ -138,6 +138,37 @@ def test_a_display_opening_with_a_fraction_reads_it_in_its_row(tmp_path):
     assert text.index("Then it holds") < text.index("1 2 | ln") < text.index("for every point")
 
 
+def test_inline_fractions_set_small_are_read_in_their_row(tmp_path):
+    """Fractions set small in a line (``\\tfrac``): numerators and denominators longer than
+    a script, one over the other across the line's baseline, a short numerator centred over
+    a long denominator. Each is read where it stands in the line, not as lines of their own
+    above and below it (the line was split at the fractions' gaps)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(100, 640, "b) DV(z1, z4, z3, z2) =")
+        x = 100 + canvas.stringWidth("b) DV(z1, z4, z3, z2) =", "Times-Roman", 10) + 3
+        canvas.setFont("Times-Roman", 7)  # shifted up 0.4 em and down 0.35 em, as TeX's
+        canvas.drawString(x, 644, "(z1-z2)(z3-z4)")
+        canvas.drawString(x, 636.5, "(z1-z4)(z3-z2)")
+        x += canvas.stringWidth("(z1-z2)(z3-z4)", "Times-Roman", 7) + 3
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x, 640, "=")
+        x += 8
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + 22, 644, "1")
+        canvas.drawString(x, 636.5, "DV(z1, z2, z3, z4)")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(100, 617, "c) The other cases follow in the same way.")
+        _paragraph(canvas, 590, rows=3)
+
+    texts = _texts(_typeset(tmp_path, page))
+    line = texts[_index(texts, "b) DV")]
+    assert line.startswith("b) DV(z1, z4, z3, z2) =")
+    assert "(z1-z4)(z3-z2) =" in line and line.endswith("DV(z1, z2, z3, z4)")
+    assert line.index("(z1-z2)") < line.index("(z1-z4)") < line.index("DV(z1, z2")
+
+
 def test_a_display_matrix_is_read_in_its_formula(tmp_path):
     """A two-row matrix in a formula's parentheses, its rows 0.65 em above and below the
     formula's baseline: read row by row between the parentheses, before the text after the

@@ -461,6 +461,7 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
     baselines = [info[i][0] for i in order]
     delimiters = ([c for i in candidates for c in info[i][4] if _hangs(c)] if operators
                   else [])
+    spans = _fraction_spans(info)
     parts: dict[int, list[int]] = {}  # the left host's index -> its parts
     right_of: dict[int, int] = {}  # the left host's index -> the right host it joins
     hosting: set[int] = set()
@@ -468,10 +469,11 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
     for i in order:
         if i in hosting:
             continue
-        reach = STACK_EM * info[i][1] * 1.25  # a host's size may be a fifth larger
+        # a host's size may be a fifth larger, a small fraction's host larger still
+        reach = STACK_EM * info[i][1] * (2.0 if i in spans else 1.25)
         near = order[bisect_left(baselines, info[i][0] - reach):
                      bisect_right(baselines, info[i][0] + reach)]
-        found = _stack_hosts(i, info, near, placed, delimiters)
+        found = _stack_hosts(i, info, near, placed, delimiters, spans.get(i))
         if found is None:
             continue
         left, right = found
@@ -534,6 +536,8 @@ def _stack_candidates(segments: list[list[Char]]) -> set[int]:
     rough = []
     for segment in segments:
         middle = segment[len(segment) // 2]
+        if middle[SIZE] < segment[0][SIZE]:  # a script's baseline is off its row's
+            middle = segment[0]
         rough.append((middle[BASELINE], middle[SIZE] or 1.0, segment[0][X0],
                       segment[-1][X1]))
     order = sorted(range(len(segments)), key=lambda i: rough[i][0])
@@ -558,14 +562,17 @@ def _stack_info(segment: list[Char]) -> tuple[float, float, float, float, list[C
 
 
 def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[Char]]],
-                 near: list[int], placed: set[int], delimiters: list[Char]
-                 ) -> tuple[int, int | None] | None:
+                 near: list[int], placed: set[int], delimiters: list[Char],
+                 span: tuple[float, float] | None = None) -> tuple[int, int | None] | None:
     """The segment whose text ends just left of part ``i`` and the one whose text goes on just
     right of it (the same segment when the part sits in its gap; None after a row's end),
     on one row a little above or below the part; None when ``i`` is no stacked part. A big
     delimiter beside the part (a matrix's parenthesis, placed on another row) counts as the
-    formula's text."""
+    formula's text. ``span``: the part is one of a small fraction's two (``_fraction_spans``),
+    which stand in the row's gap together."""
     baseline, size, x0, x1, ink = info[i]
+    if span is not None:
+        x0, x1 = span
     top, bottom = min(c[TOP] for c in ink), max(c[BOTTOM] for c in ink)
     # a big delimiter hangs below its box (HANGING_EM): two em reach a two-row matrix's rows
     beside = [c for c in delimiters if c[TOP] < bottom and c[BOTTOM] + 2 * c[SIZE] > top]
@@ -580,7 +587,8 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         if j == i or j in placed:
             continue
         other, other_size, o_x0, o_x1, o_ink = info[j]
-        if other_size <= 0 or abs(size - other_size) > 0.2 * other_size:
+        if other_size <= 0 or (abs(size - other_size) > 0.2 * other_size
+                               and (span is None or not _script_of(size, other_size))):
             continue  # scripts and small print are joined elsewhere
         distance = abs(other - baseline)
         if distance < ROW_BASELINE_EM * other_size or distance > STACK_EM * other_size:
@@ -602,10 +610,10 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         return None
     if left is None:  # before a row's start: a short part with its other part across the
         # row's baseline (a fraction opening a display), never a number beside a line
-        if right is None or x1 - x0 > 4 * size:
+        if right is None or x1 - x0 > 4 * size and span is None:
             return None
         host = info[right][0]
-        return (right, None) if any(
+        return (right, None) if span is not None or any(
             (other - host) * (baseline - host) < 0 and abs(other - host) <= STACK_EM * size
             and o_x0 < x1 and o_x1 > x0 and abs(o_size - size) <= 0.2 * size
             for other, o_size, o_x0, o_x1, _ in info.values()) else None
@@ -614,7 +622,45 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
             return None  # the two sides are no one row
         return left, right
     # after a row's end: only a short part (a last fraction), never a line of text
-    return (left, None) if x1 - x0 <= 4 * size else None
+    return (left, None) if x1 - x0 <= 4 * size or span is not None else None
+
+
+def _script_of(size: float, host: float) -> bool:
+    """Whether ``size`` is a script size of ``host``'s: smaller, at least ``SCRIPT_MIN`` of it
+    (lines of text beside a display-size number are no fraction of it)."""
+    return SCRIPT_MIN * host <= size < RAISED_SIZE * host
+
+
+SCRIPT_MIN = 0.5
+"""TeX's smallest script size is half the text's (scriptscriptstyle)."""
+
+
+def _fraction_spans(info: dict[int, tuple[float, float, float, float, list[Char]]]
+                    ) -> dict[int, tuple[float, float]]:
+    """The numerator and denominator of each fraction set small in a row of larger text (an
+    inline fraction, ``\\tfrac``): two parts of one size, one over the other across that
+    row's baseline, each nearer to it than ``STACK_EM``, mapped to the span of both (a short
+    numerator centred over a long denominator stands far from the text beside it). Longer
+    than a script's few characters, they are left as lines of their own by the rows'
+    scripts (``_attach_small_rows``)."""
+    spans: dict[int, tuple[float, float]] = {}
+    largest = max(v[1] for v in info.values())
+    small = sorted(((i, v) for i, v in info.items() if v[1] < RAISED_SIZE * largest),
+                   key=lambda item: item[1][0])
+    for n, (i, (upper, size, x0, x1, _)) in enumerate(small):
+        for k, (lower, k_size, k_x0, k_x1, _) in small[n + 1:]:
+            if lower - upper > 2 * STACK_EM * size / SCRIPT_MIN:  # below any host's reach
+                break
+            if (lower <= upper or abs(k_size - size) > 0.2 * size or k_x0 >= x1
+                    or k_x1 <= x0):
+                continue
+            if any(upper < host < lower and _script_of(size, host_size)
+                   and host - upper <= STACK_EM * host_size
+                   and lower - host <= STACK_EM * host_size
+                   for host, host_size, *_ in info.values()):
+                span = (min(x0, k_x0, *spans.get(i, ())), max(x1, k_x1, *spans.get(i, ())))
+                spans[i] = spans[k] = span
+    return spans
 
 
 def _spacer(c: Char) -> Char:
