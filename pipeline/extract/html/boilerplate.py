@@ -154,6 +154,8 @@ CARD_SPREAD = 4.0
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
+# "at 11:08 a.m.": the abbreviation ends a clock time, not a sentence.
+CLOCK_END = re.compile(r"\d\s*[ap]\.\s?m\.\s*$", re.IGNORECASE)
 
 # A question heading an FAQ's folded answer is a line or two.
 MAX_QUESTION_CHARS = 200
@@ -1052,13 +1054,24 @@ def is_fragment(block: TextBlock) -> bool:
 
 
 def looks_like_dateline(block: TextBlock) -> bool:
-    """"Updated: 19 November 2019, 09:01 AM": a short line with a date or time in it."""
-    return block.kind != "heading" and len(block.text.split()) <= MAX_DATELINE_WORDS and \
-        not SENTENCE_END.search(block.text) and bool(DATE_TEXT.search(block.text))
+    """"Updated: 19 November 2019, 09:01 AM": a short line with a date or time in it, or
+    lines that each are one ("Mon 18 Nov 2019 18.54 GMT / Last modified on ...")."""
+    if block.kind == "heading":
+        return False
+    lines = block.text.splitlines() if len(block.text.split()) > MAX_DATELINE_WORDS else \
+        [block.text]
+    return all(len(line.split()) <= MAX_DATELINE_WORDS and not _ends_sentence(line) and
+               DATE_TEXT.search(line) for line in lines if line.strip())
+
+
+def _ends_sentence(text: str) -> bool:
+    """A sentence's last character ends ``text``; a clock time's "p.m." is no full stop."""
+    return bool(SENTENCE_END.search(text)) and not CLOCK_END.search(text)
 
 
 def looks_like_byline(block: TextBlock) -> bool:
-    if len(block.text) > MAX_BYLINE_CHARS or block.text.rstrip().endswith((".", "!", "?")):
+    if len(block.text) > MAX_BYLINE_CHARS or (block.text.rstrip().endswith((".", "!", "?"))
+                                              and not CLOCK_END.search(block.text)):
         return False
     return bool(BYLINE_TEXT.match(block.text)) or (block.byline_hint and is_fragment(block))
 
@@ -1108,6 +1121,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     lists = _list_items(blocks)
     _keep_linked_items(blocks, verdicts, lists)
     _keep_introduced_lists(blocks, verdicts, lists)
+    _keep_annotated_lists(blocks, verdicts, lists)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
@@ -1442,6 +1456,37 @@ def _keep_introduced_lists(blocks: list[TextBlock], verdicts: list[Verdict],
             continue
         for index in indexes:
             verdicts[index] = Verdict(True, blocks[index].kind)
+
+
+def _keep_annotated_lists(blocks: list[TextBlock], verdicts: list[Verdict],
+                          lists: list[list[int]]) -> None:
+    """A list of links set among the article's paragraphs (a kept paragraph of sentences
+    is its sibling) whose items mostly say something of their own beside their link (a
+    date, an author, a remark: "Calling All Germs – Do you really want to know ...") is
+    the article's: menus and related-story lists are bare links."""
+    for indexes in lists:
+        dropped = [i for i in indexes if verdicts[i].rule == "link-density"]
+        if not dropped:
+            continue
+        annotated = sum(len(blocks[i].text) - blocks[i].link_chars >= MIN_UNLINKED_CHARS
+                        for i in indexes)
+        if annotated < KEPT_ITEMS_SHARE * len(indexes) or \
+                not _beside_kept_prose(blocks, verdicts, blocks[indexes[0]].element.getparent()):
+            continue
+        for index in dropped:
+            verdicts[index] = Verdict(True, blocks[index].kind)
+
+
+def _beside_kept_prose(blocks: list[TextBlock], verdicts: list[Verdict],
+                       element: etree._Element | None) -> bool:
+    """A kept ``<p>`` of sentences is a sibling of ``element``."""
+    parent = element.getparent() if element is not None else None
+    if parent is None:
+        return False
+    return any(verdict.keep and block.element.tag == "p" and block.element is not element
+               and block.element.getparent() is parent and not is_fragment(block)
+               and SENTENCE_END.search(block.text)
+               for block, verdict in zip(blocks, verdicts))
 
 
 def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
