@@ -2,13 +2,19 @@
 answers. Each test counts the work a case needs; the extraction of every bench PDF is
 compared byte for byte before and after such a change."""
 
+import ctypes
+import io
 from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdfium2 import raw
+from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.extract.pdf import columns, lines
+from pipeline.extract.pdf import classify, columns, lines, order, pdfium
 from pipeline.extract.pdf.chars import Char, mode_size
+from pipeline.extract.pdf.lines import Line
+from pipeline.extract.pdf.order import LayoutBlock
 
 
 def _word(text: str, x: float, baseline: float, size: float) -> list[Char]:
@@ -65,3 +71,72 @@ def test_segments_without_a_stray_mark_are_left_as_they_are(monkeypatch):
     segments = [_word("Paragraph", 50.0, 100.0 + 12 * i, 10.0) for i in range(4)]
     assert lines._attach_stray_marks(segments) == segments
     assert calls["_top"] == 0
+
+
+def _counting_property(monkeypatch, cls, name: str) -> Counter[str]:
+    calls: Counter[str] = Counter()
+    real = getattr(cls, name)
+
+    def counted(self):
+        calls[name] += 1
+        return real.fget(self)
+
+    monkeypatch.setattr(cls, name, property(counted))
+    return calls
+
+
+def _blocks(count: int) -> list[LayoutBlock]:
+    """One block a row, each of one line."""
+    return [LayoutBlock([Line(1, 50.0, 100.0 + 14 * i, 300.0, 110.0 + 14 * i, f"Row {i}", 10.0,
+                              0.0, False)]) for i in range(count)]
+
+
+def test_the_text_a_heading_heads_is_found_measuring_the_heading_once(monkeypatch):
+    """The heading's edges are passes over its lines: measured once, not once per block."""
+    blocks = _blocks(30)
+    calls = _counting_property(monkeypatch, LayoutBlock, "bottom")
+    assert classify._headed(blocks[0], blocks) is blocks[1]
+    assert calls["bottom"] == 1
+
+
+def test_a_region_is_cut_into_columns_without_each_blocks_whole_box(monkeypatch):
+    """The region's top is its lines' top: no block's whole box (four passes) is made."""
+    blocks = _blocks(20)
+    calls = _counting_property(monkeypatch, LayoutBlock, "bbox")
+    assert order._vertical_cut(blocks) == [blocks]
+    assert calls["bbox"] == 0
+
+
+def test_text_objects_set_alike_share_one_look():
+    """A book's 31,375 text objects are set 219 ways: the sizes and the font's facts are
+    worked out once per font, matrix and size, and text objects set alike get that one
+    record, whose decoded codes they share."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 400))
+    for i, font in enumerate(["Helvetica", "Helvetica", "Times-Roman", "Helvetica"]):
+        canvas.setFont(font, 10)
+        canvas.drawString(40, 360 - 20 * i, f"Line {i}")  # a text object each
+    canvas.save()
+    document = pdfium.PdfiumDocument(buffer.getvalue())
+    page = raw.FPDF_LoadPage(document._doc.raw, 0)
+    text_page = raw.FPDFText_LoadPage(page)
+    try:
+        address = ctypes.cast(text_page, ctypes.c_void_p).value or 0
+        faces: dict = {}
+        looks: dict = {}
+        texts: dict = {}
+        found = []
+        for k in range(raw.FPDFText_CountChars(text_page)):
+            obj = raw.FPDFText_GetTextObject(text_page, k)
+            address_of_obj = ctypes.cast(obj, ctypes.c_void_p).value
+            if address_of_obj and address_of_obj not in [o for o, _ in found]:
+                found.append((address_of_obj, document._font(address, k, address_of_obj, faces,
+                                                              looks, texts)))
+    finally:
+        raw.FPDFText_ClosePage(text_page)
+        raw.FPDF_ClosePage(page)
+        document.close()
+    assert len(found) == 4
+    first, second, times, last = (look for _, look in found)
+    assert first is second is last and times is not first
+    assert len(looks) == 2 and len(faces) == 2

@@ -212,9 +212,13 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
 def _headed(block: LayoutBlock, blocks: list[LayoutBlock]) -> LayoutBlock | None:
     """The text right under ``block`` within its width, which a heading heads: in a title
     area set side by side (authors beside ``Abstract``) the reading order may go elsewhere."""
-    under = [b for b in blocks if b is not block and b.kind not in BUILT_WHOLE
-             and b.top >= block.bottom - 1 and b.top - block.bottom <= HEADED_GAP_EM * block.size
-             and b.x0 < block.x1 and b.x1 > block.x0]
+    # the block's edges once, not per block (each is a pass over its lines); the cheap
+    # test on ``top`` first
+    bottom, x0, x1 = block.bottom, block.x0, block.x1
+    reach = HEADED_GAP_EM * block.size
+    under = [b for b in blocks if b is not block and b.top >= bottom - 1
+             and b.top - bottom <= reach and b.kind not in BUILT_WHOLE
+             and b.x0 < x1 and b.x1 > x0]
     return min(under, key=lambda b: b.top, default=None)
 
 

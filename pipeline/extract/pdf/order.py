@@ -142,7 +142,7 @@ def reading_order(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()) -> list
 def _vertical_cut(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()
                   ) -> list[list[LayoutBlock]]:
     spans = sorted((b.x0, b.x1) for b in blocks)
-    top = min(b.bbox[1] for b in blocks)
+    top = min(line.top for b in blocks for line in b.lines)  # bbox[1], without its x0, x1
     bottom = max(b.bottom for b in blocks)
     across = [r for r in rules if top < r[1] and r[3] < bottom]
     cuts = []
