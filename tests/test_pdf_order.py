@@ -4,7 +4,10 @@ it may read column by column."""
 
 from __future__ import annotations
 
-from tests.test_extract_pdf import draw_line_chart
+from pdfbytes import assemble
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from tests.test_extract_pdf import _extract_text, _line, _stream, draw_line_chart
 from tests.test_pdf_unseen import _paragraph, _typeset
 
 
@@ -518,3 +521,50 @@ def test_side_by_side_subcaptions_set_close_are_read_one_after_the_other(tmp_pat
     assert "(b) Die beiden markierten Dreiecke schneiden sich im Mittelpunkt und aussen." in texts
     assert texts.index("(b) Die beiden markierten Dreiecke schneiden sich im Mittelpunkt und "
                        "aussen.") < _index(texts, "Abbildung 2.11")
+
+
+def _pdf_with_sum(content: bytes) -> bytes:
+    """One page: /F1 Helvetica, /F2 a non-embedded TeX extension font (CMEX10) whose code 83
+    draws the display sum (∑ by its ToUnicode map)."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /S def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <53> <2211>"
+            b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        _stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /CMEX10 /FirstChar 0 /LastChar 255 /Widths ["
+        + b" ".join([b"833"] * 256) + b"] /FontDescriptor 7 0 R /ToUnicode 8 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /CMEX10 /Flags 4 /FontBBox [-24 -2960 1454 772]"
+        b" /ItalicAngle 0 /Ascent 40 /Descent -600 /CapHeight 0 /StemV 47 >>",
+        _stream(cmap),
+    ]
+    return assemble(objects, b"1.4")
+
+
+def test_a_sums_upper_limit_over_a_row_of_superscripts_joins_its_formula(tmp_path):
+    """A display sum's upper limit ``d`` stands over the row of its formula's superscripts
+    (the ``k`` of ``(-1)^k``), not right over the formula's row: it is read with its sum,
+    its limits set off by spaces as a display's stacked parts are, not as a line of its own
+    before the formula (``d d`` over ``∑k=0 ... ∑k=1``)."""
+    def width(text: str, size: float = 11) -> float:
+        return stringWidth(text, "Helvetica", size)
+
+    content = _line(72, 730, b"Beweis: die Formel folgt durch Einsetzen in die Definition.")
+    content += _line(72, 700, b"Also gilt")
+    x = 72 + width("Also gilt ")
+    for limit, rest in ((b"k=0", b"a ="), (b"k=1", b"b und damit die Behauptung.")):
+        content += _line(x, 708.2, b"S", b"/F2 11")  # hanging from above its baseline
+        content += _line(x + 2, 714, b"d", b"/F1 7") + _line(x, 694.5, limit, b"/F1 7")
+        x += 12
+        content += _line(x, 700, b"(-1)") + _line(x + width("(-1)") + 0.5, 704.5, b"k", b"/F1 7")
+        x += width("(-1)") + width("k", 7) + 3
+        content += _line(x, 700, rest)
+        x += width(rest.decode() + " ")
+    content += _line(72, 676, b"Damit ist alles gezeigt, was zu zeigen war.")
+    text, result = _extract_text(tmp_path, _pdf_with_sum(content))
+    assert "d" not in [b.text.split()[0] for b in result.blocks]
+    assert "Also gilt d∑ k=0 (-1)k a = d∑ k=1 (-1)k b und damit" in text

@@ -11,6 +11,7 @@ All sizes are in PDF points; thresholds are relative to the font size, so they s
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
@@ -261,6 +262,12 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
                 row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents)
+            elif any(largest < RAISED_SIZE * s for _, s in sized[i + 2:i + 1 + RAISED_LOOKAHEAD]):
+                # a display operator's upper limit stands over the row of its formula's
+                # superscripts, not right over the formula: of a row further down, only
+                # what stands over one of its big operators joins it
+                row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents,
+                                   limits=True)
             if row and above:
                 row = _attach_runs(row, merged[:-1 - RAISED_LOOKAHEAD:-1], extents,
                                    lowered=True)
@@ -272,15 +279,19 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
 
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
                  extents: dict[int, tuple[list[Char], int, float, float]],
-                 lowered: bool = False) -> list[Char]:
+                 lowered: bool = False, limits: bool = False) -> list[Char]:
     """``row`` without its short runs that joined one of ``rows`` (``_attach``). A run moves
     whole or not at all: a word's last letter that reaches beside a larger heading of the next
-    column is no script of it (``based i`` | ``n 4. Experience``)."""
+    column is no script of it (``based i`` | ``n 4. Experience``). ``limits``: only a run
+    standing over one of its target row's big operators moves."""
     moved: set[int] = set()
     for run in _short_runs(row):
         # the first character's row first: most runs go nowhere, and then the others need
         # no search
         target = _attach(run[0], rows, extents, lowered)
+        if target is not None and limits and not any(
+                _hangs(b) and _overlap(c, b) for c in run for b in target):
+            continue
         if target is not None and all(_attach(c, rows, extents, lowered) is target
                                       for c in run[1:]):
             target.extend(run)
@@ -379,6 +390,12 @@ def _limits_beside_operators(chars: list[Char]) -> list[Char]:
                        key=_row_then_x)
         rest = [c for c in ordered if id(c) not in taken]
         at = next(i for i, c in enumerate(rest) if c is operator)
+        if unicodedata.category(operator[TEXT][:1]) == "Sm":
+            # a big operator's limits are stacked over and under it: set off by spaces, as
+            # a display's stacked parts are (``_with_parts``); a wide accent's or a brace's
+            # scripts and labels are not
+            upper = [_spacer(upper[0]), *upper, _spacer(upper[-1])] if upper else []
+            lower = [_spacer(lower[0]), *lower, _spacer(lower[-1])] if lower else []
         ordered = rest[:at] + upper + [operator] + lower + rest[at + 1:]
     return ordered
 
