@@ -1102,3 +1102,40 @@ def test_caption_under_a_picture_on_a_scanned_page(tmp_path):
     kinds = {text: kind for kind, text in _extract_blocks(_typeset(tmp_path, page))}
     assert kinds.get("The Yankee Lookout.") == "caption"
     assert kinds.get("Let not a murmur meet the ear.") != "caption"
+
+
+def test_typewriter_double_spaces_that_line_up_are_no_column_gutter(tmp_path):
+    """A typewritten memo (or its OCR layer) sets every letter on one pitch, so word spaces
+    are as wide as a narrow gutter and two spaces after a full stop line up from row to row:
+    where the page's own word space is that wide, those gaps leave the rows whole."""
+    sentences = [f"The {word} clearance was granted in May." for word in
+                 ("first", "other", "third", "local", "final", "short", "later", "older")]
+
+    def page(canvas):
+        canvas.setFont("Courier", 10)
+        for row, sentence in enumerate(sentences):
+            canvas.drawString(72, 700 - 12 * row, f"{sentence}  It came in March 196{row}.")
+
+    result = _typeset(tmp_path, page)
+    text = " ".join(b.text for b in result.blocks).replace("\n", " ")
+    assert "The first clearance was granted in May. It came in March 1960. The other" in text
+
+
+def test_ocr_layer_lines_measured_a_little_larger_are_body_text(tmp_path):
+    """Tesseract's text layer (its invisible ``GlyphLessFont``) sizes each line from the
+    letters it holds, so a typewritten paragraph's lines come out a point or two apart: a line
+    measured a step larger than the layer's commonest size is body text, not a heading that
+    splits its paragraph."""
+    if "Vera" not in pdfmetrics.getRegisteredFontNames():
+        fonts = Path(reportlab.__file__).parent / "fonts"
+        pdfmetrics.registerFont(TTFont("Vera", str(fonts / "Vera.ttf")))
+
+    def page(canvas):
+        for row in range(10):
+            canvas.setFont("Vera", 11.8 if row == 4 else 10)
+            start = (row * 37) % (len(BODY) - 60)
+            canvas.drawString(72, 700 - 13 * row, BODY[start:start + 60].strip())
+
+    # the same length, so the file's offsets hold: a font named as Tesseract names its own
+    result = _typeset(tmp_path, page, (b"BitstreamVeraSans-Roman", b"Tesseract-GlyphLessFont"))
+    assert [b.kind for b in result.blocks] == ["paragraph"]

@@ -22,6 +22,14 @@ TeX's two-column gutter is only 10 pt (one em)."""
 COLUMN_MIN_EM = 4.0
 """Text (em) a gap needs on both sides to start a column gutter: columns hold words, not the
 dot leaders, section numbers and page numbers of a table of contents."""
+LETTER_GAP_EM = 0.15
+"""A gap narrower than this (em) is letter spacing, not a word space..."""
+WIDE_SPACE_GUTTER = 2.0
+"""...and where the page's typical word space is itself as wide as ``CANDIDATE_GAP_EM`` (a
+typewriter's, an OCR layer's word boxes) a narrow gutter must be this many word spaces wide,
+and a gap that always splits ``WIDE_SPACE_SEGMENT`` of them: monospaced words line up from
+row to row, and two spaces end a sentence."""
+WIDE_SPACE_SEGMENT = 2.5
 GUTTER_ROWS = 6
 """Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
 ALIGN_TOLERANCE = 1.0
@@ -48,7 +56,25 @@ page are further apart."""
 _X0 = itemgetter(X0)
 
 
-def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
+def word_space(rows: list[list[Char]]) -> float:
+    """The page's typical word space in ems: the median of the gaps between the characters of
+    its rows wider than letter spacing (0 without any)."""
+    gaps: list[float] = []
+    for row in rows:
+        ink = sorted((c for c in row if not c[TEXT].isspace()), key=_X0)
+        gaps.extend(gap for gap in ((c[X0] - p[X1]) / c[SIZE]
+                                    for p, c in zip(ink, ink[1:]) if c[SIZE] > 0)
+                    if gap > LETTER_GAP_EM)
+    gaps.sort()
+    return gaps[len(gaps) // 2] if gaps else 0.0
+
+
+def segment_gap(space: float) -> float:
+    """Ems of a gap that always splits a row, on a page whose word space is ``space`` ems."""
+    return max(SEGMENT_GAP_EM, WIDE_SPACE_SEGMENT * space)
+
+
+def row_gutters(rows: list[list[Char]], space: float = 0.0) -> set[tuple[int, float]]:
     """``(row index, gap x0)`` of the narrow gaps that are column gutters.
 
     A gutter separates two text columns: it is found first where the row has at least
@@ -56,7 +82,9 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
     table of contents do not) and lines up with such gaps in other rows (rows with no text there
     do not interrupt it; a stretched word space has text above or below it). Rows whose text
     beside the gutter is short (a paragraph's last line) then take it from a row that has it.
+    ``space``: the page's word space (``word_space``).
     """
+    candidate = CANDIDATE_GAP_EM if space < CANDIDATE_GAP_EM else WIDE_SPACE_GUTTER * space
     gaps: list[list[tuple[float, float]]] = []
     wide: list[list[tuple[float, float]]] = []
     prose: list[list[tuple[float, float]]] = []  # wide gaps after a line of prose's length
@@ -66,7 +94,7 @@ def row_gutters(rows: list[list[Char]]) -> set[tuple[int, float]]:
         ink = [c for c in row if not c[TEXT].isspace()]
         spans.append((ink[0][X0], ink[-1][X1]) if ink else (0.0, 0.0))
         row_gaps = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])
-                    if c[X0] - p[X1] > CANDIDATE_GAP_EM * c[SIZE]]
+                    if c[X0] - p[X1] > candidate * c[SIZE]]
         gaps.append(row_gaps)
         if not row_gaps:  # most rows: no gap to measure
             wide.append([])
@@ -167,8 +195,10 @@ def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return abs(a[0] - b[0]) <= ALIGN_TOLERANCE or abs(a[1] - b[1]) <= ALIGN_TOLERANCE
 
 
-def row_segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
-    """Split a (sorted) row at gutters; drop duplicated (fake-bold) characters."""
+def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT_GAP_EM
+                 ) -> list[list[Char]]:
+    """Split a (sorted) row at gutters and at gaps wider than ``split_em`` (``segment_gap``);
+    drop duplicated (fake-bold) characters."""
     segments: list[list[Char]] = []
     previous: Char | None = None
     for c in row:
@@ -182,7 +212,7 @@ def row_segments(row: list[Char], gutters: set[float]) -> list[list[Char]]:
                 continue
             # a gap wider than any word space, or at a column gutter (once per character)
             widest = c[SIZE] if c[SIZE] > previous[SIZE] else previous[SIZE]
-            if (c[X0] - previous[X1] > SEGMENT_GAP_EM * widest
+            if (c[X0] - previous[X1] > split_em * widest
                     or previous[X1] in gutters):
                 segments.append([])
         if not segments:

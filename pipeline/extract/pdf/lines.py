@@ -40,7 +40,9 @@ from pipeline.extract.pdf.columns import (
     join_numbers,
     row_gutters,
     row_segments,
+    segment_gap,
     split_sublabels,
+    word_space,
 )
 from pipeline.extract.pdf.fonts import HANGING_FONT
 from pipeline.extract.pdf.geometry import Box, centre_in
@@ -65,6 +67,11 @@ ASCENT_EM = 0.75
 """A line box reaches this share of the size above the baseline..."""
 DESCENT_EM = 0.25
 """...and this share below it."""
+OCR_LAYER_FONT = "GlyphLessFont"
+"""The font of Tesseract's text layers (OCRmyPDF's too): invisible glyphs over the scan."""
+OCR_SIZE_SNAP = 0.2
+"""Share above the commonest size within which an OCR layer's line sizes are noise (a heading
+stands further out: the flyer's are a quarter larger than its text)."""
 HEADING_SIZE = 1.15
 """A short block set this much larger than the body is a heading."""
 BOLD_SHARE = 0.6
@@ -169,16 +176,19 @@ def page_lines(chars: list[Char], page_number: int,
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
     ``heavy`` names fonts that are bold whatever their names say; ``drawn_order`` sets each
     line's ``seq`` (a page with drawings reads their labels so), else it stays 0."""
-    kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
+    kept = _snap_ocr_sizes([c for c in chars if c[UPRIGHT] and c[TEXT]])
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
     operators = any(_hanging_font(name) for name in {c[FONTNAME] for c in kept})
     rows = _rows(kept, operators)
     gutters: dict[int, set[float]] = {}
-    for r, x in row_gutters(rows):
+    space = word_space(rows)
+    for r, x in row_gutters(rows, space):
         gutters.setdefault(r, set()).add(x)
-    split = [row_segments(row, gutters.get(index, set())) for index, row in enumerate(rows)]
+    split_em = segment_gap(space)
+    split = [row_segments(row, gutters.get(index, set()), split_em)
+             for index, row in enumerate(rows)]
     segments = [segment for row in join_numbers(join_labels(split_sublabels(split)))
                 for segment in _join_bullets(row)]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
@@ -191,6 +201,23 @@ def page_lines(chars: list[Char], page_number: int,
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
+
+
+def _snap_ocr_sizes(chars: list[Char]) -> list[Char]:
+    """An OCR text layer (Tesseract's invisible ``GlyphLessFont``) sizes each line from its
+    own letters, so one typewriter's lines come out 9 to 13 pt: a size at most
+    ``OCR_SIZE_SNAP`` above the layer's commonest size on the page is that size, or body lines
+    read as headings. (Smaller sizes are kept: small print, a stamp above a memo's title, is
+    told by its size.)"""
+    ocr = [c for c in chars if c[FONTNAME].endswith(OCR_LAYER_FONT)]
+    if not ocr:
+        return chars
+    common = mode_size(ocr)
+    snapped: dict[int, Char] = {
+        id(c): (c[TEXT], c[X0], c[X1], c[TOP], c[BOTTOM], c[BASELINE], common, c[FONTNAME],
+                c[UPRIGHT])
+        for c in ocr if common < c[SIZE] <= (1 + OCR_SIZE_SNAP) * common}
+    return [snapped.get(id(c), c) for c in chars] if snapped else chars
 
 
 def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
