@@ -2,9 +2,9 @@
 archive's column names (``schemas/`` describes them), nothing stored.
 
 Kept apart from ``pipeline.archive`` so what only makes rows (``archivist extract`` on a folder)
-does not import the Delta and dataset stack, about 0.2 s of CPU at every process start. The
-stages that build a document (capture, extract, clean, segment) are imported by the functions
-that run them: the archive and every read command import this module for its row helpers only.
+does not import the Delta and dataset stack, about 0.2 s of CPU at every process start. Capture,
+clean and segment are imported by the functions that run them: the archive and every read
+command import this module for its row helpers only (extraction itself runs in a worker).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.extract import extract_then
 from pipeline.model import (
     Capture,
     Extraction,
@@ -38,7 +39,6 @@ def derive(data: bytes, capture: Capture, options: ExtractOptions = ExtractOptio
     passages' signals are measured by :func:`document_rows`, in the run's process: guessing
     languages in every worker would cost each one the language model (about 80 MB
     resident)."""
-    from pipeline.extract import extract_then
     from pipeline.segment import doc_id_for
 
     return extract_then(data, capture, options,
