@@ -568,3 +568,26 @@ def test_a_sums_upper_limit_over_a_row_of_superscripts_joins_its_formula(tmp_pat
     text, result = _extract_text(tmp_path, _pdf_with_sum(content))
     assert "d" not in [b.text.split()[0] for b in result.blocks]
     assert "Also gilt d∑ k=0 (-1)k a = d∑ k=1 (-1)k b und damit" in text
+
+
+def test_a_label_over_an_arrow_is_read_before_the_arrow(tmp_path):
+    """A label set small over an extensible arrow (``\\xRightarrow{Bem. 15}``), over the
+    arrow's pieces: read in its row right before the arrow, its words spaced, not as a line
+    of its own before the row (too long for a script, it stands over the row's glyphs)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        head = "c) Ist Z(y) und Z(x) nicht leer "
+        canvas.drawString(100, 640, head)
+        x = 100 + canvas.stringWidth(head, "Times-Roman", 10)
+        canvas.drawString(x, 640, "=====")
+        arrow = canvas.stringWidth("=====", "Times-Roman", 10)
+        canvas.drawString(x + arrow + 3, 640, "so ist Z(y) mit Z(x) zusammenhaengend.")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + 2, 646, "Bem. 15")
+        _paragraph(canvas, 610, rows=3)
+
+    texts = _texts(_typeset(tmp_path, page))
+    assert "Bem. 15" not in texts
+    assert ("c) Ist Z(y) und Z(x) nicht leer Bem. 15 ===== so ist Z(y) mit Z(x) "
+            "zusammenhaengend.") in texts

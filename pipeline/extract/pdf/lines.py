@@ -507,6 +507,7 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
                   else [])
     spans = _fraction_spans(info)
     parts: dict[int, list[int]] = {}  # the left host's index -> its parts
+    where: dict[int, float] = {}  # a part put at this x, not at its own (an arrow's label)
     right_of: dict[int, int] = {}  # the left host's index -> the right host it joins
     hosting: set[int] = set()
     placed: set[int] = set()
@@ -519,7 +520,10 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
                      bisect_right(baselines, info[i][0] + reach)]
         found = _stack_hosts(i, info, near, placed, delimiters, spans.get(i))
         if found is None:
-            continue
+            label = _arrow_under(i, info, near, placed)
+            if label is None:
+                continue
+            found, where[i] = (label[0], None), label[1]
         left, right = found
         if left in placed or (right is not None and right in placed):
             continue
@@ -541,20 +545,23 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
         while host is not None:  # a row split at its gaps goes on in its right host
             if merged:
                 merged.append(_spacer(merged[-1]))
-            merged += _with_parts(segments[host], [(info[j][0], segments[j])
-                                                   for j in parts.get(host, ())])
+            merged += _with_parts(segments[host], [
+                (info[j][0], _lowered(segments[j], info[host][0] - info[j][0])
+                 if j in where else segments[j], where.get(j)) for j in parts.get(host, ())])
             host = right_of.get(host)
         out.append(merged)
     return out
 
 
-def _with_parts(host: list[Char], parts: list[tuple[float, list[Char]]]) -> list[Char]:
-    """``host`` with each (baseline, part) put where it stands: after the host's characters
-    left of it, the parts of one gap top to bottom, set off by spaces."""
+def _with_parts(host: list[Char], parts: list[tuple[float, list[Char], float | None]]
+                ) -> list[Char]:
+    """``host`` with each (baseline, part, x) put where it stands (or at ``x``): after the
+    host's characters left of it, the parts of one gap top to bottom, set off by spaces."""
     if not parts:
         return host
-    placed = sorted(((sum(1 for c in host if c[X1] <= min(p[X0] for p in part) + 0.5),
-                      baseline, part) for baseline, part in parts), key=lambda t: t[:2])
+    placed = sorted(((sum(1 for c in host
+                          if c[X1] <= (min(p[X0] for p in part) if x is None else x) + 0.5),
+                      baseline, part) for baseline, part, x in parts), key=lambda t: t[:2])
     out: list[Char] = []
     taken = 0
     for at, _, part in placed:
@@ -667,6 +674,40 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         return left, right
     # after a row's end: only a short part (a last fraction), never a line of text
     return (left, None) if x1 - x0 <= 4 * size or span is not None else None
+
+
+ARROW_PIECES = frozenset("=−-⇒→⟶⟹⇐←⟵⟸⇔↔⟺⟷↦⟼")
+"""The glyphs TeX builds an extensible arrow from (``\\xRightarrow``: ``=`` pieces, a head)."""
+
+
+def _arrow_under(i: int, info: dict[int, tuple[float, float, float, float, list[Char]]],
+                 near: list[int], placed: set[int]) -> tuple[int, float] | None:
+    """The row and the x where part ``i`` is read when it is a label set small over an
+    extensible arrow of the row under it (``\\xRightarrow{Bem. 66}``): the row's characters
+    under it are two or more arrow pieces; it is read before the arrow. Over the arrow's
+    letters, no script joins the row, and no gap of the row holds it."""
+    baseline, size, x0, x1, _ = info[i]
+    for j in near:
+        other, other_size, _, _, o_ink = info[j]
+        if (j == i or j in placed or not _script_of(size, other_size)
+                or not ROW_BASELINE_EM * other_size <= other - baseline <= STACK_EM * other_size):
+            continue
+        under = [c for c in o_ink if c[X0] < x1 and c[X1] > x0]
+        if len(under) < 2 or any(c[TEXT] not in ARROW_PIECES for c in under):
+            continue
+        start = min(c[X0] for c in under)
+        for c in sorted(o_ink, key=lambda c: -c[X1]):  # the arrow's pieces left of the label
+            if c[X1] >= start - 0.5 and c[X0] < start and c[TEXT] in ARROW_PIECES:
+                start = c[X0]
+        return j, start
+    return None
+
+
+def _lowered(chars: list[Char], by: float) -> list[Char]:
+    """``chars`` moved down ``by`` points: an arrow's label read on its row's baseline, as its
+    words (raised, they were taken for note markers and lost their spaces)."""
+    return [(c[TEXT], c[X0], c[X1], c[TOP] + by, c[BOTTOM] + by, c[BASELINE] + by, *c[SIZE:])
+            for c in chars]
 
 
 def _script_of(size: float, host: float) -> bool:
