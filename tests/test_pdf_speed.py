@@ -140,3 +140,25 @@ def test_text_objects_set_alike_share_one_look():
     first, second, times, last = (look for _, look in found)
     assert first is second is last and times is not first
     assert len(looks) == 2 and len(faces) == 2
+
+
+class _ScanCounting(dict):
+    """Segments' stack facts that count the passes over them."""
+
+    scans = 0
+
+    def values(self):
+        self.scans += 1
+        return super().values()
+
+
+def test_a_small_fraction_looks_for_its_row_only_between_its_two_parts():
+    """A form's hundreds of small parts: each pair of parts one over the other looks for the
+    row between them among the rows sorted by baseline, not by a pass over every segment."""
+    info = _ScanCounting()
+    for i in range(40):  # small parts stacked in one column, 3 pt apart, and rows beside
+        info[i] = (100.0 + 3 * i, 6.0, 50.0, 60.0, [])
+        info[100 + i] = (101.5 + 3 * i, 10.0, 200.0, 300.0, [])
+    spans = lines._fraction_spans(info)
+    assert spans  # parts one over the other across a row's baseline are fractions
+    assert info.scans <= 2

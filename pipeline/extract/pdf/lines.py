@@ -732,6 +732,10 @@ def _fraction_spans(info: dict[int, tuple[float, float, float, float, list[Char]
     largest = max(v[1] for v in info.values())
     small = sorted(((i, v) for i, v in info.items() if v[1] < RAISED_SIZE * largest),
                    key=lambda item: item[1][0])
+    # hosts by baseline: each pair looks only at those between its two parts (a form's
+    # hundreds of small parts made every pair scan every segment)
+    hosts = sorted((v[0], v[1]) for v in info.values())
+    baselines = [host for host, _ in hosts]
     for n, (i, (upper, size, x0, x1, _)) in enumerate(small):
         for k, (lower, k_size, k_x0, k_x1, _) in small[n + 1:]:
             if lower - upper > 2 * STACK_EM * size / SCRIPT_MIN:  # below any host's reach
@@ -739,10 +743,9 @@ def _fraction_spans(info: dict[int, tuple[float, float, float, float, list[Char]
             if (lower <= upper or abs(k_size - size) > 0.2 * size or k_x0 >= x1
                     or k_x1 <= x0):
                 continue
-            if any(upper < host < lower and _script_of(size, host_size)
-                   and host - upper <= STACK_EM * host_size
-                   and lower - host <= STACK_EM * host_size
-                   for host, host_size, *_ in info.values()):
+            between = hosts[bisect_right(baselines, upper):bisect_left(baselines, lower)]
+            if any(_script_of(size, host_size) and host - upper <= STACK_EM * host_size
+                   and lower - host <= STACK_EM * host_size for host, host_size in between):
                 span = (min(x0, k_x0, *spans.get(i, ())), max(x1, k_x1, *spans.get(i, ())))
                 spans[i] = spans[k] = span
     return spans
