@@ -1139,3 +1139,30 @@ def test_ocr_layer_lines_measured_a_little_larger_are_body_text(tmp_path):
     # the same length, so the file's offsets hold: a font named as Tesseract names its own
     result = _typeset(tmp_path, page, (b"BitstreamVeraSans-Roman", b"Tesseract-GlyphLessFont"))
     assert [b.kind for b in result.blocks] == ["paragraph"]
+
+
+def test_title_over_a_header_rule_and_side_by_side_cells_is_a_caption(tmp_path):
+    """An instruction booklet's table has no ``Table N`` label and no grid the table finder
+    takes, only a rule under its bold title and its columns of cells under that: the title
+    is the table's caption. A bold heading over a rule with one block of prose under it stays
+    a heading."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=6) - 20
+        canvas.setFont("Times-Bold", 9)
+        canvas.drawString(72, y, "Inflation-Adjusted Amounts for Expatriation Actions")
+        canvas.line(72, y - 4, 160, y - 4)
+        canvas.line(160, y - 4, 400, y - 4)
+        canvas.setFont("Times-Roman", 9)
+        for row, (left, right) in enumerate((("IF you expatriated", "THEN the rules apply if"),
+                                             ("during . . .", "your tax was more than"))):
+            canvas.drawString(72, y - 16 - 11 * row, left)
+            canvas.drawString(220, y - 16 - 11 * row, right)
+        y -= 80
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, y, "Exception for dual citizens")
+        canvas.line(72, y - 4, 400, y - 4)
+        _paragraph(canvas, y - 16)
+
+    kinds = {text: kind for kind, text in _extract_blocks(_typeset(tmp_path, page))}
+    assert kinds.get("Inflation-Adjusted Amounts for Expatriation Actions") == "caption"
+    assert kinds.get("Exception for dual citizens") == "heading"

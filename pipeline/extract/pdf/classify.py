@@ -52,6 +52,11 @@ SCAN_CAPTION_SIZE = 0.9
 """...where a caption is set at most this share of the body size..."""
 PICTURE_GAP_LINES = 5.0
 """...beside a hole in the text at least this many body lines tall: the picture."""
+RULE_UNDER_EM = 1.5
+"""A table's title stands at most this many of its ems above its header rule, and the rule
+as far above the first row of cells."""
+ROW_TOLERANCE = 2.0
+"""Points: cells whose tops are this close start one row."""
 TABLE_TITLE_MAX_CHARS = 150
 """A table's title (a short line or two right above it) is at most this long."""
 SMALLER_HEADING = 0.95
@@ -195,7 +200,9 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             continue
         after = _headed(block, blocks) or next(
             (b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
-        if _is_heading(block, body_size, min(body_size, after.size if after else body_size),
+        if _titles_rows_under_a_rule(block, blocks, page, body_size):
+            block.kind = "caption"
+        elif _is_heading(block, body_size, min(body_size, after.size if after else body_size),
                        after):
             block.kind = "heading"
         # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
@@ -284,6 +291,35 @@ def _titles_table(block: LayoutBlock, tables: list[tuple[float, float, float, fl
         return False
     return any(0 <= t[1] - block.bottom <= 2 * block.size and block.x0 >= t[0] - block.size
                and block.x1 <= t[2] + block.size for t in tables)
+
+
+def _titles_rows_under_a_rule(block: LayoutBlock, blocks: list[LayoutBlock], page: PageData,
+                              body_size: float) -> bool:
+    """A short line or two over a rule as wide as it, with two or more blocks side by side
+    right under the rule: the title of a table the table finder did not take (its header
+    rule the only rule, or its grid open), ``Inflation-Adjusted Amounts for ...`` over its
+    ``IF you ...`` / ``THEN ...`` columns. A heading over a rule heads prose, one block, and
+    a title set larger than the text is the document's or a section's (a manual's cover
+    title over the rule of its letterhead)."""
+    text = " ".join(l.text for l in block.lines)
+    if (len(block.lines) > 2 or len(text) > TABLE_TITLE_MAX_CHARS or not page.rules
+            or block.size >= HEADING_SIZE * body_size):
+        return False
+    x0, _, x1, bottom = block.bbox
+    near = [r for r in page.rules if abs(r[3] - r[1]) < 1
+            and 0 <= r[1] - bottom <= RULE_UNDER_EM * block.size]
+    if not near:
+        return False
+    y = min(r[1] for r in near)
+    row = [r for r in near if abs(r[1] - y) < 1]
+    left, right = min(r[0] for r in row), max(r[2] for r in row)
+    if left > x0 + block.size or right < x1 - block.size:
+        return False
+    cells = [b for b in blocks if b is not block and b.kind not in BUILT_WHOLE
+             and 0 <= b.top - y <= RULE_UNDER_EM * block.size
+             and b.x0 >= left - block.size and b.x1 <= right + block.size]
+    return any(abs(a.top - b.top) < ROW_TOLERANCE and (a.x1 < b.x0 or b.x1 < a.x0)
+               for i, a in enumerate(cells) for b in cells[i + 1:])
 
 
 def captions_by_style(blocks: list[LayoutBlock], body_size: float) -> None:
