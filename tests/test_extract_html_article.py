@@ -407,3 +407,25 @@ def test_links_with_words_of_their_own_among_the_paragraphs_are_the_article():
                                                                              "November"))]
     assert not any(t.startswith("Another story") for t in texts)
     assert all(text in texts for text in POST[:3])
+
+
+def test_a_story_cut_into_articles_between_ad_slots_is_read_whole():
+    # A news site closes its <article> before each ad slot and opens another of the same
+    # kind after it; the story's opening paragraphs, in the smaller part, were removed as
+    # another article beside the main one (recall 0.74-0.79). A teaser <article> of the
+    # same kind carries its own headline and stays out.
+    teaser = ("Triple Canopy won another contract last year, and its guards were praised "
+              "by the army for their work at the airport.")
+    source = ("<html><head><title>Ritchson cast as Gloss</title></head><body>" + MENU +
+              "<div id='content'><h1>Ritchson cast as Gloss</h1>"
+              f"<div><article class='story'><p>{POST[0]}</p><p>{POST[1]}</p></article></div>"
+              "<div class='ad'>Advertisement</div>"
+              f"<div><article class='story'><p>{POST[2]}</p><p>{POST[3]}</p><p>{POST[0]}"
+              f" (continued)</p><p>{POST[1]} (continued)</p></article></div>"
+              "<div><article class='story'><h3><a href='/other'>Contractor praised for "
+              f"airport work</a></h3><p>{teaser}</p></article></div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert teaser not in texts
+    assert any(r.rule == "other-article" and r.text == teaser for r in extraction.removed)

@@ -1493,10 +1493,12 @@ def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
                          container: etree._Element, title: str | None) -> None:
     """An ``<article>`` is a self-contained composition: when the region holds several, the
     one with the page's headline (else the most prose) is the page's, the others are
-    teasers or recommendations."""
+    teasers or recommendations, unless they are a thread's alike posts or parts of the
+    page's own story, cut by ad slots (alike, without a heading)."""
     prose: dict[etree._Element, float] = {}
     owner_of: list[etree._Element | None] = []
     headline_owner = None
+    headed: set[etree._Element | None] = set()
     for block, verdict in zip(blocks, verdicts):
         owner = _outermost_article(block.element, container) if verdict.keep else None
         owner_of.append(owner)
@@ -1504,6 +1506,9 @@ def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
             prose[owner] = prose.get(owner, 0.0) + max(weight(block), 0.0)
             if headline_owner is None and _is_headline(block, title):
                 headline_owner = owner
+        if block.kind == "heading":  # kept or not: a teaser's headline is a link
+            headed.add(owner if owner is not None else
+                       _outermost_article(block.element, container))
     if len(prose) < 2:
         return
     main = headline_owner if headline_owner is not None else max(prose, key=lambda a: prose[a])
@@ -1513,6 +1518,10 @@ def _drop_other_articles(blocks: list[TextBlock], verdicts: list[Verdict],
              and _signature(a) == _signature(main)}
     if sum(prose[a] for a in peers) < PEER_SHARE * prose[main]:
         peers = set()
+    # A story cut into <article>s of the same kind between ad slots: a part without a
+    # heading continues the main one; a teaser or a recommendation carries its headline.
+    peers.update(a for a in prose if a is not main and a not in headed
+                 and _signature(a) == _signature(main))
     for index, owner in enumerate(owner_of):
         if owner is not None and owner is not main and owner not in peers:
             verdicts[index] = Verdict(False, rule="other-article",
