@@ -140,6 +140,18 @@ def test_text_objects_set_alike_share_one_look():
     first, second, times, last = (look for _, look in found)
     assert first is second is last and times is not first
     assert len(looks) == 2 and len(faces) == 2
+    # what each character adds or compares is in points already: made once per look
+    _, size, upright, hang, drop, slack, *_ = first
+    assert upright and hang == 0.0 and drop < 0 and slack == 0.05 * size == 0.5
+
+
+def test_the_word_space_leaves_the_rows_sorted_for_the_gutters():
+    """The word space reads each row left to right, as the gutters do next: the rows are
+    sorted once, in place, and the gutters' sort finds them in order."""
+    rows = [list(reversed(_word("Hello", 50.0, 100.0, 10.0) + _word("world", 90.0, 100.0, 10.0)))]
+    space = columns.word_space(rows)
+    assert rows[0] == sorted(rows[0], key=lambda c: c[1])
+    assert space == columns.word_space([list(reversed(rows[0]))])
 
 
 class _ScanCounting(dict):

@@ -94,10 +94,12 @@ _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
 PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                   raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
-_Look = tuple[str, float, bool, float, float, int, float,
+_Look = tuple[str, float, bool, float, float, float, int, float,
               dict[int, "tuple[str, float | None] | None"]]
-"""How a text object's characters are set: font name, size, upright, hanging, descent per unit
-of size, font handle, scale of advance widths, and the font's codes decoded so far."""
+"""How a text object's characters are set: font name, size, upright, how far its baseline
+hangs (``HANGING_EM``) and its box drops below the origin (the descent), the slack of the
+/ActualText test (a twentieth of the size), in points; font handle, scale of advance widths,
+and the font's codes decoded so far. The products are the characters' own, made once."""
 _MATRIX_SCALE = 4 * ctypes.sizeof(ctypes.c_float)
 """The bytes of ``FS_MATRIX``'s a, b, c, d (e and f, the position, follow them)."""
 _POINT = struct.Struct("=ffB?2x")
@@ -186,7 +188,7 @@ class PdfiumDocument:
                 font = fonts.get(key)
                 if font is None:
                     font = fonts[key] = self._font(text_page, k, key, faces, looks, texts)
-                (fontname, size, upright, hanging, descent, handle_font, width_scale,
+                (fontname, size, upright, hang, drop, slack, handle_font, width_scale,
                  decoded_by) = font
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
@@ -212,8 +214,8 @@ class PdfiumDocument:
                                     *last[TOP:])
                 continue
             last_x, last_y, last_key = ox, oy, key
-            base = oy + descent * size  # pdfminer hangs every box from the font's descent
-            if upright and rect.bottom > base + 0.05 * size and not text.isspace():
+            base = oy + drop  # pdfminer hangs every box from the font's descent
+            if upright and rect.bottom > base + slack and not text.isspace():
                 # a box that stops short of its font's descent: PDFium spreads an /ActualText
                 # replacement over the glyphs it replaces; pdfminer reads the glyphs
                 return None
@@ -234,8 +236,8 @@ class PdfiumDocument:
                     advance = widths[handle_font, code] = self._advance(
                         handle_font, ord("-") if code == HYPHEN_MARK else code)
                 x1 = ox + advance * width_scale if advance >= 0 else rect.right
-            last = (text, ox, x1, bottom - size, bottom, flip - oy + hanging * size, size,
-                    fontname, upright)
+            last = (text, ox, x1, bottom - size, bottom, flip - oy + hang, size, fontname,
+                    upright)
             append(last)
         return chars
 
@@ -264,8 +266,8 @@ class PdfiumDocument:
         size = font_size * (abs(m.d) if m.b == 0 else (m.b * m.b + m.d * m.d) ** 0.5)
         width_scale = font_size * (abs(m.a) if m.c == 0 else (m.a * m.a + m.c * m.c) ** 0.5)
         upright = m.a * m.d > 0 and m.b * m.c <= 0
-        look = looks[way] = (name, size, upright, hanging, descent, font, width_scale,
-                             texts.setdefault(name, {}))
+        look = looks[way] = (name, size, upright, hanging * size, descent * size, 0.05 * size,
+                             font, width_scale, texts.setdefault(name, {}))
         return look
 
     def _face(self, text_page: int, k: int, font: int) -> tuple[str, float, float]:
