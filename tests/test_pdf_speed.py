@@ -174,3 +174,21 @@ def test_a_small_fraction_looks_for_its_row_only_between_its_two_parts():
     spans = lines._fraction_spans(info)
     assert spans  # parts one over the other across a row's baseline are fractions
     assert info.scans <= 2
+
+
+def test_paths_drawn_in_one_matrix_have_it_composed_once(monkeypatch):
+    """A chart's thousands of rectangles share their matrix: it is composed with the page's
+    once, not twice per rectangle."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 400))
+    for i in range(50):
+        canvas.rect(20 + 7 * i, 100, 5, 5 + i, fill=1)
+    canvas.save()
+    calls = _counting(monkeypatch, pdfium, "_compose")
+    document = pdfium.PdfiumDocument(buffer.getvalue())
+    try:
+        found = document.page_objects(0, 400.0, 0.0, 0.0, lambda forms: lambda *args: None)
+    finally:
+        document.close()
+    assert found is not None and len(found.rects) == 50
+    assert calls["_compose"] <= 2

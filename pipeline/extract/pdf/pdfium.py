@@ -292,12 +292,19 @@ class PdfiumDocument:
     def _shapes(self, objects: list[tuple[int, int, Matrix]], flip: Matrix
                 ) -> Iterator[tuple[str, Box]]:
         """("rects" | "lines" | "curves" | "images", box) of the page's paths and images."""
+        # most paths share a few matrices (a chart's thousands of rectangles one): each pair
+        # of the path's and its forms' matrices is composed once
+        composed: dict[tuple[Matrix, Matrix], Matrix] = {}
         for obj, kind, outer in objects:
+            if kind != IMAGE and kind != PATH:
+                continue
+            inner = self._obj_matrix(obj)
+            to_page = composed.get((inner, outer))
+            if to_page is None:
+                to_page = composed[inner, outer] = _compose(_compose(inner, outer), flip)
             if kind == IMAGE:
-                to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
                 yield "images", _box(_CORNERS, to_page)
-            elif kind == PATH:
-                to_page = _compose(_compose(self._obj_matrix(obj), outer), flip)
+            else:
                 for shape, points in self._subpaths(obj):
                     yield shape, _box(points, to_page)
 
