@@ -313,21 +313,27 @@ class Snapshot:
         next due time, stale or not; ``sources`` default to every one the archive has seen."""
         with without_cycle_collection():
             columns = ["run_id", "source_id"]
-            run_ids, source_ids, times = _columns(self.rows("captures",
-                                                            columns=[*columns, "captured_at"]))
-            captured = dict(zip(zip(run_ids, source_ids), times))
             failures = _records(self.rows("failures", columns=[*columns, "stage", "error_class",
                                                                "message"]))
             expansions = _records(self.rows("expansions", columns=[
                 *columns, "documents", "expanded_at", "counts"]))
+            captures = self.rows("captures", columns=[*columns, "captured_at"])
+            latest = dict(zip(*_columns(_latest_captures(captures, self._committed))))
+            # Only sources with failures or expansions are walked over the runs they appear
+            # in: only their captures are needed run by run.
+            walked = pa.array({r["source_id"] for r in (*failures, *expansions)}, pa.string())
+            run_ids, source_ids, times = _columns(captures.filter(
+                pc.is_in(captures["source_id"], value_set=walked)))
+            captured = dict(zip(zip(run_ids, source_ids), times))
             listed: Sequence[Source | str] | None = sources
             if listed is None:  # a bulk entry's documents are counted on the entry's row
                 entries = {r["source_id"] for r in expansions}
-                seen = set(source_ids) | {r["source_id"] for r in failures}
+                seen = set(latest) | {r["source_id"] for r in failures}
                 if entries:
                     seen = {s for s in seen if s.split("/")[0] not in entries} | entries
                 listed = sorted(seen)
-            return statuses_of(listed, self.runs, captured, failures, stale_after, expansions)
+            return statuses_of(listed, self.runs, captured, failures, stale_after, expansions,
+                               latest)
 
     def trace_row(self, table: ItemTable, row: Row, read_source: bool = True,
                   document: Row | None = None) -> Trace:
@@ -404,6 +410,20 @@ def _columns(table: pa.Table) -> list[list[Any]]:
         else:
             values.append(column.to_pylist())
     return values
+
+
+def _latest_captures(captures: pa.Table, run_ids: list[str]) -> pa.Table:
+    """Each source's ``source_id`` and ``captured_at`` in the last of ``run_ids`` (oldest
+    first) that captured it, sorted by source id: found by Arrow, not by a Python dict of
+    every capture (an archive of many runs holds one per source and run)."""
+    position = pc.index_in(captures["run_id"], value_set=pa.array(run_ids, pa.string()))
+    found = captures.append_column("position", position).filter(pc.is_valid(position))
+    ordered = found.sort_by([("source_id", "ascending"), ("position", "descending")])
+    ordered = ordered.select(["source_id", "captured_at"])
+    if ordered.num_rows < 2:
+        return ordered
+    ids = ordered["source_id"].combine_chunks()
+    return ordered.filter(pa.concat_arrays([pa.array([True]), pc.not_equal(ids[1:], ids[:-1])]))
 
 
 def versions(archive: Archive) -> list[Row]:

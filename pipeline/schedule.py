@@ -94,11 +94,15 @@ def source_statuses(sources: Iterable[Source], runs: list[dict[str, Any]],
 def statuses_of(sources: Iterable[Source | str], runs: list[dict[str, Any]],
                 captured: dict[tuple[str, str], datetime], failures: list[dict[str, Any]],
                 stale_after: int = STALE_AFTER_FAILURES,
-                expansions: Iterable[dict[str, Any]] = ()) -> list[SourceStatus]:
+                expansions: Iterable[dict[str, Any]] = (),
+                latest: dict[str, datetime] | None = None) -> list[SourceStatus]:
     """:func:`source_statuses` with the captures given as their times by (run id, source id),
     which a caller holding 100,000 captures as columns makes without a dict per row; a source
     given as its id alone is one the archive has seen, with no cadence (making 100,000
-    :class:`Source` objects took longer than the rest)."""
+    :class:`Source` objects took longer than the rest). ``latest``, each source's capture time
+    in the last run that captured it, when the caller has it: ``captured`` then need only hold
+    the captures of the sources with failures or expansions, the only ones walked over runs
+    (an archive of many runs holds a capture per source and run)."""
     failed = {(f["run_id"], f["source_id"]): f"{f['stage']}: {f['error_class']}: {f['message']}"
               for f in failures}
     expanded = {(e["run_id"], e["source_id"]): e for e in expansions}
@@ -107,11 +111,13 @@ def statuses_of(sources: Iterable[Source | str], runs: list[dict[str, Any]],
     # 100,000 sources cost seconds).
     run_ids = [run["run_id"] for run in runs]
     position = {run_id: n for n, run_id in enumerate(run_ids)}
-    latest: dict[str, tuple[int, datetime]] = {}
-    for (run_id, source_id), at in captured.items():
-        n = position.get(run_id)
-        if n is not None and (source_id not in latest or latest[source_id][0] < n):
-            latest[source_id] = (n, at)
+    if latest is None:
+        last: dict[str, tuple[int, datetime]] = {}
+        for (run_id, source_id), at in captured.items():
+            n = position.get(run_id)
+            if n is not None and (source_id not in last or last[source_id][0] < n):
+                last[source_id] = (n, at)
+        latest = {source_id: at for source_id, (_, at) in last.items()}
     appears: dict[str, set[int]] = {source_id: set() for _, source_id in chain(failed, expanded)}
     for run_id, source_id in chain(failed, expanded, captured):
         if source_id in appears and run_id in position:
@@ -121,8 +127,7 @@ def statuses_of(sources: Iterable[Source | str], runs: list[dict[str, Any]],
         source_id = source if isinstance(source, str) else source.id
         last_success, streak, last_error, last_expansion = None, 0, None, None
         if source_id not in appears:
-            if source_id in latest:
-                last_success = latest[source_id][1]
+            last_success = latest.get(source_id)
         else:
             for n in sorted(appears[source_id]):
                 key = (run_ids[n], source_id)

@@ -24,6 +24,7 @@ from pipeline.schedule import (
     is_due,
     next_due,
     source_statuses,
+    statuses_of,
 )
 from pipeline.store import Store
 
@@ -86,6 +87,20 @@ def test_failure_streak_resets_on_success():
     assert status.last_success == NOW + timedelta(days=3)
     [status] = source_statuses([Source("a", "x")], runs[:3], captures, failures, stale_after=2)
     assert status.stale and status.last_error == "capture: FetchError: HTTP 500"
+
+
+def test_statuses_take_each_source_s_latest_capture_when_given():
+    """A caller that found each source's latest capture passes it, and the captures of the
+    sources walked over runs (those with failures) only."""
+    runs = [{"run_id": f"r{i}"} for i in range(3)]
+    failures = [{"run_id": "r2", "source_id": "a", "stage": "capture",
+                 "error_class": "FetchError", "message": "HTTP 500"}]
+    captured = {("r1", "a"): NOW}
+    latest = {"a": NOW, "b": NOW + timedelta(days=2)}
+    a, b, c = statuses_of(["a", "b", "c"], runs, captured, failures, latest=latest)
+    assert (a.last_success, a.consecutive_failures) == (NOW, 1)
+    assert (b.last_success, b.consecutive_failures) == (NOW + timedelta(days=2), 0)
+    assert c.last_success is None
 
 
 def _dates(schedule: CronSchedule, n: int, start: datetime) -> list[datetime]:
