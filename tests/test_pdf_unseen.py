@@ -1166,3 +1166,25 @@ def test_title_over_a_header_rule_and_side_by_side_cells_is_a_caption(tmp_path):
     kinds = {text: kind for kind, text in _extract_blocks(_typeset(tmp_path, page))}
     assert kinds.get("Inflation-Adjusted Amounts for Expatriation Actions") == "caption"
     assert kinds.get("Exception for dual citizens") == "heading"
+
+
+def test_word_space_is_measured_between_words_not_before_page_numbers():
+    """A table of contents' rows are a short title and, far to the right, its page number:
+    that gap is no word space, or the page's word space would be taken for a typewriter's
+    and its rows would no longer split before their numbers (the book's contents page kept
+    its folio in a passage)."""
+    from pipeline.extract.pdf.columns import CANDIDATE_GAP_EM, word_space
+
+    def row(y: float, words: list[str], number: str) -> list[tuple]:
+        chars, x = [], 72.0
+        for word in words:
+            for letter in word:
+                chars.append((letter, x, x + 5, y - 8, y + 2, y, 10.0, "Times-Roman", True))
+                x += 5
+            x += 3  # a word space: 0.3 em
+        chars.extend((digit, 500 + 5 * i, 505 + 5 * i, y - 8, y + 2, y, 10.0, "Times-Roman",
+                      True) for i, digit in enumerate(number))
+        return chars
+
+    rows = [row(100 + 14 * i, ["Symbol", "list"], str(100 + i)) for i in range(8)]
+    assert word_space(rows) < CANDIDATE_GAP_EM

@@ -57,15 +57,17 @@ _X0 = itemgetter(X0)
 
 
 def word_space(rows: list[list[Char]]) -> float:
-    """The page's typical word space in ems: the median of the gaps between the characters of
-    its rows wider than letter spacing (0 without any)."""
+    """The page's typical word space in ems: the median of the gaps between a letter or digit
+    and the next, wider than letter spacing and narrower than ``SEGMENT_GAP_EM`` (0 without
+    any): a table of contents' dot leaders and the gaps before its page numbers are no word
+    spaces."""
     gaps: list[float] = []
     for row in rows:
         row.sort(key=_X0)  # in place, as row_gutters sorts them next: then in one pass
         ink = [c for c in row if not c[TEXT].isspace()]
-        gaps.extend(gap for gap in ((c[X0] - p[X1]) / c[SIZE]
-                                    for p, c in zip(ink, ink[1:]) if c[SIZE] > 0)
-                    if gap > LETTER_GAP_EM)
+        gaps.extend(gap for gap in ((c[X0] - p[X1]) / c[SIZE] for p, c in zip(ink, ink[1:])
+                                    if c[SIZE] > 0 and p[TEXT].isalnum() and c[TEXT].isalnum())
+                    if LETTER_GAP_EM < gap < SEGMENT_GAP_EM)
     gaps.sort()
     return gaps[len(gaps) // 2] if gaps else 0.0
 
