@@ -172,3 +172,18 @@ def test_hidden_dialog_does_not_become_the_content_of_a_page_of_labels():
               "</body></html>")
     with pytest.raises(EmptySource, match="only short fragments"):
         run(source)
+
+
+def test_hidden_mega_menu_does_not_become_the_content_of_an_error_page():
+    # A "not found" page whose hidden mega-menu holds menu items and a promotion out-writes
+    # the visible page; it is a menu waiting to open, not the page hidden until its scripts
+    # run (the promotion came out as the page's content).
+    promo = ("<p>Our winter sale is on now: every jacket and every pair of boots is twenty "
+             "percent off until the end of the month, in the shop and online.</p>")
+    menu = ("<div class='mega-menu' style='display:none'><ul>" +
+            "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(20)) +
+            "</ul>" + promo * 2 + "</div>")
+    source = ("<html><head><title>Not found</title></head><body>" + menu +
+              "<div id='main'><h1>Page not found</h1><p>Error 404</p></div></body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)

@@ -480,13 +480,14 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
 def hidden_page(walk: Walk) -> list[etree._Element]:
     """The hidden elements holding more text than the whole visible page, most first: a page
     that hides its content until its scripts run (``display:none`` on a wrapper, undone by
-    an anti-flicker snippet or an app's start-up), unless they say they are a dialog or
-    chrome. Text counts as a reader sees it, so scripts and styles inside do not."""
+    an anti-flicker snippet or an app's start-up), unless they say they are chrome (a
+    dialog, a menu: a hidden mega-menu out-writes an error page). Text counts as a reader
+    sees it, so scripts and styles inside do not."""
     visible = sum(len(block.text) for block in walk.blocks)
     found = []
     for element, _ in walk.hidden:
-        if chrome_signal(element) and _never_wrapper(element):
-            continue  # a dialog waiting to be opened (newsletter, cookies), a menu, a form
+        if chrome_signal(element):
+            continue  # a dialog waiting to be opened, a mega-menu, a form: never the page
         chars = sum(len(block.text) for block in text_blocks(element, frozenset({element})).blocks)
         if chars > max(visible, MIN_FALLBACK_BODY_CHARS):
             found.append((chars, element))
