@@ -1118,7 +1118,10 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
-    verdicts = [_first_verdict(b, container, wrappers, inside, kind) for b in blocks]
+    # Most blocks lie outside the region and share one verdict, its evidence written once.
+    outside = Verdict(False, rule="outside-main-content",
+                      evidence=f"main content is {describe(container)}")
+    verdicts = [_first_verdict(b, container, wrappers, inside, outside, kind) for b in blocks]
     lists = _list_items(blocks)
     _keep_linked_items(blocks, verdicts, lists)
     _keep_introduced_lists(blocks, verdicts, lists)
@@ -1373,10 +1376,9 @@ def _never_wrapper(element: etree._Element) -> bool:
 
 def _first_verdict(block: TextBlock, container: etree._Element,
                    wrappers: set[etree._Element], inside: set[etree._Element],
-                   kind: str = "article") -> Verdict:
+                   outside: Verdict, kind: str = "article") -> Verdict:
     if block.element not in inside:
-        return Verdict(False, rule="outside-main-content",
-                       evidence=f"main content is {describe(container)}")
+        return outside
     owner = block.chrome_owner
     chrome = kind_chrome(block, kind)
     listing = kind == "listing"
