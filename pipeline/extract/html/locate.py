@@ -167,6 +167,9 @@ class SourceMap:
 
     def _first_start(self, element: etree._Element) -> int | None:
         """Start of ``element`` or, if the parser implied it, of its first located descendant."""
+        start = self._starts.get(element)
+        if start is not None or not len(element):  # most are located, or have no children
+            return start
         for node in element.iter(etree.Element):
             start = self._starts.get(node)
             if start is not None:
