@@ -99,12 +99,18 @@ def test_the_text_a_heading_heads_is_found_measuring_the_heading_once(monkeypatc
     assert calls["bottom"] == 1
 
 
-def test_a_region_is_cut_into_columns_without_each_blocks_whole_box(monkeypatch):
-    """The region's top is its lines' top: no block's whole box (four passes) is made."""
-    blocks = _blocks(20)
-    calls = _counting_property(monkeypatch, LayoutBlock, "bbox")
-    assert order._vertical_cut(blocks) == [blocks]
-    assert calls["bbox"] == 0
+def test_a_blocks_edges_are_measured_once_while_its_lines_stay():
+    """The reading order, the classifier and the furniture finder ask a block for its edges
+    many times over: measured once (four passes over its lines), again when lines are
+    appended or the list is replaced."""
+    block = _blocks(3)[0]
+    assert block.bbox == (50.0, 100.0, 300.0, 110.0)
+    assert block._box is not None and block.bbox is block._box[2]  # kept, not measured again
+    block.lines.append(Line(1, 40.0, 114.0, 200.0, 124.0, "More", 10.0, 0.0, False))
+    assert (block.x0, block.x1, block.bottom) == (40.0, 300.0, 124.0)
+    block.lines = block.lines[1:]
+    assert block.bbox == (40.0, 114.0, 200.0, 124.0)
+    assert order._vertical_cut([block, *_blocks(3)[1:]]) == [[block, *_blocks(3)[1:]]]
 
 
 def test_text_objects_set_alike_share_one_look():

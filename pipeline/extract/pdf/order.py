@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.extract.pdf.lines import CAPTION, Line
 from pipeline.textutil.words import NEW_ITEM
@@ -39,14 +39,19 @@ class LayoutBlock:
     lines: list[Line]
     kind: str = "paragraph"
     level: int | None = None
+    _box: tuple[list[Line], int, tuple[float, float, float, float]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+    """The lines' box, with the list and length it was measured on: the reading order, the
+    classifier and the furniture finder ask each block for its edges many times over, and a
+    block changes only by lines appended to its list or a new list."""
 
     @property
     def x0(self) -> float:
-        return min(line.x0 for line in self.lines)
+        return self.bbox[0]
 
     @property
     def x1(self) -> float:
-        return max(line.x1 for line in self.lines)
+        return self.bbox[2]
 
     @property
     def top(self) -> float:
@@ -54,7 +59,7 @@ class LayoutBlock:
 
     @property
     def bottom(self) -> float:
-        return max(line.bottom for line in self.lines)
+        return self.bbox[3]
 
     @property
     def size(self) -> float:
@@ -62,7 +67,12 @@ class LayoutBlock:
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        return (self.x0, min(line.top for line in self.lines), self.x1, self.bottom)
+        lines, box = self.lines, self._box
+        if box is None or box[0] is not lines or box[1] != len(lines):
+            box = self._box = (lines, len(lines), (
+                min([line.x0 for line in lines]), min([line.top for line in lines]),
+                max([line.x1 for line in lines]), max([line.bottom for line in lines])))
+        return box[2]
 
     @property
     def page(self) -> int:
@@ -142,7 +152,7 @@ def reading_order(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()) -> list
 def _vertical_cut(blocks: list[LayoutBlock], rules: Sequence[Rule] = ()
                   ) -> list[list[LayoutBlock]]:
     spans = sorted((b.x0, b.x1) for b in blocks)
-    top = min(line.top for b in blocks for line in b.lines)  # bbox[1], without its x0, x1
+    top = min(b.bbox[1] for b in blocks)
     bottom = max(b.bottom for b in blocks)
     across = [r for r in rules if top < r[1] and r[3] < bottom]
     cuts = []
