@@ -429,3 +429,24 @@ def test_a_story_cut_into_articles_between_ad_slots_is_read_whole():
     assert all(text in texts for text in POST)
     assert teaser not in texts
     assert any(r.rule == "other-article" and r.text == teaser for r in extraction.removed)
+
+
+def test_a_one_paragraph_post_is_read_with_the_lines_beside_its_paragraph():
+    # A post of one long paragraph and a few short lines (a photo credit, "From left to
+    # right:" over a list of links): the lines add no prose, so the paragraph alone
+    # out-weighed the post's element and became the region, every line beside it
+    # "outside the main content". A paragraph is a part of a post, never all of it, when
+    # its parent holds as much prose.
+    long_post = " ".join(POST)
+    source = ("<html><head><title>Love this wallpaper</title></head><body>" + MENU +
+              "<div id='content'><div class='post'><p>Aug 9, 2012</p>"
+              f"<p>{long_post}</p><p><img src='w.jpg'>Picture via Planet Fur</p>"
+              "<p>From left to right:</p><p>1. <a href='/o'>Owls Wallpaper</a><br>2. "
+              "<a href='/b'>Blue Floral Wallpaper</a></p></div>"
+              "<div class='sidebar'><h3>Archives</h3><ul><li><a href='/a1'>August 2012</a>"
+              "</li><li><a href='/a2'>July 2012</a></li></ul></div></div></body></html>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert kinds.get(long_post) == "paragraph"
+    assert kinds.get("From left to right:") == "paragraph"
+    assert kinds.get("Picture via Planet Fur") == "paragraph"
+    assert "August 2012" not in kinds

@@ -979,13 +979,14 @@ def _headline_block(blocks: list[TextBlock], title: str | None) -> TextBlock | N
 def _paragraphs_holder(best: etree._Element, prose: dict[etree._Element, float],
                        root: etree._Element) -> etree._Element:
     """A paragraph is a part of an article, never all of it: when the winner is one and its
-    parent holds more prose, the parent is the region. A long paragraph wins alone when a
-    link list or a newsletter box below its siblings makes their parent's sum negative;
-    the blocks around the paragraphs are then removed inside the region (link density,
-    trailing fragments), each with its own rule."""
+    parent holds as much prose or more, the parent is the region. A long paragraph wins
+    alone when a link list or a newsletter box below its siblings makes their parent's sum
+    negative, or when the lines beside it (a photo credit, a list's introduction) add no
+    prose; the blocks around the paragraphs are then judged inside the region (link
+    density, trailing fragments), each with its own rule."""
     while best.tag in PARAGRAPH_TAGS and best is not root:
         parent = best.getparent()
-        if parent is None or prose.get(parent, 0.0) <= prose.get(best, 0.0):
+        if parent is None or prose.get(parent, 0.0) < prose.get(best, 0.0):
             break
         best = parent
     return best
