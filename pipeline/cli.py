@@ -254,12 +254,13 @@ def ingest(
     store: StoreOption = None,
     workers: Annotated[int, typer.Option(metavar="N", help="Sources processed at once.")] = 4,
     runner: Annotated[Literal["thread", "dask"], typer.Option(
-        help="thread (this process) or dask (worker processes; needs a Prefect server: one "
+        help="thread (this process) or dask (a Dask cluster; needs a Prefect server: one "
              "is started for a local cluster when PREFECT_API_URL is not set).")] = "thread",
     address: Annotated[Optional[str], typer.Option(
         metavar="tcp://HOST:PORT",
         help="Scheduler of a running Dask cluster; needs PREFECT_API_URL set "
-             "to a server the workers can reach (default: a local cluster of --workers).")] = None,
+             "to a server the workers can reach (default: a local cluster, one worker "
+             "process running --workers threads).")] = None,
     force_version: Annotated[bool, typer.Option(
         "--force-version", help="Make a new archive version even if nothing changed.")] = False,
 ) -> None:

@@ -197,7 +197,7 @@ def _children() -> set[tuple[int, str]]:
 @pytest.mark.slow
 def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local_run_does(
         tmp_path, s3_store, prefect_harness, monkeypatch, request):
-    """#17: a WARC split into offset ranges, read and built by two Dask worker processes,
+    """#17: a WARC split into offset ranges, read and built by two Dask worker threads,
     the store on S3 (moto on 127.0.0.1), archives exactly what the thread runner archives
     from the whole file into a local store; no process of the cluster is left behind."""
     import logging
@@ -231,7 +231,7 @@ def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local
     assert on_dask.ok and on_dask.outcomes == by_threads.outcomes
     assert _task_run_names(on_dask.run_id).count("read-warc-part") == 5
     assert _task_run_names(by_threads.run_id).count("read-warc-part") == 1
-    # the batches ran in the Dask workers: their idle extraction workers, one each, are
+    # the batches ran in the Dask worker's threads: their idle extraction workers, one each, are
     # stopped before the commit as the thread runner's are
     stopped = "stopped 2 idle extraction workers before the commit"
     assert stopped in _flow_log(on_dask.run_id) and stopped in _flow_log(by_threads.run_id)
@@ -251,7 +251,7 @@ def test_a_warc_read_in_parts_on_dask_with_the_store_on_s3_archives_what_a_local
     assert again.ok and again.count("unchanged") == 11 and not again.new_version
     assert not {"expand-entry", "read-warc-part", "ingest-batch"} & set(_task_run_names(again.run_id))
 
-    deadline = time.monotonic() + 30   # worker processes exit as the cluster closes
+    deadline = time.monotonic() + 30   # the worker process exits as the cluster closes
     while _children() - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _children() - before == set()
