@@ -37,3 +37,64 @@ def test_blocks_outside_the_main_content_share_one_described_verdict(
     assert len(outside) >= 40
     assert {r.evidence for r in outside} == {'main content is <div id="story">'}
     assert len(described) < 10
+
+
+def test_the_article_and_listing_readings_share_one_layout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page with no declared kind is read as an article, then as a listing: each reading
+    # summed the prose under every chrome owner twice (for the content wrappers and for the
+    # chrome subtrees), four passes over the blocks where one gives the same answer.
+    source = ("<html><head><title>Ritchson cast</title></head><body>" + MENU +
+              "<div id='story'><h1>Ritchson cast</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST) + "</div></body></html>")
+    readings: list[str] = []
+    whole_page: list[int] = []
+    main_container, owner_prose = boilerplate.main_container, boilerplate._owner_prose
+
+    def reading(*args: object, **kwargs: object) -> boilerplate.Region:
+        readings.append(str(args[3] if len(args) > 3 else kwargs.get("kind", "article")))
+        return main_container(*args, **kwargs)  # type: ignore[arg-type]
+
+    def summed(blocks: list[boilerplate.TextBlock], inside: object = None
+               ) -> tuple[dict[object, float], float]:
+        if inside is None:
+            whole_page.append(len(blocks))
+        return owner_prose(blocks, inside)  # type: ignore[arg-type,return-value]
+
+    monkeypatch.setattr(boilerplate, "main_container", reading)
+    monkeypatch.setattr(boilerplate, "_owner_prose", summed)
+    data = source.encode()
+    extraction = html_extractor.extract(data, capture_for(data), ExtractOptions())
+    assert readings == ["article", "listing"]
+    assert len(whole_page) == 1
+    assert [b.text for b in extraction.blocks if b.kind == "paragraph"] == POST
+
+
+class _CountedSearch:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def search(self, text: str) -> object:
+        self.texts.append(text)
+        return LEGAL_NOTICE.search(text)
+
+
+LEGAL_NOTICE = boilerplate.LEGAL_NOTICE
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("© 2024 The Herald", "©"), ("(C) 2019 Acme", "(C) 2019"),
+    ("ALL RIGHTS RESERVED.", "ALL RIGHTS RESERVED"), ("Copyright (c) 2001 X", "Copyright (c) 2001"),
+    ("All rightſ reſerved", "All rightſ reſerved"),  # the long s folds to s in the regex
+    ("COPYRIGHT 1999", "COPYRIGHT 1999"), ("Copyrighted material, 1999", None),
+    ("(cited 2019)", None), ("The council met on Tuesday.", None)])
+def test_legal_notice_searches_only_texts_holding_a_piece_of_a_notice(
+        monkeypatch: pytest.MonkeyPatch, text: str, found: str | None) -> None:
+    # The case-insensitive search ran on every block's text (2% of a page's time); a text
+    # holding none of the lower-cased pieces every match has cannot match.
+    counted = _CountedSearch()
+    monkeypatch.setattr(boilerplate, "LEGAL_NOTICE", counted)
+    block = boilerplate.TextBlock(boilerplate.etree.Element("p"), "paragraph", text, 0)
+    match = boilerplate.legal_notice(block)
+    assert (match.group(0) if match else None) == found
+    assert counted.texts == ([] if text == "The council met on Tuesday." else [text])

@@ -681,7 +681,12 @@ def legal_notice(block: TextBlock) -> re.Match[str] | None:
     """A copyright or rights notice in the block's text (searched once: every weighing and
     the verdict ask)."""
     if block.legal is None:
-        block.legal = (LEGAL_NOTICE.search(block.text),)
+        # Every match holds one of these pieces, lower-cased (no character outside ASCII
+        # matches their letters case-insensitively): substring tests are far cheaper than
+        # the case-insensitive search, which most blocks need not run.
+        text = block.text.lower()
+        cued = "©" in text or "(c" in text or "all r" in text or "copy" in text
+        block.legal = (LEGAL_NOTICE.search(block.text) if cued else None,)
     return block.legal[0]
 
 
@@ -770,17 +775,44 @@ class Region:
     units: frozenset[tuple[object, str]] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What every reading of one page's blocks shares, whatever kind it reads them as: the
+    tree's elements in document order with their parents, the headline, and the prose under
+    each chrome owner with the content wrappers it makes (an article and a listing reading
+    of the same page each needed them, and rebuilt them)."""
+
+    elements: list[etree._Element]
+    parents: list[etree._Element | None]
+    headline: TextBlock | None
+    owner_prose: tuple[dict[etree._Element, float], float]
+    wrappers: set[etree._Element]
+
+
+def layout(blocks: list[TextBlock], root: etree._Element, title: str | None = None) -> Layout:
+    """The ``Layout`` of ``blocks`` under ``root`` for a page titled ``title``."""
+    elements = list(root.iter(etree.Element))
+    headline = _headline_block(blocks, title)
+    owner_prose = _owner_prose(blocks)
+    return Layout(elements, [element.getparent() for element in elements], headline,
+                  owner_prose, _wrappers(*owner_prose, headline))
+
+
 def main_container(blocks: list[TextBlock], root: etree._Element,
-                   title: str | None = None, kind: str = "article") -> Region:
+                   title: str | None = None, kind: str = "article",
+                   shared: Layout | None = None) -> Region:
     """The element whose subtree has the largest weight sum (ties go to the ancestor),
     widened to its parent when it is one of several alike siblings that all hold prose.
     The heading that repeats the page title counts as some prose: a short post under its
     headline should beat a longer disclaimer box in the sidebar. A page's ``kind`` says
-    how to read chrome words (``kind_chrome``); on a listing, headline links are prose."""
+    how to read chrome words (``kind_chrome``); on a listing, headline links are prose.
+    ``shared`` is ``layout(blocks, root, title)`` when the caller reads the page twice."""
+    if shared is None:
+        shared = layout(blocks, root, title)
     sums: dict[etree._Element, float] = {}
     prose: dict[etree._Element, float] = {}
-    headline = _headline_block(blocks, title)
-    wrappers = content_wrappers(blocks, root, headline=headline)
+    headline = shared.headline
+    wrappers = shared.wrappers
     for block in blocks:
         value = region_weight(block, wrappers, kind)
         if block is headline:
@@ -788,9 +820,9 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         sums[block.element] = sums.get(block.element, 0.0) + value
         if value > 0 and block.kind != "heading":
             prose[block.element] = prose.get(block.element, 0.0) + value
-    elements = list(root.iter(etree.Element))
-    for element in reversed(elements):  # children before parents: one pass sums subtrees
-        parent = element.getparent()
+    elements = shared.elements
+    # Children before parents: one pass sums subtrees.
+    for element, parent in zip(reversed(elements), reversed(shared.parents)):
         if parent is None:
             continue
         total = sums.get(element)
@@ -800,7 +832,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if total is not None:
             prose[parent] = prose.get(parent, 0.0) + total
     best, best_sum = root, float("-inf")
-    in_chrome = _chrome_subtrees(blocks, elements, headline, prose)
+    in_chrome = _chrome_subtrees(blocks, elements, headline, prose, shared.owner_prose)
     boxed = _boxed_prose(blocks, in_chrome, wrappers, kind)
     for element in elements:
         total = sums.get(element)
@@ -899,14 +931,15 @@ def _comment_word(class_token: str) -> bool:
 
 
 def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
-                     headline: TextBlock | None, region_prose: dict[etree._Element, float]
+                     headline: TextBlock | None, region_prose: dict[etree._Element, float],
+                     owner_prose: tuple[dict[etree._Element, float], float]
                      ) -> set[etree._Element]:
     """Elements at or under a chrome owner beside the article: a sidebar of teasers can
     out-write a short post, but the main content is never inside the sidebar. Owners around
     the article (one holding the headline or most of the prose: an ASP.NET page's <form>,
     a "has-sidebar" layout div) do not count, nor do a thread's posts (alike siblings
     holding prose, whatever their class says) or an entry's content (microformats)."""
-    prose, total = _owner_prose(blocks)
+    prose, total = owner_prose
     above = set(headline.element.iterancestors()) if headline is not None else set()
     owners = {block.chrome_owner for block in blocks
               if block.chrome_owner is not None and _beside(block.chrome or "")}
@@ -1141,7 +1174,8 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
 
 
 def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | None,
-                   article: Region) -> tuple[Region | None, str]:
+                   article: Region, shared: Layout | None = None
+                   ) -> tuple[Region | None, str]:
     """The region of a listing's entries, when the page reads as one, and the evidence.
     Read with headline links as content, the winning region must hold ``MIN_ENTRIES``
     entries (a headline link and the rest of its card: the largest element around it
@@ -1150,9 +1184,11 @@ def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | N
     article reading picks; the page's headline, if any, must be in the region: an article
     with a few teasers after it, or with a carousel of headlines elsewhere on the page,
     stays an article."""
-    region = main_container(blocks, root, title, "listing")
+    if shared is None:
+        shared = layout(blocks, root, title)
+    region = main_container(blocks, root, title, "listing", shared)
     elements = set(region.element.iter(etree.Element))
-    headline = _headline_block(blocks, title)
+    headline = shared.headline
     if headline is not None and headline.element not in elements:
         return None, (f"the headline {headline.text[:60]!r} is outside the entries' region "
                       f"{describe(region.element)}")
@@ -1318,7 +1354,11 @@ def content_wrappers(blocks: list[TextBlock], container: etree._Element,
     (WordPress puts ``category-news tag-x`` on the article element itself). When the page's
     headline is known, the article's wrapper holds it: a sidebar box that out-writes a
     short post is still a sidebar box."""
-    prose, total = _owner_prose(blocks, inside)
+    return _wrappers(*_owner_prose(blocks, inside), headline)
+
+
+def _wrappers(prose: dict[etree._Element, float], total: float,
+              headline: TextBlock | None) -> set[etree._Element]:
     above = set(headline.element.iterancestors()) if headline is not None else None
     return {owner for owner, value in prose.items()
             if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS

@@ -156,13 +156,14 @@ def _page_kind(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Ele
             (declared.strong and declared.kind == "product"):
         return (Transform("page-kind", declared.kind, evidence=declared.evidence),
                 bp.main_container(blocks, top, title, declared.kind))
-    article = bp.main_container(blocks, top, title)
-    entries, evidence = bp.listing_region(blocks, top, title, article)
+    shared = bp.layout(blocks, top, title)  # both readings below share it
+    article = bp.main_container(blocks, top, title, shared=shared)
+    entries, evidence = bp.listing_region(blocks, top, title, article, shared)
     if entries is not None:
         return Transform("page-kind", "listing", evidence=evidence), entries
     kind = declared.kind if declared.kind != "listing" else None
     if kind == "product":
-        article = bp.main_container(blocks, top, title, kind)
+        article = bp.main_container(blocks, top, title, kind, shared)
     return (Transform("page-kind", kind or "article",
                       evidence=f"{declared.evidence}; {evidence}"), article)
 
