@@ -616,6 +616,18 @@ def test_a_sums_lower_limit_follows_it_and_an_exponent_does_not_pull_it_off_its_
     assert "chi(K) := Sn=0 (-1)" in text and "a(K) ist wohldefiniert." in text
 
 
+def test_a_glyph_named_only_by_the_differences_of_a_non_embedded_symbolic_font_is_kept(tmp_path):
+    """CMEX10 not embedded, no ToUnicode, code 83 named /summation: PDFium's stand-in font has
+    no such glyph, its text page leaves the operator out; the glyph name reads ∑."""
+    content = (_line(72, 716, b"Dann heisst die folgende Zahl die Eulerzahl des Komplexes K:")
+               + _line(72, 700, b"chi(K) :=") + _line(120, 710.4, b"S", b"/F2 11")
+               + _line(134, 700, b"a(K) ist wohldefiniert."))
+    pdf = _pdf_with_big_operator(content).replace(
+        b"/FirstChar 0", b"/Encoding << /Differences [83 /summation] >> /FirstChar 0")
+    text, _ = _extract_text(tmp_path, pdf)
+    assert "chi(K) := \u2211 a(K) ist wohldefiniert." in text
+
+
 def test_a_numbered_label_in_the_documents_caption_style_is_a_caption(tmp_path):
     """The document's captions ("Figure 1-1 …") are italic 9 pt: "Example 2-1 …" in that
     style captions a listing, while "Article 5 …" in the body's style stays a paragraph."""

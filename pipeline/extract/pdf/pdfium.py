@@ -13,7 +13,8 @@ names), through ``decode``: a character PDFium finds no Unicode for comes back f
 its character code, which ``decode`` reads; a character PDFium does map must be one that font
 has in fonts.py's reading too. A page PDFium cannot read as pdfminer would comes back as
 ``None``, for the pdfminer path: a character ``decode`` refuses, /ActualText replacements
-(below) and pages with a /Rotate (pdfminer turns their coordinates).
+(below), pages with a /Rotate (pdfminer turns their coordinates) and text PDFium's text page
+leaves out (``_unboxed``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ _page_count = _fast("FPDFPage_CountObjects", _I, _V)
 _page_object = _fast("FPDFPage_GetObject", _V, _V, _I)
 _form_count = _fast("FPDFFormObj_CountObjects", _I, _V)
 _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
+_embedded = _fast("FPDFFont_GetIsEmbedded", _I, _V)
+_font_flags = _fast("FPDFFont_GetFlags", _I, _V)
+_bounds = _fast("FPDFPageObj_GetBounds", _I, _V, _V, _V, _V, _V)
+SYMBOLIC = 4
+"""The font descriptor's Symbolic flag: glyphs outside the standard Latin set."""
 PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                   raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
@@ -139,7 +145,10 @@ class PdfiumDocument:
         try:
             if raw.FPDFPage_GetRotation(page) != 0:
                 return None
-            shapes, forms = _objects(ctypes.cast(page, _V).value or 0)
+            listed = _objects(ctypes.cast(page, _V).value or 0)
+            if listed is None:
+                return None
+            shapes, forms = listed
             text_page = raw.FPDFText_LoadPage(page)
             try:
                 chars = self._chars(text_page, height, mb_y0, decoder(forms))
@@ -411,12 +420,14 @@ def _codes(text_page: int, count: int) -> Sequence[int]:
     return codes
 
 
-def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool]:
+def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool] | None:
     """Every path and image of the page (by address), with its type and the matrix of the
     forms it sits in (form XObjects); and whether any form holds text (most pages set all
-    their text outside forms: then no form's fonts need reading)."""
+    their text outside forms: then no form's fonts need reading). None when the text page
+    leaves a text object out (``_unboxed``)."""
     found: list[tuple[int, int, Matrix]] = []
     forms_text = False
+    substituted: dict[int, bool] = {}  # by font: a symbolic font PDFium does not have
     stack: list[tuple[int, Matrix, bool]] = [(page, IDENTITY, False)]
     while stack:
         parent, outer, is_form = stack.pop()
@@ -430,9 +441,30 @@ def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool]:
                 stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
             elif kind == PATH or kind == IMAGE:
                 found.append((obj, kind, outer))
-            elif kind == TEXT_OBJECT and is_form:
-                forms_text = True
+            elif kind == TEXT_OBJECT:
+                forms_text = forms_text or is_form
+                if _unboxed(obj, substituted):
+                    return None
     return found, forms_text
+
+
+def _unboxed(text: int, substituted: dict[int, bool]) -> bool:
+    """Whether the text object is set in a symbolic font that is not embedded and has no
+    width: PDFium draws such a font with a stand-in, which lacks the glyphs the font's
+    /Differences name (TeX's extension font's ``summation``), so their boxes are empty, and
+    its text page leaves out a text object of no width, text and all; pdfminer reads the
+    glyph name (∑). A lone space in a Latin font has no width either, and is harmless."""
+    font = _font_of(text) or 0
+    stand_in = substituted.get(font)
+    if stand_in is None:
+        stand_in = substituted[font] = bool(
+            font and not _embedded(font) and _font_flags(font) & SYMBOLIC)
+    if not stand_in:
+        return False
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not _bounds(text, *(ctypes.addressof(v) for v in (left, bottom, right, top))):
+        return False
+    return right.value - left.value <= 0
 
 
 def _classify(points: list[tuple[float, float]], curved: bool
