@@ -14,6 +14,7 @@ import PIL.Image
 import pytest
 from pdfbytes import assemble
 from pdfminer.pdffont import CFFFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
 
@@ -626,6 +627,61 @@ def test_a_glyph_named_only_by_the_differences_of_a_non_embedded_symbolic_font_i
         b"/FirstChar 0", b"/Encoding << /Differences [83 /summation] >> /FirstChar 0")
     text, _ = _extract_text(tmp_path, pdf)
     assert "chi(K) := \u2211 a(K) ist wohldefiniert." in text
+
+
+# End-of-proof marks: a mark closing a paragraph, however far right it is set, is no bullet.
+
+PROOF = [b"Proof. Let the sequence be increasing and bounded above, and let s be its supremum.",
+         b"For every e there is an index N with a_N > s - e, and for n beyond N the terms lie",
+         b"between s - e and s, so the sequence converges to s as claimed."]
+
+
+def _proof_with_mark(x: float, y: float) -> bytes:
+    """The proof and a paragraph after it in Helvetica 10 (/F1), and an end mark drawn at
+    (x, y) with /F2, whose ToUnicode map reads codes n, o, p as the marks ■ □ ∎."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /M def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 3 beginbfchar <6E> <25A0>"
+            b" <6F> <25A1> <70> <220E> endbfchar endcmap CMapName currentdict /CMap"
+            b" defineresource pop end end")
+    content = b"".join(_line(72, 700 - 12 * row, text, b"/F1 10")
+                       for row, text in enumerate(PROOF))
+    content += _line(x, y, b"n", b"/F2 10")
+    content += _line(72, 652, b"The next paragraph states the second theorem, without proof.",
+                     b"/F1 10")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        _stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding"
+        b" /ToUnicode 7 0 R >>",
+        _stream(cmap),
+    ]
+    return assemble(objects, b"1.4")
+
+
+def test_an_end_mark_at_the_right_margin_closes_its_paragraph(tmp_path):
+    """The mark sits on the proof's last line, at the margin far right of its words."""
+    text, result = _extract_text(tmp_path, _proof_with_mark(534, 676))
+    assert "converges to s as claimed. \u25a0 The next paragraph" in text
+    assert [b.kind for b in result.blocks] == ["paragraph", "paragraph"]
+
+
+def test_an_end_mark_on_a_line_of_its_own_closes_its_paragraph(tmp_path):
+    """The mark is set flush right on the line under the proof's short last line."""
+    right = 72 + max(stringWidth(line.decode(), "Helvetica", 10) for line in PROOF)
+    text, result = _extract_text(tmp_path, _proof_with_mark(right - 5.56, 664))
+    assert "converges to s as claimed. \u25a0 The next paragraph" in text
+    assert [b.kind for b in result.blocks] == ["paragraph", "paragraph"]
+
+
+def test_an_end_mark_alone_beyond_its_paragraphs_edge_opens_no_list_item(tmp_path):
+    """Set at the margin on a line of its own, past the proof's right edge, the mark stays
+    a passage of its own, but no list item: no text follows it."""
+    _, result = _extract_text(tmp_path, _proof_with_mark(534, 664))
+    assert "list_item" not in [b.kind for b in result.blocks]
 
 
 def test_a_numbered_label_in_the_documents_caption_style_is_a_caption(tmp_path):

@@ -212,8 +212,17 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "caption"
         elif any(within(block.bbox, box, CALLOUT_SLACK) for box in page.boxes):
             block.kind = "callout"
-        elif LIST_MARK.match(first):
+        elif _opens_item(block):
             block.kind = "list_item"
+
+
+def _opens_item(block: LayoutBlock) -> bool:
+    """Whether a list mark opens the block with text after it: a mark alone (a proof's end
+    mark ■ on a line of its own) opens no item; a bullet on a line of its own over its text
+    does."""
+    first = block.lines[0].text
+    mark = LIST_MARK.match(first)
+    return mark is not None and (len(block.lines) > 1 or bool(first[mark.end():].strip()))
 
 
 def _headed(block: LayoutBlock, blocks: list[LayoutBlock]) -> LayoutBlock | None:

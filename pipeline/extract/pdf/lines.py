@@ -89,6 +89,9 @@ NOTE_MARKS = frozenset("*∗⋆†‡§¶‖")
 """Symbols that label notes (``∗`` and ``⋆`` are TeX's asterisk and star)."""
 _SYMBOL_FONT = re.compile(r"wingdings|webdings|dingbats|symbol", re.IGNORECASE)
 _BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆◇")
+END_MARKS = frozenset("■□∎")
+_SENTENCE_ENDS = frozenset(".!?)]")
+"""End-of-proof marks (TeX's ``\\qed``): set after a proof's last words, often flush right."""
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[,.-]b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
 """Bold by name (``Arial,Bold``, ``Foo-B``, the ``.B`` that Advent 3B2's renamed fonts carry:
@@ -190,7 +193,7 @@ def page_lines(chars: list[Char], page_number: int,
     split = [row_segments(row, gutters.get(index, set()), split_em)
              for index, row in enumerate(rows)]
     segments = [segment for row in join_numbers(join_labels(split_sublabels(split)))
-                for segment in _join_bullets(row)]
+                for segment in _join_end_marks(_join_bullets(row))]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
     lines = []
     for segment in _stack_displays(_attach_stray_marks(segments), operators):
@@ -894,6 +897,28 @@ def _join_bullets(row: list[list[Char]]) -> list[list[Char]]:
         else:
             out.append(segment)
     return out
+
+
+def _join_end_marks(row: list[list[Char]]) -> list[list[Char]]:
+    """A row's segments with a lone end mark (``END_MARKS``) that no text follows joined to
+    the text before it when that text ends a sentence, however far right the mark is set:
+    it closes that text, where a bullet opens the text after it (``_join_bullets`` took
+    those). After a word (an index's letter ``M``) a far mark is another column's."""
+    if len(row) < 2 or not any(_is_end_mark(segment) for segment in row[1:]):
+        return row  # most rows
+    out: list[list[Char]] = [row[0]]
+    for segment in row[1:]:
+        ink = [c[TEXT] for c in out[-1] if not c[TEXT].isspace()]
+        if _is_end_mark(segment) and ink and ink[-1] in _SENTENCE_ENDS:
+            out[-1] = out[-1] + segment
+        else:
+            out.append(segment)
+    return out
+
+
+def _is_end_mark(segment: list[Char]) -> bool:
+    ink = [c for c in segment if not c[TEXT].isspace()]
+    return len(ink) == 1 and ink[0][TEXT] in END_MARKS
 
 
 def _is_bullet_segment(segment: list[Char]) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf.lines import CAPTION, Line
+from pipeline.extract.pdf.lines import CAPTION, END_MARKS, Line
 from pipeline.textutil.words import NEW_ITEM
 
 LEADING_EM = 0.75
@@ -99,15 +99,23 @@ def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | Non
         gap = line.top - last.bottom
         if gap < -0.5 * line.size or gap > LEADING_EM * line.size:
             continue
-        if line.x0 >= last.x1 or line.x1 <= last.x0:
+        closes = _closes(block, line)
+        if (line.x0 >= last.x1 or line.x1 <= last.x0) and not closes:
             continue
         if abs(line.size - last.size) > SIZE_TOLERANCE * max(line.size, last.size):
             continue
-        if line.bold != last.bold or _starts_new_paragraph(block, line):
+        if line.bold != last.bold or not closes and _starts_new_paragraph(block, line):
             continue
         if best_gap is None or gap < best_gap:
             best, best_gap = block, gap
     return best
+
+
+def _closes(block: LayoutBlock, line: Line) -> bool:
+    """Whether ``line`` is an end mark alone (a proof's ■) set flush right under ``block``:
+    it closes the block, beyond its short last line."""
+    return (line.text.strip() in END_MARKS and line.x0 > block.x0
+            and abs(line.x1 - block.x1) <= line.size)
 
 
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
