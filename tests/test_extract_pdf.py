@@ -505,8 +505,9 @@ def test_pages_of_one_repeated_sentence_keep_it(tmp_path):
 # Display math as TeX sets it: a big operator from the extension font hangs from an origin set
 # above the formula's baseline, its limits sit below it, over the next line's letters.
 
-def _pdf_with_big_operator(content: bytes) -> bytes:
-    """One page: /F1 Helvetica, /F2 a non-embedded font named CMEX10 (TeX's extension font)."""
+def _page_with_two_fonts(content: bytes, second_font: bytes, *more: bytes) -> bytes:
+    """One page of ``content``: /F1 Helvetica, /F2 ``second_font`` (object 6), then ``more``
+    (objects 7 on: the second font's descriptor or ToUnicode map)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -514,12 +515,23 @@ def _pdf_with_big_operator(content: bytes) -> bytes:
         b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
         _stream(content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /CMEX10 /FirstChar 0 /LastChar 255 /Widths ["
-        + b" ".join([b"833"] * 256) + b"] /FontDescriptor 7 0 R >>",
-        b"<< /Type /FontDescriptor /FontName /CMEX10 /Flags 4 /FontBBox [-24 -2960 1454 772]"
-        b" /ItalicAngle 0 /Ascent 40 /Descent -600 /CapHeight 0 /StemV 47 >>",
+        second_font,
+        *more,
     ]
     return assemble(objects, b"1.4")
+
+
+def _pdf_with_big_operator(content: bytes, to_unicode: bytes | None = None) -> bytes:
+    """One page: /F1 Helvetica, /F2 a non-embedded font named CMEX10 (TeX's extension font),
+    with ``to_unicode`` as its ToUnicode map when given."""
+    cmap = (b" /ToUnicode 8 0 R", (_stream(to_unicode),)) if to_unicode else (b"", ())
+    return _page_with_two_fonts(
+        content,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /CMEX10 /FirstChar 0 /LastChar 255 /Widths ["
+        + b" ".join([b"833"] * 256) + b"] /FontDescriptor 7 0 R" + cmap[0] + b" >>",
+        b"<< /Type /FontDescriptor /FontName /CMEX10 /Flags 4 /FontBBox [-24 -2960 1454 772]"
+        b" /ItalicAngle 0 /Ascent 40 /Descent -600 /CapHeight 0 /StemV 47 >>",
+        *cmap[1])
 
 
 def _line(x: float, y: float, text: bytes, font: bytes = b"/F1 11") -> bytes:
@@ -648,18 +660,11 @@ def _proof_with_mark(x: float, y: float) -> bytes:
     content += _line(x, y, b"n", b"/F2 10")
     content += _line(72, 652, b"The next paragraph states the second theorem, without proof.",
                      b"/F1 10")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
-        _stream(content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    return _page_with_two_fonts(
+        content,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding"
         b" /ToUnicode 7 0 R >>",
-        _stream(cmap),
-    ]
-    return assemble(objects, b"1.4")
+        _stream(cmap))
 
 
 def test_an_end_mark_at_the_right_margin_closes_its_paragraph(tmp_path):

@@ -4,10 +4,14 @@ it may read column by column."""
 
 from __future__ import annotations
 
-from pdfbytes import assemble
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from tests.test_extract_pdf import _extract_text, _line, _stream, draw_line_chart
+from tests.test_extract_pdf import (
+    _extract_text,
+    _line,
+    _pdf_with_big_operator,
+    draw_line_chart,
+)
 from tests.test_pdf_unseen import _paragraph, _typeset
 
 
@@ -529,20 +533,7 @@ def _pdf_with_sum(content: bytes) -> bytes:
     cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /S def"
             b" 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <53> <2211>"
             b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
-        _stream(content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /CMEX10 /FirstChar 0 /LastChar 255 /Widths ["
-        + b" ".join([b"833"] * 256) + b"] /FontDescriptor 7 0 R /ToUnicode 8 0 R >>",
-        b"<< /Type /FontDescriptor /FontName /CMEX10 /Flags 4 /FontBBox [-24 -2960 1454 772]"
-        b" /ItalicAngle 0 /Ascent 40 /Descent -600 /CapHeight 0 /StemV 47 >>",
-        _stream(cmap),
-    ]
-    return assemble(objects, b"1.4")
+    return _pdf_with_big_operator(content, to_unicode=cmap)
 
 
 def test_a_sums_upper_limit_over_a_row_of_superscripts_joins_its_formula(tmp_path):
