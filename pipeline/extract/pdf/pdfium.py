@@ -305,8 +305,6 @@ class PdfiumDocument:
         # of the path's and its forms' matrices is composed once
         composed: dict[tuple[Matrix, Matrix], Matrix] = {}
         for obj, kind, outer in objects:
-            if kind != IMAGE and kind != PATH:
-                continue
             inner = self._obj_matrix(obj)
             to_page = composed.get((inner, outer))
             if to_page is None:
