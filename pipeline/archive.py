@@ -206,11 +206,12 @@ class RunWriter:
                 continue
             starts = np.cumsum([0] + [parquet.metadata.row_group(g).num_rows
                                       for g in range(parquet.num_row_groups)])
-            groups = np.unique(np.searchsorted(starts, rows, side="right") - 1)
+            row_group = np.searchsorted(starts, rows, side="right") - 1
+            groups = np.unique(row_group)
             read = parquet.read_row_groups(groups.tolist(), columns=columns)
             # Row positions within the groups read, concatenated in order.
             offsets = np.cumsum([0] + [starts[g + 1] - starts[g] for g in groups])
-            group_of = np.searchsorted(groups, np.searchsorted(starts, rows, side="right") - 1)
+            group_of = np.searchsorted(groups, row_group)
             found.append(read.take(pa.array(rows - starts[groups[group_of]] + offsets[group_of])))
         if not found:
             return arrow_schema(table).empty_table().select(columns)
