@@ -30,6 +30,11 @@ BAR_TOLERANCE = 0.5
 """Points: bars whose base or thickness differ by no more than this share them."""
 BAR_MIN_LENGTH = 1.0
 """Points: a bar shorter than this is a hairline, whatever value it stands for."""
+BAND = 24.0
+"""Points: the height of the page's bands in which ``near_groups`` lists the boxes (a few
+``REACH``: a text line's strokes share one or two; measured 12 to 36 alike)."""
+MAX_PAGE = 14400.0
+"""Points: the largest page size PDF allows (200 inches)."""
 
 
 def figure_regions(curves: list[Box], lines: list[Box], page_area: float,
@@ -138,30 +143,47 @@ def near_groups(boxes: list[Box]) -> list[list[int]]:
         return i
 
     order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
-    active: list[int] = []  # a sweep from left to right: boxes whose right edge is in reach
+    # a sweep from left to right over the boxes whose right edge is still in reach, kept per
+    # horizontal band of the page: a box looks only at the bands it spans, where every box
+    # within REACH of it above or below is listed, instead of at all the boxes in reach
+    bands: dict[int, list[int]] = {}
     for i in order:
         x0, top, x1, bottom = boxes[i]
-        reached = []  # one pass: those still in reach, and those near
-        for j in active:
-            a = boxes[j]
-            if not a[2] + REACH >= x0:  # out of reach for the boxes after it too
+        for band in range(_band(top), _band(bottom) + 1):
+            active = bands.get(band)
+            if not active:
                 continue
-            reached.append(j)
-            # near: within REACH on both axes
-            if a[0] - REACH <= x1 and a[1] - REACH <= bottom and top <= a[3] + REACH:
-                # root(j) written out (a plot's strokes meet thousands of others); ``i`` is
-                # its group's root, as only its own turn joins boxes to it
-                r = j
-                while parent[r] != r:
-                    parent[r] = parent[parent[r]]
-                    r = parent[r]
-                parent[r] = i
-        active = reached
-        active.append(i)
+            reached = []  # one pass: those still in reach, and those near
+            for j in active:
+                a = boxes[j]
+                if not a[2] + REACH >= x0:  # out of reach for the boxes after it too
+                    continue
+                reached.append(j)
+                # near: within REACH on both axes (a[0] <= x0 <= x1: in the sweep's order)
+                if a[1] - REACH <= bottom and top <= a[3] + REACH:
+                    # root(j) written out (a plot's strokes meet thousands of others); ``i``
+                    # is its group's root, as only its own turn joins boxes to it (a box met
+                    # again in another band joins again, to no effect)
+                    r = j
+                    while parent[r] != r:
+                        parent[r] = parent[parent[r]]
+                        r = parent[r]
+                    parent[r] = i
+            bands[band] = reached
+        for band in range(_band(top - REACH), _band(bottom + REACH) + 1):
+            bands.setdefault(band, []).append(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+def _band(y: float) -> int:
+    """The band of ``y``; beyond a page's largest size (and for NaN) the outermost band, so
+    a stroke to a far point spans a few hundred bands, not millions."""
+    if -MAX_PAGE < y < MAX_PAGE:
+        return int(y // BAND)
+    return int(-MAX_PAGE // BAND) if y <= -MAX_PAGE else int(MAX_PAGE // BAND)
 
 
 def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int | None:
