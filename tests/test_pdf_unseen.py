@@ -1188,3 +1188,30 @@ def test_word_space_is_measured_between_words_not_before_page_numbers():
 
     rows = [row(100 + 14 * i, ["Symbol", "list"], str(100 + i)) for i in range(8)]
     assert word_space(rows) < CANDIDATE_GAP_EM
+
+
+def test_a_pages_own_running_head_beside_its_folio_in_the_heads_style(tmp_path):
+    """A manual's left pages print the section's title beside the folio, its right pages the
+    chapter's (``2.3 IDRS Terminal Responses`` by ``page 2`` once, ``Command Codes ...`` on the
+    others): in a short excerpt a left page's head recurs on no other page, but it stands on
+    the folio's row in the face and size of the heads that do recur. It was read as a heading."""
+    def page(number):
+        def draw(canvas):
+            if number > 1:
+                canvas.setFont("Helvetica", 16)
+                head = "Terminal Responses Overview" if number == 3 else "Command Codes Guide"
+                x = 300 if number == 3 else 72
+                canvas.drawString(x, 730, head)
+                canvas.setFont("Helvetica", 11)
+                canvas.drawString(72 if number == 3 else 500, 730, f"page {number - 1}")
+            else:
+                canvas.setFont("Helvetica-Bold", 16)
+                canvas.drawString(72, 730, "Manual Transmittal")
+            _paragraph(canvas, 690, rows=40, font="Helvetica")
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(n) for n in range(1, 5)])
+    assert not any("Terminal Responses" in b.text for b in result.blocks)
+    assert [r.rule for r in result.removed if r.text == "Terminal Responses Overview"] == [
+        "running-header"]
+    assert any(b.text == "Manual Transmittal" for b in result.blocks)

@@ -138,7 +138,11 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                     and region_of(line.bbox, page_drawings, reach=line.size) is not None
                     else verdict) for line, framed, verdict in page]
                   for page, page_drawings in zip(judged, drawings)]
-    judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body)
+    styles = {(where, line.face, round(line.size * 2)) for band, page in zip(bands, judged)
+              for (where, _, _), (line, _, verdict) in zip(band, page)
+              if verdict and verdict.rule.startswith("running-") and line.face}
+    judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body,
+                          styles)
     judged = _inside_the_text(bands, judged, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
@@ -214,7 +218,8 @@ def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool
 
 
 def _below_folio(bands: list[list[tuple[str, Line, bool]]],
-                 judged: list[list[tuple[Line, bool, Verdict | None]]], body: float
+                 judged: list[list[tuple[Line, bool, Verdict | None]]], body: float,
+                 styles: set[tuple[str, str, int]]
                  ) -> list[list[tuple[Line, bool, Verdict | None]]]:
     """The verdicts with the bottom-margin lines printed under a page's number (standing
     apart, alone on its row) convicted too: the folio closes the page's text, so what a page
@@ -227,7 +232,7 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
                   if verdict and verdict.rule == "page-number" and where == "bottom" and isolated
                   and not any(o is not line and o.top < line.bottom and o.bottom > line.top
                               for _, o, _ in band)]  # no chart's scale, no number in a note
-        rows = _beside_folio(band, page, body)
+        rows = _beside_folio(band, page, body, styles)
         if folios:
             folio = min(folios, key=lambda line: line.bottom)
             rows = [(line, framed, verdict or (
@@ -241,19 +246,24 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
 
 
 def _beside_folio(band: list[tuple[str, Line, bool]],
-                  page: list[tuple[Line, bool, Verdict | None]], body: float
+                  page: list[tuple[Line, bool, Verdict | None]], body: float,
+                  styles: set[tuple[str, str, int]]
                   ) -> list[tuple[Line, bool, Verdict | None]]:
     """The verdicts with the small print on the row of the page's number convicted too: a
     footer or head printed beside the folio (``The Authors Journal compilation © 2014`` by
     ``306``), which repetition cannot prove on a page whose footer differs from the others'.
-    A heading or the text's last line is set at the body's size or larger."""
+    A heading or the text's last line is set at the body's size or larger, unless in the face
+    and size of the running heads of its margin (``styles``): a left page's own head beside
+    its folio (the section's title, printed on that page only, the chapter's on the others)."""
     folios = [line for (line, _, verdict) in page if verdict and verdict.rule == "page-number"
               and _DIGITS.search(line.text)]
     return [(line, framed, verdict or next(
                 (Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                          f"small print on the row of the page's number {folio.text!r} in the "
                          f"{where} margin")
-                 for folio in folios if line.size < SMALLER * body and folio is not line
+                 for folio in folios if folio is not line
+                 and (line.size < SMALLER * body
+                      or (where, line.face, round(line.size * 2)) in styles)
                  and folio.top < line.bottom and folio.bottom > line.top), None))
             for (where, _, _), (line, framed, verdict) in zip(band, page)]
 
