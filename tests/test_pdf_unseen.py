@@ -1215,3 +1215,27 @@ def test_a_pages_own_running_head_beside_its_folio_in_the_heads_style(tmp_path):
     assert [r.rule for r in result.removed if r.text == "Terminal Responses Overview"] == [
         "running-header"]
     assert any(b.text == "Manual Transmittal" for b in result.blocks)
+
+
+def test_capitals_title_centred_over_a_header_row_is_a_caption(tmp_path):
+    """A regulation's cost table has no ``Table N`` label, no rule and no grid: only its title
+    in capitals centred over a row of short column headings, then rows of dot leaders. The
+    title is the table's caption, not a heading; a capitals heading over prose stays one."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=6) - 24
+        canvas.setFont("Helvetica", 8)
+        canvas.drawCentredString(306, y, "ESTIMATED COSTS")
+        for x, head in ((80, "Action"), (240, "Labor cost"), (360, "Parts cost"),
+                        (460, "Cost per product")):
+            canvas.drawString(x, y - 22, head)
+        for row in range(3):
+            canvas.drawString(72, y - 44 - 10 * row, f"Step {row} installation ...... 1 work-hour"
+                                                     " x $85 per hour = $85 ...... $0 ...... $85")
+        y -= 100
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(72, y, "AUTHORITY FOR THIS RULEMAKING")
+        _paragraph(canvas, y - 20)
+
+    kinds = {text: kind for kind, text in _extract_blocks(_typeset(tmp_path, page))}
+    assert kinds.get("ESTIMATED COSTS") == "caption"
+    assert kinds.get("AUTHORITY FOR THIS RULEMAKING") == "heading"

@@ -57,6 +57,12 @@ RULE_UNDER_EM = 1.5
 as far above the first row of cells."""
 ROW_TOLERANCE = 2.0
 """Points: cells whose tops are this close start one row."""
+HEADER_ROW_EM = 3.0
+"""A table's title without a rule stands at most this many of its ems above its header row..."""
+HEADER_CELLS = 3
+"""...a row of at least this many cells side by side (a cell: a short line or a stack of them)..."""
+HEADER_CELL_WORDS = 4
+"""...each at most this many words (a column's heading, not a line of prose)."""
 TABLE_TITLE_MAX_CHARS = 150
 """A table's title (a short line or two right above it) is at most this long."""
 SMALLER_HEADING = 0.95
@@ -200,7 +206,8 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             continue
         after = _headed(block, blocks) or next(
             (b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
-        if _titles_rows_under_a_rule(block, blocks, page, body_size):
+        if (_titles_rows_under_a_rule(block, blocks, page, body_size)
+                or _titles_a_header_row(block, page, body_size)):
             block.kind = "caption"
         elif _is_heading(block, body_size, min(body_size, after.size if after else body_size),
                        after):
@@ -329,6 +336,32 @@ def _titles_rows_under_a_rule(block: LayoutBlock, blocks: list[LayoutBlock], pag
              and b.x0 >= left - block.size and b.x1 <= right + block.size]
     return any(abs(a.top - b.top) < ROW_TOLERANCE and (a.x1 < b.x0 or b.x1 < a.x0)
                for i, a in enumerate(cells) for b in cells[i + 1:])
+
+
+def _titles_a_header_row(block: LayoutBlock, page: PageData, body_size: float) -> bool:
+    """A short line centred over a row of column headings right under it (``ESTIMATED COSTS``
+    over ``Action``, ``Labor cost``, ``Parts cost``, ...): the title of a table without rule or
+    grid, whose rows the table finder cannot take. Columns of prose under a heading start
+    with long lines, and a title set larger than the text is the document's or a section's."""
+    text = " ".join(l.text for l in block.lines)
+    if (len(block.lines) > 2 or len(text) > TABLE_TITLE_MAX_CHARS
+            or block.size >= HEADING_SIZE * body_size):
+        return False
+    x0, _, x1, bottom = block.bbox
+    # a heading cell may wrap over two lines, set to the row's middle or foot: the cells are
+    # the stacks of lines in the band under the title, side by side
+    cells: list[list[Line]] = []
+    for line in sorted((l for l in page.lines if 0 <= l.top - bottom <= HEADER_ROW_EM * block.size),
+                       key=lambda l: l.x0):
+        if cells and line.x0 < max(l.x1 for l in cells[-1]):
+            cells[-1].append(line)
+        else:
+            cells.append([line])
+    if (len(cells) < HEADER_CELLS
+            or any(len(l.text.split()) > HEADER_CELL_WORDS for cell in cells for l in cell)):
+        return False
+    left, right = cells[0][0].x0, max(l.x1 for l in cells[-1])
+    return left <= x0 and x1 <= right and abs((x0 + x1) - (left + right)) / 2 <= block.size * 4
 
 
 def captions_by_style(blocks: list[LayoutBlock], body_size: float) -> None:
