@@ -90,7 +90,7 @@ def test_byline_candidates_hold_every_element_a_test_selects(
         f'="byline">Jo Bloggs{"<b>Ann Lee</b>" if nested else ""}</{tag}>'
         for tag, name, value, nested in elements)
     root = _parse(f"<html><body>{markup}</body></html>", CAPTURE)
-    candidates = meta._byline_candidates(root)
+    candidates = meta._byline_candidates(root, authors=False)
     selected = [e for e in meta._CANDIDATES(root) if any(meta._byline_tests(e, e.tag))]
     assert [e for e in candidates if e in set(selected)] == selected
     assert len(set(candidates)) == len(candidates)
@@ -115,5 +115,5 @@ def test_byline_candidates_are_few() -> None:
                      for i in range(200))
     root = _parse(f'<html><body>{filler}<div class="meta" id="authors-box">'
                   '<span class="byline">Ann Lee</span></div></body></html>', CAPTURE)
-    assert [e.get("class") for e in meta._byline_candidates(root)] == ["meta", "byline"]
+    assert [e.get("class") for e in meta._byline_candidates(root, authors=False)] == ["meta", "byline"]
     assert meta.extract_author(root) == meta.trafilatura_author(root) == "Ann Lee"

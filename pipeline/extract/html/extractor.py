@@ -48,6 +48,9 @@ MAX_CONTROL_SHARE = 0.05
 _CONTROL_BYTES = bytes((*range(0x00, 0x09), *range(0x0e, 0x20)))
 _BACKLINK = re.compile(r"^(\s*(\^|↑|↩|jump up|back)\s*)+|(\s*(↩|↑)\s*)+$", re.IGNORECASE)
 _NOTE_CONTAINER_TAGS = frozenset({"li", "p", "div", "dd", "td", "aside", "section"})
+# ``findtext(".//title")``'s element without its cost: lxml's ``find`` looks ahead for a
+# second match, a walk of the whole tree, where libxml2 stops at the first.
+_FIRST_TITLE = etree.XPath("descendant::title[1]")
 _LOOKUP = etree.ElementDefaultClassLookup(element=html.HtmlElement, comment=html.HtmlComment,
                                           pi=html.HtmlProcessingInstruction,
                                           entity=html.HtmlEntity)
@@ -73,7 +76,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     strays = any(child.tag not in ("head", "body") for child in root.iterchildren(etree.Element))
     top = body if body is not None and not strays else root
     # The <title> element names the page's own headline; meta.title may be the site's h1.
-    page_title = root.findtext(".//title") or meta.title
+    title = _FIRST_TITLE(root)
+    page_title = (title[0].text if title else None) or meta.title
     reading = _read(root, walk.blocks, top, page_title, meta.title, options.comments)
     if reading is None:
         # Nothing worth the name is visible, but a display:none element holds more text

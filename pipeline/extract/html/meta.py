@@ -37,12 +37,26 @@ from pipeline.model import Capture, DocumentMeta
 for _name in ("trafilatura", "htmldate"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-_UPDATED_META = (".//meta[@property='article:modified_time']",
-                 ".//meta[@property='og:updated_time']",
-                 ".//meta[@itemprop='dateModified']",
-                 ".//meta[@name='last-modified']")
-_LANG_META = (".//meta[@http-equiv='content-language']", ".//meta[@name='language']",
-              ".//meta[@property='og:locale']")
+# (attribute, value) of the meta tags naming a page's update date and its language, most
+# trusted first.
+_UPDATED_META = (("property", "article:modified_time"), ("property", "og:updated_time"),
+                 ("itemprop", "dateModified"), ("name", "last-modified"))
+_LANG_META = (("http-equiv", "content-language"), ("name", "language"),
+              ("property", "og:locale"))
+
+
+def _metas_xpath(pairs: tuple[tuple[str, str], ...]) -> etree.XPath:
+    """All the meta tags of ``pairs`` in one XPath: libxml2 walks the tree once and tests
+    each element in C, where a path per pair walked it once each (in lxml's ElementPath,
+    making a Python object of every meta tag)."""
+    tests = " or ".join(f"@{name}='{value}'" for name, value in pairs)
+    return etree.XPath(f"descendant::meta[{tests}]")
+
+
+_UPDATED_METAS = _metas_xpath(_UPDATED_META)
+_LANG_METAS = _metas_xpath(_LANG_META)
+_JSON_LD = etree.XPath("descendant::script[@type='application/ld+json']")
+_CANONICAL = etree.XPath("descendant::link[@rel='canonical']")
 # JSON-LD blocks larger than this are data dumps, not page metadata; skip parsing them.
 MAX_JSON_LD_CHARS = 200_000
 
@@ -67,12 +81,14 @@ _BYLINE_CLASS = (re.compile(r"author-?name|AuthorName|authorName"),
 _CANDIDATES = etree.XPath(
     "descendant-or-self::*[@class or @id or @itemprop or @data-component or @rel or "
     "@data-testid or self::author or self::time or self::figure]")
-# The attributes those tests read, in document order, and strings at least one of every
-# byline test's matches holds ("uthor" for [Aa]uthor, "yline" for [Bb]yline, the class
-# equalities whole): a page's few elements holding one are all the tests need to see.
-_BYLINE_ATTRIBUTES = etree.XPath("|".join(
-    f"descendant-or-self::*/@{name}"
-    for name in ("class", "id", "itemprop", "data-component", "rel", "data-testid")))
+# The attributes those tests read, each in document order (one path per attribute: their
+# union would have libxml2 sort the merged node set, a third of the time), and strings at
+# least one of every byline test's matches holds ("uthor" for [Aa]uthor, "yline" for
+# [Bb]yline, the class equalities whole): a page's few elements holding one are all the
+# tests need to see.
+_BYLINE_ATTRIBUTES = tuple(
+    etree.XPath(f"descendant-or-self::*/@{name}")
+    for name in ("class", "id", "itemprop", "data-component", "rel", "data-testid"))
 _EXACT_BYLINE_CLASSES = ("username", "byl", "BBL")  # whole class values the tests compare to
 _BYLINE_NEEDLES = ("uthor", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by",
                    "posted-by", "journalist-name", "screenname", "writer", "yline",
@@ -117,13 +133,16 @@ def extract_author(root: etree._Element) -> str | None:
     back into Python for every element, a quarter of a page's extraction time; here one walk
     over the original tree applies the same tests, and the deleted elements are only skipped
     (their tails kept, as trafilatura's ``delete_element`` keeps them)."""
-    if root.find(".//rel") is not None:
+    # One walk for both tags that send the reader another way: lxml's ``find`` looks ahead
+    # for a second match, so each absent tag cost a walk of the whole tree.
+    tags = {element.tag for element in root.iter("rel", "author")}
+    if "rel" in tags:
         # The first XPath also tests a child <rel> element's text, which deletions inside
         # it could change; no page seen has one, so trafilatura's own function answers.
         return trafilatura_author(root)
     found: tuple[list[etree._Element], ...] = ([], [], [])
     gone: dict[etree._Element, bool] = {}
-    for element in _byline_candidates(root):
+    for element in _byline_candidates(root, "author" in tags):
         tests = _byline_tests(element, element.tag)
         # Only bylines and what lies around them need the deletion test (most elements are
         # neither: testing them all was half of this function's time).
@@ -141,30 +160,39 @@ def extract_author(root: etree._Element) -> str | None:
     return None
 
 
-def _byline_candidates(root: etree._Element) -> list[etree._Element]:
+def _byline_candidates(root: etree._Element, authors: bool) -> list[etree._Element]:
     """The elements ``_byline_tests`` may select, in document order: those with an attribute
-    holding one of ``_BYLINE_NEEDLES``, found by searching all the attributes' values joined
+    holding one of ``_BYLINE_NEEDLES``, found by searching each attribute's values joined
     in one string (testing every element with a class or id in Python was most of the byline
-    reader's time), or every candidate when the page has ``author`` elements."""
-    if root.find(".//author") is not None:
+    reader's time), or every candidate when the page has ``author`` elements (``authors``)."""
+    if authors:
         return list(_CANDIDATES(root))
-    values = _BYLINE_ATTRIBUTES(root)
-    text = "\n".join(values)
-    hits: set[int] = set()
-    for needle in _BYLINE_NEEDLES:
-        at = text.find(needle)
-        while at >= 0:
-            hits.add(at)
-            at = text.find(needle, at + 1)
-    if not hits:
-        return []
-    starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=0))
-    found: list[etree._Element] = []
-    for index in sorted({bisect_right(starts, at) - 1 for at in hits}):
-        element = values[index].getparent()  # an element's attributes come one after another
-        if not found or found[-1] is not element:
-            found.append(element)
-    return found
+    found: dict[etree._Element, None] = {}
+    for path in _BYLINE_ATTRIBUTES:
+        values = path(root)
+        text = "\n".join(values)
+        hits: set[int] = set()
+        for needle in _BYLINE_NEEDLES:
+            at = text.find(needle)
+            while at >= 0:
+                hits.add(at)
+                at = text.find(needle, at + 1)
+        if hits:
+            starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=0))
+            for at in hits:
+                found[values[bisect_right(starts, at) - 1].getparent()] = None
+    return sorted(found, key=_document_position)
+
+
+def _document_position(element: etree._Element) -> list[int]:
+    """``element``'s child index at each level from the root: sorts elements in document
+    order (an ancestor's position is a prefix of its descendants')."""
+    position = []
+    parent = element.getparent()
+    while parent is not None:
+        position.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    return position[::-1]
 
 
 def _gone(element: etree._Element, seen: dict[etree._Element, bool]) -> bool:
@@ -230,12 +258,10 @@ def _kept_text(element: etree._Element, gone: dict[etree._Element, bool]) -> lis
 
 
 def _updated(root: etree._Element) -> str | None:
-    for path in _UPDATED_META:
-        for meta in root.iterfind(path):
-            content = (meta.get("content") or "").strip()
-            if content:
-                return content
-    for script in root.iterfind(".//script[@type='application/ld+json']"):
+    content = _meta_content(_UPDATED_METAS(root), _UPDATED_META)
+    if content:
+        return content
+    for script in _JSON_LD(root):
         text = script.text or ""
         if "dateModified" not in text or len(text) > MAX_JSON_LD_CHARS:
             continue
@@ -267,16 +293,25 @@ def _language(root: etree._Element) -> str | None:
     lang = (root.get("lang") or root.get("xml:lang") or "").strip()
     if lang:
         return lang
-    for path in _LANG_META:
-        for meta in root.iterfind(path):
-            content = (meta.get("content") or "").strip()
-            if content:
-                return content.replace("_", "-")
+    content = _meta_content(_LANG_METAS(root), _LANG_META)
+    return content.replace("_", "-") if content else None
+
+
+def _meta_content(metas: list[etree._Element], pairs: tuple[tuple[str, str], ...]
+                  ) -> str | None:
+    """The first non-blank ``content`` of ``metas`` (in document order) matching the first
+    pair that has one."""
+    for name, value in pairs:
+        for meta in metas:
+            if meta.get(name) == value:
+                content = (meta.get("content") or "").strip()
+                if content:
+                    return content
     return None
 
 
 def _canonical(root: etree._Element) -> str | None:
-    for link in root.iterfind(".//link[@rel='canonical']"):
+    for link in _CANONICAL(root):
         href = (link.get("href") or "").strip()
         if href:
             return href
