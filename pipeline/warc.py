@@ -33,8 +33,11 @@ def response_record_bytes(url: str, response: httpx.Response, raw: bytes,
     """A gzipped WARC file holding one ``response`` record of the body exactly as sent."""
     buffer = io.BytesIO()
     writer = _writer(buffer)
+    # with the length given, warcio digests the payload where it is instead of spooling it to a
+    # temporary file it never closes
     record = writer.create_warc_record(
-        url, "response", payload=io.BytesIO(raw), http_headers=_http_headers(response),
+        url, "response", payload=io.BytesIO(raw), length=len(raw),
+        http_headers=_http_headers(response),
         warc_headers_dict={"WARC-Date": _warc_date(captured_at)})
     writer.write_record(record)
     return buffer.getvalue()

@@ -1,7 +1,9 @@
 import base64
+import gc
 import gzip
 import hashlib
 import os
+import warnings
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -78,6 +80,17 @@ def test_http_capture_writes_a_warc_response_with_sha256_digests(store, http_ser
     assert headers.get_header("WARC-Target-URI") == f"{base}/page"
     expected = base64.b32encode(hashlib.sha256(PAGE).digest()).decode()
     assert headers.get_header("WARC-Payload-Digest") == f"sha256:{expected}"
+
+
+def test_writing_a_response_record_leaves_no_file_open(store, http_server):
+    """A long crawl writes one record per page: none may leave a spooled file for the GC."""
+    base, routes = http_server
+    routes["/page"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        capture(Source("page", f"{base}/page"), store, LOOPBACK)
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 def test_gzip_transfer_is_archived_as_sent_and_stored_decoded(store, http_server):
