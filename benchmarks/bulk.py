@@ -102,7 +102,7 @@ def build_warc(path: Path, bench: Path, records: int) -> dict[str, int]:
             http = StatusAndHeaders(status, [("Content-Type", content_type), *headers],
                                     protocol="HTTP/1.1")
             record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                               http_headers=http)
+                                               length=len(body), http_headers=http)
             put(record, "response " + status.split()[0])
             return record.rec_headers.get_header("WARC-Payload-Digest")
 
@@ -242,8 +242,9 @@ def write_warc(corpus: Path, target: Path) -> int:
                                  is_http_request=True))))
             http = StatusAndHeaders("200 OK", [("Content-Type", MEDIA[path.suffix])],
                                     protocol="HTTP/1.1")
+            body = path.read_bytes()
             writer.write_record(writer.create_warc_record(
-                url, "response", payload=io.BytesIO(path.read_bytes()), http_headers=http))
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http))
     return len(files)
 
 

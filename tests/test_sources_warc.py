@@ -60,7 +60,8 @@ class Crawl:
                                 protocol="HTTP/1.1")
         extra = {"WARC-Date": date} if date else None
         record = self.writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                http_headers=http, warc_headers_dict=extra)
+                                                length=len(body), http_headers=http,
+                                                warc_headers_dict=extra)
         self.writer.write_record(request)
         self.writer.write_record(record)
         return record.rec_headers.get_header("WARC-Payload-Digest")
@@ -73,7 +74,7 @@ class Crawl:
 
     def other(self, url: str, kind: str, body: bytes = b"x") -> None:
         self.writer.write_record(self.writer.create_warc_record(
-            url, kind, payload=io.BytesIO(body), warc_content_type="text/dns"
+            url, kind, payload=io.BytesIO(body), length=len(body), warc_content_type="text/dns"
             if url.startswith("dns:") else "application/json"))
 
     def save(self, path: Path) -> Path:
