@@ -558,7 +558,7 @@ def test_a_sums_upper_limit_over_a_row_of_superscripts_joins_its_formula(tmp_pat
     content += _line(72, 676, b"Damit ist alles gezeigt, was zu zeigen war.")
     text, result = _extract_text(tmp_path, _pdf_with_sum(content))
     assert "d" not in [b.text.split()[0] for b in result.blocks]
-    assert "Also gilt d∑ k=0 (-1)k a = d∑ k=1 (-1)k b und damit" in text
+    assert "Also gilt d ∑ k=0 (-1)k a = d ∑ k=1 (-1)k b und damit" in text
 
 
 def test_a_label_over_an_arrow_is_read_before_the_arrow(tmp_path):
@@ -582,3 +582,97 @@ def test_a_label_over_an_arrow_is_read_before_the_arrow(tmp_path):
     assert "Bem. 15" not in texts
     assert ("c) Ist Z(y) und Z(x) nicht leer Bem. 15 ===== so ist Z(y) mit Z(x) "
             "zusammenhaengend.") in texts
+
+
+def _fraction(canvas, x: float, baseline: float, numerator: str, denominator: str,
+              size: float = 10) -> float:
+    """A display fraction at ``x`` in a formula's row on ``baseline``, set as TeX sets it:
+    its bar on the math axis (0.25 em up), the numerator's baseline 0.45 em over the bar,
+    the denominator's 0.95 em under it, the shorter part centred; the x after the bar."""
+    canvas.setFont("Times-Roman", size)
+    wide = max(canvas.stringWidth(t, "Times-Roman", size) for t in (numerator, denominator))
+    axis = baseline + 0.25 * size
+    canvas.setLineWidth(0.4)
+    canvas.line(x, axis, x + wide, axis)
+    for text, y in ((numerator, axis + 0.45 * size), (denominator, axis - 0.95 * size)):
+        canvas.drawString(x + (wide - canvas.stringWidth(text, "Times-Roman", size)) / 2, y,
+                          text)
+    return x + wide
+
+
+def test_a_long_display_fraction_after_a_formulas_end_is_read_in_its_row(tmp_path):
+    """A display fraction closing a formula's row (``s(z) = (a(x + iy) + b)/(c(x + iy) + d)``),
+    numerator and denominator longer than a script: the bar under the one and over the
+    other says they are the fraction's parts, read after the ``=``, not as lines of their own
+    before and after the formula (a line of text there was no part of it)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 666, "Then it holds that")
+        canvas.drawString(200, 640, "s(z) =")  # a thick space and TeX's null delimiter after
+        _fraction(canvas, 204 + canvas.stringWidth("s(z) =", "Times-Roman", 10), 640,
+                  "a(x + iy) + b", "c(x + iy) + d")
+        canvas.drawString(72, 614, "for every point of the plane.")
+        _paragraph(canvas, 590, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "Then it holds that s(z) = a(x + iy) + b c(x + iy) + d for every point" in text
+
+
+def test_numerators_of_fractions_side_by_side_are_read_each_with_its_fraction(tmp_path):
+    """Two display fractions with a ``·`` between them (``= (ax + b)/(cx + d) · (cx - d)/(cx
+    - d)``): the numerators stand close enough to make one line over both bars, the
+    denominators another. Each is split at the gap between the bars, and each fraction is
+    read whole where it stands: the ``·`` after the first, not before both."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 666, "Then it holds that")
+        canvas.drawString(200, 640, "w =")
+        x = _fraction(canvas, 204 + canvas.stringWidth("w =", "Times-Roman", 10), 640,
+                      "(ax + b) + iay", "(cx + d) + icy") + 3
+        canvas.drawString(x, 640, "·")
+        _fraction(canvas, x + 6, 640, "(cx + d) - icy", "(cx + d) - icy")
+        canvas.drawString(72, 614, "for every point of the plane.")
+        _paragraph(canvas, 590, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert ("w = (ax + b) + iay (cx + d) + icy · (cx + d) - icy (cx + d) - icy for every"
+            in text)
+
+
+def _brace_cmap() -> bytes:
+    """A ToUnicode map for the test's CMEX10: code 56 (``8``) is the big brace ``{``."""
+    return (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /B def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <38> <007B>"
+            b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
+def test_a_case_distinctions_rows_are_read_after_its_brace(tmp_path):
+    """``d(x, y) = { 0 falls x = y und z = w / 1 falls x ≠ y oder z ≠ w``: the two rows after
+    the formula's end, above and below its baseline, each longer than a fraction's part. The
+    big brace opens them: they are read after ``d(x, y) =``, not the first before it."""
+    content = _line(72, 730, b"Sei X eine Menge und seien x, y, z, w beliebige Punkte.")
+    content += _line(72, 716, b"Dann heisst")
+    content += _line(150, 700, b"d(x, y) =") + _line(200, 708.2, b"8", b"/F2 11")
+    content += _line(210, 708, b"0 falls x = y und z = w")
+    content += _line(210, 692, b"1 falls x != y oder z != w")
+    content += _line(72, 676, b"die diskrete Metrik auf X, wie man leicht sieht.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_brace_cmap()))
+    assert ("Dann heisst d(x, y) = { 0 falls x = y und z = w 1 falls x != y oder z != w die"
+            in text)
+
+
+def test_a_case_distinctions_conditions_set_in_a_column_stay_in_their_rows(tmp_path):
+    """A case distinction whose conditions stand in a column of their own, far enough from
+    the values (``0`` and ``42``) to split each row: each condition is read after its value,
+    row by row, not both after the whole formula."""
+    content = _line(72, 730, b"Sei X eine Menge und seien x, y, z, w beliebige Punkte.")
+    content += _line(72, 716, b"Dann heisst")
+    content += _line(150, 700, b"f(x) =") + _line(190, 708.2, b"8", b"/F2 11")
+    content += _line(200, 708, b"0") + _line(240, 708, b"falls x in Q")
+    content += _line(200, 692, b"42") + _line(240, 692, b"falls x in R ohne Q")
+    content += _line(72, 676, b"ist weder stetig noch offen, wie man leicht sieht.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_brace_cmap()))
+    assert "f(x) = { 0 falls x in Q 42 falls x in R ohne Q ist weder stetig" in text
+

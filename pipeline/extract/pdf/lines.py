@@ -92,6 +92,9 @@ _BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆�
 END_MARKS = frozenset("■□∎")
 _SENTENCE_ENDS = frozenset(".!?)]")
 """End-of-proof marks (TeX's ``\\qed``): set after a proof's last words, often flush right."""
+_CLOSING = frozenset({"Pe", "Pf", "Po"})
+"""Closing brackets and quotes, and other punctuation (``,``, ``.``, ``:``): what follows a
+word with no space of its own."""
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[,.-]b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
 """Bold by name (``Arial,Bold``, ``Foo-B``, the ``.B`` that Advent 3B2's renamed fonts carry:
@@ -175,10 +178,12 @@ def body_size_of(lines: Iterable[Line]) -> float:
 
 def page_lines(chars: list[Char], page_number: int,
                exclude: Sequence[tuple[float, float, float, float]] = (),
-               heavy: Collection[str] = (), drawn_order: bool = False) -> list[Line]:
+               heavy: Collection[str] = (), drawn_order: bool = False,
+               bars: Sequence[Box] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
     ``heavy`` names fonts that are bold whatever their names say; ``drawn_order`` sets each
-    line's ``seq`` (a page with drawings reads their labels so), else it stays 0."""
+    line's ``seq`` (a page with drawings reads their labels so), else it stays 0; ``bars``:
+    the page's thin horizontal strokes, among them the fraction bars of its formulas."""
     kept = _snap_ocr_sizes([c for c in chars if c[UPRIGHT] and c[TEXT]])
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
@@ -196,7 +201,7 @@ def page_lines(chars: list[Char], page_number: int,
                 for segment in _join_end_marks(_join_bullets(row))]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
     lines = []
-    for segment in _stack_displays(_attach_stray_marks(segments), operators):
+    for segment in _stack_displays(_attach_stray_marks(segments), operators, bars):
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
             if drawn is not None:  # spacers have no place in the stream
@@ -489,7 +494,8 @@ def _few_ink(segment: list[Char]) -> list[Char]:
     return ink
 
 
-def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[list[Char]]:
+def _stack_displays(segments: list[list[Char]], operators: bool = True,
+                    bars: Sequence[Box] = ()) -> list[list[Char]]:
     """A display formula's stacked parts read in its row, where they stand: a fraction's
     numerator and denominator, a matrix's rows, set at full size a little above and below
     the formula's baseline (nearer than ``STACK_EM``, closer than any two lines of text), in
@@ -497,9 +503,14 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
     after its end). Each part is put into that row at the gap, those of one gap top to
     bottom, set off by spaces; the row's two sides join when the gap had split them. Read
     as lines of their own, the parts came before or after the whole formula, or were
-    stacked with the text line under it."""
+    stacked with the text line under it. A display fraction's parts span its bar
+    (``bars``), however much narrower they are."""
     if len(segments) < 2:
         return segments
+    if bars:
+        bars = _fraction_bars(segments, bars)
+        if bars:
+            segments = _split_at_bars(segments, bars)
     candidates = _stack_candidates(segments)
     if not candidates:
         return segments
@@ -509,6 +520,8 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
     delimiters = ([c for i in candidates for c in info[i][4] if _hangs(c)] if operators
                   else [])
     spans = _fraction_spans(info)
+    if bars:
+        spans.update(_bar_spans(info, bars))
     parts: dict[int, list[int]] = {}  # the left host's index -> its parts
     where: dict[int, float] = {}  # a part put at this x, not at its own (an arrow's label)
     right_of: dict[int, int] = {}  # the left host's index -> the right host it joins
@@ -539,6 +552,8 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
     if not parts:
         return segments
     joined_right = set(right_of.values())
+    run_on = _run_ons(segments, info, parts, placed | hosting | joined_right)
+    placed.update(k for ks in run_on.values() for k in ks)
     out: list[list[Char]] = []
     for i in range(len(segments)):
         if i in placed or i in joined_right:
@@ -550,10 +565,71 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True) -> list[
                 merged.append(_spacer(merged[-1]))
             merged += _with_parts(segments[host], [
                 (info[j][0], _lowered(segments[j], info[host][0] - info[j][0])
-                 if j in where else segments[j], where.get(j)) for j in parts.get(host, ())])
+                 if j in where else _run_on(segments, j, run_on.get(j, [])), where.get(j))
+                for j in parts.get(host, ())])
             host = right_of.get(host)
         out.append(merged)
     return out
+
+
+RUN_ON_EM = 4.0
+"""The widest gap (em) between a display row's parts set in columns: a case's value and its
+condition (``{0  falls x = y``), a matrix's entries."""
+
+
+def _run_ons(segments: list[list[Char]],
+             info: dict[int, tuple[float, float, float, float, list[Char]]],
+             parts: dict[int, list[int]], taken: set[int]) -> dict[int, list[int]]:
+    """For the rows stacked after a formula's end (a case distinction's, a matrix's), the
+    segments that go on each row right of a gap: the condition after a case's value. A
+    segment goes on a row when it stands over or under another of the stack's rows or their
+    run-ons (the formula's columns), so another column's line beside the formula does not."""
+    found: dict[int, list[int]] = {}
+    for host, stack in parts.items():
+        after = [j for j in stack if info[j][2] >= info[host][3] - 0.5]
+        if len(after) < 2:
+            continue
+        tails: dict[int, list[tuple[int, tuple[float, float, float, float, list[Char]]]]] = {}
+        claimed = set(after)
+        for j in after:
+            baseline, size, _, end, _ = info[j]
+            while True:  # the nearest segment right of the row's end, on its baseline
+                best = None
+                for k, segment in enumerate(segments):
+                    if k in taken or k in claimed:
+                        continue
+                    # rough test first: most segments are on other rows
+                    if abs(segment[0][BASELINE] - baseline) > size:
+                        continue
+                    k_info = info.get(k) or _stack_info(segment)
+                    gap = k_info[2] - end
+                    if (abs(k_info[0] - baseline) < ROW_BASELINE_EM * size
+                            and 0 <= gap <= RUN_ON_EM * size
+                            and abs(k_info[1] - size) <= 0.2 * size
+                            and (best is None or gap < best[1][2] - end)):
+                        best = (k, k_info)
+                if best is None:
+                    break
+                tails.setdefault(j, []).append(best)
+                claimed.add(best[0])
+                end = best[1][3]
+        columns = [(info[j][2], info[j][3], j) for j in after]
+        columns += [(k_info[2], k_info[3], j) for j, ts in tails.items() for _, k_info in ts]
+        for j, ts in tails.items():
+            for k, (_, _, x0, x1, _) in ts:
+                if any(a < x1 and b > x0 for a, b, row in columns if row != j):
+                    found.setdefault(j, []).append(k)
+                else:
+                    break
+    return found
+
+
+def _run_on(segments: list[list[Char]], j: int, tails: list[int]) -> list[Char]:
+    """Part ``j`` with the segments that go on its row (``_run_ons``), set off by spaces."""
+    merged = list(segments[j])
+    for k in tails:
+        merged += [_spacer(merged[-1]), *segments[k]]
+    return merged
 
 
 def _with_parts(host: list[Char], parts: list[tuple[float, list[Char], float | None]]
@@ -581,6 +657,116 @@ two-row matrix's rows about 0.6 em; lines of text lie at least one em apart)."""
 STACK_GAP_EM = 0.5
 """The most (em) between a stacked part and the formula's text beside it: math spacing
 (at most a thick space, 5/18 em) is below it, a column gutter above it."""
+
+
+NUMERATOR_EM = 0.8
+"""A fraction's numerator stands on its bar: its baseline at most this far (em) above the bar
+(TeX's display numerators about 0.45 em, deeper ones more)..."""
+DENOMINATOR_EM = (0.45, 1.3)
+"""...and its denominator hangs under it, its baseline this far below (text style about
+0.6 em, display 0.95 em): nearer, the bar strikes the text through."""
+AXIS_EM = (0.1, 0.45)
+"""A fraction bar lies on the math axis of the formula's row: this far (em) above the
+row's baseline (TeX's axis is 0.25 em up); underlines and table rules lie at or below it."""
+BAR_HOST_EM = 2.0
+"""The most (em) between a fraction bar's end and the formula's text beside it."""
+BAR_SLACK = 1.0
+"""Points a fraction's part may reach past the ends of its bar."""
+
+
+def _bar_side(baseline: float, size: float, bar: Box) -> int:
+    """-1 when text on ``baseline`` may be the numerator over ``bar``, 1 when it may be the
+    denominator under it, else 0."""
+    y = (bar[1] + bar[3]) / 2
+    if 0 < y - baseline <= NUMERATOR_EM * size:
+        return -1
+    return 1 if DENOMINATOR_EM[0] * size <= baseline - y <= DENOMINATOR_EM[1] * size else 0
+
+
+def _over(c: Char, bar: Box) -> bool:
+    return bar[0] - BAR_SLACK <= (c[X0] + c[X1]) / 2 <= bar[2] + BAR_SLACK
+
+
+def _fraction_bars(segments: list[list[Char]], bars: Sequence[Box]) -> list[Box]:
+    """Of ``bars``, the fraction bars: text over and under each, and beside it (within
+    ``BAR_HOST_EM``) a row of the formula whose math axis it lies on. Segments are placed by
+    their middle character and ends (cheap: most pages' strokes are rules and frames)."""
+    rough = sorted(_rough(segment) for segment in segments)
+    baselines = [r[0] for r in rough]
+    reach = DENOMINATOR_EM[1] * max((r[1] for r in rough), default=0.0)
+    found = []
+    for bar in bars:
+        y = (bar[1] + bar[3]) / 2
+        sides = set()
+        beside = False
+        for baseline, size, x0, x1 in rough[bisect_left(baselines, y - reach):
+                                            bisect_right(baselines, y + reach)]:
+            if x0 < bar[2] and x1 > bar[0]:
+                sides.add(_bar_side(baseline, size, bar))
+            elif (AXIS_EM[0] * size <= baseline - y <= AXIS_EM[1] * size
+                  and (0 <= bar[0] - x1 <= BAR_HOST_EM * size
+                       or 0 <= x0 - bar[2] <= BAR_HOST_EM * size)):
+                beside = True
+        if beside and {-1, 1} <= sides:
+            found.append(bar)
+    return found
+
+
+def _rough(segment: list[Char]) -> tuple[float, float, float, float]:
+    """(baseline, size, x0, x1) of a segment by its middle character and its ends."""
+    middle = segment[len(segment) // 2]
+    if middle[SIZE] < segment[0][SIZE]:  # a script's baseline is off its row's
+        middle = segment[0]
+    return middle[BASELINE], middle[SIZE] or 1.0, segment[0][X0], segment[-1][X1]
+
+
+def _split_at_bars(segments: list[list[Char]], bars: Sequence[Box]) -> list[list[Char]]:
+    """``segments`` with each that stands wholly over (or under) two or more fraction bars
+    side by side split at its gap between them: the numerators of ``a/b · c/d`` are one
+    segment when the gap between them is narrow, and the ``·`` between the bars belongs to
+    the row below."""
+    out: list[list[Char]] = []
+    for segment in segments:
+        baseline, size, x0, x1 = _rough(segment)
+        under = sorted(b for b in bars if b[0] < x1 and b[2] > x0
+                       and _bar_side(baseline, size, b))
+        if len(under) < 2:
+            out.append(segment)
+            continue
+        ink = [c for c in segment if not c[TEXT].isspace()]
+        cuts = [(a[2] + b[0]) / 2 for a, b in zip(under, under[1:])]
+        if (len({_bar_side(baseline, size, b) for b in under}) > 1
+                or any(b[0] < a[2] for a, b in zip(under, under[1:]))
+                or not all(any(_over(c, b) for b in under) for c in ink)
+                or any(c[X0] < cut < c[X1] for cut in cuts for c in ink)):
+            out.append(segment)
+            continue
+        groups: list[list[Char]] = [[] for _ in under]
+        for c in segment:
+            groups[bisect_left(cuts, (c[X0] + c[X1]) / 2)].append(c)
+        out += [g for g in groups if any(not c[TEXT].isspace() for c in g)]
+    return out
+
+
+def _bar_spans(info: dict[int, tuple[float, float, float, float, list[Char]]],
+               bars: Sequence[Box]) -> dict[int, tuple[float, float]]:
+    """The numerator and denominator over and under each fraction bar, mapped to the span
+    of the bar and both: a short denominator centred under a long numerator stands far from
+    the formula's text beside it, as a short numerator does."""
+    spans: dict[int, tuple[float, float]] = {}
+    for bar in bars:
+        sides: dict[int, list[int]] = {-1: [], 1: []}
+        for i, (baseline, size, x0, x1, ink) in info.items():
+            if x0 < bar[2] and x1 > bar[0]:
+                side = _bar_side(baseline, size, bar)
+                if side and all(_over(c, bar) for c in ink):
+                    sides[side].append(i)
+        if sides[-1] and sides[1]:
+            parts = sides[-1] + sides[1]
+            span = (min(bar[0], *(info[i][2] for i in parts)),
+                    max(bar[2], *(info[i][3] for i in parts)))
+            spans.update(dict.fromkeys(parts, span))
+    return spans
 
 
 def _stack_candidates(segments: list[list[Char]]) -> set[int]:
@@ -675,8 +861,10 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         if abs(info[left][0] - info[right][0]) > ROW_BASELINE_EM * size:
             return None  # the two sides are no one row
         return left, right
-    # after a row's end: only a short part (a last fraction), never a line of text
-    return (left, None) if x1 - x0 <= 4 * size or span is not None else None
+    # after a row's end: only a short part (a last fraction), never a line of text, or the
+    # rows a big delimiter opens (a case distinction's after ``d(x, y) = {``)
+    opened = reach0 < x0 or _hangs(min(ink, key=itemgetter(X0)))
+    return (left, None) if x1 - x0 <= 4 * size or span is not None or opened else None
 
 
 ARROW_PIECES = frozenset("=−-⇒→⟶⟹⇐←⟵⟸⇔↔⟺⟷↦⟼")
@@ -793,6 +981,10 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     bold = italic = bad = 0
     previous: Char | None = None
     after_space = False  # whether ``previous`` is a space
+    # whether the last characters are raised ones set after a space (a word of their own, as
+    # a small fraction's numerator): the word after them needs its own space (a closing
+    # quote or bracket does not)
+    loose = False
     font: str | None = None  # the font whose style ``bold_one`` and ``italic_one`` hold
     bold_one = italic_one = False
     # _is_word_gap and _append_space written out: this loop runs once per character
@@ -808,7 +1000,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 continue  # the letter stays ``previous``: the gap after it is the letter's
             least = c[SIZE] if c[SIZE] < previous[SIZE] else previous[SIZE]
             if after_space or c[X0] - previous[X1] > WORD_GAP_EM * least:
-                if parts and not parts[-1].endswith(" "):
+                if parts and (not parts[-1].endswith(" ") or loose and unicodedata
+                              .category(text[:1]) not in _CLOSING):
                     parts.append(" ")
         previous, after_space = c, False
         # one character below the Private Use Area is no bad glyph: skip the regular expression
@@ -832,8 +1025,10 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 raised[-1] = (offset, raised[-1][1] + text)
             else:
                 raised.append((offset, text))
+                loose = bool(parts) and parts[-1].endswith(" ")
         else:
             parts.append(text)
+            loose = False
     text = "".join(parts).rstrip()
     count = len(ink)
     lead = ""

@@ -39,6 +39,8 @@ from pipeline.model import Capture, ExtractOptions
 CALLOUT_MIN_AREA = 0.03
 """A filled or framed box covering at least this share of the page (and not most of it) is a
 call-out when blocks sit inside it."""
+FRACTION_BAR_HEIGHT = 1.5
+"""Points: a horizontal stroke at most this thick may be a formula's fraction bar."""
 
 
 @dataclass(slots=True)
@@ -233,7 +235,10 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     images = objects.images
     rotated = "".join(c[TEXT] for c in chars if not c[UPRIGHT]).strip()
     figures = figure_regions(objects.curves, objects.lines, area, objects.rects)
-    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures))
+    fraction_bars = [o for o in strokes
+                     if o[3] - o[1] <= FRACTION_BAR_HEIGHT and o[2] - o[0] >= 1]
+    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures),
+                            fraction_bars)
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
     bars = [o for o in objects.rects if o[3] - o[1] > RULE_MAX_HEIGHT and o[2] - o[0] >= 20
