@@ -9,6 +9,7 @@ labels do not make a column of their own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from operator import itemgetter
 
 from pipeline.extract.pdf.chars import BASELINE, SIZE, TEXT, TOP, X0, X1, Char, mode_size
@@ -121,7 +122,9 @@ def row_gutters(rows: list[list[Char]], space: float = 0.0) -> set[tuple[int, fl
                     and up + 1 + down + up_edges + down_edges >= GUTTER_ROWS):
                 confirmed.setdefault(r, []).append(gap)
     found = {(r, gap[0]) for r, row_gaps in confirmed.items() for gap in row_gaps}
-    for r, row_gaps in enumerate(gaps):
+    for r, row_gaps in enumerate(gaps if confirmed else ()):
+        if not row_gaps:  # most rows: no gap to take a gutter at
+            continue
         near = [g for i in range(max(0, r - GUTTER_SEARCH_ROWS), r + GUTTER_SEARCH_ROWS + 1)
                 for g in confirmed.get(i, ())]
         # the text before a gap starts at the row's start or after the gap before it: a
@@ -137,23 +140,30 @@ def row_gutters(rows: list[list[Char]], space: float = 0.0) -> set[tuple[int, fl
 def _word_runs(ink: list[Char], row_gaps: list[tuple[float, float]]) -> list[float]:
     """For each gap, the width of the text after it up to the next gap wider than
     ``SEGMENT_GAP_EM``, when that text holds letters (a list label's number and the words
-    set a space after it, ``(a) Comments``, ``6. Rogers``), else 0 (dot leaders). One pass
-    from the right."""
-    if not row_gaps:
-        return []
-    ends = [0.0] * len(ink)
-    letters = [False] * len(ink)
-    for j in range(len(ink) - 1, -1, -1):
-        c = ink[j]
-        joined = (j + 1 < len(ink)
-                  and ink[j + 1][X0] - c[X1] <= SEGMENT_GAP_EM * c[SIZE])
-        ends[j] = ends[j + 1] if joined else c[X1]
-        letters[j] = c[TEXT].isalpha() or joined and letters[j + 1]
-    starts = {c[X0]: j for j, c in enumerate(ink)}
-    widths = []
-    for _, x in row_gaps:
-        j = starts[x]
-        widths.append(ends[j] - x if letters[j] else 0.0)
+    set a space after it, ``(a) Comments``, ``6. Rogers``), else 0 (dot leaders). ``ink``
+    is in x order; each run is walked from its gap to its end, from the last gap back, a
+    run that reaches the one after it taking that one's end."""
+    widths: list[float] = []
+    following = len(ink)  # where the run after this gap's starts, and that run's end
+    following_end, following_letters = 0.0, False
+    for _, x in reversed(row_gaps):
+        # the text after the gap starts at its last character at x (several may be)
+        j = k = bisect_right(ink, x, key=_X0) - 1
+        letters = False
+        while True:
+            if k == following:
+                end, letters = following_end, letters or following_letters
+                break
+            c = ink[k]
+            letters = letters or c[TEXT].isalpha()
+            if k + 1 < len(ink) and ink[k + 1][X0] - c[X1] <= SEGMENT_GAP_EM * c[SIZE]:
+                k += 1
+            else:
+                end = c[X1]
+                break
+        following, following_end, following_letters = j, end, letters
+        widths.append(end - x if letters else 0.0)
+    widths.reverse()
     return widths
 
 
