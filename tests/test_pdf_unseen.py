@@ -1239,3 +1239,21 @@ def test_capitals_title_centred_over_a_header_row_is_a_caption(tmp_path):
     kinds = {text: kind for kind, text in _extract_blocks(_typeset(tmp_path, page))}
     assert kinds.get("ESTIMATED COSTS") == "caption"
     assert kinds.get("AUTHORITY FOR THIS RULEMAKING") == "heading"
+
+
+def test_heading_wrapped_over_four_lines_of_a_narrow_column(tmp_path):
+    """Instructions set in narrow columns wrap a larger bold heading of a dozen words over four
+    lines (``Special Rules for Former / U.S. Citizens and Former / U.S. Long-Term /
+    Residents``): few words make a heading, however many lines the column needs for them."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=8, x=300, size=9.5) - 16
+        canvas.setFont("Helvetica-Bold", 14)
+        for row, text in enumerate(("Special Rules for Former", "U.S. Citizens and Former",
+                                    "U.S. Long-Term", "Residents")):
+            canvas.drawString(300, y - 16.5 * row, text)
+        _paragraph(canvas, y - 80, rows=8, x=300, size=9.5)
+
+    kinds = _extract_blocks(_typeset(tmp_path, page))
+    assert ("heading", "Special Rules for Former U.S. Citizens and Former U.S. Long-Term "
+                       "Residents") in [(k, " ".join(t.split())) for k, t in kinds]
+    assert [k for k, _ in kinds].count("heading") == 1

@@ -28,6 +28,9 @@ DISPLAY_SIZE = 1.6
 ``DISPLAY_MAX_LINES`` lines (and twice ``HEADING_MAX_CHARS``) is still a heading, since prose is
 never set that large."""
 DISPLAY_MAX_LINES = 6
+WRAPPED_HEADING_CHARS = 100
+"""A block set larger than the body and bold throughout, at most this long, may wrap over
+``DISPLAY_MAX_LINES`` too: a narrow column breaks a heading of a dozen words into four lines."""
 HEADED_GAP_EM = 3.0
 """A heading stands at most this many of its ems above the text it heads."""
 FIGURE_LABEL_WORDS = 6
@@ -262,12 +265,14 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     text = " ".join(l.text for l in block.lines).strip()
     display = block.size >= DISPLAY_SIZE * body_size
     bold = all(l.bold_share >= HEADING_BOLD_SHARE for l in block.lines)
+    larger = block.size >= HEADING_SIZE * body_size
+    wrapped = larger and bold and len(text) <= WRAPPED_HEADING_CHARS
     if (not text or len(text) > HEADING_MAX_CHARS * (2 if display else 1)
-            or len(block.lines) > (DISPLAY_MAX_LINES if display else HEADING_MAX_LINES)
+            or len(block.lines) > (DISPLAY_MAX_LINES if display or wrapped
+                                   else HEADING_MAX_LINES)
             or not any(ch.isalpha() for ch in text) or text.endswith((",", ";"))
             or text.endswith(".") and not _numbered_bold(text, bold, after)):
         return False
-    larger = block.size >= HEADING_SIZE * body_size
     prose_after = after is not None and any(ch.islower() for ch in after.lines[0].text)
     if (len(block.lines) == 1 and _SECTION_NUMBER.match(text) and _in_capitals(text)
             and block.size >= SMALL_CAPS * text_size and prose_after):
