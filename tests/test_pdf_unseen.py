@@ -1257,3 +1257,28 @@ def test_heading_wrapped_over_four_lines_of_a_narrow_column(tmp_path):
     assert ("heading", "Special Rules for Former U.S. Citizens and Former U.S. Long-Term "
                        "Residents") in [(k, " ".join(t.split())) for k, t in kinds]
     assert [k for k, _ in kinds].count("heading") == 1
+
+
+def test_drop_capital_opens_the_first_line_beside_it(tmp_path):
+    """A magazine's drop capital stands three lines tall beside the paragraph's first lines,
+    on the baseline of the third: it is the first letter of the first line (``The division
+    ...``), not a word opening the third."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def page(canvas):
+        canvas.setFont("Times-Bold", 47)
+        canvas.drawString(72, 676, "T")
+        x = 72 + stringWidth("T", "Times-Bold", 47) + 3
+        canvas.setFont("Times-Roman", 10)
+        for y, text in ((700, "he division published four reports this year on the security"),
+                        (688, "of networks and on the testing of cryptographic modules for"),
+                        (676, "the agencies that rely on them in their daily operations.")):
+            canvas.drawString(x, y, text)
+        canvas.drawString(72, 664, "Each report was reviewed by the program office before it "
+                                   "was released.")
+        _paragraph(canvas, 640)
+
+    texts = [" ".join(t.split()) for _, t in _extract_blocks(_typeset(tmp_path, page))]
+    assert texts[0].startswith("The division published four reports this year on the security "
+                               "of networks and on the testing of cryptographic modules for the "
+                               "agencies that rely on them in their daily operations. Each report")

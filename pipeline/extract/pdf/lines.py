@@ -187,6 +187,7 @@ def page_lines(chars: list[Char], page_number: int,
     kept = _snap_ocr_sizes([c for c in chars if c[UPRIGHT] and c[TEXT]])
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
+    kept = _drop_capitals(kept)
     # TeX's big operators: looked for among the page's fonts once, not per row and line
     operators = any(_hanging_font(name) for name in {c[FONTNAME] for c in kept})
     rows = _rows(kept, operators)
@@ -226,6 +227,45 @@ def _snap_ocr_sizes(chars: list[Char]) -> list[Char]:
                 c[UPRIGHT])
         for c in ocr if common < c[SIZE] <= (1 + OCR_SIZE_SNAP) * common}
     return [snapped.get(id(c), c) for c in chars] if snapped else chars
+
+
+DROP_CAP_SIZE = 2.0
+"""A letter set at least this many times the page's commonest size may be a drop capital..."""
+DROP_CAP_ROWS = 2
+"""...when at least this many rows of text start right of it, within its height..."""
+DROP_CAP_REACH = 0.5
+"""...at most this many of its ems right of it, the first row's top level with its top
+(within the text's size)."""
+
+
+def _drop_capitals(chars: list[Char]) -> list[Char]:
+    """``chars`` with each drop capital moved into the first row beside it, right before that
+    row's first letter, at that row's size: a paragraph's first letter set two or three lines
+    tall sits on the baseline of its last line (``T`` beside ``he division ...``), where it
+    would open the wrong line, and its size would make that line a heading."""
+    common = mode_size(chars)
+    caps = [c for c in chars if c[SIZE] >= DROP_CAP_SIZE * common and len(c[TEXT]) == 1
+            and c[TEXT].isalpha()]
+    if not caps:
+        return chars
+    moved: dict[int, Char] = {}
+    for cap in caps:
+        reach = cap[X1] + DROP_CAP_REACH * cap[SIZE]
+        beside = [c for c in chars if c[SIZE] < HEADING_SIZE * common and not c[TEXT].isspace()
+                  and cap[X1] - 1 <= c[X0] <= reach and cap[TOP] - common <= c[TOP]
+                  and c[BOTTOM] <= cap[BOTTOM] + common]
+        baselines = sorted({round(c[BASELINE]) for c in beside})
+        rows = [b for i, b in enumerate(baselines) if not i or b - baselines[i - 1] > 1]
+        if len(rows) < DROP_CAP_ROWS:
+            continue
+        first = min((c for c in beside if round(c[BASELINE]) - rows[0] <= 1),
+                    key=lambda c: c[X0])
+        if abs(first[TOP] - cap[TOP]) > common:
+            continue
+        width = first[SIZE] * 0.6  # about a capital's width at the row's size
+        moved[id(cap)] = (cap[TEXT], first[X0] - width, first[X0], first[TOP], first[BOTTOM],
+                          first[BASELINE], first[SIZE], cap[FONTNAME], cap[UPRIGHT])
+    return [moved.get(id(c), c) for c in chars] if moved else chars
 
 
 def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
