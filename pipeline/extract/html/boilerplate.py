@@ -433,12 +433,15 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     while stack:
         element, entering, in_link, in_caption = stack.pop()
         if not entering:
-            if element.tag in BLOCK_TAGS and len(runs) > 1 and runs[-1].owner is element:
+            # Only a block's own run has it as owner (the root's run stays open to the end).
+            if runs[-1].owner is element and len(runs) > 1:
                 runs.pop().flush(blocks)
-            runs[-1].add(element.tail, in_link, in_caption)
+            tail = element.tail
+            if tail:
+                runs[-1].add(tail, in_link, in_caption)
             continue
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or (tag in SKIP_TAGS and not _swallows_page(element)) or \
+        tag = element.tag  # lxml makes a new string at every read
+        if not isinstance(tag, str) or (tag in SKIP_TAGS and not _swallows_page(element)) or \
                 (tag == "noscript" and not _is_fallback(element)):
             runs[-1].add(element.tail, in_link, in_caption)
             continue
@@ -460,7 +463,7 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             _atomic_block(element, runs, blocks, in_link)
             continue
         if tag in BLOCK_TAGS:
-            _open_run(element, runs, blocks)
+            _open_run(element, tag, runs, blocks)
         # A heading linking to its own section (docs sites' permalinked headings) is no
         # link elsewhere.
         inner_link = in_link or (tag == "a" and not (
@@ -468,7 +471,9 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
         # Block-level caption markup is read by _open_run, inline markup here: a block
         # inside inline markup (a custom element wrapping a section) is its own block.
         inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
-        runs[-1].add(element.text, inner_link, inner_caption)
+        text = element.text
+        if text:
+            runs[-1].add(text, inner_link, inner_caption)
         stack.append((element, False, in_link, in_caption))
         if len(element):  # most elements have no children
             stack.extend(zip(reversed(element), repeat(True), repeat(inner_link),
@@ -517,10 +522,11 @@ def _is_fallback(noscript: etree._Element) -> bool:
     return chars >= MIN_FALLBACK_CHARS and not SCRIPT_NOTICE.search(" ".join(parts))
 
 
-def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]) -> None:
+def _open_run(element: etree._Element, tag: str, runs: list[_Run],
+              blocks: list[TextBlock]) -> None:
     parent = runs[-1]
     parent.flush(blocks)
-    kind = OWN_KIND.get(element.tag)
+    kind = OWN_KIND.get(tag)
     # A <p> in a quote, list item or caption (<figcaption><p>) is part of that.
     if kind is None or (kind == "paragraph" and (parent.kind in ("quote", "list_item")
                                                  or _caption_box(parent))):
@@ -528,21 +534,22 @@ def _open_run(element: etree._Element, runs: list[_Run], blocks: list[TextBlock]
             "quote", "list_item", "caption", "byline") else "paragraph"
     names = _class_id(element)
     # Classes on <html> and <body> are the page's state ("f_caption_muted_videos_on").
-    if kind in ("paragraph", "list_item") and names and element.tag not in PAGE_TAGS and \
+    if kind in ("paragraph", "list_item") and names and tag not in PAGE_TAGS and \
             _caption_markup(element, names):
         kind = "caption"
     signal = chrome_signal(element, names)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
-    entry = _is_entry_content(element)
+    # Both entry-content classes hold "content", as does ``names`` when the class does.
+    entry = "content" in names and _is_entry_content(element)
     if entry and not signal and chrome_owner is not None and not _never_wrapper(chrome_owner):
         chrome, chrome_owner = None, None  # the nearer signal wins
     # WordPress post_class puts "author-name" on the post itself, and Blogger groups posts
     # by day in "date-outer" wrappers: taxonomy and layout around the post, not a byline.
     byline = parent.byline or bool(names and BYLINE_WORDS.search(names)
-                                   and element.tag not in ARTICLE_TAGS
+                                   and tag not in ARTICLE_TAGS
                                    and not POST_CLASS.search(names)
                                    and not _holds_post(element))
-    in_article = parent.in_article or entry or element.tag in ("article", "main") or \
+    in_article = parent.in_article or entry or tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
 
