@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -34,8 +34,10 @@ _TOKENS = re.compile(
 _END_TAGS = re.compile(r"</([a-zA-Z][a-zA-Z0-9:_-]*)\s*>")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """A named tuple: one is made for every located block, and a frozen dataclass's
+    ``__init__`` costs several times a tuple's."""
+
     start: int
     end: int
     line: int
@@ -66,18 +68,20 @@ class SourceMap:
             self._paths[element] = found
             return found
         prefix = self.xpath(parent)
+        children = list(parent.iterchildren(etree.Element))
+        tags = [child.tag for child in children]  # lxml makes a new string at every read
         counts: dict[str, int] = {}
-        for child in parent.iterchildren(etree.Element):
-            counts[child.tag] = counts.get(child.tag, 0) + 1
+        for tag in tags:
+            counts[tag] = counts.get(tag, 0) + 1
         seen: dict[str, int] = {}
-        for child in parent.iterchildren(etree.Element):
-            tag = child.tag
+        paths = self._paths
+        for child, tag in zip(children, tags):
             if counts[tag] == 1:
-                self._paths[child] = f"{prefix}/{tag}"
+                paths[child] = f"{prefix}/{tag}"
             else:
                 seen[tag] = seen.get(tag, 0) + 1
-                self._paths[child] = f"{prefix}/{tag}[{seen[tag]}]"
-        return self._paths[element]
+                paths[child] = f"{prefix}/{tag}[{seen[tag]}]"
+        return paths[element]
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._newlines, offset - 1) + 1
