@@ -676,3 +676,28 @@ def test_a_case_distinctions_conditions_set_in_a_column_stay_in_their_rows(tmp_p
     text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_brace_cmap()))
     assert "f(x) = { 0 falls x in Q 42 falls x in R ohne Q ist weder stetig" in text
 
+
+
+def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formula(tmp_path):
+    """A three-row matrix whose parentheses are built from TeX's pieces (top and bottom
+    hooks, one over the other): its top and bottom rows stand 1.2 em from the formula's
+    row, too far to be a stacked part. It is read in the formula, row by row, after
+    ``J(u, v) =``: its top row is not read before the formula, nor its last row after it."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /P def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 4 beginbfchar <30> <239B>"
+            b" <31> <239E> <40> <239D> <41> <23A0> endbfchar endcmap CMapName currentdict"
+            b" /CMap defineresource pop end end")
+    x = 120 + stringWidth("J(u, v) = ", "Helvetica", 11)
+    content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
+    content += _line(120, 700, b"J(u, v) =")
+    for code, left in ((b"0", x), (b"1", x + 110)):  # the hooks: origins 0.75 em up
+        content += _line(left, 721.75, code, b"/F2 11")
+    for code, left in ((b"@", x), (b"A", x + 110)):
+        content += _line(left, 702.25, code, b"/F2 11")
+    for y, first, second in ((713.5, b"-a sin u", b"b cos u"), (700, b"a cos u", b"b sin u"),
+                             (686.5, b"0", b"1")):
+        content += _line(x + 12, y, first) + _line(x + 62, y, second)
+    content += _line(72, 660, b"und hat Rang 2 fuer jeden Punkt der Flaeche.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
+    assert ("Parametrisierung ist dann J(u, v) = ⎛⎝ -a sin u b cos u a cos u b sin u 0 1 ⎞⎠ und"
+            in text)

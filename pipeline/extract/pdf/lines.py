@@ -547,6 +547,8 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
     (``bars``), however much narrower they are."""
     if len(segments) < 2:
         return segments
+    if operators:
+        segments = _delimited_rows(segments)
     if bars:
         bars = _fraction_bars(segments, bars)
         if bars:
@@ -610,6 +612,105 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
             host = right_of.get(host)
         out.append(merged)
     return out
+
+
+DELIMITER_PIECES = frozenset("⎛⎜⎝⎞⎟⎠⎡⎢⎣⎤⎥⎦⎧⎨⎩⎪⎫⎬⎭")
+"""The pieces a tall parenthesis, bracket or brace is built from; TeX's extension font maps
+them to the Private Use Area too (Adobe's codes for ``parenlefttp`` and the like)."""
+PIECE_PITCH_EM = 2.5
+"""The most (em) between the baselines of two pieces of one tall delimiter, one over the
+other (a three-row matrix's parenthesis: its top and bottom pieces 1.8 em apart)."""
+
+
+def _delimited_rows(segments: list[list[Char]]) -> list[list[Char]]:
+    """``segments`` with each matrix that a tall delimiter pair encloses (built from pieces
+    of TeX's extension font, one over the other, at the left and at the right) read as one
+    segment: the text of the formula's row before it, the matrix's rows top to bottom, the
+    row's text after it. Its top and bottom rows stand too far from the formula's row to be
+    read as stacked parts (``STACK_EM``), and were read before and after the formula."""
+    pieces = [c for segment in segments for c in segment
+              if _hangs(c) and (c[TEXT] in DELIMITER_PIECES
+                                or unicodedata.category(c[TEXT][:1]) == "Co")]
+    if len(pieces) < 4:
+        return segments
+    stacks: list[list[Char]] = []
+    for c in sorted(pieces, key=_BASELINE):
+        stack = next((s for s in stacks if abs(s[0][X0] - c[X0]) <= 1
+                      and c[BASELINE] - s[-1][BASELINE] <= PIECE_PITCH_EM * c[SIZE]), None)
+        if stack is None:
+            stacks.append([c])
+        else:
+            stack.append(c)
+    tall = sorted((s for s in stacks if len(s) > 1), key=lambda s: s[0][X0])
+    edges = [(s[0][X0], s[0][BASELINE], s[-1][BASELINE]) for s in tall]
+    pairs = []
+    while tall:
+        left = tall.pop(0)
+        size = left[0][SIZE]
+        right = next((s for s in tall
+                      if abs(s[0][BASELINE] - left[0][BASELINE]) <= ROW_BASELINE_EM * size
+                      and abs(s[-1][BASELINE] - left[-1][BASELINE]) <= ROW_BASELINE_EM * size),
+                     None)
+        if right is not None:
+            tall.remove(right)
+            # a matrix inside a set's braces: the braces hold more than rows
+            if not any(left[0][X0] < x < right[0][X0] and top <= left[-1][BASELINE]
+                       and bottom >= left[0][BASELINE] for x, top, bottom in edges):
+                pairs.append((left, right))
+    for left, right in pairs:
+        segments = _read_matrix(segments, left, right)
+    return segments
+
+
+def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
+                 ) -> list[list[Char]]:
+    """``segments`` with the matrix between the tall delimiters ``left`` and ``right`` read
+    row by row in its formula's row (``_delimited_rows``), or as they were when a segment
+    reaches out of the matrix other than the formula's row."""
+    size = left[0][SIZE]
+    x0, x1 = left[0][X0] - 0.5, right[0][X1] + 0.5
+    y0, y1 = left[0][BASELINE] - 0.5 * size, left[-1][BASELINE] + size
+    inside: list[int] = []
+    host: int | None = None
+    for i, segment in enumerate(segments):
+        ink = [c for c in segment if not c[TEXT].isspace()]
+        within = [c for c in ink if c[X0] >= x0 and c[X1] <= x1 and y0 <= c[BASELINE] <= y1]
+        if not within:
+            continue
+        if len(within) == len(ink):
+            inside.append(i)
+        elif host is None and all(c[X1] <= x0 + 0.5 or c[X0] >= x1 - 0.5
+                                  for c in ink if c not in within):
+            host = i
+        else:
+            return segments  # text runs into the matrix from elsewhere: no clean matrix
+    if host is None or not inside:
+        return segments
+    pieces = {id(c) for c in left + right}  # read before and after the rows
+    groups = [[c for c in segments[i] if not c[TEXT].isspace() and id(c) not in pieces]
+              for i in inside]
+    body = [c for c in segments[host] if x0 <= c[X0] and c[X1] <= x1]
+    groups.append([c for c in body if not c[TEXT].isspace() and id(c) not in pieces])
+    groups = [group for group in groups if group]
+    rows: list[list[list[Char]]] = []
+    for group in sorted(groups, key=lambda g: _stack_info(g)[0]):
+        if rows and _stack_info(group)[0] - _stack_info(rows[-1][0])[0] <= (
+                ROW_BASELINE_EM * size):
+            rows[-1].append(group)
+        else:
+            rows.append([group])
+    merged = [c for c in segments[host] if c[X1] <= x0 + 0.5 and id(c) not in pieces]
+    for group in [left] + [g for row in rows for g in sorted(row, key=lambda g: g[0][X0])]:
+        if merged:
+            merged.append(_spacer(merged[-1]))
+        merged += group
+    merged += [_spacer(merged[-1]), *right]
+    after = [c for c in segments[host] if c[X0] >= x1 - 0.5 and id(c) not in pieces]
+    if after:
+        merged += [_spacer(merged[-1]), *after]
+    gone = set(inside)
+    return [merged if i == host else segment for i, segment in enumerate(segments)
+            if i not in gone]
 
 
 RUN_ON_EM = 4.0
