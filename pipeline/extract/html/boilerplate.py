@@ -27,6 +27,7 @@ No rule names a site: every signal is a tag's semantics, a text statistic or a g
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 
@@ -195,6 +196,10 @@ MAX_SENTENCE_LINK_DENSITY = 0.8
 # A list is read as one unit: when at least this share of an item's sibling items is kept,
 # an item written as a sentence is one of them, however many of its words link.
 KEPT_ITEMS_SHARE = 0.5
+# Kept paragraphs of sentences a linked <p> needs on each side to be one of the article's.
+INLINE_SIDE = 1
+# A label of a word or two and a colon before a link: "Related:", "Read more:", "Also:".
+CALLOUT_LABEL = re.compile(r"^\s*\w+(?:\s+\w+)?\s*:\s")
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
 # A short <p> sentence needs this much text outside its links to be one, not a link.
@@ -1141,11 +1146,13 @@ class Verdict:
 
 
 def classify(blocks: list[TextBlock], region: Region, title: str | None,
-             comments: bool = False, kind: str = "article") -> list[Verdict]:
+             comments: bool = False, kind: str = "article",
+             page_title: str | None = None) -> list[Verdict]:
     """One verdict per block (see the module docstring, pass 3); with ``comments``, the
     prose of comment threads is kept as ``comment`` blocks instead of removed. On a
     listing the entries are the content: their headline links, teaser lists and
-    ``<article>`` cards are kept; chrome words are read as ``kind_chrome`` says."""
+    ``<article>`` cards are kept; chrome words are read as ``kind_chrome`` says.
+    ``page_title`` is the ``<title>`` element's text, when ``title`` is another's."""
     listing = kind == "listing"
     container = region.element
     inside = set(container.iter(etree.Element))
@@ -1163,10 +1170,15 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     outside = Verdict(False, rule="outside-main-content",
                       evidence=f"main content is {describe(container)}")
     verdicts = [_first_verdict(b, container, wrappers, inside, outside, kind) for b in blocks]
+    # The <title> element names the post (``title`` may be the site's lone h1).
+    own = _headline_block(blocks, page_title) if page_title else headline
+    if own is not None and own.element in inside:
+        _keep_linked_headline(blocks, verdicts, own)
     lists = _list_items(blocks)
     _keep_linked_items(blocks, verdicts, lists)
     _keep_introduced_lists(blocks, verdicts, lists)
     _keep_annotated_lists(blocks, verdicts, lists)
+    _keep_inline_paragraphs(blocks, verdicts)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
@@ -1448,6 +1460,18 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     return Verdict(True, block.kind)
 
 
+def _keep_linked_headline(blocks: list[TextBlock], verdicts: list[Verdict],
+                          headline: TextBlock) -> None:
+    """The heading that repeats the page title, in the region, is the article's own
+    headline even when it links to the post's permalink (a blog's ``<h2><a>``): no menu
+    entry says the page's title."""
+    for index, block in enumerate(blocks):
+        if block is headline:
+            if verdicts[index].rule == "link-density":
+                verdicts[index] = Verdict(True, block.kind)
+            return
+
+
 def _linked_sentence(block: TextBlock) -> bool:
     """A paragraph written as sentences, a couple of lines long, with some words outside
     its links: a story citing its sources link by link ("As noted in our story on the
@@ -1526,6 +1550,29 @@ def _keep_annotated_lists(blocks: list[TextBlock], verdicts: list[Verdict],
             continue
         for index in dropped:
             verdicts[index] = Verdict(True, blocks[index].kind)
+
+
+def _keep_inline_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A ``<p>`` of links with the article's paragraphs of sentences around it, in the same
+    parent (a source's address, "part 1 is here.", a listing's linked name between its
+    descriptions), is a paragraph of the article, as readability keeps every ``<p>`` of
+    the element it picks: menus and related-story lists sit at the article's edges or in
+    lists and boxes of their own, and call-outs shout in capitals or open with a label."""
+    prose: dict[etree._Element, list[int]] = {}
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if verdict.keep and block.element.tag == "p" and not is_fragment(block) and \
+                SENTENCE_END.search(block.text):
+            prose.setdefault(block.element.getparent(), []).append(index)
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        # A link shouted in capitals or behind a label ("Related: ...", "Also: See ...") is
+        # a call-out to another page, not the article's sentence.
+        if verdict.rule != "link-density" or block.element.tag != "p" or \
+                block.text.isupper() or CALLOUT_LABEL.match(block.text):
+            continue
+        around = prose.get(block.element.getparent(), [])
+        before = bisect_left(around, index)
+        if before >= INLINE_SIDE and len(around) - before >= INLINE_SIDE:
+            verdicts[index] = Verdict(True, block.kind)
 
 
 def _beside_kept_prose(blocks: list[TextBlock], verdicts: list[Verdict],

@@ -115,7 +115,7 @@ def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
     """The page's kind and a verdict per block, or None when no reading finds prose nor
     a run of records."""
     kind, region = _page_kind(root, blocks, top, page_title)
-    verdicts = bp.classify(blocks, region, title, comments, kind.detail)
+    verdicts = bp.classify(blocks, region, title, comments, kind.detail, page_title)
     if bp.body_chars(blocks, verdicts) == 0:
         # Every prose block sat under a chrome-looking class (a forum, a shop, a docs page
         # built from "widget" divs): read the page again ignoring such class names, and
