@@ -200,6 +200,11 @@ KEPT_ITEMS_SHARE = 0.5
 INLINE_SIDE = 1
 # A label of a word or two and a colon before a link: "Related:", "Read more:", "Also:".
 CALLOUT_LABEL = re.compile(r"^\s*\w+(?:\s+\w+)?\s*:\s")
+# A link opening with an imperative sends the reader elsewhere: "Find out ...", "Get it on".
+CALL_TO_ACTION = re.compile(r"^\s*(?:find out|learn|see|check out|explore|discover|get|"
+                            r"access|read|click|tap|watch|listen|download|shop|buy|order|"
+                            r"sign up|subscribe|join|follow|try|view|visit|go to)\b",
+                            re.IGNORECASE)
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
 # A short <p> sentence needs this much text outside its links to be one, not a link.
@@ -1564,10 +1569,11 @@ def _keep_inline_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]) ->
                 SENTENCE_END.search(block.text):
             prose.setdefault(block.element.getparent(), []).append(index)
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
-        # A link shouted in capitals or behind a label ("Related: ...", "Also: See ...") is
-        # a call-out to another page, not the article's sentence.
+        # A link shouted in capitals, behind a label ("Related: ...", "Also: See ...") or
+        # opening with an imperative is a call-out to another page, not the article's.
         if verdict.rule != "link-density" or block.element.tag != "p" or \
-                block.text.isupper() or CALLOUT_LABEL.match(block.text):
+                block.text.isupper() or CALLOUT_LABEL.match(block.text) or \
+                CALL_TO_ACTION.match(block.text):
             continue
         around = prose.get(block.element.getparent(), [])
         before = bisect_left(around, index)
