@@ -497,3 +497,26 @@ def test_a_linked_paragraph_between_the_articles_paragraphs_is_kept():
     assert any(r.rule == "link-density" and r.text.startswith("Related:")
                for r in extraction.removed)
 
+
+def test_a_short_post_under_its_headline_beats_a_longer_author_box_beside_it():
+    # A comic's post: the headline, a meta line, one sentence, share buttons; beside it an
+    # author's bio of three sentences. The buttons cost more than the sentence says, and
+    # the bio became the main content (F1 0; the profile box of another blog likewise).
+    # The nearest element around the headline holding prose outside chrome is the
+    # article when the box beside it out-writes it only a few times.
+    intro = ("Once a week, we feature a freelance-themed comic from a talented artist. Why "
+             "not also take a look at our comic archive?")
+    bio = ("N.C. Winters is always drawing. When he isn't making comics, doodling or working "
+           "as a freelance graphic artist, he spends his time painting pretty pictures and "
+           "playing with his two dogs in the park near his studio.")
+    share = "".join(f"<li><a href='/s{i}'>Share on network {i}</a></li>" for i in range(6))
+    source = ("<html><head><title>Freedom 284: Unacceptable Excuses</title></head><body>" +
+              MENU + "<div id='main'><div class='post'><h1>Freedom 284: Unacceptable "
+              "Excuses</h1><ul><li><a href='/a'>N.C. Winters</a></li><li><a href='/c'>Comic"
+              f"</a></li></ul><p><img src='c.png'></p><p>{intro}</p><ul>{share}</ul></div>"
+              f"<div class='about'><div><p>{bio}</p><ul><li><a href='/w'>Website</a></li>"
+              "<li><a href='/o'>Other Articles</a></li></ul></div></div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert intro in texts and bio not in texts
+    assert any(r.rule == "outside-main-content" and r.text == bio for r in extraction.removed)

@@ -238,6 +238,9 @@ HEADLINE_SHARE = 0.5
 PEER_SHARE = 0.5
 # Climbing from the winner stops at a wrapper holding this much more prose than the winner.
 WRAPPER_GROWTH = 1.2
+# A box beside a short post out-writes it a little (an author's bio, a profile); a story's
+# body column out-writes the standfirst or photo caption by its headline many times.
+BESIDE_SHARE = 0.25
 # Paragraphs of prose (sentences, not captions or items) that may stand before the article's
 # own wrapper (a standfirst, a dateline paragraph); more, and the box holding the rest of the
 # prose comes after the story.
@@ -868,6 +871,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         return _comments_after_article(region, blocks)
     # A listing's entries and a thread's posts are not one article under its headline.
     if kind not in ("listing", "forum"):
+        region = _under_headline(region, blocks, headline, wrappers, in_chrome, prose)
         region = _around_headline(region, blocks, headline, wrappers)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
@@ -880,6 +884,45 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if units and peer_prose(node, prose) >= PEER_SHARE * prose.get(node, 0.0):
             return _comments_after_article(Region(inside, frozenset(units)), blocks)
         node = node.getparent()
+    return region
+
+
+def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock | None,
+                    wrappers: set[etree._Element], in_chrome: set[etree._Element],
+                    prose: dict[etree._Element, float]) -> Region:
+    """A short post under its headline loses to a longer box beside it (the author's bio,
+    the blogger's profile) when its share buttons and meta lines cost more than its few
+    sentences say. The nearest element around the headline holding prose outside chrome
+    is the article instead, unless it holds the region or the region holds it (a headline
+    above the body's own column), or the region out-writes it many times (the body beside
+    a standfirst or a photo caption under the headline)."""
+    if headline is None or headline.chrome:
+        return region
+    above = list(headline.element.iterancestors())
+    rank = {node: i for i, node in enumerate(above)}
+    if region.element in rank:
+        return region
+    held = [0.0] * len(above)  # prose whose nearest ancestor among ``above`` this is
+    for block in blocks:
+        if block.chrome or block.kind == "heading":
+            continue
+        value = region_weight(block, wrappers)
+        if value <= 0:
+            continue
+        for node in (block.element, *block.element.iterancestors()):
+            i = rank.get(node)
+            if i is not None:
+                held[i] += value
+                break
+    total = 0.0
+    for node, value in zip(above, held):
+        total += value
+        if total < MIN_PROSE_CHARS:
+            continue
+        if node in in_chrome or node in set(region.element.iterancestors()) or \
+                total < BESIDE_SHARE * prose.get(region.element, 0.0):
+            return region
+        return Region(node)
     return region
 
 
