@@ -187,3 +187,44 @@ def test_hidden_mega_menu_does_not_become_the_content_of_an_error_page():
               "<div id='main'><h1>Page not found</h1><p>Error 404</p></div></body></html>")
     with pytest.raises(EmptySource, match="only short fragments"):
         run(source)
+
+
+SIZES = ("Size: 1 oz/ 30 mL", "Standard size", "Mini size", "$195.00", "Add to basket")
+
+
+def test_product_of_short_pieces_under_its_headline_in_main_is_content():
+    # wcxb dev: a shop's product page, a forum's link post and a sports schedule hold no
+    # sentence and no run of alike records, only their headline and short pieces (a price,
+    # sizes, a score) in the page's <main>; they were refused as "only short fragments".
+    # The page's own headline in its declared main region says where its content is.
+    pieces = "".join(f"<div><span>{text}</span></div>" for text in SIZES)
+    source = ("<html><head><title>The Cream - Bader | Beauty shop</title></head><body>" +
+              MENU + f"<main><h1>Bader The Cream</h1>{pieces}</main>"
+              "<footer><p>Terms of use</p></footer></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in SIZES)
+    assert not any(text.startswith("Category") or text == "Terms of use" for text in texts)
+    assert "headline in <main>" in (extraction.transforms[-1].evidence or "")
+
+
+def test_error_page_whose_headline_sits_in_main_is_still_refused():
+    source = ("<html><head><title>Beauty shop</title></head><body>" + MENU +
+              "<main><h1>Page not found</h1><div><a href='/'>Back to the shop</a></div>"
+              "</main></body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)
+
+
+def test_prose_only_in_the_site_footer_is_no_main_content():
+    # wcxb dev: a page built by scripts whose only prose is its footer's (a crisis-line
+    # disclaimer, a newsletter's pitch) came out as that footer box; the gold is empty.
+    footer = ("<footer><div class='disclaimer'><p>If you or someone you know "
+              "is in crisis and needs help right away, call the emergency line or go to the "
+              "nearest emergency room.</p></div><ul><li><a href='/about'>About</a></li></ul>"
+              "</footer>")
+    source = ("<html><head><title>Care that fits you</title></head><body>" + MENU +
+              "<div id='app'><div><span>Get started</span></div></div>" + footer +
+              "</body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)

@@ -56,6 +56,9 @@ OWN_KIND: dict[str, PassageKind] = {
 FOOTER_SIGNALS = frozenset({"tag:footer", "tag:nav", "tag:aside", "role:contentinfo",
                             "role:navigation", "class:footer", "class:nav", "class:menu",
                             "class:sidebar", "class:side-bar", "class:breadcrumb"})
+# An error page's headline ("404", "Page not found", "Something went wrong").
+ERROR_HEADLINE = re.compile(r"\b404\b|not found|(?:does not|doesn't|no longer) exist|"
+                            r"went wrong|\berror\b", re.IGNORECASE)
 # Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
 PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
@@ -1326,6 +1329,33 @@ def holds_prose(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
                for block, verdict in zip(blocks, verdicts))
 
 
+def in_page_footer(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
+    """Whether every kept block of prose sits in the page's footer: a disclaimer or a
+    newsletter's pitch closing every page of the site, which a reading falls back to when
+    the page's own content is not in its HTML."""
+    kept = False
+    for block, verdict in zip(blocks, verdicts):
+        if verdict.keep and verdict.kind not in ("title", "heading", "byline") and \
+                not is_fragment(block):
+            if not _page_footer(block.element):
+                return False
+            kept = True
+    return kept
+
+
+def _page_footer(element: etree._Element) -> bool:
+    """Inside a ``footer`` or ``contentinfo`` landmark that is no article's or main
+    region's own. Only markup counts: class names say "footer" for layout too
+    ("sticky-footer" bars holding a product's reviews, "wsite-not-footer")."""
+    found = False
+    for node in element.iterancestors(etree.Element):
+        role = node.get("role")
+        if node.tag in ("article", "main") or role == "main":
+            return False
+        found = found or node.tag == "footer" or role == "contentinfo"
+    return found
+
+
 def record_run(blocks: list[TextBlock], top: etree._Element
                ) -> tuple[list[etree._Element], str] | None:
     """The records of a page whose content comes in short pieces (a shop's product cards,
@@ -1361,6 +1391,21 @@ def record_run(blocks: list[TextBlock], top: etree._Element
     chars, parent, records = best
     return records, (f"{len(records)} alike records of short pieces holding {chars} chars "
                      f"in {describe(parent)}")
+
+
+def headlined_main(blocks: list[TextBlock]) -> etree._Element | None:
+    """The page's declared main region (``<main>``, ``role=main``) when the page's headline,
+    an ``h1`` under no chrome, sits in it: the page says where its content is and names it
+    (a product's name above its price and sizes, a schedule's title above its games, a link
+    post's title in a forum thread). Pages made of short pieces have one."""
+    for block in blocks:
+        if block.kind == "heading" and block.level == 1 and not block.chrome:
+            if ERROR_HEADLINE.search(block.text):
+                return None  # "Page not found": the page has no content of its own
+            for node in block.element.iterancestors(etree.Element):
+                if node.tag == "main" or node.get("role") == "main":
+                    return node
+    return None
 
 
 def read_records(blocks: list[TextBlock], records: list[etree._Element], evidence: str,

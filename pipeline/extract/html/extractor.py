@@ -94,9 +94,9 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                                    "read as shown"), verdicts)
     if reading is None:
         raise EmptySource(f"{capture.uri}: no main content: the page's text is only short "
-                          f"fragments (labels, prices, menu items), no prose nor a run of "
-                          f"records in any of its {len(walk.blocks)} text blocks; a page "
-                          "built by scripts?", source_id=capture.source_id)
+                          f"fragments (labels, prices, menu items), no prose outside its "
+                          f"footer nor a run of records in any of its {len(walk.blocks)} "
+                          "text blocks; a page built by scripts?", source_id=capture.source_id)
     kind, verdicts = reading
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
@@ -134,18 +134,27 @@ def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
                 verdicts = thread
                 kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
                                  "prose is in comment-named elements, with no article")
-    if kind.detail != "listing" and not bp.holds_prose(blocks, verdicts):
-        # No reading found a sentence or a line of prose. A run of alike records (product
-        # cards: a name and a price) is content made of short pieces; with none, the page
-        # holds only labels, prices and buttons ("(24)", "Save $100", "Help"): a page
-        # built by scripts, whose content is not in its HTML, or an error page.
+    if kind.detail != "listing" and (not bp.holds_prose(blocks, verdicts)
+                                     or bp.in_page_footer(blocks, verdicts)):
+        # No reading found a sentence or a line of prose outside the page's footer. A run
+        # of alike records (product cards: a name and a price) is content made of short
+        # pieces, and so is what a page's <main> holds under its headline (a product's
+        # price and sizes, a schedule's games); with neither, the page holds only labels,
+        # prices and buttons ("(24)", "Save $100", "Help"): a page built by scripts,
+        # whose content is not in its HTML, or an error page.
         plain = bp.without_chrome(blocks)
         found = bp.record_run(plain, top)
-        if found is None:
+        if found is not None:
+            verdicts = bp.read_records(plain, *found, title)
+            kind = Transform("page-kind", "listing",
+                             evidence=f"{kind.evidence}; no prose, but {found[1]}")
+            return kind, verdicts
+        main = bp.headlined_main(plain)
+        if main is None:
             return None
-        verdicts = bp.read_records(plain, *found, title)
-        kind = Transform("page-kind", "listing",
-                         evidence=f"{kind.evidence}; no prose, but {found[1]}")
+        evidence = f"no prose nor records, but the headline in {bp.describe(main)}"
+        verdicts = bp.read_records(plain, [main], evidence, title)
+        kind = replace(kind, evidence=f"{kind.evidence}; {evidence}")
     return kind, verdicts
 
 
