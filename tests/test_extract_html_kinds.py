@@ -129,3 +129,34 @@ def test_link_list_introduced_by_a_sentence_of_the_body_is_kept():
     texts = [b.text for b in run(source).blocks]
     assert {"String", "Hash", "List"} <= set(texts)
     assert "Caching" not in texts
+
+
+def test_sibling_inline_elements_styled_apart_keep_their_words_apart():
+    # wcxb dev: an API reference sets each field's name and type in sibling spans with no
+    # space in the markup ("amount" "integer"), spaced by its style sheet; they came out as
+    # one word ("amountinteger"). Halves of one word (an element and its tail) and words
+    # animated letter by letter stay whole.
+    source = ("<html><head><title>Charges | API reference</title></head><body>" + MENU +
+              "<main><h1>Charges</h1><h4><span><span>amount</span></span><span>integer</span>"
+              "</h4><p>Amount intended to be collected by this payment, in the smallest "
+              "currency unit of the charge's currency.</p><p>An <b>un</b>believable offer, "
+              "<span>s</span><span>o</span><span>o</span><span>n</span> and "
+              "<a href='/x'>linked</a><em>emphasis</em> told apart.</p></main></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert "amount integer" in texts
+    assert any("An unbelievable offer, soon and linked emphasis told apart." == t
+               for t in texts)
+
+
+def test_a_div_inside_a_heading_is_a_line_of_that_heading():
+    # wcxb dev: a shop's h1 sets the brand in a div above the product's name; the brand
+    # became a block of its own, and a teaser's h3 repeating "brand name" (once its spans
+    # were spaced) matched the <title> better than the h1 and pulled the reading there.
+    source = ("<html><head><title>Bershka Faux leather jacket - black - Shop</title></head>"
+              "<body>" + MENU + "<main><h1><div><a href='/bershka'><span>Bershka</span></a>"
+              "</div><span>Faux leather jacket - black</span></h1><p>A jacket in soft faux "
+              "leather with a classic collar, zip pockets and a straight fit.</p></main>"
+              "</body></html>")
+    extraction = run(source)
+    heading = next(b for b in extraction.blocks if b.level == 1)
+    assert heading.text == "Bershka\nFaux leather jacket - black"

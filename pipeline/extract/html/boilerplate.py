@@ -45,6 +45,11 @@ BLOCK_TAGS = frozenset({"html", "body", "article", "main", "section", "div", "p"
                         "aside", "form", "address", "center", "fieldset", "details",
                         "summary", "hr", "menu", "hgroup", "dialog", "noscript"})
 # Elements that hold one paragraph's text, not a composition of blocks.
+# Inline elements that style a run of text (not sub- and superscripts, which stick to
+# the word they follow).
+STYLED_INLINE_TAGS = frozenset({"span", "a", "b", "strong", "em", "i", "code", "small",
+                                "label", "time", "abbr", "mark", "u", "font", "cite", "kbd",
+                                "var", "samp", "data", "bdi", "q"})
 PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 OWN_KIND: dict[str, PassageKind] = {
@@ -444,14 +449,16 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     hidden: list[tuple[etree._Element, str]] = []
     runs: list[_Run] = [_Run(root, "paragraph", None, None, False, False)]
     # Stack entries: (element, entering?, in_link, in_caption); exit entries close runs and
-    # emit tails.
-    stack: list[tuple[etree._Element, bool, bool, bool]] = [(root, True, False, False)]
+    # emit tails (None: and end a line of the heading the element is in).
+    stack: list[tuple[etree._Element, bool | None, bool, bool]] = [(root, True, False, False)]
     while stack:
         element, entering, in_link, in_caption = stack.pop()
         if not entering:
             # Only a block's own run has it as owner (the root's run stays open to the end).
             if runs[-1].owner is element and len(runs) > 1:
                 runs.pop().flush(blocks)
+            elif entering is None:
+                runs[-1].add("\n", False)  # the end of a div's line in a heading (below)
             tail = element.tail
             if tail:
                 runs[-1].add(tail, in_link, in_caption)
@@ -478,8 +485,15 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
         if tag in ("table", "pre") and _is_atomic(element):
             _atomic_block(element, runs, blocks, in_link)
             continue
+        exit_mark: bool | None = False
         if tag in BLOCK_TAGS:
-            _open_run(element, tag, runs, blocks)
+            if tag == "div" and runs[-1].owner.tag in HEADING_TAGS:
+                # A div in a heading (a shop's brand line above the product's name) is a
+                # line of the heading, as browsers show it.
+                runs[-1].add("\n", False)
+                exit_mark = None
+            else:
+                _open_run(element, tag, runs, blocks)
         # A heading linking to its own section (docs sites' permalinked headings) is no
         # link elsewhere.
         inner_link = in_link or (tag == "a" and not (
@@ -487,15 +501,33 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
         # Block-level caption markup is read by _open_run, inline markup here: a block
         # inside inline markup (a custom element wrapping a section) is its own block.
         inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
+        if tag in STYLED_INLINE_TAGS and _glued(element, runs[-1].parts):
+            runs[-1].add(" ", False)
         text = element.text
         if text:
             runs[-1].add(text, inner_link, inner_caption)
-        stack.append((element, False, in_link, in_caption))
+        stack.append((element, exit_mark, in_link, in_caption))
         if len(element):  # most elements have no children
             stack.extend(zip(reversed(element), repeat(True), repeat(inner_link),
                              repeat(inner_caption)))
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
+
+
+def _glued(element: etree._Element, parts: list[str]) -> bool:
+    """Words of two sibling inline elements meeting with no space in the markup: items a
+    style sheet sets apart (a field's name and its type in an API reference, a player's
+    name and his yards), not halves of one word, which sit in one element or in an
+    element and its tail. Single characters are left alone: pages that animate a word
+    give each letter its own span."""
+    text = element.text
+    if not text or len(text) < 2 or not text[0].isalpha() or not parts:
+        return False
+    last = parts[-1]
+    if len(last) < 2 or not last[-2:].isalpha():
+        return False
+    previous = element.getprevious()
+    return previous is not None and previous.tag in STYLED_INLINE_TAGS and not previous.tail
 
 
 def hidden_page(walk: Walk) -> list[etree._Element]:
