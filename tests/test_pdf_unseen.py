@@ -1282,3 +1282,21 @@ def test_drop_capital_opens_the_first_line_beside_it(tmp_path):
     assert texts[0].startswith("The division published four reports this year on the security "
                                "of networks and on the testing of cryptographic modules for the "
                                "agencies that rely on them in their daily operations. Each report")
+
+
+def test_letter_spaced_heading_reads_as_words(tmp_path):
+    """A magazine layout tracks its headings and running heads out (every letter a third of
+    an em apart): the gaps between the letters of a word are the line's tracking, not word
+    spaces, which are wider again (``KEY FINDINGS``, not ``K E Y F I N D I N G S``)."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=8) - 24
+        text = canvas.beginText(72, y)
+        text.setFont("Helvetica-Bold", 10)
+        text.setCharSpace(3)
+        text.textLine("KEY FINDINGS OF THE 2005 REVIEW")
+        text.setCharSpace(0)  # the text state outlives the text object
+        canvas.drawText(text)
+        _paragraph(canvas, y - 18, rows=8)
+
+    texts = [t for _, t in _extract_blocks(_typeset(tmp_path, page))]
+    assert "KEY FINDINGS OF THE 2005 REVIEW" in texts

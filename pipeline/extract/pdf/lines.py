@@ -1120,6 +1120,7 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     parts: list[str] = []
     raised: list[tuple[int, str]] = []
     bold = italic = bad = 0
+    tracking = _tracking(ink, size)
     previous: Char | None = None
     after_space = False  # whether ``previous`` is a space
     # whether the last characters are raised ones set after a space (a word of their own, as
@@ -1140,7 +1141,7 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's accents)
                 continue  # the letter stays ``previous``: the gap after it is the letter's
             least = c[SIZE] if c[SIZE] < previous[SIZE] else previous[SIZE]
-            if after_space or c[X0] - previous[X1] > WORD_GAP_EM * least:
+            if after_space or c[X0] - previous[X1] > WORD_GAP_EM * least + tracking:
                 if parts and (not parts[-1].endswith(" ") or loose and unicodedata
                               .category(text[:1]) not in _CLOSING):
                     parts.append(" ")
@@ -1188,6 +1189,33 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 max([c[X1] for c in ink]), _line_bottom(chars), text, size, bold / letters,
                 italic / letters >= BOLD_SHARE, raised, lead, bad, count,
                 first.rpartition("+")[2] if first == last else "")
+
+
+TRACKING_MAX_EM = 0.5
+"""A line's letters set this many ems apart or more are no tracked word: a row of figures or
+of single letters spaced out, whose gaps are word spaces."""
+TRACKING_EVEN_EM = 0.1
+"""Tracking sets letters evenly apart: most gaps within this many ems of their median."""
+TRACKING_SHARE = 0.75
+
+
+def _tracking(ink: list[Char], size: float) -> float:
+    """The points a letter-spaced line (a magazine's tracked heading) sets between the letters
+    of a word, which are no word spaces; 0.0 for a line set solid. Tracked: its first gaps and
+    most of all its gaps wider than a word space would be, evenly, its characters mostly
+    letters and digits and none a symbol (a formula's spacing is uneven and its operators stand
+    apart by design; an ellipsis's dots are spaced out)."""
+    if len(ink) < 4 or any(b[X0] - a[X1] <= WORD_GAP_EM * size
+                           for a, b in zip(ink, ink[1:4])):
+        return 0.0  # the common case, decided on the first letters
+    gaps = sorted(b[X0] - a[X1] for a, b in zip(ink, ink[1:]))
+    median = gaps[len(gaps) // 2]
+    even = sum(1 for g in gaps if abs(g - median) <= TRACKING_EVEN_EM * size)
+    if (median > TRACKING_MAX_EM * size or even < TRACKING_SHARE * len(gaps)
+            or not all(c[TEXT].isalnum() or c[TEXT] in ".,:;'’-&" for c in ink)
+            or sum(1 for c in ink if c[TEXT].isalnum()) < len(ink) / 2):
+        return 0.0
+    return median
 
 
 def _stacked_scripts(chars: list[Char], small: float, raised_bottom: float) -> list[Char]:
