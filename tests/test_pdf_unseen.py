@@ -1300,3 +1300,32 @@ def test_letter_spaced_heading_reads_as_words(tmp_path):
 
     texts = [t for _, t in _extract_blocks(_typeset(tmp_path, page))]
     assert "KEY FINDINGS OF THE 2005 REVIEW" in texts
+
+
+def test_classification_stamp_in_the_bottom_margin_is_furniture(tmp_path):
+    """A memo's classification block, stamped once under its text (``GROUP 1 / Excluded from
+    automatic / downgrading and / declassification``), is a narrow stack of small print centred
+    on one axis: no repetition proves it, its shape does. Small print set flush to the column
+    (an author's note) is no stamp."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40, size=10)
+        canvas.setFont("Times-Roman", 7)
+        for row, text in enumerate(("GROUP 1", "Excluded from automatic", "downgrading and",
+                                    "declassification")):
+            canvas.drawCentredString(330, 80 - 8 * row, text)
+
+    result = _typeset(tmp_path, page)
+    assert not any("downgrading" in b.text for b in result.blocks)
+    assert [r.rule for r in result.removed if r.text == "downgrading and"] == ["stamp"]
+
+
+def test_flush_small_print_under_the_text_is_no_stamp(tmp_path):
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40, size=10)
+        canvas.setFont("Times-Roman", 7)
+        for row, text in enumerate(("Prepared by the", "Office of Research", "and Evaluation",
+                                    "for the Board")):
+            canvas.drawString(72, 80 - 8 * row, text)
+
+    result = _typeset(tmp_path, page)
+    assert not any(r.rule == "stamp" for r in result.removed)

@@ -58,6 +58,16 @@ TAB_EM = 4.0
 ROW_SLACK = 0.2
 """...on its row: tops and bottoms within this share of the size."""
 
+STAMP_LINES = 3
+"""A stamp in the bottom margin is a stack of at least this many lines of small print..."""
+STAMP_WIDTH_SHARE = 0.25
+"""...each at most this share of the page's text width..."""
+STAMP_AXIS_EM = 0.5
+"""...centred on one axis (within this many body ems; their left edges twice as far apart,
+or they are set flush)..."""
+STAMP_LETTERS = 4
+"""...each with words of its own (this many letters at least)."""
+
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-Z]\.)$")
 
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
@@ -144,6 +154,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body,
                           styles)
     judged = _inside_the_text(bands, judged, body)
+    judged = _stamps(bands, judged, pages, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -178,6 +189,47 @@ def _inside_the_text(bands: list[list[tuple[str, Line, bool]]],
                        for o in outside):
                     rows[i] = (line, framed, None)
         out.append(rows)
+    return out
+
+
+def _stamps(bands: list[list[tuple[str, Line, bool]]],
+            judged: list[list[tuple[Line, bool, Verdict | None]]], pages: list[list[Line]],
+            body: float) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with a stamp in a page's bottom margin convicted: a narrow stack of small
+    print lines centred on one axis with nothing of the text below it (a classification block,
+    ``GROUP 1 / Excluded from automatic / downgrading and / declassification``, stamped once on
+    a memo's page). Text is set flush to its column; a note or a caption spans its column."""
+    out = []
+    for band, page, lines in zip(bands, judged, pages):
+        if not lines:
+            out.append(page)
+            continue
+        width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
+        small = sorted((line for (where, line, _), (_, _, verdict) in zip(band, page)
+                        if where == "bottom" and verdict is None and line.size < SMALLER * body
+                        and line.x1 - line.x0 <= STAMP_WIDTH_SHARE * width
+                        and sum(ch.isalpha() for ch in line.text) >= STAMP_LETTERS),
+                       key=lambda l: l.top)
+        stamped: set[int] = set()
+        stack: list[Line] = []
+        for line in [*small, None]:
+            if (line is not None and stack and line.top - stack[-1].bottom <= line.size
+                    and abs((line.x0 + line.x1) - (stack[0].x0 + stack[0].x1)) / 2
+                    <= STAMP_AXIS_EM * body):
+                stack.append(line)
+                continue
+            # centred, not flush: the left edges move as the lines' lengths do
+            if (len(stack) >= STAMP_LINES and max(l.x0 for l in stack) - min(l.x0 for l in stack)
+                    > 2 * STAMP_AXIS_EM * body):
+                ids = {id(l) for l in stack}
+                convicted = {id(l) for l, _, verdict in page if verdict}
+                if not any(o.top >= stack[-1].bottom and id(o) not in ids | convicted
+                           and o.size >= SMALLER * body for o in lines):
+                    stamped |= ids
+            stack = [line] if line is not None else []
+        out.append([(line, framed, Verdict("stamp", "a narrow stack of small print centred "
+                                                    "on one axis in the bottom margin")
+                     if id(line) in stamped else verdict) for line, framed, verdict in page])
     return out
 
 
