@@ -86,9 +86,13 @@ _CANDIDATES = etree.XPath(
 # least one of every byline test's matches holds ("uthor" for [Aa]uthor, "yline" for
 # [Bb]yline, the class equalities whole): a page's few elements holding one are all the
 # tests need to see.
+# Each path twice: plain strings to search (lxml's "smart" strings, which know their
+# element, cost a Python object more per value), and smart ones only for an attribute
+# whose values hold a needle.
 _BYLINE_ATTRIBUTES = tuple(
-    etree.XPath(f"descendant-or-self::*/@{name}")
-    for name in ("class", "id", "itemprop", "data-component", "rel", "data-testid"))
+    (etree.XPath(path, smart_strings=False), etree.XPath(path))
+    for path in (f"descendant-or-self::*/@{name}"
+                 for name in ("class", "id", "itemprop", "data-component", "rel", "data-testid")))
 _EXACT_BYLINE_CLASSES = ("username", "byl", "BBL")  # whole class values the tests compare to
 _BYLINE_NEEDLES = ("uthor", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by",
                    "posted-by", "journalist-name", "screenname", "writer", "yline",
@@ -168,8 +172,8 @@ def _byline_candidates(root: etree._Element, authors: bool) -> list[etree._Eleme
     if authors:
         return list(_CANDIDATES(root))
     found: dict[etree._Element, None] = {}
-    for path in _BYLINE_ATTRIBUTES:
-        values = path(root)
+    for plain, smart in _BYLINE_ATTRIBUTES:
+        values = plain(root)
         text = "\n".join(values)
         hits: set[int] = set()
         for needle in _BYLINE_NEEDLES:
@@ -179,6 +183,7 @@ def _byline_candidates(root: etree._Element, authors: bool) -> list[etree._Eleme
                 at = text.find(needle, at + 1)
         if hits:
             starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=0))
+            values = smart(root)  # the same values in the same order
             for at in hits:
                 found[values[bisect_right(starts, at) - 1].getparent()] = None
     return sorted(found, key=_document_position)
