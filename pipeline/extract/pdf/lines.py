@@ -184,7 +184,9 @@ def page_lines(chars: list[Char], page_number: int,
     ``heavy`` names fonts that are bold whatever their names say; ``drawn_order`` sets each
     line's ``seq`` (a page with drawings reads their labels so), else it stays 0; ``bars``:
     the page's thin horizontal strokes, among them the fraction bars of its formulas."""
-    kept = _snap_ocr_sizes([c for c in chars if c[UPRIGHT] and c[TEXT]])
+    kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
+    if any(name.endswith(OCR_LAYER_FONT) for name in {c[FONTNAME] for c in kept}):
+        kept = _snap_ocr_sizes(kept)  # an OCR text layer: asked of each font, not each glyph
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
     kept = _drop_capitals(kept)
