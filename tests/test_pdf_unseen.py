@@ -1329,3 +1329,38 @@ def test_flush_small_print_under_the_text_is_no_stamp(tmp_path):
 
     result = _typeset(tmp_path, page)
     assert not any(r.rule == "stamp" for r in result.removed)
+
+
+def test_caption_label_alone_over_its_title_set_apart(tmp_path):
+    """A report sets its figure's label in bold on a line of its own and the title under it a
+    paragraph's gap apart (``Figure 3`` / ``Share of households ...``): the label heads no
+    section, and with its title it is one caption."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=10)
+        canvas.rect(72, y - 200, 300, 180, fill=1)
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawString(72, y - 214, "Figure 3")
+        canvas.setFont("Helvetica", 9)
+        canvas.drawString(72, y - 228, "Share of households within five kilometres of a clinic")
+        _paragraph(canvas, y - 260, rows=10)
+
+    blocks = _extract_blocks(_typeset(tmp_path, page))
+    assert ("caption", "Figure 3\nShare of households within five kilometres of a clinic") in [
+        (k, t) for k, t in blocks]
+
+
+def test_unlabelled_caption_under_a_vector_chart(tmp_path):
+    """A caption without a label set small right under a chart drawn in vectors (bars and
+    gridlines, no image) is the chart's caption, as it is under a picture."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=10)
+        for i in range(6):
+            canvas.line(72, y - 30 - 25 * i, 372, y - 30 - 25 * i)
+        for i in range(5):
+            canvas.rect(90 + 55 * i, y - 155, 30, 20 + 20 * i, fill=1)
+        canvas.setFont("Helvetica-Oblique", 8)
+        canvas.drawString(72, y - 172, "Households reaching a clinic in the rainy season")
+        _paragraph(canvas, y - 200, rows=10)
+
+    kinds = dict((t, k) for k, t in _extract_blocks(_typeset(tmp_path, page)))
+    assert kinds.get("Households reaching a clinic in the rainy season") == "caption"

@@ -97,6 +97,11 @@ BOLD_AFTER = 0.5
 SMALL_CAPS = 0.7
 """A numbered line in capitals set at least this share of its text's size is a heading in
 small capitals (their letters are set about 0.7-0.8 of the size, only the initials full)."""
+CAPTION_LABEL = re.compile(r"^(?i:Figure|Fig\.|Table|Exhibit|Chart|Map|Graph|Photo|Plate|Box|"
+                           r"Abbildung|Tabelle|Tableau|Tabla|Figura|Tabela|Cuadro|Quadro|Grafico|"
+                           r"Gráfico|Figuur|Tabel)\s*(?:[A-Z]{1,3}[-.–]?(?=[0-9]))?[0-9IVX]+"
+                           r"[0-9.\-–]*[a-z]?[:.]?$")
+"""A caption's label alone on its line (``Figure 3``, ``TABLE IV``, ``Exhibit A-2:``)."""
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
 
 
@@ -196,6 +201,7 @@ def _heads_text(lines: list[Line], after: Line) -> bool:
 
 
 def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
+    _join_caption_labels(blocks)
     tables = [b.bbox for b in blocks if b.kind == "table"]
     pictures = _labelled_pictures(blocks, page)
     for i, block in enumerate(blocks):
@@ -224,6 +230,23 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "callout"
         elif _opens_item(block):
             block.kind = "list_item"
+
+
+def _join_caption_labels(blocks: list[LayoutBlock]) -> None:
+    """A caption's label alone in a block of its own (``Figure 3``, set apart from its title by
+    a paragraph's gap) joined in place by the block right under it, its title: the label heads
+    no section, and alone it would say nothing of what the figure shows."""
+    i = 0
+    while i < len(blocks) - 1:
+        block, title = blocks[i], blocks[i + 1]
+        if (block.kind not in BUILT_WHOLE and title.kind not in BUILT_WHOLE
+                and len(block.lines) == 1 and CAPTION_LABEL.match(block.lines[0].text)
+                and 0 <= title.top - block.bottom <= HEADED_GAP_EM * block.size
+                and title.x0 < block.x1 and title.x1 > block.x0
+                and len(title.lines) <= HEADING_MAX_LINES):
+            block.lines = block.lines + title.lines
+            del blocks[i + 1]
+        i += 1
 
 
 def _opens_item(block: LayoutBlock) -> bool:
@@ -427,7 +450,8 @@ def _by_a_scanned_picture(block: LayoutBlock, page: PageData, body_size: float) 
 
 def _near_figure(block: LayoutBlock, page: PageData) -> bool:
     x0, top, x1, bottom = block.bbox
+    # a picture, or a chart drawn in vectors (figures.py's regions)
     return any(abs(top - im[3]) < 15 or abs(im[1] - bottom) < 15
-               for im in page.images if im[0] < x1 and im[2] > x0)
+               for im in [*page.images, *page.figures] if im[0] < x1 and im[2] > x0)
 
 
