@@ -1005,9 +1005,17 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
             return None  # the two sides are no one row
         return left, right
     # after a row's end: only a short part (a last fraction), never a line of text, or the
-    # rows a big delimiter opens (a case distinction's after ``d(x, y) = {``)
-    opened = reach0 < x0 or _hangs(min(ink, key=itemgetter(X0)))
-    return (left, None) if x1 - x0 <= 4 * size or span is not None or opened else None
+    # rows a big delimiter opens (a case distinction's after ``d(x, y) = {``: a row on each
+    # side of the formula's baseline)
+    if x1 - x0 <= 4 * size or span is not None:
+        return left, None
+    host, end = info[left][0], info[left][3]
+    opened = (reach0 < x0 or _hangs(min(ink, key=itemgetter(X0)))) and any(
+        (other - host) * (baseline - host) < 0
+        and ROW_BASELINE_EM * size <= abs(other - host) <= STACK_EM * size
+        and o_x0 >= end - 0.5 and o_x0 < x1 and o_x1 > x0 and abs(o_size - size) <= 0.2 * size
+        for other, o_size, o_x0, o_x1, _ in info.values())
+    return (left, None) if opened else None
 
 
 ARROW_PIECES = frozenset("=−-⇒→⟶⟹⇐←⟵⟸⇔↔⟺⟷↦⟼")
