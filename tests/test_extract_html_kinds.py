@@ -160,3 +160,27 @@ def test_a_div_inside_a_heading_is_a_line_of_that_heading():
     extraction = run(source)
     heading = next(b for b in extraction.blocks if b.level == 1)
     assert heading.text == "Bershka\nFaux leather jacket - black"
+
+
+def test_an_element_kept_out_of_search_snippets_is_not_the_main_content():
+    # wcxb: a product page's cookie-settings box is a "modal" div (a fold word, read as the
+    # product's details on a product page) marked data-nosnippet, the attribute a site puts
+    # on what search engines must not quote as the page; its policy text out-wrote the
+    # product's description and became the page's content.
+    policy = "".join(f"<p>{text}</p>" for text in (
+        "This website uses cookies to improve your experience while you navigate through "
+        "the website; the necessary ones are stored in your browser to make it work.",
+        "We also use third-party cookies that help us analyse and understand how you use "
+        "this website; they are stored only with your consent, which you may withdraw.",
+        "Opting out of some of these cookies may affect your browsing experience, and some "
+        "features of the shop may stop working as they should without them."))
+    product = ('<script type="application/ld+json">{"@type": "Product", "name": "Iris Dress"}'
+               "</script>")
+    source = ("<html><head><title>Iris Dress | Shop</title>" + product + "</head><body>" +
+              MENU + "<div class='product'><h1>Iris Dress</h1><p>A strappy dress of three "
+              "flowing layers in rust-dyed hemp, with a side zip.</p></div>"
+              "<div class='cli-modal-content' data-nosnippet='true'>"
+              f"<h4>Privacy Overview</h4>{policy}</div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("A strappy dress") for t in texts)
+    assert not any("cookies" in t for t in texts)

@@ -298,14 +298,18 @@ class Walk:
 
 
 def chrome_signal(element: etree._Element, names: str | None = None) -> str | None:
-    """``tag:x``, ``role:x`` or ``class:x`` when the element looks like page chrome
-    (``names``: its ``_class_id``, when the caller has it already)."""
+    """``tag:x``, ``role:x``, ``attr:data-nosnippet`` or ``class:x`` when the element looks
+    like page chrome (``names``: its ``_class_id``, when the caller has it already)."""
     tag = element.tag
     if tag in CHROME_TAGS:
         return f"tag:{tag}"
     role = (element.get("role") or "").lower()
     if role in CHROME_ROLES:
         return f"role:{role}"
+    # The site's own word that search engines must not quote this as the page (cookie
+    # boxes, consent settings, shop drawers carry it): never a class name's guess.
+    if element.get("data-nosnippet") is not None:
+        return "attr:data-nosnippet"
     if tag in PAGE_TAGS:
         names = ""
     elif names is None:
