@@ -474,15 +474,17 @@ def test_a_linked_paragraph_between_the_articles_paragraphs_is_kept():
     # a <p> of link text set among the article's paragraphs in the same parent was removed
     # as a link list (dev split: 40 such paragraphs, R 0.65-0.85 on the worst pages), where
     # readability keeps every <p> of the element it picks. Call-outs to other pages
-    # ("Related: ...", shouted capitals, "Find out ...") and the links after the last
-    # paragraph stay out.
+    # ("Related: ...", shouted capitals, "Find out ..."), a menu of links with only
+    # separators between them, and the links after the last paragraph stay out.
     links = ["<p><a href='http://www.example.org/donate'>http://www.example.org/donate</a></p>",
              "<p><a href='/part-1'>part 1 is here.</a></p>",
              "<p><a href='/house'>3103 E Olive St, Seattle WA</a><br>For sale: $599,999</p>"]
     callouts = ["<p>Related: <a href='/other'>The weirdest galaxies in our universe</a></p>",
                 "<p><strong><a href='/app'>GET THE NEWS APP ON YOUR PHONE</a></strong></p>",
                 "<p><a href='/diet'>Find out if a diet can help you lose weight</a></p>"]
-    body = "".join(f"<p>{POST[i]}</p>{links[i]}" for i in range(3))
+    menu = ("<p><a href='/older'>« An older post</a> | <a href='/'>Main</a> | "
+            "<a href='/newer'>A newer post »</a></p>")
+    body = "".join(f"<p>{POST[i]}</p>{links[i]}" for i in range(3)) + menu
     source = ("<html><head><title>Houses for sale</title></head><body>" + MENU +
               "<div id='content'><h1>Houses for sale</h1>"
               f"<div class='entry'>{body}{''.join(callouts)}<p>{POST[3]}</p>"
@@ -493,7 +495,8 @@ def test_a_linked_paragraph_between_the_articles_paragraphs_is_kept():
     assert "http://www.example.org/donate" in texts and "part 1 is here." in texts
     assert "3103 E Olive St, Seattle WA\nFor sale: $599,999" in texts
     assert all(text in texts for text in POST)
-    assert not any(t.startswith(("Related:", "GET THE", "Find out", "Next post")) for t in texts)
+    assert not any(t.startswith(("Related:", "GET THE", "Find out", "Next post", "«"))
+                   for t in texts)
     assert any(r.rule == "link-density" and r.text.startswith("Related:")
                for r in extraction.removed)
 

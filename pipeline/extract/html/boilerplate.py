@@ -1686,7 +1686,8 @@ def _keep_inline_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]) ->
     parent (a source's address, "part 1 is here.", a listing's linked name between its
     descriptions), is a paragraph of the article, as readability keeps every ``<p>`` of
     the element it picks: menus and related-story lists sit at the article's edges or in
-    lists and boxes of their own, and call-outs shout in capitals or open with a label."""
+    lists and boxes of their own, call-outs shout in capitals or open with a label, and a
+    menu set in a paragraph has only separators between its links."""
     prose: dict[etree._Element, list[int]] = {}
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
         if verdict.keep and block.element.tag == "p" and not is_fragment(block) and \
@@ -1697,12 +1698,26 @@ def _keep_inline_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]) ->
         # opening with an imperative is a call-out to another page, not the article's.
         if verdict.rule != "link-density" or block.element.tag != "p" or \
                 block.text.isupper() or CALLOUT_LABEL.match(block.text) or \
-                CALL_TO_ACTION.match(block.text):
+                CALL_TO_ACTION.match(block.text) or _link_menu(block):
             continue
         around = prose.get(block.element.getparent(), [])
         before = bisect_left(around, index)
         if before >= INLINE_SIDE and len(around) - before >= INLINE_SIDE:
             verdicts[index] = Verdict(True, block.kind)
+
+
+def _link_menu(block: TextBlock) -> bool:
+    """Two links or more with nothing but separators between them ("« Older | Main |
+    Newer »"): a menu written in a paragraph."""
+    links = [" ".join(a.itertext()).split() for a in block.element.iter("a")]
+    if len(links) < 2:
+        return False
+    rest = block.text.split()
+    for words in links:
+        for word in words:
+            if word in rest:
+                rest.remove(word)
+    return not any(ch.isalnum() for word in rest for ch in word)
 
 
 def _beside_kept_prose(blocks: list[TextBlock], verdicts: list[Verdict],
