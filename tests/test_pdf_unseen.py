@@ -1348,19 +1348,3 @@ def test_caption_label_alone_over_its_title_set_apart(tmp_path):
     assert ("caption", "Figure 3\nShare of households within five kilometres of a clinic") in [
         (k, t) for k, t in blocks]
 
-
-def test_unlabelled_caption_under_a_vector_chart(tmp_path):
-    """A caption without a label set small right under a chart drawn in vectors (bars and
-    gridlines, no image) is the chart's caption, as it is under a picture."""
-    def page(canvas):
-        y = _paragraph(canvas, 720, rows=10)
-        for i in range(6):
-            canvas.line(72, y - 30 - 25 * i, 372, y - 30 - 25 * i)
-        for i in range(5):
-            canvas.rect(90 + 55 * i, y - 155, 30, 20 + 20 * i, fill=1)
-        canvas.setFont("Helvetica-Oblique", 8)
-        canvas.drawString(72, y - 172, "Households reaching a clinic in the rainy season")
-        _paragraph(canvas, y - 200, rows=10)
-
-    kinds = dict((t, k) for k, t in _extract_blocks(_typeset(tmp_path, page)))
-    assert kinds.get("Households reaching a clinic in the rainy season") == "caption"

@@ -450,8 +450,7 @@ def _by_a_scanned_picture(block: LayoutBlock, page: PageData, body_size: float) 
 
 def _near_figure(block: LayoutBlock, page: PageData) -> bool:
     x0, top, x1, bottom = block.bbox
-    # a picture, or a chart drawn in vectors (figures.py's regions)
     return any(abs(top - im[3]) < 15 or abs(im[1] - bottom) < 15
-               for im in [*page.images, *page.figures] if im[0] < x1 and im[2] > x0)
+               for im in page.images if im[0] < x1 and im[2] > x0)
 
 
