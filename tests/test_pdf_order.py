@@ -558,7 +558,7 @@ def test_a_sums_upper_limit_over_a_row_of_superscripts_joins_its_formula(tmp_pat
     content += _line(72, 676, b"Damit ist alles gezeigt, was zu zeigen war.")
     text, result = _extract_text(tmp_path, _pdf_with_sum(content))
     assert "d" not in [b.text.split()[0] for b in result.blocks]
-    assert "Also gilt d ∑ k=0 (-1)k a = d ∑ k=1 (-1)k b und damit" in text
+    assert "Also gilt d∑ k=0 (-1)k a = d∑ k=1 (-1)k b und damit" in text
 
 
 def test_a_label_over_an_arrow_is_read_before_the_arrow(tmp_path):

@@ -92,9 +92,6 @@ _BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆�
 END_MARKS = frozenset("■□∎")
 _SENTENCE_ENDS = frozenset(".!?)]")
 """End-of-proof marks (TeX's ``\\qed``): set after a proof's last words, often flush right."""
-_CLOSING = frozenset({"Pe", "Pf", "Po"})
-"""Closing brackets and quotes, and other punctuation (``,``, ``.``, ``:``): what follows a
-word with no space of its own."""
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[,.-]b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
 """Bold by name (``Arial,Bold``, ``Foo-B``, the ``.B`` that Advent 3B2's renamed fonts carry:
@@ -1133,10 +1130,6 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     tracking = _tracking(ink, size)
     previous: Char | None = None
     after_space = False  # whether ``previous`` is a space
-    # whether the last characters are raised ones set after a space (a word of their own, as
-    # a small fraction's numerator): the word after them needs its own space (a closing
-    # quote or bracket does not)
-    loose = False
     font: str | None = None  # the font whose style ``bold_one`` and ``italic_one`` hold
     bold_one = italic_one = False
     # _is_word_gap and _append_space written out: this loop runs once per character
@@ -1152,8 +1145,7 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 continue  # the letter stays ``previous``: the gap after it is the letter's
             least = c[SIZE] if c[SIZE] < previous[SIZE] else previous[SIZE]
             if after_space or c[X0] - previous[X1] > WORD_GAP_EM * least + tracking:
-                if parts and (not parts[-1].endswith(" ") or loose and unicodedata
-                              .category(text[:1]) not in _CLOSING):
+                if parts and not parts[-1].endswith(" "):
                     parts.append(" ")
         previous, after_space = c, False
         # one character below the Private Use Area is no bad glyph: skip the regular expression
@@ -1177,10 +1169,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                 raised[-1] = (offset, raised[-1][1] + text)
             else:
                 raised.append((offset, text))
-                loose = bool(parts) and parts[-1].endswith(" ")
         else:
             parts.append(text)
-            loose = False
     text = "".join(parts).rstrip()
     count = len(ink)
     lead = ""
