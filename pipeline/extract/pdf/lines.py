@@ -90,8 +90,8 @@ NOTE_MARKS = frozenset("*∗⋆†‡§¶‖")
 _SYMBOL_FONT = re.compile(r"wingdings|webdings|dingbats|symbol", re.IGNORECASE)
 _BULLETS = frozenset("•●▪■◦○►▶‣⁃∙·❖➢➤✓✔❑◆◇")
 END_MARKS = frozenset("■□∎")
-_SENTENCE_ENDS = frozenset(".!?)]")
 """End-of-proof marks (TeX's ``\\qed``): set after a proof's last words, often flush right."""
+_SENTENCE_ENDS = frozenset(".!?)]")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[,.-]b$"
                    r"|(?:^|\+)(?:cm|lm|sf|eu)(?:ss|tt)?bx?(?:ti|sl)?\d", re.IGNORECASE)
 """Bold by name (``Arial,Bold``, ``Foo-B``, the ``.B`` that Advent 3B2's renamed fonts carry:
@@ -913,13 +913,7 @@ def _stack_candidates(segments: list[list[Char]]) -> set[int]:
     """Segments with another one roughly a stacked part's distance above or below them and
     near them across (by their middle characters and ends: cheap, and looser than
     ``_stack_hosts``), so most pages, without any, cost one pass."""
-    rough = []
-    for segment in segments:
-        middle = segment[len(segment) // 2]
-        if middle[SIZE] < segment[0][SIZE]:  # a script's baseline is off its row's
-            middle = segment[0]
-        rough.append((middle[BASELINE], middle[SIZE] or 1.0, segment[0][X0],
-                      segment[-1][X1]))
+    rough = [_rough(segment) for segment in segments]
     order = sorted(range(len(segments)), key=lambda i: rough[i][0])
     baselines = [rough[i][0] for i in order]
     found: set[int] = set()
