@@ -222,8 +222,9 @@ def _stamps(bands: list[list[tuple[str, Line, bool]]],
             if (len(stack) >= STAMP_LINES and max(l.x0 for l in stack) - min(l.x0 for l in stack)
                     > 2 * STAMP_AXIS_EM * body):
                 ids = {id(l) for l in stack}
-                convicted = {id(l) for l, _, verdict in page if verdict}
-                if not any(o.top >= stack[-1].bottom and id(o) not in ids | convicted
+                # the stack itself and what is furniture already
+                passed = ids | {id(l) for l, _, verdict in page if verdict}
+                if not any(o.top >= stack[-1].bottom and id(o) not in passed
                            and o.size >= SMALLER * body for o in lines):
                     stamped |= ids
             stack = [line] if line is not None else []
