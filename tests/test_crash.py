@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,9 +46,17 @@ INGEST = textwrap.dedent('''
 ''')
 
 
-def python(code: str, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+@contextmanager
+def python(code: str, *args: str) -> Iterator[subprocess.Popen]:
+    """A child running ``code``; killed (if still running) and reaped on the way out, its
+    pipes closed, whether or not the test's assertions held."""
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        yield child
+    finally:
+        child.kill()
+        child.communicate()
 
 
 def ingest_here(registry: Path, store: Store, run_id: str) -> int:
@@ -57,16 +67,16 @@ def ingest_here(registry: Path, store: Store, run_id: str) -> int:
 
 def test_sigkill_while_writing_raw_bytes_leaves_no_partial_blob(store: Store):
     size = 256 * 1024 * 1024
-    child = python("import sys\nfrom pipeline.store import Store\n"
-                   "Store.at(sys.argv[1]).put_blob(b'x' * int(sys.argv[2]))",
-                   str(store.root), str(size))
     incoming = Path(store.raw) / INCOMING
-    deadline = time.monotonic() + WAIT_S
     partial = []
-    while not partial and child.poll() is None and time.monotonic() < deadline:
-        partial = [p for p in incoming.glob("*") if 0 < p.stat().st_size] if incoming.exists() else []
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    with python("import sys\nfrom pipeline.store import Store\n"
+                "Store.at(sys.argv[1]).put_blob(b'x' * int(sys.argv[2]))",
+                str(store.root), str(size)) as child:
+        deadline = time.monotonic() + WAIT_S
+        while not partial and child.poll() is None and time.monotonic() < deadline:
+            partial = [p for p in incoming.glob("*") if 0 < p.stat().st_size] if incoming.exists() else []
+        child.send_signal(signal.SIGKILL)
+        child.wait()
     assert partial, "the child finished before it could be killed mid-write"
     assert store.blobs() == []
     assert verify(Archive(store)) == []
@@ -86,28 +96,28 @@ def test_sigkill_during_commit_keeps_the_previous_version_and_the_next_run_compl
                        "forty further cases of trafficking along the border, with testimony "
                        "from women who had reached Seoul.\n\n" + rest)
 
-    child = python(INGEST + textwrap.dedent('''
-        import sys, time
-        import pipeline.archive as archive_module
-        real_write = archive_module.write_deltalake
+    with python(INGEST + textwrap.dedent('''
+            import sys, time
+            import pipeline.archive as archive_module
+            real_write = archive_module.write_deltalake
 
-        def write_then_stall(uri, data, **options):
-            """deltalake's write, then a report, then a stall once passages are in."""
-            real_write(uri, data, **options)
-            print("appended", uri.rstrip("/").rsplit("/", 1)[-1], flush=True)
-            if uri.rstrip("/").endswith("passages"):
-                time.sleep(600)
+            def write_then_stall(uri, data, **options):
+                """deltalake's write, then a report, then a stall once passages are in."""
+                real_write(uri, data, **options)
+                print("appended", uri.rstrip("/").rsplit("/", 1)[-1], flush=True)
+                if uri.rstrip("/").endswith("passages"):
+                    time.sleep(600)
 
-        archive_module.write_deltalake = write_then_stall
-        ingest(sys.argv[1], sys.argv[2], "run-killed")
-    '''), str(corpus), str(store.root))
-    appended = []
-    while "passages" not in appended:
-        line = child.stdout.readline()
-        assert line, f"child ended early after {appended}: {child.stderr.read()}"
-        appended.append(line.split()[-1])
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+            archive_module.write_deltalake = write_then_stall
+            ingest(sys.argv[1], sys.argv[2], "run-killed")
+        '''), str(corpus), str(store.root)) as child:
+        appended = []
+        while "passages" not in appended:
+            line = child.stdout.readline()
+            assert line, f"child ended early after {appended}: {child.stderr.read()}"
+            appended.append(line.split()[-1])
+        child.send_signal(signal.SIGKILL)
+        child.wait()
 
     archive = Archive(store)
     assert archive.latest_version() == 1
@@ -178,13 +188,14 @@ def test_two_ingests_of_overlapping_registries_at_once_lose_and_duplicate_nothin
                 time.sleep(0.01)
         print(ingest(sys.argv[1], sys.argv[2], sys.argv[4], barrier))
     ''')
-    children = [python(code, str(reg), str(store.root), str(go), run_id)
-                for reg, run_id in ((first, "run-a"), (second, "run-b"))]
     versions = []
-    for child in children:
-        out, errors = child.communicate(timeout=WAIT_S)
-        assert child.returncode == 0, errors
-        versions.append(int(out.split()[-1]))
+    with ExitStack() as stack:
+        children = [stack.enter_context(python(code, str(reg), str(store.root), str(go), run_id))
+                    for reg, run_id in ((first, "run-a"), (second, "run-b"))]
+        for child in children:
+            out, errors = child.communicate(timeout=WAIT_S)
+            assert child.returncode == 0, errors
+            versions.append(int(out.split()[-1]))
     assert sorted(versions) == [1, 2]
 
     reference = Store.at(tmp_path / "reference")

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -71,13 +73,22 @@ def registry(folder: Path, stuck_url: str) -> Path:
     return path
 
 
-def ingest(registry_path: Path, store: Path, home: Path, idle_s: float = IDLE_S) -> subprocess.Popen:
+@contextmanager
+def ingest(registry_path: Path, store: Path, home: Path, idle_s: float = IDLE_S
+           ) -> Iterator[subprocess.Popen]:
+    """``archivist ingest`` as a child; killed (if still running) and reaped on the way out
+    and its pipes closed, whether or not the test's assertions held. The pipes are closed,
+    not drained: a process the run left behind could hold them open."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PYTHONPATH=str(ROOT), PREFECT_HOME=str(home), ARCHIVIST_PREFECT_IDLE_S=str(idle_s),
                PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", str(registry_path),
-                             "--store", str(store)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", str(registry_path),
+                           "--store", str(store)], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            yield child
+        finally:
+            child.kill()
 
 
 def descendants(pid: int) -> set[int]:
@@ -128,12 +139,12 @@ def stuck_with_workers(child: subprocess.Popen, hit: threading.Event) -> set[int
 
 def test_sigkill_of_an_ingest_leaves_no_process_of_the_run(tmp_path, prefect_home, stuck_source):
     url, hit = stuck_source
-    child = ingest(registry(tmp_path / "reg", url), tmp_path / "store", prefect_home)
-    processes = stuck_with_workers(child, hit)
-    server = server_pid(prefect_home)
+    with ingest(registry(tmp_path / "reg", url), tmp_path / "store", prefect_home) as child:
+        processes = stuck_with_workers(child, hit)
+        server = server_pid(prefect_home)
 
-    child.send_signal(signal.SIGKILL)
-    child.wait(GONE_S)
+        child.send_signal(signal.SIGKILL)
+        child.wait(GONE_S)
     own = processes - {server}
     wait_until(lambda: not any(alive(p) for p in own), GONE_S,
                f"processes of the killed run still alive: {[p for p in own if alive(p)]}")
@@ -147,13 +158,13 @@ def test_sigint_stops_an_ingest_promptly_commits_nothing_and_exits_130(tmp_path,
                                                                       stuck_source):
     url, hit = stuck_source
     store = tmp_path / "store"
-    child = ingest(registry(tmp_path / "reg", url), store, prefect_home)
-    processes = stuck_with_workers(child, hit)
-    own = processes - {server_pid(prefect_home)}
+    with ingest(registry(tmp_path / "reg", url), store, prefect_home) as child:
+        processes = stuck_with_workers(child, hit)
+        own = processes - {server_pid(prefect_home)}
 
-    started = time.monotonic()
-    child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate(timeout=30)
+        started = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=30)
     assert time.monotonic() - started < 10, "the run went on after Ctrl-C"
     assert child.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
@@ -172,8 +183,8 @@ def test_a_second_run_reuses_the_server_of_the_first(tmp_path, prefect_home):
         wait_until(lambda: not alive(running), GONE_S, "the other test's server stopped")
     pids = []
     for _ in range(2):
-        child = ingest(folder / "sources.toml", tmp_path / "store", prefect_home, idle_s=120)
-        _, stderr = child.communicate(timeout=START_S)
+        with ingest(folder / "sources.toml", tmp_path / "store", prefect_home, idle_s=120) as child:
+            _, stderr = child.communicate(timeout=START_S)
         assert child.returncode == 0, stderr
         pids.append(server_pid(prefect_home))
     assert pids[0] == pids[1] and alive(pids[0])

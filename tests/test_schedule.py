@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -135,44 +136,44 @@ def test_serve_runs_a_scheduled_ingest_triggered_through_the_api(corpus: Path, t
     env.update(PREFECT_HOME=str(tmp_path / "client-home"), PREFECT_LOGGING_LEVEL="WARNING")
     subprocess.run([archivist, "schedule", str(corpus), "--cron", "0 3 * * *", "--store",
                     str(store), "--name", "nightly"], env=env, check=True, capture_output=True)
-    log = open(tmp_path / "serve.log", "w+")
-    serve = subprocess.Popen([archivist, "serve", "--store", str(store)], env=env, stdout=log,
-                             stderr=subprocess.STDOUT, text=True)
-    try:
-        def printed_url():
-            log.seek(0)
-            line = next((l for l in log.read().splitlines() if "Prefect server:" in l), None)
-            assert serve.poll() is None, (log.seek(0), log.read())[1]
-            return line.split("Prefect server:", 1)[1].strip() if line else None
+    with open(tmp_path / "serve.log", "w+") as log, ExitStack() as stack:
+        serve = subprocess.Popen([archivist, "serve", "--store", str(store)], env=env, stdout=log,
+                                 stderr=subprocess.STDOUT, text=True)
+        try:
+            def printed_url():
+                log.seek(0)
+                line = next((l for l in log.read().splitlines() if "Prefect server:" in l), None)
+                assert serve.poll() is None, (log.seek(0), log.read())[1]
+                return line.split("Prefect server:", 1)[1].strip() if line else None
 
-        api = _wait_for(printed_url, 150, "the server URL")
-        client = httpx.Client(base_url=api, timeout=10)
+            api = _wait_for(printed_url, 150, "the server URL")
+            client = stack.enter_context(httpx.Client(base_url=api, timeout=10))
 
-        def deployment():
-            found = client.post("/deployments/filter", json={}).json()
-            return found[0] if found else None
+            def deployment():
+                found = client.post("/deployments/filter", json={}).json()
+                return found[0] if found else None
 
-        deployed = _wait_for(deployment, 60, "the deployment")
-        assert deployed["name"] == "nightly"
-        assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["0 3 * * *"]
+            deployed = _wait_for(deployment, 60, "the deployment")
+            assert deployed["name"] == "nightly"
+            assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["0 3 * * *"]
 
-        def created():
-            # A freshly started server under load can answer 5xx while its database settles.
-            answer = client.post(f"/deployments/{deployed['id']}/create_flow_run", json={})
-            return answer.json() if answer.status_code == 201 else None
+            def created():
+                # A freshly started server under load can answer 5xx while its database settles.
+                answer = client.post(f"/deployments/{deployed['id']}/create_flow_run", json={})
+                return answer.json() if answer.status_code == 201 else None
 
-        run = _wait_for(created, 60, "the flow run to be created")
+            run = _wait_for(created, 60, "the flow run to be created")
 
-        def finished():
-            state = client.get(f"/flow_runs/{run['id']}").json()["state"]
-            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+            def finished():
+                state = client.get(f"/flow_runs/{run['id']}").json()["state"]
+                return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
 
-        assert _wait_for(finished, 180, "the flow run")["type"] == "COMPLETED"
-        runs = Archive(Store.at(store)).runs()
-        assert [r["run_id"] for r in runs] == [run["id"]] and runs[0]["new_docs"] == 5
-    finally:
-        serve.terminate()
-        serve.wait(timeout=60)
+            assert _wait_for(finished, 180, "the flow run")["type"] == "COMPLETED"
+            runs = Archive(Store.at(store)).runs()
+            assert [r["run_id"] for r in runs] == [run["id"]] and runs[0]["new_docs"] == 5
+        finally:
+            serve.terminate()
+            serve.wait(timeout=60)
     with pytest.raises(httpx.TransportError):  # the server was stopped with the command
         httpx.get(f"{api}/health", timeout=2)
 
