@@ -100,6 +100,7 @@ def site():
     the_site.base = f"http://127.0.0.1:{server.server_port}"
     yield the_site
     server.shutdown()
+    server.server_close()
 
 
 def registry_for(folder: Path, base: str, names) -> Path:
