@@ -701,3 +701,25 @@ def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formul
     text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
     assert ("Parametrisierung ist dann J(u, v) = ⎛⎝ -a sin u b cos u a cos u b sin u 0 1 ⎞⎠ und"
             in text)
+
+
+def test_a_line_under_a_display_in_pieces_is_read_after_the_display(tmp_path):
+    """A display's rows with their limits set small beside them, a column apart (the book's
+    sums and integrals over ``V_i``), then ``Beweis:`` at the left margin under the display,
+    in a column of its own: it joined the display's column run as a third column and was read
+    before the display's terms."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=4)
+        for row, terms in enumerate(("= sum fdA over V", "- sum fdA over V and W",
+                                     "+ sum fdA over U, V and W")):
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(230, 650 - 20 * row, terms)
+            canvas.setFont("Times-Roman", 7)
+            canvas.drawString(200, 644 - 20 * row, "i=1")
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, 580, "Beweis:")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(90, 566, "a) Mit Transformationsformel.")
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert text.index("+ sum fdA over U") < text.index("Beweis")

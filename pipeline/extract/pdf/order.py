@@ -237,6 +237,7 @@ def _merge_column_bands(bands: list[list[LayoutBlock]], rules: Sequence[Rule] = 
         candidate = groups[-1] + band
         columns = _vertical_cut(candidate, rules)
         if (len(columns) > 1 and _spans_columns(groups[-1], columns)
+                and _in_run_columns(band, groups[-1], columns)
                 and not _opens_next(groups[-1], band, bands[i + 1:i + 2], rules)):
             groups[-1] = candidate
         else:
@@ -259,6 +260,18 @@ def _opens_next(run: list[LayoutBlock], band: list[LayoutBlock], after: list[lis
     if gap_below >= gap_above:
         return False
     return not _spans_columns(run, _vertical_cut(run + nxt, rules))  # one column spans none
+
+
+def _in_run_columns(band: list[LayoutBlock], run: list[LayoutBlock],
+                    columns: list[list[LayoutBlock]]) -> bool:
+    """Whether ``band`` has text in a column that holds text of ``run``: a band wholly in a
+    column of its own beside the run continues none of its columns (a proof's ``Beweis:``
+    under a display formula whose pieces stand apart like columns was read beside the
+    formula's lower rows, before them)."""
+    in_band = {id(b) for b in band}
+    in_run = {id(b) for b in run}
+    return any(any(id(b) in in_band for b in column) and any(id(b) in in_run for b in column)
+               for column in columns)
 
 
 def _spans_columns(group: list[LayoutBlock], columns: list[list[LayoutBlock]]) -> bool:
