@@ -723,3 +723,26 @@ def test_a_line_under_a_display_in_pieces_is_read_after_the_display(tmp_path):
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert text.index("+ sum fdA over U") < text.index("Beweis")
+
+
+def test_a_raised_symbol_leaves_the_superscripts_beside_it_to_their_line(tmp_path):
+    """A line with an exponent (``e^{2pit}``) and, left of it, a full-size ``~`` raised to the
+    exponent's height (the upper half of a ``≅`` stacked over its ``=``): the ``~`` made the
+    exponent's row one of full-size text, so the exponent stayed a row of its own and the
+    line split at the gap it left, its rest read after the next line."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 650, "also ist G = Z. Dabei ist g(t) = e")
+        x = 72 + stringWidth("also ist G = Z. Dabei ist g(t) = e", "Times-Roman", 10)
+        canvas.drawString(72 + stringWidth("also ist G ", "Times-Roman", 10), 653, "~")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x, 653.9, "2pit")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + stringWidth("2pit", "Times-Roman", 7) + 9, 650,
+                          "= cos(2pt) + i sin(2pt) und")
+        canvas.drawString(90, 636, "g_k := g * g ist ein Isomorphismus.")
+        _paragraph(canvas, 610, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "g(t) = e2pit = cos(2pt)" in text and text.index("cos(2pt)") < text.index("g_k := g")

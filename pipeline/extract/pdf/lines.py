@@ -331,7 +331,9 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     extents: dict[int, tuple[list[Char], int, float, float]] = {}
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
-            largest = max([c[SIZE] for c in row])
+            # a row's letters and digits say whether it is a row of scripts: a full-size
+            # symbol raised into it (the ``∼`` of a ``≅`` stacked over its ``=``) is none
+            largest = max([c[SIZE] for c in row if c[TEXT].isalnum()] or [c[SIZE] for c in row])
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
