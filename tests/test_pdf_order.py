@@ -746,3 +746,25 @@ def test_a_raised_symbol_leaves_the_superscripts_beside_it_to_their_line(tmp_pat
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert "g(t) = e2pit = cos(2pt)" in text and text.index("cos(2pt)") < text.index("g_k := g")
+
+
+def test_a_stacked_congruence_sign_stays_in_its_line(tmp_path):
+    """``≅`` built as TeX does, a ``~`` raised over a ``=`` set a hair low: the raised ``~``
+    opened the row and moved its reach up, so the ``=`` under it made a row and a line of its
+    own, and the next line (``Bew.: ...``), stacked under that stray ``=``, came after the
+    lines that follow it."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        for y, (before, after) in ((650, ("(a) Beh.: AB", "AC and ABC congruent ACB")),
+                                   (636, ("Bew.: Sei AB", "AC."))):
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(90, y, before)
+            x = 90 + stringWidth(before + " ", "Times-Roman", 10)
+            canvas.drawString(x, y + 3.0, "~")
+            canvas.drawString(x, y - 0.5, "=")
+            canvas.drawString(x + stringWidth("= ", "Times-Roman", 10), y, after)
+        canvas.drawString(90, 622, "Then there is an isometry f with f(B) = C.")
+        _paragraph(canvas, 596, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert text.index("Bew.: Sei AB") < text.index("Then there is an isometry")

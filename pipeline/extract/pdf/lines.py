@@ -282,19 +282,24 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
     hanging = [c for c in chars if _hanging_font(c[FONTNAME])] if operators else []
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
-    row: list[Char] | None = None
+    row: list[Char] = []
+    first: Char | None = None  # the character the row's reach is measured from
     for c in sorted(level, key=_BASELINE):
-        if row is not None:
-            # measured from the row's first character (chaining would let rows drift), or
-            # level with the last one (a word must not lose its line to rounding)
-            first = row[0]
+        if first is not None:
+            # measured from the row's first letter or digit (chaining would let rows drift;
+            # a symbol raised above its line, the ``~`` of a ``≅``, would move the row's
+            # reach up and leave the ``=`` under it a row of its own), or level with the last
+            # character (a word must not lose its line to rounding)
             size = c[SIZE] if c[SIZE] < first[SIZE] else first[SIZE]  # min, inline
             size = size or 1.0
             if (c[BASELINE] - first[BASELINE] <= ROW_BASELINE_EM * size
                     or c[BASELINE] - row[-1][BASELINE] <= SAME_BASELINE):
                 row.append(c)
+                if not first[TEXT].isalnum() and c[TEXT].isalnum():
+                    first = c
                 continue
         row = [c]
+        first = c
         rows.append(row)
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
