@@ -119,6 +119,19 @@ def test_a_part_that_is_no_word_joins_where_the_hyphenation_patterns_break():
     assert decide("Vertriebswe", "sen", german).result == "Vertriebswesen"
 
 
+def test_a_whole_word_after_the_break_is_a_compounds_second_word():
+    """``chlor-|alkali`` and ``cross-|sectional`` were joined by the patterns' rule: the
+    joined forms are in no lexicon and one part is rare, but the right part is a whole word
+    (a typesetter's break leaves a fragment there), so in English the hyphen is kept.
+    German writes compounds closed: ``Übungsauf-|gaben`` joins though ``gaben`` is a word."""
+    assert decide("chlor", "alkali", EMPTY).result == "chlor-alkali"
+    assert decide("cross", "sectional", EMPTY).result == "cross-sectional"
+    assert decide("dig", "nissim", EMPTY).result == "dignissim"
+    assert dehyphenate("a chlor-\nalkali plant", EMPTY)[0] == "a chlor-alkali plant"
+    german = Vocabulary(language="de")
+    assert decide("Übungsauf", "gaben", german).result == "Übungsaufgaben"
+
+
 def test_a_part_the_document_uses_on_its_own_is_a_word():
     """``lipid`` is rare in the lexicon, common in a paper on lipids: ``lipid-|lowering`` is a
     compound there. The pieces of words broken at line ends are no words of the document

@@ -19,7 +19,9 @@ The decision uses evidence, strongest first:
    when a part is no word, so no compound can be made of the two, a break where the patterns
    would break the joined word is the typesetter's (``pur-|posively``, ``rhon-|cus``,
    ``Wider-|spruchsbeweisen``), words the lexicon lists too rarely or not at all. A compound's
-   seam is often no such point (``cattle|raiding``: ``cat-tleraid-ing``).
+   seam is often no such point (``cattle|raiding``: ``cat-tleraid-ing``), and where the
+   language writes compounds open, a right part that is a whole word of the lexicon
+   (``chlor-|alkali``, ``cross-|sectional``) is a compound's second word, not a fragment.
 
 With no evidence the hyphen is kept: a kept hyphen is repairable, a wrong join is not. Every
 decision is returned with its evidence so callers record it as a transform.
@@ -52,6 +54,12 @@ PART_WORD_ZIPF = 3.5
 """A part only stands in as a word if it is common (``mind``): wordfreq also lists fragments
 such as ``ers`` (zipf 3.2), which would wrongly keep ``mind-ers``. (The document's own counts
 are no help here: fragments of words broken across blank lines or pages show up in them.)"""
+
+COMPOUND_TAIL_LETTERS = 5
+COMPOUND_TAIL_ZIPF = 2.5
+"""A right part this long and at least this common is a word of its own: the patterns'
+break leaves a fragment there (``posively``, ``nissim`` 1.9), a compound its second word
+(``alkali`` 2.9, ``sectional`` 3.4); shorter pieces (``cus``, ``tate``) match too many words."""
 
 PART_SEEN = 2
 """A rarer part is a word when the document uses it on its own this often: once may be a piece
@@ -164,6 +172,7 @@ def decide(left: str, right: str, vocabulary: Vocabulary, compound: bool = False
     # a part that is no word makes no compound: a break where the patterns would break the
     # joined word is the typesetter's
     by_pattern = (None in parts and joined_zipf < MIN_JOINED_ZIPF and not compound
+                  and (language in CLOSED_COMPOUND_LANGUAGES or not _whole_word(right, language))
                   and _pattern_break(joined, len(left), language))
     pattern = ", a part no word, a break of the hyphenation patterns" if by_pattern else ""
     if language in CLOSED_COMPOUND_LANGUAGES:
@@ -184,6 +193,12 @@ def _part_zipf(part: str, vocabulary: Vocabulary) -> float | None:
     for a fragment (wordfreq also lists pieces such as ``ers``, zipf 3.2)."""
     zipf = _zipf(part, vocabulary.language)
     return zipf if zipf >= PART_WORD_ZIPF or vocabulary.counts[part] >= PART_SEEN else None
+
+
+def _whole_word(part: str, language: str) -> bool:
+    """Whether a line's first part is a word of its own (``COMPOUND_TAIL_*``)."""
+    return (len(part) >= COMPOUND_TAIL_LETTERS
+            and _zipf(part.lower(), language) >= COMPOUND_TAIL_ZIPF)
 
 
 @lru_cache(maxsize=65536)
