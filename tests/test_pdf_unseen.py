@@ -270,6 +270,29 @@ def test_caption_after_a_display_equation(tmp_path):
         "Figure 3: The pipeline of the clustering system, from crawl to clusters."]
 
 
+def test_caption_labels_in_other_spellings_after_display_equations(tmp_path):
+    """Captions right under display equations at the body size and leading are told by their
+    label alone: ``Fig`` without its full stop, a colon or a dash with no space before the
+    title (a text layer that drops it, a report's ``Figure 5—``), and an appendix's or a
+    supplement's figure (``Appendix Figure A1.``)."""
+    captions = ["Fig 2. The pipeline of the clustering system, from crawl to clusters.",
+                "Figure 4:Clusters found per month in the crawl of the news sites.",
+                "Figure 5\u2014Estimated costs of the crawl for each of the sites.",
+                "Appendix Figure A1. Share of pages kept after the duplicates were removed."]
+
+    def page(canvas):
+        y = _paragraph(canvas, 740, rows=3)
+        for n, caption in enumerate(captions):
+            canvas.setFont("Times-Italic", 10)
+            canvas.drawCentredString(306, y, f"E = m c2 + p v ({n + 1})")
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(72, y - 12, caption)
+            y = _paragraph(canvas, y - 40, rows=3)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "caption"] == captions
+
+
 def test_marker_nearer_another_columns_row_links(tmp_path):
     """A raised note number in mid-line whose baseline lies nearer the next column's row (set
     a point and a half higher) than its own line's: it is still its line's marker, linked to

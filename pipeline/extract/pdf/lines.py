@@ -107,18 +107,22 @@ _BACK_MATTER = re.compile(
     r"bibliographie|referencias|referências|bibliografía|bibliografia|literatuur|"
     r"riferimenti bibliografici)\s*$")
 """A reference list's heading alone on its line, numbered or not."""
-CAPTION = re.compile(r"^(?:(?i:Figure|Fig\.|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
+CAPTION = re.compile(r"^(?:(?:(?i:Appendix|Supplementary|Supplemental|Extended\s+Data)\s+)?"
+                     r"(?i:Figure|Fig\.?|Table|Tab\.|Abbildung|Abb\.|Tabelle|Photo|Chart|Map|"
                      r"Graph|Exhibit|Plate|Box|Illustration|Image|Grafik|Bild|Listing|"
                      r"Tableau|Graphique|Schéma|Encadré|Carte|Tabla|Cuadro|Figura|Gráfico|"
                      r"Gráfica|Mapa|Imagen|Tabela|Quadro|Imagem|Tabella|Grafico|Tabel|Figuur|"
                      r"Afbeelding|Grafiek)\s*"
                      r"(?:[A-Z]{1,3}[-.–]?(?=[0-9]))?[0-9IVX]+[0-9.\-–]*[a-z]?"
-                     r"(?:\s*[:.–—|-](?:\s|$)|\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“(]))"
+                     r"(?:\s*[:.–—|-](?:\s|$)|\s*[:–—|](?=[A-ZÀ-ÖØ-Þ\"“(])"
+                     r"|\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“(]))"
                      r"|[表图圖]\s*[0-9]+(?:[.\-–][0-9]+)*\s+(?=[\u4e00-\u9fff]))")
 """The opening of a figure, table or listing caption (``Figure 3-11 Selecting …``,
 ``Abbildung 1.2:``, ``Tableau 2 :``, ``Figura 1 –``, ``表 1 用地``; an appendix's or a summary's
-number has its letters, ``Table ES-1 Percent …``, ``Figure A3.``), not a sentence that cites
-one (``Figure 3-5 shows …``)."""
+number has its letters, ``Table ES-1 Percent …``, ``Figure A3.``, or its word,
+``Appendix Figure 1.``; ``Fig 2.`` without its stop; a colon or dash right before a capital,
+``Figure 4:Clusters``, ``Figure 5—Costs``: a text layer may drop the space, a report sets
+none), not a sentence that cites one (``Figure 3-5 shows …``)."""
 
 
 @dataclass(slots=True)
