@@ -293,6 +293,43 @@ def test_caption_labels_in_other_spellings_after_display_equations(tmp_path):
     assert [t for k, t in result if k == "caption"] == captions
 
 
+def test_running_head_printed_on_one_page_only_above_the_text(tmp_path):
+    """A brochure's title printed as the running head of its second page only, in the margin
+    above the text, whose first line stands where the first page's text starts: furniture,
+    though it recurs nowhere. A later page's heading at the top of the text stays, and so
+    does one above the text of a first page that starts lower (a chapter's opening page)."""
+    def first(canvas):
+        canvas.setFont("Helvetica-Bold", 12)
+        canvas.drawString(72, 720, "Preparing for the clinic visit")
+        _paragraph(canvas, 700, rows=40)
+
+    def second(canvas):
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawString(72, 760, "Your Guide to Rural Clinics")
+        canvas.setFont("Helvetica-Bold", 12)
+        canvas.drawString(72, 720, "What the clinics offer")
+        _paragraph(canvas, 700, rows=40)
+
+    result = _typeset_pages(tmp_path, [first, second])
+    assert not any("Your Guide" in b.text for b in result.blocks)
+    assert any(r.text == "Your Guide to Rural Clinics" for r in result.removed)
+    headings = [b.text for b in result.blocks if b.kind == "heading"]
+    assert headings == ["Preparing for the clinic visit", "What the clinics offer"]
+
+    def opening(canvas):
+        canvas.setFont("Helvetica-Bold", 12)
+        canvas.drawString(72, 560, "Preparing for the clinic visit")
+        _paragraph(canvas, 540, rows=28)
+
+    def later(canvas):
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawString(72, 760, "Reaching the clinics")
+        _paragraph(canvas, 730, rows=40)
+
+    result = _typeset_pages(tmp_path, [opening, later])
+    assert "Reaching the clinics" in [b.text for b in result.blocks]
+
+
 def test_marker_nearer_another_columns_row_links(tmp_path):
     """A raised note number in mid-line whose baseline lies nearer the next column's row (set
     a point and a half higher) than its own line's: it is still its line's marker, linked to

@@ -153,6 +153,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
               if verdict and verdict.rule.startswith("running-") and line.face}
     judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body,
                           styles)
+    judged = _above_the_text(pages, bands, judged, banners, body)
     judged = _inside_the_text(bands, judged, body)
     judged = _stamps(bands, judged, pages, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
@@ -265,6 +266,39 @@ def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool
                     verdict = Verdict("running-footer",
                                       f"a page's last line, isolated, at y={line.top:.0f}: in "
                                       f"the band of the footers of {found} other pages")
+            rows.append((line, framed, verdict))
+        out.append(rows)
+    return out
+
+
+def _above_the_text(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
+                    judged: list[list[tuple[Line, bool, Verdict | None]]], banners: set[int],
+                    body: float) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with a later page's first line convicted where it stands, isolated, above
+    the first line of every other page (clear of it as an isolated line is of the others),
+    while the page's text under it starts where theirs do (within an em of the body): it is
+    set in the margin above the text area, a running head printed on that page only (a
+    brochure's title over its second page), which repetition cannot prove. Not on the first
+    page (a title or a masthead opens it), nor a line set larger than the body."""
+    convicted = {id(line) for page in judged for line, _, verdict in page if verdict}
+    tops = [min((l.top for l in lines if id(l) not in convicted), default=None)
+            for lines in pages]
+    out = [judged[0]] if judged else []
+    for index in range(1, len(pages)):
+        others = [top for other, top in enumerate(tops) if other != index and top is not None]
+        rows = []
+        for (where, _, isolated), (line, framed, verdict) in zip(bands[index], judged[index]):
+            if (verdict is None and others and where == "top" and isolated
+                    and id(line) not in banners and line.size < HEADING_SIZE * body
+                    and line.top == tops[index]
+                    and line.bottom + ISOLATION_EM * line.size <= min(others)):
+                under = min((l.top for l in pages[index] if id(l) not in convicted
+                             and l.top >= line.bottom), default=None)
+                if under is not None and abs(under - min(others)) <= body:
+                    verdict = Verdict("running-header",
+                                      f"a later page's first line at y={line.top:.0f}, "
+                                      f"isolated above the text, which starts at "
+                                      f"y={under:.0f} as the other pages' does")
             rows.append((line, framed, verdict))
         out.append(rows)
     return out
