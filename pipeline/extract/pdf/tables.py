@@ -42,11 +42,16 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
     if len(vertical) < 2 or len(horizontal) < 2:
         return [], []
     found, grids = [], []
+    centred = [((c[X0] + c[X1]) / 2, (c[TOP] + c[BOTTOM]) / 2, c) for c in chars]
     for table in page.find_tables({"vertical_strategy": "explicit",
                                    "horizontal_strategy": "explicit",
                                    "explicit_vertical_lines": vertical,
                                    "explicit_horizontal_lines": horizontal}):
-        rows = [[_cell_text(cell, chars, page.page_number) for cell in row.cells]
+        # each cell looks among the table's characters only, not the page's
+        t_x0, t_top, t_x1, t_bottom = table.bbox
+        inside = [item for item in centred
+                  if t_x0 <= item[0] <= t_x1 and t_top <= item[1] <= t_bottom]
+        rows = [[_cell_text(cell, inside, page.page_number) for cell in row.cells]
                 for row in table.rows]
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue
@@ -108,11 +113,11 @@ def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
             "orientation": "h" if top == bottom else "v"}
 
 
-def _cell_text(cell: tuple[float, float, float, float] | None, chars: list[Char],
-               page_number: int) -> str:
+def _cell_text(cell: tuple[float, float, float, float] | None,
+               centred: list[tuple[float, float, Char]], page_number: int) -> str:
+    """The text of the characters (with their centres, in page order) centred in ``cell``."""
     if cell is None:
         return ""
     x0, top, x1, bottom = cell
-    inside = [c for c in chars if x0 <= (c[X0] + c[X1]) / 2 < x1
-              and top <= (c[TOP] + c[BOTTOM]) / 2 < bottom]
+    inside = [c for x, y, c in centred if x0 <= x < x1 and top <= y < bottom]
     return " ".join(line.text for line in page_lines(inside, page_number))
