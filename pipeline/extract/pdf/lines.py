@@ -337,7 +337,7 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
     sized = [(row, mode_size(row)) for row in rows]  # small joiners leave a row's size as is
     merged: list[tuple[list[Char], float]] = []
-    extents: dict[int, tuple[list[Char], int, float, float]] = {}
+    extents: dict[int, _Extent] = {}
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
             # a row's letters and digits say whether it is a row of scripts: a full-size
@@ -363,7 +363,7 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
 
 
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
-                 extents: dict[int, tuple[list[Char], int, float, float]],
+                 extents: dict[int, _Extent],
                  lowered: bool = False, limits: bool = False) -> list[Char]:
     """``row`` without its short runs that joined one of ``rows`` (``_attach``). A run moves
     whole or not at all: a word's last letter that reaches beside a larger heading of the next
@@ -400,32 +400,55 @@ def _short_runs(row: list[Char]) -> list[list[Char]]:
     return [run for run in runs if len(run) <= SCRIPT_RUN_MAX]
 
 
+_Extent = tuple[list[Char], int, float, float, list[float], list[Char], float]
+"""A row's measures for ``_attach``, with the row and the length they were taken at: its top
+and bottom, and once a character has reached into its line box, its characters' x0 in order,
+those characters, and the widest one's width (empty until then)."""
+
+
+def _x_index(extent: _Extent) -> _Extent:
+    """``extent`` with its row's characters ordered by x0."""
+    row = extent[0]
+    by_x = sorted(row, key=_X0)
+    return (*extent[:4], [b[X0] for b in by_x], by_x, max(0.0, *[b[X1] - b[X0] for b in row]))
+
+
 def _attach(c: Char, rows: list[tuple[list[Char], float]],
-            extents: dict[int, tuple[list[Char], int, float, float]],
+            extents: dict[int, _Extent],
             lowered: bool = False) -> list[Char] | None:
     """The row among ``rows`` (with their sizes) whose line box ``c`` reaches into and whose
     text is nearest beside it (several columns' rows sit at nearly the same height), or None.
-    ``extents`` keeps each row's top and bottom while its length stays the same."""
+    ``extents`` keeps each row's measures (``_Extent``) while its length stays the same."""
     best: tuple[float, list[Char]] | None = None
     for row, size in rows:
         if c[SIZE] >= RAISED_SIZE * size:
             continue
         extent = extents.get(id(row))
         if extent is None or extent[0] is not row or extent[1] != len(row):
-            extent = extents[id(row)] = (row, len(row), min(b[TOP] for b in row),
-                                         max(b[BOTTOM] for b in row))
+            extent = extents[id(row)] = (row, len(row), min([b[TOP] for b in row]),
+                                         max([b[BOTTOM] for b in row]), [], [], 0.0)
         if lowered:
             if c[TOP] > extent[3] - 0.1 * size:
                 continue
         elif extent[2] - 0.1 * size > c[BOTTOM]:
             continue
+        if not extent[5]:
+            extent = extents[id(row)] = _x_index(extent)
+        # only characters starting within reach of ``c`` can be nearer than 1.5 em or stand
+        # over or under it: those from its left edge less the reach and the row's widest
+        # character to its right edge plus the reach (a point more either way for rounding);
+        # a long row is not measured character by character for each small one
+        reach = 1.5 * size if size > 0 else 0.0
+        x0s = extent[4]
+        near = extent[5][bisect_left(x0s, c[X0] - reach - extent[6] - 1.0):
+                         bisect_right(x0s, c[X1] + reach + 1.0)]
         # measured to the larger text only: a word beside a note label is no script
-        distance = min((max(b[X0] - c[X1], c[X0] - b[X1], 0.0) for b in row
+        distance = min((max(b[X0] - c[X1], c[X0] - b[X1], 0.0) for b in near
                         if c[SIZE] < RAISED_SIZE * b[SIZE]), default=float("inf"))
         # raised over a letter, it is no superscript but an operator's limit over the next
         # line's letters (over the operator itself, a limit is at home)
         if (distance <= 1.5 * size and (best is None or distance < best[0])
-                and (lowered or not any(_overlap(c, b) for b in row
+                and (lowered or not any(_overlap(c, b) for b in near
                                         if not b[TEXT].isspace() and not _hangs(b)))):
             best = (distance, row)
     return None if best is None else best[1]
@@ -443,6 +466,7 @@ def _hanging_font(fontname: str) -> bool:
 
 
 _BASELINE = itemgetter(BASELINE)
+_X0 = itemgetter(X0)
 
 
 def _hangs(c: Char) -> bool:
