@@ -134,14 +134,11 @@ def near_groups(boxes: list[Box]) -> list[list[int]]:
     """Indices of ``boxes`` grouped where boxes come within ``REACH`` of one another on both
     axes, directly or through others; each group in index order, the groups in the order of
     their first index."""
-    parent = list(range(len(boxes)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # each box's group is named by one of its boxes, and each group lists its boxes: whether
+    # two boxes are already one group is one comparison (a plot's strokes meet thousands of
+    # others, nearly all of them of its group by then), and joining two renames the smaller
+    label = list(range(len(boxes)))
+    members = [[i] for i in range(len(boxes))]
     order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
     # a sweep from left to right over the boxes whose right edge is still in reach, kept per
     # horizontal band of the page: a box looks only at the bands it spans, where every box
@@ -161,20 +158,20 @@ def near_groups(boxes: list[Box]) -> list[list[int]]:
                 reached.append(j)
                 # near: within REACH on both axes (a[0] <= x0 <= x1: in the sweep's order)
                 if a[1] - REACH <= bottom and top <= a[3] + REACH:
-                    # root(j) written out (a plot's strokes meet thousands of others); ``i``
-                    # is its group's root, as only its own turn joins boxes to it (a box met
-                    # again in another band joins again, to no effect)
-                    r = j
-                    while parent[r] != r:
-                        parent[r] = parent[parent[r]]
-                        r = parent[r]
-                    parent[r] = i
+                    mine, theirs = label[i], label[j]
+                    if mine != theirs:
+                        if len(members[mine]) < len(members[theirs]):
+                            mine, theirs = theirs, mine
+                        for k in members[theirs]:
+                            label[k] = mine
+                        members[mine] += members[theirs]
+                        members[theirs] = []
             bands[band] = reached
         for band in range(_band(top - REACH), _band(bottom + REACH) + 1):
             bands.setdefault(band, []).append(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
-        groups.setdefault(root(i), []).append(i)
+        groups.setdefault(label[i], []).append(i)
     return list(groups.values())
 
 
