@@ -122,6 +122,10 @@ class PdfiumDocument:
         self._rect = raw.FS_RECTF()
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._matrix = raw.FS_MATRIX()
+        # its address, and its a, b, c, d as bytes, read without a call each (once per text
+        # object: a book's 31,375)
+        self._matrix_at = ctypes.addressof(self._matrix)
+        self._scale_bytes = (ctypes.c_char * _MATRIX_SCALE).from_address(self._matrix_at)
         self._name = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._float = ctypes.c_float()
@@ -260,10 +264,10 @@ class PdfiumDocument:
         ``texts`` the decoded codes by font name, for the page."""
         font = _font_of(obj) or 0
         m = self._matrix
-        _char_matrix(text_page, k, ctypes.addressof(m))
+        _char_matrix(text_page, k, self._matrix_at)
         font_size = _font_size(text_page, k)
         # the matrix's a, b, c, d as PDFium wrote them: what the sizes depend on
-        way = (font, ctypes.string_at(ctypes.addressof(m), _MATRIX_SCALE), font_size)
+        way = (font, self._scale_bytes.raw, font_size)
         look = looks.get(way)
         if look is not None:
             return look
@@ -317,7 +321,7 @@ class PdfiumDocument:
 
     def _obj_matrix(self, obj: int) -> Matrix:
         m = self._matrix
-        if not _object_matrix(obj, ctypes.addressof(m)):
+        if not _object_matrix(obj, self._matrix_at):
             return IDENTITY
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
