@@ -768,3 +768,27 @@ def test_a_stacked_congruence_sign_stays_in_its_line(tmp_path):
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert text.index("Bew.: Sei AB") < text.index("Then there is an isometry")
+
+
+def test_two_matrices_side_by_side_are_each_read_in_their_formulas_row(tmp_path):
+    """Two two-row matrices set close on either side of a display's ``=``: their top rows,
+    a little above the formula's row, made one segment across the ``=``, which no gap of the
+    formula could hold, so the display read ``(a b) = (e f)`` / ``(c d) (g h)`` / ``I :=``."""
+    def width(text: str) -> float:
+        return stringWidth(text, "Times-Roman", 10)
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(100, 650, "I :=")
+        x = 100 + width("I :=") + 3
+        for top, bottom in (("(a   b)", "(c   d)"), ("(e   f)", "(g   h)")):
+            canvas.drawString(x, 656.2, top)
+            canvas.drawString(x, 643.8, bottom)
+            x += width(top) + 3
+            if top.startswith("(a"):
+                canvas.drawString(x, 650, "=")
+                x += width("=") + 3
+        _paragraph(canvas, 610, rows=3)
+
+    assert "I := (a b) (c d) = (e f) (g h)" in " ".join(_texts(_typeset(tmp_path, page)))

@@ -590,6 +590,10 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
     candidates = _stack_candidates(segments)
     if not candidates:
         return segments
+    split = _split_at_operators(segments, candidates)
+    if len(split) != len(segments):
+        segments = split
+        candidates = _stack_candidates(segments)
     info = {i: _stack_info(segments[i]) for i in candidates}
     order = sorted(candidates, key=lambda i: info[i][0])
     baselines = [info[i][0] for i in order]
@@ -645,6 +649,44 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
                 for j in parts.get(host, ())])
             host = right_of.get(host)
         out.append(merged)
+    return out
+
+
+OPERATOR_SPACE_EM = 0.15
+"""Space (em) an operator of a display keeps on each side, less than TeX's thick space around
+a relation (5/18 em) and more than is left around a full stop in a word space."""
+
+
+def _split_at_operators(segments: list[list[Char]], candidates: set[int]
+                        ) -> list[list[Char]]:
+    """``segments`` with each candidate part split where an operator of a row a stacked
+    part's distance above or below it stands in one of its gaps: parts stand in their
+    formula's gaps, never across its text (the top rows of two matrices side by side, set
+    close, were one segment across the ``=`` between the matrices, and neither matrix was
+    read in its row)."""
+    info = {i: _stack_info(segments[i]) for i in candidates}
+    out: list[list[Char]] = []
+    for i, segment in enumerate(segments):
+        if i not in candidates:
+            out.append(segment)
+            continue
+        baseline, size, x0, x1, ink = info[i]
+        operators = [c for j in candidates if j != i
+                     and 0.5 * ROW_BASELINE_EM * size <= abs(info[j][0] - baseline)
+                     <= STACK_EM * size
+                     for c in info[j][4] if x0 < c[X0] and c[X1] < x1 and not c[TEXT].isalnum()
+                     and abs(c[SIZE] - size) < 0.1 * size and not _hangs(c)]
+        # with math space on both sides: a word space has no room for a full stop
+        room = OPERATOR_SPACE_EM * size
+        cuts = sorted({after[X0] for before, after in zip(ink, ink[1:]) for c in operators
+                       if before[X1] + room <= c[X0] and c[X1] + room <= after[X0]})
+        if not cuts:
+            out.append(segment)
+            continue
+        pieces: list[list[Char]] = [[] for _ in range(len(cuts) + 1)]
+        for c in segment:
+            pieces[bisect_right(cuts, c[X0])].append(c)
+        out += [piece for piece in pieces if any(not c[TEXT].isspace() for c in piece)]
     return out
 
 
