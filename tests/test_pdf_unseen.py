@@ -330,6 +330,33 @@ def test_running_head_printed_on_one_page_only_above_the_text(tmp_path):
     assert "Reaching the clinics" in [b.text for b in result.blocks]
 
 
+def test_caption_set_bold_and_larger_than_the_text_is_a_caption(tmp_path):
+    """A report's table and figure titles set bold and a step larger than its text (``Table
+    1.`` over its rows, ``Figure 2:`` over its chart) open with a caption's label: captions,
+    not headings, though set as a heading would be."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=12, size=9)
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawString(72, y - 24, "Table 1. Clinics and roads by district")
+        canvas.setFont("Times-Roman", 9)
+        y -= 44
+        for k in range(1, 8):
+            for x, cell in ((72, f"District {k} north"), (260, f"{k * 13}"), (330, f"{k * 7}.5")):
+                canvas.drawString(x, y, cell)
+            y -= 12
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawString(72, y - 24, "Figure 2: Share of households by distance")
+        canvas.rect(72, y - 200, 300, 160)
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawString(72, y - 230, "Distance and season")
+        _paragraph(canvas, y - 250, rows=8, size=9)
+
+    kinds = dict((t, k) for k, t in _extract_blocks(_typeset(tmp_path, page)))
+    assert kinds["Table 1. Clinics and roads by district"] == "caption"
+    assert kinds["Figure 2: Share of households by distance"] == "caption"
+    assert kinds["Distance and season"] == "heading"
+
+
 def test_marker_nearer_another_columns_row_links(tmp_path):
     """A raised note number in mid-line whose baseline lies nearer the next column's row (set
     a point and a half higher) than its own line's: it is still its line's marker, linked to

@@ -304,7 +304,11 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     # the text's small letters: either may be set a step smaller than the text
     smallest = (FACE_HEADING_SIZE if _HEADING_NUMBER.match(text) or _in_capitals(text)
                 else SMALLER_HEADING)
-    if block.size < smallest * text_size or CAPTION.match(text):
+    if CAPTION.match(text):
+        # a caption's label says what the block is, set bold and a step larger than the text
+        # (a report's ``Table 1.`` over its table) too; only display type heads a section
+        return display
+    if block.size < smallest * text_size:
         return larger
     return (larger or bold and (len(text) < 120 or _numbered_bold(text, bold, after))
             or _in_capitals(text) and prose_after)
