@@ -178,6 +178,74 @@ def test_teasers_with_a_thumbnail_before_the_headline_link_are_removed():
     assert any(r.rule == "teaser-list" for r in extraction.removed)
 
 
+def test_teasers_whose_summary_is_a_paragraph_in_the_item_are_removed():
+    # "Recently Cataloged" after a post: each item a thumbnail link, a headline link in an
+    # h3 and the summary as a <p> under the item; the summaries were list items of their
+    # own, not the item, so the teaser test never looked at them (precision 0.80).
+    items = "".join(f"<li class='grid'><a href='/p{i}'><img src='/t{i}.jpg' alt=''></a>"
+                    f"<h3><a href='/p{i}'>Another story about somebody famous, part {i}</a>"
+                    f"</h3><div class='excerpt'><p>{POST[i % 4]} ({i})</p></div></li>"
+                    for i in range(4))
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
+              "<div id='story'><h1>Ritchson cast as Gloss</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST) +
+              f"<h4>Recently Cataloged</h4><ul>{items}</ul></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert not any(t.endswith(")") for t in texts)
+    assert sum(r.rule == "teaser-list" for r in extraction.removed) == 4
+
+
+def _cards(count: int, cls: str = "story-box", href: str = "/s") -> str:
+    return "".join(f"<div class='{cls}'><div class='head'><div><a href='{href}{i}'>Another "
+                   f"story about somebody famous, part {i}</a></div></div>"
+                   f"<div class='thumb'><a href='/s{i}'><img src='/t{i}.jpg' alt=''></a></div>"
+                   f"<div class='summary'>{POST[i % 4]} ({i})</div></div>"
+                   for i in range(count))
+
+
+def test_teaser_cards_built_of_divs_after_the_article_are_removed():
+    # A news site's "more stories" box after the story: alike divs, each a headline link,
+    # a thumbnail and a summary. The links went as link text, the summaries stayed as the
+    # article's closing paragraphs (precision 0.88).
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
+              "<div id='story'><h1>Ritchson cast as Gloss</h1>" +
+              "".join(f"<p>{text}</p>" for text in POST * 2) +
+              f"<div class='more'>{_cards(5)}</div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert not any(t.endswith(")") for t in texts)
+    assert sum(r.rule == "teaser-list" for r in extraction.removed) == 5
+
+
+@pytest.mark.parametrize("where", ["inside", "alone", "toggles", "accordion"])
+def test_alike_boxes_opening_with_a_link_stay_when_they_are_the_content(where: str):
+    # Inside the article, boxes opening with a link are its roundup ("Brother GX37 review"
+    # and its summary); with little prose beside them, a listing's entries; an FAQ's
+    # accordion titles link to no page. None of them is a "more stories" box.
+    if where == "inside":
+        body = (f"<p>{POST[0]}</p><div class='roundup'>{_cards(4)}</div>"
+                + "".join(f"<p>{text}</p>" for text in POST[1:]))
+    elif where == "alone":
+        body = f"<p>{POST[0]}</p><div class='more'>{_cards(6)}</div>"
+    elif where == "toggles":
+        body = ("".join(f"<p>{text}</p>" for text in POST * 2) +
+                f"<div class='faq'>{_cards(4, 'toggle-item', '#q')}</div>")
+    else:
+        items = "".join(f"<li class='accordion-item'><a href='#' class='title'>Where is the "
+                        f"sequel filmed, part {i}?</a> {POST[i % 4]} ({i})</li>"
+                        for i in range(4))
+        body = ("".join(f"<p>{text}</p>" for text in POST * 2) +
+                f"<h2>FAQ</h2><ul class='accordion'>{items}</ul>")
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
+              f"<div id='story'><h1>Ritchson cast as Gloss</h1>{body}</div></body></html>")
+    extraction = run(source)
+    assert not any(r.rule == "teaser-list" for r in extraction.removed)
+    assert any(b.text.endswith("(3)") for b in extraction.blocks)
+
+
 def test_author_class_on_the_post_does_not_make_its_short_lines_bylines():
     # WordPress puts "author-<name>" on the post element; read as a byline box around the
     # whole post, every short line of a meal plan ("Eat every 2-3 hours") was labelled a

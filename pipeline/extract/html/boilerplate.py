@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import islice, repeat
 
 from lxml import etree
 
@@ -188,6 +188,8 @@ MIN_TEASERS = 3
 MIN_INTRO_CHARS = 40
 TEASER_SHARE = 0.8
 MIN_HEADLINE_CHARS = 20
+# How far above a block a teaser card is looked for.
+MAX_CARD_DEPTH = 4
 # What a teaser may show before its headline link without text: a thumbnail.
 THUMBNAIL_TAGS = frozenset({"img", "picture", "figure", "a", "span", "div"})
 # "Monday November 18, 2019 7:45 am PST by Joe Rossignol" is eleven words.
@@ -1793,9 +1795,16 @@ def _drop_teaser_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None
     """Lists whose items each open with a headline link and go on with a summary are
     teasers for other pages (headline tickers, "more stories"), not the article's list."""
     verdict_of: dict[etree._Element, bool] = {}
+    cards: dict[tuple[etree._Element, tuple[object, str]], bool | None] = {}
+    card_of: dict[int, etree._Element] = {}
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
-        item = block.element if block.element.tag == "li" else None
-        if item is None or not verdict.keep:
+        if not verdict.keep:
+            continue
+        item = _list_item_of(block)
+        if item is None:
+            card = _teaser_card(block.element, cards)
+            if card is not None:
+                card_of[index] = card
             continue
         parent = item.getparent()
         if parent is None:
@@ -1808,6 +1817,95 @@ def _drop_teaser_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None
             verdicts[index] = Verdict(False, rule="teaser-list",
                                       evidence=f"items of {describe(parent)} open with a "
                                                "headline link followed by a summary")
+    # Cards built of divs are teasers only after the article's own prose ("more stories"),
+    # and only beside an article that out-writes them: inside it, alike boxes opening with
+    # a link are its roundup or its FAQ; without it, they are a listing's entries.
+    if not card_of:
+        return
+    own = [i for i, v in enumerate(verdicts) if v.keep and i not in card_of
+           and not is_fragment(blocks[i])]
+    last = max(own, default=len(blocks))
+    after = [i for i in card_of if i > last]
+    if sum(weight(blocks[i]) for i in after) >= sum(weight(blocks[i]) for i in own):
+        return
+    for index in after:
+        verdicts[index] = Verdict(False, rule="teaser-list",
+                                  evidence=f"{describe(card_of[index])} and its alike siblings "
+                                           "after the article open with a headline link "
+                                           "followed by a summary")
+
+
+def _teaser_card(element: etree._Element,
+                 cards: dict[tuple[etree._Element, tuple[object, str]], bool | None]
+                 ) -> etree._Element | None:
+    """The teaser card ``element`` sits in, if any: the nearest ancestor with alike
+    siblings (tag and first class), at least ``MIN_TEASERS`` of them, nearly all opening
+    with a headline link followed by more text ("more stories" boxes built of divs).
+    ``cards`` keeps each sibling group's answer (None: too few alike to be cards), so a
+    parent of many children is read once, not once per block under it."""
+    for unit in islice(element.iterancestors(), MAX_CARD_DEPTH):
+        parent = unit.getparent()
+        if parent is None or unit.tag in ARTICLE_TAGS:
+            return None
+        key = (parent, _signature(unit))
+        if key not in cards:
+            alike = [c for c in parent if _signature(c) == key[1]]
+            cards[key] = None if len(alike) < MIN_TEASERS else \
+                sum(1 for c in alike if _opens_with_link(c)) >= TEASER_SHARE * len(alike)
+        if cards[key] is not None:
+            return unit if cards[key] else None
+    return None
+
+
+def _opens_with_link(unit: etree._Element) -> bool:
+    """The unit's first text is a link of a few words, and more text follows it."""
+    holder = _first_text_holder(unit)
+    if holder is None:
+        return False
+    link = holder if holder.tag == "a" else next(
+        (a for a in holder.iterancestors("a") if unit in a.iterancestors()), None)
+    if link is None or _toggle(link):
+        return False
+    headline = len(" ".join(link.itertext()).strip())
+    return headline >= MIN_HEADLINE_CHARS and \
+        len(" ".join(unit.itertext()).strip()) >= headline + MIN_HEADLINE_CHARS
+
+
+def _toggle(link: etree._Element) -> bool:
+    """A link to no other page: an accordion's or FAQ's title that unfolds its answer."""
+    return (link.get("href") or "#").startswith("#")
+
+
+def _first_text_holder(element: etree._Element) -> etree._Element | None:
+    """The element whose own text or child's tail is the first visible text in it (walked
+    with a stack: markup may nest deeper than Python's recursion limit)."""
+    if (element.text or "").strip():
+        return element
+    stack = [(element, iter(element))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and (node.tail or "").strip():
+                return stack[-1][0]
+        elif isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            if (child.text or "").strip():
+                return child
+            stack.append((child, iter(child)))
+        elif (child.tail or "").strip():
+            return node
+    return None
+
+
+def _list_item_of(block: TextBlock) -> etree._Element | None:
+    """The ``li`` a list item block is, or sits in: a teaser's summary is often a ``<p>``
+    under the item, after its headline link."""
+    if block.kind != "list_item":
+        return None
+    if block.element.tag == "li":
+        return block.element
+    return next(block.element.iterancestors("li"), None)
 
 
 def _opens_with_headline(item: etree._Element) -> bool:
@@ -1825,7 +1923,7 @@ def _opens_with_headline(item: etree._Element) -> bool:
         first = following
     if first.tag in HEADING_TAGS and len(first) and first[0].tag == "a":
         first = first[0]
-    if first.tag != "a":
+    if first.tag != "a" or _toggle(first):
         return False
     headline = len(" ".join(first.itertext()).strip())
     return headline >= MIN_HEADLINE_CHARS and \
