@@ -792,3 +792,29 @@ def test_two_matrices_side_by_side_are_each_read_in_their_formulas_row(tmp_path)
         _paragraph(canvas, 610, rows=3)
 
     assert "I := (a b) (c d) = (e f) (g h)" in " ".join(_texts(_typeset(tmp_path, page)))
+
+
+def test_a_subscript_with_scripts_of_its_own_stays_in_its_line(tmp_path):
+    """An operator's limit set beside it in a line, five small characters of which two are
+    its own scripts, smaller still (``V_i∈T_Y``): as a run longer than a script's it stayed a
+    row of its own, the line split at the gap it left, and the line's rest was read after the
+    lines under it."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        head = "Eine Ueberlagerung heisst es, wenn p(U) = U"
+        canvas.drawString(72, 650, head)
+        x = 72 + stringWidth(head, "Times-Roman", 10)
+        for text, size, drop in (("V", 7, 3), ("i", 5, 4), ("e", 7, 3), ("T", 7, 3),
+                                 ("Y", 5, 4)):
+            canvas.setFont("Times-Roman", size)
+            canvas.drawString(x, 650 - drop, text)
+            x += stringWidth(text, "Times-Roman", size)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + 2, 650, "V und p ist ein Homoeomorphismus.")
+        canvas.drawString(72, 636, "Alle Punkte liegen diskret in Y, da Haeufungspunkte viele")
+        canvas.drawString(72, 622, "Elemente in jeder Umgebung benoetigen.")
+        _paragraph(canvas, 596, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert text.index("ein Homoeomorphismus") < text.index("Alle Punkte")

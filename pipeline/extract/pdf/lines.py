@@ -397,7 +397,15 @@ def _short_runs(row: list[Char]) -> list[list[Char]]:
             runs.append([])
         runs[-1].append(c)
         previous = c
-    return [run for run in runs if len(run) <= SCRIPT_RUN_MAX]
+    return [run for run in runs  # most runs are short: their length is checked first
+            if len(run) <= SCRIPT_RUN_MAX or _script_length(run) <= SCRIPT_RUN_MAX]
+
+
+def _script_length(run: list[Char]) -> int:
+    """A run's characters at its own size: its own scripts, smaller still (``V_i∈T_Y``, an
+    operator's limit set beside it in a line), are no letters of small print."""
+    largest = max(c[SIZE] for c in run)
+    return sum(1 for c in run if c[SIZE] >= RAISED_SIZE * largest)
 
 
 _Extent = tuple[list[Char], int, float, float, list[float], list[Char], float]
