@@ -151,6 +151,25 @@ def test_a_suspended_hyphen_before_a_conjunction_is_kept():
     assert decide("pre", "and", EMPTY).join is False
 
 
+def test_a_word_of_the_lexicon_ending_in_a_conjunction_is_no_suspended_compound():
+    """``emper-|or``, ``pho-|to``: the right part is a conjunction's spelling, but the joined
+    form is a word of the lexicon, which no suspended compound is (``pre- or``)."""
+    assert decide("emper", "or", EMPTY).result == "emperor"
+    assert decide("pho", "to", EMPTY).result == "photo"
+    assert decide("pre", "or", EMPTY).join is False
+
+
+def test_two_words_written_as_one_join_while_open_compounds_keep_their_hyphen():
+    """Words made of two words are rarer than their parts by a zipf or so (``grassland``,
+    ``videotape``, ``wastewater``, kept hyphenated at a margin of 1.0); an open compound
+    written closed, by 2.5 or more (``longterm``, ``realtime``)."""
+    for left, right in (("grass", "land"), ("video", "tape"), ("waste", "water")):
+        assert decide(left, right, EMPTY).join is True, (left, right)
+    for left, right in (("long", "term"), ("real", "time"), ("fine", "tuned"),
+                        ("large", "scale"), ("wild", "type"), ("non", "academic")):
+        assert decide(left, right, EMPTY).join is False, (left, right)
+
+
 def test_unicode_hyphens_at_a_line_end_are_breaks_too():
     """Some typesetters set every hyphen as U+2011 (non-breaking hyphen), line-end breaks
     included (a French government guide's ``défi‑`` / ``nition``); U+2010 is the hyphen."""
