@@ -14,4 +14,4 @@
 # the run's process (which decides by them what to build again) need not import the extractor;
 # a change of what the extractor outputs bumps VERSION.
 NAME = "ocr"
-VERSION = "0.3.9"
+VERSION = "0.3.10"
