@@ -541,6 +541,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
     boxes = [(_top(segment), _bottom(segment), segment[0][X0], segment[-1][X1])
              for segment in segments]
     absorbed: set[int] = set()
+    sizes: dict[int, tuple[int, float]] = {}  # each segment's size, at the length it had
     for i, segment in enumerate(segments):
         ink = _few_ink(segment)  # here: a segment grows by the marks it takes in
         if not ink:
@@ -551,7 +552,10 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
             o_top, o_bottom, o_x0, o_x1 = boxes[j]
             if j in absorbed or o_top >= bottom or o_bottom <= top:
                 continue
-            size = mode_size(other)
+            known = sizes.get(j)
+            if known is None or known[0] != len(other):
+                known = sizes[j] = (len(other), mode_size(other))
+            size = known[1]
             # beside the text, or inside it: a marker after a word in mid-line, whose
             # baseline matched another column's row better than its own line's
             if largest < RAISED_SIZE * size and (0 <= o_x0 - x1 <= 0.5 * size

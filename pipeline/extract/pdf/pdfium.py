@@ -206,7 +206,7 @@ class PdfiumDocument:
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
-            unmapped = code == 0 or bool(map_error(page, k))
+            unmapped = code == 0 or map_error(page, k) != 0
             text_key = -1 - code if unmapped else code
             decoded = decoded_by.get(text_key)
             if decoded is None:
