@@ -357,6 +357,25 @@ def test_caption_set_bold_and_larger_than_the_text_is_a_caption(tmp_path):
     assert kinds["Distance and season"] == "heading"
 
 
+def test_caption_label_a_tab_before_its_title_on_its_row(tmp_path):
+    """A journal's caption style: the label in bold (``Table 1``), its title in the text face
+    a tab to its right on the same row. The label alone was a heading and its title a
+    paragraph; together they are the table's caption."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=12)
+        canvas.setFont("Times-Bold", 9)
+        canvas.drawString(72, y - 20, "Table 1")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(130, y - 20, "Households by distance to the nearest clinic")
+        canvas.rect(72, y - 140, 400, 110)
+        _paragraph(canvas, y - 170, rows=10)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    captions = [" ".join(t.split()) for k, t in result if k == "caption"]
+    assert captions == ["Table 1 Households by distance to the nearest clinic"]
+    assert not any(k == "heading" for k, _ in result)
+
+
 def test_marker_nearer_another_columns_row_links(tmp_path):
     """A raised note number in mid-line whose baseline lies nearer the next column's row (set
     a point and a half higher) than its own line's: it is still its line's marker, linked to

@@ -102,6 +102,10 @@ CAPTION_LABEL = re.compile(r"^(?i:Figure|Fig\.|Table|Exhibit|Chart|Map|Graph|Pho
                            r"Gráfico|Figuur|Tabel)\s*(?:[A-Z]{1,3}[-.–]?(?=[0-9]))?[0-9IVX]+"
                            r"[0-9.\-–]*[a-z]?[:.]?$")
 """A caption's label alone on its line (``Figure 3``, ``TABLE IV``, ``Exhibit A-2:``)."""
+LABEL_TAB_EM = 4.0
+"""A caption's title starts at most this many ems right of its label on the label's row..."""
+LABEL_ROW_SLACK = 0.3
+"""...its top within this share of the label's size of the label's."""
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
 
 
@@ -241,12 +245,20 @@ def _join_caption_labels(blocks: list[LayoutBlock]) -> None:
         block, title = blocks[i], blocks[i + 1]
         if (block.kind not in BUILT_WHOLE and title.kind not in BUILT_WHOLE
                 and len(block.lines) == 1 and CAPTION_LABEL.match(block.lines[0].text)
-                and 0 <= title.top - block.bottom <= HEADED_GAP_EM * block.size
-                and title.x0 < block.x1 and title.x1 > block.x0
+                and (0 <= title.top - block.bottom <= HEADED_GAP_EM * block.size
+                     and title.x0 < block.x1 and title.x1 > block.x0
+                     or _beside(block, title))
                 and len(title.lines) <= HEADING_MAX_LINES):
             block.lines = block.lines + title.lines
             del blocks[i + 1]
         i += 1
+
+
+def _beside(label: LayoutBlock, title: LayoutBlock) -> bool:
+    """Whether ``title`` starts on ``label``'s row a tab or so to its right (``Table 1`` in
+    bold, then its title in the text face: a journal's caption style)."""
+    return (abs(title.top - label.top) <= LABEL_ROW_SLACK * label.size
+            and 0 <= title.x0 - label.x1 <= LABEL_TAB_EM * label.size)
 
 
 def _opens_item(block: LayoutBlock) -> bool:
