@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.clean import clean, normalise_whitespace
+from pipeline.clean import clean, normalise_whitespace, trim_code
 from pipeline.model import Block, DocumentMeta, Extraction, Locator
 
 LOC = Locator(line_start=1, line_end=1)
@@ -14,6 +14,13 @@ def test_prose_line_breaks_become_spaces():
 def test_tables_keep_rows_and_cells():
     table = "Year\tWomen sold\n2008\t  1,200 \n"
     assert normalise_whitespace(table, keep_lines=True) == "Year\tWomen sold\n2008\t1,200"
+
+
+def test_code_keeps_its_indentation_and_inner_spacing():
+    code = "\n  \ndef flow(river):\n    if river:\t# tab kept\n\n        return  river.mouth   \n\n"
+    assert trim_code(code) == "def flow(river):\n    if river:\t# tab kept\n\n        return  river.mouth"
+    extraction = Extraction("t", "1", DocumentMeta(), (Block("code", code, LOC),))
+    assert clean(extraction).blocks[0].text == trim_code(code)
 
 
 def test_clean_records_each_repair_and_drops_empty_blocks():
@@ -31,3 +38,4 @@ def test_whitespace_normalisation_is_idempotent(text):
     for keep_lines in (False, True):
         once = normalise_whitespace(text, keep_lines)
         assert normalise_whitespace(once, keep_lines) == once
+    assert trim_code(trim_code(text)) == trim_code(text)

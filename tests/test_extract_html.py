@@ -174,6 +174,12 @@ def test_structure_headings_lists_quotes_tables_captions():
     assert table.text == "Gauge\tLevel\nMill\t3.1 m\nBridge\t2.7 m"
 
 
+def test_code_block_keeps_its_indentation_through_clean():
+    code = "def crest(levels):\n    for level in levels:\n        if level &gt; 3:\n            return level"
+    blocks = clean(run(article(PROSE + f"<pre><code>{code}</code></pre>"))).blocks
+    assert next(b for b in blocks if b.kind == "code").text == html.unescape(code)
+
+
 def test_comment_section_and_share_widget_are_removed():
     body = (PROSE + "<div class='share-buttons'><a href='#'>Share on Facebook</a>"
             "<a href='#'>Tweet</a></div>"

@@ -6,6 +6,7 @@ in this package (``encoding``, ``hyphenation``). What runs here applies to every
 
     1. encoding.repair   ftfy (mojibake, ligatures) then NFC, per block and footnote
     2. whitespace        runs of spaces and stray line breaks inside a passage collapse to one
+                         (code keeps its indentation and line breaks)
     3. drop-empty        blocks left with no text are dropped
 
 Every change is recorded as a Transform on the block it touched.
@@ -38,17 +39,29 @@ def _clean_one(item: _Item) -> _Item:
     text, transforms = repair(item.text)
     if transforms:
         item = replace(item, text=text, transforms=item.transforms + transforms)
-    keep_lines = isinstance(item, Block) and item.kind in ("table", "code")
-    return item.with_text(normalise_whitespace(item.text, keep_lines), Transform("whitespace"))
+    kind = item.kind if isinstance(item, Block) else None
+    text = (trim_code(item.text) if kind == "code"
+            else normalise_whitespace(item.text, keep_lines=kind == "table"))
+    return item.with_text(text, Transform("whitespace"))
 
 
 def normalise_whitespace(text: str, keep_lines: bool = False) -> str:
     """Collapse space runs; inside prose a line break is a space.
 
-    In tables and code, line breaks and tabs stay: they separate rows and cells.
+    In tables, line breaks and tabs stay: they separate rows and cells.
     """
     if keep_lines:
         lines = (_AROUND_TAB.sub("\t", _SPACES_NOT_TABS.sub(" ", line)).strip(" ")
                  for line in text.splitlines())
         return "\n".join(lines).strip("\n ")
     return _SPACES.sub(" ", _LINE_BREAKS.sub(" ", text)).strip()
+
+
+def trim_code(text: str) -> str:
+    """Code as it was set: its indentation and inner spacing carry meaning (Python's blocks,
+    aligned columns), so only trailing spaces and the blank lines around it go."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    start = next((i for i, line in enumerate(lines) if line), len(lines))
+    return "\n".join(lines[start:])
