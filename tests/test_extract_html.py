@@ -180,6 +180,61 @@ def test_code_block_keeps_its_indentation_through_clean():
     assert next(b for b in blocks if b.kind == "code").text == html.unescape(code)
 
 
+def test_data_table_whose_cells_wrap_their_text_in_blocks_is_one_table():
+    # CMS output wraps every cell's text in a p or div: still a data table, one block,
+    # its cells' blocks read apart ("4.00 per kg") and its markup located.
+    table = ("<table><tr><th><p>Shop</p></th><th><p>Price</p></th></tr>"
+             "<tr><td><p>Amazon <b>UK</b></p> online</td><td><div>4.00</div><div>per kg</div>"
+             "</td></tr><tr><td><p>Market</p></td><td><div>3.50</div><div>per kg</div>"
+             "</td></tr></table>")
+    source = article(PROSE + table + "<p>Prices were checked on the morning of the flood, "
+                     "before the roads to the market closed.</p>")
+    data = source.encode()
+    blocks = run(data).blocks
+    assert [b.kind for b in blocks].count("table") == 1
+    block = next(b for b in blocks if b.kind == "table")
+    assert block.text == "Shop\tPrice\nAmazon UK online\t4.00 per kg\nMarket\t3.50 per kg"
+    decoded = decode_source(data, capture_for(data)).text
+    assert block.locator.xpath == "/html/body/article/table"
+    assert decoded[block.locator.char_start:block.locator.char_end] == table
+
+
+def test_table_setting_prose_in_columns_is_layout_not_data():
+    # A column of several prose paragraphs is an article set in a table: its paragraphs
+    # stay paragraphs.
+    column = "<td><div>" + PROSE + "</div></td>"
+    body = ("<table><tr><td><p><a href='/a'>Archive</a></p><p><a href='/b'>Contact</a></p>"
+            f"</td>{column}</tr></table>")
+    blocks = run(article(body)).blocks
+    assert "table" not in [b.kind for b in blocks]
+    assert any(b.kind == "paragraph" and b.text.startswith("The river rose") for b in blocks)
+
+
+def test_one_row_box_and_forum_post_tables_are_layout_not_data():
+    # An admonition set as a label cell beside its text, and a forum post's table (its date
+    # row, then its author beside a long message), lay blocks out side by side.
+    note = ("<table><tr><td><div>Tip</div></td><td><div>The old bridge is not a special "
+            "case.</div></td></tr></table>")
+    post = ("<table><tr><td><div>30th March 2025</div></td><td><div>#1</div></td></tr>"
+            "<tr><td><div>riverwatcher</div><div>Posts: 12</div></td><td><div>"
+            + " ".join(["The gauge by the mill read higher than the one by the bridge."] * 5)
+            + "</div></td></tr></table>")
+    blocks = run(article(PROSE + note + post)).blocks
+    assert "table" not in [b.kind for b in blocks]
+    assert any(b.text == "The old bridge is not a special case." for b in blocks)
+
+
+def test_table_holding_the_whole_page_is_layout_not_data():
+    # One short wrapped paragraph per cell, but the table is most of the page's text.
+    cells = "".join(f"<td><p>{text}</p></td>" for text in (
+        "The river rose three metres overnight in the lower town.",
+        "The council opened the school gym to families from the streets by the water.",
+        "Engineers closed the old bridge while they checked its pillars."))
+    body = f"<table><tr>{cells}</tr></table>"
+    blocks = run(article(body)).blocks
+    assert "table" not in [b.kind for b in blocks]
+
+
 def test_comment_section_and_share_widget_are_removed():
     body = (PROSE + "<div class='share-buttons'><a href='#'>Share on Facebook</a>"
             "<a href='#'>Tweet</a></div>"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import islice, repeat
 
@@ -67,6 +68,15 @@ ERROR_HEADLINE = re.compile(r"\b404\b|not found|(?:does not|doesn't|no longer) e
 # Classes on <html> and <body> describe the page's state ("cookies-not-set", "has-sidebar").
 PAGE_TAGS = frozenset({"html", "body"})
 ARTICLE_TAGS = frozenset({"article", "main", "body", "html"})
+# Markup in a table that lays a page out rather than holding data (see ``_is_atomic``).
+LAYOUT_TAGS = frozenset({"table", "ul", "ol", "h1", "h2", "h3", "blockquote", "section",
+                         "article", "form"})
+# Blocks that wrap a data cell's text in CMS output, or a column's paragraphs in a layout.
+CELL_WRAPPER_TAGS = ("p", "div")
+# A paragraph of prose in a cell, not a wrapped value ("4.00", "per kg", "Amazon").
+MIN_CELL_PROSE_CHARS = 80
+# A cell this long is a column of prose (a forum post beside its author), not a value.
+MIN_COLUMN_CHARS = 300
 # Blocks a page may say again on purpose: code examples and tables.
 REPEATED_KINDS = frozenset({"code", "table"})
 # Ids of this many words or more may be a heading's anchor (see _heading_anchor).
@@ -454,6 +464,13 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     blocks: list[TextBlock] = []
     hidden: list[tuple[etree._Element, str]] = []
     runs: list[_Run] = [_Run(root, "paragraph", None, None, False, False)]
+    page_text: list[int] = []  # the page's text length, counted once if a table asks
+
+    def page_chars() -> int:
+        if not page_text:
+            page_text.append(len(" ".join(visible_text(root).split())))
+        return page_text[0]
+
     # Stack entries: (element, entering?, in_link, in_caption); exit entries close runs and
     # emit tails (None: and end a line of the heading the element is in).
     stack: list[tuple[etree._Element, bool | None, bool, bool]] = [(root, True, False, False)]
@@ -488,7 +505,7 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             runs[-1].add("\n", False)
             runs[-1].add(element.tail, in_link, in_caption)
             continue
-        if tag in ("table", "pre") and _is_atomic(element):
+        if tag in ("table", "pre") and _is_atomic(element, page_chars):
             _atomic_block(element, runs, blocks, in_link)
             continue
         exit_mark: bool | None = False
@@ -662,21 +679,47 @@ def _atomic_block(element: etree._Element, runs: list[_Run], blocks: list[TextBl
     runs[-1].add(element.tail, in_link)
 
 
-def _is_atomic(element: etree._Element) -> bool:
-    """A ``pre``, or a data table: cells hold text, not layout (nested tables, divs, lists)."""
+def _is_atomic(element: etree._Element, page_chars: Callable[[], int]) -> bool:
+    """A ``pre``, or a data table: cells hold text, not layout. Layout tables (the old way
+    to set a page in columns) nest tables or forms, or hold headings, lists and quotes; a
+    ``p`` or ``div`` in a cell is only evidence when the cells hold prose (see
+    ``_lays_out_prose``): CMS editors wrap every data cell's text in one."""
     if element.tag == "pre":
         return True
     rows = 0
     widest = 0
+    wrapped_cells = False
     for node in element.iter():
         tag = node.tag
-        if tag in ("table", "div", "p", "ul", "ol", "h1", "h2", "h3", "blockquote",
-                   "section", "article", "form") and node is not element:
+        if tag in LAYOUT_TAGS and node is not element:
             return False
-        if tag == "tr":
+        if tag in CELL_WRAPPER_TAGS:
+            wrapped_cells = True
+        elif tag == "tr":
             rows += 1
             widest = max(widest, sum(1 for c in node if c.tag in ("td", "th")))
-    return rows >= 1 and widest >= 2
+    if rows < 1 or widest < 2:
+        return False
+    return not wrapped_cells or not _lays_out_prose(element, rows, page_chars)
+
+
+def _lays_out_prose(table: etree._Element, rows: int, page_chars: Callable[[], int]) -> bool:
+    """A table whose cells wrap their text in blocks sets out the page when it has one row
+    (columns side by side: an admonition's label and its text, a sidebar and the article),
+    when a cell holds several paragraphs of prose (an article in a column), or when the
+    table holds most of the page's text (the whole page set in one)."""
+    if rows < 2:
+        return True
+    for cell in table.iter("td", "th"):
+        paragraphs = 0
+        for block in cell.iter(*CELL_WRAPPER_TAGS):
+            # Innermost wrappers only: a div around the paragraphs is not one more.
+            if next(block.iterdescendants(*CELL_WRAPPER_TAGS), None) is None and \
+                    len(" ".join(visible_text(block).split())) >= MIN_CELL_PROSE_CHARS:
+                paragraphs += 1
+        if paragraphs >= 2 or len(" ".join(visible_text(cell).split())) >= MIN_COLUMN_CHARS:
+            return True
+    return len(table_text(table)) * 2 >= page_chars()
 
 
 def table_text(table: etree._Element) -> str:
@@ -690,26 +733,32 @@ def table_text(table: etree._Element) -> str:
 
 
 def visible_text(element: etree._Element) -> str:
-    """The element's text without script, style and other non-text content."""
-    parts = []
-    for node in element.iter():
-        if node is not element and (not isinstance(node.tag, str) or node.tag in SKIP_TAGS):
-            if node.tail:
-                parts.append(node.tail)
+    """The element's text without script, style and other non-text content, in document
+    order; a block or line break inside it ends a word (a cell's two divs, "4.00" and
+    "per kg", read "4.00 per kg")."""
+    parts: list[str] = []
+    # Entries: an element to read, or a string (a tail or a break) to add when reached.
+    stack: list[etree._Element | str] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
             continue
-        if node.text and not _under_skipped(node, element):
-            parts.append(node.text)
-        if node is not element and node.tail and not _under_skipped(node.getparent(), element):
-            parts.append(node.tail)
+        if item.text:
+            parts.append(item.text)
+        for child in reversed(item):
+            if child.tail:
+                stack.append(child.tail)
+            tag = child.tag
+            if not isinstance(tag, str) or tag in SKIP_TAGS:
+                continue
+            breaks = tag in BLOCK_TAGS or tag == "br"
+            if breaks:
+                stack.append(" ")
+            stack.append(child)
+            if breaks:
+                stack.append(" ")
     return "".join(parts)
-
-
-def _under_skipped(node: etree._Element | None, top: etree._Element) -> bool:
-    while node is not None and node is not top:
-        if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
-            return True
-        node = node.getparent()
-    return False
 
 
 def weight(block: TextBlock, listing: bool = False) -> float:
