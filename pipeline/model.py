@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import datetime
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
@@ -65,6 +65,35 @@ def _pickled_by_fields(cls: type[_T]) -> type[_T]:
         return cls, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+def _slot_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen slotted dataclass an ``__init__`` that stores each field through its
+    slot's descriptor. The generated one calls ``object.__setattr__`` per field, which looks
+    the descriptor up by name every time: 1.5 -> 0.55 us a ``Locator``, and an extraction
+    makes a locator and a removed row for each of a web page's hundreds of blocks. Same
+    signature, defaults and values; only for classes whose fields all have plain defaults
+    or none (no ``default_factory``, ``init=False`` or ``__post_init__``)."""
+    params: list[str] = []
+    lines: list[str] = []
+    namespace: dict[str, Any] = {}
+    for item in fields(cls):  # type: ignore[arg-type]
+        if not item.init or item.default_factory is not MISSING or \
+                hasattr(cls, "__post_init__"):
+            raise TypeError(f"{cls.__name__}.{item.name}: only plain fields take _slot_init")
+        if item.default is MISSING:
+            params.append(item.name)
+        else:
+            params.append(f"{item.name}=_default_{item.name}")
+            namespace[f"_default_{item.name}"] = item.default
+        namespace[f"_set_{item.name}"] = cls.__dict__[item.name].__set__
+        lines.append(f"    _set_{item.name}(self, {item.name})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = cls.__init__.__annotations__
+    cls.__init__ = init  # type: ignore[misc]
     return cls
 
 
@@ -178,6 +207,7 @@ class DocumentRecord:
     extractor_version: str
 
 
+@_slot_init
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Locator:
@@ -218,6 +248,7 @@ class Locator:
         return ", ".join(parts) or "unknown"
 
 
+@_slot_init
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Transform:
@@ -240,6 +271,7 @@ class Transform:
     """Why the step decided as it did, e.g. the word counts behind a dehyphenation."""
 
 
+@_slot_init
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
@@ -261,6 +293,7 @@ class Block:
         return replace(self, text=text, transforms=self.transforms + (transform,))
 
 
+@_slot_init
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FootnoteBlock:
@@ -275,6 +308,7 @@ class FootnoteBlock:
         return replace(self, text=text, transforms=self.transforms + (transform,))
 
 
+@_slot_init
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Removed:

@@ -359,14 +359,14 @@ def _heading_anchor(element: etree._Element) -> bool:
     return 2 * sum(word in said for word in words) >= len(words)
 
 
-def hidden_signal(element: etree._Element) -> str | None:
+def hidden_signal(element: etree._Element, style: str | None, classes: str | None
+                  ) -> str | None:
     """Invisible text: ``display: none`` (schema.org metadata copies, popups) and
     screen-reader-only text ("Skip to content"). The ``hidden`` attribute is not trusted:
-    pages hide the rest of an article behind "Read more" that way and scripts reveal it."""
-    style = element.get("style")
+    pages hide the rest of an article behind "Read more" that way and scripts reveal it.
+    ``style`` and ``classes``: the element's attributes, which the block walk has read."""
     if style and HIDDEN_STYLE.search(style) and not _collapsed_answer(element):
         return "style-hidden"
-    classes = element.get("class")
     if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()) and \
             not SHOWN_FROM_WIDTH.search(classes):
         return "class-hidden"
@@ -387,7 +387,12 @@ def _collapsed_answer(element: etree._Element) -> bool:
 
 
 def _class_id(element: etree._Element) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}".lower().strip()
+    return _names(element.get("class"), element.get("id"))
+
+
+def _names(classes: str | None, id_: str | None) -> str:
+    """An element's class and id, lower-cased, in one string to search."""
+    return f"{classes or ''} {id_ or ''}".lower().strip()
 
 
 def is_note_marker(anchor: etree._Element) -> bool:
@@ -409,12 +414,13 @@ def is_note_marker(anchor: etree._Element) -> bool:
 class _Run:
     """Text being gathered for one block owner."""
 
-    __slots__ = ("owner", "kind", "parts", "link_chars", "caption_chars", "notes", "chrome",
+    __slots__ = ("owner", "tag", "kind", "parts", "link_chars", "caption_chars", "notes", "chrome",
                  "chrome_owner", "byline", "in_article")
 
-    def __init__(self, owner: etree._Element, kind: PassageKind, chrome: str | None,
+    def __init__(self, owner: etree._Element, tag: str, kind: PassageKind, chrome: str | None,
                  chrome_owner: etree._Element | None, byline: bool, in_article: bool) -> None:
         self.owner, self.kind = owner, kind
+        self.tag = tag  # the owner's: lxml makes a new string at every read
         self.parts: list[str] = []
         self.link_chars = 0
         self.caption_chars = 0
@@ -435,9 +441,12 @@ class _Run:
             if self.notes:
                 self.notes = []
             return
-        text = _collapse("".join(self.parts))
+        text = "".join(self.parts)
+        # Most runs that hold something hold only the whitespace between blocks: isspace
+        # answers for them without splitting and joining.
+        text = "" if text.isspace() else _collapse(text)
         if text:
-            level = int(self.owner.tag[1]) if self.owner.tag in HEADING_TAGS else None
+            level = int(self.tag[1]) if self.tag in HEADING_TAGS else None
             link_chars = min(self.link_chars, len(text))
             kind = self.kind
             # All of its text inside inline caption markup (a photo box's <span
@@ -463,7 +472,7 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     elements in ``shown`` are read even if they say they are hidden (``hidden_page``)."""
     blocks: list[TextBlock] = []
     hidden: list[tuple[etree._Element, str]] = []
-    runs: list[_Run] = [_Run(root, "paragraph", None, None, False, False)]
+    runs: list[_Run] = [_Run(root, root.tag, "paragraph", None, None, False, False)]
     page_text: list[int] = []  # the page's text length, counted once if a table asks
 
     def page_chars() -> int:
@@ -476,63 +485,69 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     stack: list[tuple[etree._Element, bool | None, bool, bool]] = [(root, True, False, False)]
     while stack:
         element, entering, in_link, in_caption = stack.pop()
-        if not entering:
-            # Only a block's own run has it as owner (the root's run stays open to the end).
-            if runs[-1].owner is element and len(runs) > 1:
-                runs.pop().flush(blocks)
-            elif entering is None:
-                runs[-1].add("\n", False)  # the end of a div's line in a heading (below)
-            tail = element.tail
-            if tail:
-                runs[-1].add(tail, in_link, in_caption)
-            continue
-        tag = element.tag  # lxml makes a new string at every read
-        if not isinstance(tag, str) or (tag in SKIP_TAGS and not _swallows_page(element)) or \
-                (tag == "noscript" and not _is_fallback(element)):
-            runs[-1].add(element.tail, in_link, in_caption)
-            continue
-        reason = hidden_signal(element) if element not in shown else None
-        if reason:
-            hidden.append((element, reason))
-            runs[-1].add(element.tail, in_link, in_caption)
-            continue
-        if tag == "a" and is_note_marker(element):
-            label = element.text_content().strip().strip("[]()")
-            runs[-1].notes.append((label, (element.get("href") or "").split("#", 1)[1]))
-            runs[-1].add(element.tail, in_link, in_caption)
-            continue
-        if tag == "br":
-            runs[-1].add("\n", False)
-            runs[-1].add(element.tail, in_link, in_caption)
-            continue
-        if tag in ("table", "pre") and _is_atomic(element, page_chars):
-            _atomic_block(element, runs, blocks, in_link)
-            continue
-        exit_mark: bool | None = False
-        if tag in BLOCK_TAGS:
-            if tag == "div" and runs[-1].owner.tag in HEADING_TAGS:
-                # A div in a heading (a shop's brand line above the product's name) is a
-                # line of the heading, as browsers show it.
+        if entering:
+            tag = element.tag  # lxml makes a new string at every read
+            if not isinstance(tag, str) or (tag in SKIP_TAGS and not _swallows_page(element)) \
+                    or (tag == "noscript" and not _is_fallback(element)):
+                runs[-1].add(element.tail, in_link, in_caption)
+                continue
+            classes = element.get("class")
+            style = element.get("style")
+            reason = hidden_signal(element, style, classes) if (style or classes) and \
+                (not shown or element not in shown) else None
+            if reason:
+                hidden.append((element, reason))
+                runs[-1].add(element.tail, in_link, in_caption)
+                continue
+            if tag == "a" and is_note_marker(element):
+                label = element.text_content().strip().strip("[]()")
+                runs[-1].notes.append((label, (element.get("href") or "").split("#", 1)[1]))
+                runs[-1].add(element.tail, in_link, in_caption)
+                continue
+            if tag == "br":
                 runs[-1].add("\n", False)
-                exit_mark = None
-            else:
-                _open_run(element, tag, runs, blocks)
-        # A heading linking to its own section (docs sites' permalinked headings) is no
-        # link elsewhere.
-        inner_link = in_link or (tag == "a" and not (
-            runs[-1].owner.tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
-        # Block-level caption markup is read by _open_run, inline markup here: a block
-        # inside inline markup (a custom element wrapping a section) is its own block.
-        inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
-        if tag in STYLED_INLINE_TAGS and _glued(element, runs[-1].parts):
-            runs[-1].add(" ", False)
-        text = element.text
-        if text:
-            runs[-1].add(text, inner_link, inner_caption)
-        stack.append((element, exit_mark, in_link, in_caption))
-        if len(element):  # most elements have no children
-            stack.extend(zip(reversed(element), repeat(True), repeat(inner_link),
-                             repeat(inner_caption)))
+                runs[-1].add(element.tail, in_link, in_caption)
+                continue
+            if tag in ("table", "pre") and _is_atomic(element, page_chars):
+                _atomic_block(element, runs, blocks, in_link)
+                continue
+            exit_mark: bool | None = False
+            if tag in BLOCK_TAGS:
+                if tag == "div" and runs[-1].tag in HEADING_TAGS:
+                    # A div in a heading (a shop's brand line above the product's name) is
+                    # a line of the heading, as browsers show it.
+                    runs[-1].add("\n", False)
+                    exit_mark = None
+                else:
+                    _open_run(element, tag, classes, runs, blocks)
+            # A heading linking to its own section (docs sites' permalinked headings) is no
+            # link elsewhere.
+            inner_link = in_link or (tag == "a" and not (
+                runs[-1].tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
+            # Block-level caption markup is read by _open_run, inline markup here: a block
+            # inside inline markup (a custom element wrapping a section) is its own block.
+            inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
+            if tag in STYLED_INLINE_TAGS and _glued(element, runs[-1].parts):
+                runs[-1].add(" ", False)
+            text = element.text
+            if text:
+                runs[-1].add(text, inner_link, inner_caption)
+            if len(element):  # most elements have no children
+                stack.append((element, exit_mark, in_link, in_caption))
+                stack.extend(zip(reversed(element), repeat(True), repeat(inner_link),
+                                 repeat(inner_caption)))
+                continue
+            # A leaf is left at once, as its exit entry, next off the stack, would leave it.
+            entering = exit_mark
+        # Leaving: only a block's own run has it as owner (the root's run stays open to the
+        # end).
+        if runs[-1].owner is element and len(runs) > 1:
+            runs.pop().flush(blocks)
+        elif entering is None:
+            runs[-1].add("\n", False)  # the end of a div's line in a heading (above)
+        tail = element.tail
+        if tail:
+            runs[-1].add(tail, in_link, in_caption)
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
 
@@ -593,7 +608,7 @@ def _is_fallback(noscript: etree._Element) -> bool:
     return chars >= MIN_FALLBACK_CHARS and not SCRIPT_NOTICE.search(" ".join(parts))
 
 
-def _open_run(element: etree._Element, tag: str, runs: list[_Run],
+def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list[_Run],
               blocks: list[TextBlock]) -> None:
     parent = runs[-1]
     parent.flush(blocks)
@@ -603,7 +618,7 @@ def _open_run(element: etree._Element, tag: str, runs: list[_Run],
                                                  or _caption_box(parent))):
         kind = parent.kind if parent.owner is not None and parent.kind in (
             "quote", "list_item", "caption", "byline") else "paragraph"
-    names = _class_id(element)
+    names = _names(classes, element.get("id"))
     # Classes on <html> and <body> are the page's state ("f_caption_muted_videos_on").
     if kind in ("paragraph", "list_item") and names and tag not in PAGE_TAGS and \
             _caption_markup(element, names):
@@ -622,20 +637,23 @@ def _open_run(element: etree._Element, tag: str, runs: list[_Run],
                                    and not _holds_post(element))
     in_article = parent.in_article or entry or tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
-    runs.append(_Run(element, kind, chrome, chrome_owner, byline, in_article))
+    runs.append(_Run(element, tag, kind, chrome, chrome_owner, byline, in_article))
 
 
 def _caption_box(run: _Run) -> bool:
     """A ``figcaption`` or table ``caption``: HTML says so. Elements only named a caption
     may be layout (a post's "tag-tax-credits") or a product's feature tiles."""
     return run.kind == "caption" and run.owner is not None and \
-        run.owner.tag in ("figcaption", "caption")
+        run.tag in ("figcaption", "caption")
 
 
 def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
     """A class or id naming a caption or credit, also as the end of a camelCase name."""
     if names is None:
-        names = _class_id(element)
+        classes, id_ = element.get("class"), element.get("id")
+        if not classes and not id_:  # most inline elements: no class string to build
+            return False
+        names = f"{classes or ''} {id_ or ''}".lower().strip()
     # Every caption word holds one of these: most class names are passed without a search.
     if not names or ("aption" not in names and "redit" not in names and "nfo" not in names):
         return False
@@ -888,11 +906,14 @@ class Region:
 @dataclass(frozen=True, slots=True)
 class Layout:
     """What every reading of one page's blocks shares, whatever kind it reads them as: the
-    tree's elements in document order with their parents, the headline, and the prose under
-    each chrome owner with the content wrappers it makes (an article and a listing reading
-    of the same page each needed them, and rebuilt them)."""
+    elements that hold a block, in document order with their parents, the headline, and the
+    prose under each chrome owner with the content wrappers it makes (an article and a
+    listing reading of the same page each needed them, and rebuilt them)."""
 
     elements: list[etree._Element]
+    """The elements under the root that are or hold a block's element: the only ones a
+    weight sum, a chrome subtree test or a region can reach (the rest of the tree, inline
+    markup and empty wrappers, is about half of it)."""
     parents: list[etree._Element | None]
     headline: TextBlock | None
     owner_prose: tuple[dict[etree._Element, float], float]
@@ -902,9 +923,15 @@ class Layout:
 def layout(blocks: list[TextBlock], root: etree._Element, title: str | None = None) -> Layout:
     """The ``Layout`` of ``blocks`` under ``root`` for a page titled ``title``."""
     elements = list(root.iter(etree.Element))
+    parents = [element.getparent() for element in elements]
+    holding = {block.element for block in blocks}
+    for element, parent in zip(reversed(elements), reversed(parents)):  # children first
+        if element in holding:
+            holding.add(parent)
+    kept = [i for i, element in enumerate(elements) if element in holding]
     headline = _headline_block(blocks, title)
     owner_prose = _owner_prose(blocks)
-    return Layout(elements, [element.getparent() for element in elements], headline,
+    return Layout([elements[i] for i in kept], [parents[i] for i in kept], headline,
                   owner_prose, _wrappers(*owner_prose, headline))
 
 
@@ -942,7 +969,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
         if total is not None:
             prose[parent] = prose.get(parent, 0.0) + total
     best, best_sum = root, float("-inf")
-    in_chrome = _chrome_subtrees(blocks, elements, headline, prose, shared.owner_prose)
+    in_chrome = _chrome_subtrees(blocks, shared, prose)
     boxed = _boxed_prose(blocks, in_chrome, wrappers, kind)
     for element in elements:
         total = sums.get(element)
@@ -1080,16 +1107,15 @@ def _comment_word(class_token: str) -> bool:
     return match is not None and match.group(1) in COMMENT_WORDS
 
 
-def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
-                     headline: TextBlock | None, region_prose: dict[etree._Element, float],
-                     owner_prose: tuple[dict[etree._Element, float], float]
-                     ) -> set[etree._Element]:
+def _chrome_subtrees(blocks: list[TextBlock], shared: Layout,
+                     region_prose: dict[etree._Element, float]) -> set[etree._Element]:
     """Elements at or under a chrome owner beside the article: a sidebar of teasers can
     out-write a short post, but the main content is never inside the sidebar. Owners around
     the article (one holding the headline or most of the prose: an ASP.NET page's <form>,
     a "has-sidebar" layout div) do not count, nor do a thread's posts (alike siblings
     holding prose, whatever their class says) or an entry's content (microformats)."""
-    prose, total = owner_prose
+    prose, total = shared.owner_prose
+    headline = shared.headline
     above = set(headline.element.iterancestors()) if headline is not None else set()
     owners = {block.chrome_owner for block in blocks
               if block.chrome_owner is not None and _beside(block.chrome or "")}
@@ -1103,9 +1129,9 @@ def _chrome_subtrees(blocks: list[TextBlock], elements: list[etree._Element],
     found: set[etree._Element] = set()
     if not owners:
         return found
-    for element in elements:  # parents before children
-        if element in owners or (element.getparent() in found
-                                 and not _is_entry_content(element)):
+    # Parents before children; the layout's parents, not a getparent() call per element.
+    for element, parent in zip(shared.elements, shared.parents):
+        if element in owners or (parent in found and not _is_entry_content(element)):
             found.add(element)
     return found
 
