@@ -527,9 +527,9 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             # Block-level caption markup is read by _open_run, inline markup here: a block
             # inside inline markup (a custom element wrapping a section) is its own block.
             inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
-            if tag in STYLED_INLINE_TAGS and _glued(element, runs[-1].parts):
-                runs[-1].add(" ", False)
             text = element.text
+            if tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
+                runs[-1].add(" ", False)
             if text:
                 runs[-1].add(text, inner_link, inner_caption)
             if len(element):  # most elements have no children
@@ -552,13 +552,12 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     return Walk(blocks, hidden)
 
 
-def _glued(element: etree._Element, parts: list[str]) -> bool:
+def _glued(element: etree._Element, text: str | None, parts: list[str]) -> bool:
     """Words of two sibling inline elements meeting with no space in the markup: items a
     style sheet sets apart (a field's name and its type in an API reference, a player's
     name and his yards), not halves of one word, which sit in one element or in an
     element and its tail. Single characters are left alone: pages that animate a word
-    give each letter its own span."""
-    text = element.text
+    give each letter its own span. ``text``: the element's own, read by the walk."""
     if not text or len(text) < 2 or not text[0].isalpha() or not parts:
         return False
     last = parts[-1]
@@ -631,13 +630,21 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list
         chrome, chrome_owner = None, None  # the nearer signal wins
     # WordPress post_class puts "author-name" on the post itself, and Blogger groups posts
     # by day in "date-outer" wrappers: taxonomy and layout around the post, not a byline.
-    byline = parent.byline or bool(names and BYLINE_WORDS.search(names)
+    byline = parent.byline or bool(names and _byline_word(names)
                                    and tag not in ARTICLE_TAGS
                                    and not POST_CLASS.search(names)
                                    and not _holds_post(element))
     in_article = parent.in_article or entry or tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, tag, kind, chrome, chrome_owner, byline, in_article))
+
+
+def _byline_word(names: str) -> bool:
+    """``BYLINE_WORDS`` in an element's class and id. Every match holds one of the pieces
+    tested first, which pass over most class names five times faster than the search."""
+    return ("date" in names or "author" in names or "meta" in names or "byline" in names
+            or "by-line" in names or "posted" in names or "published" in names
+            or "timestamp" in names) and BYLINE_WORDS.search(names) is not None
 
 
 def _caption_box(run: _Run) -> bool:
@@ -922,16 +929,16 @@ class Layout:
 
 def layout(blocks: list[TextBlock], root: etree._Element, title: str | None = None) -> Layout:
     """The ``Layout`` of ``blocks`` under ``root`` for a page titled ``title``."""
-    elements = list(root.iter(etree.Element))
-    parents = [element.getparent() for element in elements]
-    holding = {block.element for block in blocks}
-    for element, parent in zip(reversed(elements), reversed(parents)):  # children first
-        if element in holding:
-            holding.add(parent)
-    kept = [i for i, element in enumerate(elements) if element in holding]
+    holding: set[etree._Element] = set()
+    for block in blocks:
+        node: etree._Element | None = block.element
+        while node is not None and node not in holding:  # its ancestors are in already
+            holding.add(node)
+            node = node.getparent()
+    elements = [element for element in root.iter(etree.Element) if element in holding]
     headline = _headline_block(blocks, title)
     owner_prose = _owner_prose(blocks)
-    return Layout([elements[i] for i in kept], [parents[i] for i in kept], headline,
+    return Layout(elements, [element.getparent() for element in elements], headline,
                   owner_prose, _wrappers(*owner_prose, headline))
 
 
