@@ -93,7 +93,7 @@ def _slot_init(cls: type[_T]) -> type[_T]:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = cls.__init__.__annotations__
-    cls.__init__ = init  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[method-assign]
     return cls
 
 

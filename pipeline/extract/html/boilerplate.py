@@ -660,7 +660,7 @@ def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
         classes, id_ = element.get("class"), element.get("id")
         if not classes and not id_:  # most inline elements: no class string to build
             return False
-        names = f"{classes or ''} {id_ or ''}".lower().strip()
+        names = _names(classes, id_)
     # Every caption word holds one of these: most class names are passed without a search.
     if not names or ("aption" not in names and "redit" not in names and "nfo" not in names):
         return False
