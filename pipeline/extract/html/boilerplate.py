@@ -1946,11 +1946,7 @@ def _opens_with_link(unit: etree._Element) -> bool:
         return False
     link = holder if holder.tag == "a" else next(
         (a for a in holder.iterancestors("a") if unit in a.iterancestors()), None)
-    if link is None or _toggle(link):
-        return False
-    headline = len(" ".join(link.itertext()).strip())
-    return headline >= MIN_HEADLINE_CHARS and \
-        len(" ".join(unit.itertext()).strip()) >= headline + MIN_HEADLINE_CHARS
+    return link is not None and _headline_then_summary(link, unit)
 
 
 def _toggle(link: etree._Element) -> bool:
@@ -2005,11 +2001,17 @@ def _opens_with_headline(item: etree._Element) -> bool:
         first = following
     if first.tag in HEADING_TAGS and len(first) and first[0].tag == "a":
         first = first[0]
-    if first.tag != "a" or _toggle(first):
+    return first.tag == "a" and _headline_then_summary(first, item)
+
+
+def _headline_then_summary(link: etree._Element, unit: etree._Element) -> bool:
+    """``link``, opening ``unit``, is a headline of a few words to another page, and more
+    text follows it in ``unit``."""
+    if _toggle(link):
         return False
-    headline = len(" ".join(first.itertext()).strip())
+    headline = len(" ".join(link.itertext()).strip())
     return headline >= MIN_HEADLINE_CHARS and \
-        len(" ".join(item.itertext()).strip()) >= headline + MIN_HEADLINE_CHARS
+        len(" ".join(unit.itertext()).strip()) >= headline + MIN_HEADLINE_CHARS
 
 
 def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
