@@ -17,16 +17,20 @@ POST = ["Alan Ritchson has been cast as Gloss in the sequel, the studio announce
         "The sequel is set to reach theaters in November next year."]
 
 
+def _story(body: str) -> str:
+    """A gossip site's story page: its menu, then the story's headline and ``body``."""
+    return ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
+            f"<div id='story'><h1>Ritchson cast as Gloss</h1>{body}</div></body></html>")
+
+
 def test_one_long_paragraph_does_not_stand_for_the_whole_article():
     # A link list and a newsletter line under the post's paragraphs made their parent's sum
     # smaller than its longest paragraph, which became the whole main content (recall 0.20).
     related = "".join(f"<li><a href='/s{i}'>Another story about somebody famous, part {i}</a>"
                       "</li>" for i in range(10))
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
-              "<div id='story'><h1>Ritchson cast as Gloss</h1><p>1:13 pm, August 9th</p>" +
-              "".join(f"<p>{text}</p>" for text in POST) +
-              "<p><a href='/tw'>Follow us on Twitter!</a></p><h3>You might like:</h3>"
-              f"<ul>{related}</ul></div></body></html>")
+    source = _story("<p>1:13 pm, August 9th</p>" + "".join(f"<p>{text}</p>" for text in POST)
+                    + "<p><a href='/tw'>Follow us on Twitter!</a></p><h3>You might like:</h3>"
+                    f"<ul>{related}</ul>")
     extraction = run(source)
     texts = [b.text for b in extraction.blocks]
     assert all(text in texts for text in POST)
@@ -166,11 +170,8 @@ def test_teasers_with_a_thumbnail_before_the_headline_link_are_removed():
     items = "".join(f"<li><img src='/t{i}.jpg' alt='thumb'> <a href='/p{i}'>Another story "
                     f"about somebody famous, part {i}</a><br>{POST[i % 4]}</li>"
                     for i in range(5))
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
-              "<div id='story'><h1>Ritchson cast as Gloss</h1>" +
-              "".join(f"<p>{text}</p>" for text in POST) +
-              f"<div class='box'><div>Related Posts</div><ul>{items}</ul></div></div>"
-              "</body></html>")
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<div class='box'><div>Related Posts</div><ul>{items}</ul></div>")
     extraction = run(source)
     texts = [b.text for b in extraction.blocks]
     assert all(text in texts for text in POST)
@@ -186,10 +187,8 @@ def test_teasers_whose_summary_is_a_paragraph_in_the_item_are_removed():
                     f"<h3><a href='/p{i}'>Another story about somebody famous, part {i}</a>"
                     f"</h3><div class='excerpt'><p>{POST[i % 4]} ({i})</p></div></li>"
                     for i in range(4))
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
-              "<div id='story'><h1>Ritchson cast as Gloss</h1>" +
-              "".join(f"<p>{text}</p>" for text in POST) +
-              f"<h4>Recently Cataloged</h4><ul>{items}</ul></div></body></html>")
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<h4>Recently Cataloged</h4><ul>{items}</ul>")
     extraction = run(source)
     texts = [b.text for b in extraction.blocks]
     assert all(text in texts for text in POST)
@@ -209,10 +208,8 @@ def test_teaser_cards_built_of_divs_after_the_article_are_removed():
     # A news site's "more stories" box after the story: alike divs, each a headline link,
     # a thumbnail and a summary. The links went as link text, the summaries stayed as the
     # article's closing paragraphs (precision 0.88).
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
-              "<div id='story'><h1>Ritchson cast as Gloss</h1>" +
-              "".join(f"<p>{text}</p>" for text in POST * 2) +
-              f"<div class='more'>{_cards(5)}</div></div></body></html>")
+    source = _story("".join(f"<p>{text}</p>" for text in POST * 2) +
+                    f"<div class='more'>{_cards(5)}</div>")
     extraction = run(source)
     texts = [b.text for b in extraction.blocks]
     assert all(text in texts for text in POST)
@@ -239,9 +236,7 @@ def test_alike_boxes_opening_with_a_link_stay_when_they_are_the_content(where: s
                         for i in range(4))
         body = ("".join(f"<p>{text}</p>" for text in POST * 2) +
                 f"<h2>FAQ</h2><ul class='accordion'>{items}</ul>")
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU +
-              f"<div id='story'><h1>Ritchson cast as Gloss</h1>{body}</div></body></html>")
-    extraction = run(source)
+    extraction = run(_story(body))
     assert not any(r.rule == "teaser-list" for r in extraction.removed)
     assert any(b.text.endswith("(3)") for b in extraction.blocks)
 
