@@ -1,10 +1,20 @@
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import ftfy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.textutil.encoding import _ftfy, decode, repair
+from pipeline.textutil.encoding import (
+    _FTFY_MAPS,
+    _FTFY_MAX_LINE,
+    _MOJIBAKE_NEEDS,
+    _ftfy,
+    decode,
+    repair,
+)
 
 
 def test_a_bom_wins_over_a_declared_charset():
@@ -76,3 +86,33 @@ def test_repair_does_not_run_ftfy_on_non_ascii_text_it_leaves_alone(monkeypatch)
 
     monkeypatch.setattr(ftfy, "fix_text", refuse)
     assert repair("“Déjà vu” — naïve\nΕλληνικά 😀") == ("“Déjà vu” — naïve\nΕλληνικά 😀", ())
+
+
+def test_ftfy_s_character_maps_are_copied_exactly():
+    # The copy lets repair judge text without importing ftfy: it must be ftfy's own sets.
+    from ftfy.chardata import CONTROL_CHARS, LIGATURES
+
+    mapped = {*CONTROL_CHARS, *LIGATURES, 0x1B, *range(0x80, 0xA0), *range(0xD800, 0xE000)}
+    assert {c for c in range(0x110000) if _FTFY_MAPS.match(chr(c))} == mapped
+    assert _FTFY_MAX_LINE == _ftfy()[1].max_decode_length
+
+
+def test_ftfy_finds_mojibake_only_where_the_prefilter_does():
+    # A lone non-ASCII character among ASCII is mojibake to ftfy only if _MOJIBAKE_NEEDS
+    # says it can be (the other patterns of its BADNESS_RE need two side by side).
+    from ftfy.badness import is_bad
+
+    contexts = ("", "a", " ", ".")
+    for code in range(0x80, 0x10000):
+        for left in contexts:
+            for right in contexts:
+                text = left + chr(code) + right
+                assert not is_bad(text) or _MOJIBAKE_NEEDS.search(text), text
+
+
+def test_repair_of_non_ascii_text_without_mojibake_does_not_import_ftfy():
+    # (letters of Greek or any other non-Latin script stand side by side: they need ftfy's test)
+    code = ("import sys; from pipeline.textutil.encoding import repair; "
+            "assert repair('“Déjà vu” — naïve\\n½ · x') == ('“Déjà vu” — naïve\\n½ · x', ()); "
+            "assert 'ftfy' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

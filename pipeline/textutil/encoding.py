@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -60,27 +59,36 @@ escapes start with one); mojibake, ligatures, C1 controls and surrogates are nev
 NFC leaves ASCII as it is."""
 
 
-@cache
-def _ftfy_touches() -> tuple[re.Pattern[str], Callable[[str], bool]]:
-    """What ftfy 6.3's ``fix_and_explain`` needs to see in a line to change it with the settings
-    above: characters its fixes map (C1 controls, Latin ligatures, surrogates, the control
-    characters it removes, which include the escape that opens a terminal escape), and
-    mojibake by its own test (``is_bad``, the only way in to its encoding fixes). ftfy splits
-    text into lines before anything else, so the test is per line, as ftfy cuts them."""
-    from ftfy.badness import is_bad
-    from ftfy.chardata import CONTROL_CHARS, LIGATURES
-
-    mapped = "".join(re.escape(chr(c)) for c in sorted({*LIGATURES, *CONTROL_CHARS}))
-    return re.compile(f"[\\x80-\\x9f\\ud800-\\udfff\\x1b{mapped}]"), is_bad
+_FTFY_MAX_LINE = 1_000_000
+"""ftfy's ``max_decode_length``: it leaves longer lines to its slower fixes."""
+_FTFY_MAPS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\u206a-\u206f"
+                        "\ufeff\ufff9-\ufffc\u0132\u0133\u0149\u01c4-\u01cc\u01f1-\u01f3"
+                        "\ufb00-\ufb06]")
+"""What ftfy 6.3's ``fix_and_explain`` changes with the settings above, character by
+character: C1 controls, surrogates, the control characters it removes (``CONTROL_CHARS``,
+the escape that opens a terminal escape among them) and the Latin ligatures it spells out
+(``LIGATURES``). Copied from ``ftfy.chardata`` (a test checks it against them) so that text
+holding none of them, and no mojibake (``_MOJIBAKE_NEEDS``), is judged without importing
+ftfy, whose import costs 0.03 s of CPU: half of a one-page PDF's extraction."""
+_MOJIBAKE_NEEDS = re.compile("[^\x00-\x7f]{2}|[\x80-\x9f\u0152\u0153\u00c2\u00c3]")
+"""What a line must hold for ftfy's mojibake test (``is_bad``) to find anything: every
+pattern of its ``BADNESS_RE`` matches two non-ASCII characters side by side, except a C1
+control, ``Œ``/``œ`` before a non-letter and ``Â``/``Ã`` before a space (a test tries every
+lone BMP character against ``is_bad``)."""
 
 
 def _ftfy_leaves_alone(text: str) -> bool:
     """Whether ftfy would return ``text`` unchanged, found without its per-line fixes: two
     ``str.translate`` calls with a mapping walk every character in Python's slow path for
-    non-ASCII text, 60% of a web page's repair. Lines longer than ftfy's cut are left to it."""
-    touched, is_bad = _ftfy_touches()
-    if len(text) > _ftfy()[1].max_decode_length or touched.search(text):
+    non-ASCII text, 60% of a web page's repair. Lines longer than ftfy's cut are left to it.
+    ftfy splits text into lines before anything else, so its mojibake test is per line, as
+    ftfy cuts them."""
+    if len(text) > _FTFY_MAX_LINE or _FTFY_MAPS.search(text):
         return False
+    if not _MOJIBAKE_NEEDS.search(text):
+        return True
+    from ftfy.badness import is_bad
+
     start = 0
     while start < len(text):  # ftfy's lines: each up to and including its "\n"
         end = text.find("\n", start) + 1 or len(text)
