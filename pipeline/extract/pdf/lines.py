@@ -602,11 +602,12 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
     candidates = _stack_candidates(segments)
     if not candidates:
         return segments
-    split = _split_at_operators(segments, candidates)
+    info = {i: _stack_info(segments[i]) for i in candidates}
+    split = _split_at_operators(segments, candidates, info)
     if len(split) != len(segments):
         segments = split
         candidates = _stack_candidates(segments)
-    info = {i: _stack_info(segments[i]) for i in candidates}
+        info = {i: _stack_info(segments[i]) for i in candidates}
     order = sorted(candidates, key=lambda i: info[i][0])
     baselines = [info[i][0] for i in order]
     delimiters = ([c for i in candidates for c in info[i][4] if _hangs(c)] if operators
@@ -669,21 +670,28 @@ OPERATOR_SPACE_EM = 0.15
 a relation (5/18 em) and more than is left around a full stop in a word space."""
 
 
-def _split_at_operators(segments: list[list[Char]], candidates: set[int]
+def _split_at_operators(segments: list[list[Char]], candidates: set[int],
+                        info: dict[int, tuple[float, float, float, float, list[Char]]]
                         ) -> list[list[Char]]:
     """``segments`` with each candidate part split where an operator of a row a stacked
     part's distance above or below it stands in one of its gaps: parts stand in their
     formula's gaps, never across its text (the top rows of two matrices side by side, set
     close, were one segment across the ``=`` between the matrices, and neither matrix was
-    read in its row)."""
-    info = {i: _stack_info(segments[i]) for i in candidates}
+    read in its row). ``info``: each candidate's ``_stack_info``."""
+    by_baseline = sorted(candidates, key=lambda j: info[j][0])
+    baselines = [info[j][0] for j in by_baseline]
     out: list[list[Char]] = []
     for i, segment in enumerate(segments):
         if i not in candidates:
             out.append(segment)
             continue
         baseline, size, x0, x1, ink = info[i]
-        operators = [c for j in candidates if j != i
+        # only rows within a stacked part's distance are looked at (a form's page has hundreds
+        # of candidates); the window is a point wider, the test below decides
+        reach = STACK_EM * size + 1.0
+        near = by_baseline[bisect_left(baselines, baseline - reach):
+                           bisect_right(baselines, baseline + reach)]
+        operators = [c for j in near if j != i
                      and 0.5 * ROW_BASELINE_EM * size <= abs(info[j][0] - baseline)
                      <= STACK_EM * size
                      for c in info[j][4] if x0 < c[X0] and c[X1] < x1 and not c[TEXT].isalnum()
