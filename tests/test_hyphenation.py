@@ -344,3 +344,26 @@ def test_the_hyphenation_patterns_are_parsed_once_then_read_from_the_users_cache
     saved[0].write_bytes(saved[0].read_bytes()[:1000])
     assert vars(_patterns(pyphen, path)) == vars(pyphen.HyphDict(path))
     assert saved[0].stat().st_size > 1000
+
+
+def test_a_word_is_listed_as_in_wordfreqs_dict():
+    """lexicon.listed against ``word in get_frequency_dict``: the text layer's junk test asks
+    it of a scanned page's words, without building wordfreq's dict of the language."""
+    from wordfreq import get_frequency_dict, get_frequency_list
+
+    from pipeline.textutil.lexicon import listed
+
+    for language in ("en", "de", "fr", "es"):
+        words = [w for bucket in get_frequency_list(language)[::50] for w in bucket[:3]]
+        words += ["humanmisery", "wedo", "qqqzzx", "Straße", "straße", "außen", "e0", "don't"]
+        known = get_frequency_dict(language)
+        assert [listed(w, language) for w in words] == [w in known for w in words], language
+
+
+def test_a_scanned_pages_words_are_judged_without_importing_wordfreq():
+    code = ("import sys; from pipeline.extract.ocr.textlayer import _words_verdict; "
+            "v = _words_verdict(['humanmisery if wedo not act, the annual report said'] * 9); "
+            "print(v.ocr, 'wordfreq' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]

@@ -241,6 +241,17 @@ def zipf(word: str, language: str) -> float:
     return round(math.log(frequency, 10) + 9, 2)  # wordfreq's freq_to_zipf
 
 
+def listed(word: str, language: str) -> bool:
+    """``word in wordfreq.get_frequency_dict(language)``: whether the language's list holds
+    the word as it is spelt, found by its hash in the compact table, without the dict (30 MB
+    for English) or wordfreq's import."""
+    if language not in exact_lists():
+        from wordfreq import get_frequency_dict
+
+        return word in get_frequency_dict(language)
+    return _table(language).bucket(word) is not None
+
+
 def _plain_token(word: str, language: str) -> str | None:
     """The one token wordfreq's ``lossy_tokenize`` makes of a word of Latin letters in one of
     ``PLAIN_LANGUAGES`` (its NFC form case folded, then NFC again and case folded again by its

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.pages import PageData
@@ -105,14 +104,11 @@ def _words_verdict(texts: Sequence[str]) -> Verdict:
 
 
 def _known(word: str, language: str) -> bool:
-    return word in _lexicon(language)
+    """Whether wordfreq lists the word, looked up in the compact tables (lexicon.py), where
+    wordfreq's own dict of a language costs its import and a second of CPU to build."""
+    from pipeline.textutil.lexicon import listed  # imported at first use, like hyphenation's
 
-
-@cache
-def _lexicon(language: str) -> dict[str, float]:
-    from wordfreq import get_frequency_dict  # imported at first use, like hyphenation's
-
-    return get_frequency_dict(language)
+    return listed(word, language)
 
 
 def _on_page(line: Line, page: PageData) -> bool:
