@@ -818,3 +818,28 @@ def test_a_subscript_with_scripts_of_its_own_stays_in_its_line(tmp_path):
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert text.index("ein Homoeomorphismus") < text.index("Alle Punkte")
+
+
+def test_primes_raised_beside_a_raised_symbol_stay_on_their_line(tmp_path):
+    """``(ii) CAB ≅ C'A'B'``: the ``~`` of the ``≅`` stands raised over its ``=`` at full size,
+    the primes raised at script size to about its height. The primes and the ``~`` made one
+    row, which the ``~``'s size said was no row of scripts: the primes stayed a line of their
+    own, read before ``(ii)``, and left gaps in ``C A B``."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 650, "(ii) CAB =")
+        at = 72 + stringWidth("(ii) CAB ", "Times-Roman", 10)
+        canvas.drawString(at, 653, "~")
+        x = 72 + stringWidth("(ii) CAB = ", "Times-Roman", 10)
+        for letter in "CAB":
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(x, 650, letter)
+            x += stringWidth(letter, "Times-Roman", 10)
+            canvas.setFont("Times-Roman", 7)
+            canvas.drawString(x, 653.6, "'")
+            x += stringWidth("'", "Times-Roman", 7) + 0.5
+        _paragraph(canvas, 630, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "(ii) CAB = C'A'B'" in text

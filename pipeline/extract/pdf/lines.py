@@ -341,8 +341,11 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
     for i, (row, size) in enumerate(sized):
         if not _is_space_row(row):
             # a row's letters and digits say whether it is a row of scripts: a full-size
-            # symbol raised into it (the ``∼`` of a ``≅`` stacked over its ``=``) is none
-            largest = max([c[SIZE] for c in row if c[TEXT].isalnum()] or [c[SIZE] for c in row])
+            # symbol raised into it (the ``∼`` of a ``≅`` stacked over its ``=``) is none;
+            # without them its marks do, not its math symbols (primes beside that ``∼``)
+            largest = max([c[SIZE] for c in row if c[TEXT].isalnum()]
+                          or [c[SIZE] for c in row if not _is_math_symbol(c)]
+                          or [c[SIZE] for c in row])
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
@@ -460,6 +463,11 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
                                         if not b[TEXT].isspace() and not _hangs(b)))):
             best = (distance, row)
     return None if best is None else best[1]
+
+
+def _is_math_symbol(c: Char) -> bool:
+    """A relation or operator (Unicode's math symbols: ``=``, ``∼``, ``+``), not a mark."""
+    return unicodedata.category(c[TEXT][:1]) == "Sm"
 
 
 def _overlap(c: Char, b: Char) -> bool:
