@@ -198,3 +198,27 @@ def test_paths_drawn_in_one_matrix_have_it_composed_once(monkeypatch):
         document.close()
     assert found is not None and len(found.rects) == 50
     assert calls["_compose"] <= 2
+
+
+_ALONG = st.floats(0, 60, allow_nan=False).map(lambda v: round(v, 2))
+
+
+@given(st.lists(st.tuples(st.sampled_from([10.0, 11.5, 12.0, 13.1, 14.0, 17.5, 30.0, 30.004]),
+                          _ALONG, _ALONG, st.booleans()), min_size=1, max_size=40))
+def test_edges_are_merged_as_pdfplumber_merges_them(drawn):
+    # ruled tables merge their edges themselves (tuples, not a dict per edge and move): the
+    # edges, their order and their arithmetic must be pdfplumber's own merge_edges'
+    from pdfplumber.table import merge_edges
+
+    from pipeline.extract.pdf.tables import _merged, _side
+
+    sides = [_side(position, min(a, b), position, max(a, b) + 0.5) if vertical
+             else _side(min(a, b), position, max(a, b) + 0.5, position)
+             for position, a, b, vertical in drawn]
+    edges = [{"object_type": "rect_edge", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+              "width": width, "height": height, "orientation": kind}
+             for kind, x0, x1, top, bottom, width, height in sides]
+    theirs = merge_edges(edges, 3, 3, 3, 3)
+    for kind in ("v", "h"):
+        ours = _merged([side[1:] for side in sides if side[0] == kind], kind)
+        assert ours == [e for e in theirs if e["orientation"] == kind]

@@ -8,6 +8,8 @@ side by side on fewer than two rows (boxes behind a paragraph and a link in it) 
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pdfplumber
@@ -21,6 +23,8 @@ TABLE_MIN_CROSSINGS = 9
 ones: pages with fewer crossings skip find_tables, which converts every object of the page."""
 EDGE_THIN = 2.0
 """Points: a line or box at most this thick is one horizontal (or vertical) edge."""
+MERGE_TOLERANCE = 3
+"""Points: pdfplumber's snap and join tolerances, at which ``_merged`` merges edges."""
 CROSSING_TOLERANCE = 3.0
 """Points: edges this close count as crossing (pdfplumber's default intersection tolerance)."""
 
@@ -35,18 +39,21 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
     its own ``page.edges`` and ``table.extract`` would convert every object of the page again."""
     if not _crosses(rects + lines, TABLE_MIN_CROSSINGS):
         return [], []
-    edges = [edge for box in rects for edge in _box_edges(box)]
-    edges += [edge for line in lines for edge in _line_edges(line)]
-    vertical = [e for e in edges if e["orientation"] == "v"]
-    horizontal = [e for e in edges if e["orientation"] == "h"]
-    if len(vertical) < 2 or len(horizontal) < 2:
+    sides = [side for box in rects for side in _box_sides(box)]
+    sides += [side for line in lines for side in _line_sides(line)]
+    # merged here as pdfplumber merges them, its own merging turned off: a chart's thousands of
+    # boxes cost a dict per edge and per move (a third of a statistics paper's extraction)
+    vertical = _merged([side[1:] for side in sides if side[0] == "v"], "v")
+    horizontal = _merged([side[1:] for side in sides if side[0] == "h"], "h")
+    if len(vertical) < 2 or len(horizontal) < 2:  # a cell needs two of each
         return [], []
     found, grids = [], []
     centred = [((c[X0] + c[X1]) / 2, (c[TOP] + c[BOTTOM]) / 2, c) for c in chars]
     for table in page.find_tables({"vertical_strategy": "explicit",
                                    "horizontal_strategy": "explicit",
                                    "explicit_vertical_lines": vertical,
-                                   "explicit_horizontal_lines": horizontal}):
+                                   "explicit_horizontal_lines": horizontal,
+                                   "snap_tolerance": 0, "join_tolerance": 0}):
         # each cell looks among the table's characters only, not the page's
         t_x0, t_top, t_x1, t_bottom = table.bbox
         inside = [item for item in centred
@@ -89,28 +96,80 @@ def _crosses(rules: list[tuple[float, float, float, float]], least: int) -> bool
     return False
 
 
-def _box_edges(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
-    """A box's four sides as pdfplumber edges (a thin box's short sides are dropped by the
-    table finder's minimum edge length)."""
+_Side = tuple[str, float, float, float, float, float, float]
+"""A table edge before merging: orientation, x0, x1, top, bottom, width, height."""
+_Edge = tuple[float, float, float, float, float, float]
+
+
+def _box_sides(box: tuple[float, float, float, float]) -> list[_Side]:
+    """A box's four sides as edges (a thin box's short sides are dropped by the table
+    finder's minimum edge length)."""
     x0, top, x1, bottom = box
-    return [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom),
-            _edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
+    return [_side(x0, top, x1, top), _side(x0, bottom, x1, bottom),
+            _side(x0, top, x0, bottom), _side(x1, top, x1, bottom)]
 
 
-def _line_edges(line: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+def _line_sides(line: tuple[float, float, float, float]) -> list[_Side]:
     """A straight line as one edge; a slanted one (a drawing's stroke) is no table rule."""
     x0, top, x1, bottom = line
     if bottom - top <= EDGE_THIN:
-        return [_edge(x0, (top + bottom) / 2, x1, (top + bottom) / 2)]
+        return [_side(x0, (top + bottom) / 2, x1, (top + bottom) / 2)]
     if x1 - x0 <= EDGE_THIN:
-        return [_edge((x0 + x1) / 2, top, (x0 + x1) / 2, bottom)]
+        return [_side((x0 + x1) / 2, top, (x0 + x1) / 2, bottom)]
     return []
 
 
-def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
-    return {"object_type": "rect_edge", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-            "width": x1 - x0, "height": bottom - top,
-            "orientation": "h" if top == bottom else "v"}
+def _side(x0: float, top: float, x1: float, bottom: float) -> _Side:
+    return ("h" if top == bottom else "v", x0, x1, top, bottom, x1 - x0, bottom - top)
+
+
+def _merged(edges: list[_Edge], orientation: str) -> list[dict[str, Any]]:
+    """pdfplumber 0.11's ``merge_edges`` of edges of one orientation at its default
+    tolerances, step for step and with its arithmetic, so its output is the same: edges
+    within ``MERGE_TOLERANCE`` across are snapped to their cluster's mean position, then
+    edges on one line are joined where they are that close along it. Worked on tuples; a
+    dict (pdfplumber's edge) is made for each merged edge only."""
+    at, start = (0, 2) if orientation == "v" else (2, 0)  # position across, start along
+    tolerance = MERGE_TOLERANCE
+    cluster: dict[float, int] = {}
+    last = 0.0
+    for value in sorted({e[at] for e in edges}):
+        cluster[value] = (cluster[last] + (value > last + tolerance)) if cluster else 0
+        last = value
+    snapped: list[_Edge] = []
+    for _, group in groupby(sorted(edges, key=lambda e: cluster[e[at]]),
+                            key=lambda e: cluster[e[at]]):
+        members = list(group)
+        mean = sum(e[at] for e in members) / len(members)
+        for e in members:
+            shift = mean - e[at]
+            snapped.append((e[0] + shift, e[1] + shift, *e[2:]) if at == 0
+                           else (*e[:2], e[2] + shift, e[3] + shift, *e[4:]))
+    joined: list[_Edge] = []
+    end = start + 1
+    for _, on_line in groupby(sorted(snapped, key=itemgetter(at)), key=itemgetter(at)):
+        run = sorted(on_line, key=itemgetter(start))
+        line = [run[0]]
+        for e in run[1:]:
+            last_edge = line[-1]
+            if e[start] <= last_edge[end] + tolerance:
+                if e[end] > last_edge[end]:
+                    line[-1] = _extended(last_edge, e[end], orientation)
+            else:
+                line.append(e)
+        joined += line
+    return [{"object_type": "rect_edge", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+             "width": width, "height": height, "orientation": orientation}
+            for x0, x1, top, bottom, width, height in joined]
+
+
+def _extended(edge: _Edge, to: float, orientation: str) -> _Edge:
+    """pdfplumber's ``resize_object`` of an edge's end: a horizontal edge's width measured
+    again, a vertical one's height changed by as much as its bottom."""
+    x0, x1, top, bottom, width, height = edge
+    if orientation == "h":
+        return (x0, to, top, bottom, to - x0, height)
+    return (x0, x1, top, to, width, height + (to - bottom))
 
 
 def _cell_text(cell: tuple[float, float, float, float] | None,
