@@ -14,7 +14,8 @@ only the gold-label scores; ``--speed-files`` only the speed of both extractors 
 the shared set, file by file and in total.
 
 The widened set is split in two by sorted file name, once and for all: even positions are
-``widened-dev`` (for tuning), odd ones ``widened-val`` (for checking only). ``--split dev``
+``widened-dev`` (for tuning), odd ones ``widened-val`` (for checking only); a file whose gold
+names its half (``"split": "dev"``) joins that half and takes no position. ``--split dev``
 scores the shared set and widened-dev, ``--split val`` only widened-val, ``--split all`` (the
 default) every set; each set is reported separately and all of them pooled. Widened-val is
 printed as its means only, not file by file, so no one tunes on it by accident.
@@ -171,10 +172,22 @@ def _pages(path: Path) -> int:
 
 def widened_split(pdfs: Path) -> dict[str, list[str]]:
     """The widened set's two halves by position in the sorted file names: even -> dev, odd ->
-    val. Fixed by the names alone, so no score can move a file from one half to the other."""
-    names = sorted(p.stem for p in pdfs.glob("*.pdf")
-                   if (pdfs / "gold" / f"{p.stem}.json").exists())
-    return {"widened-dev": names[0::2], "widened-val": names[1::2]}
+    val, except files whose gold names their half (``"split": "dev"``, added to one half
+    alone), which take no position. Fixed by the files alone, so no score can move a file from
+    one half to the other."""
+    halves: dict[str, list[str]] = {"widened-dev": [], "widened-val": []}
+    positional = []
+    for name in sorted(p.stem for p in pdfs.glob("*.pdf")
+                       if (pdfs / "gold" / f"{p.stem}.json").exists()):
+        named = json.loads((pdfs / "gold" / f"{name}.json").read_text(encoding="utf-8")).get(
+            "split")
+        if named:
+            halves[f"widened-{named}"].append(name)
+        else:
+            positional.append(name)
+    halves["widened-dev"] = sorted(halves["widened-dev"] + positional[0::2])
+    halves["widened-val"] = sorted(halves["widened-val"] + positional[1::2])
+    return halves
 
 
 def gold_scores(bench: Path, pdfs: Path, save: Path, files: list[str] | None = None,

@@ -1454,3 +1454,104 @@ def test_caption_label_alone_over_its_title_set_apart(tmp_path):
     assert ("caption", "Figure 3\nShare of households within five kilometres of a clinic") in [
         (k, t) for k, t in blocks]
 
+
+
+def _three_columns_with_notes(canvas) -> float:
+    """A report page's top: three columns of body text, each citing a note by a raised
+    number, each note set small under a short rule at its column's foot; the next free y."""
+    for column, (x, label) in enumerate(((54, "8"), (240, "9"), (426, "10"))):
+        canvas.setFont("Times-Roman", 9)
+        for row in range(6):
+            start = (row * 23 + column * 11) % (len(BODY) - 40)
+            canvas.drawString(x, 740 - 11 * row, BODY[start:start + 36].strip())
+        canvas.drawString(x, 740 - 11 * 6, "as the survey found in 2010.")
+        canvas.setFont("Times-Roman", 5.5)
+        canvas.drawString(x + 112, 744 - 11 * 6, label)
+        canvas.line(x, 660, x + 60, 660)
+        canvas.setFont("Times-Roman", 5.5)
+        canvas.drawString(x, 651, label)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x + 6, 648, f"Note {label} on how the households were")
+        canvas.drawString(x, 640, "counted, with the survey's own definitions.")
+    return 620
+
+
+def test_notes_at_the_columns_feet_over_a_table_across_the_page(tmp_path):
+    """Three columns of text end in their notes (raised labels the text cites, under short
+    rules), and a table's title runs across the page below them, set larger than the notes:
+    that float is no larger text of the notes' columns, so the notes stay notes."""
+    def page(canvas):
+        y = _three_columns_with_notes(canvas)
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(54, y, "Table 1.")
+        canvas.setFont("Times-Bold", 12)
+        canvas.drawString(54, y - 13, "Prevalence of Disability for Selected Age Groups: 2005 "
+                                      "and 2010")
+        canvas.setFont("Times-Roman", 9)
+        for row in range(8):
+            canvas.drawString(54, y - 40 - 12 * row, f"Age group {row}")
+            canvas.drawString(300, y - 40 - 12 * row, f"{1000 + 37 * row}")
+            canvas.drawString(420, y - 40 - 12 * row, f"{12.5 + row:.1f}")
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["8", "9", "10"]
+    assert all(f.text.startswith(f"Note {f.label} on how") for f in result.footnotes)
+
+
+def test_small_print_under_a_table_title_is_no_note_after_the_notes_above(tmp_path):
+    """Under the columns' notes, a table's title, its ``(Numbers in thousands)`` line in small
+    print and a table whose rules are drawn cell by cell: small print follows a note only
+    right under it, and a table's own rules, reaching a cell its box left out, are no note
+    separators."""
+    def page(canvas):
+        y = _three_columns_with_notes(canvas)
+        canvas.setFont("Times-Bold", 12)
+        canvas.drawString(54, y, "Prevalence of Disability for Selected Age Groups: 2005 "
+                                 "and 2010")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(54, y - 12, "(Numbers in thousands)")
+        top = y - 24
+        edges = [54, 160, 250, 340, 430, 520, 558]
+        for row in range(9):
+            rule_y = top - 14 * row
+            for left, right in zip(edges, edges[1:]):
+                canvas.line(left, rule_y, right, rule_y)  # drawn cell by cell
+            if row < 8:
+                canvas.setFont("Times-Roman", 7)
+                canvas.drawString(56, rule_y - 10, f"Category {row} . . . . .")
+                for left in edges[1:-2]:
+                    canvas.drawString(left + 4, rule_y - 10, f"{100 + 7 * row + left}")
+                canvas.drawString(532, rule_y - 10, "(X)")
+        for x in edges[1:-1]:
+            canvas.line(x, top, x, top - 14 * 8)
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["8", "9", "10"]
+    assert not any("Numbers in thousands" in f.text or "(X)" in f.text
+                   for f in result.footnotes)
+
+
+def test_affiliations_under_an_underlined_link_are_no_notes(tmp_path):
+    """A title page's affiliations in small print, each opening with a raised number its
+    author cites, the e-mail addresses underlined as links, above the abstract in larger
+    text: a link's underline is no note separator, so the text below still tells them from
+    notes."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(140, 700, "Anna Author, Bruno Writer, and Carla Scholar")
+        canvas.setFont("Times-Roman", 6)
+        for x, number in ((198, "1"), (260, "2"), (352, "3")):
+            canvas.drawString(x, 704, number)
+        for row, place in enumerate(("University of Trento, Italy (anna@unitn.it)",
+                                     "University of Madrid, Spain (bruno@uned.es)",
+                                     "University of Sofia, Bulgaria (carla@uni-sofia.bg)")):
+            y = 680 - 11 * row
+            canvas.setFont("Times-Roman", 6)
+            canvas.drawString(160, y + 3, str(row + 1))
+            canvas.setFont("Times-Roman", 9)
+            canvas.drawString(164, y, place)
+            canvas.line(300, y - 1.5, 380, y - 1.5)  # the address's link underline
+        _paragraph(canvas, 620, rows=14)
+
+    result = _typeset(tmp_path, page)
+    assert result.footnotes == ()

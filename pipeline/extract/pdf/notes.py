@@ -13,7 +13,12 @@ they open an unlabelled note ("These authors contributed equally." / "Correspond
 A note area starts right under the body or under its rule: small print under a heading, or
 under small print that is no note, is a section set small (a reference list, an article's
 back matter), and a rule is evidence only for the text right under it. Small print running
-past the column of the note above it (a licence line across the page) continues no note.
+past the column of the note above it (a licence line across the page) continues no note, nor
+does small print further than a rule's reach under it or with other text between them. A raised
+label the page cites, right under a separator rule (a link's underline is none), opens a note
+whatever larger text stands below it (a table's title set across the columns under their
+notes); a table's own rules, drawn cell by cell out to the cells its box left out, separate no
+notes.
 """
 
 from __future__ import annotations
@@ -94,7 +99,10 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     a form's fields) is no note: a page's notes stand in no frame. A rule inside one of the
     ``drawings`` (figures.py's regions) is a chart's gridline or axis, no note separator: the
     tick labels under it are no note."""
-    rules = [r for r in rules if not any(centre_in(r, d) for d in drawings)]
+    tables = [b.bbox for b in blocks if b.kind == "table"]
+    rules = [r for r in rules if not any(centre_in(r, d) for d in drawings)
+             and not any(_table_rule(r, t) for t in tables)]
+    separators = [r for r in rules if not _underline(r, blocks)]
     notes: list[LayoutBlock] = []
     cited = marker_candidates(blocks)
     for block in sorted(blocks, key=lambda b: b.top):
@@ -103,8 +111,10 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             continue
         column = [o for o in blocks if o is not block and o.kind not in BUILT_WHOLE
                   and o.x0 < block.x1 and o.x1 > block.x0]
-        if any(line.top >= block.bottom - 1 and line.size * SMALLER > block.size
-               and line.x0 < block.x1 and line.x1 > block.x0 for o in column for line in o.lines):
+        ruled = _rule_above(block, rules, body_size, blocks)
+        if not _separated_note(block, separators, body_size, blocks, cited) and any(
+                line.top >= block.bottom - 1 and line.size * SMALLER > block.size
+                and line.x0 < block.x1 and line.x1 > block.x0 for o in column for line in o.lines):
             continue  # larger text below: small print inside the body (a sidebar, a legend, a
             # formula's indices over the paragraph its block starts above them)
         if not any(o.bottom <= block.top + 1 and o.size >= SMALLER * body_size for o in column):
@@ -112,7 +122,6 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         if CAPTION.match(block.lines[0].text):
             continue  # a figure's caption under the figure's frame
         label = _label_of(block.lines[0]) or _tab_label(block.lines[0], blocks)
-        ruled = _rule_above(block, rules, body_size, blocks)
         if label and not ruled and not _cited(label, block.lines[0], cited):
             continue  # a number no marker points at: a reference list, a chart's scale
         above = max((o for o in column if o.bottom <= block.top + 1), key=lambda o: o.bottom,
@@ -124,7 +133,7 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             # a section set small (references, author details), not a page's note area; a
             # lone number is no such section (a scan's note line read apart from its note)
         if label or ruled or any(
-                n.bottom <= block.top + 1 and n.x0 < block.x1 and n.x1 > block.x0
+                n is above and block.top - n.bottom <= RULE_GAP_EM * body_size
                 and block.x1 <= _column_edge(n, blocks) + RULE_INDENT_EM * body_size
                 for n in notes
         ) or (first_page and block.size <= AUTHOR_NOTE_SIZE * body_size
@@ -141,6 +150,33 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
               and all(b is not n for n in notes)]
     chosen = set(map(id, notes))
     return [b for b in blocks if id(b) not in chosen], notes
+
+
+def _separated_note(block: LayoutBlock, separators: list[tuple[float, float, float, float]],
+                    body_size: float, blocks: list[LayoutBlock], cited: set[str]) -> bool:
+    """Whether ``block`` opens with a raised label the page cites, right under a separator
+    rule: a note whatever stands below it (a column's notes over a table's title set across
+    the columns under them)."""
+    first = block.lines[0]
+    return (bool(first.lead_label) and _cited(_label_of(first), first, cited)
+            and _rule_above(block, separators, body_size, blocks))
+
+
+def _underline(rule: tuple[float, float, float, float], blocks: list[LayoutBlock]) -> bool:
+    """Whether ``rule`` is drawn under a line of text, through its box (a link's underline):
+    no note separator, which stands clear of the text above it."""
+    return any(line.x0 < rule[2] and line.x1 > rule[0]
+               and line.top <= rule[1] <= line.bottom + 1
+               for block in blocks for line in block.lines)
+
+
+def _table_rule(rule: tuple[float, float, float, float],
+             table: tuple[float, float, float, float]) -> bool:
+    """Whether ``rule`` runs across or up to ``table``'s columns within its rows: one of the
+    table's own rules (drawn in pieces, cell by cell: the cells left out of the table's box
+    stand under them), no note separator."""
+    return (rule[0] <= table[2] + RULE_MAX_HEIGHT and rule[2] >= table[0] - RULE_MAX_HEIGHT
+            and table[1] - RULE_MAX_HEIGHT <= rule[1] <= table[3] + RULE_MAX_HEIGHT)
 
 
 def _without_table_notes(notes: list[LayoutBlock]) -> list[LayoutBlock]:
