@@ -843,3 +843,19 @@ def test_primes_raised_beside_a_raised_symbol_stay_on_their_line(tmp_path):
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert "(ii) CAB = C'A'B'" in text
+
+
+def test_a_big_brace_does_not_pull_the_line_aboves_subscripts_into_its_line(tmp_path):
+    """Two display rows, ``k_1(s) := min ...`` over ``k_2(s) := max { ...``: the second row's
+    ``{`` from the extension font hangs from an origin at the first row's height, and its box
+    reached over the first row's subscript, which then joined the second row (``k(s)`` over
+    ``k12(s)``)."""
+    content = (_line(72, 730, b"Seien die beiden folgenden Zahlen gegeben durch", b"/F1 11")
+               + _line(100, 700, b"k", b"/F1 11") + _line(105.5, 697, b"1", b"/F1 7")
+               + _line(110, 700, b"(s) := min der Werte", b"/F1 11")
+               + _line(100, 683, b"k", b"/F1 11") + _line(105.5, 680, b"2", b"/F1 7")
+               + _line(110, 683, b"(s) := max", b"/F1 11") + _line(170, 691.2, b"{", b"/F2 11")
+               + _line(180, 683, b"der Werte", b"/F1 11")
+               + _line(72, 660, b"und beide heissen Hauptkruemmungen der Flaeche.", b"/F1 11"))
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
+    assert "k1(s) := min der Werte" in text and "k2(s) := max" in text

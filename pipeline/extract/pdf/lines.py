@@ -436,8 +436,12 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
             continue
         extent = extents.get(id(row))
         if extent is None or extent[0] is not row or extent[1] != len(row):
-            extent = extents[id(row)] = (row, len(row), min([b[TOP] for b in row]),
-                                         max([b[BOTTOM] for b in row]), [], [], 0.0)
+            # the line box of the row's own text: a big delimiter from the extension font
+            # reaches up and down past it (a ``{`` opening a display's second row reached
+            # over the first row's subscripts, which then joined the second row)
+            level = [b for b in row if not _is_big_delimiter(b)] or row
+            extent = extents[id(row)] = (row, len(row), min([b[TOP] for b in level]),
+                                         max([b[BOTTOM] for b in level]), [], [], 0.0)
         if lowered:
             if c[TOP] > extent[3] - 0.1 * size:
                 continue
@@ -463,6 +467,16 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
                                         if not b[TEXT].isspace() and not _hangs(b)))):
             best = (distance, row)
     return None if best is None else best[1]
+
+
+def _is_big_delimiter(c: Char) -> bool:
+    """A brace, bracket or bar from TeX's extension font, sized to what it encloses (a big
+    operator, whose box its limits reach into, is none)."""
+    return _hangs(c) and (unicodedata.category(c[TEXT][:1]) in ("Ps", "Pe")
+                          or c[TEXT] in _BARS or c[TEXT] in DELIMITER_PIECES)
+
+
+_BARS = frozenset("|∣‖∥")
 
 
 def _is_math_symbol(c: Char) -> bool:
