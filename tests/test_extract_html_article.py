@@ -586,3 +586,32 @@ def test_a_short_post_under_its_headline_beats_a_longer_author_box_beside_it():
     texts = [b.text for b in extraction.blocks]
     assert intro in texts and bio not in texts
     assert any(r.rule == "outside-main-content" and r.text == bio for r in extraction.removed)
+
+
+def test_newsletter_and_write_to_lines_closing_a_story_are_its_sign_off():
+    # A news story's last paragraphs asked the reader to subscribe ("Get the latest
+    # updates right in your inbox. Subscribe to our newsletters.", "Need more? Join our
+    # forums") or to write to its reporter at an address: output as the story's text.
+    pitches = ["Get the latest updates right in your inbox. Subscribe to our newsletters.",
+               "Need more space news? Join our forums to keep talking about the missions.",
+               "Write to Jo Smith at jo.smith@example.com"]
+    source = _story("".join(f"<p>{text}</p>" for text in POST) + "<h3>Don't miss out</h3>" +
+                    "".join(f"<p>{text}</p>" for text in pitches) +
+                    "<p>Posted on 12 March 2019</p>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    assert not any(text in texts for text in pitches)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert all(rules[text] == "call-to-action" for text in pitches)
+
+
+def test_a_paragraph_about_a_newsletter_inside_the_story_is_kept():
+    # Only the story's closing lines are a sign-off: the same sentence with the story going
+    # on after it, or inside a long paragraph, is the text.
+    inside = "Readers can sign up for the council's flood alerts on its website."
+    long_one = ("The paper, which asked readers to subscribe to its weekly digest of the "
+                "council's decisions, " + "found that the plan had been changed twice. " * 6)
+    source = _story(f"<p>{POST[0]}</p><p>{inside}</p><p>{POST[1]}</p><p>{long_one}</p>")
+    texts = [b.text for b in run(source).blocks]
+    assert inside in texts and long_one.strip() in texts

@@ -225,6 +225,14 @@ CALL_TO_ACTION = re.compile(r"^\s*(?:find out|learn|see|check out|explore|discov
                             r"access|read|click|tap|watch|listen|download|shop|buy|order|"
                             r"sign up|subscribe|join|follow|try|view|visit|go to)\b",
                             re.IGNORECASE)
+# A sentence asking the reader to subscribe, join or write ends a story as its sign-off, not as
+# its text: "Subscribe to our newsletter", "Sign up for free email updates", "Get the day's
+# top headlines delivered to your inbox", "Write to Jo at jo@example.com".
+SIGN_OFF = re.compile(r"(?:^|[.!?]\s+)(?:sign[- ]up (?:for|to)\b|subscribe to\b|join (?:our|us)\b|"
+                      r"write to \S.*@|"
+                      r"get .{0,60}\b(?:in|to) your inbox)", re.IGNORECASE)
+# A sign-off is a line or two; a longer paragraph mentioning a newsletter is the text.
+MAX_SIGN_OFF_CHARS = 300
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
 # A short <p> sentence needs this much text outside its links to be one, not a link.
@@ -1355,6 +1363,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
         _drop_teaser_lists(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
+    _drop_sign_offs(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _drop_post_meta(blocks, verdicts)
     _label_title(blocks, verdicts, title)
@@ -2074,6 +2083,25 @@ def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: lis
                 not is_fragment(block) and not looks_like_byline(block):
             return True
     return False
+
+
+def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """The paragraphs closing the article that ask the reader to subscribe, join or write
+    (``SIGN_OFF``) are its sign-off, removed as ``call-to-action``. Headings, fragments,
+    bylines and datelines between them are passed over and left to ``_trim_edges``, which
+    then finds them after the article's last prose; any other kept block ends the search."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block, verdict = blocks[index], verdicts[index]
+        if not verdict.keep or verdict.note:
+            continue
+        if block.kind == "paragraph" and verdict.kind == "paragraph" and \
+                len(block.text) <= MAX_SIGN_OFF_CHARS and SIGN_OFF.search(block.text):
+            verdicts[index] = Verdict(False, rule="call-to-action",
+                                      evidence="asks the reader to subscribe, join or write, "
+                                               "after the article's text")
+        elif not (is_fragment(block) or block.kind == "heading" or
+                  verdict.kind in ("byline", "caption") or looks_like_dateline(block)):
+            return
 
 
 def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
