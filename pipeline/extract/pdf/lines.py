@@ -252,11 +252,17 @@ def _drop_capitals(chars: list[Char]) -> list[Char]:
     if not caps:
         return chars
     moved: dict[int, Char] = {}
+    # the text a capital's rows may hold, sorted by x once: each capital bisects for what is
+    # within its reach (a manual's page sets dozens of large letters); a NaN x is never within
+    text = [c for c in chars if c[SIZE] < HEADING_SIZE * common and not c[TEXT].isspace()
+            and c[X0] == c[X0]]
+    by_x = sorted(range(len(text)), key=lambda i: text[i][X0])
+    xs = [text[i][X0] for i in by_x]
     for cap in caps:
         reach = cap[X1] + DROP_CAP_REACH * cap[SIZE]
-        beside = [c for c in chars if c[SIZE] < HEADING_SIZE * common and not c[TEXT].isspace()
-                  and cap[X1] - 1 <= c[X0] <= reach and cap[TOP] - common <= c[TOP]
-                  and c[BOTTOM] <= cap[BOTTOM] + common]
+        within = sorted(by_x[bisect_left(xs, cap[X1] - 1):bisect_right(xs, reach)])
+        beside = [c for c in (text[i] for i in within)
+                  if cap[TOP] - common <= c[TOP] and c[BOTTOM] <= cap[BOTTOM] + common]
         baselines = sorted({round(c[BASELINE]) for c in beside})
         rows = [b for i, b in enumerate(baselines) if not i or b - baselines[i - 1] > 1]
         if len(rows) < DROP_CAP_ROWS:
