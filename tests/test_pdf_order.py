@@ -703,6 +703,31 @@ def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formul
             in text)
 
 
+def test_a_matrix_whose_last_row_hangs_low_is_read_after_its_formulas_lead(tmp_path):
+    """The same matrix set wider, ``J(u, v) =`` a segment of its own left of it, and under
+    its last row's entries a small line (the denominators of its fractions) 1.1 em below the
+    bottom hooks' baseline: the matrix was taken for no clean one, text running into it from
+    below, and its rows were read in pieces around the formula's lead."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /P def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 4 beginbfchar <30> <239B>"
+            b" <31> <239E> <40> <239D> <41> <23A0> endbfchar endcmap CMapName currentdict"
+            b" /CMap defineresource pop end end")
+    x = 120 + stringWidth("J(u, v) = ", "Helvetica", 11) + 4
+    content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
+    content += _line(120, 700, b"J(u, v) =")
+    for code, left in ((b"0", x), (b"1", x + 120)):  # the hooks: origins 0.75 em up
+        content += _line(left, 721.75, code, b"/F2 11")
+    for code, left in ((b"@", x), (b"A", x + 120)):
+        content += _line(left, 702.25, code, b"/F2 11")
+    for y, first, second in ((713.5, b"-a sin u", b"b cos u"), (700, b"a cos u", b"b sin u"),
+                             (686.5, b"0", b"dz")):
+        content += _line(x + 24, y, first) + _line(x + 72, y, second)
+    content += _line(x + 72, 681.9, b"dv", b"/F1 8")
+    content += _line(72, 650, b"und hat Rang 2 fuer jeden Punkt der Flaeche.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
+    assert "Parametrisierung ist dann J(u, v) = ⎛⎝ -a sin u b cos u a cos u b sin u" in text
+
+
 def test_a_line_under_a_display_in_pieces_is_read_after_the_display(tmp_path):
     """A display's rows with their limits set small beside them, a column apart (the book's
     sums and integrals over ``V_i``), then ``Beweis:`` at the left margin under the display,

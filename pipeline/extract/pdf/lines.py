@@ -793,7 +793,7 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
     reaches out of the matrix other than the formula's row."""
     size = left[0][SIZE]
     x0, x1 = left[0][X0] - 0.5, right[0][X1] + 0.5
-    y0, y1 = left[0][BASELINE] - 0.5 * size, left[-1][BASELINE] + size
+    y0, y1 = left[0][BASELINE] - 0.5 * size, left[-1][BASELINE] + 1.5 * size
     inside: list[int] = []
     host: int | None = None
     for i, segment in enumerate(segments):
@@ -808,8 +808,13 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
             host = i
         else:
             return segments  # text runs into the matrix from elsewhere: no clean matrix
-    if host is None or not inside:
+    if not inside:
         return segments
+    lead = _lead(segments, left, x0)
+    if host is None:  # the formula's row has no text right of the matrix: ``J =`` before it
+        if lead is None:
+            return segments
+        host, lead = lead, None
     pieces = {id(c) for c in left + right}  # read before and after the rows
     groups = [[c for c in segments[i] if not c[TEXT].isspace() and id(c) not in pieces]
               for i in inside]
@@ -824,6 +829,10 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
         else:
             rows.append([group])
     merged = [c for c in segments[host] if c[X1] <= x0 + 0.5 and id(c) not in pieces]
+    gone = set(inside)
+    if lead is not None and not merged:  # the formula's row starts in a segment of its own
+        merged = [c for c in segments[lead] if not c[TEXT].isspace()]
+        gone.add(lead)
     for group in [left] + [g for row in rows for g in sorted(row, key=lambda g: g[0][X0])]:
         if merged:
             merged.append(_spacer(merged[-1]))
@@ -832,9 +841,21 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
     after = [c for c in segments[host] if c[X0] >= x1 - 0.5 and id(c) not in pieces]
     if after:
         merged += [_spacer(merged[-1]), *after]
-    gone = set(inside)
     return [merged if i == host else segment for i, segment in enumerate(segments)
             if i not in gone]
+
+
+def _lead(segments: list[list[Char]], left: list[Char], x0: float) -> int | None:
+    """The segment that ends right before a matrix, within an em of its left delimiter
+    ``left`` (at ``x0``), on a row within the delimiter's height: the formula's text before
+    the matrix (``J(u, v) =``) set a segment apart from it; None without one."""
+    size, top, bottom = left[0][SIZE], left[0][BASELINE], left[-1][BASELINE]
+    for i, segment in enumerate(segments):
+        ink = [c for c in segment if not c[TEXT].isspace()]
+        if (ink and all(c[X1] <= x0 + 0.5 for c in ink) and x0 - ink[-1][X1] <= size
+                and any(top <= c[BASELINE] <= bottom for c in ink)):
+            return i
+    return None
 
 
 RUN_ON_EM = 4.0
