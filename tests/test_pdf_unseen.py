@@ -1555,3 +1555,36 @@ def test_affiliations_under_an_underlined_link_are_no_notes(tmp_path):
 
     result = _typeset(tmp_path, page)
     assert result.footnotes == ()
+
+
+def test_numbered_headings_at_the_body_size_and_weight(tmp_path):
+    """Numbered section titles set in the body's face, size and weight at its leading, right
+    over their paragraphs: a short line of a number and words, with no sentence's end, heads
+    the paragraph under it rather than opening it."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        y = 720
+        for title in ("3.1 Study area", "3.2 Data collection"):
+            canvas.drawString(72, y, title)
+            y = _paragraph(canvas, y - 12, rows=5)
+            y -= 12
+
+    blocks = _extract_blocks(_typeset(tmp_path, page))
+    assert ("heading", "3.1 Study area") in blocks
+    assert ("heading", "3.2 Data collection") in blocks
+
+
+def test_a_numbered_subsection_title_under_its_sections_is_a_heading_of_its_own(tmp_path):
+    """``2.1 Savings ...`` in bold, then ``2.1.1 Drive profiles ...`` in bold at nearly its
+    size right under it: two headings, not one wrapped over two lines."""
+    def page(canvas):
+        font = _heavy_font()
+        canvas.setFont(font, 11)
+        canvas.drawString(72, 720, "2.1 Savings from Improving Individual Driving Profiles")
+        canvas.setFont(font, 10)
+        canvas.drawString(72, 706, "2.1.1 Drive Profile Subsample from Real-World Travel Survey")
+        _paragraph(canvas, 690, rows=8)
+
+    blocks = _extract_blocks(_typeset(tmp_path, page))
+    assert ("heading", "2.1 Savings from Improving Individual Driving Profiles") in blocks
+    assert ("heading", "2.1.1 Drive Profile Subsample from Real-World Travel Survey") in blocks

@@ -14,9 +14,9 @@ import re
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box, centre_in, within
 from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line
-from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
+from pipeline.extract.pdf.order import BUILT_WHOLE, NUMBERED_TITLE, LayoutBlock
 from pipeline.extract.pdf.pages import PageData
-from pipeline.textutil.words import LIST_MARK
+from pipeline.textutil.words import LIST_MARK, NEW_ITEM
 
 CALLOUT_SLACK = 1.0
 """Points a block may stick out of a framed or filled box and still be inside it."""
@@ -320,10 +320,24 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
         # a caption's label says what the block is, set bold and a step larger than the text
         # (a report's ``Table 1.`` over its table) too; only display type heads a section
         return display
+    if _plain_numbered_title(block, after) and block.size >= SMALLER_HEADING * text_size:
+        return True
     if block.size < smallest * text_size:
         return larger
     return (larger or bold and (len(text) < 120 or _numbered_bold(text, bold, after))
             or _in_capitals(text) and prose_after)
+
+
+def _plain_numbered_title(block: LayoutBlock, after: LayoutBlock | None) -> bool:
+    """One line of a section's number and a title of words (``3.2 Data collection``) over a
+    paragraph of prose that opens with no number of its own: a heading, though set at the
+    body's size and weight (a list's short numbered items are followed by the next item)."""
+    text = block.lines[0].text.strip()
+    return (len(block.lines) == 1 and NUMBERED_TITLE.match(text) is not None
+            and after is not None and len(after.lines) >= 2
+            and any(ch.islower() for ch in after.lines[0].text)
+            and not NEW_ITEM.match(after.lines[0].text)
+            and not NUMBERED_TITLE.match(after.lines[0].text))
 
 
 def _numbered_bold(text: str, bold: bool, after: LayoutBlock | None) -> bool:

@@ -1,8 +1,9 @@
 """PDF blocks and reading order: one page's line segments in, blocks in reading order out.
 
 Segments stack into blocks (same size and weight, overlapping, small leading, no indented or
-bulleted new paragraph), and blocks are ordered by a column-aware XY-cut: columns left to
-right, full-width elements (titles, headings, tables) between the column runs they separate.
+bulleted new paragraph, no numbered title over it), and blocks are ordered by a column-aware
+XY-cut: columns left to right, full-width elements (titles, headings, tables) between the
+column runs they separate.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ INDENT_EM = 0.8
 """A line indented more than this (em) against its block starts a new paragraph."""
 SIZE_TOLERANCE = 0.1
 """Lines whose sizes differ by more than this share belong to different blocks."""
+TITLE_SHORT_EM = 4.0
+"""A numbered title's line ends at least this many ems short of the line under it."""
+NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z][^\W\d_]+(?:[ -][^\W\d_]+)*$")
+"""A section's number (no full stop after it, as a list item's has) and a title of words
+(``3.2 Data collection``)."""
+AVERAGE_CHAR_EM = 0.6
+"""A generous width of one character in ems."""
 GUTTER_MIN = 6.0
 """Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
 
@@ -119,7 +127,7 @@ def _closes(block: LayoutBlock, line: Line) -> bool:
 
 
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
-    if line.lead_label or NEW_ITEM.match(line.text):
+    if line.lead_label or NEW_ITEM.match(line.text) or _numbered_title(block, line):
         return True
     if CAPTION.match(line.text) and _CLOSED.search(block.lines[-1].text):
         return True  # a caption set at the body's size and leading, under an equation
@@ -127,6 +135,23 @@ def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
         return False
     indent = line.x0 - min(l.x0 for l in block.lines[1:])
     return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
+
+
+def _numbered_title(block: LayoutBlock, line: Line) -> bool:
+    """Whether ``block`` is one line holding a section's number and a title of words, ending
+    short of ``line`` under it by more than that line's first word (ragged text breaks only
+    where the next word does not fit), which starts where it does: a heading set at the body's
+    size and weight, which the paragraph under it does not continue; nor does a numbered
+    title under it."""
+    title = block.lines[0]
+    if len(block.lines) > 1 or NUMBERED_TITLE.match(title.text.strip()) is None:
+        return False
+    if NUMBERED_TITLE.match(line.text.strip()):
+        return True  # a subsection's number and title under its section's (``2.1`` / ``2.1.1``)
+    word = line.text.split(maxsplit=1)[0] if line.text.strip() else ""
+    return (abs(line.x0 - title.x0) <= 2 * INDENT_EM * line.size
+            and line.x1 - title.x1 > max(TITLE_SHORT_EM, (len(word) + 1) * AVERAGE_CHAR_EM)
+            * line.size)
 
 
 Rule = tuple[float, float, float, float]
