@@ -615,3 +615,29 @@ def test_a_paragraph_about_a_newsletter_inside_the_story_is_kept():
     source = _story(f"<p>{POST[0]}</p><p>{inside}</p><p>{POST[1]}</p><p>{long_one}</p>")
     texts = [b.text for b in run(source).blocks]
     assert inside in texts and long_one.strip() in texts
+
+
+def test_a_photo_story_told_in_its_captions_is_read_as_its_text():
+    # A gossip site's photo story: a headline, a dek, and the story in the caption under
+    # each picture. The captions were left out of the body as notes on the pictures, so
+    # its text was the dek alone (recall 0.10).
+    captions = ["The actress looked a tad too done up after a night out at a hotel bar in "
+                "the hills on Saturday, a face full of lipstick and eyeliner.",
+                "She got into the driver's seat of her sports car afterwards and waved to "
+                "the photographers waiting on the pavement across the road.",
+                "Her latest project is a thriller she is filming this month with a cast of "
+                "newcomers, due out next spring."]
+    source = _story("<h2>Her latest look featured a lot of lipstick.</h2>" + "".join(
+        f"<figure><img src='p{i}.jpg'><figcaption>{text}</figcaption></figure>"
+        for i, text in enumerate(captions)))
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert all(kinds[text] == "paragraph" for text in captions)
+
+
+def test_captions_beside_a_story_of_their_size_stay_captions():
+    caption = ("The old bridge at dawn on Friday, a few hours before the engineers closed it "
+               "to traffic and began to check its pillars.")
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<figure><img src='b.jpg'><figcaption>{caption}</figcaption></figure>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert kinds[caption] == "caption"

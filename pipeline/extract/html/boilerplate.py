@@ -1367,6 +1367,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _trim_edges(blocks, verdicts)
     _drop_post_meta(blocks, verdicts)
     _label_title(blocks, verdicts, title)
+    _captions_as_text(blocks, verdicts)
     if comments:
         _keep_comments(blocks, verdicts)
     return verdicts
@@ -2145,6 +2146,23 @@ def _drop_post_meta(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
                 "after the article's last"
             verdicts[index] = Verdict(False, rule=f"{side}-meta",
                                       evidence=f"under a byline/meta class {before} paragraph")
+
+
+def _captions_as_text(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A photo story told in its captions ("Lindsay Lohan looked a tad too done up after a
+    night of partying ...", under each picture, beside a headline and a dek): when the
+    captions' sentences out-write the running text and make a body of their own, they are
+    the story's paragraphs, not notes on its pictures."""
+    captions = [i for i, v in enumerate(verdicts) if v.keep and v.kind == "caption"]
+    caption_chars = sum(len(blocks[i].text) for i in captions if not is_fragment(blocks[i]))
+    if caption_chars < MIN_FALLBACK_BODY_CHARS:
+        return
+    running = sum(len(b.text) for b, v in zip(blocks, verdicts)
+                  if v.keep and v.kind not in ("title", "heading", "byline", "caption"))
+    if caption_chars <= running:
+        return
+    for index in captions:
+        verdicts[index] = Verdict(True, "paragraph")
 
 
 def _label_title(blocks: list[TextBlock], verdicts: list[Verdict], title: str | None) -> None:
