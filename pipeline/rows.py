@@ -27,7 +27,7 @@ from pipeline.model import (
     Source,
     Transform,
 )
-from pipeline.textutil.signals import document_languages, repeated_line_share, text_signals
+from pipeline.textutil.signals import document_languages, passage_signals, repeated_line_share
 
 
 def derive(data: bytes, capture: Capture, options: ExtractOptions = ExtractOptions(), *,
@@ -137,7 +137,7 @@ def document_rows(doc: SegmentedDocument, source: Source, capture: Capture, doc_
     sections = [{**key, "section_id": s.section_id, "path": list(s.path), "heading": s.heading,
                  "level": s.level, "ordinal": s.ordinal, "run_id": run_id}
                 for s in doc.sections]
-    signals = [text_signals(p.text) for p in doc.passages]
+    signals = passage_signals([p.text for p in doc.passages])
     passages = [{"passage_id": p.passage_id, **key, "ordinal": p.ordinal, "kind": p.kind,
                  "text": p.text, "section_id": p.section_id, "section_path": list(p.section_path),
                  **locator_columns(p.locator), "transforms": _transforms(p.transforms),

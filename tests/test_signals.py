@@ -120,3 +120,43 @@ def test_stop_words_come_from_wordfreq_then_from_the_cache_without_importing_it(
     out = subprocess.run([sys.executable, "-c", code, "|".join(made)], capture_output=True,
                          text=True, check=True, env={**os.environ}).stdout.split()
     assert out == ["True", "False"]
+
+
+MIXED = SENTENCES + ["", "a", "ab", "Ünïcödé ñ", "\U0001f600 emoji " * 30, "ὕδωρ " * 100,
+                     "x" * 500, "THE RIVER FROZE EARLY THAT WINTER", "\ud800 lone surrogate"]
+
+
+@pytest.mark.parametrize("window", [1, 3, 6])
+def test_many_texts_guessed_at_once_get_classifys_answers_to_the_last_bit(monkeypatch, window):
+    # The walk's first reading of each state (from the start over `window` bytes) is only
+    # right for nodes that shallow: with window 1 or 3 the check must step every wrong state
+    # again until the walk is py3langid's own.
+    from pipeline.textutil import language_batch
+
+    monkeypatch.setattr(language_batch, "WINDOW", window)
+    model = signals._identifier()
+    texts = MIXED + [s[i:] for s in SENTENCES for i in range(0, 12, 3)]
+    assert model.classify_all(texts) == [model.classify(t) for t in texts]
+    assert model.classify_all([]) == []
+
+
+@given(st.lists(st.text(max_size=60) | st.sampled_from(SENTENCES), max_size=6))
+def test_a_batch_of_any_texts_is_guessed_as_each_alone(texts):
+    model = signals._identifier()
+    assert model.classify_all(texts) == [model.classify(t) for t in texts]
+
+
+def test_passage_signals_are_each_texts_signals():
+    texts = MIXED + ["Abstract", "1 2 3 4 5 6 7"]
+    assert signals.passage_signals(texts) == [
+        signals._signals(t, signals.words(t), _alone(t)) for t in texts]
+
+
+def _alone(text):
+    """detect_language as it was before batching: py3langid's classify on one text."""
+    if len(signals.words(text)) < signals.MIN_WORDS_FOR_LANGUAGE:
+        return signals.Language(None, None)
+    code, probability = signals._identifier().classify(text[:signals.LANGUAGE_SAMPLE_CHARS])
+    confidence = round(float(probability), 4)
+    return signals.Language(code if confidence >= signals.MIN_LANGUAGE_CONFIDENCE else None,
+                            confidence)

@@ -75,11 +75,22 @@ def words(text: str) -> list[str]:
 
 
 def text_signals(text: str) -> TextSignals:
-    tokens = words(text)
+    return passage_signals([text])[0]
+
+
+def passage_signals(texts: Sequence[str]) -> list[TextSignals]:
+    """:func:`text_signals` of each text; their languages are guessed together, which walks
+    the language model's automaton over all of them at once (``language_batch``)."""
+    tokens = [words(text) for text in texts]
+    languages = detect_languages(texts, [len(found) for found in tokens])
+    return [_signals(text, found, language)
+            for text, found, language in zip(texts, tokens, languages)]
+
+
+def _signals(text: str, tokens: list[str], language: Language) -> TextSignals:
     # A word of letters needs no regex; \s is what str.split splits on (str.isspace).
     alphabetic = [t for t in tokens if t.isalpha() or not _NOT_LETTERS.fullmatch(t)]
     visible = sum(map(len, text.split()))
-    language = detect_language(text, len(tokens))
     return TextSignals(
         word_count=len(tokens),
         mean_word_length=_ratio(sum(map(len, alphabetic)), len(alphabetic)),
@@ -91,13 +102,24 @@ def text_signals(text: str) -> TextSignals:
 
 
 def detect_language(text: str, word_count: int | None = None) -> Language:
-    if (word_count if word_count is not None else len(words(text))) < MIN_WORDS_FOR_LANGUAGE:
-        return Language(None, None)
-    code, probability = _identifier().classify(text[:LANGUAGE_SAMPLE_CHARS])
-    confidence = round(float(probability), 4)
-    if confidence < MIN_LANGUAGE_CONFIDENCE:
-        return Language(None, confidence)
-    return Language(str(code), confidence)
+    return detect_languages([text], None if word_count is None else [word_count])[0]
+
+
+def detect_languages(texts: Sequence[str], word_counts: Sequence[int] | None = None
+                     ) -> list[Language]:
+    """Each text's language (``word_counts``: each text's number of :func:`words`)."""
+    if word_counts is None:
+        word_counts = [len(words(text)) for text in texts]
+    guessed = [i for i, count in enumerate(word_counts) if count >= MIN_WORDS_FOR_LANGUAGE]
+    languages = [Language(None, None)] * len(texts)
+    if not guessed:
+        return languages
+    answers = _identifier().classify_all([texts[i][:LANGUAGE_SAMPLE_CHARS] for i in guessed])
+    for i, (code, probability) in zip(guessed, answers):
+        confidence = round(float(probability), 4)
+        languages[i] = Language(str(code) if confidence >= MIN_LANGUAGE_CONFIDENCE else None,
+                                confidence)
+    return languages
 
 
 def document_languages(passages: Sequence[tuple[Language, int]]) -> tuple[Language, list[str]]:
@@ -199,16 +221,18 @@ def _identifier() -> Any:
     read. The byte walk's transition table (38,346 states x 256 bytes, uint32) is
     memory-mapped the same way: py3langid copies it out of the model file into an array,
     0.04 s of CPU at every process start, and the walk reads it through a memoryview of the
-    same item type just as fast."""
+    same item type just as fast. Guessing many texts at once: ``language_batch``."""
     import numpy as np
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import _to_array
+
+    from pipeline.textutil.language_batch import BatchIdentifier
 
     packed = MODEL_DIR / MODEL_FILE
     try:
         unpacked = _unpacked_model(packed)
     except OSError:  # no writable cache
-        return LanguageIdentifier.from_modelpath(packed, norm_probs=True)
+        return BatchIdentifier.from_modelpath(packed, norm_probs=True)
     try:
         with np.load(unpacked, allow_pickle=False) as model:
             pc, row = model["pc"], model["nextmove_row"]
@@ -217,7 +241,7 @@ def _identifier() -> Any:
             states = int(row.max()) + 1
             moves = _mapped_copy(unpacked, "nextmove", lambda: model["nextmove"],
                                  lambda t: t.dtype == np.uint32 and t.shape == (states * 256,))
-            return LanguageIdentifier(
+            return BatchIdentifier(
                 model["ptc"] if table is None else table, pc, model["classes"].tolist(),
                 _to_array(model["nextmove"]) if moves is None else memoryview(moves),
                 model["out_feat"].tolist(), norm_probs=True, tk_row=_to_array(row))
@@ -225,7 +249,7 @@ def _identifier() -> Any:
         unpacked.unlink(missing_ok=True)
         for name in ("ptc-float32", "nextmove"):
             _mapped_path(unpacked, name).unlink(missing_ok=True)
-        return LanguageIdentifier.from_modelpath(packed, norm_probs=True)
+        return BatchIdentifier.from_modelpath(packed, norm_probs=True)
 
 
 def _mapped_path(unpacked: Path, name: str) -> Path:
