@@ -441,8 +441,12 @@ def _looks_like_text(head: bytes) -> bool:
         return True
     if not head or b"\x00" in head:
         return False
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    # The control bytes counted as the ones translate deletes (a loop in C, not per byte).
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control / len(head) < 0.02
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 def _now() -> datetime:

@@ -6,6 +6,8 @@ import os
 import warnings
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.capture import CaptureOptions, capture, sniff
@@ -137,3 +139,13 @@ def test_a_store_write_leaves_no_temporary_files(store):
     store.put_blob(b"x" * 1000)
     files = [p for p in store.raw.rglob("*") if p.is_file()]
     assert len(files) == 1 and not any(name.startswith(".tmp") for name in os.listdir(files[0].parent))
+
+
+@given(st.binary(max_size=300))
+def test_text_is_judged_by_its_share_of_control_bytes_counted_one_by_one(head):
+    from pipeline.capture import _looks_like_text
+
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    expected = head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        bool(head) and b"\x00" not in head and control / len(head) < 0.02)
+    assert _looks_like_text(head) == expected

@@ -39,3 +39,12 @@ def test_whitespace_normalisation_is_idempotent(text):
         once = normalise_whitespace(text, keep_lines)
         assert normalise_whitespace(once, keep_lines) == once
     assert trim_code(trim_code(text)) == trim_code(text)
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\u00a0\u2003\u202f\u3000\u2028\x0b")))
+def test_prose_whitespace_is_the_two_substitutions_whatever_the_mix(text):
+    # The substitutions are skipped where they would change nothing; the result must not
+    # show it.
+    from pipeline.clean import _LINE_BREAKS, _SPACES
+
+    assert normalise_whitespace(text) == _SPACES.sub(" ", _LINE_BREAKS.sub(" ", text)).strip()

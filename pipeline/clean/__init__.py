@@ -26,6 +26,8 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SPACES_NOT_TABS = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _AROUND_TAB = re.compile(r" *\t *")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
+_OTHER_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+"""The characters of ``_SPACES`` other than the plain space."""
 
 
 def clean(extraction: Extraction) -> Extraction:
@@ -54,7 +56,13 @@ def normalise_whitespace(text: str, keep_lines: bool = False) -> str:
         lines = (_AROUND_TAB.sub("\t", _SPACES_NOT_TABS.sub(" ", line)).strip(" ")
                  for line in text.splitlines())
         return "\n".join(lines).strip("\n ")
-    return _SPACES.sub(" ", _LINE_BREAKS.sub(" ", text)).strip()
+    if "\n" in text:
+        text = _LINE_BREAKS.sub(" ", text)
+    # Most passages hold only single plain spaces, which the substitution would write again
+    # one by one: one search tells them apart.
+    if "  " in text or _OTHER_SPACES.search(text):
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def trim_code(text: str) -> str:
