@@ -1588,3 +1588,21 @@ def test_a_numbered_subsection_title_under_its_sections_is_a_heading_of_its_own(
     blocks = _extract_blocks(_typeset(tmp_path, page))
     assert ("heading", "2.1 Savings from Improving Individual Driving Profiles") in blocks
     assert ("heading", "2.1.1 Drive Profile Subsample from Real-World Travel Survey") in blocks
+
+
+def test_caption_after_a_display_equation_ending_in_a_comma(tmp_path):
+    """A display equation set in its sentence ends in a comma, not a full stop or a number in
+    parentheses; the caption right under it at the body's size and leading is still a
+    caption of its own."""
+    def page(canvas):
+        y = _paragraph(canvas, 720)
+        canvas.setFont("Times-Italic", 10)
+        canvas.drawCentredString(306, y, "E = m c2 + p v,")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, y - 12, "Figure 3: The pipeline of the clustering system, "
+                                      "from crawl to clusters.")
+        _paragraph(canvas, y - 40)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "caption"] == [
+        "Figure 3: The pipeline of the clustering system, from crawl to clusters."]

@@ -33,6 +33,9 @@ GUTTER_MIN = 6.0
 
 
 _CLOSED = re.compile(r"[.!?:;)\]]\s*$")
+_FORMULA_COMMA = re.compile(r"[=<>≤≥≈≠∈∑∫].*,\s*$")
+"""A formula's line ending in the comma of the sentence it is set in (``E = mc²,``): a caption
+opening the next line starts a block as after a full stop."""
 """A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
 
 BUILT_WHOLE = frozenset({"table", "figure"})
@@ -129,7 +132,8 @@ def _closes(block: LayoutBlock, line: Line) -> bool:
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
     if line.lead_label or NEW_ITEM.match(line.text) or _numbered_title(block, line):
         return True
-    if CAPTION.match(line.text) and _CLOSED.search(block.lines[-1].text):
+    if CAPTION.match(line.text) and (_CLOSED.search(block.lines[-1].text)
+                                     or _FORMULA_COMMA.search(block.lines[-1].text)):
         return True  # a caption set at the body's size and leading, under an equation
     if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
         return False
