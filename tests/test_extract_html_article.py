@@ -3,6 +3,8 @@ beat Archivist on the dragnet dev split, each rebuilt as a small synthetic page.
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from test_extract_html import MENU, TEASERS, article, run
 
@@ -641,3 +643,20 @@ def test_captions_beside_a_story_of_their_size_stay_captions():
                     f"<figure><img src='b.jpg'><figcaption>{caption}</figcaption></figure>")
     kinds = {b.text: b.kind for b in run(source).blocks}
     assert kinds[caption] == "caption"
+
+
+def test_the_blog_software_s_notices_on_comments_after_a_post_are_removed():
+    # A short blog post of links and one sentence, then WordPress' "You can follow any
+    # responses ..." and the comment form's "You may use these HTML tags ..." note: the
+    # notices out-wrote the post (precision 0.16).
+    notices = ["You can follow any responses to this entry through the RSS 2.0 feed.",
+               'You may use these HTML tags and attributes: <a href="" title=""> <b> <i>',
+               "Comments are closed."]
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<p>{notices[0]}</p><h3>Leave a Reply</h3>"
+                    f"<p>{html.escape(notices[1], quote=False)}</p><p>{notices[2]}</p>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert all(rules.get(text) == "comment-notice" for text in notices)

@@ -231,6 +231,12 @@ CALL_TO_ACTION = re.compile(r"^\s*(?:find out|learn|see|check out|explore|discov
 SIGN_OFF = re.compile(r"(?:^|[.!?]\s+)(?:sign[- ]up (?:for|to)\b|subscribe to\b|join (?:our|us)\b|"
                       r"write to \S.*@|"
                       r"get .{0,60}\b(?:in|to) your inbox)", re.IGNORECASE)
+# A blog's notices on its comments, printed under the post by the blog software ("You can
+# follow any responses to this entry through the RSS 2.0 feed.", "Comments are closed.",
+# the comment form's "You may use these HTML tags and attributes: ...").
+COMMENT_NOTICE = re.compile(r"^\s*(?:you can (?:follow any responses|leave a response)|"
+                            r"you may use these html tags|comments are (?:now )?closed\b|"
+                            r"both comments and pings are)", re.IGNORECASE)
 # A sign-off is a line or two; a longer paragraph mentioning a newsletter is the text.
 MAX_SIGN_OFF_CHARS = 300
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
@@ -2088,18 +2094,24 @@ def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: lis
 
 def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """The paragraphs closing the article that ask the reader to subscribe, join or write
-    (``SIGN_OFF``) are its sign-off, removed as ``call-to-action``. Headings, fragments,
+    (``SIGN_OFF``) are its sign-off, removed as ``call-to-action``, and the blog software's
+    notices on comments (``COMMENT_NOTICE``) are removed as ``comment-notice``. Headings, fragments,
     bylines and datelines between them are passed over and left to ``_trim_edges``, which
     then finds them after the article's last prose; any other kept block ends the search."""
     for index in range(len(blocks) - 1, -1, -1):
         block, verdict = blocks[index], verdicts[index]
         if not verdict.keep or verdict.note:
             continue
-        if block.kind == "paragraph" and verdict.kind == "paragraph" and \
-                len(block.text) <= MAX_SIGN_OFF_CHARS and SIGN_OFF.search(block.text):
+        closing = block.kind == "paragraph" and verdict.kind == "paragraph" and \
+            len(block.text) <= MAX_SIGN_OFF_CHARS
+        if closing and SIGN_OFF.search(block.text):
             verdicts[index] = Verdict(False, rule="call-to-action",
                                       evidence="asks the reader to subscribe, join or write, "
                                                "after the article's text")
+        elif closing and COMMENT_NOTICE.match(block.text):
+            verdicts[index] = Verdict(False, rule="comment-notice",
+                                      evidence="the blog software's notice on comments, after "
+                                               "the article's text")
         elif not (is_fragment(block) or block.kind == "heading" or
                   verdict.kind in ("byline", "caption") or looks_like_dateline(block)):
             return
