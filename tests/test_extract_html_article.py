@@ -660,3 +660,27 @@ def test_the_blog_software_s_notices_on_comments_after_a_post_are_removed():
     assert all(text in texts for text in POST)
     rules = {r.text: r.rule for r in extraction.removed}
     assert all(rules.get(text) == "comment-notice" for text in notices)
+
+
+def test_the_author_s_box_closing_an_article_is_removed():
+    # "About the author" and the writer's bio after the story were output as its last
+    # lines ("Science writer at Gizmodo and pug aficionado elsewhere").
+    bio = ("Jo Smith is a science writer who has covered medicine for a decade and lives "
+           "by the sea with two cats.")
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<div class='box'><h4>About the author</h4><p>Jo Smith</p><p>{bio}</p>"
+                    "</div>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get(bio) == "author-box" and rules.get("About the author") == "author-box"
+
+
+def test_a_section_about_the_author_that_goes_on_is_the_article():
+    # An essay's own section on its author, as long as an article's part, stays.
+    section = " ".join(POST) + " " + " ".join(POST)
+    source = _story(f"<p>{POST[0]}</p><h2>About the author</h2><p>{section}</p>"
+                    f"<p>{section}</p>")
+    texts = [b.text for b in run(source).blocks]
+    assert section in texts

@@ -237,6 +237,11 @@ SIGN_OFF = re.compile(r"(?:^|[.!?]\s+)(?:sign[- ]up (?:for|to)\b|subscribe to\b|
 COMMENT_NOTICE = re.compile(r"^\s*(?:you can (?:follow any responses|leave a response)|"
                             r"you may use these html tags|comments are (?:now )?closed\b|"
                             r"both comments and pings are)", re.IGNORECASE)
+# The title of the author's box closing an article: "About the Author", "Written by".
+AUTHOR_BOX_TITLE = re.compile(r"^\s*(?:about the (?:author|writer|contributor)s?|written by)"
+                              r"\s*:?\s*$", re.IGNORECASE)
+# What such a box holds at most: a name, a role, a bio of a few sentences, links.
+MAX_AUTHOR_BOX_CHARS = 1000
 # A sign-off is a line or two; a longer paragraph mentioning a newsletter is the text.
 MAX_SIGN_OFF_CHARS = 300
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
@@ -1370,6 +1375,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _drop_sign_offs(blocks, verdicts)
+    _drop_author_box(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _drop_post_meta(blocks, verdicts)
     _label_title(blocks, verdicts, title)
@@ -2115,6 +2121,28 @@ def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
         elif not (is_fragment(block) or block.kind == "heading" or
                   verdict.kind in ("byline", "caption") or looks_like_dateline(block)):
             return
+
+
+def _drop_author_box(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A line titling the author's box ("About the Author", "Written by") after the
+    article's prose, with no more than a bio's text after it, opens the box: it and what
+    follows (the name, the role, the bio) are removed as ``author-box``."""
+    kept = [i for i, v in enumerate(verdicts) if v.keep]
+    for position in range(len(kept) - 1, 0, -1):
+        index = kept[position]
+        after = kept[position + 1:]
+        if sum(len(blocks[i].text) for i in after) > MAX_AUTHOR_BOX_CHARS:
+            return
+        if not AUTHOR_BOX_TITLE.match(blocks[index].text):
+            continue
+        if not any(verdicts[i].kind == "paragraph" and not is_fragment(blocks[i])
+                   for i in kept[:position]):
+            return
+        for box in (index, *after):
+            verdicts[box] = Verdict(False, rule="author-box",
+                                    evidence=f"the author's box {blocks[index].text.strip()!r} "
+                                             "closing the article")
+        return
 
 
 def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
