@@ -1606,3 +1606,20 @@ def test_caption_after_a_display_equation_ending_in_a_comma(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert [t for k, t in result if k == "caption"] == [
         "Figure 3: The pipeline of the clustering system, from crawl to clusters."]
+
+
+def test_a_footer_in_two_parts_on_a_one_page_document(tmp_path):
+    """A one-page document's footer set in two parts, its guide's title by the text's left
+    edge and its date by the right, clear of the text above it: furniture, though nothing
+    repeats it. A text's last row spans its column."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=30, x=72)
+        canvas.setFont("Helvetica-Oblique", 8)
+        canvas.drawString(72, 80, "Prospective New Awardee Guide")
+        canvas.drawRightString(405, 80, "June 2011")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawCentredString(238, 50, "26")
+
+    result = _typeset(tmp_path, page)
+    assert not any("Awardee" in b.text or "June 2011" in b.text for b in result.blocks)
+    assert {r.text for r in result.removed} >= {"Prospective New Awardee Guide", "June 2011"}

@@ -16,7 +16,8 @@ footers is a footer too (a form's catalogue number, printed once), and so is wha
 prints under its number (a proceedings' citation line under the first page's folio). Two
 kinds of evidence other than repetition: a journal's masthead (journal name, volume, doi, set
 smaller than the body above the article's title on the first page: nothing of the article
-comes before its title), and its text again in a later margin.
+comes before its title), and its text again in a later margin; and a footer set in two parts,
+by the text's left and right edges under all of it (a guide's title and its date), printed once.
 And a line set on a bar (``1 Purpose`` on a section's black band) is a heading on its banner:
 its place on the page proves nothing, only its text recurring does. Its number and title, set
 side by side on the bar, are one line, as a section's number a tab before its title is
@@ -41,6 +42,11 @@ MIN_REPEAT_PAGES = 3
 """A margin text must recur on this many pages (2 in documents of 3 pages or fewer)."""
 POSITION_SHARE = 0.5
 """An isolated margin line at a position used on this share of pages is a running head."""
+SPLIT_FOOTER_SHARE = 0.4
+"""Each part of a two-part footer spans at most this share of the text's width, and the gap
+between them at least as much."""
+SPLIT_FOOTER_EDGE = 0.1
+"""...and stands at most this share of the text's width in from the text's edge."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
 PAGE_OFFSET_SHARE = 0.5
@@ -156,6 +162,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _above_the_text(pages, bands, judged, banners, body)
     judged = _inside_the_text(bands, judged, body)
     judged = _stamps(bands, judged, pages, body)
+    judged = _split_footer(bands, judged, pages, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -232,6 +239,42 @@ def _stamps(bands: list[list[tuple[str, Line, bool]]],
         out.append([(line, framed, Verdict("stamp", "a narrow stack of small print centred "
                                                     "on one axis in the bottom margin")
                      if id(line) in stamped else verdict) for line, framed, verdict in page])
+    return out
+
+
+def _split_footer(bands: list[list[tuple[str, Line, bool]]],
+                  judged: list[list[tuple[Line, bool, Verdict | None]]], pages: list[list[Line]],
+                  body: float) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with a footer set in two parts convicted: a row of the bottom margin, clear
+    of the text above it and under all of it, holding exactly two short pieces no larger than
+    the body, one by the text's left edge and one by its right, far apart (a guide's title
+    left, its date right), printed on a page once. A text's last row spans its column, and a
+    table's holds more cells or numbers."""
+    out = []
+    for band, page, lines in zip(bands, judged, pages):
+        convicted = {id(line) for line, _, verdict in page if verdict}
+        text = [line for line in lines if id(line) not in convicted]
+        footer: set[int] = set()
+        if len(text) > 2:
+            left = min(line.x0 for line in text)
+            right = max(line.x1 for line in text)
+            width = right - left
+            for (where, line, isolated), (_, _, verdict) in zip(band, page):
+                row = [o for o in text if o.top < line.bottom and o.bottom > line.top]
+                if (where != "bottom" or not isolated or verdict or len(row) != 2
+                        or any(o.top >= line.bottom for o in text if o not in row)):
+                    continue
+                first, second = sorted(row, key=lambda o: o.x0)
+                if (all(o.size <= body and not o.lead_label and _WORDLIKE.search(mask(o.text))
+                        and o.x1 - o.x0 <= SPLIT_FOOTER_SHARE * width for o in row)
+                        and first.x0 - left <= SPLIT_FOOTER_EDGE * width
+                        and right - second.x1 <= SPLIT_FOOTER_EDGE * width
+                        and second.x0 - first.x1 >= SPLIT_FOOTER_SHARE * width):
+                    footer |= {id(first), id(second)}
+        out.append([(line, framed, Verdict("running-footer", "a footer in two parts, at the "
+                                                             "text's left and right edges, "
+                                                             "under the text")
+                     if id(line) in footer else verdict) for line, framed, verdict in page])
     return out
 
 
