@@ -1623,3 +1623,18 @@ def test_a_footer_in_two_parts_on_a_one_page_document(tmp_path):
     result = _typeset(tmp_path, page)
     assert not any("Awardee" in b.text or "June 2011" in b.text for b in result.blocks)
     assert {r.text for r in result.removed} >= {"Prospective New Awardee Guide", "June 2011"}
+
+
+def test_a_line_stacked_on_a_page_number_that_says_page(tmp_path):
+    """``Appendix 5`` set flush right right above ``Page 8 of 11`` in the top margin of a
+    one-page document, in the folio's size and weight: one stack of the margin, furniture with
+    the folio, not a heading."""
+    def page(canvas):
+        canvas.setFont("Helvetica-BoldOblique", 10)
+        canvas.drawRightString(540, 750, "Appendix 5")
+        canvas.drawRightString(540, 739, "Page 8 of 11")
+        _paragraph(canvas, 690, rows=30, x=72)
+
+    result = _typeset(tmp_path, page)
+    assert not any("Appendix 5" in b.text for b in result.blocks)
+    assert {"Appendix 5", "Page 8 of 11"} <= {r.text for r in result.removed}

@@ -42,6 +42,12 @@ MIN_REPEAT_PAGES = 3
 """A margin text must recur on this many pages (2 in documents of 3 pages or fewer)."""
 POSITION_SHARE = 0.5
 """An isolated margin line at a position used on this share of pages is a running head."""
+STACK_GAP_EM = 0.5
+"""A line at most this many of its folio's ems above or under the folio stacks on it..."""
+SIZE_MATCH = 0.05
+"""...set in its size, within this share..."""
+EDGE_MATCH_PT = 1.0
+"""...and flush with it within this many points on the left or the right."""
 SPLIT_FOOTER_SHARE = 0.4
 """Each part of a two-part footer spans at most this share of the text's width, and the gap
 between them at least as much."""
@@ -394,8 +400,27 @@ def _beside_folio(band: list[tuple[str, Line, bool]],
                  for folio in folios if folio is not line
                  and (line.size < SMALLER * body
                       or (where, line.face, round(line.size * 2)) in styles)
-                 and folio.top < line.bottom and folio.bottom > line.top), None))
+                 and folio.top < line.bottom and folio.bottom > line.top), None) or next(
+                (Verdict(f"running-{'header' if where == 'top' else 'footer'}",
+                         f"set as the page's number {folio.text!r} and flush with it, right "
+                         f"{'above' if line.bottom <= folio.top else 'under'} it")
+                 for folio in folios if _stacked_on(line, folio)
+                 and _isolated(line, [o for _, o, _ in band if o is not folio])), None))
             for (where, _, _), (line, framed, verdict) in zip(band, page)]
+
+
+def _stacked_on(line: Line, folio: Line) -> bool:
+    """Whether ``line`` stands right above or under the page number ``folio`` that says it is
+    one (``Appendix 5`` over ``Page 8 of 11``; a bare number may be a note's broken line's
+    end), flush with it on one side and set in its size: one stack of the margin, printed with
+    the folio, which stands apart from everything else. A heading is set apart from a folio,
+    and larger."""
+    gap = max(folio.top - line.bottom, line.top - folio.bottom)
+    return (line is not folio and any(ch.isalpha() for ch in folio.text)
+            and 0 <= gap <= STACK_GAP_EM * folio.size
+            and abs(line.size - folio.size) <= SIZE_MATCH * folio.size
+            and (abs(line.x1 - folio.x1) <= EDGE_MATCH_PT or abs(line.x0 - folio.x0)
+                 <= EDGE_MATCH_PT))
 
 
 def _masthead(band: list[tuple[str, Line, bool]], lines: list[Line], body: float
