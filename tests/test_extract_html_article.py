@@ -684,3 +684,14 @@ def test_a_section_about_the_author_that_goes_on_is_the_article():
                     f"<p>{section}</p>")
     texts = [b.text for b in run(source).blocks]
     assert section in texts
+
+
+def test_the_print_edition_note_after_a_newspaper_story_is_removed():
+    # "Write to ... at ..." then "A version of this article appeared ... in the U.S.
+    # edition of ...": the note on the print edition ended the search for the sign-off.
+    note = ("A version of this article appeared July 24, 2012, on page A2 in the U.S. "
+            "edition of The Daily Paper, with the headline: Ritchson Cast as Gloss.")
+    write = "Write to Jo Smith at jo.smith@example.com"
+    source = _story("".join(f"<p>{text}</p>" for text in POST) + f"<p>{write}</p><p>{note}</p>")
+    rules = {r.text: r.rule for r in run(source).removed}
+    assert rules.get(note) == "print-edition" and rules.get(write) == "call-to-action"

@@ -237,6 +237,11 @@ SIGN_OFF = re.compile(r"(?:^|[.!?]\s+)(?:sign[- ]up (?:for|to)\b|subscribe to\b|
 COMMENT_NOTICE = re.compile(r"^\s*(?:you can (?:follow any responses|leave a response)|"
                             r"you may use these html tags|comments are (?:now )?closed\b|"
                             r"both comments and pings are)", re.IGNORECASE)
+# A newspaper's note on the story's print edition: "A version of this article appeared July
+# 24, 2012, on page A2 in the U.S. edition of ...", "A version of this article appears in
+# print on ...".
+PRINT_EDITION = re.compile(r"^\s*a version of this (?:article|story|review) appear(?:s|ed)\b.*"
+                           r"\b(?:edition|in print)\b", re.IGNORECASE)
 # The title of the author's box closing an article: "About the Author", "Written by".
 AUTHOR_BOX_TITLE = re.compile(r"^\s*(?:about the (?:author|writer|contributor)s?|written by)"
                               r"\s*:?\s*$", re.IGNORECASE)
@@ -2101,7 +2106,8 @@ def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: lis
 def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """The paragraphs closing the article that ask the reader to subscribe, join or write
     (``SIGN_OFF``) are its sign-off, removed as ``call-to-action``, and the blog software's
-    notices on comments (``COMMENT_NOTICE``) are removed as ``comment-notice``. Headings, fragments,
+    notices on comments (``COMMENT_NOTICE``) as ``comment-notice``, a newspaper's note on
+    its print edition (``PRINT_EDITION``) as ``print-edition``. Headings, fragments,
     bylines and datelines between them are passed over and left to ``_trim_edges``, which
     then finds them after the article's last prose; any other kept block ends the search."""
     for index in range(len(blocks) - 1, -1, -1):
@@ -2113,6 +2119,10 @@ def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
         if closing and SIGN_OFF.search(block.text):
             verdicts[index] = Verdict(False, rule="call-to-action",
                                       evidence="asks the reader to subscribe, join or write, "
+                                               "after the article's text")
+        elif closing and PRINT_EDITION.match(block.text):
+            verdicts[index] = Verdict(False, rule="print-edition",
+                                      evidence="the newspaper's note on its print edition, "
                                                "after the article's text")
         elif closing and COMMENT_NOTICE.match(block.text):
             verdicts[index] = Verdict(False, rule="comment-notice",
