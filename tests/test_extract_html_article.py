@@ -695,3 +695,10 @@ def test_the_print_edition_note_after_a_newspaper_story_is_removed():
     source = _story("".join(f"<p>{text}</p>" for text in POST) + f"<p>{write}</p><p>{note}</p>")
     rules = {r.text: r.rule for r in run(source).removed}
     assert rules.get(note) == "print-edition" and rules.get(write) == "call-to-action"
+
+
+def test_an_if_you_enjoyed_this_article_pitch_closing_a_post_is_its_sign_off():
+    pitch = "If you enjoyed this article, enter your email below to get free updates!"
+    source = _story("".join(f"<p>{text}</p>" for text in POST) + f"<p>{pitch}</p>")
+    rules = {r.text: r.rule for r in run(source).removed}
+    assert rules.get(pitch) == "call-to-action"

@@ -227,10 +227,12 @@ CALL_TO_ACTION = re.compile(r"^\s*(?:find out|learn|see|check out|explore|discov
                             re.IGNORECASE)
 # A sentence asking the reader to subscribe, join or write ends a story as its sign-off, not as
 # its text: "Subscribe to our newsletter", "Sign up for free email updates", "Get the day's
-# top headlines delivered to your inbox", "Write to Jo at jo@example.com".
+# top headlines delivered to your inbox", "Write to Jo at jo@example.com", "If you enjoyed
+# this article, enter your email below".
 SIGN_OFF = re.compile(r"(?:^|[.!?]\s+)(?:sign[- ]up (?:for|to)\b|subscribe to\b|join (?:our|us)\b|"
-                      r"write to \S.*@|"
-                      r"get .{0,60}\b(?:in|to) your inbox)", re.IGNORECASE)
+                      r"write to \S.*@|get .{0,60}\b(?:in|to) your inbox|"
+                      r"if you (?:enjoyed|liked|found) (?:this|my) (?:blog )?"
+                      r"(?:article|post|story)\b)", re.IGNORECASE)
 # A blog's notices on its comments, printed under the post by the blog software ("You can
 # follow any responses to this entry through the RSS 2.0 feed.", "Comments are closed.",
 # the comment form's "You may use these HTML tags and attributes: ...").
