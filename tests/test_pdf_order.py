@@ -677,16 +677,20 @@ def test_a_case_distinctions_conditions_set_in_a_column_stay_in_their_rows(tmp_p
     assert "f(x) = { 0 falls x in Q 42 falls x in R ohne Q ist weder stetig" in text
 
 
+def _hooks_cmap() -> bytes:
+    """A ToUnicode map for the test's CMEX10: codes 48/49 (``0``, ``1``) are the top hooks
+    of tall parentheses ``⎛ ⎞``, 64/65 (``@``, ``A``) their bottom hooks ``⎝ ⎠``."""
+    return (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /P def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 4 beginbfchar <30> <239B>"
+            b" <31> <239E> <40> <239D> <41> <23A0> endbfchar endcmap CMapName currentdict"
+            b" /CMap defineresource pop end end")
+
 
 def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formula(tmp_path):
     """A three-row matrix whose parentheses are built from TeX's pieces (top and bottom
     hooks, one over the other): its top and bottom rows stand 1.2 em from the formula's
     row, too far to be a stacked part. It is read in the formula, row by row, after
     ``J(u, v) =``: its top row is not read before the formula, nor its last row after it."""
-    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /P def"
-            b" 1 begincodespacerange <00> <FF> endcodespacerange 4 beginbfchar <30> <239B>"
-            b" <31> <239E> <40> <239D> <41> <23A0> endbfchar endcmap CMapName currentdict"
-            b" /CMap defineresource pop end end")
     x = 120 + stringWidth("J(u, v) = ", "Helvetica", 11)
     content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
     content += _line(120, 700, b"J(u, v) =")
@@ -698,7 +702,7 @@ def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formul
                              (686.5, b"0", b"1")):
         content += _line(x + 12, y, first) + _line(x + 62, y, second)
     content += _line(72, 660, b"und hat Rang 2 fuer jeden Punkt der Flaeche.")
-    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_hooks_cmap()))
     assert ("Parametrisierung ist dann J(u, v) = ⎛⎝ -a sin u b cos u a cos u b sin u 0 1 ⎞⎠ und"
             in text)
 
@@ -708,10 +712,6 @@ def test_a_matrix_whose_last_row_hangs_low_is_read_after_its_formulas_lead(tmp_p
     its last row's entries a small line (the denominators of its fractions) 1.1 em below the
     bottom hooks' baseline: the matrix was taken for no clean one, text running into it from
     below, and its rows were read in pieces around the formula's lead."""
-    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /P def"
-            b" 1 begincodespacerange <00> <FF> endcodespacerange 4 beginbfchar <30> <239B>"
-            b" <31> <239E> <40> <239D> <41> <23A0> endbfchar endcmap CMapName currentdict"
-            b" /CMap defineresource pop end end")
     x = 120 + stringWidth("J(u, v) = ", "Helvetica", 11) + 4
     content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
     content += _line(120, 700, b"J(u, v) =")
@@ -724,7 +724,7 @@ def test_a_matrix_whose_last_row_hangs_low_is_read_after_its_formulas_lead(tmp_p
         content += _line(x + 24, y, first) + _line(x + 72, y, second)
     content += _line(x + 72, 681.9, b"dv", b"/F1 8")
     content += _line(72, 650, b"und hat Rang 2 fuer jeden Punkt der Flaeche.")
-    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_hooks_cmap()))
     assert "Parametrisierung ist dann J(u, v) = ⎛⎝ -a sin u b cos u a cos u b sin u" in text
 
 

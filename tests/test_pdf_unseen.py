@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import reportlab
 from pdfbytes import assemble
 from reportlab.pdfbase import pdfmetrics
@@ -253,13 +254,15 @@ def test_vertical_margin_stamp_is_furniture(tmp_path):
     assert any("ceur" in r.text for r in result.removed)
 
 
-def test_caption_after_a_display_equation(tmp_path):
+@pytest.mark.parametrize("equation", ["E = m c2 + p v (1)", "E = m c2 + p v,"])
+def test_caption_after_a_display_equation(tmp_path, equation):
     """A figure caption set right under a display equation, at the body size and leading,
-    is a caption of its own, not the equation paragraph's last line."""
+    is a caption of its own, not the equation paragraph's last line: whether the equation
+    ends in its number or, set in its sentence, in a comma."""
     def page(canvas):
         y = _paragraph(canvas, 720)
         canvas.setFont("Times-Italic", 10)
-        canvas.drawCentredString(306, y, "E = m c2 + p v (1)")
+        canvas.drawCentredString(306, y, equation)
         canvas.setFont("Times-Roman", 10)
         canvas.drawString(72, y - 12, "Figure 3: The pipeline of the clustering system, "
                                       "from crawl to clusters.")
@@ -1588,24 +1591,6 @@ def test_a_numbered_subsection_title_under_its_sections_is_a_heading_of_its_own(
     blocks = _extract_blocks(_typeset(tmp_path, page))
     assert ("heading", "2.1 Savings from Improving Individual Driving Profiles") in blocks
     assert ("heading", "2.1.1 Drive Profile Subsample from Real-World Travel Survey") in blocks
-
-
-def test_caption_after_a_display_equation_ending_in_a_comma(tmp_path):
-    """A display equation set in its sentence ends in a comma, not a full stop or a number in
-    parentheses; the caption right under it at the body's size and leading is still a
-    caption of its own."""
-    def page(canvas):
-        y = _paragraph(canvas, 720)
-        canvas.setFont("Times-Italic", 10)
-        canvas.drawCentredString(306, y, "E = m c2 + p v,")
-        canvas.setFont("Times-Roman", 10)
-        canvas.drawString(72, y - 12, "Figure 3: The pipeline of the clustering system, "
-                                      "from crawl to clusters.")
-        _paragraph(canvas, y - 40)
-
-    result = _extract_blocks(_typeset(tmp_path, page))
-    assert [t for k, t in result if k == "caption"] == [
-        "Figure 3: The pipeline of the clustering system, from crawl to clusters."]
 
 
 def test_a_footer_in_two_parts_on_a_one_page_document(tmp_path):
