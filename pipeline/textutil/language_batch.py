@@ -38,10 +38,11 @@ class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
         self._row_starts = np.asarray(self.tk_row, dtype=np.intp) << 8
         self._outputs = np.asarray(self.tk_output, dtype=np.intp)
         # The walk needs a separator that returns every state to the start, where no feature
-        # is counted; the arithmetic below is classify's with norm_probs and no threshold.
+        # is counted (checked in every row of the transition table, 256 moves a row); the
+        # arithmetic below is classify's with norm_probs and no threshold.
         self._batch = bool(self._outputs[0] < 0 and self._norm_probs
                            and self.min_confidence is None
-                           and not self._moves[self._row_starts + SEPARATOR[0]].any())
+                           and not self._moves[SEPARATOR[0]::256].any())
 
     def classify_all(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """``[self.classify(text) for text in texts]``."""
