@@ -126,14 +126,17 @@ MIXED = SENTENCES + ["", "a", "ab", "Ünïcödé ñ", "\U0001f600 emoji " * 30, 
                      "x" * 500, "THE RIVER FROZE EARLY THAT WINTER", "\ud800 lone surrogate"]
 
 
-@pytest.mark.parametrize("window", [1, 3, 6])
-def test_many_texts_guessed_at_once_get_classifys_answers_to_the_last_bit(monkeypatch, window):
+@pytest.mark.parametrize(("window", "batch_bytes"), [(1, 1 << 18), (3, 1 << 18), (6, 1 << 18),
+                                                   (6, 1), (6, 100)])
+def test_many_texts_guessed_at_once_get_classifys_answers_to_the_last_bit(
+        monkeypatch, window, batch_bytes):
     # The walk's first reading of each state (from the start over `window` bytes) is only
     # right for nodes that shallow: with window 1 or 3 the check must step every wrong state
-    # again until the walk is py3langid's own.
+    # again until the walk is py3langid's own. Small batches cut the texts into many walks.
     from pipeline.textutil import language_batch
 
     monkeypatch.setattr(language_batch, "WINDOW", window)
+    monkeypatch.setattr(language_batch, "BATCH_BYTES", batch_bytes)
     model = signals._identifier()
     texts = MIXED + [s[i:] for s in SENTENCES for i in range(0, 12, 3)]
     assert model.classify_all(texts) == [model.classify(t) for t in texts]

@@ -27,6 +27,9 @@ SEPARATOR = b"\xff"
 """Never in UTF-8; in py3langid 0.4's model it leads from every state to the start."""
 WINDOW = 6
 """The depth of py3langid 0.4's deepest node (its features are n-grams of up to 6 bytes)."""
+BATCH_BYTES = 1 << 18
+"""Bytes walked at once: the walk holds a few 8-byte integers per byte (a book's passages
+would otherwise take hundreds of megabytes)."""
 
 
 class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
@@ -49,8 +52,17 @@ class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
         if not self._batch or not texts:
             return [self.classify(text) for text in texts]
         samples = [self._encode(text) for text in texts]
+        counted_all: list[tuple[Any, Any] | None] = []
+        start = 0
+        while start < len(samples):  # batches of about BATCH_BYTES: the walk's arrays
+            end, size = start + 1, len(samples[start])
+            while end < len(samples) and size + len(samples[end]) <= BATCH_BYTES:
+                size += len(samples[end])
+                end += 1
+            counted_all += self._features(samples[start:end])
+            start = end
         answers = []
-        for sample, counted in zip(samples, self._features(samples)):
+        for sample, counted in zip(samples, counted_all):
             if counted is None:
                 scores = np.zeros(len(self.nb_classes), dtype=np.float32)
             else:
