@@ -352,6 +352,21 @@ def test_figcaption_paragraphs_are_captions_and_caption_words_elsewhere_are_not(
     assert all(kinds.get(text) == "paragraph" for text in POST)
 
 
+def test_figcaption_paragraphs_inside_layout_elements_are_captions():
+    # scrapinghub dev: a magazine's figcaption wraps its caption and credit in layout
+    # elements (<figcaption><section><div><div><p>); only a <p> right under the figcaption
+    # was a caption, so both were output as the article's paragraphs.
+    source = ("<html><head><title>A headline about rivers</title></head><body><article>"
+              "<h1>A headline about rivers</h1><figure><img src='x.jpg'><figcaption><section>"
+              "<div><div><p>The old bridge at dawn, where the river meets the sea.</p></div>"
+              "<div><p>A. Photographer for the Magazine</p></div></div></section></figcaption>"
+              "</figure>" + "".join(f"<p>{t}</p>" for t in POST) + "</article></body></html>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert kinds.get("The old bridge at dawn, where the river meets the sea.") == "caption"
+    assert kinds.get("A. Photographer for the Magazine") == "caption"
+    assert all(kinds.get(text) == "paragraph" for text in POST)
+
+
 def test_slideshow_box_after_the_story_is_not_its_wrapper():
     # dragnet dev: a news story's paragraphs, then "Related:" and a promo box holding a
     # slideshow whose captions out-wrote the story. A chrome-named box holding most of the

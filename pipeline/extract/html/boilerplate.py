@@ -638,9 +638,10 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list
     parent = runs[-1]
     parent.flush(blocks)
     kind = OWN_KIND.get(tag)
-    # A <p> in a quote, list item or caption (<figcaption><p>) is part of that.
+    # A <p> in a quote, list item or caption (<figcaption><p>, also wrapped in layout
+    # elements: <figcaption><section><div><p>) is part of that.
     if kind is None or (kind == "paragraph" and (parent.kind in ("quote", "list_item")
-                                                 or _caption_box(parent))):
+                                                 or _in_caption_box(parent))):
         kind = parent.kind if parent.owner is not None and parent.kind in (
             "quote", "list_item", "caption", "byline") else "paragraph"
     names = _names(classes, element.get("id"))
@@ -673,11 +674,14 @@ def _byline_word(names: str) -> bool:
             or "timestamp" in names) and BYLINE_WORDS.search(names) is not None
 
 
-def _caption_box(run: _Run) -> bool:
-    """A ``figcaption`` or table ``caption``: HTML says so. Elements only named a caption
-    may be layout (a post's "tag-tax-credits") or a product's feature tiles."""
-    return run.kind == "caption" and run.owner is not None and \
-        run.tag in ("figcaption", "caption")
+def _in_caption_box(run: _Run) -> bool:
+    """Inside a ``figcaption`` or table ``caption``: HTML says so. Elements only named a
+    caption may be layout (a post's "tag-tax-credits") or a product's feature tiles."""
+    if run.kind != "caption" or run.owner is None:
+        return False
+    if run.tag in ("figcaption", "caption"):
+        return True
+    return any(node.tag in ("figcaption", "caption") for node in run.owner.iterancestors())
 
 
 def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
