@@ -717,3 +717,18 @@ def test_an_if_you_enjoyed_this_article_pitch_closing_a_post_is_its_sign_off():
     source = _story("".join(f"<p>{text}</p>" for text in POST) + f"<p>{pitch}</p>")
     rules = {r.text: r.rule for r in run(source).removed}
     assert rules.get(pitch) == "call-to-action"
+
+
+def test_a_loading_placeholder_is_removed_and_ends_no_sign_off_search():
+    # scrapinghub dev: a news page's newsletter box, then a box its scripts fill in showing
+    # "Loading content ..." in the HTML: the placeholder was kept as a sentence and ended
+    # the backward search for the sign-off, so both closed the story.
+    pitch = "Sign up to our newsletter for exclusive updates and enhanced content"
+    source = _story("".join(f"<p>{text}</p>" for text in POST) + f"<div><p>{pitch}</p></div>"
+                    "<div class='box'><div>Loading content ...</div></div>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get("Loading content ...") == "placeholder"
+    assert rules.get(pitch) == "call-to-action"

@@ -158,6 +158,9 @@ BYLINE_TEXT = re.compile(r"^\s*(?i:by|von|par|por|door|di|af|av|de|written by|po
 AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzeige|werbung|"
                       r"publicité|publicidad|pubblicità|reklama|реклама|광고|広告)\s*:?\s*$",
                       re.IGNORECASE)
+# What a script shows until it fills a box in ("Loading...", "Loading content ...",
+# "Loading reviews…"): the box's content never reached the HTML.
+LOADING_PLACEHOLDER = re.compile(r"^\s*loading\b[^.!?\n]{0,40}(?:\.\.\.|…)\s*$", re.IGNORECASE)
 # A copyright or rights notice: page furniture on every page of a site, however long the
 # legal text around it (a league's trademark paragraph out-wrote a short match report).
 LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
@@ -1574,6 +1577,9 @@ def read_records(blocks: list[TextBlock], records: list[etree._Element], evidenc
         elif AD_LABEL.match(block.text):
             verdicts.append(Verdict(False, rule="ad-label",
                                     evidence="the whole block is an ad label"))
+        elif LOADING_PLACEHOLDER.match(block.text):
+            verdicts.append(Verdict(False, rule="placeholder",
+                                    evidence="a script's loading placeholder"))
         elif legal_notice(block):
             verdicts.append(Verdict(False, rule="legal-notice",
                                     evidence="a copyright or rights notice"))
@@ -1697,6 +1703,8 @@ def _first_verdict(block: TextBlock, container: etree._Element,
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):
         return Verdict(False, rule="ad-label", evidence="the whole block is an ad label")
+    if LOADING_PLACEHOLDER.match(block.text):
+        return Verdict(False, rule="placeholder", evidence="a script's loading placeholder")
     legal = legal_notice(block) if block.kind not in ("table", "code") else None
     if legal:
         return Verdict(False, rule="legal-notice",
