@@ -33,10 +33,10 @@ GUTTER_MIN = 6.0
 
 
 _CLOSED = re.compile(r"[.!?:;)\]]\s*$")
+"""A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
 _FORMULA_COMMA = re.compile(r"[=<>≤≥≈≠∈∑∫].*,\s*$")
 """A formula's line ending in the comma of the sentence it is set in (``E = mc²,``): a caption
 opening the next line starts a block as after a full stop."""
-"""A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
 
 BUILT_WHOLE = frozenset({"table", "figure"})
 """Block kinds their finders build whole (a ruled table, a drawing's labels): they are no
