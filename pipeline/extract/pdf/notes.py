@@ -111,10 +111,9 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             continue
         column = [o for o in blocks if o is not block and o.kind not in BUILT_WHOLE
                   and o.x0 < block.x1 and o.x1 > block.x0]
-        ruled = _rule_above(block, rules, body_size, blocks)
-        if not _separated_note(block, separators, body_size, blocks, cited) and any(
-                line.top >= block.bottom - 1 and line.size * SMALLER > block.size
-                and line.x0 < block.x1 and line.x1 > block.x0 for o in column for line in o.lines):
+        if any(line.top >= block.bottom - 1 and line.size * SMALLER > block.size
+               and line.x0 < block.x1 and line.x1 > block.x0 for o in column for line in o.lines
+               ) and not _separated_note(block, separators, body_size, blocks, cited):
             continue  # larger text below: small print inside the body (a sidebar, a legend, a
             # formula's indices over the paragraph its block starts above them)
         if not any(o.bottom <= block.top + 1 and o.size >= SMALLER * body_size for o in column):
@@ -122,6 +121,7 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
         if CAPTION.match(block.lines[0].text):
             continue  # a figure's caption under the figure's frame
         label = _label_of(block.lines[0]) or _tab_label(block.lines[0], blocks)
+        ruled = _rule_above(block, rules, body_size, blocks)
         if label and not ruled and not _cited(label, block.lines[0], cited):
             continue  # a number no marker points at: a reference list, a chart's scale
         above = max((o for o in column if o.bottom <= block.top + 1), key=lambda o: o.bottom,
@@ -171,7 +171,7 @@ def _underline(rule: tuple[float, float, float, float], blocks: list[LayoutBlock
 
 
 def _table_rule(rule: tuple[float, float, float, float],
-             table: tuple[float, float, float, float]) -> bool:
+                table: tuple[float, float, float, float]) -> bool:
     """Whether ``rule`` runs across or up to ``table``'s columns within its rows: one of the
     table's own rules (drawn in pieces, cell by cell: the cells left out of the table's box
     stand under them), no note separator."""
