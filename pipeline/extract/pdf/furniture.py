@@ -266,9 +266,10 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
             right = max(line.x1 for line in text)
             width = right - left
             for (where, line, isolated), (_, _, verdict) in zip(band, page):
+                if where != "bottom" or not isolated or verdict:
+                    continue
                 row = [o for o in text if o.top < line.bottom and o.bottom > line.top]
-                if (where != "bottom" or not isolated or verdict or len(row) != 2
-                        or any(o.top >= line.bottom for o in text if o not in row)):
+                if len(row) != 2 or any(o.top >= line.bottom for o in text if o not in row):
                     continue
                 first, second = sorted(row, key=lambda o: o.x0)
                 if (all(o.size <= body and not o.lead_label and _WORDLIKE.search(mask(o.text))
