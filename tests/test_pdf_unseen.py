@@ -1623,3 +1623,26 @@ def test_a_line_stacked_on_a_page_number_that_says_page(tmp_path):
     result = _typeset(tmp_path, page)
     assert not any("Appendix 5" in b.text for b in result.blocks)
     assert {"Appendix 5", "Page 8 of 11"} <= {r.text for r in result.removed}
+
+
+VERA_ITALIC = (b"BitstreamVeraSans-Bold", b"BitstreamVeraSa-Italic")
+"""A font whose name names only a slant (the text weight's italic) while its descriptor's stem
+width says bold (Adobe Garamond Pro Italic's StemV 130)."""
+
+
+def test_font_named_italic_is_no_bold_whatever_its_stem_width(tmp_path):
+    """A paragraph with one line set mostly in italics (a work's title): in a font named
+    ``-Italic`` whose stem width says bold, the line had been read as bold and cut the
+    paragraph in three."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=4)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, y, "according to codes from the ")
+        x = 72 + canvas.stringWidth("according to codes from the ", "Times-Roman", 10)
+        canvas.setFont(_heavy_font(), 10)
+        canvas.drawString(x, y, "International Classification of Diseases,")
+        _paragraph(canvas, y - 12, rows=4)
+
+    result = _extract_blocks(_typeset(tmp_path, page, VERA_ITALIC))
+    assert len(result) == 1 and result[0][0] == "paragraph"
+    assert "according to codes from the International Classification" in result[0][1]
