@@ -884,3 +884,48 @@ def test_a_big_brace_does_not_pull_the_line_aboves_subscripts_into_its_line(tmp_
                + _line(72, 660, b"und beide heissen Hauptkruemmungen der Flaeche.", b"/F1 11"))
     text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content))
     assert "k1(s) := min der Werte" in text and "k2(s) := max" in text
+
+
+def _pdf_with_brace_pieces(content: bytes) -> bytes:
+    """One page: /F1 Helvetica, /F2 a non-embedded TeX extension font (CMEX10) whose codes
+    65 and 66 draw a horizontal brace's pieces (``︸`` and ``︷`` by its ToUnicode map)."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /B def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <41> <FE38>"
+            b" <42> <FE37> endbfchar endcmap CMapName currentdict /CMap defineresource pop end"
+            b" end")
+    return _pdf_with_big_operator(content, to_unicode=cmap)
+
+
+def _braced(x: float, content: bytes, label: bytes, under: bool) -> tuple[bytes, float]:
+    """``content`` on the formula's baseline (700) at ``x`` with a brace under it (over it)
+    and ``label`` centred under (over) the brace, as TeX sets ``\\underbrace`` and
+    ``\\overbrace``: four pieces, an end, the tip's two halves, an end; the x after it."""
+    wide = stringWidth(content.decode(), "Helvetica", 11)
+    piece = 0.833 * 11
+    brace_y, label_y = (691.3, 681.7) if under else (713.0, 718.5)
+    ends, tips = (b"A", b"B") if under else (b"B", b"A")
+    stream = _line(x, 700, content)
+    for at, glyph in ((x, ends), (x + wide / 2 - piece, tips), (x + wide / 2, tips),
+                      (x + wide - piece, ends)):
+        stream += _line(at, brace_y, glyph, b"/F2 11")
+    label_wide = stringWidth(label.decode(), "Helvetica", 8)
+    stream += _line(x + (wide - label_wide) / 2, label_y, label, b"/F1 8")
+    return stream, x + wide
+
+
+def test_a_braces_label_is_read_with_the_part_it_braces(tmp_path):
+    """Labels set small under an underbrace and over an overbrace (``\\underbrace{(A n A1)}
+    _{abgeschlossen}``): each read in the formula's row, the one under right after the part
+    it braces, the one over right before it, not as lines of their own after the formula
+    (nor inside the text line under it)."""
+    content = _line(72, 730, b"Beweis: die Formel folgt durch Einsetzen in die Definition.")
+    content += _line(72, 700, b"A =")
+    first, x = _braced(96, b"(A n A1)", b"abgeschlossen", under=True)
+    content += first + _line(x + 4, 700, b"u")
+    second, x = _braced(x + 14, b"(A n A2)", b"genau ein Punkt", under=False)
+    content += second + _line(x + 4, 700, b"ist unerlaubte Zerlegung.")
+    content += _line(72, 668, b"Damit ist alles gezeigt, was zu zeigen war.")
+    text, _ = _extract_text(tmp_path, _pdf_with_brace_pieces(content))
+    assert ("A = (A n A1) abgeschlossen u genau ein Punkt (A n A2) ist unerlaubte "
+            "Zerlegung.") in text
+    assert "Damit ist alles gezeigt, was zu zeigen war." in text

@@ -191,6 +191,10 @@ def page_lines(chars: list[Char], page_number: int,
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
     kept = _drop_capitals(kept)
+    braces = _braces(kept)
+    if braces:  # read with the formula they brace, not as rows of their own
+        taken = {id(c) for brace in braces for c in (*brace.pieces, *brace.label)}
+        kept = [c for c in kept if id(c) not in taken]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
     operators = any(_hanging_font(name) for name in {c[FONTNAME] for c in kept})
     rows = _rows(kept, operators)
@@ -205,7 +209,10 @@ def page_lines(chars: list[Char], page_number: int,
                 for segment in _join_end_marks(_join_bullets(row))]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
     lines = []
-    for segment in _stack_displays(_attach_stray_marks(segments), operators, bars):
+    segments = _stack_displays(_attach_stray_marks(segments), operators, bars)
+    if braces:
+        segments = _read_braced(segments, braces)
+    for segment in segments:
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
             if drawn is not None:  # spacers have no place in the stream
@@ -213,6 +220,149 @@ def page_lines(chars: list[Char], page_number: int,
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
+
+
+BRACE_PIECES = ("\ufe38", "\ufe37")
+"""The pieces (``︸``, ``︷``) TeX builds a horizontal brace from, left to right: an end, the
+two halves of the middle's tip, an end; an underbrace's ends are the first, an overbrace's
+the second (rules drawn between the pieces fill the gaps)."""
+BRACE_LABEL_EM = 0.5
+"""How far (em of the brace) a brace's label may stand clear of the brace's glyph box, and
+how far into it (the box is deeper than the drawn brace)."""
+BRACE_CONTENT_EM = 1.5
+"""How far (em) from the brace's glyph box the braced formula's characters stand."""
+LABEL_WORD_GAP_EM = 0.6
+"""The widest word gap (em of the label) in a brace's label: TeX's is about 0.35 em."""
+BRACE_CENTRE = 0.1
+"""A label is centred on its brace: the two centres at most this share of the wider of
+them (and a point) apart."""
+
+
+@dataclass
+class _Brace:
+    pieces: list[Char]
+    label: list[Char]
+    under: bool
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+def _braces(chars: list[Char]) -> list[_Brace]:
+    """Each horizontal brace (``\\underbrace``, ``\\overbrace``) with the label centred under
+    or over it, found among the page's characters. Read as rows of their own, a label came
+    after the whole formula's line (or inside the next one), and the pieces split the rows
+    they stood near."""
+    pieces = [c for c in chars if c[TEXT] in BRACE_PIECES]
+    if len(pieces) < 4:
+        return []
+    rows: list[list[Char]] = []
+    for c in sorted(pieces, key=lambda c: (c[BASELINE], c[X0])):
+        if rows and abs(rows[-1][0][BASELINE] - c[BASELINE]) <= SAME_BASELINE * c[SIZE]:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    taken = {id(c) for c in pieces}
+    braces: list[_Brace] = []
+    for row in rows:
+        row.sort(key=_X0)
+        for k in range(0, len(row) - 3, 4):
+            end, tip, tip2, end2 = row[k:k + 4]
+            if not (end[TEXT] == end2[TEXT] != tip[TEXT] == tip2[TEXT]):
+                break  # no brace's pieces (or not all of them): the row is left alone
+            size = end[SIZE]
+            brace = _Brace([end, tip, tip2, end2], [], end[TEXT] == BRACE_PIECES[0],
+                           end[X0], end2[X1], end[TOP], end[BOTTOM], size)
+            brace.label = _brace_label(brace, [c for c in chars if id(c) not in taken])
+            if brace.label:
+                taken.update(id(c) for c in brace.label)
+                braces.append(brace)
+    return braces
+
+
+def _brace_label(brace: _Brace, chars: list[Char]) -> list[Char]:
+    """The characters of the label set under an underbrace (over an overbrace): one run of
+    text, each character touching the brace's glyph box or within ``BRACE_LABEL_EM`` of it,
+    grown from those over the brace's span by word gaps, centred on the brace; none when
+    they are not so."""
+    reach = BRACE_LABEL_EM * brace.size
+    if brace.under:
+        near = [c for c in chars if brace.top + reach <= c[TOP] <= brace.bottom + reach]
+    else:
+        near = [c for c in chars if brace.top - reach <= c[BOTTOM] <= brace.bottom - reach]
+    label = [c for c in near if brace.x0 <= (c[X0] + c[X1]) / 2 <= brace.x1]
+    if not label:
+        return []
+    # one row, the one nearest the brace (a line of text may come up close under a label)
+    row = (min if brace.under else max)(c[BASELINE] for c in label)
+    near = [c for c in near if abs(c[BASELINE] - row) <= ROW_BASELINE_EM * c[SIZE]]
+    label = [c for c in label if c in near]
+    x0, x1 = min(c[X0] for c in label), max(c[X1] for c in label)
+    rest = [c for c in near if c not in label]
+    grown = True
+    while grown:  # a label wider than its brace runs on past its ends, word by word
+        grown = False
+        for c in rest:
+            if c[X1] >= x0 - LABEL_WORD_GAP_EM * c[SIZE] and (
+                    c[X0] <= x1 + LABEL_WORD_GAP_EM * c[SIZE]):
+                label.append(c)
+                x0, x1 = min(x0, c[X0]), max(x1, c[X1])
+                rest.remove(c)
+                grown = True
+                break
+    wider = max(x1 - x0, brace.x1 - brace.x0)
+    if abs((x0 + x1) - (brace.x0 + brace.x1)) / 2 > BRACE_CENTRE * wider + 1:
+        return []
+    return sorted(label, key=_X0)
+
+
+def _read_braced(segments: list[list[Char]], braces: list[_Brace]) -> list[list[Char]]:
+    """Each brace's label read in the segment holding the formula it braces: an underbrace's
+    right after the braced part, an overbrace's right before it (as TeX's limits are read,
+    and as the page's content stream draws them), on that segment's baseline, set off by
+    spaces. The brace's pieces are drawing, like a fraction's bar: they are left out. A label
+    whose formula is not found is a segment of its own."""
+    where = {id(c): i for i, segment in enumerate(segments) for c in segment}
+    inserts: dict[int, list[tuple[int, list[Char]]]] = {}
+    out = list(segments)
+    for brace in braces:
+        reach = BRACE_CONTENT_EM * brace.size
+        found = [c for segment in segments for c in segment
+                 if not c[TEXT].isspace() and brace.x0 <= (c[X0] + c[X1]) / 2 <= brace.x1
+                 and (brace.top - reach <= c[BOTTOM] <= brace.bottom if brace.under
+                      else brace.top <= c[TOP] <= brace.bottom + reach)]
+        if not found:
+            out.append(brace.label)
+            continue
+        # the formula's line is the one nearest the brace (a line of text may stand near)
+        nearest = (max(found, key=itemgetter(BOTTOM)) if brace.under
+                   else min(found, key=itemgetter(TOP)))
+        host = where[id(nearest)]
+        # the braced part: all of the segment over the brace's span (its scripts too)
+        positions = [n for n, c in enumerate(segments[host]) if not c[TEXT].isspace()
+                     and brace.x0 <= (c[X0] + c[X1]) / 2 <= brace.x1]
+        at = positions[-1] + 1 if brace.under else positions[0]
+        baselines = sorted(c[BASELINE] for c in brace.label)
+        by = _stack_info(segments[host])[0] - baselines[len(baselines) // 2]
+        # on the segment's baseline and at the brace's size (the formula's): small, its
+        # letters would be taken for scripts, or for the limits of a big delimiter over
+        # them, and a long label would make the segment's size its own
+        label = [(c[TEXT], c[X0], c[X1], c[TOP] + by, c[BOTTOM] + by, c[BASELINE] + by,
+                  brace.size, c[FONTNAME], c[UPRIGHT]) for c in brace.label]
+        inserts.setdefault(host, []).append((at, [_spacer(label[0]), *label,
+                                                  _spacer(label[-1])]))
+    for host, adds in inserts.items():
+        segment = segments[host]
+        merged: list[Char] = []
+        taken = 0
+        for at, part in sorted(adds, key=lambda a: a[0]):
+            merged += segment[taken:at]
+            taken = max(taken, at)
+            merged += part
+        out[host] = merged + segment[taken:]
+    return out
 
 
 def _snap_ocr_sizes(chars: list[Char]) -> list[Char]:
