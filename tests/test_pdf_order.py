@@ -728,6 +728,27 @@ def test_a_matrix_whose_last_row_hangs_low_is_read_after_its_formulas_lead(tmp_p
     assert "Parametrisierung ist dann J(u, v) = ⎛⎝ -a sin u b cos u a cos u b sin u" in text
 
 
+def test_column_vectors_side_by_side_are_each_read_whole_in_their_formula(tmp_path):
+    """Two column vectors in tall parentheses side by side (``a x b := (a1 a2 a3) x (b1 b2
+    b3)``): each row of entries is one row of text running across both vectors. Each vector
+    is read whole, top to bottom, in the formula's row (the middle one), not the rows across
+    (``a1 b1``, ``a3 b3`` around the formula)."""
+    content = _line(72, 744, b"Seien a und b Vektoren im Raum. Dann ist")
+    content += _line(120, 700, b"a x b :=")
+    x = 120 + stringWidth("a x b := ", "Helvetica", 11)
+    for left in (x, x + 44):
+        for code, at in ((b"0", left), (b"1", left + 24)):  # the hooks: origins 0.75 em up
+            content += _line(at, 721.75, code, b"/F2 11")
+        for code, at in ((b"@", left), (b"A", left + 24)):
+            content += _line(at, 702.25, code, b"/F2 11")
+    for y, entry in ((713.5, b"1"), (700, b"2"), (686.5, b"3")):
+        content += _line(x + 10, y, b"a" + entry) + _line(x + 54, y, b"b" + entry)
+    content += _line(x + 35, 700, b"x")
+    content += _line(72, 660, b"das Kreuzprodukt der beiden Vektoren.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_hooks_cmap()))
+    assert "Dann ist a x b := ⎛⎝ a1 a2 a3 ⎞⎠ x ⎛⎝ b1 b2 b3 ⎞⎠ das Kreuzprodukt" in text
+
+
 def test_a_line_under_a_display_in_pieces_is_read_after_the_display(tmp_path):
     """A display's rows with their limits set small beside them, a column apart (the book's
     sums and integrals over ``V_i``), then ``Beweis:`` at the left margin under the display,

@@ -939,13 +939,15 @@ def _delimited_rows(segments: list[list[Char]]) -> list[list[Char]]:
 def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
                  ) -> list[list[Char]]:
     """``segments`` with the matrix between the tall delimiters ``left`` and ``right`` read
-    row by row in its formula's row (``_delimited_rows``), or as they were when a segment
-    reaches out of the matrix other than the formula's row."""
+    row by row in its formula's row (``_delimited_rows``), or as they were when text runs
+    into the matrix from elsewhere. Rows that run on across it (matrices side by side: one
+    row of text crosses them all) give it their characters within it; the one nearest the
+    delimiters' middle is the formula's row."""
     size = left[0][SIZE]
     x0, x1 = left[0][X0] - 0.5, right[0][X1] + 0.5
     y0, y1 = left[0][BASELINE] - 0.5 * size, left[-1][BASELINE] + 1.5 * size
     inside: list[int] = []
-    host: int | None = None
+    crossing: dict[int, list[Char]] = {}  # a segment running across the matrix: its part in it
     for i, segment in enumerate(segments):
         ink = [c for c in segment if not c[TEXT].isspace()]
         within = [c for c in ink if c[X0] >= x0 and c[X1] <= x1 and y0 <= c[BASELINE] <= y1]
@@ -953,14 +955,35 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
             continue
         if len(within) == len(ink):
             inside.append(i)
-        elif host is None and all(c[X1] <= x0 + 0.5 or c[X0] >= x1 - 0.5
-                                  for c in ink if c not in within):
-            host = i
+        elif all(c[X1] <= x0 + 1 or c[X0] >= x1 - 1 for c in ink if c not in within):
+            crossing[i] = within
         else:
             return segments  # text runs into the matrix from elsewhere: no clean matrix
-    if not inside:
+    if len(crossing) > 1:  # the formula's row: the row nearest the middle of the matrix's
+        # rows, of those running across it and those set beside it (its math axis)
+        baselines = [c[BASELINE] for i in [*inside, *crossing] for c in segments[i]
+                     if x0 <= c[X0] and c[X1] <= x1 and not c[TEXT].isspace()]
+        middle = (min(baselines) + max(baselines)) / 2
+        candidates = [*crossing, *_beside(segments, left, right)]
+        formula = _formula_row(segments, middle, candidates)
+        # its text before the matrix may be a row of its own (``A_ij =`` beside a row of
+        # dots): the nearest row whose text outside the matrix all stands before it
+        leads = []
+        for i in candidates:
+            taken = {id(c) for c in crossing.get(i, [])}
+            if i != formula and all(c[X1] <= x0 + 1 for c in segments[i]
+                                    if id(c) not in taken):
+                leads.append(i)
+        lead = _formula_row(segments, middle, leads) if leads else None
+        crossing.pop(formula, None)
+        host: int | None = formula
+    else:
+        host = next(iter(crossing), None)
+        crossing = {}
+        lead = _lead(segments, left, x0)
+    if not inside and not crossing:
         return segments
-    lead = _lead(segments, left, x0)
+    parts = {id(c) for within in crossing.values() for c in within}
     if host is None:  # the formula's row has no text right of the matrix: ``J =`` before it
         if lead is None:
             return segments
@@ -968,6 +991,7 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
     pieces = {id(c) for c in left + right}  # read before and after the rows
     groups = [[c for c in segments[i] if not c[TEXT].isspace() and id(c) not in pieces]
               for i in inside]
+    groups += [[c for c in within if id(c) not in pieces] for within in crossing.values()]
     body = [c for c in segments[host] if x0 <= c[X0] and c[X1] <= x1]
     groups.append([c for c in body if not c[TEXT].isspace() and id(c) not in pieces])
     groups = [group for group in groups if group]
@@ -978,21 +1002,45 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
             rows[-1].append(group)
         else:
             rows.append([group])
-    merged = [c for c in segments[host] if c[X1] <= x0 + 0.5 and id(c) not in pieces]
+    # beside the matrix: what ends before its box or starts after it (a big bracket around
+    # it may touch it; x0 and x1 are already half a point out)
+    merged = [c for c in segments[host] if c[X1] <= x0 + 1 and c[X0] < x0
+              and id(c) not in pieces]
     gone = set(inside)
     if lead is not None and not merged:  # the formula's row starts in a segment of its own
-        merged = [c for c in segments[lead] if not c[TEXT].isspace()]
+        merged = [c for c in segments[lead] if not c[TEXT].isspace() and id(c) not in parts]
         gone.add(lead)
     for group in [left] + [g for row in rows for g in sorted(row, key=lambda g: g[0][X0])]:
         if merged:
             merged.append(_spacer(merged[-1]))
         merged += group
     merged += [_spacer(merged[-1]), *right]
-    after = [c for c in segments[host] if c[X0] >= x1 - 0.5 and id(c) not in pieces]
+    after = [c for c in segments[host] if c[X0] >= x1 - 1 and c[X1] > x1 and id(c) not in pieces]
     if after:
         merged += [_spacer(merged[-1]), *after]
-    return [merged if i == host else segment for i, segment in enumerate(segments)
+    return [merged if i == host else [c for c in segment if id(c) not in parts]
+            if i in crossing else segment for i, segment in enumerate(segments)
             if i not in gone]
+
+
+def _beside(segments: list[list[Char]], left: list[Char], right: list[Char]) -> list[int]:
+    """The segments with text right before or after the matrix between ``left`` and
+    ``right`` (within an em) and none in it, on a row within the delimiters' height."""
+    size, top, bottom = left[0][SIZE], left[0][TOP], left[-1][BOTTOM]
+    x0, x1 = left[0][X0], right[0][X1]
+    found = []
+    for i, segment in enumerate(segments):
+        ink = [c for c in segment if not c[TEXT].isspace() and top <= c[BASELINE] <= bottom]
+        if ink and all(c[X1] <= x0 + 0.5 or c[X0] >= x1 - 0.5 for c in ink) and any(
+                x0 - size <= c[X1] <= x0 + 0.5 or x1 - 0.5 <= c[X0] <= x1 + size for c in ink):
+            found.append(i)
+    return found
+
+
+def _formula_row(segments: list[list[Char]], middle: float, candidates: list[int]) -> int:
+    """Of ``candidates``, the segment whose baseline is nearest ``middle``, halfway between
+    a matrix's first and last rows: the formula's row, which the matrix is read in."""
+    return min(candidates, key=lambda i: abs(_stack_info(segments[i])[0] - middle))
 
 
 def _lead(segments: list[list[Char]], left: list[Char], x0: float) -> int | None:
