@@ -749,6 +749,30 @@ def test_column_vectors_side_by_side_are_each_read_whole_in_their_formula(tmp_pa
     assert "Dann ist a x b := ⎛⎝ a1 a2 a3 ⎞⎠ x ⎛⎝ b1 b2 b3 ⎞⎠ das Kreuzprodukt" in text
 
 
+def test_a_matrix_of_small_fractions_is_read_entry_by_entry(tmp_path):
+    """A Jacobian of small fractions in tall parentheses (``dx/du (p)``, three rows): each
+    fraction's denominator stands about as low as the numerator of the row under it, so by
+    baselines the two made one row (``du dy``). Read by the rows' math axes, where the bars
+    lie: row by row, each fraction's numerator then its denominator, then ``(p)``."""
+    x = 120 + stringWidth("J(p) = ", "Helvetica", 11)
+    content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
+    content += _line(120, 697.3, b"J(p) =")
+    for code, left in ((b"0", x), (b"1", x + 76)):  # the hooks: origins 0.75 em up
+        content += _line(left, 723.75, code, b"/F2 11")
+    for code, left in ((b"@", x), (b"A", x + 76)):
+        content += _line(left, 698.25, code, b"/F2 11")
+    for axis, top in ((714.5, b"dx"), (700, b"dy"), (685.5, b"dz")):
+        for left, bottom in ((x + 12, b"du"), (x + 46, b"dv")):
+            content += b"%.1f %.1f 9 0.4 re f " % (left, axis)
+            content += _line(left, axis + 1.6, top, b"/F1 8") + _line(left, axis - 6.5, bottom,
+                                                                       b"/F1 8")
+            content += _line(left + 11, axis - 2.7, b"(p)")
+    content += _line(72, 660, b"und hat Rang 2 fuer jeden Punkt der Flaeche.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_hooks_cmap()))
+    # the order is the point: a raised numerator is put back without its spaces
+    assert "J(p)=⎛⎝dxdu(p)dxdv(p)dydu(p)dydv(p)dzdu(p)dzdv(p)⎞⎠und" in text.replace(" ", "")
+
+
 def test_a_line_under_a_display_in_pieces_is_read_after_the_display(tmp_path):
     """A display's rows with their limits set small beside them, a column apart (the book's
     sums and integrals over ``V_i``), then ``Beweis:`` at the left margin under the display,

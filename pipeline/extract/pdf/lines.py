@@ -772,7 +772,7 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
     if len(segments) < 2:
         return segments
     if operators:
-        segments = _delimited_rows(segments)
+        segments = _delimited_rows(segments, bars)
     if bars:
         bars = _fraction_bars(segments, bars)
         if bars:
@@ -896,7 +896,8 @@ PIECE_PITCH_EM = 2.5
 other (a three-row matrix's parenthesis: its top and bottom pieces 1.8 em apart)."""
 
 
-def _delimited_rows(segments: list[list[Char]]) -> list[list[Char]]:
+def _delimited_rows(segments: list[list[Char]], bars: Sequence[Box] = ()
+                    ) -> list[list[Char]]:
     """``segments`` with each matrix that a tall delimiter pair encloses (built from pieces
     of TeX's extension font, one over the other, at the left and at the right) read as one
     segment: the text of the formula's row before it, the matrix's rows top to bottom, the
@@ -932,12 +933,12 @@ def _delimited_rows(segments: list[list[Char]]) -> list[list[Char]]:
                        and bottom >= left[0][BASELINE] for x, top, bottom in edges):
                 pairs.append((left, right))
     for left, right in pairs:
-        segments = _read_matrix(segments, left, right)
+        segments = _read_matrix(segments, left, right, bars)
     return segments
 
 
-def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
-                 ) -> list[list[Char]]:
+def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char],
+                 bars: Sequence[Box] = ()) -> list[list[Char]]:
     """``segments`` with the matrix between the tall delimiters ``left`` and ``right`` read
     row by row in its formula's row (``_delimited_rows``), or as they were when text runs
     into the matrix from elsewhere. Rows that run on across it (matrices side by side: one
@@ -996,12 +997,17 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
     groups.append([c for c in body if not c[TEXT].isspace() and id(c) not in pieces])
     groups = [group for group in groups if group]
     rows: list[list[list[Char]]] = []
-    for group in sorted(groups, key=lambda g: _stack_info(g)[0]):
-        if rows and _stack_info(group)[0] - _stack_info(rows[-1][0])[0] <= (
-                ROW_BASELINE_EM * size):
-            rows[-1].append(group)
-        else:
-            rows.append([group])
+    inner = [b for b in bars if x0 <= b[0] and b[2] <= x1 and y0 - size <= b[1] <= y1]
+    entries = _fraction_entries([c for g in groups for c in g], inner, size) if inner else None
+    if entries is not None:
+        rows = [entries]
+    else:
+        for group in sorted(groups, key=lambda g: _stack_info(g)[0]):
+            if rows and _stack_info(group)[0] - _stack_info(rows[-1][0])[0] <= (
+                    ROW_BASELINE_EM * size):
+                rows[-1].append(group)
+            else:
+                rows.append([group])
     # beside the matrix: what ends before its box or starts after it (a big bracket around
     # it may touch it; x0 and x1 are already half a point out)
     merged = [c for c in segments[host] if c[X1] <= x0 + 1 and c[X0] < x0
@@ -1010,7 +1016,9 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
     if lead is not None and not merged:  # the formula's row starts in a segment of its own
         merged = [c for c in segments[lead] if not c[TEXT].isspace() and id(c) not in parts]
         gone.add(lead)
-    for group in [left] + [g for row in rows for g in sorted(row, key=lambda g: g[0][X0])]:
+    ordered = rows[0] if entries is not None else [
+        g for row in rows for g in sorted(row, key=lambda g: g[0][X0])]
+    for group in [left, *ordered]:
         if merged:
             merged.append(_spacer(merged[-1]))
         merged += group
@@ -1021,6 +1029,62 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
     return [merged if i == host else [c for c in segment if id(c) not in parts]
             if i in crossing else segment for i, segment in enumerate(segments)
             if i not in gone]
+
+
+def _fraction_entries(chars: list[Char], bars: Sequence[Box], size: float
+                      ) -> list[list[Char]] | None:
+    """A matrix's characters in reading order when its entries hold fractions (a Jacobian's
+    small ``∂x/∂u``), as groups to be set off by spaces: row by row, each row left to right,
+    a fraction's numerator then its denominator. Rows are told by their math axis, where a
+    fraction's bar lies: a small fraction's denominator stands as low as the numerator of
+    the row under it, and by baselines the two made one row. None when no bar has both a
+    numerator and a denominator among ``chars``."""
+    placed: dict[int, tuple[int, int]] = {}  # a fraction part: its bar, and -1 over, 1 under
+    for c in chars:
+        sides = [(abs((bar[1] + bar[3]) / 2 - c[BASELINE]), k, side)
+                 for k, bar in enumerate(bars) if _over(c, bar)
+                 for side in (_bar_side(c[BASELINE], c[SIZE], bar),) if side]
+        if sides:
+            _, k, side = min(sides)
+            placed[id(c)] = (k, side)
+    found = {k for k, side in placed.values() if side < 0} & {
+        k for k, side in placed.values() if side > 0}
+    if not found:
+        return None
+
+    def part(c: Char) -> tuple[int, int] | None:
+        """The fraction (its bar) and the side of it the character stands on, if any."""
+        where = placed.get(id(c))
+        return where if where is not None and where[0] in found else None
+
+    def axis(c: Char) -> float:
+        where = part(c)
+        if where is not None:
+            bar = bars[where[0]]
+            return (bar[1] + bar[3]) / 2
+        return c[BASELINE] - AXIS_EM[1] * c[SIZE]
+
+    def place(c: Char) -> tuple[float, int, float]:
+        where = part(c)  # a fraction's parts stand at its bar: numerator first
+        return (c[X0], 0, c[X0]) if where is None else (bars[where[0]][0], where[1], c[X0])
+
+    rows: list[list[Char]] = []
+    last = 0.0
+    for c in sorted(chars, key=axis):
+        if rows and axis(c) - last <= ROW_BASELINE_EM * size:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+        last = axis(c)
+    entries: list[list[Char]] = []
+    for row in rows:
+        kind: object = row  # no group of this row yet
+        for c in sorted(row, key=place):
+            if part(c) != kind:
+                entries.append([])
+                kind = part(c)
+            entries[-1].append(c)
+    return entries
 
 
 def _beside(segments: list[list[Char]], left: list[Char], right: list[Char]) -> list[int]:
