@@ -1646,3 +1646,57 @@ def test_font_named_italic_is_no_bold_whatever_its_stem_width(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page, VERA_ITALIC))
     assert len(result) == 1 and result[0][0] == "paragraph"
     assert "according to codes from the International Classification" in result[0][1]
+
+
+def _justified(canvas, top: float, lines: list[str]) -> None:
+    """Lines set full from x 72 to 492 (their word spaces stretched), 12 pt apart."""
+    canvas.setFont("Times-Roman", 10)
+    for i, line in enumerate(lines):
+        words = line.split()
+        ink = sum(canvas.stringWidth(w, "Times-Roman", 10) for w in words)
+        gap = (420 - ink) / (len(words) - 1)
+        x = 72.0
+        for word in words:
+            canvas.drawString(x, top - 12 * i, word)
+            x += canvas.stringWidth(word, "Times-Roman", 10) + gap
+
+
+def _rows(count: int, first: str, last_word: str = "") -> list[str]:
+    """``first``, then lines of about 70 characters of body text; the last line's final word
+    replaced by ``last_word``."""
+    rows, text = [first], " ".join([BODY] * 6)
+    while len(rows) < count:
+        cut = text[:71].rfind(" ")
+        rows.append(text[:cut])
+        text = text[cut + 1:]
+    if last_word:
+        rows[-1] = rows[-1].rsplit(" ", 1)[0] + " " + last_word
+    return rows
+
+
+def test_paragraph_runs_on_past_a_table_read_as_text(tmp_path):
+    """A paragraph cut by the page break mid-sentence (its last line full) runs on under a
+    table at the next page's top, set without rules, so its cells and note read as text: the
+    cells (numbers) and the note (after the table's caption) had been taken for the
+    paragraph's continuation, and the real one, opening in lower case, was left apart."""
+    def page1(canvas):
+        _justified(canvas, 720, _rows(
+            12, "Heart disease and stroke are the first and third leading causes of death",
+            "such"))
+
+    def page2(canvas):
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, 720, "Table 1. Deaths by age group and sex, 2006")
+        canvas.setFont("Times-Roman", 9)
+        header = ("Age group", "No.", "Rate", "(95% CI)")
+        for row, cells in enumerate([header] + [("45-54", "263", "11.8", "(10.4-13.2)")] * 5):
+            for x, cell in zip((72, 200, 300, 400), cells):
+                canvas.drawString(x, 700 - 11 * row, cell)
+        canvas.drawString(72, 626, "Abbreviation: CI = confidence interval.")
+        _justified(canvas, 600, _rows(
+            6, "as diabetes, which varies substantially across racial and ethnic groups."))
+
+    result = _extract_blocks(_typeset_pages(tmp_path, [page1, page2]))
+    text = " ".join(result[0][1].split())
+    assert "such as diabetes, which varies" in text
+    assert "45-54" not in text and "Abbreviation" not in text

@@ -30,6 +30,20 @@ OTHER_NUMBERING = 2
 numbering of their own (affiliations), not note markers."""
 OTHER_NUMBERING_LINES = 3
 """...in a block of at most this many lines (an author list)."""
+_TABLE_CAPTION = re.compile(r"^(?i:table|tab\.|tabelle|tableau|tabla|cuadro|tabela|quadro|"
+                            r"tabella|tabel|exhibit)\s*\S*\d")
+"""A caption that titles a table (``TABLE 6.``, ``Exhibit 2.2``)."""
+RUN_ON_WIDTH = 0.8
+"""Text running a paragraph on past a table opens with a line as wide as the paragraph, at
+least this share of it (a column's width); a cell of the table (``and inhibitors kAW and kAF
+[52]``) or its note (``Abbreviation: CI = confidence interval.``) is narrower."""
+RAGGED_EMS = 4
+"""A paragraph's lines end at most this many ems short of its widest."""
+PROSE_WORDS = 5
+"""A paragraph of at least this many words..."""
+PROSE_LETTERS = 0.6
+"""...whose characters (spaces aside) are at least this share letters is prose, not a table's
+cells read as a paragraph (``1,144 193.5 (182.2–204.8)``, ``no.``)."""
 
 
 @dataclass(slots=True)
@@ -43,6 +57,10 @@ class Draft:
     level: int | None = None
     refs: list[str] = field(default_factory=list)
     transforms: list[Transform] = field(default_factory=list)
+    runs_on: bool = False
+    """``_runs_on``: set as a paragraph cut before its end."""
+    first_width: float = 0.0
+    """How wide its first line is set."""
 
 
 def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary,
@@ -55,7 +73,9 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
             line = block.lines[0]
             drafts.append(Draft(block.kind, line.text, line.page, block.bbox))
             continue
-        draft = Draft(block.kind, "", block.page, block.bbox, block.level)
+        first = block.lines[0]
+        draft = Draft(block.kind, "", block.page, block.bbox, block.level,
+                      runs_on=_runs_on(block), first_width=first.x1 - first.x0)
         cited = labels if _cites_notes(block, labels) else set()
         for line in block.lines:
             read = {offset: label for (key, offset), label in misread.items() if key == id(line)}
@@ -76,6 +96,21 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
                                        "marker", f"offset {start + offset} in the block text"))
         drafts.append(draft)
     return drafts
+
+
+def _runs_on(block: LayoutBlock) -> bool:
+    """Whether the block is two or more lines set as a paragraph's, each filling the block's
+    width (ragged text breaks before a word that does not fit, ``RAGGED_EMS``) and all but
+    the first (an indent) flush left, its last line full too: a paragraph's last line is
+    short, so a full one was cut by a column or page break (unless a sentence ends there). A
+    table's header cells set flush right (``Percent`` / ``who`` / ``Student and institutional
+    characteristics borrowed``) are no such lines."""
+    if len(block.lines) < 2:
+        return False
+    last = block.lines[-1]
+    return (last.x1 >= block.x1 - last.size
+            and all(line.x1 >= block.x1 - RAGGED_EMS * line.size for line in block.lines)
+            and all(line.x0 <= block.x0 + line.size for line in block.lines[1:]))
 
 
 MISREAD_EDITS = 1
@@ -224,7 +259,7 @@ def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
     tables) set between them."""
     out: list[Draft] = []
     for draft in drafts:
-        target = _open_paragraph(out, draft)
+        target = _run_on_past_a_table(out, draft) or _open_paragraph(out, draft)
         if target is None:
             out.append(draft)
             continue
@@ -241,14 +276,64 @@ def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
 def _open_paragraph(out: list[Draft], draft: Draft) -> Draft | None:
     if draft.kind != "paragraph":
         return None
+    unread_tables = 0  # table captions passed, less the tables passed
     for previous in reversed(out):
         if previous.kind in ("caption", "callout", "table", "figure"):
+            unread_tables += (previous.kind == "caption" and _TABLE_CAPTION.match(previous.text)
+                              is not None) - (previous.kind == "table")
             continue
         if previous.kind != "paragraph" or SENTENCE_END.search(previous.text):
+            return None
+        if unread_tables > 0 and not _runs_on_at_width(draft, previous):
+            # a table's caption with no table after it: its cells and notes were read as
+            # text, and the draft, its first line narrower than the paragraph, is one of them
+            # (a table's ``Abbreviation: ...`` note had run on a paragraph cut by the page)
             return None
         broke = previous.page != draft.page or draft.bbox[1] < previous.bbox[3]
         return previous if broke else None
     return None
+
+
+def _run_on_past_a_table(out: list[Draft], draft: Draft) -> Draft | None:
+    """The paragraph that ``draft`` continues past a table set at a page's (or column's) foot
+    or top, whose cells were read as paragraphs and headings (a table ruled only across, its
+    stub and notes words), so no float kind lets ``_open_paragraph`` pass it. ``draft`` is
+    prose opening in the middle of a sentence (a lower-case word); the paragraph is the last
+    one before that table's caption, on the draft's page or the page before, that runs on (its
+    full last line ends no sentence), in a column or page before the draft, whose first line
+    is about as wide (``RUN_ON_WIDTH``). Without a table's caption between them, a paragraph is no
+    such evidence (a line opening with a dash read as a list item had stood between a
+    paragraph and its run-on text)."""
+    if draft.kind != "paragraph" or not draft.text[:1].islower() or not _prose(draft):
+        return None
+    unread_tables = 0
+    for previous in reversed(out):
+        if previous.page < draft.page - 1:
+            return None
+        unread_tables += (previous.kind == "caption" and _TABLE_CAPTION.match(previous.text)
+                          is not None) - (previous.kind == "table")
+        if (unread_tables > 0 and previous.kind == "paragraph" and previous.runs_on
+                and _prose(previous) and not SENTENCE_END.search(previous.text)):
+            broke = previous.page != draft.page or draft.bbox[1] < previous.bbox[3]
+            # set in one measure: a cell of the table is narrower than the run-on text
+            same_measure = (_runs_on_at_width(draft, previous)
+                            and previous.bbox[2] - previous.bbox[0]
+                            >= RUN_ON_WIDTH * (draft.bbox[2] - draft.bbox[0]))
+            return previous if broke and same_measure else None
+    return None
+
+
+def _runs_on_at_width(draft: Draft, paragraph: Draft) -> bool:
+    """Whether the draft's first line is set about as wide as ``paragraph`` (``RUN_ON_WIDTH``),
+    as the text running it on is."""
+    return draft.first_width >= RUN_ON_WIDTH * (paragraph.bbox[2] - paragraph.bbox[0])
+
+
+def _prose(draft: Draft) -> bool:
+    """Whether the draft is words (``PROSE_WORDS``, ``PROSE_LETTERS``), not a table's cells."""
+    ink = "".join(draft.text.split())
+    return (len(draft.text.split()) >= PROSE_WORDS
+            and sum(ch.isalpha() for ch in ink) >= PROSE_LETTERS * len(ink))
 
 
 def footnotes_of(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[FootnoteBlock, ...]:
