@@ -773,6 +773,28 @@ def test_a_matrix_of_small_fractions_is_read_entry_by_entry(tmp_path):
     assert "J(p)=⎛⎝dxdu(p)dxdv(p)dydu(p)dydv(p)dzdu(p)dzdv(p)⎞⎠und" in text.replace(" ", "")
 
 
+def test_a_tall_norm_built_from_pieces_is_read_around_its_formula(tmp_path):
+    """A tall norm around a display fraction (``det(I) = ‖ dF/du (p) ‖²``), each bar built
+    from four pieces of TeX's extension font one over the other (``∥``): the pieces made rows
+    of their own that split the formula's rows, its numerator and ``det(I) =`` read apart.
+    Each bar is read as one glyph, on the formula's row."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /N def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <7D> <2225>"
+            b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    x = 150 + stringWidth("det(I) = ", "Helvetica", 11)
+    content = _line(72, 744, b"Dann gilt fuer die erste Fundamentalform die Gleichung")
+    content += _line(150, 700, b"det(I) =")
+    for left in (x, x + 44):
+        for y in (716.5, 710, 703.5, 697):  # the pieces: origins 0.75 em up
+            content += _line(left, y, b"}", b"/F2 11")
+    content += b"%.1f 702.6 12 0.4 re f " % (x + 11)
+    content += _line(x + 11, 707.6, b"dF") + _line(x + 11, 692.4, b"du")
+    content += _line(x + 25, 700, b"(p)") + _line(x + 54, 710, b"2", b"/F1 8")
+    content += _line(72, 664, b"fuer jeden Punkt der Flaeche und jede Parametrisierung.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
+    assert "Gleichung det(I) = ∥ dF du (p) ∥2 fuer jeden Punkt" in text
+
+
 def test_a_line_under_a_display_in_pieces_is_read_after_the_display(tmp_path):
     """A display's rows with their limits set small beside them, a column apart (the book's
     sums and integrals over ``V_i``), then ``Beweis:`` at the left margin under the display,

@@ -190,7 +190,7 @@ def page_lines(chars: list[Char], page_number: int,
         kept = _snap_ocr_sizes(kept)  # an OCR text layer: asked of each font, not each glyph
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
-    kept = _drop_capitals(kept)
+    kept = _tall_bars(_drop_capitals(kept))
     braces = _braces(kept)
     if braces:  # read with the formula they brace, not as rows of their own
         taken = {id(c) for brace in braces for c in (*brace.pieces, *brace.label)}
@@ -220,6 +220,33 @@ def page_lines(chars: list[Char], page_number: int,
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
+
+
+def _tall_bars(chars: list[Char]) -> list[Char]:
+    """``chars`` with each tall bar (``‖`` or ``|`` around a display's fractions) that TeX
+    builds from pieces of its extension font, one over the other, as one character standing
+    on the middle of the stack (the formula's row): the pieces each made a row of their own,
+    which split the formula's rows around them."""
+    pieces = [c for c in chars if c[TEXT] in _BARS and _hangs(c)]
+    if len(pieces) < 2:
+        return chars
+    stacks: list[list[Char]] = []
+    for c in sorted(pieces, key=_BASELINE):
+        stack = next((s for s in stacks if s[-1][TEXT] == c[TEXT]
+                      and abs(s[-1][X0] - c[X0]) <= 0.5
+                      and 0 < c[BASELINE] - s[-1][BASELINE] <= c[SIZE]), None)
+        if stack is None:
+            stacks.append([c])
+        else:
+            stack.append(c)
+    tall = [s for s in stacks if len(s) > 1]
+    if not tall:
+        return chars
+    merged = {id(s[0]): (s[0][TEXT], s[0][X0], s[0][X1], s[0][TOP], s[-1][BOTTOM],
+                         (s[0][BASELINE] + s[-1][BASELINE]) / 2, s[0][SIZE], s[0][FONTNAME],
+                         s[0][UPRIGHT]) for s in tall}
+    gone = {id(c) for s in tall for c in s[1:]}
+    return [merged.get(id(c), c) for c in chars if id(c) not in gone]
 
 
 BRACE_PIECES = ("\ufe38", "\ufe37")
