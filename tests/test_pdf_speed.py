@@ -222,3 +222,48 @@ def test_edges_are_merged_as_pdfplumber_merges_them(drawn):
     for kind in ("v", "h"):
         ours = _merged([side[1:] for side in sides if side[0] == kind], kind)
         assert ours == [e for e in theirs if e["orientation"] == kind]
+
+
+def test_a_stacked_part_before_its_row_looks_for_its_other_part_near_the_row_only():
+    """A fraction opening a display (its numerator before the formula's row, the denominator
+    across the row's baseline) is found among the parts within a stacked part's distance of
+    the row, not by a pass over every candidate of the page."""
+    info = _ScanCounting()
+    numerator, row, denominator = (_word("a", 100.0, 95.0, 10.0), _word("= x", 106.0, 100.0, 10.0),
+                                   _word("b", 100.0, 105.0, 10.0))
+    for i, segment in enumerate((numerator, row, denominator)):
+        info[i] = lines._stack_info(segment)
+    for i in range(3, 300):  # a form's other candidates, far down the page
+        info[i] = lines._stack_info(_word("c", 50.0, 200.0 + 3 * i, 10.0))
+    order = sorted(info, key=lambda i: info[i][0])
+    by_baseline = (order, [info[i][0] for i in order])
+    assert lines._stack_hosts(0, info, by_baseline, [1, 2], set(), []) == (1, None)
+    assert info.scans == 0
+
+
+def test_a_line_without_small_characters_has_no_raised_bottom_worked_out(monkeypatch):
+    """Only a character smaller than its line's size can be raised: a line without one needs
+    no baseline of its characters' bottoms."""
+    calls = _counting(monkeypatch, lines, "_baseline")
+    plain = lines._line(_word("Hello", 50.0, 100.0, 10.0), 1)
+    assert plain is not None and plain.raised == [] and calls["_baseline"] == 0
+    marked = lines._line(_word("Hello", 50.0, 100.0, 10.0) + _word("1", 75.0, 96.0, 6.0), 1)
+    assert marked is not None and marked.raised == [(5, "1")] and calls["_baseline"] == 1
+
+
+def test_rows_without_a_hanging_font_are_not_searched_for_big_delimiters(monkeypatch):
+    """A big delimiter comes from TeX's extension font: a row set without it is measured
+    as it stands."""
+    calls = _counting(monkeypatch, lines, "_is_big_delimiter")
+    out = lines.page_lines(_word("Hello", 50.0, 100.0, 10.0) + _word("1", 75.0, 96.0, 6.0), 1)
+    assert [(line.text, line.raised) for line in out] == [("Hello", [(5, "1")])]
+    assert calls["_is_big_delimiter"] == 0
+
+
+def test_a_line_without_a_hanging_font_asks_its_font_once_for_operators(monkeypatch):
+    """On a page with big operators, a line of text without one has no limits to move: its
+    font is asked once whether it hangs, not each of its characters."""
+    calls = _counting(monkeypatch, lines, "_hanging_font")
+    line = _word("Hello", 50.0, 100.0, 10.0) + _word("world", 90.0, 100.0, 10.0)
+    assert lines._limits_beside_operators(line) is line
+    assert calls["_hanging_font"] == 1

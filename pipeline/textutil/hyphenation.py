@@ -138,7 +138,9 @@ class Vocabulary:
         counts: Counter[str] = Counter()
         for text in texts:
             unbroken = _BROKEN_WORD.sub(" ", text)
-            counts.update(m.group().lower() for m in _WORD.finditer(unbroken))
+            # the pattern has no groups: ``findall`` gives the whole matches, without a match
+            # object each
+            counts.update(map(str.lower, _WORD.findall(unbroken)))
         return cls(counts, language)
 
 

@@ -281,7 +281,10 @@ def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
         title = row[-2] if len(row) > 1 else row[-1] if row else []
         ends.append(ink[-1][X1] if ink and ink[-1][TEXT].isdigit()
                     and _ink_width(title) >= COLUMN_MIN_EM * mode_size(ink) else None)
-    right = [max((c[X1] for c in ink), default=0.0) for ink in lasts]
+    # the rows' right edges, needed where a row ends in a number of such a column (most pages
+    # have none)
+    right = ([max((c[X1] for c in ink), default=0.0) for ink in lasts]
+             if any(e is not None for e in ends) else [])
     joined = []
     for r, row in enumerate(rows):
         x1 = ends[r]

@@ -470,23 +470,26 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
     row: list[Char] = []
-    first: Char | None = None  # the character the row's reach is measured from
+    # the character the row's reach is measured from: its baseline, size and whether it is a
+    # letter or digit, kept apart (this loop runs once per character)
+    first_baseline = first_size = 0.0
+    first_alnum = False
     for c in sorted(level, key=_BASELINE):
-        if first is not None:
+        if row:
             # measured from the row's first letter or digit (chaining would let rows drift;
             # a symbol raised above its line, the ``~`` of a ``≅``, would move the row's
             # reach up and leave the ``=`` under it a row of its own), or level with the last
             # character (a word must not lose its line to rounding)
-            size = c[SIZE] if c[SIZE] < first[SIZE] else first[SIZE]  # min, inline
+            size = c[SIZE] if c[SIZE] < first_size else first_size  # min, inline
             size = size or 1.0
-            if (c[BASELINE] - first[BASELINE] <= ROW_BASELINE_EM * size
+            if (c[BASELINE] - first_baseline <= ROW_BASELINE_EM * size
                     or c[BASELINE] - row[-1][BASELINE] <= SAME_BASELINE):
                 row.append(c)
-                if not first[TEXT].isalnum() and c[TEXT].isalnum():
-                    first = c
+                if not first_alnum and c[TEXT].isalnum():
+                    first_baseline, first_size, first_alnum = c[BASELINE], c[SIZE], True
                 continue
         row = [c]
-        first = c
+        first_baseline, first_size, first_alnum = c[BASELINE], c[SIZE], c[TEXT].isalnum()
         rows.append(row)
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
@@ -622,7 +625,8 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
             # the line box of the row's own text: a big delimiter from the extension font
             # reaches up and down past it (a ``{`` opening a display's second row reached
             # over the first row's subscripts, which then joined the second row)
-            level = [b for b in row if not _is_big_delimiter(b)] or row
+            level = ([b for b in row if not _is_big_delimiter(b)] or row
+                     if _any_hanging(row) else row)
             extent = extents[id(row)] = (row, len(row), min([b[TOP] for b in level]),
                                          max([b[BOTTOM] for b in level]), [], [], 0.0)
         if lowered:
@@ -687,13 +691,18 @@ def _hangs(c: Char) -> bool:
     return _hanging_font(c[FONTNAME])
 
 
+def _any_hanging(chars: list[Char]) -> bool:
+    """Whether one of ``chars`` is set in a hanging font, asked of their fonts once each."""
+    return any(map(_hanging_font, {c[FONTNAME] for c in chars}))
+
+
 def _limits_beside_operators(chars: list[Char]) -> list[Char]:
     """``chars`` (left to right) with each big operator's limits (the small characters over
     or under it, and those they run on into) moved next to it: the upper limit before it, the
     lower one after, as the formula is read, instead of interleaved by x."""
-    operators = [c for c in chars if _hanging_font(c[FONTNAME])]
-    if not operators:
+    if not _any_hanging(chars):  # asked of the line's few fonts, not of each character
         return chars
+    operators = [c for c in chars if _hanging_font(c[FONTNAME])]
     ordered = list(chars)
     for operator in operators:
         small = [c for c in ordered if c[SIZE] < RAISED_SIZE * operator[SIZE]]
@@ -832,7 +841,8 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
         reach = STACK_EM * info[i][1] * (2.0 if i in spans else 1.25)
         near = order[bisect_left(baselines, info[i][0] - reach):
                      bisect_right(baselines, info[i][0] + reach)]
-        found = _stack_hosts(i, info, near, placed, delimiters, spans.get(i))
+        found = _stack_hosts(i, info, (order, baselines), near, placed, delimiters,
+                             spans.get(i))
         if found is None:
             label = _arrow_under(i, info, near, placed)
             if label is None:
@@ -1365,20 +1375,22 @@ def _stack_candidates(segments: list[list[Char]]) -> set[int]:
 def _stack_info(segment: list[Char]) -> tuple[float, float, float, float, list[Char]]:
     """(baseline, size, x0, x1, ink) of a segment: the median baseline of its ink."""
     ink = [c for c in segment if not c[TEXT].isspace()] or segment
-    baselines = sorted(c[BASELINE] for c in ink)
-    return (baselines[len(baselines) // 2], mode_size(ink), min(c[X0] for c in ink),
-            max(c[X1] for c in ink), ink)
+    baselines = sorted([c[BASELINE] for c in ink])
+    return (baselines[len(baselines) // 2], mode_size(ink), min([c[X0] for c in ink]),
+            max([c[X1] for c in ink]), ink)
 
 
 def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[Char]]],
-                 near: list[int], placed: set[int], delimiters: list[Char],
+                 by_baseline: tuple[list[int], list[float]], near: list[int],
+                 placed: set[int], delimiters: list[Char],
                  span: tuple[float, float] | None = None) -> tuple[int, int | None] | None:
     """The segment whose text ends just left of part ``i`` and the one whose text goes on just
     right of it (the same segment when the part sits in its gap; None after a row's end),
     on one row a little above or below the part; None when ``i`` is no stacked part. A big
     delimiter beside the part (a matrix's parenthesis, placed on another row) counts as the
     formula's text. ``span``: the part is one of a small fraction's two (``_fraction_spans``),
-    which stand in the row's gap together."""
+    which stand in the row's gap together. ``by_baseline``: the candidates in baseline order
+    and their baselines (``_around``)."""
     baseline, size, x0, x1, ink = info[i]
     if span is not None:
         x0, x1 = span
@@ -1425,7 +1437,8 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         return (right, None) if span is not None or any(
             (other - host) * (baseline - host) < 0 and abs(other - host) <= STACK_EM * size
             and o_x0 < x1 and o_x1 > x0 and abs(o_size - size) <= 0.2 * size
-            for other, o_size, o_x0, o_x1, _ in info.values()) else None
+            for other, o_size, o_x0, o_x1, _ in _around(info, host, STACK_EM * size,
+                                                        by_baseline)) else None
     if right is not None:
         if abs(info[left][0] - info[right][0]) > ROW_BASELINE_EM * size:
             return None  # the two sides are no one row
@@ -1440,8 +1453,19 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         (other - host) * (baseline - host) < 0
         and ROW_BASELINE_EM * size <= abs(other - host) <= STACK_EM * size
         and o_x0 >= end - 0.5 and o_x0 < x1 and o_x1 > x0 and abs(o_size - size) <= 0.2 * size
-        for other, o_size, o_x0, o_x1, _ in info.values())
+        for other, o_size, o_x0, o_x1, _ in _around(info, host, STACK_EM * size, by_baseline))
     return (left, None) if opened else None
+
+
+def _around(info: dict[int, tuple[float, float, float, float, list[Char]]], baseline: float,
+            reach: float, by_baseline: tuple[list[int], list[float]]
+            ) -> list[tuple[float, float, float, float, list[Char]]]:
+    """The candidates' ``_stack_info`` with a baseline within ``reach`` of ``baseline``, and
+    some a point further (the callers' tests decide): a form's page has hundreds of
+    candidates, few of them within a stacked part's distance of a row."""
+    order, baselines = by_baseline
+    return [info[j] for j in order[bisect_left(baselines, baseline - reach - 1.0):
+                                   bisect_right(baselines, baseline + reach + 1.0)]]
 
 
 ARROW_PIECES = frozenset("=−-⇒→⟶⟹⇐←⟵⟸⇔↔⟺⟷↦⟼")
@@ -1548,9 +1572,12 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     ink = [c for c in chars if not c[TEXT].isspace()]  # a space may lie past a gutter
     sizes = [c[SIZE] for c in ink]
     size = mode_of_sizes(sizes)
-    baseline = _baseline(chars, size)
-    small, raised_bottom = RAISED_SIZE * size, baseline - RAISED_EM * size
+    small = RAISED_SIZE * size
+    # where a raised character's bottom stands: worked out for lines with a small character
+    # only (most lines have none)
+    raised_bottom: float | None = None
     if sizes and min(sizes) < small:  # most lines hold no small character to stack
+        raised_bottom = _baseline(chars, size) - RAISED_EM * size
         # ``ink`` stays right for the line's edges: a stack keeps its leftmost x0, rightmost x1
         chars = _stacked_scripts(chars, small, raised_bottom)
     parts: list[str] = []
@@ -1592,14 +1619,17 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
             bold_one = bold_one or bool(heavy) and fontname in heavy
         bold += bold_one
         italic += italic_one
-        if c[SIZE] < small and c[BOTTOM] < raised_bottom and not bullet:
-            offset = sum(len(p) for p in parts)
-            if raised and raised[-1][0] == offset:
-                raised[-1] = (offset, raised[-1][1] + text)
-            else:
-                raised.append((offset, text))
-        else:
-            parts.append(text)
+        if c[SIZE] < small and not bullet:
+            if raised_bottom is None:  # a NaN size hid the small ones from ``min``
+                raised_bottom = _baseline(chars, size) - RAISED_EM * size
+            if c[BOTTOM] < raised_bottom:
+                offset = sum(len(p) for p in parts)
+                if raised and raised[-1][0] == offset:
+                    raised[-1] = (offset, raised[-1][1] + text)
+                else:
+                    raised.append((offset, text))
+                continue
+        parts.append(text)
     text = "".join(parts).rstrip()
     count = len(ink)
     lead = ""

@@ -227,8 +227,10 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     tables, grids = ruled_tables(page, objects.rects, objects.lines, chars)
     table_boxes = [t.bbox for t in tables]
     strokes = objects.rects + objects.lines
+    # what may stand on a rule: the strokes taller than a rule (a drawing's thin ones are most)
+    tall = [s for s in strokes if s[3] - s[1] > RULE_MAX_HEIGHT]
     rules = [o for o in strokes if o[3] - o[1] <= RULE_MAX_HEIGHT and o[2] - o[0] >= 20
-             and not _in_drawing(o, strokes)]
+             and not _in_drawing(o, tall)]
     area = page.width * page.height
     boxes = [o for o in objects.rects
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
@@ -251,14 +253,14 @@ TOUCH_PT = 1.0
 
 
 def _in_drawing(rule: tuple[float, float, float, float],
-                strokes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether something taller than a rule stands on ``rule`` or hangs from it (a chart's
-    bars on their axis, a frame's sides on its edge): then it is part of a drawing, while a
-    note separator touches nothing."""
+                tall: list[tuple[float, float, float, float]]) -> bool:
+    """Whether one of ``tall`` (the page's strokes taller than a rule) stands on ``rule`` or
+    hangs from it (a chart's bars on their axis, a frame's sides on its edge): then it is part
+    of a drawing, while a note separator touches nothing."""
     x0, top, x1, bottom = rule
-    return any(s[3] - s[1] > RULE_MAX_HEIGHT and s[0] < x1 and s[2] > x0
+    return any(s[0] < x1 and s[2] > x0
                and (abs(s[3] - top) <= TOUCH_PT or abs(s[1] - bottom) <= TOUCH_PT)
-               for s in strokes)
+               for s in tall)
 
 
 def metadata(pdf: pdfplumber.pdf.PDF) -> dict[str, Any]:

@@ -48,7 +48,9 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
     if len(vertical) < 2 or len(horizontal) < 2:  # a cell needs two of each
         return [], []
     found, grids = [], []
-    centred = [((c[X0] + c[X1]) / 2, (c[TOP] + c[BOTTOM]) / 2, c) for c in chars]
+    # the characters' centres, once the finder has found a table (most ruled pages have none:
+    # a book's figures drawn with boxes)
+    centred: list[tuple[float, float, Char]] | None = None
     for table in page.find_tables({"vertical_strategy": "explicit",
                                    "horizontal_strategy": "explicit",
                                    "explicit_vertical_lines": vertical,
@@ -56,6 +58,8 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
                                    "snap_tolerance": 0, "join_tolerance": 0}):
         # each cell looks among the table's characters only, not the page's
         t_x0, t_top, t_x1, t_bottom = table.bbox
+        if centred is None:
+            centred = [((c[X0] + c[X1]) / 2, (c[TOP] + c[BOTTOM]) / 2, c) for c in chars]
         inside = [item for item in centred
                   if t_x0 <= item[0] <= t_x1 and t_top <= item[1] <= t_bottom]
         rows = [[_cell_text(cell, inside, page.page_number) for cell in row.cells]
