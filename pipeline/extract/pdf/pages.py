@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
@@ -156,15 +157,23 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
     of its extraction time)."""
     by_name: dict[str, PDFFont | None] = {}
     readings: dict[str, Reading | None] = {}
+    # by PDFium's font name: the name without its subset tag, pdfminer's font and the letters
+    # its ToUnicode gives ligatures, worked out once (the page's fonts are all read at its
+    # first character, so these stay as they are for the page)
+    faces: dict[str, tuple[str, PDFFont | None, Collection[str]]] = {}
 
     def decode(fontname: str, code: int, unmapped: bool) -> tuple[str, float | None] | None:
-        if not by_name:
-            by_name.update(_page_fonts(page, fonts, forms))
-        fontname = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
-        font = by_name.get(fontname)
+        face = faces.get(fontname)
+        if face is None:
+            if not by_name:
+                by_name.update(_page_fonts(page, fonts, forms))
+            untagged = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
+            face = faces[fontname] = (untagged, by_name.get(untagged),
+                                      fonts.truncated.get(untagged, ()))
+        fontname, font, truncated = face
         if not unmapped:
             text = "-" if code == HYPHEN_MARK else chr(code)
-            if text in fonts.truncated.get(fontname, ()):
+            if text in truncated:
                 return None  # a ligature's glyph or the letter's own: pdfminer's codes tell
             if fontname not in readings:
                 readings[fontname] = fonts.reading(font)
@@ -235,7 +244,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     boxes = [o for o in objects.rects
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
     images = objects.images
-    rotated = "".join(c[TEXT] for c in chars if not c[UPRIGHT]).strip()
+    rotated = "".join([c[TEXT] for c in chars if not c[UPRIGHT]]).strip()
     figures = figure_regions(objects.curves, objects.lines, area, objects.rects)
     fraction_bars = [o for o in strokes
                      if o[3] - o[1] <= FRACTION_BAR_HEIGHT and o[2] - o[0] >= 1]
