@@ -1674,15 +1674,21 @@ def _rows(count: int, first: str, last_word: str = "") -> list[str]:
     return rows
 
 
-def test_paragraph_runs_on_past_a_table_read_as_text(tmp_path):
+@pytest.mark.parametrize("last_words, run_on, joined", [
+    ("such", "as diabetes, which varies substantially across racial and ethnic groups.",
+     "such as diabetes, which varies"),
+    ("(District of", "Columbia), with a median of 126.1 per 100,000 in the state of North",
+     "(District of Columbia), with a median")])
+def test_paragraph_runs_on_past_a_table_read_as_text(tmp_path, last_words, run_on, joined):
     """A paragraph cut by the page break mid-sentence (its last line full) runs on under a
     table at the next page's top, set without rules, so its cells and note read as text: the
     cells (numbers) and the note (after the table's caption) had been taken for the
-    paragraph's continuation, and the real one, opening in lower case, was left apart."""
+    paragraph's continuation, and the real one, opening in lower case or closing the
+    paragraph's open parenthesis, was left apart."""
     def page1(canvas):
         _justified(canvas, 720, _rows(
             12, "Heart disease and stroke are the first and third leading causes of death",
-            "such"))
+            last_words))
 
     def page2(canvas):
         canvas.setFont("Times-Bold", 10)
@@ -1693,10 +1699,9 @@ def test_paragraph_runs_on_past_a_table_read_as_text(tmp_path):
             for x, cell in zip((72, 200, 300, 400), cells):
                 canvas.drawString(x, 700 - 11 * row, cell)
         canvas.drawString(72, 626, "Abbreviation: CI = confidence interval.")
-        _justified(canvas, 600, _rows(
-            6, "as diabetes, which varies substantially across racial and ethnic groups."))
+        _justified(canvas, 600, _rows(6, run_on))
 
     result = _extract_blocks(_typeset_pages(tmp_path, [page1, page2]))
     text = " ".join(result[0][1].split())
-    assert "such as diabetes, which varies" in text
+    assert joined in text
     assert "45-54" not in text and "Abbreviation" not in text

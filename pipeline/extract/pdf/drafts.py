@@ -37,6 +37,8 @@ RUN_ON_WIDTH = 0.8
 """Text running a paragraph on past a table opens with a line as wide as the paragraph, at
 least this share of it (a column's width); a cell of the table (``and inhibitors kAW and kAF
 [52]``) or its note (``Abbreviation: CI = confidence interval.``) is narrower."""
+SENTENCE_SPAN = 200
+"""How far into a text ``_closes_a_bracket`` looks for the closing parenthesis."""
 RAGGED_EMS = 4
 """A paragraph's lines end at most this many ems short of its widest."""
 PROSE_WORDS = 5
@@ -298,13 +300,17 @@ def _run_on_past_a_table(out: list[Draft], draft: Draft) -> Draft | None:
     """The paragraph that ``draft`` continues past a table set at a page's (or column's) foot
     or top, whose cells were read as paragraphs and headings (a table ruled only across, its
     stub and notes words), so no float kind lets ``_open_paragraph`` pass it. ``draft`` is
-    prose opening in the middle of a sentence (a lower-case word); the paragraph is the last
-    one before that table's caption, on the draft's page or the page before, that runs on (its
-    full last line ends no sentence), in a column or page before the draft, whose first line
-    is about as wide (``RUN_ON_WIDTH``). Without a table's caption between them, a paragraph is no
-    such evidence (a line opening with a dash read as a list item had stood between a
-    paragraph and its run-on text)."""
-    if draft.kind != "paragraph" or not draft.text[:1].islower() or not _prose(draft):
+    prose opening in the middle of a sentence (a lower-case word, or a capital closing a
+    parenthesis the paragraph left open: ``(District of`` / ``Columbia), ...``); the paragraph
+    is the last one before that table's caption, on the draft's page or the page before, that
+    runs on (its full last line ends no sentence), in a column or page before the draft, whose
+    first line is about as wide (``RUN_ON_WIDTH``). Without a table's caption between them, a
+    paragraph is no such evidence (a line opening with a dash read as a list item had stood
+    between a paragraph and its run-on text)."""
+    lower = draft.text[:1].islower()
+    if draft.kind != "paragraph" or not (lower or _closes_a_bracket(draft.text)):
+        return None
+    if not _prose(draft):
         return None
     unread_tables = 0
     for previous in reversed(out):
@@ -319,8 +325,21 @@ def _run_on_past_a_table(out: list[Draft], draft: Draft) -> Draft | None:
             same_measure = (_runs_on_at_width(draft, previous)
                             and previous.bbox[2] - previous.bbox[0]
                             >= RUN_ON_WIDTH * (draft.bbox[2] - draft.bbox[0]))
-            return previous if broke and same_measure else None
+            mid_sentence = lower or previous.text.rfind("(") > previous.text.rfind(")")
+            return previous if broke and same_measure and mid_sentence else None
     return None
+
+
+def _closes_a_bracket(text: str) -> bool:
+    """Whether the text closes a parenthesis it did not open, before its first sentence ends."""
+    depth = 0
+    for ch in text[:SENTENCE_SPAN]:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return True
+        if ch in ".!?":
+            return False
+    return False
 
 
 def _runs_on_at_width(draft: Draft, paragraph: Draft) -> bool:
