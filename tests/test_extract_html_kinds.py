@@ -184,3 +184,53 @@ def test_an_element_kept_out_of_search_snippets_is_not_the_main_content():
     texts = [b.text for b in run(source).blocks]
     assert any(t.startswith("A strappy dress") for t in texts)
     assert not any("cookies" in t for t in texts)
+
+
+def test_listing_under_a_heading_outside_its_list_is_read_as_a_listing():
+    # A category page: its name in the page's header, an introduction, then the list of
+    # its pages in a box of their own. The headline sat outside the entries' container,
+    # so the page was read as an article, the introduction alone (wcxb listing F1 0.05).
+    from test_extract_html import HEADLINES
+    tools = "".join(f"<div><a href='/t{i}'>{name}</a></div>"
+                    for i, name in enumerate(("Read", "Edit", "View history", "Talk", "Tools",
+                                                "Print", "Related changes", "Cite")))
+    entries = "".join(f"<li><a href='/wiki/{i}'>{headline}</a></li>"
+                      for i, headline in enumerate(HEADLINES))
+    source = ("<html><head><title>Category: Flood stories</title></head><body>" + MENU +
+              "<main><header><h1>Category: Flood stories</h1></header>" + tools +
+              "<div class='content'>"
+              "<p>This category lists the stories about the flood in the valley, from the "
+              "first warnings to the clean-up that followed.</p>"
+              f"<div id='pages'><h2>Pages in this category</h2><ul>{entries}</ul></div>"
+              "</div></main></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(headline in texts for headline in HEADLINES)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "listing"
+
+
+def test_post_with_a_column_of_links_under_the_site_name_stays_a_post():
+    # The same shape on a blog: the site's name as the page's headline, a short post, and
+    # a column of headline links beside it out-writing the post. The post is the article
+    # reading's region, so the column is not widened into a listing with the headline.
+    from test_extract_html import HEADLINES
+    links = "".join(f"<li><a href='/p/{i}'>{headline}</a></li>"
+                    for i, headline in enumerate(HEADLINES + HEADLINES))
+    archive = "".join(f"<div><a href='/m/{month}/{year}'>{month} {year}</a></div>"
+                      for year in (2023, 2024) for month in ("January", "March", "May",
+                                                             "July", "September", "November"))
+    source = ("<html><head><title>Making things with kids</title></head><body>"
+              "<div id='page'><div id='banner'><h1>Making things with kids</h1>" + MENU +
+              "</div>"
+              "<div id='columns'><div id='alpha'><h3>Paper boats for the bath</h3>"
+              "<div class='entry-content'><p>We folded paper boats this morning and sailed "
+              "them in the bath until they sank, which took longer than we guessed.</p>"
+              "</div></div>"
+              f"<div id='gamma'><ul>{links}</ul></div></div>{archive}</div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert any(t.startswith("We folded paper boats") for t in texts)
+    assert not any(headline in texts for headline in HEADLINES)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "article"

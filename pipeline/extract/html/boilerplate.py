@@ -704,13 +704,21 @@ def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
 def _holds_post(element: etree._Element) -> bool:
     """A post inside: an ``article``, a post class, an entry's content or an articleBody.
     A post's metadata sits beside or inside the post, never around it."""
-    for node in element.iterdescendants(etree.Element):
-        if node.tag == "article" or node.get("itemprop") in POST_ITEMPROPS:
-            return True
-        classes = node.get("class")
-        if classes and (POST_CLASS.search(classes.lower()) or _is_entry_content(node)):
-            return True
-    return False
+    return any(_is_post(node) for node in element.iterdescendants(etree.Element))
+
+
+def _post_at(element: etree._Element) -> bool:
+    """A post at, around or inside the element."""
+    return any(_is_post(node) for node in (element, *element.iterancestors())) or \
+        _holds_post(element)
+
+
+def _is_post(node: etree._Element) -> bool:
+    if node.tag == "article" or node.get("itemprop") in POST_ITEMPROPS:
+        return True
+    classes = node.get("class")
+    return bool(classes) and (POST_CLASS.search(classes.lower()) is not None
+                              or _is_entry_content(node))
 
 
 def _is_entry_content(element: etree._Element) -> bool:
@@ -1416,8 +1424,16 @@ def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | N
     elements = set(region.element.iter(etree.Element))
     headline = shared.headline
     if headline is not None and headline.element not in elements:
-        return None, (f"the headline {headline.text[:60]!r} is outside the entries' region "
-                      f"{describe(region.element)}")
+        # A listing's heading sits above its list, outside the list's own container (a
+        # category's name over its entries): the entries are read with the nearest element
+        # holding both, which must not be the whole page, unless the article reading found a
+        # post (a blog post with a column of headline links beside it is a post).
+        above = _holding_both(region.element, headline.element)
+        if above is None or above.tag in PAGE_TAGS or _post_at(article.element):
+            return None, (f"the headline {headline.text[:60]!r} is outside the entries' "
+                          f"region {describe(region.element)}")
+        region = Region(above, region.units)
+        elements = set(above.iter(etree.Element))
     inside = [b for b in blocks if b.element in elements]
     entries = [b for b in inside if is_entry_link(b)]
     if len(entries) < MIN_ENTRIES:
@@ -1473,6 +1489,15 @@ def body_chars(blocks: list[TextBlock], verdicts: list[Verdict]) -> int:
     return sum(len(block.text) for block, verdict in zip(blocks, verdicts)
                if verdict.keep and verdict.kind not in ("title", "heading", "byline")
                and not is_fragment(block))
+
+
+def _holding_both(element: etree._Element, other: etree._Element) -> etree._Element | None:
+    """The nearest ancestor of ``element`` that holds ``other``."""
+    holding = set(other.iterancestors())
+    node = element.getparent()
+    while node is not None and node not in holding:
+        node = node.getparent()
+    return node
 
 
 def holds_prose(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
