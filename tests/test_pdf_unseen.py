@@ -1705,3 +1705,27 @@ def test_paragraph_runs_on_past_a_table_read_as_text(tmp_path, last_words, run_o
     text = " ".join(result[0][1].split())
     assert joined in text
     assert "45-54" not in text and "Abbreviation" not in text
+
+
+def test_footer_in_one_part_under_the_notes_of_a_one_page_document(tmp_path):
+    """A one-page summary's footer, set once at the text's right edge under the page's notes
+    (small print), cannot repeat: its place under the notes says it is no text (it had read as
+    a heading, and kept the notes above it from being notes)."""
+    def page(canvas):
+        _justified(canvas, 720, _rows(8, "Imports and higher operating costs continued to "
+                                         "challenge abrasives producers", "ended."))
+        _justified(canvas, 610, _rows(6, "Natural and manufactured abrasives, such as garnet, "
+                                         "emery, or metallic ones,", "ended."))
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 112, "1")
+        canvas.drawString(76, 110, "Rounded to the nearest 5,000 tons to protect proprietary data.")
+        canvas.drawString(72, 102, "2")
+        canvas.drawString(76, 100, "Defined as imports less exports plus stock adjustments.")
+        canvas.setFont("Times-Bold", 10)
+        footer = "Geological Survey, Commodity Summaries, January 2011"
+        canvas.drawString(492 - canvas.stringWidth(footer, "Times-Bold", 10), 70, footer)
+
+    result = _typeset(tmp_path, page)
+    assert not any("Geological Survey" in b.text for b in result.blocks)
+    assert any(r.text.startswith("Geological Survey") and r.category == "furniture"
+               for r in result.removed)

@@ -53,6 +53,10 @@ SPLIT_FOOTER_SHARE = 0.4
 between them at least as much."""
 SPLIT_FOOTER_EDGE = 0.1
 """...and stands at most this share of the text's width in from the text's edge."""
+ONE_PART_FOOTER_SHARE = 0.75
+"""A footer in one part, under a page's notes, spans at most this share of the text's width
+(a text's last row spans its column), and stands in from the text's left edge by at least
+the rest of it."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
 PAGE_OFFSET_SHARE = 0.5
@@ -254,7 +258,8 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
     """The verdicts with a footer set in two parts convicted: a row of the bottom margin, clear
     of the text above it and under all of it, holding exactly two short pieces no larger than
     the body, one by the text's left edge and one by its right, far apart (a guide's title
-    left, its date right), printed on a page once. A text's last row spans its column, and a
+    left, its date right), printed on a page once; or one such piece by the right edge under
+    the page's notes (``_footer_under_notes``). A text's last row spans its column, and a
     table's holds more cells or numbers."""
     out = []
     for band, page, lines in zip(bands, judged, pages):
@@ -269,7 +274,12 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
                 if where != "bottom" or not isolated or verdict:
                     continue
                 row = [o for o in text if o.top < line.bottom and o.bottom > line.top]
-                if len(row) != 2 or any(o.top >= line.bottom for o in text if o not in row):
+                if any(o.top >= line.bottom for o in text if o not in row):
+                    continue
+                if len(row) == 1 and _footer_under_notes(line, text, left, width, body):
+                    footer.add(id(line))
+                    continue
+                if len(row) != 2:
                     continue
                 first, second = sorted(row, key=lambda o: o.x0)
                 if (all(o.size <= body and not o.lead_label and _WORDLIKE.search(mask(o.text))
@@ -278,11 +288,29 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
                         and right - second.x1 <= SPLIT_FOOTER_EDGE * width
                         and second.x0 - first.x1 >= SPLIT_FOOTER_SHARE * width):
                     footer |= {id(first), id(second)}
-        out.append([(line, framed, Verdict("running-footer", "a footer in two parts, at the "
-                                                             "text's left and right edges, "
-                                                             "under the text")
+        out.append([(line, framed, Verdict("running-footer", "a footer printed once, at the "
+                                                             "text's right edge or in two "
+                                                             "parts at both, under the text")
                      if id(line) in footer else verdict) for line, framed, verdict in page])
     return out
+
+
+def _footer_under_notes(line: Line, text: list[Line], left: float, width: float,
+                        body: float) -> bool:
+    """Whether ``line``, alone on its row under all the text, is a footer in one part: short,
+    words, no larger than the body and no small print, set flush with the text's right edge
+    and standing clear of its left one, right under small print (the page's notes: nothing
+    but furniture stands under a page's notes, while a letter's signature stands under its
+    text)."""
+    above = [o for o in text if o.bottom <= line.top]
+    if not above or line.lead_label or not _WORDLIKE.search(mask(line.text)):
+        return False
+    nearest = max(above, key=lambda o: o.bottom)
+    return (body - SMALL_PRINT_PT < line.size <= body + SMALL_PRINT_PT
+            and nearest.size <= body - SMALL_PRINT_PT
+            and line.x1 - line.x0 <= ONE_PART_FOOTER_SHARE * width
+            and left + width - line.x1 <= SPLIT_FOOTER_EDGE * width
+            and line.x0 - left >= (1 - ONE_PART_FOOTER_SHARE) * width)
 
 
 def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
