@@ -996,3 +996,35 @@ def test_a_braces_label_is_read_with_the_part_it_braces(tmp_path):
     assert ("A = (A n A1) abgeschlossen u genau ein Punkt (A n A2) ist unerlaubte "
             "Zerlegung.") in text
     assert "Damit ist alles gezeigt, was zu zeigen war." in text
+
+
+def test_tall_angle_brackets_cut_as_one_glyph_are_read_around_what_they_enclose(tmp_path):
+    """Scalar products of column vectors in tall parentheses, ``= ⟨ (a) , (b) ⟩ − ⟨ (a) ,
+    (a) ⟩²``, each angle bracket one glyph of TeX's extension font whose origin stands 1.7 em
+    over the formula's baseline (an em when counted as hanging): the brackets joined the
+    vectors' top row and were read as a row of their own before the formula, whose row the
+    vectors' gutters had cut in parts (``g =`` last). Each bracket is read where it stands."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /A def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 6 beginbfchar <30> <239B>"
+            b" <31> <239E> <40> <239D> <41> <23A0> <44> <27E8> <45> <27E9> endbfchar endcmap"
+            b" CMapName currentdict /CMap defineresource pop end end")
+    content = _line(72, 744, b"Seien a und b Vektoren im Raum. Dann gilt die Gleichung")
+    content += _line(120, 700, b"g =")
+    x = 120 + stringWidth("g = ", "Helvetica", 11)
+    for pair, (first, second) in enumerate(((b"a", b"b"), (b"a", b"a"))):
+        left = x + pair * 110
+        for code, at in ((b"D", left), (b"E", left + 88)):  # the brackets
+            content += _line(at, 718.7, code, b"/F2 11")
+        for vector, name in ((left + 10, first), (left + 50, second)):
+            for code, at in ((b"0", vector), (b"1", vector + 24)):  # origins 0.75 em up
+                content += _line(at, 721.75, code, b"/F2 11")
+            for code, at in ((b"@", vector), (b"A", vector + 24)):
+                content += _line(at, 702.25, code, b"/F2 11")
+            for y, entry in ((713.5, b"1"), (700, b"2"), (686.5, b"3")):
+                content += _line(vector + 10, y, name + entry)
+        content += _line(left + 44, 700, b",")
+    content += _line(x + 100, 700, b"-") + _line(x + 208, 716, b"2", b"/F1 8")
+    content += _line(72, 660, b"fuer je zwei Vektoren des Raumes.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
+    assert ("Gleichung g = ⟨ ⎛⎝ a1 a2 a3 ⎞⎠ , ⎛⎝ b1 b2 b3 ⎞⎠ ⟩ - ⟨ ⎛⎝ a1 a2 a3 ⎞⎠ , ⎛⎝ a1 a2 a3 ⎞⎠ ⟩2"
+            " fuer je zwei" in text), text

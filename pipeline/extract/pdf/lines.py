@@ -212,6 +212,8 @@ def page_lines(chars: list[Char], page_number: int,
     segments = _stack_displays(_attach_stray_marks(segments), operators, bars)
     if braces:
         segments = _read_braced(segments, braces)
+    if operators:
+        segments = _read_raised_delimiters(segments)
     for segment in segments:
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
@@ -1065,6 +1067,82 @@ def _read_matrix(segments: list[list[Char]], left: list[Char], right: list[Char]
         merged += [_spacer(merged[-1]), *after]
     return [merged if i == host else [c for c in segment if id(c) not in parts]
             if i in crossing else segment for i, segment in enumerate(segments)
+            if i not in gone]
+
+
+RAISED_DELIMITER_EM = 2.0
+"""The most (em) a row of big delimiters from TeX's extension font stands above the row they
+enclose: a tall angle bracket or parenthesis cut as one glyph has its baseline an em or so
+above the formula's, by its font's hanging design, past where it joins the row by baseline."""
+
+
+def _read_raised_delimiters(segments: list[list[Char]]) -> list[list[Char]]:
+    """``segments`` with each row of big single-glyph delimiters (``⟨ ⟩ ⟨ ⟩``, with any
+    scripts on them) read in the formula's row under it, each delimiter where it stands
+    between the row's parts (``= ⟨ x, x ⟩ − ⟨ x, y ⟩²``). Such a glyph's baseline lies up to
+    two ems over the formula's, so the delimiters made a row of their own, read apart from
+    what they enclose; the formula's row itself was cut at the gutters its matrices make.
+    Only when every delimiter falls in a gap between the row's parts, and each pair encloses
+    some of them."""
+    out = segments
+    for fence in [s for s in segments if _delimiter_row(s)]:
+        if any(s is fence for s in out):  # not yet taken into another fence's row
+            out = _enclose(out, fence)
+    return out
+
+
+def _delimiter_row(segment: list[Char]) -> list[Char]:
+    """The big delimiters of a segment that holds two or more of them and, besides them,
+    only smaller characters after the first (its scripts); none otherwise."""
+    ink = [c for c in segment if not c[TEXT].isspace()]
+    delimiters = [c for c in ink if _is_big_delimiter(c) and c[TEXT] not in DELIMITER_PIECES]
+    if len(delimiters) < 2 or ink[0] is not delimiters[0]:
+        return []
+    small = RAISED_SIZE * delimiters[0][SIZE]
+    return delimiters if all(c[SIZE] < small for c in ink if c not in delimiters) else []
+
+
+def _enclose(segments: list[list[Char]], fence: list[Char]) -> list[list[Char]]:
+    """``segments`` with the delimiter row ``fence`` read into the formula's row under it
+    (``_read_raised_delimiters``), or as they were."""
+    delimiters = _delimiter_row(fence)
+    size, baseline = delimiters[0][SIZE], delimiters[0][BASELINE]
+    x0, x1 = delimiters[0][X0] - size, delimiters[-1][X1] + size
+    below: dict[int, float] = {}  # segments within an em of the delimiters: their baselines
+    for i, segment in enumerate(segments):
+        ink = [c for c in segment if not c[TEXT].isspace()]
+        if segment is fence or not ink or ink[-1][X1] < x0 or ink[0][X0] > x1:
+            continue
+        rise = _stack_info(segment)[0] - baseline
+        if ROW_BASELINE_EM * size < rise <= RAISED_DELIMITER_EM * size:
+            below[i] = rise
+    if not below:
+        return segments
+    nearest = min(below.values())
+    row = [i for i, rise in below.items() if rise - nearest <= ROW_BASELINE_EM * size]
+    spans = [_stack_info(segments[i])[2:4] for i in row]
+    # each part of the row in one gap between delimiters, which stand clear of them all
+    if any(a - 0.5 < d[X0] and d[X1] < b + 0.5 for a, b in spans for d in delimiters):
+        return segments
+    pairs = list(zip(delimiters[::2], delimiters[1::2]))  # opening and closing, in turn
+    if not all(any(left[X1] - 0.5 <= a and b <= right[X0] + 0.5 for a, b in spans)
+               for left, right in pairs):  # and each pair encloses some of them
+        return segments
+    groups: list[list[Char]] = []  # each delimiter with the scripts after it
+    for c in fence:
+        if not c[TEXT].isspace():
+            if any(c is d for d in delimiters):
+                groups.append([])
+            groups[-1].append(c)
+    merged: list[Char] = []
+    parts = [(a, segments[i]) for (a, _), i in zip(spans, row)]
+    parts += [(group[0][X0], group) for group in groups]
+    for _, group in sorted(parts, key=itemgetter(0)):
+        if merged:
+            merged.append(_spacer(merged[-1]))
+        merged += group
+    host, gone = row[0], {*row[1:], next(i for i, s in enumerate(segments) if s is fence)}
+    return [merged if i == host else segment for i, segment in enumerate(segments)
             if i not in gone]
 
 
