@@ -310,8 +310,13 @@ NUMBER_COLUMN_ROWS = 3
 
 
 def _ink_width(segment: list[Char]) -> float:
-    ink = [c for c in segment if not c[TEXT].isspace()]
-    return ink[-1][X1] - ink[0][X0] if ink else 0.0
+    """From the segment's first visible character's left edge to its last one's right edge
+    (each found from its end: a whole line is not walked for its two ends)."""
+    first = next((c for c in segment if not c[TEXT].isspace()), None)
+    if first is None:
+        return 0.0
+    last = next(c for c in reversed(segment) if not c[TEXT].isspace())
+    return last[X1] - first[X0]
 
 
 HANG_EM = 0.3

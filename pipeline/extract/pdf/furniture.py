@@ -147,11 +147,15 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                if line.size > HEADING_SIZE * body
                and line.size > HEADING_SIZE * _median(sizes[mask(line.text)])}
     masthead = _masthead(bands[0], pages[0], body) if pages else {}
+    # the first page's masthead lines, in its order, with their masked texts: looked through
+    # for every margin line of the later pages
+    masthead_lines = [(line, mask(line.text)) for line in (pages[0] if masthead else ())
+                      if id(line) in masthead]
     labels = {id(line) for lines, band in zip(pages, bands) for _, line, _ in band
               if _note_label(line, lines)}
     judged = [[(line, len(band) < len(lines),
                 None if id(line) in display or id(line) in labels else masthead.get(id(line)) or (
-                    _repeats_masthead(line, masthead, pages[0]) if index else None)
+                    _repeats_masthead(line, masthead_lines) if index else None)
                 or _judge(where, line, isolated and id(line) not in banners, text_pages,
                           varying, position_pages, needed, total, body))
                for where, line, isolated in band]
@@ -466,13 +470,12 @@ def _masthead(band: list[tuple[str, Line, bool]], lines: list[Line], body: float
             and line.size <= body - SMALL_PRINT_PT}
 
 
-def _repeats_masthead(line: Line, masthead: dict[int, Verdict], first: list[Line]
-                      ) -> Verdict | None:
+def _repeats_masthead(line: Line, masthead: list[tuple[Line, str]]) -> Verdict | None:
     """A margin line of a later page whose text is a masthead line's (the journal's name as
-    the running head)."""
+    the running head); ``masthead``: the first page's masthead lines and their ``mask``."""
     key = mask(line.text)
-    for other in first:
-        if id(other) in masthead and len(key) > 3 and key in mask(other.text):
+    for other, masked in masthead:
+        if len(key) > 3 and key in masked:
             return Verdict("running-header", f"repeats the first page's masthead line "
                                              f"{other.text[:40]!r}")
     return None

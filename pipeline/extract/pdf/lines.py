@@ -821,9 +821,12 @@ def _stack_displays(segments: list[list[Char]], operators: bool = True,
     info = {i: _stack_info(segments[i]) for i in candidates}
     split = _split_at_operators(segments, candidates, info)
     if len(split) != len(segments):
+        # a segment left whole is the same list: its facts are kept (the pieces are new lists,
+        # made while the old segments stood, so no piece has an old segment's id)
+        known = {id(segments[i]): info[i] for i in candidates}
         segments = split
         candidates = _stack_candidates(segments)
-        info = {i: _stack_info(segments[i]) for i in candidates}
+        info = {i: known.get(id(segments[i])) or _stack_info(segments[i]) for i in candidates}
     order = sorted(candidates, key=lambda i: info[i][0])
     baselines = [info[i][0] for i in order]
     delimiters = ([c for i in candidates for c in info[i][4] if _hangs(c)] if operators
@@ -1472,7 +1475,7 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
     baseline, size, x0, x1, ink = info[i]
     if span is not None:
         x0, x1 = span
-    top, bottom = min(c[TOP] for c in ink), max(c[BOTTOM] for c in ink)
+    top, bottom = min([c[TOP] for c in ink]), max([c[BOTTOM] for c in ink])
     # a big delimiter hangs below its box (HANGING_EM): two em reach a two-row matrix's rows
     beside = [c for c in delimiters if c[TOP] < bottom and c[BOTTOM] + 2 * c[SIZE] > top]
     reach0 = min((c[X0] for c in beside if x0 - STACK_GAP_EM * size <= c[X1] <= x0 + 0.5),
@@ -1501,9 +1504,9 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
         if len(before) + len(after) < len(o_ink):
             inside = True  # its text runs under or over the part: a line of text, no gap
             break
-        if before and reach0 - max(c[X1] for c in before) <= gap and left is None:
+        if before and reach0 - max([c[X1] for c in before]) <= gap and left is None:
             left = j
-        if after and min(c[X0] for c in after) - reach1 <= gap and right is None:
+        if after and min([c[X0] for c in after]) - reach1 <= gap and right is None:
             right = j
     if inside:
         return None
