@@ -732,3 +732,18 @@ def test_a_loading_placeholder_is_removed_and_ends_no_sign_off_search():
     rules = {r.text: r.rule for r in extraction.removed}
     assert rules.get("Loading content ...") == "placeholder"
     assert rules.get(pitch) == "call-to-action"
+
+
+def test_linked_titles_over_their_paragraphs_are_kept():
+    # A roundup (or an index read as an article): each entry's linked h3 over its summary
+    # paragraph. The titles were removed as link text while their paragraphs stayed.
+    from test_extract_html import PROSE
+    titles = ["Paper boats for the bath", "A kite from two sticks and a bin bag",
+              "Salt dough animals for the windowsill"]
+    entries = "".join(f"<div class='entry'><h3><a href='/p/{i}'>{title}</a></h3>"
+                      f"<p>Entry {i} of the roundup: what you need, how long it takes, and "
+                      f"what to do when it goes wrong halfway through.</p></div>"
+                      for i, title in enumerate(titles))
+    texts = [b.text for b in run(article(PROSE + entries + PROSE)).blocks]
+    assert all(title in texts for title in titles)
+    assert "Home" not in texts

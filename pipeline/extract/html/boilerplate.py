@@ -1394,6 +1394,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
+    _keep_linked_titles(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _drop_sign_offs(blocks, verdicts)
@@ -1749,6 +1750,20 @@ def _keep_linked_headline(blocks: list[TextBlock], verdicts: list[Verdict],
             if verdicts[index].rule == "link-density":
                 verdicts[index] = Verdict(True, block.kind)
             return
+
+
+def _keep_linked_titles(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A linked heading right over a kept paragraph of prose in the same element is that
+    paragraph's title (a roundup's or an index's entry: "140 Artists' Ideas for Planet
+    Earth" over its summary), not a menu entry; teaser cards are dropped before this."""
+    for index, block in enumerate(blocks[:-1]):
+        if block.kind != "heading" or verdicts[index].rule != "link-density":
+            continue
+        following = blocks[index + 1]
+        if verdicts[index + 1].keep and following.kind == "paragraph" and \
+                weight(following) > 0 and not is_fragment(following) and \
+                block.element.getparent() in following.element.iterancestors():
+            verdicts[index] = Verdict(True, block.kind)
 
 
 def _linked_sentence(block: TextBlock) -> bool:
