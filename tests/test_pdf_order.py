@@ -584,6 +584,26 @@ def test_a_label_over_an_arrow_is_read_before_the_arrow(tmp_path):
             "zusammenhaengend.") in texts
 
 
+def test_a_label_over_an_arrow_under_a_line_is_no_subscript_of_that_line(tmp_path):
+    """The same label over an arrow that opens a row, set close under the line above
+    (``Dann ist U offen in Y.`` / ``Def. 12.a`` over ``=====``): it reached into that line's
+    box, joined it as a row of subscripts and was read among its letters (``DDaefn. n12i.ast
+    U``). It stays for the arrow, read right before it."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(100, 652, "Dann ist U offen in Y.")
+        canvas.drawString(100, 640, "=====")
+        arrow = canvas.stringWidth("=====", "Times-Roman", 10)
+        canvas.drawString(100 + arrow + 3, 640, "f(U) ist offen in X. Dann ist x in f(U).")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(101, 646, "Def. 12.a")
+        _paragraph(canvas, 610, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "Dann ist U offen in Y. Def. 12.a ===== f(U) ist offen in X." in text, text
+
+
 def _fraction(canvas, x: float, baseline: float, numerator: str, denominator: str,
               size: float = 10) -> float:
     """A display fraction at ``x`` in a formula's row on ``baseline``, set as TeX sets it:

@@ -545,8 +545,11 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
                 row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents,
                                    limits=True)
             if row and above:
+                # a label set over an extensible arrow of the row below (``Def. 12.a`` over
+                # ``=====⇒``) is no subscript of the row above, whose letters it would be
+                # read among: it stays for the arrow (``_arrow_under``)
                 row = _attach_runs(row, merged[:-1 - RAISED_LOOKAHEAD:-1], extents,
-                                   lowered=True)
+                                   lowered=True, arrows=sized[i + 1][0] if below else ())
             if not row:
                 continue
         merged.append((row, size))
@@ -555,13 +558,17 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
 
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
                  extents: dict[int, _Extent],
-                 lowered: bool = False, limits: bool = False) -> list[Char]:
+                 lowered: bool = False, limits: bool = False,
+                 arrows: Sequence[Char] = ()) -> list[Char]:
     """``row`` without its short runs that joined one of ``rows`` (``_attach``). A run moves
     whole or not at all: a word's last letter that reaches beside a larger heading of the next
     column is no script of it (``based i`` | ``n 4. Experience``). ``limits``: only a run
-    standing over one of its target row's big operators moves."""
+    standing over one of its target row's big operators moves; a run set over an extensible
+    arrow of the row ``arrows`` stays (``_over_arrow``)."""
     moved: set[int] = set()
     for run in _short_runs(row):
+        if arrows and _over_arrow(run, arrows):
+            continue
         # the first character's row first: most runs go nowhere, and then the others need
         # no search
         target = _attach(run[0], rows, extents, lowered)
@@ -573,6 +580,15 @@ def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
             target.extend(run)
             moved.update(map(id, run))
     return [c for c in row if id(c) not in moved] if moved else row
+
+
+def _over_arrow(run: list[Char], row: Sequence[Char]) -> bool:
+    """Whether the characters of ``row`` under ``run`` are two or more arrow pieces, and
+    nothing else: the run is (part of) a label set over an extensible arrow
+    (``\\xRightarrow{Def. 12.a}``), as ``_arrow_under`` tells it among a display's parts."""
+    x0, x1 = min(c[X0] for c in run), max(c[X1] for c in run)
+    under = [c for c in row if c[X0] < x1 and c[X1] > x0 and not c[TEXT].isspace()]
+    return len(under) >= 2 and all(c[TEXT] in ARROW_PIECES for c in under)
 
 
 def _short_runs(row: list[Char]) -> list[list[Char]]:
