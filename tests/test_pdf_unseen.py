@@ -379,6 +379,41 @@ def test_caption_label_a_tab_before_its_title_on_its_row(tmp_path):
     assert not any(k == "heading" for k, _ in result)
 
 
+def _line_chart(canvas, x0: float, base: float) -> None:
+    """A drawn line chart 300 wide and 120 tall over ``base``, its year ticks under it."""
+    canvas.line(x0, base, x0 + 300, base)
+    canvas.line(x0, base, x0, base + 120)
+    path = canvas.beginPath()
+    path.moveTo(x0, base + 10)
+    path.curveTo(x0 + 100, base + 100, x0 + 200, base + 20, x0 + 295, base + 110)
+    canvas.drawPath(path)
+    canvas.setFont("Times-Roman", 8)
+    for i, tick in enumerate(("2010", "2015", "2020")):
+        canvas.line(x0 + 20 + 120 * i, base, x0 + 20 + 120 * i, base - 4)
+        canvas.drawString(x0 + 12 + 120 * i, base - 12, tick)
+
+
+@pytest.mark.parametrize("caption", [["Figure 3. Trends"],
+                                     ["Figure 3: Share of households by", "distance to a clinic"]])
+def test_short_caption_set_close_over_a_drawing_is_no_label_of_it(tmp_path, caption):
+    """A figure's short caption set a few points over its drawn chart, within the reach of
+    the chart's labels, one line or wrapped over two: a caption read before the chart (it was
+    read among the chart's tick labels, and the passage was no caption)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=5)
+        _line_chart(canvas, 120, 480)
+        canvas.setFont("Times-Roman", 9)
+        for row, text in enumerate(reversed(caption)):
+            canvas.drawString(120, 604 + 11 * row, text)
+        _paragraph(canvas, 400, rows=5)
+
+    result = [(k, " ".join(t.split())) for k, t in _extract_blocks(_typeset(tmp_path, page))]
+    kinds = [k for k, _ in result]
+    assert ("caption", " ".join(caption)) in result
+    assert ("figure", "2010 2015 2020") in result
+    assert kinds.index("caption") == kinds.index("figure") - 1
+
+
 def test_marker_nearer_another_columns_row_links(tmp_path):
     """A raised note number in mid-line whose baseline lies nearer the next column's row (set
     a point and a half higher) than its own line's: it is still its line's marker, linked to

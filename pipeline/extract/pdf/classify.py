@@ -37,6 +37,10 @@ FIGURE_LABEL_WORDS = 6
 """A line of a drawing's labels has at most this many words..."""
 FIGURE_PROSE_SHARE = 0.2
 """...and a region where more of its lines are longer holds prose, not labels."""
+CAPTION_LEADING = 0.6
+"""A caption's next line starts at most this many of its ems under the line before..."""
+CAPTION_SIZE_SLACK = 0.5
+"""...set in its size to this many points."""
 BAND_EM = 2.0
 """A drawing at most this many ems of its text tall is a band behind a line (``Abstract`` on
 its bar), not a figure: a chart or a diagram is taller than one line of its labels."""
@@ -118,11 +122,13 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
     inside: dict[int, list[Line]] = {}
     prose: dict[int, int] = {}
     text = []
+    captions = _caption_lines(page.lines)
     for line in page.lines:
         region = region_of(line.bbox, page.figures, reach=line.size)
         # a subfigure's caption under its drawing, ``(b) Fall 2``, is read after it as text,
-        # not among its labels (nor is it prose that makes the drawing a framed text)
-        caption = _SUBCAPTION.match(line.text) is not None
+        # not among its labels (nor is it prose that makes the drawing a framed text); so is
+        # a short caption set close over or under its drawing (``Figure 3. Trends``)
+        caption = id(line) in captions
         if region is None or caption or len(line.text.split()) > FIGURE_LABEL_WORDS:
             text.append(line)
             if (not caption and region is not None
@@ -148,6 +154,21 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
         figures.append(LayoutBlock([label], kind="figure"))
     text.sort(key=lambda l: (round(l.top), l.x0))
     return text, figures
+
+
+def _caption_lines(lines: list[Line]) -> set[int]:
+    """The ids of the lines of captions: those opening with a caption's or a subfigure's label
+    (a drawing's own labels never do), and the lines under each at its size and leading,
+    starting within an em of it (``distance to a clinic`` wrapped under ``Figure 3: Share of
+    households by``)."""
+    captions: list[Line] = []
+    for line in sorted(lines, key=lambda l: l.top):
+        if (_SUBCAPTION.match(line.text) or CAPTION.match(line.text)
+                or any(abs(line.size - above.size) <= CAPTION_SIZE_SLACK
+                       and 0 <= line.top - above.bottom <= CAPTION_LEADING * line.size
+                       and abs(line.x0 - above.x0) <= line.size for above in captions)):
+            captions.append(line)
+    return {id(line) for line in captions}
 
 
 def headings_by_face(pages: list[list[LayoutBlock]]) -> None:
