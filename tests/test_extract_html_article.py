@@ -219,13 +219,19 @@ def test_teaser_cards_built_of_divs_after_the_article_are_removed():
     assert sum(r.rule == "teaser-list" for r in extraction.removed) == 5
 
 
-@pytest.mark.parametrize("where", ["inside", "alone", "toggles", "accordion"])
+@pytest.mark.parametrize("where", ["inside", "list inside", "alone", "toggles", "accordion"])
 def test_alike_boxes_opening_with_a_link_stay_when_they_are_the_content(where: str):
-    # Inside the article, boxes opening with a link are its roundup ("Brother GX37 review"
-    # and its summary); with little prose beside them, a listing's entries; an FAQ's
+    # Inside the article, boxes or list items opening with a link are its roundup
+    # ("Brother GX37 review" and its summary; a list of bread makers, each linked by name
+    # and described); with little prose beside them, a listing's entries; an FAQ's
     # accordion titles link to no page. None of them is a "more stories" box.
     if where == "inside":
         body = (f"<p>{POST[0]}</p><div class='roundup'>{_cards(4)}</div>"
+                + "".join(f"<p>{text}</p>" for text in POST[1:]))
+    elif where == "list inside":
+        items = "".join(f"<li><a href='/p{i}'>Another machine somebody famous uses, model "
+                        f"{i}</a> – {POST[i % 4]} ({i})</li>" for i in range(4))
+        body = (f"<p>{POST[0]}</p><ul>{items}</ul>"
                 + "".join(f"<p>{text}</p>" for text in POST[1:]))
     elif where == "alone":
         body = f"<p>{POST[0]}</p><div class='more'>{_cards(6)}</div>"

@@ -1960,6 +1960,7 @@ def _drop_teaser_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None
     verdict_of: dict[etree._Element, bool] = {}
     cards: dict[tuple[etree._Element, tuple[object, str]], bool | None] = {}
     card_of: dict[int, etree._Element] = {}
+    list_of: dict[int, etree._Element] = {}
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
         if not verdict.keep:
             continue
@@ -1977,6 +1978,15 @@ def _drop_teaser_lists(blocks: list[TextBlock], verdicts: list[Verdict]) -> None
             teasers = sum(1 for c in items if _opens_with_headline(c))
             verdict_of[parent] = teasers >= MIN_TEASERS and teasers >= TEASER_SHARE * len(items)
         if verdict_of[parent]:
+            list_of[index] = parent
+    # A teaser list with the article's own paragraphs after it is the article's roundup
+    # (products, each linked by name and then described), not "more stories".
+    last_paragraph = max((i for i, v in enumerate(verdicts) if v.keep and i not in list_of
+                          and i not in card_of and blocks[i].kind == "paragraph"
+                          and weight(blocks[i]) > 0 and not is_fragment(blocks[i])),
+                         default=len(blocks))
+    for index, parent in list_of.items():
+        if index > last_paragraph:
             verdicts[index] = Verdict(False, rule="teaser-list",
                                       evidence=f"items of {describe(parent)} open with a "
                                                "headline link followed by a summary")
