@@ -414,6 +414,27 @@ def test_short_caption_set_close_over_a_drawing_is_no_label_of_it(tmp_path, capt
     assert kinds.index("caption") == kinds.index("figure") - 1
 
 
+def test_a_tables_header_rule_under_its_title_separates_no_notes(tmp_path):
+    """A table in small print at the page's foot, its title over a rule and its rows under
+    it: the rule is the table's header rule, not a note separator, and a row's numbers
+    (``4  0.5  0.1``) open no note (under the rule they were taken for note 4)."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=20) - 30
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, y, "Table 2. Rates by region")
+        canvas.line(72, y - 6, 400, y - 6)
+        canvas.setFont("Times-Roman", 9)
+        for k in range(8):
+            y -= 12
+            for x, cell in ((72, f"Region {k + 1}"), (220, f"{k * 13 + 4}"),
+                            (300, f"{k * 7}.5"), (380, f"{k * 3}.1")):
+                canvas.drawString(x, y - 8, cell)
+
+    result = _typeset(tmp_path, page)
+    assert not result.footnotes
+    assert any(b.text.startswith("Region 1") for b in result.blocks)
+
+
 def test_marker_nearer_another_columns_row_links(tmp_path):
     """A raised note number in mid-line whose baseline lies nearer the next column's row (set
     a point and a half higher) than its own line's: it is still its line's marker, linked to

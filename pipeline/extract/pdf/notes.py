@@ -49,6 +49,8 @@ the body's size, a footer's date stands far below the text or centred, a chart's
 the column."""
 HEADING_CHARS = 60
 """A one-line bold block at most this long, not ending a sentence, heads what follows it."""
+HEADER_RULE_EM = 1.5
+"""A table's header rule stands at most this many body ems under its title."""
 TAB_LABEL_EM = 3.0
 """Ems of a note's text its label may stand apart from it, a tab's width."""
 SHORT_LINE_EM = 3.0
@@ -101,7 +103,8 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     tick labels under it are no note."""
     tables = [b.bbox for b in blocks if b.kind == "table"]
     rules = [r for r in rules if not any(centre_in(r, d) for d in drawings)
-             and not any(_table_rule(r, t) for t in tables)]
+             and not any(_table_rule(r, t) for t in tables)
+             and not _under_a_caption(r, blocks, body_size)]
     separators = [r for r in rules if not _underline(r, blocks)]
     notes: list[LayoutBlock] = []
     cited = marker_candidates(blocks)
@@ -160,6 +163,17 @@ def _separated_note(block: LayoutBlock, separators: list[tuple[float, float, flo
     first = block.lines[0]
     return (bool(first.lead_label) and _cited(_label_of(first), first, cited)
             and _rule_above(block, separators, body_size, blocks))
+
+
+def _under_a_caption(rule: tuple[float, float, float, float], blocks: list[LayoutBlock],
+                     body_size: float) -> bool:
+    """Whether ``rule`` stands right under a caption (``Table 2. Rates by region``), across
+    its width: a table's header rule over its rows, which may be set small at the page's
+    foot; a page's note separator stands under its text, never under a caption."""
+    return any(CAPTION.match(block.lines[0].text)
+               and 0 <= rule[1] - block.bottom <= HEADER_RULE_EM * body_size
+               and rule[0] <= block.x0 + body_size and rule[2] >= block.x1 - body_size
+               for block in blocks if block.kind not in BUILT_WHOLE)
 
 
 def _underline(rule: tuple[float, float, float, float], blocks: list[LayoutBlock]) -> bool:
