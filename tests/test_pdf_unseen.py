@@ -549,6 +549,27 @@ def test_labels_on_a_picture_are_no_headings(tmp_path):
     assert any("Newspapers" in t for _, t in result)
 
 
+@pytest.mark.parametrize(("font", "kind"), [("Times-Italic", "caption"),
+                                             ("Times-Roman", "paragraph")])
+def test_a_photographs_caption_in_italics_at_the_texts_size(tmp_path, font, kind):
+    """A photograph's caption without a label, one line in italics right under it at the
+    text's size: a caption (only small print by a picture was one); the same line set like
+    the text stays a paragraph."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=5)
+        picture = Image.new("RGB", (40, 30), (200, 220, 240))
+        canvas.drawImage(ImageReader(picture), 72, y - 190, width=260, height=160)
+        canvas.setFont(font, 10)
+        canvas.drawString(72, y - 204, "The new clinic at Juba, opened in May.")
+        _paragraph(canvas, y - 240, rows=5)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert (kind, "The new clinic at Juba, opened in May.") in result
+
+
 def test_slug_under_the_first_pages_number_is_furniture(tmp_path):
     """A proceedings paper prints its citation line once, under the first page's number: no
     repetition proves it, but nothing of a page's text is printed below its folio."""

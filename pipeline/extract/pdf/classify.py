@@ -53,6 +53,8 @@ a logo)..."""
 PICTURE_MIN_LABELS = 2
 """...or one that holds fewer separate lines than this (a heading on its banner): a picture's
 labels come several."""
+FIGURE_GAP = 15.0
+"""Points a picture's caption stands at most from it."""
 SCAN_SHARE = 0.9
 """An image covering this share of the page makes it a scan..."""
 SCAN_CAPTION_SIZE = 0.9
@@ -248,7 +250,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "heading"
         # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
         elif (CAPTION.match(" ".join(line.text for line in block.lines[:2]))
-              or (_near_figure(block, page) and block.size < body_size)
+              or _near_figure(block, page, body_size)
               or _titles_table(block, tables) or _by_a_scanned_picture(block, page, body_size)):
             block.kind = "caption"
         elif any(within(block.bbox, box, CALLOUT_SLACK) for box in page.boxes):
@@ -499,9 +501,16 @@ def _by_a_scanned_picture(block: LayoutBlock, page: PageData, body_size: float) 
             or clear_below and any(l.top >= bottom + gap for l in page.lines))
 
 
-def _near_figure(block: LayoutBlock, page: PageData) -> bool:
+def _near_figure(block: LayoutBlock, page: PageData, body_size: float) -> bool:
+    """Whether ``block`` is a picture's caption without a label: set smaller than the text
+    right over or under it, across its width, or a line or two in italics right under it at
+    the text's size (a report's photo caption, ``The new clinic at Juba, opened in May.``)."""
     x0, top, x1, bottom = block.bbox
-    return any(abs(top - im[3]) < 15 or abs(im[1] - bottom) < 15
-               for im in page.images if im[0] < x1 and im[2] > x0)
+    across = [im for im in page.images if im[0] < x1 and im[2] > x0]
+    if block.size < body_size:
+        return any(abs(top - im[3]) < FIGURE_GAP or abs(im[1] - bottom) < FIGURE_GAP
+                   for im in across)
+    return (len(block.lines) < HEADING_MAX_LINES and all(line.italic for line in block.lines)
+            and any(0 <= top - im[3] < FIGURE_GAP for im in across))
 
 
