@@ -117,3 +117,65 @@ def test_byline_candidates_are_few() -> None:
                   '<span class="byline">Ann Lee</span></div></body></html>', CAPTURE)
     assert [e.get("class") for e in meta._byline_candidates(root, authors=False)] == ["meta", "byline"]
     assert meta.extract_author(root) == meta.trafilatura_author(root) == "Ann Lee"
+
+
+# Pages whose date each step of htmldate's fast search finds first (url, head, body).
+DATES = {
+    "in the URL": ("https://example.org/2021/03/04/story.html", "", "<p>Text.</p>",
+                   "2021-03-04"),
+    "meta tag": (None, '<meta property="article:published_time" content="2020-05-06">',
+                 "<p>Text.</p>", "2020-05-06"),
+    "JSON-LD": (None, '<script type="application/ld+json">{"datePublished": "2019-07-08"}'
+                '</script>', "<p>Text.</p>", "2019-07-08"),
+    "abbr": (None, "", '<abbr class="published" title="2018-09-10">Sep 10</abbr>',
+             "2018-09-10"),
+    "classed element": (None, "", '<div class="post-date">2017-11-12</div>', "2017-11-12"),
+    "itemprop first, id second": (None, "", '<span itemprop="x" id="dateline">2016-01-02'
+                                  "</span>", "2016-01-02"),
+    "footer, pruned iframe before it": (None, "", '<iframe>2001-01-01</iframe><footer>'
+                                        "Posted 2015-02-03</footer>", "2015-02-03"),
+    "heading": (None, "", "<h1>News of 2014-04-05</h1><p>Text.</p>", "2014-04-05"),
+    "time element": (None, "", '<time datetime="2013-06-07">June</time>', "2013-06-07"),
+    "timestamp in markup": (None, "", '<p data-x="2012-08-09T10:11:12">Text.</p>',
+                            "2012-08-09"),
+    "loose date in text": (None, "", "<p>Written 2011-10-11 by us.</p>", "2011-10-11"),
+    "script dates are not text": (None, "", "<script>var d = '2010-12-13';</script>"
+                                  "<p>Text.</p>", None),
+    "archive banner discarded": (None, "", '<div id="wm-ipp-base"><div class="date">'
+                                 "2009-01-02</div></div><p>Text.</p>", None),
+    "no date": (None, "", '<div class="content"><p>Text.</p></div>', None),
+}
+
+
+@pytest.mark.parametrize("name", DATES)
+def test_publication_date_is_htmldates(name: str) -> None:
+    """``publication_date`` prunes the tree itself where htmldate's ``find_date`` prunes a
+    copy: the same date at every step of the search."""
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+
+    url, head, body, expected = DATES[name]
+    page = f"<html><head><title>T</title>{head}</head><body>{body}</body></html>"
+    assert meta.publication_date(_parse(page, CAPTURE), url) == expected
+    assert find_date(_parse(page, CAPTURE), **{**set_date_params(False), "url": url}) == expected
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(("div", "span", "p", "li", "small", "footer", "section", "iframe", "b")),
+    st.sampled_from(("class", "id", "itemprop", "title", "lang")),
+    st.sampled_from(("date", "Date", "meta", "byline", "footer-info-lastmod", "x", "content")),
+    st.sampled_from(("2008-03-04", "4.5.2007", "March 2006", "text", "")),
+    st.booleans()), min_size=1, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_publication_date_is_htmldates_on_mixed_pages(elements: list[tuple[str, str, str, str, bool]]
+                                       ) -> None:
+    """Elements of tags htmldate's fast search reads, skips and prunes, with and without the
+    attributes it tests, nested or not: the same date as ``find_date``."""
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+
+    markup = "".join(f'<{tag} {name}="{value}">{text}' + ("" if nested else f"</{tag}>")
+                     for tag, name, value, text, nested in elements)
+    page = f"<html><body>{markup}</body></html>"
+    assert meta.publication_date(_parse(page, CAPTURE), None) == \
+        find_date(_parse(page, CAPTURE), **set_date_params(False))

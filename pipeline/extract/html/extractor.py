@@ -27,7 +27,7 @@ from pipeline.extract.html import NAME, VERSION  # bumped there: read without im
 from pipeline.extract.html import boilerplate as bp
 from pipeline.extract.html.kind import declared_kind
 from pipeline.extract.html.locate import SourceMap
-from pipeline.extract.html.meta import read_metadata
+from pipeline.extract.html.meta import publication_date, read_metadata
 from pipeline.extract.source import decode_source
 from pipeline.model import (
     Block,
@@ -105,6 +105,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
         raise EmptySource(f"{capture.uri}: no main content: {len(walk.blocks)} text blocks, "
                           "all navigation or chrome (a listing or an error page?); the "
                           "removed blocks say why", source_id=capture.source_id)
+    # Last: the date search prunes the tree (see ``publication_date``).
+    meta = replace(meta, published=publication_date(root, meta.canonical_url) or None)
     return Extraction(NAME, VERSION, meta, tuple(blocks), tuple(footnotes), tuple(removed),
                       (decoded.transform, kind))
 
