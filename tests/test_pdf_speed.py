@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pypdfium2 import raw
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.extract.pdf import classify, columns, lines, order, pdfium
+from pipeline.extract.pdf import classify, columns, formulas, lines, order, pdfium
 from pipeline.extract.pdf.chars import Char, mode_size
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.order import LayoutBlock
@@ -177,7 +177,7 @@ def test_a_small_fraction_looks_for_its_row_only_between_its_two_parts():
     for i in range(40):  # small parts stacked in one column, 3 pt apart, and rows beside
         info[i] = (100.0 + 3 * i, 6.0, 50.0, 60.0, [])
         info[100 + i] = (101.5 + 3 * i, 10.0, 200.0, 300.0, [])
-    spans = lines._fraction_spans(info)
+    spans = formulas._fraction_spans(info)
     assert spans  # parts one over the other across a row's baseline are fractions
     assert info.scans <= 2
 
@@ -232,12 +232,12 @@ def test_a_stacked_part_before_its_row_looks_for_its_other_part_near_the_row_onl
     numerator, row, denominator = (_word("a", 100.0, 95.0, 10.0), _word("= x", 106.0, 100.0, 10.0),
                                    _word("b", 100.0, 105.0, 10.0))
     for i, segment in enumerate((numerator, row, denominator)):
-        info[i] = lines._stack_info(segment)
+        info[i] = formulas._stack_info(segment)
     for i in range(3, 300):  # a form's other candidates, far down the page
-        info[i] = lines._stack_info(_word("c", 50.0, 200.0 + 3 * i, 10.0))
+        info[i] = formulas._stack_info(_word("c", 50.0, 200.0 + 3 * i, 10.0))
     order = sorted(info, key=lambda i: info[i][0])
     by_baseline = (order, [info[i][0] for i in order])
-    assert lines._stack_hosts(0, info, by_baseline, [1, 2], set(), []) == (1, None)
+    assert formulas._stack_hosts(0, info, by_baseline, [1, 2], set(), []) == (1, None)
     assert info.scans == 0
 
 
@@ -254,16 +254,16 @@ def test_a_line_without_small_characters_has_no_raised_bottom_worked_out(monkeyp
 def test_rows_without_a_hanging_font_are_not_searched_for_big_delimiters(monkeypatch):
     """A big delimiter comes from TeX's extension font: a row set without it is measured
     as it stands."""
-    calls = _counting(monkeypatch, lines, "_is_big_delimiter")
+    calls = _counting(monkeypatch, lines, "is_big_delimiter")
     out = lines.page_lines(_word("Hello", 50.0, 100.0, 10.0) + _word("1", 75.0, 96.0, 6.0), 1)
     assert [(line.text, line.raised) for line in out] == [("Hello", [(5, "1")])]
-    assert calls["_is_big_delimiter"] == 0
+    assert calls["is_big_delimiter"] == 0
 
 
 def test_a_line_without_a_hanging_font_asks_its_font_once_for_operators(monkeypatch):
     """On a page with big operators, a line of text without one has no limits to move: its
     font is asked once whether it hangs, not each of its characters."""
-    calls = _counting(monkeypatch, lines, "_hanging_font")
+    calls = _counting(monkeypatch, formulas, "hanging_font")
     line = _word("Hello", 50.0, 100.0, 10.0) + _word("world", 90.0, 100.0, 10.0)
-    assert lines._limits_beside_operators(line) is line
-    assert calls["_hanging_font"] == 1
+    assert formulas.limits_beside_operators(line) is line
+    assert calls["hanging_font"] == 1

@@ -1,13 +1,16 @@
 """PDF characters: the one record every character source hands the layout code.
 
-The layout (lines.py, columns.py, order.py) reads nothing but lists of these records, so any
-source can feed it: PDFium (pdfium.py), pdfminer's layout tree (objects.py), or words from OCR
-split into characters. Coordinates are PDF points from the page's top-left corner (pdfplumber's
-convention): ``top`` < ``bottom``, ``x0`` < ``x1``.
+The layout (lines.py, formulas.py, columns.py, order.py) reads nothing but lists of these
+records, so any source can feed it: PDFium (pdfium.py), pdfminer's layout tree (objects.py), or
+words from OCR split into characters. Coordinates are PDF points from the page's top-left
+corner (pdfplumber's convention): ``top`` < ``bottom``, ``x0`` < ``x1``.
 
 A record is a plain tuple read by the field numbers below (``c[X0]``): the layout reads each
 glyph's fields many times over, and a tuple is made about ten times faster than a dict of
 the same fields and read a quarter faster.
+
+The measures of a row of characters below are shared by the line builder (lines.py) and the
+formula reader (formulas.py).
 """
 
 from __future__ import annotations
@@ -37,6 +40,17 @@ FONTNAME: Final = 7
 """The font's name (``ABCDEF+Times-Bold``): bold and italic are read from it."""
 UPRIGHT: Final = 8
 """False for text set sideways (margin stamps): the layout leaves such characters out."""
+
+ROW_BASELINE_EM = 0.3
+"""Characters whose baselines differ by less than this share of the font size sit on one row."""
+SAME_BASELINE = 0.1
+"""Points: characters whose baselines differ by less than this share a row in any case."""
+WORD_GAP_EM = 0.15
+"""A gap wider than this (em) between two characters is a word space: kerning stays below it,
+tight justified spaces (about 0.2 em) stay above it."""
+RAISED_SIZE = 0.92
+"""A character smaller than this share of its row's size is set small: a script, a limit, or a
+note marker (a superscript candidate when raised: lines.py's ``RAISED_EM``)."""
 
 _UNMAPPED = re.compile("[\ue000-\uf8ff\ufffd]")
 """Private Use Area and the replacement character."""

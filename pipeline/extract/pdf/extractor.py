@@ -3,6 +3,7 @@
     pages.py          open within the limits; each page read once (objects.py, tables.py)
     fonts.py          fonts without ToUnicode -> text from their embedded glyph names
     lines.py          characters (chars.py records) -> line segments; columns.py splits rows
+    formulas.py       display formulas in those lines: stacked parts, tall delimiters, limits
     order.py          line segments -> blocks, column-aware reading order
     figures.py        vector strokes -> drawings, whose labels become figure passages
     furniture.py      running heads, footers, page numbers: repeated margin text -> removed
