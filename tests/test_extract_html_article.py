@@ -471,6 +471,24 @@ def test_datelines_ending_in_a_clock_time_or_on_two_lines_are_bylines():
     assert all(kinds.get(text) == "paragraph" for text in POST)
 
 
+def test_an_embedded_posts_attribution_is_quoted_text_not_a_byline():
+    # "— Rep. Jane Doe (@janedoe) November 19, 2019" closing an embedded tweet, as the
+    # blockquote's own text or in its own <p>, was labelled the article's byline and left
+    # out of the text (scrapinghub dev, four pages whose gold holds it).
+    tweet = "We must apply a system of compassion to criminal justice, and we will."
+    source = ("<html><head><title>Ritchson cast as Gloss</title></head><body>" + MENU +
+              "<article><h1>Ritchson cast as Gloss</h1>"
+              f"<p>{POST[0]}</p><blockquote class='twitter-tweet'><p>{tweet}</p>— Jane Doe "
+              "(@janedoe) <a href='/s/1'>November 19, 2019</a></blockquote>"
+              f"<p>{POST[1]}</p><blockquote class='twitter-tweet'><p>{tweet}</p><p>— Jo Roe "
+              "(@joroe) <a href='/s/2'>November 18, 2019</a></p></blockquote>" +
+              "".join(f"<p>{text}</p>" for text in POST[2:]) + "</article></body></html>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    attributions = [t for t in kinds if t.startswith("—")]
+    assert len(attributions) == 2
+    assert all(kinds[t] != "byline" for t in attributions)
+
+
 def test_links_with_words_of_their_own_among_the_paragraphs_are_the_article():
     # A blog's daily digest and an event's schedule: list items linking a story or an event,
     # each with a remark or a date of its own, set between the post's paragraphs. Removed

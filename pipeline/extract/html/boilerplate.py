@@ -1735,9 +1735,17 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     if legal:
         return Verdict(False, rule="legal-notice",
                        evidence=f"a copyright or rights notice: {legal.group(0)!r}")
-    if looks_like_byline(block) or looks_like_dateline(block):
+    if (looks_like_byline(block) or looks_like_dateline(block)) and not _in_quote(block):
         return Verdict(True, "byline")
     return Verdict(True, block.kind)
+
+
+def _in_quote(block: TextBlock) -> bool:
+    """Under a ``blockquote``, a name and a date are the quote's attribution ("— Jane Doe
+    (@jane) November 18, 2019" closing an embedded post, in the quote's own text or its
+    ``p``): quoted text, not the article's byline."""
+    return block.element.tag == "blockquote" or \
+        next(block.element.iterancestors("blockquote"), None) is not None
 
 
 def _keep_linked_headline(blocks: list[TextBlock], verdicts: list[Verdict],
