@@ -706,6 +706,16 @@ def _hooks_cmap() -> bytes:
             b" /CMap defineresource pop end end")
 
 
+def _tall_parentheses(left: float, right: float, top: float = 721.75, bottom: float = 702.25
+                      ) -> bytes:
+    """A pair of tall parentheses built from TeX's hooks (``_hooks_cmap``): the top hooks ``0``
+    and ``1`` with their origins at ``top`` (by default 0.75 em over a matrix's top row at
+    713.5), the bottom hooks ``@`` and ``A`` at ``bottom``; ``left`` and ``right``: each side's x."""
+    return b"".join(_line(x, y, code, b"/F2 11")
+                    for y, codes in ((top, (b"0", b"1")), (bottom, (b"@", b"A")))
+                    for code, x in zip(codes, (left, right)))
+
+
 def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formula(tmp_path):
     """A three-row matrix whose parentheses are built from TeX's pieces (top and bottom
     hooks, one over the other): its top and bottom rows stand 1.2 em from the formula's
@@ -714,10 +724,7 @@ def test_a_three_row_matrix_in_tall_parentheses_is_read_row_by_row_in_its_formul
     x = 120 + stringWidth("J(u, v) = ", "Helvetica", 11)
     content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
     content += _line(120, 700, b"J(u, v) =")
-    for code, left in ((b"0", x), (b"1", x + 110)):  # the hooks: origins 0.75 em up
-        content += _line(left, 721.75, code, b"/F2 11")
-    for code, left in ((b"@", x), (b"A", x + 110)):
-        content += _line(left, 702.25, code, b"/F2 11")
+    content += _tall_parentheses(x, x + 110)
     for y, first, second in ((713.5, b"-a sin u", b"b cos u"), (700, b"a cos u", b"b sin u"),
                              (686.5, b"0", b"1")):
         content += _line(x + 12, y, first) + _line(x + 62, y, second)
@@ -735,10 +742,7 @@ def test_a_matrix_whose_last_row_hangs_low_is_read_after_its_formulas_lead(tmp_p
     x = 120 + stringWidth("J(u, v) = ", "Helvetica", 11) + 4
     content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
     content += _line(120, 700, b"J(u, v) =")
-    for code, left in ((b"0", x), (b"1", x + 120)):  # the hooks: origins 0.75 em up
-        content += _line(left, 721.75, code, b"/F2 11")
-    for code, left in ((b"@", x), (b"A", x + 120)):
-        content += _line(left, 702.25, code, b"/F2 11")
+    content += _tall_parentheses(x, x + 120)
     for y, first, second in ((713.5, b"-a sin u", b"b cos u"), (700, b"a cos u", b"b sin u"),
                              (686.5, b"0", b"dz")):
         content += _line(x + 24, y, first) + _line(x + 72, y, second)
@@ -757,10 +761,7 @@ def test_column_vectors_side_by_side_are_each_read_whole_in_their_formula(tmp_pa
     content += _line(120, 700, b"a x b :=")
     x = 120 + stringWidth("a x b := ", "Helvetica", 11)
     for left in (x, x + 44):
-        for code, at in ((b"0", left), (b"1", left + 24)):  # the hooks: origins 0.75 em up
-            content += _line(at, 721.75, code, b"/F2 11")
-        for code, at in ((b"@", left), (b"A", left + 24)):
-            content += _line(at, 702.25, code, b"/F2 11")
+        content += _tall_parentheses(left, left + 24)
     for y, entry in ((713.5, b"1"), (700, b"2"), (686.5, b"3")):
         content += _line(x + 10, y, b"a" + entry) + _line(x + 54, y, b"b" + entry)
     content += _line(x + 35, 700, b"x")
@@ -777,10 +778,7 @@ def test_a_matrix_of_small_fractions_is_read_entry_by_entry(tmp_path):
     x = 120 + stringWidth("J(p) = ", "Helvetica", 11)
     content = _line(72, 744, b"Die Jacobi-Matrix der Parametrisierung ist dann")
     content += _line(120, 697.3, b"J(p) =")
-    for code, left in ((b"0", x), (b"1", x + 76)):  # the hooks: origins 0.75 em up
-        content += _line(left, 723.75, code, b"/F2 11")
-    for code, left in ((b"@", x), (b"A", x + 76)):
-        content += _line(left, 698.25, code, b"/F2 11")
+    content += _tall_parentheses(x, x + 76, 723.75, 698.25)
     for axis, top in ((714.5, b"dx"), (700, b"dy"), (685.5, b"dz")):
         for left, bottom in ((x + 12, b"du"), (x + 46, b"dv")):
             content += b"%.1f %.1f 9 0.4 re f " % (left, axis)
@@ -1036,10 +1034,7 @@ def test_tall_angle_brackets_cut_as_one_glyph_are_read_around_what_they_enclose(
         for code, at in ((b"D", left), (b"E", left + 88)):  # the brackets
             content += _line(at, 718.7, code, b"/F2 11")
         for vector, name in ((left + 10, first), (left + 50, second)):
-            for code, at in ((b"0", vector), (b"1", vector + 24)):  # origins 0.75 em up
-                content += _line(at, 721.75, code, b"/F2 11")
-            for code, at in ((b"@", vector), (b"A", vector + 24)):
-                content += _line(at, 702.25, code, b"/F2 11")
+            content += _tall_parentheses(vector, vector + 24)
             for y, entry in ((713.5, b"1"), (700, b"2"), (686.5, b"3")):
                 content += _line(vector + 10, y, name + entry)
         content += _line(left + 44, 700, b",")
