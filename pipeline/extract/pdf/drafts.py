@@ -281,8 +281,7 @@ def _open_paragraph(out: list[Draft], draft: Draft) -> Draft | None:
     unread_tables = 0  # table captions passed, less the tables passed
     for previous in reversed(out):
         if previous.kind in ("caption", "callout", "table", "figure"):
-            unread_tables += (previous.kind == "caption" and _TABLE_CAPTION.match(previous.text)
-                              is not None) - (previous.kind == "table")
+            unread_tables += _table_step(previous)
             continue
         if previous.kind != "paragraph" or SENTENCE_END.search(previous.text):
             return None
@@ -316,8 +315,7 @@ def _run_on_past_a_table(out: list[Draft], draft: Draft) -> Draft | None:
     for previous in reversed(out):
         if previous.page < draft.page - 1:
             return None
-        unread_tables += (previous.kind == "caption" and _TABLE_CAPTION.match(previous.text)
-                          is not None) - (previous.kind == "table")
+        unread_tables += _table_step(previous)
         if (unread_tables > 0 and previous.kind == "paragraph" and previous.runs_on
                 and _prose(previous) and not SENTENCE_END.search(previous.text)):
             broke = previous.page != draft.page or draft.bbox[1] < previous.bbox[3]
@@ -328,6 +326,13 @@ def _run_on_past_a_table(out: list[Draft], draft: Draft) -> Draft | None:
             mid_sentence = lower or previous.text.rfind("(") > previous.text.rfind(")")
             return previous if broke and same_measure and mid_sentence else None
     return None
+
+
+def _table_step(draft: Draft) -> int:
+    """Walking back over drafts, what ``draft`` adds to the count of table captions passed
+    with no table passed after them: 1 for a table's caption, -1 for a table, else 0."""
+    return (draft.kind == "caption" and _TABLE_CAPTION.match(draft.text) is not None) \
+        - (draft.kind == "table")
 
 
 def _closes_a_bracket(text: str) -> bool:
