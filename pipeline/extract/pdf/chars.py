@@ -41,6 +41,11 @@ FONTNAME: Final = 7
 UPRIGHT: Final = 8
 """False for text set sideways (margin stamps): the layout leaves such characters out."""
 
+BY_X0 = itemgetter(X0)
+"""Sort key: a record's left edge."""
+BY_BASELINE = itemgetter(BASELINE)
+"""Sort key: a record's baseline."""
+
 ROW_BASELINE_EM = 0.3
 """Characters whose baselines differ by less than this share of the font size sit on one row."""
 SAME_BASELINE = 0.1

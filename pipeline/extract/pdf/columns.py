@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from operator import itemgetter
 
-from pipeline.extract.pdf.chars import BASELINE, SIZE, TEXT, TOP, X0, X1, Char, mode_size
+from pipeline.extract.pdf.chars import BASELINE, BY_X0, SIZE, TEXT, TOP, X0, X1, Char, mode_size
 
 SEGMENT_GAP_EM = 1.5
 """A gap wider than this (em) always splits a row into segments: justified spaces stay far
@@ -54,9 +53,6 @@ LABEL_PITCH_EM = 12.0
 page are further apart."""
 
 
-_X0 = itemgetter(X0)
-
-
 def word_space(rows: list[list[Char]]) -> float:
     """The page's typical word space in ems: the median of the gaps between a letter or digit
     and the next, wider than letter spacing and narrower than ``SEGMENT_GAP_EM`` (0 without
@@ -64,7 +60,7 @@ def word_space(rows: list[list[Char]]) -> float:
     spaces."""
     gaps: list[float] = []
     for row in rows:
-        row.sort(key=_X0)  # in place, as row_gutters sorts them next: then in one pass
+        row.sort(key=BY_X0)  # in place, as row_gutters sorts them next: then in one pass
         ink = [c for c in row if not c[TEXT].isspace()]
         gaps.extend(gap for gap in ((c[X0] - p[X1]) / c[SIZE] for p, c in zip(ink, ink[1:])
                                     if c[SIZE] > 0 and p[TEXT].isalnum() and c[TEXT].isalnum())
@@ -94,7 +90,7 @@ def row_gutters(rows: list[list[Char]], space: float = 0.0) -> set[tuple[int, fl
     prose: list[list[tuple[float, float]]] = []  # wide gaps after a line of prose's length
     spans: list[tuple[float, float]] = []
     for row in rows:
-        row.sort(key=_X0)
+        row.sort(key=BY_X0)
         ink = [c for c in row if not c[TEXT].isspace()]
         spans.append((ink[0][X0], ink[-1][X1]) if ink else (0.0, 0.0))
         row_gaps = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])
@@ -148,7 +144,7 @@ def _word_runs(ink: list[Char], row_gaps: list[tuple[float, float]]) -> list[flo
     following_end, following_letters = 0.0, False
     for _, x in reversed(row_gaps):
         # the text after the gap starts at its last character at x (several may be)
-        j = k = bisect_right(ink, x, key=_X0) - 1
+        j = k = bisect_right(ink, x, key=BY_X0) - 1
         letters = False
         while True:
             if k == following:

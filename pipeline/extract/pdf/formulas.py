@@ -34,6 +34,8 @@ from operator import itemgetter
 from pipeline.extract.pdf.chars import (
     BASELINE,
     BOTTOM,
+    BY_BASELINE,
+    BY_X0,
     FONTNAME,
     RAISED_SIZE,
     ROW_BASELINE_EM,
@@ -50,9 +52,6 @@ from pipeline.extract.pdf.chars import (
 )
 from pipeline.extract.pdf.fonts import HANGING_FONT
 from pipeline.extract.pdf.geometry import Box
-
-_BASELINE = itemgetter(BASELINE)
-_X0 = itemgetter(X0)
 
 
 def is_big_delimiter(c: Char) -> bool:
@@ -95,7 +94,7 @@ def tall_bars(chars: list[Char]) -> list[Char]:
     if len(pieces) < 2:
         return chars
     stacks: list[list[Char]] = []
-    for c in sorted(pieces, key=_BASELINE):
+    for c in sorted(pieces, key=BY_BASELINE):
         stack = next((s for s in stacks if s[-1][TEXT] == c[TEXT]
                       and abs(s[-1][X0] - c[X0]) <= 0.5
                       and 0 < c[BASELINE] - s[-1][BASELINE] <= c[SIZE]), None)
@@ -158,7 +157,7 @@ def labelled_braces(chars: list[Char]) -> list[Brace]:
     taken = {id(c) for c in pieces}
     braces: list[Brace] = []
     for row in rows:
-        row.sort(key=_X0)
+        row.sort(key=BY_X0)
         for k in range(0, len(row) - 3, 4):
             end, tip, tip2, end2 = row[k:k + 4]
             if not (end[TEXT] == end2[TEXT] != tip[TEXT] == tip2[TEXT]):
@@ -206,7 +205,7 @@ def _brace_label(brace: Brace, chars: list[Char]) -> list[Char]:
     wider = max(x1 - x0, brace.x1 - brace.x0)
     if abs((x0 + x1) - (brace.x0 + brace.x1)) / 2 > BRACE_CENTRE * wider + 1:
         return []
-    return sorted(label, key=_X0)
+    return sorted(label, key=BY_X0)
 
 
 def read_braced(segments: list[list[Char]], braces: list[Brace]) -> list[list[Char]]:
@@ -457,7 +456,7 @@ def _delimited_rows(segments: list[list[Char]], bars: Sequence[Box] = ()
     if len(pieces) < 4:
         return segments
     stacks: list[list[Char]] = []
-    for c in sorted(pieces, key=_BASELINE):
+    for c in sorted(pieces, key=BY_BASELINE):
         stack = next((s for s in stacks if abs(s[0][X0] - c[X0]) <= 1
                       and c[BASELINE] - s[-1][BASELINE] <= PIECE_PITCH_EM * c[SIZE]), None)
         if stack is None:
@@ -1036,7 +1035,7 @@ def _stack_hosts(i: int, info: dict[int, tuple[float, float, float, float, list[
     if x1 - x0 <= 4 * size or span is not None:
         return left, None
     host, end = info[left][0], info[left][3]
-    opened = (reach0 < x0 or hangs(min(ink, key=itemgetter(X0)))) and any(
+    opened = (reach0 < x0 or hangs(min(ink, key=BY_X0))) and any(
         (other - host) * (baseline - host) < 0
         and ROW_BASELINE_EM * size <= abs(other - host) <= STACK_EM * size
         and o_x0 >= end - 0.5 and o_x0 < x1 and o_x1 > x0 and abs(o_size - size) <= 0.2 * size

@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 
 from pipeline.extract.pdf.chars import (
     BASELINE,
     BOTTOM,
+    BY_BASELINE,
+    BY_X0,
     FONTNAME,
     RAISED_SIZE,
     ROW_BASELINE_EM,
@@ -316,7 +317,7 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
     # letter or digit, kept apart (this loop runs once per character)
     first_baseline = first_size = 0.0
     first_alnum = False
-    for c in sorted(level, key=_BASELINE):
+    for c in sorted(level, key=BY_BASELINE):
         if row:
             # measured from the row's first letter or digit (chaining would let rows drift;
             # a symbol raised above its line, the ``~`` of a ``≅``, would move the row's
@@ -465,7 +466,7 @@ those characters, and the widest one's width (empty until then)."""
 def _x_index(extent: _Extent) -> _Extent:
     """``extent`` with its row's characters ordered by x0."""
     row = extent[0]
-    by_x = sorted(row, key=_X0)
+    by_x = sorted(row, key=BY_X0)
     return (*extent[:4], [b[X0] for b in by_x], by_x, max(0.0, *[b[X1] - b[X0] for b in row]))
 
 
@@ -520,8 +521,6 @@ def _is_math_symbol(c: Char) -> bool:
     return unicodedata.category(c[TEXT][:1]) == "Sm"
 
 
-_BASELINE = itemgetter(BASELINE)
-_X0 = itemgetter(X0)
 
 
 def _is_space_row(row: list[Char]) -> bool:
