@@ -107,31 +107,61 @@ def page_order(ex, with_furniture: bool = False) -> list[str]:
     """Passages in reading order (a drawing's labels too: the reference text keeps them), each
     page's footnotes after its last passage: the order of the printed pages, which reference
     texts follow. ``with_furniture`` adds the furniture rows (running heads, page numbers)
-    where they were printed: above the page's first passage, or after its notes. Reference
-    texts keep them, while Archivist removes them from the passages by design; the second score
-    shows what that choice costs."""
+    where they were printed: above the page's first passage, or after its notes; a passage
+    continued onto a later page (its ``join-break`` offsets) is cut where the page broke, and
+    the page's notes, footer and the next page's head go in between. Reference texts keep
+    them, while Archivist removes them from the passages by design; the second score shows
+    what that choice costs."""
     notes = sorted(ex.footnotes, key=lambda f: f.locator.page_number)
     furniture = sorted((r for r in ex.removed if with_furniture and r.category == "furniture"
                         and r.locator.page_number is not None and r.locator.bbox),
                        key=lambda r: (r.locator.page_number, r.locator.bbox[1]))
     tops: dict[int, float] = {}
     for block in ex.blocks:
-        if block.locator.bbox:
-            page = block.locator.page_number
-            tops[page] = min(tops.get(page, block.locator.bbox[1]), block.locator.bbox[1])
+        for page, box in [(block.locator.page_number, block.locator.bbox),
+                          *((t.page_number, t.bbox) for t in _page_breaks(block))]:
+            if box:
+                tops[page] = min(tops.get(page, box[1]), box[1])
     heads = [r for r in furniture if r.locator.bbox[1] < tops.get(r.locator.page_number, 0)]
     feet = [r for r in furniture if r not in heads]
     texts: list[str] = []
+
+    def up_to(page: int) -> None:
+        """The notes and feet of the pages before ``page``, then its heads."""
+        for rows in (notes, feet):
+            while rows and rows[0].locator.page_number < page:
+                texts.append(rows.pop(0).text)
+        while heads and heads[0].locator.page_number <= page:
+            texts.append(heads.pop(0).text)
+
     for i, block in enumerate(ex.blocks):
         page = block.locator.page_number
         while heads and heads[0].locator.page_number <= page:
             texts.append(heads.pop(0).text)
-        texts.append(block.text)
+        cut = 0
+        for part in _page_breaks(block) if with_furniture else ():
+            texts.append(block.text[cut:part.char_start])
+            up_to(part.page_number)
+            cut = part.char_start
+        texts.append(block.text[cut:])
         following = ex.blocks[i + 1].locator.page_number if i + 1 < len(ex.blocks) else None
         for rows in (notes, feet):
             while rows and (following is None or rows[0].locator.page_number < following):
                 texts.append(rows.pop(0).text)
     return texts + [row.text for rows in (notes, heads, feet) for row in rows]
+
+
+def _page_breaks(block) -> list:
+    """The block's ``join-break`` transforms onto a later page that say where in its text the
+    part continued there starts, in the text's order."""
+    breaks, page = [], block.locator.page_number
+    for t in sorted((t for t in block.transforms if t.name == "join-break"
+                     and t.char_start is not None and t.page_number is not None),
+                    key=lambda t: t.char_start):
+        if t.page_number > page:
+            breaks.append(t)
+            page = t.page_number
+    return breaks
 
 
 def plumber_text(path: Path) -> tuple[float, float]:

@@ -265,7 +265,9 @@ class Transform:
     bbox: tuple[float, float, float, float] | None = None
     """Box on ``page_number`` of the text the step took in, e.g. the continued part."""
     char_start: int | None = None
-    """Half-open offsets into the decoded source text of what the step changed."""
+    """Half-open offsets into the decoded source text of what the step changed; for a
+    ``join-break`` (a PDF has no source text), into the passage's own text: where the part
+    continued on ``page_number`` stands in it (the cleaning steps move them with the text)."""
     char_end: int | None = None
     evidence: str | None = None
     """Why the step decided as it did, e.g. the word counts behind a dehyphenation."""

@@ -33,16 +33,18 @@ def rendered(path: Path) -> str:
     lines = []
     for passage in doc.passages:
         lines.append(f"{passage.kind}: {passage.text}")
-        lines += [f"  {line}" for t in passage.transforms if (line := _provenance(t))]
+        lines += [f"  {line}" for t in passage.transforms if (line := _provenance(t, passage.text))]
     lines += [f"[^{note.label}]: {note.text}" for note in doc.footnotes]
     return "\n".join(lines) + "\n"
 
 
-def _provenance(transform: Transform) -> str | None:
-    """The typed fields of the steps that join text from elsewhere in the source."""
+def _provenance(transform: Transform, text: str) -> str | None:
+    """The typed fields of the steps that join text from elsewhere in the source (a continued
+    part by the text its offsets give)."""
     if transform.name == "join-break" and transform.bbox is not None:
         box = ", ".join(f"{v:.1f}" for v in transform.bbox)
-        return f"continued on page {transform.page_number} at ({box})"
+        part = text[transform.char_start:transform.char_end]
+        return f"continued on page {transform.page_number} at ({box}): {part!r}"
     if transform.name == "dehyphenate":
         action = "joined" if transform.detail.startswith("join ") else "kept"
         return (f"hyphen {action} at source [{transform.char_start}, {transform.char_end}) "

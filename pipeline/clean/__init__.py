@@ -9,12 +9,15 @@ in this package (``encoding``, ``hyphenation``). What runs here applies to every
                          (code keeps its indentation and line breaks)
     3. drop-empty        blocks left with no text are dropped
 
-Every change is recorded as a Transform on the block it touched.
+Every change is recorded as a Transform on the block it touched. A ``join-break`` transform's
+``char_start``/``char_end`` are offsets into the passage's own text (where a part continued
+after a column or page break stands in it), so each step here moves them with the text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -40,11 +43,38 @@ def clean(extraction: Extraction) -> Extraction:
 def _clean_one(item: _Item) -> _Item:
     text, transforms = repair(item.text)
     if transforms:
-        item = replace(item, text=text, transforms=item.transforms + transforms)
+        item = replace(item, text=text, transforms=_moved_parts(
+            item.transforms, item.text, text, lambda part: repair(part)[0]) + transforms)
     kind = item.kind if isinstance(item, Block) else None
-    text = (trim_code(item.text) if kind == "code"
-            else normalise_whitespace(item.text, keep_lines=kind == "table"))
-    return item.with_text(text, Transform("whitespace"))
+
+    def tidy(part: str) -> str:
+        return (trim_code(part) if kind == "code"
+                else normalise_whitespace(part, keep_lines=kind == "table"))
+
+    text = tidy(item.text)
+    if text == item.text:
+        return item
+    return replace(item, text=text, transforms=_moved_parts(item.transforms, item.text, text, tidy)
+                   + (Transform("whitespace"),))
+
+
+def _moved_parts(transforms: tuple[Transform, ...], before: str, after: str,
+                 step: Callable[[str], str]) -> tuple[Transform, ...]:
+    """``transforms`` with each ``join-break``'s offsets into ``before`` moved to where its part
+    stands in ``after``, the text ``step`` made of it: the step applied to the text before an
+    offset gives the offset's new place (both steps act on each stretch alone; a part's start
+    skips the space the step left between it and the part before)."""
+    moved = []
+    for transform in transforms:
+        if transform.name == "join-break" and transform.char_start is not None:
+            start = min(len(step(before[:transform.char_start])), len(after))
+            while start < len(after) and after[start].isspace():
+                start += 1
+            end = (len(after) if transform.char_end is None or transform.char_end >= len(before)
+                   else min(len(step(before[:transform.char_end])), len(after)))
+            transform = replace(transform, char_start=start, char_end=max(end, start))
+        moved.append(transform)
+    return tuple(moved)
 
 
 def normalise_whitespace(text: str, keep_lines: bool = False) -> str:

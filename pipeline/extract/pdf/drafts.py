@@ -265,11 +265,16 @@ def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
         if target is None:
             out.append(draft)
             continue
-        target.transforms.append(Transform(
+        joined = len(target.transforms)  # the join is recorded before the hyphen it decides
+        _append(target, draft.text, vocabulary)
+        # every branch of ``_append`` ends the text with the part appended, so the part is
+        # the text's tail (a word joined across the break starts it mid-word)
+        start = len(target.text) - len(draft.text)
+        target.transforms.insert(joined, Transform(
             "join-break", f"continued on page {draft.page}, bbox "
                           f"({', '.join(f'{v:.1f}' for v in draft.bbox)})",
-            page_number=draft.page, bbox=round_bbox(draft.bbox)))
-        _append(target, draft.text, vocabulary)
+            page_number=draft.page, bbox=round_bbox(draft.bbox),
+            char_start=start, char_end=len(target.text)))
         target.refs.extend(draft.refs)
         target.transforms.extend(draft.transforms)
     return out
@@ -367,19 +372,25 @@ def footnotes_of(notes: list[list[Note]], vocabulary: Vocabulary) -> tuple[Footn
     for page_notes in notes:
         for note in page_notes:
             first = note.lines[0]
-            if note.continued and drafts:
+            continued = note.continued and bool(drafts)
+            if continued:
                 target = drafts[-1]
-                target.transforms.append(Transform(
-                    "join-break", f"note continued on page {first.page}",
-                    page_number=first.page, bbox=round_bbox(_lines_box(note.lines, first.page))))
             else:
                 target = Draft("footnote", "", first.page, first.bbox)
                 drafts.append(target)
                 labels.append(note.label)
+            start, joined = None, len(target.transforms)
             for line in note.lines:
                 _append(target, line.text, vocabulary)
+                if start is None:
+                    start = len(target.text) - len(line.text)  # ``_append`` ends with the line
                 if line.page == target.page:
                     target.bbox = union(target.bbox, line.bbox)
+            if continued:
+                target.transforms.insert(joined, Transform(
+                    "join-break", f"note continued on page {first.page}",
+                    page_number=first.page, bbox=round_bbox(_lines_box(note.lines, first.page)),
+                    char_start=start, char_end=len(target.text)))
     return tuple(FootnoteBlock(label, d.text, Locator(page_number=d.page, bbox=round_bbox(d.bbox)),
                                tuple(d.transforms)) for label, d in zip(labels, drafts))
 

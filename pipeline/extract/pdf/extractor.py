@@ -14,7 +14,8 @@
 Provenance: every block, footnote and removed row has the page number and bbox (x0, top, x1,
 bottom in points) of its first part; a paragraph continued across a column or page break keeps
 the first part's locator and records the other parts' pages and boxes in a ``join-break``
-transform. Unmapped glyphs (``(cid:N)``, Private Use Area) are never emitted as text: they are
+transform, whose ``char_start``/``char_end`` say where the part stands in the passage's text
+(where the page broke: a running head was printed there). Unmapped glyphs (``(cid:N)``, Private Use Area) are never emitted as text: they are
 counted per page and lower ``DocumentMeta.text_quality``.
 """
 
