@@ -15,8 +15,9 @@ Provenance: every block, footnote and removed row has the page number and bbox (
 bottom in points) of its first part; a paragraph continued across a column or page break keeps
 the first part's locator and records the other parts' pages and boxes in a ``join-break``
 transform, whose ``char_start``/``char_end`` say where the part stands in the passage's text
-(where the page broke: a running head was printed there). Unmapped glyphs (``(cid:N)``, Private Use Area) are never emitted as text: they are
-counted per page and lower ``DocumentMeta.text_quality``.
+(where the page broke: a running head was printed there). Unmapped glyphs (``(cid:N)``,
+Private Use Area) are never emitted as text: they are counted per page and lower
+``DocumentMeta.text_quality``.
 """
 
 from __future__ import annotations
