@@ -1806,3 +1806,62 @@ def test_footer_in_one_part_under_the_notes_of_a_one_page_document(tmp_path):
     assert not any("Geological Survey" in b.text for b in result.blocks)
     assert any(r.text.startswith("Geological Survey") and r.category == "furniture"
                for r in result.removed)
+
+
+def test_alphabets_set_off_the_page_by_a_font_download_are_not_read(tmp_path):
+    """A PostScript driver's font download leaves whole alphabets at 100 pt running from a
+    point on the page far past its right edge (``zyxwvutsrq...``), one of them inside a
+    paragraph's rows: their first letters had read as headings, cut the paragraph in two and
+    kept the page's number at its foot from being seen as one (the alphabets stood under it)."""
+    alphabet = "zyxwvutsrqponmlkjihgfedcbaZYWVUTSRQPONMLKJIHGFEDCBA"
+
+    def page(canvas):
+        _justified(canvas, 700, _rows(8, "Air toxics are emitted from a wide variety of sources, "
+                                         "including stationary", "ended."))
+        _justified(canvas, 590, _rows(8, "Air toxics emissions in urban areas can be of "
+                                         "particular concern because", "ended."))
+        canvas.setFont("Helvetica-Bold", 100)
+        canvas.drawString(540, 790, alphabet)
+        canvas.drawString(147, 520, alphabet)
+        canvas.drawString(540, 20, alphabet)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(303, 40, "2")
+
+    result = _typeset(tmp_path, page)
+    text = " ".join(b.text for b in result.blocks)
+    assert "zyx" not in text and "ZYW" not in text
+    assert [b.text.split()[:3] for b in result.blocks] == [
+        ["Air", "toxics", "are"], ["Air", "toxics", "emissions"]]
+    assert any(r.text == "2" and r.category == "furniture" for r in result.removed)
+
+
+@pytest.mark.parametrize("label", ["TABLE.", "Table."])
+def test_unnumbered_table_title_in_bold_is_a_caption(tmp_path, label):
+    """The one table of an article may go unnumbered (``TABLE. Inequality in income ...``),
+    its title set bold at the page's top over the table's header rows: it had read as a
+    heading, for a caption's label needed a number."""
+    title = f"{label} Inequality in income and premature mortality, United States, 1997-2007"
+
+    def page(canvas):
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawString(72, 720, title)
+        canvas.line(72, 714, 540, 714)
+        canvas.setFont("Helvetica-Bold", 8)
+        canvas.drawCentredString(400, 704, "Year")
+        canvas.line(270, 700, 540, 700)
+        canvas.drawString(72, 690, "Inequality measure")
+        for col in range(5):
+            canvas.drawRightString(300 + 60 * col, 690, str(2003 + col))
+        canvas.line(72, 685, 540, 685)
+        canvas.setFont("Helvetica", 8)
+        for row, name in enumerate(["Median household income", "Household income inequality",
+                                    "Premature mortality"]):
+            canvas.drawString(72, 670 - 18 * row, name)
+            for col in range(5):
+                canvas.drawRightString(300 + 60 * col, 670 - 18 * row, f"0.{45 + row}{col}0")
+        canvas.line(72, 628, 540, 628)
+        _paragraph(canvas, 600, rows=8)
+
+    result = _typeset(tmp_path, page)
+    kinds = {b.text: b.kind for b in result.blocks}
+    assert kinds.get(title) == "caption"

@@ -90,3 +90,35 @@ def mode_of_sizes(sizes: list[float]) -> float:
         key = round(size, 1)
         rounded[key] = rounded.get(key, 0) + n
     return max(rounded.items(), key=itemgetter(1))[0]  # the first-seen of equal counts
+
+
+OFF_PAGE_SHARE = 0.5
+"""A run of glyphs with more than this share of its box past the page's edges is not read."""
+
+
+def on_the_page(chars: list[Char], width: float, height: float) -> list[Char]:
+    """``chars`` without the runs (one font, size and baseline, one after another as drawn)
+    that lie mostly past the page's edges, where no reader sees them: a PostScript driver's
+    font download sets whole alphabets (``zyxwvutsrq...``) at 100 pt from a point near the
+    page's edge, and their first letters would otherwise join the page's text."""
+    if all(0 <= c[X0] and c[X1] <= width and 0 <= c[TOP] and c[BOTTOM] <= height
+           for c in chars):
+        return chars
+    kept: list[Char] = []
+    start = 0
+    for end in range(1, len(chars) + 1):
+        if end < len(chars) and _same_run(chars[end - 1], chars[end]):
+            continue
+        run = chars[start:end]
+        x0, x1 = min(c[X0] for c in run), max(c[X1] for c in run)
+        top, bottom = min(c[TOP] for c in run), max(c[BOTTOM] for c in run)
+        seen = (max(0.0, min(x1, width) - max(x0, 0.0))
+                * max(0.0, min(bottom, height) - max(top, 0.0)))
+        if seen >= (1 - OFF_PAGE_SHARE) * (x1 - x0) * (bottom - top):
+            kept += run
+        start = end
+    return kept
+
+
+def _same_run(a: Char, b: Char) -> bool:
+    return a[FONTNAME] == b[FONTNAME] and a[SIZE] == b[SIZE] and a[BASELINE] == b[BASELINE]

@@ -127,13 +127,17 @@ CAPTION = re.compile(r"^(?:(?:(?i:Appendix|Supplementary|Supplemental|Extended\s
                      r"(?:[A-Z]{1,3}[-.–]?(?=[0-9]))?[0-9IVX]+[0-9.\-–]*[a-z]?"
                      r"(?:\s*[:.–—|-](?:\s|$)|\s*[:–—|](?=[A-ZÀ-ÖØ-Þ\"“(])"
                      r"|\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“(]))"
+                     r"|(?:FIGURE|TABLE|EXHIBIT|CHART|Figure|Table|Exhibit|Chart)\.\s+"
+                     r"(?=[A-ZÀ-ÖØ-Þ\"“(])"
                      r"|[表图圖]\s*[0-9]+(?:[.\-–][0-9]+)*\s+(?=[\u4e00-\u9fff]))")
 """The opening of a figure, table or listing caption (``Figure 3-11 Selecting …``,
 ``Abbildung 1.2:``, ``Tableau 2 :``, ``Figura 1 –``, ``表 1 用地``; an appendix's or a summary's
 number has its letters, ``Table ES-1 Percent …``, ``Figure A3.``, or its word,
 ``Appendix Figure 1.``; ``Fig 2.`` without its stop; a colon or dash right before a capital,
 ``Figure 4:Clusters``, ``Figure 5—Costs``: a text layer may drop the space, a report sets
-none), not a sentence that cites one (``Figure 3-5 shows …``)."""
+none; the one table or figure of an article may go unnumbered, ``TABLE. Inequality …``: no
+sentence opens with the word and a stop), not a sentence that cites one (``Figure 3-5 shows
+…``)."""
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
 from pipeline.errors import ContentLimitExceeded, EncryptedPDF, ExtractError, LimitExceeded
-from pipeline.extract.pdf.chars import TEXT, UPRIGHT
+from pipeline.extract.pdf.chars import TEXT, UPRIGHT, on_the_page
 from pipeline.extract.pdf.figures import figure_regions
 from pipeline.extract.pdf.fonts import SUBSET_TAG, EncodingResourceManager, Reading, font_name
 from pipeline.extract.pdf.lines import Line, page_lines
@@ -232,7 +232,7 @@ def _font_refs(resources: Any, seen: set[int] | None = None) -> list[Any]:
 
 
 def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
-    chars = objects.chars
+    chars = on_the_page(objects.chars, float(page.width), float(page.height))
     tables, grids = ruled_tables(page, objects.rects, objects.lines, chars)
     table_boxes = [t.bbox for t in tables]
     strokes = objects.rects + objects.lines
