@@ -1865,3 +1865,31 @@ def test_unnumbered_table_title_in_bold_is_a_caption(tmp_path, label):
     result = _typeset(tmp_path, page)
     kinds = {b.text: b.kind for b in result.blocks}
     assert kinds.get(title) == "caption"
+
+
+def test_typewritten_lines_justified_by_whole_spaces_stay_whole(tmp_path):
+    """Text set in Courier and justified by padding word spaces with whole character cells
+    (three or four after a sentence's end, ``users.   Thus,``): such a gap is wider than the
+    1.5 em that always splits a row, so the words after it had been cut off into a paragraph
+    of their own, read after the paragraph they belong to."""
+    lines = ["ESTIMATING THE POPULATION DISTRIBUTION - There are many continuous",
+             "biomedical variables for which the   population distribution is of",
+             "interest to users.  The population standard deviation is often used",
+             "as a measure of the dispersion of the observations in a population",
+             "when the distribution is approximately symmetric, and intakes that",
+             "most interests users.    Thus, the distinction between long-run and",
+             "one-day distributions of dietary intakes must be made clear in the",
+             "text accompanying any table displaying the estimated percentiles."]
+
+    def page(canvas):
+        canvas.setFont("Courier", 12)
+        for i, line in enumerate(lines):
+            canvas.drawString(72, 700 - 13 * i, line)
+        for i, line in enumerate(lines[2:6]):
+            canvas.drawString(72, 560 - 13 * i, line.replace("   ", " "))
+
+    result = _typeset(tmp_path, page)
+    text = " ".join(" ".join(b.text for b in result.blocks).split())
+    assert "for which the population distribution is of interest" in text
+    assert "users. Thus, the distinction between long-run" in text
+    assert len(result.blocks) == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 
 from pipeline.extract.pdf.chars import BASELINE, BY_X0, SIZE, TEXT, TOP, X0, X1, Char, mode_size
 
@@ -30,6 +31,15 @@ typewriter's, an OCR layer's word boxes) a narrow gutter must be this many word 
 and a gap that always splits ``WIDE_SPACE_SEGMENT`` of them: monospaced words line up from
 row to row, and two spaces end a sentence."""
 WIDE_SPACE_SEGMENT = 2.5
+TYPED_PAD_CELLS = 4.2
+"""In a row set in one monospaced font, a gap its own space characters fill, at most this many
+character cells wide, is a word space padded to justify the line (a typewriter's two spaces
+after a sentence, one or two more to fill the measure)..."""
+TYPED_COLUMN_CELLS = 2.0
+"""...unless a row next to it has a gap at least this many cells wide that ends where it ends:
+then the words after it start a column (a code listing's, a text-mode table's)."""
+MONOSPACE_MIN_CHARS = 8
+"""Characters a row needs, all of one advance, to count as set in a monospaced font."""
 GUTTER_ROWS = 6
 """Rows that must have a gap at the same x for a narrow gap to count as a column gutter."""
 ALIGN_TOLERANCE = 1.0
@@ -204,10 +214,11 @@ def _same_edge(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return abs(a[0] - b[0]) <= ALIGN_TOLERANCE or abs(a[1] - b[1]) <= ALIGN_TOLERANCE
 
 
-def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT_GAP_EM
-                 ) -> list[list[Char]]:
-    """Split a (sorted) row at gutters and at gaps wider than ``split_em`` (``segment_gap``);
-    drop duplicated (fake-bold) characters."""
+def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT_GAP_EM,
+                 padded: Collection[float] = ()) -> list[list[Char]]:
+    """Split a (sorted) row at gutters and at gaps wider than ``split_em`` (``segment_gap``)
+    but those after the x1s in ``padded`` (``padded_word_spaces``); drop duplicated (fake-bold)
+    characters."""
     segments: list[list[Char]] = []
     previous: Char | None = None
     for c in row:
@@ -221,7 +232,7 @@ def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT
                 continue
             # a gap wider than any word space, or at a column gutter (once per character)
             widest = c[SIZE] if c[SIZE] > previous[SIZE] else previous[SIZE]
-            if (c[X0] - previous[X1] > split_em * widest
+            if (c[X0] - previous[X1] > split_em * widest and previous[X1] not in padded
                     or previous[X1] in gutters):
                 segments.append([])
         if not segments:
@@ -229,6 +240,56 @@ def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT
         segments[-1].append(c)
         previous = c
     return segments
+
+
+def padded_word_spaces(rows: list[list[Char]], split_em: float) -> dict[int, set[float]]:
+    """By row index, the x1s of the characters before gaps wider than ``split_em`` that are
+    word spaces of a typewritten line justified by whole cells (``TYPED_PAD_CELLS``): the row
+    set in one monospaced font, the gap holding its space characters, and no row next to it
+    (within two lines) having a gap of ``TYPED_COLUMN_CELLS`` or more that ends where it ends.
+    ``rows`` sorted by x (``word_space`` sorts them)."""
+    found: dict[int, set[float]] = {}
+    wide: list[list[tuple[float, float]] | None] = [None] * len(rows)
+
+    def gaps_of(index: int) -> list[tuple[float, float]]:
+        # (x1 before, x0 after) of a row's gaps between its inked characters
+        if wide[index] is None:
+            ink = [c for c in rows[index] if not c[TEXT].isspace()]
+            wide[index] = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])]
+        return wide[index] or []
+
+    for index, row in enumerate(rows):
+        candidates = [(x1, x0) for x1, x0 in gaps_of(index) if x0 - x1 > split_em * row[0][SIZE]]
+        if not candidates:
+            continue
+        cell = _monospace_cell(row)
+        if not cell:
+            continue
+        near = [other for other in (index - 1, index + 1) if 0 <= other < len(rows)
+                and rows[other] and abs(rows[other][0][BASELINE] - row[0][BASELINE])
+                <= 2.5 * row[0][SIZE]]
+        for x1, x0 in candidates:
+            if x0 - x1 > TYPED_PAD_CELLS * cell or not any(
+                    c[TEXT].isspace() and x1 - 0.5 <= c[X0] < x0 for c in row):
+                continue
+            if any(abs(after - x0) <= ALIGN_TOLERANCE
+                   and after - before >= TYPED_COLUMN_CELLS * cell
+                   for other in near for before, after in gaps_of(other)):
+                continue
+            found.setdefault(index, set()).add(x1)
+    return found
+
+
+def _monospace_cell(row: list[Char]) -> float:
+    """The advance every glyph of ``row`` takes when they all take one (a monospaced font
+    throughout, ``MONOSPACE_MIN_CHARS`` or more of them), else 0.0."""
+    ink = [c for c in row if not c[TEXT].isspace()]
+    if len(ink) < MONOSPACE_MIN_CHARS:
+        return 0.0
+    first = ink[0][X1] - ink[0][X0]
+    if first <= 0 or any(abs((c[X1] - c[X0]) - first) > 0.01 * first for c in ink):
+        return 0.0
+    return first
 
 
 def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:

@@ -44,6 +44,7 @@ from pipeline.extract.pdf.columns import (
     LABEL_PITCH_EM,
     join_labels,
     join_numbers,
+    padded_word_spaces,
     row_gutters,
     row_segments,
     segment_gap,
@@ -218,7 +219,8 @@ def page_lines(chars: list[Char], page_number: int,
     for r, x in row_gutters(rows, space):
         gutters.setdefault(r, set()).add(x)
     split_em = segment_gap(space)
-    split = [row_segments(row, gutters.get(index, set()), split_em)
+    padded = padded_word_spaces(rows, split_em)
+    split = [row_segments(row, gutters.get(index, set()), split_em, padded.get(index, ()))
              for index, row in enumerate(rows)]
     segments = [segment for row in join_numbers(join_labels(split_sublabels(split)))
                 for segment in _join_end_marks(_join_bullets(row))]
