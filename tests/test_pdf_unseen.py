@@ -1893,3 +1893,37 @@ def test_typewritten_lines_justified_by_whole_spaces_stay_whole(tmp_path):
     assert "for which the population distribution is of interest" in text
     assert "users. Thus, the distinction between long-run" in text
     assert len(result.blocks) == 2
+
+
+def test_paragraph_runs_on_past_a_ruled_table_and_its_note(tmp_path):
+    """A paragraph cut by the page break runs on under a ruled table set at the next page's
+    top and the table's note (``ᵃ U.S. EPA, 1995b``, opening with a raised label): the note,
+    the first paragraph after the table, had been taken for the paragraph's continuation and
+    the real continuation joined after it (``At this dietary ᵃU.S. EPA, 1995b exposure``)."""
+    def page1(canvas):
+        _justified(canvas, 720, _rows(12, "In the effects assessment for piscivorous mammals, "
+                                          "both the GLWQI and", "dietary"))
+
+    def page2(canvas):
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawCentredString(306, 730, "Table 5-3 Wildlife Criteria in the GLWQIa")
+        canvas.setFont("Times-Roman", 9)
+        for row, cells in enumerate([("Species", "GLWQI", "This Report"), ("Mink", "2880", "1038"),
+                                     ("Otter", "1930", "764"), ("Eagle", "1920", "1818")]):
+            for x, cell in zip((80, 220, 360), cells):
+                canvas.drawString(x, 706 - 18 * row, cell)
+        for row in range(5):
+            canvas.line(72, 718 - 18 * row, 500, 718 - 18 * row)
+        for x in (72, 210, 350, 500):
+            canvas.line(x, 718, x, 646)
+        canvas.setFont("Times-Roman", 5.4)
+        canvas.drawString(72, 629, "a")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(76, 626, "U.S. EPA, 1995b")
+        _justified(canvas, 590, _rows(6, "exposure, there were changes in the liver, lesions in "
+                                         "the central nervous", "ended."))
+
+    result = _extract_blocks(_typeset_pages(tmp_path, [page1, page2]))
+    text = " ".join(result[0][1].split())
+    assert "dietary exposure, there were changes" in text
+    assert "EPA" not in text

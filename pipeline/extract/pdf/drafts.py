@@ -63,6 +63,8 @@ class Draft:
     """``_runs_on``: set as a paragraph cut before its end."""
     first_width: float = 0.0
     """How wide its first line is set."""
+    labelled: bool = False
+    """Its first line opens with a raised label (``ᵃ U.S. EPA, 1995b``: a note's)."""
 
 
 def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary,
@@ -77,7 +79,8 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
             continue
         first = block.lines[0]
         draft = Draft(block.kind, "", block.page, block.bbox, block.level,
-                      runs_on=_runs_on(block), first_width=first.x1 - first.x0)
+                      runs_on=_runs_on(block), first_width=first.x1 - first.x0,
+                      labelled=bool(first.lead_label))
         cited = labels if _cites_notes(block, labels) else set()
         for line in block.lines:
             read = {offset: label for (key, offset), label in misread.items() if key == id(line)}
@@ -281,11 +284,13 @@ def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
 
 
 def _open_paragraph(out: list[Draft], draft: Draft) -> Draft | None:
-    if draft.kind != "paragraph":
+    if draft.kind != "paragraph" or _table_note(draft, out[-1] if out else None):
         return None
     unread_tables = 0  # table captions passed, less the tables passed
-    for previous in reversed(out):
-        if previous.kind in ("caption", "callout", "table", "figure"):
+    for index in range(len(out) - 1, -1, -1):
+        previous = out[index]
+        if (previous.kind in ("caption", "callout", "table", "figure")
+                or _table_note(previous, out[index - 1] if index else None)):
             unread_tables += _table_step(previous)
             continue
         if previous.kind != "paragraph" or SENTENCE_END.search(previous.text):
@@ -331,6 +336,15 @@ def _run_on_past_a_table(out: list[Draft], draft: Draft) -> Draft | None:
             mid_sentence = lower or previous.text.rfind("(") > previous.text.rfind(")")
             return previous if broke and same_measure and mid_sentence else None
     return None
+
+
+def _table_note(draft: Draft, before: Draft | None) -> bool:
+    """Whether ``draft`` is a table's note: text opening with a raised label (``ᵃ``, ``¹``)
+    right under a table, on its page. It floats with the table: a paragraph cut by the page
+    runs on past it, and it continues no paragraph (``At this dietary`` / ``ᵃ U.S. EPA,
+    1995b`` / ``exposure, there were ...``)."""
+    return (draft.labelled and before is not None and before.kind == "table"
+            and before.page == draft.page and before.bbox[3] <= draft.bbox[1])
 
 
 def _table_step(draft: Draft) -> int:
