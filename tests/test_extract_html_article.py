@@ -771,3 +771,18 @@ def test_linked_titles_over_their_paragraphs_are_kept():
     texts = [b.text for b in run(article(PROSE + entries + PROSE)).blocks]
     assert all(title in texts for title in titles)
     assert "Home" not in texts
+
+
+def test_an_accordion_marked_as_a_tablist_holds_the_article():
+    # wcxb dev: jQuery UI's accordion puts role="tablist" on the box around its headers
+    # and their panels, here a podcast's transcript under a one-paragraph summary: the
+    # role made the whole transcript chrome, and the summary was the article (F1 0.06).
+    transcript = "".join(f"<p>{text}</p>" for text in POST * 2)
+    source = _story("<p>What is the best and healthiest way to clean? This episode looks at "
+                    "household cleaning products and the research on them.</p>"
+                    "<div id='podcast-info' role='tablist'><h3 role='tab'>Transcript</h3>"
+                    f"<div role='tabpanel'>{transcript}</div>"
+                    "<h3 role='tab'>Sources</h3><div role='tabpanel'><ul><li>"
+                    "<a href='/s1'>Source one</a></li></ul></div></div>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in POST)

@@ -86,8 +86,10 @@ _ANCHOR_WORD = re.compile(r"[a-z0-9]+")
 # words say.
 QUOTE_TAGS = frozenset({"blockquote", "pre"})
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "menu", "dialog"})
+# Not "tablist": accordions (jQuery UI's among them) put it on the box around their headers
+# and panels, which can hold the article; a real tab strip adds only its few labels.
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
-                          "menu", "menubar", "dialog", "alert", "toolbar", "tablist"})
+                          "menu", "menubar", "dialog", "alert", "toolbar"})
 # Generic words web authors use for page chrome, matched at the start of a class/id token
 # ("comment-list", "sharedaddy", "navbar"); never one site's class names.
 CHROME_WORDS = re.compile(
