@@ -590,6 +590,27 @@ def test_a_list_of_symbols_is_read_row_by_row_each_with_its_meaning(tmp_path):
     assert pairs in text
 
 
+GROUPS = [("Homoeo(M)", "Homoeomorphismengruppe"), ("GL(n, K)", "Allgemeine lineare Gruppe"),
+          ("PSLn(K)", "Projektive lineare Gruppe"), ("Homoeo(W)", "Homoeomorphismen von W"),
+          ("Perm(X)", "Permutationsgruppe")]
+
+
+def test_labels_running_into_their_texts_show_a_list_of_long_labels(tmp_path):
+    """A list whose labels fill most of the way to their texts: the longest run into their
+    text a word space before it (one segment each), the others stand apart, each wider than
+    the share a short label takes, and are read with their texts, not as a column."""
+    def draw(canvas):
+        canvas.drawString(72, 720, "Gruppen: the groups used in this book.")
+        for row, (label, meaning) in enumerate(GROUPS):
+            canvas.drawString(72, 690 - 14 * row, label)
+            canvas.drawString(128, 690 - 14 * row, meaning)
+
+    assert all(2 < 128 - 72 - stringWidth(label, "Helvetica", 10) < 4
+               for label in ("Homoeo(M)", "Homoeo(W)"))  # a word space: one segment
+    text, _ = _extract_text(tmp_path, _canvas_pdf(draw))
+    assert " ".join(f"{label} {meaning}" for label, meaning in GROUPS) in " ".join(text.split())
+
+
 def test_an_index_in_two_columns_of_short_entries_is_read_column_by_column(tmp_path):
     left = [f"Eintrag {chr(65 + i)}, {i + 3}" for i in range(10)]
     right = [f"Stichwort {chr(75 + i)}, {i + 40}" for i in range(10)]

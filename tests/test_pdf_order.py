@@ -1043,3 +1043,46 @@ def test_tall_angle_brackets_cut_as_one_glyph_are_read_around_what_they_enclose(
     text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=cmap))
     assert ("Gleichung g = ⟨ ⎛⎝ a1 a2 a3 ⎞⎠ , ⎛⎝ b1 b2 b3 ⎞⎠ ⟩ - ⟨ ⎛⎝ a1 a2 a3 ⎞⎠ , ⎛⎝ a1 a2 a3 ⎞⎠ ⟩2"
             " fuer je zwei" in text), text
+
+
+def _justified(canvas, top: float, words: list[str], right: float, rows: int,
+               x: float = 72) -> None:
+    """``rows`` lines filled from ``words`` and set from ``x`` to ``right``, each line's word
+    spaces stretched to reach it."""
+    words = list(words)
+    for row in range(rows):
+        line = [words.pop(0)]
+        while words and stringWidth(" ".join(line + words[:1]), "Times-Roman", 10) < right - x:
+            line.append(words.pop(0))
+        widths = [stringWidth(word, "Times-Roman", 10) for word in line]
+        space = (right - x - sum(widths)) / (len(line) - 1)
+        at = x
+        for word, width in zip(line, widths):
+            canvas.drawString(at, top - 12 * row, word)
+            at += width + space
+
+
+def test_a_justified_line_split_by_a_stretched_quad_is_read_whole(tmp_path):
+    """A proof's line of formulas set a quad apart and stretched by the justification: its
+    last formula stands 1.7 em after the one before and ends at the text's right edge, while
+    the lines under it are short. Read apart, it came after the whole paragraph."""
+    left = "Dann ist H stetig, H(t, 0) = g(t), H(t, 1) = g(f(t)),"
+    last = "H(0, s) = g(0) und H(1, s) ="
+    start = 72 + stringWidth(left, "Times-Roman", 10) + 17
+    right = start + stringWidth(last, "Times-Roman", 10)
+    prose = ("Sei X ein topologischer Raum und seien die Wege g und f so gegeben wie oben in "
+             "der Bemerkung beschrieben, dann gilt die folgende Aussage ueber beide Wege und "
+             "ihre Homotopie, die wir nun Schritt fuer Schritt beweisen wollen, indem wir eine "
+             "stetige Abbildung angeben und ihre Eigenschaften nachrechnen.").split()
+
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        _justified(canvas, 720, prose, right, rows=3)
+        canvas.drawString(72, 684, left)
+        canvas.drawString(start, 684, last)
+        canvas.drawString(72, 672, "g(1 - s + s) = g(1)")
+        canvas.drawString(72, 660, "=> H ist Homotopie.")
+        _justified(canvas, 640, prose, right, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert f"{left} {last} g(1 - s + s) = g(1) => H ist Homotopie." in text, text

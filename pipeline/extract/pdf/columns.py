@@ -3,13 +3,15 @@
 A row splits at any gap wider than ``SEGMENT_GAP_EM``, and at a narrower gap that lines up with
 gaps in many other rows (a column gutter: TeX's is one em). A list of short labels with their
 texts beside them (a symbol list, a form's line numbers) is joined back row by row, so the
-labels do not make a column of their own.
+labels do not make a column of their own; so is a justified line that a stretched quad split
+(``join_spaced_lines``).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Collection
 
 from pipeline.extract.pdf.chars import BASELINE, BY_X0, SIZE, TEXT, TOP, X0, X1, Char, mode_size
@@ -58,6 +60,10 @@ LABELLED_SHARE = 2 / 3
 """Share of the nearby rows with text at the texts' edge that must have a label beside it."""
 LABEL_SHARE = 0.6
 """Labels take at most this share of the way to their texts' edge (prose lines fill theirs)..."""
+SPACED_GAP_EM = 2.5
+"""Widest gap (em) of a justified line's stretched space between two formulas."""
+LIST_GAP_LINES = 2.0
+"""Ems from a list's row within which a row of a label run into its text is one of it."""
 LABEL_PITCH_EM = 12.0
 """...and their texts start within this many em of them: the columns of an index or of a
 page are further apart."""
@@ -310,20 +316,116 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
             if pitch > LABEL_PITCH_EM * row[i][0][SIZE]:  # checked first: it is the cheapest
                 out.append(row[i + 1])
                 continue
-            alike = [w for near in pairs[window] for a, b, w in near
-                     if abs(a - x0) <= ALIGN_TOLERANCE and abs(b - text_x0) <= ALIGN_TOLERANCE]
+            alike = {n: w for n in range(window.start, min(window.stop, len(rows)))
+                     for a, b, w in pairs[n]
+                     if abs(a - x0) <= ALIGN_TOLERANCE and abs(b - text_x0) <= ALIGN_TOLERANCE}
+            if not alike:
+                out.append(row[i + 1])
+                continue
+            # rows whose label runs into its text a word space before it (one segment,
+            # ``γ1 ∗ γ2 Zusammenhängen``) are labelled rows too, and show the labels' column
+            # as wide as the way to the texts: then a label may take most of it
+            run_into = _run_into_rows(rows, window, alike, x0, text_x0)
+            labelled = len(alike) + run_into
             # rows with text at that edge, labelled or not: a text column that only a few
             # labels (a table's last column) happen to sit beside is no list of labels
             # (counted last: it is the dearest)
-            if (len(alike) >= 3 and max(alike) <= LABEL_SHARE * pitch
-                    and len(alike) >= LABELLED_SHARE * sum(
-                        1 for xs in starts[window]
-                        if any(abs(x - text_x0) <= ALIGN_TOLERANCE for x in xs))):
+            if ((run_into or max(alike.values()) <= LABEL_SHARE * pitch)
+                    and labelled >= 3 and labelled >= LABELLED_SHARE * sum(
+                    1 for xs in starts[window]
+                    if any(abs(x - text_x0) <= ALIGN_TOLERANCE for x in xs))):
                 out[-1] = out[-1] + row[i + 1]
             else:
                 out.append(row[i + 1])
         joined.append(out)
     return joined
+
+
+def _run_into_rows(rows: list[list[list[Char]]], window: slice, labelled: Collection[int],
+                   x0: float, text_x0: float) -> int:
+    """How many rows of the window, other than the ``labelled`` ones, hold a label run into
+    its text (``_runs_into``) and stand in the list: each within ``LIST_GAP_LINES`` of a
+    labelled row or of one found before (a caption's line above a table, a note under it,
+    may hold a word at the texts' edge by chance)."""
+    candidates = [n for n in range(window.start, min(window.stop, len(rows)))
+                  if n not in labelled and rows[n] and _runs_into(rows[n], x0, text_x0)]
+    if not candidates:
+        return 0
+    tops = {n: min(c[TOP] for segment in rows[n] for c in segment) for n in candidates}
+    listed = [min(c[TOP] for segment in rows[n] for c in segment) for n in labelled]
+    reach = LIST_GAP_LINES * max(c[SIZE] for n in labelled for c in rows[n][0])
+    found = 0
+    for n in sorted(candidates, key=lambda n: min(abs(tops[n] - top) for top in listed)):
+        if min(abs(tops[n] - top) for top in listed) <= reach:
+            listed.append(tops[n])
+            found += 1
+    return found
+
+
+def _runs_into(row: list[list[Char]], x0: float, text_x0: float) -> bool:
+    """Whether a segment of the row starts at ``x0`` and holds a word starting at
+    ``text_x0``: a label and its text a word space apart. The text must open with a word
+    (two letters): a table's cells of numbers or formulas set a space apart are no labels."""
+    for segment in row:
+        if abs(segment[0][X0] - x0) > ALIGN_TOLERANCE:
+            continue
+        previous = None
+        for k, c in enumerate(segment):
+            if c[TEXT].isspace():
+                continue
+            if (previous is not None and abs(c[X0] - text_x0) <= ALIGN_TOLERANCE
+                    and c[X0] - previous[X1] > LETTER_GAP_EM * c[SIZE]):
+                return (c[TEXT].isalpha() and k + 1 < len(segment)
+                        and segment[k + 1][TEXT].isalpha())
+            if c[X0] > text_x0 + ALIGN_TOLERANCE:
+                break
+            previous = c
+    return False
+
+
+def join_spaced_lines(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
+    """Rejoin a justified line that a wide space split in two (formulas set a ``\\quad``
+    apart, stretched further by the justification): the row's second part ends at the text's
+    right edge, the gap is under ``SPACED_GAP_EM``, and no row near it has a gap there or text
+    ending or starting at its edges, as a column's gutter, a table's columns or a list's
+    labels have. Read apart, the line's end was read after the whole paragraph."""
+    # the text's right edge: the rightmost end that three or more rows share (full lines)
+    ends = Counter(round(_ink_end(row[-1])) for row in rows if row)
+    right = max((end for end, count in ends.items() if count >= 3), default=None)
+    if right is None:
+        return rows
+    joined = list(rows)
+    for r, row in enumerate(rows):
+        if len(row) != 2:
+            continue
+        left_end, right_start = _ink_end(row[0]), row[1][0][X0]
+        size = mode_size(row[0])
+        if (right_start - left_end > SPACED_GAP_EM * size
+                or abs(_ink_end(row[1]) - right) > ALIGN_TOLERANCE):
+            continue
+        near = rows[max(0, r - LABEL_ROWS):r] + rows[r + 1:r + LABEL_ROWS + 1]
+        if not any(_meets_gap(other, left_end, right_start, 2 * SPACED_GAP_EM * size)
+                   for other in near):
+            joined[r] = [row[0] + row[1]]
+    return joined
+
+
+def _ink_end(segment: list[Char]) -> float:
+    """The segment's last visible character's right edge."""
+    return next((c[X1] for c in reversed(segment) if not c[TEXT].isspace()), segment[-1][X1])
+
+
+def _meets_gap(row: list[list[Char]], left_end: float, right_start: float,
+               widest: float) -> bool:
+    """Whether the row has a gap of its own across ``[left_end, right_start]``, no wider than
+    ``widest`` (a short line's end far from a mark at the margin is no such gap), or text
+    ending at its left edge or starting at its right one."""
+    for segment, following in zip(row, row[1:]):
+        end, start = _ink_end(segment), following[0][X0]
+        if end < right_start and start > left_end and start - end <= widest:
+            return True
+    return any(abs(_ink_end(segment) - left_end) <= ALIGN_TOLERANCE
+               or abs(segment[0][X0] - right_start) <= ALIGN_TOLERANCE for segment in row)
 
 
 def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:

@@ -44,6 +44,7 @@ from pipeline.extract.pdf.columns import (
     LABEL_PITCH_EM,
     join_labels,
     join_numbers,
+    join_spaced_lines,
     padded_word_spaces,
     row_gutters,
     row_segments,
@@ -222,8 +223,8 @@ def page_lines(chars: list[Char], page_number: int,
     padded = padded_word_spaces(rows, split_em)
     split = [row_segments(row, gutters.get(index, set()), split_em, padded.get(index, ()))
              for index, row in enumerate(rows)]
-    segments = [segment for row in join_numbers(join_labels(split_sublabels(split)))
-                for segment in _join_end_marks(_join_bullets(row))]
+    joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))))
+    segments = [segment for row in joined for segment in _join_end_marks(_join_bullets(row))]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
     lines = []
     segments = stack_displays(_attach_stray_marks(segments), operators, bars)
