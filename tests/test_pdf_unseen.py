@@ -1927,3 +1927,51 @@ def test_paragraph_runs_on_past_a_ruled_table_and_its_note(tmp_path):
     text = " ".join(result[0][1].split())
     assert "dietary exposure, there were changes" in text
     assert "EPA" not in text
+
+
+def test_a_note_citing_a_table_by_its_title_is_a_note(tmp_path):
+    """A footnote whose text opens with the table it cites (``¹¹ Table 186. Enrollment, staff,
+    and degrees ...``) reads as a caption by its words, but a caption never opens with a
+    raised label: it had been read as a caption, and the note after it as a paragraph."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 11)
+        lines = ["Student enrollment in these institutions in the fall of 2006 measured",
+                 "17.8 million, in four-year and two-year institutions alike."]
+        canvas.drawString(72, 720, lines[0])
+        canvas.drawString(72, 706, lines[1])
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72 + canvas.stringWidth(lines[1], "Times-Roman", 11) + 1, 711, "11, 12")
+        _paragraph(canvas, 690, rows=30, size=11)
+        canvas.line(72, 280, 200, 280)
+        for y, label, text in ((268, "11", "Table 186. Enrollment, staff, and degrees conferred "
+                                           "in postsecondary institutions, fall 2006."),
+                               (256, "12", "These numbers may not equal the 17.8 million shown "
+                                           "due to rounding.")):
+            canvas.setFont("Times-Roman", 6)
+            canvas.drawString(72, y + 3, label)
+            canvas.setFont("Times-Roman", 9)
+            canvas.drawString(80, y, text)
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["11", "12"]
+    assert result.footnotes[0].text.startswith("Table 186.")
+    assert not any(b.kind == "caption" for b in result.blocks)
+
+
+@pytest.mark.parametrize("end, number", [("and a UF of", "2. This Report used a UF of 1"),
+                                         ("the handbook for campus crime reporting, p.",
+                                          "11. Retrieved September 25, 2008, from the")])
+def test_a_number_wrapped_mid_sentence_opens_no_list_item(tmp_path, end, number):
+    """A sentence's number wrapped to the next line (``a UF of`` / ``2. This Report used``, a
+    citation's ``p.`` / ``11. Retrieved``) reads like a list's enumerator: the line had started
+    a list item of its own, cutting the paragraph mid-sentence."""
+    def page(canvas):
+        rows = _rows(4, "In calculating the wildlife reference dose, the GLWQI used a UF of 3")
+        rows[-1] = rows[-1][:70 - len(end)].rsplit(" ", 1)[0] + " " + end
+        _justified(canvas, 700, rows + [number + " and more words to end it."])
+        _justified(canvas, 620, _rows(4, "A formal analysis of uncertainty around the estimate "
+                                         "was not attempted.", "ended."))
+
+    result = _typeset(tmp_path, page)
+    assert [b.kind for b in result.blocks] == ["paragraph", "paragraph"]
+    assert " ".join(number.split()[:3]) in " ".join(result.blocks[0].text.split())

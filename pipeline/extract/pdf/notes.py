@@ -121,8 +121,9 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             # formula's indices over the paragraph its block starts above them)
         if not any(o.bottom <= block.top + 1 and o.size >= SMALLER * body_size for o in column):
             continue  # nothing to annotate above it: a page of small print (contents, index)
-        if CAPTION.match(block.lines[0].text):
-            continue  # a figure's caption under the figure's frame
+        if CAPTION.match(block.lines[0].text) and not block.lines[0].lead_label:
+            continue  # a figure's caption under the figure's frame; a raised label before
+            # ``Table 186. Enrollment ...`` opens a note citing a table
         label = _label_of(block.lines[0]) or _tab_label(block.lines[0], blocks)
         ruled = _rule_above(block, rules, body_size, blocks)
         if label and not ruled and not _cited(label, block.lines[0], cited):

@@ -34,6 +34,10 @@ GUTTER_MIN = 6.0
 
 _CLOSED = re.compile(r"[.!?:;)\]]\s*$")
 """A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
+_MID_SENTENCE = re.compile(r"(?:\b[a-z]+|\b(?:p|pp|No|no|Nos|Vol|vol|Ch|ch|Sec|sec|Fig|fig|"
+                           r"Eq|eq)\.)$")
+"""A line ending in the middle of a sentence: a lower-case word with no stop after it, or an
+abbreviation a number follows (``p.``, ``No.``)."""
 _FORMULA_COMMA = re.compile(r"[=<>≤≥≈≠∈∑∫].*,\s*$")
 """A formula's line ending in the comma of the sentence it is set in (``E = mc²,``): a caption
 opening the next line starts a block as after a full stop."""
@@ -130,7 +134,9 @@ def _closes(block: LayoutBlock, line: Line) -> bool:
 
 
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
-    if line.lead_label or NEW_ITEM.match(line.text) or _numbered_title(block, line):
+    if line.lead_label or _numbered_title(block, line):
+        return True
+    if NEW_ITEM.match(line.text) and not _number_wrapped_to(block, line):
         return True
     if CAPTION.match(line.text) and (_CLOSED.search(block.lines[-1].text)
                                      or _FORMULA_COMMA.search(block.lines[-1].text)):
@@ -139,6 +145,19 @@ def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
         return False
     indent = line.x0 - min(l.x0 for l in block.lines[1:])
     return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
+
+
+def _number_wrapped_to(block: LayoutBlock, line: Line) -> bool:
+    """Whether ``line``, opening with what reads as an enumerator (``2. This Report``, ``11.
+    Retrieved``), is a sentence's number wrapped to the next line (``a UF of`` / ``2. ...``,
+    a citation's ``p.`` / ``11. ...``): the block opens with no enumerator (a raised note
+    label is none), and its last line runs to
+    the right edge of the two and ends mid-sentence (a word in lower case, or an abbreviation
+    a number follows)."""
+    first, last = block.lines[0], block.lines[-1]
+    return (not NEW_ITEM.match(first.text)
+            and max(block.x1, line.x1) - last.x1 <= line.size
+            and _MID_SENTENCE.search(last.text) is not None)
 
 
 def _numbered_title(block: LayoutBlock, line: Line) -> bool:
