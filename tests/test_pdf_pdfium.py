@@ -179,7 +179,7 @@ def test_the_pages_text_read_at_once_is_what_each_character_gives(content, whole
 
 
 def test_a_paths_points_read_at_once_are_what_each_segment_gives():
-    """``_path_points`` reads a path's segments in one piece from PDFium's array of points
+    """``_raw_points`` reads a path's segments in one piece from PDFium's array of points
     (four calls a segment before); every path of a drawn page, rectangles, lines, curves,
     closed and open figures, reads as segment by segment through the API."""
     import ctypes
@@ -214,8 +214,9 @@ def test_a_paths_points_read_at_once_are_what_each_segment_gives():
         for path in paths:
             count = reader._count_segments(path)
             assert reader._raw_points(path, count) is not None
-            assert reader._path_points(path) == reader._api_points(path, count)
-        assert any(close for path in paths for *_, close in reader._path_points(path))
+            assert reader._raw_points(path, count) == reader._api_points(path, count)
+        assert any(close for path in paths
+                   for *_, close in reader._api_points(path, reader._count_segments(path)))
     finally:
         raw.FPDF_ClosePage(page)
         document.close()

@@ -200,6 +200,57 @@ def test_paths_drawn_in_one_matrix_have_it_composed_once(monkeypatch):
     assert calls["_compose"] <= 2
 
 
+def test_rectangles_read_at_once_are_what_their_segments_give():
+    """``_shapes`` reads a figure of four sides closed at its fifth point (a rectangle drawn
+    with ``re``, most paths) without splitting it into subpaths: every path gets the kind
+    and box that reading its segments one by one gives, a rectangle, a rotated one, a diamond
+    closed the same way, an open five-point line and a closed figure of other sizes alike."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 400))
+    canvas.rect(20, 30, 100, 50, fill=1)
+    canvas.rect(200, 30, 0, 50)  # a rule drawn as a rectangle of no width
+    canvas.saveState()
+    canvas.rotate(30)
+    canvas.rect(150, 100, 60, 20)
+    canvas.restoreState()
+    for points, closed in (([(50, 200), (80, 230), (50, 260), (20, 230), (50, 200)], True),
+                           ([(100, 300), (150, 300), (150, 350), (100, 350), (90, 340)], False),
+                           ([(200, 200), (260, 200), (260, 240)], True)):
+        path = canvas.beginPath()
+        path.moveTo(*points[0])
+        for point in points[1:]:
+            path.lineTo(*point)
+        if closed:
+            path.close()
+        canvas.drawPath(path)
+    canvas.save()
+    document = pdfium.PdfiumDocument(buffer.getvalue())
+    page = raw.FPDF_LoadPage(document._doc.raw, 0)
+    try:
+        listed = pdfium._objects(ctypes.cast(page, ctypes.c_void_p).value or 0)
+        assert listed is not None
+        objects = listed[0]
+        flip = (1.0, 0.0, 0.0, -1.0, 0.0, 400.0)
+        found = pdfium.PageObjects([], [], [], [], [])
+        document._shapes(objects, flip, found)
+        expected = pdfium.PageObjects([], [], [], [], [])
+        for obj, _, outer in objects:
+            m = raw.FS_MATRIX()
+            assert pdfium._object_matrix(obj, ctypes.addressof(m))
+            to_page = pdfium._compose(pdfium._compose((m.a, m.b, m.c, m.d, m.e, m.f), outer),
+                                      flip)
+            segments = pdfium._api_points(obj, pdfium._count_segments(obj))
+            for shape, points in pdfium._subpaths(segments):
+                getattr(expected, shape).append(pdfium._box(points, to_page))
+    finally:
+        raw.FPDF_ClosePage(page)
+        document.close()
+    assert len(objects) == 6
+    assert (found.rects, found.lines, found.curves) == (expected.rects, expected.lines,
+                                                         expected.curves)
+    assert len(found.rects) == 3 and len(found.curves) == 3  # rects as pdfminer: unturned
+
+
 _ALONG = st.floats(0, 60, allow_nan=False).map(lambda v: round(v, 2))
 
 

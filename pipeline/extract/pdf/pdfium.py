@@ -22,7 +22,7 @@ from __future__ import annotations
 import ctypes
 import struct
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -108,8 +108,17 @@ hangs (``HANGING_EM``) and its box drops below the origin (the descent), the sla
 and the font's codes decoded so far. The products are the characters' own, made once."""
 _MATRIX_SCALE = 4 * ctypes.sizeof(ctypes.c_float)
 """The bytes of ``FS_MATRIX``'s a, b, c, d (e and f, the position, follow them)."""
+_MATRIX = struct.Struct("=6f")
+"""``FS_MATRIX``'s a, b, c, d, e, f, read in one unpack (six attribute reads before)."""
 _POINT = struct.Struct("=ffB?2x")
 """PDFium's ``CFX_Path::Point``: x, y, segment type, whether it closes its figure, padding."""
+_KIND, _CLOSE = 8, 9
+"""Where a point's segment type and close flag stand in its bytes."""
+_RECT = struct.Struct("=ff4xff4xff4xff4xff4x")
+"""Five points' x and y."""
+_RECT_KINDS = bytes((raw.FPDF_SEGMENT_MOVETO, *[raw.FPDF_SEGMENT_LINETO] * 4))
+_RECT_CLOSES = bytes((0, 0, 0, 0, 1))
+"""A figure of four sides closed at its fifth point, as ``re`` draws a rectangle."""
 _CORNERS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
 """An image's unit square, which its matrix maps onto the page."""
 
@@ -162,8 +171,7 @@ class PdfiumDocument:
                 return None
             found = PageObjects(chars, [], [], [], [], self._heavy)
             flip = (1.0, 0.0, 0.0, -1.0, 0.0, height + 2 * mb_y0)
-            for kind, box in self._shapes(shapes, flip):
-                getattr(found, kind).append(box)
+            self._shapes(shapes, flip, found)
             return found
         finally:
             raw.FPDF_ClosePage(page)
@@ -302,73 +310,89 @@ class PdfiumDocument:
             return -1.0
         return width.value / 1000
 
-    def _shapes(self, objects: list[tuple[int, int, Matrix]], flip: Matrix
-                ) -> Iterator[tuple[str, Box]]:
-        """("rects" | "lines" | "curves" | "images", box) of the page's paths and images."""
+    def _shapes(self, objects: list[tuple[int, int, Matrix]], flip: Matrix,
+                found: PageObjects) -> None:
+        """The boxes of the page's paths and images, added to ``found``'s rects, lines,
+        curves and images: a few calls a path, in one loop (a JSS paper's 46 pages draw
+        40,909 paths, most of them its tables' rules)."""
         # most paths share a few matrices (a chart's thousands of rectangles one): each pair
         # of the path's and its forms' matrices is composed once
         composed: dict[tuple[Matrix, Matrix], Matrix] = {}
+        matrix, matrix_at = self._matrix, self._matrix_at
+        readable = _points_readable()
+        by_kind = {"rects": found.rects, "lines": found.lines, "curves": found.curves}
         for obj, kind, outer in objects:
-            inner = self._obj_matrix(obj)
+            inner: Matrix = (_MATRIX.unpack_from(matrix) if _object_matrix(obj, matrix_at)
+                             else IDENTITY)
             to_page = composed.get((inner, outer))
             if to_page is None:
                 to_page = composed[inner, outer] = _compose(_compose(inner, outer), flip)
             if kind == IMAGE:
-                yield "images", _box(_CORNERS, to_page)
-            else:
-                for shape, points in self._subpaths(obj):
-                    yield shape, _box(points, to_page)
+                found.images.append(_box(_CORNERS, to_page))
+                continue
+            count = _count_segments(obj)
+            data = _raw_bytes(obj, count) if readable else None
+            if (count == 5 and data is not None and data[_KIND::_POINT.size] == _RECT_KINDS
+                    and data[_CLOSE::_POINT.size] == _RECT_CLOSES):
+                # a rectangle drawn as a figure (``re``), most paths: its five points
+                # straight to _classify, as _subpaths would hand them on
+                x0, y0, x1, y1, x2, y2, x3, y3, x4, y4 = _RECT.unpack(data)
+                points = [(x0, y0), (x1, y1), (x2, y2), (x3, y3), (x4, y4)]
+                if points[4] != points[0]:
+                    points.append(points[0])
+                shape, points = _classify(points, False)
+                by_kind[shape].append(_box(points, to_page))
+                continue
+            segments = (list(_POINT.iter_unpack(data)) if data is not None
+                        else _api_points(obj, count))
+            for shape, points in _subpaths(segments):
+                by_kind[shape].append(_box(points, to_page))
 
-    def _obj_matrix(self, obj: int) -> Matrix:
-        m = self._matrix
-        if not _object_matrix(obj, self._matrix_at):
-            return IDENTITY
-        return (m.a, m.b, m.c, m.d, m.e, m.f)
 
-    def _subpaths(self, path: int) -> list[tuple[str, list[tuple[float, float]]]]:
-        """Each subpath's kind and points, as pdfminer splits them: a Bézier segment's end
-        point only, not its control points."""
-        found: list[tuple[str, list[tuple[float, float]]]] = []
-        points: list[tuple[float, float]] = []
-        curved = False
-        controls = 0  # PDFium lists a Bézier segment as three points: two controls, the end
-        for x, y, kind, close in _path_points(path):
-            if kind == MOVETO and points:
-                found.append(_classify(points, curved))
-                points, curved = [], False
-            if kind == BEZIERTO:
-                if controls < 2:
-                    controls += 1
-                    continue
-                curved = True
-            controls = 0
-            points.append((x, y))
-            if close and points[0] != points[-1]:
-                points.append(points[0])
-        if points:
+def _subpaths(segments: list[tuple[float, float, int, bool]]
+              ) -> list[tuple[str, list[tuple[float, float]]]]:
+    """Each subpath's kind and points, as pdfminer splits them: a Bézier segment's end point
+    only, not its control points."""
+    found: list[tuple[str, list[tuple[float, float]]]] = []
+    points: list[tuple[float, float]] = []
+    curved = False
+    controls = 0  # PDFium lists a Bézier segment as three points: two controls, the end
+    for x, y, kind, close in segments:
+        if kind == MOVETO and points:
             found.append(_classify(points, curved))
-        return found
-
-
-def _path_points(path: int) -> list[tuple[float, float, int, bool]]:
-    """(x, y, segment type, whether it closes its figure) of each of the path's segments:
-    through the API four calls a segment (83,940 segments on the 117-page book, most of them
-    rectangles of five), so read in one piece where ``_raw_points`` can."""
-    count = _count_segments(path)
-    points = _raw_points(path, count) if _points_readable() else None
-    return _api_points(path, count) if points is None else points
+            points, curved = [], False
+        if kind == BEZIERTO:
+            if controls < 2:
+                controls += 1
+                continue
+            curved = True
+        controls = 0
+        points.append((x, y))
+        if close and points[0] != points[-1]:
+            points.append(points[0])
+    if points:
+        found.append(_classify(points, curved))
+    return found
 
 
 def _raw_points(path: int, count: int) -> list[tuple[float, float, int, bool]] | None:
-    """The path's points read from PDFium's memory: a segment's handle is the address of its
-    ``CFX_Path::Point`` in the path's array of them (fpdf_editpath.cpp). None when the first
-    and last segments are not that array's ends."""
+    """(x, y, segment type, whether it closes its figure) of each of the path's segments,
+    read in one piece (``_raw_bytes``) instead of four calls a segment (83,940 segments on
+    the 117-page book), or None."""
+    data = _raw_bytes(path, count)
+    return None if data is None else list(_POINT.iter_unpack(data))
+
+
+def _raw_bytes(path: int, count: int) -> bytes | None:
+    """The path's ``CFX_Path::Point``s as PDFium keeps them: a segment's handle is the
+    address of its point in the path's array of them (fpdf_editpath.cpp). None when the
+    first and last segments are not that array's ends."""
     if count < 2:
         return None
     first = _segment(path, 0) or 0
     if (_segment(path, count - 1) or 0) - first != (count - 1) * _POINT.size:
         return None
-    return list(_POINT.iter_unpack(ctypes.string_at(first, count * _POINT.size)))
+    return ctypes.string_at(first, count * _POINT.size)
 
 
 def _api_points(path: int, count: int) -> list[tuple[float, float, int, bool]]:
