@@ -224,8 +224,9 @@ def test_a_paths_points_read_at_once_are_what_each_segment_gives():
 
 def test_the_per_character_calls_read_as_typed_calls_do(monkeypatch):
     """The calls made for every character take no declared argument types (converting to
-    them was a third of each call's time), so they are passed the text page as a
-    ``c_void_p`` and pointers as ``byref``: the page reads the same as through typed calls."""
+    them was a third of each call's time), so they are passed the text page as the argument
+    object ``c_void_p.from_param`` makes (which ctypes copies without looking its format up)
+    and pointers as ``byref``: the page reads the same as through typed calls."""
     from pipeline.extract.pdf import pdfium as reader
 
     per_character = {"_text_object": (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int),
