@@ -611,6 +611,25 @@ def test_labels_running_into_their_texts_show_a_list_of_long_labels(tmp_path):
     assert " ".join(f"{label} {meaning}" for label, meaning in GROUPS) in " ".join(text.split())
 
 
+def test_a_list_of_long_labels_beside_a_column_of_other_rows_is_read_row_by_row(tmp_path):
+    """The same list in the left column of a page whose right column's lines fall between
+    its rows: the one label that runs into its text stands eight of the page's rows under the
+    first label, which is read with its text all the same."""
+    labels = [("PSLn(K)", "Projektive lineare Gruppe"), ("GL(n, K)", "Allgemeine lineare Gruppe"),
+              ("Perm(X)", "Permutationsgruppe"), ("Aut(X, Y)", "Automorphismen"),
+              ("Homoeo(M)", "Homoeomorphismengruppe")]
+
+    def draw(canvas):
+        for row, (label, meaning) in enumerate(labels):
+            canvas.drawString(72, 690 - 14 * row, label)
+            canvas.drawString(128, 690 - 14 * row, meaning)
+        for row in range(7):
+            canvas.drawString(330, 697 - 14 * row, f"Zeile {row + 1} der rechten Spalte")
+
+    text, _ = _extract_text(tmp_path, _canvas_pdf(draw))
+    assert " ".join(f"{label} {meaning}" for label, meaning in labels) in " ".join(text.split())
+
+
 def test_an_index_in_two_columns_of_short_entries_is_read_column_by_column(tmp_path):
     left = [f"Eintrag {chr(65 + i)}, {i + 3}" for i in range(10)]
     right = [f"Stichwort {chr(75 + i)}, {i + 40}" for i in range(10)]

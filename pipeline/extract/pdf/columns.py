@@ -325,7 +325,7 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
             # rows whose label runs into its text a word space before it (one segment,
             # ``γ1 ∗ γ2 Zusammenhängen``) are labelled rows too, and show the labels' column
             # as wide as the way to the texts: then a label may take most of it
-            run_into = _run_into_rows(rows, window, alike, x0, text_x0)
+            run_into = _run_into_rows(rows, r, alike, x0, text_x0)
             labelled = len(alike) + run_into
             # rows with text at that edge, labelled or not: a text column that only a few
             # labels (a table's last column) happen to sit beside is no list of labels
@@ -341,13 +341,16 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     return joined
 
 
-def _run_into_rows(rows: list[list[list[Char]]], window: slice, labelled: Collection[int],
+def _run_into_rows(rows: list[list[list[Char]]], r: int, labelled: Collection[int],
                    x0: float, text_x0: float) -> int:
-    """How many rows of the window, other than the ``labelled`` ones, hold a label run into
+    """How many rows near row ``r``, other than the ``labelled`` ones, hold a label run into
     its text (``_runs_into``) and stand in the list: each within ``LIST_GAP_LINES`` of a
     labelled row or of one found before (a caption's line above a table, a note under it,
     may hold a word at the texts' edge by chance)."""
-    candidates = [n for n in range(window.start, min(window.stop, len(rows)))
+    # searched twice as far as the labels (``LABEL_ROWS``): the chain keeps them to the
+    # list, while a page's rows interleave the rows of the column beside it
+    candidates = [n for n in range(max(0, r - 2 * LABEL_ROWS),
+                                   min(r + 2 * LABEL_ROWS + 1, len(rows)))
                   if n not in labelled and rows[n] and _runs_into(rows[n], x0, text_x0)]
     if not candidates:
         return 0
