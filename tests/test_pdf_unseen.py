@@ -1960,7 +1960,9 @@ def test_a_note_citing_a_table_by_its_title_is_a_note(tmp_path):
 
 @pytest.mark.parametrize("end, number", [("and a UF of", "2. This Report used a UF of 1"),
                                          ("the handbook for campus crime reporting, p.",
-                                          "11. Retrieved September 25, 2008, from the")])
+                                          "11. Retrieved September 25, 2008, from the"),
+                                         ("incident. In 26 percent (n =",
+                                          "71) of the incidents, the subject died of a")])
 def test_a_number_wrapped_mid_sentence_opens_no_list_item(tmp_path, end, number):
     """A sentence's number wrapped to the next line (``a UF of`` / ``2. This Report used``, a
     citation's ``p.`` / ``11. Retrieved``) reads like a list's enumerator: the line had started

@@ -35,9 +35,10 @@ GUTTER_MIN = 6.0
 _CLOSED = re.compile(r"[.!?:;)\]]\s*$")
 """A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
 _MID_SENTENCE = re.compile(r"(?:\b[a-z]+|\b(?:p|pp|No|no|Nos|Vol|vol|Ch|ch|Sec|sec|Fig|fig|"
-                           r"Eq|eq)\.)$")
-"""A line ending in the middle of a sentence: a lower-case word with no stop after it, or an
-abbreviation a number follows (``p.``, ``No.``)."""
+                           r"Eq|eq)\.|[,=(])$")
+"""A line ending in the middle of a sentence: a lower-case word with no stop after it, an
+abbreviation a number follows (``p.``, ``No.``), a comma, or what a number follows (``(n =``
+/ ``71) of the incidents``)."""
 _FORMULA_COMMA = re.compile(r"[=<>≤≥≈≠∈∑∫].*,\s*$")
 """A formula's line ending in the comma of the sentence it is set in (``E = mc²,``): a caption
 opening the next line starts a block as after a full stop."""
