@@ -604,6 +604,35 @@ def test_a_label_over_an_arrow_under_a_line_is_no_subscript_of_that_line(tmp_pat
     assert "Dann ist U offen in Y. Def. 12.a ===== f(U) ist offen in X." in text, text
 
 
+def test_a_word_over_a_relation_is_read_before_it(tmp_path):
+    """A label of words set small over a single ``=`` (``\\overset{\\text{Binomischer
+    Lehrsatz}}{=}``, two lines over it): read right before its ``=``, its lines top to bottom,
+    and the row, which the label's width had split at both sides of the ``=``, read on
+    through it, at its own size (the label's letters outnumber its own), so the row under it
+    goes on its paragraph. The label had been read before the row, or with the row's right
+    part after the rows under it."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        canvas.setFont("Times-Roman", 10)
+        left = "f = (x + 1)n"
+        canvas.drawString(100, 640, left)
+        x = 100 + canvas.stringWidth(left + " ", "Times-Roman", 10)
+        equals = canvas.stringWidth("=", "Times-Roman", 10)
+        label = canvas.stringWidth("Binomischer", "Times-Roman", 7)
+        canvas.drawString(x + (label - equals) / 2, 640, "=")
+        canvas.drawString(x + label + 3, 640, "g + h")
+        canvas.drawString(100, 628, "und g = (x - 1)n = g - 1 folgt.")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(x, 653.5, "Binomischer")
+        width = canvas.stringWidth("Lehrsatz", "Times-Roman", 7)
+        canvas.drawString(x + (label - width) / 2, 646.5, "Lehrsatz")
+        _paragraph(canvas, 600, rows=3)
+
+    texts = _texts(_typeset(tmp_path, page))
+    assert ("f = (x + 1)n Binomischer Lehrsatz = g + h und g = (x - 1)n = g - 1 folgt."
+            in texts), texts
+
+
 def _fraction(canvas, x: float, baseline: float, numerator: str, denominator: str,
               size: float = 10) -> float:
     """A display fraction at ``x`` in a formula's row on ``baseline``, set as TeX sets it:

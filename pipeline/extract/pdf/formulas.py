@@ -344,6 +344,7 @@ def stack_displays(segments: list[list[Char]], operators: bool = True,
     right_of: dict[int, int] = {}  # the left host's index -> the right host it joins
     hosting: set[int] = set()
     placed: set[int] = set()
+    labels: dict[int, int] = {}  # a label over a relation -> the relation's part
     for i in order:
         if i in hosting:
             continue
@@ -363,10 +364,15 @@ def stack_displays(segments: list[list[Char]], operators: bool = True,
             continue
         parts.setdefault(left, []).append(i)
         placed.add(i)
+        if i in where:
+            labels[i] = left
         hosting.add(left)
         if right is not None and right != left:
             right_of[left] = right
             hosting.add(right)
+    placed.update(_stack_label_lines(info, order, labels, parts, where, placed | hosting))
+    for i, j in labels.items():
+        _join_label_box(i, j, info, candidates - placed, right_of, hosting)
     if not parts:
         return segments
     joined_right = set(right_of.values())
@@ -382,7 +388,7 @@ def stack_displays(segments: list[list[Char]], operators: bool = True,
             if merged:
                 merged.append(_spacer(merged[-1]))
             merged += _with_parts(segments[host], [
-                (info[j][0], _lowered(segments[j], info[host][0] - info[j][0])
+                (info[j][0], _lowered(segments[j], info[host][0] - info[j][0], info[host][1])
                  if j in where else _run_on(segments, j, run_on.get(j, [])), where.get(j))
                 for j in parts.get(host, ())])
             host = right_of.get(host)
@@ -1062,16 +1068,18 @@ def _arrow_under(i: int, info: dict[int, tuple[float, float, float, float, list[
                  near: list[int], placed: set[int]) -> tuple[int, float] | None:
     """The row and the x where part ``i`` is read when it is a label set small over an
     extensible arrow of the row under it (``\\xRightarrow{Bem. 66}``): the row's characters
-    under it are two or more arrow pieces; it is read before the arrow. Over the arrow's
-    letters, no script joins the row, and no gap of the row holds it."""
-    baseline, size, x0, x1, _ = info[i]
+    under it are two or more arrow pieces, or one centred under a word (``_word_over``); it
+    is read before the arrow. Over the arrow's letters, no script joins the row, and no gap
+    of the row holds it."""
+    baseline, size, x0, x1, ink = info[i]
     for j in near:
         other, other_size, _, _, o_ink = info[j]
         if (j == i or j in placed or not _script_of(size, other_size)
                 or not ROW_BASELINE_EM * other_size <= other - baseline <= STACK_EM * other_size):
             continue
         under = [c for c in o_ink if c[X0] < x1 and c[X1] > x0]
-        if len(under) < 2 or any(c[TEXT] not in ARROW_PIECES for c in under):
+        if any(c[TEXT] not in ARROW_PIECES for c in under) or not (
+                len(under) >= 2 or len(under) == 1 and _word_over(ink, under[0])):
             continue
         start = min(c[X0] for c in under)
         for c in sorted(o_ink, key=lambda c: -c[X1]):  # the arrow's pieces left of the label
@@ -1081,11 +1089,78 @@ def _arrow_under(i: int, info: dict[int, tuple[float, float, float, float, list[
     return None
 
 
-def _lowered(chars: list[Char], by: float) -> list[Char]:
+def _word_over(label: list[Char], relation: Char) -> bool:
+    """Whether ``label`` is a word of three letters or more centred over ``relation``: a
+    single ``=`` or ``⇒`` is no extensible arrow, and a script near one (``i=1``, ``2``,
+    ``3(i)``) is short or holds digits, but a word stacked over it names the rule the step
+    takes (``\\overset{\\text{Lehrsatz}}{=}``)."""
+    middle = (min(c[X0] for c in label) + max(c[X1] for c in label)) / 2
+    return (_is_word(label) and abs(middle - (relation[X0] + relation[X1]) / 2)
+            <= (relation[X1] - relation[X0]) / 2)
+
+
+def _stack_label_lines(info: dict[int, tuple[float, float, float, float, list[Char]]],
+                       order: list[int], labels: dict[int, int], parts: dict[int, list[int]],
+                       where: dict[int, float], taken: set[int]) -> list[int]:
+    """A label's first lines, set over the line found over the arrow or relation
+    (``Binomischer`` over ``Lehrsatz`` over ``=``): words of its size centred over it, each
+    line at most a line's leading above the next, are read with it, top to bottom. The
+    lines placed so are returned."""
+    lines: list[int] = []
+    for k in sorted(labels, key=lambda k: -info[k][0]):  # the lowest line first
+        baseline, size, x0, x1, _ = info[k]
+        for i in reversed(order[:order.index(k)]):  # the lines above it, nearest first
+            upper, upper_size, u0, u1, ink = info[i]
+            if baseline - upper > 1.5 * size:
+                break
+            if (i in taken or i in labels or abs(upper_size - size) > 0.1 * size
+                    or abs((u0 + u1) / 2 - (x0 + x1) / 2) > 0.5 * size or not _is_word(ink)):
+                continue
+            labels[i] = labels[k]
+            parts[labels[k]].append(i)
+            where[i] = where[k]
+            taken.add(i)
+            lines.append(i)
+            baseline, x0, x1 = upper, u0, u1
+    return lines
+
+
+def _join_label_box(label: int, relation: int,
+                    info: dict[int, tuple[float, float, float, float, list[Char]]],
+                    candidates: set[int], right_of: dict[int, int], hosting: set[int]) -> None:
+    """The row's text on either side of an arrow or relation with a label wider than it set
+    over it: TeX makes the stack as wide as its label, so the gaps around the arrow lie under
+    the label, and the row, split at them, is read on through the arrow. ``candidates``: the
+    parts no other part took."""
+    baseline, size, x0, x1, _ = info[relation]
+    _, _, label_x0, label_x1, _ = info[label]
+    row = [k for k in candidates if abs(info[k][0] - baseline) < 0.1 * size]
+    before = max((k for k in row if info[k][3] <= x0), key=lambda k: info[k][3], default=None)
+    after = min((k for k in row if info[k][2] >= x1), key=lambda k: info[k][2], default=None)
+    if (before is not None and before not in right_of and relation not in right_of.values()
+            and info[before][3] >= label_x0 - 0.5 * size):
+        right_of[before] = relation
+        hosting.add(before)
+    if (after is not None and relation not in right_of and after not in right_of.values()
+            and info[after][2] <= label_x1 + 0.5 * size):
+        right_of[relation] = after
+        hosting.add(after)
+
+
+def _is_word(chars: list[Char]) -> bool:
+    """Letters, three or more, with at most an abbreviation's full stops and hyphens."""
+    text = "".join(c[TEXT] for c in chars if not c[TEXT].isspace())
+    return sum(ch.isalpha() for ch in text) >= 3 and all(ch.isalpha() or ch in ".-"
+                                                         for ch in text)
+
+
+def _lowered(chars: list[Char], by: float, size: float) -> list[Char]:
     """``chars`` moved down ``by`` points: an arrow's label read on its row's baseline, as its
-    words (raised, they were taken for note markers and lost their spaces)."""
-    return [(c[TEXT], c[X0], c[X1], c[TOP] + by, c[BOTTOM] + by, c[BASELINE] + by, *c[SIZE:])
-            for c in chars]
+    words (raised, they were taken for note markers and lost their spaces), and at the row's
+    ``size``: a label's letters outnumbered a short row's, whose line then read as small
+    print, too far under the line above to go on its paragraph."""
+    return [(c[TEXT], c[X0], c[X1], c[TOP] + by, c[BOTTOM] + by, c[BASELINE] + by, size,
+             c[FONTNAME], c[UPRIGHT]) for c in chars]
 
 
 def _script_of(size: float, host: float) -> bool:
