@@ -1977,3 +1977,18 @@ def test_a_number_wrapped_mid_sentence_opens_no_list_item(tmp_path, end, number)
     result = _typeset(tmp_path, page)
     assert [b.kind for b in result.blocks] == ["paragraph", "paragraph"]
     assert " ".join(number.split()[:3]) in " ".join(result.blocks[0].text.split())
+
+
+def test_italic_subsection_title_at_the_text_size_is_a_heading(tmp_path):
+    """A subsection's title set in italics at the text's size and weight, alone over its
+    paragraph (``Targeting: Specifically Named Individuals``), had read as a one-line
+    paragraph."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=5, size=12) - 20
+        canvas.setFont("Times-Italic", 12)
+        canvas.drawString(72, y, "Targeting: Specifically Named Individuals")
+        _paragraph(canvas, y - 24, rows=5, size=12)
+
+    result = _typeset(tmp_path, page)
+    kinds = {b.text: b.kind for b in result.blocks}
+    assert kinds.get("Targeting: Specifically Named Individuals") == "heading"

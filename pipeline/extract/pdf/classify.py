@@ -348,7 +348,29 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     if block.size < smallest * text_size:
         return larger
     return (larger or bold and (len(text) < 120 or _numbered_bold(text, bold, after))
-            or _in_capitals(text) and prose_after)
+            or _in_capitals(text) and prose_after or _italic_title(block, after))
+
+
+ITALIC_TITLE_WORDS = 8
+"""An italic line of at most this many words, no sentence's end inside it (a run-in label's
+``Line 7c, column (2). You must``) and at least ``ITALIC_TITLE_LETTERS`` of it letters and
+spaces (no formula), may title the paragraph under it..."""
+ITALIC_TITLE_LETTERS = 0.9
+
+
+def _italic_title(block: LayoutBlock, after: LayoutBlock | None) -> bool:
+    """...when it stands alone as a block, in italics throughout, opening with a capital and
+    ending in no stop, over a paragraph of two or more lines set upright (``Targeting:
+    Specifically Named Individuals``): a subsection's title set at the text's size and
+    weight."""
+    line = block.lines[0]
+    words = line.text.split()
+    letters = sum(ch.isalpha() or ch.isspace() for ch in line.text)
+    return (len(block.lines) == 1 and line.italic and 2 <= len(words) <= ITALIC_TITLE_WORDS
+            and line.text[:1].isupper() and not line.text.rstrip().endswith((".", ":"))
+            and ". " not in line.text and letters >= ITALIC_TITLE_LETTERS * len(line.text)
+            and after is not None and len(after.lines) >= 2
+            and not after.lines[0].italic and abs(after.size - block.size) <= 0.5)
 
 
 def _plain_numbered_title(block: LayoutBlock, after: LayoutBlock | None) -> bool:
