@@ -49,34 +49,43 @@ class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
 
     def classify_all(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """``[self.classify(text) for text in texts]``."""
-        if not self._batch or not texts:
+        # The scores are float32 as in classify only with a float32 model (the cached copy's
+        # table and py3langid's own float16 one both give float32 products).
+        if not self._batch or not texts or \
+                np.result_type(np.float32, self.nb_ptc.dtype, self.nb_pc.dtype) != np.float32:
             return [self.classify(text) for text in texts]
         samples = [self._encode(text) for text in texts]
-        counted_all: list[tuple[Any, Any] | None] = []
+        answers: list[tuple[str, float]] = []
         start = 0
         while start < len(samples):  # batches of about BATCH_BYTES: the walk's arrays
             end, size = start + 1, len(samples[start])
             while end < len(samples) and size + len(samples[end]) <= BATCH_BYTES:
                 size += len(samples[end])
                 end += 1
-            counted_all += self._features(samples[start:end])
+            answers += self._answers(samples[start:end])
             start = end
-        answers = []
-        for sample, counted in zip(samples, counted_all):
-            if counted is None:
-                scores = np.zeros(len(self.nb_classes), dtype=np.float32)
-            else:
-                features, counts = counted
-                scores = np.log1p(counts) @ self.nb_ptc[features] + self.nb_pc
-            scores *= 1.0 / math.sqrt(len(sample) or 1)
-            np.exp(scores - scores.max(), out=scores)
-            scores /= scores.sum()
-            for first, dupe in self._alias_pairs:
-                scores[first] += scores[dupe]
-                scores[dupe] = 0.0
-            best = int(scores.argmax())
-            answers.append((self.nb_classes[best], float(scores[best])))
         return answers
+
+    def _answers(self, samples: list[bytes]) -> list[tuple[str, float]]:
+        """classify's answer for each sample. Each sample's scores are a row of one float32
+        array, each row from its own product, then normalised all at once by classify's
+        elementwise operations; a row's maximum, sum and argmax reduce that row alone, in the
+        same order, so the answers are classify's to the last bit."""
+        scores = np.zeros((len(samples), len(self.nb_classes)), dtype=np.float32)
+        for row, counted in zip(scores, self._features(samples)):
+            if counted is not None:
+                features, counts = counted
+                row[:] = np.log1p(counts) @ self.nb_ptc[features] + self.nb_pc
+        scores *= np.array([1.0 / math.sqrt(len(sample) or 1) for sample in samples],
+                           dtype=np.float32)[:, None]
+        np.exp(scores - scores.max(axis=1, keepdims=True), out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        for first, dupe in self._alias_pairs:
+            scores[:, first] += scores[:, dupe]
+            scores[:, dupe] = 0.0
+        best = scores.argmax(axis=1)
+        return [(self.nb_classes[b], p)
+                for b, p in zip(best.tolist(), scores[np.arange(len(samples)), best].tolist())]
 
     def _features(self, samples: list[bytes]) -> list[tuple[Any, Any] | None]:
         """Per sample, its features (intp) and their counts (float32) in the order they first
