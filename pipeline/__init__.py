@@ -7,11 +7,9 @@ Prefect tasks and flows.
 
 import ctypes
 import gc
-import importlib.abc
 import json
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +34,8 @@ def not_installed(name: str) -> Iterator[None]:
     """Within the block, imports made by this thread find no module ``name``: for an optional
     dependency that a library loads eagerly and Archivist never uses. Other threads, and this
     one after the block, import it as usual; a module already imported is not hidden."""
+    import importlib.abc  # here: importlib.resources with it, 0.01 s of every process start
+
     thread = threading.get_ident()
 
     class Hide(importlib.abc.MetaPathFinder):
@@ -98,6 +98,8 @@ def write_whole(target: Path, write: Callable[[IO[bytes]], object],
         made_from = {"source": str(source.resolve()), "size": stat.st_size,
                      "mtime_ns": stat.st_mtime_ns}
         write_whole(_made_from_path(target), lambda out: out.write(json.dumps(made_from).encode()))
+    import tempfile  # here, as only a cache's first use writes
+
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
         try:
             write(out)

@@ -13,14 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import ssl
 import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, TypeGuard
@@ -33,7 +31,9 @@ from pipeline.registry import CAPTURE_DEADLINE_S, Registry
 from pipeline.store import Store
 
 if TYPE_CHECKING:  # the HTTP stack (httpx, warcio: 0.15 s) is imported where a fetch needs it,
-    import httpx  # so that reading local files (archivist extract) starts without it
+    import ssl  # so that reading local files (archivist extract) starts without it
+
+    import httpx
 
     from pipeline.net import Deadline
 
@@ -366,6 +366,8 @@ def _retry_after(value: str | None) -> float | None:
         return None
     if value.strip().isdigit():
         return float(value.strip())
+    from email.utils import parsedate_to_datetime  # with the HTTP stack, not at every start
+
     try:
         return max(0.0, (parsedate_to_datetime(value) - _now()).total_seconds())
     except (TypeError, ValueError):
