@@ -1992,3 +1992,22 @@ def test_italic_subsection_title_at_the_text_size_is_a_heading(tmp_path):
     result = _typeset(tmp_path, page)
     kinds = {b.text: b.kind for b in result.blocks}
     assert kinds.get("Targeting: Specifically Named Individuals") == "heading"
+
+
+def test_a_report_number_over_a_one_page_excerpt_is_furniture(tmp_path):
+    """A report's number printed once at the top right of a one-page excerpt (``10-P-0154``),
+    flush with the text's right edge and alone above it, cannot repeat: its shape and place
+    say it heads the page, not the text (it had read as a paragraph)."""
+    def page(canvas):
+        canvas.setFont("Helvetica", 10)
+        canvas.drawRightString(492, 750, "10-P-0154")
+        _justified(canvas, 700, _rows(8, "Air toxics are emitted from a wide variety of "
+                                         "sources, including stationary", "ended."))
+        _justified(canvas, 590, _rows(8, "Air toxics emissions in urban areas can be of "
+                                         "particular concern because", "ended."))
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(303, 40, "2")
+
+    result = _typeset(tmp_path, page)
+    assert not any("10-P-0154" in b.text for b in result.blocks)
+    assert any(r.text == "10-P-0154" and r.category == "furniture" for r in result.removed)

@@ -97,6 +97,9 @@ executive summary's ``ES-2``, an appendix's ``A-10``): only standing apart in a 
 range of numbers has the same shape."""
 _TICK = re.compile(r"^\s*[-−–]?\d+\s*$")
 """A bare number, signed or not: beside a drawing, one of its ticks (``-20`` below zero)."""
+_DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{1,8}(?:[-/.][A-Z0-9]{1,8}){1,4}$")
+"""A report's or form's number: capitals and digits in groups joined by hyphens, slashes or
+stops (``10-P-0154``, ``GAO-10-123``, ``EPA-452/R-97-003``)."""
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(r"[^\W_]|#")
@@ -177,6 +180,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _inside_the_text(bands, judged, body)
     judged = _stamps(bands, judged, pages, body)
     judged = _split_footer(bands, judged, pages, body)
+    judged = _document_numbers(pages, bands, judged, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
     # the same text is furniture on such a framed page, or is a bare page number.
@@ -184,6 +188,34 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
+
+
+def _document_numbers(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
+                      judged: list[list[tuple[Line, bool, Verdict | None]]], body: float
+                      ) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with a page's first line convicted where it is a document's number alone
+    (``_DOCUMENT_NUMBER``), isolated above the text, no larger than the body, set flush with
+    the right edge of the text under it in the right half of the page: a report's number
+    printed at the head of every page, which a one-page excerpt cannot show repeating."""
+    out = []
+    for lines, band, page in zip(pages, bands, judged):
+        rows = list(page)
+        for i, ((where, line, isolated), (_, framed, verdict)) in enumerate(zip(band, page)):
+            if (verdict is not None or where != "top" or not isolated
+                    or line.size > body + SMALL_PRINT_PT
+                    or not _DOCUMENT_NUMBER.match(line.text.strip())):
+                continue
+            under = [o for o in lines if o is not line]
+            if not under or any(o.top < line.bottom for o in under):
+                continue  # not alone above the page's text
+            right = max(o.x1 for o in under)
+            left = min(o.x0 for o in under)
+            if abs(line.x1 - right) <= EDGE_MATCH_PT and line.x0 - left >= (right - left) / 2:
+                rows[i] = (line, framed, Verdict(
+                    "running-header", f"a document's number ({line.text!r}) alone above the "
+                                      "text, flush with its right edge"))
+        out.append(rows)
+    return out
 
 
 def _inside_the_text(bands: list[list[tuple[str, Line, bool]]],
