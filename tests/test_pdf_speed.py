@@ -318,3 +318,14 @@ def test_a_line_without_a_hanging_font_asks_its_font_once_for_operators(monkeypa
     line = _word("Hello", 50.0, 100.0, 10.0) + _word("world", 90.0, 100.0, 10.0)
     assert formulas.limits_beside_operators(line) is line
     assert calls["hanging_font"] == 1
+
+
+def test_the_pdfium_calls_made_per_character_and_path_hold_the_gil():
+    """The PDFium calls made for every character, text object and path are called holding
+    the GIL (``PYFUNCTYPE``): releasing and taking it back around each call, as
+    ``CFUNCTYPE`` does, cost more than many of the calls themselves. The page reads the same
+    either way (``test_pdf_pdfium``'s typed calls)."""
+    for name in ("_text_object", "_generated", "_map_error", "_origin", "_loose_box",
+                 "_font_of", "_char_matrix", "_font_size", "_object_matrix", "_count_segments",
+                 "_segment", "_object_type", "_page_object"):
+        assert getattr(pdfium, name)._flags_ & ctypes._FUNCFLAG_PYTHONAPI, name
