@@ -786,3 +786,27 @@ def test_an_accordion_marked_as_a_tablist_holds_the_article():
                     "<a href='/s1'>Source one</a></li></ul></div></div>")
     texts = [b.text for b in run(source).blocks]
     assert all(text in texts for text in POST)
+
+
+def test_the_lines_around_an_email_field_are_a_sign_up_box():
+    # wcxb dev: a travel site's newsletter box beside the story, its pitch and terms in
+    # utility-class divs around an email field, was kept as the story's closing lines.
+    terms = "By subscribing to this newsletter, you agree to our terms of service."
+    pitch = "A free daily newsletter with the best of travel, destinations and city guides."
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    "<div class='p-4 text-center'><p>Get more travel content</p>"
+                    f"<p>{pitch}</p><form><input type='email' placeholder='Your email'>"
+                    f"<button>Submit</button></form><p>{terms}</p></div>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get(terms) == "sign-up-box" and rules.get(pitch) == "sign-up-box"
+
+
+def test_a_page_that_is_its_sign_up_form_keeps_it():
+    pitch = ("Every Friday we send one long letter about the week in science, written by our "
+             "editors, with the papers worth reading and the ones worth ignoring.")
+    source = _story(f"<div><p>{pitch}</p><form><input type='email'><button>Join</button>"
+                    "</form></div>")
+    assert pitch in [b.text for b in run(source).blocks]

@@ -256,6 +256,8 @@ AUTHOR_BOX_TITLE = re.compile(r"^\s*(?:about the (?:author|writer|contributor)s?
 MAX_AUTHOR_BOX_CHARS = 1000
 # A sign-off is a line or two; a longer paragraph mentioning a newsletter is the text.
 MAX_SIGN_OFF_CHARS = 300
+# The text of a box around an email field: a sign-up pitch, not a section of the article.
+MAX_SIGN_UP_BOX_CHARS = 600
 # A fragment shorter than this with no sentence ending is a label, date or button caption.
 SHORT_FRAGMENT_CHARS = 50
 # A short <p> sentence needs this much text outside its links to be one, not a link.
@@ -1399,6 +1401,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _keep_linked_titles(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
+    _drop_sign_up_boxes(blocks, verdicts, container)
     _drop_sign_offs(blocks, verdicts)
     _drop_author_box(blocks, verdicts)
     _trim_edges(blocks, verdicts)
@@ -2175,6 +2178,71 @@ def _prose_after_list(blocks: list[TextBlock], verdicts: list[Verdict], run: lis
                 not is_fragment(block) and not looks_like_byline(block):
             return True
     return False
+
+
+def _drop_sign_up_boxes(blocks: list[TextBlock], verdicts: list[Verdict],
+                        container: etree._Element) -> None:
+    """An email field with the lines around it, up to the largest element holding no more
+    than a pitch's text (``MAX_SIGN_UP_BOX_CHARS``), is a newsletter sign-up box ("Get
+    more travel content / Subscribe to ..., a free daily newsletter / By subscribing you
+    agree to ..."), when the article's paragraphs lie outside it: its kept blocks are
+    removed as ``sign-up-box``. Only the fields in the region (``container``) can have
+    kept blocks around them."""
+    boxes: set[etree._Element] = set()
+    for email in container.iter("input"):
+        if (email.get("type") or "").lower() != "email":
+            continue
+        box = _sign_up_box(email)
+        if box is not None:
+            boxes.add(box)
+    if not boxes:
+        return
+    inside = {i for i, (b, v) in enumerate(zip(blocks, verdicts))
+              if v.keep and any(node in boxes for node in (b.element, *b.element.iterancestors()))}
+    # A page that is its sign-up form (a newsletter's landing page) keeps it.
+    if not any(v.keep and v.kind == "paragraph" and not is_fragment(b) and i not in inside
+               for i, (b, v) in enumerate(zip(blocks, verdicts))):
+        return
+    for index in sorted(inside):
+        verdicts[index] = Verdict(False, rule="sign-up-box",
+                                  evidence="beside an email field, in a box of a sign-up "
+                                           "pitch's length")
+
+
+def _sign_up_box(email: etree._Element) -> etree._Element | None:
+    """The largest element around ``email`` whose visible words, spaced, make no more than
+    ``MAX_SIGN_UP_BOX_CHARS``: each step up adds the text of the new siblings only."""
+    box, node, size = None, email, 0
+    for parent in email.iterancestors():
+        size += _spaced_chars(parent.text)
+        for child in parent:
+            if child is not node and isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+                size += _subtree_chars(child, MAX_SIGN_UP_BOX_CHARS - size)
+            size += _spaced_chars(child.tail)
+            if size > MAX_SIGN_UP_BOX_CHARS:
+                return box
+        box, node = parent, parent
+    return box
+
+
+def _subtree_chars(element: etree._Element, budget: int) -> int:
+    """``_spaced_chars`` of the element's visible text, read only until it exceeds
+    ``budget``."""
+    size = 0
+    stack = [element]
+    while stack and size <= budget:
+        item = stack.pop()
+        size += _spaced_chars(item.text)
+        for child in item:
+            size += _spaced_chars(child.tail)
+            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+                stack.append(child)
+    return size
+
+
+def _spaced_chars(text: str | None) -> int:
+    """Characters of ``text``'s words, each with one space."""
+    return sum(len(word) + 1 for word in text.split()) if text else 0
 
 
 def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
