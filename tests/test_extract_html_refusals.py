@@ -85,6 +85,36 @@ def test_thread_declaring_nothing_whose_prose_is_all_replies_is_read_as_a_forum(
     assert kind.detail == "forum" and "comment-named" in (kind.evidence or "")
 
 
+def _posts(opening_class: str, reply_class: str) -> str:
+    """A page declaring itself an article whose opening post and answers are siblings of
+    the classes given, under one headline."""
+    posts = "".join(f"<div class='{opening_class if i == 0 else reply_class}'>"
+                    f"<div class='author'>user{i}</div><div class='body'><p>{text}</p></div>"
+                    "</div>" for i, text in enumerate(POST))
+    return ("<html><head><title>Casting news thread | Film Forum</title>"
+            "<meta property='og:type' content='article'></head><body>" + MENU +
+            f"<main><article><h1>Casting news thread</h1><div class='posts'>{posts}</div>"
+            "</article></main></body></html>")
+
+
+def test_thread_read_as_an_article_keeps_the_replies_alike_its_opening_post():
+    # wcxb dev: a forum's thread declared og:type article; its opening post was the article
+    # and the answers, the same element with a "reply" class added ("forum-post" and
+    # "forum-post forum-post-reply"), were removed as comments (F1 0.03).
+    extraction = run(_posts("forum-post forum-post-original", "forum-post forum-post-reply"))
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "forum" and "alike posts" in (kind.evidence or "")
+
+
+def test_comments_unlike_the_article_stay_out():
+    # A story and its comment section are different elements: the comments stay removed.
+    extraction = run(_posts("story-body", "comment-item"))
+    texts = [b.text for b in extraction.blocks]
+    assert POST[0] in texts and not any(text in texts for text in POST[1:])
+
+
 def test_reference_page_keeps_its_definition_lists():
     # An API reference: an introduction, then sections of terms (links to their own
     # anchors) and definitions. The terms cost as menu items and the definitions counted

@@ -1497,6 +1497,37 @@ def body_chars(blocks: list[TextBlock], verdicts: list[Verdict]) -> int:
                and not is_fragment(block))
 
 
+def thread_post(blocks: list[TextBlock], verdicts: list[Verdict]) -> etree._Element | None:
+    """The kept article's post when it is one of a run of alike posts (same tag and first
+    class) whose siblings were removed as comments: forum software marks every answer a
+    "reply" and the opening post as the same kind of element ("forum-post" and "forum-post
+    forum-post-reply"), and on a thread the answers are content. An article and its comment
+    section are built from different elements, so a news page's comments stay out."""
+    replied: set[etree._Element] = set()
+    for block, verdict in zip(blocks, verdicts):
+        owner = block.chrome_owner
+        if not verdict.keep and owner is not None and block.chrome is not None and \
+                block.chrome.startswith("class:") and block.chrome[6:] in COMMENT_WORDS \
+                and len(block.text) >= MIN_PROSE_CHARS:
+            replied.add(owner)
+    if not replied:
+        return None
+    for block, verdict in zip(blocks, verdicts):
+        if not verdict.keep or verdict.kind not in ("paragraph", "list_item") or \
+                is_fragment(block):
+            continue
+        for node in block.element.iterancestors(etree.Element):
+            parent = node.getparent()
+            if parent is None or not node.get("class"):
+                continue
+            signature = _signature(node)
+            if any(other in replied and _signature(other) == signature
+                   for other in parent.iterchildren(etree.Element) if other is not node):
+                return node
+        break  # the article's first paragraph decides
+    return None
+
+
 def _holding_both(element: etree._Element, other: etree._Element) -> etree._Element | None:
     """The nearest ancestor of ``element`` that holds ``other``."""
     holding = set(other.iterancestors())

@@ -136,6 +136,18 @@ def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
                 verdicts = thread
                 kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
                                  "prose is in comment-named elements, with no article")
+    post = bp.thread_post(blocks, verdicts) if kind.detail not in ("listing", "forum") \
+        else None
+    if post is not None:
+        # The article is the opening post of a thread whose replies were removed as
+        # comments: read the page as the thread it is.
+        thread = bp.classify(blocks, bp.main_container(blocks, top, page_title, "forum"),
+                             title, comments, "forum")
+        if bp.body_chars(blocks, thread) > bp.body_chars(blocks, verdicts):
+            verdicts = thread
+            kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; its article, "
+                             f"{bp.describe(post)}, is one of a run of alike posts whose "
+                             "others are named replies or comments")
     if kind.detail != "listing" and (not bp.holds_prose(blocks, verdicts)
                                      or bp.in_page_footer(blocks, verdicts)):
         # No reading found a sentence or a line of prose outside the page's footer. A run
