@@ -2011,3 +2011,31 @@ def test_a_report_number_over_a_one_page_excerpt_is_furniture(tmp_path):
     result = _typeset(tmp_path, page)
     assert not any("10-P-0154" in b.text for b in result.blocks)
     assert any(r.text == "10-P-0154" and r.category == "furniture" for r in result.removed)
+
+
+def test_headings_atop_two_of_three_pages_are_no_running_heads(tmp_path):
+    """Two pages that open with a heading at one height (``What method of attack was used?``,
+    ``QUALITATIVE OBSERVATIONS``), the third with its heading an em lower, as the text runs:
+    the height recurs but the text does not, and the third page's text reaches up to it, so it
+    is inside the text area, not a margin (both headings had gone as running heads)."""
+    def page(heading: str, top: float, number: int):
+        def draw(canvas):
+            canvas.setFont("Times-Bold", 12)
+            canvas.drawString(72, top, heading)
+            canvas.setFont("Times-Roman", 12)
+            words = (BODY.split() * 60)[number:]
+            for row in range(40):  # each page's own rows: no text recurs at a height
+                canvas.drawString(72, top - 27.4 - 13.8 * row, " ".join(words[row * 12:
+                                                                             row * 12 + 12]))
+            canvas.setFont("Times-Roman", 9)
+            canvas.drawString(72, 40, "Campus Attacks")
+            canvas.drawString(475, 40, f"Page {number}")
+        return draw
+
+    result = _typeset_pages(tmp_path, [page("What method of attack was used?", 710, 17),
+                                       page("QUALITATIVE OBSERVATIONS", 710, 18),
+                                       page("How did target selection compare?", 696, 19)])
+    kinds = {b.text: b.kind for b in result.blocks}
+    assert kinds.get("What method of attack was used?") == "heading"
+    assert kinds.get("QUALITATIVE OBSERVATIONS") == "heading"
+    assert not any("Campus Attacks" in b.text or "Page 1" in b.text for b in result.blocks)

@@ -143,6 +143,8 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
             if isolated:
                 position_pages[(where, at)].add(index)
     varying = {key for key, seen in numbers.items() if not _numbers_run_with_pages(seen)}
+    extents = [(min((line.top for line in lines), default=None),
+                max((line.bottom for line in lines), default=None)) for lines in pages]
     body = body_size_of(line for lines in pages for line in lines)
     # a title set large on the first page and repeated small as the running head after it
     # is no repeat of that head: furniture comes back at its own size
@@ -160,7 +162,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                 None if id(line) in display or id(line) in labels else masthead.get(id(line)) or (
                     _repeats_masthead(line, masthead_lines) if index else None)
                 or _judge(where, line, isolated and id(line) not in banners, text_pages,
-                          varying, position_pages, needed, total, body))
+                          varying, position_pages, needed, total, body, extents))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
     if drawings:
@@ -640,9 +642,31 @@ def _isolated(line: Line, lines: list[Line]) -> bool:
     return True
 
 
+def _margin_of_every_page(where: str, line: Line, holding: set[int],
+                          extents: list[tuple[float | None, float | None]]) -> bool:
+    """Whether every page without an isolated line at ``line``'s position (``holding``: the
+    pages with one) keeps its text clear of that position, as an isolated line is kept clear:
+    a margin lies outside every page's text area. A page whose first (last) line starts a
+    little under (over) it shows the text area reaching there: the lines at that height on the
+    other pages are text that happens to open the page (a section's heading on two of three
+    pages), not heads whose words change per chapter. Not the first page, set its own way (a
+    masthead, a title where the later pages print their heads). ``extents``: each page's first
+    line's top and last line's bottom."""
+    clearance = ISOLATION_EM * line.size
+    for index, (first, last) in enumerate(extents):
+        if index == 0 or index in holding or first is None or last is None:
+            continue
+        if where == "top" and line.top + POSITION_BUCKET < first < line.bottom + clearance:
+            return False
+        if where == "bottom" and line.top - clearance < last < line.bottom - POSITION_BUCKET:
+            return False
+    return True
+
+
 def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, int], set[int]],
            varying: set[str], position_pages: dict[tuple[str, int], set[int]], needed: int,
-           total: int, body: float) -> Verdict | None:
+           total: int, body: float, extents: list[tuple[float | None, float | None]]
+           ) -> Verdict | None:
     key = mask(line.text)
     if not _WORDLIKE.search(key):
         return None  # a lone bracket or end-of-proof mark is the body's, wherever it falls
@@ -665,8 +689,10 @@ def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, i
     # page and that is set larger than the body is a slide's title in its bar, not a running
     # head: heads that change per chapter are set no larger than the text
     if isolated and not line.lead_label and line.size <= HEADING_SIZE * body:
-        at = len(position_pages[(where, round(line.top / POSITION_BUCKET))])
-        if at >= needed and at >= POSITION_SHARE * total:
+        holding = position_pages[(where, round(line.top / POSITION_BUCKET))]
+        at = len(holding)
+        if (at >= needed and at >= POSITION_SHARE * total
+                and _margin_of_every_page(where, line, holding, extents)):
             return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                            f"an isolated {where}-margin line at y={line.top:.0f} on {at} of "
                            f"{total} pages")
