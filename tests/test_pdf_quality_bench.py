@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from pipeline.clean import clean
 from pipeline.model import (
     Block,
@@ -16,16 +12,7 @@ from pipeline.model import (
     Removed,
     Transform,
 )
-
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "pdf_quality.py"
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("pdf_quality_under_test", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmark_module import load_benchmark
 
 
 def test_furniture_put_back_where_the_page_broke_inside_a_continued_paragraph() -> None:
@@ -46,7 +33,8 @@ def test_furniture_put_back_where_the_page_broke_inside_a_continued_paragraph() 
                          "furniture"),
                  Removed("running-head", "Border crossings",
                          Locator(page_number=2, bbox=(72.0, 40.0, 200.0, 50.0)), "furniture"))))
-    texts = [" ".join(t.split()) for t in _benchmark().page_order(extraction, with_furniture=True)]
+    page_order = load_benchmark("pdf_quality").page_order
+    texts = [" ".join(t.split()) for t in page_order(extraction, with_furniture=True)]
     assert texts == ["The ice holds in winter and the", "A note.", "7", "Border crossings",
                      "guards are fewer on the river.", "Brokers arrange marriages."]
 

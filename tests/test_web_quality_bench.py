@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "web_quality.py"
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("web_quality_under_test", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmark_module import load_benchmark
 
 
 def test_default_bench_found_from_a_worktree(tmp_path: Path) -> None:
@@ -26,6 +16,6 @@ def test_default_bench_found_from_a_worktree(tmp_path: Path) -> None:
     worktree.mkdir(parents=True)
     main = tmp_path / "main"
     main.mkdir()
-    web_quality = _benchmark()
+    web_quality = load_benchmark("web_quality")
     assert web_quality.default_bench(worktree) == bench
     assert web_quality.default_bench(main) == bench
