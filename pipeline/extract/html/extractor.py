@@ -111,6 +111,13 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                       (decoded.transform, kind))
 
 
+def _as_thread(blocks: list[bp.TextBlock], top: etree._Element, page_title: str | None,
+               title: str | None, comments: bool) -> list[bp.Verdict]:
+    """The page read as a forum thread: its posts, comment-named or not, are the content."""
+    return bp.classify(blocks, bp.main_container(blocks, top, page_title, "forum"), title,
+                       comments, "forum")
+
+
 def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
           page_title: str | None, title: str | None, comments: bool
           ) -> tuple[Transform, list[bp.Verdict]] | None:
@@ -130,8 +137,7 @@ def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
         else:
             # All the prose sits in comment-named elements: with no article beside them,
             # the discussion is the page (a forum thread that declares nothing).
-            thread = bp.classify(blocks, bp.main_container(blocks, top, page_title, "forum"),
-                                 title, comments, "forum")
+            thread = _as_thread(blocks, top, page_title, title, comments)
             if bp.body_chars(blocks, thread) >= bp.MIN_FALLBACK_BODY_CHARS:
                 verdicts = thread
                 kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; all its "
@@ -141,8 +147,7 @@ def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
     if post is not None:
         # The article is the opening post of a thread whose replies were removed as
         # comments: read the page as the thread it is.
-        thread = bp.classify(blocks, bp.main_container(blocks, top, page_title, "forum"),
-                             title, comments, "forum")
+        thread = _as_thread(blocks, top, page_title, title, comments)
         if bp.body_chars(blocks, thread) > bp.body_chars(blocks, verdicts):
             verdicts = thread
             kind = Transform("page-kind", "forum", evidence=f"{kind.evidence}; its article, "
