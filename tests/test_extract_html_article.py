@@ -810,3 +810,31 @@ def test_a_page_that_is_its_sign_up_form_keeps_it():
     source = _story(f"<div><p>{pitch}</p><form><input type='email'><button>Join</button>"
                     "</form></div>")
     assert pitch in [b.text for b in run(source).blocks]
+
+
+def test_article_cut_into_chrome_named_sections_is_kept():
+    # A guide with a jump menu: each of its sections is a jump target whose class carries
+    # "jump" ("guide-jump-section"). No single section holds most of the prose, so none was
+    # the article's wrapper, and all of them were removed as chrome around a short intro
+    # (F1 0.11).
+    topics = ["Storage", "Compute", "Networking", "Security"]
+    sections = "".join(
+        f"<section id='{topic.lower()}' class='block guide-jump-section'><h2>{topic}</h2>"
+        f"<p>{topic} in the cloud is rented by the hour from a provider that runs the "
+        "hardware, so a team pays only for what it uses and can grow without buying "
+        "machines.</p><p>Providers offer several tiers of it, and the cheaper ones trade "
+        f"speed or guarantees for price; teams usually mix them. ({topic})</p></section>"
+        for topic in topics)
+    jump_menu = "<nav><ul>" + "".join(f"<li><a href='#{t.lower()}'>{t}</a></li>"
+                                      for t in topics) + "</ul></nav>"
+    source = ("<html><head><title>What is cloud computing? | Guides</title></head><body>"
+              + MENU + "<main><h1>What is cloud computing?</h1>" + jump_menu +
+              "<div class='intro'><p>Cloud computing is the on-demand availability of computing "
+              "resources as services over the internet.</p></div>" + sections +
+              "</main></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    for topic in topics:
+        assert topic in texts
+        assert any(text.endswith(f"mix them. ({topic})") for text in texts)
+    assert not any(r.rule == "chrome" and "mix them" in r.text for r in extraction.removed)

@@ -1382,6 +1382,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     wrappers.update(block.chrome_owner for block in blocks if block.chrome_owner is not None
                     and block.chrome_owner in inside and _signature(block.chrome_owner)
                     in region.units)
+    wrappers.update(_chrome_named_sections(blocks, inside))
     # Most blocks lie outside the region and share one verdict, its evidence written once.
     outside = Verdict(False, rule="outside-main-content",
                       evidence=f"main content is {describe(container)}")
@@ -1697,6 +1698,33 @@ def _wrappers(prose: dict[etree._Element, float], total: float,
             if value >= WRAPPER_SHARE * total and owner.tag not in CHROME_TAGS
             and (above is None or owner in above)
             and (not _never_wrapper(owner) or _holds_headline(owner, above))}
+
+
+def _chrome_named_sections(blocks: list[TextBlock], inside: set[etree._Element]
+                           ) -> set[etree._Element]:
+    """Chrome-named boxes sharing one class token that together hold most of the region's
+    prose: an article cut into sections whose class carries a chrome word (a jump menu's
+    "jump-section" targets, page builders' "widget-container", a scroll-spy's "navSource").
+    No single one holds most of the prose (then ``content_wrappers`` keeps that one alone);
+    together they are the article, unless they come after its first paragraphs (teaser
+    cards below a post)."""
+    prose, total = _owner_prose(blocks, inside)
+    groups: dict[tuple[object, str], list[etree._Element]] = {}
+    for owner in prose:
+        if owner not in inside or _never_wrapper(owner):
+            continue
+        token = next((token for token in (owner.get("class") or "").lower().split()
+                      if CHROME_WORDS.search(token)), None)
+        if token is not None:
+            groups.setdefault((owner.tag, token), []).append(owner)
+    found: set[etree._Element] = set()
+    for owners in groups.values():
+        share = WRAPPER_SHARE * total
+        if len(owners) > 1 and sum(prose[owner] for owner in owners) >= share \
+                and all(prose[owner] < share for owner in owners) \
+                and not _after_the_article(owners[0], blocks, inside):
+            found.update(owners)
+    return found
 
 
 def _after_the_article(owner: etree._Element, blocks: list[TextBlock],
