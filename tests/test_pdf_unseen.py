@@ -2039,3 +2039,61 @@ def test_headings_atop_two_of_three_pages_are_no_running_heads(tmp_path):
     assert kinds.get("What method of attack was used?") == "heading"
     assert kinds.get("QUALITATIVE OBSERVATIONS") == "heading"
     assert not any("Campus Attacks" in b.text or "Page 1" in b.text for b in result.blocks)
+
+
+def test_a_table_title_beside_a_paragraphs_first_line_is_its_caption(tmp_path):
+    """A table set in the right margin of a paragraph, its bold title level with the text's
+    first line a little over an em after its last word (``... of 2006 attended`` then ``Table
+    1: Student Enrollment,``): the row had been read as one line, the title's first line
+    inside the paragraph and its second a caption of its own."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=8, size=12)
+        words = (BODY.split() * 20)[7:]
+        canvas.setFont("Times-Roman", 12)
+        for row in range(8):
+            canvas.drawString(72, 600 - 13.8 * row, " ".join(words[row * 6:row * 6 + 6]))
+        first = "The majority of the enrolled students in the fall of 2006 attended"
+        end = 72 + canvas.stringWidth(first, "Times-Roman", 12)
+        canvas.drawString(72, 600, first)
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(end + 14.7, 599, "Table 1: Student Enrollment,")
+        canvas.drawString(end + 17, 587, "by Age Group, Fall 2006")
+        _paragraph(canvas, 470, rows=8, size=12)
+
+    result = _typeset(tmp_path, page)
+    captions = [" ".join(b.text.split()) for b in result.blocks if b.kind == "caption"]
+    assert captions == ["Table 1: Student Enrollment, by Age Group, Fall 2006"]
+    assert not any("Table 1" in b.text for b in result.blocks if b.kind == "paragraph")
+
+
+def test_a_notes_line_ending_a_sentence_a_word_short_of_the_edge_runs_on(tmp_path):
+    """A reference in a footnote whose first line ends a sentence (``(NCES 2009-020).``) short
+    of the column's edge, but by less than the next line's first word (``Washington,``): the
+    line broke because the word did not fit, so the note runs on (it had been cut, its second
+    line an unlabelled note). A line ending a sentence with room for the next word still ends
+    its note (``These authors contributed equally.`` / ``Correspondence: ...``)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.line(72, 180, 200, 180)
+        first = "Snyder, T.D., Dillow, S.A., and Hoffman, C.M. (2009). Digest of Education " \
+                "Statistics 2008 (NCES 2009-020)."
+        second = "Washington, DC: National Center for Education Statistics, Institute of " \
+                 "Education Sciences, U.S. Department of Education."
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(76, 170, first)
+        canvas.drawString(72, 161, second)
+        canvas.drawString(72, 152, "Retrieved June 1, 2009, from the web site.")
+        canvas.drawString(76, 143, "These authors contributed equally to this work.")
+        canvas.drawString(72, 134, "Correspondence: Professor Edward Sturrock (email edward@"
+                                   "example.org), at the university.")
+        canvas.setFont("Times-Roman", 5)
+        canvas.drawString(72, 173, "7")
+        canvas.drawString(72, 146, "8")
+        short = canvas.stringWidth(second, "Times-Roman", 8) - \
+            canvas.stringWidth(first, "Times-Roman", 8) - 4
+        assert 3 * 8 < short < canvas.stringWidth("Washington, ", "Times-Roman", 8)
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:20]) for f in result.footnotes] == [
+        ("7", "Snyder, T.D., Dillow"), ("8", "These authors contri"), ("", "Correspondence: Prof")]
+    assert "Washington, DC" in result.footnotes[0].text

@@ -42,6 +42,7 @@ from pipeline.extract.pdf.chars import (
 )
 from pipeline.extract.pdf.columns import (
     LABEL_PITCH_EM,
+    LETTER_GAP_EM,
     join_labels,
     join_numbers,
     join_spaced_lines,
@@ -89,6 +90,11 @@ HEADING_SIZE = 1.15
 """A short block set this much larger than the body is a heading."""
 BOLD_SHARE = 0.6
 """A line is bold when this share of its characters uses a bold font."""
+TITLE_GAP_EM = 1.0
+"""A gap wider than this (em) with a change of font and size across it may set a caption
+apart from the text before it on its row (``_titles_apart``)..."""
+TITLE_SIZE = 0.9
+"""...when the smaller side's size is under this share of the larger's."""
 FEW_INK = 3
 """A segment of at most this many visible characters may be a stray mark (a note label or
 marker a hair off its line's baseline) that belongs to the text beside it."""
@@ -223,6 +229,7 @@ def page_lines(chars: list[Char], page_number: int,
     padded = padded_word_spaces(rows, split_em)
     split = [row_segments(row, gutters.get(index, set()), split_em, padded.get(index, ()))
              for index, row in enumerate(rows)]
+    split = [[part for segment in row for part in _titles_apart(segment)] for row in split]
     joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))))
     segments = [segment for row in joined for segment in _join_end_marks(_join_bullets(row))]
     drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
@@ -240,6 +247,39 @@ def page_lines(chars: list[Char], page_number: int,
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
+
+
+def _titles_apart(segment: list[Char]) -> list[list[Char]]:
+    """``segment`` split before a caption set beside text on its row: a table's title in the
+    margin of a paragraph's first line (``... of 2006 attended`` then ``Table 1: Student
+    Enrollment,``). The title is told by the opening ``CAPTION`` matches after a gap wider
+    than ``TITLE_GAP_EM`` where font and size change (by ``TITLE_SIZE``) between two letters or
+    digits; a justified line's stretched space keeps its words' style, and a sentence citing
+    a table names it in the text's own font."""
+    ink = [i for i, c in enumerate(segment) if not c[TEXT].isspace()]
+    for before, after in zip(ink, ink[1:]):
+        left, right = segment[before], segment[after]
+        widest = max(left[SIZE], right[SIZE])
+        if (right[X0] - left[X1] > TITLE_GAP_EM * widest and left[FONTNAME] != right[FONTNAME]
+                and min(left[SIZE], right[SIZE]) < TITLE_SIZE * widest
+                and left[TEXT].isalnum() and right[TEXT].isalnum()
+                and CAPTION.match(_plain_text(segment[after:]))):
+            return [segment[:after], segment[after:]]
+    return [segment]
+
+
+def _plain_text(chars: list[Char]) -> str:
+    """The characters' text with a space at each gap a word space wide (``LETTER_GAP_EM``)."""
+    parts: list[str] = []
+    previous: Char | None = None
+    for c in chars:
+        if c[TEXT].isspace():
+            continue
+        if previous is not None and c[X0] - previous[X1] > LETTER_GAP_EM * c[SIZE]:
+            parts.append(" ")
+        parts.append(c[TEXT])
+        previous = c
+    return "".join(parts)
 
 
 def _snap_ocr_sizes(chars: list[Char]) -> list[Char]:

@@ -8,8 +8,10 @@ number opens a note only when the page's text cites it (a raised or glued marker
 reference lists and charts' scales open small print with numbers too. On an article's first
 page, small print alone at the foot of a column is an author note (correspondence, dates)
 without a label. Lines without a label continue the previous note, which may have started on
-the previous page, unless the line before ended a sentence short of the column's edge: then
-they open an unlabelled note ("These authors contributed equally." / "Correspondence: ...").
+the previous page, unless the line before ended a sentence short of the column's edge with
+room for their first word: then they open an unlabelled note ("These authors contributed
+equally." / "Correspondence: ..."; a reference's title ending "(NCES 2009-020)." a word's
+width short of the edge is followed by the rest of its reference).
 A note area starts right under the body or under its rule: small print under a heading, or
 under small print that is no note, is a section set small (a reference list, an article's
 back matter), and a rule is evidence only for the text right under it. Small print running
@@ -272,6 +274,7 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
     notes: list[Note] = []
     closed = False  # whether the last line ended a sentence short of its column's edge
     room = 0.0  # points the last line left free, to its block's right edge
+    edge_room = 0.0  # ...and to its note column's
     tabbed = {id(label): line for line, _, _ in ordered
               for label in [_tab_label_line(line, blocks)] if label is not None}
     for line, edge, measure in ordered:
@@ -283,14 +286,15 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
             if not line.lead_label and not tab:
                 line.text = _LABEL.sub("", line.text, count=1)
             notes.append(Note(label, [line]))
-        elif notes and line.text[:1].isupper() and (closed or len(notes[-1].lines) > 1
-                                                     and _would_fit(line, room)):
+        elif notes and line.text[:1].isupper() and (
+                closed and _would_fit(line, edge_room)
+                or len(notes[-1].lines) > 1 and _would_fit(line, room)):
             notes.append(Note("", [line]))
         elif notes:
             notes[-1].lines.append(line)
         else:
             notes.append(Note("", [line], continued=True))
-        room = measure - line.x1
+        room, edge_room = measure - line.x1, edge - line.x1
         closed = (line.x1 < edge - SHORT_LINE_EM * line.size
                   and line.text.rstrip().endswith((".", "!", "?")))
     return notes
@@ -300,8 +304,9 @@ def _would_fit(line: Line, room: float) -> bool:
     """Whether ``line``'s first word would have fit in the ``room`` the line before it left
     free: a note's line breaks only where its next word does not fit, so a line ended with
     room for it ended its note (an affiliation without a full stop, then ``Full list of
-    author information ...``). Asked only after a note's second line: a first line short of
-    the measure may title its note (``How to cite this article`` over the citation). A
+    author information ...``). Asked after a line ending a sentence short of the column's edge,
+    or after a note's second line: a first line short of the measure and ending no sentence
+    may title its note (``How to cite this article`` over the citation). A
     character is taken as ``AVERAGE_CHAR_EM`` wide, more than most."""
     word = line.text.split(maxsplit=1)[0] if line.text.strip() else ""
     return bool(word) and room > (len(word) + 1) * AVERAGE_CHAR_EM * line.size
