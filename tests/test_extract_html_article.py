@@ -489,6 +489,26 @@ def test_an_embedded_posts_attribution_is_quoted_text_not_a_byline():
     assert all(kinds[t] != "byline" for t in attributions)
 
 
+def test_an_embedded_post_in_a_box_named_for_sharing_is_quoted_text():
+    # A site serves each embedded tweet in <div class="social-media-embed">, the blockquote
+    # and its loader script alone: the "social" word made the tweets share-bar chrome
+    # (scrapinghub dev, recall 0.70; its gold holds the tweets). A share bar's own lines
+    # under such a name, beside no quote, stay chrome.
+    tweet = "We must apply a system of compassion to criminal justice, and we will."
+    embed = ("<div class='social-media-embed'><blockquote class='twitter-tweet'>"
+             f"<p>{tweet}</p>— Jane Doe (@janedoe) <a href='/s/1'>November 19, 2019</a>"
+             "</blockquote><script src='/widgets.js'></script></div>")
+    share = "<div class='social-share'><p>Share this story with your friends today</p></div>"
+    source = ("<html><head><title>Ritchson cast as Gloss</title></head><body>" + MENU +
+              f"<article><h1>Ritchson cast as Gloss</h1><p>{POST[0]}</p>{embed}<p>{POST[1]}"
+              "</p>" + "".join(f"<p>{text}</p>" for text in POST[2:]) + share +
+              "</article></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert tweet in texts and any(t.startswith("— Jane Doe") for t in texts)
+    assert all(text in texts for text in POST)
+    assert not any(t.startswith("Share this story") for t in texts)
+
+
 def test_links_with_words_of_their_own_among_the_paragraphs_are_the_article():
     # A blog's daily digest and an event's schedule: list items linking a story or an event,
     # each with a remark or a date of its own, set between the post's paragraphs. Removed

@@ -658,6 +658,8 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list
         kind = "caption"
     signal = chrome_signal(element, names)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
+    if tag == "blockquote" and not signal and _embed_wrapper(element, chrome_owner, chrome):
+        chrome, chrome_owner = None, None
     # Both entry-content classes hold "content", as does ``names`` when the class does.
     entry = "content" in names and _is_entry_content(element)
     if entry and not signal and chrome_owner is not None and not _never_wrapper(chrome_owner):
@@ -671,6 +673,21 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list
     in_article = parent.in_article or entry or tag in ("article", "main") or \
         element.get("role") == "main" or element.get("itemprop") == "articleBody"
     runs.append(_Run(element, tag, kind, chrome, chrome_owner, byline, in_article))
+
+
+def _embed_wrapper(quote: etree._Element, owner: etree._Element | None,
+                   signal: str | None) -> bool:
+    """``owner``, named for sharing ("social-media-embed"), is the quote's parent and holds
+    nothing else but scripts: the box a site serves an embedded post in (a tweet's
+    ``blockquote`` and its loader script), whose quoted post is the article's, not a share
+    bar."""
+    if owner is None or quote.getparent() is not owner or \
+            signal not in ("class:social", "class:sociable", "class:share", "class:sharing"):
+        return False
+    if (owner.text or "").strip():
+        return False
+    return all((child is quote or child.tag in ("script", "noscript"))
+               and not (child.tail or "").strip() for child in owner)
 
 
 def _byline_word(names: str) -> bool:
