@@ -87,6 +87,9 @@ _WORD = re.compile(rf"[^\W\d_](?:[\w'’]*\w)?(?:[{HYPHENS}][^\W_][\w'’]*)*", 
 _BREAK = re.compile(rf"(?<=[^\W\d_])[{HYPHENS}][ \t]*\n[ \t]*(?=\w)", re.UNICODE)
 _BROKEN_WORD = re.compile(rf"[\w'’]*[^\W\d_][{HYPHENS}][ \t]*\n[ \t]*[\w'’]*", re.UNICODE)
 """A word broken at a line end, both parts: its pieces are no words of the document."""
+_LINE_END_HYPHEN = re.compile(rf"[{HYPHENS}][ \t]*\n")
+"""What every ``_BROKEN_WORD`` holds, looked for first: most texts have none, and
+``_BROKEN_WORD``, opening with a run of word characters, is tried from every letter."""
 _LEFT_WORD = re.compile(r"[\w'’]+$", re.UNICODE)
 _RIGHT_WORD = re.compile(r"[\w'’]+", re.UNICODE)
 _LINE_END_WORD = re.compile(rf"([^\W\d_][\w'’/]*)[{HYPHENS}]$", re.UNICODE)
@@ -137,7 +140,7 @@ class Vocabulary:
         """Count words that are not broken at a line end (those are what we must decide)."""
         counts: Counter[str] = Counter()
         for text in texts:
-            unbroken = _BROKEN_WORD.sub(" ", text)
+            unbroken = _BROKEN_WORD.sub(" ", text) if _LINE_END_HYPHEN.search(text) else text
             # the pattern has no groups: ``findall`` gives the whole matches, without a match
             # object each
             counts.update(map(str.lower, _WORD.findall(unbroken)))

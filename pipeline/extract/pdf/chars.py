@@ -45,6 +45,8 @@ BY_X0 = itemgetter(X0)
 """Sort key: a record's left edge."""
 BY_BASELINE = itemgetter(BASELINE)
 """Sort key: a record's baseline."""
+BY_SIZE = itemgetter(SIZE)
+"""Sort key: a record's size."""
 
 ROW_BASELINE_EM = 0.3
 """Characters whose baselines differ by less than this share of the font size sit on one row."""

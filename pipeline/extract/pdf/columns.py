@@ -78,9 +78,9 @@ def word_space(rows: list[list[Char]]) -> float:
     for row in rows:
         row.sort(key=BY_X0)  # in place, as row_gutters sorts them next: then in one pass
         ink = [c for c in row if not c[TEXT].isspace()]
-        gaps.extend(gap for gap in ((c[X0] - p[X1]) / c[SIZE] for p, c in zip(ink, ink[1:])
-                                    if c[SIZE] > 0 and p[TEXT].isalnum() and c[TEXT].isalnum())
-                    if LETTER_GAP_EM < gap < SEGMENT_GAP_EM)
+        gaps += [gap for p, c in zip(ink, ink[1:])
+                 if c[SIZE] > 0 and p[TEXT].isalnum() and c[TEXT].isalnum()
+                 and LETTER_GAP_EM < (gap := (c[X0] - p[X1]) / c[SIZE]) < SEGMENT_GAP_EM]
     gaps.sort()
     return gaps[len(gaps) // 2] if gaps else 0.0
 
@@ -239,7 +239,7 @@ def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT
             # a gap wider than any word space, or at a column gutter (once per character)
             widest = c[SIZE] if c[SIZE] > previous[SIZE] else previous[SIZE]
             if (c[X0] - previous[X1] > split_em * widest and previous[X1] not in padded
-                    or previous[X1] in gutters):
+                    or gutters and previous[X1] in gutters):  # most rows have no gutter
                 segments.append([])
         if not segments:
             segments.append([])
@@ -265,7 +265,13 @@ def padded_word_spaces(rows: list[list[Char]], split_em: float) -> dict[int, set
         return wide[index] or []
 
     for index, row in enumerate(rows):
-        candidates = [(x1, x0) for x1, x0 in gaps_of(index) if x0 - x1 > split_em * row[0][SIZE]]
+        # the gaps wider than ``split_em`` straight from the row (most rows have none): the
+        # other gaps are listed only for a typewritten row's neighbours
+        ink = [c for c in row if not c[TEXT].isspace()]
+        if len(ink) < 2:
+            continue
+        least = split_em * row[0][SIZE]
+        candidates = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:]) if c[X0] - p[X1] > least]
         if not candidates:
             continue
         cell = _monospace_cell(row)

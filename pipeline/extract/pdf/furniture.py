@@ -101,7 +101,6 @@ _DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{1,8}(?:[-/.][A-Z0-9
 """A report's or form's number: capitals and digits in groups joined by hyphens, slashes or
 stops (``10-P-0154``, ``GAO-10-123``, ``EPA-452/R-97-003``)."""
 _DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(r"[^\W_]|#")
 
 
@@ -115,7 +114,8 @@ def mask(text: str) -> str:
     """Text with digit runs and lone roman numerals replaced by ``#``, spaces dropped, lower
     case."""
     words = [("#" if _ROMAN.match(w) else w) for w in text.lower().split()]
-    return _SPACE.sub("", _DIGITS.sub("#", " ".join(words)))
+    # the words hold no white space (``split``): the joining spaces are the only spaces left
+    return _DIGITS.sub("#", " ".join(words)).replace(" ", "")
 
 
 def find_furniture(pages: list[list[Line]], heights: list[float],

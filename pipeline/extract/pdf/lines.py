@@ -23,6 +23,7 @@ from pipeline.extract.pdf.chars import (
     BASELINE,
     BOTTOM,
     BY_BASELINE,
+    BY_SIZE,
     BY_X0,
     FONTNAME,
     RAISED_SIZE,
@@ -313,6 +314,12 @@ def _drop_capitals(chars: list[Char]) -> list[Char]:
     row's first letter, at that row's size: a paragraph's first letter set two or three lines
     tall sits on the baseline of its last line (``T`` beside ``he division ...``), where it
     would open the wrong line, and its size would make that line a heading."""
+    # most pages set no character twice the size of their smallest: then none is twice the
+    # commonest size (rounding to 0.1 pt takes that at most 0.05 below a size), and the
+    # sizes need no counting (a NaN first leaves both NaN: the counting runs)
+    if not chars or (max(chars, key=BY_SIZE)[SIZE]
+                     < DROP_CAP_SIZE * (min(chars, key=BY_SIZE)[SIZE] - 0.1)):
+        return chars
     common = mode_size(chars)
     caps = [c for c in chars if c[SIZE] >= DROP_CAP_SIZE * common and len(c[TEXT]) == 1
             and c[TEXT].isalpha()]

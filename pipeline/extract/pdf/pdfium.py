@@ -60,14 +60,15 @@ def _fast(name: str, restype: type | None, *argtypes: type) -> Callable[..., int
     return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
 
 
-def _untyped(name: str, restype: type) -> Callable[..., Any]:
+def _untyped(name: str, restype: type | None) -> Callable[..., Any]:
     """PDFium's ``name`` without argument types, for the calls made for every character:
     ctypes then passes each argument as the object it is (a ``c_void_p``, a ``byref``, an
     int as a C int) instead of converting it to a declared type, a third less time a call
     (0.33 -> 0.22 µs). Its callers pass the text page as ``c_void_p.from_param``'s argument
     object, which ctypes copies as it is: a bare address would be cut to a C int, and a
     ``c_void_p`` is looked up in ctypes' table of formats on every call. Holding the GIL,
-    as ``_fast``."""
+    as ``_fast``. ``restype`` None for a result that is not read: ctypes makes no Python
+    value of it (and looks up no format for one)."""
     address = ctypes.cast(getattr(raw, name), _V).value or 0
     return ctypes.PYFUNCTYPE(restype)(address)
 
@@ -77,8 +78,8 @@ _unicode = _fast("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
 _get_text = _fast("FPDFText_GetText", _I, _V, _I, _I, _V)
 _generated = _untyped("FPDFText_IsGenerated", _I)
 _map_error = _untyped("FPDFText_HasUnicodeMapError", _I)
-_origin = _untyped("FPDFText_GetCharOrigin", _I)
-_loose_box = _untyped("FPDFText_GetLooseCharBox", _I)
+_origin = _untyped("FPDFText_GetCharOrigin", None)
+_loose_box = _untyped("FPDFText_GetLooseCharBox", None)
 _font_of = _fast("FPDFTextObj_GetFont", _V, _V)
 _font_size = _fast("FPDFText_GetFontSize", ctypes.c_double, _V, _I)
 _char_matrix = _fast("FPDFText_GetMatrix", _I, _V, _I, _V)
