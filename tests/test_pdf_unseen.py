@@ -2097,3 +2097,20 @@ def test_a_notes_line_ending_a_sentence_a_word_short_of_the_edge_runs_on(tmp_pat
     assert [(f.label, f.text[:20]) for f in result.footnotes] == [
         ("7", "Snyder, T.D., Dillow"), ("8", "These authors contri"), ("", "Correspondence: Prof")]
     assert "Washington, DC" in result.footnotes[0].text
+
+
+def test_a_web_address_beside_a_lone_pages_number_is_furniture(tmp_path):
+    """A one-page excerpt's footer: the page's number, bold and larger, centred under the text,
+    and the publisher's web address at the body's size right of it on its row. Nothing can
+    recur, and the address, at the body's size, had been read as a paragraph; standing apart
+    from the text on the number's row, it is the footer's."""
+    def page(canvas):
+        _paragraph(canvas, 700, rows=30, size=12)
+        canvas.setFont("Times-Bold", 17)
+        canvas.drawCentredString(306, 60, "1")
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawRightString(540, 61, "www.example.org")
+
+    result = _typeset(tmp_path, page)
+    assert not any("www.example.org" in b.text for b in result.blocks)
+    assert any(r.text == "www.example.org" and r.category == "furniture" for r in result.removed)

@@ -457,7 +457,10 @@ def _beside_folio(band: list[tuple[str, Line, bool]],
     ``306``), which repetition cannot prove on a page whose footer differs from the others'.
     A heading or the text's last line is set at the body's size or larger, unless in the face
     and size of the running heads of its margin (``styles``): a left page's own head beside
-    its folio (the section's title, printed on that page only, the chapter's on the others)."""
+    its folio (the section's title, printed on that page only, the chapter's on the others);
+    or unless it stands apart from the text, as the folio does, in the bottom margin (a
+    publisher's web address at the body's size right of a lone page's number): the text's
+    last line runs on at its leading, and no heading closes a page."""
     folios = [line for (line, _, verdict) in page if verdict and verdict.rule == "page-number"
               and _DIGITS.search(line.text)]
     return [(line, framed, verdict or next(
@@ -472,8 +475,13 @@ def _beside_folio(band: list[tuple[str, Line, bool]],
                          f"set as the page's number {folio.text!r} and flush with it, right "
                          f"{'above' if line.bottom <= folio.top else 'under'} it")
                  for folio in folios if _stacked_on(line, folio)
-                 and _isolated(line, [o for _, o, _ in band if o is not folio])), None))
-            for (where, _, _), (line, framed, verdict) in zip(band, page)]
+                 and _isolated(line, [o for _, o, _ in band if o is not folio])), None) or next(
+                (Verdict("running-footer", f"apart from the text on the row of the page's "
+                                           f"number {folio.text!r} in the bottom margin")
+                 for folio in folios if folio is not line and where == "bottom" and isolated
+                 and line.size < HEADING_SIZE * body
+                 and folio.top < line.bottom and folio.bottom > line.top), None))
+            for (where, _, isolated), (line, framed, verdict) in zip(band, page)]
 
 
 def _stacked_on(line: Line, folio: Line) -> bool:
