@@ -471,6 +471,24 @@ def test_datelines_ending_in_a_clock_time_or_on_two_lines_are_bylines():
     assert all(kinds.get(text) == "paragraph" for text in POST)
 
 
+def test_a_line_with_a_year_among_the_paragraphs_is_the_articles():
+    # A hadith's citation ("[HR. At-Tirmidzi no.1997 ...]") and a chart's title ("July 2012
+    # Changes in ...") between two paragraphs were labelled datelines by their year and left
+    # out of the text (scrapinghub, dragnet and wcxb dev, 15 pages). A signature opening
+    # like a byline or holding a clock time stays metadata in the same place.
+    chart = "Chart 1: Home sales by region, July 2012"
+    cited = "[Report of the river commission no. 1997, page 41]"
+    posted = "Posted by Jane Doe on April 6, 2007"
+    tracked = "Tracked on Apr 6, 2007 3:09:50 PM"
+    source = ("<html><head><title>Ritchson cast as Gloss</title></head><body>" + MENU +
+              f"<article><h1>Ritchson cast as Gloss</h1><p>{POST[0]}</p><p>{chart}</p>"
+              f"<p>{POST[1]}</p><p>{cited}</p><p>{POST[2]}</p><p>{posted}</p><p>{tracked}</p>"
+              f"<p>{POST[0]} {POST[3]}</p></article></body></html>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert kinds.get(chart) == "paragraph" and kinds.get(cited) == "paragraph"
+    assert kinds.get(posted) == "byline" and kinds.get(tracked) == "byline"
+
+
 def test_an_embedded_posts_attribution_is_quoted_text_not_a_byline():
     # "— Rep. Jane Doe (@janedoe) November 19, 2019" closing an embedded tweet, as the
     # blockquote's own text or in its own <p>, was labelled the article's byline and left

@@ -176,6 +176,7 @@ MIN_ENTRIES = 5
 CARD_SPREAD = 4.0
 # A year or a clock time: what datelines are made of.
 DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
+CLOCK_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 # "at 11:08 a.m.": the abbreviation ends a clock time, not a sentence.
@@ -215,6 +216,8 @@ MAX_BYLINE_CHARS = 120
 MIN_PROSE_CHARS = 25
 # Above this share of link text a block is a list of links, not prose (jusText uses 0.2-0.33).
 MAX_LINK_DENSITY = 0.5
+# A paragraph this long is the article's running prose, not a line of metadata beside it.
+MIN_PARAGRAPH_CHARS = 80
 # A <p> this long that ends a sentence is prose up to this share of link text.
 LINKED_SENTENCE_CHARS = 80
 MAX_SENTENCE_LINK_DENSITY = 0.8
@@ -1424,6 +1427,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _drop_author_box(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _drop_post_meta(blocks, verdicts)
+    _unlabel_bylines_among_paragraphs(blocks, verdicts)
     _label_title(blocks, verdicts, title)
     _captions_as_text(blocks, verdicts)
     if comments:
@@ -2414,6 +2418,30 @@ def _drop_post_meta(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
                 "after the article's last"
             verdicts[index] = Verdict(False, rule=f"{side}-meta",
                                       evidence=f"under a byline/meta class {before} paragraph")
+
+
+def _unlabel_bylines_among_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]
+                                      ) -> None:
+    """A line labelled a byline or dateline by its shape alone (a year in it, or a short
+    line under a byline-named class) with a paragraph of prose of its own parent on either
+    side is a line of the article: a citation ("[HR. At-Tirmidzi no.1997 ...]"), a chart's
+    title ("July 2012 Changes in ..."), an exhibition's dates. Not when it opens like a
+    byline ("By", "Posted by") or holds a clock time: a comment's or a post's signature
+    ("Tracked on Apr 6, 2007 3:09:50 PM") between paragraphs is still metadata."""
+    prose = [index for index, (block, verdict) in enumerate(zip(blocks, verdicts))
+             if verdict.keep and verdict.kind == "paragraph" and
+             len(block.text) >= MIN_PARAGRAPH_CHARS]
+    for position in range(1, len(prose)):
+        before, after = prose[position - 1], prose[position]
+        parent = blocks[before].element.getparent()
+        if after - before < 2 or blocks[after].element.getparent() is not parent:
+            continue
+        for index in range(before + 1, after):
+            block, verdict = blocks[index], verdicts[index]
+            if verdict.keep and verdict.kind == "byline" and block.kind != "byline" and \
+                    block.element.getparent() is parent and \
+                    not BYLINE_TEXT.match(block.text) and not CLOCK_TIME.search(block.text):
+                verdicts[index] = Verdict(True, block.kind)
 
 
 def _captions_as_text(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
