@@ -876,3 +876,29 @@ def test_article_cut_into_chrome_named_sections_is_kept():
         assert topic in texts
         assert any(text.endswith(f"mix them. ({topic})") for text in texts)
     assert not any(r.rule == "chrome" and "mix them" in r.text for r in extraction.removed)
+
+
+def test_a_table_inside_the_article_is_not_the_whole_article():
+    # A guide under its headline and standfirst: paragraphs, a table of providers, and
+    # long lists of linked courses between them. The lists cost more than the paragraphs
+    # say, so the table alone had the largest sum and was the main content (F1 0.04);
+    # the standfirst beside the headline, out-written by the table, ended the search for
+    # the article around the headline. The element around the headline holding the table
+    # and four times its prose is the article.
+    paragraphs = [f"Part {i}: certificates motivate learners to finish their courses, and a "
+                  "few universities and platforms still give them away for free, if you know "
+                  "where to look and which of them are worth the time it takes." for i in range(8)]
+    rows = "".join(f"<tr><td>Provider {i}</td><td>{40 + i} free certificates on data and "
+                   "cloud skills</td></tr>" for i in range(6))
+    courses = "".join("<ul>" + "".join(f"<li><a href='/c{j}{i}'>Course {j}-{i} on a cloud "
+                                       "platform from a provider</a></li>" for i in range(12))
+                      + "</ul>" for j in range(6))
+    body = "".join(f"<p>{text}</p>" for text in paragraphs[:4]) + \
+        f"<div class='box'><table>{rows}</table>{courses}</div>" + \
+        "".join(f"<p>{text}</p>" for text in paragraphs[4:])
+    source = ("<html><head><title>Massive List of Free Certificates | Guides</title></head>"
+              "<body>" + MENU + "<article><header><h1>Massive List of Free Certificates</h1>"
+              "<p>The largest list of free certificates, curated for you.</p></header>"
+              f"<div class='content'>{body}</div></article></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in paragraphs)

@@ -1082,9 +1082,12 @@ def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock
     """A short post under its headline loses to a longer box beside it (the author's bio,
     the blogger's profile) when its share buttons and meta lines cost more than its few
     sentences say. The nearest element around the headline holding prose outside chrome
-    is the article instead, unless it holds the region or the region holds it (a headline
-    above the body's own column), or the region out-writes it many times (the body beside
-    a standfirst or a photo caption under the headline)."""
+    is the article instead, unless the region holds it, or the region out-writes it many
+    times (the body beside a standfirst or a photo caption under the headline: the search
+    goes on outward). An element around both the headline and the region is the article
+    when the region holds only a small part of its prose (a table in the guide won alone,
+    the lists of links between the guide's paragraphs costing more than they say), and
+    otherwise the region is (a headline above the body's own column)."""
     if headline is None or headline.chrome:
         return region
     above = list(headline.element.iterancestors())
@@ -1104,14 +1107,18 @@ def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock
                 held[i] += value
                 break
     total = 0.0
+    around_region = set(region.element.iterancestors())
     for node, value in zip(above, held):
         total += value
         if total < MIN_PROSE_CHARS:
             continue
-        if node in in_chrome or node in set(region.element.iterancestors()) or \
-                total < BESIDE_SHARE * prose.get(region.element, 0.0):
+        if node in in_chrome:
             return region
-        return Region(node)
+        if node in around_region:
+            return Region(node) if prose.get(region.element, 0.0) < BESIDE_SHARE * total \
+                else region
+        if total >= BESIDE_SHARE * prose.get(region.element, 0.0):
+            return Region(node)
     return region
 
 
