@@ -2114,3 +2114,44 @@ def test_a_web_address_beside_a_lone_pages_number_is_furniture(tmp_path):
     result = _typeset(tmp_path, page)
     assert not any("www.example.org" in b.text for b in result.blocks)
     assert any(r.text == "www.example.org" and r.category == "furniture" for r in result.removed)
+
+
+def test_a_title_over_a_shape_bleeding_off_the_page_is_a_heading(tmp_path):
+    """A journal's first page with a coloured shape in its top corner, drawn to bleed off the
+    paper, and the article's title set partly over it: the shape's box held the title, whose
+    lines were read as the shape's labels (a figure). A drawing runs past no page's edge."""
+    def page(canvas):
+        canvas.setFillColorRGB(0.1, 0.6, 0.4)
+        for radius in (160, 140, 120, 100):  # each under a quarter of the page: no frame
+            canvas.circle(60, 800, radius, stroke=1, fill=1)
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setFont("Helvetica-Bold", 20)
+        canvas.drawString(170, 700, "Diabetes gestacional autorreferido - uma")
+        canvas.drawString(170, 676, "análise da Pesquisa Nacional")
+        _paragraph(canvas, 560, rows=30)
+
+    result = _typeset(tmp_path, page)
+    headings = [" ".join(b.text.split()) for b in result.blocks if b.kind == "heading"]
+    assert headings == ["Diabetes gestacional autorreferido - uma análise da Pesquisa Nacional"]
+    assert not any(b.kind == "figure" for b in result.blocks)
+
+
+def test_a_note_opening_with_a_label_and_a_colon_after_a_short_line_is_a_note(tmp_path):
+    """A first page's author notes, one a line each: ``Correspondence: ... E-mail: ...`` ends
+    short with no full stop, and ``Funding: ...`` under it runs over two lines. A note's
+    first line short of the measure may title its note, so it had run on into the funding
+    note; a line opening with a label and a colon, with room for its first word on the line
+    above, opens a note of its own."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.line(72, 180, 200, 180)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 170, "1 These authors contributed equally to this work.")
+        canvas.drawString(72, 161, "Correspondence: Jane Doe. E-mail: jane.doe@example.org")
+        canvas.drawString(72, 152, "Funding: National Council for Scientific and Technological "
+                                   "Development, a research grant for the first")
+        canvas.drawString(72, 143, "author. The study had no other source of funding.")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:20]) for f in result.footnotes] == [
+        ("1", "These authors contri"), ("", "Correspondence: Jane"), ("", "Funding: National Co")]

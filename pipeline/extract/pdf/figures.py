@@ -183,6 +183,15 @@ def _band(y: float) -> int:
     return int(-MAX_PAGE // BAND) if y <= -MAX_PAGE else int(MAX_PAGE // BAND)
 
 
+def bleeds(region: Box, width: float, height: float) -> bool:
+    """Whether a drawing runs more than ``REACH`` points past the page's edges: a shape printed
+    to bleed off the paper (a journal's coloured corner behind its title) is decoration; a
+    chart or a diagram stands inside the page, and the text set over such a shape is the
+    page's own (the title had been read as the shape's labels)."""
+    return (region[0] < -REACH or region[1] < -REACH or region[2] > width + REACH
+            or region[3] > height + REACH)
+
+
 def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int | None:
     """Index of the region holding the centre of ``box``, or with ``reach``, the region that
     ``box`` comes within ``reach`` of (a chart's tick labels sit just outside its axes)."""

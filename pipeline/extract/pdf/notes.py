@@ -77,6 +77,13 @@ _TABLE_NOTE = re.compile(r"^\s*(?:(?i:notes?|sources?|nb|fuentes?|fontes?|quelle
 """What a table's or a chart's notes open with (``NOTE:``, ``Source:``, ``Quelle:``, ``注：``)."""
 
 
+_RUN_IN_LABEL = re.compile(r"^[^\W\d_][\w’'-]*(?:\s+[\w’'-]+){0,3}:\s")
+"""A note's opening label of one to four words and a colon (``Fonte de financiamento:``,
+``Conflict of interest:``): after a line that left room for its first word, even a note's
+first line, it opens a note of its own (a title over its note, ``How to cite this article``,
+has none)."""
+
+
 GLUED_MARKER = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
 """A same-size note number glued after a word's punctuation (``Response.2``)."""
 
@@ -288,7 +295,8 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
             notes.append(Note(label, [line]))
         elif notes and line.text[:1].isupper() and (
                 closed and _would_fit(line, edge_room)
-                or len(notes[-1].lines) > 1 and _would_fit(line, room)):
+                or (len(notes[-1].lines) > 1 or _RUN_IN_LABEL.match(line.text))
+                and _would_fit(line, room)):
             notes.append(Note("", [line]))
         elif notes:
             notes[-1].lines.append(line)
@@ -305,8 +313,9 @@ def _would_fit(line: Line, room: float) -> bool:
     free: a note's line breaks only where its next word does not fit, so a line ended with
     room for it ended its note (an affiliation without a full stop, then ``Full list of
     author information ...``). Asked after a line ending a sentence short of the column's edge,
-    or after a note's second line: a first line short of the measure and ending no sentence
-    may title its note (``How to cite this article`` over the citation). A
+    after a note's second line, or before a line opening with a label and a colon
+    (``_RUN_IN_LABEL``): a first line short of the measure and ending no sentence may title
+    its note (``How to cite this article`` over the citation). A
     character is taken as ``AVERAGE_CHAR_EM`` wide, more than most."""
     word = line.text.split(maxsplit=1)[0] if line.text.strip() else ""
     return bool(word) and room > (len(word) + 1) * AVERAGE_CHAR_EM * line.size

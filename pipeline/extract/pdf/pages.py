@@ -27,7 +27,7 @@ from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 
 from pipeline.errors import ContentLimitExceeded, EncryptedPDF, ExtractError, LimitExceeded
 from pipeline.extract.pdf.chars import TEXT, UPRIGHT, on_the_page
-from pipeline.extract.pdf.figures import figure_regions
+from pipeline.extract.pdf.figures import bleeds, figure_regions
 from pipeline.extract.pdf.fonts import SUBSET_TAG, EncodingResourceManager, Reading, font_name
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
@@ -245,7 +245,9 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
              if CALLOUT_MIN_AREA * area <= (o[2] - o[0]) * (o[3] - o[1]) <= 0.6 * area]
     images = objects.images
     rotated = "".join([c[TEXT] for c in chars if not c[UPRIGHT]]).strip()
-    figures = figure_regions(objects.curves, objects.lines, area, objects.rects)
+    figures = [region for region in figure_regions(objects.curves, objects.lines, area,
+                                                   objects.rects)
+               if not bleeds(region, float(page.width), float(page.height))]
     fraction_bars = [o for o in strokes
                      if o[3] - o[1] <= FRACTION_BAR_HEIGHT and o[2] - o[0] >= 1]
     text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures),
