@@ -280,3 +280,36 @@ def test_the_fonts_of_forms_are_read_only_when_a_form_holds_text(monkeypatch, fo
     assert fast is not None
     assert "".join(c[TEXT] for c in fast.chars) == "".join(c[TEXT] for c in slow.chars)
     assert bool(walked) is read
+
+
+def test_a_ligature_from_a_font_of_ligatures_alone_is_as_wide_as_its_glyph():
+    """A ligature set from a font holding nothing else (a journal's ``+fb`` font: ``ﬁ`` in
+    ``sig-ﬁ-nal``), whose ToUnicode reads the glyph as ``f`` and ``i``: the font has no
+    width for either letter, so both came out with no width, and the gap the glyph left
+    before ``nal`` read as a word space (``signifi cance``). The glyph is one character as
+    wide as its advance, as pdfminer reads it."""
+    content = b"BT /F1 10 Tf 40 300 Td (sig) Tj /F2 10 Tf (!) Tj /F1 10 Tf (nal) Tj ET"
+    glyph = b"500 0 0 0 500 700 d1 0 0 500 700 re f"
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <21> <00660069> "
+            b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>"),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        (b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 500 700] "
+         b"/FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /fi 7 0 R >> "
+         b"/Encoding << /Type /Encoding /Differences [33 /fi] >> "
+         b"/FirstChar 33 /LastChar 33 /Widths [500] /ToUnicode 8 0 R >>"),
+        b"<< /Length %d >>\nstream\n" % len(glyph) + glyph + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ])
+    slow, fast = _both(data)
+    assert fast is not None
+    assert [c[TEXT] for c in fast.chars] == [c[TEXT] for c in slow.chars]
+    assert "fi" in [c[TEXT] for c in fast.chars]
+    for a, b in zip(slow.chars, fast.chars):
+        assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]

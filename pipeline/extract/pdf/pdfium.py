@@ -262,7 +262,11 @@ class PdfiumDocument:
                     # the font has no character U+0002: its width is the hyphen's
                     advance = widths[handle_font, code] = self._advance(
                         handle_font, ord("-") if code == HYPHEN_MARK else code)
-                x1 = ox + advance * width_scale if advance >= 0 else rect.right
+                # a font that holds only a ligature's glyph (``+fb``, ``ﬁ`` read as ``f``
+                # and ``i``) names no letter's width: 0, where pdfminer's box is the glyph's
+                # advance, which the loose box is; a glyph of no width sets no letter
+                x1 = (ox + advance * width_scale if advance > 0 or advance == 0
+                      and not text.isalpha() else rect.right)
             last = (text, ox, x1, bottom - size, bottom, flip - oy + hang, size, fontname,
                     upright)
             append(last)
