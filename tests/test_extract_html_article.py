@@ -373,6 +373,24 @@ def test_figcaption_paragraphs_inside_layout_elements_are_captions():
     assert all(kinds.get(text) == "paragraph" for text in POST)
 
 
+def test_a_box_named_a_caption_under_its_picture_is_a_caption():
+    # scrapinghub dev: a news site lays its photos out as <div><div><picture></div><div
+    # class="caption"><p>...</p></div></div>, no figure markup; the caption's <p> was output
+    # as a paragraph of the story (precision 0.81). A box named a caption right after its
+    # picture passes the caption on; one after no picture (a post's "credits" section)
+    # stays the article's.
+    caption = "Vicente loads garage door trims into his truck outside a store. (AP Photo)"
+    source = ("<html><head><title>A headline about rivers</title></head><body><article>"
+              "<h1>A headline about rivers</h1>" + "".join(f"<p>{t}</p>" for t in POST[:2]) +
+              "<div class='inline image-ct'><div class='m'><picture><img src='x.jpg'>"
+              f"</picture></div><div class='caption'><p><span>{caption}</span></p></div></div>"
+              "<div class='credits'>" + "".join(f"<p>{t}</p>" for t in POST[2:]) +
+              "</div></article></body></html>")
+    kinds = {b.text: b.kind for b in run(source).blocks}
+    assert kinds.get(caption) == "caption"
+    assert all(kinds.get(text) == "paragraph" for text in POST)
+
+
 def test_slideshow_box_after_the_story_is_not_its_wrapper():
     # dragnet dev: a news story's paragraphs, then "Related:" and a promo box holding a
     # slideshow whose captions out-wrote the story. A chrome-named box holding most of the

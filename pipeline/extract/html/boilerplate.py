@@ -216,6 +216,9 @@ MAX_BYLINE_CHARS = 120
 MIN_PROSE_CHARS = 25
 # Above this share of link text a block is a list of links, not prose (jusText uses 0.2-0.33).
 MAX_LINK_DENSITY = 0.5
+# Pictures a caption can sit under, and how long a caption runs at most.
+PICTURE_TAGS = ("img", "picture", "svg", "video")
+MAX_CAPTION_WORDS = 80
 # A paragraph this long is the article's running prose, not a line of metadata beside it.
 MIN_PARAGRAPH_CHARS = 80
 # A <p> this long that ends a sentence is prose up to this share of link text.
@@ -708,7 +711,26 @@ def _in_caption_box(run: _Run) -> bool:
         return False
     if run.tag in ("figcaption", "caption"):
         return True
-    return any(node.tag in ("figcaption", "caption") for node in run.owner.iterancestors())
+    return any(node.tag in ("figcaption", "caption") for node in run.owner.iterancestors()) \
+        or _under_its_picture(run.owner)
+
+
+def _under_its_picture(box: etree._Element) -> bool:
+    """A box named a caption that follows a picture, the two alone in their parent, with a
+    caption's length of text: the picture's caption laid out as a figure without the
+    markup (``<div><div class="m"><picture>...</div><div class="caption"><p>...</div>``).
+    A caption-named section beside more than that (a post's "credits") is not one, nor
+    text above its picture (a product's feature tiles, "caption" and then the image)."""
+    parent = box.getparent()
+    if parent is None:
+        return False
+    children = [child for child in parent if isinstance(child.tag, str)]
+    if len(children) != 2 or children[1] is not box:
+        return False
+    picture = children[0]
+    if not (picture.tag in PICTURE_TAGS or next(picture.iter(*PICTURE_TAGS), None) is not None):
+        return False
+    return len(" ".join(box.itertext()).split()) <= MAX_CAPTION_WORDS
 
 
 def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
