@@ -208,7 +208,7 @@ def test_a_paths_points_read_at_once_are_what_each_segment_gives():
     document = pdfium.PdfDocument(buffer.getvalue())
     page = raw.FPDF_LoadPage(document.raw, 0)
     try:
-        objects, _ = reader._objects(ctypes.cast(page, ctypes.c_void_p).value or 0)
+        objects, _, _ = reader._objects(ctypes.cast(page, ctypes.c_void_p).value or 0)
         paths = [obj for obj, kind, _ in objects if kind == reader.PATH]
         assert len(paths) == 5
         for path in paths:

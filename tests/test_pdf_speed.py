@@ -136,8 +136,8 @@ def test_text_objects_set_alike_share_one_look():
             obj = raw.FPDFText_GetTextObject(text_page, k)
             address_of_obj = ctypes.cast(obj, ctypes.c_void_p).value
             if address_of_obj and address_of_obj not in [o for o, _ in found]:
-                found.append((address_of_obj, document._font(address, k, address_of_obj, faces,
-                                                              looks, texts)))
+                found.append((address_of_obj, document._font(address, k, address_of_obj, {},
+                                                              faces, looks, texts)))
     finally:
         raw.FPDFText_ClosePage(text_page)
         raw.FPDF_ClosePage(page)

@@ -69,15 +69,24 @@ LABEL_PITCH_EM = 12.0
 page are further apart."""
 
 
-def word_space(rows: list[list[Char]]) -> float:
+def row_inks(rows: list[list[Char]]) -> list[list[Char]]:
+    """Each row sorted by x in place, and its characters other than spaces: what
+    ``word_space``, ``row_gutters`` and ``padded_word_spaces`` measure, listed once for the
+    three."""
+    inks = []
+    for row in rows:
+        row.sort(key=BY_X0)
+        inks.append([c for c in row if not c[TEXT].isspace()])
+    return inks
+
+
+def word_space(rows: list[list[Char]], inks: list[list[Char]] | None = None) -> float:
     """The page's typical word space in ems: the median of the gaps between a letter or digit
     and the next, wider than letter spacing and narrower than ``SEGMENT_GAP_EM`` (0 without
     any): a table of contents' dot leaders and the gaps before its page numbers are no word
-    spaces."""
+    spaces. ``inks``: ``row_inks(rows)``, when the caller has it."""
     gaps: list[float] = []
-    for row in rows:
-        row.sort(key=BY_X0)  # in place, as row_gutters sorts them next: then in one pass
-        ink = [c for c in row if not c[TEXT].isspace()]
+    for ink in row_inks(rows) if inks is None else inks:
         gaps += [gap for p, c in zip(ink, ink[1:])
                  if c[SIZE] > 0 and p[TEXT].isalnum() and c[TEXT].isalnum()
                  and LETTER_GAP_EM < (gap := (c[X0] - p[X1]) / c[SIZE]) < SEGMENT_GAP_EM]
@@ -90,7 +99,8 @@ def segment_gap(space: float) -> float:
     return max(SEGMENT_GAP_EM, WIDE_SPACE_SEGMENT * space)
 
 
-def row_gutters(rows: list[list[Char]], space: float = 0.0) -> set[tuple[int, float]]:
+def row_gutters(rows: list[list[Char]], space: float = 0.0,
+                inks: list[list[Char]] | None = None) -> set[tuple[int, float]]:
     """``(row index, gap x0)`` of the narrow gaps that are column gutters.
 
     A gutter separates two text columns: it is found first where the row has at least
@@ -98,16 +108,14 @@ def row_gutters(rows: list[list[Char]], space: float = 0.0) -> set[tuple[int, fl
     table of contents do not) and lines up with such gaps in other rows (rows with no text there
     do not interrupt it; a stretched word space has text above or below it). Rows whose text
     beside the gutter is short (a paragraph's last line) then take it from a row that has it.
-    ``space``: the page's word space (``word_space``).
+    ``space``: the page's word space (``word_space``); ``inks``: ``row_inks(rows)``.
     """
     candidate = CANDIDATE_GAP_EM if space < CANDIDATE_GAP_EM else WIDE_SPACE_GUTTER * space
     gaps: list[list[tuple[float, float]]] = []
     wide: list[list[tuple[float, float]]] = []
     prose: list[list[tuple[float, float]]] = []  # wide gaps after a line of prose's length
     spans: list[tuple[float, float]] = []
-    for row in rows:
-        row.sort(key=BY_X0)
-        ink = [c for c in row if not c[TEXT].isspace()]
+    for ink in row_inks(rows) if inks is None else inks:
         spans.append((ink[0][X0], ink[-1][X1]) if ink else (0.0, 0.0))
         row_gaps = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])
                     if c[X0] - p[X1] > candidate * c[SIZE]]
@@ -248,26 +256,28 @@ def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT
     return segments
 
 
-def padded_word_spaces(rows: list[list[Char]], split_em: float) -> dict[int, set[float]]:
+def padded_word_spaces(rows: list[list[Char]], split_em: float,
+                       inks: list[list[Char]] | None = None) -> dict[int, set[float]]:
     """By row index, the x1s of the characters before gaps wider than ``split_em`` that are
     word spaces of a typewritten line justified by whole cells (``TYPED_PAD_CELLS``): the row
     set in one monospaced font, the gap holding its space characters, and no row next to it
     (within two lines) having a gap of ``TYPED_COLUMN_CELLS`` or more that ends where it ends.
-    ``rows`` sorted by x (``word_space`` sorts them)."""
+    ``rows`` sorted by x (``word_space`` sorts them); ``inks``: ``row_inks(rows)``."""
     found: dict[int, set[float]] = {}
     wide: list[list[tuple[float, float]] | None] = [None] * len(rows)
+    ink_rows = inks if inks is not None else [[c for c in row if not c[TEXT].isspace()]
+                                              for row in rows]
 
     def gaps_of(index: int) -> list[tuple[float, float]]:
         # (x1 before, x0 after) of a row's gaps between its inked characters
         if wide[index] is None:
-            ink = [c for c in rows[index] if not c[TEXT].isspace()]
+            ink = ink_rows[index]
             wide[index] = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])]
         return wide[index] or []
 
-    for index, row in enumerate(rows):
+    for index, (row, ink) in enumerate(zip(rows, ink_rows)):
         # the gaps wider than ``split_em`` straight from the row (most rows have none): the
         # other gaps are listed only for a typewritten row's neighbours
-        ink = [c for c in row if not c[TEXT].isspace()]
         if len(ink) < 2:
             continue
         least = split_em * row[0][SIZE]
@@ -328,23 +338,42 @@ def join_labels(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
             if not alike:
                 out.append(row[i + 1])
                 continue
-            # rows whose label runs into its text a word space before it (one segment,
-            # ``γ1 ∗ γ2 Zusammenhängen``) are labelled rows too, and show the labels' column
-            # as wide as the way to the texts: then a label may take most of it
-            run_into = _run_into_rows(rows, r, alike, x0, text_x0)
-            labelled = len(alike) + run_into
-            # rows with text at that edge, labelled or not: a text column that only a few
-            # labels (a table's last column) happen to sit beside is no list of labels
-            # (counted last: it is the dearest)
-            if ((run_into or max(alike.values()) <= LABEL_SHARE * pitch)
-                    and labelled >= 3 and labelled >= LABELLED_SHARE * sum(
-                    1 for xs in starts[window]
-                    if any(abs(x - text_x0) <= ALIGN_TOLERANCE for x in xs))):
+            if _is_label_list(rows, starts[window], r, alike, x0, text_x0, pitch):
                 out[-1] = out[-1] + row[i + 1]
             else:
                 out.append(row[i + 1])
         joined.append(out)
     return joined
+
+
+def _is_label_list(rows: list[list[list[Char]]], window_starts: list[list[float]], r: int,
+                   alike: dict[int, float], x0: float, text_x0: float, pitch: float) -> bool:
+    """Whether the rows near row ``r`` with a label at ``x0`` and its text at ``text_x0``
+    (``alike``: their labels' ink widths by row) make a list of labels. Rows whose label runs
+    into its text a word space before it (one segment, ``γ1 ∗ γ2 Zusammenhängen``) are
+    labelled rows too (``_run_into_rows``), and show the labels' column as wide as the way to
+    the texts: then a label may take most of it. Rows with text at that edge, labelled or
+    not, must be mostly labelled: a text column that only a few labels (a table's last
+    column) happen to sit beside is no list of labels. The run-into rows are looked for only
+    where the labelled rows alone do not decide (they are the dearest to find)."""
+
+    def text_rows() -> int:  # rows with text at the texts' edge
+        return sum(1 for xs in window_starts
+                   if any(abs(x - text_x0) <= ALIGN_TOLERANCE for x in xs))
+
+    labelled = len(alike)
+    fits = max(alike.values()) <= LABEL_SHARE * pitch  # no label fills its column
+    if fits and labelled >= 3:
+        edge = text_rows()
+        if labelled >= LABELLED_SHARE * edge:
+            return True  # more labelled rows only keep it a list
+        labelled += _run_into_rows(rows, r, alike, x0, text_x0)
+        return labelled >= LABELLED_SHARE * edge
+    run_into = _run_into_rows(rows, r, alike, x0, text_x0)
+    if not run_into and not fits:
+        return False
+    labelled += run_into
+    return labelled >= 3 and labelled >= LABELLED_SHARE * text_rows()
 
 
 def _run_into_rows(rows: list[list[list[Char]]], r: int, labelled: Collection[int],

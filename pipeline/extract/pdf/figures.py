@@ -144,20 +144,22 @@ def near_groups(boxes: list[Box]) -> list[list[int]]:
     # horizontal band of the page: a box looks only at the bands it spans, where every box
     # within REACH of it above or below is listed, instead of at all the boxes in reach
     bands: dict[int, list[int]] = {}
+    # each box's reach to its right, above and below, added up once
+    rights = [box[2] + REACH for box in boxes]
+    tops = [box[1] - REACH for box in boxes]
+    bottoms = [box[3] + REACH for box in boxes]
     for i in order:
         x0, top, x1, bottom = boxes[i]
         for band in range(_band(top), _band(bottom) + 1):
             active = bands.get(band)
             if not active:
                 continue
-            reached = []  # one pass: those still in reach, and those near
-            for j in active:
-                a = boxes[j]
-                if not a[2] + REACH >= x0:  # out of reach for the boxes after it too
-                    continue
-                reached.append(j)
-                # near: within REACH on both axes (a[0] <= x0 <= x1: in the sweep's order)
-                if a[1] - REACH <= bottom and top <= a[3] + REACH:
+            # those still in reach (the others are out of reach for the boxes after it too)
+            reached = [j for j in active if rights[j] >= x0]
+            bands[band] = reached
+            for j in reached:
+                # near: within REACH on both axes (x0 of j <= x0 <= x1: in the sweep's order)
+                if tops[j] <= bottom and top <= bottoms[j]:
                     mine, theirs = label[i], label[j]
                     if mine != theirs:
                         if len(members[mine]) < len(members[theirs]):
@@ -166,7 +168,6 @@ def near_groups(boxes: list[Box]) -> list[list[int]]:
                             label[k] = mine
                         members[mine] += members[theirs]
                         members[theirs] = []
-            bands[band] = reached
         for band in range(_band(top - REACH), _band(bottom + REACH) + 1):
             bands.setdefault(band, []).append(i)
     groups: dict[int, list[int]] = {}

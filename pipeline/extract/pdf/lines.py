@@ -49,6 +49,7 @@ from pipeline.extract.pdf.columns import (
     join_spaced_lines,
     padded_word_spaces,
     row_gutters,
+    row_inks,
     row_segments,
     segment_gap,
     split_sublabels,
@@ -223,11 +224,12 @@ def page_lines(chars: list[Char], page_number: int,
     operators = any(hanging_font(name) for name in {c[FONTNAME] for c in kept})
     rows = _rows(kept, operators)
     gutters: dict[int, set[float]] = {}
-    space = word_space(rows)
-    for r, x in row_gutters(rows, space):
+    inks = row_inks(rows)
+    space = word_space(rows, inks)
+    for r, x in row_gutters(rows, space, inks):
         gutters.setdefault(r, set()).add(x)
     split_em = segment_gap(space)
-    padded = padded_word_spaces(rows, split_em)
+    padded = padded_word_spaces(rows, split_em, inks)
     split = [row_segments(row, gutters.get(index, set()), split_em, padded.get(index, ()))
              for index, row in enumerate(rows)]
     split = [[part for segment in row for part in _titles_apart(segment)] for row in split]

@@ -167,10 +167,10 @@ class PdfiumDocument:
             listed = _objects(ctypes.cast(page, _V).value or 0)
             if listed is None:
                 return None
-            shapes, forms = listed
+            shapes, forms, object_fonts = listed
             text_page = raw.FPDFText_LoadPage(page)
             try:
-                chars = self._chars(text_page, height, mb_y0, decoder(forms))
+                chars = self._chars(text_page, height, mb_y0, decoder(forms), object_fonts)
             finally:
                 raw.FPDFText_ClosePage(text_page)
             if chars is None:
@@ -182,8 +182,8 @@ class PdfiumDocument:
         finally:
             raw.FPDF_ClosePage(page)
 
-    def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode
-               ) -> list[Char] | None:
+    def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode,
+               object_fonts: dict[int, int]) -> list[Char] | None:
         # locals: these run once per character (148,635 on the 117-page book)
         get_object, loose_box, get_origin = _text_object, _loose_box, _origin
         map_error, generated = _map_error, _generated
@@ -194,7 +194,7 @@ class PdfiumDocument:
         fonts: dict[int, _Look] = {}  # by text object
         looks: dict[tuple[int, bytes, float], _Look] = {}
         faces: dict[int, tuple[str, float, float]] = {}
-        widths: dict[tuple[int, int], float] = {}
+        widths: dict[int, dict[int, float]] = {}  # by font handle, code
         texts: dict[str, dict[int, tuple[str, float | None] | None]] = {}  # by font, code
         flip = height + 2 * mb_y0  # pdfminer measures from the MediaBox origin
         chars: list[Char] = []
@@ -214,9 +214,11 @@ class PdfiumDocument:
             if key != font_key:  # a text object's characters come one after another
                 font = fonts.get(key)
                 if font is None:
-                    font = fonts[key] = self._font(text_page, k, key, faces, looks, texts)
+                    font = fonts[key] = self._font(text_page, k, key, object_fonts, faces,
+                                                   looks, texts)
                 (fontname, size, upright, hang, drop, slack, handle_font, width_scale,
                  decoded_by) = font
+                advances = widths.setdefault(handle_font, {})
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
@@ -257,10 +259,10 @@ class PdfiumDocument:
             elif width is not None:
                 x1 = ox + width * width_scale
             else:
-                advance = widths.get((handle_font, code))
+                advance = advances.get(code)
                 if advance is None:
                     # the font has no character U+0002: its width is the hyphen's
-                    advance = widths[handle_font, code] = self._advance(
+                    advance = advances[code] = self._advance(
                         handle_font, ord("-") if code == HYPHEN_MARK else code)
                 # a font that holds only a ligature's glyph (``+fb``, ``ﬁ`` read as ``f``
                 # and ``i``) names no letter's width: 0, where pdfminer's box is the glyph's
@@ -272,15 +274,18 @@ class PdfiumDocument:
             append(last)
         return chars
 
-    def _font(self, text_page: int, k: int, obj: int,
+    def _font(self, text_page: int, k: int, obj: int, object_fonts: dict[int, int],
               faces: dict[int, tuple[str, float, float]],
               looks: dict[tuple[int, bytes, float], _Look],
               texts: dict[str, dict[int, tuple[str, float | None] | None]]) -> _Look:
         """How character ``k`` of text object ``obj`` is set (``_Look``); ``faces`` keeps what
         depends on the font alone (name, hanging, descent), by font handle, ``looks`` the
         whole by font, matrix and size (a book's 31,375 text objects are set 219 ways), and
-        ``texts`` the decoded codes by font name, for the page."""
-        font = _font_of(obj) or 0
+        ``texts`` the decoded codes by font name, for the page; ``object_fonts``: the font
+        handles ``_objects`` read, by text object."""
+        font = object_fonts.get(obj)
+        if font is None:
+            font = _font_of(obj) or 0
         m = self._matrix
         _char_matrix(text_page, k, self._matrix_at)
         font_size = _font_size(text_page, k)
@@ -456,12 +461,14 @@ def _codes(text_page: int, count: int) -> Sequence[int]:
     return codes
 
 
-def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool] | None:
+def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool, dict[int, int]] | None:
     """Every path and image of the page (by address), with its type and the matrix of the
-    forms it sits in (form XObjects); and whether any form holds text (most pages set all
-    their text outside forms: then no form's fonts need reading). None when the text page
-    leaves a text object out (``_unboxed``)."""
+    forms it sits in (form XObjects); whether any form holds text (most pages set all their
+    text outside forms: then no form's fonts need reading); and each text object's font
+    handle, by the object's address (read here for ``_unboxed``, so ``_chars`` need not ask
+    again). None when the text page leaves a text object out (``_unboxed``)."""
     found: list[tuple[int, int, Matrix]] = []
+    fonts: dict[int, int] = {}
     forms_text = False
     substituted: dict[int, bool] = {}  # by font: a symbolic font PDFium does not have
     stack: list[tuple[int, Matrix, bool]] = [(page, IDENTITY, False)]
@@ -479,18 +486,19 @@ def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool] | None:
                 found.append((obj, kind, outer))
             elif kind == TEXT_OBJECT:
                 forms_text = forms_text or is_form
-                if _unboxed(obj, substituted):
+                font = fonts[obj] = _font_of(obj) or 0
+                if _unboxed(obj, font, substituted):
                     return None
-    return found, forms_text
+    return found, forms_text, fonts
 
 
-def _unboxed(text: int, substituted: dict[int, bool]) -> bool:
+def _unboxed(text: int, font: int, substituted: dict[int, bool]) -> bool:
     """Whether the text object is set in a symbolic font that is not embedded and has no
     width: PDFium draws such a font with a stand-in, which lacks the glyphs the font's
     /Differences name (TeX's extension font's ``summation``), so their boxes are empty, and
     its text page leaves out a text object of no width, text and all; pdfminer reads the
-    glyph name (∑). A lone space in a Latin font has no width either, and is harmless."""
-    font = _font_of(text) or 0
+    glyph name (∑). A lone space in a Latin font has no width either, and is harmless.
+    ``font``: the object's font handle."""
     stand_in = substituted.get(font)
     if stand_in is None:
         stand_in = substituted[font] = bool(
