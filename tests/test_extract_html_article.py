@@ -920,3 +920,26 @@ def test_a_table_inside_the_article_is_not_the_whole_article():
               f"<div class='content'>{body}</div></article></body></html>")
     texts = [b.text for b in run(source).blocks]
     assert all(text in texts for text in paragraphs)
+
+
+def test_chrome_named_sections_after_an_intro_are_the_article():
+    # A product's service page: a banner's intro of a few paragraphs, then its sections,
+    # each a scroll-spy target (class "... lm_navSource"). Coming after the intro's
+    # paragraphs they were taken for teaser cards below a post and removed as chrome
+    # (F1 0.30); teaser cards open with a headline link, these with their headings.
+    intro = [f"Point {i}: the free edition has no hidden costs and no trial period, and "
+             "no credit card is needed to sign up for it." for i in range(4)]
+    topics = ["Contacts", "Email", "Workflows", "Reports"]
+    sections = "".join(
+        f"<div class='{topic.lower()}_section lm_navSource'><h2>{topic}</h2>"
+        f"<p>{topic} in the free edition let a small team keep its customers in one place, "
+        "follow every conversation and act on it the same day, without a paid plan.</p>"
+        f"<p>Each of them works with the mobile app as well, so the team can reach "
+        f"customers from anywhere. ({topic})</p></div>" for topic in topics)
+    source = ("<html><head><title>Free CRM software | Example</title></head><body>" + MENU +
+              "<main><div class='banner'><h1>Free CRM software</h1></div>" +
+              "".join(f"<p>{text}</p>" for text in intro) + sections + "</main></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in intro)
+    for topic in topics:
+        assert any(text.endswith(f"from anywhere. ({topic})") for text in texts)

@@ -1756,8 +1756,9 @@ def _chrome_named_sections(blocks: list[TextBlock], inside: set[etree._Element]
     prose: an article cut into sections whose class carries a chrome word (a jump menu's
     "jump-section" targets, page builders' "widget-container", a scroll-spy's "navSource").
     No single one holds most of the prose (then ``content_wrappers`` keeps that one alone);
-    together they are the article, unless they come after its first paragraphs (teaser
-    cards below a post)."""
+    together they are the article, unless they come after its first paragraphs and open
+    with a headline link (teaser cards below a post; a service page's sections after its
+    intro open with their headings)."""
     prose, total = _owner_prose(blocks, inside)
     groups: dict[tuple[object, str], list[etree._Element]] = {}
     for owner in prose:
@@ -1772,7 +1773,8 @@ def _chrome_named_sections(blocks: list[TextBlock], inside: set[etree._Element]
         share = WRAPPER_SHARE * total
         if len(owners) > 1 and sum(prose[owner] for owner in owners) >= share \
                 and all(prose[owner] < share for owner in owners) \
-                and not _after_the_article(owners[0], blocks, inside):
+                and not (_after_the_article(owners[0], blocks, inside) and
+                         sum(map(_opens_with_link, owners)) >= TEASER_SHARE * len(owners)):
             found.update(owners)
     return found
 
