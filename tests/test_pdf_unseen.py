@@ -2155,3 +2155,49 @@ def test_a_note_opening_with_a_label_and_a_colon_after_a_short_line_is_a_note(tm
     result = _typeset(tmp_path, page)
     assert [(f.label, f.text[:20]) for f in result.footnotes] == [
         ("1", "These authors contri"), ("", "Correspondence: Jane"), ("", "Funding: National Co")]
+
+
+def test_notes_numbered_in_parentheses_are_notes(tmp_path):
+    """A word processor's journal template sets its notes as ``(4) For a discussion ...``
+    under the separator rule, the text citing them with a raised ``4``: the parenthesised
+    number was no note label, so the notes read as list items in the body."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawString(72, 700, "Let us look at the phases of growth from a demand-led view,")
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72 + canvas.stringWidth("Let us look at the phases of growth from a "
+                                                  "demand-led view,", "Times-Roman", 12), 705, "4")
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawString(72, 686, "seeking to tell structural changes from conjunctural ones.")
+        _paragraph(canvas, 660, rows=28, size=12)
+        canvas.line(72, 150, 200, 150)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(90, 140, "(4) For a discussion on this theoretical perspective in "
+                                   "development economics, see Serrano (2001).")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:16]) for f in result.footnotes] == [("4", "For a discussion")]
+    assert not any("For a discussion" in b.text for b in result.blocks)
+
+
+def test_a_run_of_note_symbols_a_stretched_space_before_its_text_labels_the_note(tmp_path):
+    """An author note labelled ``****``, set small a justified line's stretched space before
+    its text: the label stood apart as a line of its own and read as body text (and joined
+    the next page's text as a paragraph cut by the break); it labels the note as a tab's
+    number does."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=40)
+        canvas.line(72, 180, 200, 180)
+        canvas.setFont("Times-Roman", 5)
+        canvas.drawString(90, 173, "***")
+        canvas.drawString(90, 162, "****")
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(98, 170, "Researcher at the National Council for Scientific and "
+                                   "Technological Development.")
+        canvas.drawString(105, 159, "Adjunct   professor   at   the   Federal   University   of   "
+                                    "Rio   Grande   do   Norte,   Natal,   Brazil.")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:16]) for f in result.footnotes] == [
+        ("***", "Researcher at th"), ("****", "Adjunct professo")]
+    assert not any("****" in b.text for b in result.blocks)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 
 from pipeline.extract.pdf.geometry import centre_in
-from pipeline.extract.pdf.lines import CAPTION, Line
+from pipeline.extract.pdf.lines import CAPTION, NOTE_MARKS, Line
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock, reading_order
 
 SMALLER = 0.92
@@ -62,10 +62,12 @@ note: the next unlabelled line is a note of its own."""
 AVERAGE_CHAR_EM = 0.6
 """A generous width of one character in ems (most letters of a text face are narrower)."""
 
-_LABEL = re.compile(r"^([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})(?:[.)]?\s+(?=\S)|(?=[“‘]))")
+_LABEL = re.compile(r"^(?:\((?=[0-9]{1,3}\)))?([0-9]{1,3}|[*∗⋆†‡§¶‖]{1,3})"
+                    r"(?:[.)]?\s+(?=\S)|(?=[“‘]))")
 """A note's number or symbol and the space after it, or glued to the opening quote of a quoted
 title (``30“Sexual health …”``: OCR drops that space, and a number glued to an opening quote
-is no word of the note's text)."""
+is no word of the note's text); a number may stand in parentheses (``(4) For a discussion``,
+as a word processor's journal template sets its notes)."""
 _DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|juin|jul|juil|aug|"
                    r"ao[uû]|ago|sep|o[ck]t|nov|de[cz]|déc|dic|ene)[a-zéû]*\.?,?\s+\d{4}\b",
                    re.IGNORECASE)
@@ -157,8 +159,10 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
                       and abs(o.x0 - block.x0) <= RULE_INDENT_EM * body_size for o in column)):
             notes.append(block)
     notes = _without_table_notes(notes)
-    # a note's label set a tab before it is a block of its own
-    labels = {id(line) for n in notes for line in [_tab_label_line(n.lines[0], blocks)] if line}
+    # a note's label set a tab before it is a block of its own (before any line of a note
+    # block: the notes of an author line stack into one block, each opening a line)
+    labels = {id(label) for n in notes for line in n.lines
+              for label in [_tab_label_line(line, blocks)] if label}
     notes += [b for b in blocks if len(b.lines) == 1 and id(b.lines[0]) in labels
               and all(b is not n for n in notes)]
     chosen = set(map(id, notes))
@@ -338,19 +342,23 @@ def strays(notes: list[Note], blocks: list[LayoutBlock], last: Note | None,
 
 
 def tab_label(label: Line, text: Line) -> bool:
-    """Whether ``label`` is a bare number set smaller than ``text`` a tab or so left of it on
-    its row: a note's label set apart from its text (``1`` then ``The Common ...``)."""
-    return (label.text.strip().isdigit() and label.top < text.bottom and label.bottom > text.top
+    """Whether ``label`` is a bare number or a run of note symbols set smaller than ``text``
+    a tab or so left of it on its row: a note's label set apart from its text (``1`` then
+    ``The Common ...``; ``****`` then ``Adjunct professor ...``, a justified line's stretched
+    space after it)."""
+    mark = label.text.strip()
+    return ((mark.isdigit() or bool(mark) and set(mark) <= NOTE_MARKS)
+            and label.top < text.bottom and label.bottom > text.top
             and 0 <= text.x0 - label.x1 <= TAB_LABEL_EM * text.size
             and label.size < SMALLER * text.size)
 
 
 def _tab_label_line(line: Line, blocks: list[LayoutBlock]) -> Line | None:
-    """The :func:`tab_label` of ``line`` among the one-line blocks, of 3 digits at most, or
-    None."""
+    """The :func:`tab_label` of ``line`` among the one-line blocks, of 3 digits or 4 symbols at
+    most, or None."""
     return next((other for block in blocks if len(block.lines) == 1
                  for other in block.lines
-                 if len(other.text.strip()) <= 3 and tab_label(other, line)), None)
+                 if len(other.text.strip()) <= 4 and tab_label(other, line)), None)
 
 
 def _tab_label(line: Line, blocks: list[LayoutBlock]) -> str:
