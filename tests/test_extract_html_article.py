@@ -814,6 +814,21 @@ def test_a_loading_placeholder_is_removed_and_ends_no_sign_off_search():
     assert rules.get(pitch) == "call-to-action"
 
 
+def test_a_slideshows_position_under_its_picture_is_removed():
+    # scrapinghub and dragnet dev: "1 of 6" under a gallery's pictures between a story's
+    # paragraphs was kept as a line of the story; "Image 2 of 5", "Slide 1 of 5" alike.
+    slides = "".join(f"<div><img src='p{i}.jpg'><div>{label}</div></div>"
+                     for i, label in enumerate(("1 of 3", "Image 2 of 3", "Slide 3 of 3")))
+    source = _story("".join(f"<p>{text}</p>" for text in POST[:2]) + slides +
+                    "".join(f"<p>{text}</p>" for text in POST[2:]))
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert all(rules.get(label) == "gallery-counter"
+               for label in ("1 of 3", "Image 2 of 3", "Slide 3 of 3"))
+
+
 def test_linked_titles_over_their_paragraphs_are_kept():
     # A roundup (or an index read as an article): each entry's linked h3 over its summary
     # paragraph. The titles were removed as link text while their paragraphs stayed.

@@ -163,6 +163,9 @@ AD_LABEL = re.compile(r"^\s*(advertisement|advertising|advert|ad|sponsored|anzei
 # What a script shows until it fills a box in ("Loading...", "Loading content ...",
 # "Loading reviews…"): the box's content never reached the HTML.
 LOADING_PLACEHOLDER = re.compile(r"^\s*loading\b[^.!?\n]{0,40}(?:\.\.\.|…)\s*$", re.IGNORECASE)
+# A slideshow's position under each picture ("1 of 6", "Image 2 of 5", "Slide 1 of 5").
+GALLERY_COUNTER = re.compile(r"^\s*(?:(?:image|photo|picture|slide)s?\s*)?\d+\s+of\s+\d+\s*$",
+                             re.IGNORECASE)
 # A copyright or rights notice: page furniture on every page of a site, however long the
 # legal text around it (a league's trademark paragraph out-wrote a short match report).
 LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
@@ -1847,6 +1850,8 @@ def _first_verdict(block: TextBlock, container: etree._Element,
         return Verdict(False, rule="ad-label", evidence="the whole block is an ad label")
     if LOADING_PLACEHOLDER.match(block.text):
         return Verdict(False, rule="placeholder", evidence="a script's loading placeholder")
+    if GALLERY_COUNTER.match(block.text):
+        return Verdict(False, rule="gallery-counter", evidence="a slideshow's position")
     legal = legal_notice(block) if block.kind not in ("table", "code") else None
     if legal:
         return Verdict(False, rule="legal-notice",
