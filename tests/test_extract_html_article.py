@@ -829,6 +829,23 @@ def test_a_slideshows_position_under_its_picture_is_removed():
                for label in ("1 of 3", "Image 2 of 3", "Slide 3 of 3"))
 
 
+def test_a_line_trailing_off_before_removed_links_goes_with_them():
+    # scrapinghub dev: "You may also like..." closing a story, over the related stories'
+    # links removed for link density, was kept as its last line (its ellipsis read as a
+    # sentence's end). A line ending so inside the story, before more of it, stays.
+    related = "".join(f"<p><a href='/s{i}'>Another story about somebody famous, part {i}"
+                      "</a></p>" for i in range(4))
+    pause = "And then it happened..."
+    source = _story(f"<p>{POST[0]}</p><p>{pause}</p>" +
+                    "".join(f"<p>{text}</p>" for text in POST[1:]) +
+                    f"<p>You may also like...</p>{related}")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST) and pause in texts
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get("You may also like...") == "trailing-fragment"
+
+
 def test_linked_titles_over_their_paragraphs_are_kept():
     # A roundup (or an index read as an article): each entry's linked h3 over its summary
     # paragraph. The titles were removed as link text while their paragraphs stayed.

@@ -182,6 +182,7 @@ DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
+ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
 # "at 11:08 a.m.": the abbreviation ends a clock time, not a sentence.
 CLOCK_END = re.compile(r"\d\s*[ap]\.\s?m\.\s*$", re.IGNORECASE)
 
@@ -2416,7 +2417,8 @@ def _drop_author_box(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
 def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """Fragments before the first and after the last prose block are chrome or bylines."""
     prose = [i for i, (b, v) in enumerate(zip(blocks, verdicts))
-             if v.keep and v.kind not in ("heading", "byline") and not is_fragment(b)]
+             if v.keep and v.kind not in ("heading", "byline") and not is_fragment(b)
+             and not _lead_in(blocks, verdicts, i)]
     if not prose:
         return
     first, last = prose[0], prose[-1]
@@ -2428,11 +2430,22 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
         if block.element.tag == "p" and not block.link_chars and \
                 len(block.text.split()) >= MIN_LINE_WORDS:
             continue  # a line of words in its own paragraph, not a label or a button
-        if is_fragment(block) or block.kind == "heading":
+        if is_fragment(block) or block.kind == "heading" or _lead_in(blocks, verdicts, index):
             side = "leading" if index < first else "trailing"
             verdicts[index] = Verdict(False, rule=f"{side}-fragment",
                                       evidence=f"{len(block.text)} chars, no sentence, "
                                                f"{side} the article's prose")
+
+
+def _lead_in(blocks: list[TextBlock], verdicts: list[Verdict], index: int) -> bool:
+    """A short line trailing off in an ellipsis ("You may also like...") right before a
+    block removed as links or chrome: it introduces them, and goes with them."""
+    block = blocks[index]
+    if len(block.text) >= SHORT_FRAGMENT_CHARS or not ELLIPSIS_END.search(block.text) or \
+            index + 1 >= len(blocks):
+        return False
+    following = verdicts[index + 1]
+    return not following.keep and following.rule in ("link-density", "chrome", "teaser-list")
 
 
 def _drop_post_meta(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
