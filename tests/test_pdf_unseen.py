@@ -2201,3 +2201,22 @@ def test_a_run_of_note_symbols_a_stretched_space_before_its_text_labels_the_note
     assert [(f.label, f.text[:16]) for f in result.footnotes] == [
         ("***", "Researcher at th"), ("****", "Adjunct professo")]
     assert not any("****" in b.text for b in result.blocks)
+
+
+def test_a_title_set_flush_right_is_one_heading(tmp_path):
+    """A journal's title in three lines set flush right, each starting further in than the one
+    above (``Decreased levels of ...`` / ``immune blood cells: ...`` / ``implications in
+    prostate cancer``): the third line, starting right of the second and ending where it
+    ends, read as an indented first line, so the title split in two headings."""
+    def page(canvas):
+        canvas.setFont("Helvetica", 20)
+        for y, text in ((700, "Decreased levels of cathepsin Z mRNA expressed by"),
+                        (676, "immune blood cells: diagnostic and prognostic"),
+                        (652, "implications in prostate cancer")):
+            canvas.drawRightString(540, y, text)
+        _paragraph(canvas, 600, rows=30)
+
+    result = _typeset(tmp_path, page)
+    headings = [" ".join(b.text.split()) for b in result.blocks if b.kind == "heading"]
+    assert headings == ["Decreased levels of cathepsin Z mRNA expressed by immune blood cells: "
+                        "diagnostic and prognostic implications in prostate cancer"]

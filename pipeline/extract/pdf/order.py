@@ -28,10 +28,14 @@ NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z][^\W\d_]+(?:[ -][^\W
 (``3.2 Data collection``)."""
 AVERAGE_CHAR_EM = 0.6
 """A generous width of one character in ems."""
+ALIGN_PT = 1.0
+"""Points: lines whose ends are this close end flush with each other."""
 GUTTER_MIN = 6.0
 """Narrowest vertical white strip (points) taken as a column gutter in the XY-cut."""
 
 
+_LEADER_OR_NUMBER = re.compile(r"(?:\.\s?\.\s?\.|\d)\s*$")
+"""A line ending in dot leaders or a number (a contents entry's page, a table's figure)."""
 _CLOSED = re.compile(r"[.!?:;)\]]\s*$")
 """A line that ends a sentence or a numbered equation (``(3)``): a caption may open after it."""
 _MID_SENTENCE = re.compile(r"(?:\b[a-z]+|\b(?:p|pp|No|no|Nos|Vol|vol|Ch|ch|Sec|sec|Fig|fig|"
@@ -144,8 +148,23 @@ def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
         return True  # a caption set at the body's size and leading, under an equation
     if len(block.lines) < 2:  # a hanging indent (list item, note) continues its first line
         return False
+    if _flush_right(block, line):
+        return False
     indent = line.x0 - min(l.x0 for l in block.lines[1:])
     return indent > INDENT_EM * line.size and line.x1 >= block.x1 - line.size
+
+
+def _flush_right(block: LayoutBlock, line: Line) -> bool:
+    """Whether ``block`` and ``line`` under it are set flush right and ragged left: every line
+    ends where ``line`` does (within ``ALIGN_PT``) and the block's first line starts left of
+    its second (a title set flush right, each line starting further in). Where the lines
+    start proves no indent there: a paragraph's first line never starts left of its next. Not
+    a table of contents' entries or a table's stub, whose dot leaders and numbers end them
+    flush right."""
+    first, second = block.lines[0], block.lines[1]
+    return (second.x0 - first.x0 > INDENT_EM * line.size
+            and all(abs(l.x1 - line.x1) <= ALIGN_PT and _LEADER_OR_NUMBER.search(l.text) is None
+                    for l in (*block.lines, line)))
 
 
 def _number_wrapped_to(block: LayoutBlock, line: Line) -> bool:
