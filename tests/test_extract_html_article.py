@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from test_extract_html import MENU, TEASERS, article, run
+from test_extract_html import MENU, POSTS, TEASERS, _card, article, run
 
 from pipeline.errors import EmptySource
 
@@ -975,3 +975,22 @@ def test_chrome_named_sections_after_an_intro_are_the_article():
     assert all(text in texts for text in intro)
     for topic in topics:
         assert any(text.endswith(f"from anywhere. ({topic})") for text in texts)
+
+
+def test_forum_posts_each_wrapped_in_a_bare_div_are_the_thread():
+    # Forum software wraps each post's <article class="post-box"> in a div with only an id
+    # (postBoxWrapper123): the bare divs matched nothing as alike siblings, the climb from
+    # the longest post found no peers, and that post alone was the thread (recall 0.38).
+    texts_in = [*POSTS[:3], " ".join([POSTS[3]] * 4)]
+    actions = "".join(f"<li><a href='#{name}'>{name}</a></li>" for name in
+                      ("Reply", "Quote", "Report", "Like", "Share", "Bookmark", "Link"))
+    posts = "".join(f"<div id='postBoxWrapper{i}'><article class='post-box'>"
+                    f"{_card(i).replace('h4', 'div')}<div class='post-body'><p>{text}</p>"
+                    f"</div><div class='date'>Mar {i + 1}, 2024</div><ul>{actions}</ul>"
+                    f"</article></div>" for i, text in enumerate(texts_in))
+    # The thread's title is not the page's (no headline to find the thread around).
+    source = ("<html><head><title>Town forum: topic 4521</title></head><body>"
+              + MENU + f"<main><h1>Flood shelter questions</h1><div id='replies'>{posts}"
+              "</div></main></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in texts_in)

@@ -1340,11 +1340,25 @@ def peer_prose(node: etree._Element, prose: dict[etree._Element, float]) -> floa
     """Prose held by ``node``'s siblings of the same tag and first class token (a bare
     ``div`` is like every other bare div: only a class or ``<article>`` makes a unit)."""
     parent = node.getparent()
-    signature = _signature(node)
-    if parent is None or not (signature[1] or node.tag == "article"):
+    signature = _peer_signature(node)
+    if parent is None or signature is None:
         return 0.0
     return sum(prose.get(sibling, 0.0) for sibling in parent
-               if sibling is not node and _signature(sibling) == signature)
+               if sibling is not node and _peer_signature(sibling) == signature)
+
+
+def _peer_signature(node: etree._Element) -> tuple[object, ...] | None:
+    """What makes ``node`` alike its siblings: its tag and first class, or, for a bare
+    wrapper around one ``<article>``, that article's (forum software wraps each post's
+    ``<article class="post-box">`` in a ``div`` with only an id). Bare wrappers around
+    other classed boxes are a layout's columns as often as units."""
+    signature = _signature(node)
+    if signature[1] or node.tag == "article":
+        return signature
+    children = [child for child in node if isinstance(child.tag, str)]
+    if len(children) == 1 and children[0].tag == "article":
+        return (node.tag, *_signature(children[0]))
+    return None
 
 
 def _signature(element: etree._Element) -> tuple[object, str]:
