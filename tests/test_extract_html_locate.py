@@ -88,3 +88,25 @@ def test_start_tags_align_with_elements_as_the_plain_alignment_does(source: str)
     except etree.ParserError:
         return
     assert SourceMap(source, root)._starts == reference_starts(source, root)
+
+
+END_MARKUP = [*MARKUP, "</P>", "</Div >", "</DIV\n>", "</divx>", "</div", "<!-- </p> -->",
+              "İ", "<section>", "</section>", "<p class='</p>'>", "x" * 70, "</ul>\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(END_MARKUP), min_size=1, max_size=40).map("".join),
+       st.integers(min_value=0, max_value=6))
+def test_end_tags_searched_for_are_the_indexed_ones(source: str, budget: int) -> None:
+    # Searched back from each element's limit (lower-cased a window at a time, any case,
+    # a name's whole length) or indexed once the searches read too much, every element's
+    # span ends where the index of all end tags says.
+    try:
+        root = html.document_fromstring(source)
+    except etree.ParserError:
+        return
+    searched, indexed = SourceMap(source, root), SourceMap(source, root)
+    searched._searched = (4 - budget) * len(source)  # some pages reach the budget at once
+    indexed._index_end_tags()
+    for element in root.iter(etree.Element):
+        assert searched.span(element) == indexed.span(element)

@@ -32,6 +32,11 @@ _TOKENS = re.compile(
     r"|<([a-zA-Z][a-zA-Z0-9:_-]*)",                        # raw-text elements, start tags
     re.IGNORECASE)
 _END_TAGS = re.compile(r"</([a-zA-Z][a-zA-Z0-9:_-]*)\s*>")
+# End tags are searched for back from where an element ends, first in this many characters,
+# until the searches have read the source this many times over; then they are indexed (see
+# ``SourceMap._end_tag_before``).
+_NEAR = 64
+_SEARCH_BUDGET = 4
 
 
 class Span(NamedTuple):
@@ -51,6 +56,7 @@ class SourceMap:
         self._source = source
         self._newlines = [m.start() for m in re.finditer("\n", source)]
         self._starts: dict[etree._Element, int] = {}
+        self._searched = 0  # characters the end tag searches have read
         self._ends: dict[str, list[int]] | None = None
         self._paths: dict[etree._Element, str] = {}
         self._align(root)
@@ -143,19 +149,55 @@ class SourceMap:
 
     def _end(self, element: etree._Element, start: int) -> int:
         limit = self._following_start(element)
-        if self._ends is None:  # every end tag's end offset by name, once per page
-            self._ends = {}
-            for match in _END_TAGS.finditer(self._source):
-                self._ends.setdefault(match.group(1).lower(), []).append(match.end())
-        ends = self._ends.get(element.tag.lower(), [])
-        # The last end tag of this name that lies wholly inside [start, limit).
-        index = bisect.bisect_right(ends, limit) - 1
-        if index >= 0 and ends[index] > start:
-            return ends[index]
+        found = self._end_tag_before(element.tag.lower(), start, limit)
+        if found is not None:
+            return found
         end = limit
         while end > start and self._source[end - 1].isspace():
             end -= 1
         return end
+
+    def _end_tag_before(self, tag: str, start: int, limit: int) -> int | None:
+        """The end offset of the last ``tag`` end tag lying wholly inside [start, limit).
+        A page has about five end tags for each element located, and indexing them all
+        cost more than searching back from ``limit``, which mostly stops within a few
+        characters, at the element's own end tag: first in the last ``_NEAR`` characters,
+        then in all of [start, limit), each lower-cased (lower-casing the whole page cost
+        more). The index is built when the searches have read the source
+        ``_SEARCH_BUDGET`` times over (unclosed elements nested deep) or lower-casing
+        moved the offsets (a character made two: "İ")."""
+        if self._ends is None and self._searched > _SEARCH_BUDGET * len(self._source):
+            self._index_end_tags()
+        if self._ends is None:
+            needle = f"</{tag}"
+            near = max(start, limit - _NEAR)
+            for low in (near, start) if near > start else (start,):
+                window = self._source[low:limit].lower()
+                if len(window) != limit - low:
+                    self._index_end_tags()
+                    break
+                self._searched += limit - low
+                at = window.rfind(needle)
+                while at >= 0:
+                    # ``_END_TAGS``'s match at this "</" is one of its matches on the page
+                    # (none can start inside another), with the whole name.
+                    match = _END_TAGS.match(self._source, low + at)
+                    if match is not None and match.end() <= limit and \
+                            match.group(1).lower() == tag:
+                        return match.end()
+                    at = window.rfind(needle, 0, at)
+            else:
+                return None
+        assert self._ends is not None
+        ends = self._ends.get(tag, [])
+        index = bisect.bisect_right(ends, limit) - 1
+        return ends[index] if index >= 0 and ends[index] > start else None
+
+    def _index_end_tags(self) -> None:
+        """Every end tag's end offset, by name."""
+        self._ends = {}
+        for match in _END_TAGS.finditer(self._source):
+            self._ends.setdefault(match.group(1).lower(), []).append(match.end())
 
     def _following_start(self, element: etree._Element) -> int:
         node: etree._Element | None = element
