@@ -448,10 +448,11 @@ def is_note_marker(anchor: etree._Element) -> bool:
     fragment = href.split("#", 1)[1].lower()
     parent = anchor.getparent()
     in_sup = parent is not None and parent.tag == "sup"
-    short = len(anchor.text_content().strip()) <= MAX_MARKER_CHARS
-    if fragment.startswith(NOTE_FRAGMENTS):
-        return in_sup or short
-    return in_sup and short
+    if fragment.startswith(NOTE_FRAGMENTS) != in_sup:
+        # One of the two, and the label must be short: its text (an XPath, several times
+        # the tests above) is read only for these; most links with a "#" are neither.
+        return len(anchor.text_content().strip()) <= MAX_MARKER_CHARS
+    return in_sup
 
 
 class _Run:
