@@ -1115,3 +1115,33 @@ def test_a_justified_line_split_by_a_stretched_quad_is_read_whole(tmp_path):
 
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert f"{left} {last} g(1 - s + s) = g(1) => H ist Homotopie." in text, text
+
+
+def test_small_fractions_in_lines_one_under_the_other_are_read_in_their_lines(tmp_path):
+    """A line ending in a small fraction (``\\frac{o}{2^n}`` in text, numerator and
+    denominator set small either side of the baseline) over a line opening with another: the
+    first numerator stands over its own denominator, no limit over a next line's letters, and
+    the second hangs under the first line's first word, no subscript of it (read inside it,
+    ``Daann``)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=3)
+        head = "Dann gibt es fuer jedes n ein Dreieck mit Innenwinkel x <"
+        for baseline, x, before, after in ((640, 100, head, ". Fuer"),
+                                           (626.4, 102, "", "< e ist dann die Summe groesser")):
+            canvas.setFont("Times-Roman", 11)
+            canvas.drawString(x, baseline, before)
+            x += canvas.stringWidth(before, "Times-Roman", 11) + (3 if before else 0)
+            canvas.setFont("Times-Roman", 8)
+            canvas.drawString(x + 2.5, baseline + 4.2, "o")
+            canvas.drawString(x, baseline - 4.3, "2")
+            canvas.setFont("Times-Roman", 6)  # 2 to the n: the exponent near the baseline
+            canvas.drawString(x + 4.2, baseline - 1.6, "n")
+            canvas.setLineWidth(0.4)
+            canvas.line(x, baseline + 2.7, x + 7.3, baseline + 2.7)
+            canvas.setFont("Times-Roman", 11)
+            canvas.drawString(x + 11, baseline, after)
+        _paragraph(canvas, 600, rows=3)
+
+    text = " ".join(_texts(_typeset(tmp_path, page)))
+    assert "Dann gibt es" in text, text
+    assert "x < o2n . Fuer o2n < e ist dann" in text, text

@@ -222,7 +222,7 @@ def page_lines(chars: list[Char], page_number: int,
         kept = [c for c in kept if id(c) not in taken]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
     operators = any(hanging_font(name) for name in {c[FONTNAME] for c in kept})
-    rows = _rows(kept, operators)
+    rows = _rows(kept, operators, bars)
     gutters: dict[int, set[float]] = {}
     inks = row_inks(rows)
     space = word_space(rows, inks)
@@ -361,9 +361,11 @@ def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
     return any(centre_in(box, b) for b in boxes)
 
 
-def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
+def _rows(chars: list[Char], operators: bool = True,
+          bars: Sequence[Box] = ()) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
-    touch; ``operators`` False says no character is set in a hanging font."""
+    touch; ``operators`` False says no character is set in a hanging font; ``bars``: the
+    page's fraction bars."""
     rows: list[list[Char]] = []
     hanging = [c for c in chars if hanging_font(c[FONTNAME])] if operators else []
     placed = {id(c) for c in hanging}
@@ -392,7 +394,7 @@ def _rows(chars: list[Char], operators: bool = True) -> list[list[Char]]:
         rows.append(row)
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
-    return _attach_small_rows(rows)
+    return _attach_small_rows(rows, bars)
 
 
 def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
@@ -416,7 +418,8 @@ def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
     return best
 
 
-def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
+def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = ()
+                       ) -> list[list[Char]]:
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
@@ -434,7 +437,8 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
-                row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents)
+                row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents,
+                                   bars=bars)
             elif any(largest < RAISED_SIZE * s for _, s in sized[i + 2:i + 1 + RAISED_LOOKAHEAD]):
                 # a display operator's upper limit stands over the row of its formula's
                 # superscripts, not right over the formula: of a row further down, only
@@ -456,19 +460,22 @@ def _attach_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
                  extents: dict[int, _Extent],
                  lowered: bool = False, limits: bool = False,
-                 arrows: Sequence[Char] = ()) -> list[Char]:
+                 arrows: Sequence[Char] = (), bars: Sequence[Box] = ()) -> list[Char]:
     """``row`` without its short runs that joined one of ``rows`` (``_attach``). A run moves
     whole or not at all: a word's last letter that reaches beside a larger heading of the next
     column is no script of it (``based i`` | ``n 4. Experience``). ``limits``: only a run
     standing over one of its target row's big operators moves; a run set over an extensible
-    arrow of the row ``arrows`` stays (``_over_arrow``)."""
+    arrow of the row ``arrows`` stays (``_over_arrow``); a lone character over a fraction
+    bar of ``bars`` no wider than two of it is a small fraction's numerator
+    (``_lone_numerator``)."""
     moved: set[int] = set()
     for run in _short_runs(row):
         if arrows and _over_arrow(run, arrows):
             continue
         # the first character's row first: most runs go nowhere, and then the others need
         # no search
-        target = _attach(run[0], rows, extents, lowered)
+        target = _attach(run[0], rows, extents, lowered,
+                         bool(bars) and len(run) == 1 and _lone_numerator(run[0], bars))
         if target is not None and limits and not any(
                 hangs(b) and overlap(c, b) for c in run for b in target):
             continue
@@ -477,6 +484,17 @@ def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
             target.extend(run)
             moved.update(map(id, run))
     return [c for c in row if id(c) not in moved] if moved else row
+
+
+def _lone_numerator(c: Char, bars: Sequence[Box]) -> bool:
+    """Whether ``c`` alone stands over a fraction bar (its top within the lower half of ``c``
+    or half an em under it) that reaches at most twice its width: the whole numerator of a
+    small fraction in a line (``\\frac{α}{2^n}``). A display's longer numerators, whose
+    lone subscripts stand over wide bars, are formulas.py's to stack."""
+    middle, width = (c[X0] + c[X1]) / 2, c[X1] - c[X0]
+    return any(bar[0] - 1.0 <= middle <= bar[2] + 1.0 and bar[2] - bar[0] <= 2 * width
+               and c[TOP] + 0.5 * c[SIZE] <= bar[1] <= c[BOTTOM] + 0.5 * c[SIZE]
+               for bar in bars)
 
 
 def _over_arrow(run: list[Char], row: Sequence[Char]) -> bool:
@@ -528,10 +546,11 @@ def _x_index(extent: _Extent) -> _Extent:
 
 def _attach(c: Char, rows: list[tuple[list[Char], float]],
             extents: dict[int, _Extent],
-            lowered: bool = False) -> list[Char] | None:
+            lowered: bool = False, numerator: bool = False) -> list[Char] | None:
     """The row among ``rows`` (with their sizes) whose line box ``c`` reaches into and whose
     text is nearest beside it (several columns' rows sit at nearly the same height), or None.
-    ``extents`` keeps each row's measures (``_Extent``) while its length stays the same."""
+    ``extents`` keeps each row's measures (``_Extent``) while its length stays the same;
+    ``numerator``: ``c`` is a small fraction's numerator (``_lone_numerator``)."""
     best: tuple[float, list[Char]] | None = None
     for row, size in rows:
         if c[SIZE] >= RAISED_SIZE * size:
@@ -564,10 +583,13 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
         distance = min((max(b[X0] - c[X1], c[X0] - b[X1], 0.0) for b in near
                         if c[SIZE] < RAISED_SIZE * b[SIZE]), default=float("inf"))
         # raised over a letter, it is no superscript but an operator's limit over the next
-        # line's letters (over the operator itself, a limit is at home)
+        # line's letters (over the operator itself, a limit is at home); a numerator stands
+        # over its denominator's small characters
         if (distance <= 1.5 * size and (best is None or distance < best[0])
                 and (lowered or not any(overlap(c, b) for b in near
-                                        if not b[TEXT].isspace() and not hangs(b)))):
+                                        if not b[TEXT].isspace() and not hangs(b)
+                                        and not (numerator
+                                                 and c[SIZE] >= RAISED_SIZE * b[SIZE])))):
             best = (distance, row)
     return None if best is None else best[1]
 
