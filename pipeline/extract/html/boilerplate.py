@@ -570,9 +570,10 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
                 runs[-1].tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
             # Block-level caption markup is read by _open_run, inline markup here: a block
             # inside inline markup (a custom element wrapping a section) is its own block.
-            inner_caption = tag not in BLOCK_TAGS and (in_caption or _caption_markup(element))
+            inner_caption = tag not in BLOCK_TAGS and (in_caption
+                                                        or _inline_caption(element, classes))
             text = element.text
-            if tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
+            if text and tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
                 runs[-1].add(" ", False)
             if text:
                 runs[-1].add(text, inner_link, inner_caption)
@@ -736,6 +737,12 @@ def _under_its_picture(box: etree._Element) -> bool:
     if not (picture.tag in PICTURE_TAGS or next(picture.iter(*PICTURE_TAGS), None) is not None):
         return False
     return len(" ".join(box.itertext()).split()) <= MAX_CAPTION_WORDS
+
+
+def _inline_caption(element: etree._Element, classes: str | None) -> bool:
+    """``_caption_markup`` of an element whose class the walk has read."""
+    id_ = element.get("id")
+    return bool(classes or id_) and _caption_markup(element, _names(classes, id_))
 
 
 def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
