@@ -216,3 +216,24 @@ def test_a_worker_trims_its_heap_only_once_it_holds_more_than_the_slack(monkeypa
     isolate._workers.current = None
     assert counts[1] == counts[2] == counts[3], counts
     assert after_fragmenting == counts[3] + 1
+
+
+def _collector_state(extraction: object) -> tuple[bool, int]:
+    """In the worker: whether the cyclic collector runs, and how many objects it skips."""
+    import gc
+
+    return gc.isenabled(), gc.get_freeze_count()
+
+
+def test_a_worker_collects_cycles_while_extracting_and_skips_its_imports(monkeypatch) -> None:  # noqa: ANN001
+    # The worker imports with the collector paused (every collection during the imports
+    # walked all their objects so far), then freezes what they made and turns it back on:
+    # a document's cycles are collected, the imports' objects are not walked again.
+    here = str(Path(__file__).parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
+        here, os.environ.get("PYTHONPATH")])))
+    isolate._workers.current = None
+    page = capture(PAGE, "html", "text/html")
+    enabled, frozen = extract_then(PAGE, page, ExtractOptions(), _collector_state)
+    isolate._workers.current = None
+    assert enabled and frozen > 10_000, frozen
