@@ -1145,3 +1145,24 @@ def test_small_fractions_in_lines_one_under_the_other_are_read_in_their_lines(tm
     text = " ".join(_texts(_typeset(tmp_path, page)))
     assert "Dann gibt es" in text, text
     assert "x < o2n . Fuer o2n < e ist dann" in text, text
+
+
+def test_a_small_fractions_digits_at_one_x_in_a_case_row_read_numerator_first(tmp_path):
+    """A small fraction's numerator and denominator of one width at the same x (``1/2`` in a
+    case's condition) differ in x0 by rounding alone. The case rows are read in their
+    formula's line, whose baseline is the middle row's: both digits stand raised there and
+    are not read as a stack, so the numerator over the bar must come first by itself (it
+    read ``21`` when the denominator's x0 came out a hair less)."""
+    first = b"H(t, 2s) falls 0 < s <"
+    x = 212 + stringWidth(first.decode(), "Helvetica", 11)
+    content = _line(72, 730, b"Sei H eine Homotopie und seien s, t beliebige Punkte.")
+    content += _line(72, 716, b"Dann heisst")
+    content += _line(130, 700, b"H(t, s) =") + _line(200, 708.2, b"8", b"/F2 11")
+    content += _line(210, 708, first) + _line(210, 692, b"H(t, 2s - 1) falls 0 < s < 1")
+    content += b"BT /F1 8 Tf %.2f 703.7 Td (2) Tj ET " % x
+    content += b"BT /F1 8 Tf %.2f 712.2 Td (1) Tj ET " % (x + 0.02)
+    content += b"%.2f 710.7 4.5 0.4 re f " % x
+    content += _line(72, 676, b"die zusammengesetzte Homotopie, wie man leicht sieht.")
+    text, _ = _extract_text(tmp_path, _pdf_with_big_operator(content, to_unicode=_brace_cmap()))
+    assert "falls 0 < s < 12" in text, text
+

@@ -225,6 +225,8 @@ def page_lines(chars: list[Char], page_number: int,
     rows = _rows(kept, operators, bars)
     gutters: dict[int, set[float]] = {}
     inks = row_inks(rows)
+    if bars:
+        _numerators_first(rows, bars)
     space = word_space(rows, inks)
     for r, x in row_gutters(rows, space, inks):
         gutters.setdefault(r, set()).add(x)
@@ -250,6 +252,22 @@ def page_lines(chars: list[Char], page_number: int,
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
+
+
+def _numerators_first(rows: list[list[Char]], bars: Sequence[Box]) -> None:
+    """Each row (sorted by x) with a fraction's numerator before its denominator where the
+    two start at the same x, one over and one under a bar of ``bars`` (``1/2`` in a case's
+    condition): their x0 differ by rounding alone. ``_line`` reads a stack upper part first
+    only when the line's baseline lies between its parts; a display's case rows read in its
+    formula's line both stand above that line's baseline, and the fraction read ``21``."""
+    for row in rows:
+        for k in range(1, len(row)):
+            low, high = row[k - 1], row[k]
+            if (high[X0] - low[X0] <= 0.1 and high[BASELINE] < low[BASELINE]
+                    and any(bar[0] - 1.0 <= (high[X0] + high[X1]) / 2 <= bar[2] + 1.0
+                            and high[BASELINE] < bar[1] < low[TOP] + 0.5 * low[SIZE]
+                            for bar in bars)):
+                row[k - 1], row[k] = high, low
 
 
 def _titles_apart(segment: list[Char]) -> list[list[Char]]:
