@@ -30,6 +30,18 @@ def worker_libraries() -> str:
     return Path(f"/proc/{worker._process.pid}/maps").read_text()
 
 
+@pytest.fixture
+def worker_importing_this_folder(monkeypatch):  # noqa: ANN001, ANN201
+    """A fresh worker for this thread that can import this module, for steps that run in the
+    worker; the next test's worker starts without that path."""
+    here = str(Path(__file__).parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
+        here, os.environ.get("PYTHONPATH")])))
+    isolate._workers.current = None
+    yield
+    isolate._workers.current = None
+
+
 def test_a_web_page_does_not_load_the_pdf_stack_and_a_pdf_then_does() -> None:
     isolate._workers.current = None  # a fresh worker for this thread
     assert extract(PAGE, capture(PAGE, "html", "text/html")).blocks
@@ -166,18 +178,14 @@ def _fragment_heap(extraction: object) -> float:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; glibc's trim")
-def test_a_worker_gives_back_the_memory_a_document_freed(monkeypatch) -> None:  # noqa: ANN001
+@pytest.mark.usefixtures("worker_importing_this_folder")
+def test_a_worker_gives_back_the_memory_a_document_freed() -> None:
     # A worker lives for the whole run: what one document's parse freed stayed resident
     # (20-30 MB more a worker over a crawl's pages and PDFs, beside every other process).
-    here = str(Path(__file__).parent)  # the worker imports this module for the steps above
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
-        here, os.environ.get("PYTHONPATH")])))
-    isolate._workers.current = None  # a fresh worker for this thread, with that path
     page = capture(PAGE, "html", "text/html")
     before = extract_then(PAGE, page, ExtractOptions(), _resident_mb)
     peak = extract_then(PAGE, page, ExtractOptions(), _fragment_heap)
     after = extract_then(PAGE, page, ExtractOptions(), _resident_mb)
-    isolate._workers.current = None  # the next test's worker without that path
     assert peak - before > 70
     assert after - before < 20, (before, peak, after)
 
@@ -201,19 +209,15 @@ def _trims(extraction: object) -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_worker_trims_its_heap_only_once_it_holds_more_than_the_slack(monkeypatch) -> None:  # noqa: ANN001
+@pytest.mark.usefixtures("worker_importing_this_folder")
+def test_a_worker_trims_its_heap_only_once_it_holds_more_than_the_slack() -> None:
     # A trim after every document cost the next parse the pages it handed back (5% of a web
     # page's time in the worker); a small page leaves the worker's memory as it was.
-    here = str(Path(__file__).parent)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
-        here, os.environ.get("PYTHONPATH")])))
-    isolate._workers.current = None
     page = capture(PAGE, "html", "text/html")
     # The first document's parse grows the worker (the extractor's caches): a trim after it.
     counts = [extract_then(PAGE, page, ExtractOptions(), _trims) for _ in range(4)]
     extract_then(PAGE, page, ExtractOptions(), _fragment_heap)
     after_fragmenting = extract_then(PAGE, page, ExtractOptions(), _trims)
-    isolate._workers.current = None
     assert counts[1] == counts[2] == counts[3], counts
     assert after_fragmenting == counts[3] + 1
 
@@ -225,15 +229,11 @@ def _collector_state(extraction: object) -> tuple[bool, int]:
     return gc.isenabled(), gc.get_freeze_count()
 
 
-def test_a_worker_collects_cycles_while_extracting_and_skips_its_imports(monkeypatch) -> None:  # noqa: ANN001
+@pytest.mark.usefixtures("worker_importing_this_folder")
+def test_a_worker_collects_cycles_while_extracting_and_skips_its_imports() -> None:
     # The worker imports with the collector paused (every collection during the imports
     # walked all their objects so far), then freezes what they made and turns it back on:
     # a document's cycles are collected, the imports' objects are not walked again.
-    here = str(Path(__file__).parent)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
-        here, os.environ.get("PYTHONPATH")])))
-    isolate._workers.current = None
     page = capture(PAGE, "html", "text/html")
     enabled, frozen = extract_then(PAGE, page, ExtractOptions(), _collector_state)
-    isolate._workers.current = None
     assert enabled and frozen > 10_000, frozen
