@@ -1024,6 +1024,10 @@ class Layout:
     headline: TextBlock | None
     owner_prose: tuple[dict[etree._Element, float], float]
     wrappers: set[etree._Element]
+    chrome_subtrees: dict[frozenset[etree._Element], frozenset[etree._Element]] = \
+        field(default_factory=dict)
+    """``_chrome_subtrees``' elements by their chrome owners: an article and a listing
+    reading often find the same owners, and the walk of the layout is then the same."""
 
 
 def layout(blocks: list[TextBlock], root: etree._Element, title: str | None = None) -> Layout:
@@ -1111,7 +1115,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
 
 
 def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock | None,
-                    wrappers: set[etree._Element], in_chrome: set[etree._Element],
+                    wrappers: set[etree._Element], in_chrome: frozenset[etree._Element],
                     prose: dict[etree._Element, float]) -> Region:
     """A short post under its headline loses to a longer box beside it (the author's bio,
     the blogger's profile) when its share buttons and meta lines cost more than its few
@@ -1221,7 +1225,7 @@ def _comment_word(class_token: str) -> bool:
 
 
 def _chrome_subtrees(blocks: list[TextBlock], shared: Layout,
-                     region_prose: dict[etree._Element, float]) -> set[etree._Element]:
+                     region_prose: dict[etree._Element, float]) -> frozenset[etree._Element]:
     """Elements at or under a chrome owner beside the article: a sidebar of teasers can
     out-write a short post, but the main content is never inside the sidebar. Owners around
     the article (one holding the headline or most of the prose: an ASP.NET page's <form>,
@@ -1239,17 +1243,22 @@ def _chrome_subtrees(blocks: list[TextBlock], shared: Layout,
               if (prose.get(owner, 0.0) < WRAPPER_SHARE * total
                   or (headline is not None and _declared_chrome(owner)))
               and owner not in above and not _is_unit(owner, region_prose)}
-    found: set[etree._Element] = set()
     if not owners:
-        return found
+        return frozenset()
+    key = frozenset(owners)
+    known = shared.chrome_subtrees.get(key)
+    if known is not None:
+        return known
+    found: set[etree._Element] = set()
     # Parents before children; the layout's parents, not a getparent() call per element.
     for element, parent in zip(shared.elements, shared.parents):
         if element in owners or (parent in found and not _is_entry_content(element)):
             found.add(element)
-    return found
+    known = shared.chrome_subtrees[key] = frozenset(found)
+    return known
 
 
-def _boxed_prose(blocks: list[TextBlock], in_chrome: set[etree._Element],
+def _boxed_prose(blocks: list[TextBlock], in_chrome: frozenset[etree._Element],
                  wrappers: set[etree._Element], kind: str) -> dict[etree._Element, float]:
     """Prose weight in chrome subtrees beside the article that the markup declares as such
     (a ``footer``, ``aside`` or ``nav``, a dialog or complementary role), summed for every
