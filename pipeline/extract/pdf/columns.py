@@ -257,25 +257,23 @@ def row_segments(row: list[Char], gutters: set[float], split_em: float = SEGMENT
 
 
 def padded_word_spaces(rows: list[list[Char]], split_em: float,
-                       inks: list[list[Char]] | None = None) -> dict[int, set[float]]:
+                       inks: list[list[Char]]) -> dict[int, set[float]]:
     """By row index, the x1s of the characters before gaps wider than ``split_em`` that are
     word spaces of a typewritten line justified by whole cells (``TYPED_PAD_CELLS``): the row
     set in one monospaced font, the gap holding its space characters, and no row next to it
     (within two lines) having a gap of ``TYPED_COLUMN_CELLS`` or more that ends where it ends.
-    ``rows`` sorted by x (``word_space`` sorts them); ``inks``: ``row_inks(rows)``."""
+    ``inks``: ``row_inks(rows)``, which sorts ``rows`` by x."""
     found: dict[int, set[float]] = {}
     wide: list[list[tuple[float, float]] | None] = [None] * len(rows)
-    ink_rows = inks if inks is not None else [[c for c in row if not c[TEXT].isspace()]
-                                              for row in rows]
 
     def gaps_of(index: int) -> list[tuple[float, float]]:
         # (x1 before, x0 after) of a row's gaps between its inked characters
         if wide[index] is None:
-            ink = ink_rows[index]
+            ink = inks[index]
             wide[index] = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:])]
         return wide[index] or []
 
-    for index, (row, ink) in enumerate(zip(rows, ink_rows)):
+    for index, (row, ink) in enumerate(zip(rows, inks)):
         # the gaps wider than ``split_em`` straight from the row (most rows have none): the
         # other gaps are listed only for a typewritten row's neighbours
         if len(ink) < 2:
