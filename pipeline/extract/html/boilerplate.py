@@ -177,9 +177,9 @@ MIN_ENTRY_WORDS = 4
 LISTING_SHARE = 2.0
 MIN_ENTRIES = 5
 CARD_SPREAD = 4.0
-# A year or a clock time: what datelines are made of.
-DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+# A year or a clock time: what datelines are made of.
+DATE_TEXT = re.compile(r"\b(19|20)\d\d\b|" + CLOCK_TIME.pattern)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…。！？:;»\"”’)]\s*$")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
@@ -1804,8 +1804,8 @@ def _chrome_named_sections(blocks: list[TextBlock], inside: set[etree._Element]
         if token is not None:
             groups.setdefault((owner.tag, token), []).append(owner)
     found: set[etree._Element] = set()
+    share = WRAPPER_SHARE * total
     for owners in groups.values():
-        share = WRAPPER_SHARE * total
         if len(owners) > 1 and sum(prose[owner] for owner in owners) >= share \
                 and all(prose[owner] < share for owner in owners) \
                 and not (_after_the_article(owners[0], blocks, inside) and
