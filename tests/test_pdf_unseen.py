@@ -2220,3 +2220,41 @@ def test_a_title_set_flush_right_is_one_heading(tmp_path):
     headings = [" ".join(b.text.split()) for b in result.blocks if b.kind == "heading"]
     assert headings == ["Decreased levels of cathepsin Z mRNA expressed by immune blood cells: "
                         "diagnostic and prognostic implications in prostate cancer"]
+
+
+def _author_notes(canvas, texts: list[str]) -> None:
+    """Two columns of 9 pt body text, then ``texts`` at 8 pt (0.89 of the body: larger than an
+    author note without a rule) at the first column's foot, a blank line apart."""
+    _paragraph(canvas, 720, rows=50, size=9)
+    _paragraph(canvas, 720, rows=50, x=320, size=9)
+    canvas.setFont("Helvetica", 8)
+    for row, text in enumerate(texts):
+        canvas.drawString(72, 150 - 19 * row, text)
+
+
+def test_a_rule_drawn_as_a_rounded_bar_separates_the_notes_under_it(tmp_path):
+    """A journal's note separator drawn as a filled bar with rounded ends (a curve to
+    pdfminer's kinds, 1.5 pt tall): it was no rule, so the author notes under it, set at 0.89
+    of the body, read as body text."""
+    def page(canvas):
+        canvas.roundRect(72, 165, 468, 1.5, 0.75, stroke=0, fill=1)
+        _author_notes(canvas, ["These authors contributed equally.",
+                               "Received March 30, 2021 | Accepted June 10, 2021"])
+
+    result = _typeset(tmp_path, page)
+    assert [f.text[:14] for f in result.footnotes] == ["These authors ", "Received March"]
+    assert not any("These authors" in b.text for b in result.blocks)
+
+
+def test_a_note_symbol_glued_to_the_first_word_of_a_note_block_labels_it(tmp_path):
+    """``*These authors contributed equally`` under a correspondence line that ended short
+    of the column, not ending a sentence: the glued ``*`` was read as text and the note ran on
+    from the correspondence line."""
+    def page(canvas):
+        canvas.line(72, 165, 540, 165)
+        _author_notes(canvas, ["Correspondence: E.R. Suarez: <e.suarez@example.edu>",
+                               "*These authors contributed equally to this work."])
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text[:13]) for f in result.footnotes] == [
+        ("", "Correspondenc"), ("*", "These authors")]

@@ -7,11 +7,12 @@ by a space), a separator rule sits just above it, or it follows another note; a 
 number opens a note only when the page's text cites it (a raised or glued marker), since
 reference lists and charts' scales open small print with numbers too. On an article's first
 page, small print alone at the foot of a column is an author note (correspondence, dates)
-without a label. Lines without a label continue the previous note, which may have started on
-the previous page, unless the line before ended a sentence short of the column's edge with
-room for their first word: then they open an unlabelled note ("These authors contributed
-equally." / "Correspondence: ..."; a reference's title ending "(NCES 2009-020)." a word's
-width short of the edge is followed by the rest of its reference).
+without a label. A note block opening with a note symbol glued to its first word (``*These
+authors ...``) opens a note so labelled. Lines without a label continue the previous note,
+which may have started on the previous page, unless the line before ended a sentence short
+of the column's edge with room for their first word: then they open an unlabelled note ("These
+authors contributed equally." / "Correspondence: ..."; a reference's title ending "(NCES
+2009-020)." a word's width short of the edge is followed by the rest of its reference).
 A note area starts right under the body or under its rule: small print under a heading, or
 under small print that is no note, is a section set small (a reference list, an article's
 back matter), and a rule is evidence only for the text right under it. Small print running
@@ -84,6 +85,12 @@ _RUN_IN_LABEL = re.compile(r"^[^\W\d_][\w’'-]*(?:\s+[\w’'-]+){0,3}:\s")
 ``Conflict of interest:``): after a line that left room for its first word, even a note's
 first line, it opens a note of its own (a title over its note, ``How to cite this article``,
 has none)."""
+
+
+_GLUED_SYMBOL = re.compile(r"^[*∗⋆†‡§¶‖]{1,3}(?=[^\W\d_])")
+"""Note symbols glued to a word (``*These authors contributed equally``): in a block already
+found a note, where they open it (set apart from the line above), the note's label. No evidence
+that a block is a note (a table's starred rows read so)."""
 
 
 GLUED_MARKER = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
@@ -280,23 +287,27 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
     """The note blocks' lines (in reading order) grouped into labelled notes; ``cited``: what
     the page's text may cite notes by (``marker_candidates``)."""
     ordered = [(line, max((b.x1 for b in blocks if b.x0 < line.x1 and b.x1 > line.x0),
-                          default=block.x1), block.x1)
+                          default=block.x1), block.x1, line is block.lines[0])
                for block in reading_order(blocks) for line in block.lines]
     notes: list[Note] = []
     closed = False  # whether the last line ended a sentence short of its column's edge
     room = 0.0  # points the last line left free, to its block's right edge
     edge_room = 0.0  # ...and to its note column's
-    tabbed = {id(label): line for line, _, _ in ordered
+    tabbed = {id(label): line for line, _, _, _ in ordered
               for label in [_tab_label_line(line, blocks)] if label is not None}
-    for line, edge, measure in ordered:
+    for line, edge, measure, opens_block in ordered:
         if not line.text and not line.lead_label or id(line) in tabbed:
             continue  # a label set a tab before its text is read with that text
         tab = _tab_label(line, blocks)
         label = tab or _label_of(line)
+        glued = _GLUED_SYMBOL.match(line.text) if opens_block and not label else None
         if tab or label and _plausible(label, line, notes, cited):
             if not line.lead_label and not tab:
                 line.text = _LABEL.sub("", line.text, count=1)
             notes.append(Note(label, [line]))
+        elif glued:
+            line.text = line.text[glued.end():]
+            notes.append(Note(glued.group(), [line]))
         elif notes and line.text[:1].isupper() and (
                 closed and _would_fit(line, edge_room)
                 or (len(notes[-1].lines) > 1 or _RUN_IN_LABEL.match(line.text))

@@ -238,7 +238,10 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     strokes = objects.rects + objects.lines
     # what may stand on a rule: the strokes taller than a rule (a drawing's thin ones are most)
     tall = [s for s in strokes if s[3] - s[1] > RULE_MAX_HEIGHT]
-    rules = [o for o in strokes if o[3] - o[1] <= RULE_MAX_HEIGHT and o[2] - o[0] >= 20
+    # a rule may be drawn as a filled outline (a bar with rounded ends, a curve to pdfminer):
+    # its box makes it one, not its path
+    rules = [o for o in strokes + objects.curves
+             if o[3] - o[1] <= RULE_MAX_HEIGHT and o[2] - o[0] >= 20
              and not _in_drawing(o, tall)]
     area = page.width * page.height
     boxes = [o for o in objects.rects
