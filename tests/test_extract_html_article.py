@@ -994,3 +994,32 @@ def test_forum_posts_each_wrapped_in_a_bare_div_are_the_thread():
               "</div></main></body></html>")
     texts = [b.text for b in run(source).blocks]
     assert all(text in texts for text in texts_in)
+
+
+def test_a_one_line_post_is_the_article_however_long_its_comments_run():
+    # A blog's one-line announcement, then fifty comments, each under its number, name and
+    # permalinked date: those lines cost the post's element more than its comments' prose
+    # is worth, so the longest comment alone won and was the main content (F1 0). A
+    # reader's comment answers the post it sits under: the post the markup declares
+    # around the comment list is the article.
+    line = "Max Newport. Born last Tuesday. Future study hacker."
+    thanks = ("Congratulations to the three of you! I have read this blog for years and it "
+              "is wonderful news to wake up to.")
+    comments = "".join(
+        f"<li class='{'alt' if i % 2 else ''}' id='comment-{i}'><div class='commentname'>"
+        f"<div class='commentcount'>{i}</div><cite>Reader {i}</cite><br><small "
+        f"class='commentmetadata'><a href='#comment-{i}'>November 8th, 2012 at 9:{i:02d} pm"
+        f"</a></small></div><div class='commentext'><p>{thanks}</p>"
+        + (f"<p>{thanks * 4}</p>" if i == 30 else "") + "</div></li>" for i in range(50))
+    source = ("<html><head><title>Study Notes - Decoding Patterns of Learning</title></head>"
+              "<body>" + MENU + "<div id='content'><div class='post' id='post-2567'>"
+              "<h2><a href='/my-new-project'>My New Project</a></h2><span class='post-cat'>"
+              "<a href='/c'>Uncategorized</a></span><span class='post-author'><a href='/a'>"
+              "Study Notes</a></span><span class='post-calendar'>November 7th. 2012</span>"
+              f"<div class='post-content'><p>{line}</p></div>"
+              "<h3 id='comments'>50 Responses to “My New Project”</h3>"
+              f"<ul class='commentlist'>{comments}</ul></div></div></body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert line in texts
+    assert not any(t.startswith("Congratulations") for t in texts)

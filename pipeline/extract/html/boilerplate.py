@@ -1093,6 +1093,8 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
             best, best_sum = element, total
     if best_sum == float("-inf"):
         return Region(root)
+    if kind not in ("listing", "forum"):
+        best = _post_around_comment(best, blocks, headline, in_chrome)
     region = _widen_to_peers(_paragraphs_holder(best, prose, root), prose, root)
     if region.units or not blocks:
         return _comments_after_article(region, blocks)
@@ -1112,6 +1114,38 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
             return _comments_after_article(Region(inside, frozenset(units)), blocks)
         node = node.getparent()
     return region
+
+
+def _post_around_comment(best: etree._Element, blocks: list[TextBlock],
+                         headline: TextBlock | None, in_chrome: frozenset[etree._Element]
+                         ) -> etree._Element:
+    """A reader's comment can out-write a short post (a one-line announcement over a
+    hundred congratulations), but it answers the post, and is not the article: when the
+    best element is in a comment-named box that does not hold the headline, the nearest
+    post around the comments (an ``article``, a post class) holding prose outside chrome
+    is the article instead. Only a post the markup declares: a forum's page wrapper
+    around its messages is no post, and its messages stay the content."""
+    above_headline = set(headline.element.iterancestors()) if headline is not None else set()
+    outermost = None
+    for node in (best, *best.iterancestors()):
+        if node in above_headline:
+            break
+        signal = chrome_signal(node) or ""
+        if signal.startswith("class:") and signal[6:] in COMMENT_WORDS:
+            outermost = node
+    if outermost is None:
+        return best
+    post_prose: dict[etree._Element, float] = {}
+    for block in blocks:
+        if block.chrome is None and block.kind != "heading" and weight(block) > 0:
+            for node in block.element.iterancestors():
+                post_prose[node] = post_prose.get(node, 0.0) + weight(block)
+    for node in outermost.iterancestors():
+        if node.tag in PAGE_TAGS or node in in_chrome:
+            return best
+        if _is_post(node) and post_prose.get(node, 0.0) >= MIN_PROSE_CHARS:
+            return node
+    return best
 
 
 def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock | None,
