@@ -2258,3 +2258,44 @@ def test_a_note_symbol_glued_to_the_first_word_of_a_note_block_labels_it(tmp_pat
     result = _typeset(tmp_path, page)
     assert [(f.label, f.text[:13]) for f in result.footnotes] == [
         ("", "Correspondenc"), ("*", "These authors")]
+
+
+def test_a_lone_pages_folio_and_running_head_on_one_row_are_furniture(tmp_path):
+    """A report's table page printed alone: ``42`` and ``Styrene-Acrylonitrile Trimer, NTP TR
+    573`` share the top row, at 10 pt over a table set at 8 pt. Nothing repeats, and both were
+    taken for display lines (set larger than the page's body, the table), so the number read as
+    a paragraph and the head as a heading."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 750, "42")
+        canvas.drawRightString(540, 750, "Styrene-Acrylonitrile Trimer, NTP TR 573")
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, 716, "Mean Body Weights of Pups to Postnatal Day 20")
+        canvas.setFont("Times-Roman", 8)
+        for row in range(30):
+            y = 690 - 10 * row
+            for column in range(8):
+                canvas.drawRightString(110 + 60 * column, y, f"{(row * 7 + column * 3) % 90 + 5}.{row % 10}")
+
+    result = _typeset(tmp_path, page)
+    texts = [b.text for b in result.blocks]
+    assert not any(t.strip() == "42" or "NTP TR 573" in t for t in texts)
+    assert any("Mean Body Weights" in t for t in texts)
+
+
+def test_a_contents_entry_under_the_running_head_is_no_running_head(tmp_path):
+    """A contents page's last entry carried over under its running head: ``Stichwortverzeichnis``
+    and its page ``111`` alone on a row, as a folio and its head are, but under them; only a
+    page's outermost row holds its folio."""
+    def page(canvas):
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawString(90, 760, "2")
+        canvas.drawRightString(540, 760, "Inhaltsverzeichnis")
+        canvas.setFont("Helvetica", 11)
+        canvas.drawString(90, 725, "Stichwortverzeichnis")
+        canvas.drawRightString(540, 725, "111")
+        _paragraph(canvas, 680, rows=40)
+
+    result = _typeset(tmp_path, page)
+    assert any("Stichwortverzeichnis" in b.text for b in result.blocks)
+    assert not any("Inhaltsverzeichnis" in b.text for b in result.blocks)

@@ -58,6 +58,10 @@ ONE_PART_FOOTER_SHARE = 0.75
 (a text's last row spans its column), and stands in from the text's left edge by at least
 the rest of it."""
 ISOLATION_EM = 1.2
+FOLIO_ROW_GAP_EM = 10.0
+"""A bare page number and a line of words alone on one margin row, isolated, in one size and at
+least this many ems apart (more than a numbered heading's tab), are a folio and its running
+head (``_folio_rows``)."""
 """A margin line this many of its em clear of every other line is isolated."""
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
@@ -148,8 +152,10 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     body = body_size_of(line for lines in pages for line in lines)
     # a title set large on the first page and repeated small as the running head after it
     # is no repeat of that head: furniture comes back at its own size
+    folio_rows = {id(line): (where, folio) for band in bands
+                  for where, line, folio in _folio_rows(band)}
     display = {id(line) for band in bands for _, line, _ in band
-               if line.size > HEADING_SIZE * body
+               if line.size > HEADING_SIZE * body and id(line) not in folio_rows
                and line.size > HEADING_SIZE * _median(sizes[mask(line.text)])}
     masthead = _masthead(bands[0], pages[0], body) if pages else {}
     # the first page's masthead lines, in its order, with their masked texts: looked through
@@ -165,6 +171,8 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                           varying, position_pages, needed, total, body, extents))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
+    judged = [[(line, framed, verdict or _beside_its_folio(folio_rows.get(id(line)), page))
+               for line, framed, verdict in page] for page in judged]
     if drawings:
         # a chart's tick at the page foot closes no page: neither a footer nor the text
         # under it (the drawing's other ticks, its caption) is furniture for it
@@ -190,6 +198,48 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page
             if verdict and (framed or verdict.rule == "page-number" or mask(line.text) in framing)}
+
+
+def _folio_rows(band: list[tuple[str, Line, bool]]) -> list[tuple[str, Line, Line]]:
+    """``(where, head, folio)`` for each margin row of ``band`` holding a bare page number and a
+    line of words alone, both isolated, in one size and ``FOLIO_ROW_GAP_EM`` apart: a page's
+    folio and its running head, whatever their size (a table's page sets its body smaller than
+    its head, and a lone page shows no repetition). Only the page's outermost row: a contents
+    entry and its page set under the head. A numbered heading's number stands a tab from its
+    title, a table's row has rows around it."""
+    found = []
+    for where, folio, isolated in band:
+        key = mask(folio.text)
+        if not isolated or not _DIGITS.search(folio.text) or not _PAGE_NUMBER.match(key) or any(
+                line.bottom <= folio.top if where == "top" else line.top >= folio.bottom
+                for _, line, _ in band):
+            continue  # not the page's outermost row: a contents entry and its page under it
+        row = [(line, alone) for w, line, alone in band if w == where and line is not folio
+               and line.top < folio.bottom and line.bottom > folio.top]
+        if len(row) != 1 or not row[0][1]:
+            continue
+        head = row[0][0]
+        gap = max(head.x0 - folio.x1, folio.x0 - head.x1)
+        if (_WORDLIKE.search(mask(head.text).replace("#", ""))
+                and abs(head.size - folio.size) <= SIZE_MATCH * folio.size
+                and gap >= FOLIO_ROW_GAP_EM * folio.size):
+            found += [(where, folio, folio), (where, head, folio)]
+    return found
+
+
+def _beside_its_folio(row: tuple[str, Line] | None,
+                      page: list[tuple[Line, bool, Verdict | None]]) -> Verdict | None:
+    """The verdict of a running head on its folio's row (``_folio_rows``) once the folio is
+    convicted as a page number."""
+    if row is None:
+        return None
+    where, folio = row
+    if not any(line is folio and verdict and verdict.rule == "page-number"
+               for line, _, verdict in page):
+        return None
+    return Verdict(f"running-{'header' if where == 'top' else 'footer'}",
+                   f"alone with the page's number {folio.text!r} on its row in the {where} "
+                   f"margin, set as it and apart from it")
 
 
 def _document_numbers(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
