@@ -103,8 +103,10 @@ def on_the_page(chars: list[Char], width: float, height: float) -> list[Char]:
     that lie mostly past the page's edges, where no reader sees them: a PostScript driver's
     font download sets whole alphabets (``zyxwvutsrq...``) at 100 pt from a point near the
     page's edge, and their first letters would otherwise join the page's text."""
-    if all(0 <= c[X0] and c[X1] <= width and 0 <= c[TOP] and c[BOTTOM] <= height
-           for c in chars):
+    for c in chars:  # a loop, not ``all`` over a generator: most pages have every glyph on
+        if not (0 <= c[X0] and c[X1] <= width and 0 <= c[TOP] and c[BOTTOM] <= height):
+            break
+    else:
         return chars
     kept: list[Char] = []
     start = 0

@@ -87,9 +87,10 @@ def word_space(rows: list[list[Char]], inks: list[list[Char]] | None = None) -> 
     spaces. ``inks``: ``row_inks(rows)``, when the caller has it."""
     gaps: list[float] = []
     for ink in row_inks(rows) if inks is None else inks:
+        # the gap first: most pairs are letters of one word, closer than a word space
         gaps += [gap for p, c in zip(ink, ink[1:])
-                 if c[SIZE] > 0 and p[TEXT].isalnum() and c[TEXT].isalnum()
-                 and LETTER_GAP_EM < (gap := (c[X0] - p[X1]) / c[SIZE]) < SEGMENT_GAP_EM]
+                 if c[SIZE] > 0 and LETTER_GAP_EM < (gap := (c[X0] - p[X1]) / c[SIZE])
+                 < SEGMENT_GAP_EM and p[TEXT].isalnum() and c[TEXT].isalnum()]
     gaps.sort()
     return gaps[len(gaps) // 2] if gaps else 0.0
 

@@ -280,8 +280,10 @@ def _titles_apart(segment: list[Char]) -> list[list[Char]]:
     ink = [i for i, c in enumerate(segment) if not c[TEXT].isspace()]
     for before, after in zip(ink, ink[1:]):
         left, right = segment[before], segment[after]
+        if left[FONTNAME] == right[FONTNAME]:  # most pairs: tested first
+            continue
         widest = max(left[SIZE], right[SIZE])
-        if (right[X0] - left[X1] > TITLE_GAP_EM * widest and left[FONTNAME] != right[FONTNAME]
+        if (right[X0] - left[X1] > TITLE_GAP_EM * widest
                 and min(left[SIZE], right[SIZE]) < TITLE_SIZE * widest
                 and left[TEXT].isalnum() and right[TEXT].isalnum()
                 and CAPTION.match(_plain_text(segment[after:]))):

@@ -106,12 +106,16 @@ SYMBOLIC = 4
 PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                   raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+_Glyph = tuple[str, "float | None", bool]
+"""A code as a look sets it: its text, its advance in points (None: the loose box's right edge
+is the character's), whether the text is white space."""
 _Look = tuple[str, float, bool, float, float, float, int, float,
-              dict[int, "tuple[str, float | None] | None"]]
+              dict[int, "tuple[str, float | None] | None"], dict[int, _Glyph]]
 """How a text object's characters are set: font name, size, upright, how far its baseline
 hangs (``HANGING_EM``) and its box drops below the origin (the descent), the slack of the
 /ActualText test (a twentieth of the size), in points; font handle, scale of advance widths,
-and the font's codes decoded so far. The products are the characters' own, made once."""
+the font's codes decoded so far, and the look's glyphs (``_Glyph``) by code so far. The
+products are the characters' own, made once."""
 _MATRIX_SCALE = 4 * ctypes.sizeof(ctypes.c_float)
 """The bytes of ``FS_MATRIX``'s a, b, c, d (e and f, the position, follow them)."""
 _MATRIX = struct.Struct("=6f")
@@ -217,19 +221,23 @@ class PdfiumDocument:
                     font = fonts[key] = self._font(text_page, k, key, object_fonts, faces,
                                                    looks, texts)
                 (fontname, size, upright, hang, drop, slack, handle_font, width_scale,
-                 decoded_by) = font
+                 decoded_by, glyphs) = font
                 advances = widths.setdefault(handle_font, {})
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
             unmapped = code == 0 or map_error(page, k) != 0
             text_key = -1 - code if unmapped else code
-            decoded = decoded_by.get(text_key)
-            if decoded is None:
-                decoded = decoded_by[text_key] = decode(fontname, code, unmapped)
+            glyph = glyphs.get(text_key)
+            if glyph is None:
+                decoded = decoded_by.get(text_key)
                 if decoded is None:
-                    return None
-            text, width = decoded
+                    decoded = decoded_by[text_key] = decode(fontname, code, unmapped)
+                    if decoded is None:
+                        return None
+                glyph = glyphs[text_key] = self._glyph(decoded, code, unmapped, handle_font,
+                                                       width_scale, advances)
+            text, advance, space = glyph
             get_origin(page, k, x_ref, y_ref)
             ox, oy = x.value, y.value
             loose_box(page, k, rect_ref)
@@ -244,35 +252,40 @@ class PdfiumDocument:
                 continue
             last_x, last_y, last_key = ox, oy, key
             base = oy + drop  # pdfminer hangs every box from the font's descent
-            if upright and rect.bottom > base + slack and not text.isspace():
+            if upright and not space and rect.bottom > base + slack:
                 # a box that stops short of its font's descent: PDFium spreads an /ActualText
                 # replacement over the glyphs it replaces; pdfminer reads the glyphs
                 return None
             bottom = flip - base
-            # pdfminer's box is the advance wide (the font's /Widths); PDFium's loose box also
-            # takes in ink past it (an italic's overhang), which would close word gaps
-            if unmapped:
-                # PDFium's box of a glyph it cannot name is the glyph's outline, which is wider
-                # than the advance where the advance is nil (TeX's negation slash, set over
-                # the = after it)
-                x1 = rect.right if width is None else ox + width * width_scale
-            elif width is not None:
-                x1 = ox + width * width_scale
-            else:
-                advance = advances.get(code)
-                if advance is None:
-                    # the font has no character U+0002: its width is the hyphen's
-                    advance = advances[code] = self._advance(
-                        handle_font, ord("-") if code == HYPHEN_MARK else code)
-                # a font that holds only a ligature's glyph (``+fb``, ``ﬁ`` read as ``f``
-                # and ``i``) names no letter's width: 0, where pdfminer's box is the glyph's
-                # advance, which the loose box is; a glyph of no width sets no letter
-                x1 = (ox + advance * width_scale if advance > 0 or advance == 0
-                      and not text.isalpha() else rect.right)
-            last = (text, ox, x1, bottom - size, bottom, flip - oy + hang, size, fontname,
-                    upright)
+            last = (text, ox, rect.right if advance is None else ox + advance, bottom - size,
+                    bottom, flip - oy + hang, size, fontname, upright)
             append(last)
         return chars
+
+    def _glyph(self, decoded: tuple[str, float | None], code: int, unmapped: bool,
+               font: int, width_scale: float, advances: dict[int, float]) -> _Glyph:
+        """How a look sets ``code`` (``_Glyph``), from its text and width as ``decode`` read
+        them; ``advances``: the font's advance widths by code, read so far."""
+        text, width = decoded
+        # pdfminer's box is the advance wide (the font's /Widths); PDFium's loose box also
+        # takes in ink past it (an italic's overhang), which would close word gaps
+        if unmapped:
+            # PDFium's box of a glyph it cannot name is the glyph's outline, which is wider
+            # than the advance where the advance is nil (TeX's negation slash, set over the =
+            # after it)
+            return text, None if width is None else width * width_scale, text.isspace()
+        if width is not None:
+            return text, width * width_scale, text.isspace()
+        advance = advances.get(code)
+        if advance is None:
+            # the font has no character U+0002: its width is the hyphen's
+            advance = advances[code] = self._advance(
+                font, ord("-") if code == HYPHEN_MARK else code)
+        # a font that holds only a ligature's glyph (``+fb``, ``ﬁ`` read as ``f`` and ``i``)
+        # names no letter's width: 0, where pdfminer's box is the glyph's advance, which the
+        # loose box is; a glyph of no width sets no letter
+        return (text, advance * width_scale if advance > 0 or advance == 0
+                and not text.isalpha() else None, text.isspace())
 
     def _font(self, text_page: int, k: int, obj: int, object_fonts: dict[int, int],
               faces: dict[int, tuple[str, float, float]],
@@ -303,7 +316,7 @@ class PdfiumDocument:
         width_scale = font_size * (abs(m.a) if m.c == 0 else (m.a * m.a + m.c * m.c) ** 0.5)
         upright = m.a * m.d > 0 and m.b * m.c <= 0
         look = looks[way] = (name, size, upright, hanging * size, descent * size, 0.05 * size,
-                             font, width_scale, texts.setdefault(name, {}))
+                             font, width_scale, texts.setdefault(name, {}), {})
         return look
 
     def _face(self, text_page: int, k: int, font: int) -> tuple[str, float, float]:
