@@ -364,7 +364,7 @@ def _drop_capitals(chars: list[Char]) -> list[Char]:
         if len(rows) < DROP_CAP_ROWS:
             continue
         first = min((c for c in beside if round(c[BASELINE]) - rows[0] <= 1),
-                    key=lambda c: c[X0])
+                    key=BY_X0)
         if abs(first[TOP] - cap[TOP]) > common:
             continue
         width = first[SIZE] * 0.6  # about a capital's width at the row's size
@@ -532,7 +532,7 @@ def _short_runs(row: list[Char]) -> list[list[Char]]:
     line of small print beside a large heading in another column is not)."""
     runs: list[list[Char]] = []
     previous: Char | None = None
-    for c in sorted(row, key=lambda c: c[X0]):
+    for c in sorted(row, key=BY_X0):
         if c[TEXT].isspace():
             previous = None
             continue
@@ -655,7 +655,7 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
                                                  or 0 <= x0 - o_x1 <= 0.5 * size
                                                  or _raised_after_a_word(ink, other, size)):
                 other.extend(ink)
-                other.sort(key=lambda c: c[X0])
+                other.sort(key=BY_X0)
                 absorbed.add(i)
                 break
     return [segment for i, segment in enumerate(segments) if i not in absorbed]

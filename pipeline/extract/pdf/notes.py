@@ -120,9 +120,11 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
     ``drawings`` (figures.py's regions) is a chart's gridline or axis, no note separator: the
     tick labels under it are no note."""
     tables = [b.bbox for b in blocks if b.kind == "table"]
+    captions = [b for b in blocks if b.kind not in BUILT_WHOLE
+                and CAPTION.match(b.lines[0].text)] if rules else []
     rules = [r for r in rules if not any(centre_in(r, d) for d in drawings)
              and not any(_table_rule(r, t) for t in tables)
-             and not _under_a_caption(r, blocks, body_size)]
+             and not _under_a_caption(r, captions, body_size)]
     separators = [r for r in rules if not _underline(r, blocks)]
     notes: list[LayoutBlock] = []
     cited = marker_candidates(blocks)
@@ -186,15 +188,15 @@ def _separated_note(block: LayoutBlock, separators: list[tuple[float, float, flo
             and _rule_above(block, separators, body_size, blocks))
 
 
-def _under_a_caption(rule: tuple[float, float, float, float], blocks: list[LayoutBlock],
+def _under_a_caption(rule: tuple[float, float, float, float], captions: list[LayoutBlock],
                      body_size: float) -> bool:
-    """Whether ``rule`` stands right under a caption (``Table 2. Rates by region``), across
-    its width: a table's header rule over its rows, which may be set small at the page's
-    foot; a page's note separator stands under its text, never under a caption."""
-    return any(CAPTION.match(block.lines[0].text)
-               and 0 <= rule[1] - block.bottom <= HEADER_RULE_EM * body_size
+    """Whether ``rule`` stands right under one of ``captions`` (the page's blocks other than
+    tables and figures opening as ``CAPTION`` does: ``Table 2. Rates by region``), across its
+    width: a table's header rule over its rows, which may be set small at the page's foot; a
+    page's note separator stands under its text, never under a caption."""
+    return any(0 <= rule[1] - block.bottom <= HEADER_RULE_EM * body_size
                and rule[0] <= block.x0 + body_size and rule[2] >= block.x1 - body_size
-               for block in blocks if block.kind not in BUILT_WHOLE)
+               for block in captions)
 
 
 def _underline(rule: tuple[float, float, float, float], blocks: list[LayoutBlock]) -> bool:
