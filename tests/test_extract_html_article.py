@@ -829,6 +829,30 @@ def test_a_slideshows_position_under_its_picture_is_removed():
                for label in ("1 of 3", "Image 2 of 3", "Slide 3 of 3"))
 
 
+def test_a_widgets_stand_in_naming_what_it_needs_is_removed():
+    # scrapinghub and dragnet dev: a slideshow's "This slideshow requires JavaScript." and
+    # a video's "Get the Flash Player to see this player." between a story's paragraphs
+    # were kept as its sentences; no gold of the four sets keeps such a line.
+    notices = ("This slideshow requires JavaScript.", "Get the Flash Player to see this player.")
+    source = _story(f"<p>{POST[0]}</p><div class='gallery'><p>{notices[0]}</p></div>"
+                    f"<p>{POST[1]}</p><div id='player'><p>{notices[1]}</p></div>" +
+                    "".join(f"<p>{text}</p>" for text in POST[2:]))
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert all(rules.get(notice) == "script-notice" for notice in notices)
+
+
+def test_a_copyright_line_written_with_an_at_sign_is_a_legal_notice():
+    # scrapinghub dev: "Copyright @ 2019 The New Arab." closing a syndicated story, "@"
+    # standing for "©", was kept as its last sentence.
+    notice = "Copyright @ 2019 The Daily Paper."
+    source = _story("".join(f"<p>{text}</p>" for text in POST) + f"<p>{notice}</p>")
+    rules = {r.text: r.rule for r in run(source).removed}
+    assert rules.get(notice) == "legal-notice"
+
+
 def test_a_line_trailing_off_before_removed_links_goes_with_them():
     # scrapinghub dev: "You may also like..." closing a story, over the related stories'
     # links removed for link density, was kept as its last line (its ellipsis read as a

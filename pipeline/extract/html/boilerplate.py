@@ -166,10 +166,17 @@ LOADING_PLACEHOLDER = re.compile(r"^\s*loading\b[^.!?\n]{0,40}(?:\.\.\.|…)\s*$
 # A slideshow's position under each picture ("1 of 6", "Image 2 of 5", "Slide 1 of 5").
 GALLERY_COUNTER = re.compile(r"^\s*(?:(?:image|photo|picture|slide)s?\s*)?\d+\s+of\s+\d+\s*$",
                              re.IGNORECASE)
+# A widget's stand-in saying what it needs ("This slideshow requires JavaScript.", "Get the
+# Flash Player to see this player."): the whole block is the notice, no line of the article.
+SCRIPT_STAND_IN = re.compile(
+    r"^\s*(?:(?:this|the) (?:slideshow|gallery|video|player|media|content|map|form|page)\s+"
+    r"requires?\s+(?:javascript|(?:adobe\s+)?flash)|get\s+(?:the\s+)?(?:latest\s+)?"
+    r"(?:adobe\s+)?flash\s+player|(?:please\s+)?enable\s+javascript|"
+    r"your\s+browser\s+does(?:\s+not|n't)\s+support)\b[^\n]{0,80}$", re.IGNORECASE)
 # A copyright or rights notice: page furniture on every page of a site, however long the
 # legal text around it (a league's trademark paragraph out-wrote a short match report).
 LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
-                          r"copyright\s*(?:\(c\)\s*)?(?:19|20)\d\d", re.IGNORECASE)
+                          r"copyright\s*(?:(?:\(c\)|@)\s*)?(?:19|20)\d\d", re.IGNORECASE)
 # A listing's entry opens with a headline link: a few words at least, unlike a menu item.
 MIN_ENTRY_WORDS = 4
 # A page is a listing when its entries (headline links and their snippets, read with entries
@@ -1918,6 +1925,9 @@ def _first_verdict(block: TextBlock, container: etree._Element,
         return Verdict(False, rule="placeholder", evidence="a script's loading placeholder")
     if GALLERY_COUNTER.match(block.text):
         return Verdict(False, rule="gallery-counter", evidence="a slideshow's position")
+    if SCRIPT_STAND_IN.match(block.text):
+        return Verdict(False, rule="script-notice",
+                       evidence="a widget's stand-in naming the script or plug-in it needs")
     legal = legal_notice(block) if block.kind not in ("table", "code") else None
     if legal:
         return Verdict(False, rule="legal-notice",
