@@ -2299,3 +2299,27 @@ def test_a_contents_entry_under_the_running_head_is_no_running_head(tmp_path):
     result = _typeset(tmp_path, page)
     assert any("Stichwortverzeichnis" in b.text for b in result.blocks)
     assert not any("Inhaltsverzeichnis" in b.text for b in result.blocks)
+
+
+def test_the_first_line_of_a_numbered_page_printed_alone_is_its_running_head(tmp_path):
+    """A glossary's page printed alone: ``Appendix A—Glossary`` isolated over the text in
+    italics, the page number ``A-3`` at its foot. No other page shows the head repeated; the
+    page's number shows it is a page of a longer document, so its first line, neither bold nor
+    set as a heading, is the running head. Without the number the line stays."""
+    def page(numbered: bool):
+        def draw(canvas):
+            canvas.setFont("Times-Italic", 11)
+            canvas.drawRightString(540, 752, "Appendix A—Glossary")
+            canvas.setFont("Times-Bold", 10)
+            canvas.drawString(72, 712, "Age received bachelor’s degree")
+            _paragraph(canvas, 690, rows=45)
+            if numbered:
+                canvas.setFont("Times-Roman", 12)
+                canvas.drawCentredString(306, 40, "A-3")
+        return draw
+
+    numbered = _typeset(tmp_path, page(True))
+    assert not any("Glossary" in b.text for b in numbered.blocks)
+    assert any("Age received" in b.text for b in numbered.blocks)
+    unnumbered = _typeset(tmp_path, page(False))
+    assert any("Glossary" in b.text for b in unnumbered.blocks)

@@ -187,6 +187,8 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _below_folio(bands, _footer_band(pages, bands, judged, banners, needed, body), body,
                           styles)
     judged = _above_the_text(pages, bands, judged, banners, body)
+    if total == 1:
+        judged = [_head_over_its_folio(bands[0], judged[0], banners, body)]
     judged = _inside_the_text(bands, judged, body)
     judged = _stamps(bands, judged, pages, body)
     judged = _split_footer(bands, judged, pages, body)
@@ -467,6 +469,34 @@ def _above_the_text(pages: list[list[Line]], bands: list[list[tuple[str, Line, b
                                       f"y={under:.0f} as the other pages' does")
             rows.append((line, framed, verdict))
         out.append(rows)
+    return out
+
+
+def _head_over_its_folio(band: list[tuple[str, Line, bool]],
+                         page: list[tuple[Line, bool, Verdict | None]], banners: set[int],
+                         body: float) -> list[tuple[Line, bool, Verdict | None]]:
+    """The verdicts of a document of one page with its first line convicted where the page's
+    foot holds its number: a numbered page printed alone is a page of a longer document (an
+    excerpt, a glossary's page ``A-3``), so the line isolated and alone above its text, not
+    set as large as a heading nor bold, is its running head (``Appendix A—Glossary``), which no
+    other page can show repeated. A title or a heading opening the page is set larger or bold;
+    an unnumbered page (a letter, a flyer) keeps its first line."""
+    folios = [line for line, _, verdict in page if verdict and verdict.rule == "page-number"
+              and _DIGITS.search(line.text)]
+    top = min((line.top for line, _, _ in page), default=None)
+    out = []
+    for (where, _, isolated), (line, framed, verdict) in zip(band, page):
+        if (verdict is None and where == "top" and isolated and line.top == top
+                and id(line) not in banners and line.bold_share < 0.5
+                and line.size < HEADING_SIZE * body
+                and not any(other is not line and other.top < line.bottom
+                            and other.bottom > line.top for other, _, _ in page)
+                and any(folio.top > line.bottom for folio in folios
+                        for w, folio_line, _ in band if folio_line is folio and w == "bottom")):
+            verdict = Verdict("running-header", f"the first line of a page printed alone, "
+                                                f"isolated over its text, whose foot holds its "
+                                                f"number {folios[0].text!r}")
+        out.append((line, framed, verdict))
     return out
 
 
