@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from test_extract_html import MENU, POSTS, TEASERS, _card, article, run
+from test_extract_html import MENU, POSTS, PROSE, TEASERS, _card, article, run
 
 from pipeline.errors import EmptySource
 
@@ -1047,3 +1047,39 @@ def test_a_one_line_post_is_the_article_however_long_its_comments_run():
     texts = [b.text for b in extraction.blocks]
     assert line in texts
     assert not any(t.startswith("Congratulations") for t in texts)
+
+
+def test_a_list_of_links_opening_a_posts_body_is_what_the_post_says():
+    # A link roundup: the entry's content is a list of the day's linked reads, then one
+    # paragraph. The items are mostly link text, with no words of their own and no intro
+    # ending in a colon, so all were removed for link density (recall 0.22; readability
+    # and trafilatura keep them). Opening the post's declared body they are its content;
+    # a list of related stories after the paragraphs stays removed.
+    picks = ["Flooding forces a hospital evacuation", "Skepticism about paying for performance",
+             "Technology and healthcare spending.", "The dual causes of debt after an illness."]
+    related = ["Last week's reading list", "The reading list before that one"]
+    items = "".join(f"<li><a href='/p{i}'>{text}</a></li>" for i, text in enumerate(picks))
+    after = "".join(f"<li><a href='/r{i}'>{text}</a></li>" for i, text in enumerate(related))
+    plus = ("Plus, a colleague at the returns blog makes his hosting debut this week, with a "
+            "carnival of the best posts on risk.")
+    source = ("<html><head><title>Reading to battle the storm blues | Economist Blog</title>"
+              "</head><body>" + MENU + "<div id='content'><div class='post hentry'>"
+              "<h2>Reading to battle the storm blues</h2><div class='meta'>By Jason, Oct 31"
+              f"</div><div class='entry'><ul>{items}</ul><p>{plus}</p><ul>{after}</ul></div>"
+              "</div></div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert plus in texts and all(text in texts for text in picks)
+    assert not any(text in texts for text in related)
+
+
+def test_a_list_opening_the_article_keeps_its_first_short_items():
+    # A list read as one unit: its first items, short and without a full stop, sat before
+    # the article's first sentence and were trimmed as leading fragments, while the
+    # list's later items were kept as the article's (scrapinghub dev: a permit guide's
+    # first document, F1 0.95).
+    items = ["Passport", "Proof of address",
+             "A birth certificate, or a court order if your name has changed since birth.",
+             "Two photos taken in the last month, in colour, against a plain background."]
+    body = "<ul>" + "".join(f"<li>{text}</li>" for text in items) + "</ul>" + PROSE
+    texts = [b.text for b in run(article(body, "What to bring to the permit office")).blocks]
+    assert all(text in texts for text in items)

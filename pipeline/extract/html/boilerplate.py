@@ -1520,6 +1520,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _keep_linked_items(blocks, verdicts, lists)
     _keep_introduced_lists(blocks, verdicts, lists)
     _keep_annotated_lists(blocks, verdicts, lists)
+    _keep_opening_lists(blocks, verdicts, lists)
     _keep_inline_paragraphs(blocks, verdicts)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
@@ -2051,6 +2052,33 @@ def _keep_annotated_lists(blocks: list[TextBlock], verdicts: list[Verdict],
             verdicts[index] = Verdict(True, blocks[index].kind)
 
 
+def _keep_opening_lists(blocks: list[TextBlock], verdicts: list[Verdict],
+                        lists: list[list[int]]) -> None:
+    """A list of links opening a post's declared body (an entry's content), with the
+    post's paragraphs after it in the same body, is what the post says: a link roundup's
+    picks, each a few words like a headline (a share bar's "Facebook" or a menu's "Home"
+    is one word). Related-story lists close a post or sit in a box of their own; a table
+    of contents links within the page."""
+    for indexes in lists:
+        if not all(verdicts[i].rule == "link-density" for i in indexes) or \
+                sum(len(blocks[i].text.split()) for i in indexes) < \
+                MIN_ENTRY_WORDS * len(indexes):
+            continue
+        items = blocks[indexes[0]].element.getparent()
+        body = items.getparent() if items is not None else None
+        if body is None or not (_is_post(body) or body.get("itemprop") in POST_ITEMPROPS):
+            continue
+        if (body.text or "").strip() or any(
+                (sibling.text_content() or "").strip()
+                for sibling in items.itersiblings(preceding=True)):
+            continue
+        if any((a.get("href") or "").startswith("#") for a in items.iter("a")) or \
+                not _beside_kept_prose(blocks, verdicts, items):
+            continue
+        for index in indexes:
+            verdicts[index] = Verdict(True, blocks[index].kind)
+
+
 def _keep_inline_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """A ``<p>`` of links with the article's paragraphs of sentences around it, in the same
     parent (a source's address, "part 1 is here.", a listing's linked name between its
@@ -2505,11 +2533,30 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
         if block.element.tag == "p" and not block.link_chars and \
                 len(block.text.split()) >= MIN_LINE_WORDS:
             continue  # a line of words in its own paragraph, not a label or a button
+        if index < first and _item_of_list_reaching(blocks, verdicts, index, first):
+            continue  # a list is read whole: its first items open the article with it
         if is_fragment(block) or block.kind == "heading" or _lead_in(blocks, verdicts, index):
             side = "leading" if index < first else "trailing"
             verdicts[index] = Verdict(False, rule=f"{side}-fragment",
                                       evidence=f"{len(block.text)} chars, no sentence, "
                                                f"{side} the article's prose")
+
+
+def _item_of_list_reaching(blocks: list[TextBlock], verdicts: list[Verdict], index: int,
+                           first: int) -> bool:
+    """``blocks[index]`` is an item of a list whose kept items reach the article's first
+    prose block ``first``: one of a list that opens the article."""
+    element = blocks[index].element
+    if element.tag != "li":
+        return False
+    items = element.getparent()
+    later = index + 1
+    while later < len(blocks) and blocks[later].element.tag == "li" and \
+            blocks[later].element.getparent() is items:
+        if later >= first and verdicts[later].keep:
+            return True
+        later += 1
+    return False
 
 
 def _lead_in(blocks: list[TextBlock], verdicts: list[Verdict], index: int) -> bool:
