@@ -2323,3 +2323,31 @@ def test_the_first_line_of_a_numbered_page_printed_alone_is_its_running_head(tmp
     assert any("Age received" in b.text for b in numbered.blocks)
     unnumbered = _typeset(tmp_path, page(False))
     assert any("Glossary" in b.text for b in unnumbered.blocks)
+
+
+def test_table_title_inside_the_tables_frame_is_a_caption(tmp_path):
+    """A report's exhibit framed whole: its label and title stand in the frame's first row,
+    ruled off from the header row under them. That row is the table's caption, not one of
+    its cells."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=6) - 20
+        left, right, top = 150, 462, y
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawCentredString(306, top - 14, "Exhibit 19")
+        canvas.drawCentredString(306, top - 26, "Percentage of Schools Identified for Improvement")
+        rows = [top - 34, top - 52, top - 70, top - 88]
+        canvas.setFont("Helvetica", 9)
+        for i, label in enumerate(["Designation", "Low-performing", "High-performing"]):
+            canvas.drawString(left + 6, rows[i] - 13, label)
+            canvas.drawString(360, rows[i] - 13, "Share" if i == 0 else f"{30 + i}%")
+        for rule in [top, *rows]:
+            canvas.line(left, rule, right, rule)
+        canvas.line(left, top, left, rows[-1])
+        canvas.line(right, top, right, rows[-1])
+        canvas.line(350, rows[0], 350, rows[-1])
+        _paragraph(canvas, rows[-1] - 30)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("caption", "Exhibit 19\nPercentage of Schools Identified for Improvement") in result
+    tables = [t for k, t in result if k == "table"]
+    assert len(tables) == 1 and tables[0].startswith("Designation\tShare")

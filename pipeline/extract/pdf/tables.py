@@ -15,7 +15,7 @@ from typing import Any
 import pdfplumber
 
 from pipeline.extract.pdf.chars import BOTTOM, TOP, X0, X1, Char
-from pipeline.extract.pdf.lines import Line, page_lines
+from pipeline.extract.pdf.lines import CAPTION, Line, page_lines
 from pipeline.extract.pdf.order import LayoutBlock
 
 TABLE_MIN_CROSSINGS = 9
@@ -69,11 +69,22 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
         if sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2) < 2:
             grids.append(table.bbox)  # text side by side on one row at most: no table
             continue
-        text = "\n".join("\t".join(row) for row in rows)
         x0, top, x1, bottom = table.bbox
+        if _titled(rows):
+            # the exhibit's label and title in the frame's first row, ruled off from its
+            # header: left out of the table, the row's lines are read as its caption
+            rows, top = rows[1:], table.rows[0].bbox[3]
+        text = "\n".join("\t".join(row) for row in rows)
         line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
         found.append(LayoutBlock([line], kind="table"))
     return found, grids
+
+
+def _titled(rows: list[list[str]]) -> bool:
+    """Whether the table's first row is its caption: one cell of text (the rest empty or
+    spanned) opening with a caption's label, ``Exhibit 19 Percentage of ...``."""
+    filled = [cell for cell in rows[0] if cell.strip()]
+    return len(filled) == 1 and CAPTION.match(filled[0]) is not None
 
 
 def _crosses(rules: list[tuple[float, float, float, float]], least: int) -> bool:
