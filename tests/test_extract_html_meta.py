@@ -179,3 +179,85 @@ def test_publication_date_is_htmldates_on_mixed_pages(elements: list[tuple[str, 
     page = f"<html><body>{markup}</body></html>"
     assert meta.publication_date(_parse(page, CAPTURE), None) == \
         find_date(_parse(page, CAPTURE), **set_date_params(False))
+
+
+def _date_options():  # type: ignore[no-untyped-def]
+    """htmldate's options as ``publication_date`` builds them."""
+    from htmldate.utils import Extractor
+    from htmldate.validators import get_max_date, get_min_date
+    from trafilatura.settings import set_date_params
+
+    return Extractor(False, get_max_date(set_date_params(False)["max_date"]), get_min_date(None),
+                     True, "%Y-%m-%d")
+
+
+@given(st.lists(st.sampled_from(("0", "1", "2", "31", "2004", "19999", ".", "/", "x", " ")),
+                max_size=30).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_date_cores_are_htmldates(text: str) -> None:
+    """The cores found from their anchors are DATE_CORE_PATTERN's ``finditer`` matches,
+    overlapping candidates and digit runs longer than a core included."""
+    from htmldate.extractors import DATE_CORE_PATTERN
+
+    assert [core.span() for core in meta._date_cores(text)] == \
+        [core.span() for core in DATE_CORE_PATTERN.finditer(text)]
+
+
+@given(st.lists(st.sampled_from(("posted on ", "Datum: ", "updated ", "12/3/2004", "1.2.2003",
+                                 "2004/11/3", "31.12.99", "x" * 70, "<p>", " ", "7", "/")),
+                max_size=12).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_idiosyncrasies_skipped_only_when_htmldate_finds_nothing(markup: str) -> None:
+    """``publication_date`` skips ``idiosyncrasies_search`` only on markup where it would
+    find nothing: no text date within 60 characters of a core, nor 1,000 cores."""
+    from htmldate.extractors import idiosyncrasies_search
+
+    if not meta._text_date_near_core(markup):
+        assert idiosyncrasies_search(markup, _date_options()) is None
+
+
+def test_idiosyncrasies_past_the_core_limit() -> None:
+    """Past 1,000 cores htmldate searches the whole page: so is a page with that many."""
+    from htmldate.extractors import idiosyncrasies_search
+
+    markup = "1/2/33 " * 1001 + "posted on 4/5/2006"
+    assert meta._text_date_near_core(markup)
+    assert idiosyncrasies_search(markup, _date_options()) == "2006-05-04"
+    assert not meta._text_date_near_core("1/2/33 " * 1000 + "x" * 61 + "posted on ")
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(("div", "span", "p", "li", "small", "footer", "time", "b", "h2")),
+    st.sampled_from(("class", "id", "itemprop", "title", "href")),
+    st.sampled_from(("date", "Date", "DATE", "datum", "Meta", "time", "byline", "entry-info",
+                     "footer-info-lastmod", "footer", "published", "x", "")),
+    st.booleans()), min_size=1, max_size=10))
+@settings(max_examples=300, deadline=None)
+def test_date_candidates_are_htmldates(elements: list[tuple[str, str, str, bool]]) -> None:
+    """The elements whose attributes hold a cue, tested by ``is_date_candidate``, are
+    htmldate's candidates, in the same order."""
+    from htmldate.core import date_candidates
+
+    markup = "".join(f'<{tag} {name}="{value}" lang="en">x' + ("" if nested else f"</{tag}>")
+                     for tag, name, value, nested in elements)
+    root = _parse(f"<html><body>{markup}</body></html>", CAPTURE)
+    assert meta._date_candidates(root) == date_candidates(root, False)
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(("h1", "h2", "h3", "div", "title")),
+    st.sampled_from(("class", "id", "itemprop", "lang")),
+    st.sampled_from(("entry-title", "post-title", "post__title", "headline", "subtitle", "x")),
+    st.sampled_from(("A Story", "ab", "site.com | News", "Long " * 45, ""))),
+    max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_title_is_trafilaturas(elements: list[tuple[str, str, str, str]]) -> None:
+    """Headings named as titles or not, one h1 or several, a <title> with a dot and none
+    of them: the title trafilatura's ``extract_title`` gives."""
+    from trafilatura.metadata import extract_title
+
+    head = "".join(f"<title>{text}</title>" for tag, _, _, text in elements if tag == "title")
+    body = "".join(f'<{tag} {name}="{value}">{text}</{tag}>'
+                   for tag, name, value, text in elements if tag != "title")
+    root = _parse(f"<html><head>{head}</head><body>{body}</body></html>", CAPTURE)
+    assert meta.extract_title(root) == extract_title(root)
