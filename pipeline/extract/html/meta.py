@@ -5,9 +5,10 @@ bylines, and htmldate finds the publication date; we call the ones ``extract_met
 chains (not its categories, tags and licence lookups, which we do not store; none modify
 the tree) and add what they do not give: the update date, the language and the canonical
 link. Dates stay apart from the capture time. The byline reader is trafilatura's
-``extract_author`` rewritten as one walk over the tree (see ``extract_author``), and the
-publication date is htmldate's ``find_date`` without its copy of the tree (see
-``publication_date``).
+``extract_author`` rewritten as one walk over the tree (see ``extract_author``), the title
+reader its ``extract_title`` with the headings found by one walk (see ``extract_title``), and
+the publication date is htmldate's ``find_date`` without its copy of the tree and its
+searches that cannot find a date (see ``publication_date``).
 """
 
 from __future__ import annotations
