@@ -136,9 +136,15 @@ _FILE_TYPES = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pip
 
 def read_limited(handle: BinaryIO, max_bytes: int, path: Path, source_id: str) -> bytes:
     """All of ``handle``, refused with TooLarge if it holds more than ``max_bytes`` (a file may
-    grow after its size was checked)."""
+    grow after its size was checked). Read as long as the file is now, then on to the limit if
+    it has grown: asking for ``max_bytes`` at once made a buffer that large for every file
+    (100 MB, the pages the file filled faulted in, copied out and unmapped: 0.2 ms of a web
+    page's 0.35 ms here)."""
     try:
-        data = handle.read(max_bytes + 1)
+        expected = min(os.fstat(handle.fileno()).st_size, max_bytes)
+        data = handle.read(expected + 1)
+        if len(data) > expected:  # grown since its size was read
+            data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise CaptureError(f"cannot read {path}: {exc.strerror}", source_id=source_id) from None
     if len(data) > max_bytes:

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.capture import CaptureOptions, capture, sniff
-from pipeline.errors import CaptureError, FetchError
+from pipeline.capture import CaptureOptions, capture, read_limited, sniff
+from pipeline.errors import CaptureError, FetchError, TooLarge
 from pipeline.model import Source
 
 LOOPBACK = CaptureOptions(allow_private_hosts=("127.0.0.1",), retries=0)
@@ -38,6 +38,26 @@ def test_capturing_the_same_bytes_again_is_a_revisit_and_writes_nothing_new(stor
     assert second.revisit and second.sha256 == first.sha256
     assert store.blob_path(first.sha256).stat().st_mtime_ns == mtime
     assert len(store.blobs()) == 1
+
+
+def test_a_file_is_read_whole_up_to_the_limit_even_if_it_grew_after_its_size(tmp_path,
+                                                                              monkeypatch):
+    # Read as long as the file was, then on to the limit: asking for the whole limit at once
+    # made a buffer of the limit's size (100 MB) for every file.
+    path = tmp_path / "growing.html"
+    path.write_bytes(b"<p>one</p>")
+    with path.open("rb") as handle:
+        assert read_limited(handle, 100, path, "growing") == b"<p>one</p>"
+    with path.open("rb") as handle, pytest.raises(TooLarge, match="9-byte limit"):
+        read_limited(handle, 9, path, "growing")
+    before = os.stat(path)
+    path.write_bytes(b"<p>one</p><p>two</p>")
+    monkeypatch.setattr(os, "fstat", lambda fd: before)  # grown since its size was read
+    for limit in (20, 100):
+        with path.open("rb") as handle:
+            assert read_limited(handle, limit, path, "growing") == b"<p>one</p><p>two</p>"
+    with path.open("rb") as handle, pytest.raises(TooLarge, match="19-byte limit"):
+        read_limited(handle, 19, path, "growing")
 
 
 def test_missing_file_is_a_capture_error_naming_the_path(store, tmp_path):
