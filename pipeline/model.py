@@ -355,6 +355,8 @@ class Extraction:
     """Document-level decisions, e.g. which encoding was used and why."""
 
 
+@_pickled_by_fields
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Section:
     section_id: str
@@ -364,6 +366,8 @@ class Section:
     ordinal: int
 
 
+@_pickled_by_fields
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Passage:
     passage_id: str
@@ -377,6 +381,8 @@ class Passage:
     footnote_labels: tuple[str, ...]
 
 
+@_pickled_by_fields
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Footnote:
     footnote_id: str
@@ -388,6 +394,8 @@ class Footnote:
     """Passages whose text carried this footnote's marker."""
 
 
+@_pickled_by_fields
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class SegmentedDocument:
     doc_id: str
