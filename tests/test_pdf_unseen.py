@@ -2351,3 +2351,28 @@ def test_table_title_inside_the_tables_frame_is_a_caption(tmp_path):
     assert ("caption", "Exhibit 19\nPercentage of Schools Identified for Improvement") in result
     tables = [t for k, t in result if k == "table"]
     assert len(tables) == 1 and tables[0].startswith("Designation\tShare")
+
+
+def test_a_figures_label_alone_over_its_framed_chart_is_no_heading(tmp_path):
+    """A report's chart framed with its title inside the frame, its label alone in bold on the
+    line over the frame (``Figure 2``): the label is the figure's caption, never a heading."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=6) - 24
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(120, y, "Figure 2")
+        frame_top = y - 8
+        canvas.rect(120, frame_top - 180, 380, 180)
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawCentredString(310, frame_top - 24, "Incidents of Directed Assaults,")
+        canvas.drawCentredString(310, frame_top - 38, "by Month, 1900-2008")
+        points = [(150 + 30 * i, frame_top - 150 + (i * 37) % 60) for i in range(12)]
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            canvas.line(x0, y0, x1, y1)
+        canvas.setFont("Helvetica", 8)
+        for i, month in enumerate(["SEP", "OCT", "NOV", "DEC", "JAN", "FEB"]):
+            canvas.drawString(150 + 60 * i, frame_top - 170, month)
+        _paragraph(canvas, frame_top - 210)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("caption", "Figure 2") in result
+    assert not any(k == "heading" and t.startswith("Figure") for k, t in result)

@@ -245,6 +245,10 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
         if (_titles_rows_under_a_rule(block, blocks, page, body_size)
                 or _titles_a_header_row(block, page, body_size)):
             block.kind = "caption"
+        elif len(block.lines) == 1 and CAPTION_LABEL.match(first):
+            # a caption's label left alone (``Figure 2`` over a chart framed with its title,
+            # too far above it to be joined) names a figure: it heads no section
+            block.kind = "caption"
         elif _is_heading(block, body_size, min(body_size, after.size if after else body_size),
                        after):
             block.kind = "heading"
