@@ -58,11 +58,11 @@ ONE_PART_FOOTER_SHARE = 0.75
 (a text's last row spans its column), and stands in from the text's left edge by at least
 the rest of it."""
 ISOLATION_EM = 1.2
+"""A margin line this many of its em clear of every other line is isolated."""
 FOLIO_ROW_GAP_EM = 10.0
 """A bare page number and a line of words alone on one margin row, isolated, in one size and at
 least this many ems apart (more than a numbered heading's tab), are a folio and its running
 head (``_folio_rows``)."""
-"""A margin line this many of its em clear of every other line is isolated."""
 PAGE_OFFSET_SHARE = 0.5
 """A number in a repeated margin text is a page number when it equals page index + one offset
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
