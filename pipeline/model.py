@@ -355,8 +355,8 @@ class Extraction:
     """Document-level decisions, e.g. which encoding was used and why."""
 
 
-@_pickled_by_fields
 @_slot_init
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Section:
     section_id: str
@@ -366,8 +366,8 @@ class Section:
     ordinal: int
 
 
-@_pickled_by_fields
 @_slot_init
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Passage:
     passage_id: str
@@ -381,8 +381,8 @@ class Passage:
     footnote_labels: tuple[str, ...]
 
 
-@_pickled_by_fields
 @_slot_init
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Footnote:
     footnote_id: str
@@ -394,8 +394,8 @@ class Footnote:
     """Passages whose text carried this footnote's marker."""
 
 
-@_pickled_by_fields
 @_slot_init
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SegmentedDocument:
     doc_id: str
