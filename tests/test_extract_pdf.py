@@ -230,6 +230,33 @@ def test_running_head_set_low_on_a_tall_page_is_furniture(tmp_path):
     assert not any("Instructions for Form" in b.text for b in result.blocks)
 
 
+
+def test_a_tables_title_repeated_over_its_continuation_is_no_running_head(tmp_path):
+    """A table continued onto the next page repeats its title over it: the same ``Table 3.``
+    line on both pages, right above the table's rows, is the table's, while the running head
+    standing apart above it is furniture."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    for number in range(1, 3):
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, 750, "Annual Report of the Harbour Board")
+        canvas.setFont("Helvetica", 9)
+        canvas.drawString(72, 712, "Table 3. Tonnage landed by port and year")
+        for row in range(40):
+            canvas.drawString(72, 698 - 14 * row, f"Port {row + 40 * number} {row * 7}")
+            canvas.drawString(300, 698 - 14 * row, f"{row * 13 + number}")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(300, 60, f"{number}")
+        canvas.showPage()
+    canvas.save()
+    capture, data = _pdf_capture(tmp_path, buffer.getvalue())
+    result = extract(data, capture, ExtractOptions())
+    titles = [b for b in result.blocks if "Table 3. Tonnage landed" in b.text]
+    assert sorted(b.locator.page_number for b in titles) == [1, 2]
+    heads = [r for r in result.removed if "Harbour Board" in r.text]
+    assert sorted(r.locator.page_number for r in heads) == [1, 2]
+    assert not any("Harbour Board" in b.text for b in result.blocks)
+
 # Fonts without a ToUnicode map: glyph names read from the embedded program (pdf_fonts).
 # The PDFs are written here byte by byte, with a CFF program built to the format's spec.
 

@@ -8,7 +8,9 @@ stands apart where other pages have such lines: ``x`` may be a variable), or it 
 a vertical position that holds an isolated line on most pages (running heads whose words change
 per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recurs on few pages
 is a heading, not furniture, and so is a line set larger than the body and than most lines of
-its text (a report's title, repeated small as the running head of the pages after it).
+its text (a report's title, repeated small as the running head of the pages after it). A line
+opening with a caption's label right over the text is a table's title, repeated over its
+continuation on the next page.
 
 Running heads that alternate between left and right pages recur on every other page, which
 counts as recurring, and an isolated line in the bottom band where other pages print their
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box
-from pipeline.extract.pdf.lines import HEADING_SIZE, Line, body_size_of
+from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line, body_size_of
 from pipeline.extract.pdf.notes import SMALLER, tab_label  # SMALLER: as notes are set
 
 MARGIN_SHARE = 0.12
@@ -164,8 +166,11 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                       if id(line) in masthead]
     labels = {id(line) for lines, band in zip(pages, bands) for _, line, _ in band
               if _note_label(line, lines)}
+    titles = {id(line) for lines, band in zip(pages, bands) for _, line, _ in band
+              if _table_title(line, lines)}
     judged = [[(line, len(band) < len(lines),
-                None if id(line) in display or id(line) in labels else masthead.get(id(line)) or (
+                None if id(line) in display or id(line) in labels or id(line) in titles
+                else masthead.get(id(line)) or (
                     _repeats_masthead(line, masthead_lines) if index else None)
                 or _judge(where, line, isolated and id(line) not in banners, text_pages,
                           varying, position_pages, needed, total, body, extents))
@@ -716,6 +721,16 @@ def _note_label(line: Line, lines: list[Line]) -> bool:
     return line.text.strip().isdigit() and any(  # (a cheap test before the page's lines)
         other is not line and other.text[:1].isalpha() and tab_label(line, other)
         for other in lines)
+
+
+def _table_title(line: Line, lines: list[Line]) -> bool:
+    """Whether ``line`` opens with a caption's label (``Table 14.``) and the text follows right
+    under it: a table's or figure's title, printed again over its continuation on the next
+    page, not a running head, which stands apart from the text."""
+    clearance = ISOLATION_EM * line.size
+    return bool(CAPTION.match(line.text)) and any(
+        other is not line and line.bottom <= other.top < line.bottom + clearance
+        and other.x0 < line.x1 and other.x1 > line.x0 for other in lines)
 
 
 def _isolated(line: Line, lines: list[Line]) -> bool:
