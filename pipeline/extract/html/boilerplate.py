@@ -359,18 +359,22 @@ class Walk:
     """Elements skipped as invisible, with the evidence (their text is recorded as removed)."""
 
 
-def chrome_signal(element: etree._Element, names: str | None = None) -> str | None:
+def chrome_signal(element: etree._Element, names: str | None = None,
+                  attributes: list[str] | None = None) -> str | None:
     """``tag:x``, ``role:x``, ``attr:data-nosnippet`` or ``class:x`` when the element looks
-    like page chrome (``names``: its ``_class_id``, when the caller has it already)."""
+    like page chrome (``names``: its ``_class_id``, ``attributes``: its attribute names,
+    when the caller has them already)."""
     tag = element.tag
     if tag in CHROME_TAGS:
         return f"tag:{tag}"
-    role = (element.get("role") or "").lower()
+    if attributes is None:
+        attributes = element.keys()
+    role = (element.get("role") or "").lower() if "role" in attributes else ""
     if role in CHROME_ROLES:
         return f"role:{role}"
     # The site's own word that search engines must not quote this as the page (cookie
     # boxes, consent settings, shop drawers carry it): never a class name's guess.
-    if element.get("data-nosnippet") is not None:
+    if "data-nosnippet" in attributes:
         return "attr:data-nosnippet"
     if tag in PAGE_TAGS:
         names = ""
@@ -542,8 +546,11 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
                     or (tag == "noscript" and not _is_fallback(element)):
                 runs[-1].add(element.tail, in_link, in_caption)
                 continue
-            classes = element.get("class")
-            style = element.get("style")
+            # The attribute names, read once: a get costs about as much as this, and most
+            # elements lack most of the attributes the walk asks for.
+            attributes = element.keys()
+            classes = element.get("class") if "class" in attributes else None
+            style = element.get("style") if "style" in attributes else None
             reason = hidden_signal(element, style, classes) if (style or classes) and \
                 (not shown or element not in shown) else None
             if reason:
@@ -570,15 +577,15 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
                     runs[-1].add("\n", False)
                     exit_mark = None
                 else:
-                    _open_run(element, tag, classes, runs, blocks)
+                    _open_run(element, tag, classes, attributes, runs, blocks)
             # A heading linking to its own section (docs sites' permalinked headings) is no
             # link elsewhere.
             inner_link = in_link or (tag == "a" and not (
                 runs[-1].tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
             # Block-level caption markup is read by _open_run, inline markup here: a block
             # inside inline markup (a custom element wrapping a section) is its own block.
-            inner_caption = tag not in BLOCK_TAGS and (in_caption
-                                                        or _inline_caption(element, classes))
+            inner_caption = tag not in BLOCK_TAGS and (
+                in_caption or _inline_caption(element, classes, attributes))
             text = element.text
             if text and tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
                 runs[-1].add(" ", False)
@@ -659,8 +666,8 @@ def _is_fallback(noscript: etree._Element) -> bool:
     return chars >= MIN_FALLBACK_CHARS and not SCRIPT_NOTICE.search(" ".join(parts))
 
 
-def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list[_Run],
-              blocks: list[TextBlock]) -> None:
+def _open_run(element: etree._Element, tag: str, classes: str | None, attributes: list[str],
+              runs: list[_Run], blocks: list[TextBlock]) -> None:
     parent = runs[-1]
     parent.flush(blocks)
     kind = OWN_KIND.get(tag)
@@ -670,12 +677,12 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list
                                                  or _in_caption_box(parent))):
         kind = parent.kind if parent.owner is not None and parent.kind in (
             "quote", "list_item", "caption", "byline") else "paragraph"
-    names = _names(classes, element.get("id"))
+    names = _names(classes, element.get("id") if "id" in attributes else None)
     # Classes on <html> and <body> are the page's state ("f_caption_muted_videos_on").
     if kind in ("paragraph", "list_item") and names and tag not in PAGE_TAGS and \
             _caption_markup(element, names):
         kind = "caption"
-    signal = chrome_signal(element, names)
+    signal = chrome_signal(element, names, attributes)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
     if tag == "blockquote" and not signal and _embed_wrapper(element, chrome_owner, chrome):
         chrome, chrome_owner = None, None
@@ -690,7 +697,8 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, runs: list
                                    and not POST_CLASS.search(names)
                                    and not _holds_post(element))
     in_article = parent.in_article or entry or tag in ("article", "main") or \
-        element.get("role") == "main" or element.get("itemprop") == "articleBody"
+        ("role" in attributes and element.get("role") == "main") or \
+        ("itemprop" in attributes and element.get("itemprop") == "articleBody")
     runs.append(_Run(element, tag, kind, chrome, chrome_owner, byline, in_article))
 
 
@@ -746,9 +754,10 @@ def _under_its_picture(box: etree._Element) -> bool:
     return len(" ".join(box.itertext()).split()) <= MAX_CAPTION_WORDS
 
 
-def _inline_caption(element: etree._Element, classes: str | None) -> bool:
-    """``_caption_markup`` of an element whose class the walk has read."""
-    id_ = element.get("id")
+def _inline_caption(element: etree._Element, classes: str | None, attributes: list[str]
+                    ) -> bool:
+    """``_caption_markup`` of an element whose class and attribute names the walk has read."""
+    id_ = element.get("id") if "id" in attributes else None
     return bool(classes or id_) and _caption_markup(element, _names(classes, id_))
 
 
