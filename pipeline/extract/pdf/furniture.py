@@ -222,7 +222,7 @@ def _folio_rows(band: list[tuple[str, Line, bool]]) -> list[tuple[str, Line, Lin
                 for _, line, _ in band):
             continue  # not the page's outermost row: a contents entry and its page under it
         row = [(line, alone) for w, line, alone in band if w == where and line is not folio
-               and line.top < folio.bottom and line.bottom > folio.top]
+               and _on_one_row(line, folio)]
         if len(row) != 1 or not row[0][1]:
             continue
         head = row[0][0]
@@ -368,7 +368,7 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
             for (where, line, isolated), (_, _, verdict) in zip(band, page):
                 if where != "bottom" or not isolated or verdict:
                     continue
-                row = [o for o in text if o.top < line.bottom and o.bottom > line.top]
+                row = [o for o in text if _on_one_row(o, line)]
                 if any(o.top >= line.bottom for o in text if o not in row):
                     continue
                 if len(row) == 1 and _footer_under_notes(line, text, left, width, body):
@@ -494,8 +494,8 @@ def _head_over_its_folio(band: list[tuple[str, Line, bool]],
         if (verdict is None and where == "top" and isolated and line.top == top
                 and id(line) not in banners and line.bold_share < 0.5
                 and line.size < HEADING_SIZE * body
-                and not any(other is not line and other.top < line.bottom
-                            and other.bottom > line.top for other, _, _ in page)
+                and not any(other is not line and _on_one_row(other, line)
+                            for other, _, _ in page)
                 and any(folio.top > line.bottom for folio in folios
                         for w, folio_line, _ in band if folio_line is folio and w == "bottom")):
             verdict = Verdict("running-header", f"the first line of a page printed alone, "
@@ -518,7 +518,7 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
     for band, page in zip(bands, judged):
         folios = [line for (where, _, isolated), (line, _, verdict) in zip(band, page)
                   if verdict and verdict.rule == "page-number" and where == "bottom" and isolated
-                  and not any(o is not line and o.top < line.bottom and o.bottom > line.top
+                  and not any(o is not line and _on_one_row(o, line)
                               for _, o, _ in band)]  # no chart's scale, no number in a note
         rows = _beside_folio(band, page, body, styles)
         if folios:
@@ -555,7 +555,7 @@ def _beside_folio(band: list[tuple[str, Line, bool]],
                  for folio in folios if folio is not line
                  and (line.size < SMALLER * body
                       or (where, line.face, round(line.size * 2)) in styles)
-                 and folio.top < line.bottom and folio.bottom > line.top), None) or next(
+                 and _on_one_row(folio, line)), None) or next(
                 (Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                          f"set as the page's number {folio.text!r} and flush with it, right "
                          f"{'above' if line.bottom <= folio.top else 'under'} it")
@@ -565,7 +565,7 @@ def _beside_folio(band: list[tuple[str, Line, bool]],
                                            f"number {folio.text!r} in the bottom margin")
                  for folio in folios if folio is not line and where == "bottom" and isolated
                  and line.size < HEADING_SIZE * body
-                 and folio.top < line.bottom and folio.bottom > line.top), None))
+                 and _on_one_row(folio, line)), None))
             for (where, _, isolated), (line, framed, verdict) in zip(band, page)]
 
 
@@ -731,6 +731,11 @@ def _table_title(line: Line, lines: list[Line]) -> bool:
     return bool(CAPTION.match(line.text)) and any(
         other is not line and line.bottom <= other.top < line.bottom + clearance
         and other.x0 < line.x1 and other.x1 > line.x0 for other in lines)
+
+
+def _on_one_row(a: Line, b: Line) -> bool:
+    """Whether ``a`` and ``b`` overlap in height: they stand on one row."""
+    return a.top < b.bottom and a.bottom > b.top
 
 
 def _isolated(line: Line, lines: list[Line]) -> bool:
