@@ -116,3 +116,15 @@ def test_repair_of_non_ascii_text_without_mojibake_does_not_import_ftfy():
             "assert repair('“Déjà vu” — naïve\\n½ · x') == ('“Déjà vu” — naïve\\n½ · x', ()); "
             "assert 'ftfy' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+
+
+def test_repair_of_text_the_mojibake_test_must_read_does_not_import_ftfy():
+    # Two non-ASCII letters side by side (German's "öß") need ftfy's mojibake test: its module
+    # is run on its own, without ftfy's package, its codecs and wcwidth.
+    code = ("import sys; from pipeline.textutil.encoding import repair; "
+            "assert repair('Größe und Maße') == ('Größe und Maße', ()); "
+            "assert 'ftfy' not in sys.modules; "
+            "assert repair('cafÃ©')[0] == 'café'; "
+            "from pipeline.textutil.encoding import _is_bad; import ftfy.badness; "
+            "assert _is_bad().__code__.co_code == ftfy.badness.is_bad.__code__.co_code")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
