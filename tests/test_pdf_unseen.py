@@ -2376,3 +2376,30 @@ def test_a_figures_label_alone_over_its_framed_chart_is_no_heading(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert ("caption", "Figure 2") in result
     assert not any(k == "heading" and t.startswith("Figure") for k, t in result)
+
+
+
+def test_a_tables_last_row_repeated_over_its_continuation_is_no_running_footer(tmp_path):
+    """A statistical table continued on the next page lists the same states, so its last row
+    (``Wyoming``) ends both pages at one height in the bottom margin: repeated, yet a row of
+    the table, set right under the rows above it at their left edge, not a footer, which
+    stands apart from the text. The folio under it stays furniture."""
+    states = [f"State {k + 1}" for k in range(26)] + ["Wyoming"]
+
+    def table(first_year: int):
+        def page(canvas):
+            canvas.setFont("Times-Roman", 9)
+            y = 400.0
+            for k, state in enumerate(states):
+                canvas.drawString(72, y, state)
+                for column in range(5):
+                    canvas.drawRightString(
+                        230 + 60 * column, y, f"{5_000 + 311 * k + 977 * (first_year + column):,}")
+                y -= 11
+            canvas.drawString(72, 40, f"{first_year + 51}")
+        return page
+
+    result = _typeset_pages(tmp_path, [table(1), table(2)])
+    assert sum(b.text.count("Wyoming") for b in result.blocks) == 2
+    assert not any("Wyoming" in r.text for r in result.removed)
+    assert {r.text for r in result.removed} == {"52", "53"}

@@ -168,6 +168,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
               if _note_label(line, lines)}
     titles = {id(line) for lines, band in zip(pages, bands) for _, line, _ in band
               if _table_title(line, lines)}
+    titles |= {id(line) for lines, band in zip(pages, bands) for line in _text_run_on(band, lines)}
     judged = [[(line, len(band) < len(lines),
                 None if id(line) in display or id(line) in labels or id(line) in titles
                 else masthead.get(id(line)) or (
@@ -731,6 +732,26 @@ def _table_title(line: Line, lines: list[Line]) -> bool:
     return bool(CAPTION.match(line.text)) and any(
         other is not line and line.bottom <= other.top < line.bottom + clearance
         and other.x0 < line.x1 and other.x1 > line.x0 for other in lines)
+
+
+def _text_run_on(band: list[tuple[str, Line, bool]], lines: list[Line]) -> list[Line]:
+    """The bottom-margin lines of ``band`` that run on from the text above the margin: each set
+    right under a line (within ``ISOLATION_EM``) at its left edge and size, that line above the
+    margin or running on itself. A table's rows carried down into the margin (its last row,
+    ``Wyoming``, the same over its continuation on the next page), not a footer, which stands
+    apart from the text."""
+    in_band = {id(line) for where, line, _ in band if where == "bottom"}
+    run_on: list[Line] = []
+    for line in sorted((line for where, line, _ in band if where == "bottom"),
+                       key=lambda line: line.top):
+        clearance = ISOLATION_EM * line.size
+        if any(other is not line and other.bottom <= line.top < other.bottom + clearance
+               and abs(other.x0 - line.x0) <= EDGE_MATCH_PT
+               and abs(other.size - line.size) <= SIZE_MATCH * line.size
+               and (id(other) not in in_band or any(other is kept for kept in run_on))
+               for other in lines):
+            run_on.append(line)
+    return run_on
 
 
 def _on_one_row(a: Line, b: Line) -> bool:
