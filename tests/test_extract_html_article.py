@@ -1083,3 +1083,28 @@ def test_a_list_opening_the_article_keeps_its_first_short_items():
     body = "<ul>" + "".join(f"<li>{text}</li>" for text in items) + "</ul>" + PROSE
     texts = [b.text for b in run(article(body, "What to bring to the permit office")).blocks]
     assert all(text in texts for text in items)
+
+
+def test_short_post_opening_with_a_linked_dek_is_no_listing():
+    # A short post whose body opens with a linked dek ("Very brief fairy tales ...", to the
+    # series' page), then "Recently Cataloged" teasers out-writing it: the dek made the
+    # post's body one more entry card, so the page read as a listing of seven entries with
+    # 62 characters of prose outside them and kept every teaser (precision 0.32). The
+    # article reading found the post the headline heads, which a listing has no use for.
+    items = "".join(f"<li class='grid'><a href='/p{i}'><img src='/t{i}.jpg' alt=''></a>"
+                    f"<h3><a href='/p{i}'>Another story about somebody famous, part {i}</a>"
+                    f"</h3><div class='excerpt'><p>{POST[i % 4]} ({i})</p></div></li>"
+                    for i in range(5))
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" +
+              MENU + "<div id='page'><div class='post hentry'><div class='head'>"
+              "<h1>Ritchson cast as Gloss</h1></div><div class='body'>"
+              "<div><a href='/series'>Casting news for the sequel, in brief.</a></div>"
+              f"<p>{POST[0]}</p><p>{POST[3]}</p></div></div>"
+              f"<div class='recent'><h4>Recently Cataloged</h4><ul>{items}</ul></div>"
+              "</div></body></html>")
+    extraction = run(source)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    texts = [b.text for b in extraction.blocks]
+    assert kind.detail == "article"
+    assert POST[0] in texts and POST[3] in texts
+    assert not any(t.endswith(")") for t in texts)

@@ -787,6 +787,12 @@ def _post_at(element: etree._Element) -> bool:
         _holds_post(element)
 
 
+def _declared_post_with(region: etree._Element, headline: etree._Element) -> bool:
+    """The region is, or sits in, a post the markup declares, and holds the headline."""
+    return any(_is_post(node) for node in (region, *region.iterancestors())) and \
+        any(node is region for node in headline.iterancestors())
+
+
 def _is_post(node: etree._Element) -> bool:
     if node.tag == "article" or node.get("itemprop") in POST_ITEMPROPS:
         return True
@@ -1624,6 +1630,12 @@ def listing_region(blocks: list[TextBlock], root: etree._Element, title: str | N
             return None, (f"{evidence}; the entries span the page, and the article under "
                           f"the headline holds {own:.0f} chars of prose to their "
                           f"{mine:.0f}")
+    if headline is not None and _declared_post_with(article.element, headline.element):
+        # The article reading found the post the headline heads (a short post, its body
+        # taken for an entry card when it opens with a linked dek): the teasers around it
+        # are "recently posted" boxes, not the page's entries.
+        return None, (f"{evidence}; the headline {headline.text[:60]!r} heads the post "
+                      f"{describe(article.element)}")
     return region, evidence
 
 
