@@ -19,6 +19,7 @@ from lxml import etree
 from pipeline.clean import clean
 from pipeline.errors import EmptySource, ExtractError
 from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.html import boilerplate as bp
 from pipeline.extract.html import extractor as html_extractor
 from pipeline.extract.source import decode_source
 from pipeline.model import Capture, Extraction
@@ -1034,3 +1035,17 @@ def test_a_blocks_weight_is_kept_once_computed_and_not_carried_to_a_changed_copy
     assert bp.legal_notice(headline) is None and headline.legal == (None,)
     notice = bp.legal_notice(replace(headline, text="© 2020 Example Media"))
     assert notice is not None and notice.group(0) == "©"
+
+
+# CHROME_WORDS as it read before ``chrome_word`` searched a space and the names: a word at
+# the start of the names or after a character that is no letter nor digit.
+ANCHORED_CHROME_WORDS = re.compile(r"(?:^|[^a-z0-9])" + bp.CHROME_WORDS.pattern[len("[^a-z0-9]"):])
+CHROME_PIECES = ["ad", "ads", "tag", "tags", "nav", "share", "sharing", "side", "bar", "read",
+                 "more", "author", "bio", "post", "categories", "x", "1", "-", "_", " ", "$"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CHROME_PIECES), max_size=8).map("".join))
+def test_chrome_word_finds_what_the_anchored_pattern_finds(names: str) -> None:
+    match = ANCHORED_CHROME_WORDS.search(names)
+    assert bp.chrome_word(names) == (match.group(1) if match else None)

@@ -75,7 +75,8 @@ def reference_starts(source: str, root: etree._Element) -> dict[etree._Element, 
 MARKUP = ["<p>", "</p>", "<div>", "</div>", "<body>", "<html>", "<head>", "<title>t</title>",
           "<table>", "<tr>", "<td>", "</td>", "<li>", "<ul>", "</ul>", "<span>", "</body>",
           "<b>", "</b>", "text", "\n", "\n\n", " ", "<br>", "<!-- <p> -->", "<script>a<b</script>",
-          "<tbody>", "<caption>", "<col>", "<frameset>", "<option>", "<select>", "<tr>\n<td>"]
+          "<tbody>", "<caption>", "<col>", "<frameset>", "<option>", "<select>", "<tr>\n<td>",
+          "<P>", "<DIV>", "<Div>", "</DIV>"]
 
 
 @settings(max_examples=300, deadline=None)

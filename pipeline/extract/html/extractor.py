@@ -67,6 +67,10 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     source = decoded.text
     _refuse_binary(source, capture)
     root = _parse(source, capture)
+    # lxml makes an element's Python object when a walk reaches it and frees it when the walk
+    # moves on, so each of the extraction's walks of the whole tree (blocks, layout, source
+    # map, metadata) made and freed one per element again: held here, they are made once.
+    elements = list(root.iter())
     walk = bp.text_blocks(root)
     _check_time(deadline, capture, "finding text blocks")
     meta = read_metadata(root, capture)
@@ -107,6 +111,7 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
                           "removed blocks say why", source_id=capture.source_id)
     # Last: the date search prunes the tree (see ``publication_date``).
     meta = replace(meta, published=publication_date(root, meta.canonical_url) or None)
+    del elements
     return Extraction(NAME, VERSION, meta, tuple(blocks), tuple(footnotes), tuple(removed),
                       (decoded.transform, kind))
 

@@ -102,13 +102,23 @@ class SourceMap:
 
     def _align(self, root: etree._Element) -> None:
         by_tag: dict[str, list[int]] = {}
+        # Keyed by the name as written, lower-cased after: one ``lower`` per distinct name,
+        # not per tag (this loop runs for every start tag of the page).
         for match in _TOKENS.finditer(self._source):
             group = match.lastindex  # 1: a raw-text element, 2: any other start tag
             if group:
-                by_tag.setdefault(match[group].lower(), []).append(match.start())
+                name = match[group]
+                if name in by_tag:
+                    by_tag[name].append(match.start())
+                else:
+                    by_tag[name] = [match.start()]
+        for name in [name for name in by_tag if name != name.lower()]:
+            merged = by_tag.setdefault(name.lower(), [])
+            merged.extend(by_tag.pop(name))
+            merged.sort()  # each name's starts are in order: merged, in document order
         # ``line_starts[n]``: offset of line n's first character (1-based lines; past the
-        # last line, beyond any offset).
-        line_starts = [0.0, 0.0, *(n + 1 for n in self._newlines), math.inf, math.inf]
+        # last line, beyond any offset; ``map``: no Python frame per line).
+        line_starts = [0.0, 0.0, *map((1).__add__, self._newlines), math.inf, math.inf]
         last = len(line_starts) - 1
         cursor = dict.fromkeys(by_tag, 0)  # per tag, the index of its next unused start tag
         located = self._starts
