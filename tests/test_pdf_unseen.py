@@ -2403,3 +2403,46 @@ def test_a_tables_last_row_repeated_over_its_continuation_is_no_running_footer(t
     assert sum(b.text.count("Wyoming") for b in result.blocks) == 2
     assert not any("Wyoming" in r.text for r in result.removed)
     assert {r.text for r in result.removed} == {"52", "53"}
+
+
+def _statistical_page(canvas, foot: list[tuple[str, str, float]]) -> None:
+    """Body text, a table's rows and its source line in small print, then ``foot``: lines of
+    (text, ``left`` or ``right``, size) set in Courier right under the source line."""
+    y = _paragraph(canvas, 720, rows=20, size=9) - 12
+    canvas.setFont("Helvetica", 6)
+    for k in range(30):
+        canvas.drawString(72, y, f"Offense {k + 1} . . . . . . . . . . . . . .")
+        canvas.drawRightString(300, y, f"{26_347 + 977 * k:,}")
+        canvas.drawRightString(400, y, f"{14_581 + 311 * k:,}")
+        y -= 6.5
+    canvas.drawString(72, y - 2, "Source: U.S. Department of Justice, Federal Bureau of Investigation.")
+    y -= 11
+    for text, side, size in foot:
+        canvas.setFont("Courier", size)
+        if side == "left":
+            canvas.drawString(72, y, text)
+        else:
+            canvas.drawRightString(540, y, text)
+        y -= size + 1
+
+
+def test_a_folio_line_in_a_face_of_its_own_at_a_lone_pages_foot_is_furniture(tmp_path):
+    """A statistical abstract's page ends with its folio and section title, set in a face no
+    other text of the page uses, right under a table's source line, and the publication's
+    name under it: printed once, so no repetition proves them, but the page's foot in a face
+    of its own, opening with a page number, is its frame."""
+    result = _typeset(tmp_path, lambda canvas: _statistical_page(canvas, [
+        ("206  Law Enforcement, Courts, and Prisons", "left", 8),
+        ("U.S. Census Bureau, Statistical Abstract of the United States: 2012", "right", 6)]))
+    text = " ".join(b.text for b in result.blocks)
+    assert "Law Enforcement" not in text and "Statistical Abstract" not in text
+    assert "Source: U.S. Department of Justice" in text
+
+
+def test_a_signature_in_a_face_of_its_own_at_a_pages_foot_stays_text(tmp_path):
+    """A foreword's last page ends with its signature, the name over its role in a face no
+    other text of the page uses: no page number opens or closes it, so it stays text."""
+    result = _typeset(tmp_path, lambda canvas: _statistical_page(canvas, [
+        ("John H. Weitzmann", "left", 8), ("Legal Project Lead", "left", 6)]))
+    text = " ".join(b.text for b in result.blocks)
+    assert "John H. Weitzmann" in text and "Legal Project Lead" in text

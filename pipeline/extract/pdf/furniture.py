@@ -20,6 +20,8 @@ kinds of evidence other than repetition: a journal's masthead (journal name, vol
 smaller than the body above the article's title on the first page: nothing of the article
 comes before its title), and its text again in a later margin; and a footer set in two parts,
 by the text's left and right edges under all of it (a guide's title and its date), printed once.
+And a page's lowest lines set in a face no other line of the page uses, the upper one opening
+or closing with a page number (a folio and section title over the publication's name).
 And a line set on a bar (``1 Purpose`` on a section's black band) is a heading on its banner:
 its place on the page proves nothing, only its text recurring does. Its number and title, set
 side by side on the bar, are one line, as a section's number a tab before its title is
@@ -50,6 +52,8 @@ SIZE_MATCH = 0.05
 """...set in its size, within this share..."""
 EDGE_MATCH_PT = 1.0
 """...and flush with it within this many points on the left or the right."""
+FOOT_LINES = 2
+"""A page's foot set in a face of its own holds at most this many lines."""
 SPLIT_FOOTER_SHARE = 0.4
 """Each part of a two-part footer spans at most this share of the text's width, and the gap
 between them at least as much."""
@@ -107,6 +111,9 @@ _DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{1,8}(?:[-/.][A-Z0-9
 """A report's or form's number: capitals and digits in groups joined by hyphens, slashes or
 stops (``10-P-0154``, ``GAO-10-123``, ``EPA-452/R-97-003``)."""
 _DIGITS = re.compile(r"\d+")
+_FOLIO_AT_AN_END = re.compile(r"^\d{1,4}\s+[^\W\d]|[^\W\d]\S*\s+\d{1,4}$")
+"""A page number opening or closing a line of words: a footer's folio beside the section's
+title (``206  Law Enforcement, Courts, and Prisons``)."""
 _WORDLIKE = re.compile(r"[^\W_]|#")
 
 
@@ -198,6 +205,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _inside_the_text(bands, judged, body)
     judged = _stamps(bands, judged, pages, body)
     judged = _split_footer(bands, judged, pages, body)
+    judged = _foot_in_its_own_face(bands, judged, pages)
     judged = _document_numbers(pages, bands, judged, body)
     # On a page with body text between its margins a verdict stands. A page of margin lines
     # only (a blank page, or a page whose one sentence is its content) loses a line only if
@@ -389,6 +397,54 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
                                                              "parts at both, under the text")
                      if id(line) in footer else verdict) for line, framed, verdict in page])
     return out
+
+
+def _foot_in_its_own_face(bands: list[list[tuple[str, Line, bool]]],
+                          judged: list[list[tuple[Line, bool, Verdict | None]]],
+                          pages: list[list[Line]]) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with a page's foot set in a face of its own convicted: the page's lowest
+    lines, at most ``FOOT_LINES``, in the bottom margin under all the rest of its text, each
+    short (a text's last row spans its column), in one face that no other line of the page
+    is set in, the upper one opening or closing with a page number (a statistical abstract's
+    folio and section title over the publication's name, right under a table's source line):
+    printed once, so no repetition proves it, but a folio in a typeface the page's text never
+    uses marks the page's frame. A signature (a name over its role in small capitals) or a
+    note's date line has no folio."""
+    out = []
+    for band, page, lines in zip(bands, judged, pages):
+        convicted = {id(line) for line, _, verdict in page if verdict}
+        foot = _own_face_foot([line for line in lines if id(line) not in convicted])
+        out.append([(line, framed, verdict or (
+                        Verdict("running-footer", f"the page's foot, in a face ({line.face}) no "
+                                                  "other line of the page is set in")
+                        if where == "bottom" and id(line) in foot else None))
+                    for (where, _, _), (line, framed, verdict) in zip(band, page)])
+    return out
+
+
+def _own_face_foot(text: list[Line]) -> set[int]:
+    """``id``s of ``text``'s lowest lines when they are a foot in a face of their own."""
+    lowest = sorted(text, key=lambda line: line.bottom, reverse=True)
+    if len(lowest) <= FOOT_LINES or not lowest[0].face:
+        return set()
+    face = lowest[0].face
+    run = []
+    for line in lowest:
+        if line.face != face:
+            break
+        run.append(line)
+    rest = lowest[len(run):]
+    if len(run) > FOOT_LINES or any(line.face == face for line in rest):
+        return set()
+    left = min(line.x0 for line in text)
+    width = max(line.x1 for line in text) - left
+    if (min(line.top for line in run) < max(line.bottom for line in rest)
+            or not _FOLIO_AT_AN_END.search(run[-1].text)
+            or any(line.x1 - line.x0 > ONE_PART_FOOTER_SHARE * width or line.lead_label
+                   or CAPTION.match(line.text) or not _WORDLIKE.search(mask(line.text))
+                   for line in run)):
+        return set()
+    return {id(line) for line in run}
 
 
 def _footer_under_notes(line: Line, text: list[Line], left: float, width: float,
