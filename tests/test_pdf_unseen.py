@@ -2446,3 +2446,39 @@ def test_a_signature_in_a_face_of_its_own_at_a_pages_foot_stays_text(tmp_path):
         ("John H. Weitzmann", "left", 8), ("Legal Project Lead", "left", 6)]))
     text = " ".join(b.text for b in result.blocks)
     assert "John H. Weitzmann" in text and "Legal Project Lead" in text
+
+
+def test_small_figures_in_a_tables_rows_in_the_bottom_margin_are_no_page_numbers(tmp_path):
+    """A table's last rows run into the bottom margin, its small figures (``543``, ``192``)
+    each a line of their own between the wider columns: a bare number beside other figures on
+    its row is a table's cell, not a page number (taken for one, it took its row with it as
+    print beside a folio). The page's own number under the table stays furniture."""
+    rows = [("Other assaults", "1,032,502 672,865 332,435 15,127 12,075"),
+            ("Forgery and counterfeiting", "67,054 44,730 21,251 345 728"),
+            ("Fraud", "161,233 108,032 50,367 1,315 1,519"),
+            ("Embezzlement", "13,960 9,208 4,429 75 248"),
+            ("Vandalism", "212,173 157,723 48,746 3,352 2,352"),
+            ("Gambling", "8,046 2,290 5,518 27 211"),
+            ("Liquor laws", "444,087 373,189 50,431 14,876 5,591"),
+            ("Drunkenness", "469,958 387,542 71,020 8,552 2,844"),
+            ("Vagrancy", "26,347 14,581 11,031 543 192"),
+            ("All other offenses", "2,929,217 1,937,221 911,670 43,880 36,446"),
+            ("Suspicion", "1,513 677 828 1 7"),
+            ("Runaways", "73,616 48,343 19,670 1,653 3,950")]
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=25, size=9)
+        canvas.setFont("Helvetica", 6)
+        y = 150.0
+        for label, figures in rows:
+            canvas.drawString(72, y, label + " . . . . . . . . . .")
+            for column, figure in enumerate(figures.split()):
+                canvas.drawRightString(250 + 42 * column, y, figure)
+            y -= 6.5
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(300, 40, "206")
+
+    result = _typeset(tmp_path, page)
+    assert {r.text for r in result.removed} == {"206"}
+    text = " ".join(b.text for b in result.blocks)
+    assert "Vagrancy" in text and "Suspicion" in text and "543" in text and "828" in text

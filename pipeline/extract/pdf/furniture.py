@@ -4,7 +4,8 @@ numbers or stamps out, each with the evidence that convicted it.
 A line is furniture when it sits in the top or bottom margin band of its page and either its
 text with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs at the same height
 in the margins of several pages, or it is a bare page number (a lone roman numeral only when it
-stands apart where other pages have such lines: ``x`` may be a variable), or it stands apart at
+stands apart where other pages have such lines: ``x`` may be a variable; none beside other
+figures on its row, a table's cell), or it stands apart at
 a vertical position that holds an isolated line on most pages (running heads whose words change
 per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recurs on few pages
 is a heading, not furniture, and so is a line set larger than the body and than most lines of
@@ -52,6 +53,8 @@ SIZE_MATCH = 0.05
 """...set in its size, within this share..."""
 EDGE_MATCH_PT = 1.0
 """...and flush with it within this many points on the left or the right."""
+ROW_FIGURES = 2
+"""A bare number with this many other lines of figures on its row is a table's cell."""
 FOOT_LINES = 2
 """A page's foot set in a face of its own holds at most this many lines."""
 SPLIT_FOOTER_SHARE = 0.4
@@ -111,6 +114,8 @@ _DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{1,8}(?:[-/.][A-Z0-9
 """A report's or form's number: capitals and digits in groups joined by hyphens, slashes or
 stops (``10-P-0154``, ``GAO-10-123``, ``EPA-452/R-97-003``)."""
 _DIGITS = re.compile(r"\d+")
+_FIGURES = re.compile(r"^[\d.,\s]*\d[\d.,\s]*$")
+"""Figures alone: numbers with their thousands separators and decimal points."""
 _FOLIO_AT_AN_END = re.compile(r"^\d{1,4}\s+[^\W\d]|[^\W\d]\S*\s+\d{1,4}$")
 """A page number opening or closing a line of words: a footer's folio beside the section's
 title (``206  Law Enforcement, Courts, and Prisons``)."""
@@ -186,6 +191,11 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
               for index, (lines, band) in enumerate(zip(pages, bands))]
     judged = [[(line, framed, verdict or _beside_its_folio(folio_rows.get(id(line)), page))
                for line, framed, verdict in page] for page in judged]
+    # a bare number on a row of figures is a table's cell: a page number stands alone or
+    # beside words, and a cell taken for one would take its row with it as print beside it
+    judged = [[(line, framed, None if verdict and verdict.rule == "page-number"
+                and _in_a_row_of_figures(line, lines) else verdict)
+               for line, framed, verdict in page] for page, lines in zip(judged, pages)]
     if drawings:
         # a chart's tick at the page foot closes no page: neither a footer nor the text
         # under it (the drawing's other ticks, its caption) is furniture for it
@@ -808,6 +818,13 @@ def _text_run_on(band: list[tuple[str, Line, bool]], lines: list[Line]) -> list[
                for other in lines):
             run_on.append(line)
     return run_on
+
+
+def _in_a_row_of_figures(line: Line, lines: list[Line]) -> bool:
+    """Whether ``line``'s row holds at least ``ROW_FIGURES`` other lines of figures alone
+    (``26,347``, ``192``): a table's row."""
+    return sum(1 for other in lines if other is not line and _FIGURES.match(other.text)
+               and _on_one_row(other, line)) >= ROW_FIGURES
 
 
 def _on_one_row(a: Line, b: Line) -> bool:
