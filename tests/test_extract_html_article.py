@@ -1108,3 +1108,25 @@ def test_short_post_opening_with_a_linked_dek_is_no_listing():
     assert kind.detail == "article"
     assert POST[0] in texts and POST[3] in texts
     assert not any(t.endswith(")") for t in texts)
+
+
+def test_numbered_lines_of_links_after_the_post_are_its_picks():
+    # A blog's wallpaper picks set as "1. <a>Owls Of The British Isles Wallpaper</a><br>2.
+    # ..." in one <p> after the post's paragraphs: mostly link text, so it was removed for
+    # link density (recall 0.71), while a list of the same links is kept as the roundup.
+    picks = "<br>".join(f"{i}. <a href='/shop/{i}'>Floral wallpaper number {i} by Sanderson</a>"
+                        for i in range(1, 6))
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<p>From left to right:</p><p>{picks}</p>")
+    texts = [b.text for b in run(source).blocks]
+    assert any(t.startswith("1. Floral wallpaper number 1") and "5. Floral" in t for t in texts)
+
+
+def test_numbered_lines_need_the_post_before_them():
+    # The same numbered links with no paragraph of the post before them in their parent
+    # (a "most read" box of its own) stay out.
+    picks = "<br>".join(f"{i}. <a href='/shop/{i}'>Floral wallpaper number {i} by Sanderson</a>"
+                        for i in range(1, 6))
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<div class='box'><p>{picks}</p></div>")
+    assert not any(b.text.startswith("1. Floral") for b in run(source).blocks)

@@ -243,6 +243,10 @@ MAX_SENTENCE_LINK_DENSITY = 0.8
 KEPT_ITEMS_SHARE = 0.5
 # Kept paragraphs of sentences a linked <p> needs on each side to be one of the article's.
 INLINE_SIDE = 1
+# A line opening with its number in a list ("1. ", "2) "): a numbered list set in a <p>
+# with line breaks.
+NUMBERED_LINE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*\S")
+MIN_NUMBERED_LINES = 3
 # A label of a word or two and a colon before a link: "Related:", "Read more:", "Also:".
 CALLOUT_LABEL = re.compile(r"^\s*\w+(?:\s+\w+)?\s*:\s")
 # A link opening with an imperative sends the reader elsewhere: "Find out ...", "Get it on".
@@ -1545,6 +1549,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _keep_annotated_lists(blocks, verdicts, lists)
     _keep_opening_lists(blocks, verdicts, lists)
     _keep_inline_paragraphs(blocks, verdicts)
+    _keep_numbered_lines(blocks, verdicts)
     if not listing:
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
@@ -2131,6 +2136,29 @@ def _keep_inline_paragraphs(blocks: list[TextBlock], verdicts: list[Verdict]) ->
         before = bisect_left(around, index)
         if before >= INLINE_SIDE and len(around) - before >= INLINE_SIDE:
             verdicts[index] = Verdict(True, block.kind)
+
+
+def _keep_numbered_lines(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A ``<p>`` of links whose lines are numbered 1, 2, 3 ... ("1. Owls Of The British
+    Isles Wallpaper", one line a pick), after a kept paragraph of sentences in the same
+    parent, is a numbered list the author set with line breaks: the article's roundup, as
+    a list of such items would be. Menus and related-story boxes are not numbered."""
+    prose_in: set[etree._Element] = set()
+    for index, block in enumerate(blocks):
+        parent = block.element.getparent()
+        if verdicts[index].rule == "link-density" and block.element.tag == "p" and \
+                parent in prose_in and _numbered_lines(block.text):
+            verdicts[index] = Verdict(True, block.kind)
+        verdict = verdicts[index]
+        if verdict.keep and block.element.tag == "p" and not is_fragment(block) and \
+                SENTENCE_END.search(block.text) and parent is not None:
+            prose_in.add(parent)
+
+
+def _numbered_lines(text: str) -> bool:
+    numbers = [NUMBERED_LINE.match(line) for line in text.splitlines() if line.strip()]
+    return len(numbers) >= MIN_NUMBERED_LINES and all(numbers) and \
+        [int(m.group(1)) for m in numbers if m] == list(range(1, len(numbers) + 1))
 
 
 def _link_menu(block: TextBlock) -> bool:
