@@ -1,17 +1,16 @@
 """PDF page furniture: every page's lines in, the lines that are running heads, footers, page
 numbers or stamps out, each with the evidence that convicted it.
 
-A line is furniture when it sits in the top or bottom margin band of its page and either its
-text with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs at the same height
-in the margins of several pages, or it is a bare page number (a lone roman numeral only when it
-stands apart where other pages have such lines: ``x`` may be a variable; none beside other
-figures on its row, a table's cell), or it stands apart at
-a vertical position that holds an isolated line on most pages (running heads whose words change
-per chapter). Margin text set larger than the body (``HEADING_SIZE``) that recurs on few pages
-is a heading, not furniture, and so is a line set larger than the body and than most lines of
-its text (a report's title, repeated small as the running head of the pages after it). A line
-opening with a caption's label right over the text is a table's title, repeated over its
-continuation on the next page.
+A line is furniture when it sits in the top or bottom margin band of its page and either its text
+with digits masked (``Lives for Sale 12`` -> ``livesforsale#``) recurs at the same height in the
+margins of several pages, or it is a bare page number (a lone roman numeral only when it stands
+apart where other pages have such lines: ``x`` may be a variable; none beside other figures on its
+row, a table's cell), or it stands apart at a vertical position that holds an isolated line on most
+pages (running heads whose words change per chapter). Margin text set larger than the body
+(``HEADING_SIZE``) that recurs on few pages is a heading, not furniture, and so is a line set
+larger than the body and than most lines of its text (a report's title, repeated small as the
+running head of the pages after it). A line opening with a caption's label right over the text is a
+table's title, repeated over its continuation on the next page.
 
 Running heads that alternate between left and right pages recur on every other page, which
 counts as recurring, and an isolated line in the bottom band where other pages print their
