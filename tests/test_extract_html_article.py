@@ -1130,3 +1130,19 @@ def test_numbered_lines_need_the_post_before_them():
     source = _story("".join(f"<p>{text}</p>" for text in POST) +
                     f"<div class='box'><p>{picks}</p></div>")
     assert not any(b.text.startswith("1. Floral") for b in run(source).blocks)
+
+
+def test_a_list_closing_the_article_under_its_heading_is_read_whole():
+    # scrapinghub val: a report's closing "Qualified teams" heading and its list, items
+    # short and without a full stop, were trimmed as trailing fragments (recall 0.80). A
+    # list without links set among the article's paragraphs is the article's; related
+    # stories after it are links, and stay removed.
+    teams = ["England (Group A): 10th appearance", "Ukraine (Group B): Third appearance",
+             "Spain (Group F): 11th appearance"]
+    related = "".join(f"<li><a href='/s{i}'>Another match report, part {i}</a></li>"
+                      for i in range(4))
+    body = (PROSE + "<h3>Qualified teams</h3><ul>" +
+            "".join(f"<li>{team}</li>" for team in teams) + f"</ul><ul>{related}</ul>")
+    texts = [b.text for b in run(article(body, "Twenty teams have qualified")).blocks]
+    assert "Qualified teams" in texts and all(team in texts for team in teams)
+    assert not any(text.startswith("Another match report") for text in texts)

@@ -2592,11 +2592,29 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             continue  # a line of words in its own paragraph, not a label or a button
         if index < first and _item_of_list_reaching(blocks, verdicts, index, first):
             continue  # a list is read whole: its first items open the article with it
+        if index > last and _closing_list(blocks, index, last):
+            continue  # and so is a plain list closing the article, with its heading
         if is_fragment(block) or block.kind == "heading" or _lead_in(blocks, verdicts, index):
             side = "leading" if index < first else "trailing"
             verdicts[index] = Verdict(False, rule=f"{side}-fragment",
                                       evidence=f"{len(block.text)} chars, no sentence, "
                                                f"{side} the article's prose")
+
+
+def _closing_list(blocks: list[TextBlock], index: int, last: int) -> bool:
+    """``blocks[index]`` is an item of a list without links set right among the article's
+    paragraphs (a child of the last prose block's parent), or the heading right over one:
+    the article's closing list ("Qualified teams" and the teams), which is read whole.
+    Related stories, tags and share bars are links."""
+    body = blocks[last].element.getparent()
+    if blocks[index].kind == "heading" and index + 1 < len(blocks):
+        if blocks[index].element.getparent() is not body:
+            return False
+        index += 1  # the heading goes with the list right under it
+    item = blocks[index].element
+    items = item.getparent()
+    return item.tag == "li" and items is not None and items.getparent() is body and \
+        next(items.iter("a"), None) is None
 
 
 def _item_of_list_reaching(blocks: list[TextBlock], verdicts: list[Verdict], index: int,
