@@ -403,8 +403,7 @@ def extract(
 
     Example: archivist extract examples/seeds --format markdown --out /tmp/clean
     """
-    from pipeline.render import to_json, to_markdown, to_text
-    from pipeline.rows import extract_file
+    from pipeline.extract.isolate import forking_workers
 
     options = replace(_extract_options(max_seconds, max_memory_mb, ocr), comments=comments)
     files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file())
@@ -413,6 +412,19 @@ def extract(
         if out.exists() and not out.is_dir():
             raise typer.BadParameter(f"{out} is a file: give a folder", param_hint="--out")
         out.mkdir(parents=True, exist_ok=True)
+    with forking_workers():  # one thread and no Delta here: the worker is forked
+        failed = _extract_files(files, kind, options, format, out)
+    if out:
+        console.print(Text(f"wrote {len(files) - failed} file(s) to {out}"))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _extract_files(files: list[Path], kind: SourceKind | None, options: ExtractOptions,
+                   format: ExtractFormat, out: Path | None) -> int:
+    """Print or write each file's rows, text or markdown; the number that failed."""
+    from pipeline.render import to_json, to_markdown, to_text
+    from pipeline.rows import extract_file
+
     failed = 0
     for file in files:
         # A document's rows, their JSON and the extraction they come from form no cycles,
@@ -441,9 +453,7 @@ def extract(
                 (out / f"{file.stem}.{ext}").write_text(rendered, encoding="utf-8")
             else:
                 sys.stdout.write(rendered)
-    if out:
-        console.print(Text(f"wrote {len(files) - failed} file(s) to {out}"))
-    raise typer.Exit(1 if failed else 0)
+    return failed
 
 
 @app.command()

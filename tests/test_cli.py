@@ -101,7 +101,9 @@ def test_extract_does_not_load_the_archive_stack():
     # (which imports pandas) cost about 0.2 s of CPU, pyarrow itself 0.15 s, the HTTP stack
     # (httpx, warcio) 0.15 s, rich's Markdown renderer 0.1 s, Pydantic (typer 0.29 coerces
     # options with it) 0.05 s, charset_normalizer and the HTML extractor (only the worker
-    # decodes and extracts) and rich's progress bar 0.01 s each: none is needed to print rows.
+    # decodes and extracts; the command imports a file's extractor only to fork its worker,
+    # and these seeds are text) and rich's progress bar 0.01 s each: none is needed to print
+    # rows.
     code = ("import contextlib, io, sys\n"
             "from pipeline.cli import app\n"
             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"

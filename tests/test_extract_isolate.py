@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -237,3 +238,50 @@ def test_a_worker_collects_cycles_while_extracting_and_skips_its_imports() -> No
     page = capture(PAGE, "html", "text/html")
     enabled, frozen = extract_then(PAGE, page, ExtractOptions(), _collector_state)
     assert enabled and frozen > 10_000, frozen
+
+
+def test_a_worker_forked_for_the_extract_command_keeps_the_time_limit_and_crash_isolation(
+        ) -> None:
+    # Within forking_workers a process with one thread imports the extractor and forks its
+    # worker, which therefore has this script's own functions (a fresh interpreter would not
+    # find them). A worker over the time limit is killed, one that crashes fails its document
+    # only, each next document gets a new forked worker, and none is left behind.
+    code = textwrap.dedent(f"""
+        import os, re, signal, time
+        from datetime import datetime, timezone
+        from pipeline.errors import ExtractorCrashed, LimitExceeded
+        from pipeline.extract import extract_then, isolate
+        from pipeline.model import Capture, ExtractOptions
+
+        def pid(extraction): return os.getpid()
+        def crash(extraction): os.kill(os.getpid(), signal.SIGKILL)
+        def stall(extraction): time.sleep(60)
+
+        page = {PAGE!r}
+        capture = Capture(source_id="doc", uri="file:///doc.html", captured_at=datetime(
+            2024, 1, 1, tzinfo=timezone.utc), sha256="0" * 64, size=len(page),
+            media_type="text/html", kind="html")
+        isolate.DEADLINE_GRACE_S = 0.2
+        quick = ExtractOptions(max_seconds=0.1)
+        pids = []
+        with isolate.forking_workers():
+            pids.append(extract_then(page, capture, ExtractOptions(), pid))
+            for then, error in ((stall, LimitExceeded), (crash, ExtractorCrashed)):
+                try:
+                    extract_then(page, capture, quick, then)
+                except error as exc:
+                    print(type(exc).__name__, re.split(r": |; | \\(", str(exc))[1])
+                pids.append(extract_then(page, capture, ExtractOptions(), pid))
+        print(len(set(pids)), os.getpid() not in pids)
+        isolate.stop_idle_workers()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            print("no child left")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines() == [
+        "LimitExceeded extraction did not finish within 0.3 s and was stopped",
+        "ExtractorCrashed the html extractor's worker process was killed by signal 9",
+        "3 True", "no child left"]
