@@ -261,3 +261,17 @@ def test_title_is_trafilaturas(elements: list[tuple[str, str, str, str]]) -> Non
                    for tag, name, value, text in elements if tag != "title")
     root = _parse(f"<html><head>{head}</head><body>{body}</body></html>", CAPTURE)
     assert meta.extract_title(root) == extract_title(root)
+
+
+@given(st.lists(st.sampled_from((*meta.DATE_CUE_WORDS, "d", "a", "t", "e", "-", " ", "au", "pub")),
+                max_size=8).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_date_cue_search_finds_what_the_alternation_finds(values: str) -> None:
+    """``_DATE_CUES`` (words holding another left out, the rest grouped by first letter)
+    finds a cue where htmldate's cues written as one alternation find one."""
+    import re
+
+    from htmldate.core import CLASS_CUES
+
+    plain = re.compile(f"ate|atum|eta|time|publish|footer|{CLASS_CUES.pattern}")
+    assert (meta._DATE_CUES.search(values) is None) == (plain.search(values) is None)

@@ -153,16 +153,18 @@ def decode(data: bytes, declared: str | None = None, *, sniff_meta: bool = False
         if normalised is None:
             rejected.append(f"{evidence} {encoding!r} unknown")
             continue
-        if _decodes_cleanly(data, normalised):
+        text = _clean_text(data, normalised)
+        if text is not None:
             # Text in another charset is almost never valid multi-byte UTF-8 by chance, while
             # pages served as UTF-8 under a stale label are common: the bytes outvote the label.
             if normalised != "utf-8" and _is_multibyte_utf8(data):
                 rejected.append(f"{evidence} {encoding!r} contradicted by valid multi-byte UTF-8")
                 continue
-            return _decoded(data, normalised, evidence, rejected)
+            return _decoded(data, normalised, evidence, rejected, text)
         rejected.append(f"{evidence} {encoding!r} does not decode the bytes")
-    if _decodes_cleanly(data, "utf-8"):
-        return _decoded(data, "utf-8", "valid-utf-8", rejected)
+    text = _clean_text(data, "utf-8")
+    if text is not None:
+        return _decoded(data, "utf-8", "valid-utf-8", rejected, text)
     if _mostly_utf8(data):
         return _decoded(data, "utf-8", "mostly-utf-8", rejected)
     # Imported here: most pages say or show their encoding, and the process that only
@@ -185,8 +187,10 @@ def decode(data: bytes, declared: str | None = None, *, sniff_meta: bool = False
 
 
 def _decoded(data: bytes, encoding: str, evidence: str,
-             rejected: list[str] | None = None) -> Decoded:
-    text = data.decode(encoding, errors="replace")
+             rejected: list[str] | None = None, text: str | None = None) -> Decoded:
+    """``text``: ``data`` decoded cleanly already (the same string as with replacements)."""
+    if text is None:
+        text = data.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     detail = f"encoding={encoding}; evidence={evidence}"
@@ -222,15 +226,16 @@ def _mostly_utf8(data: bytes) -> bool:
 
 def _is_multibyte_utf8(data: bytes) -> bool:
     """Valid UTF-8 with non-ASCII sequences: by chance, single-byte text almost never is."""
-    return not data.isascii() and _decodes_cleanly(data, "utf-8")
+    return not data.isascii() and _clean_text(data, "utf-8") is not None
 
 
-def _decodes_cleanly(data: bytes, encoding: str) -> bool:
+def _clean_text(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded, or None when it does not decode cleanly: the text is kept, not
+    decoded again for the document."""
     try:
-        data.decode(encoding)
+        return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return None
 
 
 def repair(text: str) -> tuple[str, tuple[Transform, ...]]:

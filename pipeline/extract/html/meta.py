@@ -134,8 +134,25 @@ _MAYBE_BYLINE = re.compile(r"[Aa]uthor|channel-name|zuozhe|bianji|xiaobian|submi
 _BYLINE_ID = (re.compile(r"author|zuozhe|bianji|xiaobian"), re.compile(r"[Aa]uthor"))
 # A piece of every id, class or itemprop value htmldate's ``is_date_candidate`` accepts:
 # "date" or "Date", "datum" or "Datum", its id-or-class cues ("[Mm]eta|time|publish|footer")
-# and its class cues.
-_DATE_CUES = re.compile(f"ate|atum|eta|time|publish|footer|{CLASS_CUES.pattern}")
+# and its class cues (plain words).
+DATE_CUE_WORDS = ("ate", "atum", "eta", "time", "publish", "footer",
+                  *CLASS_CUES.pattern.split("|"))
+
+
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern whose search finds whether one of ``words`` occurs (not which): words
+    holding another are left out and the rest grouped by their first letter, so that sre
+    rejects most positions at one character (searching the plain alternation took twice
+    as long)."""
+    kept = [word for word in words if not any(other != word and other in word for other in words)]
+    groups: dict[str, list[str]] = {}
+    for word in kept:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return re.compile("|".join(f"{re.escape(first)}(?:{'|'.join(rests)})"
+                               for first, rests in groups.items()))
+
+
+_DATE_CUES = _any_word(DATE_CUE_WORDS)
 # What every match of htmldate's DATE_CORE_PATTERN ("12/3/2004": 1-4 digits, a dot or slash,
 # 1-2 digits, one again, 2-4 digits) holds where its first separator is: one digit before
 # it, the rest after. Its first digit lies at most 3 characters after the core's start.
