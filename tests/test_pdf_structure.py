@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import reportlab
+from pdfbytes import assemble
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from pipeline.capture import read_local
+from pipeline.extract import ExtractOptions, extract
 from tests.test_pdf_unseen import BODY, _extract_blocks, _paragraph, _typeset, _typeset_pages
 
 
@@ -462,3 +465,27 @@ def test_a_line_repeated_under_each_pages_heading_is_the_texts(tmp_path):
     kept = [b for b in result.blocks if b.text == "This section is informative."]
     assert [b.locator.page_number for b in kept] == [1, 2, 3, 4]
     assert not any("NIST SP" in b.text for b in result.blocks)
+
+
+def test_space_the_text_layer_sets_inside_a_ligature_is_no_word_space(tmp_path):
+    """A card deck's text layer follows each ``ﬁ`` ligature with a space character set back
+    inside the ligature's own glyph (the next letter starts where the ligature ends), so
+    readers gave ``speciﬁ c areas``: the page shows no gap there."""
+    # Helvetica names the ligature's glyph ``/fi`` (code 30 here); its advance is 500/1000
+    # em, and TJ's 278 steps back a space's width (Helvetica's 278) before the space is set
+    line = b"[(Research on speci\x1e) 278 ( c areas and groups of people, \x1eve of them.)] TJ"
+    content = b"BT /F1 10 Tf 72 700 Td " + line + b" ET"
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding"
+        b" << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [30 /fi] >> >>",
+    ])
+    path = tmp_path / "ligature-space.pdf"
+    path.write_bytes(data)
+    capture, data = read_local(path, "pdf")
+    text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
+    assert "Research on specific areas and groups of people, five of them." in text

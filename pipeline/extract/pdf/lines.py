@@ -100,6 +100,10 @@ TITLE_SIZE = 0.9
 FEW_INK = 3
 """A segment of at most this many visible characters may be a stray mark (a note label or
 marker a hair off its line's baseline) that belongs to the text beside it."""
+LIGATURE_SPACE_EM = 0.4
+"""A space character that begins less than this (em) after a ligature's start is set inside
+the ligature's glyph, before its two or three letters (``ﬁ`` about half an em, ``ﬀ`` and ``ﬃ``
+wider) can have ended: a text layer's filler (``speciﬁ c``), no word space."""
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
 _ACCENTS = {"\u02dc": "\u0303", "\u02c6": "\u0302", "\u00a8": "\u0308", "\u00af": "\u0304",
@@ -717,6 +721,10 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     for c in chars:
         text: str = c[TEXT]
         if text.isspace():
+            if (previous is not None and not after_space
+                    and c[X0] - previous[X0] < LIGATURE_SPACE_EM * previous[SIZE]
+                    and _is_ligature(previous[TEXT])):
+                continue  # the ligature stays ``previous``: the gap after its glyph decides
             previous, after_space = c, True
             continue
         if previous is not None:
@@ -915,6 +923,11 @@ def _top(chars: list[Char]) -> float:
 
 def _bottom(chars: list[Char]) -> float:
     return max([c[BOTTOM] for c in chars])
+
+
+def _is_ligature(text: str) -> bool:
+    """Whether one glyph sets ``text`` as two or more letters (``ﬁ``, or ``fi`` by ToUnicode)."""
+    return text in _LIGATURES or len(text) > 1 and text.isalpha()
 
 
 def _baseline(chars: list[Char], size: float) -> float:
