@@ -489,3 +489,42 @@ def test_space_the_text_layer_sets_inside_a_ligature_is_no_word_space(tmp_path):
     capture, data = read_local(path, "pdf")
     text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
     assert "Research on specific areas and groups of people, five of them." in text
+
+
+def test_a_path_broken_after_its_slash_at_the_line_end_reads_whole(tmp_path):
+    """A manual breaks ``$MISSION/build/cpux/Makefile`` after a slash where the line ran out
+    of room, and an article breaks ``e/ou`` the same way across a page: no word space
+    follows a slash inside a path or an ``and/or``. A listing's short lines that end in a
+    slash, where the next line's word would have fit, stay apart."""
+    manual = ["Specify the extension for the executable file of the core by editing the",
+              "file that holds the settings of each platform, $MISSION/build/",
+              "cpux/Makefile. Set the extension to bin for Linux and o for vxWorks."]
+
+    def first(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for i, row in enumerate(manual):
+            canvas.drawString(72, 700 - 12 * i, row)
+        canvas.drawString(72, 640, "The mission tree holds these folders:")
+        for i, row in enumerate(("apps/", "docs/", "build/")):
+            canvas.drawString(90, 626 - 12 * i, row)
+        for i, row in enumerate(("Contact: http://www.example.org/~team/",
+                                 "Ivo Smith, Department of Physics, http://www.example.org/",
+                                 "http://www.example.net/ for the archive of past releases")):
+            canvas.drawString(72, 570 - 12 * i, row)
+        _paragraph(canvas, 520, rows=4)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 460, "The tests showed the presence of secondary metabolites in")
+        canvas.drawString(72, 448, "every extract, by reactions that turned the solution's colour e/")
+
+    def second(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 720, "or left a precipitate, characteristic of each class of compound.")
+        _paragraph(canvas, 700, rows=8)
+
+    text = " ".join(" ".join(b.text for b in _typeset_pages(tmp_path, [first, second]).blocks)
+                    .split())
+    assert "settings of each platform, $MISSION/build/cpux/Makefile. Set the" in text
+    assert "the solution's colour e/or left a precipitate" in text
+    assert "apps/docs/" not in text and "docs/build/" not in text
+    # an address block's lines: a name, and an address of its own, after an address's slash
+    assert "~team/ Ivo Smith" in text and "example.org/ http://www.example.net/" in text

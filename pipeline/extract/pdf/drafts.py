@@ -82,10 +82,13 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
                       runs_on=_runs_on(block), first_width=first.x1 - first.x0,
                       labelled=bool(first.lead_label))
         cited = labels if _cites_notes(block, labels) else set()
+        before: Line | None = None
         for line in block.lines:
             read = {offset: label for (key, offset), label in misread.items() if key == id(line)}
             text, markers = _line_markers(line, cited, read)
-            _append(draft, text, vocabulary)
+            _append(draft, text, vocabulary,
+                    before is not None and _ran_out_of_room(before, text, block.bbox[2]))
+            before = line
             start = len(draft.text) - len(text)
             readings = {label: raw for raw, label in read.values()}
             for offset, label in markers:
@@ -234,8 +237,20 @@ def _glued_markers(text: str, labels: set[str], markers: list[tuple[int, str]]
     return text, markers
 
 
-def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
-    """Add a line to the draft, joining or keeping a line-end hyphen on evidence."""
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+"""An address's scheme (``https://``): a line opening with one starts an address of its own."""
+
+
+def _ran_out_of_room(line: Line, text: str, right: float) -> bool:
+    """Whether ``line`` broke where its measure (up to ``right``) ran out: the first word of
+    the next line's ``text``, at ``line``'s mean character width, would not have fit after it."""
+    width = (line.x1 - line.x0) / max(len(line.text), 1)
+    return line.x1 + width * (len(text.split(" ", 1)[0]) + 1) > right
+
+
+def _append(draft: Draft, text: str, vocabulary: Vocabulary, wrapped: bool = False) -> None:
+    """Add a line to the draft, joining or keeping a line-end hyphen on evidence; ``wrapped``:
+    the line before broke where its measure ran out (or a page or column break cut it)."""
     if not draft.text:
         draft.text = text
         return
@@ -254,8 +269,27 @@ def _append(draft: Draft, text: str, vocabulary: Vocabulary) -> None:
         # a hyphen after a digit joins a number or a document's id (``SP 800-`` ``63B``):
         # words break between letters, so it stays and the line runs on
         draft.text += text
+    elif wrapped and _runs_on_after_slash(draft.text, text):
+        draft.text += text
     else:
         draft.text += "\n" + text
+
+
+def _runs_on_after_slash(before: str, text: str) -> bool:
+    """Whether a line that broke after a slash where it ran out of room (a listing's short
+    ``apps/`` lines, whose next word would have fit, are no such break) goes on in ``text``
+    with no word space: a path, an address or an ``and/or`` (``$MISSION/build/`` ``cpux``,
+    ``e/`` ``ou``). Not after a mark (``*/`` closes a comment), not before an address of its
+    own (``http://``), and not where an address ends in its slash and a capitalised word
+    without a stop or slash follows: the next line of an address block (a name, ``Submitted:``)."""
+    if not (before.endswith("/") and before[-2:-1].isalnum() or before.endswith("//")):
+        return False
+    if not text[:1].isalnum() or _SCHEME.match(text):
+        return False
+    address = before[max(before.rfind(" "), before.rfind("\n")) + 1:-1]
+    word = text.split(" ", 1)[0]
+    return not (text[0].isupper() and ("." in address or ":" in address)
+                and "/" not in word and "." not in word)
 
 
 def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
@@ -269,7 +303,7 @@ def merge_breaks(drafts: list[Draft], vocabulary: Vocabulary) -> list[Draft]:
             out.append(draft)
             continue
         joined = len(target.transforms)  # the join is recorded before the hyphen it decides
-        _append(target, draft.text, vocabulary)
+        _append(target, draft.text, vocabulary, True)
         # every branch of ``_append`` ends the text with the part appended, so the part is
         # the text's tail (a word joined across the break starts it mid-word)
         start = len(target.text) - len(draft.text)
