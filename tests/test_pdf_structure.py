@@ -528,3 +528,27 @@ def test_a_path_broken_after_its_slash_at_the_line_end_reads_whole(tmp_path):
     assert "apps/docs/" not in text and "docs/build/" not in text
     # an address block's lines: a name, and an address of its own, after an address's slash
     assert "~team/ Ivo Smith" in text and "example.org/ http://www.example.net/" in text
+
+
+def test_running_heads_a_hair_apart_across_a_position_bucket_stand_at_one_height(tmp_path):
+    """An article's even and odd pages print different running heads at one height, set 0.7
+    pt apart (``Botany Journal 49: e1112020, 2022`` on page 2, ``Smith et al.: ...`` on page
+    3), and its first page a journal line there, under a label set higher (``Article``), so
+    the text area's top proves nothing: counted by position, lines a hair apart stand at one
+    height even where they fall either side of a position bucket's edge."""
+    heads = ["Botany Journal 49: e1112020, 4 tab., 3 fig., 2022",
+             "Botany Journal 49: e1112020, 2022",
+             "Smith et al.: Chemical prospecting of Senna species"]
+
+    def page(index: int, head: str):
+        def draw(canvas):
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(72, 746.3 + (0.7 if index == 2 else 0), head)
+            if index == 0:
+                canvas.drawRightString(540, 764.3, "Article")
+            _paragraph(canvas, 706.3, rows=40)
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(i, head) for i, head in enumerate(heads)])
+    assert [r.locator.page_number for r in result.removed if r.text == heads[2]] == [3]
+    assert not any(heads[2] in b.text for b in result.blocks)

@@ -76,6 +76,9 @@ PAGE_OFFSET_SHARE = 0.5
 on more than this share of the text's pages (an unnumbered blank page shifts the offset)."""
 POSITION_BUCKET = 3.0
 """Points: vertical positions closer than this count as the same position."""
+POSITION_HAIR_PT = 1.0
+"""Lines this close in height (points) stand at one position though a bucket's edge falls
+between them: heads set 0.7 pt apart on even and odd pages."""
 SMALL_PRINT_PT = 0.5
 """A line at least this many points below the body size is small print (the body size is
 known to half a point)."""
@@ -149,6 +152,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     text_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
     numbers: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     position_pages: dict[tuple[str, int], set[int]] = defaultdict(set)
+    position_tops: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     sizes: dict[str, list[float]] = defaultdict(list)
     for index, band in enumerate(bands):
         for where, line, isolated in band:
@@ -159,6 +163,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
             numbers[key].append((index, [int(d) for d in _DIGITS.findall(line.text)]))
             if isolated:
                 position_pages[(where, at)].add(index)
+                position_tops[(where, at)].append((index, line.top))
     varying = {key for key, seen in numbers.items() if not _numbers_run_with_pages(seen)}
     extents = [(min((line.top for line in lines), default=None),
                 max((line.bottom for line in lines), default=None)) for lines in pages]
@@ -185,7 +190,8 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
                 else masthead.get(id(line)) or (
                     _repeats_masthead(line, masthead_lines) if index else None)
                 or _judge(where, line, isolated and id(line) not in banners, text_pages,
-                          varying, position_pages, needed, total, body, extents))
+                          varying, position_pages, position_tops, needed, total, body,
+                          extents))
                for where, line, isolated in band]
               for index, (lines, band) in enumerate(zip(pages, bands))]
     judged = [[(line, framed, verdict or _beside_its_folio(folio_rows.get(id(line)), page))
@@ -865,7 +871,8 @@ def _margin_of_every_page(where: str, line: Line, holding: set[int],
 
 
 def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, int], set[int]],
-           varying: set[str], position_pages: dict[tuple[str, int], set[int]], needed: int,
+           varying: set[str], position_pages: dict[tuple[str, int], set[int]],
+           position_tops: dict[tuple[str, int], list[tuple[int, float]]], needed: int,
            total: int, body: float, extents: list[tuple[float | None, float | None]]
            ) -> Verdict | None:
     key = mask(line.text)
@@ -890,7 +897,12 @@ def _judge(where: str, line: Line, isolated: bool, text_pages: dict[tuple[str, i
     # page and that is set larger than the body is a slide's title in its bar, not a running
     # head: heads that change per chapter are set no larger than the text
     if isolated and not line.lead_label and line.size <= HEADING_SIZE * body:
-        holding = position_pages[(where, round(line.top / POSITION_BUCKET))]
+        bucket = round(line.top / POSITION_BUCKET)
+        # an isolated line a hair from this one across a bucket's edge stands at its height
+        holding = position_pages[(where, bucket)] | {
+            index for near in (bucket - 1, bucket + 1)
+            for index, top in position_tops[(where, near)]
+            if abs(top - line.top) <= POSITION_HAIR_PT}
         at = len(holding)
         if (at >= needed and at >= POSITION_SHARE * total
                 and _margin_of_every_page(where, line, holding, extents)):
