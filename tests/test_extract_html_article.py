@@ -1146,3 +1146,22 @@ def test_a_list_closing_the_article_under_its_heading_is_read_whole():
     texts = [b.text for b in run(article(body, "Twenty teams have qualified")).blocks]
     assert "Qualified teams" in texts and all(team in texts for team in teams)
     assert not any(text.startswith("Another match report") for text in texts)
+
+
+def test_the_title_of_a_removed_list_of_links_goes_with_it():
+    # scrapinghub dev: a "Trending News" box between a story's paragraphs, its heading and
+    # its list of headline links in one parent: the links were removed for link density
+    # and the heading was kept, alone, as a line of the story. A heading over a kept list
+    # stays.
+    trending = "".join(f"<li><a href='/s{i}'>Another story about the weather, part {i}</a>"
+                       "</li>" for i in range(5))
+    body = (PROSE + f"<div class='box'><h4>Trending News</h4><ul>{trending}</ul></div>" +
+            "<p>Volunteers filled sandbags through the afternoon, and the school stayed open "
+            "as a shelter until the water went down.</p><h3>What to bring</h3><ul>"
+            "<li>Warm clothes and a blanket</li><li>Medicines for three days</li></ul>")
+    extraction = run(article(body))
+    texts = [b.text for b in extraction.blocks]
+    assert "Trending News" not in texts
+    assert "What to bring" in texts and "Medicines for three days" in texts
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get("Trending News") == "link-density"

@@ -1554,6 +1554,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
         _drop_other_articles(blocks, verdicts, container, title)
         _drop_teaser_lists(blocks, verdicts)
     _keep_linked_titles(blocks, verdicts)
+    _drop_link_list_titles(blocks, verdicts)
     _drop_repeats(blocks, verdicts)
     _mark_notes_lists(blocks, verdicts)
     _drop_sign_up_boxes(blocks, verdicts, container)
@@ -2393,6 +2394,30 @@ def _headline_then_summary(link: etree._Element, unit: etree._Element) -> bool:
     headline = len(" ".join(link.itertext()).strip())
     return headline >= MIN_HEADLINE_CHARS and \
         len(" ".join(unit.itertext()).strip()) >= headline + MIN_HEADLINE_CHARS
+
+
+def _drop_link_list_titles(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A kept heading right over a list whose items were all removed for their links, the
+    two in one parent, is that list's title ("Trending News", "Related Tags:" over their
+    links), and goes with it: the article's own headings head what it says. A sentence
+    introducing the list with a colon ("These are the top trends for 2025:") is the
+    article's, as in ``_keep_introduced_lists``."""
+    for index, block in enumerate(blocks[:-1]):
+        if not verdicts[index].keep or block.kind != "heading" or \
+                (block.text.rstrip().endswith(":") and
+                 len(block.text.split()) >= MIN_LINE_WORDS):
+            continue
+        first = blocks[index + 1].element
+        items = first.getparent()
+        if first.tag != "li" or items is None or items.getparent() is not block.element.getparent():
+            continue
+        end = index + 1
+        while end < len(blocks) and blocks[end].element.getparent() is items:
+            end += 1
+        if end - index > 2 and all(verdicts[i].rule == "link-density"
+                                   for i in range(index + 1, end)):
+            verdicts[index] = Verdict(False, rule="link-density",
+                                      evidence="the title of a list of links removed as such")
 
 
 def _drop_repeats(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
