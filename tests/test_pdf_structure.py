@@ -552,3 +552,28 @@ def test_running_heads_a_hair_apart_across_a_position_bucket_stand_at_one_height
     result = _typeset_pages(tmp_path, [page(i, head) for i, head in enumerate(heads)])
     assert [r.locator.page_number for r in result.removed if r.text == heads[2]] == [3]
     assert not any(heads[2] in b.text for b in result.blocks)
+
+
+def test_a_ruled_header_table_on_every_page_is_a_running_head(tmp_path):
+    """A guide exported from Word opens each page with a ruled header table (the centre, the
+    title, the document number, ``Page N of 9``): read as a table, it escaped the repetition
+    that convicts running heads line by line, and came out as a table on every page."""
+    def page(number: int):
+        def draw(canvas):
+            canvas.setFont("Helvetica", 8)
+            rows = [("Johnson Space Center", "Performance Monitor User's Guide", "Baseline"),
+                    ("Doc. No. JSC-1234", "Date: September 2014", f"Page {number} of 9")]
+            for row, cells in enumerate(rows):
+                for x, cell in zip((76, 236, 416), cells):
+                    canvas.drawString(x, 758 - 16 * row, cell)
+            for y in (770, 754, 738):
+                canvas.line(72, y, 540, y)
+            for x in (72, 230, 410, 540):
+                canvas.line(x, 770, x, 738)
+            _paragraph(canvas, 700, rows=40)
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(n) for n in range(1, 5)])
+    assert not any("JSC-1234" in b.text for b in result.blocks)
+    assert sorted(r.locator.page_number for r in result.removed
+                  if "JSC-1234" in r.text) == [1, 2, 3, 4]

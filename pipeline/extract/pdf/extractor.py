@@ -44,7 +44,12 @@ from pipeline.extract.pdf.drafts import (
     merge_breaks,
     round_bbox,
 )
-from pipeline.extract.pdf.furniture import find_furniture, on_bars, section_numbers
+from pipeline.extract.pdf.furniture import (
+    find_furniture,
+    on_bars,
+    running_tables,
+    section_numbers,
+)
 from pipeline.extract.pdf.lines import body_size_of
 from pipeline.extract.pdf.meta import document_meta
 from pipeline.extract.pdf.notes import Note, marker_candidates, notes_of, split_notes, strays
@@ -149,6 +154,17 @@ def _remove_furniture(pages: list[PageData]) -> list[Removed]:
                                                                         bbox=round_bbox(line.bbox)),
                                        "furniture", verdict.evidence))
         page.lines = kept
+    tables = running_tables([p.tables for p in pages], [p.lines for p in pages],
+                            [p.height for p in pages])
+    for page in pages:
+        for table in page.tables:
+            verdict = tables.get(id(table))
+            if verdict is not None:
+                removed.append(Removed(verdict.rule, "\n".join(line.text for line in table.lines),
+                                       Locator(page_number=page.number,
+                                               bbox=round_bbox(table.bbox)),
+                                       "furniture", verdict.evidence))
+        page.tables = [table for table in page.tables if id(table) not in tables]
     return removed
 
 

@@ -38,6 +38,7 @@ from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line, body_size_of
 from pipeline.extract.pdf.notes import SMALLER, tab_label  # SMALLER: as notes are set
+from pipeline.extract.pdf.order import LayoutBlock
 
 MARGIN_SHARE = 0.12
 """Share of the page height, from the page's first and last text, where running heads and
@@ -547,6 +548,35 @@ def _above_the_text(pages: list[list[Line]], bands: list[list[tuple[str, Line, b
             rows.append((line, framed, verdict))
         out.append(rows)
     return out
+
+
+def running_tables(tables: list[list[LayoutBlock]], pages: list[list[Line]],
+                   heights: list[float]) -> dict[int, Verdict]:
+    """``id(table) -> Verdict`` for the ruled tables set wholly in a page's top or bottom
+    margin band whose text, digits masked, recurs so on ``MIN_REPEAT_PAGES`` pages (2 in a
+    document of three pages or fewer): a Word document's header table (the centre, the title,
+    the document number, ``Page 4 of 56``) is read as a table, so the repetition that convicts
+    running heads line by line never sees it."""
+    needed = MIN_REPEAT_PAGES if len(tables) > 3 else 2
+    seen: dict[tuple[str, str], list[LayoutBlock]] = defaultdict(list)
+    for page_tables, lines, height in zip(tables, pages, heights):
+        if not page_tables:
+            continue
+        first = min([line.top for line in lines] + [t.top for t in page_tables])
+        last = max([line.bottom for line in lines] + [t.bottom for t in page_tables])
+        for table in page_tables:
+            if table.bottom <= max(first, 0.0) + height * MARGIN_SHARE:
+                where = "top"
+            elif table.top >= min(last, height) - height * MARGIN_SHARE:
+                where = "bottom"
+            else:
+                continue
+            seen[(where, mask(" ".join(line.text for line in table.lines)))].append(table)
+    return {id(table): Verdict(f"running-{'header' if where == 'top' else 'footer'}",
+                               f"a ruled table in the {where} margin repeated on "
+                               f"{len(repeated)} pages (digits masked)")
+            for (where, _), repeated in seen.items() if len(repeated) >= needed
+            for table in repeated}
 
 
 def _head_over_its_folio(band: list[tuple[str, Line, bool]],
