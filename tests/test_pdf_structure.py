@@ -530,6 +530,26 @@ def test_a_path_broken_after_its_slash_at_the_line_end_reads_whole(tmp_path):
     assert "~team/ Ivo Smith" in text and "example.org/ http://www.example.net/" in text
 
 
+def test_a_hyphen_before_a_bracket_at_the_line_end_stays_without_a_space(tmp_path):
+    """A chemical name breaks after its hyphen where a bracket follows (``5,5'-dithiobis-``
+    ``[2-nitrobenzoic acid]``): words break between letters, so the hyphen is the name's own
+    and the line runs on with no word space; a hyphen between letters still joins."""
+    lines = ["The enzyme assay was run in sterile plates of ninety-six wells, adding the",
+             "substrate, then a solution of the chromogenic reagent 5,5'-dithiobis-",
+             "[2-nitrobenzoic acid] in buffer, and the extracts of each species at a con-",
+             "centration of two milligrams per millilitre in the same buffer as before."]
+
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for i, row in enumerate(lines):
+            canvas.drawString(72, 700 - 12 * i, row)
+        _paragraph(canvas, 640, rows=6)
+
+    text = " ".join(" ".join(b.text for b in _typeset_pages(tmp_path, [page]).blocks).split())
+    assert "reagent 5,5'-dithiobis-[2-nitrobenzoic acid] in buffer" in text
+    assert "at a concentration of two" in text
+
+
 def test_running_heads_a_hair_apart_across_a_position_bucket_stand_at_one_height(tmp_path):
     """An article's even and odd pages print different running heads at one height, set 0.7
     pt apart (``Botany Journal 49: e1112020, 2022`` on page 2, ``Smith et al.: ...`` on page

@@ -18,6 +18,7 @@ from pipeline.extract.pdf.notes import GLUED_MARKER, Note
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.model import FootnoteBlock, Locator, Removed, Transform
 from pipeline.textutil.hyphenation import (
+    HYPHENS,
     SUSPENDED,
     Vocabulary,
     decide,
@@ -268,6 +269,12 @@ def _append(draft: Draft, text: str, vocabulary: Vocabulary, wrapped: bool = Fal
                                  or draft.text.endswith("-") and draft.text[-2:-1].isdigit()):
         # a hyphen after a digit joins a number or a document's id (``SP 800-`` ``63B``):
         # words break between letters, so it stays and the line runs on
+        draft.text += text
+    elif (draft.text.endswith(tuple(HYPHENS)) and draft.text[-2:-1].isalpha()
+          and text[:1] in "([" and text[1:2].isalnum()):
+        # a hyphen before a bracket is a name's own (``5,5'-dithiobis-`` ``[2-nitrobenzoic
+        # acid]``, ``bis-`` ``(2-chloroethyl)``): words break between letters, so it stays
+        # and the line runs on with no word space
         draft.text += text
     elif wrapped and _runs_on_after_slash(draft.text, text):
         draft.text += text
