@@ -10,7 +10,7 @@ import pytest
 import reportlab
 from pdfbytes import assemble
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.capture import read_local
@@ -2482,3 +2482,54 @@ def test_small_figures_in_a_tables_rows_in_the_bottom_margin_are_no_page_numbers
     assert {r.text for r in result.removed} == {"206"}
     text = " ".join(b.text for b in result.blocks)
     assert "Vagrancy" in text and "Suspicion" in text and "543" in text and "828" in text
+
+
+
+def _two_figure_ones_pdf() -> bytes:
+    """One line in an Identity-H font (Vera, embedded) whose ToUnicode gives ``1`` to two
+    glyphs: the font's figure one, 364 units wide by /W, and the glyph the text sets, 571."""
+    font = TTFontFile(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"))
+    program = Path(font.filename).read_bytes()
+    # the glyph set comes first in the ToUnicode map: PDFium's look-up by Unicode takes
+    # the later one
+    one, set_one = font.charToGlyph[ord("1")], font.charToGlyph[ord('"')]
+    line = "The card is exempt under 5 CFR 1320(h)3 of the rules for surveys."
+    glyphs = {ch: set_one if ch == "1" else font.charToGlyph[ord(ch)] for ch in set(line)}
+    content = (b"BT /F1 11 Tf 72 700 Td <" + "".join(f"{glyphs[ch]:04x}" for ch in line).encode()
+               + b"> Tj ET")
+    pairs = sorted({(gid, ord(ch)) for ch, gid in glyphs.items()} | {(one, ord("1"))})
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def"
+            b" /CMapType 2 def 1 begincodespacerange <0000> <ffff> endcodespacerange"
+            + b" %d beginbfchar " % len(pairs)
+            + b" ".join(b"<%04x> <%04x>" % pair for pair in pairs)
+            + b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    widths = b" ".join(b"%d [%d]" % (gid, 571 if ch == "1" else 318 if ch == " " else 600)
+                       for ch, gid in glyphs.items()) + b" %d [364]" % one
+    return assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Vera /Encoding /Identity-H"
+        b" /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Vera /CIDSystemInfo"
+        b" << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R"
+        b" /CIDToGIDMap /Identity /DW 1000 /W [" + widths + b"] >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+Vera /Flags 32 /FontBBox"
+        b" [-183 -236 1287 928] /ItalicAngle 0 /Ascent 928 /Descent -236 /CapHeight 729"
+        b" /StemV 80 /FontFile2 9 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(program), program),
+    ])
+
+
+def test_a_figure_two_glyphs_share_is_as_wide_as_the_one_set(tmp_path):
+    """An OpenType face's two figure ones (571 units and 364), both mapped to ``1``: PDFium's
+    width by Unicode was the other glyph's, and the narrow one opened a word space inside
+    ``1320`` (``5 CFR 1 320``)."""
+    path = tmp_path / "figures.pdf"
+    path.write_bytes(_two_figure_ones_pdf())
+    capture, data = read_local(path, "pdf")
+    text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
+    assert "exempt under 5 CFR 1320(h)3 of the rules" in text

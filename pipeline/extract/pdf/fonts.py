@@ -164,6 +164,7 @@ class EncodingResourceManager(PDFResourceManager):
         self.heavy: set[str] = set()
         self._glyph_names: dict[PDFFont, dict[int, str]] = {}  # where fonts.py read them
         self._readings: dict[PDFFont, Reading | None] = {}
+        self._shared: dict[PDFFont, frozenset[str]] = {}
         self.truncated: dict[str, set[str]] = {}
         """By font name (no subset tag), the letters a font's ToUnicode map gives ligatures
         (``_mend_ligatures``)."""
@@ -210,6 +211,20 @@ class EncodingResourceManager(PDFResourceManager):
                       for text, found in codes.items()}
             self._readings[font] = (widths, translated)
         return self._readings[font]
+
+    def shared_texts(self, font: PDFFont | None) -> frozenset[str]:
+        """The texts a composite font's ToUnicode map gives to glyphs of different widths (a
+        face's two figure ones, ``1`` at 571 and at 364 units): PDFium finds a width by
+        Unicode, so it may take the other glyph's. Worked out once per font."""
+        if font is None or isinstance(font, PDFSimpleFont):
+            return frozenset()
+        if font not in self._shared:
+            mapped = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
+            widths: dict[str, set[float]] = {}
+            for cid, text in (mapped.items() if isinstance(mapped, dict) else ()):
+                widths.setdefault(text, set()).add(font.char_width(cid))
+            self._shared[font] = frozenset(t for t, found in widths.items() if len(found) > 1)
+        return self._shared[font]
 
     def _mend_ligatures(self, font: PDFSimpleFont, spec: Mapping[str, object]) -> None:
         """Read a ligature by its glyph name where the font's ToUnicode map gives it one of its

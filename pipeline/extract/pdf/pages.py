@@ -33,7 +33,7 @@ from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 from pipeline.extract.pdf.objects import PageObjects, page_objects
 from pipeline.extract.pdf.order import LayoutBlock
-from pipeline.extract.pdf.pdfium import HYPHEN_MARK, Decode, PdfiumDocument
+from pipeline.extract.pdf.pdfium import HYPHEN_MARK, SHARED_WIDTH, Decode, PdfiumDocument
 from pipeline.extract.pdf.tables import ruled_tables
 from pipeline.model import Capture, ExtractOptions
 
@@ -157,10 +157,12 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
     of its extraction time)."""
     by_name: dict[str, PDFFont | None] = {}
     readings: dict[str, Reading | None] = {}
-    # by PDFium's font name: the name without its subset tag, pdfminer's font and the letters
-    # its ToUnicode gives ligatures, worked out once (the page's fonts are all read at its
-    # first character, so these stay as they are for the page)
-    faces: dict[str, tuple[str, PDFFont | None, Collection[str]]] = {}
+    # by PDFium's font name: the name without its subset tag, pdfminer's font, the letters
+    # its ToUnicode gives ligatures and the texts it gives glyphs of different widths
+    # (``shared_texts``, from the font of the tagged name where two subsets share the
+    # untagged one), worked out once (the page's fonts are all read at its first character,
+    # so these stay as they are for the page)
+    faces: dict[str, tuple[str, PDFFont | None, Collection[str], Collection[str]]] = {}
 
     def decode(fontname: str, code: int, unmapped: bool) -> tuple[str, float | None] | None:
         face = faces.get(fontname)
@@ -168,9 +170,10 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
             if not by_name:
                 by_name.update(_page_fonts(page, fonts, forms))
             untagged = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
-            face = faces[fontname] = (untagged, by_name.get(untagged),
-                                      fonts.truncated.get(untagged, ()))
-        fontname, font, truncated = face
+            font = by_name.get(untagged)
+            face = faces[fontname] = (untagged, font, fonts.truncated.get(untagged, ()),
+                                      fonts.shared_texts(font or by_name.get(fontname)))
+        fontname, font, truncated, shared = face
         if not unmapped:
             text = "-" if code == HYPHEN_MARK else chr(code)
             if text in truncated:
@@ -179,7 +182,7 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
                 readings[fontname] = fonts.reading(font)
             reading = readings[fontname]
             if reading is None:
-                return text, None
+                return text, SHARED_WIDTH if text in shared else None
             if text in reading[0]:
                 return text, reading[0][text]
             translated = reading[1].get(text)
@@ -198,16 +201,19 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
 
 def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
                 forms: bool = True) -> dict[str, PDFFont | None]:
-    """The page's fonts by name (subset tag dropped; None for a name two fonts share), and
-    with ``forms`` those of the form XObjects it draws."""
+    """The page's fonts by name (subset tag dropped; None for a name two fonts share), also
+    by the tagged name, and with ``forms`` those of the form XObjects it draws."""
     found: dict[str, PDFFont | None] = {"": None}
     refs = _font_refs(page.page_obj.resources) if forms else list(
         dict_value(dict_value(page.page_obj.resources).get("Font") or {}).values())
     for ref in refs:
         spec = dict_value(ref)
         font = fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
-        name = SUBSET_TAG.sub("", font_name(font))
+        tagged = font_name(font)
+        name = SUBSET_TAG.sub("", tagged)
         found[name] = font if name not in found or found[name] is font else None
+        if tagged != name:  # PDFium keeps the tag of some fonts
+            found[tagged] = font if tagged not in found or found[tagged] is font else None
     return found
 
 

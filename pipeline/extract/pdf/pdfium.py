@@ -106,6 +106,10 @@ SYMBOLIC = 4
 PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                   raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT)
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+SHARED_WIDTH = -1.0
+"""A ``Decode`` width: the text's glyphs in this font differ in width, so PDFium's advance by
+Unicode may be another glyph's; the loose box, which PDFium measures from the glyph set, is
+the character's."""
 _Glyph = tuple[str, "float | None", bool]
 """A code as a look sets it: its text, its advance in points (None: the loose box's right edge
 is the character's), whether the text is white space."""
@@ -274,6 +278,8 @@ class PdfiumDocument:
             # than the advance where the advance is nil (TeX's negation slash, set over the =
             # after it)
             return text, None if width is None else width * width_scale, text.isspace()
+        if width == SHARED_WIDTH:
+            return text, None, text.isspace()
         if width is not None:
             return text, width * width_scale, text.isspace()
         advance = advances.get(code)
