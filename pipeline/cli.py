@@ -21,14 +21,25 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
+from functools import partial
 from json.encoder import encode_basestring
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, cast, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    BinaryIO,
+    Literal,
+    Optional,
+    cast,
+    get_args,
+    get_origin,
+)
 
 import typer
 import typer.core
@@ -422,38 +433,55 @@ def extract(
 def _extract_files(files: list[Path], kind: SourceKind | None, options: ExtractOptions,
                    format: ExtractFormat, out: Path | None) -> int:
     """Print or write each file's rows, text or markdown; the number that failed."""
-    from pipeline.render import to_json, to_markdown, to_text
-    from pipeline.rows import extract_file
+    from pipeline.rows import extract_file_then
 
+    # Rendered and encoded in the extraction worker, which hands back only the bytes written
+    # (a str would be encoded to pickle it, decoded here, and encoded again to write it); as
+    # text where stdout takes no bytes (a test's StringIO).
+    stdout = None if out else getattr(sys.stdout, "buffer", None)
+    then: Callable[[dict[str, list[dict[str, Any]]]], str | bytes] = partial(_rendered, format)
+    if out:
+        then = partial(_encoded, format, "utf-8", "strict")
+    elif stdout is not None:
+        then = partial(_encoded, format, sys.stdout.encoding, sys.stdout.errors or "strict")
     failed = 0
     for file in files:
-        # A document's rows, their JSON and the extraction they come from form no cycles,
-        # and the collector's passes over them while they were made were 1% of this
-        # process's instructions.
         with without_cycle_collection():
             try:
-                rows = extract_file(file, kind, options)
+                rendered = extract_file_then(file, kind, options, then)
             except PipelineError as exc:
                 err.print(Text.assemble((f"✗ {file}", "red"),
                                         f": {type(exc).__name__}: {exc.message}"),
                           soft_wrap=True)
                 failed += 1
                 continue
-            if format == "json":
-                rendered = to_json({"document": rows["documents"][0], **{
-                    t: rows[t] for t in ("sections", "passages", "footnotes", "removed")}},
-                    _json_value) + "\n"
-            elif format == "markdown":
-                rendered = to_markdown(rows["documents"][0], rows["passages"],
-                                       rows["footnotes"])
-            else:
-                rendered = to_text(rows["passages"])
-            if out:
-                ext = {"json": "json", "text": "txt", "markdown": "md"}[format]
-                (out / f"{file.stem}.{ext}").write_text(rendered, encoding="utf-8")
-            else:
+            if isinstance(rendered, str):
                 sys.stdout.write(rendered)
+            elif out:
+                ext = {"json": "json", "text": "txt", "markdown": "md"}[format]
+                (out / f"{file.stem}.{ext}").write_bytes(rendered)
+            else:
+                sys.stdout.flush()  # what was written as text before these bytes
+                cast(BinaryIO, stdout).write(rendered)
     return failed
+
+
+def _rendered(format: ExtractFormat, rows: dict[str, list[dict[str, Any]]]) -> str:
+    """A document's rows as ``archivist extract`` prints them in ``format``."""
+    from pipeline.render import to_json, to_markdown, to_text
+
+    if format == "json":
+        return to_json({"document": rows["documents"][0], **{
+            t: rows[t] for t in ("sections", "passages", "footnotes", "removed")}},
+            _json_value) + "\n"
+    if format == "markdown":
+        return to_markdown(rows["documents"][0], rows["passages"], rows["footnotes"])
+    return to_text(rows["passages"])
+
+
+def _encoded(format: ExtractFormat, encoding: str, errors: str,
+             rows: dict[str, list[dict[str, Any]]]) -> bytes:
+    return _rendered(format, rows).encode(encoding, errors)
 
 
 @app.command()

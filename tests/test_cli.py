@@ -103,7 +103,8 @@ def test_extract_does_not_load_the_archive_stack():
     # options with it) 0.05 s, charset_normalizer and the HTML extractor (only the worker
     # decodes and extracts; the command imports a file's extractor only to fork its worker,
     # and these seeds are text) and rich's progress bar 0.01 s each: none is needed to print
-    # rows.
+    # rows. The worker makes and renders the rows too: the language model (py3langid and
+    # numpy) is loaded there only.
     code = ("import contextlib, io, sys\n"
             "from pipeline.cli import app\n"
             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
@@ -111,7 +112,8 @@ def test_extract_does_not_load_the_archive_stack():
             "assert 'Tumen River' in out.getvalue()\n"
             "print(sorted(m for m in ('deltalake', 'pyarrow', 'pyarrow.dataset', 'pandas', "
             "'httpx', 'warcio', 'rich.markdown', 'charset_normalizer', 'rich.progress', "
-            "'pydantic', 'prefect', 'lxml', 'trafilatura') if m in sys.modules))")
+            "'pydantic', 'prefect', 'lxml', 'trafilatura', 'py3langid', 'numpy') "
+            "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -155,13 +157,13 @@ def test_extract_makes_each_document_with_the_cycle_collector_paused(tmp_path, m
     import pipeline.rows
 
     paused = []
-    extract_file = pipeline.rows.extract_file
+    extract_file_then = pipeline.rows.extract_file_then
 
     def watched(*args):
         paused.append(not gc.isenabled())
-        return extract_file(*args)
+        return extract_file_then(*args)
 
-    monkeypatch.setattr(pipeline.rows, "extract_file", watched)
+    monkeypatch.setattr(pipeline.rows, "extract_file_then", watched)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     result = runner.invoke(app, ["extract", str(empty), SEED_000, "--format", "json"])

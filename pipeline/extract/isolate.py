@@ -344,7 +344,8 @@ def _stop(process: subprocess.Popen[bytes] | _Forked, *pipes: Connection) -> Non
 def serve() -> None:
     """A fresh worker interpreter's entry: its arguments are its pipes' descriptors."""
     # trafilatura imports py3langid, and with it numpy (0.06 s at every worker's start), for
-    # a language filter no extractor calls; languages are guessed outside the worker. A None
+    # a language filter no extractor calls; languages are guessed outside the worker (but for
+    # ``rows.extract_file_then``, which loads the model itself after extraction). A None
     # entry makes that import fail, which trafilatura expects (py3langid is optional there).
     sys.modules.setdefault("py3langid", None)  # type: ignore[arg-type]
     _serve(Connection(int(sys.argv[1]), writable=False),
@@ -414,6 +415,13 @@ def _send(replies: Connection, answer: object, reusable: bool, capture: Capture)
         replies.send((ExtractError(f"{capture.uri}: the extraction could not be handed back "
                                    f"from its worker process: {type(exc).__name__}: {exc}",
                                    source_id=capture.source_id), False))
+
+
+def lift_memory_limit() -> None:
+    """For a worker's ``then``: no memory limit for the rest of its document, work that the
+    caller used to do itself, outside the limit (``rows.extract_file_then``: the language
+    model and the rows)."""
+    _cap_memory(None)
 
 
 def _cap_memory(max_memory_mb: int | None) -> None:
