@@ -565,13 +565,8 @@ def running_tables(tables: list[list[LayoutBlock]], pages: list[list[Line]],
         first = min([line.top for line in lines] + [t.top for t in page_tables])
         last = max([line.bottom for line in lines] + [t.bottom for t in page_tables])
         for table in page_tables:
-            if table.bottom <= max(first, 0.0) + height * MARGIN_SHARE:
-                where = "top"
-            elif table.top >= min(last, height) - height * MARGIN_SHARE:
-                where = "bottom"
-            else:
-                continue
-            seen[(where, mask(" ".join(line.text for line in table.lines)))].append(table)
+            if where := _margin_band(table.top, table.bottom, first, last, height):
+                seen[(where, mask(" ".join(line.text for line in table.lines)))].append(table)
     return {id(table): Verdict(f"running-{'header' if where == 'top' else 'footer'}",
                                f"a ruled table in the {where} margin repeated on "
                                f"{len(repeated)} pages (digits masked)")
@@ -804,16 +799,20 @@ def _margin_lines(lines: list[Line], height: float) -> list[tuple[str, Line, boo
         return []
     first = min(line.top for line in lines)
     last = max(line.bottom for line in lines)
-    band = []
-    for line in lines:
-        if line.bottom <= max(first, 0.0) + height * MARGIN_SHARE:
-            where = "top"
-        elif line.top >= min(last, height) - height * MARGIN_SHARE:
-            where = "bottom"
-        else:
-            continue
-        band.append((where, line, _isolated(line, lines)))
-    return band
+    return [(where, line, _isolated(line, lines)) for line in lines
+            if (where := _margin_band(line.top, line.bottom, first, last, height))]
+
+
+def _margin_band(top: float, bottom: float, first: float, last: float,
+                 height: float) -> str | None:
+    """``"top"`` or ``"bottom"`` for a box from ``top`` to ``bottom`` set wholly in that
+    margin band of a page ``height`` tall whose outermost text spans ``first`` to ``last``,
+    else None."""
+    if bottom <= max(first, 0.0) + height * MARGIN_SHARE:
+        return "top"
+    if top >= min(last, height) - height * MARGIN_SHARE:
+        return "bottom"
+    return None
 
 
 def _note_label(line: Line, lines: list[Line]) -> bool:
