@@ -10,7 +10,6 @@ command import this module for its row helpers only (extraction itself runs in a
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -88,16 +87,13 @@ def extract_file_then(path: Path, kind: Kind | None, options: ExtractOptions,
 
 def _rows_then(then: Callable[[dict[str, list[dict[str, Any]]]], T], doc_id: str,
                capture: Capture, extraction: Extraction) -> T:
-    """The worker's part of :func:`extract_file_then`, after extraction: the rows, which the
-    caller made outside the memory limit before, are made without it."""
-    from pipeline.extract.isolate import lift_memory_limit
+    """The worker's part of :func:`extract_file_then`, after extraction: the rows, made as the
+    caller made them before (no memory limit; the language model, which the worker keeps out
+    while it imports extractors, loaded)."""
+    from pipeline.extract.isolate import as_caller
 
     document = _built(doc_id, extraction, keys=False)
-    lift_memory_limit()
-    # The worker blocks py3langid, the language model's package, while it imports extractors
-    # (trafilatura's unused language filter would load numpy: isolate.serve); these rows need it.
-    if "py3langid" in sys.modules and sys.modules["py3langid"] is None:
-        del sys.modules["py3langid"]
+    as_caller()
     with without_cycle_collection():
         return then(document_rows(document, Source(capture.source_id, capture.uri), capture,
                                   1, "extract"))

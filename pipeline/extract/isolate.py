@@ -68,6 +68,8 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 """The folder holding ``pipeline/``: workers import the very package their caller uses."""
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 TRIM_SLACK_MB = 8
+_LANGUAGE_PACKAGE = "py3langid"
+"""The language model's package, which a worker keeps out while it imports extractors."""
 """Freed heap a worker may keep between documents before it hands it back to the system."""
 
 T = TypeVar("T")
@@ -287,18 +289,18 @@ def _fork(kind: Kind, reads: int, writes: int, parents: tuple[int, int]) -> _For
     import fails: a fresh worker then fails to load it, with the usual error."""
     collecting = gc.isenabled()
     gc.disable()
-    # trafilatura's optional language filter would import numpy (see serve); the None entry
-    # stands only while it is imported, so that this process can still guess languages.
-    blocked = "py3langid" not in sys.modules
+    # the language model kept out while the extractor is imported (see serve), and only then,
+    # so that this process can still guess languages
+    blocked = _LANGUAGE_PACKAGE not in sys.modules
     if blocked:
-        sys.modules["py3langid"] = None  # type: ignore[assignment]
+        _keep_out_language_model()
     try:
         extractor_for(kind)
     except Exception:
         return None
     finally:
         if blocked:
-            del sys.modules["py3langid"]
+            del sys.modules[_LANGUAGE_PACKAGE]
         if collecting:
             gc.enable()
     # The imports' cycles freed, then everything frozen: neither process's collections walk
@@ -317,7 +319,7 @@ def _fork(kind: Kind, reads: int, writes: int, parents: tuple[int, int]) -> _For
         nothing = os.open(os.devnull, os.O_RDONLY)
         os.dup2(nothing, 0)
         os.close(nothing)
-        sys.modules.setdefault("py3langid", None)  # type: ignore[arg-type]
+        _keep_out_language_model()
         _serve(Connection(reads, writable=False), Connection(writes, readable=False))
         code = 0
     except BaseException:
@@ -343,11 +345,7 @@ def _stop(process: subprocess.Popen[bytes] | _Forked, *pipes: Connection) -> Non
 
 def serve() -> None:
     """A fresh worker interpreter's entry: its arguments are its pipes' descriptors."""
-    # trafilatura imports py3langid, and with it numpy (0.06 s at every worker's start), for
-    # a language filter no extractor calls; languages are guessed outside the worker (but for
-    # ``rows.extract_file_then``, which loads the model itself after extraction). A None
-    # entry makes that import fail, which trafilatura expects (py3langid is optional there).
-    sys.modules.setdefault("py3langid", None)  # type: ignore[arg-type]
+    _keep_out_language_model()
     _serve(Connection(int(sys.argv[1]), writable=False),
            Connection(int(sys.argv[2]), readable=False))
 
@@ -417,11 +415,21 @@ def _send(replies: Connection, answer: object, reusable: bool, capture: Capture)
                                    source_id=capture.source_id), False))
 
 
-def lift_memory_limit() -> None:
-    """For a worker's ``then``: no memory limit for the rest of its document, work that the
-    caller used to do itself, outside the limit (``rows.extract_file_then``: the language
-    model and the rows)."""
+def _keep_out_language_model() -> None:
+    """trafilatura imports py3langid, and with it numpy (0.06 s at every worker's start), for
+    a language filter no extractor calls; languages are guessed outside the worker (but for
+    :func:`as_caller`'s work). A None entry makes that import fail, which trafilatura expects
+    (py3langid is optional there); a package already imported stays."""
+    sys.modules.setdefault(_LANGUAGE_PACKAGE, None)  # type: ignore[arg-type]
+
+
+def as_caller() -> None:
+    """For a worker's ``then`` doing what its caller used to do itself
+    (``rows.extract_file_then``: the language model and the rows): for the rest of its
+    document no memory limit, as in the caller, and the language model importable."""
     _cap_memory(None)
+    if _LANGUAGE_PACKAGE in sys.modules and sys.modules[_LANGUAGE_PACKAGE] is None:
+        del sys.modules[_LANGUAGE_PACKAGE]
 
 
 def _cap_memory(max_memory_mb: int | None) -> None:
