@@ -10,9 +10,14 @@ from pdfbytes import assemble
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from pipeline.capture import read_local
-from pipeline.extract import ExtractOptions, extract
-from tests.test_pdf_unseen import BODY, _extract_blocks, _paragraph, _typeset, _typeset_pages
+from tests.test_pdf_unseen import (
+    BODY,
+    _extract_blocks,
+    _extract_file,
+    _paragraph,
+    _typeset,
+    _typeset_pages,
+)
 
 
 def _vera() -> str:
@@ -484,10 +489,7 @@ def test_space_the_text_layer_sets_inside_a_ligature_is_no_word_space(tmp_path):
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding"
         b" << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [30 /fi] >> >>",
     ])
-    path = tmp_path / "ligature-space.pdf"
-    path.write_bytes(data)
-    capture, data = read_local(path, "pdf")
-    text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
+    text = " ".join(b.text for b in _extract_file(tmp_path, data, "ligature-space.pdf").blocks)
     assert "Research on specific areas and groups of people, five of them." in text
 
 

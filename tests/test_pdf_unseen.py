@@ -92,7 +92,12 @@ def _typeset_pages(tmp_path: Path, pages: list, rename: tuple[bytes, bytes] | No
     if rename:
         assert len(rename[0]) == len(rename[1]) and rename[0] in data
         data = data.replace(rename[0], rename[1])
-    path = tmp_path / "page.pdf"
+    return _extract_file(tmp_path, data)
+
+
+def _extract_file(tmp_path: Path, data: bytes, name: str = "page.pdf") -> object:
+    """``data`` saved as ``name`` and extracted as a local file is."""
+    path = tmp_path / name
     path.write_bytes(data)
     capture, data = read_local(path, "pdf")
     return extract(data, capture, ExtractOptions())
@@ -521,10 +526,7 @@ def test_title_repeated_as_the_running_head_is_kept(tmp_path):
             canvas.drawString(72, 700 - 14 * row, f"Page {number}, line {row}: " + BODY[:60])
         canvas.showPage()
     canvas.save()
-    path = tmp_path / "report.pdf"
-    path.write_bytes(buffer.getvalue())
-    capture, data = read_local(path, "pdf")
-    result = extract(data, capture, ExtractOptions())
+    result = _extract_file(tmp_path, buffer.getvalue(), "report.pdf")
     assert (result.blocks[0].kind, result.blocks[0].text) == ("heading", title)
     assert [r.locator.page_number for r in result.removed if r.text == title] == [2, 3, 4]
 
@@ -976,20 +978,6 @@ def test_small_print_headings_in_a_face_of_their_own_over_back_matter(tmp_path):
     assert any(b.text.startswith("The authors declare") for b in result.blocks)
 
 
-def _pdf_of(objects: list[bytes]) -> bytes:
-    """A PDF file of these objects (1 0 obj, 2 0 obj, ...; the first is the catalog)."""
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-
-
 def test_a_page_drawn_in_a_form_reads_the_forms_font_widths(tmp_path):
     """A page imported into another file is drawn inside a form XObject: the page names one
     subset of a font, the form draws with another subset of the same font, whose /Widths
@@ -1010,7 +998,7 @@ def test_a_page_drawn_in_a_form_reads_the_forms_font_widths(tmp_path):
                 b"/StemV 80 >> >>" % (tag, widths(zero), tag))
 
     content = b"BT /F2 10 Tf 72 720 Td (Table 2: BLEU results) Tj ET"
-    data = _pdf_of([
+    data = assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
@@ -1020,7 +1008,7 @@ def test_a_page_drawn_in_a_form_reads_the_forms_font_widths(tmp_path):
         b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << "
         b"/F2 7 0 R >> >> /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         font(b"GHIJKL", ""),
-    ])
+    ], b"1.4")
     path = tmp_path / "form.pdf"
     path.write_bytes(data)
     capture, data = read_local(path, "pdf")
@@ -1093,10 +1081,7 @@ def test_ligature_whose_tounicode_keeps_one_letter_reads_by_its_glyph_name(tmp_p
         b" << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [30 /fi /T_h] >> >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
     ])
-    path = tmp_path / "ligatures.pdf"
-    path.write_bytes(data)
-    capture, data = read_local(path, "pdf")
-    text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
+    text = " ".join(b.text for b in _extract_file(tmp_path, data, "ligatures.pdf").blocks)
     assert "The survey classified every household" in text
 
 
@@ -2528,8 +2513,6 @@ def test_a_figure_two_glyphs_share_is_as_wide_as_the_one_set(tmp_path):
     """An OpenType face's two figure ones (571 units and 364), both mapped to ``1``: PDFium's
     width by Unicode was the other glyph's, and the narrow one opened a word space inside
     ``1320`` (``5 CFR 1 320``)."""
-    path = tmp_path / "figures.pdf"
-    path.write_bytes(_two_figure_ones_pdf())
-    capture, data = read_local(path, "pdf")
-    text = " ".join(b.text for b in extract(data, capture, ExtractOptions()).blocks)
+    text = " ".join(b.text for b in _extract_file(tmp_path, _two_figure_ones_pdf(),
+                                                  "figures.pdf").blocks)
     assert "exempt under 5 CFR 1320(h)3 of the rules" in text
