@@ -48,8 +48,9 @@ def body(report):
     return [" ".join(b.text.split()) for b in report.blocks]
 
 
-def _pdf_capture(tmp_path: Path, data: bytes):
-    path = tmp_path / "x.pdf"
+def _pdf_capture(tmp_path: Path, data: bytes, name: str = "x.pdf"):
+    """``data`` saved as ``name`` and read as a local PDF file is: its capture and bytes."""
+    path = tmp_path / name
     path.write_bytes(data)
     return read_local(path, "pdf")
 

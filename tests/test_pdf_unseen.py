@@ -13,8 +13,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.capture import read_local
 from pipeline.extract import ExtractOptions, extract
+from tests.test_extract_pdf import _pdf_capture
 
 BODY = ("The survey asked every household how far it lived from the nearest clinic and how often "
         "it could reach one in the rainy season, when most roads are closed for weeks at a time.")
@@ -97,9 +97,7 @@ def _typeset_pages(tmp_path: Path, pages: list, rename: tuple[bytes, bytes] | No
 
 def _extract_file(tmp_path: Path, data: bytes, name: str = "page.pdf") -> object:
     """``data`` saved as ``name`` and extracted as a local file is."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    capture, data = read_local(path, "pdf")
+    capture, data = _pdf_capture(tmp_path, data, name)
     return extract(data, capture, ExtractOptions())
 
 
@@ -1009,9 +1007,7 @@ def test_a_page_drawn_in_a_form_reads_the_forms_font_widths(tmp_path):
         b"/F2 7 0 R >> >> /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         font(b"GHIJKL", ""),
     ], b"1.4")
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    capture, data = read_local(path, "pdf")
+    capture, data = _pdf_capture(tmp_path, data, "form.pdf")
     pdf, fonts = open_pdf(data, capture, None)
     with pdf:
         assert _page_fonts(pdf.pages[0], fonts)["NimbusRomNo9L-Regu"] is None
