@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
         items = [(doc_id, None, meta) for doc_id, _, meta in pages]
         print(f"\n{dataset} ({args.split} split): {len(pages)} pages, best of {args.repeat}, "
               "1 CPU")
-        print(f"{'extractor':<19} {'P':>6} {'R':>6} {'F1':>6} {'docs/s':>7} {'errors':>6} "
+        print(f"{'extractor':<19} {'P':>6} {'R':>6} {'F1':>7} {'docs/s':>7} {'errors':>6} "
               f"{'empty':>5}")
         results: dict[str, tuple[dict, float, dict]] = {}
         for name in names:
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
             agg = eval_web.aggregate(list(per_doc.values()))
             results[name] = (agg, len(pages) / seconds, per_doc)
             macro[name].append(agg["f1"])
-            print(f"{name:<19} {agg['precision']:>6.3f} {agg['recall']:>6.3f} {agg['f1']:>6.3f} "
+            print(f"{name:<19} {agg['precision']:>6.3f} {agg['recall']:>6.3f} {agg['f1']:>7.4f} "
                   f"{len(pages) / seconds:>7.1f} {errors:>6} {agg['empty_predictions']:>5}",
                   flush=True)
             if args.comments and name in ("trafilatura", "archivist+comments") and \
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
                 with_comments = eval_web.aggregate(list(eval_web.score(
                     items, predictions, "articleBodyWithComments").values()))
                 print(f"{'  vs +comments':<19} {with_comments['precision']:>6.3f} "
-                      f"{with_comments['recall']:>6.3f} {with_comments['f1']:>6.3f}")
+                      f"{with_comments['recall']:>6.3f} {with_comments['f1']:>7.4f}")
         _ratios(results)
         if args.cli:
             _print_cli(eval_web, pages, args.repeat)
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(datasets) > 1:
         print("\nmacro F1 over " + ", ".join(datasets))
         for name in names:
-            print(f"  {name:<19} {sum(macro[name]) / len(macro[name]):.3f}")
+            print(f"  {name:<19} {sum(macro[name]) / len(macro[name]):.4f}")
 
 
 def _ratios(results: dict[str, tuple[dict, float, dict]]) -> None:
@@ -282,7 +282,7 @@ def _ratios(results: dict[str, tuple[dict, float, dict]]) -> None:
     if baselines:
         best = max(baselines, key=lambda n: results[n][0]["f1"])
         print(f"archivist F1 - best baseline ({best}): "
-              f"{ours[0]['f1'] - results[best][0]['f1']:+.3f}")
+              f"{ours[0]['f1'] - results[best][0]['f1']:+.4f}")
     for name in ("traf-prec", "trafilatura"):
         if name in results:
             print(f"docs/s archivist / {name}: {ours[1] / results[name][1]:.2f}")
