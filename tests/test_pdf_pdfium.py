@@ -144,34 +144,36 @@ def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
         assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
 
 
-@pytest.mark.parametrize("content, whole", [
-    # a line-end hyphen: PDFium's U+0002, which the page's text writes as U+FFFE
-    (b"BT /F1 10 Tf 40 300 Td (A broken exam-) Tj 0 -12 Td (ple goes on.) Tj ET", True),
-    # code 0 without a Unicode: a character the page's text leaves out
-    (b"BT /F1 10 Tf 40 300 Td (x\\000y z) Tj ET", False),
+@pytest.mark.parametrize("content, types", [
+    # a line-end hyphen: PDFium's U+0002, of a type (3) the API does not tell
+    (b"BT /F1 10 Tf 40 300 Td (A broken exam-) Tj 0 -12 Td (ple goes on.) Tj ET", {0, 3}),
+    # code 0 without a Unicode, and codes the font names no glyph for (NOT_UNICODE)
+    (b"BT /F1 10 Tf 40 300 Td (x\\000y z \\201\\237) Tj ET", {0, 2}),
+    # text turned and scaled; a break and a space PDFium generates between words drawn apart
+    (b"BT /F1 10 Tf 0 1 -1 0 40 100 Tm (up) Tj 2 0 0 3 80 200 Tm (wide) Tj 30 0 Td (far) Tj ET",
+     {0, 1}),
 ])
-def test_the_pages_text_read_at_once_is_what_each_character_gives(content, whole):
-    """``_codes`` reads the page's characters with one call, and asks each one alone where
-    that call's text differs from them; both ways give what FPDFText_GetUnicode gives."""
-    import ctypes
-
-    import pypdfium2 as pdfium
+def test_the_characters_read_at_once_are_what_each_call_gives(content, types):
+    """``_records`` reads a page's characters in one piece from PDFium's array of them, where
+    ``_char_list_at`` found it on this build (four to six calls a character before); every
+    field reads as the API gives it character by character."""
     from pypdfium2 import raw
 
-    from pipeline.extract.pdf.pdfium import _codes, _get_text, _unicode
+    from pipeline.extract.pdf import pdfium as reader
 
+    assert reader._char_list_at() is not None  # the locked pypdfium2 build: the fast path
     data = _one_font_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     document = pdfium.PdfDocument(data)
     page = raw.FPDF_LoadPage(document.raw, 0)
     text_page = raw.FPDFText_LoadPage(page)
     try:
-        address = ctypes.cast(text_page, ctypes.c_void_p).value
+        address = ctypes.cast(text_page, ctypes.c_void_p).value or 0
         count = raw.FPDFText_CountChars(text_page)
-        each = [_unicode(address, k) for k in range(count)]
-        buffer = (ctypes.c_ushort * (count + 1))()
-        assert (_get_text(address, 0, count, ctypes.addressof(buffer)) - 1 == count) is whole
-        assert (0x02 in each) is whole and (0 in each) is not whole
-        assert list(_codes(address, count)) == each
+        each = reader._api_records(address, count)
+        at_once = list(reader._records(address, count))
+        assert {kind for kind, *_ in at_once} == types
+        assert [(kind if kind in (reader.GENERATED, reader.NOT_UNICODE) else 0, *rest)
+                for kind, *rest in at_once] == each
     finally:
         raw.FPDFText_ClosePage(text_page)
         raw.FPDF_ClosePage(page)
@@ -222,29 +224,16 @@ def test_a_paths_points_read_at_once_are_what_each_segment_gives():
         document.close()
 
 
-def test_the_per_character_calls_read_as_typed_calls_do(monkeypatch):
-    """The calls made for every character take no declared argument types (converting to
-    them was a third of each call's time), so they are passed the text page as the argument
-    object ``c_void_p.from_param`` makes (which ctypes copies without looking its format up)
-    and pointers as ``byref``: the page reads the same as through typed calls."""
+def test_a_page_read_through_the_api_is_the_page_read_at_once(monkeypatch):
+    """Where another PDFium build keeps its characters otherwise (``_char_list_at`` None),
+    each character is read through the API: the same page."""
     from pipeline.extract.pdf import pdfium as reader
 
-    per_character = {"_text_object": (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int),
-                     "_generated": (ctypes.c_int, ctypes.c_void_p, ctypes.c_int),
-                     "_map_error": (ctypes.c_int, ctypes.c_void_p, ctypes.c_int),
-                     "_origin": (ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
-                                 ctypes.c_void_p),
-                     "_loose_box": (ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
-                                    ctypes.c_void_p)}
-    assert not any(getattr(reader, name).argtypes for name in per_character)
-    _, untyped = _both(_drawn())
-    for name, (restype, *argtypes) in per_character.items():
-        typed = ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(reader, name),
-                                                                 ctypes.c_void_p).value)
-        monkeypatch.setattr(reader, name, typed)
-    _, typed_objects = _both(_drawn())
-    assert untyped is not None and untyped.chars
-    assert untyped.chars == typed_objects.chars
+    _, at_once = _both(_drawn())
+    monkeypatch.setattr(reader, "_char_list_at", lambda: None)
+    _, each = _both(_drawn())
+    assert at_once is not None and at_once.chars
+    assert each is not None and each.chars == at_once.chars
 
 
 def _with_form(content: bytes, form: bytes) -> bytes:

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -42,17 +41,16 @@ text and, where pdfminer's font tells it, the advance width per unit of size fro
 the font is unknown)."""
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _BREAKS = frozenset((0x20, 0x0D, 0x0A))
-"""The only characters PDFium generates (a space, CR, LF): others need no IsGenerated call."""
+"""The characters PDFium generates (a space, CR, LF): skipped, they are not the page's."""
 HYPHEN_MARK = 0x02
 """PDFium reports a hyphen that ends a line as U+0002; pdfminer gives the hyphen itself."""
-_NOT_A_CHARACTER = 0xFFFE
-"""What ``FPDFText_GetText`` writes for such a hyphen (``_codes`` asks for it alone)."""
 _V, _I = ctypes.c_void_p, ctypes.c_int
 
 
 def _fast(name: str, restype: type | None, *argtypes: type) -> Callable[..., int]:
     """PDFium's ``name`` taking and returning plain addresses and numbers: pypdfium2's typed
-    pointers cost a conversion on every call, and these run for every character. Called
+    pointers cost a conversion on every call, and these run for every path and text object
+    (and for every character where ``_records`` reads them through the API). Called
     holding the GIL (``PYFUNCTYPE``): each of these calls is shorter than the GIL's release
     and retaking, which ``CFUNCTYPE`` adds around every call (the book's per-character loop
     6 % fewer instructions)."""
@@ -60,26 +58,12 @@ def _fast(name: str, restype: type | None, *argtypes: type) -> Callable[..., int
     return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
 
 
-def _untyped(name: str, restype: type | None) -> Callable[..., Any]:
-    """PDFium's ``name`` without argument types, for the calls made for every character:
-    ctypes then passes each argument as the object it is (a ``c_void_p``, a ``byref``, an
-    int as a C int) instead of converting it to a declared type, a third less time a call
-    (0.33 -> 0.22 µs). Its callers pass the text page as ``c_void_p.from_param``'s argument
-    object, which ctypes copies as it is: a bare address would be cut to a C int, and a
-    ``c_void_p`` is looked up in ctypes' table of formats on every call. Holding the GIL,
-    as ``_fast``. ``restype`` None for a result that is not read: ctypes makes no Python
-    value of it (and looks up no format for one)."""
-    address = ctypes.cast(getattr(raw, name), _V).value or 0
-    return ctypes.PYFUNCTYPE(restype)(address)
-
-
-_text_object = _untyped("FPDFText_GetTextObject", _V)
+_text_object = _fast("FPDFText_GetTextObject", _V, _V, _I)
 _unicode = _fast("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
-_get_text = _fast("FPDFText_GetText", _I, _V, _I, _I, _V)
-_generated = _untyped("FPDFText_IsGenerated", _I)
-_map_error = _untyped("FPDFText_HasUnicodeMapError", _I)
-_origin = _untyped("FPDFText_GetCharOrigin", None)
-_loose_box = _untyped("FPDFText_GetLooseCharBox", None)
+_generated = _fast("FPDFText_IsGenerated", _I, _V, _I)
+_map_error = _fast("FPDFText_HasUnicodeMapError", _I, _V, _I)
+_origin = _fast("FPDFText_GetCharOrigin", _I, _V, _I, _V, _V)
+_loose_box = _fast("FPDFText_GetLooseCharBox", _I, _V, _I, _V)
 _font_of = _fast("FPDFTextObj_GetFont", _V, _V)
 _font_size = _fast("FPDFText_GetFontSize", ctypes.c_double, _V, _I)
 _char_matrix = _fast("FPDFText_GetMatrix", _I, _V, _I, _V)
@@ -142,8 +126,6 @@ class PdfiumDocument:
 
     def __init__(self, data: bytes) -> None:
         self._doc = pdfium.PdfDocument(data)
-        self._rect = raw.FS_RECTF()
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._matrix = raw.FS_MATRIX()
         # its address, and its a, b, c, d as bytes, read without a call each (once per text
         # object: a book's 31,375)
@@ -192,13 +174,7 @@ class PdfiumDocument:
 
     def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode,
                object_fonts: dict[int, int]) -> list[Char] | None:
-        # locals: these run once per character (148,635 on the 117-page book)
-        get_object, loose_box, get_origin = _text_object, _loose_box, _origin
-        map_error, generated = _map_error, _generated
         text_page = ctypes.cast(handle, _V).value or 0
-        page = ctypes.c_void_p.from_param(text_page)  # for the _untyped calls
-        rect, x, y = self._rect, self._x, self._y
-        rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
         fonts: dict[int, _Look] = {}  # by text object
         looks: dict[tuple[int, bytes, float], _Look] = {}
         faces: dict[int, tuple[str, float, float]] = {}
@@ -210,13 +186,12 @@ class PdfiumDocument:
         last: Char | None = None
         last_x = last_y = 0.0
         last_key = font_key = -1
-        codes = _codes(text_page, raw.FPDFText_CountChars(handle))
-        for k, code in enumerate(codes):
+        records = _records(text_page, raw.FPDFText_CountChars(handle))
+        # one record a character (148,635 on the 117-page book): this loop makes no call
+        for k, (kind, code, ox, oy, box_bottom, box_right, key) in enumerate(records):
             # PDFium's generated spaces and breaks (most without a text object) are skipped
-            # before any other call; no other character is generated
-            if code in _BREAKS and generated(page, k):
+            if kind == GENERATED and code in _BREAKS:
                 continue
-            key = get_object(page, k)
             if not key:
                 continue
             if key != font_key:  # a text object's characters come one after another
@@ -230,7 +205,7 @@ class PdfiumDocument:
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
-            unmapped = code == 0 or map_error(page, k) != 0
+            unmapped = code == 0 or kind == NOT_UNICODE
             text_key = -1 - code if unmapped else code
             glyph = glyphs.get(text_key)
             if glyph is None:
@@ -242,26 +217,23 @@ class PdfiumDocument:
                 glyph = glyphs[text_key] = self._glyph(decoded, code, unmapped, handle_font,
                                                        width_scale, advances)
             text, advance, space = glyph
-            get_origin(page, k, x_ref, y_ref)
-            ox, oy = x.value, y.value
-            loose_box(page, k, rect_ref)
             if (last is not None and ox == last_x and oy == last_y and key == last_key
                     and last[X1] > last[X0]):
                 # one glyph, several letters (a ligature's ToUnicode): one character, as in
                 # pdfminer (the layout drops a repeated letter at the same place as fake bold);
                 # a glyph of no width (TeX's negation slash) only shares its origin with the
                 # glyph after it
-                last = chars[-1] = (last[TEXT] + text, last[X0], max(last[X1], rect.right),
+                last = chars[-1] = (last[TEXT] + text, last[X0], max(last[X1], box_right),
                                     *last[TOP:])
                 continue
             last_x, last_y, last_key = ox, oy, key
             base = oy + drop  # pdfminer hangs every box from the font's descent
-            if upright and not space and rect.bottom > base + slack:
+            if upright and not space and box_bottom > base + slack:
                 # a box that stops short of its font's descent: PDFium spreads an /ActualText
                 # replacement over the glyphs it replaces; pdfminer reads the glyphs
                 return None
             bottom = flip - base
-            last = (text, ox, rect.right if advance is None else ox + advance, bottom - size,
+            last = (text, ox, box_right if advance is None else ox + advance, bottom - size,
                     bottom, flip - oy + hang, size, fontname, upright)
             append(last)
         return chars
@@ -459,25 +431,84 @@ def _points_readable() -> bool:
         raw.FPDFPageObj_Destroy(path)
 
 
-def _codes(text_page: int, count: int) -> Sequence[int]:
-    """What ``FPDFText_GetUnicode`` gives for each of the page's ``count`` characters, read
-    with one call where that is the same: ``FPDFText_GetText`` gives the page's text as
-    UTF-16, but leaves out characters PDFium does not print (a U+0000 or control character
-    it read) and those beyond the BMP, and writes a line-end hyphen (U+0002) as U+FFFE. When
-    it gives one code unit a character, they are the characters in order; otherwise, and for
-    a U+FFFE, the character is asked for alone."""
-    buffer = (ctypes.c_ushort * (count + 1))()
-    units = _get_text(text_page, 0, count, ctypes.addressof(buffer)) - 1  # its NUL
-    codes: Sequence[int]
-    if units == count:
-        codes = array("H")
-        codes.frombytes(ctypes.string_at(ctypes.addressof(buffer), 2 * count))
-        if _NOT_A_CHARACTER in codes:
-            for k in [k for k, unit in enumerate(codes) if unit == _NOT_A_CHARACTER]:
-                codes[k] = _unicode(text_page, k)
-    else:
-        codes = [_unicode(text_page, k) for k in range(count)]
-    return codes
+Record = tuple[int, int, float, float, float, float, int]
+"""A character of PDFium's text page: its type (``GENERATED``, ``NOT_UNICODE``, another),
+Unicode (``FPDFText_GetUnicode``: the character code where PDFium finds no Unicode), origin
+x and y, the loose box's bottom and right edge, its text object's address (0: none)."""
+_RECORD = struct.Struct("=B3xI4xff16x4xff4x24x4xQ")
+"""PDFium's ``CPDF_TextPage::CharInfo`` as this build lays it out (88 bytes, read where the
+``Record`` fields stand): the type (one byte), Unicode, character code, origin, glyph box and
+loose box (left, bottom, right, top), matrix, text object."""
+_CHAR_LIST = struct.Struct("=3Q")
+"""The text page's list of ``CharInfo``s: where it starts, how many, room for how many."""
+GENERATED, NOT_UNICODE = 1, 2
+"""``CPDF_TextPage::CharType``: a space or break PDFium adds, a code without Unicode."""
+
+
+def _records(text_page: int, count: int) -> Iterable[Record]:
+    """The page's ``count`` characters, read from the text page's own array of them in one
+    piece where ``_char_list_at`` found it (four to six calls a character through the API
+    before); through the API otherwise."""
+    at = _char_list_at()
+    if at is not None:
+        start, size, room = _CHAR_LIST.unpack(ctypes.string_at(text_page + at,
+                                                               _CHAR_LIST.size))
+        if size == count and room >= size and start:
+            return _RECORD.iter_unpack(ctypes.string_at(start, count * _RECORD.size))
+    return _api_records(text_page, count)
+
+
+def _api_records(text_page: int, count: int) -> list[Record]:
+    x, y, box = ctypes.c_double(), ctypes.c_double(), raw.FS_RECTF()
+    x_at, y_at, box_at = (ctypes.addressof(v) for v in (x, y, box))
+    found = []
+    for k in range(count):
+        kind = (GENERATED if _generated(text_page, k) == 1 else
+                NOT_UNICODE if _map_error(text_page, k) == 1 else 0)
+        _origin(text_page, k, x_at, y_at)
+        _loose_box(text_page, k, box_at)
+        found.append((kind, _unicode(text_page, k), x.value, y.value, box.bottom, box.right,
+                      _text_object(text_page, k) or 0))
+    return found
+
+
+@cache
+def _char_list_at() -> int | None:
+    """Where in PDFium's text page its array of ``CharInfo``s is described (``_CHAR_LIST``),
+    or None: found once on a page of text made with PDFium's own editing calls, and taken only
+    when every character read there is what the API gives, field by field (another PDFium
+    build may keep its characters otherwise: a ``std::deque`` in older ones)."""
+    doc = raw.FPDF_CreateNewDocument()
+    try:
+        page = raw.FPDFPage_New(doc, 0, 300.0, 300.0)
+        font = raw.FPDFText_LoadStandardFont(doc, b"Helvetica")
+        for line, text in enumerate(("Ab c\u00e9", "fi-", "x")):
+            obj = raw.FPDFPageObj_CreateTextObj(doc, font, 10.0 + line)
+            units = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+            raw.FPDFText_SetText(obj, ctypes.cast(units, ctypes.POINTER(ctypes.c_ushort)))
+            raw.FPDFPageObj_Transform(obj, 1.0, 0.0, 0.0, 1.0, 20.0, 250.0 - 40 * line)
+            raw.FPDFPage_InsertObject(page, obj)
+        raw.FPDFPage_GenerateContent(page)
+        handle = raw.FPDFText_LoadPage(page)
+        text_page = ctypes.cast(handle, _V).value or 0
+        count = raw.FPDFText_CountChars(handle)
+        expected = _api_records(text_page, count)
+        header = ctypes.string_at(text_page, 16 * 8)  # the text page's first members
+        found = None
+        for at in range(0, len(header) - _CHAR_LIST.size + 1, 8):
+            start, size, room = _CHAR_LIST.unpack_from(header, at)
+            if (size == count > 0 and size <= room < 1 << 32 and start
+                    and [(kind if kind in (GENERATED, NOT_UNICODE) else 0, *rest)
+                         for kind, *rest in _RECORD.iter_unpack(ctypes.string_at(
+                             start, count * _RECORD.size))] == expected):
+                found = at  # its other types (a line-end hyphen...) the API does not tell
+                break
+        raw.FPDFText_ClosePage(handle)
+        raw.FPDF_ClosePage(page)
+        raw.FPDFFont_Close(font)
+        return found
+    finally:
+        raw.FPDF_CloseDocument(doc)
 
 
 def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool, dict[int, int]] | None:
