@@ -984,6 +984,30 @@ def test_tachyons_display_none_is_hidden():
     assert {r.rule for r in extraction.removed if "subscribed" in r.text} == {"hidden"}
 
 
+def test_hover_card_inside_a_sentence_is_hidden():
+    # A news site's person card, shown while the pointer rests on the name: the photo, the
+    # name again and links to the person's latest stories sat inside the sentence, so
+    # "Gov. Jane DoeJane Ann Doe Governor signs ... MORE (R) said" was read as its text.
+    card = ("<span class='people'><a href='/people/jane-doe'>Jane Doe</a><span class='card'>"
+            "<span><img src='doe.jpg' alt=''><a href='/people/jane-doe'>Jane Ann Doe</a>"
+            "<a href='/news/1'>Governor signs the flood relief bill</a> "
+            "<a href='/news/2'>State opens new shelters</a>"
+            "<a href='/people/jane-doe'>MORE</a></span></span></span>")
+    sentence = (f"<p>Gov. {card} (R) said the state would pay for the repairs to the old "
+                "bridge and the school gym.</p>")
+    extraction = run(article(sentence + PROSE))
+    said = next(b.text for b in extraction.blocks if b.text.startswith("Gov."))
+    assert said == ("Gov. Jane Doe (R) said the state would pay for the repairs to the old "
+                    "bridge and the school gym.")
+    assert {r.evidence for r in extraction.removed if "MORE" in r.text} == {"hover-card"}
+    # A link around an inline picture, and links after the sentence's own words, stay.
+    inline = ("<p>The new bridge <span><img src='b.jpg'><a href='/a'>North side</a> and "
+              "<a href='/b'>south side</a>, <a href='/c'>the pillars</a></span> opens in May "
+              "after a year of repairs to its pillars.</p>")
+    assert any("North side and south side, the pillars" in b.text
+               for b in run(article(inline + PROSE)).blocks)
+
+
 def test_product_details_folded_into_a_modal_are_kept():
     # Shops fold the description and specifications into modals and "read more" toggles;
     # on a page declaring a Product those are its details, a cookie dialog is not.

@@ -232,6 +232,8 @@ MIN_PROSE_CHARS = 25
 MAX_LINK_DENSITY = 0.5
 # Pictures a caption can sit under, and how long a caption runs at most.
 PICTURE_TAGS = ("img", "picture", "svg", "video")
+# Links a hover card holds at least: the term's page and a story or two (``_hover_card``).
+MIN_CARD_LINKS = 3
 MAX_CAPTION_WORDS = 80
 # A paragraph this long is the article's running prose, not a line of metadata beside it.
 MIN_PARAGRAPH_CHARS = 80
@@ -566,6 +568,9 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             style = element.get("style") if "style" in attributes else None
             reason = hidden_signal(element, style, classes) if (style or classes) and \
                 (not shown or element not in shown) else None
+            if not reason and tag == "span" and not in_link and len(element) and \
+                    runs[-1].kind == "paragraph" and _hover_card(element, runs[-1].parts):
+                reason = "hover-card"
             if reason:
                 hidden.append((element, reason))
                 runs[-1].add(element.tail, in_link, in_caption)
@@ -622,6 +627,45 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             runs[-1].add(tail, in_link, in_caption)
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
+
+
+def _hover_card(span: etree._Element, before: list[str]) -> bool:
+    """A card that scripts show while the pointer rests on the term before it, set inside
+    the sentence (a person's photo, then links to their page and latest stories): inline
+    markup after the paragraph's first words (``before``, its text so far), a picture
+    before any of its text, then only links, at least ``MIN_CARD_LINKS``. A link around an
+    inline picture is one link; a span laying out blocks (a script-built page's card grid)
+    is no sentence's."""
+    if not any(part.strip() for part in before):
+        return False
+    for node in span.iter():
+        if node.tag in PICTURE_TAGS:
+            break
+        if isinstance(node.tag, str) and (node.text or "").strip():
+            return False
+    else:
+        return False
+    links = 0
+    for node in span.iter(etree.Element):
+        if node.tag in BLOCK_TAGS:
+            return False
+        if node.tag == "a":
+            links += 1
+        elif (node.text or "").strip() and not _in_link(node, span):
+            return False
+        if node is not span and (node.tail or "").strip() and \
+                not _in_link(node.getparent(), span):
+            return False
+    return links >= MIN_CARD_LINKS
+
+
+def _in_link(node: etree._Element, top: etree._Element) -> bool:
+    """``node`` is an ``a`` or inside one, below ``top``."""
+    while node is not None and node is not top:
+        if node.tag == "a":
+            return True
+        node = node.getparent()
+    return False
 
 
 def _glued(element: etree._Element, text: str | None, parts: list[str]) -> bool:
