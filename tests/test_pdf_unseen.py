@@ -2512,3 +2512,21 @@ def test_a_figure_two_glyphs_share_is_as_wide_as_the_one_set(tmp_path):
     text = " ".join(b.text for b in _extract_file(tmp_path, _two_figure_ones_pdf(),
                                                   "figures.pdf").blocks)
     assert "exempt under 5 CFR 1320(h)3 of the rules" in text
+
+
+def test_a_journals_footer_with_its_folio_printed_once_is_furniture(tmp_path):
+    """A journal article's first page: its footer, the journal's name, issue date and the
+    page's number in small print flush with the text's right edge under all the text, printed
+    once (a one-page excerpt). Nothing can repeat it; a page number closing a short line of
+    words alone under the text, flush with the text's edge, marks it as the page's foot. It had
+    read as a paragraph."""
+    def page(canvas):
+        _justified(canvas, 700, _rows(14, "The biennial projections assume that the economy is "
+                                          "at or near full employment in", "ended."))
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(492, 60, "Quarterly Labor Review  \u2022  January 2012    65")
+
+    result = _typeset(tmp_path, page)
+    assert not any("Quarterly Labor Review" in b.text for b in result.blocks)
+    assert any(r.text.startswith("Quarterly Labor Review") and r.category == "furniture"
+               for r in result.removed)

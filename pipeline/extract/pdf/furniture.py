@@ -122,6 +122,9 @@ _FIGURES = re.compile(r"^[\d.,\s]*\d[\d.,\s]*$")
 _FOLIO_AT_AN_END = re.compile(r"^\d{1,4}\s+[^\W\d]|[^\W\d]\S*\s+\d{1,4}$")
 """A page number opening or closing a line of words: a footer's folio beside the section's
 title (``206  Law Enforcement, Courts, and Prisons``)."""
+_FOLIO_CLOSING_WORDS = re.compile(r"^\D*[^\W\d][^\s\d]*\s+(?:\d{4}\s+)?\d{1,3}$")
+"""A line of words closed by a page number, a year before it or not (``January 2012    65``);
+no figures among the words (a table's row, a note's citation)."""
 _WORDLIKE = re.compile(r"[^\W_]|#")
 
 
@@ -396,7 +399,8 @@ def _split_footer(bands: list[list[tuple[str, Line, bool]]],
                 row = [o for o in text if _on_one_row(o, line)]
                 if any(o.top >= line.bottom for o in text if o not in row):
                     continue
-                if len(row) == 1 and _footer_under_notes(line, text, left, width, body):
+                if len(row) == 1 and (_footer_under_notes(line, text, left, width, body)
+                                      or _footer_closed_by_its_folio(line, left, width, body)):
                     footer.add(id(line))
                     continue
                 if len(row) != 2:
@@ -479,6 +483,20 @@ def _footer_under_notes(line: Line, text: list[Line], left: float, width: float,
             and line.x1 - line.x0 <= ONE_PART_FOOTER_SHARE * width
             and left + width - line.x1 <= SPLIT_FOOTER_EDGE * width
             and line.x0 - left >= (1 - ONE_PART_FOOTER_SHARE) * width)
+
+
+def _footer_closed_by_its_folio(line: Line, left: float, width: float, body: float) -> bool:
+    """Whether ``line``, alone on its row under all the text, is a footer in one part whose
+    page number closes it (``Monthly Labor Review  •  January 2012    65``): short words, no
+    larger than the body, flush with the text's left or right edge, ending in a number of at
+    most three figures after a word or a year. A page's last line of text spans its column;
+    a note opens with its label, a caption with its own."""
+    if (line.lead_label or line.size > body + SMALL_PRINT_PT or CAPTION.match(line.text)
+            or _FOLIO_CLOSING_WORDS.search(line.text) is None
+            or line.x1 - line.x0 > ONE_PART_FOOTER_SHARE * width):
+        return False
+    return (line.x0 - left <= SPLIT_FOOTER_EDGE * width
+            or left + width - line.x1 <= SPLIT_FOOTER_EDGE * width)
 
 
 def _footer_band(pages: list[list[Line]], bands: list[list[tuple[str, Line, bool]]],
