@@ -2530,3 +2530,24 @@ def test_a_journals_footer_with_its_folio_printed_once_is_furniture(tmp_path):
     assert not any("Quarterly Labor Review" in b.text for b in result.blocks)
     assert any(r.text.startswith("Quarterly Labor Review") and r.category == "furniture"
                for r in result.removed)
+
+
+def test_an_underlined_title_at_the_body_size_is_a_heading(tmp_path):
+    """A report's section title set at the text's size and weight, on its own line, underlined
+    across its whole width (a word processor's heading style; its bold and italics drawn by
+    the producer, not named by the font), right above the paragraph it heads: a heading, not
+    the paragraph's first line. A word underlined inside a line of text heads nothing."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=6, size=11) - 12
+        canvas.setFont("Times-Roman", 11)
+        canvas.drawString(72, y, "Credit Derivatives Markets")
+        width = canvas.stringWidth("Credit Derivatives Markets", "Times-Roman", 11)
+        canvas.setLineWidth(0.6)
+        canvas.line(72, y - 1.5, 72 + width, y - 1.5)
+        _paragraph(canvas, y - 16, rows=6, size=11)
+        canvas.drawString(72, y - 120, "Only this word is underlined in the line of text.")
+        canvas.line(72, y - 121.5, 72 + canvas.stringWidth("Only", "Times-Roman", 11), y - 121.5)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert [t for k, t in result if k == "heading"] == ["Credit Derivatives Markets"]
+    assert not any(t.startswith("Credit Derivatives Markets ") for _, t in result)

@@ -112,6 +112,12 @@ LABEL_TAB_EM = 4.0
 """A caption's title starts at most this many ems right of its label on the label's row..."""
 LABEL_ROW_SLACK = 0.3
 """...its top within this share of the label's size of the label's."""
+UNDERLINE_EM = 0.5
+"""An underline lies under its line's baseline, at most this many of its ems below the line's
+box, and starts and ends within this many ems of its text's ends..."""
+UNDERLINE_OVERRUN_EM = 2.0
+"""...running on at most this many ems past them in all (a rule under a table's head row or
+between paragraphs runs across the column)."""
 _NUMBERED_LABEL = re.compile(r"^[A-Z][a-z]{2,}\s+[0-9]+(?:[-.–][0-9]+)*[a-z]?[:.]?\s+[A-Z]")
 
 
@@ -228,6 +234,7 @@ def _heads_text(lines: list[Line], after: Line) -> bool:
 
 
 def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
+    _split_underlined_titles(blocks, page.rules)
     _join_caption_labels(blocks)
     tables = [b.bbox for b in blocks if b.kind == "table"]
     pictures = _labelled_pictures(blocks, page)
@@ -249,8 +256,10 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             # a caption's label left alone (``Figure 2`` over a chart framed with its title,
             # too far above it to be joined) names a figure: it heads no section
             block.kind = "caption"
-        elif _is_heading(block, body_size, min(body_size, after.size if after else body_size),
-                       after):
+        elif (_is_heading(block, body_size, min(body_size, after.size if after else body_size),
+                          after)
+              or len(block.lines) == 1 and _underlined_title(block.lines[0], page.rules)
+              and after is not None and _prose(after)):
             block.kind = "heading"
         # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
         elif (CAPTION.match(" ".join(line.text for line in block.lines[:2]))
@@ -261,6 +270,44 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "callout"
         elif _opens_item(block):
             block.kind = "list_item"
+
+
+def _split_underlined_titles(blocks: list[LayoutBlock], rules: list[Box]) -> None:
+    """A block's first line underlined across its whole width, a title's words, over prose it
+    was stacked with at the text's size and leading, made a block of its own: a word
+    processor's heading style sets the heading at the body's size, its bold and italics often
+    drawn by the producer rather than named by the font, so the underline is what shows it."""
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if (block.kind not in BUILT_WHOLE and len(block.lines) > 1
+                and _underlined_title(block.lines[0], rules)
+                and _prose(LayoutBlock(block.lines[1:]))):
+            blocks.insert(i + 1, LayoutBlock(block.lines[1:]))
+            block.lines = block.lines[:1]
+        i += 1
+
+
+def _underlined_title(line: Line, rules: list[Box]) -> bool:
+    """Whether ``line`` reads as a title (a capital first, a few words, no sentence's end or
+    inner stop, no caption's label) and a rule underlines all of it (``UNDERLINE_*``)."""
+    text = line.text.strip()
+    words = text.split()
+    letters = sum(ch.isalpha() or ch.isspace() for ch in text)
+    if (not text[:1].isupper() or not 1 <= len(words) <= ITALIC_TITLE_WORDS
+            or SENTENCE_END.search(text) or text.endswith(",") or ". " in text
+            or letters < ITALIC_TITLE_LETTERS * len(text) or CAPTION.match(text)):
+        return False
+    reach = UNDERLINE_EM * line.size
+    return any(line.bottom - line.size <= rule[1] <= line.bottom + reach
+               and abs(rule[0] - line.x0) <= reach and abs(rule[2] - line.x1) <= reach
+               and (rule[2] - rule[0]) - (line.x1 - line.x0) <= UNDERLINE_OVERRUN_EM * line.size
+               for rule in rules)
+
+
+def _prose(block: LayoutBlock) -> bool:
+    """Whether ``block`` opens with a line of prose: words in lower case."""
+    return sum(ch.islower() for ch in block.lines[0].text) >= len(block.lines[0].text) / 2
 
 
 def _join_caption_labels(blocks: list[LayoutBlock]) -> None:
