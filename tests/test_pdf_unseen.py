@@ -2551,3 +2551,26 @@ def test_an_underlined_title_at_the_body_size_is_a_heading(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert [t for k, t in result if k == "heading"] == ["Credit Derivatives Markets"]
     assert not any(t.startswith("Credit Derivatives Markets ") for _, t in result)
+
+
+def test_a_drop_capital_whose_font_declares_a_deep_descent_opens_the_first_row(tmp_path):
+    """A magazine's drop capital three rows tall, in a face whose descriptor declares a descent
+    of most of its em: the glyph box hangs that far under the baseline, so its top stands well
+    below the capital's ink, level with the second row. A capital's top is its baseline less
+    its cap height, whatever the box: the capital opens the first row (``This release``),
+    not the second (``his release ... TStatistics``)."""
+    rows = ["his release of the Bureau of Labor", "Statistics projections, which are",
+            "published every two years, is the", "second since the recession that began",
+            "in December of that year and ended."]
+
+    def page(canvas):
+        _paragraph(canvas, 720, rows=4)
+        canvas.setFont(_heavy_font(), 40)
+        canvas.drawString(72, 640 - 26, "T")
+        canvas.setFont("Times-Roman", 11)
+        for i, row in enumerate(rows):
+            canvas.drawString(100 if i < 3 else 72, 640 - 13 * i, row)
+
+    result = _typeset(tmp_path, page, (b"/Descent -240", b"/Descent -700"))
+    text = " ".join(" ".join(b.text for b in result.blocks).split())
+    assert "This release of the Bureau of Labor Statistics projections, which are" in text

@@ -332,7 +332,11 @@ DROP_CAP_ROWS = 2
 """...when at least this many rows of text start right of it, within its height..."""
 DROP_CAP_REACH = 0.5
 """...at most this many of its ems right of it, the first row's top level with its top
-(within the text's size)."""
+(within the text's size)..."""
+CAP_HEIGHT_EM = 0.7
+"""...its top no lower than its baseline less this many of its ems, a capital's height: the
+glyph box hangs from the descent the font declares, and a face that declares most of its em
+(Adobe Caslon's bold in a magazine) puts the box's top level with the capital's second row."""
 
 
 def _drop_capitals(chars: list[Char]) -> list[Char]:
@@ -360,16 +364,17 @@ def _drop_capitals(chars: list[Char]) -> list[Char]:
     xs = [text[i][X0] for i in by_x]
     for cap in caps:
         reach = cap[X1] + DROP_CAP_REACH * cap[SIZE]
+        top = min(cap[TOP], cap[BASELINE] - CAP_HEIGHT_EM * cap[SIZE])
         within = sorted(by_x[bisect_left(xs, cap[X1] - 1):bisect_right(xs, reach)])
         beside = [c for c in (text[i] for i in within)
-                  if cap[TOP] - common <= c[TOP] and c[BOTTOM] <= cap[BOTTOM] + common]
+                  if top - common <= c[TOP] and c[BOTTOM] <= cap[BOTTOM] + common]
         baselines = sorted({round(c[BASELINE]) for c in beside})
         rows = [b for i, b in enumerate(baselines) if not i or b - baselines[i - 1] > 1]
         if len(rows) < DROP_CAP_ROWS:
             continue
         first = min((c for c in beside if round(c[BASELINE]) - rows[0] <= 1),
                     key=BY_X0)
-        if abs(first[TOP] - cap[TOP]) > common:
+        if abs(first[TOP] - top) > common:
             continue
         width = first[SIZE] * 0.6  # about a capital's width at the row's size
         moved[id(cap)] = (cap[TEXT], first[X0] - width, first[X0], first[TOP], first[BOTTOM],
