@@ -1165,3 +1165,17 @@ def test_the_title_of_a_removed_list_of_links_goes_with_it():
     assert "What to bring" in texts and "Medicines for three days" in texts
     rules = {r.text: r.rule for r in extraction.removed}
     assert rules.get("Trending News") == "link-density"
+
+
+@pytest.mark.parametrize("names", ["story-body sidebar-layout", "content-share", "main-widget"])
+def test_body_under_a_layout_named_box_beats_the_headline_box_above_it(names):
+    # A headline box (the headline, a standfirst, a byline) above the body's own box, whose
+    # class names the layout with a chrome word: at the chrome discount the standfirst
+    # out-weighed a short body, and it alone was the article.
+    standfirst = ("The casting of the second film is complete, and the studio says filming "
+                  "starts in the autumn.")
+    source = _story("<p class='dek'>" + standfirst + "</p><p class='byline'>By Jo Smith | "
+                    "May 3, 2024</p></div><div class='" + names + "'>" +
+                    "".join(f"<p>{text}</p>" for text in POST[:3]))
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in POST[:3])

@@ -1120,8 +1120,52 @@ def layout(blocks: list[TextBlock], root: etree._Element, title: str | None = No
     elements = [element for element in root.iter(etree.Element) if element in holding]
     headline = _headline_block(blocks, title)
     owner_prose = _owner_prose(blocks)
+    wrappers = _wrappers(*owner_prose, headline)
+    if headline is not None:
+        prose, total = owner_prose
+        wrappers.update(owner for owner, value in prose.items()
+                        if value >= WRAPPER_SHARE * total and owner not in wrappers
+                        and _body_after_headline(owner, headline, blocks))
     return Layout(elements, [element.getparent() for element in elements], headline,
-                  owner_prose, _wrappers(*owner_prose, headline))
+                  owner_prose, wrappers)
+
+
+def _body_after_headline(owner: etree._Element, headline: TextBlock,
+                         blocks: list[TextBlock]) -> bool:
+    """A chrome-named box holding most of the prose is the article's body, not a column
+    beside it, when it comes right after the headline's own box (nothing with text between
+    them), that box holds at most a standfirst of prose beside the headline, and the box
+    holds paragraphs of sentences, not headline links: news templates put the headline,
+    standfirst and byline in one box and the body in the next, and name the body's box for
+    its layout ("story-body sidebar-layout", "content-share"). A sidebar beside a post
+    comes after the post's paragraphs, or is a column of teasers."""
+    if owner.tag in CHROME_TAGS or _never_wrapper(owner) or _declared_chrome(owner):
+        return False
+    parent = owner.getparent()
+    box = next((node for node in headline.element.iterancestors()
+                if node.getparent() is parent), None)
+    if box is None:
+        return False
+    for sibling in box.itersiblings():
+        if sibling is owner:
+            break
+        if isinstance(sibling.tag, str) and \
+                len(sibling.text_content().strip()) >= MIN_PROSE_CHARS:
+            return False
+    else:
+        return False
+    in_box = set(box.iter(etree.Element))
+    in_owner = set(owner.iter(etree.Element))
+    standfirst = sentences = 0
+    for block in blocks:
+        if block.element in in_box:
+            standfirst += block.kind == "paragraph" and weight(block) > 0
+        elif block.element in in_owner:
+            if is_entry_link(block):
+                return False
+            sentences += block.kind == "paragraph" and weight(block) > 0 and \
+                bool(SENTENCE_END.search(block.text))
+    return standfirst <= 1 and sentences >= 2
 
 
 def main_container(blocks: list[TextBlock], root: etree._Element,
@@ -1245,6 +1289,12 @@ def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock
     rank = {node: i for i, node in enumerate(above)}
     if region.element in rank:
         return region
+    for node in (region.element, *region.element.iterancestors()):
+        parent = node.getparent()
+        if node in wrappers and node not in rank and parent is not None:
+            # The body's box after the headline's (``_body_after_headline``): the
+            # article is both boxes, however much the standfirst says.
+            return Region(parent)
     held = [0.0] * len(above)  # prose whose nearest ancestor among ``above`` this is
     for block in blocks:
         if block.chrome or block.kind == "heading":
