@@ -2574,3 +2574,29 @@ def test_a_drop_capital_whose_font_declares_a_deep_descent_opens_the_first_row(t
     result = _typeset(tmp_path, page, (b"/Descent -240", b"/Descent -700"))
     text = " ".join(" ".join(b.text for b in result.blocks).split())
     assert "This release of the Bureau of Labor Statistics projections, which are" in text
+
+
+def test_underlined_column_heads_and_a_title_underlined_on_both_lines(tmp_path):
+    """Underlined words that are no title over prose: a table's column heads underlined side by
+    side over their cells, and a bold title wrapped over two lines, each underlined (one
+    heading, not its first line and then its second)."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for col, head in enumerate(("Iowa Ethanol", "Nebraska Ethanol", "Dakota Ethanol")):
+            x = 72 + 150 * col
+            canvas.drawString(x, 720, head)
+            canvas.line(x, 718.5, x + canvas.stringWidth(head, "Times-Roman", 10), 718.5)
+            for row in range(3):
+                canvas.drawString(x, 706 - 12 * row, f"steady demand from {row + 2} plants")
+        font = _heavy_font()
+        for i, part in enumerate(("Conventional Parties to the Armed Conflict", "and Groups")):
+            canvas.setFont(font, 10)
+            canvas.drawString(72, 600 - 12 * i, part)
+            canvas.line(72, 598.5 - 12 * i, 72 + canvas.stringWidth(part, font, 10), 598.5 - 12 * i)
+        _paragraph(canvas, 570)
+
+    result = _extract_blocks(_typeset(tmp_path, page, VERA_MEDIUM))
+    headings = [t for k, t in result if k == "heading"]
+    assert not any("Ethanol" in t for t in headings)
+    assert [" ".join(t.split()) for t in headings] == [
+        "Conventional Parties to the Armed Conflict and Groups"]

@@ -234,7 +234,7 @@ def _heads_text(lines: list[Line], after: Line) -> bool:
 
 
 def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> None:
-    _split_underlined_titles(blocks, page.rules)
+    _split_underlined_titles(blocks, page)
     _join_caption_labels(blocks)
     tables = [b.bbox for b in blocks if b.kind == "table"]
     pictures = _labelled_pictures(blocks, page)
@@ -258,8 +258,8 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "caption"
         elif (_is_heading(block, body_size, min(body_size, after.size if after else body_size),
                           after)
-              or len(block.lines) == 1 and _underlined_title(block.lines[0], page.rules)
-              and after is not None and _prose(after)):
+              or len(block.lines) == 1 and after is not None
+              and _titles_prose(block.lines[0], after, page)):
             block.kind = "heading"
         # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
         elif (CAPTION.match(" ".join(line.text for line in block.lines[:2]))
@@ -272,7 +272,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             block.kind = "list_item"
 
 
-def _split_underlined_titles(blocks: list[LayoutBlock], rules: list[Box]) -> None:
+def _split_underlined_titles(blocks: list[LayoutBlock], page: PageData) -> None:
     """A block's first line underlined across its whole width, a title's words, over prose it
     was stacked with at the text's size and leading, made a block of its own: a word
     processor's heading style sets the heading at the body's size, its bold and italics often
@@ -281,11 +281,20 @@ def _split_underlined_titles(blocks: list[LayoutBlock], rules: list[Box]) -> Non
     while i < len(blocks):
         block = blocks[i]
         if (block.kind not in BUILT_WHOLE and len(block.lines) > 1
-                and _underlined_title(block.lines[0], rules)
-                and _prose(LayoutBlock(block.lines[1:]))):
+                and _titles_prose(block.lines[0], LayoutBlock(block.lines[1:]), page)):
             blocks.insert(i + 1, LayoutBlock(block.lines[1:]))
             block.lines = block.lines[:1]
         i += 1
+
+
+def _titles_prose(line: Line, after: LayoutBlock, page: PageData) -> bool:
+    """Whether ``line`` is an underlined title (``_underlined_title``) alone on its row over
+    ``after``, prose whose first line no rule underlines: a table's column heads, underlined
+    side by side, head figures; a title wrapped over two lines is underlined on both."""
+    return (_underlined_title(line, page.rules) and _prose(after)
+            and not any(_underlines(rule, after.lines[0]) for rule in page.rules)
+            and not any(other is not line and other.top < line.bottom and other.bottom > line.top
+                        for other in page.lines))
 
 
 def _underlined_title(line: Line, rules: list[Box]) -> bool:
@@ -298,16 +307,25 @@ def _underlined_title(line: Line, rules: list[Box]) -> bool:
             or SENTENCE_END.search(text) or text.endswith(",") or ". " in text
             or letters < ITALIC_TITLE_LETTERS * len(text) or CAPTION.match(text)):
         return False
+    return any(_underlines(rule, line) for rule in rules)
+
+
+def _underlines(rule: Box, line: Line) -> bool:
     reach = UNDERLINE_EM * line.size
-    return any(line.bottom - line.size <= rule[1] <= line.bottom + reach
-               and abs(rule[0] - line.x0) <= reach and abs(rule[2] - line.x1) <= reach
-               and (rule[2] - rule[0]) - (line.x1 - line.x0) <= UNDERLINE_OVERRUN_EM * line.size
-               for rule in rules)
+    return (line.bottom - line.size <= rule[1] <= line.bottom + reach
+            and abs(rule[0] - line.x0) <= reach and abs(rule[2] - line.x1) <= reach
+            and (rule[2] - rule[0]) - (line.x1 - line.x0) <= UNDERLINE_OVERRUN_EM * line.size)
+
+
+PROSE_WORDS = 4
+"""Prose opens with a line of at least this many words, in lower case for the most part."""
 
 
 def _prose(block: LayoutBlock) -> bool:
-    """Whether ``block`` opens with a line of prose: words in lower case."""
-    return sum(ch.islower() for ch in block.lines[0].text) >= len(block.lines[0].text) / 2
+    """Whether ``block`` opens with a line of prose (``PROSE_WORDS``)."""
+    text = block.lines[0].text
+    return (len(text.split()) >= PROSE_WORDS
+            and sum(ch.islower() for ch in text) >= len(text) / 2)
 
 
 def _join_caption_labels(blocks: list[LayoutBlock]) -> None:
