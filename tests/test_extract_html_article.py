@@ -1179,3 +1179,21 @@ def test_body_under_a_layout_named_box_beats_the_headline_box_above_it(names):
                     "".join(f"<p>{text}</p>" for text in POST[:3]))
     texts = [b.text for b in run(source).blocks]
     assert all(text in texts for text in POST[:3])
+
+
+@pytest.mark.parametrize("heading", ["About", "Comment policy", "Viewing options"])
+def test_a_titled_box_before_the_headline_is_not_the_article(heading):
+    # A left column (an about box, a comment policy, a viewing options header) comes before
+    # a one-paragraph post in the markup, in boxes whose classes say nothing; its paragraph
+    # out-wrote the post's, and the region grew to hold both.
+    box = ("Jo Smith writes about films, casting and the people who make them. She has "
+           "reviewed films for twenty years, has written three books about the studios, and "
+           "teaches criticism at the local college on Saturdays.")
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
+              + f"<div class='k1'><div class='k3'><h3>{heading}</h3><p>{box}</p></div>"
+              f"<div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}</p></div></div>"
+              "</body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert POST[0] in texts and box not in texts
+    assert any(r.rule == "outside-main-content" and r.text == box for r in extraction.removed)

@@ -1224,7 +1224,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
     # A listing's entries and a thread's posts are not one article under its headline.
     if kind not in ("listing", "forum"):
         region = _under_headline(region, blocks, headline, wrappers, in_chrome, prose)
-        region = _around_headline(region, blocks, headline, wrappers)
+        region = _around_headline(region, blocks, headline, wrappers, title)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
     richest = max(blocks, key=lambda b: prose.get(b.element, 0.0)).element
@@ -1324,20 +1324,33 @@ def _under_headline(region: Region, blocks: list[TextBlock], headline: TextBlock
 
 
 def _around_headline(region: Region, blocks: list[TextBlock], headline: TextBlock | None,
-                     wrappers: set[etree._Element]) -> Region:
+                     wrappers: set[etree._Element], title: str | None) -> Region:
     """The article is its headline and the paragraphs under it: when the region also holds
     a column beside them (a blog's boxes of recent posts, an about box, contributors' bios
     adding up to more prose than the column costs), it narrows to the smallest element
-    holding both the headline and the element with the most paragraph prose."""
+    holding both the headline and the element with the most paragraph prose after the
+    headline (or before it under a heading of the headline's rank)."""
     if headline is None or headline.chrome:
         return region  # a title in a "popular stories" box is no anchor for the article
     inside = set(region.element.iter(etree.Element))
     if headline.element not in inside:
         return region
     held: dict[etree._Element, float] = {}
+    wanted = _norm(title) if title else ""
+    passed = titled = False
     for block in blocks:
+        if block is headline:
+            passed = True
+        elif not passed and block.kind == "heading":
+            # Prose before the headline is the article's only under a heading that ranks
+            # with it or repeats the page title (the headline found may be a recipe's or
+            # a gallery's repeat of it); a box of its own before the article ("About",
+            # "Comment policy", "Viewing options") is a column beside it.
+            text = _norm(block.text)
+            titled = bool(text) and (text in wanted or
+                                     (block.level or 9) <= (headline.level or 9))
         if not (block.kind == "paragraph" or block.element.tag == "p") or \
-                block.element not in inside:
+                block.element not in inside or not (passed or titled):
             continue
         w = region_weight(block, wrappers)
         if w > 0:
