@@ -799,6 +799,33 @@ def test_an_if_you_enjoyed_this_article_pitch_closing_a_post_is_its_sign_off():
     assert rules.get(pitch) == "call-to-action"
 
 
+def test_small_print_closing_an_article_is_removed():
+    # A press release's "About the company" boilerplate after an <hr>, set at 12px in grey
+    # under the release's text, was output as its longest paragraph (precision 0.69); a
+    # "last reviewed" line in <small> alike.
+    about = ("Example Corp is a global provider of flood defences. It employs about 2,300 "
+             "people in over 20 countries and is listed on the exchange.")
+    reviewed = "This article last reviewed April 2005."
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<hr><p style='font-size: 12.0px;color: rgb(128,130,100);'>{about}</p>"
+                    f"<p><small>{reviewed}</small></p>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get(about) == "fine-print" and rules.get(reviewed) == "fine-print"
+
+
+def test_small_print_is_fine_print_only_beside_text_of_the_usual_size():
+    # A page setting all its text at 12px, and 14px or 1.1em closing lines, keep them.
+    small = "".join(f"<p style='font-size:12px'>{text}</p>" for text in POST)
+    assert all(text in [b.text for b in run(_story(small)).blocks] for text in POST)
+    for size in ("14px", "1.1em", "100%"):
+        last = f"<p style='font-size:{size}'>{POST[0]}</p>"
+        source = _story("".join(f"<p>{text}</p>" for text in POST[1:]) + last)
+        assert POST[0] in [b.text for b in run(source).blocks]
+
+
 def test_a_loading_placeholder_is_removed_and_ends_no_sign_off_search():
     # scrapinghub dev: a news page's newsletter box, then a box its scripts fill in showing
     # "Loading content ..." in the HTML: the placeholder was kept as a sentence and ended

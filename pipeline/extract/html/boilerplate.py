@@ -275,6 +275,13 @@ COMMENT_NOTICE = re.compile(r"^\s*(?:you can (?:follow any responses|leave a res
 # print on ...".
 PRINT_EDITION = re.compile(r"^\s*a version of this (?:article|story|review) appear(?:s|ed)\b.*"
                            r"\b(?:edition|in print)\b", re.IGNORECASE)
+# An inline font size below the surrounding text's (``_small_print``): a relative one under
+# 1 (em, rem, %: 0.85em, 80%) or an absolute one under 13px (10pt): browsers set text at
+# 16px, and pages set their fine print at 12px and less. Not the keywords: old blogs set
+# their text "small" (13px), as old pages set it in <font size=2>.
+SMALL_FONT = re.compile(r"font-size\s*:\s*(?:0*\.\d+\s*r?em|0*\.?\d?\d(?:\.\d+)?\s*%|"
+                        r"(?:\d|1[0-2])(?:\.\d+)?\s*px|"
+                        r"(?:\d(?:\.\d+)?)\s*pt)", re.IGNORECASE)
 # The title of the author's box closing an article: "About the Author", "Written by".
 AUTHOR_BOX_TITLE = re.compile(r"^\s*(?:about the (?:author|writer|contributor)s?|written by)"
                               r"\s*:?\s*$", re.IGNORECASE)
@@ -2658,9 +2665,12 @@ def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """The paragraphs closing the article that ask the reader to subscribe, join or write
     (``SIGN_OFF``) are its sign-off, removed as ``call-to-action``, and the blog software's
     notices on comments (``COMMENT_NOTICE``) as ``comment-notice``, a newspaper's note on
-    its print edition (``PRINT_EDITION``) as ``print-edition``. Headings, fragments,
-    bylines and datelines between them are passed over and left to ``_trim_edges``, which
-    then finds them after the article's last prose; any other kept block ends the search."""
+    its print edition (``PRINT_EDITION``) as ``print-edition``, and paragraphs of any
+    length set in small print (``_small_print``: a press release's "About the company"
+    boilerplate, a site's terms) after text of the usual size as ``fine-print``. Headings,
+    fragments, bylines and datelines between them are passed over and left to
+    ``_trim_edges``, which then finds them after the article's last prose; any other kept
+    block ends the search."""
     for index in range(len(blocks) - 1, -1, -1):
         block, verdict = blocks[index], verdicts[index]
         if not verdict.keep or verdict.note:
@@ -2679,9 +2689,40 @@ def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict(False, rule="comment-notice",
                                       evidence="the blog software's notice on comments, after "
                                                "the article's text")
+        elif block.kind == "paragraph" and verdict.kind == "paragraph" and \
+                (size := _small_print(block.element)) and \
+                _prose_before(blocks, verdicts, index):
+            verdicts[index] = Verdict(False, rule="fine-print",
+                                      evidence=f"set in small print ({size}) after the "
+                                               "article's text")
         elif not (is_fragment(block) or block.kind == "heading" or
                   verdict.kind in ("byline", "caption") or looks_like_dateline(block)):
             return
+
+
+def _small_print(element: etree._Element) -> str | None:
+    """How the element's text is set smaller than the text around it, if it is: in
+    ``small`` (HTML's element for side comments: disclaimers, caveats, legal terms) or at
+    an inline ``SMALL_FONT`` size, on the element itself or on markup wrapping all of its
+    text."""
+    while True:
+        if element.tag == "small":
+            return "small"
+        match = SMALL_FONT.search(element.get("style") or "")
+        if match:
+            return match.group(0)
+        children = [child for child in element if isinstance(child.tag, str)]
+        if (element.text or "").strip() or len(children) != 1 or \
+                (children[0].tail or "").strip():
+            return None
+        element = children[0]
+
+
+def _prose_before(blocks: list[TextBlock], verdicts: list[Verdict], index: int) -> bool:
+    """A kept paragraph before ``index`` in the text's own size: the article is not all
+    small print (a page setting its whole text at 12px)."""
+    return any(verdicts[i].keep and blocks[i].kind == "paragraph" and
+               not _small_print(blocks[i].element) for i in range(index))
 
 
 def _drop_author_box(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
