@@ -14,7 +14,19 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection
 
-from pipeline.extract.pdf.chars import BASELINE, BY_X0, SIZE, TEXT, TOP, X0, X1, Char, mode_size
+from pipeline.extract.pdf.chars import (
+    BASELINE,
+    BY_SIZE,
+    BY_X0,
+    SIZE,
+    TEXT,
+    TOP,
+    X0,
+    X1,
+    Char,
+    mode_of_sizes,
+    mode_size,
+)
 
 SEGMENT_GAP_EM = 1.5
 """A gap wider than this (em) always splits a row into segments: justified spaces stay far
@@ -126,7 +138,7 @@ def row_gutters(rows: list[list[Char]], space: float = 0.0,
             prose.append([])
             continue
         edges = [spans[-1][0]] + [x for gap in row_gaps for x in gap] + [spans[-1][1]]
-        least = COLUMN_MIN_EM * mode_size(ink)
+        least = COLUMN_MIN_EM * mode_of_sizes(list(map(BY_SIZE, ink)))  # mode_size: all ink
         runs = _word_runs(ink, row_gaps)
         wide.append([gap for i, gap in enumerate(row_gaps)
                      if edges[2 * i + 1] - edges[2 * i] >= least

@@ -53,6 +53,9 @@ from pipeline.extract.pdf.chars import (
 from pipeline.extract.pdf.fonts import HANGING_FONT
 from pipeline.extract.pdf.geometry import Box
 
+_BY_TEXT = itemgetter(TEXT)
+_BY_FONTNAME = itemgetter(FONTNAME)
+
 
 def is_big_delimiter(c: Char) -> bool:
     """A brace, bracket or bar from TeX's extension font, sized to what it encloses (a big
@@ -82,7 +85,7 @@ def hangs(c: Char) -> bool:
 
 def any_hanging(chars: list[Char]) -> bool:
     """Whether one of ``chars`` is set in a hanging font, asked of their fonts once each."""
-    return any(map(hanging_font, {c[FONTNAME] for c in chars}))
+    return any(map(hanging_font, set(map(_BY_FONTNAME, chars))))
 
 
 def tall_bars(chars: list[Char]) -> list[Char]:
@@ -90,6 +93,8 @@ def tall_bars(chars: list[Char]) -> list[Char]:
     builds from pieces of its extension font, one over the other, as one character standing
     on the middle of the stack (the formula's row): the pieces each made a row of their own,
     which split the formula's rows around them."""
+    if _BARS.isdisjoint(map(_BY_TEXT, chars)):  # most pages: no bar, asked without a loop
+        return chars
     pieces = [c for c in chars if c[TEXT] in _BARS and hangs(c)]
     if len(pieces) < 2:
         return chars
@@ -116,6 +121,7 @@ BRACE_PIECES = ("\ufe38", "\ufe37")
 """The pieces (``︸``, ``︷``) TeX builds a horizontal brace from, left to right: an end, the
 two halves of the middle's tip, an end; an underbrace's ends are the first, an overbrace's
 the second (rules drawn between the pieces fill the gaps)."""
+_BRACE_PIECE_SET = frozenset(BRACE_PIECES)
 BRACE_LABEL_EM = 0.5
 """How far (em of the brace) a brace's label may stand clear of the brace's glyph box, and
 how far into it (the box is deeper than the drawn brace)."""
@@ -145,6 +151,8 @@ def labelled_braces(chars: list[Char]) -> list[Brace]:
     or over it, found among the page's characters. Read as rows of their own, a label came
     after the whole formula's line (or inside the next one), and the pieces split the rows
     they stood near."""
+    if _BRACE_PIECE_SET.isdisjoint(map(_BY_TEXT, chars)):  # most pages: no brace
+        return []
     pieces = [c for c in chars if c[TEXT] in BRACE_PIECES]
     if len(pieces) < 4:
         return []

@@ -15,9 +15,11 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import count, groupby, repeat
+from operator import itemgetter, sub
 
 from pipeline.extract.pdf.chars import (
     BASELINE,
@@ -70,6 +72,11 @@ from pipeline.extract.pdf.formulas import (
     tall_bars,
 )
 from pipeline.extract.pdf.geometry import Box, centre_in
+
+_BY_X1 = itemgetter(X1)
+_BY_FONTNAME = itemgetter(FONTNAME)
+_BY_TOP: Callable[[Char], float] = itemgetter(TOP)
+_BY_BOTTOM: Callable[[Char], float] = itemgetter(BOTTOM)
 
 RAISED_LOOKAHEAD = 8
 """Rows below a raised character searched for the line it belongs to (other columns' rows
@@ -241,7 +248,7 @@ def page_lines(chars: list[Char], page_number: int,
     split = [[part for segment in row for part in _titles_apart(segment)] for row in split]
     joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))))
     segments = [segment for row in joined for segment in _join_end_marks(_join_bullets(row))]
-    drawn = {id(c): i for i, c in enumerate(kept)} if drawn_order else None
+    drawn = dict(zip(map(id, kept), count())) if drawn_order else None
     lines = []
     segments = stack_displays(_attach_stray_marks(segments), operators, bars)
     if braces:
@@ -252,7 +259,7 @@ def page_lines(chars: list[Char], page_number: int,
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
             if drawn is not None:  # spacers have no place in the stream
-                line.seq = min([drawn.get(id(c), len(kept)) for c in segment])
+                line.seq = min(map(drawn.get, map(id, segment), repeat(len(kept))))
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
@@ -281,6 +288,9 @@ def _titles_apart(segment: list[Char]) -> list[list[Char]]:
     than ``TITLE_GAP_EM`` where font and size change (by ``TITLE_SIZE``) between two letters or
     digits; a justified line's stretched space keeps its words' style, and a sentence citing
     a table names it in the text's own font."""
+    fonts = list(map(_BY_FONTNAME, segment))
+    if fonts.count(fonts[0]) == len(fonts):  # most segments: set in one font
+        return [segment]
     ink = [i for i, c in enumerate(segment) if not c[TEXT].isspace()]
     for before, after in zip(ink, ink[1:]):
         left, right = segment[before], segment[after]
@@ -396,15 +406,22 @@ def _rows(chars: list[Char], operators: bool = True,
     touch; ``operators`` False says no character is set in a hanging font; ``bars``: the
     page's fraction bars."""
     rows: list[list[Char]] = []
-    hanging = [c for c in chars if hanging_font(c[FONTNAME])] if operators else []
+    # the hanging fonts asked for once each, not once per character
+    fonts = ({name for name in set(map(_BY_FONTNAME, chars)) if hanging_font(name)}
+             if operators else ())
+    hanging = [c for c in chars if c[FONTNAME] in fonts] if fonts else []
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
     row: list[Char] = []
     # the character the row's reach is measured from: its baseline, size and whether it is a
-    # letter or digit, kept apart (this loop runs once per character)
+    # letter or digit, kept apart
     first_baseline = first_size = 0.0
     first_alnum = False
-    for c in sorted(level, key=BY_BASELINE):
+    # characters on one baseline (most of a row's) are taken together: after the first, each
+    # is level with the one before it, so it joins that one's row
+    for _, level_run in groupby(sorted(level, key=BY_BASELINE), key=BY_BASELINE):
+        run = list(level_run)
+        c = run[0]
         if row:
             # measured from the row's first letter or digit (chaining would let rows drift;
             # a symbol raised above its line, the ``~`` of a ``≅``, would move the row's
@@ -412,15 +429,21 @@ def _rows(chars: list[Char], operators: bool = True,
             # character (a word must not lose its line to rounding)
             size = c[SIZE] if c[SIZE] < first_size else first_size  # min, inline
             size = size or 1.0
-            if (c[BASELINE] - first_baseline <= ROW_BASELINE_EM * size
-                    or c[BASELINE] - row[-1][BASELINE] <= SAME_BASELINE):
-                row.append(c)
-                if not first_alnum and c[TEXT].isalnum():
-                    first_baseline, first_size, first_alnum = c[BASELINE], c[SIZE], True
-                continue
-        row = [c]
-        first_baseline, first_size, first_alnum = c[BASELINE], c[SIZE], c[TEXT].isalnum()
-        rows.append(row)
+            joins = (c[BASELINE] - first_baseline <= ROW_BASELINE_EM * size
+                     or c[BASELINE] - row[-1][BASELINE] <= SAME_BASELINE)
+        else:
+            joins = False
+        if joins:
+            row += run
+        else:
+            row = run
+            first_baseline, first_size, first_alnum = c[BASELINE], c[SIZE], c[TEXT].isalnum()
+            rows.append(row)
+        if not first_alnum:
+            for letter in run:
+                if letter[TEXT].isalnum():
+                    first_baseline, first_size, first_alnum = letter[BASELINE], letter[SIZE], True
+                    break
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
     return _attach_small_rows(rows, bars)
@@ -452,7 +475,20 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = ()
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
-    sized = [(row, mode_size(row)) for row in rows]  # small joiners leave a row's size as is
+    # small joiners leave a row's size as is; most rows are set in one size throughout,
+    # which is then their size and, while no joiner has come, their largest (``alike``:
+    # the row's length and that size; none where sizes differ)
+    sized: list[tuple[list[Char], float]] = []
+    alike: list[tuple[int, float] | None] = []
+    for row in rows:
+        sizes = list(map(BY_SIZE, row))
+        if sizes.count(sizes[0]) == len(sizes):
+            first = next((c[SIZE] for c in row if not c[TEXT].isspace()), None)
+            sized.append((row, 1.0 if first is None else round(first, 1)))
+            alike.append((len(sizes), sizes[0]))
+        else:
+            sized.append((row, mode_size(row)))
+            alike.append(None)
     merged: list[tuple[list[Char], float]] = []
     extents: dict[int, _Extent] = {}
     for i, (row, size) in enumerate(sized):
@@ -460,9 +496,13 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = ()
             # a row's letters and digits say whether it is a row of scripts: a full-size
             # symbol raised into it (the ``∼`` of a ``≅`` stacked over its ``=``) is none;
             # without them its marks do, not its math symbols (primes beside that ``∼``)
-            largest = max([c[SIZE] for c in row if c[TEXT].isalnum()]
-                          or [c[SIZE] for c in row if not _is_math_symbol(c)]
-                          or [c[SIZE] for c in row])
+            one = alike[i]
+            if one is not None and one[0] == len(row):
+                largest = one[1]
+            else:
+                largest = max([c[SIZE] for c in row if c[TEXT].isalnum()]
+                              or [c[SIZE] for c in row if not _is_math_symbol(c)]
+                              or [c[SIZE] for c in row])
             below = i + 1 < len(sized) and largest < RAISED_SIZE * sized[i + 1][1]
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
@@ -570,7 +610,8 @@ def _x_index(extent: _Extent) -> _Extent:
     """``extent`` with its row's characters ordered by x0."""
     row = extent[0]
     by_x = sorted(row, key=BY_X0)
-    return (*extent[:4], [b[X0] for b in by_x], by_x, max(0.0, *[b[X1] - b[X0] for b in row]))
+    return (*extent[:4], list(map(BY_X0, by_x)), by_x,
+            max(0.0, *map(sub, map(_BY_X1, row), map(BY_X0, row))))
 
 
 def _attach(c: Char, rows: list[tuple[list[Char], float]],
@@ -591,8 +632,8 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
             # over the first row's subscripts, which then joined the second row)
             level = ([b for b in row if not is_big_delimiter(b)] or row
                      if any_hanging(row) else row)
-            extent = extents[id(row)] = (row, len(row), min([b[TOP] for b in level]),
-                                         max([b[BOTTOM] for b in level]), [], [], 0.0)
+            extent = extents[id(row)] = (row, len(row), min(map(_BY_TOP, level)),
+                                         max(map(_BY_BOTTOM, level)), [], [], 0.0)
         if lowered:
             if c[TOP] > extent[3] - 0.1 * size:
                 continue
@@ -609,8 +650,8 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
         near = extent[5][bisect_left(x0s, c[X0] - reach - extent[6] - 1.0):
                          bisect_right(x0s, c[X1] + reach + 1.0)]
         # measured to the larger text only: a word beside a note label is no script
-        distance = min((max(b[X0] - c[X1], c[X0] - b[X1], 0.0) for b in near
-                        if c[SIZE] < RAISED_SIZE * b[SIZE]), default=float("inf"))
+        distance = min([max(b[X0] - c[X1], c[X0] - b[X1], 0.0) for b in near
+                        if c[SIZE] < RAISED_SIZE * b[SIZE]], default=float("inf"))
         # raised over a letter, it is no superscript but an operator's limit over the next
         # line's letters (over the operator itself, a limit is at home); a numerator stands
         # over its denominator's small characters
@@ -704,13 +745,22 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     if operators:
         chars = limits_beside_operators(chars)
     ink = [c for c in chars if not c[TEXT].isspace()]  # a space may lie past a gutter
-    sizes = [c[SIZE] for c in ink]
-    size = mode_of_sizes(sizes)
+    # most lines are set in one size throughout: then it is the line's size, its smallest,
+    # and the size its top and bottom are measured with
+    every_size = list(map(BY_SIZE, chars))
+    one_size = every_size.count(every_size[0]) == len(every_size)
+    if one_size:
+        size = round(ink[0][SIZE], 1) if ink else 1.0
+        least = ink[0][SIZE] if ink else None
+    else:
+        sizes = list(map(BY_SIZE, ink))
+        size = mode_of_sizes(sizes)
+        least = min(sizes) if sizes else None
     small = RAISED_SIZE * size
     # where a raised character's bottom stands: worked out for lines with a small character
     # only (most lines have none)
     raised_bottom: float | None = None
-    if sizes and min(sizes) < small:  # most lines hold no small character to stack
+    if least is not None and least < small:  # most lines hold no small character to stack
         raised_bottom = _baseline(chars, size) - RAISED_EM * size
         # ``ink`` stays right for the line's edges: a stack keeps its leftmost x0, rightmost x1
         chars = _stacked_scripts(chars, small, raised_bottom)
@@ -746,7 +796,8 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
         if (len(text) != 1 or text >= "\ue000") and is_bad_glyph(text):
             bad += 1
             continue
-        text = _LIGATURES.get(text, text)
+        if text in _LIGATURES:
+            text = _LIGATURES[text]
         bullet = not parts and _is_bullet(c)
         if bullet:  # a dingbat opening a line reads as whatever its font maps its code to
             text = "• "
@@ -777,14 +828,16 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
         shift = len("".join(parts)) - len("".join(parts).lstrip())
         raised = [(o - shift, t) for o, t in raised]
     if not text and not lead:
-        return None if not bad else Line(page_number, chars[0][X0], _line_top(chars),
-                                         chars[-1][X1], _line_bottom(chars), "", size, 0.0,
-                                         False, [], "", bad, count)
+        if not bad:
+            return None
+        top, bottom = _line_extent(chars, every_size[0] if one_size else None)
+        return Line(page_number, chars[0][X0], top, chars[-1][X1], bottom, "", size, 0.0,
+                    False, [], "", bad, count)
     letters = max(count - bad, 1)
     first, last = ink[0][FONTNAME], ink[-1][FONTNAME]
-    return Line(page_number, min([c[X0] for c in ink]), _line_top(chars),
-                max([c[X1] for c in ink]), _line_bottom(chars), text, size, bold / letters,
-                italic / letters >= BOLD_SHARE, raised, lead, bad, count,
+    top, bottom = _line_extent(chars, every_size[0] if one_size else None)
+    return Line(page_number, min(map(BY_X0, ink)), top, max(map(_BY_X1, ink)), bottom, text,
+                size, bold / letters, italic / letters >= BOLD_SHARE, raised, lead, bad, count,
                 first.rpartition("+")[2] if first == last else "")
 
 
@@ -802,9 +855,9 @@ def _tracking(ink: list[Char], size: float) -> float:
     most of all its gaps wider than a word space would be, evenly, its characters mostly
     letters and digits and none a symbol (a formula's spacing is uneven and its operators stand
     apart by design; an ellipsis's dots are spaced out)."""
-    if len(ink) < 4 or any(b[X0] - a[X1] <= WORD_GAP_EM * size
-                           for a, b in zip(ink, ink[1:4])):
-        return 0.0  # the common case, decided on the first letters
+    if (len(ink) < 4 or ink[1][X0] - ink[0][X1] <= WORD_GAP_EM * size
+            or any(b[X0] - a[X1] <= WORD_GAP_EM * size for a, b in zip(ink[1:3], ink[2:4]))):
+        return 0.0  # the common case, decided on the first letters (most on the first two)
     gaps = sorted(b[X0] - a[X1] for a, b in zip(ink, ink[1:]))
     median = gaps[len(gaps) // 2]
     even = sum(1 for g in gaps if abs(g - median) <= TRACKING_EVEN_EM * size)
@@ -911,23 +964,25 @@ def _style(fontname: str) -> tuple[bool, bool]:
     return bool(_BOLD.search(fontname)), bool(_ITALIC.search(fontname))
 
 
-def _line_top(chars: list[Char]) -> float:
-    """The line's top from its characters' baselines: pdfminer hangs each glyph box from its
-    font's descent, and math fonts declare descents of a whole line, which would make lines
-    overlap their neighbours."""
-    return min([c[BASELINE] - ASCENT_EM * c[SIZE] for c in chars])
-
-
-def _line_bottom(chars: list[Char]) -> float:
-    return max([c[BASELINE] + DESCENT_EM * c[SIZE] for c in chars])
+def _line_extent(chars: list[Char], size: float | None) -> tuple[float, float]:
+    """The line's top and bottom from its characters' baselines: pdfminer hangs each glyph
+    box from its font's descent, and math fonts declare descents of a whole line, which
+    would make lines overlap their neighbours. ``size``: the one size every character is set
+    in, or None; then the extreme baselines give the same top and bottom (adding a constant
+    keeps the order of floats)."""
+    if size is None:
+        return (min([c[BASELINE] - ASCENT_EM * c[SIZE] for c in chars]),
+                max([c[BASELINE] + DESCENT_EM * c[SIZE] for c in chars]))
+    baselines = list(map(BY_BASELINE, chars))
+    return min(baselines) - ASCENT_EM * size, max(baselines) + DESCENT_EM * size
 
 
 def _top(chars: list[Char]) -> float:
-    return min([c[TOP] for c in chars])
+    return min(map(_BY_TOP, chars))
 
 
 def _bottom(chars: list[Char]) -> float:
-    return max([c[BOTTOM] for c in chars])
+    return max(map(_BY_BOTTOM, chars))
 
 
 def _is_ligature(text: str) -> bool:
