@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 
 from pipeline.extract.pdf.chars import (
@@ -86,6 +87,12 @@ def hangs(c: Char) -> bool:
 def any_hanging(chars: list[Char]) -> bool:
     """Whether one of ``chars`` is set in a hanging font, asked of their fonts once each."""
     return any(map(hanging_font, set(map(_BY_FONTNAME, chars))))
+
+
+def hanging_fonts(chars: Iterable[Char]) -> set[str]:
+    """The hanging fonts ``chars`` are set in, asked of their fonts once each: the
+    characters that ``hangs`` are then those in one of them, found without a call each."""
+    return {name for name in set(map(_BY_FONTNAME, chars)) if hanging_font(name)}
 
 
 def tall_bars(chars: list[Char]) -> list[Char]:
@@ -267,9 +274,10 @@ def limits_beside_operators(chars: list[Char]) -> list[Char]:
     """``chars`` (left to right) with each big operator's limits (the small characters over
     or under it, and those they run on into) moved next to it: the upper limit before it, the
     lower one after, as the formula is read, instead of interleaved by x."""
-    if not any_hanging(chars):  # asked of the line's few fonts, not of each character
+    fonts = hanging_fonts(chars)  # asked of the line's few fonts, not of each character
+    if not fonts:
         return chars
-    operators = [c for c in chars if hanging_font(c[FONTNAME])]
+    operators = [c for c in chars if c[FONTNAME] in fonts]
     ordered = list(chars)
     for operator in operators:
         small = [c for c in ordered if c[SIZE] < RAISED_SIZE * operator[SIZE]]
@@ -342,8 +350,12 @@ def stack_displays(segments: list[list[Char]], operators: bool = True,
         info = {i: known.get(id(segments[i])) or _stack_info(segments[i]) for i in candidates}
     order = sorted(candidates, key=lambda i: info[i][0])
     baselines = [info[i][0] for i in order]
-    delimiters = ([c for i in candidates for c in info[i][4] if hangs(c)] if operators
-                  else [])
+    if operators:
+        fonts = hanging_fonts(c for i in candidates for c in info[i][4])
+        delimiters = ([c for i in candidates for c in info[i][4] if c[FONTNAME] in fonts]
+                      if fonts else [])
+    else:
+        delimiters = []
     spans = _fraction_spans(info)
     if bars:
         spans.update(_bar_spans(info, bars))
@@ -464,9 +476,12 @@ def _delimited_rows(segments: list[list[Char]], bars: Sequence[Box] = ()
     segment: the text of the formula's row before it, the matrix's rows top to bottom, the
     row's text after it. Its top and bottom rows stand too far from the formula's row to be
     read as stacked parts (``STACK_EM``), and were read before and after the formula."""
+    fonts = hanging_fonts(chain.from_iterable(segments))
+    if not fonts:  # no piece of a delimiter among them
+        return segments
     pieces = [c for segment in segments for c in segment
-              if hangs(c) and (c[TEXT] in DELIMITER_PIECES
-                               or unicodedata.category(c[TEXT][:1]) == "Co")]
+              if c[FONTNAME] in fonts and (c[TEXT] in DELIMITER_PIECES
+                                            or unicodedata.category(c[TEXT][:1]) == "Co")]
     if len(pieces) < 4:
         return segments
     stacks: list[list[Char]] = []
@@ -616,9 +631,12 @@ def read_raised_delimiters(segments: list[list[Char]]) -> list[list[Char]]:
 def _delimiter_row(segment: list[Char]) -> list[Char]:
     """The big delimiters of a segment that holds two or more of them and, besides them,
     only smaller characters after the first (its scripts); none otherwise."""
+    first = next((c for c in segment if not c[TEXT].isspace()), None)
+    if first is None or not is_big_delimiter(first) or first[TEXT] in DELIMITER_PIECES:
+        return []  # most segments: asked of their first glyph alone
     ink = [c for c in segment if not c[TEXT].isspace()]
     delimiters = [c for c in ink if is_big_delimiter(c) and c[TEXT] not in DELIMITER_PIECES]
-    if len(delimiters) < 2 or ink[0] is not delimiters[0]:
+    if len(delimiters) < 2:
         return []
     small = RAISED_SIZE * delimiters[0][SIZE]
     return delimiters if all(c[SIZE] < small for c in ink if c not in delimiters) else []

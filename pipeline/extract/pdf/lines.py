@@ -61,6 +61,7 @@ from pipeline.extract.pdf.formulas import (
     ARROW_PIECES,
     any_hanging,
     hanging_font,
+    hanging_fonts,
     hangs,
     is_big_delimiter,
     labelled_braces,
@@ -222,7 +223,7 @@ def page_lines(chars: list[Char], page_number: int,
     line's ``seq`` (a page with drawings reads their labels so), else it stays 0; ``bars``:
     the page's thin horizontal strokes, among them the fraction bars of its formulas."""
     kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
-    if any(name.endswith(OCR_LAYER_FONT) for name in {c[FONTNAME] for c in kept}):
+    if any(name.endswith(OCR_LAYER_FONT) for name in set(map(_BY_FONTNAME, kept))):
         kept = _snap_ocr_sizes(kept)  # an OCR text layer: asked of each font, not each glyph
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
@@ -232,7 +233,7 @@ def page_lines(chars: list[Char], page_number: int,
         taken = {id(c) for brace in braces for c in (*brace.pieces, *brace.label)}
         kept = [c for c in kept if id(c) not in taken]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
-    operators = any(hanging_font(name) for name in {c[FONTNAME] for c in kept})
+    operators = any(map(hanging_font, set(map(_BY_FONTNAME, kept))))
     rows = _rows(kept, operators, bars)
     gutters: dict[int, set[float]] = {}
     inks = row_inks(rows)
@@ -406,9 +407,7 @@ def _rows(chars: list[Char], operators: bool = True,
     touch; ``operators`` False says no character is set in a hanging font; ``bars``: the
     page's fraction bars."""
     rows: list[list[Char]] = []
-    # the hanging fonts asked for once each, not once per character
-    fonts = ({name for name in set(map(_BY_FONTNAME, chars)) if hanging_font(name)}
-             if operators else ())
+    fonts = hanging_fonts(chars) if operators else ()
     hanging = [c for c in chars if c[FONTNAME] in fonts] if fonts else []
     placed = {id(c) for c in hanging}
     level = [c for c in chars if id(c) not in placed] if hanging else chars
