@@ -224,6 +224,31 @@ def test_a_paths_points_read_at_once_are_what_each_segment_gives():
         document.close()
 
 
+def test_rectangles_boxed_from_their_points_are_boxed_as_any_path(monkeypatch):
+    """A figure of five points drawn as ``re`` draws it (most paths) is classified and boxed
+    from its points directly; the page's rects, curves and lines are those that splitting
+    it into subpaths gives: upright, turned, scaled and mirrored rectangles, a figure of that
+    shape with a slanted side, one that ends off its start (a curve), one with a negative
+    zero corner."""
+    from pipeline.extract.pdf import pdfium as reader
+
+    content = (b"10 20 100 50 re f "
+               b"q 0.8 0.6 -0.6 0.8 200 30 cm 0 0 40 30 re S Q "
+               b"q 2 0 0 -1.5 30 300 cm 0 0 20 10 re f Q "
+               b"q -1 0 0 1 390 0 cm 5 5 30 30 re f Q "
+               b"50 200 m 90 200 l 95 240 l 50 240 l 50 200 l h S "
+               b"150 200 m 190 200 l 190 240 l 150 240 l 151 201 l h S "
+               b"-0 0 m 40 0 l 40 -0 l -0 -0 l -0 0 l h f")
+    data = _one_font_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    _, direct = _both(data)
+    monkeypatch.setattr(reader, "_points_readable", lambda: False)  # each path's subpaths
+    _, split = _both(data)
+    assert direct is not None and split is not None
+    assert len(direct.rects) == 5 and len(direct.curves) == 2
+    assert repr((direct.rects, direct.curves, direct.lines)) == repr(
+        (split.rects, split.curves, split.lines))
+
+
 def test_a_page_read_through_the_api_is_the_page_read_at_once(monkeypatch):
     """Where another PDFium build keeps its characters otherwise (``_char_list_at`` None),
     each character is read through the API: the same page."""

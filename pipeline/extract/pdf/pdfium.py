@@ -340,14 +340,25 @@ class PdfiumDocument:
             data = _raw_bytes(obj, count) if readable else None
             if (count == 5 and data is not None and data[_KIND::_POINT.size] == _RECT_KINDS
                     and data[_CLOSE::_POINT.size] == _RECT_CLOSES):
-                # a rectangle drawn as a figure (``re``), most paths: its five points
-                # straight to _classify, as _subpaths would hand them on
+                # a rectangle drawn as a figure (``re``), most paths: classified and boxed
+                # from its five points as _subpaths, _classify and _box would (a figure
+                # that ends off its start gets the start again: a curve, whose box that
+                # repeated point leaves as it is), without their lists
                 x0, y0, x1, y1, x2, y2, x3, y3, x4, y4 = _RECT.unpack(data)
-                points = [(x0, y0), (x1, y1), (x2, y2), (x3, y3), (x4, y4)]
-                if points[4] != points[0]:
-                    points.append(points[0])
-                shape, points = _classify(points, False)
-                by_kind[shape].append(_box(points, to_page))
+                a, b, c, d, e, f = to_page
+                # x and y of each point on the page, in _box's order and arithmetic
+                p0, p1, p2, p3, p4 = (a * x0 + c * y0 + e, a * x1 + c * y1 + e,
+                                      a * x2 + c * y2 + e, a * x3 + c * y3 + e,
+                                      a * x4 + c * y4 + e)
+                q0, q1, q2, q3, q4 = (b * x0 + d * y0 + f, b * x1 + d * y1 + f,
+                                      b * x2 + d * y2 + f, b * x3 + d * y3 + f,
+                                      b * x4 + d * y4 + f)
+                closed = x4 == x0 and y4 == y0
+                (found.rects if closed and (
+                    x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0
+                    or y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0) else found.curves
+                 ).append((min(p0, p1, p2, p3, p4), min(q0, q1, q2, q3, q4),
+                           max(p0, p1, p2, p3, p4), max(q0, q1, q2, q3, q4)))
                 continue
             segments = (list(_POINT.iter_unpack(data)) if data is not None
                         else _api_points(obj, count))
