@@ -91,6 +91,60 @@ def _one_font_page(content: bytes, font: bytes, descriptor: bytes = b"") -> byte
     ])
 
 
+def test_pdfminers_characters_are_the_records_its_ltchars_make():
+    """On the pdfminer path each character becomes a record as it is drawn, without an
+    ``LTChar``: the records are those made from pdfplumber's layout tree, field by field, for
+    text raised, scaled, turned, in a form XObject, in a vertical CID font (W2 and DW2
+    widths and origins) and a character its font cannot map."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    content = (b"BT /F1 10 Tf 40 300 Td 3 Ts 120 Tz (Rise) Tj 0 Ts 100 Tz (n) Tj ET "
+               b"BT /F1 9 Tf 0 1 -1 0 380 40 Tm (Turned) Tj ET /X1 Do "
+               b"BT /F2 12 Tf 200 350 Td <0041004200430044> Tj ET "
+               b"BT /F3 10 Tf 40 200 Td (\\377) Tj ET")
+    form = b"BT /F1 8 Tf 2 0 0 2 10 20 Tm (In a form) Tj ET"
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 -20 400 400] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 9 0 R >> /XObject << /X1 10 0 R >> "
+        b">> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Tall /Encoding /Identity-V "
+        b"/DescendantFonts [7 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Tall /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R "
+        b"/DW 1000 /DW2 [880 -1000] /W2 [66 [-900 300 800]] >>",
+        b"<< /Type /FontDescriptor /FontName /Tall /Flags 4 /FontBBox [0 -200 1000 900] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Unnamed /FirstChar 255 /LastChar 255 "
+        b"/Widths [500] /Encoding << /Differences [255 /g255] >> >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /Font << /F1 5 0 R "
+        b">> >> /Length %d >>\nstream\n%s\nendstream" % (len(form), form)])
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pdf.rsrcmgr = fonts = EncodingResourceManager()
+        page = pdf.pages[0]
+        records = page_objects(page, fonts.descents, fonts.heavy).chars
+        height, mb_x0, mb_top = float(page.height), float(page.mediabox[0]), float(page.mediabox[1])
+        made = []
+        stack = list(reversed(page.layout._objs))
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, LTChar):
+                bottom = height - obj.y0 + mb_top
+                made.append((obj.get_text(), obj.x0 + mb_x0, obj.x1 + mb_x0,
+                             height - obj.y1 + mb_top, bottom,
+                             bottom + fonts.descents.get(obj.fontname, 0.0) * obj.size,
+                             obj.size, obj.fontname, obj.upright))
+            elif isinstance(obj, LTContainer):
+                stack.extend(reversed(obj._objs))
+    assert len(records) == 4 + 1 + 6 + 9 + 4 + 1
+    assert {c[UPRIGHT] for c in records} == {True, False}
+    assert any(c[TEXT].startswith("(cid:") for c in records)
+    assert repr(records) == repr(made)
+
+
 def test_actual_text_page_takes_the_pdfminer_path():
     """PDFium puts an /ActualText replacement in place of the glyphs, spread over their span,
     with boxes that do not hang from the font's descent: such a page is pdfminer's to read."""

@@ -1,5 +1,6 @@
 """PDF page objects: a pdfplumber page in, the characters, rules, boxes and images the layout
-needs out, read straight from pdfminer's layout tree.
+needs out, read straight from pdfminer's interpreter (characters, as they are drawn) and
+layout tree (the rest).
 
 pdfplumber's ``page.chars`` turns every pdfminer object into a dict of some twenty resolved
 attributes (a quarter of the parse time on a text-heavy book); the layout reads nine. The
@@ -13,7 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.utils import Matrix, apply_matrix_rect
+from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.extract.pdf.chars import Char
 from pipeline.extract.pdf.geometry import Box
@@ -42,12 +49,18 @@ def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float],
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
     found = PageObjects([], [], [], [], [], heavy)
-    stack = list(reversed(page.layout._objs))
+    # the page interpreted as pdfplumber's ``page.layout`` does it, the characters made records
+    # as they are drawn (``_CharRecorder``)
+    device = _CharRecorder(page.pdf.rsrcmgr, page.page_number, found.chars,
+                           (height, mb_x0, mb_top, descents))
+    try:
+        PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except Exception as e:
+        raise PdfminerException(e) from e
+    stack = list(reversed(device.get_result()._objs))
     while stack:
         obj = stack.pop()
-        if isinstance(obj, LTChar):
-            found.chars.append(_char(obj, height, mb_x0, mb_top, descents))
-        elif isinstance(obj, LTContainer):
+        if isinstance(obj, LTContainer):
             stack.extend(reversed(obj._objs))
         elif isinstance(obj, (LTCurve, LTImage)):  # LTRect and LTLine are LTCurves too
             box = (obj.x0 + mb_x0, height - obj.y1 + mb_top, obj.x1 + mb_x0,
@@ -59,11 +72,50 @@ def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float],
     return found
 
 
-def _char(obj: LTChar, height: float, mb_x0: float, mb_top: float,
-          descents: Mapping[str, float]) -> Char:
-    fontname = obj.fontname
-    if isinstance(fontname, bytes):  # rare byte-encoded font names
-        fontname = fontname.decode("latin-1")
-    bottom = height - obj.y0 + mb_top
-    return (obj.get_text(), obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top, bottom,
-            bottom + descents.get(fontname, 0.0) * obj.size, obj.size, fontname, obj.upright)
+class _CharRecorder(PDFPageAggregator):
+    """pdfminer's layout device, each character a chars.py record in drawing order instead of
+    an ``LTChar`` in the layout tree (on a page of text, making and then reading the
+    ``LTChar``s took a sixth of pdfminer's time). The record's fields are computed as
+    ``LTChar`` computes its box and size, then shifted as pdfplumber's coordinates are: the
+    page's ``height``, the MediaBox origin, the fonts' ``descents`` (``page_objects``)."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager, pageno: int, chars: list[Char],
+                 page: tuple[float, float, float, Mapping[str, float]]) -> None:
+        super().__init__(rsrcmgr, pageno=pageno)
+        self._chars = chars
+        self._page = page
+
+    def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float,
+                    rise: float, cid: int, ncs: PDFColorSpace,
+                    graphicstate: PDFGraphicState) -> float:
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        adv = font.char_width(cid) * fontsize * scaling
+        vertical = font.is_vertical()
+        if vertical:
+            vx, vy = font.char_disp(cid)  # type: ignore[misc]
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        a, b, c, d, _, _ = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        size = x1 - x0 if vertical else y1 - y0
+        fontname = font.fontname
+        if isinstance(fontname, bytes):  # rare byte-encoded font names
+            fontname = fontname.decode("latin-1")
+        height, mb_x0, mb_top, descents = self._page
+        bottom = height - y0 + mb_top
+        self._chars.append((text, x0 + mb_x0, x1 + mb_x0, height - y1 + mb_top, bottom,
+                            bottom + descents.get(fontname, 0.0) * size, size, fontname,
+                            upright))
+        return adv
