@@ -207,7 +207,7 @@ def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
     (b"BT /F1 10 Tf 0 1 -1 0 40 100 Tm (up) Tj 2 0 0 3 80 200 Tm (wide) Tj 30 0 Td (far) Tj ET",
      {0, 1}),
 ])
-def test_the_characters_read_at_once_are_what_each_call_gives(content, types):
+def test_the_characters_read_at_once_are_what_each_call_gives(monkeypatch, content, types):
     """``_records`` reads a page's characters in one piece from PDFium's array of them, where
     ``_char_list_at`` found it on this build (four to six calls a character before); every
     field reads as the API gives it character by character."""
@@ -215,7 +215,6 @@ def test_the_characters_read_at_once_are_what_each_call_gives(content, types):
 
     from pipeline.extract.pdf import pdfium as reader
 
-    assert reader._char_list_at() is not None  # the locked pypdfium2 build: the fast path
     data = _one_font_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     document = pdfium.PdfDocument(data)
     page = raw.FPDF_LoadPage(document.raw, 0)
@@ -223,6 +222,9 @@ def test_the_characters_read_at_once_are_what_each_call_gives(content, types):
     try:
         address = ctypes.cast(text_page, ctypes.c_void_p).value or 0
         count = raw.FPDFText_CountChars(text_page)
+        monkeypatch.setattr(reader, "_LOCATED", {})  # found again, on this page
+        assert reader._char_list_at(address, 0) is None and not reader._LOCATED  # no text
+        assert reader._char_list_at(address, count) is not None  # the locked build's
         each = reader._api_records(address, count)
         at_once = list(reader._records(address, count))
         assert {kind for kind, *_ in at_once} == types
@@ -309,7 +311,7 @@ def test_a_page_read_through_the_api_is_the_page_read_at_once(monkeypatch):
     from pipeline.extract.pdf import pdfium as reader
 
     _, at_once = _both(_drawn())
-    monkeypatch.setattr(reader, "_char_list_at", lambda: None)
+    monkeypatch.setattr(reader, "_char_list_at", lambda *_: None)
     _, each = _both(_drawn())
     assert at_once is not None and at_once.chars
     assert each is not None and each.chars == at_once.chars

@@ -460,7 +460,7 @@ def _records(text_page: int, count: int) -> Iterable[Record]:
     """The page's ``count`` characters, read from the text page's own array of them in one
     piece where ``_char_list_at`` found it (four to six calls a character through the API
     before); through the API otherwise."""
-    at = _char_list_at()
+    at = _char_list_at(text_page, count)
     if at is not None:
         start, size, room = _CHAR_LIST.unpack(ctypes.string_at(text_page + at,
                                                                _CHAR_LIST.size))
@@ -483,43 +483,34 @@ def _api_records(text_page: int, count: int) -> list[Record]:
     return found
 
 
-@cache
-def _char_list_at() -> int | None:
+_CHECKED = 64
+"""How many characters of the first page with any ``_char_list_at`` compares."""
+_LOCATED: dict[str, int | None] = {}
+"""``_char_list_at``'s answer, once found (for the process: it depends on the build)."""
+
+
+def _char_list_at(text_page: int, count: int) -> int | None:
     """Where in PDFium's text page its array of ``CharInfo``s is described (``_CHAR_LIST``),
-    or None: found once on a page of text made with PDFium's own editing calls, and taken only
-    when every character read there is what the API gives, field by field (another PDFium
-    build may keep its characters otherwise: a ``std::deque`` in older ones)."""
-    doc = raw.FPDF_CreateNewDocument()
-    try:
-        page = raw.FPDFPage_New(doc, 0, 300.0, 300.0)
-        font = raw.FPDFText_LoadStandardFont(doc, b"Helvetica")
-        for line, text in enumerate(("Ab c\u00e9", "fi-", "x")):
-            obj = raw.FPDFPageObj_CreateTextObj(doc, font, 10.0 + line)
-            units = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
-            raw.FPDFText_SetText(obj, ctypes.cast(units, ctypes.POINTER(ctypes.c_ushort)))
-            raw.FPDFPageObj_Transform(obj, 1.0, 0.0, 0.0, 1.0, 20.0, 250.0 - 40 * line)
-            raw.FPDFPage_InsertObject(page, obj)
-        raw.FPDFPage_GenerateContent(page)
-        handle = raw.FPDFText_LoadPage(page)
-        text_page = ctypes.cast(handle, _V).value or 0
-        count = raw.FPDFText_CountChars(handle)
-        expected = _api_records(text_page, count)
-        header = ctypes.string_at(text_page, 16 * 8)  # the text page's first members
-        found = None
-        for at in range(0, len(header) - _CHAR_LIST.size + 1, 8):
-            start, size, room = _CHAR_LIST.unpack_from(header, at)
-            if (size == count > 0 and size <= room < 1 << 32 and start
-                    and [(kind if kind in (GENERATED, NOT_UNICODE) else 0, *rest)
-                         for kind, *rest in _RECORD.iter_unpack(ctypes.string_at(
-                             start, count * _RECORD.size))] == expected):
-                found = at  # its other types (a line-end hyphen...) the API does not tell
-                break
-        raw.FPDFText_ClosePage(handle)
-        raw.FPDF_ClosePage(page)
-        raw.FPDFFont_Close(font)
-        return found
-    finally:
-        raw.FPDF_CloseDocument(doc)
+    or None: found once, on the first page with characters, and taken only when its first
+    ``_CHECKED`` characters read there are what the API gives, field by field (another PDFium
+    build may keep its characters otherwise: a ``std::deque`` in older ones). A page made for
+    the purpose would cost more than a one-page file's reading gains: PDFium loads a font."""
+    if "at" in _LOCATED or not count:
+        return _LOCATED.get("at")
+    checked = min(count, _CHECKED)
+    expected = _api_records(text_page, checked)
+    header = ctypes.string_at(text_page, 16 * 8)  # the text page's first members
+    found = None
+    for at in range(0, len(header) - _CHAR_LIST.size + 1, 8):
+        start, size, room = _CHAR_LIST.unpack_from(header, at)
+        if (size == count and size <= room < 1 << 32 and start
+                and [(kind if kind in (GENERATED, NOT_UNICODE) else 0, *rest)
+                     for kind, *rest in _RECORD.iter_unpack(ctypes.string_at(
+                         start, checked * _RECORD.size))] == expected):
+            found = at  # its other types (a line-end hyphen...) the API does not tell
+            break
+    _LOCATED["at"] = found
+    return found
 
 
 def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool, dict[int, int]] | None:
