@@ -2600,3 +2600,27 @@ def test_underlined_column_heads_and_a_title_underlined_on_both_lines(tmp_path):
     assert not any("Ethanol" in t for t in headings)
     assert [" ".join(t.split()) for t in headings] == [
         "Conventional Parties to the Armed Conflict and Groups"]
+
+
+def test_a_small_print_label_under_its_table_takes_no_paragraph_for_its_title(tmp_path):
+    """A report's table titled above and labelled ``Table 2`` below in its notes' small print,
+    a paragraph of the text's size right under the label: the paragraph is no title of the
+    label (a caption's title is set no larger than its label), so it stays a paragraph."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=6, size=11) - 20
+        canvas.setFont("Times-Bold", 8)
+        canvas.drawString(72, y, "Correlation coefficients of the spread and yield differences")
+        canvas.setFont("Times-Roman", 10)
+        for row in range(4):
+            canvas.drawString(72, y - 16 - 15 * row, f"Q{row + 1} 2009")
+            for col in range(4):
+                canvas.drawString(200 + 70 * col, y - 16 - 15 * row, f"0.{row}{col + 1}")
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, y - 88, "Source: Bloomberg (own computations).")
+        canvas.setFont("Times-Bold", 8)
+        canvas.drawString(72, y - 104, "Table 2")
+        _paragraph(canvas, y - 124, rows=3, size=11)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("caption", "Table 2") in result
+    assert any(k == "paragraph" and t.startswith("The survey asked") for k, t in result[1:])

@@ -331,7 +331,9 @@ def _prose(block: LayoutBlock) -> bool:
 def _join_caption_labels(blocks: list[LayoutBlock]) -> None:
     """A caption's label alone in a block of its own (``Figure 3``, set apart from its title by
     a paragraph's gap) joined in place by the block right under it, its title: the label heads
-    no section, and alone it would say nothing of what the figure shows."""
+    no section, and alone it would say nothing of what the figure shows. A title is set no
+    larger than its label, but for a label in small capitals (``TABLE 6``): a label in a
+    table's small print under it with the text going on at its own size below is alone."""
     i = 0
     while i < len(blocks) - 1:
         block, title = blocks[i], blocks[i + 1]
@@ -340,7 +342,9 @@ def _join_caption_labels(blocks: list[LayoutBlock]) -> None:
                 and (0 <= title.top - block.bottom <= HEADED_GAP_EM * block.size
                      and title.x0 < block.x1 and title.x1 > block.x0
                      or _beside(block, title))
-                and len(title.lines) <= HEADING_MAX_LINES):
+                and len(title.lines) <= HEADING_MAX_LINES
+                and (title.size <= block.size + CAPTION_SIZE_SLACK
+                     or _in_capitals(block.lines[0].text))):
             block.lines = block.lines + title.lines
             del blocks[i + 1]
         i += 1
