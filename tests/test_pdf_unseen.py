@@ -2624,3 +2624,26 @@ def test_a_small_print_label_under_its_table_takes_no_paragraph_for_its_title(tm
     result = _extract_blocks(_typeset(tmp_path, page))
     assert ("caption", "Table 2") in result
     assert any(k == "paragraph" and t.startswith("The survey asked") for k, t in result[1:])
+
+
+def test_a_background_drawn_in_page_wide_strips_labels_nothing(tmp_path):
+    """A page's background (a coloured margin band) drawn as a stack of image strips, each as
+    wide as the page: no strip is a picture whose labels its lines are, so a one-line
+    paragraph over one stays a paragraph and a table's label over one a caption."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    def page(canvas):
+        strip = ImageReader(Image.new("RGB", (60, 9), (235, 240, 250)))
+        for i in range(9):
+            canvas.drawImage(strip, 0, 88 * i, width=612, height=88)
+        y = _paragraph(canvas, 720, rows=6)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, y - 30, "Both measures reflect the country's risk of default.")
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawString(72, y - 60, "Table 2")
+        _paragraph(canvas, y - 90)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert ("paragraph", "Both measures reflect the country's risk of default.") in result
+    assert ("caption", "Table 2") in result

@@ -46,7 +46,10 @@ BAND_EM = 2.0
 its bar), not a figure: a chart or a diagram is taller than one line of its labels."""
 PICTURE_MAX_SHARE = 0.5
 """Lines on an image covering at most this share of the page label it; a page-wide image is
-a background (a cover's title is set on its photograph)..."""
+a background (a cover's title is set on its photograph), and so is one as wide as the page
+(``BACKGROUND_WIDTH``), a strip of a background drawn in several..."""
+BACKGROUND_WIDTH = 0.9
+"""An image spanning this share of the page's width or more is a background's strip."""
 PICTURE_MIN_EM = 5.0
 """...and so is an image less than this many of the line's ems tall (a heading's coloured bar,
 a logo)..."""
@@ -385,6 +388,7 @@ def _labelled_pictures(blocks: list[LayoutBlock], page: PageData) -> list[Box]:
     lines = [line.bbox for b in blocks if b.kind not in BUILT_WHOLE for line in b.lines]
     return [im for im in page.images
             if (im[2] - im[0]) * (im[3] - im[1]) <= PICTURE_MAX_SHARE * area
+            and im[2] - im[0] < BACKGROUND_WIDTH * page.width
             and sum(1 for box in lines if centre_in(box, im)) >= PICTURE_MIN_LABELS]
 
 
