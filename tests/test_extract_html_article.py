@@ -799,6 +799,36 @@ def test_an_if_you_enjoyed_this_article_pitch_closing_a_post_is_its_sign_off():
     assert rules.get(pitch) == "call-to-action"
 
 
+def test_a_long_pitch_opening_with_if_you_enjoyed_closing_a_story_is_its_sign_off():
+    # A magazine's "Something to Consider" box: one paragraph of 400 characters opening
+    # "If you enjoyed this article, we have a proposition for you", over the sign-off's
+    # length limit, was the story's last paragraph.
+    pitch = ("If you enjoyed this article, we have a proposition for you: join our members. "
+             "Members get all of our content, including the magazine, no paywalls or "
+             "content meters, an advertising-minimal experience, and access to our writers "
+             "and editors on conference calls. And importantly, members support our work "
+             "at a time when independent journalism needs every reader it can find.")
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    f"<div><h4>Something to Consider</h4><p>{pitch}</p></div>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST) and "Something to Consider" not in texts
+    assert {r.text: r.rule for r in extraction.removed}.get(pitch) == "call-to-action"
+
+
+def test_an_unexpanded_shortcode_is_removed():
+    # A WordPress button the blog software left as its shortcode between a review's last
+    # paragraphs: "[button link=... type=big] Send us YOUR kit review[/button]".
+    code = ('[button link=”https://example.com/submit-review/” type=”big” newwindow=”yes”] '
+            'Send us YOUR kit review[/button]')
+    aside = "[The council has not said when the bridge will open again.]"
+    source = _story(f"<p>{POST[0]}</p><p>{code}</p><p>{aside}</p><p>{POST[1]}</p>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert code not in texts and aside in texts
+    assert {r.text: r.rule for r in extraction.removed}.get(code) == "shortcode"
+
+
 def test_small_print_closing_an_article_is_removed():
     # A press release's "About the company" boilerplate after an <hr>, set at 12px in grey
     # under the release's text, was output as its longest paragraph (precision 0.69); a

@@ -176,6 +176,11 @@ SCRIPT_STAND_IN = re.compile(
     r"requires?\s+(?:javascript|(?:adobe\s+)?flash)|get\s+(?:the\s+)?(?:latest\s+)?"
     r"(?:adobe\s+)?flash\s+player|(?:please\s+)?enable\s+javascript|"
     r"your\s+browser\s+does(?:\s+not|n't)\s+support)\b[^\n]{0,80}$", re.IGNORECASE)
+# A shortcode the site's software failed to expand, the whole block: "[button link="..."
+# type="big"] Send us your review[/button]" (WordPress, BBCode). Its attributes say it is
+# markup, not a bracketed aside in the text.
+SHORTCODE = re.compile(r"^\s*\[([a-z][\w-]*)\s+[\w-]+\s*=[^\]]*\].*\[/\1\]\s*$",
+                       re.IGNORECASE | re.DOTALL)
 # A copyright or rights notice: page furniture on every page of a site, however long the
 # legal text around it (a league's trademark paragraph out-wrote a short match report).
 LEGAL_NOTICE = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|all rights reserved|"
@@ -2078,6 +2083,9 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     if SCRIPT_STAND_IN.match(block.text):
         return Verdict(False, rule="script-notice",
                        evidence="a widget's stand-in naming the script or plug-in it needs")
+    if SHORTCODE.match(block.text) and block.kind != "code":
+        return Verdict(False, rule="shortcode",
+                       evidence="a shortcode the site's software left unexpanded")
     legal = legal_notice(block) if block.kind not in ("table", "code") else None
     if legal:
         return Verdict(False, rule="legal-notice",
@@ -2675,9 +2683,11 @@ def _drop_sign_offs(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
         block, verdict = blocks[index], verdicts[index]
         if not verdict.keep or verdict.note:
             continue
-        closing = block.kind == "paragraph" and verdict.kind == "paragraph" and \
-            len(block.text) <= MAX_SIGN_OFF_CHARS
-        if closing and SIGN_OFF.search(block.text):
+        paragraph = block.kind == "paragraph" and verdict.kind == "paragraph"
+        closing = paragraph and len(block.text) <= MAX_SIGN_OFF_CHARS
+        # Opening with the pitch, a paragraph is the pitch however long it goes on
+        # ("If you enjoyed this article, we have a proposition for you: ...").
+        if (closing and SIGN_OFF.search(block.text)) or (paragraph and SIGN_OFF.match(block.text)):
             verdicts[index] = Verdict(False, rule="call-to-action",
                                       evidence="asks the reader to subscribe, join or write, "
                                                "after the article's text")
