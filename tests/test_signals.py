@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -97,10 +98,12 @@ def test_a_damaged_mapped_copy_falls_back_and_is_made_again(fresh_model, name):
 
 
 @given(st.text() | st.sampled_from(SENTENCES))
-def test_symbols_are_counted_as_a_walk_over_every_character_counts_them(text):
-    walked = sum(c in "$+<=>^`|~#@*_\\/{}[]" or (ord(c) > 127 and unicodedata.category(c)[0] == "S")
-                 for c in text)
-    assert signals._symbols(text) == walked
+def test_visible_characters_digits_and_symbols_are_counted_as_a_walk_over_every_character_counts_them(text):
+    symbols = sum(c in "$+<=>^`|~#@*_\\/{}[]" or (ord(c) > 127 and unicodedata.category(c)[0] == "S")
+                  for c in text)
+    visible = sum(not c.isspace() for c in text)
+    assert visible == sum(map(len, text.split()))
+    assert signals._counts(text) == (visible, len(re.findall(r"\d", text)), symbols)
 
 
 def test_stop_words_come_from_wordfreq_then_from_the_cache_without_importing_it(fresh_model):

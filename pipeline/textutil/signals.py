@@ -40,9 +40,12 @@ LANGUAGE_SAMPLE_CHARS = 400
 
 _WORD = re.compile(r"\w+")
 _NOT_LETTERS = re.compile(r"[\d_]+")
-_DIGIT = re.compile(r"\d")
 _ASCII_SYMBOLS = "$+<=>^`|~#@*_\\/{}[]"
 """Unicode category S in ASCII, and the marks web and OCR junk is made of."""
+_ASCII_SYMBOL_BYTES = _ASCII_SYMBOLS.encode()
+_ASCII_DIGIT_BYTES = b"0123456789"
+_ASCII_SPACE_BYTES = bytes(c for c in range(128) if chr(c).isspace())
+_ASCII = frozenset(map(chr, range(128)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +93,13 @@ def passage_signals(texts: Sequence[str]) -> list[TextSignals]:
 def _signals(text: str, tokens: list[str], language: Language) -> TextSignals:
     # A word of letters needs no regex; \s is what str.split splits on (str.isspace).
     alphabetic = [t for t in tokens if t.isalpha() or not _NOT_LETTERS.fullmatch(t)]
-    visible = sum(map(len, text.split()))
+    visible, digits, symbols = _counts(text)
     return TextSignals(
         word_count=len(tokens),
         mean_word_length=_ratio(sum(map(len, alphabetic)), len(alphabetic)),
         alpha_share=_ratio(len(alphabetic), len(tokens)),
-        digit_ratio=_ratio(len(_DIGIT.findall(text)), visible),
-        symbol_ratio=_ratio(_symbols(text), visible),
+        digit_ratio=_ratio(digits, visible),
+        symbol_ratio=_ratio(symbols, visible),
         stopword_share=_stopword_share(alphabetic, language.code),
         language=language)
 
@@ -152,14 +155,27 @@ def repeated_line_share(texts: Sequence[str]) -> float | None:
     return round(sum(n for n in counts.values() if n > 1) / len(texts), 4)
 
 
-def _symbols(text: str) -> int:
-    """ASCII symbols counted by ``str.count`` (C speed); other characters by category, each
-    distinct one looked up once (a page in Cyrillic or Chinese repeats a few dozen letters)."""
-    count = sum(text.count(c) for c in _ASCII_SYMBOLS)
-    if not text.isascii():
-        count += sum(text.count(c) for c in set(text)
-                     if c > "\x7f" and unicodedata.category(c).startswith("S"))
-    return count
+def _counts(text: str) -> tuple[int, int, int]:
+    """The characters of ``text`` that are not white space (what ``str.split`` splits on),
+    its digits (``\\d``: Unicode's decimal digits) and its symbols (``_ASCII_SYMBOLS`` and
+    Unicode's category S). ASCII characters are counted in the text's UTF-8 bytes by
+    ``bytes.translate``, at C speed (any other character's bytes are 0x80 and above); the
+    others by kind, each distinct one once (a page in Cyrillic or Chinese repeats a few
+    dozen). A regex's digits and nineteen ``str.count`` calls took three times as long."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    size = len(encoded)
+    visible = len(text) - size + len(encoded.translate(None, _ASCII_SPACE_BYTES))
+    digits = size - len(encoded.translate(None, _ASCII_DIGIT_BYTES))
+    symbols = size - len(encoded.translate(None, _ASCII_SYMBOL_BYTES))
+    if size != len(text):
+        for c in set(text).difference(_ASCII):
+            if c.isdecimal():
+                digits += text.count(c)
+            elif c.isspace():
+                visible -= text.count(c)
+            elif unicodedata.category(c)[0] == "S":
+                symbols += text.count(c)
+    return visible, digits, symbols
 
 
 def _stopword_share(alphabetic: list[str], language: str | None) -> float | None:
