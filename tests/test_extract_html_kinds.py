@@ -96,6 +96,18 @@ def test_short_sentence_around_its_link_is_prose():
     assert "Handling Application Errors in depth" not in texts
 
 
+def test_short_sentence_whose_stop_sits_inside_its_closing_quote_is_prose():
+    # A news story's first line, two links and the words between them, closes with the
+    # stop inside the quotes around a show's name ("... from “Dancing with the Stars.”"):
+    # no sentence ending was found, so it went for link density.
+    line = ("<p><a href='/people/jo'>Jo Smith</a> has been eliminated from “<a "
+            "href='/shows/dance'>Dancing with the Stars</a>.”</p>")
+    source = _docs_page("<h2>News</h2><p>Errors raised in a view are turned into a response "
+                        "by the application's error handlers, one for each kind.</p>" + line)
+    texts = [b.text for b in run(source).blocks]
+    assert "Jo Smith has been eliminated from “Dancing with the Stars.”" in texts
+
+
 def test_noscript_apology_for_flash_is_not_the_page_s_fallback():
     # A noscript explaining that the story's video needs Flash and JavaScript (200+
     # characters) was read as the page's script-free rendering and kept in the story.

@@ -300,7 +300,9 @@ MAX_SIGN_UP_BOX_CHARS = 600
 SHORT_FRAGMENT_CHARS = 50
 # A short <p> sentence needs this much text outside its links to be one, not a link.
 MIN_UNLINKED_CHARS = 12
-FULL_STOP = re.compile(r"\w[.!?]\s*$")
+# A stop after a word, and the quotes or brackets it closes (American usage sets the stop
+# inside the quotes: "... from “Dancing with the Stars.”").
+FULL_STOP = re.compile(r"\w[.!?][\"'”’»)\]]*\s*$")
 # A <p> of this many words without links is a line of the text, not a label ("Share this").
 MIN_LINE_WORDS = 6
 # What each chrome-looking fragment costs a candidate region, in characters of prose: enough
