@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
@@ -30,6 +30,8 @@ def _near(a, b) -> bool:
             and a[1] - REACH <= b[3] and b[1] <= a[3] + REACH)
 
 
+# lists of up to 40 boxes are slow to draw on a loaded machine: no timing is what this tests
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_boxes())
 def test_strokes_are_grouped_as_every_pair_of_near_strokes_joins_them(boxes):
     """Groups are the connected sets of near boxes, each in index order, the groups in the
