@@ -445,7 +445,7 @@ def _rows(chars: list[Char], operators: bool = True,
                     break
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
-    return _attach_small_rows(rows, bars)
+    return _attach_small_rows(rows, bars, bool(hanging))
 
 
 def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
@@ -469,11 +469,12 @@ def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
     return best
 
 
-def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = ()
-                       ) -> list[list[Char]]:
+def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
+                       operators: bool = True) -> list[list[Char]]:
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
-    labels) or lowered from the row above (subscripts dropped further than a row's tolerance)."""
+    labels) or lowered from the row above (subscripts dropped further than a row's tolerance).
+    ``operators`` False: no character hangs, so no operator's limit is looked for."""
     # small joiners leave a row's size as is; most rows are set in one size throughout,
     # which is then their size and, while no joiner has come, their largest (``alike``:
     # the row's length and that size; none where sizes differ)
@@ -507,7 +508,8 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = ()
             if below:
                 row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents,
                                    bars=bars)
-            elif any(largest < RAISED_SIZE * s for _, s in sized[i + 2:i + 1 + RAISED_LOOKAHEAD]):
+            elif operators and any(largest < RAISED_SIZE * s
+                                   for _, s in sized[i + 2:i + 1 + RAISED_LOOKAHEAD]):
                 # a display operator's upper limit stands over the row of its formula's
                 # superscripts, not right over the formula: of a row further down, only
                 # what stands over one of its big operators joins it
