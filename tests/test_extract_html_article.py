@@ -1254,3 +1254,36 @@ def test_a_titled_box_before_the_headline_is_not_the_article(heading):
     texts = [b.text for b in extraction.blocks]
     assert POST[0] in texts and box not in texts
     assert any(r.rule == "outside-main-content" and r.text == box for r in extraction.removed)
+
+
+def test_the_rest_of_a_post_in_the_box_after_its_opening_is_kept():
+    # Movable Type prints a post's opening in div.body and the rest, behind "continue
+    # reading" on the front page, in div#more; the related stories below both made their
+    # parent weigh less than the opening alone, and the post was cut after it.
+    paragraphs = [f"{text} {POST[(i + 1) % 4]}" for i, text in enumerate(POST)]
+    related = ("<div class='rel'><h4>Recent Related Entries</h4><ul>" +
+               "".join(f"<li><a href='/r{i}'>Another story number {i} about the casting "
+                       "and the sequel</a></li>" for i in range(8)) + "</ul></div>")
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
+              + "<div class='entry'><h1>Ritchson cast as Gloss</h1><div class='meta'>By Jo "
+              "Smith, May 3</div><div class='body'>" +
+              "".join(f"<p>{text}</p>" for text in paragraphs[:3]) +
+              f"</div><div id='more'><p>---</p><p>{paragraphs[3]}</p></div>"
+              f"<p><a href='/fb'>Like</a></p>{related}{related}</div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in paragraphs)
+    assert not any(text.startswith("Another story") for text in texts)
+
+
+def test_a_box_of_links_after_the_post_is_no_rest_of_it():
+    # The counterpart: a sign-off box after the body, its lines mostly links to the site's
+    # feeds, stays out.
+    signoff = ("Get the news via <a href='/rss'>RSS</a>, <a href='/nl'>newsletter</a> and "
+               "<a href='/tw'>Twitter</a>. Connect with the <a href='/fb'>Facebook page</a>.")
+    related = ("<ul>" + "".join(f"<li><a href='/r{i}'>Another story about the casting of "
+                                f"the sequel, part {i}</a></li>" for i in range(8)) + "</ul>")
+    source = _story("<div class='body'>" + "".join(f"<p>{text}</p>" for text in POST) +
+                    f"</div><div><p>{signoff}</p></div>{related}{related}")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in POST)
+    assert not any(text.startswith("Get the news") for text in texts)

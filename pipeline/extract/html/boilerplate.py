@@ -1660,6 +1660,12 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     outside = Verdict(False, rule="outside-main-content",
                       evidence=f"main content is {describe(container)}")
     verdicts = [_first_verdict(b, container, wrappers, inside, outside, kind) for b in blocks]
+    if kind not in ("listing", "forum"):
+        for box in _continuation(blocks, container):
+            within = set(box.iter(etree.Element))
+            for i, block in enumerate(blocks):
+                if block.element in within:
+                    verdicts[i] = _first_verdict(block, box, wrappers, within, outside, kind)
     # The <title> element names the post (``title`` may be the site's lone h1).
     own = _headline_block(blocks, page_title) if page_title else headline
     if own is not None and own.element in inside:
@@ -2095,6 +2101,51 @@ def _first_verdict(block: TextBlock, container: etree._Element,
     if (looks_like_byline(block) or looks_like_dateline(block)) and not _in_quote(block):
         return Verdict(True, "byline")
     return Verdict(True, block.kind)
+
+
+# The rest of a post is running text: a box after it whose text is more links than this
+# (a feed, newsletter and sharing sign-off, a list of sources) is not its continuation.
+CONTINUED_LINK_SHARE = 0.2
+
+
+def _continuation(blocks: list[TextBlock], container: etree._Element
+                  ) -> list[etree._Element]:
+    """Boxes right after the region that go on with its text: blog software prints a post's
+    opening in one box and the rest, behind a "continue reading" link on its front page,
+    in the next (Movable Type's ``div#more`` after ``div.body``); links to related
+    stories below both made their parent weigh less than the opening alone, and the post
+    was cut there. A box continues the text when nothing with text lies between, no
+    chrome word or tag marks it or anything in it, it opens with no heading of its own (an
+    about box, a list of related stories, the comments do), it holds no headline links
+    and its prose outweighs its fragments and links. A declared post (``article``, a post
+    class, an articleBody) ends where its markup does."""
+    if container.tag in PAGE_TAGS or _is_post(container):
+        return []
+    found: list[etree._Element] = []
+    node = container
+    while True:
+        if (node.tail or "").strip():
+            return found
+        node = node.getnext()
+        while node is not None and (not isinstance(node.tag, str) or node.tag in SKIP_TAGS
+                                    or not node.text_content().strip()):
+            if (node.tail or "").strip():
+                return found
+            node = node.getnext()
+        if node is None or node.tag in CHROME_TAGS or node.tag in HEADING_TAGS or \
+                chrome_signal(node) or _is_post(node):
+            return found
+        within = set(node.iter(etree.Element))
+        held = [block for block in blocks if block.element in within]
+        if not held or held[0].kind == "heading" or \
+                sum(weight(block) for block in held) <= 0 or \
+                sum(block.link_chars for block in held) > \
+                CONTINUED_LINK_SHARE * sum(len(block.text) for block in held) or \
+                not any(weight(block) > 0 and SENTENCE_END.search(block.text)
+                        for block in held) or \
+                any(block.chrome or is_entry_link(block) for block in held):
+            return found
+        found.append(node)
 
 
 def _in_quote(block: TextBlock) -> bool:
