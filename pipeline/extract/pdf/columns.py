@@ -461,6 +461,8 @@ def join_spaced_lines(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
 
 def _ink_end(segment: list[Char]) -> float:
     """The segment's last visible character's right edge."""
+    if not segment[-1][TEXT].isspace():  # most segments: no generator needed
+        return segment[-1][X1]
     return next((c[X1] for c in reversed(segment) if not c[TEXT].isspace()), segment[-1][X1])
 
 
@@ -520,6 +522,8 @@ NUMBER_COLUMN_ROWS = 3
 def _ink_width(segment: list[Char]) -> float:
     """From the segment's first visible character's left edge to its last one's right edge
     (each found from its end: a whole line is not walked for its two ends)."""
+    if segment and not segment[0][TEXT].isspace() and not segment[-1][TEXT].isspace():
+        return segment[-1][X1] - segment[0][X0]  # most segments: no generator needed
     first = next((c for c in segment if not c[TEXT].isspace()), None)
     if first is None:
         return 0.0

@@ -631,7 +631,8 @@ def read_raised_delimiters(segments: list[list[Char]]) -> list[list[Char]]:
 def _delimiter_row(segment: list[Char]) -> list[Char]:
     """The big delimiters of a segment that holds two or more of them and, besides them,
     only smaller characters after the first (its scripts); none otherwise."""
-    first = next((c for c in segment if not c[TEXT].isspace()), None)
+    first = (segment[0] if segment and not segment[0][TEXT].isspace()  # most: no generator
+             else next((c for c in segment if not c[TEXT].isspace()), None))
     if first is None or not is_big_delimiter(first) or first[TEXT] in DELIMITER_PIECES:
         return []  # most segments: asked of their first glyph alone
     ink = [c for c in segment if not c[TEXT].isspace()]

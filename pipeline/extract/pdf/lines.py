@@ -483,7 +483,8 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
     for row in rows:
         sizes = list(map(BY_SIZE, row))
         if sizes.count(sizes[0]) == len(sizes):
-            first = next((c[SIZE] for c in row if not c[TEXT].isspace()), None)
+            first = (row[0][SIZE] if not row[0][TEXT].isspace()  # most rows: no generator
+                     else next((c[SIZE] for c in row if not c[TEXT].isspace()), None))
             sized.append((row, 1.0 if first is None else round(first, 1)))
             alike.append((len(sizes), sizes[0]))
         else:
@@ -673,7 +674,8 @@ def _is_math_symbol(c: Char) -> bool:
 
 
 def _is_space_row(row: list[Char]) -> bool:
-    return all(c[TEXT].isspace() for c in row)
+    # most rows open with a visible character: decided without a generator
+    return not row or row[0][TEXT].isspace() and all(c[TEXT].isspace() for c in row)
 
 
 def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
