@@ -22,6 +22,7 @@ import gzip
 import importlib.util
 import math
 import mmap
+import os
 import sys
 import unicodedata
 from array import array
@@ -30,8 +31,6 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
-
-import msgpack  # type: ignore[import-untyped]
 
 from pipeline import cached_copy, write_whole
 
@@ -51,6 +50,9 @@ word characters that join into one word (Unicode's word-break class ALetter)."""
 def _buckets(path: str, raw: bool = False) -> Iterator[list[Any]]:
     """The buckets of words of a cBpack file, most frequent first, one in memory at a time
     (``raw``: as their UTF-8 bytes)."""
+    import msgpack  # type: ignore[import-untyped]  # only to build a table: a process that
+    # reads the cached one (every one after the first) skips its import (a millisecond)
+
     with gzip.open(path, "rb") as packed:
         unpacker = msgpack.Unpacker(packed, raw=raw)
         count = unpacker.read_array_header()
@@ -219,10 +221,13 @@ def word_lists() -> dict[str, str]:
     folders = spec.submodule_search_locations if spec is not None else None
     if not folders:
         return {}
+    data = Path(next(iter(folders)), "data")
     lists: dict[str, str] = {}
-    for kind in ("small", "large"):
-        for path in Path(next(iter(folders)), "data").glob(f"{kind}_*.msgpack.gz"):
-            lists[path.name.split(".")[0].split("_", 1)[1]] = str(path)
+    names = sorted(os.listdir(data))  # one listing, not a glob per kind (a millisecond each)
+    for kind in ("small", "large"):  # the large list wins where there is one
+        for name in names:
+            if name.startswith(f"{kind}_") and name.endswith(".msgpack.gz"):
+                lists[name.split(".")[0].split("_", 1)[1]] = str(data / name)
     return lists
 
 
