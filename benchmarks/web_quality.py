@@ -15,7 +15,11 @@ even-indexed ones (where methods are tuned), ``val`` the odd-indexed ones (only 
 Extractors: Archivist's full extractor (decoding, metadata, footnotes, XPath and offsets for
 every kept and removed block; its text is the passages minus the title, bylines and
 captions, since the gold holds the body only), trafilatura with favor_precision and without
-comments, trafilatura with its defaults, readability-lxml. ``--by-type`` adds F1 per
+comments, trafilatura with its defaults, readability-lxml. Archivist's text is the
+extractor's, before the clean stage; ``--clean`` scores it after that stage (ftfy's mojibake
+repair, NFC, whitespace), as ``archivist extract`` writes it: pages whose own bytes hold
+double-encoded UTF-8 ("â€™") come out repaired, and pages whose gold holds the same mojibake
+score lower. ``--by-type`` adds F1 per
 ``page_type`` (wcxb-dev's seven kinds). ``--comments`` also runs Archivist with comments kept
 and scores it, and trafilatura's defaults, against ``articleBodyWithComments`` where the gold
 has it (dragnet-train).
@@ -49,6 +53,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pipeline.clean import clean  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
 from pipeline.extract.html import extractor as archivist_html  # noqa: E402
 from pipeline.model import Capture, ExtractOptions  # noqa: E402
@@ -68,7 +73,8 @@ def default_bench(repo: Path = REPO) -> Path:
     return repo.parent / "shared" / "bench"
 
 
-def archivist_with(options: ExtractOptions) -> Extractor:
+def archivist_with(options: ExtractOptions, cleaned: bool = False) -> Extractor:
+    """``cleaned``: the text after the clean stage, as ``archivist extract`` writes it."""
     def run(data: bytes, page_id: str, url: str) -> str:
         capture = Capture(source_id=page_id, uri=url or f"bench:{page_id}",
                           captured_at=datetime(2020, 1, 1, tzinfo=timezone.utc),
@@ -78,7 +84,7 @@ def archivist_with(options: ExtractOptions) -> Extractor:
             extraction = archivist_html.extract(data, capture, options)
         except PipelineError:
             return ""
-        return archivist_html.text_of(extraction)
+        return archivist_html.text_of(clean(extraction) if cleaned else extraction)
     return run
 
 
@@ -206,6 +212,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--by-type", action="store_true", help="F1 per page_type (wcxb-dev)")
     parser.add_argument("--comments", action="store_true",
                         help="score Archivist --comments against articleBodyWithComments")
+    parser.add_argument("--clean", action="store_true",
+                        help="score Archivist's text after the clean stage (mojibake repair, "
+                             "NFC, whitespace), as its command writes it")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--cli", action="store_true",
                         help="also time archivist extract DIR --format json against "
@@ -222,14 +231,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.cpu >= 0 and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
     extractors: dict[str, Extractor] = {
-        "archivist": archivist_with(ExtractOptions()),
+        "archivist": archivist_with(ExtractOptions(), args.clean),
         "traf-prec": _text_extractor(eval_web.EXTRACTORS["trafilatura-precision"]()),
         "trafilatura": _text_extractor(eval_web.EXTRACTORS["trafilatura"]()),
         "readability": _text_extractor(eval_web.EXTRACTORS["readability"]()),
     }
     names = [n for n in extractors if not args.only or n in args.only]
     if args.comments:
-        extractors["archivist+comments"] = archivist_with(ExtractOptions(comments=True))
+        extractors["archivist+comments"] = archivist_with(ExtractOptions(comments=True),
+                                                          args.clean)
         names.append("archivist+comments")
     datasets = DATASETS if args.dataset == "all" else (args.dataset,)
     macro: dict[str, list[float]] = {name: [] for name in names}
