@@ -113,18 +113,9 @@ _BYLINE_CLASS = (re.compile(r"author-?name|AuthorName|authorName"),
 _CANDIDATES = etree.XPath(
     "descendant-or-self::*[@class or @id or @itemprop or @data-component or @rel or "
     "@data-testid or self::author or self::time or self::figure]")
-# The attributes those tests read, each in document order (one path per attribute: their
-# union would have libxml2 sort the merged node set, a third of the time), and strings at
-# least one of every byline test's matches holds ("uthor" for [Aa]uthor, "yline" for
-# [Bb]yline, the class equalities whole): a page's few elements holding one are all the
-# tests need to see.
-# Each path twice: plain strings to search (lxml's "smart" strings, which know their
-# element, cost a Python object more per value), and smart ones only for an attribute
-# whose values hold a needle.
-_BYLINE_ATTRIBUTES = tuple(
-    (etree.XPath(path, smart_strings=False), etree.XPath(path))
-    for path in (f"descendant-or-self::*/@{name}"
-                 for name in ("class", "id", "itemprop", "data-component", "rel", "data-testid")))
+# Strings at least one of every byline test's matches holds ("uthor" for [Aa]uthor, "yline"
+# for [Bb]yline, the class equalities whole), searched for in the attribute values: a
+# page's few elements holding one are all the tests need to see.
 _EXACT_BYLINE_CLASSES = ("username", "byl", "BBL")  # whole class values the tests compare to
 _BYLINE_NEEDLES = ("uthor", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by",
                    "posted-by", "journalist-name", "screenname", "writer", "yline",
@@ -348,39 +339,25 @@ def extract_author(root: etree._Element) -> str | None:
 
 
 def _byline_candidates(root: etree._Element, authors: bool) -> list[etree._Element]:
-    """The elements ``_byline_tests`` may select, in document order: those with an attribute
-    holding one of ``_BYLINE_NEEDLES``, found by searching each attribute's values joined
-    in one string (testing every element with a class or id in Python was most of the byline
-    reader's time), or every candidate when the page has ``author`` elements (``authors``)."""
+    """The elements ``_byline_tests`` may select and a few more, in document order: those
+    with an attribute holding one of ``_BYLINE_NEEDLES``, found by one string search over
+    every element's attribute values, or every candidate when the page has ``author``
+    elements (``authors``). All attributes are searched, not only the six the tests read:
+    a needle in another (an ``href`` to "/author/...") adds an element the tests reject,
+    and reading every element's values costs less than libxml2's walk per attribute."""
     if authors:
         return list(_CANDIDATES(root))
-    found: dict[etree._Element, None] = {}
-    for plain, smart in _BYLINE_ATTRIBUTES:
-        values = plain(root)
-        text = "\n".join(values)
-        hits: set[int] = set()
-        for needle in _BYLINE_NEEDLES:
-            at = text.find(needle)
-            while at >= 0:
-                hits.add(at)
-                at = text.find(needle, at + 1)
-        if hits:
-            starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=0))
-            values = smart(root)  # the same values in the same order
-            for at in hits:
-                found[values[bisect_right(starts, at) - 1].getparent()] = None
-    return sorted(found, key=_document_position)
-
-
-def _document_position(element: etree._Element) -> list[int]:
-    """``element``'s child index at each level from the root: sorts elements in document
-    order (an ancestor's position is a prefix of its descendants')."""
-    position = []
-    parent = element.getparent()
-    while parent is not None:
-        position.append(parent.index(element))
-        element, parent = parent, parent.getparent()
-    return position[::-1]
+    elements = list(root.iter(etree.Element))
+    values = list(map(" ".join, map(etree._Element.values, elements)))
+    text = "\n".join(values)
+    hits: set[int] = set()
+    for needle in _BYLINE_NEEDLES:
+        at = text.find(needle)
+        while at >= 0:
+            hits.add(at)
+            at = text.find(needle, at + 1)
+    starts = list(accumulate(map((1).__add__, map(len, values)), initial=0))
+    return [elements[index] for index in sorted({bisect_right(starts, at) - 1 for at in hits})]
 
 
 def _gone(element: etree._Element, seen: dict[etree._Element, bool]) -> bool:
