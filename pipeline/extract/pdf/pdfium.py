@@ -529,18 +529,21 @@ def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool, dict[int, 
         count, get = (_form_count, _form_object) if is_form else (_page_count, _page_object)
         for i in range(count(parent)):
             obj = get(parent, i) or 0
-            kind = _object_type(obj)
-            if kind == FORM:
+            # the font handle tells a text object (PDFium has none for other kinds): one call
+            # for most objects, where the kind and then the font took two
+            font = _font_of(obj) or 0
+            kind = TEXT_OBJECT if font else _object_type(obj)
+            if kind == TEXT_OBJECT:
+                forms_text = forms_text or is_form
+                fonts[obj] = font
+                if _unboxed(obj, font, substituted):
+                    return None
+            elif kind == PATH or kind == IMAGE:
+                found.append((obj, kind, outer))
+            elif kind == FORM:
                 m = raw.FS_MATRIX()
                 _object_matrix(obj, ctypes.addressof(m))
                 stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
-            elif kind == PATH or kind == IMAGE:
-                found.append((obj, kind, outer))
-            elif kind == TEXT_OBJECT:
-                forms_text = forms_text or is_form
-                font = fonts[obj] = _font_of(obj) or 0
-                if _unboxed(obj, font, substituted):
-                    return None
     return found, forms_text, fonts
 
 
