@@ -7,6 +7,7 @@ rules, and both functions must agree on it as well as on the expected byline.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from html import escape
 
@@ -275,3 +276,33 @@ def test_date_cue_search_finds_what_the_alternation_finds(values: str) -> None:
 
     plain = re.compile(f"ate|atum|eta|time|publish|footer|{CLASS_CUES.pattern}")
     assert (meta._DATE_CUES.search(values) is None) == (plain.search(values) is None)
+
+
+@given(st.lists(st.sampled_from(("2004", "1999", "2041", "3", "12", "0", "-", "--", "T", " ",
+                                 ":", "10:05:00", ".5", "Z", "+01:00", "x", "<a>")),
+                max_size=14).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_timestamp_search_is_htmldates(text: str) -> None:
+    """Trying htmldate's timestamp patterns only where their hyphenated tail is finds the
+    date its ``pattern_search`` finds, with or without the time."""
+    from htmldate.core import TIMESTAMP_LOOSE_PATTERN, TIMESTAMP_PATTERN
+    from htmldate.extractors import pattern_search
+
+    options = _date_options()
+    for pattern, tail in ((TIMESTAMP_PATTERN, meta._TIMESTAMP_TAIL),
+                          (TIMESTAMP_LOOSE_PATTERN, meta._LOOSE_TIMESTAMP_TAIL)):
+        assert meta._timestamp_search(text, pattern, tail, options) == \
+            pattern_search(text, pattern, options)
+
+
+def test_timestamp_patterns_are_a_year_and_a_tail() -> None:
+    """``_timestamp_search`` rests on htmldate's timestamp patterns being a 4-digit year
+    and then the tails: a new htmldate that changes them fails here."""
+    from htmldate.core import TIMESTAMP_LOOSE_PATTERN, TIMESTAMP_PATTERN
+    from htmldate.extractors import DAY_RE, MONTH_RE, TIME_TZ_RE, YEAR_RE
+
+    assert YEAR_RE == "(?:199[0-9]|20[0-3][0-9])"
+    assert TIMESTAMP_PATTERN.pattern == f"({YEAR_RE}-{MONTH_RE}-{DAY_RE})({TIME_TZ_RE})"
+    assert TIMESTAMP_LOOSE_PATTERN.pattern == f"({YEAR_RE}-{MONTH_RE}-{DAY_RE})({TIME_TZ_RE})?"
+    assert TIME_TZ_RE.startswith("[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:")
+    assert not TIMESTAMP_PATTERN.flags & re.IGNORECASE

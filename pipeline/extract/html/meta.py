@@ -34,7 +34,9 @@ from htmldate.core import (
 )
 from htmldate.extractors import (
     DATE_CORE_PATTERN,
+    DAY_RE,
     FAST_TAGS,
+    MONTH_RE,
     TEXT_PATTERNS,
     discard_unwanted,
     extract_url_date,
@@ -150,6 +152,12 @@ _DATE_CUES = _any_word(DATE_CUE_WORDS)
 _DATE_CORE_ANCHOR = re.compile(r"[0-9][./][0-9]{1,2}[./][0-9]{2}")
 _MAX_DATE_CORES = 1000
 """htmldate's ``idiosyncrasies_search`` reads the windows of this many cores at most."""
+# What follows the 4-digit year of every match of htmldate's TIMESTAMP_PATTERN ("2004-3-12
+# 10:05:00") and TIMESTAMP_LOOSE_PATTERN ("2004-3-12"), the time without its optional parts.
+# Starting with a hyphen, sre skips to each one with a plain character scan, where a search
+# for the full pattern tries its year at every character.
+_TIMESTAMP_TAIL = re.compile(f"-{MONTH_RE}-{DAY_RE}[T ][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}")
+_LOOSE_TIMESTAMP_TAIL = re.compile(f"-{MONTH_RE}-{DAY_RE}")
 # trafilatura's first TITLE_XPATHS regular expression, on an h1's or h2's class.
 _TITLE_CLASS = re.compile(r"(?:post-|entry-|article-|post__)title|headline")
 MAX_TITLE_CHARS = 200
@@ -206,13 +214,29 @@ def publication_date(root: etree._Element, url: str | None) -> str | None:
     if found is not None:
         return found
     markup = serialize(root)
-    found = (pattern_search(markup, TIMESTAMP_PATTERN, options) or img_search(root, options)
+    found = (_timestamp_search(markup, TIMESTAMP_PATTERN, _TIMESTAMP_TAIL, options)
+             or img_search(root, options)
              or (idiosyncrasies_search(markup, options) if _text_date_near_core(markup)
                  else None))
     if found is not None:
         return found
     clean_html(root, ["script", "style"])
-    return pattern_search(" ".join(root.itertext()), TIMESTAMP_LOOSE_PATTERN, options)
+    return _timestamp_search(" ".join(root.itertext()), TIMESTAMP_LOOSE_PATTERN,
+                             _LOOSE_TIMESTAMP_TAIL, options)
+
+
+def _timestamp_search(text: str, pattern: re.Pattern[str], tail: re.Pattern[str],
+                      options: Extractor) -> str | None:
+    """htmldate's ``pattern_search(text, pattern, options)`` for its TIMESTAMP_PATTERN or
+    TIMESTAMP_LOOSE_PATTERN, whose matches are a 4-digit year and then ``tail``'s: the first
+    match starts 4 characters before the first ``tail`` (tried one by one, overlapping)
+    where the pattern matches."""
+    found = tail.search(text, 4)
+    while found is not None:
+        if pattern.match(text, found.start() - 4) is not None:
+            return pattern_search(text[found.start() - 4:], pattern, options)
+        found = tail.search(text, found.start() + 1)
+    return None
 
 
 def _date_candidates(root: etree._Element) -> list[etree._Element]:
