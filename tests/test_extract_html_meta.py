@@ -306,3 +306,18 @@ def test_timestamp_patterns_are_a_year_and_a_tail() -> None:
     assert TIMESTAMP_LOOSE_PATTERN.pattern == f"({YEAR_RE}-{MONTH_RE}-{DAY_RE})({TIME_TZ_RE})?"
     assert TIME_TZ_RE.startswith("[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:")
     assert not TIMESTAMP_PATTERN.flags & re.IGNORECASE
+
+
+@given(st.lists(st.sampled_from(("<p>", "</p>", "<b>", "</b>", "<script>x</script>",
+                                 "<style>y</style>", "<!--c-->", "<?pi?>", "2004-", "3-12",
+                                 " &amp; ", "text", "<br>")), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_text_nodes_are_itertexts(markup: str) -> None:
+    """The text nodes libxml2 lists are ``itertext()``'s strings, on a parsed page and once
+    htmldate has dropped its scripts and styles (their tails joined to the text before)."""
+    from htmldate.utils import clean_html
+
+    root = _parse(f"<html><body>{markup}</body></html>", CAPTURE)
+    assert meta._TEXT_NODES(root) == list(root.itertext())
+    clean_html(root, ["script", "style"])
+    assert meta._TEXT_NODES(root) == list(root.itertext())

@@ -158,6 +158,10 @@ _MAX_DATE_CORES = 1000
 # for the full pattern tries its year at every character.
 _TIMESTAMP_TAIL = re.compile(f"-{MONTH_RE}-{DAY_RE}[T ][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}")
 _LOOSE_TIMESTAMP_TAIL = re.compile(f"-{MONTH_RE}-{DAY_RE}")
+# ``itertext()``'s strings as libxml2 lists them, not one Python step per element: the
+# parser merges adjacent text (also around the comments it drops) and lxml sets a text or
+# tail as one node, so each string is an element's text or tail, as ``itertext`` yields.
+_TEXT_NODES = etree.XPath("descendant-or-self::text()", smart_strings=False)
 # trafilatura's first TITLE_XPATHS regular expression, on an h1's or h2's class.
 _TITLE_CLASS = re.compile(r"(?:post-|entry-|article-|post__)title|headline")
 MAX_TITLE_CHARS = 200
@@ -221,7 +225,7 @@ def publication_date(root: etree._Element, url: str | None) -> str | None:
     if found is not None:
         return found
     clean_html(root, ["script", "style"])
-    return _timestamp_search(" ".join(root.itertext()), TIMESTAMP_LOOSE_PATTERN,
+    return _timestamp_search(" ".join(_TEXT_NODES(root)), TIMESTAMP_LOOSE_PATTERN,
                              _LOOSE_TIMESTAMP_TAIL, options)
 
 
