@@ -156,6 +156,43 @@ def test_actual_text_page_takes_the_pdfminer_path():
     assert fast is None
 
 
+def test_a_simple_fonts_small_capital_is_as_wide_as_its_glyph():
+    """A simple font whose ToUnicode reads a small capital as its lower-case letter (the
+    German guide's ``R`` as ``r``) or two hyphens of different widths as one (Latin Modern's):
+    PDFium finds a width by Unicode, another glyph's, and the gap left before the next letter
+    read as a word space (``In halt``, ``lipics- v2021``). The character is as wide as
+    its glyph, as pdfminer reads it."""
+    content = b"BT /F1 10 Tf 40 300 Td (RrR) Tj ET"
+    wide, narrow = b"700 0 0 0 700 700 d1 0 0 700 700 re f", b"450 0 0 0 450 500 d1 0 0 450 500 re f"
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <52> <0072> "
+            b"<72> <0072> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        (b"<< /Type /Font /Subtype /Type3 /BaseFont /SmallCaps /FontBBox [0 0 700 700] "
+         b"/FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /R 6 0 R /r 7 0 R >> "
+         b"/Encoding << /Type /Encoding /Differences [82 /R 114 /r] >> "
+         b"/FirstChar 82 /LastChar 114 /Widths [700" + b" 0" * 31 + b" 450] /ToUnicode 8 0 R "
+         b"/FontDescriptor 9 0 R >>"),
+        b"<< /Length %d >>\nstream\n" % len(wide) + wide + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(narrow) + narrow + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+        (b"<< /Type /FontDescriptor /FontName /SmallCaps /Flags 32 /FontBBox [0 0 700 700] "
+         b"/ItalicAngle 0 /Ascent 700 /Descent 0 /CapHeight 700 /StemV 80 >>"),
+    ])
+    slow, fast = _both(data)
+    assert "".join(c[TEXT] for c in slow.chars) == "rrr"
+    assert [c[X1] - c[X0] for c in slow.chars] == pytest.approx([7.0, 4.5, 7.0])
+    assert fast is not None
+    assert [c[TEXT] for c in fast.chars] == [c[TEXT] for c in slow.chars]
+    for a, b in zip(slow.chars, fast.chars):
+        assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
+
+
 def test_tex_glyph_name_read_otherwise_stays_on_the_pdfium_path():
     """PDFium reads the glyph name ``phi1`` by the Adobe Glyph List (ϕ), fonts.py by TeX's
     names (φ, the curly one): the character is translated through its glyph name, so the page

@@ -213,10 +213,11 @@ class EncodingResourceManager(PDFResourceManager):
         return self._readings[font]
 
     def shared_texts(self, font: PDFFont | None) -> frozenset[str]:
-        """The texts a composite font's ToUnicode map gives to glyphs of different widths (a
-        face's two figure ones, ``1`` at 571 and at 364 units): PDFium finds a width by
+        """The texts a font's ToUnicode map gives to glyphs of different widths (a face's two
+        figure ones, ``1`` at 571 and at 364 units; a simple font's small capital read as its
+        lower-case letter, TeX's hyphen and its hyphen character): PDFium finds a width by
         Unicode, so it may take the other glyph's. Worked out once per font."""
-        if font is None or isinstance(font, PDFSimpleFont):
+        if font is None:
             return frozenset()
         if font not in self._shared:
             mapped = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
