@@ -12,9 +12,11 @@ Fonts without ToUnicode are read as pdfminer and fonts.py read them (from the em
 names), through ``decode``: a character PDFium finds no Unicode for comes back from PDFium as
 its character code, which ``decode`` reads; a character PDFium does map must be one that font
 has in fonts.py's reading too. A page PDFium cannot read as pdfminer would comes back as
-``None``, for the pdfminer path: a character ``decode`` refuses, /ActualText replacements
-(below), pages with a /Rotate (pdfminer turns their coordinates) and text PDFium's text page
-leaves out (``_unboxed``).
+``None``, for the pdfminer path: a character ``decode`` refuses, pages with a /Rotate
+(pdfminer turns their coordinates) and text PDFium's text page leaves out (``_unboxed``).
+PDFium's text page puts an /ActualText replacement in place of the glyphs it spans, where
+pdfminer reads the glyphs: a page where that shows (``_Replaced``) has its text page made
+again without the replacements.
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ _form_object = _fast("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
 _embedded = _fast("FPDFFont_GetIsEmbedded", _I, _V)
 _font_flags = _fast("FPDFFont_GetFlags", _I, _V)
 _bounds = _fast("FPDFPageObj_GetBounds", _I, _V, _V, _V, _V, _V)
+_count_marks = _fast("FPDFPageObj_CountMarks", _I, _V)
+_get_mark = _fast("FPDFPageObj_GetMark", _V, _V, ctypes.c_ulong)
+_remove_param = _fast("FPDFPageObjMark_RemoveParam", _I, _V, _V, ctypes.c_char_p)
 SYMBOLIC = 4
 """The font descriptor's Symbolic flag: glyphs outside the standard Latin set."""
 PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
@@ -158,11 +163,7 @@ class PdfiumDocument:
             if listed is None:
                 return None
             shapes, forms, object_fonts = listed
-            text_page = raw.FPDFText_LoadPage(page)
-            try:
-                chars = self._chars(text_page, height, mb_y0, decoder(forms), object_fonts)
-            finally:
-                raw.FPDFText_ClosePage(text_page)
+            chars = self._text(page, height, mb_y0, decoder(forms), object_fonts)
             if chars is None:
                 return None
             found = PageObjects(chars, [], [], [], [], self._heavy)
@@ -171,6 +172,23 @@ class PdfiumDocument:
             return found
         finally:
             raw.FPDF_ClosePage(page)
+
+    def _text(self, page: Any, height: float, mb_y0: float, decode: Decode,
+              object_fonts: dict[int, int]) -> list[Char] | None:
+        """The page's characters (``_chars``) from its text page; where /ActualText replaced
+        glyphs, from a text page made again once the page's text objects lost their marks'
+        /ActualText (a German guide's small capitals, each spanned by its letter: 21 of its 24
+        pages went to pdfminer, a fifth of PDFium's speed)."""
+        for retry in (False, True):
+            text_page = raw.FPDFText_LoadPage(page)
+            try:
+                return self._chars(text_page, height, mb_y0, decode, object_fonts)
+            except _Replaced:
+                if retry or not _drop_actual_text(object_fonts):
+                    return None
+            finally:
+                raw.FPDFText_ClosePage(text_page)
+        return None
 
     def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode,
                object_fonts: dict[int, int]) -> list[Char] | None:
@@ -231,7 +249,7 @@ class PdfiumDocument:
             if upright and not space and box_bottom > base + slack:
                 # a box that stops short of its font's descent: PDFium spreads an /ActualText
                 # replacement over the glyphs it replaces; pdfminer reads the glyphs
-                return None
+                raise _Replaced
             bottom = flip - base
             last = (text, ox, box_right if advance is None else ox + advance, bottom - size,
                     bottom, flip - oy + hang, size, fontname, upright)
@@ -545,6 +563,24 @@ def _objects(page: int) -> tuple[list[tuple[int, int, Matrix]], bool, dict[int, 
                 _object_matrix(obj, ctypes.addressof(m))
                 stack.append((obj, _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer), True))
     return found, forms_text, fonts
+
+
+class _Replaced(Exception):
+    """A text page's characters show an /ActualText replacement (``_chars``)."""
+
+
+def _drop_actual_text(objects: Iterable[int]) -> bool:
+    """Take /ActualText out of the marked-content properties of the text ``objects``, so a
+    text page made after reads their glyphs, as pdfminer does; whether any had one. Only
+    PDFium's copy of the document changes (a property list shared by several objects or
+    pages loses it for all of them)."""
+    dropped = False
+    for obj in objects:
+        for i in range(_count_marks(obj)):
+            mark = _get_mark(obj, i)
+            if mark and _remove_param(obj, mark, b"ActualText"):
+                dropped = True
+    return dropped
 
 
 def _unboxed(text: int, font: int, substituted: dict[int, bool]) -> bool:
