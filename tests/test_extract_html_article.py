@@ -1287,3 +1287,23 @@ def test_a_box_of_links_after_the_post_is_no_rest_of_it():
     texts = [b.text for b in run(source).blocks]
     assert all(text in texts for text in POST)
     assert not any(text.startswith("Get the news") for text in texts)
+
+
+def test_a_label_over_a_box_of_removed_links_goes_with_them():
+    # wcxb dev (12 pages of several sites): a "More on ..." label in a box of its own right
+    # before a box of headline links, both plain ``div`` fields, the links removed for link
+    # density and the label kept alone as a line of the article. A label over a box of
+    # plain text stays.
+    links = "".join(f"<div class='field__item'><a href='/s{i}'>Another story about the "
+                    f"weather, part {i}</a></div>" for i in range(5))
+    body = (PROSE + "<div>What to bring</div><div><div>Warm clothes and a blanket</div>"
+            "<div>Medicines for three days</div><div>A torch and batteries</div></div>"
+            "<div class='resources'><div class='field-title'>More on floods</div>"
+            f"<div class='field-links'>{links}</div></div>"
+            "<p>Volunteers filled sandbags through the afternoon, and the school stayed open "
+            "as a shelter until the water went down.</p>")
+    extraction = run(article(body))
+    texts = [b.text for b in extraction.blocks]
+    assert "More on floods" not in texts
+    assert "What to bring" in texts and "Medicines for three days" in texts
+    assert {r.text: r.rule for r in extraction.removed}.get("More on floods") == "link-density"

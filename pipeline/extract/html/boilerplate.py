@@ -2576,19 +2576,35 @@ def _drop_link_list_titles(blocks: list[TextBlock], verdicts: list[Verdict]) -> 
     two in one parent, is that list's title ("Trending News", "Related Tags:" over their
     links), and goes with it: the article's own headings head what it says. A sentence
     introducing the list with a colon ("These are the top trends for 2025:") is the
-    article's, as in ``_keep_introduced_lists``."""
+    article's, as in ``_keep_introduced_lists``. So is a label set in a box of its own
+    right before a box of such links ("More on remote and hybrid work" over a field of
+    links, both ``div``): a label over links is their title, however it is marked up."""
     for index, block in enumerate(blocks[:-1]):
-        if not verdicts[index].keep or block.kind != "heading" or \
-                (block.text.rstrip().endswith(":") and
-                 len(block.text.split()) >= MIN_LINE_WORDS):
+        if not verdicts[index].keep:
             continue
-        first = blocks[index + 1].element
-        items = first.getparent()
-        if first.tag != "li" or items is None or items.getparent() is not block.element.getparent():
+        if block.kind == "heading":
+            if block.text.rstrip().endswith(":") and len(block.text.split()) >= MIN_LINE_WORDS:
+                continue
+            first = blocks[index + 1].element
+            items = first.getparent()
+            if first.tag != "li" or items is None or \
+                    items.getparent() is not block.element.getparent():
+                continue
+            end = index + 1
+            while end < len(blocks) and blocks[end].element.getparent() is items:
+                end += 1
+        elif is_fragment(block) and not (block.element.tail or "").strip():
+            box = block.element.getnext()
+            while box is not None and not isinstance(box.tag, str):
+                box = box.getnext()
+            if box is None:
+                continue
+            end = index + 1
+            while end < len(blocks) and (blocks[end].element is box or any(
+                    node is box for node in blocks[end].element.iterancestors())):
+                end += 1
+        else:
             continue
-        end = index + 1
-        while end < len(blocks) and blocks[end].element.getparent() is items:
-            end += 1
         if end - index > 2 and all(verdicts[i].rule == "link-density"
                                    for i in range(index + 1, end)):
             verdicts[index] = Verdict(False, rule="link-density",
