@@ -1307,3 +1307,21 @@ def test_a_label_over_a_box_of_removed_links_goes_with_them():
     assert "More on floods" not in texts
     assert "What to bring" in texts and "Medicines for three days" in texts
     assert {r.text: r.rule for r in extraction.removed}.get("More on floods") == "link-density"
+
+
+def test_an_author_class_around_the_whole_post_does_not_make_its_lines_bylines():
+    # dragnet dev R84 (one page): the blog's software names the post's author in a class
+    # of the wrapper holding the whole post ("authored-by-..."), so every short line of the
+    # post, a list of places one a line, was read as a byline and left out. A byline box
+    # inside the post is still one.
+    places = ["Belgium", "South Africa", "Italy", "Germany", "Buenos Aires"]
+    source = ("<html><head><title>Our world tour</title></head><body>" + MENU +
+              "<div class='entry-wrapper authored-by-jane'><h1>Our world tour</h1>"
+              "<div class='meta-line'>Posted by Jane</div><div class='body'>" + PROSE +
+              "<p>Here are the places we'll visit:</p>" +
+              "".join(f"<p>{place}</p>" for place in places) +
+              "<p>Sign up soon!</p></div></div></body></html>")
+    extraction = run(source)
+    kinds = {b.text: b.kind for b in extraction.blocks}
+    assert all(kinds.get(place) == "paragraph" for place in places)
+    assert kinds.get("Posted by Jane") == "byline"

@@ -773,6 +773,32 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, attributes
     runs.append(_Run(element, tag, kind, chrome, chrome_owner, byline, in_article))
 
 
+def _byline_box(element: etree._Element) -> bool:
+    """Named for a byline or post metadata, as ``_open_run`` reads the names."""
+    names = _names(element.get("class"), element.get("id"))
+    return bool(names) and _byline_word(names) and element.tag not in ARTICLE_TAGS and \
+        not POST_CLASS.search(names) and not _holds_post(element)
+
+
+def _without_wrapping_bylines(blocks: list[TextBlock], container: etree._Element,
+                              inside: set[etree._Element]) -> list[TextBlock]:
+    """The blocks, those in the region no longer hinted bylines when the only byline-named
+    element over them is the region or one around it: a byline or a post's metadata sits
+    beside or inside the article, and a class that names the post's author on a wrapper
+    holding the whole post ("journal-entry-wrapper authored-by-jane") says who wrote it,
+    not that its short lines (a list of places, one a line) are bylines."""
+    unhinted = list(blocks)
+    for index, block in enumerate(blocks):
+        if not block.byline_hint or block.element not in inside:
+            continue
+        node: etree._Element | None = block.element
+        while node is not None and node is not container and not _byline_box(node):
+            node = node.getparent()
+        if node is container:
+            unhinted[index] = replace(block, byline_hint=False)
+    return unhinted
+
+
 def _embed_wrapper(quote: etree._Element, owner: etree._Element | None,
                    signal: str | None) -> bool:
     """``owner``, named for sharing ("social-media-embed"), is the quote's parent and holds
@@ -1645,6 +1671,7 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     listing = kind == "listing"
     container = region.element
     inside = set(container.iter(etree.Element))
+    blocks = _without_wrapping_bylines(blocks, container, inside)
     # No headline test here: inside the chosen region, the article's body wrapper often
     # sits below a header holding the headline ("article-body pagination-first").
     wrappers = {owner for owner in content_wrappers(blocks, container, inside)
