@@ -10,6 +10,7 @@ import pytest
 import reportlab
 from pdfbytes import assemble
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
@@ -2647,3 +2648,56 @@ def test_a_background_drawn_in_page_wide_strips_labels_nothing(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert ("paragraph", "Both measures reflect the country's risk of default.") in result
     assert ("caption", "Table 2") in result
+
+
+NARROW_COLUMN = ("Paragraphing is controlled by several parameters and one of the most important "
+                 "is the tolerance which controls the allowed looseness of the lines in a "
+                 "paragraph set in narrow columns where few words share each line")
+
+
+def _narrow_justified(canvas, x: float, top: float, lines: list[str], width: float = 150
+                      ) -> None:
+    """``lines`` set from ``x`` to ``x + width`` in 10 pt Times, each line's word spaces
+    stretched to fill the measure (the last one set ragged), 12 pt apart."""
+    canvas.setFont("Times-Roman", 10)
+    for i, line in enumerate(lines):
+        words = line.split()
+        ink = sum(canvas.stringWidth(w, "Times-Roman", 10) for w in words)
+        gap = ((width - ink) / (len(words) - 1) if i < len(lines) - 1
+               else canvas.stringWidth(" ", "Times-Roman", 10))
+        at = x
+        for word in words:
+            canvas.drawString(at, top - 12 * i, word)
+            at += canvas.stringWidth(word, "Times-Roman", 10) + gap
+
+
+def _column_lines(count: int, offset: int) -> list[str]:
+    """``count`` lines of body text that fill 150 pt with word spaces of about 3 pt."""
+    words, lines = (NARROW_COLUMN.split() * 4)[offset:], []
+    while len(lines) < count:
+        line = [words.pop(0)]
+        while (stringWidth("".join(line + words[:1]), "Times-Roman", 10)
+               + 3 * len(line) <= 150):
+            line.append(words.pop(0))
+        lines.append(" ".join(line))
+    return lines
+
+
+def test_loose_justified_lines_of_a_narrow_column_are_read_whole(tmp_path):
+    """Three justified columns 150 pt wide: a line of few long words stretches its spaces past
+    1.5 em (TeX's sloppy paragraphs), and the stretched spaces of the lines above and under
+    it overlap them (a river). Each such line ends at its column's right edge like every full
+    line: it is one line, not words read as a column of their own after the paragraph."""
+    loose = ["Separation of columns with", "vertical rules is achieved",
+             "by setting the parameter", "to some positive value and", "the width is known."]
+
+    def page(canvas):
+        for column, x in enumerate((54, 222, 390)):
+            lines = _column_lines(10, 7 * column)
+            if column == 1:
+                lines = lines[:4] + loose[:-1] + lines[4:8] + loose[-1:]
+            _narrow_justified(canvas, x, 720, lines)
+
+    text = " ".join(" ".join(b.text.split()) for b in _typeset(tmp_path, page).blocks)
+    assert ("Separation of columns with vertical rules is achieved by setting the parameter to "
+            "some positive value and") in text, text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from pipeline.extract.pdf.chars import (
     BASELINE,
@@ -432,31 +432,64 @@ def _runs_into(row: list[list[Char]], x0: float, text_x0: float) -> bool:
     return False
 
 
-def join_spaced_lines(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
-    """Rejoin a justified line that a wide space split in two (formulas set a ``\\quad``
-    apart, stretched further by the justification): the row's second part ends at the text's
-    right edge, the gap is under ``SPACED_GAP_EM``, and no row near it has a gap there or text
-    ending or starting at its edges, as a column's gutter, a table's columns or a list's
-    labels have. Read apart, the line's end was read after the whole paragraph."""
-    # the text's right edge: the rightmost end that three or more rows share (full lines)
-    ends = Counter(round(_ink_end(row[-1])) for row in rows if row)
-    right = max((end for end, count in ends.items() if count >= 3), default=None)
-    if right is None:
+def join_spaced_lines(rows: list[list[list[Char]]],
+                      gutters: dict[int, set[float]] | None = None) -> list[list[list[Char]]]:
+    """Rejoin a justified line that wide spaces split (formulas set a ``\\quad`` apart, or the
+    few long words of a narrow column's loose line, stretched further by the justification):
+    its parts from the split on end at a column's right edge, each gap is under
+    ``SPACED_GAP_EM`` and no column gutter (``gutters``: by row, the x1s before them), and no
+    row near it has text ending or starting at the gap's edges, as a table's columns or a
+    list's labels have, nor a gap across it other than such a stretched space of its own (the
+    stretched spaces of a loose paragraph's lines overlap, a river, and one of its words may
+    stand right over another's: ``_meets_gap``). Read apart, the line's end was read after
+    the whole paragraph, its words as a column of their own."""
+    # the columns' right edges: the ends that three or more rows share (full lines)
+    ends = Counter(round(_ink_end(segment)) for row in rows for segment in row)
+    rights = sorted(end for end, count in ends.items() if count >= 3)
+    if not rights:
+        return rows
+    gutters = gutters or {}
+    # per row, the gaps that would close a stretched line: (x1 before, x0 after), read from
+    # the row's end, each while the parts after it reach a right edge
+    stretched: list[set[tuple[float, float]]] = []
+    for r, row in enumerate(rows):
+        found: set[tuple[float, float]] = set()
+        reaches = _at_edge(_ink_end(row[-1]), rights) if len(row) > 1 else False
+        for segment, following in zip(reversed(row[:-1]), reversed(row[1:])):
+            gap = (_ink_end(segment), following[0][X0])
+            if (reaches and gap[1] - gap[0] <= SPACED_GAP_EM * mode_size(segment)
+                    and gap[0] not in gutters.get(r, ())):
+                found.add(gap)
+            else:
+                reaches = _at_edge(gap[0], rights)
+        stretched.append(found)
+    if not any(stretched):  # most pages: no line to rejoin
         return rows
     joined = list(rows)
     for r, row in enumerate(rows):
-        if len(row) != 2:
+        if not stretched[r]:
             continue
-        left_end, right_start = _ink_end(row[0]), row[1][0][X0]
-        size = mode_size(row[0])
-        if (right_start - left_end > SPACED_GAP_EM * size
-                or abs(_ink_end(row[1]) - right) > ALIGN_TOLERANCE):
-            continue
-        near = rows[max(0, r - LABEL_ROWS):r] + rows[r + 1:r + LABEL_ROWS + 1]
-        if not any(_meets_gap(other, left_end, right_start, 2 * SPACED_GAP_EM * size)
-                   for other in near):
-            joined[r] = [row[0] + row[1]]
+        near = range(max(0, r - LABEL_ROWS), min(len(rows), r + LABEL_ROWS + 1))
+        parts = [row[-1]]
+        for segment in reversed(row[:-1]):
+            left_end, right_start = _ink_end(segment), parts[0][0][X0]
+            size = mode_size(segment)
+            evidence = [_meets_gap(rows[i], left_end, right_start, 2 * SPACED_GAP_EM * size,
+                                   stretched[i]) for i in near if i != r]
+            if ((left_end, right_start) in stretched[r] and STRONG not in evidence
+                    and evidence.count(WEAK) < 2):
+                parts[0] = segment + parts[0]
+            else:
+                parts.insert(0, segment)
+        joined[r] = parts
     return joined
+
+
+def _at_edge(x: float, edges: Sequence[float]) -> bool:
+    """``x`` is within ``ALIGN_TOLERANCE`` of one of the sorted ``edges``."""
+    i = bisect_right(edges, x)
+    return any(abs(edges[j] - x) <= ALIGN_TOLERANCE for j in (i - 1, i)
+               if 0 <= j < len(edges))
 
 
 def _ink_end(segment: list[Char]) -> float:
@@ -466,17 +499,31 @@ def _ink_end(segment: list[Char]) -> float:
     return next((c[X1] for c in reversed(segment) if not c[TEXT].isspace()), segment[-1][X1])
 
 
+WEAK, STRONG = 1, 2
+"""What a row near a stretched gap says of it (``_meets_gap``): an edge of its own at the gap's
+that bounds a stretched space of its own (a loose line's word over another's: once is chance,
+a table's cells line up in row after row), or a gap or edge that is no stretched space's."""
+
+
 def _meets_gap(row: list[list[Char]], left_end: float, right_start: float,
-               widest: float) -> bool:
-    """Whether the row has a gap of its own across ``[left_end, right_start]``, no wider than
-    ``widest`` (a short line's end far from a mark at the margin is no such gap), or text
-    ending at its left edge or starting at its right one."""
+               widest: float, stretched: Collection[tuple[float, float]] = ()) -> int:
+    """``STRONG`` where the row has a gap of its own across ``[left_end, right_start]``, no
+    wider than ``widest`` (a short line's end far from a mark at the margin is no such gap)
+    and not among its ``stretched`` ones, or text ending at its left edge or starting at its
+    right one; ``WEAK`` where that text's edge bounds one of its ``stretched`` gaps; else 0."""
     for segment, following in zip(row, row[1:]):
         end, start = _ink_end(segment), following[0][X0]
-        if end < right_start and start > left_end and start - end <= widest:
-            return True
-    return any(abs(_ink_end(segment) - left_end) <= ALIGN_TOLERANCE
-               or abs(segment[0][X0] - right_start) <= ALIGN_TOLERANCE for segment in row)
+        if (end < right_start and start > left_end and start - end <= widest
+                and (end, start) not in stretched):
+            return STRONG
+    found = 0
+    for segment in row:
+        end, start = _ink_end(segment), segment[0][X0]
+        if abs(end - left_end) <= ALIGN_TOLERANCE or abs(start - right_start) <= ALIGN_TOLERANCE:
+            if not any(end == gap[0] or start == gap[1] for gap in stretched):
+                return STRONG
+            found = WEAK
+    return found
 
 
 def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:

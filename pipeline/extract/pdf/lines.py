@@ -247,7 +247,7 @@ def page_lines(chars: list[Char], page_number: int,
     split = [row_segments(row, gutters.get(index, set()), split_em, padded.get(index, ()))
              for index, row in enumerate(rows)]
     split = [[part for segment in row for part in _titles_apart(segment)] for row in split]
-    joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))))
+    joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))), gutters)
     segments = [segment for row in joined for segment in _join_end_marks(_join_bullets(row))]
     drawn = dict(zip(map(id, kept), count())) if drawn_order else None
     lines = []
