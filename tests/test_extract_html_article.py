@@ -1325,3 +1325,26 @@ def test_an_author_class_around_the_whole_post_does_not_make_its_lines_bylines()
     kinds = {b.text: b.kind for b in extraction.blocks}
     assert all(kinds.get(place) == "paragraph" for place in places)
     assert kinds.get("Posted by Jane") == "byline"
+
+
+def test_a_list_typed_one_line_a_paragraph_closes_the_article_whole():
+    # dragnet dev R919 (one page): a recipe's ingredients typed one line a ``div``, as its
+    # paragraphs are, after the last line long enough to be prose: the rest were trimmed
+    # as fragments trailing the article. A sign-off of two such lines, and captions with
+    # pictures between them, still go.
+    ingredients = ["salt and pepper to taste", "1 large onion", "4 cloves garlic",
+                   "1 tsp cumin", "sour cream to garnish"]
+    lines = "".join(f"<div class='line'>{text}</div>" for text in
+                    ["Ingredients for 4 portions:", "2 tsp vegetable oil",
+                     "2 or 3 boneless skinless chicken breasts, about 1 1/4 lbs", *ingredients])
+    prose = "".join(f"<div class='line'>{text}</div>" for text in POST)
+    texts = [b.text for b in run(article(prose + lines)).blocks]
+    assert all(text in texts for text in ingredients)
+    signed = "".join(f"<div class='line'>{text}</div>" for text in
+                     [*POST, "Twitter: @reporter", "Photos: Jo Smith"])
+    texts = [b.text for b in run(article(signed)).blocks]
+    assert "Twitter: @reporter" not in texts
+    captions = "".join(f"<div class='line'><img src='/p{i}.jpg'></div><div class='line'>"
+                       f"{text}</div>" for i, text in enumerate(ingredients))
+    texts = [b.text for b in run(article(prose + captions)).blocks]
+    assert not any(text in texts for text in ingredients)

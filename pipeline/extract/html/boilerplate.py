@@ -242,6 +242,8 @@ MIN_CARD_LINKS = 3
 MAX_CAPTION_WORDS = 80
 # A paragraph this long is the article's running prose, not a line of metadata beside it.
 MIN_PARAGRAPH_CHARS = 80
+# A list typed one line a paragraph runs this many lines or more; fewer close a post.
+MIN_CLOSING_LINES = 3
 # A <p> this long that ends a sentence is prose up to this share of link text.
 LINKED_SENTENCE_CHARS = 80
 MAX_SENTENCE_LINK_DENSITY = 0.8
@@ -2871,7 +2873,8 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             continue  # a line of words in its own paragraph, not a label or a button
         if index < first and _item_of_list_reaching(blocks, verdicts, index, first):
             continue  # a list is read whole: its first items open the article with it
-        if index > last and _closing_list(blocks, index, last):
+        if index > last and (_closing_list(blocks, index, last) or
+                             _closing_lines(blocks, index, last)):
             continue  # and so is a plain list closing the article, with its heading
         if is_fragment(block) or block.kind == "heading" or _lead_in(blocks, verdicts, index):
             side = "leading" if index < first else "trailing"
@@ -2894,6 +2897,26 @@ def _closing_list(blocks: list[TextBlock], index: int, last: int) -> bool:
     items = item.getparent()
     return item.tag == "li" and items is not None and items.getparent() is body and \
         next(items.iter("a"), None) is None
+
+
+def _closing_lines(blocks: list[TextBlock], index: int, last: int) -> bool:
+    """``blocks[index]`` is in a run of three short lines or more right after the
+    article's last prose block, each the next element after the one before and set as
+    that block is (the same tag and class) and without links: a list the author typed one
+    line a paragraph (a recipe's ingredients in ``div.MsoNormal``), read whole as a list
+    closing the article is. One or two such lines are a sign-off or a credit ("Twitter:
+    @name", "Photos courtesy ..."), lines with pictures between them are captions, and
+    share bars, tags and related stories are links. Lists marked up as lists are
+    ``_closing_list``'s."""
+    model = blocks[last].element
+    if model.tag == "li":
+        return False
+    end = last + 1
+    while end < len(blocks) and blocks[end].element is blocks[end - 1].element.getnext() \
+            and blocks[end].element.tag == model.tag and not blocks[end].link_chars \
+            and blocks[end].element.get("class") == model.get("class"):
+        end += 1
+    return index < end and end - last > MIN_CLOSING_LINES
 
 
 def _item_of_list_reaching(blocks: list[TextBlock], verdicts: list[Verdict], index: int,
