@@ -2701,3 +2701,44 @@ def test_loose_justified_lines_of_a_narrow_column_are_read_whole(tmp_path):
     text = " ".join(" ".join(b.text.split()) for b in _typeset(tmp_path, page).blocks)
     assert ("Separation of columns with vertical rules is achieved by setting the parameter to "
             "some positive value and") in text, text
+
+
+def _latex_logo(canvas, x: float, y: float) -> float:
+    """TeX's ``\\LaTeX`` at 10 pt Times from ``x`` on baseline ``y``: an ``L``, a small ``A``
+    (7 pt) raised 2.6 pt (Latin Modern's) and kerned back over the ``L``, then ``T``, a
+    lowered ``E`` and ``X`` kerned together; the x after it."""
+    canvas.setFont("Times-Roman", 10)
+    canvas.drawString(x, y, "L")
+    x += canvas.stringWidth("L", "Times-Roman", 10) - 3.6
+    canvas.setFont("Times-Roman", 7)
+    canvas.drawString(x, y + 2.6, "A")
+    x += canvas.stringWidth("A", "Times-Roman", 7) - 1.5
+    canvas.setFont("Times-Roman", 10)
+    canvas.drawString(x, y, "T")
+    x += canvas.stringWidth("T", "Times-Roman", 10) - 1.7
+    canvas.drawString(x, y - 2.2, "E")
+    x += canvas.stringWidth("E", "Times-Roman", 10) - 1.2
+    canvas.drawString(x, y, "X")
+    return x + canvas.stringWidth("X", "Times-Roman", 10)
+
+
+def test_the_latex_logos_raised_a_is_read_in_its_word(tmp_path):
+    """The LaTeX logo's small ``A`` stands raised beside the ``L`` it is kerned back over,
+    its foot at a fifth of an em, well inside the line: no limit over the line's letters but
+    a letter of the word (it had been read as a paragraph of its own, the word as ``LTEX``)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=4)
+        for row in range(3):
+            y = 660 - 12 * row
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(72, y, "The system")
+            x = _latex_logo(canvas, 72 + canvas.stringWidth("The system ", "Times-Roman", 10),
+                            y)
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(x + 2.5, y, "sets the page for the typographers.")
+        _paragraph(canvas, 610, rows=4)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    text = " ".join(t for _, t in result)
+    assert "The system LATEX sets the page" in text, result
+    assert not any(t.strip() == "A" for _, t in result), result

@@ -656,9 +656,12 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
                         if c[SIZE] < RAISED_SIZE * b[SIZE]], default=float("inf"))
         # raised over a letter, it is no superscript but an operator's limit over the next
         # line's letters (over the operator itself, a limit is at home); a numerator stands
-        # over its denominator's small characters
+        # over its denominator's small characters. Over means with its foot above the
+        # letter's middle: the LaTeX logo's small ``A``, kerned back over its ``L``, stands
+        # beside it in the line
         if (distance <= 1.5 * size and (best is None or distance < best[0])
-                and (lowered or not any(overlap(c, b) for b in near
+                and (lowered or not any(overlap(c, b) and c[BOTTOM] < (b[TOP] + b[BOTTOM]) / 2
+                                        for b in near
                                         if not b[TEXT].isspace() and not hangs(b)
                                         and not (numerator
                                                  and c[SIZE] >= RAISED_SIZE * b[SIZE])))):
