@@ -1348,3 +1348,20 @@ def test_a_list_typed_one_line_a_paragraph_closes_the_article_whole():
                        f"{text}</div>" for i, text in enumerate(ingredients))
     texts = [b.text for b in run(article(prose + captions)).blocks]
     assert not any(text in texts for text in ingredients)
+
+
+def test_a_paragraph_opening_with_a_sentence_before_its_links_is_prose():
+    # dragnet dev R442 (one page): a post's last paragraph says something in a whole
+    # sentence, then lists earlier posts as links ("... for years. There are no limits
+    # that I see: A – B – C"), more link text than words, so it went for link density. A
+    # list of links behind a label still goes.
+    posts = " – ".join(f"<a href='/p{i}'>An earlier post about flood defences and river "
+                       f"levels, part {i}</a>" for i in range(5))
+    cited = ("I have written about what towns should do before a flood on this blog for "
+             "years. These are the posts I mean: ")
+    related = " ".join(f"<a href='/r{i}'>Another story about the weather, part {i}</a>"
+                       for i in range(5))
+    body = PROSE + f"<p>{cited}{posts}</p><p>Related: {related}</p>"
+    texts = [b.text for b in run(article(body)).blocks]
+    assert any(text.startswith(cited.strip()) for text in texts)
+    assert not any(text.startswith("Related:") for text in texts)

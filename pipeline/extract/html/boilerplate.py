@@ -302,6 +302,8 @@ MAX_SIGN_UP_BOX_CHARS = 600
 SHORT_FRAGMENT_CHARS = 50
 # A short <p> sentence needs this much text outside its links to be one, not a link.
 MIN_UNLINKED_CHARS = 12
+# A sentence's stop, then the next sentence's capital.
+OPENED_SENTENCE = re.compile(r"\w[.!?][\"'”’)]*\s+[\"“‘(]?[A-Z]")
 # A stop after a word, and the quotes or brackets it closes (American usage sets the stop
 # inside the quotes: "... from “Dancing with the Stars.”").
 FULL_STOP = re.compile(r"\w[.!?][\"'”’»)\]]*\s*$")
@@ -2108,7 +2110,8 @@ def _first_verdict(block: TextBlock, container: etree._Element,
             and owner not in wrappers and owner in inside:
         return Verdict(False, rule="chrome", evidence=f"{chrome} on {describe(owner)}")
     if block.link_density > MAX_LINK_DENSITY and not _linked_sentence(block) and \
-            not (listing and is_entry_link(block)) and not is_defined_term(block):
+            not (listing and is_entry_link(block)) and not is_defined_term(block) and \
+            not _opens_with_a_sentence(block):
         return Verdict(False, rule="link-density",
                        evidence=f"{block.link_density:.2f} of the text is link text")
     if AD_LABEL.match(block.text):
@@ -2224,6 +2227,21 @@ def _linked_sentence(block: TextBlock) -> bool:
     # "Locate useful packages on pkg.go.dev." (a title or a menu item ends without a stop).
     return block.text[:1].isupper() and bool(FULL_STOP.search(block.text)) and \
         len(block.text) - block.link_chars >= MIN_UNLINKED_CHARS
+
+
+def _opens_with_a_sentence(block: TextBlock) -> bool:
+    """A ``<p>`` whose words before its first link hold a whole sentence and open another
+    ("I have discussed this on the blog for years. There are no limits that I see: ..."):
+    the author's paragraph citing its posts, not a list of links, which opens with a link
+    or a label."""
+    if block.element.tag != "p":
+        return False
+    link = next(block.element.iter("a"), None)
+    if link is None:
+        return False
+    start = block.text.find("".join(link.itertext()).strip() or "\0")
+    lead = block.text[:start] if start > 0 else ""
+    return len(lead.split()) >= 2 * MIN_LINE_WORDS and OPENED_SENTENCE.search(lead) is not None
 
 
 def _list_items(blocks: list[TextBlock]) -> list[list[int]]:
