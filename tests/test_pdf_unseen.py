@@ -2742,3 +2742,24 @@ def test_the_latex_logos_raised_a_is_read_in_its_word(tmp_path):
     text = " ".join(t for _, t in result)
     assert "The system LATEX sets the page" in text, result
     assert not any(t.strip() == "A" for _, t in result), result
+
+
+def test_a_labelled_note_opening_with_note_colon_is_no_tables_note(tmp_path):
+    """A manual's title notes under the page's short rule: ``∗`` and ``†`` raised before their
+    texts, the second reading ``Note: This package is ...``. A table's or chart's ``Note:``
+    line opens unlabelled; a note's label before it makes it a footnote (the stack had been
+    dropped as a table's notes, both read as body text)."""
+    def notes(canvas):
+        canvas.line(72, 118, 200, 118)
+        for y, label, text in ((106, "*", "This file has version number v1.9d, last revised "
+                                           "2021/11/30."),
+                               (96, "\u2020", "Note: This package is released under terms which "
+                                              "affect its use in commercial applications.")):
+            canvas.setFont("Times-Roman", 5.5)
+            canvas.drawString(72, y + 3, label)
+            canvas.setFont("Times-Roman", 8)
+            canvas.drawString(76, y, text)
+
+    result = _extract(tmp_path, notes)
+    assert [f.label for f in result.footnotes] == ["*", "\u2020"], result.footnotes
+    assert result.footnotes[1].text.startswith("Note: This package")

@@ -219,10 +219,12 @@ def _table_rule(rule: tuple[float, float, float, float],
 def _without_table_notes(notes: list[LayoutBlock]) -> list[LayoutBlock]:
     """``notes`` without the stacks of small print that hold a ``NOTE:`` or ``SOURCE:`` line:
     a table's or a chart's notes (its numbered notes above that line included), which a
-    page's footnote area never carries."""
+    page's footnote area never carries. Such a line opens unlabelled: a raised label before
+    ``Note: ...`` makes it a footnote (a manual's title note, ``† Note: This package ...``)."""
     dropped: set[int] = set()
     for block in sorted(notes, key=lambda b: b.top, reverse=True):
-        if any(_TABLE_NOTE.match(line.text) for line in block.lines) or any(
+        if any(_TABLE_NOTE.match(line.text) and not line.lead_label
+               for line in block.lines) or any(
                 id(o) in dropped and o.top >= block.bottom - 1
                 and o.top - block.bottom <= 2 * block.size
                 and o.x0 < block.x1 and o.x1 > block.x0 for o in notes):
