@@ -2763,3 +2763,29 @@ def test_a_labelled_note_opening_with_note_colon_is_no_tables_note(tmp_path):
     result = _extract(tmp_path, notes)
     assert [f.label for f in result.footnotes] == ["*", "\u2020"], result.footnotes
     assert result.footnotes[1].text.startswith("Note: This package")
+
+
+def test_a_headings_lowered_logo_letter_stays_in_its_line(tmp_path):
+    """A chapter title at 24 pt with the LaTeX logo: its ``A`` (20 pt, raised 3 pt) has the
+    lowest baseline-order place, so the row was measured from it, and the logo's ``E``, lowered
+    6.2 pt (a quarter em, within the title's own reach), fell out of the title as a heading
+    ``E`` of its own (``The LAT X System``)."""
+    def page(canvas):
+        x = 72.0
+        canvas.setFont("Times-Bold", 24)
+        canvas.drawString(x, 700, "The L")
+        x += canvas.stringWidth("The L", "Times-Bold", 24) - 8.6
+        canvas.setFont("Times-Bold", 20)
+        canvas.drawString(x, 703, "A")
+        x += canvas.stringWidth("A", "Times-Bold", 20) - 3.6
+        canvas.setFont("Times-Bold", 24)
+        canvas.drawString(x, 700, "T")
+        x += canvas.stringWidth("T", "Times-Bold", 24) - 4.1
+        canvas.drawString(x, 693.8, "E")
+        x += canvas.stringWidth("E", "Times-Bold", 24) - 2.9
+        canvas.drawString(x, 700, "X System")
+        _paragraph(canvas, 660, rows=6)
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert result[0] == ("heading", "The LATEX System"), result
+    assert not any(t.strip() == "E" for _, t in result), result

@@ -434,6 +434,11 @@ def _rows(chars: list[Char], operators: bool = True,
             joins = False
         if joins:
             row += run
+            if c[SIZE] * RAISED_SIZE > first_size and c[TEXT].isalnum():
+                # the row opened with small characters raised above its text (the LaTeX
+                # logo's ``A`` over a heading's line): its reach is measured from that text,
+                # or a letter lowered in it (the logo's ``E``) leaves it
+                first_baseline, first_size = c[BASELINE], c[SIZE]
         else:
             row = run
             first_baseline, first_size, first_alnum = c[BASELINE], c[SIZE], c[TEXT].isalnum()
