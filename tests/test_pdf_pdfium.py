@@ -14,7 +14,7 @@ import pytest
 from pdfbytes import assemble
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.extract.pdf.chars import BASELINE, BOTTOM, SIZE, TEXT, UPRIGHT, X0, X1
+from pipeline.extract.pdf.chars import BASELINE, BOTTOM, FONTNAME, SIZE, TEXT, UPRIGHT, X0, X1
 from pipeline.extract.pdf.fonts import EncodingResourceManager
 from pipeline.extract.pdf.objects import page_objects
 from pipeline.extract.pdf.pages import _decoder
@@ -428,3 +428,37 @@ def test_a_ligature_from_a_font_of_ligatures_alone_is_as_wide_as_its_glyph():
     assert "fi" in [c[TEXT] for c in fast.chars]
     for a, b in zip(slow.chars, fast.chars):
         assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
+
+
+def test_a_nameless_type3_fonts_unmapped_glyphs_are_read_by_its_pdfminer_font():
+    """A Type3 font has no /BaseFont: pdfminer names it ``unknown``, PDFium leaves it nameless.
+    A glyph PDFium finds no Unicode for (a figure's ``/Bullet``, drawn inside a form) is read
+    with the page's font of PDFium's name, so the nameless font went unfound and the page
+    took the pdfminer path (geotopo-book p. 40). It is read on the PDFium path as pdfminer
+    reads it, the font named as pdfminer names it."""
+    glyph = b"0 0 -50 -50 50 50 d1 -50 -50 100 100 re f"
+    form = b"BT /F2 10 Tf 60 200 Td (b) Tj 30 0 Td (b) Tj ET"
+    content = b"BT /F1 10 Tf 40 300 Td (A dot:) Tj ET q /X1 Do Q"
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 400 400] /Resources << /Font << "
+        b"/F2 7 0 R >> >> /Length %d >>\nstream\n%s\nendstream" % (len(form), form),
+        (b"<< /Type /Font /Subtype /Type3 /FontBBox [-1000 -1000 1000 1000] "
+         b"/FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /Bullet 8 0 R >> "
+         b"/Encoding << /Type /Encoding /Differences [98 /Bullet] >> "
+         b"/FirstChar 98 /LastChar 98 /Widths [0] >>"),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(glyph), glyph),
+    ])
+    slow, fast = _both(data)
+    assert [c[TEXT] for c in slow.chars if c[FONTNAME] == "unknown"] == ["b", "b"]
+    assert fast is not None
+    assert [(c[TEXT], c[FONTNAME]) for c in fast.chars] == [
+        (c[TEXT], c[FONTNAME]) for c in slow.chars]
+    for a, b in zip(slow.chars, fast.chars):
+        assert (b[X0], b[X1], b[BASELINE]) == pytest.approx((a[X0], a[X1], a[BASELINE]),
+                                                            abs=0.01), a[TEXT]

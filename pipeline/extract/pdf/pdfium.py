@@ -319,7 +319,9 @@ class PdfiumDocument:
         """(name, hanging, descent per unit of size) of the font of character ``k``."""
         _font_info(text_page, k, ctypes.addressof(self._name), len(self._name),
                    ctypes.addressof(self._flags))
-        name = self._name.value.decode("latin-1")
+        # pdfminer names a font without /BaseFont (a Type3 font) "unknown"; PDFium leaves it
+        # nameless, so its fonts.py reading would not be found
+        name = self._name.value.decode("latin-1") or "unknown"
         descent = self._float
         _descent(font, 1000.0, ctypes.addressof(descent))
         if is_heavy(_weight(font), self._flags.value, name):
