@@ -78,6 +78,8 @@ def test_the_float32_table_gives_the_wheels_scores_exactly(fresh_model):
     assert isinstance(ours.tk_nextmove, memoryview) and list(fresh_model.glob("*-nextmove.npy"))
     texts = [s[i:] for s in SENTENCES for i in range(0, 12, 3)]
     assert [ours.classify(t) for t in texts] == [stock.classify(t) for t in texts]
+    # the byte walk's lists, made only when classify first needs them, are py3langid's
+    assert ours._rowbase == stock._rowbase and ours.tk_output == stock.tk_output
 
 
 @pytest.mark.parametrize("name", ["ptc-float32", "nextmove"])

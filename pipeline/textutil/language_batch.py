@@ -17,7 +17,7 @@ every answer with py3langid's ``classify``. Imported with the model: py3langid i
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,17 +35,36 @@ would otherwise take hundreds of megabytes)."""
 class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
     __slots__ = ("_moves", "_row_starts", "_outputs", "_batch")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, nb_ptc: Any, nb_pc: Any, nb_classes: list[str], tk_nextmove: Any,
+                 tk_output: Any, norm_probs: bool = False, min_confidence: float | None = None,
+                 *, tk_row: Any) -> None:
+        """LanguageIdentifier's, but for two lists of Python ints that only ``classify``'s
+        byte walk reads (the rows' shifted offsets and the outputs): made when first read
+        (``__getattr__``), not at every load of the model, of whose instructions they were a
+        third. ``tk_output`` may be an array."""
+        super().__init__(nb_ptc, nb_pc, nb_classes, tk_nextmove, [], norm_probs,
+                         min_confidence, tk_row=())
+        for name in _MADE_WHEN_READ:
+            delattr(self, name)
+        object.__setattr__(self, "tk_row", tk_row)  # LanguageIdentifier's slot
         self._moves = np.asarray(self.tk_nextmove)
-        self._row_starts = np.asarray(self.tk_row, dtype=np.intp) << 8
-        self._outputs = np.asarray(self.tk_output, dtype=np.intp)
+        self._row_starts = np.asarray(tk_row, dtype=np.intp) << 8
+        self._outputs = np.asarray(tk_output, dtype=np.intp)
         # The walk needs a separator that returns every state to the start, where no feature
         # is counted (checked in every row of the transition table, 256 moves a row); the
         # arithmetic below is classify's with norm_probs and no threshold.
         self._batch = bool(self._outputs[0] < 0 and self._norm_probs
                            and self.min_confidence is None
                            and not self._moves[SEPARATOR[0]::256].any())
+
+    def __getattr__(self, name: str) -> Any:
+        """One of the lists ``__init__`` leaves unset, made as LanguageIdentifier makes it."""
+        make = _MADE_WHEN_READ.get(name)
+        if make is None:
+            raise AttributeError(name)
+        value = make(self)
+        object.__setattr__(self, name, value)
+        return value
 
     def classify_all(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """``[self.classify(text) for text in texts]``."""
@@ -75,7 +94,8 @@ class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
         for row, counted in zip(scores, self._features(samples)):
             if counted is not None:
                 features, counts = counted
-                row[:] = np.log1p(counts) @ self.nb_ptc[features] + self.nb_pc
+                # take: the same rows as indexing gives, copied a row at a time, not a value
+                row[:] = np.log1p(counts) @ self.nb_ptc.take(features, axis=0) + self.nb_pc
         scores *= np.array([1.0 / math.sqrt(len(sample) or 1) for sample in samples],
                            dtype=np.float32)[:, None]
         np.exp(scores - scores.max(axis=1, keepdims=True), out=scores)
@@ -118,3 +138,9 @@ class BatchIdentifier(LanguageIdentifier):  # type: ignore[misc]
         # Fresh arrays per sample, as visit_counts' Counter gives _sparse_score.
         return [(features[a:b].copy(), counts[a:b].astype(np.float32)) if b > a else None
                 for a, b in zip(bounds, bounds[1:])]
+
+
+_MADE_WHEN_READ: dict[str, Callable[[BatchIdentifier], list[int]]] = {
+    "_rowbase": lambda model: [row << 8 for row in model.tk_row],
+    "tk_output": lambda model: model._outputs.tolist()}
+"""LanguageIdentifier's lists that BatchIdentifier makes only when ``classify`` reads them."""

@@ -260,7 +260,7 @@ def _identifier() -> Any:
             return BatchIdentifier(
                 model["ptc"] if table is None else table, pc, model["classes"].tolist(),
                 _to_array(model["nextmove"]) if moves is None else memoryview(moves),
-                model["out_feat"].tolist(), norm_probs=True, tk_row=_to_array(row))
+                model["out_feat"], norm_probs=True, tk_row=_to_array(row))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # damaged: the next load redoes it
         unpacked.unlink(missing_ok=True)
         for name in ("ptc-float32", "nextmove"):
