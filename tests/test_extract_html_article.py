@@ -9,6 +9,7 @@ import pytest
 from test_extract_html import MENU, POSTS, PROSE, TEASERS, _card, article, run
 
 from pipeline.errors import EmptySource
+from pipeline.extract import ExtractOptions
 
 POST = ["Alan Ritchson has been cast as Gloss in the sequel, the studio announced on "
         "Thursday, and filming starts in the autumn.",
@@ -1365,3 +1366,88 @@ def test_a_paragraph_opening_with_a_sentence_before_its_links_is_prose():
     texts = [b.text for b in run(article(body)).blocks]
     assert any(text.startswith(cited.strip()) for text in texts)
     assert not any(text.startswith("Related:") for text in texts)
+
+
+@pytest.mark.parametrize("heading", ["About", "Comment policy", "Viewing options"])
+def test_a_titled_box_after_a_one_paragraph_post_is_not_the_article(heading):
+    # #14's held-out patterns, the box after the post this time: a one-paragraph post's
+    # box, then a box of its own heading and a longer paragraph, classes saying nothing.
+    # Together they out-weighed the post alone, and the region held both.
+    box = ("Jo Smith writes about films, casting and the people who make them. She has "
+           "reviewed films for twenty years, has written three books about the studios, and "
+           "teaches criticism at the local college on Saturdays.")
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
+              + f"<div class='k1'><div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}"
+              f"</p></div><div class='k3'><h3>{heading}</h3><p>{box}</p></div></div>"
+              "</body></html>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert POST[0] in texts and box not in texts and heading not in texts
+    assert any(r.rule == "outside-main-content" and r.text == box for r in extraction.removed)
+
+
+def test_sections_after_the_opening_paragraph_are_the_article():
+    # The counterpart: boxes each opening with a heading after the headline's box are the
+    # article's sections when more than one holds prose.
+    sections = "".join(f"<div class='k3'><h2>Part {i}</h2><p>{text}</p></div>"
+                       for i, text in enumerate(POST[1:3]))
+    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
+              + f"<div class='k1'><div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}"
+              f"</p></div>{sections}</div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert all(text in texts for text in POST[:3]) and "Part 1" in texts
+
+
+def _commented_post(comment_heading: str) -> str:
+    # A two-paragraph post, then its comments in boxes whose classes say nothing, each a
+    # reader's name and date over three paragraphs: together they out-write the post.
+    def said(i: int) -> str:
+        return (f"Comment number {i} here: I could not agree more with this post, and the "
+                f"council should publish the minutes of meeting {i} before the next vote.")
+    comments = "".join(f"<div class='q'><div class='q1'><b>Reader {i}</b> <span>May {i + 1}, "
+                       f"2024</span></div><div class='q2'><p>{said(i)}</p><p>{said(i + 100)}"
+                       f"</p><p>{said(i + 200)}</p></div></div>" for i in range(10))
+    return ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
+            + f"<div class='k1'><div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}"
+            f"</p><p>{POST[1]}</p></div><h3>{comment_heading}</h3><div class='k4'>{comments}"
+            "</div></div></body></html>")
+
+
+@pytest.mark.parametrize("heading", ["10 comments", "10 Responses to “Ritchson cast as Gloss”",
+                                     "3 thoughts on “Ritchson cast as Gloss”", "Comments (10)"])
+def test_comments_under_a_heading_counting_them_are_not_the_article(heading):
+    # #14: comments in boxes with meaningless class names under a "10 comments" heading
+    # were kept after a two-paragraph post. The heading blog software sets over the thread,
+    # counting its comments, opens the thread; with --comments they are kept as comments.
+    extraction = run(_commented_post(heading))
+    texts = [b.text for b in extraction.blocks]
+    assert POST[0] in texts and POST[1] in texts
+    assert not any(text.startswith(("Comment number", "Reader")) for text in texts)
+    assert heading not in texts
+    assert any(r.rule == "comment-thread" for r in extraction.removed)
+    kept = run(_commented_post(heading), options=ExtractOptions(comments=True)).blocks
+    assert any(b.kind == "comment" and b.text.startswith("Comment number 3 ") for b in kept)
+
+
+def test_a_heading_counting_replies_that_goes_on_is_a_section():
+    body = (PROSE + "<h2>10 replies you should never send</h2><p>The first is the reply-all "
+            "to a whole company, which everybody reads and nobody forgets.</p>")
+    texts = [b.text for b in run(article(body)).blocks]
+    assert "10 replies you should never send" in texts
+    assert any(text.startswith("The first is the reply-all") for text in texts)
+
+
+@pytest.mark.parametrize("wrap", ["{}", "<div class='table-wrap'>{}</div>"])
+def test_a_short_line_over_a_table_is_its_introduction(wrap):
+    # #14: a reference page's one-line intro before its parameter table, in a "widget"
+    # box, was trimmed as a leading fragment (short, no full stop): a kicker or a label
+    # stands over the headline or the prose, not right over a table.
+    rows = "".join(f"<tr><td><code>param{i}</code></td><td>string</td><td>The name of the "
+                   f"thing number {i} to use.</td></tr>" for i in range(6))
+    table = wrap.format(f"<table><tr><th>Name</th><th>Type</th><th>Description</th></tr>{rows}"
+                        "</table>")
+    source = ("<html><head><title>create_bucket | API docs</title></head><body>" + MENU +
+              "<div class='main'><h1>create_bucket</h1><div class='widget'>"
+              f"<p>Creates a bucket</p>{table}</div></div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert "Creates a bucket" in texts and any(text.startswith("Name\tType") for text in texts)

@@ -277,6 +277,12 @@ SIGN_OFF = re.compile(r"(?:^|[.!?]\s+)(?:sign[- ]up (?:for|to)\b|subscribe to\b|
 COMMENT_NOTICE = re.compile(r"^\s*(?:you can (?:follow any responses|leave a response)|"
                             r"you may use these html tags|comments are (?:now )?closed\b|"
                             r"both comments and pings are)", re.IGNORECASE)
+# The heading blog software sets over a post's comments, counting them: "10 comments", "12
+# Responses to “Title”", "3 thoughts on “Title”", "Comments (4)". A heading that goes on
+# otherwise ("10 replies you should never send") is a section of the article.
+COMMENT_COUNT = re.compile(r"^\s*(?:(?:\d+|no|one)\s+(?:comments?|responses?|replies|"
+                           r"reply|thoughts?)(?:\s+(?:to|on)\s.*)?|"
+                           r"comments?\s*[(\[]\d+[)\]])\s*$", re.IGNORECASE | re.DOTALL)
 # A newspaper's note on the story's print edition: "A version of this article appeared July
 # 24, 2012, on page A2 in the U.S. edition of ...", "A version of this article appears in
 # print on ...".
@@ -1269,6 +1275,7 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
     if kind not in ("listing", "forum"):
         region = _under_headline(region, blocks, headline, wrappers, in_chrome, prose)
         region = _around_headline(region, blocks, headline, wrappers, title)
+        region = _without_titled_box_after(region, blocks, headline)
     # The region may have won with the headline's credit before any climb from a post:
     # look for repeated chrome-named units above the richest prose block instead.
     richest = max(blocks, key=lambda b: prose.get(b.element, 0.0)).element
@@ -1410,6 +1417,48 @@ def _around_headline(region: Region, blocks: list[TextBlock], headline: TextBloc
             return region
         if node in above_core:
             return Region(node, region.units)
+    return region
+
+
+def _without_titled_box_after(region: Region, blocks: list[TextBlock],
+                              headline: TextBlock | None) -> Region:
+    """A short post's box (its headline and its paragraphs) followed in the region by one
+    box of its own title and a paragraph (an about box, a comment policy) is the article:
+    the titled box is a column beside the post, as it is when it comes before it, or
+    after the region (``_continuation``). An article cut into sections has a section
+    after another, or its headline in a ``header`` of its own; this narrows only when one
+    box with prose follows, and the post's box holds a paragraph of sentences."""
+    if headline is None or headline.chrome:
+        return region
+    top = region.element
+    box = next((node for node in (headline.element, *headline.element.iterancestors())
+                if node.getparent() is top), None)
+    if box is None or box is headline.element or box.tag in ("header", "hgroup"):
+        return region
+    after = [node for node in box.itersiblings() if isinstance(node.tag, str)]
+    position = {node: i for i, node in enumerate(after)}
+    in_box = set(box.iter(etree.Element))
+    post = 0
+    held: dict[int, list[TextBlock]] = {}
+    for block in blocks:
+        if block.element in in_box:
+            post += block.kind == "paragraph" and len(block.text) >= MIN_PARAGRAPH_CHARS \
+                and FULL_STOP.search(block.text) is not None
+            continue
+        for node in (block.element, *block.element.iterancestors()):
+            if node is top:
+                break
+            i = position.get(node)
+            if i is not None:
+                held.setdefault(i, []).append(block)
+                break
+    prosy = [i for i, held_blocks in held.items()
+             if any(b.kind == "paragraph" and weight(b) > 0 for b in held_blocks)]
+    if not post or len(prosy) != 1:
+        return region
+    titled = [b for b in held[prosy[0]] if weight(b) > 0 or b.kind == "heading"]
+    if len(titled) == 2 and titled[0].kind == "heading" and titled[1].kind == "paragraph":
+        return Region(box, region.units)
     return region
 
 
@@ -1718,6 +1767,8 @@ def classify(blocks: list[TextBlock], region: Region, title: str | None,
     _drop_sign_up_boxes(blocks, verdicts, container)
     _drop_sign_offs(blocks, verdicts)
     _drop_author_box(blocks, verdicts)
+    if kind not in ("listing", "forum"):
+        _drop_counted_comments(blocks, verdicts)
     _trim_edges(blocks, verdicts)
     _drop_post_meta(blocks, verdicts)
     _unlabel_bylines_among_paragraphs(blocks, verdicts)
@@ -1988,13 +2039,38 @@ def without_chrome(blocks: list[TextBlock]) -> list[TextBlock]:
     return plain
 
 
+def _drop_counted_comments(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
+    """A kept heading counting comments ("10 comments") after kept prose opens the post's
+    comment thread: it and what follows it in its parent are the readers' comments, however
+    meaningless their boxes' class names (a class saying "comment" makes them chrome
+    already). A thread's page is read as a forum, where the posts are the content."""
+    seen_prose = False
+    for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
+        if not verdict.keep:
+            continue
+        if block.kind != "heading":
+            seen_prose = seen_prose or (block.kind == "paragraph" and not is_fragment(block))
+            continue
+        if not seen_prose or not COMMENT_COUNT.match(block.text):
+            continue
+        parent = block.element.getparent()
+        thread = set(parent.iter(etree.Element)) if parent is not None else set()
+        for later in range(index, len(blocks)):
+            if blocks[later].element in thread and verdicts[later].keep:
+                verdicts[later] = Verdict(False, rule="comment-thread",
+                                          evidence=f"under {block.text!r}")
+        return
+
+
 def _keep_comments(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """Prose removed only for sitting in a comment thread becomes a ``comment`` block; the
     thread's links, buttons and reply forms stay removed."""
     for index, (block, verdict) in enumerate(zip(blocks, verdicts)):
-        if verdict.keep or verdict.rule not in ("chrome", "outside-main-content"):
+        if verdict.keep or verdict.rule not in ("chrome", "outside-main-content",
+                                                "comment-thread"):
             continue
-        if not block.chrome or block.chrome.split(":", 1)[-1] not in COMMENT_WORDS:
+        if verdict.rule != "comment-thread" and \
+                (not block.chrome or block.chrome.split(":", 1)[-1] not in COMMENT_WORDS):
             continue
         if block.link_density <= MAX_LINK_DENSITY and not AD_LABEL.match(block.text) and \
                 (not is_fragment(block) or looks_like_byline(block)):
@@ -2891,6 +2967,8 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             continue  # a line of words in its own paragraph, not a label or a button
         if index < first and _item_of_list_reaching(blocks, verdicts, index, first):
             continue  # a list is read whole: its first items open the article with it
+        if index < first and _introduces_table(blocks, verdicts, index):
+            continue  # a reference page's line over its table ("Creates a bucket")
         if index > last and (_closing_list(blocks, index, last) or
                              _closing_lines(blocks, index, last)):
             continue  # and so is a plain list closing the article, with its heading
@@ -2899,6 +2977,22 @@ def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict(False, rule=f"{side}-fragment",
                                       evidence=f"{len(block.text)} chars, no sentence, "
                                                f"{side} the article's prose")
+
+
+def _introduces_table(blocks: list[TextBlock], verdicts: list[Verdict], index: int) -> bool:
+    """``blocks[index]`` is a line of its own, without links, whose next sibling
+    element is a kept table or code block: it says what the table holds (a reference
+    page's "Creates a bucket" over the call's parameters). A kicker or a section label
+    stands over the headline or the article's prose, not over a table."""
+    block = blocks[index]
+    if block.kind != "paragraph" or block.link_chars or index + 1 >= len(blocks):
+        return False
+    following = blocks[index + 1]
+    if following.kind not in REPEATED_KINDS or not verdicts[index + 1].keep:
+        return False
+    box = next((node for node in (following.element, *following.element.iterancestors())
+                if node.getparent() is block.element.getparent()), None)
+    return box is not None and box.getprevious() is block.element  # or the table's wrapper
 
 
 def _closing_list(blocks: list[TextBlock], index: int, last: int) -> bool:
