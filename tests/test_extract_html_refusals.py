@@ -258,3 +258,33 @@ def test_prose_only_in_the_site_footer_is_no_main_content():
               "</body></html>")
     with pytest.raises(EmptySource, match="only short fragments"):
         run(source)
+
+
+def test_reference_page_of_widget_boxes_under_its_name_is_short_not_empty():
+    # #14: a documentation page whose blocks were all judged chrome was refused. Each part
+    # of a reference entry sits in a "widget" box: its name over one line, its arguments,
+    # an example; the prose under chrome names was too short for the chrome-blind reading
+    # (200 characters), so the page had "no main content". That reading keeps the heading
+    # the page's <title> names and code beside it: the entry is short, not empty.
+    source = ("<html><head><title>get_user | Docs</title></head><body>" + MENU +
+              "<div class='m'><div class='widget'><h1>get_user</h1><p>Returns a user.</p>"
+              "</div><div class='widget'><h2>Arguments</h2><dl><dt>id</dt>"
+              "<dd>The user id.</dd><dt>fields</dt><dd>Which fields.</dd></dl></div>"
+              "<div class='widget'><h2>Example</h2><pre><code>get_user(7)</code></pre></div>"
+              "</div></body></html>")
+    texts = [b.text for b in run(source).blocks]
+    assert "Returns a user." in texts and "get_user(7)" in texts and "The user id." in texts
+    assert not any(text.startswith("Category") for text in texts)
+
+
+def test_a_titled_page_of_labels_under_widget_boxes_is_still_refused():
+    # The counterpart: the page's own name over labels and buttons, and no line of prose,
+    # table or code, stays refused.
+    labels = "".join(f"<div class='widget'><span>{t}</span></div>"
+                     for t in ("(24)", "Save $100", "Help"))
+    source = ("<html><head><title>Surface Laptop | Shop</title></head><body>" + MENU +
+              f"<div class='m'><div class='widget'><h1>Surface Laptop</h1></div>{labels}</div>"
+              "</body></html>")
+    with pytest.raises(EmptySource, match="only short fragments"):
+        run(source)
+

@@ -1919,6 +1919,18 @@ def holds_prose(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
                for block, verdict in zip(blocks, verdicts))
 
 
+def titled_prose(blocks: list[TextBlock], verdicts: list[Verdict], title: str | None
+                 ) -> bool:
+    """Whether the reading keeps the heading the page's ``<title>`` names and, beside it,
+    prose as ``holds_prose`` counts it: a reference page of a few short lines and code
+    under its own name (a docs page built from "widget" boxes) is short, not empty."""
+    wanted = _norm(title) if title else ""
+    return bool(wanted) and holds_prose(blocks, verdicts) and any(
+        verdict.keep and verdict.kind == "title" and _norm(block.text)
+        and _norm(block.text) in wanted and not ERROR_HEADLINE.search(block.text)
+        for block, verdict in zip(blocks, verdicts))
+
+
 def in_page_footer(blocks: list[TextBlock], verdicts: list[Verdict]) -> bool:
     """Whether every kept block of prose sits in the page's footer: a disclaimer or a
     newsletter's pitch closing every page of the site, which a reading falls back to when

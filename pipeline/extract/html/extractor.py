@@ -186,11 +186,21 @@ def _read(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
             return kind, verdicts
         main = bp.headlined_main(plain)
         if main is None:
-            return None
+            return _read_ignoring_class_names(plain, top, page_title, title, comments, kind)
         evidence = f"no prose nor records, but the headline in {bp.describe(main)}"
         verdicts = bp.read_records(plain, [main], evidence, title)
         kind = replace(kind, evidence=f"{kind.evidence}; {evidence}")
     return kind, verdicts
+
+
+def _read_ignoring_class_names(plain: list[bp.TextBlock], top: etree._Element,
+                               page_title: str | None, title: str | None, comments: bool,
+                               kind: Transform) -> tuple[Transform, list[bp.Verdict]] | None:
+    """The last reading of a page about to be refused, its blocks ``plain`` (no class name
+    saying chrome): a reference page built from "widget" boxes, its name over a line and
+    its code, is short, not empty."""
+    verdicts = bp.classify(plain, bp.main_container(plain, top, page_title), title, comments)
+    return (kind, verdicts) if bp.titled_prose(plain, verdicts, page_title) else None
 
 
 def _page_kind(root: etree._Element, blocks: list[bp.TextBlock], top: etree._Element,
