@@ -92,7 +92,10 @@ def test_start_tags_align_with_elements_as_the_plain_alignment_does(source: str)
 
 
 END_MARKUP = [*MARKUP, "</P>", "</Div >", "</DIV\n>", "</divx>", "</div", "<!-- </p> -->",
-              "İ", "<section>", "</section>", "<p class='</p>'>", "x" * 70, "</ul>\n"]
+              "İ", "<section>", "</section>", "<p class='</p>'>", "x" * 70, "</ul>\n",
+              # Names the end tag pattern reads in part or not at all, and the Kelvin sign,
+              # which lower-cases to "k": no plain end tag for the fast path to take.
+              "<k>", "</k>", "</\u212a>", "<x.y>", "</x.y>", "<o:p>", "</o:p>", "<é>", "</é>"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -100,7 +103,7 @@ END_MARKUP = [*MARKUP, "</P>", "</Div >", "</DIV\n>", "</divx>", "</div", "<!-- 
        st.integers(min_value=0, max_value=6))
 def test_end_tags_searched_for_are_the_indexed_ones(source: str, budget: int) -> None:
     # Searched back from each element's limit (lower-cased a window at a time, any case,
-    # a name's whole length) or indexed once the searches read too much, every element's
+    # a name's whole length; a plain "</name>" taken without the pattern) or indexed once the searches read too much, every element's
     # span ends where the index of all end tags says.
     try:
         root = html.document_fromstring(source)
@@ -111,3 +114,15 @@ def test_end_tags_searched_for_are_the_indexed_ones(source: str, budget: int) ->
     indexed._index_end_tags()
     for element in root.iter(etree.Element):
         assert searched.span(element) == indexed.span(element)
+
+
+def test_an_end_tag_only_lower_casing_makes_plain_is_not_taken() -> None:
+    # U+212A, the Kelvin sign, lower-cases to "k": "</\u212a>" reads as "</k>" in the
+    # lower-cased window, but the end tag pattern reads ASCII letters only.
+    source = "<div><k>a</\u212a>b</div>"
+    root = html.document_fromstring(source)
+    searched, indexed = SourceMap(source, root), SourceMap(source, root)
+    indexed._index_end_tags()
+    element = root.find(".//k")
+    assert searched.span(element) == indexed.span(element)
+    assert searched.span(element).end == len(source)  # type: ignore[union-attr]

@@ -626,8 +626,8 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
                 runs[-1].tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
             # Block-level caption markup is read by _open_run, inline markup here: a block
             # inside inline markup (a custom element wrapping a section) is its own block.
-            inner_caption = tag not in BLOCK_TAGS and (
-                in_caption or _inline_caption(element, classes, attributes))
+            inner_caption = tag not in BLOCK_TAGS and (in_caption or (
+                (classes or "id" in attributes) and _inline_caption(element, classes, attributes)))
             text = element.text
             if text and tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
                 runs[-1].add(" ", False)

@@ -32,6 +32,7 @@ _TOKENS = re.compile(
     r"|<([a-zA-Z][a-zA-Z0-9:_-]*)",                        # raw-text elements, start tags
     re.IGNORECASE)
 _END_TAGS = re.compile(r"</([a-zA-Z][a-zA-Z0-9:_-]*)\s*>")
+_NAME = re.compile(r"[a-z][a-z0-9:_-]*")  # ``_END_TAGS``'s names, lower-cased
 # End tags are searched for back from where an element ends, first in this many characters,
 # until the searches have read the source this many times over; then they are indexed (see
 # ``SourceMap._end_tag_before``).
@@ -59,6 +60,7 @@ class SourceMap:
         self._searched = 0  # characters the end tag searches have read
         self._ends: dict[str, list[int]] | None = None
         self._paths: dict[etree._Element, str] = {}
+        self._plain_names: dict[str, bool] = {}  # tag: whether ``_NAME`` matches it
         self._align(root)
 
     def xpath(self, element: etree._Element) -> str:
@@ -180,6 +182,9 @@ class SourceMap:
             self._index_end_tags()
         if self._ends is None:
             needle = f"</{tag}"
+            plain = self._plain_names.get(tag)
+            if plain is None:
+                plain = self._plain_names[tag] = _NAME.fullmatch(tag) is not None
             near = max(start, limit - _NEAR)
             for low in (near, start) if near > start else (start,):
                 window = self._source[low:limit].lower()
@@ -188,6 +193,14 @@ class SourceMap:
                     break
                 self._searched += limit - low
                 at = window.rfind(needle)
+                # Mostly the element's own end tag, written plainly ("</p>"): its next
+                # character closes it, and ``_END_TAGS`` would match it whole when the
+                # name is one it reads and the source's letters are ASCII (lower-casing
+                # makes a few others ASCII: U+212A, the Kelvin sign).
+                close = at + len(needle)
+                if at >= 0 and window.startswith(">", close) and plain and \
+                        self._source[low + at:low + close].isascii():
+                    return low + close + 1
                 while at >= 0:
                     # ``_END_TAGS``'s match at this "</" is one of its matches on the page
                     # (none can start inside another), with the whole name.
