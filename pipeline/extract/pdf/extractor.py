@@ -141,7 +141,8 @@ def _remove_furniture(pages: list[PageData]) -> list[Removed]:
     for page in pages:
         page.lines = on_bars(page.lines, page.bars)
     verdicts = find_furniture([p.lines for p in pages], [p.height for p in pages],
-                              [p.bars for p in pages], [p.figures for p in pages])
+                              [p.bars for p in pages], [p.figures for p in pages],
+                              [bool(p.tables) for p in pages])
     removed = []
     for page in pages:
         kept = []

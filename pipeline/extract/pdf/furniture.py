@@ -144,10 +144,12 @@ def mask(text: str) -> str:
 
 def find_furniture(pages: list[list[Line]], heights: list[float],
                    bars: list[list[Box]] | None = None,
-                   drawings: list[list[Box]] | None = None) -> dict[int, Verdict]:
+                   drawings: list[list[Box]] | None = None,
+                   tabled: list[bool] | None = None) -> dict[int, Verdict]:
     """``id(line) -> Verdict`` for every furniture line of the document; ``bars``: each page's
     boxes that may be bands behind a heading (pages.PageData.bars); ``drawings``: each page's
-    drawings (pages.PageData.figures), whose bare numbers are ticks, not page numbers."""
+    drawings (pages.PageData.figures), whose bare numbers are ticks, not page numbers;
+    ``tabled``: whether each page holds a ruled table, whose text is no line of ``pages``."""
     bands = [_margin_lines(lines, height) for lines, height in zip(pages, heights)]
     banners = {id(line) for lines, page_bars in zip(pages, bars or [[] for _ in pages])
                for line in lines if any(_on_bar(line, bar) for bar in page_bars)}
@@ -189,7 +191,8 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     titles = {id(line) for lines, band in zip(pages, bands) for _, line, _ in band
               if _table_title(line, lines)}
     titles |= {id(line) for lines, band in zip(pages, bands) for line in _text_run_on(band, lines)}
-    judged = [[(line, len(band) < len(lines),
+    # a page's body between its margins: lines of text, or a ruled table (a form's page)
+    judged = [[(line, len(band) < len(lines) or bool(tabled and tabled[index]),
                 None if id(line) in display or id(line) in labels or id(line) in titles
                 else masthead.get(id(line)) or (
                     _repeats_masthead(line, masthead_lines) if index else None)
@@ -226,9 +229,9 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _split_footer(bands, judged, pages, body)
     judged = _foot_in_its_own_face(bands, judged, pages)
     judged = _document_numbers(pages, bands, judged, body)
-    # On a page with body text between its margins a verdict stands. A page of margin lines
-    # only (a blank page, or a page whose one sentence is its content) loses a line only if
-    # the same text is furniture on such a framed page, or is a bare page number.
+    # On a page with body text (or a table) between its margins a verdict stands. A page of
+    # margin lines only (a blank page, or a page whose one sentence is its content) loses a
+    # line only if the same text is furniture on such a framed page, or is a bare page number.
     framing = {mask(line.text) for page in judged for line, framed, verdict in page
                if framed and verdict}
     return {id(line): verdict for page in judged for line, framed, verdict in page

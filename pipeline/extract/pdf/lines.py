@@ -84,6 +84,13 @@ RAISED_LOOKAHEAD = 8
 may sit in between)."""
 SCRIPT_RUN_MAX = 4
 """Longest run of small characters (between spaces) taken for a super- or subscript."""
+PHRASE_GAP_EM = 1.0
+"""Runs of a row this close (em) are words of one phrase: word spaces, stretched ones too; a
+column's gutter is wider. A phrase holding a word longer than ``SCRIPT_RUN_MAX`` letters is
+text, none of its short words a script: a form's 12-point instructions set a hair under its
+14.5-point heading reach into the heading's line box (``To``, ``the``, ``on`` were read among
+the heading's letters), while a column's line start on a row with other columns' text (``If
+due``) still joins its line."""
 RAISED_EM = 0.15
 """A character smaller than ``RAISED_SIZE`` of its row's size is a superscript candidate when
 its bottom is raised at least this share of the row size above the baseline."""
@@ -545,7 +552,7 @@ def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
     bar of ``bars`` no wider than two of it is a small fraction's numerator
     (``_lone_numerator``)."""
     moved: set[int] = set()
-    for run in _short_runs(row):
+    for run in _short(_outside_prose(_runs(row))):
         if arrows and _over_arrow(run, arrows):
             continue
         # the first character's row first: most runs go nowhere, and then the others need
@@ -583,9 +590,36 @@ def _over_arrow(run: list[Char], row: Sequence[Char]) -> bool:
     return len(under) >= 2 and all(c[TEXT] in ARROW_PIECES for c in under)
 
 
-def _short_runs(row: list[Char]) -> list[list[Char]]:
+def _short(runs: list[list[Char]]) -> list[list[Char]]:
     """The runs of at most ``SCRIPT_RUN_MAX`` characters (scripts and markers are short; a
     line of small print beside a large heading in another column is not)."""
+    return [run for run in runs if _is_short(run)]
+
+
+def _is_short(run: list[Char]) -> bool:
+    # most runs are short: their length is checked first
+    return len(run) <= SCRIPT_RUN_MAX or _script_length(run) <= SCRIPT_RUN_MAX
+
+
+def _outside_prose(runs: list[list[Char]]) -> list[list[Char]]:
+    """``runs`` (left to right) less the phrases of text among them (``PHRASE_GAP_EM``)."""
+    kept: list[list[Char]] = []
+    phrase: list[list[Char]] = []
+    for run in [*runs, []]:
+        if phrase and (not run or run[0][X0] - phrase[-1][-1][X1]
+                       > PHRASE_GAP_EM * run[0][SIZE]):
+            # a word, not a run of scripts with scripts of their own (``V_i∈T_Y``)
+            if not any(not _is_short(words)
+                       and sum(c[TEXT].isalpha() for c in words) > SCRIPT_RUN_MAX
+                       for words in phrase):
+                kept += phrase
+            phrase = []
+        phrase.append(run)
+    return kept
+
+
+def _runs(row: list[Char]) -> list[list[Char]]:
+    """A row's runs of characters between word spaces, left to right."""
     runs: list[list[Char]] = []
     previous: Char | None = None
     for c in sorted(row, key=BY_X0):
@@ -596,8 +630,7 @@ def _short_runs(row: list[Char]) -> list[list[Char]]:
             runs.append([])
         runs[-1].append(c)
         previous = c
-    return [run for run in runs  # most runs are short: their length is checked first
-            if len(run) <= SCRIPT_RUN_MAX or _script_length(run) <= SCRIPT_RUN_MAX]
+    return runs
 
 
 def _script_length(run: list[Char]) -> int:
