@@ -1239,22 +1239,32 @@ def test_body_under_a_layout_named_box_beats_the_headline_box_above_it(names):
     assert all(text in texts for text in POST[:3])
 
 
+# A column's box beside a one-paragraph post (an about box, a comment policy, a viewing
+# options header), its paragraph longer than the post's.
+ABOUT_BOX = ("Jo Smith writes about films, casting and the people who make them. She has "
+             "reviewed films for twenty years, has written three books about the studios, and "
+             "teaches criticism at the local college on Saturdays.")
+
+
+def titled_box_page(heading: str, box_first: bool) -> str:
+    """A one-paragraph post's box and a box of ``heading`` over ``ABOUT_BOX``, side by side
+    in one wrapper, in boxes whose classes say nothing."""
+    post = f"<div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}</p></div>"
+    box = f"<div class='k3'><h3>{heading}</h3><p>{ABOUT_BOX}</p></div>"
+    return ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
+            + "<div class='k1'>" + (box + post if box_first else post + box)
+            + "</div></body></html>")
+
+
 @pytest.mark.parametrize("heading", ["About", "Comment policy", "Viewing options"])
 def test_a_titled_box_before_the_headline_is_not_the_article(heading):
-    # A left column (an about box, a comment policy, a viewing options header) comes before
-    # a one-paragraph post in the markup, in boxes whose classes say nothing; its paragraph
-    # out-wrote the post's, and the region grew to hold both.
-    box = ("Jo Smith writes about films, casting and the people who make them. She has "
-           "reviewed films for twenty years, has written three books about the studios, and "
-           "teaches criticism at the local college on Saturdays.")
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
-              + f"<div class='k1'><div class='k3'><h3>{heading}</h3><p>{box}</p></div>"
-              f"<div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}</p></div></div>"
-              "</body></html>")
-    extraction = run(source)
+    # The box comes before the post in the markup; its paragraph out-wrote the post's, and
+    # the region grew to hold both.
+    extraction = run(titled_box_page(heading, box_first=True))
     texts = [b.text for b in extraction.blocks]
-    assert POST[0] in texts and box not in texts
-    assert any(r.rule == "outside-main-content" and r.text == box for r in extraction.removed)
+    assert POST[0] in texts and ABOUT_BOX not in texts
+    assert any(r.rule == "outside-main-content" and r.text == ABOUT_BOX
+               for r in extraction.removed)
 
 
 def test_the_rest_of_a_post_in_the_box_after_its_opening_is_kept():
@@ -1370,20 +1380,13 @@ def test_a_paragraph_opening_with_a_sentence_before_its_links_is_prose():
 
 @pytest.mark.parametrize("heading", ["About", "Comment policy", "Viewing options"])
 def test_a_titled_box_after_a_one_paragraph_post_is_not_the_article(heading):
-    # #14's held-out patterns, the box after the post this time: a one-paragraph post's
-    # box, then a box of its own heading and a longer paragraph, classes saying nothing.
-    # Together they out-weighed the post alone, and the region held both.
-    box = ("Jo Smith writes about films, casting and the people who make them. She has "
-           "reviewed films for twenty years, has written three books about the studios, and "
-           "teaches criticism at the local college on Saturdays.")
-    source = ("<html><head><title>Ritchson cast as Gloss | Gossip</title></head><body>" + MENU
-              + f"<div class='k1'><div class='k2'><h1>Ritchson cast as Gloss</h1><p>{POST[0]}"
-              f"</p></div><div class='k3'><h3>{heading}</h3><p>{box}</p></div></div>"
-              "</body></html>")
-    extraction = run(source)
+    # #14's held-out patterns, the box after the post this time: together they out-weighed
+    # the post alone, and the region held both.
+    extraction = run(titled_box_page(heading, box_first=False))
     texts = [b.text for b in extraction.blocks]
-    assert POST[0] in texts and box not in texts and heading not in texts
-    assert any(r.rule == "outside-main-content" and r.text == box for r in extraction.removed)
+    assert POST[0] in texts and ABOUT_BOX not in texts and heading not in texts
+    assert any(r.rule == "outside-main-content" and r.text == ABOUT_BOX
+               for r in extraction.removed)
 
 
 def test_sections_after_the_opening_paragraph_are_the_article():

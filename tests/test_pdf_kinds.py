@@ -12,23 +12,28 @@ ITALIAN = ("La liberalizzazione del mercato dell'energia ha delle notevoli conse
            "studi della rete elettrica sono numerosi e il numero dei disturbi non diminuisce.")
 
 
+def _paragraph_page(lines: list[str]):
+    """A page drawing ``lines`` in 10-point Times, 12 points apart."""
+    def page(canvas):
+        canvas.setFont("Times-Roman", 10)
+        for row, text in enumerate(lines):
+            canvas.drawString(72, 700 - 12 * row, text)
+    return page
+
+
 def test_italian_text_is_dehyphenated_by_the_italian_lexicon(tmp_path):
     """An Italian thesis read as French (the guess knew no Italian stop words) kept
     ``coo-|perazione``: the French lexicon has no such word; the Italian one has."""
-    def page(canvas):
-        canvas.setFont("Times-Roman", 10)
-        words, lines, line = ITALIAN.split(), [], ""
-        for word in words:
-            if len(line) + len(word) > 70:
-                lines.append(line)
-                line = ""
-            line = f"{line} {word}".strip()
-        lines.append(line + " Inoltre, la ridotta coo-")
-        lines.append("perazione tra società in concorrenza tra loro impatta lo sviluppo.")
-        for row, text in enumerate(lines):
-            canvas.drawString(72, 700 - 12 * row, text)
+    lines, line = [], ""
+    for word in ITALIAN.split():
+        if len(line) + len(word) > 70:
+            lines.append(line)
+            line = ""
+        line = f"{line} {word}".strip()
+    lines.append(line + " Inoltre, la ridotta coo-")
+    lines.append("perazione tra società in concorrenza tra loro impatta lo sviluppo.")
 
-    result = _typeset(tmp_path, page)
+    result = _typeset(tmp_path, _paragraph_page(lines))
     text = " ".join(b.text for b in result.blocks)
     assert "ridotta cooperazione tra" in text
     assert [t.detail for t in result.transforms if t.name == "language"] == [
@@ -39,17 +44,13 @@ def test_portuguese_text_is_read_as_portuguese(tmp_path):
     """Portuguese shares ``de``, ``a``, ``que``, ``para`` with Spanish; its own words (``não``,
     ``em``, ``uma``) tell it apart, so its line ends are decided by the Portuguese lexicon
     (``pesqui-|sadores``)."""
-    def page(canvas):
-        canvas.setFont("Times-Roman", 10)
-        lines = ["Este trabalho tem como objetivo analisar a base intelectual da literatura",
-                 "científica publicada em periódicos brasileiros pelos pesquisadores com uma",
-                 "bolsa de produtividade. Os resultados não indicam uma influência maior dos",
-                 "autores europeus, mas são os autores brasileiros que citam os pesqui-",
-                 "sadores com mais frequência em seus artigos sobre o domínio estudado."]
-        for row, text in enumerate(lines):
-            canvas.drawString(72, 700 - 12 * row, text)
+    lines = ["Este trabalho tem como objetivo analisar a base intelectual da literatura",
+             "científica publicada em periódicos brasileiros pelos pesquisadores com uma",
+             "bolsa de produtividade. Os resultados não indicam uma influência maior dos",
+             "autores europeus, mas são os autores brasileiros que citam os pesqui-",
+             "sadores com mais frequência em seus artigos sobre o domínio estudado."]
 
-    result = _typeset(tmp_path, page)
+    result = _typeset(tmp_path, _paragraph_page(lines))
     text = " ".join(b.text for b in result.blocks)
     assert "citam os pesquisadores com" in text
     assert [t.detail for t in result.transforms if t.name == "language"] == [
