@@ -908,6 +908,15 @@ def _is_post(node: etree._Element) -> bool:
                               or _is_entry_content(node))
 
 
+def _child_holding(parent: etree._Element | None, element: etree._Element | None
+                   ) -> etree._Element | None:
+    """The child of ``parent`` that is ``element`` or holds it; None when ``element`` is not
+    under ``parent``."""
+    while element is not None and element.getparent() is not parent:
+        element = element.getparent()
+    return element
+
+
 def _is_entry_content(element: etree._Element) -> bool:
     classes = element.get("class")
     return bool(classes) and not ENTRY_CONTENT_CLASSES.isdisjoint(classes.lower().split())
@@ -1191,9 +1200,7 @@ def _body_after_headline(owner: etree._Element, headline: TextBlock,
     comes after the post's paragraphs, or is a column of teasers."""
     if owner.tag in CHROME_TAGS or _never_wrapper(owner) or _declared_chrome(owner):
         return False
-    parent = owner.getparent()
-    box = next((node for node in headline.element.iterancestors()
-                if node.getparent() is parent), None)
+    box = _child_holding(owner.getparent(), headline.element.getparent())
     if box is None:
         return False
     for sibling in box.itersiblings():
@@ -1431,8 +1438,7 @@ def _without_titled_box_after(region: Region, blocks: list[TextBlock],
     if headline is None or headline.chrome:
         return region
     top = region.element
-    box = next((node for node in (headline.element, *headline.element.iterancestors())
-                if node.getparent() is top), None)
+    box = _child_holding(top, headline.element)
     if box is None or box is headline.element or box.tag in ("header", "hgroup"):
         return region
     after = [node for node in box.itersiblings() if isinstance(node.tag, str)]
@@ -3002,8 +3008,7 @@ def _introduces_table(blocks: list[TextBlock], verdicts: list[Verdict], index: i
     following = blocks[index + 1]
     if following.kind not in REPEATED_KINDS or not verdicts[index + 1].keep:
         return False
-    box = next((node for node in (following.element, *following.element.iterancestors())
-                if node.getparent() is block.element.getparent()), None)
+    box = _child_holding(block.element.getparent(), following.element)
     return box is not None and box.getprevious() is block.element  # or the table's wrapper
 
 
