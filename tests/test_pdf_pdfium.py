@@ -164,6 +164,14 @@ def test_actual_text_replacements_are_read_as_their_glyphs():
             (a[X0], a[X1], a[BASELINE], a[SIZE]), abs=0.01), a[TEXT]
 
 
+def _to_unicode(*entries: bytes) -> bytes:
+    """A ToUnicode CMap of one-byte codes, each entry ``b"<code> <UTF-16BE text>"``."""
+    return (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange %d beginbfchar " % len(entries)
+            + b" ".join(entries)
+            + b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
 def test_a_simple_fonts_small_capital_is_as_wide_as_its_glyph():
     """A simple font whose ToUnicode reads a small capital as its lower-case letter (the
     German guide's ``R`` as ``r``) or two hyphens of different widths as one (Latin Modern's):
@@ -172,9 +180,7 @@ def test_a_simple_fonts_small_capital_is_as_wide_as_its_glyph():
     its glyph, as pdfminer reads it."""
     content = b"BT /F1 10 Tf 40 300 Td (RrR) Tj ET"
     wide, narrow = b"700 0 0 0 700 700 d1 0 0 700 700 re f", b"450 0 0 0 450 500 d1 0 0 450 500 re f"
-    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
-            b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <52> <0072> "
-            b"<72> <0072> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    cmap = _to_unicode(b"<52> <0072>", b"<72> <0072>")
     data = assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -405,9 +411,7 @@ def test_a_ligature_from_a_font_of_ligatures_alone_is_as_wide_as_its_glyph():
     wide as its advance, as pdfminer reads it."""
     content = b"BT /F1 10 Tf 40 300 Td (sig) Tj /F2 10 Tf (!) Tj /F1 10 Tf (nal) Tj ET"
     glyph = b"500 0 0 0 500 700 d1 0 0 500 700 re f"
-    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
-            b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <21> <00660069> "
-            b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    cmap = _to_unicode(b"<21> <00660069>")
     data = assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
