@@ -249,6 +249,33 @@ def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
         assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
 
 
+def test_a_glyph_pdfium_names_by_another_list_is_read_by_its_code(monkeypatch):
+    """TeX's LINE10 names two glyphs ``a1`` and ``a26``: PDFium reads them by the Zapf Dingbats
+    list (U+2701, U+271A), pdfminer, which lacks it, as ``(cid:1)`` and ``(cid:26)``. Their
+    character codes (from PDFium's own records) are read as pdfminer reads them, as wide as
+    the font's /Widths, on the PDFium path (geotopo-book's page 29 went to pdfminer); read
+    through the API, which gives no codes, the page still goes to pdfminer."""
+    from pipeline.extract.pdf import pdfium as reader
+
+    content = b"BT /F1 10 Tf 40 300 Td (x\\001 y\\032) Tj ET"
+    widths = b" ".join(b"%d" % (500 if code == 1 else 1000 if code == 26 else 400)
+                       for code in range(1, 123))
+    data = _one_font_page(content, (
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /LINE10 /FirstChar 1 /LastChar 122 "
+        b"/Widths [" + widths + b"] /FontDescriptor 6 0 R "
+        b"/Encoding << /Type /Encoding /Differences [1 /a1 26 /a26] >> >>"), (
+        b"<< /Type /FontDescriptor /FontName /LINE10 /Flags 4 /FontBBox [0 -250 1000 750] "
+        b"/ItalicAngle 0 /Ascent 750 /Descent -250 /CapHeight 700 /StemV 80 >>"))
+    slow, fast = _both(data)
+    assert fast is not None
+    assert [c[TEXT] for c in fast.chars] == [c[TEXT] for c in slow.chars] == [
+        "x", "(cid:1)", " ", "y", "(cid:26)"]
+    for a, b in zip(slow.chars, fast.chars):
+        assert (b[X0], b[X1], b[BOTTOM]) == pytest.approx((a[X0], a[X1], a[BOTTOM]), abs=0.01)
+    monkeypatch.setattr(reader, "_char_list_at", lambda *_: None)
+    assert _both(data)[1] is None
+
+
 @pytest.mark.parametrize("content, types", [
     # a line-end hyphen: PDFium's U+0002, of a type (3) the API does not tell
     (b"BT /F1 10 Tf 40 300 Td (A broken exam-) Tj 0 -12 Td (ple goes on.) Tj ET", {0, 3}),
@@ -261,7 +288,8 @@ def test_a_glyph_pdfium_cannot_name_is_as_wide_as_the_fonts_widths_say():
 def test_the_characters_read_at_once_are_what_each_call_gives(monkeypatch, content, types):
     """``_records`` reads a page's characters in one piece from PDFium's array of them, where
     ``_char_list_at`` found it on this build (four to six calls a character before); every
-    field reads as the API gives it character by character."""
+    field reads as the API gives it character by character, and the character code, which
+    the API does not give, is there too."""
     from pypdfium2 import raw
 
     from pipeline.extract.pdf import pdfium as reader
@@ -279,8 +307,11 @@ def test_the_characters_read_at_once_are_what_each_call_gives(monkeypatch, conte
         each = reader._api_records(address, count)
         at_once = list(reader._records(address, count))
         assert {kind for kind, *_ in at_once} == types
-        assert [(kind if kind in (reader.GENERATED, reader.NOT_UNICODE) else 0, *rest)
-                for kind, *rest in at_once] == each
+        assert [(kind if kind in (reader.GENERATED, reader.NOT_UNICODE) else 0, text,
+                 reader.NO_CODE, *rest) for kind, text, _, *rest in at_once] == each
+        # the codes the API does not give: these ASCII codes' own, read as Unicode too
+        assert all(code == text for kind, text, code, *_ in at_once
+                   if kind in (0, reader.NOT_UNICODE))
     finally:
         raw.FPDFText_ClosePage(text_page)
         raw.FPDF_ClosePage(page)

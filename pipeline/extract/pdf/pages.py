@@ -33,7 +33,13 @@ from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 from pipeline.extract.pdf.objects import PageObjects, page_objects
 from pipeline.extract.pdf.order import LayoutBlock
-from pipeline.extract.pdf.pdfium import HYPHEN_MARK, SHARED_WIDTH, Decode, PdfiumDocument
+from pipeline.extract.pdf.pdfium import (
+    BY_CODE,
+    HYPHEN_MARK,
+    SHARED_WIDTH,
+    Decode,
+    PdfiumDocument,
+)
 from pipeline.extract.pdf.tables import ruled_tables
 from pipeline.model import Capture, ExtractOptions
 
@@ -185,7 +191,9 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
                 return text, SHARED_WIDTH if text in shared else None
             if text in reading[0]:
                 return text, reading[0][text]
-            translated = reading[1].get(text)
+            if text not in reading[1]:
+                return BY_CODE  # a glyph name PDFium reads by another list than pdfminer's
+            translated = reading[1][text]
             return None if translated is None else (translated, reading[0][translated])
         if font is None:
             return None

@@ -30,7 +30,7 @@ from typing import Any
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from pypdfium2 import raw
 
-from pipeline.extract.pdf.chars import TEXT, TOP, X0, X1, Char
+from pipeline.extract.pdf.chars import TEXT, TOP, X0, X1, Char, is_bad_glyph
 from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT, is_heavy
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.objects import PageObjects
@@ -40,7 +40,12 @@ Decode = Callable[[str, int, bool], "tuple[str, float | None] | None"]
 """(font name without its subset tag, PDFium's code, whether PDFium found no Unicode) -> the
 text and, where pdfminer's font tells it, the advance width per unit of size from the font's
 /Widths (None: PDFium's is used); None when pdfminer would read the character otherwise (or
-the font is unknown)."""
+the font is unknown), ``BY_CODE`` when pdfminer reads it by its character code."""
+BY_CODE: tuple[str, float | None] = ("", None)
+"""A ``Decode`` answer: PDFium's Unicode for the code is a text pdfminer reads from no code of
+the font (TeX's LINE10 names glyphs ``a1``, ``a26``, which PDFium reads by the Zapf Dingbats
+list, pdfminer as ``(cid:1)``): the character is read by its character code, as a code PDFium
+finds no Unicode for is, where pdfminer finds none for that code either."""
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _BREAKS = frozenset((0x20, 0x0D, 0x0A))
 """The characters PDFium generates (a space, CR, LF): skipped, they are not the page's."""
@@ -206,7 +211,8 @@ class PdfiumDocument:
         last_key = font_key = -1
         records = _records(text_page, raw.FPDFText_CountChars(handle))
         # one record a character (148,635 on the 117-page book): this loop makes no call
-        for k, (kind, code, ox, oy, box_bottom, box_right, key) in enumerate(records):
+        for k, (kind, code, char_code, ox, oy, box_bottom, box_right, key) in enumerate(
+                records):
             # PDFium's generated spaces and breaks (most without a text object) are skipped
             if kind == GENERATED and code in _BREAKS:
                 continue
@@ -217,23 +223,18 @@ class PdfiumDocument:
                 if font is None:
                     font = fonts[key] = self._font(text_page, k, key, object_fonts, faces,
                                                    looks, texts)
-                (fontname, size, upright, hang, drop, slack, handle_font, width_scale,
-                 decoded_by, glyphs) = font
+                look = font
+                fontname, size, upright, hang, drop, slack, handle_font, _, _, glyphs = look
                 advances = widths.setdefault(handle_font, {})
                 font_key = key
             # PDFium gives the character code instead (code 0 also comes unflagged: TeX's
             # big parenthesis)
             unmapped = code == 0 or kind == NOT_UNICODE
-            text_key = -1 - code if unmapped else code
-            glyph = glyphs.get(text_key)
+            glyph = glyphs.get(-1 - code if unmapped else code)
             if glyph is None:
-                decoded = decoded_by.get(text_key)
-                if decoded is None:
-                    decoded = decoded_by[text_key] = decode(fontname, code, unmapped)
-                    if decoded is None:
-                        return None
-                glyph = glyphs[text_key] = self._glyph(decoded, code, unmapped, handle_font,
-                                                       width_scale, advances)
+                glyph = self._new_glyph(decode, look, code, char_code, unmapped, advances)
+                if glyph is None:
+                    return None
             text, advance, space = glyph
             if (last is not None and ox == last_x and oy == last_y and key == last_key
                     and last[X1] > last[X0]):
@@ -255,6 +256,28 @@ class PdfiumDocument:
                     bottom, flip - oy + hang, size, fontname, upright)
             append(last)
         return chars
+
+    def _new_glyph(self, decode: Decode, look: _Look, code: int, char_code: int,
+                   unmapped: bool, advances: dict[int, float]) -> _Glyph | None:
+        """How ``look`` sets a character met on the page for the first time (``_Glyph``),
+        ``code`` as ``Record`` gives it, kept by look for the characters after it; None when
+        ``decode`` refuses it, or reads it ``BY_CODE`` and the character code is unknown
+        (``NO_CODE``)."""
+        fontname, *_, font, width_scale, decoded_by, glyphs = look
+        text_key = -1 - code if unmapped else code  # negative: a code without Unicode
+        if text_key not in decoded_by:
+            decoded_by[text_key] = decode(fontname, code, unmapped)
+        decoded = decoded_by[text_key]
+        if decoded is None or decoded is BY_CODE and char_code == NO_CODE:
+            return None
+        if decoded is BY_CODE:
+            # only where pdfminer has no text for the code either: PDFium gives a ligature's
+            # glyph once per letter, which its code's text would repeat
+            glyph = self._new_glyph(decode, look, char_code, NO_CODE, True, advances)
+            return glyph if glyph is not None and is_bad_glyph(glyph[0]) else None
+        glyph = glyphs[text_key] = self._glyph(decoded, code, unmapped, font, width_scale,
+                                               advances)
+        return glyph
 
     def _glyph(self, decoded: tuple[str, float | None], code: int, unmapped: bool,
                font: int, width_scale: float, advances: dict[int, float]) -> _Glyph:
@@ -462,11 +485,13 @@ def _points_readable() -> bool:
         raw.FPDFPageObj_Destroy(path)
 
 
-Record = tuple[int, int, float, float, float, float, int]
+Record = tuple[int, int, int, float, float, float, float, int]
 """A character of PDFium's text page: its type (``GENERATED``, ``NOT_UNICODE``, another),
-Unicode (``FPDFText_GetUnicode``: the character code where PDFium finds no Unicode), origin
-x and y, the loose box's bottom and right edge, its text object's address (0: none)."""
-_RECORD = struct.Struct("=B3xI4xff16x4xff4x24x4xQ")
+Unicode (``FPDFText_GetUnicode``: the character code where PDFium finds no Unicode), character
+code (``NO_CODE`` through the API, which does not give it), origin x and y, the loose box's
+bottom and right edge, its text object's address (0: none)."""
+NO_CODE = -1
+_RECORD = struct.Struct("=B3xIIff16x4xff4x24x4xQ")
 """PDFium's ``CPDF_TextPage::CharInfo`` as this build lays it out (88 bytes, read where the
 ``Record`` fields stand): the type (one byte), Unicode, character code, origin, glyph box and
 loose box (left, bottom, right, top), matrix, text object."""
@@ -498,8 +523,8 @@ def _api_records(text_page: int, count: int) -> list[Record]:
                 NOT_UNICODE if _map_error(text_page, k) == 1 else 0)
         _origin(text_page, k, x_at, y_at)
         _loose_box(text_page, k, box_at)
-        found.append((kind, _unicode(text_page, k), x.value, y.value, box.bottom, box.right,
-                      _text_object(text_page, k) or 0))
+        found.append((kind, _unicode(text_page, k), NO_CODE, x.value, y.value, box.bottom,
+                      box.right, _text_object(text_page, k) or 0))
     return found
 
 
@@ -512,7 +537,8 @@ _LOCATED: dict[str, int | None] = {}
 def _char_list_at(text_page: int, count: int) -> int | None:
     """Where in PDFium's text page its array of ``CharInfo``s is described (``_CHAR_LIST``),
     or None: found once, on the first page with characters, and taken only when its first
-    ``_CHECKED`` characters read there are what the API gives, field by field (another PDFium
+    ``_CHECKED`` characters read there are what the API gives, field by field but the
+    character code, which the API does not give (another PDFium
     build may keep its characters otherwise: a ``std::deque`` in older ones). A page made for
     the purpose would cost more than a one-page file's reading gains: PDFium loads a font."""
     if "at" in _LOCATED or not count:
@@ -524,8 +550,8 @@ def _char_list_at(text_page: int, count: int) -> int | None:
     for at in range(0, len(header) - _CHAR_LIST.size + 1, 8):
         start, size, room = _CHAR_LIST.unpack_from(header, at)
         if (size == count and size <= room < 1 << 32 and start
-                and [(kind if kind in (GENERATED, NOT_UNICODE) else 0, *rest)
-                     for kind, *rest in _RECORD.iter_unpack(ctypes.string_at(
+                and [(kind if kind in (GENERATED, NOT_UNICODE) else 0, text, NO_CODE, *rest)
+                     for kind, text, _code, *rest in _RECORD.iter_unpack(ctypes.string_at(
                          start, checked * _RECORD.size))] == expected):
             found = at  # its other types (a line-end hyphen...) the API does not tell
             break
