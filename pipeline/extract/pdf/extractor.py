@@ -1,6 +1,7 @@
 """PDFs: a PDF's bytes in, an Extraction of blocks in reading order out.
 
     pages.py          open within the limits; each page read once (objects.py, tables.py)
+    syntax.py         plain PDF objects parsed in one pass; pdfminer's parser for the rest
     fonts.py          fonts without ToUnicode -> text from their embedded glyph names
     lines.py          characters (chars.py records) -> line segments; columns.py splits rows
     formulas.py       display formulas in those lines: stacked parts, tall delimiters, limits

@@ -40,6 +40,7 @@ from pipeline.extract.pdf.pdfium import (
     Decode,
     PdfiumDocument,
 )
+from pipeline.extract.pdf.syntax import read_plain_objects
 from pipeline.extract.pdf.tables import ruled_tables
 from pipeline.model import Capture, ExtractOptions
 
@@ -93,6 +94,7 @@ def open_pdf(data: bytes, capture: Capture, max_objects: int | None
                                    "its cross-reference table, over the max_objects limit: raise "
                                    "it ([settings.extract] in the registry) if the file is "
                                    "genuine")
+    read_plain_objects(pdf.doc, data)
     pdf.rsrcmgr = fonts = EncodingResourceManager()
     return pdf, fonts
 
