@@ -8,7 +8,7 @@ import pytest
 from pdfbytes import assemble
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import PDFObjRef
+from pdfminer.pdftypes import PDFObjRef, PDFStream
 from pdfminer.psparser import PSLiteral
 
 from pipeline.extract.pdf.syntax import plain_object, read_plain_objects
@@ -23,15 +23,23 @@ PLAIN = [
     (b"<< /W [ 500 333.3 -.5 +7 5. -0 ] /N null /B true /F false /E / /A [null [1 [2]] []]"
      b" /Fn /Helvetica-Bold /Nested << /K << >> >> >>"),
     b"[\n1 0 R\r\n2 0 R /Name 12 ]",
+    b"6",  # a number alone: a stream's /Length
+    # streams: the /Length bytes after the ``stream`` line (CR LF, LF or CR), the length
+    # direct or a reference, resolved as pdfminer resolves it
+    b"<< /Length 3 >>\nstream\r\nabc\nendstream",
+    b"<< /Length 6 0 R /Filter /FlateDecode >>stream\nab\x00\xffz\r\nendstream",
+    b"<</Length 2>> stream\rxyz endstream",  # shorter than its data: pdfminer's two bytes
+    b"-12.5",
 ]
 NOT_PLAIN = [
     b"<< /Title (A string) >>",  # strings
     b"<< /ID <0A1B> >>",  # hex strings
     b"<< /Name /A#20B >>",  # an escaped name
     b"<< /A 1 % a comment\n >>",
-    b"<< /Length 3 >>\nstream\nabc\nendstream",
-    b"12",  # a top-level number
     b"7 0 R",  # a top-level reference
+    b"/Name",  # a top-level name
+    b"<< /Length 3 >>\nstream\nabc\nendstreamx",  # no ``endstream`` keyword
+    b"[ 1 ] stream\nabc\nendstream",  # a stream that is no dictionary
     b"<< /A 1 2 >>",  # a dictionary of odd length
     b"<< /A [1 2 >> ]",  # brackets crossed
     b"<< 1 /A >>",  # a key that is no name
@@ -55,6 +63,8 @@ def _same(a, b) -> bool:
         return a.objid == b.objid and a.doc is b.doc
     if isinstance(a, PSLiteral):
         return a is b
+    if isinstance(a, PDFStream):
+        return _same(a.attrs, b.attrs) and (a.rawdata, a.decipher) == (b.rawdata, b.decipher)
     return bool(a == b)
 
 
@@ -71,6 +81,9 @@ def test_plain_objects_are_what_pdfminer_parses():
         else:
             assert found is None, NOT_PLAIN[objid - len(PLAIN) - 1]
     assert plain_object(data, doc.xrefs[0].get_pos(2)[1], 3, doc) is None  # not object 3
+    streams = [plain_object(data, doc.xrefs[0].get_pos(objid)[1], objid, doc)
+               for objid in (7, 8, 9)]
+    assert [stream.rawdata for stream in streams] == [b"abc", b"ab\x00\xffz\r", b"xy"]
 
 
 @pytest.mark.parametrize("objid", range(1, len(PLAIN) + len(NOT_PLAIN) + 1))

@@ -3,10 +3,11 @@
 pdfminer reads an indirect object token by token, several Python calls a token (a book's page
 dictionaries, fonts, descriptors and /Widths arrays: a twelfth of its extraction time). Most
 such objects are plain: a dictionary or an array of names, numbers, references, booleans and
-nulls, nested. ``plain_object`` parses those in one pass and gives what pdfminer's parser gives
-(the same dicts, lists, ``PSLiteral``s and ``PDFObjRef``s); any other object (a stream, a
-string, a name with ``#`` escapes, a comment, an object that is not a dictionary or an array)
-it leaves to pdfminer.
+nulls, nested, or a number; or a stream whose dictionary is plain. ``plain_object`` parses
+those in one pass and gives what pdfminer's parser gives (the same dicts, lists,
+``PSLiteral``s, ``PDFObjRef``s and ``PDFStream``s); any other object (a string, a name with
+``#`` escapes, a comment, an object that does not end as pdfminer expects) it leaves to
+pdfminer.
 """
 
 from __future__ import annotations
@@ -15,39 +16,40 @@ import re
 from typing import Any
 
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdftypes import PDFObjRef
+from pdfminer.pdftypes import PDFObjRef, PDFStream, int_value
 from pdfminer.psparser import LIT, PSLiteral
 
-_HEADER = re.compile(rb"(\d+)\s+\d+\s+obj(?![^\s/\[\]<>(){}%#])")
+_ENDS = rb"(?=[\s/\[\]<>(){}%#])"
+"""Where pdfminer ends a keyword: before white space or a delimiter (and not at the file's
+end, where it fails)."""
+_HEADER = re.compile(rb"(\d+)\s+\d+\s+obj" + _ENDS)
 """An indirect object's number, generation and ``obj``, as pdfminer reads them at its offset."""
-_END = b"endobj"
-_PLAIN = re.compile(rb"[\t\n\f\r !\"$&'*-z|~]*")
-"""The bytes a plain object may hold (printable ASCII and white space, but for ``%``, ``(``,
-``)``, ``#``, ``{``, ``}``): no comment, string, escaped name or procedure."""
-_TOKEN = re.compile(rb"\s*(?:(<<|>>|\[|\])|(/[^/%\[\]()<>{}\s]*)|([-+]?(?:\d+\.?\d*|\.\d+))"
-                    rb"(?![^/\[\]<>\s])|(true|false|null|R)(?![^/\[\]<>\s])|(\S))")
-"""One token: a bracket, a name, a number, one of the four keywords, or anything else (which
-sends the object to pdfminer). A number or keyword must end where pdfminer's token ends."""
+_TOKEN = re.compile(rb"\s*(?:(<<|>>|\[|\])|(/[^/%\[\]()<>{}\s#\x00-\x20\x7f-\xff]*)"
+                    rb"|([-+]?(?:\d+\.?\d*|\.\d+))(?![^/\[\]<>\s])"
+                    rb"|(true|false|null|R)(?![^/\[\]<>\s])|(\S|$))")
+"""One token: a bracket, a name (printable ASCII, no ``#`` escape), a number, one of four
+keywords, or anything else (which sends the object to pdfminer). A number or keyword must end
+where pdfminer's token ends."""
+_TAIL = re.compile(rb"\s*(?:(endobj)|(stream))" + _ENDS)
+"""What follows the object: its end, or a stream's data (after a dictionary)."""
+_EOL = re.compile(rb"\r\n?|\n")
+"""The end of the ``stream`` line, as pdfminer's ``nextline`` takes it."""
+_STREAM_END = re.compile(rb"endstream\s+endobj" + _ENDS)
 
 
 def plain_object(data: bytes, pos: int, objid: int, doc: PDFDocument) -> Any:
     """The indirect object ``objid`` at offset ``pos`` of ``data`` as pdfminer's parser reads
-    it, or None when it is not a plain dictionary or array (or not ``objid``)."""
+    it, or None when it is not plain (or not ``objid``)."""
     header = _HEADER.match(data, pos)
     if header is None or int(header[1]) != objid:
-        return None
-    start = header.end()
-    end = data.find(_END, start)
-    if end < 0 or _PLAIN.match(data, start, end).end() != end:  # type: ignore[union-attr]
         return None
     stack: list[list[Any]] = []
     kinds: list[bytes] = []
     items: list[Any] = []
-    found: Any = None
-    for token in _TOKEN.finditer(data, start, end):
+    for token in _TOKEN.finditer(data, header.end()):
         bracket, name, number, keyword, other = token.groups()
-        if found is not None or other:
-            return None  # a second object, or a token pdfminer reads otherwise
+        if other is not None:
+            return None  # a token pdfminer reads otherwise
         if bracket:
             if bracket in (b"<<", b"["):
                 stack.append(items)
@@ -64,9 +66,6 @@ def plain_object(data: bytes, pos: int, objid: int, doc: PDFDocument) -> Any:
             else:
                 value = items
             items = stack.pop()
-            if not kinds:
-                found = value
-                continue
         elif name:
             value = LIT(name[1:].decode("ascii"))
         elif number:
@@ -78,16 +77,45 @@ def plain_object(data: bytes, pos: int, objid: int, doc: PDFDocument) -> Any:
             del items[-2:]
         else:
             value = True if keyword == b"true" else False if keyword == b"false" else None
-        if not kinds:
-            return None  # a top-level number, name or reference: left to pdfminer
-        items.append(value)
-    return found
+        if kinds:
+            items.append(value)
+        elif isinstance(value, (dict, list, int, float)) and type(value) is not bool:
+            return _ended(data, token.end(), value, doc)
+        else:
+            return None  # a top-level name, boolean or null: left to pdfminer
+    return None
+
+
+def _ended(data: bytes, pos: int, value: Any, doc: PDFDocument) -> Any:
+    """``value``, the object parsed up to ``pos``, when ``endobj`` follows it as pdfminer
+    needs; a dictionary followed by ``stream``, the stream pdfminer reads (its /Length
+    bytes after the ``stream`` line, up to an ``endstream`` and ``endobj``); else None."""
+    tail = _TAIL.match(data, pos)
+    if tail is None:
+        return None
+    if tail[1]:
+        return value
+    if type(value) is not dict:
+        return None
+    line_end = _EOL.search(data, tail.start(2))
+    if line_end is None:
+        return None
+    try:
+        length = int_value(value["Length"])  # resolved here, as pdfminer's parser does
+    except KeyError:
+        length = 0
+    start = line_end.end()
+    end = data.find(b"endstream", start + length)
+    if length < 0 or end < 0 or _STREAM_END.match(data, end) is None:
+        return None
+    return PDFStream(value, data[start:start + length], doc.decipher)
 
 
 def read_plain_objects(doc: PDFDocument, data: bytes) -> None:
     """Have ``doc`` (pdfminer's document of ``data``) parse its plain indirect objects with
-    ``plain_object``, the others as before; not where they are encrypted."""
-    if doc.decipher:
+    ``plain_object``, the others as before; not where they are encrypted or the
+    cross-reference table was rebuilt (pdfminer then reads streams up to ``endstream``)."""
+    if doc.decipher or getattr(doc._parser, "fallback", True):
         return
     parse = doc._getobj_parse
 
