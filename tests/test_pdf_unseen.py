@@ -824,6 +824,38 @@ def test_a_tables_notes_and_source_are_no_footnotes(tmp_path):
     assert any("SOURCE: Department of Education" in b.text for b in result.blocks)
 
 
+def test_a_pointer_to_a_tables_notes_is_no_footnote(tmp_path):
+    """A statistical table running to the foot of an article's first page and on over the
+    next, with ``See notes at end of table.`` in small print under its last row there: a
+    pointer to the table's notes, which the page's notes never are, though it stands alone
+    in small print at the column's foot as an author note does."""
+    def rows(canvas, top: float, count: int) -> None:
+        canvas.setFont("Times-Roman", 10)
+        for row in range(count):
+            canvas.drawString(72, top - 12 * row, f"State {row + 1}")
+            for col in range(4):
+                canvas.drawString(200 + 80 * col, top - 12 * row, f"{(row + 3) * (col + 7)},{row}21")
+
+    def first(canvas):
+        canvas.setFont("Times-Bold", 16)
+        canvas.drawString(72, 740, "Public High School Graduates by State")
+        _paragraph(canvas, 710, rows=6)
+        rows(canvas, 620, 40)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 620 - 12 * 40 - 4, "See notes at end of table.")
+
+    def second(canvas):
+        rows(canvas, 720, 10)
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 580, "NOTE: Some data have been revised from previously published "
+                                   "figures.")
+        _paragraph(canvas, 550, rows=20)
+
+    result = _typeset_pages(tmp_path, [first, second])
+    assert result.footnotes == ()
+    assert any("See notes at end of table." in b.text for b in result.blocks)
+
+
 def test_capitals_heading_a_step_smaller_than_its_text(tmp_path):
     """A journal's ``ABSTRACT`` set in capitals half a point under the abstract's text: the
     capitals stand as tall as the text's capitals, so it heads the text all the same."""

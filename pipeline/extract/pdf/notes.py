@@ -76,8 +76,11 @@ _DATE = re.compile(r"^\d{1,2}\.?\s+(?:jan|feb|m[aä]r|apr|avr|abr|ma[iy]|jun|jui
 
 
 _TABLE_NOTE = re.compile(r"^\s*(?:(?i:notes?|sources?|nb|fuentes?|fontes?|quellen?|anmerkungen?|"
-                         r"remarques?)\s*[:.]|注\s*[:：])")
-"""What a table's or a chart's notes open with (``NOTE:``, ``Source:``, ``Quelle:``, ``注：``)."""
+                         r"remarques?)\s*[:.]|注\s*[:：]|(?i:see\s+(?:foot)?notes?\s+at\s+(?:the\s+)?"
+                         r"end\s+of\s+(?:the\s+)?table))")
+"""What a table's or a chart's notes open with (``NOTE:``, ``Source:``, ``Quelle:``, ``注：``),
+or the line pointing to them under a table's part on a page before its end (``See notes at
+end of table.``, as statistical tables continued over pages print)."""
 
 
 _RUN_IN_LABEL = re.compile(r"^[^\W\d_][\w’'-]*(?:\s+[\w’'-]+){0,3}:\s")
