@@ -100,6 +100,37 @@ def test_journal_masthead_above_the_title_is_furniture(tmp_path):
     assert sorted(r.locator.page_number for r in result.removed if r.text == journal) == [1, 2]
 
 
+def test_first_pages_longer_running_head_above_the_title_is_furniture(tmp_path):
+    """A journal prints over an article's first page, at the text's size, a longer form of
+    the running head a later page carries (``Field Botany 49: e1112020, 4 tab., 3 fig.,
+    2022`` over ``Field Botany 49: e1112020, 2022``), with the article's type over its doi
+    just above it, so it stands isolated nowhere: it opens with the recurring head, so it is
+    the head too, not the article's text; the title under it stays. The heads alternate
+    (the journal's over even pages, the authors' over odd ones), so the journal's recurs on
+    one later page only."""
+    def first(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(500, 761, "Article")
+        canvas.drawString(72, 750, "Field Botany 49: e1112020, 4 tab., 3 fig., 2022")
+        canvas.drawString(400, 750, "http://dx.doi.org/10.1590/2236-8906-111/2020")
+        canvas.setFont("Times-Bold", 16)
+        canvas.drawString(72, 710, "Chemical Prospecting of Five Senna Species")
+        _paragraph(canvas, 680, rows=40)
+
+    def head(text: str, top: float):
+        def later(canvas):
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(72, 750, text)
+            _paragraph(canvas, top, rows=50)
+        return later
+
+    result = _typeset_pages(tmp_path, [first, head("Field Botany 49: e1112020, 2022", 720),
+                                       head("Neves et al.: Chemical prospecting of Senna", 712)])
+    texts = [b.text for b in result.blocks]
+    assert texts[0] == "Chemical Prospecting of Five Senna Species"
+    assert not any("Field Botany 49" in t for t in texts)
+
+
 def test_small_print_above_a_title_is_kept_on_later_pages(tmp_path):
     """Only the first page has a masthead: a later page's small print above large text (a
     figure's note above a section title) is the document's own."""

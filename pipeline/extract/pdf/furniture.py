@@ -66,6 +66,9 @@ ONE_PART_FOOTER_SHARE = 0.75
 """A footer in one part, under a page's notes, spans at most this share of the text's width
 (a text's last row spans its column), and stands in from the text's left edge by at least
 the rest of it."""
+FIRST_HEAD_CHARS = 8
+"""Characters (masked, without spaces) of a running head, up to its last number, that a line
+over the first page must open with to be that head's longer form (``hoehnea#:e#,``)."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
 FOLIO_ROW_GAP_EM = 10.0
@@ -229,6 +232,7 @@ def find_furniture(pages: list[list[Line]], heights: list[float],
     judged = _split_footer(bands, judged, pages, body)
     judged = _foot_in_its_own_face(bands, judged, pages)
     judged = _document_numbers(pages, bands, judged, body)
+    judged = _first_page_head(bands, judged, body)
     # On a page with body text (or a table) between its margins a verdict stands. A page of
     # margin lines only (a blank page, or a page whose one sentence is its content) loses a
     # line only if the same text is furniture on such a framed page, or is a bare page number.
@@ -306,6 +310,32 @@ def _document_numbers(pages: list[list[Line]], bands: list[list[tuple[str, Line,
                                       "text, flush with its right edge"))
         out.append(rows)
     return out
+
+
+def _first_page_head(bands: list[list[tuple[str, Line, bool]]],
+                     judged: list[list[tuple[Line, bool, Verdict | None]]], body: float
+                     ) -> list[list[tuple[Line, bool, Verdict | None]]]:
+    """The verdicts with a line in the first page's top margin convicted where its text opens
+    with a later page's running head (``Hoehnea 49: e1112020, 4 tab., 3 fig., 2022`` over the
+    head ``Hoehnea 49: e1112020, 2022``), no larger than the body: the journal's longer form of
+    its head over an article's first page, which need not stand isolated or recur."""
+    heads = {(mask(line.text), line.text) for page in judged[1:] for line, _, verdict in page
+             if verdict and verdict.rule == "running-header"}
+    # the head's words up to its last number: what a longer form keeps before adding to it
+    stems = {(key[:key.rindex("#")], text) for key, text in heads
+             if "#" in key and len(key[:key.rindex("#")]) >= FIRST_HEAD_CHARS}
+    if not judged or not stems:
+        return judged
+    rows = list(judged[0])
+    for i, ((where, line, _), (_, framed, verdict)) in enumerate(zip(bands[0], rows)):
+        if verdict is not None or where != "top" or line.size > body + SMALL_PRINT_PT:
+            continue
+        key = mask(line.text)
+        head = next((text for stem, text in stems if key.startswith(stem)), None)
+        if head is not None:
+            rows[i] = (line, framed, Verdict(
+                "running-header", f"page 1: opens with the running head {head[:40]!r}"))
+    return [rows, *judged[1:]]
 
 
 def _inside_the_text(bands: list[list[tuple[str, Line, bool]]],
