@@ -131,6 +131,39 @@ def test_first_pages_longer_running_head_above_the_title_is_furniture(tmp_path):
     assert not any("Field Botany 49" in t for t in texts)
 
 
+def test_preprint_slug_above_a_bold_title_at_the_body_size_is_furniture(tmp_path):
+    """A manuscript's slug in small print over its first page (``Draft version February 26,
+    2021`` over ``Typeset using LaTeX default style in AASTeX631``), above a title set bold
+    at the text's own size: a masthead as a journal's over a larger title is, none of the
+    article's text. Small print over a first line that is no title (plain text) stays."""
+    def first(canvas):
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(60, 740, "Draft version February 26, 2021")
+        canvas.drawString(60, 730, "Typeset using LaTeX default style in AASTeX631")
+        canvas.setFont("Times-Bold", 10)
+        canvas.drawCentredString(306, 690, "Template Article with Examples")
+        _paragraph(canvas, 660, rows=40)
+
+    def second(canvas):
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(60, 750, "2")
+        canvas.drawString(80, 750, "Schwarz et al.")
+        _paragraph(canvas, 720, rows=50)
+
+    result = _typeset_pages(tmp_path, [first, second])
+    texts = [b.text for b in result.blocks]
+    assert texts[0] == "Template Article with Examples"
+    assert not any("Draft version" in t or "Typeset using" in t for t in texts)
+
+    def plain(canvas):
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(60, 740, "Minutes taken by the secretary, 26 February 2021")
+        _paragraph(canvas, 700, rows=40)
+
+    result = _typeset_pages(tmp_path, [plain, second])
+    assert any("Minutes taken by the secretary" in b.text for b in result.blocks)
+
+
 def test_small_print_above_a_title_is_kept_on_later_pages(tmp_path):
     """Only the first page has a masthead: a later page's small print above large text (a
     figure's note above a section title) is the document's own."""

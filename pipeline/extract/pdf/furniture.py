@@ -734,9 +734,16 @@ def _stacked_on(line: Line, folio: Line) -> bool:
 def _masthead(band: list[tuple[str, Line, bool]], lines: list[Line], body: float
               ) -> dict[int, Verdict]:
     """The first page's small print in its top margin above a title set larger than the
-    body: a journal's masthead (name, volume, doi), none of the article's own text."""
+    body, or bold at its size as the page's first line of that size (a manuscript's title):
+    a journal's masthead (name, volume, doi) or a preprint's slug (``Draft version February
+    26, 2021``), none of the article's own text."""
     title = max(lines, key=lambda l: l.size, default=None)
-    if title is None or title.size < HEADING_SIZE * body:
+    if title is not None and title.size < HEADING_SIZE * body:
+        title = min((line for line in lines if line.size > body - SMALL_PRINT_PT),
+                    key=lambda l: l.top, default=None)
+        if title is not None and not title.bold:
+            return {}
+    if title is None:
         return {}
     return {id(line): Verdict("masthead", f"page 1: small print ({line.size:.1f} pt, body "
                                           f"{body:.1f}) above the title {title.text[:40]!r}")
