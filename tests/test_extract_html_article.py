@@ -773,6 +773,41 @@ def test_the_author_s_box_closing_an_article_is_removed():
     assert rules.get(bio) == "author-box" and rules.get("About the author") == "author-box"
 
 
+def _authored_story(body: str) -> str:
+    """``_story`` with its author named in the page's metadata, as news sites do."""
+    return _story(body).replace("</title>", "</title><meta name='author' content='Jo Smith'>")
+
+
+BIO = ("Jo Smith is a senior staff writer for the Gossip and founder of a fake news site. "
+       "She has been a reporter since the last century.")
+
+
+def test_the_author_s_bio_in_a_box_after_the_article_is_removed():
+    # A bio under no title, in its own box after the story's body, opening with the name
+    # the page gives as its author, and the author's "Follow ... on Twitter" line: both
+    # were output as the story's last lines (dragnet dev R817).
+    follow = "Follow @josmith and @gossip on Twitter."
+    source = _authored_story("<div class='text'>" + "".join(f"<p>{t}</p>" for t in POST) +
+                             f"</div><div class='meta'><div class='pic'><img src='j.jpg'>"
+                             f"</div><div><p>{BIO}</p><p>{follow}</p></div></div>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST)
+    rules = {r.text: r.rule for r in extraction.removed}
+    assert rules.get(BIO) == "author-bio" and rules.get(follow) == "author-bio"
+
+
+@pytest.mark.parametrize("body", [
+    # The body's own paragraph introducing its author (an essay's first or last lines).
+    "<div class='text'>" + "".join(f"<p>{t}</p>" for t in POST) + f"<p>{BIO}</p></div>",
+    # Someone the story is about, in a box after it: not the page's author.
+    "<div class='text'>" + "".join(f"<p>{t}</p>" for t in POST) + "</div><div><p>" +
+    BIO.replace("Jo Smith", "Alan Ritchson") + "</p></div>"])
+def test_a_bio_in_the_body_or_of_another_person_stays(body):
+    texts = [b.text for b in run(_authored_story(body)).blocks]
+    assert any(text.endswith("since the last century.") for text in texts)
+
+
 def test_a_section_about_the_author_that_goes_on_is_the_article():
     # An essay's own section on its author, as long as an article's part, stays.
     section = " ".join(POST) + " " + " ".join(POST)

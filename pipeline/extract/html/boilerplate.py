@@ -298,6 +298,9 @@ SMALL_FONT = re.compile(r"font-size\s*:\s*(?:0*\.\d+\s*r?em|0*\.?\d?\d(?:\.\d+)?
 # The title of the author's box closing an article: "About the Author", "Written by".
 AUTHOR_BOX_TITLE = re.compile(r"^\s*(?:about the (?:author|writer|contributor)s?|written by)"
                               r"\s*:?\s*$", re.IGNORECASE)
+# The verbs after the author's name that open a bio: "is a staff writer", "covers PCs".
+AUTHOR_BIO_VERBS = (r"(?:is|was|has|had|writes|wrote|covers|reports|lives|joined|works|"
+                    r"serves|teaches|holds)")
 # What such a box holds at most: a name, a role, a bio of a few sentences, links.
 MAX_AUTHOR_BOX_CHARS = 1000
 # A sign-off is a line or two; a longer paragraph mentioning a newsletter is the text.
@@ -2965,6 +2968,55 @@ def _drop_author_box(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
                                     evidence=f"the author's box {blocks[index].text.strip()!r} "
                                              "closing the article")
         return
+
+
+def drop_author_bio(blocks: list[TextBlock], verdicts: list[Verdict],
+                    authors: tuple[str, ...]) -> None:
+    """A paragraph opening with the name of the page's author and a verb ("David Kravets is
+    a senior staff writer ...") in a box of its own after the article's last paragraph,
+    with no more than a bio's text after it, is the author's bio: the box (the name, the
+    role, "Follow ... on Twitter") is removed as ``author-bio``. A line of the body itself
+    (a sibling of its paragraphs) introducing the author stays, as an essay's first or last
+    paragraph does ("Casey B. Mulligan is an economics professor ..."), and so do the bios
+    of the people the article is about, whose names the page does not give as its author."""
+    opening = _author_opening(authors)
+    if opening is None:
+        return
+    kept = [i for i, v in enumerate(verdicts) if v.keep]
+    for position in range(len(kept) - 1, 0, -1):
+        index = kept[position]
+        after = kept[position + 1:]
+        if sum(len(blocks[i].text) for i in after) > MAX_AUTHOR_BOX_CHARS:
+            return
+        if blocks[index].kind != "paragraph" or not opening.match(blocks[index].text):
+            continue
+        prose = [i for i in kept[:position] if blocks[i].kind == "paragraph" and
+                 not is_fragment(blocks[i]) and SENTENCE_END.search(blocks[i].text)]
+        if not prose:
+            return
+        bio = blocks[index].element
+        box = _child_holding(_holding_both(bio, blocks[prose[-1]].element), bio)
+        if box is None or box is bio:
+            return
+        within = set(box.iter(etree.Element))
+        inside = [i for i in kept if blocks[i].element in within]
+        if sum(len(blocks[i].text) for i in inside) > MAX_AUTHOR_BOX_CHARS:
+            return
+        for i in inside:
+            verdicts[i] = Verdict(False, rule="author-bio",
+                                  evidence=f"the page's author's bio in {describe(box)} "
+                                           "after the article")
+        return
+
+
+def _author_opening(authors: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A text opening with one of ``authors``' names (two words or more: a first name
+    alone opens many sentences) and a verb saying what the person is or does."""
+    names = [r"\W+".join(map(re.escape, words)) for words in
+             (re.findall(r"\w+", author) for author in authors) if len(words) >= 2]
+    if not names:
+        return None
+    return re.compile(rf"^\W*(?:{'|'.join(names)})\W*\s+{AUTHOR_BIO_VERBS}\b", re.IGNORECASE)
 
 
 def _trim_edges(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:

@@ -113,6 +113,8 @@ def _extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extracti
                           f"footer nor a run of records in any of its {len(walk.blocks)} "
                           "text blocks; a page built by scripts?", source_id=capture.source_id)
     kind, verdicts = reading
+    if kind.detail not in ("listing", "forum"):
+        bp.drop_author_bio(walk.blocks, verdicts, meta.authors)
     _check_time(deadline, capture, "scoring blocks")
     builder = _Builder(root, source)
     blocks, footnotes, removed = builder.build(walk, verdicts)
