@@ -24,6 +24,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 from pdfminer.encodingdb import name2unicode
 from pdfminer.latin_enc import ENCODING
@@ -94,9 +95,12 @@ _TEX_SIZED = {  # CMEX: delimiters in four sizes, operators in two, accents in t
        for size in ("", "r", "st")},
 }
 TEX_GLYPHS = {**_TEX_BASE, **_TEX_SIZED}
-Reading = tuple[dict[str, "float | None"], dict[str, "str | None"]]
-"""A font's texts as pdfminer reads them with their advance widths (per unit of size; None
-for a text several codes share), and PDFium's texts translated to pdfminer's."""
+Reading = tuple[dict[str, "int | None"], dict[str, "str | None"]]
+"""A font's texts as pdfminer reads them with the one code that has each (None for a text
+several codes share; ``code_width`` its advance width), and PDFium's texts translated to
+pdfminer's."""
+GLYPH_NAMES_CACHED = 4096
+"""Glyph names whose text is kept once read (a book's fonts name the same glyphs over)."""
 
 
 HANGING_FONT = re.compile(r"(?:^|\+)(?:CMEX|LMEX|LMMathExtension|EUEX|txex|pxex|esint)",
@@ -188,10 +192,13 @@ class EncodingResourceManager(PDFResourceManager):
 
     def reading(self, font: PDFFont | None) -> Reading | None:
         """The texts pdfminer reads from a simple font without ToUnicode (None: no such font)
-        with the advance width of the one code that has it (PDFium finds a width by Unicode,
-        so it may take another code's: cm-super's ß), and for each text PDFium reads from one
-        of its glyph names by the Adobe Glyph List, pdfminer's text of that glyph (None where
-        glyphs of different texts share PDFium's text). Worked out once per font."""
+        with the one code that has it, whose width is the text's (PDFium finds a width by
+        Unicode, so it may take another code's: cm-super's ß), and for each text PDFium reads
+        from one of its glyph names by the Adobe Glyph List, pdfminer's text of that glyph
+        (None where glyphs of different texts share PDFium's text). Worked out once per
+        font; the widths only for the texts a page sets (``code_width``): most of a font's
+        encoding names glyphs its subset lacks, whose widths pdfminer finds by two failed
+        look-ups each."""
         if not isinstance(font, PDFSimpleFont) or font.unicode_map is not None:
             return None
         if font not in self._readings:
@@ -207,9 +214,8 @@ class EncodingResourceManager(PDFResourceManager):
             codes: dict[str, list[int]] = {}
             for code, text in font.cid2unicode.items():
                 codes.setdefault(text, []).append(code)
-            widths = {text: font.char_width(found[0]) if len(found) == 1 else None
-                      for text, found in codes.items()}
-            self._readings[font] = (widths, translated)
+            self._readings[font] = ({text: found[0] if len(found) == 1 else None
+                                     for text, found in codes.items()}, translated)
         return self._readings[font]
 
     def shared_texts(self, font: PDFFont | None) -> frozenset[str]:
@@ -283,6 +289,13 @@ class EncodingResourceManager(PDFResourceManager):
         return names
 
 
+def code_width(font: PDFFont | None, code: int | None) -> float | None:
+    """The advance width of ``code`` (a ``Reading``'s) per unit of size, as pdfminer finds
+    it in ``font``; None for None."""
+    return None if code is None or font is None else font.char_width(code)
+
+
+@lru_cache(maxsize=GLYPH_NAMES_CACHED)
 def glyph_unicode(name: str) -> str | None:
     """The Unicode text of a glyph name (Adobe Glyph List, ``uniXXXX``, TeX names), or None."""
     if name in TEX_GLYPHS:
@@ -290,6 +303,7 @@ def glyph_unicode(name: str) -> str | None:
     return adobe_glyph_unicode(name)
 
 
+@lru_cache(maxsize=GLYPH_NAMES_CACHED)
 def adobe_glyph_unicode(name: str) -> str | None:
     """The text of a glyph name by the Adobe Glyph List alone (and ``uniXXXX``), as PDFium
     reads it; None for a name the list lacks."""

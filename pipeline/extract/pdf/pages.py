@@ -28,7 +28,13 @@ from pypdfium2 import PdfiumError  # type: ignore[import-untyped]
 from pipeline.errors import ContentLimitExceeded, EncryptedPDF, ExtractError, LimitExceeded
 from pipeline.extract.pdf.chars import TEXT, UPRIGHT, on_the_page
 from pipeline.extract.pdf.figures import bleeds, figure_regions
-from pipeline.extract.pdf.fonts import SUBSET_TAG, EncodingResourceManager, Reading, font_name
+from pipeline.extract.pdf.fonts import (
+    SUBSET_TAG,
+    EncodingResourceManager,
+    Reading,
+    code_width,
+    font_name,
+)
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 from pipeline.extract.pdf.objects import PageObjects, page_objects
@@ -192,11 +198,12 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
             if reading is None:
                 return text, SHARED_WIDTH if text in shared else None
             if text in reading[0]:
-                return text, reading[0][text]
+                return text, code_width(font, reading[0][text])
             if text not in reading[1]:
                 return BY_CODE  # a glyph name PDFium reads by another list than pdfminer's
             translated = reading[1][text]
-            return None if translated is None else (translated, reading[0][translated])
+            return None if translated is None else (
+                translated, code_width(font, reading[0][translated]))
         if font is None:
             return None
         # a simple font's code is pdfminer's cid: its width is the font's /Widths entry
