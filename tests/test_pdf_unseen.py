@@ -2367,6 +2367,43 @@ def test_table_title_inside_the_tables_frame_is_a_caption(tmp_path):
     assert len(tables) == 1 and tables[0].startswith("Designation\tShare")
 
 
+def test_small_bold_title_over_a_ruled_table_is_its_caption(tmp_path):
+    """A regulator's report titles a table in bold a size under the text, right over its
+    grid, and prints its label (``Table 2``) under the source line: the title is the
+    table's caption, not a heading, since no heading is set smaller than the text it heads.
+    Bold at the text's size right over a table, a section's title stays a heading."""
+    def page(title_size: float, title: str):
+        def draw(canvas):
+            y = _paragraph(canvas, 720, rows=8) - 20
+            canvas.setFont("Times-Bold", title_size)
+            canvas.drawString(72, y, title)
+            left, right, top = 72, 520, y - 6
+            rows = [top - 16, top - 32, top - 48]
+            canvas.setFont("Times-Roman", 10)
+            for i, label in enumerate(["Differences with respect to Germany", "Q1 2009 - Q4 2009",
+                                       "Q1 2010"]):
+                canvas.drawString(left + 2, [top, *rows][i] - 12, label)
+                canvas.drawString(300, [top, *rows][i] - 12, "Portugal" if i == 0 else f"0.{i}3")
+                canvas.drawString(420, [top, *rows][i] - 12, "Greece" if i == 0 else f"0.{i}7")
+            for rule in [top, *rows]:
+                canvas.line(left, rule, right, rule)
+            for x in (left, 290, 410, right):
+                canvas.line(x, top, x, rows[-1])
+            canvas.setFont("Times-Roman", 8)
+            canvas.drawString(72, rows[-1] - 10, "Source: Bloomberg (computations of the staff).")
+            canvas.setFont("Times-Bold", 8)
+            canvas.drawString(72, rows[-1] - 30, "Table 2")
+            _paragraph(canvas, rows[-1] - 60)
+        return draw
+
+    title = "Correlation coefficients of the spread and yield differences for selected countries"
+    result = _extract_blocks(_typeset(tmp_path, page(8, title)))
+    assert ("caption", title) in result
+    assert any(k == "table" for k, _ in result)
+    result = _extract_blocks(_typeset(tmp_path, page(10, "Spreads and yields")))
+    assert ("heading", "Spreads and yields") in result
+
+
 def test_a_figures_label_alone_over_its_framed_chart_is_no_heading(tmp_path):
     """A report's chart framed with its title inside the frame, its label alone in bold on the
     line over the frame (``Figure 2``): the label is the figure's caption, never a heading."""

@@ -259,6 +259,10 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
             # a caption's label left alone (``Figure 2`` over a chart framed with its title,
             # too far above it to be joined) names a figure: it heads no section
             block.kind = "caption"
+        elif block.size < FACE_HEADING_SIZE * body_size and _titles_table(block, tables):
+            # a short line set smaller than the body right over a table is its title, bold or
+            # not: no heading is set smaller than any heading may be (``FACE_HEADING_SIZE``)
+            block.kind = "caption"
         elif (_is_heading(block, body_size, min(body_size, after.size if after else body_size),
                           after)
               or len(block.lines) == 1 and after is not None
