@@ -8,6 +8,7 @@ messages) is printed as rich ``Text``, never parsed as rich markup.
 
 from __future__ import annotations
 
+import codecs
 import gc
 
 # What the imports below make (typer, rich and their modules: tens of thousands of objects)
@@ -471,16 +472,23 @@ def _rendered(format: ExtractFormat, rows: dict[str, list[dict[str, Any]]]) -> s
     from pipeline.render import to_json, to_markdown, to_text
 
     if format == "json":
-        return to_json({"document": rows["documents"][0], **{
-            t: rows[t] for t in ("sections", "passages", "footnotes", "removed")}},
-            _json_value) + "\n"
+        return to_json(_json_rows(rows), _json_value) + "\n"
     if format == "markdown":
         return to_markdown(rows["documents"][0], rows["passages"], rows["footnotes"])
     return to_text(rows["passages"])
 
 
+def _json_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {"document": rows["documents"][0],
+            **{t: rows[t] for t in ("sections", "passages", "footnotes", "removed")}}
+
+
 def _encoded(format: ExtractFormat, encoding: str, errors: str,
              rows: dict[str, list[dict[str, Any]]]) -> bytes:
+    if format == "json" and codecs.lookup(encoding).name == "utf-8":  # written as UTF-8 in C
+        from pipeline.render import to_json_utf8
+
+        return to_json_utf8(_json_rows(rows), _json_value, errors)
     return _rendered(format, rows).encode(encoding, errors)
 
 

@@ -1,5 +1,5 @@
 """Render a document for people: Markdown with its sections, passages and footnotes; and
-rows as indented JSON (``to_json``), quickly.
+rows as indented JSON (``to_json``, ``to_json_utf8``), quickly.
 
 Input is archive rows (or the same rows ``archivist extract`` builds), so what is shown is
 exactly what is stored. Footnote markers are written back after the passage that referenced
@@ -11,9 +11,14 @@ paragraph, as superscripts (``¹``) and a list of notes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from functools import partial
+from itertools import chain
 from json.encoder import encode_basestring as _encode_string
 from typing import Any, Literal
+
+import orjson
 
 Notes = Literal["markdown", "terminal"]
 _SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
@@ -93,6 +98,79 @@ def to_json(value: Any, default: Callable[[Any], Any]) -> str:
     parts: list[str] = []
     _json_parts(value, default, "\n", parts, {})
     return "".join(parts)
+
+
+def to_json_utf8(value: Any, default: Callable[[Any], Any], errors: str = "strict") -> bytes:
+    """``(to_json(value, default) + "\\n").encode("utf-8", errors)``, byte for byte, written by
+    orjson (in C, straight to UTF-8) where it writes what ``json.dumps`` does: values of the
+    JSON types themselves (not their subclasses) and of those ``default`` converts (dates
+    and times: orjson's own differ), floats from 1e-4 to 1e16, where both write the shortest
+    digits that read back (orjson writes 1e-05 as 0.00001 and NaN as null), strings without
+    lone surrogates, integers of 64 bits, keys that are strings, nesting orjson takes;
+    anything else goes to :func:`to_json`. On a page's rows an eighth of the instructions of
+    ``to_json`` and the encoding, the check (a little under half of it) included."""
+    if _orjson_writes_as_json([value]):
+        try:
+            return orjson.dumps(value, partial(_checked, default), _ORJSON_OPTIONS)
+        except (orjson.JSONEncodeError, _NotJsonLike):
+            pass
+    return (to_json(value, default) + "\n").encode("utf-8", errors)
+
+
+_ORJSON_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+                   | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+                   | orjson.OPT_PASSTHROUGH_DATACLASS)
+_JSON_LEAVES = {str, int, bool, type(None)}
+_NUMBERS = {float, int, bool, type(None)}
+_PASSED_TO_DEFAULT = {datetime, date, time}
+"""What orjson hands to ``default`` with the options above and writes nothing of itself."""
+
+
+class _NotJsonLike(Exception):
+    """``default`` made a value that orjson would not write as json.dumps does."""
+
+
+def _checked(default: Callable[[Any], Any], value: Any) -> Any:
+    converted = default(value)
+    if not _orjson_writes_as_json([converted]):
+        raise _NotJsonLike
+    return converted
+
+
+def _orjson_writes_as_json(values: Sequence[Any]) -> bool:
+    """Whether orjson writes each of ``values`` and all they hold as json.dumps does (but
+    for what only orjson refuses: keys other than strings, surrogates, integers over 64 bits,
+    deep nesting). Checks a level of nesting at a time, by a loop in C over its values'
+    types (a page's rows are tens of thousands of values, most of them strings, integers and
+    None, which need nothing more); rows of as many columns as each other (a table's) go a
+    column at a time, so that each column's floats and lists are picked out at once."""
+    types = set(map(type, values))
+    if types <= _JSON_LEAVES:
+        return True
+    if types <= _NUMBERS:  # finite, and written without an exponent by json.dumps (repr)
+        nonzero = list(filter(None, values))
+        return not nonzero or (math.isfinite(sum(nonzero)) and min(map(abs, nonzero)) >= 1e-4
+                               and max(map(abs, nonzero)) < 1e16)
+    for kind in types - _JSON_LEAVES:
+        picked: Sequence[Any] = values if len(types) == 1 else [
+            v for v in values if type(v) is kind]
+        if kind is float:
+            if not _orjson_writes_as_json(picked):
+                return False
+        elif kind is list or kind is tuple:
+            if not _orjson_writes_as_json(list(chain.from_iterable(picked))):
+                return False
+        elif kind is dict:
+            if set(map(type, chain.from_iterable(map(dict.values, picked)))) <= _JSON_LEAVES:
+                continue
+            if len(set(map(len, picked))) == 1:
+                if not all(map(_orjson_writes_as_json, zip(*map(dict.values, picked)))):
+                    return False
+            elif not _orjson_writes_as_json(list(chain.from_iterable(map(dict.values, picked)))):
+                return False
+        elif kind not in _PASSED_TO_DEFAULT:
+            return False
+    return True
 
 
 def _json_parts(value: Any, default: Callable[[Any], Any], newline: str,
