@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
-from pipeline.extract.html.locate import _LINE_CAP, _TOKENS, SourceMap
+from pipeline.extract.html.locate import _LINE_CAP, _TOKENS, SourceMap, newline_offsets
 
 # The scanner's meaning, written the slow way: comments, CDATA and raw-text bodies run
 # lazily to their first terminator or to the end of the text.
@@ -32,6 +32,15 @@ def test_scanner_finds_what_the_lazy_pattern_finds(source: str) -> None:
         return [(m.span(), m.group(1), m.group(2)) for m in pattern.finditer(source)]
 
     assert tokens(_TOKENS) == tokens(LAZY_TOKENS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\r\n", "\r", "x", " ", "é", "\u2028", "\u010a",
+                                 "\U0001f600", "\ud800", "\x0a\x00"]), max_size=20).map("".join))
+def test_newline_offsets_are_the_newlines(source: str) -> None:
+    """ASCII or not (a character whose code holds byte 0x0a, one beyond the first plane, a
+    lone surrogate), the offsets are those of each "\\n"."""
+    assert newline_offsets(source) == [m.start() for m in re.finditer("\n", source)]
 
 
 def test_scanner_skips_tags_inside_scripts_and_comments() -> None:

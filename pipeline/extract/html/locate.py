@@ -18,7 +18,10 @@ import math
 import re
 from typing import NamedTuple
 
+import numpy as np
 from lxml import etree
+
+from pipeline.textutil.codes import char_codes
 
 # libxml2 stores line numbers in 16 bits: from here on ``sourceline`` says nothing.
 _LINE_CAP = 65535
@@ -50,12 +53,19 @@ class Span(NamedTuple):
     """1-based line of the start tag's ``<``."""
 
 
+def newline_offsets(source: str) -> list[int]:
+    """The offsets of the newlines in ``source``, in order: numpy compares every character at
+    once, where ``re.finditer`` made a match object per line (15% of the source map)."""
+    offsets: list[int] = np.flatnonzero(char_codes(source) == ord("\n")).tolist()
+    return offsets
+
+
 class SourceMap:
     """Spans of a tree's elements in the source text they were parsed from."""
 
     def __init__(self, source: str, root: etree._Element) -> None:
         self._source = source
-        self._newlines = [m.start() for m in re.finditer("\n", source)]
+        self._newlines = newline_offsets(source)
         self._starts: dict[etree._Element, int] = {}
         self._searched = 0  # characters the end tag searches have read
         self._ends: dict[str, list[int]] | None = None
