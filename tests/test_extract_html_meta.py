@@ -204,6 +204,17 @@ def test_date_cores_are_htmldates(text: str) -> None:
         [core.span() for core in DATE_CORE_PATTERN.finditer(text)]
 
 
+@given(st.lists(st.sampled_from(("0", "1", "29", "2004", ".", "/", "x", "\u0663", "\uff0e", "\u2215",
+                                 "\U0001f600", "\ud800")), max_size=30).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_date_core_anchors_are_the_pattern_s(text: str) -> None:
+    """numpy's anchors are where the pattern they stand for matches, ASCII text or not
+    (other scripts' digits and separators are not ASCII's)."""
+    pattern = re.compile(r"[0-9][./][0-9]{1,2}[./][0-9]{2}")
+    assert meta._date_core_anchors(text) == \
+        [start for start in range(len(text)) if pattern.match(text, start)]
+
+
 @given(st.lists(st.sampled_from(("posted on ", "Datum: ", "updated ", "12/3/2004", "1.2.2003",
                                  "2004/11/3", "31.12.99", "x" * 70, "<p>", " ", "7", "/")),
                 max_size=12).map("".join))
@@ -243,6 +254,35 @@ def test_date_candidates_are_htmldates(elements: list[tuple[str, str, str, bool]
                      for tag, name, value, nested in elements)
     root = _parse(f"<html><body>{markup}</body></html>", CAPTURE)
     assert meta._date_candidates(root) == date_candidates(root, False)
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(("div", "span", "section")),
+    st.sampled_from(("id", "class", "ID")),
+    st.sampled_from(("wm-ipp-base", "wm-ipp", "wm-ipp-x", "WM-IPP", "x")),
+    st.booleans()), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_wayback_banner_ids_show_what_htmldate_discards(elements: list[tuple[str, str, str, bool]]
+                                                        ) -> None:
+    """The page's div ids hold a banner id exactly when htmldate's DISCARD_EXPRESSIONS
+    selects a div, on pages with and without one, nested or not, its ids on other tags."""
+    from htmldate.extractors import DISCARD_EXPRESSIONS
+
+    markup = "".join(f'<{tag} {name}="{value}">x' + ("" if nested else f"</{tag}>")
+                     for tag, name, value, nested in elements)
+    root = _parse(f"<html><body>{markup}</body></html>", CAPTURE)
+    assert bool(DISCARD_EXPRESSIONS(root)) == \
+        (not meta._WAYBACK_BANNER_IDS.isdisjoint(meta._DIV_IDS(root)))
+
+
+def test_wayback_banner_ids_are_htmldates() -> None:
+    """``_WAYBACK_BANNER_IDS`` are the ids DISCARD_EXPRESSIONS selects divs by: a new
+    htmldate that changes the expression fails here."""
+    from htmldate.extractors import DISCARD_EXPRESSIONS
+
+    ids = " or ".join(f'@id="{name}"' for name in sorted(meta._WAYBACK_BANNER_IDS,
+                                                          reverse=True))
+    assert DISCARD_EXPRESSIONS.path == f".//div[{ids}]"
 
 
 @given(st.lists(st.tuples(
