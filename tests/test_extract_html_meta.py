@@ -286,6 +286,52 @@ def test_wayback_banner_ids_are_htmldates() -> None:
 
 
 @given(st.lists(st.tuples(
+    st.sampled_from(("meta", "link", "script", "div")),
+    st.sampled_from(("property", "itemprop", "name", "http-equiv", "rel", "type")),
+    st.sampled_from(("article:modified_time", "dateModified", "last-modified",
+                     "content-language", "og:locale", "canonical", "application/ld+json",
+                     "x")),
+    st.sampled_from(("2020-01-02", " ", "en_GB", "https://example.org/a")),
+    st.booleans()), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_page_tags_give_what_the_xpaths_gave(elements: list[tuple[str, str, str, str, bool]]
+                                             ) -> None:
+    """The update date, language and canonical link read from the page's meta, link and
+    script elements are those read from the elements each XPath selected, on pages with
+    those tags in the head and the body, beside other tags and attributes."""
+    from lxml import etree
+
+    def metas(pairs: tuple[tuple[str, str], ...]) -> etree.XPath:
+        return etree.XPath("descendant::meta[{}]".format(
+            " or ".join(f"@{name}='{value}'" for name, value in pairs)))
+
+    def tag(name: str, attribute: str, value: str, text: str) -> str:
+        json_ld = f'{{"dateModified": "{text}"}}'
+        return {"meta": f'<meta {attribute}="{value}" content="{text}">',
+                "link": f'<link {attribute}="{value}" href="{text}">',
+                "script": f'<script {attribute}="{value}">{json_ld}</script>',
+                "div": f'<div {attribute}="{value}">{text}</div>'}[name]
+
+    head = "".join(tag(*element[:4]) for element in elements if element[4])
+    body = "".join(tag(*element[:4]) for element in elements if not element[4])
+    root = _parse(f"<html><head>{head}</head><body>{body}</body></html>", CAPTURE)
+    tags = meta._page_tags(root)
+    updated = meta._meta_content(metas(meta._UPDATED_META)(root), meta._UPDATED_META)
+    if not updated:
+        updated = next(filter(None, (
+            meta._json_ld_value(script.text or "", "dateModified")
+            for script in root.xpath("descendant::script[@type='application/ld+json']")
+            if "dateModified" in (script.text or ""))), None)
+    assert meta._updated(tags["meta"], tags["script"]) == updated
+    language = meta._meta_content(metas(meta._LANG_META)(root), meta._LANG_META)
+    assert meta._language(root, tags["meta"]) == (language.replace("_", "-") if language
+                                                  else None)
+    canonical = [(link.get("href") or "").strip()
+                 for link in root.xpath("descendant::link[@rel='canonical']")]
+    assert meta._canonical(tags["link"]) == next(filter(None, canonical), None)
+
+
+@given(st.lists(st.tuples(
     st.sampled_from(("h1", "h2", "h3", "div", "title")),
     st.sampled_from(("class", "id", "itemprop", "lang")),
     st.sampled_from(("entry-title", "post-title", "post__title", "headline", "subtitle", "x")),
