@@ -329,3 +329,34 @@ def test_the_pdfium_calls_made_per_character_and_path_hold_the_gil():
                  "_font_of", "_char_matrix", "_font_size", "_object_matrix", "_count_segments",
                  "_segment", "_object_type", "_page_object"):
         assert getattr(pdfium, name)._flags_ & ctypes._FUNCFLAG_PYTHONAPI, name
+
+
+def test_a_drawings_labels_alone_are_placed_in_the_drawn_order():
+    """Only a line within its size of a drawing may be one of its labels (``figure_text``):
+    such lines have their place in the order the page drew its glyphs, the others keep 0."""
+    label = _word("East", 100.0, 100.0, 10.0)
+    axis = _word("North", 100.0, 80.0, 10.0)
+    prose = _word("Text", 100.0, 300.0, 10.0)
+    out = lines.page_lines(prose + label + axis, 1, drawings=[(90.0, 70.0, 200.0, 110.0)])
+    assert [(line.text, line.seq) for line in out] == [("North", 8), ("East", 4), ("Text", 0)]
+
+
+def test_small_runs_on_a_page_without_a_hanging_font_ask_no_font(monkeypatch):
+    """A superscript looks for its row: on a page without a character of TeX's extension font
+    no row holds a big delimiter or operator, so no font is asked whether it hangs."""
+    calls = _counting(monkeypatch, lines, "any_hanging")
+    out = lines.page_lines(_word("Hello", 50.0, 100.0, 10.0) + _word("1", 75.0, 96.0, 6.0), 1)
+    assert [(line.text, line.raised) for line in out] == [("Hello", [(5, "1")])]
+    assert calls["any_hanging"] == 0
+
+
+def test_a_line_without_a_stack_of_scripts_is_not_copied():
+    """Scripts one over the other are read upper first; a line whose small characters stand
+    side by side (a superscript alone) is given back as it is."""
+    word = _word("x", 50.0, 100.0, 10.0)
+    upper = (*_word("2", 55.0, 96.0, 6.0)[0][:6], 6.0, "Times-Roman", True)
+    lower = (*_word("1", 55.0, 102.0, 6.0)[0][:6], 6.0, "Times-Roman", True)
+    alone = word + [upper]
+    assert lines._stacked_scripts(alone, 9.2, 99.0) is alone
+    stacked = lines._stacked_scripts(word + [lower, upper], 9.2, 99.0)
+    assert [c[0] for c in stacked] == ["x", "2", "1"]

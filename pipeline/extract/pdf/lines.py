@@ -223,12 +223,14 @@ def body_size_of(lines: Iterable[Line]) -> float:
 
 def page_lines(chars: list[Char], page_number: int,
                exclude: Sequence[tuple[float, float, float, float]] = (),
-               heavy: Collection[str] = (), drawn_order: bool = False,
+               heavy: Collection[str] = (), drawings: Sequence[Box] = (),
                bars: Sequence[Box] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
-    ``heavy`` names fonts that are bold whatever their names say; ``drawn_order`` sets each
-    line's ``seq`` (a page with drawings reads their labels so), else it stays 0; ``bars``:
-    the page's thin horizontal strokes, among them the fraction bars of its formulas."""
+    ``heavy`` names fonts that are bold whatever their names say; ``drawings``: the page's
+    drawings (figures.py's regions), whose labels are read in the order they were drawn: a
+    line within its size of one has its ``seq`` set (the lines ``classify.figure_text`` may
+    take for labels), the others keep 0; ``bars``: the page's thin horizontal strokes, among
+    them the fraction bars of its formulas."""
     kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
     if any(name.endswith(OCR_LAYER_FONT) for name in set(map(_BY_FONTNAME, kept))):
         kept = _snap_ocr_sizes(kept)  # an OCR text layer: asked of each font, not each glyph
@@ -256,7 +258,7 @@ def page_lines(chars: list[Char], page_number: int,
     split = [[part for segment in row for part in _titles_apart(segment)] for row in split]
     joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))), gutters)
     segments = [segment for row in joined for segment in _join_end_marks(_join_bullets(row))]
-    drawn = dict(zip(map(id, kept), count())) if drawn_order else None
+    drawn: dict[int, int] | None = None  # the drawn order's index, once a label needs it
     lines = []
     segments = stack_displays(_attach_stray_marks(segments), operators, bars)
     if braces:
@@ -266,11 +268,23 @@ def page_lines(chars: list[Char], page_number: int,
     for segment in segments:
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
-            if drawn is not None:  # spacers have no place in the stream
+            if drawings and _near_a_drawing(line, drawings):
+                if drawn is None:
+                    drawn = dict(zip(map(id, kept), count()))
+                # spacers have no place in the stream
                 line.seq = min(map(drawn.get, map(id, segment), repeat(len(kept))))
             lines.append(line)
     lines.sort(key=lambda l: (round(l.top), l.x0))
     return lines
+
+
+def _near_a_drawing(line: Line, drawings: Sequence[Box]) -> bool:
+    """Whether ``line`` comes within its size of one of ``drawings``, as
+    ``figures.region_of(line.bbox, drawings, reach=line.size)`` finds it (figures.py imports
+    what imports this module)."""
+    reach = line.size
+    return any(line.x1 >= d[0] - reach and line.x0 <= d[2] + reach
+               and line.bottom >= d[1] - reach and line.top <= d[3] + reach for d in drawings)
 
 
 def _numerators_first(rows: list[list[Char]], bars: Sequence[Box]) -> None:
@@ -299,6 +313,9 @@ def _titles_apart(segment: list[Char]) -> list[list[Char]]:
     fonts = list(map(_BY_FONTNAME, segment))
     if fonts.count(fonts[0]) == len(fonts):  # most segments: set in one font
         return [segment]
+    sizes = list(map(BY_SIZE, segment))
+    if sizes.count(sizes[0]) == len(sizes) and sizes[0] >= 0:
+        return [segment]  # one size (math in a text's italic): no side is smaller
     ink = [i for i, c in enumerate(segment) if not c[TEXT].isspace()]
     for before, after in zip(ink, ink[1:]):
         left, right = segment[before], segment[after]
@@ -520,7 +537,7 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
             above = bool(merged) and largest < RAISED_SIZE * merged[-1][1]
             if below:
                 row = _attach_runs(row, sized[i + 1:i + 1 + RAISED_LOOKAHEAD], extents,
-                                   bars=bars)
+                                   bars=bars, operators=operators)
             elif operators and any(largest < RAISED_SIZE * s
                                    for _, s in sized[i + 2:i + 1 + RAISED_LOOKAHEAD]):
                 # a display operator's upper limit stands over the row of its formula's
@@ -533,7 +550,8 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
                 # ``=====⇒``) is no subscript of the row above, whose letters it would be
                 # read among: it stays for the arrow (formulas.py's ``_arrow_under``)
                 row = _attach_runs(row, merged[:-1 - RAISED_LOOKAHEAD:-1], extents,
-                                   lowered=True, arrows=sized[i + 1][0] if below else ())
+                                   lowered=True, arrows=sized[i + 1][0] if below else (),
+                                   operators=operators)
             if not row:
                 continue
         merged.append((row, size))
@@ -543,14 +561,15 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
                  extents: dict[int, _Extent],
                  lowered: bool = False, limits: bool = False,
-                 arrows: Sequence[Char] = (), bars: Sequence[Box] = ()) -> list[Char]:
+                 arrows: Sequence[Char] = (), bars: Sequence[Box] = (),
+                 operators: bool = True) -> list[Char]:
     """``row`` without its short runs that joined one of ``rows`` (``_attach``). A run moves
     whole or not at all: a word's last letter that reaches beside a larger heading of the next
     column is no script of it (``based i`` | ``n 4. Experience``). ``limits``: only a run
     standing over one of its target row's big operators moves; a run set over an extensible
     arrow of the row ``arrows`` stays (``_over_arrow``); a lone character over a fraction
     bar of ``bars`` no wider than two of it is a small fraction's numerator
-    (``_lone_numerator``)."""
+    (``_lone_numerator``). ``operators`` False: no character of the page hangs."""
     moved: set[int] = set()
     for run in _short(_outside_prose(_runs(row))):
         if arrows and _over_arrow(run, arrows):
@@ -558,12 +577,13 @@ def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],
         # the first character's row first: most runs go nowhere, and then the others need
         # no search
         target = _attach(run[0], rows, extents, lowered,
-                         bool(bars) and len(run) == 1 and _lone_numerator(run[0], bars))
+                         bool(bars) and len(run) == 1 and _lone_numerator(run[0], bars),
+                         operators)
         if target is not None and limits and not any(
                 hangs(b) and overlap(c, b) for c in run for b in target):
             continue
-        if target is not None and all(_attach(c, rows, extents, lowered) is target
-                                      for c in run[1:]):
+        if target is not None and all(_attach(c, rows, extents, lowered, False, operators)
+                                      is target for c in run[1:]):
             target.extend(run)
             moved.update(map(id, run))
     return [c for c in row if id(c) not in moved] if moved else row
@@ -656,11 +676,13 @@ def _x_index(extent: _Extent) -> _Extent:
 
 def _attach(c: Char, rows: list[tuple[list[Char], float]],
             extents: dict[int, _Extent],
-            lowered: bool = False, numerator: bool = False) -> list[Char] | None:
+            lowered: bool = False, numerator: bool = False,
+            operators: bool = True) -> list[Char] | None:
     """The row among ``rows`` (with their sizes) whose line box ``c`` reaches into and whose
     text is nearest beside it (several columns' rows sit at nearly the same height), or None.
     ``extents`` keeps each row's measures (``_Extent``) while its length stays the same;
-    ``numerator``: ``c`` is a small fraction's numerator (``_lone_numerator``)."""
+    ``numerator``: ``c`` is a small fraction's numerator (``_lone_numerator``); ``operators``
+    False: no character of the page hangs (no font asked)."""
     best: tuple[float, list[Char]] | None = None
     for row, size in rows:
         if c[SIZE] >= RAISED_SIZE * size:
@@ -671,7 +693,7 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
             # reaches up and down past it (a ``{`` opening a display's second row reached
             # over the first row's subscripts, which then joined the second row)
             level = ([b for b in row if not is_big_delimiter(b)] or row
-                     if any_hanging(row) else row)
+                     if operators and any_hanging(row) else row)
             extent = extents[id(row)] = (row, len(row), min(map(_BY_TOP, level)),
                                          max(map(_BY_BOTTOM, level)), [], [], 0.0)
         if lowered:
@@ -700,7 +722,8 @@ def _attach(c: Char, rows: list[tuple[list[Char], float]],
         if (distance <= 1.5 * size and (best is None or distance < best[0])
                 and (lowered or not any(overlap(c, b) and c[BOTTOM] < (b[TOP] + b[BOTTOM]) / 2
                                         for b in near
-                                        if not b[TEXT].isspace() and not hangs(b)
+                                        if not b[TEXT].isspace()
+                                        and not (operators and hangs(b))
                                         and not (numerator
                                                  and c[SIZE] >= RAISED_SIZE * b[SIZE])))):
             best = (distance, row)
@@ -920,25 +943,29 @@ def _stacked_scripts(chars: list[Char], small: float, raised_bottom: float) -> l
     subscript between raised letters, ``SL_2(R)`` set small under a sign, stands beside
     them). The stack's first and last characters take its left and right edges, so the word
     gaps around it are measured from the stack."""
-    out: list[Char] = []
-    run: list[Char] = []
-    for c in [*chars, None]:
-        if c is not None and c[SIZE] < small and not c[TEXT].isspace():
-            run.append(c)
+    # the runs as index ranges from the small characters' places (most of a line's
+    # characters are no script): the line is copied only where a stack is reordered
+    runs: list[list[int]] = []
+    for i in [i for i, c in enumerate(chars) if c[SIZE] < small and not c[TEXT].isspace()]:
+        if runs and runs[-1][1] == i:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    out = chars
+    for start, end in runs:
+        if end - start < 2:
             continue
-        if len(run) > 1:
-            upper = [r for r in run if r[BOTTOM] < raised_bottom]
-            lower = [r for r in run if r[BOTTOM] >= raised_bottom]
-            if any(overlap(u, b) or overlap(b, u) for u in upper for b in lower):
-                # the word gaps before and after the run are the stack's, not its parts'
-                x0, x1 = min(r[X0] for r in run), max(r[X1] for r in run)
-                first, last = upper[0], lower[-1]
-                run = [(first[TEXT], x0, *first[X1:]), *upper[1:], *lower[:-1],
-                       (last[TEXT], last[X0], x1, *last[TOP:])]
-        out += run
-        run = []
-        if c is not None:
-            out.append(c)
+        run = chars[start:end]
+        upper = [r for r in run if r[BOTTOM] < raised_bottom]
+        lower = [r for r in run if r[BOTTOM] >= raised_bottom]
+        if any(overlap(u, b) or overlap(b, u) for u in upper for b in lower):
+            # the word gaps before and after the run are the stack's, not its parts'
+            x0, x1 = min(r[X0] for r in run), max(r[X1] for r in run)
+            first, last = upper[0], lower[-1]
+            if out is chars:
+                out = list(chars)
+            out[start:end] = [(first[TEXT], x0, *first[X1:]), *upper[1:], *lower[:-1],
+                              (last[TEXT], last[X0], x1, *last[TOP:])]
     return out
 
 

@@ -276,7 +276,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
                if not bleeds(region, float(page.width), float(page.height))]
     fraction_bars = [o for o in strokes
                      if o[3] - o[1] <= FRACTION_BAR_HEIGHT and o[2] - o[0] >= 1]
-    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, bool(figures),
+    text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, figures,
                             fraction_bars)
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
