@@ -10,6 +10,7 @@ an image or above a table, or the document's own caption style; the labels insid
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box, centre_in, within
@@ -241,6 +242,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
     _join_caption_labels(blocks)
     tables = [b.bbox for b in blocks if b.kind == "table"]
     pictures = _labelled_pictures(blocks, page)
+    by_top = _by_top(page.lines)
     for i, block in enumerate(blocks):
         if block.kind in BUILT_WHOLE:
             continue
@@ -253,7 +255,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
         after = _headed(block, blocks) or next(
             (b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
         if (_titles_rows_under_a_rule(block, blocks, page, body_size)
-                or _titles_a_header_row(block, page, body_size)):
+                or _titles_a_header_row(block, page, body_size, by_top)):
             block.kind = "caption"
         elif len(block.lines) == 1 and CAPTION_LABEL.match(first):
             # a caption's label left alone (``Figure 2`` over a chart framed with its title,
@@ -522,21 +524,39 @@ def _titles_rows_under_a_rule(block: LayoutBlock, blocks: list[LayoutBlock], pag
                for i, a in enumerate(cells) for b in cells[i + 1:])
 
 
-def _titles_a_header_row(block: LayoutBlock, page: PageData, body_size: float) -> bool:
+def _by_top(lines: list[Line]) -> tuple[list[float], list[int]] | None:
+    """The lines' tops in order and the lines' indices in that order, for ``bisect``; None
+    when a top is NaN (it has no place in the order)."""
+    order = sorted(range(len(lines)), key=lambda i: lines[i].top)
+    tops = [lines[i].top for i in order]
+    return None if any(top != top for top in tops) else (tops, order)
+
+
+def _titles_a_header_row(block: LayoutBlock, page: PageData, body_size: float,
+                         by_top: tuple[list[float], list[int]] | None = None) -> bool:
     """A short line centred over a row of column headings right under it (``ESTIMATED COSTS``
     over ``Action``, ``Labor cost``, ``Parts cost``, ...): the title of a table without rule or
     grid, whose rows the table finder cannot take. Columns of prose under a heading start
-    with long lines, and a title set larger than the text is the document's or a section's."""
+    with long lines, and a title set larger than the text is the document's or a section's.
+    ``by_top``: ``_by_top(page.lines)``."""
     text = " ".join(l.text for l in block.lines)
     if (len(block.lines) > 2 or len(text) > TABLE_TITLE_MAX_CHARS
             or block.size >= HEADING_SIZE * body_size):
         return False
     x0, _, x1, bottom = block.bbox
+    reach = HEADER_ROW_EM * block.size
+    band = page.lines
+    if by_top is not None:
+        # the lines whose tops lie from the title's bottom to a point past the band's foot,
+        # bisected (each short block of a page asked for the band under it was a pass over
+        # the page's lines), in the page's order; the band's own test below stays exact
+        tops, order = by_top
+        band = [page.lines[i] for i in sorted(order[bisect_left(tops, bottom):
+                                                    bisect_right(tops, bottom + reach + 1.0)])]
     # a heading cell may wrap over two lines, set to the row's middle or foot: the cells are
     # the stacks of lines in the band under the title, side by side
     cells: list[list[Line]] = []
-    for line in sorted((l for l in page.lines if 0 <= l.top - bottom <= HEADER_ROW_EM * block.size),
-                       key=lambda l: l.x0):
+    for line in sorted((l for l in band if 0 <= l.top - bottom <= reach), key=lambda l: l.x0):
         if cells and line.x0 < max(l.x1 for l in cells[-1]):
             cells[-1].append(line)
         else:
