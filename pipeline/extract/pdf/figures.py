@@ -157,17 +157,18 @@ def near_groups(boxes: list[Box]) -> list[list[int]]:
             # those still in reach (the others are out of reach for the boxes after it too)
             reached = [j for j in active if rights[j] >= x0]
             bands[band] = reached
+            mine = label[i]
             for j in reached:
+                # a box of the group already is passed over unmeasured (most of a plot's);
                 # near: within REACH on both axes (x0 of j <= x0 <= x1: in the sweep's order)
-                if tops[j] <= bottom and top <= bottoms[j]:
-                    mine, theirs = label[i], label[j]
-                    if mine != theirs:
-                        if len(members[mine]) < len(members[theirs]):
-                            mine, theirs = theirs, mine
-                        for k in members[theirs]:
-                            label[k] = mine
-                        members[mine] += members[theirs]
-                        members[theirs] = []
+                theirs = label[j]
+                if theirs != mine and tops[j] <= bottom and top <= bottoms[j]:
+                    if len(members[mine]) < len(members[theirs]):
+                        mine, theirs = theirs, mine
+                    for k in members[theirs]:
+                        label[k] = mine
+                    members[mine] += members[theirs]
+                    members[theirs] = []
         for band in range(_band(top - REACH), _band(bottom + REACH) + 1):
             bands.setdefault(band, []).append(i)
     groups: dict[int, list[int]] = {}
