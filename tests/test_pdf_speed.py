@@ -331,6 +331,52 @@ def test_the_pdfium_calls_made_per_character_and_path_hold_the_gil():
         assert getattr(pdfium, name)._flags_ & ctypes._FUNCFLAG_PYTHONAPI, name
 
 
+@given(st.lists(st.tuples(st.sampled_from("vh"), st.sampled_from([0, 10, 20, 30.5, 45, 60, 60.5]),
+                          st.sampled_from([0, 10, 20, 30.5, 45, 60, 60.5]),
+                          st.sampled_from([0, 10, 20, 30.5, 45, 60, 60.5])),
+                max_size=16))
+def test_cells_are_pdfplumbers_cells(drawn):
+    # the ruled tables' cells come from their own search: the cells, and their order, must be
+    # pdfplumber's intersections_to_cells' from the same intersections
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    from pipeline.extract.pdf.tables import _cells
+
+    edges = [{"x0": at, "x1": at, "top": min(a, b), "bottom": max(a, b), "orientation": "v"}
+             if kind == "v" else
+             {"x0": min(a, b), "x1": max(a, b), "top": at, "bottom": at, "orientation": "h"}
+             for kind, at, a, b in drawn if a != b]
+    intersections = edges_to_intersections(edges, 3, 3)
+    assert _cells(intersections) == intersections_to_cells(intersections)
+
+
+def test_a_ruled_grid_is_found_without_pdfplumbers_cell_search(monkeypatch):
+    """A page's ruled table is found as pdfplumber's finder finds it, without its search for
+    cells, which builds sets of edges for every pair of points it tests."""
+    import pdfplumber
+    import pdfplumber.table
+
+    from pipeline.extract.pdf import tables
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(300, 300))
+    for i in range(4):
+        canvas.line(50, 50 + 40 * i, 250, 50 + 40 * i)
+        canvas.line(50 + 50 * i, 50, 50 + 50 * i, 170)
+        canvas.drawString(60 + 50 * i, 60, f"c{i}")
+        canvas.drawString(60 + 50 * i, 100, f"d{i}")
+    canvas.save()
+    with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
+        page = pdf.pages[0]
+        settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
+                    "snap_tolerance": 0, "join_tolerance": 0}
+        expected = [table.cells for table in page.find_tables(settings)]
+        calls = _counting(monkeypatch, pdfplumber.table, "intersections_to_cells")
+        found = [table.cells for table in tables._TableFinder(page, settings).tables]
+    assert found == expected and len(found[0]) == 9
+    assert calls["intersections_to_cells"] == 0
+
+
 def test_a_drawings_labels_alone_are_placed_in_the_drawn_order():
     """Only a line within its size of a drawing may be one of its labels (``figure_text``):
     such lines have their place in the order the page drew its glyphs, the others keep 0."""

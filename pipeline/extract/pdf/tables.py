@@ -8,11 +8,23 @@ side by side on fewer than two rows (boxes behind a paragraph and a link in it) 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 import pdfplumber
+from pdfplumber.table import (
+    T_intersections,
+    T_table_settings,
+    Table,
+    TableFinder,
+    TableSettings,
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+)
+from pdfplumber.utils.geometry import obj_to_bbox
 
 from pipeline.extract.pdf.chars import BOTTOM, TOP, X0, X1, Char
 from pipeline.extract.pdf.lines import CAPTION, Line, page_lines
@@ -51,11 +63,11 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
     # the characters' centres, once the finder has found a table (most ruled pages have none:
     # a book's figures drawn with boxes)
     centred: list[tuple[float, float, Char]] | None = None
-    for table in page.find_tables({"vertical_strategy": "explicit",
-                                   "horizontal_strategy": "explicit",
-                                   "explicit_vertical_lines": vertical,
-                                   "explicit_horizontal_lines": horizontal,
-                                   "snap_tolerance": 0, "join_tolerance": 0}):
+    for table in _TableFinder(page, {"vertical_strategy": "explicit",
+                                     "horizontal_strategy": "explicit",
+                                     "explicit_vertical_lines": vertical,
+                                     "explicit_horizontal_lines": horizontal,
+                                     "snap_tolerance": 0, "join_tolerance": 0}).tables:
         # each cell looks among the table's characters only, not the page's
         t_x0, t_top, t_x1, t_bottom = table.bbox
         if centred is None:
@@ -78,6 +90,61 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
         line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
         found.append(LayoutBlock([line], kind="table"))
     return found, grids
+
+
+class _TableFinder(TableFinder):
+    """pdfplumber's table finder (``page.find_tables``), its cells found by ``_cells``."""
+
+    def __init__(self, page: pdfplumber.page.Page, settings: T_table_settings) -> None:
+        # TableFinder.__init__ as pdfplumber 0.11 writes it, but for the cells
+        self.page = page
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(self.edges,
+                                                    self.settings.intersection_x_tolerance,
+                                                    self.settings.intersection_y_tolerance)
+        self.cells = _cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+def _cells(intersections: T_intersections) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's ``intersections_to_cells``: for each point in order, the smallest cell it
+    is the top left corner of, its sides on edges through its corners. The same search, with
+    each point's edges as boxes worked out once and the points straight under and right of a
+    point looked up, where pdfplumber makes two sets of edge boxes for every pair of points it
+    tests and filters all the points after each one (a ruled figure's grid of a few dozen
+    rules took a hundredth of a book's extraction). A NaN coordinate, which equals nothing,
+    leaves it to pdfplumber."""
+    points = sorted(intersections)
+    if any(x != x or y != y for x, y in points):
+        return intersections_to_cells(intersections)
+    vertical = {p: set(map(obj_to_bbox, edges["v"])) for p, edges in intersections.items()}
+    horizontal = {p: set(map(obj_to_bbox, edges["h"])) for p, edges in intersections.items()}
+    # each x's and each y's points by index, in order
+    same_x: dict[float, list[int]] = {}
+    same_y: dict[float, list[int]] = {}
+    for i, (x, y) in enumerate(points):
+        same_x.setdefault(x, []).append(i)
+        same_y.setdefault(y, []).append(i)
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        return (p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2])
+                or p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2]))
+
+    cells = []
+    for i, point in enumerate(points):
+        column, row = same_x[point[0]], same_y[point[1]]
+        below = [points[j] for j in column[bisect_right(column, i):]]
+        right = [points[j] for j in row[bisect_right(row, i):]]
+        cell = next(((point[0], point[1], right_pt[0], below_pt[1])
+                     for below_pt in below if connects(point, below_pt)
+                     for right_pt in right if connects(point, right_pt)
+                     if (right_pt[0], below_pt[1]) in intersections
+                     and connects((right_pt[0], below_pt[1]), right_pt)
+                     and connects((right_pt[0], below_pt[1]), below_pt)), None)
+        if cell is not None:
+            cells.append(cell)
+    return cells
 
 
 def _titled(rows: list[list[str]]) -> bool:
