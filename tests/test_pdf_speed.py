@@ -406,3 +406,45 @@ def test_a_line_without_a_stack_of_scripts_is_not_copied():
     assert lines._stacked_scripts(alone, 9.2, 99.0) is alone
     stacked = lines._stacked_scripts(word + [lower, upper], 9.2, 99.0)
     assert [c[0] for c in stacked] == ["x", "2", "1"]
+
+
+def test_the_blocks_under_a_heading_are_found_from_their_edges_listed_once(monkeypatch):
+    """A page's blocks are each asked for the text they head: the others' edges are listed
+    once per page, not asked of every block for each."""
+    blocks = _blocks(30)
+    edges = [(b.top, b.x0, b.x1) for b in blocks]
+    calls = _counting_property(monkeypatch, LayoutBlock, "x0")
+    assert classify._headed(blocks[0], blocks, edges) is blocks[1]
+    assert calls["x0"] == 1  # the heading's own
+
+
+class _CountingPattern:
+    def __init__(self, pattern):
+        self.pattern, self.calls = pattern, 0
+
+    def search(self, text):
+        self.calls += 1
+        return self.pattern.search(text)
+
+
+def test_a_page_without_rules_reads_no_line_for_an_underlined_title(monkeypatch):
+    """A title is underlined by one of the page's rules: without rules, no line's text is
+    read for a title's look."""
+    counting = _CountingPattern(classify.SENTENCE_END)
+    monkeypatch.setattr(classify, "SENTENCE_END", counting)
+    line = Line(1, 50.0, 100.0, 120.0, 110.0, "Results", 10.0, 0.0, False)
+    assert not classify._underlined_title(line, [])
+    assert counting.calls == 0
+    assert classify._underlined_title(line, [(50.0, 111.0, 120.0, 111.5)])
+    assert counting.calls == 1
+
+
+def test_a_long_text_is_not_read_letter_by_letter_for_capitals():
+    """Capitals mark a short heading: a text longer than one is no such heading, its letters
+    uncounted."""
+    class Text(str):
+        def __iter__(self):
+            raise AssertionError("letters read")
+
+    assert not classify._in_capitals(Text("A" * (classify.CAPS_MAX_CHARS + 1)))
+    assert classify._in_capitals("INTRODUCTION")

@@ -243,6 +243,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
     tables = [b.bbox for b in blocks if b.kind == "table"]
     pictures = _labelled_pictures(blocks, page)
     by_top = _by_top(page.lines)
+    edges = [(b.top, b.x0, b.x1) for b in blocks]  # for _headed: the loop changes kinds only
     for i, block in enumerate(blocks):
         if block.kind in BUILT_WHOLE:
             continue
@@ -252,7 +253,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
                         for im in pictures)):
             block.kind = "figure"  # a label set on a picture heads no text
             continue
-        after = _headed(block, blocks) or next(
+        after = _headed(block, blocks, edges) or next(
             (b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
         if (_titles_rows_under_a_rule(block, blocks, page, body_size)
                 or _titles_a_header_row(block, page, body_size, by_top)):
@@ -309,12 +310,14 @@ def _titles_prose(line: Line, after: LayoutBlock, page: PageData) -> bool:
 def _underlined_title(line: Line, rules: list[Box]) -> bool:
     """Whether ``line`` reads as a title (a capital first, a few words, no sentence's end or
     inner stop, no caption's label) and a rule underlines all of it (``UNDERLINE_*``)."""
+    if not rules:  # most pages: nothing to underline a title with
+        return False
     text = line.text.strip()
     words = text.split()
-    letters = sum(ch.isalpha() or ch.isspace() for ch in text)
     if (not text[:1].isupper() or not 1 <= len(words) <= ITALIC_TITLE_WORDS
             or SENTENCE_END.search(text) or text.endswith(",") or ". " in text
-            or letters < ITALIC_TITLE_LETTERS * len(text) or CAPTION.match(text)):
+            or sum(ch.isalpha() or ch.isspace() for ch in text) < ITALIC_TITLE_LETTERS * len(text)
+            or CAPTION.match(text)):
         return False
     return any(_underlines(rule, line) for rule in rules)
 
@@ -375,16 +378,21 @@ def _opens_item(block: LayoutBlock) -> bool:
     return mark is not None and (len(block.lines) > 1 or bool(first[mark.end():].strip()))
 
 
-def _headed(block: LayoutBlock, blocks: list[LayoutBlock]) -> LayoutBlock | None:
+def _headed(block: LayoutBlock, blocks: list[LayoutBlock],
+            edges: list[tuple[float, float, float]] | None = None) -> LayoutBlock | None:
     """The text right under ``block`` within its width, which a heading heads: in a title
-    area set side by side (authors beside ``Abstract``) the reading order may go elsewhere."""
+    area set side by side (authors beside ``Abstract``) the reading order may go elsewhere.
+    ``edges``: each block's top, x0 and x1, when the caller has them (a page's blocks are
+    each asked for the others' edges)."""
     # the block's edges once, not per block (each is a pass over its lines); the cheap
     # test on ``top`` first
     bottom, x0, x1 = block.bottom, block.x0, block.x1
     reach = HEADED_GAP_EM * block.size
-    under = [b for b in blocks if b is not block and b.top >= bottom - 1
-             and b.top - bottom <= reach and b.kind not in BUILT_WHOLE
-             and b.x0 < x1 and b.x1 > x0]
+    if edges is None:
+        edges = [(b.top, b.x0, b.x1) for b in blocks]
+    under = [b for b, (top, b_x0, b_x1) in zip(blocks, edges) if b is not block
+             and top >= bottom - 1 and top - bottom <= reach and b.kind not in BUILT_WHOLE
+             and b_x0 < x1 and b_x1 > x0]
     return min(under, key=lambda b: b.top, default=None)
 
 
@@ -479,10 +487,11 @@ def _numbered_bold(text: str, bold: bool, after: LayoutBlock | None) -> bool:
 def _in_capitals(text: str) -> bool:
     """Set in capitals throughout (``INTRODUCTION``, ``TITLE I: WIPO TREATY``): at the body's
     size and weight, capitals are what marks a heading."""
+    if len(text) > CAPS_MAX_CHARS:  # most texts: their letters go uncounted
+        return False
     letters = [ch for ch in text if ch.isalpha()]
     ink = sum(1 for ch in text if not ch.isspace())
-    return (len(letters) >= CAPS_MIN_LETTERS and len(text) <= CAPS_MAX_CHARS
-            and len(letters) >= CAPS_LETTER_SHARE * ink
+    return (len(letters) >= CAPS_MIN_LETTERS and len(letters) >= CAPS_LETTER_SHARE * ink
             and all(ch.isupper() for ch in letters))
 
 
