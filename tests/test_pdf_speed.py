@@ -448,3 +448,30 @@ def test_a_long_text_is_not_read_letter_by_letter_for_capitals():
 
     assert not classify._in_capitals(Text("A" * (classify.CAPS_MAX_CHARS + 1)))
     assert classify._in_capitals("INTRODUCTION")
+
+
+
+class _Segments(list):
+    """A page's segments, counting those read by index."""
+
+    reads = 0
+
+    def __getitem__(self, index):
+        _Segments.reads += 1
+        return super().__getitem__(index)
+
+
+def test_a_stray_mark_is_measured_against_the_segments_level_with_it():
+    """A note marker a hair off its line joins the text beside it, looked for among the
+    segments whose tops lie within the tallest segment's reach of its own, not among all the
+    page's; a NaN edge, which has no place in that order, has every segment asked."""
+    rows = [_word("Paragraph", 50.0, 100.0 + 12 * i, 10.0) for i in range(200)]
+    marker = _word("1", 95.0, 98.0 + 12 * 199, 6.0)  # raised after the last row's word
+    for nan_edge, reads in ((False, 1), (True, 200)):
+        segments = _Segments([list(row) for row in rows] + [list(marker)])
+        if nan_edge:
+            segments[150] = [(*c[:3], float("nan"), *c[4:]) for c in segments[150]]
+        _Segments.reads = 0
+        out = lines._attach_stray_marks(segments)
+        assert len(out) == 200 and "".join(c[0] for c in out[199]) == "Paragraph1"
+        assert _Segments.reads == reads

@@ -750,6 +750,15 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
         return segments
     boxes = [(_top(segment), _bottom(segment), segment[0][X0], segment[-1][X1])
              for segment in segments]
+    # the segments level with a mark are looked up, in their order, among those sorted by
+    # top: from the mark's top less the tallest segment's height (and a point for rounding)
+    # to its bottom; a NaN edge has no place in that order, and then every segment is asked
+    heights = [box[1] - box[0] for box in boxes]
+    by_top: list[int] | None = None
+    if all(height == height for height in heights):
+        by_top = sorted(range(len(boxes)), key=lambda j: boxes[j][0])
+        tops = [boxes[j][0] for j in by_top]
+        reach = max(heights) + 1.0
     absorbed: set[int] = set()
     sizes: dict[int, tuple[int, float]] = {}  # each segment's size, at the length it had
     for i, segment in enumerate(segments):
@@ -758,7 +767,10 @@ def _attach_stray_marks(segments: list[list[Char]]) -> list[list[Char]]:
             continue
         top, bottom, x0, x1 = boxes[i]
         largest = max(c[SIZE] for c in ink)
-        for j, other in enumerate(segments):
+        level = (range(len(segments)) if by_top is None else
+                 sorted(by_top[bisect_left(tops, top - reach):bisect_left(tops, bottom)]))
+        for j in level:
+            other = segments[j]
             o_top, o_bottom, o_x0, o_x1 = boxes[j]
             if j in absorbed or o_top >= bottom or o_bottom <= top:
                 continue
