@@ -1009,6 +1009,22 @@ def test_the_lines_around_an_email_field_are_a_sign_up_box():
     assert rules.get(terms) == "sign-up-box" and rules.get(pitch) == "sign-up-box"
 
 
+def test_a_text_field_named_email_is_a_sign_up_box_s_field():
+    # dragnet dev R813: a blog's newsletter box after the post, its pitch as a list, its
+    # field written before HTML5's email type (<input type="text" name="email">).
+    pitch = ("Sign up to the newsletter and you will be able to download the eBook for "
+             "free, with tips to improve your blog every week.")
+    source = _story("".join(f"<p>{text}</p>" for text in POST) +
+                    "<div><h2>Sign up to the newsletter and get a free eBook</h2>"
+                    f"<ul><li>{pitch}</li></ul><form><input type='text' name='name'>"
+                    "<input type='text' name='email' value='Email'>"
+                    "<input type='submit' value='Sign up'></form></div>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(text in texts for text in POST) and pitch not in texts
+    assert {r.text: r.rule for r in extraction.removed}.get(pitch) == "sign-up-box"
+
+
 def test_a_page_that_is_its_sign_up_form_keeps_it():
     pitch = ("Every Friday we send one long letter about the week in science, written by our "
              "editors, with the papers worth reading and the ones worth ignoring.")

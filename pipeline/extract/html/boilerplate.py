@@ -2827,7 +2827,7 @@ def _drop_sign_up_boxes(blocks: list[TextBlock], verdicts: list[Verdict],
     kept blocks around them."""
     boxes: set[etree._Element] = set()
     for email in container.iter("input"):
-        if (email.get("type") or "").lower() != "email":
+        if not _email_field(email):
             continue
         box = _sign_up_box(email)
         if box is not None:
@@ -2844,6 +2844,13 @@ def _drop_sign_up_boxes(blocks: list[TextBlock], verdicts: list[Verdict],
         verdicts[index] = Verdict(False, rule="sign-up-box",
                                   evidence="beside an email field, in a box of a sign-up "
                                            "pitch's length")
+
+
+def _email_field(field: etree._Element) -> bool:
+    """An ``<input>`` for an email address: of type email, or, on pages written before
+    HTML5 gave it that type, a text field named so (``<input type="text" name="email">``)."""
+    kind = (field.get("type") or "text").lower()
+    return kind == "email" or (kind == "text" and (field.get("name") or "").lower() == "email")
 
 
 def _sign_up_box(email: etree._Element) -> etree._Element | None:
