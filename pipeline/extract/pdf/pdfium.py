@@ -141,6 +141,7 @@ class PdfiumDocument:
         # object: a book's 31,375)
         self._matrix_at = ctypes.addressof(self._matrix)
         self._scale_bytes = (ctypes.c_char * _MATRIX_SCALE).from_address(self._matrix_at)
+        self._matrix_bytes = (ctypes.c_char * _MATRIX.size).from_address(self._matrix_at)
         self._name = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._float = ctypes.c_float()
@@ -365,17 +366,19 @@ class PdfiumDocument:
         curves and images: a few calls a path, in one loop (a JSS paper's 46 pages draw
         40,909 paths, most of them its tables' rules)."""
         # most paths share a few matrices (a chart's thousands of rectangles one): each pair
-        # of the path's and its forms' matrices is composed once
-        composed: dict[tuple[Matrix, Matrix], Matrix] = {}
-        matrix, matrix_at = self._matrix, self._matrix_at
+        # of the path's and its forms' matrices is composed once, found by the path's
+        # matrix as PDFium writes its bytes (None: no matrix) and the forms' by identity
+        # (each form's is one tuple, ``_objects``'), without making and hashing floats
+        composed: dict[tuple[bytes | None, int], Matrix] = {}
+        matrix, matrix_at, matrix_bytes = self._matrix, self._matrix_at, self._matrix_bytes
         readable = _points_readable()
         by_kind = {"rects": found.rects, "lines": found.lines, "curves": found.curves}
         for obj, kind, outer in objects:
-            inner: Matrix = (_MATRIX.unpack_from(matrix) if _object_matrix(obj, matrix_at)
-                             else IDENTITY)
-            to_page = composed.get((inner, outer))
+            way = (matrix_bytes.raw if _object_matrix(obj, matrix_at) else None, id(outer))
+            to_page = composed.get(way)
             if to_page is None:
-                to_page = composed[inner, outer] = _compose(_compose(inner, outer), flip)
+                inner: Matrix = IDENTITY if way[0] is None else _MATRIX.unpack_from(matrix)
+                to_page = composed[way] = _compose(_compose(inner, outer), flip)
             if kind == IMAGE:
                 found.images.append(_box(_CORNERS, to_page))
                 continue
