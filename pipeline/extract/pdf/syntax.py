@@ -120,7 +120,10 @@ def read_plain_objects(doc: PDFDocument, data: bytes) -> None:
     parse = doc._getobj_parse
 
     def getobj_parse(pos: int, objid: int) -> object:
-        found = plain_object(data, pos, objid, doc)
+        try:
+            found = plain_object(data, pos, objid, doc)
+        except ValueError:  # an integer too long to convert, which pdfminer's parser drops
+            found = None
         return parse(pos, objid) if found is None else found
 
     doc._getobj_parse = getobj_parse  # type: ignore[method-assign]
