@@ -144,6 +144,26 @@ def test_the_layout_holds_only_the_elements_holding_blocks() -> None:
     assert shared.parents == [e.getparent() for e in shared.elements]
 
 
+def test_the_block_walk_reads_every_tail_in_document_order() -> None:
+    # libxml2 walks the tree for the block walk (start events only): the walk leaves the
+    # elements it entered when the next one's parent shows it, so tails of elements deep in
+    # a subtree, of comments and processing instructions (lxml.html keeps them; the
+    # extractor's parser drops them), of skipped elements and of the root itself still come
+    # in order, and skipped subtrees stay skipped.
+    root = html.fromstring(
+        "<div><section><div><p>One <b>two <i>three</i> four</b><!-- c --> five"
+        "<?pi x?> six<script>no</script> seven<br>eight</p> nine</div> ten</section>"
+        "<p style='display:none'>hidden <b>no</b></p> eleven<table><tr><td>a <b>b</b></td>"
+        "<td>c</td></tr></table> twelve<p>thirteen <span>fourteen</span></p></div>")
+    walk = boilerplate.text_blocks(root)
+    assert [b.text for b in walk.blocks] == ["One two three four five six seven\neight",
+                                             "nine", "ten", "eleven", "a b\tc", "twelve",
+                                             "thirteen fourteen"]
+    assert [(e.tag, why) for e, why in walk.hidden] == [("p", "style-hidden")]
+    inner = root.find(".//i")  # a subtree's walk reads its root's tail too
+    assert [b.text for b in boilerplate.text_blocks(inner).blocks] == ["three four"]
+
+
 @pytest.mark.parametrize("cls", [Locator, Transform, Block, FootnoteBlock, Removed, Section,
                                  Passage, Footnote, SegmentedDocument])
 def test_model_rows_set_their_slots_as_the_dataclass_would(cls: type) -> None:

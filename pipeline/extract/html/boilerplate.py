@@ -30,7 +30,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import islice, repeat
+from itertools import islice
 
 from lxml import etree
 
@@ -577,83 +577,112 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             page_text.append(len(" ".join(visible_text(root).split())))
         return page_text[0]
 
-    # Stack entries: (element, entering?, in_link, in_caption); exit entries close runs and
-    # emit tails (None: and end a line of the heading the element is in).
-    stack: list[tuple[etree._Element, bool | None, bool, bool]] = [(root, True, False, False)]
-    while stack:
-        element, entering, in_link, in_caption = stack.pop()
-        if entering:
-            tag = element.tag  # lxml makes a new string at every read
-            if not isinstance(tag, str) or (tag in SKIP_TAGS and not _swallows_page(element)) \
-                    or (tag == "noscript" and not _is_fallback(element)):
-                runs[-1].add(element.tail, in_link, in_caption)
-                continue
-            # The attribute names, read once: a get costs about as much as this, and most
-            # elements lack most of the attributes the walk asks for.
-            attributes = element.keys()
-            classes = element.get("class") if "class" in attributes else None
-            style = element.get("style") if "style" in attributes else None
-            reason = hidden_signal(element, style, classes) if (style or classes) and \
-                (not shown or element not in shown) else None
-            if not reason and tag == "span" and not in_link and len(element) and \
-                    runs[-1].kind == "paragraph" and _hover_card(element, runs[-1].parts):
-                reason = "hover-card"
-            if reason:
-                hidden.append((element, reason))
-                runs[-1].add(element.tail, in_link, in_caption)
-                continue
-            if tag == "a" and is_note_marker(element):
-                label = element.text_content().strip().strip("[]()")
-                runs[-1].notes.append((label, (element.get("href") or "").split("#", 1)[1]))
-                runs[-1].add(element.tail, in_link, in_caption)
-                continue
-            if tag == "br":
+    # libxml2 walks the tree (lxml's iterwalk: start events only, so a leaf is visited once;
+    # comments and processing instructions, which lxml.html keeps, come for their tails),
+    # and ``opened`` holds the elements entered and not yet left, each with how to leave it
+    # (None: and end a line of the heading it is in) and the link and caption state around
+    # it. An element's parent tells which of them the walk has left: they are left (runs
+    # closed, tails added) before it is read. The bottom entry, the root's parent, stays.
+    walker = etree.iterwalk(root, events=("start", "comment", "pi"))
+    opened: list[tuple[etree._Element | None, bool | None, bool, bool]] = [
+        (root.getparent(), False, False, False)]
+    in_link = in_caption = False
+    for _, element in walker:
+        parent = element.getparent()
+        while opened[-1][0] is not parent:
+            left = opened.pop()
+            _leave(*left, runs, blocks)
+            in_link, in_caption = left[2], left[3]
+        tag = element.tag  # lxml makes a new string at every read
+        if not isinstance(tag, str):
+            runs[-1].add(element.tail, in_link, in_caption)
+            continue
+        if (tag in SKIP_TAGS and not _swallows_page(element)) \
+                or (tag == "noscript" and not _is_fallback(element)):
+            walker.skip_subtree()
+            runs[-1].add(element.tail, in_link, in_caption)
+            continue
+        # The attribute names, read once: a get costs about as much as this, and most
+        # elements lack most of the attributes the walk asks for.
+        attributes = element.keys()
+        classes = element.get("class") if "class" in attributes else None
+        style = element.get("style") if "style" in attributes else None
+        reason = hidden_signal(element, style, classes) if (style or classes) and \
+            (not shown or element not in shown) else None
+        if not reason and tag == "span" and not in_link and len(element) and \
+                runs[-1].kind == "paragraph" and _hover_card(element, runs[-1].parts):
+            reason = "hover-card"
+        if reason:
+            walker.skip_subtree()
+            hidden.append((element, reason))
+            runs[-1].add(element.tail, in_link, in_caption)
+            continue
+        if tag == "a" and is_note_marker(element):
+            walker.skip_subtree()
+            label = element.text_content().strip().strip("[]()")
+            runs[-1].notes.append((label, (element.get("href") or "").split("#", 1)[1]))
+            runs[-1].add(element.tail, in_link, in_caption)
+            continue
+        if tag == "br":
+            walker.skip_subtree()
+            runs[-1].add("\n", False)
+            runs[-1].add(element.tail, in_link, in_caption)
+            continue
+        if tag in ("table", "pre") and _is_atomic(element, page_chars):
+            walker.skip_subtree()
+            _atomic_block(element, runs, blocks, in_link)
+            continue
+        exit_mark: bool | None = False
+        if tag in BLOCK_TAGS:
+            if tag == "div" and runs[-1].tag in HEADING_TAGS:
+                # A div in a heading (a shop's brand line above the product's name) is
+                # a line of the heading, as browsers show it.
                 runs[-1].add("\n", False)
-                runs[-1].add(element.tail, in_link, in_caption)
-                continue
-            if tag in ("table", "pre") and _is_atomic(element, page_chars):
-                _atomic_block(element, runs, blocks, in_link)
-                continue
-            exit_mark: bool | None = False
-            if tag in BLOCK_TAGS:
-                if tag == "div" and runs[-1].tag in HEADING_TAGS:
-                    # A div in a heading (a shop's brand line above the product's name) is
-                    # a line of the heading, as browsers show it.
-                    runs[-1].add("\n", False)
-                    exit_mark = None
-                else:
-                    _open_run(element, tag, classes, attributes, runs, blocks)
-            # A heading linking to its own section (docs sites' permalinked headings) is no
-            # link elsewhere.
-            inner_link = in_link or (tag == "a" and not (
-                runs[-1].tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
-            # Block-level caption markup is read by _open_run, inline markup here: a block
-            # inside inline markup (a custom element wrapping a section) is its own block.
-            inner_caption = tag not in BLOCK_TAGS and (in_caption or (
-                (classes or "id" in attributes) and _inline_caption(element, classes, attributes)))
-            text = element.text
-            if text and tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
-                runs[-1].add(" ", False)
-            if text:
-                runs[-1].add(text, inner_link, inner_caption)
-            if len(element):  # most elements have no children
-                stack.append((element, exit_mark, in_link, in_caption))
-                stack.extend(zip(reversed(element), repeat(True), repeat(inner_link),
-                                 repeat(inner_caption)))
-                continue
-            # A leaf is left at once, as its exit entry, next off the stack, would leave it.
-            entering = exit_mark
-        # Leaving: only a block's own run has it as owner (the root's run stays open to the
-        # end).
+                exit_mark = None
+            else:
+                _open_run(element, tag, classes, attributes, runs, blocks)
+        # A heading linking to its own section (docs sites' permalinked headings) is no
+        # link elsewhere.
+        inner_link = in_link or (tag == "a" and not (
+            runs[-1].tag in HEADING_TAGS and (element.get("href") or "").startswith("#")))
+        # Block-level caption markup is read by _open_run, inline markup here: a block
+        # inside inline markup (a custom element wrapping a section) is its own block.
+        inner_caption = tag not in BLOCK_TAGS and (in_caption or (
+            (classes or "id" in attributes) and _inline_caption(element, classes, attributes)))
+        text = element.text
+        if text and tag in STYLED_INLINE_TAGS and _glued(element, text, runs[-1].parts):
+            runs[-1].add(" ", False)
+        if text:
+            runs[-1].add(text, inner_link, inner_caption)
+        if len(element):  # most elements have no children
+            opened.append((element, exit_mark, in_link, in_caption))
+            in_link, in_caption = inner_link, inner_caption
+            continue
+        # A leaf is left at once (as _leave does, without the call: half the elements).
         if runs[-1].owner is element and len(runs) > 1:
             runs.pop().flush(blocks)
-        elif entering is None:
-            runs[-1].add("\n", False)  # the end of a div's line in a heading (above)
+        elif exit_mark is None:
+            runs[-1].add("\n", False)
         tail = element.tail
         if tail:
             runs[-1].add(tail, in_link, in_caption)
+    while len(opened) > 1:
+        _leave(*opened.pop(), runs, blocks)
     runs[0].flush(blocks)
     return Walk(blocks, hidden)
+
+
+def _leave(element: etree._Element, exit_mark: bool | None, in_link: bool, in_caption: bool,
+           runs: list[_Run], blocks: list[TextBlock]) -> None:
+    """The walk leaves ``element``: only a block's own run has it as owner (the root's run
+    stays open to the end); its tail goes on the run around it."""
+    if runs[-1].owner is element and len(runs) > 1:
+        runs.pop().flush(blocks)
+    elif exit_mark is None:
+        runs[-1].add("\n", False)  # the end of a div's line in a heading (text_blocks)
+    tail = element.tail
+    if tail:
+        runs[-1].add(tail, in_link, in_caption)
 
 
 def _hover_card(span: etree._Element, before: list[str]) -> bool:
