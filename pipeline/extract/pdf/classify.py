@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box, centre_in, within
 from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line
-from pipeline.extract.pdf.order import BUILT_WHOLE, NUMBERED_TITLE, LayoutBlock
+from pipeline.extract.pdf.order import BUILT_WHOLE, NUMBERED_TITLE, LayoutBlock, centred_title
 from pipeline.extract.pdf.pages import PageData
 from pipeline.textutil.words import LIST_MARK, NEW_ITEM
 
@@ -269,7 +269,8 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
         elif (_is_heading(block, body_size, min(body_size, after.size if after else body_size),
                           after)
               or len(block.lines) == 1 and after is not None
-              and _titles_prose(block.lines[0], after, page)):
+              and (_titles_prose(block.lines[0], after, page)
+                   or centred_title(block.lines[0], after.lines[0]))):
             block.kind = "heading"
         # a label alone on its line opens the title under it (``Table ES-1`` / ``Percent …``)
         elif (CAPTION.match(" ".join(line.text for line in block.lines[:2]))

@@ -8,6 +8,7 @@
     order.py          line segments -> blocks, column-aware reading order
     figures.py        vector strokes -> drawings, whose labels become figure passages
     furniture.py      running heads, footers, page numbers: repeated margin text -> removed
+    line_numbers.py   a manuscript's margin line numbers, taken out before the lines are built
     notes.py          the note area at each page bottom -> footnotes; raised markers -> links
     classify.py       headings, captions, call-outs, list items
     drafts.py         passage texts: markers removed and linked, hyphens decided, breaks rejoined
@@ -113,7 +114,7 @@ def document(pages: list[PageData], info: dict[str, Any], xmp: bytes | None,
     if quality < MIN_TEXT_QUALITY:
         raise NeedsOCR(f"{capture.uri}: {bad:,} of {glyphs:,} glyphs have no Unicode mapping "
                        "(fonts without ToUnicode): it needs OCR")
-    removed = _remove_furniture(pages) + _rotated(pages)
+    removed = _remove_furniture(pages) + _rotated(pages) + _line_numbers(pages)
     body_size = body_size_of(line for page in pages for line in page.lines)
     page_blocks_, notes, marker_removed = _layout(pages, body_size)
     language = _language(page_blocks_)
@@ -174,6 +175,12 @@ def _rotated(pages: list[PageData]) -> list[Removed]:
     return [Removed("rotated-text", p.rotated, Locator(page_number=p.number), "furniture",
                     "characters set sideways (upright=False), e.g. a margin stamp")
             for p in pages if p.rotated]
+
+
+def _line_numbers(pages: list[PageData]) -> list[Removed]:
+    return [Removed("line-number", text, Locator(page_number=p.number, bbox=round_bbox(box)),
+                    "furniture", evidence)
+            for p in pages for text, box, evidence in p.line_numbers]
 
 
 def _language(page_blocks_: list[list[LayoutBlock]]) -> str:

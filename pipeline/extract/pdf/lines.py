@@ -405,9 +405,12 @@ def _drop_capitals(chars: list[Char]) -> list[Char]:
                   if top - common <= c[TOP] and c[BOTTOM] <= cap[BOTTOM] + common]
         baselines = sorted({round(c[BASELINE]) for c in beside})
         rows = [b for i, b in enumerate(baselines) if not i or b - baselines[i - 1] > 1]
+        # a row set on a baseline above the capital's top is not beside it: the last line of
+        # the paragraph before may reach within an em of the capital
+        rows = [row for row in rows if row > top]
         if len(rows) < DROP_CAP_ROWS:
             continue
-        first = min((c for c in beside if round(c[BASELINE]) - rows[0] <= 1),
+        first = min((c for c in beside if abs(round(c[BASELINE]) - rows[0]) <= 1),
                     key=BY_X0)
         if abs(first[TOP] - top) > common:
             continue

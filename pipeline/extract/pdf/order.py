@@ -26,6 +26,12 @@ TITLE_SHORT_EM = 4.0
 NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z][^\W\d_]+(?:[ -][^\W\d_]+)*$")
 """A section's number (no full stop after it, as a list item's has) and a title of words
 (``3.2 Data collection``)."""
+CENTRED_TITLE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[^\W\d_]+(?:[ -][^\W\d_]+)*$")
+"""A section's number, with its stop or without, and a title of words (``3.5. Enhanced
+graphics``), or words alone: a centred title's text (``centred_title``)."""
+CENTRE_EM = 1.0
+"""A line whose centre is this many ems or fewer from the centre of the line under it is set
+centred over it."""
 AVERAGE_CHAR_EM = 0.6
 """A generous width of one character in ems."""
 ALIGN_PT = 1.0
@@ -141,6 +147,8 @@ def _closes(block: LayoutBlock, line: Line) -> bool:
 def _starts_new_paragraph(block: LayoutBlock, line: Line) -> bool:
     if line.lead_label or _numbered_title(block, line):
         return True
+    if len(block.lines) == 1 and centred_title(block.lines[0], line):
+        return True
     if NEW_ITEM.match(line.text) and not _number_wrapped_to(block, line):
         return True
     if CAPTION.match(line.text) and (_CLOSED.search(block.lines[-1].text)
@@ -195,6 +203,22 @@ def _numbered_title(block: LayoutBlock, line: Line) -> bool:
     return (abs(line.x0 - title.x0) <= 2 * INDENT_EM * line.size
             and line.x1 - title.x1 > max(TITLE_SHORT_EM, (len(word) + 1) * AVERAGE_CHAR_EM)
             * line.size)
+
+
+def centred_title(title: Line, line: Line) -> bool:
+    """Whether ``title``, a section's number and words or words in capitals alone, stands
+    centred over ``line``, a line of prose, short of both its ends by ``TITLE_SHORT_EM`` ems: a
+    heading set at the body's size and in its face (the AAS Journals' ``1. INTRODUCTION`` and
+    ``3.5. Enhanced graphics``), which the paragraph under it does not continue. A display
+    formula is centred too, but its symbols are no title's words; a paragraph's last line is
+    set flush left."""
+    text = title.text.strip()
+    if CENTRED_TITLE.match(text) is None or not (text[0].isdigit() or text.isupper()):
+        return False
+    margin = TITLE_SHORT_EM * line.size
+    return (title.x0 - line.x0 >= margin and line.x1 - title.x1 >= margin
+            and abs(title.x0 + title.x1 - line.x0 - line.x1) / 2 <= CENTRE_EM * line.size
+            and any(ch.islower() for ch in line.text))
 
 
 Rule = tuple[float, float, float, float]

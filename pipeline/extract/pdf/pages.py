@@ -35,6 +35,8 @@ from pipeline.extract.pdf.fonts import (
     code_width,
     font_name,
 )
+from pipeline.extract.pdf.geometry import Box
+from pipeline.extract.pdf.line_numbers import without_line_numbers
 from pipeline.extract.pdf.lines import Line, page_lines
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 from pipeline.extract.pdf.objects import PageObjects, page_objects
@@ -76,6 +78,8 @@ class PageData:
     """Boxes too small to hold a call-out but taller than a rule: the band behind a heading."""
     grids: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Ruled grids that hold no table (a form's fields, boxes behind a paragraph)."""
+    line_numbers: list[tuple[str, Box, str]] = field(default_factory=list)
+    """A manuscript's margin line numbers (line_numbers.py): text, box, evidence."""
 
 
 def open_pdf(data: bytes, capture: Capture, max_objects: int | None
@@ -255,7 +259,8 @@ def _font_refs(resources: Any, seen: set[int] | None = None) -> list[Any]:
 
 
 def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
-    chars = on_the_page(objects.chars, float(page.width), float(page.height))
+    chars, numbers = without_line_numbers(on_the_page(objects.chars, float(page.width),
+                                                      float(page.height)))
     tables, grids = ruled_tables(page, objects.rects, objects.lines, chars)
     table_boxes = [t.bbox for t in tables]
     strokes = objects.rects + objects.lines
@@ -283,7 +288,7 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     bars = [o for o in objects.rects if o[3] - o[1] > RULE_MAX_HEIGHT and o[2] - o[0] >= 20
             and (o[2] - o[0]) * (o[3] - o[1]) < CALLOUT_MIN_AREA * area]
     return PageData(page.page_number, float(page.width), float(page.height), text_lines, tables,
-                    rules, boxes, images, figures, rotated, glyphs, bad, bars, grids)
+                    rules, boxes, images, figures, rotated, glyphs, bad, bars, grids, numbers)
 
 
 TOUCH_PT = 1.0
