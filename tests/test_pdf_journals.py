@@ -127,3 +127,33 @@ def test_a_drop_capital_opens_the_row_level_with_its_top(tmp_path):
     text = " ".join(" ".join(b.text.split()) for b in result.blocks)
     assert "And this is an example of a dropped capital" in text
     assert "submission for cost and length estimates." in text
+
+
+def test_a_caption_beside_the_text_keeps_its_next_line(tmp_path):
+    """An AIAA paper wraps its text around a figure whose caption stands beside the text's
+    rows: the caption's first line, opening with its label, is split off its row, but its
+    second line (``function of applied field.``) was read into the text's line beside it. A
+    row under such a caption splits where a gap ends flush with the caption's left edge, at its
+    size."""
+    text = ["Tables with footnotes can be coded using the package. Note",
+            "that this table was purposely placed on another page to show",
+            "the automated page reference mechanism provided by varioref",
+            "package. Of course, one would normally have the table where it",
+            "is described, in the text that describes it, and not elsewhere."]
+
+    def page(canvas):
+        width = max(canvas.stringWidth(t, "Times-Roman", 10) for t in text)
+        canvas.setFont("Times-Roman", 10)
+        for row, line in enumerate(text):
+            canvas.drawString(72, 700 - 12 * row, line)
+        canvas.setFont("Times-Bold", 9)
+        canvas.drawString(72 + width + 8, 688 - 4.5, "Figure 1.")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(72 + width + 8 + 40, 688 - 4.5, "Magnetization as a")
+        canvas.drawString(72 + width + 8, 676 - 2.5, "function of applied field.")
+
+    result = _typeset(tmp_path, page)
+    captions = [" ".join(b.text.split()) for b in result.blocks if b.kind == "caption"]
+    assert captions == ["Figure 1. Magnetization as a function of applied field."]
+    body = " ".join(" ".join(b.text.split()) for b in result.blocks if b.kind != "caption")
+    assert "provided by varioref package. Of course" in body

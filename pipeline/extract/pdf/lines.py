@@ -112,6 +112,8 @@ TITLE_GAP_EM = 1.0
 apart from the text before it on its row (``_titles_apart``)..."""
 TITLE_SIZE = 0.9
 """...when the smaller side's size is under this share of the larger's."""
+CAPTION_FLUSH_PT = 1.0
+"""A caption's next line starts this close to its first line's left edge."""
 FEW_INK = 3
 """A segment of at most this many visible characters may be a stray mark (a note label or
 marker a hair off its line's baseline) that belongs to the text beside it."""
@@ -255,7 +257,7 @@ def page_lines(chars: list[Char], page_number: int,
     padded = padded_word_spaces(rows, split_em, inks)
     split = [row_segments(row, gutters.get(index, set()), split_em, padded.get(index, ()))
              for index, row in enumerate(rows)]
-    split = [[part for segment in row for part in _titles_apart(segment)] for row in split]
+    split = _captions_beside(split, space)
     joined = join_spaced_lines(join_numbers(join_labels(split_sublabels(split))), gutters)
     segments = [segment for row in joined for segment in _join_end_marks(_join_bullets(row))]
     drawn: dict[int, int] | None = None  # the drawn order's index, once a label needs it
@@ -301,6 +303,42 @@ def _numerators_first(rows: list[list[Char]], bars: Sequence[Box]) -> None:
                             and high[BASELINE] < bar[1] < low[TOP] + 0.5 * low[SIZE]
                             for bar in bars)):
                 row[k - 1], row[k] = high, low
+
+
+def _captions_beside(rows: list[list[list[Char]]], space: float) -> list[list[list[Char]]]:
+    """The rows' segments with captions set beside the text split off (``_titles_apart``), and
+    so the next lines of a caption set beside the text (a segment opening with a caption's
+    label): a row under one, read as one segment, splits where a gap wider
+    than two word spaces (``space``, ems) ends flush with the caption's left edge at its size
+    (an AIAA paper's wrapped figure, ``strate the automated ... varioref`` then ``function of
+    applied field.``); the caption ends at the first row that does not."""
+    out = []
+    caption: Char | None = None  # the first letter of the caption's line on the row above
+    for row in rows:
+        if caption is not None and len(row) == 1:
+            parts = _split_under(row[0], caption, space)
+            caption = parts[1][0] if len(parts) == 2 else None
+        else:
+            parts = [part for segment in row for part in _titles_apart(segment)]
+            caption = next((part[0] for part in parts
+                            if part[0][TEXT].isupper() and CAPTION.match(_plain_text(part))),
+                           None)
+        out.append(parts)
+    return out
+
+
+def _split_under(segment: list[Char], caption: Char, space: float) -> list[list[Char]]:
+    """``segment`` split before its letter flush under ``caption``'s (``_captions_beside``)."""
+    previous: Char | None = None
+    for i, c in enumerate(segment):
+        if c[TEXT].isspace():
+            continue
+        if (previous is not None and abs(c[X0] - caption[X0]) <= CAPTION_FLUSH_PT
+                and abs(c[SIZE] - caption[SIZE]) <= 0.1
+                and c[X0] - previous[X1] > 2 * max(space, WORD_GAP_EM) * c[SIZE]):
+            return [segment[:i], segment[i:]]
+        previous = c
+    return [segment]
 
 
 def _titles_apart(segment: list[Char]) -> list[list[Char]]:
