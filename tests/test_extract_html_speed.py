@@ -133,6 +133,29 @@ def test_byline_words_are_searched_for_only_in_names_holding_a_piece_of_one(
     assert counted.texts == ([] if names == "col-md-8 main-content" else [names])
 
 
+def test_a_page_s_repeated_class_names_are_searched_once(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    # Pages repeat class attributes (menu items, list entries, cards: three in four on news
+    # pages), and the block walk read each element's for chrome words and hiding classes.
+    chrome = _CountedSearch(boilerplate.CHROME_WORDS)
+    shown = _CountedSearch(boilerplate.SHOWN_FROM_WIDTH)
+    monkeypatch.setattr(boilerplate, "CHROME_WORDS", chrome)
+    monkeypatch.setattr(boilerplate, "SHOWN_FROM_WIDTH", shown)
+    boilerplate.chrome_word.cache_clear()
+    boilerplate._hiding_classes.cache_clear()
+    try:
+        root = html.fromstring("<div>" + "<div class='menu-item'><p>Item</p></div>" * 30 +
+                               "<p class='hidden lg:block'>Wide</p>" * 30 + "</div>")
+        walk = boilerplate.text_blocks(root)
+    finally:
+        boilerplate.chrome_word.cache_clear()
+        boilerplate._hiding_classes.cache_clear()
+    assert [b.chrome for b in walk.blocks] == ["class:menu"] * 30 + [None] * 30
+    assert not walk.hidden
+    assert chrome.texts.count(" menu-item") == 1
+    assert shown.texts == ["hidden lg:block"]
+
+
 def test_the_layout_holds_only_the_elements_holding_blocks() -> None:
     # Choosing the region summed weights over every element of the page, twice per reading;
     # inline markup and empty wrappers hold no block, so no weight, and are left out.

@@ -30,6 +30,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -418,8 +419,10 @@ def chrome_signal(element: etree._Element, names: str | None = None,
         names = _class_id(element)
     if names:
         found = chrome_word(names)
-        if (found and not chrome_word((element.get("class") or "").lower())
-                and _heading_anchor(element)):
+        # The anchor test first: most elements have no id, and it answers False for them
+        # at once, where the class's own search is a second regex search.
+        if (found and _heading_anchor(element)
+                and not chrome_word((element.get("class") or "").lower())):
             found = None  # the word is in the id only, and the id is the heading's anchor
         if found:
             word = found.rstrip("-_ ")
@@ -432,8 +435,11 @@ def chrome_signal(element: etree._Element, names: str | None = None,
     return None
 
 
+@lru_cache(maxsize=4096)
 def chrome_word(names: str) -> str | None:
-    """The first ``CHROME_WORDS`` word at the start of a token of ``names``."""
+    """The first ``CHROME_WORDS`` word at the start of a token of ``names``. Cached: pages
+    repeat class names (menu items, list entries, cards), and the block walk asks for every
+    block's."""
     match = CHROME_WORDS.search(f" {names}")
     return match.group(1) if match else None
 
@@ -463,10 +469,17 @@ def hidden_signal(element: etree._Element, style: str | None, classes: str | Non
     ``style`` and ``classes``: the element's attributes, which the block walk has read."""
     if style and HIDDEN_STYLE.search(style) and not _collapsed_answer(element):
         return "style-hidden"
-    if classes and not HIDDEN_CLASSES.isdisjoint(classes.lower().split()) and \
-            not SHOWN_FROM_WIDTH.search(classes):
+    if classes and _hiding_classes(classes):
         return "class-hidden"
     return None
+
+
+@lru_cache(maxsize=4096)
+def _hiding_classes(classes: str) -> bool:
+    """A class attribute that hides its element on every screen (see ``hidden_signal``).
+    Cached: a page repeats its class attributes (three in four on news pages are repeats)."""
+    return not HIDDEN_CLASSES.isdisjoint(classes.lower().split()) and \
+        not SHOWN_FROM_WIDTH.search(classes)
 
 
 def _collapsed_answer(element: etree._Element) -> bool:
