@@ -416,10 +416,10 @@ def _send(replies: Connection, answer: object, reusable: bool, capture: Capture)
 
 
 def _keep_out_language_model() -> None:
-    """trafilatura imports py3langid, and with it numpy (0.06 s at every worker's start), for
-    a language filter no extractor calls; languages are guessed outside the worker (but for
-    :func:`as_caller`'s work). A None entry makes that import fail, which trafilatura expects
-    (py3langid is optional there); a package already imported stays."""
+    """trafilatura imports py3langid (and its model) for a language filter no extractor calls;
+    languages are guessed outside the worker (but for :func:`as_caller`'s work). A None entry
+    makes that import fail, which trafilatura expects (py3langid is optional there); a package
+    already imported stays."""
     sys.modules.setdefault(_LANGUAGE_PACKAGE, None)  # type: ignore[arg-type]
 
 
