@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
@@ -2997,22 +2997,30 @@ def _prose_before(blocks: list[TextBlock], verdicts: list[Verdict], index: int) 
                not _small_print(blocks[i].element) for i in range(index))
 
 
+def _closing_positions(blocks: list[TextBlock], verdicts: list[Verdict]
+                       ) -> Iterator[tuple[list[int], int]]:
+    """The kept blocks' indexes and, from the last back to the second, the position among
+    them of a block that may open an author's box or bio: while what follows it holds no
+    more than a bio's text (``MAX_AUTHOR_BOX_CHARS``)."""
+    kept = [i for i, v in enumerate(verdicts) if v.keep]
+    for position in range(len(kept) - 1, 0, -1):
+        if sum(len(blocks[i].text) for i in kept[position + 1:]) > MAX_AUTHOR_BOX_CHARS:
+            return
+        yield kept, position
+
+
 def _drop_author_box(blocks: list[TextBlock], verdicts: list[Verdict]) -> None:
     """A line titling the author's box ("About the Author", "Written by") after the
     article's prose, with no more than a bio's text after it, opens the box: it and what
     follows (the name, the role, the bio) are removed as ``author-box``."""
-    kept = [i for i, v in enumerate(verdicts) if v.keep]
-    for position in range(len(kept) - 1, 0, -1):
+    for kept, position in _closing_positions(blocks, verdicts):
         index = kept[position]
-        after = kept[position + 1:]
-        if sum(len(blocks[i].text) for i in after) > MAX_AUTHOR_BOX_CHARS:
-            return
         if not AUTHOR_BOX_TITLE.match(blocks[index].text):
             continue
         if not any(verdicts[i].kind == "paragraph" and not is_fragment(blocks[i])
                    for i in kept[:position]):
             return
-        for box in (index, *after):
+        for box in kept[position:]:
             verdicts[box] = Verdict(False, rule="author-box",
                                     evidence=f"the author's box {blocks[index].text.strip()!r} "
                                              "closing the article")
@@ -3031,12 +3039,8 @@ def drop_author_bio(blocks: list[TextBlock], verdicts: list[Verdict],
     opening = _author_opening(authors)
     if opening is None:
         return
-    kept = [i for i, v in enumerate(verdicts) if v.keep]
-    for position in range(len(kept) - 1, 0, -1):
+    for kept, position in _closing_positions(blocks, verdicts):
         index = kept[position]
-        after = kept[position + 1:]
-        if sum(len(blocks[i].text) for i in after) > MAX_AUTHOR_BOX_CHARS:
-            return
         if blocks[index].kind != "paragraph" or not opening.match(blocks[index].text):
             continue
         prose = [i for i in kept[:position] if blocks[i].kind == "paragraph" and
