@@ -663,3 +663,50 @@ def test_a_ruled_header_table_on_every_page_is_a_running_head(tmp_path):
     assert not any("JSC-1234" in b.text for b in result.blocks)
     assert sorted(r.locator.page_number for r in result.removed
                   if "JSC-1234" in r.text) == [1, 2, 3, 4]
+
+
+def test_slug_across_the_page_under_a_column_note(tmp_path):
+    """A proceedings slug centred across the page under the right column's note (``Proceedings
+    of the 58th Annual Meeting ...``, under an ACL paper's first page) starts left of that
+    column: small print set across the columns continues no note of one column, nor opens
+    one. The note above it stays one note."""
+    def page(canvas):
+        for x in (60, 320):
+            canvas.setFont("Times-Roman", 11)
+            for row in range(38):
+                start = (row * 37) % (len(BODY) - 45)
+                canvas.drawString(x, 720 - 13 * row, BODY[start:start + 43].strip())
+        canvas.line(320, 226, 420, 226)
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(320, 216, "2 A note set at the foot of the right column.")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawCentredString(306, 196, "Proceedings of the 58th Annual Meeting of the "
+                                           "Association for Computational Linguistics, "
+                                           "pages 2270-2282")
+
+    result = _typeset(tmp_path, page)
+    assert [(f.label, f.text) for f in result.footnotes] == [
+        ("2", "A note set at the foot of the right column.")]
+
+
+def test_slug_set_close_under_the_first_pages_number_is_furniture(tmp_path):
+    """An ACL paper's first page prints its proceedings line a few points under the page's
+    number, closer than a margin line keeps clear of others: the number, alone on its row
+    under the text, still closes the page's text, so the slug under it is furniture, not a
+    paragraph read into the body between the columns."""
+    slug = "Proceedings of the 58th Annual Meeting of the Association, pages 2270-2282"
+
+    def page(number):
+        def draw(canvas):
+            canvas.setFont("Times-Roman", 10)
+            for row in range(45):
+                canvas.drawString(72, 720 - 12 * row, f"Page {number}, line {row}: {BODY[:60]}")
+            canvas.drawCentredString(306, 100, str(2269 + number))
+            if number == 1:
+                canvas.setFont("Times-Italic", 9)
+                canvas.drawCentredString(306, 90, slug)
+        return draw
+
+    result = _typeset_pages(tmp_path, [page(1), page(2), page(3)])
+    assert not any(slug in b.text for b in result.blocks)
+    assert [r.locator.page_number for r in result.removed if r.text == slug] == [1]

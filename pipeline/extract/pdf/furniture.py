@@ -661,11 +661,15 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
     apart, alone on its row) convicted too: the folio closes the page's text, so what a page
     prints below it is a slug (a proceedings' citation line under the first page's number,
     printed once: ``Proceedings of the 50th Annual Meeting ..., pages 11-21``). Not a line set
-    larger than the body."""
+    larger than the body. The folio need only stand clear of the text above it, a blank line
+    of its size: the slug may be set a few points under it (an ACL paper's), closer than a
+    margin line keeps clear of the others, while a number alone on a line of a note (judged a
+    page number by its place) stands at the note's leading."""
     out = []
     for band, page in zip(bands, judged):
-        folios = [line for (where, _, isolated), (line, _, verdict) in zip(band, page)
-                  if verdict and verdict.rule == "page-number" and where == "bottom" and isolated
+        folios = [line for (where, _, _), (line, _, verdict) in zip(band, page)
+                  if verdict and verdict.rule == "page-number" and where == "bottom"
+                  and _clear_above(line, band)
                   and not any(o is not line and _on_one_row(o, line)
                               for _, o, _ in band)]  # no chart's scale, no number in a note
         rows = _beside_folio(band, page, body, styles)
@@ -679,6 +683,15 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
                     for (where, _, _), (line, framed, verdict) in zip(band, rows)]
         out.append(rows)
     return out
+
+
+def _clear_above(line: Line, band: list[tuple[str, Line, bool]]) -> bool:
+    """Whether ``line`` stands at least its own size clear of every line of ``band`` above
+    it (within ``_isolated``'s reach to either side): a blank line under the text."""
+    return not any(other is not line and other.bottom <= line.top
+                   and line.top - other.bottom < line.size
+                   and other.x0 < line.x1 + 200 and other.x1 > line.x0 - 200
+                   for _, other, _ in band)
 
 
 def _beside_folio(band: list[tuple[str, Line, bool]],

@@ -16,7 +16,8 @@ authors contributed equally." / "Correspondence: ..."; a reference's title endin
 A note area starts right under the body or under its rule: small print under a heading, or
 under small print that is no note, is a section set small (a reference list, an article's
 back matter), and a rule is evidence only for the text right under it. Small print running
-past the column of the note above it (a licence line across the page) continues no note, nor
+past the column of the note above it, or starting left of it (a licence line or a proceedings
+slug across the page), continues no note, nor
 does small print further than a rule's reach under it or with other text between them. A raised
 label the page cites, right under a separator rule (a link's underline is none), opens a note
 whatever larger text stands below it (a table's title set across the columns under their
@@ -161,7 +162,7 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
             # lone number is no such section (a scan's note line read apart from its note)
         if label or ruled or any(
                 n is above and block.top - n.bottom <= RULE_GAP_EM * body_size
-                and block.x1 <= _column_edge(n, blocks) + RULE_INDENT_EM * body_size
+                and _within_column(block, n, blocks, RULE_INDENT_EM * body_size)
                 for n in notes
         ) or (first_page and block.size <= AUTHOR_NOTE_SIZE * body_size
               and _lettered(block)
@@ -249,12 +250,16 @@ def _heads(block: LayoutBlock) -> bool:
             and not line.text.rstrip().endswith((".", ",", ";")))
 
 
-def _column_edge(note: LayoutBlock, blocks: list[LayoutBlock]) -> float:
-    """The right edge of the text right above ``note`` in its column (the note's own when
-    none): small print running past it is set across columns, no continuation of the note."""
+def _within_column(block: LayoutBlock, note: LayoutBlock, blocks: list[LayoutBlock],
+                   slack: float) -> bool:
+    """Whether ``block`` stands within ``note``'s column, the span of the text right above
+    the note (the note's own when none), to ``slack`` either side: small print running past
+    its right edge or starting left of it (a licence line, a proceedings slug centred across
+    the page under the right column's notes) is set across columns, no note of that column."""
     above = max((o for o in blocks if o is not note and o.bottom <= note.top + 1
                  and o.x0 < note.x1 and o.x1 > note.x0), key=lambda o: o.bottom, default=note)
-    return max(above.x1, note.x1)
+    return (block.x0 >= min(above.x0, note.x0) - slack
+            and block.x1 <= max(above.x1, note.x1) + slack)
 
 
 def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
