@@ -68,6 +68,16 @@ def test_a_web_page_gets_its_metadata_in_the_worker_without_trafilatura_s_langua
         "Worker page", ("Ada Lovelace",), "2021-03-04")
 
 
+def test_the_html_extractor_imported_for_a_forked_worker_starts_no_thread() -> None:
+    # isolate._fork imports the extractor, the language model kept out, then forks: numpy
+    # would start OpenBLAS's threads there, which a forked worker cannot have.
+    code = ("import os, sys; from pipeline.extract import isolate; "
+            "isolate._keep_out_language_model(); import pipeline.extract.html.extractor; "
+            "print('numpy' in sys.modules, len(os.listdir('/proc/self/task')))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.split() == ["False", "1"]
+
+
 def test_the_html_extractor_does_not_import_ftfy() -> None:
     # A worker decodes pages; ftfy repairs passages in the clean stage, outside the worker.
     code = ("import sys, pipeline.extract.isolate, pipeline.extract.html.extractor; "

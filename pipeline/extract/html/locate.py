@@ -18,10 +18,7 @@ import math
 import re
 from typing import NamedTuple
 
-import numpy as np
 from lxml import etree
-
-from pipeline.textutil.codes import char_codes
 
 # libxml2 stores line numbers in 16 bits: from here on ``sourceline`` says nothing.
 _LINE_CAP = 65535
@@ -56,6 +53,13 @@ class Span(NamedTuple):
 def newline_offsets(source: str) -> list[int]:
     """The offsets of the newlines in ``source``, in order: numpy compares every character at
     once, where ``re.finditer`` made a match object per line (15% of the source map)."""
+    # imported here, not with the module: numpy starts OpenBLAS's threads at import, and the
+    # extract command's parent imports this module without extracting and must stay one
+    # thread to fork its worker (isolate._may_fork)
+    import numpy as np
+
+    from pipeline.textutil.codes import char_codes
+
     offsets: list[int] = np.flatnonzero(char_codes(source) == ord("\n")).tolist()
     return offsets
 

@@ -19,9 +19,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, islice
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from htmldate.core import (
     ALWAYS_TAGS,
     CLASS_CUES,
@@ -68,7 +67,10 @@ from trafilatura.utils import trim
 from trafilatura.xpaths import TITLE_XPATHS
 
 from pipeline.model import Capture, DocumentMeta
-from pipeline.textutil.codes import char_codes
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # trafilatura and htmldate log every odd date or JSON-LD blob at WARNING: noise for a run log.
 for _name in ("trafilatura", "htmldate"):
@@ -297,6 +299,10 @@ def _date_core_anchors(markup: str) -> list[int]:
     digit before its first separator on, at most 3 characters after its start. numpy tests
     every character at once, where a regular expression's search starting with a class of
     characters tested them one by one (7% of the date search on news pages)."""
+    import numpy as np  # here, not with the module: see locate.newline_offsets
+
+    from pipeline.textutil.codes import char_codes
+
     codes = char_codes(markup)
     size = len(codes)
     # Padded past the end, where nothing matches, so that each shift below is a full slice.
