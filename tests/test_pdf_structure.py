@@ -687,26 +687,3 @@ def test_slug_across_the_page_under_a_column_note(tmp_path):
     result = _typeset(tmp_path, page)
     assert [(f.label, f.text) for f in result.footnotes] == [
         ("2", "A note set at the foot of the right column.")]
-
-
-def test_slug_set_close_under_the_first_pages_number_is_furniture(tmp_path):
-    """An ACL paper's first page prints its proceedings line a few points under the page's
-    number, closer than a margin line keeps clear of others: the number, alone on its row
-    under the text, still closes the page's text, so the slug under it is furniture, not a
-    paragraph read into the body between the columns."""
-    slug = "Proceedings of the 58th Annual Meeting of the Association, pages 2270-2282"
-
-    def page(number):
-        def draw(canvas):
-            canvas.setFont("Times-Roman", 10)
-            for row in range(45):
-                canvas.drawString(72, 720 - 12 * row, f"Page {number}, line {row}: {BODY[:60]}")
-            canvas.drawCentredString(306, 100, str(2269 + number))
-            if number == 1:
-                canvas.setFont("Times-Italic", 9)
-                canvas.drawCentredString(306, 90, slug)
-        return draw
-
-    result = _typeset_pages(tmp_path, [page(1), page(2), page(3)])
-    assert not any(slug in b.text for b in result.blocks)
-    assert [r.locator.page_number for r in result.removed if r.text == slug] == [1]

@@ -571,20 +571,27 @@ def test_a_photographs_caption_in_italics_at_the_texts_size(tmp_path, font, kind
     assert (kind, "The new clinic at Juba, opened in May.") in result
 
 
-def test_slug_under_the_first_pages_number_is_furniture(tmp_path):
+@pytest.mark.parametrize(("slug", "first_number", "slug_size", "slug_y"), [
+    ("Proceedings of the 50th Annual Meeting of the Society, pages 11-21", 11, 8, 76),
+    # an ACL paper's slug a few points under its number, closer than a margin line keeps
+    # clear of others: the number, alone on its row under the text, still closes the text
+    ("Proceedings of the 58th Annual Meeting of the Association, pages 2270-2282", 2270, 9,
+     90),
+])
+def test_slug_under_the_first_pages_number_is_furniture(tmp_path, slug, first_number,
+                                                          slug_size, slug_y):
     """A proceedings paper prints its citation line once, under the first page's number: no
     repetition proves it, but nothing of a page's text is printed below its folio."""
-    slug = "Proceedings of the 50th Annual Meeting of the Society, pages 11-21"
 
     def page(number):
         def draw(canvas):
             canvas.setFont("Times-Roman", 10)
             for row in range(45):
                 canvas.drawString(72, 720 - 12 * row, f"Page {number}, line {row}: {BODY[:60]}")
-            canvas.drawCentredString(306, 100, str(10 + number))
+            canvas.drawCentredString(306, 100, str(first_number - 1 + number))
             if number == 1:
-                canvas.setFont("Times-Italic", 8)
-                canvas.drawCentredString(306, 76, slug)
+                canvas.setFont("Times-Italic", slug_size)
+                canvas.drawCentredString(306, slug_y, slug)
         return draw
 
     result = _typeset_pages(tmp_path, [page(1), page(2), page(3)])
