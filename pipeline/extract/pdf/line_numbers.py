@@ -45,6 +45,9 @@ def without_line_numbers(chars: list[Char]) -> tuple[list[Char], list[tuple[str,
 
 
 def _columns(chars: list[Char]) -> list[tuple[str, Box, str, list[Char]]]:
+    digits = [c for c in chars if c[UPRIGHT] and c[TEXT].isdigit()]
+    if not (_aligned(digits, X1) or _aligned(digits, X0)):
+        return []  # most pages: the words below are not worth building
     upright = [c for c in chars if c[UPRIGHT] and c[TEXT].strip()]
     numbers = [word for word in _words(upright)
                if len(word) <= 4 and all(c[TEXT].isdigit() for c in word)]
@@ -62,6 +65,17 @@ def _columns(chars: list[Char]) -> list[tuple[str, Box, str, list[Char]]]:
                 found.extend(("".join(c[TEXT] for c in word), _box(word), evidence, word)
                              for word in column)
     return found
+
+
+def _aligned(digits: list[Char], edge: int) -> bool:
+    """Whether ``MIN_NUMBERS`` of ``digits`` have their ``edge`` within ``FLUSH_PT``: what a
+    column of numbers flush on that edge holds (``_flush``: each number's last digit for X1,
+    its first for X0), so that a page without it has none. A NaN edge has no order: then the
+    search decides."""
+    edges = sorted(c[edge] for c in digits)
+    if any(e != e for e in edges):
+        return True
+    return any(b - a <= FLUSH_PT for a, b in zip(edges, edges[MIN_NUMBERS - 1:]))
 
 
 def _words(chars: list[Char]) -> list[list[Char]]:
