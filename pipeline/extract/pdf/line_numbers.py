@@ -72,7 +72,7 @@ def _aligned(digits: list[Char], edge: int) -> bool:
     column of numbers flush on that edge holds (``_flush``: each number's last digit for X1,
     its first for X0), so that a page without it has none. A NaN edge has no order: then the
     search decides."""
-    edges = sorted(c[edge] for c in digits)
+    edges = sorted(c[X1] if edge == X1 else c[X0] for c in digits)
     if any(e != e for e in edges):
         return True
     return any(b - a <= FLUSH_PT for a, b in zip(edges, edges[MIN_NUMBERS - 1:]))
