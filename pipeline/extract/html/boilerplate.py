@@ -1496,13 +1496,9 @@ def _without_titled_box_after(region: Region, blocks: list[TextBlock],
             post += block.kind == "paragraph" and len(block.text) >= MIN_PARAGRAPH_CHARS \
                 and FULL_STOP.search(block.text) is not None
             continue
-        for node in (block.element, *block.element.iterancestors()):
-            if node is top:
-                break
-            i = position.get(node)
-            if i is not None:
-                held.setdefault(i, []).append(block)
-                break
+        i = position.get(_child_holding(top, block.element))
+        if i is not None:
+            held.setdefault(i, []).append(block)
     prosy = [i for i, held_blocks in held.items()
              if any(b.kind == "paragraph" and weight(b) > 0 for b in held_blocks)]
     if not post or len(prosy) != 1:
