@@ -71,6 +71,8 @@ FIRST_HEAD_CHARS = 8
 over the first page must open with to be that head's longer form (``hoehnea#:e#,``)."""
 ISOLATION_EM = 1.2
 """A margin line this many of its em clear of every other line is isolated."""
+ISOLATION_REACH_PT = 200.0
+"""...of every other line within this many points to either side of it."""
 FOLIO_ROW_GAP_EM = 10.0
 """A bare page number and a line of words alone on one margin row, isolated, in one size and at
 least this many ems apart (more than a numbered heading's tab), are a folio and its running
@@ -687,11 +689,10 @@ def _below_folio(bands: list[list[tuple[str, Line, bool]]],
 
 def _clear_above(line: Line, band: list[tuple[str, Line, bool]]) -> bool:
     """Whether ``line`` stands at least its own size clear of every line of ``band`` above
-    it (within ``_isolated``'s reach to either side): a blank line under the text."""
+    it (within ``ISOLATION_REACH_PT`` to either side): a blank line under the text."""
     return not any(other is not line and other.bottom <= line.top
                    and line.top - other.bottom < line.size
-                   and other.x0 < line.x1 + 200 and other.x1 > line.x0 - 200
-                   for _, other, _ in band)
+                   and _in_reach(other, line) for _, other, _ in band)
 
 
 def _beside_folio(band: list[tuple[str, Line, bool]],
@@ -943,10 +944,15 @@ def _isolated(line: Line, lines: list[Line]) -> bool:
         if other is line:
             continue
         if other.top < line.bottom + clearance and other.bottom > line.top - clearance:
-            if other.x0 < line.x1 + 200 and other.x1 > line.x0 - 200 and (
+            if _in_reach(other, line) and (
                     other.top > line.bottom or other.bottom < line.top):
                 return False
     return True
+
+
+def _in_reach(other: Line, line: Line) -> bool:
+    """Whether ``other`` comes within ``ISOLATION_REACH_PT`` of ``line`` to either side."""
+    return other.x0 < line.x1 + ISOLATION_REACH_PT and other.x1 > line.x0 - ISOLATION_REACH_PT
 
 
 def _margin_of_every_page(where: str, line: Line, holding: set[int],
