@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.extract.pdf.geometry import Box, centre, centre_in, union
+from pipeline.extract.pdf.geometry import Box, centre, centre_in, near, union
 from pipeline.extract.pdf.notes import RULE_MAX_HEIGHT
 
 MIN_STROKES = 4
@@ -201,8 +201,7 @@ def region_of(box: Box, regions: list[Box], reach: float | None = None) -> int |
         if reach is None:
             if centre_in(box, region):
                 return index
-        elif (box[2] >= region[0] - reach and box[0] <= region[2] + reach
-              and box[3] >= region[1] - reach and box[1] <= region[3] + reach):
+        elif near(box, region, reach):
             return index
     return None
 

@@ -27,3 +27,9 @@ def within(inner: Box, outer: Box, slack: float) -> bool:
     """Whether ``inner`` lies inside ``outer`` grown by ``slack`` points on every side."""
     return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
             and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def near(box: Box, region: Box, reach: float) -> bool:
+    """Whether ``box`` comes within ``reach`` points of ``region`` (or overlaps it)."""
+    return (box[2] >= region[0] - reach and box[0] <= region[2] + reach
+            and box[3] >= region[1] - reach and box[1] <= region[3] + reach)

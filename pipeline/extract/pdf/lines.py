@@ -72,7 +72,7 @@ from pipeline.extract.pdf.formulas import (
     stack_displays,
     tall_bars,
 )
-from pipeline.extract.pdf.geometry import Box, centre_in
+from pipeline.extract.pdf.geometry import Box, centre_in, near
 
 _BY_X1 = itemgetter(X1)
 _BY_FONTNAME = itemgetter(FONTNAME)
@@ -284,9 +284,8 @@ def _near_a_drawing(line: Line, drawings: Sequence[Box]) -> bool:
     """Whether ``line`` comes within its size of one of ``drawings``, as
     ``figures.region_of(line.bbox, drawings, reach=line.size)`` finds it (figures.py imports
     what imports this module)."""
-    reach = line.size
-    return any(line.x1 >= d[0] - reach and line.x0 <= d[2] + reach
-               and line.bottom >= d[1] - reach and line.top <= d[3] + reach for d in drawings)
+    box, reach = line.bbox, line.size
+    return any(near(box, drawing, reach) for drawing in drawings)
 
 
 def _numerators_first(rows: list[list[Char]], bars: Sequence[Box]) -> None:
