@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from pypdfium2 import raw
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.extract.pdf import classify, columns, formulas, lines, order, pdfium
+from pipeline.extract.pdf import (
+    classify,
+    columns,
+    formulas,
+    line_numbers,
+    lines,
+    order,
+    pdfium,
+)
 from pipeline.extract.pdf.chars import Char, mode_size
 from pipeline.extract.pdf.lines import Line
 from pipeline.extract.pdf.order import LayoutBlock
@@ -475,3 +483,20 @@ def test_a_stray_mark_is_measured_against_the_segments_level_with_it():
         out = lines._attach_stray_marks(segments)
         assert len(out) == 200 and "".join(c[0] for c in out[199]) == "Paragraph1"
         assert _Segments.reads == reads
+
+
+def test_numbers_inside_the_text_are_not_read_as_words_for_line_numbers(monkeypatch):
+    """Digits flush on an edge with text on both sides of them (a listing's numbers inside
+    the measure, a table's column) can be no margin's line numbers, which stand clear of all
+    the page's text: the page's words are not built. In the margin they still are, and found."""
+    calls = _counting(monkeypatch, line_numbers, "_words")
+    prose = [c for row in range(6) for c in _word("text here", 50.0, 100.0 + 12 * row, 10.0)]
+    listing = [c for row in range(6)
+               for c in _word(str(row + 1), 120.0, 100.0 + 12 * row, 6.0)
+               + _word("code", 140.0, 100.0 + 12 * row, 10.0)]
+    chars, found = line_numbers.without_line_numbers(prose + listing)
+    assert (chars, found, calls["_words"]) == (prose + listing, [], 0)
+    margin = [c for row in range(6) for c in _word(str(row + 1), 20.0, 100.0 + 12 * row, 6.0)]
+    chars, found = line_numbers.without_line_numbers(margin + prose)
+    assert chars == prose and [text for text, *_ in found] == ["1", "2", "3", "4", "5", "6"]
+    assert calls["_words"] == 1

@@ -49,6 +49,8 @@ def _columns(chars: list[Char]) -> list[tuple[str, Box, str, list[Char]]]:
     if not (_aligned(digits, X1) or _aligned(digits, X0)):
         return []  # most pages: the words below are not worth building
     upright = [c for c in chars if c[UPRIGHT] and c[TEXT].strip()]
+    if not _clear_of_the_text(digits, upright):
+        return []  # the pages with digits flush in their text (a table, equation numbers)
     numbers = [word for word in _words(upright)
                if len(word) <= 4 and all(c[TEXT].isdigit() for c in word)]
     if len(numbers) < MIN_NUMBERS:
@@ -76,6 +78,21 @@ def _aligned(digits: list[Char], edge: int) -> bool:
     if any(e != e for e in edges):
         return True
     return any(b - a <= FLUSH_PT for a, b in zip(edges, edges[MIN_NUMBERS - 1:]))
+
+
+def _clear_of_the_text(digits: list[Char], upright: list[Char]) -> bool:
+    """Whether ``MIN_NUMBERS`` of ``digits`` flush on one edge stand left of every character
+    of ``upright`` but digits, or right of every one: a column ``_apart`` takes does, standing
+    clear of all the page's other characters (most pages whose digits pass ``_aligned`` align
+    them in a table or a list inside the text). A NaN edge or size, or a negative size, may
+    pass ``_apart`` however the characters stand: then the search decides."""
+    if not all(c[X0] == c[X0] and c[X1] == c[X1] and c[SIZE] >= 0 for c in upright):
+        return True
+    text = [c for c in upright if not c[TEXT].isdigit()]
+    left = min((c[X0] for c in text), default=float("inf"))
+    right = max((c[X1] for c in text), default=float("-inf"))
+    return (_aligned([c for c in digits if c[X1] <= left], X1)
+            or _aligned([c for c in digits if c[X0] >= right], X0))
 
 
 def _words(chars: list[Char]) -> list[list[Char]]:
