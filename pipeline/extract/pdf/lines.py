@@ -887,6 +887,9 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
     raised: list[tuple[int, str]] = []
     bold = italic = bad = 0
     tracking = _tracking(ink, size)
+    # a word gap is wider than WORD_GAP_EM of the smaller of two characters' sizes: on a line
+    # set in one size, of that size, worked out once
+    word_gap = WORD_GAP_EM * every_size[0] + tracking
     previous: Char | None = None
     after_space = False  # whether ``previous`` is a space
     font: str | None = None  # the font whose style ``bold_one`` and ``italic_one`` hold
@@ -906,8 +909,10 @@ def _line(chars: list[Char], page_number: int, heavy: Collection[str] = (),
                     and c[X0] < previous[X1]):
                 parts[-1] += _ACCENTS[text]  # set over the letter before it (TeX's accents)
                 continue  # the letter stays ``previous``: the gap after it is the letter's
-            least = c[SIZE] if c[SIZE] < previous[SIZE] else previous[SIZE]
-            if after_space or c[X0] - previous[X1] > WORD_GAP_EM * least + tracking:
+            if not one_size:
+                least = c[SIZE] if c[SIZE] < previous[SIZE] else previous[SIZE]
+                word_gap = WORD_GAP_EM * least + tracking
+            if after_space or c[X0] - previous[X1] > word_gap:
                 if parts and not parts[-1].endswith(" "):
                     parts.append(" ")
         previous, after_space = c, False
