@@ -500,3 +500,27 @@ def test_numbers_inside_the_text_are_not_read_as_words_for_line_numbers(monkeypa
     chars, found = line_numbers.without_line_numbers(margin + prose)
     assert chars == prose and [text for text, *_ in found] == ["1", "2", "3", "4", "5", "6"]
     assert calls["_words"] == 1
+
+
+def test_the_text_under_a_heading_is_looked_for_among_the_blocks_in_reach_below_it():
+    """Blocks sorted by top once per page: each block tests only those whose tops lie from
+    a point over its bottom to its reach under it, and gets the block it got testing all
+    (the nearest top, the first on the page of equal ones; a NaN top: all are tested)."""
+    def block(x0: float, top: float, x1: float, size: float = 10.0) -> LayoutBlock:
+        return LayoutBlock([Line(1, x0, top, x1, top + size, "Text", size, 0.0, False)])
+
+    blocks = [block(50.0, 100.0, 300.0), block(320.0, 112.0, 500.0), block(50.0, 125.0, 300.0),
+              block(60.0, 111.0, 200.0), block(50.0, 111.0, 300.0), block(50.0, 400.0, 300.0),
+              block(50.0, 109.5, 300.0, 14.0)]
+    for page in (blocks, [*blocks, block(50.0, float("nan"), 300.0)]):
+        edges = [(b.top, b.x0, b.x1) for b in page]
+        tops = classify._tops_in_order(edges)
+        assert (tops is None) == (page is not blocks)
+        for b in page:
+            assert classify._headed(b, page, edges, tops) is classify._headed(b, page)
+    edges = [(b.top, b.x0, b.x1) for b in blocks]
+    tops = classify._tops_in_order(edges)
+    assert classify._headed(blocks[0], blocks, edges, tops) is blocks[6]  # a point over its foot
+    assert classify._headed(blocks[6], blocks, edges, tops) is blocks[2]
+    assert classify._headed(blocks[6], blocks[:2] + blocks[3:], edges[:2] + edges[3:],
+                            classify._tops_in_order(edges[:2] + edges[3:])) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 
 from pipeline.extract.pdf.figures import region_of
 from pipeline.extract.pdf.geometry import Box, centre_in, within
@@ -244,6 +245,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
     pictures = _labelled_pictures(blocks, page)
     by_top = _by_top(page.lines)
     edges = [(b.top, b.x0, b.x1) for b in blocks]  # for _headed: the loop changes kinds only
+    tops = _tops_in_order(edges)
     for i, block in enumerate(blocks):
         if block.kind in BUILT_WHOLE:
             continue
@@ -253,7 +255,7 @@ def classify(blocks: list[LayoutBlock], page: PageData, body_size: float) -> Non
                         for im in pictures)):
             block.kind = "figure"  # a label set on a picture heads no text
             continue
-        after = _headed(block, blocks, edges) or next(
+        after = _headed(block, blocks, edges, tops) or next(
             (b for b in blocks[i + 1:] if b.kind not in BUILT_WHOLE), None)
         if (_titles_rows_under_a_rule(block, blocks, page, body_size)
                 or _titles_a_header_row(block, page, body_size, by_top)):
@@ -379,21 +381,44 @@ def _opens_item(block: LayoutBlock) -> bool:
     return mark is not None and (len(block.lines) > 1 or bool(first[mark.end():].strip()))
 
 
+def _tops_in_order(edges: list[tuple[float, float, float]]
+                   ) -> tuple[list[int], list[float]] | None:
+    """The blocks' indices by their tops (``edges``' first), and those tops in that order;
+    None when a top is NaN, which has no place in the order."""
+    if any(edge[0] != edge[0] for edge in edges):
+        return None
+    order = sorted(range(len(edges)), key=lambda i: edges[i][0])
+    return order, [edges[i][0] for i in order]
+
+
 def _headed(block: LayoutBlock, blocks: list[LayoutBlock],
-            edges: list[tuple[float, float, float]] | None = None) -> LayoutBlock | None:
+            edges: list[tuple[float, float, float]] | None = None,
+            tops: tuple[list[int], list[float]] | None = None) -> LayoutBlock | None:
     """The text right under ``block`` within its width, which a heading heads: in a title
     area set side by side (authors beside ``Abstract``) the reading order may go elsewhere.
     ``edges``: each block's top, x0 and x1, when the caller has them (a page's blocks are
-    each asked for the others' edges)."""
+    each asked for the others' edges); ``tops``: ``_tops_in_order(edges)``, and then only
+    the blocks whose tops are in reach are tested."""
     # the block's edges once, not per block (each is a pass over its lines); the cheap
     # test on ``top`` first
     bottom, x0, x1 = block.bottom, block.x0, block.x1
     reach = HEADED_GAP_EM * block.size
     if edges is None:
         edges = [(b.top, b.x0, b.x1) for b in blocks]
-    under = [b for b, (top, b_x0, b_x1) in zip(blocks, edges) if b is not block
-             and top >= bottom - 1 and top - bottom <= reach and b.kind not in BUILT_WHOLE
-             and b_x0 < x1 and b_x1 > x0]
+    indices: Iterable[int] = range(len(blocks))
+    if tops is not None:
+        # from the first top at ``bottom - 1`` up to the last within reach (a difference
+        # grows with the top), tested below as every block is, in the page's order
+        order, in_order = tops
+        reached = []
+        for k in range(bisect_left(in_order, bottom - 1), len(order)):
+            if in_order[k] - bottom > reach:
+                break
+            reached.append(order[k])
+        indices = sorted(reached)
+    under = [b for b, (top, b_x0, b_x1) in ((blocks[i], edges[i]) for i in indices)
+             if b is not block and top >= bottom - 1 and top - bottom <= reach
+             and b.kind not in BUILT_WHOLE and b_x0 < x1 and b_x1 > x0]
     return min(under, key=lambda b: b.top, default=None)
 
 
@@ -429,8 +454,9 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
         return True  # ``I. INTRODUCTION`` in small capitals (mostly set at their small size)
     # a section's number marks a heading as its size would, and capitals stand taller than
     # the text's small letters: either may be set a step smaller than the text
-    smallest = (FACE_HEADING_SIZE if _HEADING_NUMBER.match(text) or _in_capitals(text)
-                else SMALLER_HEADING)
+    numbered = _HEADING_NUMBER.match(text) is not None
+    capitals = not numbered and _in_capitals(text)  # asked once (numbered: at the end only)
+    smallest = FACE_HEADING_SIZE if numbered or capitals else SMALLER_HEADING
     if CAPTION.match(text):
         # a caption's label says what the block is, set bold and a step larger than the text
         # (a report's ``Table 1.`` over its table) too; only display type heads a section
@@ -440,7 +466,8 @@ def _is_heading(block: LayoutBlock, body_size: float, text_size: float,
     if block.size < smallest * text_size:
         return larger
     return (larger or bold and (len(text) < 120 or _numbered_bold(text, bold, after))
-            or _in_capitals(text) and prose_after or _italic_title(block, after))
+            or prose_after and (capitals or numbered and _in_capitals(text))
+            or _italic_title(block, after))
 
 
 ITALIC_TITLE_WORDS = 8
