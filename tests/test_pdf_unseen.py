@@ -2865,3 +2865,45 @@ def test_a_headings_lowered_logo_letter_stays_in_its_line(tmp_path):
     result = _extract_blocks(_typeset(tmp_path, page))
     assert result[0] == ("heading", "The LATEX System"), result
     assert not any(t.strip() == "E" for _, t in result), result
+
+
+def _raised(canvas, x: float, y: float, mark: str, size: float = 6.5) -> float:
+    """``mark`` set small and raised 4 points over the baseline ``y`` at ``x``; its right edge."""
+    canvas.setFont("Times-Roman", size)
+    canvas.drawString(x, y + 4, mark)
+    return x + canvas.stringWidth(mark, "Times-Roman", size)
+
+
+def test_a_separator_set_as_a_row_of_dashes_is_a_rule(tmp_path):
+    """A court's slip opinion separates its notes with a row of em dashes set as text, no
+    drawn rule: the row is no text of the page, and the small print under it on the next
+    page, opening with no label, continues the note before (it was read as a paragraph)."""
+    def first(canvas):
+        _paragraph(canvas, 720, rows=20, size=12)
+        canvas.drawString(72, 410, "Tarrant asks us to infer from the silence of the compact.")
+        _raised(canvas, 72 + canvas.stringWidth("Tarrant asks us to infer from the silence of "
+                                                "the compact.", "Times-Roman", 12), 410, "11")
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawString(72, 390, "\u2014" * 6)
+        x = _raised(canvas, 80, 374, "11")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + 1, 374, "Of course, the power of States to control water within "
+                                      "their borders may be")
+        canvas.drawString(72, 362, "subject to limits in certain circumstances, and here we "
+                                   "deal only with that")
+
+    def second(canvas):
+        _paragraph(canvas, 720, rows=20, size=12)
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawString(72, 390, "\u2014" * 6)
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(72, 374, "allocation. As noted infra, Tarrant has not raised any "
+                                   "challenge to the control of")
+        canvas.drawString(72, 362, "the water allocated to it by the Compact.")
+
+    result = _typeset_pages(tmp_path, [first, second])
+    assert not any("\u2014\u2014" in b.text for b in result.blocks), result.blocks
+    assert not any("allocation" in b.text for b in result.blocks), result.blocks
+    assert [f.label for f in result.footnotes] == ["11"], result.footnotes
+    assert result.footnotes[0].text.endswith("allocated to it by the Compact.")
+

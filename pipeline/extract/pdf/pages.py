@@ -9,6 +9,7 @@ clear error, before any page is read.
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -57,6 +58,9 @@ CALLOUT_MIN_AREA = 0.03
 call-out when blocks sit inside it."""
 FRACTION_BAR_HEIGHT = 1.5
 """Points: a horizontal stroke at most this thick may be a formula's fraction bar."""
+DASH_RULE = re.compile(r"[\u2014\u2015\u2500\u2501]{3,}")
+"""A line of nothing but em dashes (or horizontal bars, box-drawing strokes) is a rule set as
+text: a court's slip opinion separates its notes with ``——————``."""
 
 
 @dataclass(slots=True)
@@ -283,6 +287,11 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
                      if o[3] - o[1] <= FRACTION_BAR_HEIGHT and o[2] - o[0] >= 1]
     text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, figures,
                             fraction_bars)
+    dashes = [line for line in text_lines if line.x1 - line.x0 >= 20
+              and DASH_RULE.fullmatch(line.text.replace(" ", ""))]
+    if dashes:  # drawn with glyphs, read as a rule is: no text, a note separator
+        text_lines = [line for line in text_lines if not any(line is d for d in dashes)]
+        rules += [(d.x0, (d.top + d.bottom) / 2, d.x1, (d.top + d.bottom) / 2) for d in dashes]
     bad = sum(l.bad_glyphs for l in text_lines)
     glyphs = sum(l.chars for l in text_lines)
     bars = [o for o in objects.rects if o[3] - o[1] > RULE_MAX_HEIGHT and o[2] - o[0] >= 20
