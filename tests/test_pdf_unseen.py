@@ -2907,3 +2907,19 @@ def test_a_separator_set_as_a_row_of_dashes_is_a_rule(tmp_path):
     assert [f.label for f in result.footnotes] == ["11"], result.footnotes
     assert result.footnotes[0].text.endswith("allocated to it by the Compact.")
 
+def test_a_boxs_note_under_a_row_of_underscores(tmp_path):
+    """A report's box ends with its own note: a row of underscores set as text over it, the
+    note's ``*`` glued to the box's last word (``used*.``), and the text after the box below
+    it at body size (the note was read as a caption)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=20, size=10)
+        canvas.drawString(72, 470, "the exact circumstances under which it will be used*.")
+        canvas.drawString(72, 456, "_" * 60)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, 440, "* See, for instance, W. Buiter (2010): Sovereign Liquidity "
+                                   "Facility, Citigroup Economics.")
+        _paragraph(canvas, 420, rows=8, size=10)
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["*"], result.footnotes
+    assert not any("____" in b.text for b in result.blocks), result.blocks

@@ -101,6 +101,11 @@ GLUED_MARKER = re.compile(r"(?<=[^\W\d_][.,;:!?)\]\"”’])(\d{1,3})(?=\s|$)")
 """A same-size note number glued after a word's punctuation (``Response.2``)."""
 
 
+GLUED_SYMBOL_MARKER = re.compile(r"(?:(?<=[^\W\d_])|(?<=[.,;:!?)\]\"”’]))([*∗†‡§¶]{1,3})"
+                                 r"(?=[\s.,;:!?)]|$)")
+"""Note symbols glued after a word or its punctuation (``for which it will be used*.``)."""
+
+
 @dataclass(slots=True)
 class Note:
     label: str
@@ -184,11 +189,13 @@ def split_notes(blocks: list[LayoutBlock], body_size: float,
 
 def _separated_note(block: LayoutBlock, separators: list[tuple[float, float, float, float]],
                     body_size: float, blocks: list[LayoutBlock], cited: set[str]) -> bool:
-    """Whether ``block`` opens with a raised label the page cites, right under a separator
-    rule: a note whatever stands below it (a column's notes over a table's title set across
-    the columns under them)."""
+    """Whether ``block`` opens with a label the page cites, raised or glued to a word of its
+    text (``used*``), right under a separator rule: a note whatever stands below it (a
+    column's notes over a table's title set across the columns under them, a box's note
+    over the text after the box)."""
     first = block.lines[0]
-    return (bool(first.lead_label) and _cited(_label_of(first), first, cited)
+    label = _label_of(first)
+    return ((bool(first.lead_label) or bool(label) and label in cited)
             and _rule_above(block, separators, body_size, blocks))
 
 
@@ -263,8 +270,9 @@ def _within_column(block: LayoutBlock, note: LayoutBlock, blocks: list[LayoutBlo
 
 
 def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
-    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``) and
-    numbers glued after punctuation (``Response.2``)."""
+    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``),
+    numbers glued after punctuation (``Response.2``) and note symbols glued after a word
+    (``used*``)."""
     found: set[str] = set()
     for block in blocks:
         if block.kind in BUILT_WHOLE:
@@ -273,6 +281,7 @@ def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
             for _, raw in line.raised:
                 found.update(p for p in re.split(r"[,\s]+", raw.strip()) if p)
             found.update(GLUED_MARKER.findall(line.text))
+            found.update(GLUED_SYMBOL_MARKER.findall(line.text))
     return found
 
 

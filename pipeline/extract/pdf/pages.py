@@ -58,9 +58,10 @@ CALLOUT_MIN_AREA = 0.03
 call-out when blocks sit inside it."""
 FRACTION_BAR_HEIGHT = 1.5
 """Points: a horizontal stroke at most this thick may be a formula's fraction bar."""
-DASH_RULE = re.compile(r"[\u2014\u2015\u2500\u2501]{3,}")
-"""A line of nothing but em dashes (or horizontal bars, box-drawing strokes) is a rule set as
-text: a court's slip opinion separates its notes with ``——————``."""
+DASH_RULE = re.compile(r"[\u2014\u2015\u2500\u2501_]{3,}")
+"""A line of nothing but em dashes (or horizontal bars, box-drawing strokes, underscores) is a
+rule set as text: a court's slip opinion separates its notes with ``——————``, a report its
+box's note with a row of underscores."""
 
 
 @dataclass(slots=True)
