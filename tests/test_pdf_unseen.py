@@ -2907,6 +2907,7 @@ def test_a_separator_set_as_a_row_of_dashes_is_a_rule(tmp_path):
     assert [f.label for f in result.footnotes] == ["11"], result.footnotes
     assert result.footnotes[0].text.endswith("allocated to it by the Compact.")
 
+
 def test_a_boxs_note_under_a_row_of_underscores(tmp_path):
     """A report's box ends with its own note: a row of underscores set as text over it, the
     note's ``*`` glued to the box's last word (``used*.``), and the text after the box below
@@ -2923,3 +2924,27 @@ def test_a_boxs_note_under_a_row_of_underscores(tmp_path):
     result = _typeset(tmp_path, page)
     assert [f.label for f in result.footnotes] == ["*"], result.footnotes
     assert not any("____" in b.text for b in result.blocks), result.blocks
+
+
+def test_a_number_opening_a_line_of_a_raised_label_note_is_no_label(tmp_path):
+    """Notes labelled with raised numbers: a line of one of them that happens to open with
+    the next number (``5 and 40 percent of ...``, a quoted provision wrapped there) is no note
+    of its own when the page's text cites no such number (it read as note 5)."""
+    def page(canvas):
+        _paragraph(canvas, 720, rows=20, size=12)
+        canvas.drawString(72, 410, "the upstream States must permit more water to reach it.")
+        _raised(canvas, 72 + canvas.stringWidth("the upstream States must permit more water to "
+                                                "reach it.", "Times-Roman", 12), 410, "4")
+        canvas.line(72, 390, 160, 390)
+        x = _raised(canvas, 80, 374, "4")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(x + 1, 374, "In such circumstances, the relevant paragraph provides "
+                                      "that water equal to")
+        canvas.drawString(72, 362, "40 percent of the total weekly runoff originating in "
+                                   "subbasin")
+        canvas.drawString(72, 350, "5 and 40 percent of undesignated water flowing into "
+                                   "subbasin 5 shall flow.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["4"], result.footnotes
+    assert result.footnotes[0].text.endswith("subbasin 5 shall flow.")

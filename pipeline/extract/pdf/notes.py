@@ -408,9 +408,13 @@ def _label_of(line: Line) -> str:
 def _plausible(label: str, line: Line, notes: list[Note], cited: set[str] | None) -> bool:
     """A raised label always opens a note; a plain number only in sequence, or as the first,
     or after an unlabelled note when the page cites it or it follows the last numbered note
-    (a telephone number broken at a line end is no label)."""
+    (a telephone number broken at a line end is no label). After a note whose label is raised
+    a plain number must also be cited: a page sets its notes' labels alike, so a line of that
+    note opening with the next number (``5 and 40 percent of ...``) is no note."""
     if line.lead_label or not notes or not label.isdigit():
         return True
+    if notes[-1].lines[0].lead_label and cited is not None and label not in cited:
+        return False
     if not notes[-1].label:
         numbered = [n.label for n in notes if n.label.isdigit()]
         return (cited is None or label in cited
