@@ -234,8 +234,9 @@ def page_lines(chars: list[Char], page_number: int,
     take for labels), the others keep 0; ``bars``: the page's thin horizontal strokes, among
     them the fraction bars of its formulas."""
     kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
-    if any(name.endswith(OCR_LAYER_FONT) for name in set(map(_BY_FONTNAME, kept))):
-        kept = _snap_ocr_sizes(kept)  # an OCR text layer: asked of each font, not each glyph
+    ocr = any(name.endswith(OCR_LAYER_FONT) for name in set(map(_BY_FONTNAME, kept)))
+    if ocr:  # an OCR text layer: asked of each font, not each glyph
+        kept = _ocr_word_boxes(_snap_ocr_sizes(kept))
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
     kept = tall_bars(_drop_capitals(kept))
@@ -245,7 +246,7 @@ def page_lines(chars: list[Char], page_number: int,
         kept = [c for c in kept if id(c) not in taken]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
     operators = any(map(hanging_font, set(map(_BY_FONTNAME, kept))))
-    rows = _rows(kept, operators, bars)
+    rows = _rows(kept, operators, bars, ocr)
     gutters: dict[int, set[float]] = {}
     inks = row_inks(rows)
     if bars:
@@ -398,6 +399,46 @@ def _snap_ocr_sizes(chars: list[Char]) -> list[Char]:
     return [snapped.get(id(c), c) for c in chars] if snapped else chars
 
 
+OCR_CHAIN_EM = 0.01
+"""Ems within which a glyph of an OCR layer starts where the one before it ends: the two are
+set by one string, one word."""
+
+
+def _ocr_word_boxes(chars: list[Char]) -> list[Char]:
+    """Tesseract sets each word it read, with a space after it, as one string stretched over
+    the word's box: the letters end a glyph short of the box's right edge and its space fills
+    the rest, so the gaps between letters are a glyph wider than the page's word spaces, and a
+    column gutter no wider than the widest of them. Here the letters share the whole box and
+    the space stands at its end with no width: the gaps between words are the page's."""
+    out = list(chars)
+    start, end = 0, len(out)
+    while start < end:
+        first = out[start]
+        if first[TEXT].isspace() or not first[FONTNAME].endswith(OCR_LAYER_FONT):
+            start += 1
+            continue
+        last = start  # the word: the glyphs set one after another, each where the last ended
+        while (last + 1 < end and not out[last + 1][TEXT].isspace()
+               and _chained(out[last], out[last + 1])):
+            last += 1
+        space = last + 1
+        if space < end and out[space][TEXT].isspace() and _chained(out[last], out[space]):
+            x0, x1 = first[X0], out[space][X1]
+            width = (x1 - x0) / (space - start)
+            for k in range(start, space):
+                out[k] = (out[k][TEXT], x0 + (k - start) * width, x0 + (k - start + 1) * width,
+                          *out[k][TOP:])
+            out[space] = (out[space][TEXT], x1, x1, *out[space][TOP:])
+            last = space
+        start = last + 1
+    return out
+
+
+def _chained(before: Char, c: Char) -> bool:
+    return (c[BASELINE] == before[BASELINE] and c[FONTNAME] == before[FONTNAME]
+            and abs(c[X0] - before[X1]) <= OCR_CHAIN_EM * c[SIZE])
+
+
 DROP_CAP_SIZE = 2.0
 """A letter set at least this many times the page's commonest size may be a drop capital..."""
 DROP_CAP_ROWS = 2
@@ -466,10 +507,10 @@ def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
 
 
 def _rows(chars: list[Char], operators: bool = True,
-          bars: Sequence[Box] = ()) -> list[list[Char]]:
+          bars: Sequence[Box] = (), ocr: bool = False) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
     touch; ``operators`` False says no character is set in a hanging font; ``bars``: the
-    page's fraction bars."""
+    page's fraction bars; ``ocr``: some characters are an OCR layer's (``_attach_small_rows``)."""
     rows: list[list[Char]] = []
     fonts = hanging_fonts(chars) if operators else ()
     hanging = [c for c in chars if c[FONTNAME] in fonts] if fonts else []
@@ -514,7 +555,7 @@ def _rows(chars: list[Char], operators: bool = True,
                     break
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
-    return _attach_small_rows(rows, bars, bool(hanging))
+    return _attach_small_rows(rows, bars, bool(hanging), ocr)
 
 
 def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
@@ -539,11 +580,15 @@ def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
 
 
 def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
-                       operators: bool = True) -> list[list[Char]]:
+                       operators: bool = True, ocr: bool = False) -> list[list[Char]]:
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance).
-    ``operators`` False: no character hangs, so no operator's limit is looked for."""
+    ``operators`` False: no character hangs, so no operator's limit is looked for. ``ocr``:
+    a row wholly of an OCR layer's glyphs stays a row. Tesseract sets each text line it read
+    on one baseline (a raised note mark sits on it too) at a size taken from that line's own
+    height, so a line read a point or two smaller than its neighbours is no row of scripts,
+    and its box, a whole size tall, reaches into the line above (``Competittoiveb e``)."""
     # small joiners leave a row's size as is; most rows are set in one size throughout,
     # which is then their size and, while no joiner has come, their largest (``alike``:
     # the row's length and that size; none where sizes differ)
@@ -562,7 +607,7 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
     merged: list[tuple[list[Char], float]] = []
     extents: dict[int, _Extent] = {}
     for i, (row, size) in enumerate(sized):
-        if not _is_space_row(row):
+        if not _is_space_row(row) and not (ocr and _all_ocr(row)):
             # a row's letters and digits say whether it is a row of scripts: a full-size
             # symbol raised into it (the ``∼`` of a ``≅`` stacked over its ``=``) is none;
             # without them its marks do, not its math symbols (primes beside that ``∼``)
@@ -596,6 +641,10 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
                 continue
         merged.append((row, size))
     return [row for row, _ in merged]
+
+
+def _all_ocr(row: list[Char]) -> bool:
+    return all(c[FONTNAME].endswith(OCR_LAYER_FONT) for c in row)
 
 
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],

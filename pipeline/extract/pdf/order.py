@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf.lines import CAPTION, END_MARKS, Line
+from pipeline.extract.pdf.lines import CAPTION, END_MARKS, OCR_LAYER_FONT, Line
 from pipeline.textutil.words import NEW_ITEM
 
 LEADING_EM = 0.75
@@ -20,7 +20,9 @@ LEADING_EM = 0.75
 INDENT_EM = 0.8
 """A line indented more than this (em) against its block starts a new paragraph."""
 SIZE_TOLERANCE = 0.1
-"""Lines whose sizes differ by more than this share belong to different blocks."""
+"""Lines whose sizes differ by more than this share belong to different blocks..."""
+OCR_SIZE_NOISE = 0.4
+"""...unless both are an OCR layer's and differ by at most this share (``_ocr_run_on``)."""
 TITLE_SHORT_EM = 4.0
 """A numbered title's line ends at least this many ems short of the line under it."""
 NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+[A-Z][^\W\d_]+(?:[ -][^\W\d_]+)*$")
@@ -128,13 +130,29 @@ def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | Non
         closes = _closes(block, line)
         if (line.x0 >= last.x1 or line.x1 <= last.x0) and not closes:
             continue
-        if abs(line.size - last.size) > SIZE_TOLERANCE * max(line.size, last.size):
+        if (abs(line.size - last.size) > SIZE_TOLERANCE * max(line.size, last.size)
+                and not _ocr_run_on(last, line)):
             continue
         if line.bold != last.bold or not closes and _starts_new_paragraph(block, line):
             continue
         if best_gap is None or gap < best_gap:
             best, best_gap = block, gap
     return best
+
+
+def _ocr_run_on(last: Line, line: Line) -> bool:
+    """Whether ``line`` may run on from ``last`` whatever their sizes: both are lines of an OCR
+    layer, where Tesseract sizes each line from its own height rounded to a point (one
+    column's body lines come out 8 to 11 pt), and ``last`` fills the measure as far as
+    ``line`` does, so it ends no paragraph and is no heading (a heading stops short of the
+    text under it), or ``line`` goes no further and opens in lower case: a paragraph's last
+    line (``tion or an excepted position.``), which no heading's text opens with."""
+    if not (last.face.endswith(OCR_LAYER_FONT) and line.face.endswith(OCR_LAYER_FONT)
+            and max(last.size, line.size) <= (1 + OCR_SIZE_NOISE) * min(last.size, line.size)):
+        return False
+    reach = min(last.size, line.size)
+    return (abs(last.x1 - line.x1) <= reach
+            or line.x1 <= last.x1 + reach and line.text[:1].islower())
 
 
 def _closes(block: LayoutBlock, line: Line) -> bool:
