@@ -524,3 +524,26 @@ def test_the_text_under_a_heading_is_looked_for_among_the_blocks_in_reach_below_
     assert classify._headed(blocks[6], blocks, edges, tops) is blocks[2]
     assert classify._headed(blocks[6], blocks[:2] + blocks[3:], edges[:2] + edges[3:],
                             classify._tops_in_order(edges[:2] + edges[3:])) is None
+
+
+def test_the_pages_are_built_once(monkeypatch, tmp_path):
+    """pdfplumber's ``close`` builds its list of pages again to close each; the extraction
+    releases the document without it."""
+    import pdfplumber.page
+
+    from pipeline.extract.pdf.extractor import extract
+    from pipeline.model import ExtractOptions
+    from tests.test_extract_pdf import _pdf_capture
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(300, 300))
+    for text in ("First page.", "Second page.", "Third page."):
+        canvas.drawString(50, 250, text)
+        canvas.showPage()
+    canvas.save()
+    built = _counting(monkeypatch, pdfplumber.page.Page, "__init__")
+    capture, data = _pdf_capture(tmp_path, buffer.getvalue(), "pages.pdf")
+    extraction = extract(data, capture, ExtractOptions())  # in this process
+    assert [b.text for b in extraction.blocks] == ["First page.", "Second page.", "Third page."]
+    assert built["__init__"] == 3
+

@@ -61,6 +61,7 @@ from pipeline.extract.pdf.pages import (
     metadata,
     open_pdf,
     read_pages,
+    release,
     xmp_bytes,
 )
 from pipeline.model import (
@@ -84,7 +85,7 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
     build blocks, footnotes and furniture for the document."""
     started = time.monotonic()
     pdf, fonts = open_pdf(data, capture, options.max_objects)
-    with pdf:
+    try:
         if not pdf.pages:
             raise ExtractError(f"{capture.uri} has no pages")
         if len(pdf.pages) > options.max_pages:
@@ -93,6 +94,8 @@ def extract(data: bytes, capture: Capture, options: ExtractOptions) -> Extractio
         pages = read_pages(pdf, data, fonts, capture, options)
         info = metadata(pdf)
         xmp = xmp_bytes(pdf)
+    finally:
+        release(pdf)
     text_pages = list(pages)
     records = ocr_pdf_pages(data, pages, capture, options, started)
     ocr_pages = {r.page for r in records}

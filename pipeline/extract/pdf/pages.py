@@ -104,7 +104,7 @@ def open_pdf(data: bytes, capture: Capture, max_objects: int | None
     # millions of entries in a few bytes.
     entries = chain.from_iterable(xref.get_objids() for xref in pdf.doc.xrefs)
     if max_objects and sum(1 for _ in islice(entries, max_objects + 1)) > max_objects:
-        pdf.close()
+        release(pdf)
         raise ContentLimitExceeded(f"{capture.uri} lists more than {max_objects:,} objects in "
                                    "its cross-reference table, over the max_objects limit: raise "
                                    "it ([settings.extract] in the registry) if the file is "
@@ -112,6 +112,14 @@ def open_pdf(data: bytes, capture: Capture, max_objects: int | None
     read_plain_objects(pdf.doc, data)
     pdf.rsrcmgr = fonts = EncodingResourceManager()
     return pdf, fonts
+
+
+def release(pdf: pdfplumber.pdf.PDF) -> None:
+    """Drop what pdfplumber keeps of the document (its pages). Not its ``close``: that drops
+    the list of pages, then parses the page tree again to close every page of a new list
+    (a 117-page book's pages built twice), where ``read_pages`` closed each page it read;
+    the stream is the caller's (``open_pdf`` opens the bytes in memory)."""
+    pdf.flush_cache()
 
 
 def read_pages(pdf: pdfplumber.pdf.PDF, data: bytes, fonts: EncodingResourceManager,
