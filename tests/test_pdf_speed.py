@@ -5,6 +5,7 @@ compared byte for byte before and after such a change."""
 import ctypes
 import io
 from collections import Counter
+from functools import partial
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -546,4 +547,53 @@ def test_the_pages_are_built_once(monkeypatch, tmp_path):
     extraction = extract(data, capture, ExtractOptions())  # in this process
     assert [b.text for b in extraction.blocks] == ["First page.", "Second page.", "Third page."]
     assert built["__init__"] == 3
+
+
+def _same_text_on_pages(pages: int) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(300, 300))
+    for _ in range(pages):
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(40, 250, "Same words")
+        canvas.setFont("Times-Roman", 10)
+        canvas.drawString(40, 230, "on every page")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _read_pages(data: bytes) -> list:
+    """Each page's characters as ``read_pages`` reads them: PDFium's, checked by one
+    resource manager for the document."""
+    import pdfplumber
+
+    from pipeline.extract.pdf.fonts import EncodingResourceManager
+    from pipeline.extract.pdf.pages import _decoder
+
+    found = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pdf.rsrcmgr = fonts = EncodingResourceManager()
+        document = pdfium.PdfiumDocument(data)
+        try:
+            for index, page in enumerate(pdf.pages):
+                found.append(document.page_objects(
+                    index, float(page.height), float(page.mediabox[0]),
+                    float(page.mediabox[1]), partial(_decoder, page, fonts)).chars)
+        finally:
+            document.close()
+    return found
+
+
+def test_the_fonts_pages_share_are_read_and_decoded_once(monkeypatch):
+    """Pages naming the same font objects share what was read of them: each font is looked
+    up once, and each of its codes decoded once, whichever page sets it again."""
+    from pipeline.extract.pdf import fonts, pages
+
+    looked_up = _counting(monkeypatch, fonts.EncodingResourceManager, "get_font")
+    widths = _counting(monkeypatch, pages, "code_width")
+    chars = _read_pages(_same_text_on_pages(3))
+    assert chars[0] == chars[1] == chars[2]
+    assert "".join(c[0] for c in chars[0]) == "Same wordson every page"
+    assert looked_up["get_font"] == 2  # Helvetica, Times-Roman
+    assert widths["code_width"] == len(set("Same words")) + len(set("on every page"))
 

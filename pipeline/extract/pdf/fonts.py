@@ -36,7 +36,7 @@ from pdfminer.pdffont import (
     Type1FontHeaderParser,
 )
 from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.pdftypes import PDFStream, dict_value, int_value, resolve1
+from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, int_value, resolve1
 from pdfminer.psparser import PSEOF, PSException, PSLiteral, literal_name
 
 _STANDARD_STRINGS = CFFFont.STANDARD_STRINGS  # the 391 names a CFF string id below 391 means
@@ -172,6 +172,11 @@ class EncodingResourceManager(PDFResourceManager):
         self.truncated: dict[str, set[str]] = {}
         """By font name (no subset tag), the letters a font's ToUnicode map gives ligatures
         (``_mend_ligatures``)."""
+        self._truncations = 0  # letters recorded in ``truncated`` so far
+        self._named: dict[object, tuple[PDFFont, str, str]] = {}  # by font object id
+        self._named_fonts: set[int] = set()  # ids of the fonts kept there
+        self._decoded: dict[tuple[str, int, int, int],
+                            dict[int, tuple[str, float | None] | None]] = {}
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         cached = bool(objid) and objid in self._cached_fonts
@@ -189,6 +194,33 @@ class EncodingResourceManager(PDFResourceManager):
             elif isinstance(font, PDFSimpleFont) and font.unicode_map is not None:
                 self._mend_ligatures(font, spec)
         return font
+
+    def named_font(self, ref: object) -> tuple[PDFFont, str, str]:
+        """The font a page's resources name by ``ref`` (a reference to the font's dictionary,
+        or the dictionary), its name and that name without a subset tag. A font read by
+        reference is pdfminer's one font object of that reference, so it is looked up once
+        per document (a book's pages name the same 55 fonts 1,413 times)."""
+        objid = ref.objid if isinstance(ref, PDFObjRef) else None
+        named = self._named.get(objid) if objid else None
+        if named is None:
+            font = self.get_font(objid, dict_value(ref))
+            tagged = font_name(font)
+            named = (font, tagged, SUBSET_TAG.sub("", tagged))
+            if objid and self.caching:  # pdfminer keeps the font by the reference
+                self._named[objid] = named
+                self._named_fonts.add(id(font))
+        return named
+
+    def decoded(self, fontname: str, font: PDFFont | None, widths: PDFFont | None
+                ) -> dict[int, tuple[str, float | None] | None]:
+        """Where a page's decoder keeps what it read of PDFium's font ``fontname`` by code,
+        ``font`` being the page's pdfminer font of that name and ``widths`` the font whose
+        /Widths it compares: one store for every page that names these fonts by reference
+        while ``truncated`` stays as it is, as the reading depends on nothing else (a book
+        decoded 16,659 codes page by page, most of them over); a new one otherwise."""
+        if not all(f is None or id(f) in self._named_fonts for f in (font, widths)):
+            return {}
+        return self._decoded.setdefault((fontname, id(font), id(widths), self._truncations), {})
 
     def reading(self, font: PDFFont | None) -> Reading | None:
         """The texts pdfminer reads from a simple font without ToUnicode (None: no such font)
@@ -252,6 +284,7 @@ class EncodingResourceManager(PDFResourceManager):
                     and len(given) == 1 and given in letters):
                 mapped[code] = letters
                 self.truncated.setdefault(untagged, set()).add(given)
+                self._truncations += 1
 
     def _name_glyphs(self, font: PDFType1Font, spec: Mapping[str, object]) -> None:
         encoding = resolve1(spec.get("Encoding"))

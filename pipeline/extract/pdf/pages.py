@@ -34,7 +34,6 @@ from pipeline.extract.pdf.fonts import (
     EncodingResourceManager,
     Reading,
     code_width,
-    font_name,
 )
 from pipeline.extract.pdf.geometry import Box
 from pipeline.extract.pdf.line_numbers import without_line_numbers
@@ -192,8 +191,10 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
     # its ToUnicode gives ligatures and the texts it gives glyphs of different widths
     # (``shared_texts``, from the font of the tagged name where two subsets share the
     # untagged one), worked out once (the page's fonts are all read at its first character,
-    # so these stay as they are for the page)
-    faces: dict[str, tuple[str, PDFFont | None, Collection[str], Collection[str]]] = {}
+    # so these stay as they are for the page), and the codes read so far by these fonts
+    # (``EncodingResourceManager.decoded``: shared with the other pages naming them)
+    faces: dict[str, tuple[str, PDFFont | None, Collection[str], Collection[str],
+                           dict[int, tuple[str, float | None] | None]]] = {}
 
     def decode(fontname: str, code: int, unmapped: bool) -> tuple[str, float | None] | None:
         face = faces.get(fontname)
@@ -202,9 +203,19 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
                 by_name.update(_page_fonts(page, fonts, forms))
             untagged = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
             font = by_name.get(untagged)
+            widths = font or by_name.get(fontname)
             face = faces[fontname] = (untagged, font, fonts.truncated.get(untagged, ()),
-                                      fonts.shared_texts(font or by_name.get(fontname)))
-        fontname, font, truncated, shared = face
+                                      fonts.shared_texts(widths),
+                                      fonts.decoded(fontname, font, widths))
+        known = face[4]
+        key = -1 - code if unmapped else code
+        if key not in known:
+            known[key] = read(face, code, unmapped)
+        return known[key]
+
+    def read(face: tuple[str, PDFFont | None, Collection[str], Collection[str], object],
+             code: int, unmapped: bool) -> tuple[str, float | None] | None:
+        fontname, font, truncated, shared, _ = face
         if not unmapped:
             text = "-" if code == HYPHEN_MARK else chr(code)
             if text in truncated:
@@ -241,10 +252,7 @@ def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
     refs = _font_refs(page.page_obj.resources) if forms else list(
         dict_value(dict_value(page.page_obj.resources).get("Font") or {}).values())
     for ref in refs:
-        spec = dict_value(ref)
-        font = fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
-        tagged = font_name(font)
-        name = SUBSET_TAG.sub("", tagged)
+        font, tagged, name = fonts.named_font(ref)
         found[name] = font if name not in found or found[name] is font else None
         if tagged != name:  # PDFium keeps the tag of some fonts
             found[tagged] = font if tagged not in found or found[tagged] is font else None
