@@ -141,12 +141,11 @@ def test_text_objects_set_alike_share_one_look():
         looks: dict = {}
         texts: dict = {}
         found = []
-        for k in range(raw.FPDFText_CountChars(text_page)):
-            obj = raw.FPDFText_GetTextObject(text_page, k)
-            address_of_obj = ctypes.cast(obj, ctypes.c_void_p).value
+        records = pdfium._api_records(address, raw.FPDFText_CountChars(text_page))
+        for k, (*_, scale, address_of_obj) in enumerate(records):
             if address_of_obj and address_of_obj not in [o for o, _ in found]:
-                found.append((address_of_obj, document._font(address, k, address_of_obj, {},
-                                                              faces, looks, texts)))
+                found.append((address_of_obj, document._font(address, k, address_of_obj, scale,
+                                                              {}, faces, looks, texts)))
     finally:
         raw.FPDFText_ClosePage(text_page)
         raw.FPDF_ClosePage(page)
@@ -597,3 +596,12 @@ def test_the_fonts_pages_share_are_read_and_decoded_once(monkeypatch):
     assert looked_up["get_font"] == 2  # Helvetica, Times-Roman
     assert widths["code_width"] == len(set("Same words")) + len(set("on every page"))
 
+
+def test_a_characters_matrix_is_read_from_its_record(monkeypatch):
+    """Once the text page's records are located, reading a page asks PDFium for no
+    character's matrix: the record holds it."""
+    data = _same_text_on_pages(2)
+    _read_pages(data)  # the records' place is found on a first page
+    calls = _counting(monkeypatch, pdfium, "_char_matrix")
+    assert "".join(c[0] for c in _read_pages(data)[1]) == "Same wordson every page"
+    assert calls["_char_matrix"] == 0

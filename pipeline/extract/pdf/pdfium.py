@@ -114,8 +114,8 @@ hangs (``HANGING_EM``) and its box drops below the origin (the descent), the sla
 /ActualText test (a twentieth of the size), in points; font handle, scale of advance widths,
 the font's codes decoded so far, and the look's glyphs (``_Glyph``) by code so far. The
 products are the characters' own, made once."""
-_MATRIX_SCALE = 4 * ctypes.sizeof(ctypes.c_float)
-"""The bytes of ``FS_MATRIX``'s a, b, c, d (e and f, the position, follow them)."""
+_SCALE = struct.Struct("=4f")
+"""``FS_MATRIX``'s a, b, c, d (e and f, the position, follow them)."""
 _MATRIX = struct.Struct("=6f")
 """``FS_MATRIX``'s a, b, c, d, e, f, read in one unpack (six attribute reads before)."""
 _POINT = struct.Struct("=ffB?2x")
@@ -137,10 +137,8 @@ class PdfiumDocument:
     def __init__(self, data: bytes) -> None:
         self._doc = pdfium.PdfDocument(data)
         self._matrix = raw.FS_MATRIX()
-        # its address, and its a, b, c, d as bytes, read without a call each (once per text
-        # object: a book's 31,375)
+        # its address, and its bytes, read without a call (once per path)
         self._matrix_at = ctypes.addressof(self._matrix)
-        self._scale_bytes = (ctypes.c_char * _MATRIX_SCALE).from_address(self._matrix_at)
         self._matrix_bytes = (ctypes.c_char * _MATRIX.size).from_address(self._matrix_at)
         self._name = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
@@ -212,7 +210,7 @@ class PdfiumDocument:
         last_key = font_key = -1
         records = _records(text_page, raw.FPDFText_CountChars(handle))
         # one record a character (148,635 on the 117-page book): this loop makes no call
-        for k, (kind, code, char_code, ox, oy, box_bottom, box_right, key) in enumerate(
+        for k, (kind, code, char_code, ox, oy, box_bottom, box_right, scale, key) in enumerate(
                 records):
             # PDFium's generated spaces and breaks (most without a text object) are skipped
             if kind == GENERATED and code in _BREAKS:
@@ -222,8 +220,8 @@ class PdfiumDocument:
             if key != font_key:  # a text object's characters come one after another
                 font = fonts.get(key)
                 if font is None:
-                    font = fonts[key] = self._font(text_page, k, key, object_fonts, faces,
-                                                   looks, texts)
+                    font = fonts[key] = self._font(text_page, k, key, scale, object_fonts,
+                                                   faces, looks, texts)
                 look = font
                 fontname, size, upright, hang, drop, slack, handle_font, _, _, glyphs = look
                 advances = widths.setdefault(handle_font, {})
@@ -307,11 +305,12 @@ class PdfiumDocument:
         return (text, advance * width_scale if advance > 0 or advance == 0
                 and not text.isalpha() else None, text.isspace())
 
-    def _font(self, text_page: int, k: int, obj: int, object_fonts: dict[int, int],
-              faces: dict[int, tuple[str, float, float]],
+    def _font(self, text_page: int, k: int, obj: int, scale: bytes,
+              object_fonts: dict[int, int], faces: dict[int, tuple[str, float, float]],
               looks: dict[tuple[int, bytes, float], _Look],
               texts: dict[str, dict[int, tuple[str, float | None] | None]]) -> _Look:
-        """How character ``k`` of text object ``obj`` is set (``_Look``); ``faces`` keeps what
+        """How character ``k`` of text object ``obj`` is set (``_Look``), ``scale`` being
+        its matrix's a, b, c, d as PDFium writes them (``Record``'s); ``faces`` keeps what
         depends on the font alone (name, hanging, descent), by font handle, ``looks`` the
         whole by font, matrix and size (a book's 31,375 text objects are set 219 ways), and
         ``texts`` the decoded codes by font name, for the page; ``object_fonts``: the font
@@ -319,11 +318,8 @@ class PdfiumDocument:
         font = object_fonts.get(obj)
         if font is None:
             font = _font_of(obj) or 0
-        m = self._matrix
-        _char_matrix(text_page, k, self._matrix_at)
         font_size = _font_size(text_page, k)
-        # the matrix's a, b, c, d as PDFium wrote them: what the sizes depend on
-        way = (font, self._scale_bytes.raw, font_size)
+        way = (font, scale, font_size)  # the matrix's a, b, c, d: what the sizes depend on
         look = looks.get(way)
         if look is not None:
             return look
@@ -331,10 +327,11 @@ class PdfiumDocument:
         if face is None:
             face = faces[font] = self._face(text_page, k, font)
         name, hanging, descent = face
+        a, b, c, d = _SCALE.unpack(scale)
         # pdfminer's size is the glyph box's height: the font size scaled by the matrix
-        size = font_size * (abs(m.d) if m.b == 0 else (m.b * m.b + m.d * m.d) ** 0.5)
-        width_scale = font_size * (abs(m.a) if m.c == 0 else (m.a * m.a + m.c * m.c) ** 0.5)
-        upright = m.a * m.d > 0 and m.b * m.c <= 0
+        size = font_size * (abs(d) if b == 0 else (b * b + d * d) ** 0.5)
+        width_scale = font_size * (abs(a) if c == 0 else (a * a + c * c) ** 0.5)
+        upright = a * d > 0 and b * c <= 0
         look = looks[way] = (name, size, upright, hanging * size, descent * size, 0.05 * size,
                              font, width_scale, texts.setdefault(name, {}), {})
         return look
@@ -488,16 +485,17 @@ def _points_readable() -> bool:
         raw.FPDFPageObj_Destroy(path)
 
 
-Record = tuple[int, int, int, float, float, float, float, int]
+Record = tuple[int, int, int, float, float, float, float, bytes, int]
 """A character of PDFium's text page: its type (``GENERATED``, ``NOT_UNICODE``, another),
 Unicode (``FPDFText_GetUnicode``: the character code where PDFium finds no Unicode), character
 code (``NO_CODE`` through the API, which does not give it), origin x and y, the loose box's
-bottom and right edge, its text object's address (0: none)."""
+bottom and right edge, its matrix's a, b, c, d as PDFium writes them (``FPDFText_GetMatrix``:
+read here, a call per text object saved), its text object's address (0: none)."""
 NO_CODE = -1
-_RECORD = struct.Struct("=B3xIIff16x4xff4x24x4xQ")
+_RECORD = struct.Struct("=B3xIIff16x4xff4x16s8x4xQ")
 """PDFium's ``CPDF_TextPage::CharInfo`` as this build lays it out (88 bytes, read where the
 ``Record`` fields stand): the type (one byte), Unicode, character code, origin, glyph box and
-loose box (left, bottom, right, top), matrix, text object."""
+loose box (left, bottom, right, top), matrix (a, b, c, d; e, f), text object."""
 _CHAR_LIST = struct.Struct("=3Q")
 """The text page's list of ``CharInfo``s: where it starts, how many, room for how many."""
 GENERATED, NOT_UNICODE = 1, 2
@@ -518,16 +516,18 @@ def _records(text_page: int, count: int) -> Iterable[Record]:
 
 
 def _api_records(text_page: int, count: int) -> list[Record]:
-    x, y, box = ctypes.c_double(), ctypes.c_double(), raw.FS_RECTF()
-    x_at, y_at, box_at = (ctypes.addressof(v) for v in (x, y, box))
+    x, y, box, matrix = ctypes.c_double(), ctypes.c_double(), raw.FS_RECTF(), raw.FS_MATRIX()
+    x_at, y_at, box_at, matrix_at = (ctypes.addressof(v) for v in (x, y, box, matrix))
     found = []
     for k in range(count):
         kind = (GENERATED if _generated(text_page, k) == 1 else
                 NOT_UNICODE if _map_error(text_page, k) == 1 else 0)
         _origin(text_page, k, x_at, y_at)
         _loose_box(text_page, k, box_at)
+        _char_matrix(text_page, k, matrix_at)
         found.append((kind, _unicode(text_page, k), NO_CODE, x.value, y.value, box.bottom,
-                      box.right, _text_object(text_page, k) or 0))
+                      box.right, ctypes.string_at(matrix_at, _SCALE.size),
+                      _text_object(text_page, k) or 0))
     return found
 
 
