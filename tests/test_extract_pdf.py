@@ -14,6 +14,7 @@ import PIL.Image
 import pytest
 from pdfbytes import assemble
 from pdfminer.pdffont import CFFFont
+from pdfminer.psparser import PSEOF
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
@@ -23,6 +24,7 @@ from pipeline.clean import clean
 from pipeline.cli import app
 from pipeline.errors import EncryptedPDF, NeedsOCR
 from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.pdf import fonts
 from pipeline.extract.pdf.chars import is_bad_glyph
 from pipeline.extract.pdf.fonts import EncodingResourceManager
 from pipeline.extract.pdf.lines import _style
@@ -377,6 +379,60 @@ def test_type1_program_encoding_with_tex_names(tmp_path):
     program = _stream(header, b"/Length1 %d /Length2 0 /Length3 0" % len(header))
     text, _ = _extract_text(tmp_path, _pdf_with_font(b"", program, b"x0 x"))
     assert "x′ x" in text
+
+
+# A Type 1 program's clear text as TeX's fonts write it: strings with octal escapes and
+# nested parentheses, procedures, arrays of reals, the loop that fills the encoding with
+# /.notdef (whose ``put`` pdfminer's parser reads as the pair (1, .notdef)), then its entries.
+TYPE1_HEADER = (
+    b"%!PS-AdobeFont-1.0: CMSY10 003.002\n%%Title: CMSY10\n12 dict begin\n"
+    b"/FontInfo dict dup begin\n/version (003.002) readonly def\n"
+    b"/Notice (Copyright \\050c\\051 1997 (American (Mathematical)) Society) readonly def\n"
+    b"/isFixedPitch false def\n/ItalicAngle -14.04 def\nend readonly def\n"
+    b"/FontName /CMSY10 def\n/PaintType 0 def\n/FontMatrix [0.001 0 0 0.001 0 0] readonly def\n"
+    b"/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\n"
+    b"dup 0 /minus put\ndup 48 /prime put\ndup 32 /space put\ndup 120 /x put\n"
+    b"dup 50 /element put\nreadonly def\n/FontBBox{-29 -960 1116 775}readonly def\n"
+    b"<a1b2> pop << /Key 1 >> pop\ncurrentdict end\ncurrentfile eexec\n")
+
+
+def _pdfminer_entries(header: bytes) -> list:
+    parser = fonts.Type1FontHeaderParser(io.BytesIO(header))  # pdfminer's own
+    found = []
+    while True:
+        try:
+            found.append(parser.nextobject())
+        except PSEOF:
+            return found
+
+
+def test_a_type1_programs_encoding_is_read_as_pdfminers_parser_reads_it():
+    entries = fonts.type1_entries(TYPE1_HEADER)
+    assert entries == _pdfminer_entries(TYPE1_HEADER)
+    assert entries[:3] == [(1, ".notdef"), (0, "minus"), (48, "prime")]
+    # true and false are numbers to a put; reals, strings and arrays are not
+    odd = b"dup true /A put 1.5 /B put (2) /C put [3] /D put 4 /E put"
+    assert fonts.type1_entries(odd) == _pdfminer_entries(odd) == [(True, "A"), (4, "E")]
+    # what the parser might read otherwise is left to it
+    for refused in (b"dup 65 /A#42 put", b"dup 65 /A put (open", b"(\\400) 1 /A put",
+                    b"/A put", b"<< /A >> 1 /B put"):
+        assert fonts.type1_entries(refused) is None
+
+
+def test_a_type1_programs_encoding_is_read_without_pdfminers_parser(tmp_path, monkeypatch):
+    """pdfminer building the font and fonts.py reading its glyph names both read the
+    program's encoding in one pass each, not token by token."""
+    calls = []
+    real = fonts.Type1FontHeaderParser.nextobject
+    monkeypatch.setattr(fonts.Type1FontHeaderParser, "nextobject",
+                        lambda self: calls.append(1) or real(self))
+    from pipeline.extract.pdf.extractor import extract as extract_here
+
+    program = _stream(TYPE1_HEADER, b"/Length1 %d /Length2 0 /Length3 0" % len(TYPE1_HEADER))
+    capture, data = _pdf_capture(tmp_path, _pdf_with_font(b"", program, b"x0 x2"))
+    result = extract_here(data, capture, ExtractOptions())  # in this process
+    assert "x′ x∈" in " ".join(b.text for b in result.blocks)
+    assert calls == []
 
 
 def test_font_with_tounicode_is_read_by_its_map_first(tmp_path):

@@ -15,6 +15,10 @@ Unicode text: Adobe Glyph List, ``uniXXXX`` names, and the TeX names the list la
 glyph name means nothing gets no text, so it comes out as ``(cid:N)`` and counts as a bad glyph
 instead of a wrong letter. Fonts with a ``/ToUnicode`` map and Type 3 fonts (whose glyph names
 are often arbitrary while their codes are ASCII) are left as pdfminer builds them.
+
+A Type 1 program's encoding is read in one pass (``type1_entries``), by fonts.py and, through
+a subclass installed in ``pdfminer.pdffont``, by pdfminer building the font; the same pairs as
+pdfminer's parser, which reads what the pass leaves to it.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ import re
 import struct
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from pdfminer import pdffont
 from pdfminer.encodingdb import name2unicode
 from pdfminer.latin_enc import ENCODING
 from pdfminer.pdffont import (
@@ -37,7 +42,7 @@ from pdfminer.pdffont import (
 )
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, int_value, resolve1
-from pdfminer.psparser import PSEOF, PSException, PSLiteral, literal_name
+from pdfminer.psparser import LIT, PSEOF, PSException, PSLiteral, literal_name
 
 _STANDARD_STRINGS = CFFFont.STANDARD_STRINGS  # the 391 names a CFF string id below 391 means
 _STANDARD_ENCODING = {code: name for name, code, _mac, _win, _pdf in ENCODING if code}
@@ -367,7 +372,11 @@ def _cff_program(program: PDFStream) -> dict[int, str]:
 
 def _type1_program(program: PDFStream) -> dict[int, str]:
     """The ``dup CODE /name put`` entries of a Type 1 program's clear-text part."""
-    parser = Type1FontHeaderParser(io.BytesIO(program.get_data()[:int_value(program["Length1"])]))
+    header = program.get_data()[:int_value(program["Length1"])]
+    entries = type1_entries(header)
+    if entries is not None:
+        return {int(code): name for code, name in entries}
+    parser = Type1FontHeaderParser(io.BytesIO(header))
     names: dict[int, str] = {}
     while True:
         try:
@@ -375,6 +384,126 @@ def _type1_program(program: PDFStream) -> dict[int, str]:
         except PSEOF:
             return names
         names[int(code)] = str(name)
+
+
+_T1_TOKEN = rb"""
+    (?P<space>[ \t\n\r\x0b\x0c\x00]+) | (?P<comment>%[^\r\n]*)
+  | /(?P<literal>[^#/%\[\]()<>{}\s]*) | (?P<number>[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)
+  | (?P<keyword>[A-Za-z][^#/%\[\]()<>{}\s]*) | (?P<string>\() | (?P<open><<|[\[{])
+  | <[0-9A-Fa-f \t\n\r\x0b\x0c]* | (?P<close>>>|[\]}]) | (?P<other>.)
+"""
+"""One token of a Type 1 program's clear text as pdfminer's ``PSBaseParser`` splits it: white
+space (NUL too), a comment, a literal name, a number, a keyword, a string's opening, an
+array's, procedure's or dictionary's opening or closing, a hex string (up to the character
+that ends it, which the parser reads next), or any other character (a one-character keyword
+to pdfminer, or a lone ``>``, which it drops)."""
+
+
+@cache
+def _t1_token() -> re.Pattern[bytes]:
+    """``_T1_TOKEN`` compiled, once a process reads a Type 1 program (not at import)."""
+    return re.compile(_T1_TOKEN, re.VERBOSE | re.DOTALL)
+
+
+_T1_STRING_END = re.compile(rb"[()\\]")
+_T1_OCTAL = re.compile(rb"[0-7]{1,3}")
+_T1_CLOSES = {b"]": b"[", b"}": b"{", b">>": b"<<"}
+_T1_OPAQUE = object()
+"""A value on the stack that is no number and no name (a string, an array...)."""
+
+
+def type1_entries(header: bytes) -> list[tuple[int, str]] | None:
+    """The (code, glyph name) pairs pdfminer's ``Type1FontHeaderParser`` yields from a Type 1
+    program's clear text, in its order, read in one pass of one regular expression a token
+    where the parser makes several Python calls a character (6 of latex-multicolumn's 29 ms,
+    twice: once by pdfminer building the font, once by ``_type1_program``): every ``put``
+    takes the two values last pushed in its array, procedure or dictionary, and makes a pair
+    when they are a number (an integer or a boolean) and a name. None where the parser might
+    read otherwise, left to it: a name with a ``#`` escape or bytes past UTF-8, a string never
+    closed or with an octal escape past 255, a ``put`` with fewer than two values, a
+    dictionary of an odd length."""
+    match = _t1_token().match
+    entries: list[tuple[int, str]] = []
+    stack: list[object] = []
+    contexts: list[tuple[bytes, list[object]]] = []
+    kind = b""
+    at, end = 0, len(header)
+    while at < end:
+        token = match(header, at)
+        assert token is not None  # ``other`` matches any character
+        group, text, at = token.lastgroup, token.group(), token.end()
+        if group == "space" or group == "comment" or group == "other":
+            continue
+        if group == "literal":
+            if header[at:at + 1] == b"#":
+                return None
+            try:
+                stack.append(LIT(text[1:].decode("utf-8")))
+            except UnicodeDecodeError:
+                return None
+        elif group == "number":
+            try:
+                stack.append(float(text) if b"." in text else int(text))
+            except ValueError:  # a sign or a point alone: no token
+                pass
+        elif group == "keyword":
+            if text == b"put":
+                if len(stack) < 2:
+                    return None
+                key, value = stack[-2:]
+                del stack[-2:]
+                if isinstance(key, int) and isinstance(value, PSLiteral):
+                    entries.append((key, literal_name(value)))
+            elif text == b"true" or text == b"false":
+                stack.append(text == b"true")
+        elif group == "string":
+            depth = 1
+            while depth:
+                found = _T1_STRING_END.search(header, at)
+                if found is None:
+                    return None
+                at = found.end()
+                if found.group() == b"\\":  # the next character is escaped
+                    code = _T1_OCTAL.match(header, at)
+                    if code is not None and int(code.group(), 8) > 255:
+                        return None  # pdfminer's parser fails an assertion
+                    at += 1
+                else:
+                    depth += 1 if found.group() == b"(" else -1
+            stack.append(_T1_OPAQUE)
+        elif group == "open":
+            contexts.append((kind, stack))
+            kind, stack = text, []
+        elif group == "close":
+            if kind != _T1_CLOSES[text]:
+                continue  # pdfminer drops a closing that does not match
+            if text == b">>" and len(stack) % 2:
+                return None
+            kind, stack = contexts.pop()
+            stack.append(_T1_OPAQUE)
+        else:  # a hex string
+            stack.append(_T1_OPAQUE)
+    return entries
+
+
+class _Type1HeaderParser(Type1FontHeaderParser):
+    """pdfminer's parser of a Type 1 program's encoding (``PDFType1Font`` reads a font without
+    /Encoding by it), reading it by ``type1_entries`` where that reads as it does."""
+
+    def get_encoding(self) -> dict[int, str]:
+        data = self.fp.getvalue() if isinstance(self.fp, io.BytesIO) else None
+        entries = None if data is None else type1_entries(data)
+        if entries is None:
+            return super().get_encoding()
+        for code, name in entries:
+            try:
+                self._cid2unicode[code] = name2unicode(name)
+            except KeyError:
+                pass  # as pdfminer: no text for a name it does not know
+        return self._cid2unicode
+
+
+pdffont.Type1FontHeaderParser = _Type1HeaderParser  # type: ignore[misc]
 
 
 def cff_encoding(data: bytes) -> dict[int, str]:
