@@ -156,6 +156,24 @@ def test_a_page_s_repeated_class_names_are_searched_once(monkeypatch: pytest.Mon
     assert shown.texts == ["hidden lg:block"]
 
 
+def test_a_page_s_repeated_caption_names_are_searched_once(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    # The block walk read every block's and every named inline element's class and id for
+    # caption words; the answer depends on the two strings alone, and pages repeat them.
+    counted = _CountedSearch(boilerplate.CAPTION_WORDS)
+    monkeypatch.setattr(boilerplate, "CAPTION_WORDS", counted)
+    boilerplate._caption_markup.cache_clear()
+    try:
+        root = html.fromstring("<div>" + "<p class='photo-caption'>A view</p>" * 20 +
+                               "<p>Text <span class='credit-info'>Photo: Ann</span></p>" * 20 +
+                               "</div>")
+        walk = boilerplate.text_blocks(root)
+    finally:
+        boilerplate._caption_markup.cache_clear()
+    assert [b.kind for b in walk.blocks] == ["caption"] * 20 + ["paragraph"] * 20
+    assert sorted(counted.texts) == ["credit-info", "photo-caption"]
+
+
 def test_the_layout_holds_only_the_elements_holding_blocks() -> None:
     # Choosing the region summed weights over every element of the page, twice per reading;
     # inline markup and empty wrappers hold no block, so no weight, and are left out.

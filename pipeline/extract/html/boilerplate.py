@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
+from typing import cast
 
 from lxml import etree
 
@@ -597,15 +598,24 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
     # it. An element's parent tells which of them the walk has left: they are left (runs
     # closed, tails added) before it is read. The bottom entry, the root's parent, stays.
     walker = etree.iterwalk(root, events=("start", "comment", "pi"))
-    opened: list[tuple[etree._Element | None, bool | None, bool, bool]] = [
-        (root.getparent(), False, False, False)]
+    # (The bottom entry's element is None at a document's root: it is never read.)
+    opened: list[tuple[etree._Element, bool | None, bool, bool]] = [
+        (cast(etree._Element, root.getparent()), False, False, False)]
     in_link = in_caption = False
     for _, element in walker:
         parent = element.getparent()
         while opened[-1][0] is not parent:
-            left = opened.pop()
-            _leave(*left, runs, blocks)
-            in_link, in_caption = left[2], left[3]
+            # ``_leave``, written out: every element with children comes here.
+            left, mark, in_link, in_caption = opened.pop()
+            if runs[-1].owner is left and len(runs) > 1:
+                run = runs.pop()
+                if run.parts:  # most runs end empty (a block holding only blocks)
+                    run.flush(blocks)
+            elif mark is None:
+                runs[-1].add("\n", False)
+            tail = left.tail
+            if tail:
+                runs[-1].add(tail, in_link, in_caption)
         tag = element.tag  # lxml makes a new string at every read
         if not isinstance(tag, str):
             runs[-1].add(element.tail, in_link, in_caption)
@@ -673,7 +683,9 @@ def text_blocks(root: etree._Element, shown: frozenset[etree._Element] = frozens
             continue
         # A leaf is left at once (as _leave does, without the call: half the elements).
         if runs[-1].owner is element and len(runs) > 1:
-            runs.pop().flush(blocks)
+            run = runs.pop()
+            if run.parts:
+                run.flush(blocks)
         elif exit_mark is None:
             runs[-1].add("\n", False)
         tail = element.tail
@@ -795,7 +807,10 @@ def _is_fallback(noscript: etree._Element) -> bool:
 def _open_run(element: etree._Element, tag: str, classes: str | None, attributes: list[str],
               runs: list[_Run], blocks: list[TextBlock]) -> None:
     parent = runs[-1]
-    parent.flush(blocks)
+    if parent.parts:
+        parent.flush(blocks)
+    elif parent.notes:
+        parent.notes = []  # as ``flush`` drops them, without its call
     kind = OWN_KIND.get(tag)
     # A <p> in a quote, list item or caption (<figcaption><p>, also wrapped in layout
     # elements: <figcaption><section><div><p>) is part of that.
@@ -803,10 +818,11 @@ def _open_run(element: etree._Element, tag: str, classes: str | None, attributes
                                                  or _in_caption_box(parent))):
         kind = parent.kind if parent.owner is not None and parent.kind in (
             "quote", "list_item", "caption", "byline") else "paragraph"
-    names = _names(classes, element.get("id") if "id" in attributes else None)
+    id_ = element.get("id") if "id" in attributes else None
+    names = _names(classes, id_)
     # Classes on <html> and <body> are the page's state ("f_caption_muted_videos_on").
     if kind in ("paragraph", "list_item") and names and tag not in PAGE_TAGS and \
-            _caption_markup(element, names):
+            _caption_markup(classes, id_):
         kind = "caption"
     signal = chrome_signal(element, names, attributes)
     chrome, chrome_owner = (signal, element) if signal else (parent.chrome, parent.chrome_owner)
@@ -910,21 +926,19 @@ def _inline_caption(element: etree._Element, classes: str | None, attributes: li
                     ) -> bool:
     """``_caption_markup`` of an element whose class and attribute names the walk has read."""
     id_ = element.get("id") if "id" in attributes else None
-    return bool(classes or id_) and _caption_markup(element, _names(classes, id_))
+    return bool(classes or id_) and _caption_markup(classes, id_)
 
 
-def _caption_markup(element: etree._Element, names: str | None = None) -> bool:
-    """A class or id naming a caption or credit, also as the end of a camelCase name."""
-    if names is None:
-        classes, id_ = element.get("class"), element.get("id")
-        if not classes and not id_:  # most inline elements: no class string to build
-            return False
-        names = _names(classes, id_)
+@lru_cache(maxsize=4096)
+def _caption_markup(classes: str | None, id_: str | None) -> bool:
+    """A class or id naming a caption or credit, also as the end of a camelCase name.
+    Cached, as ``chrome_word``: pages repeat their names."""
+    names = _names(classes, id_)
     # Every caption word holds one of these: most class names are passed without a search.
     if not names or ("aption" not in names and "redit" not in names and "nfo" not in names):
         return False
     return CAPTION_WORDS.search(names) is not None or CAMEL_CAPTION_WORDS.search(
-        f"{element.get('class') or ''} {element.get('id') or ''}") is not None
+        f"{classes or ''} {id_ or ''}") is not None
 
 
 def _holds_post(element: etree._Element) -> bool:
