@@ -2948,3 +2948,28 @@ def test_a_number_opening_a_line_of_a_raised_label_note_is_no_label(tmp_path):
     result = _typeset(tmp_path, page)
     assert [f.label for f in result.footnotes] == ["4"], result.footnotes
     assert result.footnotes[0].text.endswith("subbasin 5 shall flow.")
+
+
+def test_notes_labelled_in_parentheses_cited_so(tmp_path):
+    """The EU's Official Journal cites its notes with raised numbers in parentheses
+    (``Regulation (EU) 2016/679 (1)``) and labels them so at the foot: the second note, not
+    right under the rule, needs the page to cite its number, and a raised ``(2)`` does (it
+    was read as a paragraph, and neither marker linked its note)."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=24, size=10)
+        for mark in ("(1)", "(2)"):
+            text = "having regard to the opinion of the Economic and Social Committee"
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(72, y, text)
+            _raised(canvas, 72 + canvas.stringWidth(text, "Times-Roman", 10) + 1, y, mark)
+            y -= 12
+        canvas.line(72, y - 6, 200, y - 6)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, y - 18, "(1) OJ L 119, 4.5.2016, p. 1.")
+        canvas.drawString(72, y - 28, "(2) OJ C 97, 28.2.2022, p. 60.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["1", "2"], result.footnotes
+    assert not any(b.text.startswith("(2)") for b in result.blocks), result.blocks
+    assert [r for b in result.blocks for r in b.footnote_refs] == ["1", "2"], result.blocks
+    assert not any("(1)" in b.text for b in result.blocks), result.blocks

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pipeline.extract.pdf.classify import SENTENCE_END
 from pipeline.extract.pdf.geometry import union
 from pipeline.extract.pdf.lines import Line
-from pipeline.extract.pdf.notes import GLUED_MARKER, Note
+from pipeline.extract.pdf.notes import GLUED_MARKER, Note, raised_marks
 from pipeline.extract.pdf.order import BUILT_WHOLE, LayoutBlock
 from pipeline.model import FootnoteBlock, Locator, Removed, Transform
 from pipeline.textutil.hyphenation import (
@@ -71,7 +71,8 @@ class Draft:
 def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabulary,
             removed: list[Removed]) -> list[Draft]:
     labels = {n.label for n in notes if n.label}
-    misread = _misread(blocks, labels)
+    parenthesised = any(n.parenthesised for n in notes)
+    misread = _misread(blocks, labels, parenthesised)
     drafts = []
     for block in blocks:
         if block.kind in BUILT_WHOLE:
@@ -86,7 +87,7 @@ def drafts_of(blocks: list[LayoutBlock], notes: list[Note], vocabulary: Vocabula
         before: Line | None = None
         for line in block.lines:
             read = {offset: label for (key, offset), label in misread.items() if key == id(line)}
-            text, markers = _line_markers(line, cited, read)
+            text, markers = _line_markers(line, cited, read, parenthesised)
             _append(draft, text, vocabulary,
                     before is not None and _ran_out_of_room(before, text, block.bbox[2]))
             before = line
@@ -127,7 +128,7 @@ MISREAD_EDITS = 1
 label misread, when the notes' sequence leaves just that label uncited at its place."""
 
 
-def _misread(blocks: list[LayoutBlock], labels: set[str]
+def _misread(blocks: list[LayoutBlock], labels: set[str], parenthesised: bool = False
              ) -> dict[tuple[int, int], tuple[str, str]]:
     """Raised numbers that cite none of the page's notes but stand where an uncited note's
     marker belongs: (``id`` of the line, offset) -> (the number read, the label).
@@ -150,7 +151,7 @@ def _misread(blocks: list[LayoutBlock], labels: set[str]
             found += [(m.start(1), m.group(1)) for m in GLUED_MARKER.finditer(line.text)
                       if m.group(1) in labels]
             for offset, raw in sorted(found):
-                parts = [p for p in re.split(r"[,\s]+", raw) if p]
+                parts = raised_marks(raw, parenthesised)
                 if parts and all(p in labels for p in parts):
                     sequence += [(int(p), (id(line), offset), p) for p in parts if p.isdigit()]
                 elif raw.isdigit():
@@ -198,18 +199,19 @@ def _cites_notes(block: LayoutBlock, labels: set[str]) -> bool:
     if len(block.lines) > OTHER_NUMBERING_LINES:
         return True
     numbers = {p for line in block.lines for _, raw in line.raised
-               for p in re.split(r"[,\s]+", raw.strip()) if p.isdigit()}
+               for p in raised_marks(raw, False) if p.isdigit()}
     return len(numbers - labels) < OTHER_NUMBERING
 
 
-def _line_markers(line: Line, labels: set[str], misread: dict[int, tuple[str, str]] | None = None
-                  ) -> tuple[str, list[tuple[int, str]]]:
+def _line_markers(line: Line, labels: set[str], misread: dict[int, tuple[str, str]] | None = None,
+                  parenthesised: bool = False) -> tuple[str, list[tuple[int, str]]]:
     """The line's text with confirmed markers removed (and others put back), and the markers;
-    ``misread``: raised numbers (by offset) that stand for a label (``_misread``)."""
+    ``misread``: raised numbers (by offset) that stand for a label (``_misread``);
+    ``parenthesised``: the page's notes are labelled ``(1)``, so ``(1)`` cites one."""
     text = line.text
     markers: list[tuple[int, str]] = []
     for offset, raw in reversed(line.raised):
-        parts = [p for p in re.split(r"[,\s]+", raw.strip()) if p]
+        parts = raised_marks(raw, parenthesised)
         if parts and all(p in labels for p in parts):
             markers = [(offset, p) for p in parts] + markers
         elif misread and offset in misread and labels:

@@ -112,6 +112,8 @@ class Note:
     lines: list[Line] = field(default_factory=list)
     continued: bool = False
     """True when the first lines continue a note from the previous page."""
+    parenthesised: bool = False
+    """Its label is printed in parentheses (``(4) For a discussion``): the page cites it so."""
 
 
 def split_notes(blocks: list[LayoutBlock], body_size: float,
@@ -270,7 +272,7 @@ def _within_column(block: LayoutBlock, note: LayoutBlock, blocks: list[LayoutBlo
 
 
 def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
-    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``),
+    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``, ``(1)``),
     numbers glued after punctuation (``Response.2``) and note symbols glued after a word
     (``used*``)."""
     found: set[str] = set()
@@ -279,10 +281,20 @@ def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
             continue
         for line in block.lines:
             for _, raw in line.raised:
-                found.update(p for p in re.split(r"[,\s]+", raw.strip()) if p)
+                found.update(raised_marks(raw))
             found.update(GLUED_MARKER.findall(line.text))
             found.update(GLUED_SYMBOL_MARKER.findall(line.text))
     return found
+
+
+def raised_marks(raw: str, parenthesised: bool = True) -> list[str]:
+    """The labels a run of raised characters cites: ``3``; ``1,2`` both; ``(1)`` its number
+    when ``parenthesised`` (the EU's Official Journal labels and cites its notes in
+    parentheses; where notes are labelled bare, a raised ``(2)`` is a formula's)."""
+    raw = raw.strip()
+    if parenthesised and raw.startswith("(") and raw.endswith(")"):
+        raw = raw[1:-1]
+    return [p for p in re.split(r"[,\s]+", raw) if p]
 
 
 def _cited(label: str, line: Line, cited: set[str]) -> bool:
@@ -323,9 +335,10 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
         label = tab or _label_of(line)
         glued = _GLUED_SYMBOL.match(line.text) if opens_block and not label else None
         if tab or label and _plausible(label, line, notes, cited):
+            parenthesised = not line.lead_label and not tab and line.text.startswith("(")
             if not line.lead_label and not tab:
                 line.text = _LABEL.sub("", line.text, count=1)
-            notes.append(Note(label, [line]))
+            notes.append(Note(label, [line], parenthesised=parenthesised))
         elif glued:
             line.text = line.text[glued.end():]
             notes.append(Note(glued.group(), [line]))
