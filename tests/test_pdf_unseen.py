@@ -2973,3 +2973,29 @@ def test_notes_labelled_in_parentheses_cited_so(tmp_path):
     assert not any(b.text.startswith("(2)") for b in result.blocks), result.blocks
     assert [r for b in result.blocks for r in b.footnote_refs] == ["1", "2"], result.blocks
     assert not any("(1)" in b.text for b in result.blocks), result.blocks
+
+
+def test_a_note_cited_only_from_a_ruled_tables_cell(tmp_path):
+    """A report's ruled table cites a page footnote from a cell (``Region 2³``); the note at
+    the page's foot, under no rule and opening with a plain number, needs the page to cite
+    it, and the cell's raised mark was dropped with the table's text (no note was found)."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=10, size=10)
+        top = y - 10
+        for row in range(5):
+            canvas.line(72, top - 16 * row, 400, top - 16 * row)
+        for x in (72, 250, 400):
+            canvas.line(x, top, x, top - 64)
+        canvas.setFont("Times-Roman", 9)
+        for row in range(4):
+            canvas.drawString(76, top - 12 - 16 * row, f"Region {row + 1}")
+            canvas.drawString(254, top - 12 - 16 * row, f"{10 + row}.5")
+        _raised(canvas, 76 + canvas.stringWidth("Region 2", "Times-Roman", 9), top - 28, "3", 5)
+        y = _paragraph(canvas, top - 90, rows=20, size=10)
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(72, y - 20, "3 Region 2 includes the two northern districts merged "
+                                      "in 2015.")
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["3"], result.footnotes
+    assert any(b.kind == "table" for b in result.blocks), result.blocks

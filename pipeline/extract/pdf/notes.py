@@ -272,18 +272,19 @@ def _within_column(block: LayoutBlock, note: LayoutBlock, blocks: list[LayoutBlo
 
 
 def marker_candidates(blocks: list[LayoutBlock]) -> set[str]:
-    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``, ``(1)``),
-    numbers glued after punctuation (``Response.2``) and note symbols glued after a word
-    (``used*``)."""
+    """What the page's text may cite notes by: its raised characters (``3``, ``1,2``,
+    ``(1)``), those of its ruled tables' cells (``Region 2³``), numbers glued after
+    punctuation (``Response.2``) and note symbols glued after a word (``used*``)."""
     found: set[str] = set()
     for block in blocks:
-        if block.kind in BUILT_WHOLE:
+        if block.kind in BUILT_WHOLE and block.kind != "table":
             continue
         for line in block.lines:
             for _, raw in line.raised:
                 found.update(raised_marks(raw))
-            found.update(GLUED_MARKER.findall(line.text))
-            found.update(GLUED_SYMBOL_MARKER.findall(line.text))
+            if block.kind != "table":  # a cell's figures after punctuation are values
+                found.update(GLUED_MARKER.findall(line.text))
+                found.update(GLUED_SYMBOL_MARKER.findall(line.text))
     return found
 
 

@@ -74,8 +74,9 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
             centred = [((c[X0] + c[X1]) / 2, (c[TOP] + c[BOTTOM]) / 2, c) for c in chars]
         inside = [item for item in centred
                   if t_x0 <= item[0] <= t_x1 and t_top <= item[1] <= t_bottom]
-        rows = [[_cell_text(cell, inside, page.page_number) for cell in row.cells]
-                for row in table.rows]
+        cells = [[_cell_text(cell, inside, page.page_number) for cell in row.cells]
+                 for row in table.rows]
+        rows = [[text for text, _ in row] for row in cells]
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue
         if sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2) < 2:
@@ -87,7 +88,10 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
             # header: left out of the table, the row's lines are read as its caption
             rows, top = rows[1:], table.rows[0].bbox[3]
         text = "\n".join("\t".join(row) for row in rows)
-        line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False)
+        # the cells' raised marks (``Region 2³``) may cite the page's notes
+        marks = [(len(text), mark) for row in cells[len(cells) - len(rows):]
+                 for _, cell_marks in row for mark in cell_marks]
+        line = Line(page.page_number, x0, top, x1, bottom, text, 0.0, 0.0, False, marks)
         found.append(LayoutBlock([line], kind="table"))
     return found, grids
 
@@ -255,10 +259,13 @@ def _extended(edge: _Edge, to: float, orientation: str) -> _Edge:
 
 
 def _cell_text(cell: tuple[float, float, float, float] | None,
-               centred: list[tuple[float, float, Char]], page_number: int) -> str:
-    """The text of the characters (with their centres, in page order) centred in ``cell``."""
+               centred: list[tuple[float, float, Char]], page_number: int
+               ) -> tuple[str, list[str]]:
+    """The text of the characters (with their centres, in page order) centred in ``cell``,
+    and the raised marks its lines hold apart from their text."""
     if cell is None:
-        return ""
+        return "", []
     x0, top, x1, bottom = cell
     inside = [c for x, y, c in centred if x0 <= x < x1 and top <= y < bottom]
-    return " ".join(line.text for line in page_lines(inside, page_number))
+    lines = page_lines(inside, page_number)
+    return " ".join(line.text for line in lines), [raw for line in lines for _, raw in line.raised]
