@@ -605,3 +605,34 @@ def test_a_characters_matrix_is_read_from_its_record(monkeypatch):
     calls = _counting(monkeypatch, pdfium, "_char_matrix")
     assert "".join(c[0] for c in _read_pages(data)[1]) == "Same wordson every page"
     assert calls["_char_matrix"] == 0
+
+
+def test_a_paths_last_segment_is_not_asked_once_its_points_are_shown_in_one_array(monkeypatch):
+    """Each path's first and last segments are checked to stand at its array's ends until
+    ``PATHS_CHECKED`` paths have been, then a long path made for the purpose shows PDFium
+    keeps a path's points in one array: a call a path fewer, the same points."""
+    monkeypatch.setattr(pdfium, "PATHS_CHECKED", 2)
+    monkeypatch.setattr(pdfium, "_CONTIGUITY", {"checked": 0, "proven": False})
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 400))
+    for i in range(5):
+        canvas.rect(40 + 50 * i, 100, 30, 60 + i)
+    canvas.showPage()
+    canvas.save()
+    document = pdfium.pdfium.PdfDocument(buffer.getvalue())
+    page = raw.FPDF_LoadPage(document.raw, 0)
+    try:
+        objects, _, _ = pdfium._objects(ctypes.cast(page, ctypes.c_void_p).value or 0)
+        paths = [obj for obj, kind, _ in objects if kind == pdfium.PATH]
+        expected = [pdfium._api_points(path, pdfium._count_segments(path)) for path in paths]
+        calls = _counting(monkeypatch, pdfium, "_segment")
+        asked, found = [], []
+        for path in paths:
+            before = calls["_segment"]
+            found.append(pdfium._raw_points(path, pdfium._count_segments(path)))
+            asked.append(calls["_segment"] - before)
+    finally:
+        raw.FPDF_ClosePage(page)
+        document.close()
+    assert found == expected
+    assert asked == [2, 2 + 2, 1, 1, 1]  # the second path's count adds the long path's check

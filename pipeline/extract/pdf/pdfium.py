@@ -446,13 +446,46 @@ def _raw_points(path: int, count: int) -> list[tuple[float, float, int, bool]] |
 def _raw_bytes(path: int, count: int) -> bytes | None:
     """The path's ``CFX_Path::Point``s as PDFium keeps them: a segment's handle is the
     address of its point in the path's array of them (fpdf_editpath.cpp). None when the
-    first and last segments are not that array's ends."""
+    first and last segments are not that array's ends, which is asked of each path until
+    ``_points_contiguous`` has settled it for the process."""
     if count < 2:
         return None
     first = _segment(path, 0) or 0
-    if (_segment(path, count - 1) or 0) - first != (count - 1) * _POINT.size:
-        return None
+    if not _CONTIGUITY["proven"]:
+        if (_segment(path, count - 1) or 0) - first != (count - 1) * _POINT.size:
+            return None
+        _CONTIGUITY["checked"] += 1
+        if _CONTIGUITY["checked"] == PATHS_CHECKED:
+            _CONTIGUITY["proven"] = _points_contiguous()
     return ctypes.string_at(first, count * _POINT.size)
+
+
+PATHS_CHECKED = 1000
+"""Paths whose first and last segments ``_raw_bytes`` finds at their array's ends before it
+asks ``_points_contiguous`` (a JSS paper draws 40,909 paths; a page or two, a few dozen):
+past it, a call a path fewer."""
+LONG_PATH = 1024
+"""Segments of ``_points_contiguous``'s path: more than a double-ended queue of points keeps
+in one block (libc++ 341, libstdc++ 42)."""
+_CONTIGUITY = {"checked": 0, "proven": False}
+
+
+def _points_contiguous() -> bool:
+    """Whether a path's points stand in one array in this PDFium build however many there
+    are (a vector: CFX_Path's ``std::vector<Point>``), checked once on a path of ``LONG_PATH``
+    segments made with PDFium's own editing calls: then the first segment's address and the
+    count place every point (``_points_readable`` checked how each is laid out)."""
+    path = raw.FPDFPageObj_CreateNewPath(0.0, 0.0)
+    try:
+        for i in range(1, LONG_PATH):
+            raw.FPDFPath_LineTo(path, float(i), float(i % 7))
+        address = ctypes.cast(path, _V).value or 0
+        count = _count_segments(address)
+        first = _segment(address, 0) or 0
+        return (count == LONG_PATH and first != 0
+                and (_segment(address, count - 1) or 0) - first == (count - 1) * _POINT.size)
+    finally:
+        raw.FPDFPageObj_Destroy(path)
 
 
 def _api_points(path: int, count: int) -> list[tuple[float, float, int, bool]]:
