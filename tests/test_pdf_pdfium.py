@@ -207,6 +207,49 @@ def test_a_simple_fonts_small_capital_is_as_wide_as_its_glyph():
         assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
 
 
+def test_a_text_at_two_widths_in_either_font_of_a_shared_name_is_as_wide_as_its_glyph():
+    """pdfTeX writes one font twice where a page sets it in two encodings, both resources under
+    one subset-tagged name (the ASME template's TeX Gyre Termes: the hyphen at 0x2D, 333 units,
+    and TeX's hyphen character at 0x7F, 167 units, both read as ``-``). pdfminer cannot tell
+    which of the two PDFium's characters are set in, but a text either font gives glyphs of
+    two widths is measured by its glyph (the loose box), not by PDFium's advance by Unicode,
+    another glyph's: before, the hyphen was half its width and the gap after it a word space
+    (``sub- subsection``, ``full- page``)."""
+    content = b"BT /F1 10 Tf 40 300 Td (RrR) Tj /F2 10 Tf (R) Tj ET"
+    wide, narrow = b"700 0 0 0 700 700 d1 0 0 700 700 re f", b"450 0 0 0 450 500 d1 0 0 450 500 re f"
+    cmap = _to_unicode(b"<52> <0072>", b"<72> <0072>")
+    font = (b"<< /Type /Font /Subtype /Type3 /BaseFont /ABCDEF+SmallCaps /FontBBox [0 0 700 700] "
+            b"/FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /R 6 0 R /r 7 0 R >> "
+            b"/Encoding << /Type /Encoding /Differences [82 /R 114 /r] >> "
+            b"/FirstChar 82 /LastChar 114 /Widths [700" + b" 0" * 31 + b" 450] /ToUnicode 8 0 R "
+            b"/FontDescriptor 9 0 R >>")
+    other = (b"<< /Type /Font /Subtype /Type3 /BaseFont /ABCDEF+SmallCaps /FontBBox [0 0 700 700] "
+             b"/FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /R 6 0 R >> "
+             b"/Encoding << /Type /Encoding /Differences [82 /R] >> "
+             b"/FirstChar 82 /LastChar 82 /Widths [700] /ToUnicode 8 0 R /FontDescriptor 9 0 R >>")
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R /F2 10 0 R >> >> >>"),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        font,
+        b"<< /Length %d >>\nstream\n" % len(wide) + wide + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(narrow) + narrow + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+        (b"<< /Type /FontDescriptor /FontName /ABCDEF+SmallCaps /Flags 32 "
+         b"/FontBBox [0 0 700 700] /ItalicAngle 0 /Ascent 700 /Descent 0 /CapHeight 700 "
+         b"/StemV 80 >>"),
+        other,
+    ])
+    slow, fast = _both(data)
+    assert "".join(c[TEXT] for c in slow.chars) == "rrrr"
+    assert fast is not None
+    assert [c[TEXT] for c in fast.chars] == [c[TEXT] for c in slow.chars]
+    for a, b in zip(slow.chars, fast.chars):
+        assert (b[X0], b[X1]) == pytest.approx((a[X0], a[X1]), abs=0.01), a[TEXT]
+
+
 def test_tex_glyph_name_read_otherwise_stays_on_the_pdfium_path():
     """PDFium reads the glyph name ``phi1`` by the Adobe Glyph List (ϕ), fonts.py by TeX's
     names (φ, the curly one): the character is translated through its glyph name, so the page

@@ -186,6 +186,7 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
     fonts are not read (resolving every form and image of a book's figures took a twentieth
     of its extraction time)."""
     by_name: dict[str, PDFFont | None] = {}
+    namesakes: dict[str, list[PDFFont]] = {}
     readings: dict[str, Reading | None] = {}
     # by PDFium's font name: the name without its subset tag, pdfminer's font, the letters
     # its ToUnicode gives ligatures and the texts it gives glyphs of different widths
@@ -200,13 +201,19 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
         face = faces.get(fontname)
         if face is None:
             if not by_name:
-                by_name.update(_page_fonts(page, fonts, forms))
+                by_name.update(_page_fonts(page, fonts, forms, namesakes))
             untagged = SUBSET_TAG.sub("", fontname)  # PDFium keeps the tag of some fonts
             font = by_name.get(untagged)
             widths = font or by_name.get(fontname)
-            face = faces[fontname] = (untagged, font, fonts.truncated.get(untagged, ()),
-                                      fonts.shared_texts(widths),
-                                      fonts.decoded(fontname, font, widths))
+            # a name two fonts share (pdfTeX's one font in two encodings): which of them a
+            # character is set in is unknown, so a text either sets at two widths is measured
+            # by its glyph; what is read so depends on the page's fonts of that name, so it is
+            # kept for the page alone
+            namesake = [] if widths else namesakes.get(untagged, [])
+            shared = frozenset().union(*map(fonts.shared_texts, namesake)) if namesake else (
+                fonts.shared_texts(widths))
+            face = faces[fontname] = (untagged, font, fonts.truncated.get(untagged, ()), shared,
+                                      {} if namesake else fonts.decoded(fontname, font, widths))
         known = face[4]
         key = -1 - code if unmapped else code
         if key not in known:
@@ -245,15 +252,19 @@ def _decoder(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
 
 
 def _page_fonts(page: pdfplumber.page.Page, fonts: EncodingResourceManager,
-                forms: bool = True) -> dict[str, PDFFont | None]:
+                forms: bool = True, namesakes: dict[str, list[PDFFont]] | None = None
+                ) -> dict[str, PDFFont | None]:
     """The page's fonts by name (subset tag dropped; None for a name two fonts share), also
-    by the tagged name, and with ``forms`` those of the form XObjects it draws."""
+    by the tagged name, and with ``forms`` those of the form XObjects it draws; ``namesakes``
+    gets every font by its untagged name."""
     found: dict[str, PDFFont | None] = {"": None}
     refs = _font_refs(page.page_obj.resources) if forms else list(
         dict_value(dict_value(page.page_obj.resources).get("Font") or {}).values())
     for ref in refs:
         font, tagged, name = fonts.named_font(ref)
         found[name] = font if name not in found or found[name] is font else None
+        if namesakes is not None and font is not None:
+            namesakes.setdefault(name, []).append(font)
         if tagged != name:  # PDFium keeps the tag of some fonts
             found[tagged] = font if tagged not in found or found[tagged] is font else None
     return found
