@@ -2999,3 +2999,46 @@ def test_a_note_cited_only_from_a_ruled_tables_cell(tmp_path):
     result = _typeset(tmp_path, page)
     assert [f.label for f in result.footnotes] == ["3"], result.footnotes
     assert any(b.kind == "table" for b in result.blocks), result.blocks
+
+def test_a_page_filling_background_is_no_tables_frame(tmp_path):
+    """A report page painted white edge to edge and past them (a design tool's backgrounds),
+    a coloured band across its top and foot with a dark box in each (``2018 | HIGHLIGHTS``,
+    ``... | 2019``), and short coloured bars beside its paragraphs (a 2018 annual report's
+    highlights page): a background's sides are the page's edges, not rules, so the bands and
+    bars they cross frame no table and the page is read as its heading and paragraphs;
+    before, the whole page was one table."""
+    def page(canvas):
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.rect(0, -2400, 612, 4755, stroke=0, fill=1)
+        canvas.rect(0, 1, 612, 792, stroke=0, fill=1)
+        canvas.setFillColorRGB(0.06, 0.48, 0.22)
+        canvas.rect(0, 730, 612, 64, stroke=0, fill=1)
+        canvas.rect(0, 0, 612, 80, stroke=0, fill=1)
+        top = 700
+        for i in range(5):
+            bar_x = 480 if i % 2 == 0 else 60
+            canvas.setFillColorRGB(0.06, 0.48, 0.22)
+            if i == 0:
+                canvas.rect(bar_x, top - 20, 3.3, 133, stroke=0, fill=1)
+            canvas.rect(bar_x, top - 60, 3.3, 19.3, stroke=0, fill=1)
+            canvas.rect(bar_x, top - 30, 3.3, 19.3, stroke=0, fill=1)
+            if i % 2 == 0:
+                canvas.rect(bar_x, top - 130, 3.3, 133, stroke=0, fill=1)
+            canvas.setFillColorRGB(0, 0, 0)
+            top = _paragraph(canvas, top, rows=4, x=72 if i % 2 == 0 else 110) - 40
+        canvas.setFillColorRGB(0.1, 0.13, 0.32)
+        canvas.rect(20, 730, 138, 64, stroke=0, fill=1)
+        canvas.rect(454, 0, 138, 80, stroke=0, fill=1)
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.setFont("Helvetica-Bold", 28)
+        canvas.drawString(50, 750, "2018")
+        canvas.drawString(170, 750, "HIGHLIGHTS")
+        canvas.drawString(480, 30, "2019")
+        canvas.setFont("Helvetica", 12)
+        canvas.drawString(40, 50, "In 2019 we will continue to run workshops and trainings.")
+        canvas.drawString(40, 34, "We are looking forward to an exciting and busy year ahead!")
+
+    result = _extract_blocks(_typeset(tmp_path, page))
+    assert not [text for kind, text in result if kind == "table"]
+    assert sum(1 for kind, _ in result if kind == "paragraph") >= 5
+

@@ -39,6 +39,9 @@ MERGE_TOLERANCE = 3
 """Points: pdfplumber's snap and join tolerances, at which ``_merged`` merges edges."""
 CROSSING_TOLERANCE = 3.0
 """Points: edges this close count as crossing (pdfplumber's default intersection tolerance)."""
+BLEED = 9.0
+"""Points: a box reaching this close to every edge of the page is its background (printed
+matter keeps a wider margin; a bleed past the trim is an eighth of an inch)."""
 
 
 def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, float, float]],
@@ -49,6 +52,11 @@ def ruled_tables(page: pdfplumber.page.Page, rects: list[tuple[float, float, flo
 
     pdfplumber's table finder is given the edges and characters this module has already read:
     its own ``page.edges`` and ``table.extract`` would convert every object of the page again."""
+    # a box that fills the page is its background (a design tool paints the page white edge
+    # to edge, and past them): its sides are the page's edges, not rules, and the bands and
+    # bars over it would close cells on them
+    width, height = float(page.width), float(page.height)
+    rects = [box for box in rects if not _fills(box, width, height)]
     if not _crosses(rects + lines, TABLE_MIN_CROSSINGS):
         return [], []
     sides = [side for box in rects for side in _box_sides(box)]
@@ -185,6 +193,12 @@ def _crosses(rules: list[tuple[float, float, float, float]], least: int) -> bool
 _Side = tuple[str, float, float, float, float, float, float]
 """A table edge before merging: orientation, x0, x1, top, bottom, width, height."""
 _Edge = tuple[float, float, float, float, float, float]
+
+
+def _fills(box: tuple[float, float, float, float], width: float, height: float) -> bool:
+    """Whether ``box`` covers the page, to within ``BLEED`` of each edge."""
+    x0, top, x1, bottom = box
+    return x0 <= BLEED and top <= BLEED and x1 >= width - BLEED and bottom >= height - BLEED
 
 
 def _box_sides(box: tuple[float, float, float, float]) -> list[_Side]:
