@@ -3042,3 +3042,46 @@ def test_a_page_filling_background_is_no_tables_frame(tmp_path):
     assert not [text for kind, text in result if kind == "table"]
     assert sum(1 for kind, _ in result if kind == "paragraph") >= 5
 
+
+def test_prose_running_past_a_drawings_edge_is_no_label_of_it(tmp_path):
+    """A timeline drawn down the left of a page whose lines reach under the start of a
+    mission statement set large beside it (an annual report's mission page): the statement's
+    lines start inside the drawing's box and run far past its edge, which no label of the
+    drawing does, and each paragraph's last short line, under its lines at their edge, size
+    and leading, ends it; before, every line of six words or fewer was read as one of the
+    drawing's labels."""
+    def page(canvas):
+        canvas.setStrokeColorRGB(0.9, 0.6, 0.1)
+        canvas.setLineWidth(4)
+        for i, (y, x) in enumerate(((760, 40), (640, 300), (520, 60), (470, 310), (420, 80))):
+            canvas.circle(x, y, 12, stroke=1, fill=0)
+            canvas.setFont("Helvetica-Bold", 11)
+            canvas.drawString(x - 12, y - 4, str(1998 + 4 * i))
+            canvas.setFont("Helvetica", 10)
+            label_x = x + 20 if x < 200 else x - 70
+            canvas.drawString(label_x, y + 8, "Lesson")
+            canvas.drawString(label_x, y - 4, "Published")
+        canvas.line(40, 760, 300, 640)
+        canvas.line(300, 640, 60, 520)
+        canvas.line(60, 520, 310, 470)
+        canvas.line(310, 470, 80, 420)
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setFont("Helvetica", 12)
+        for i, text in enumerate(("The Carpentries builds global capacity in",
+                                  "essential data and computational skills for",
+                                  "conducting efficient, open, and reproducible",
+                                  "research.")):
+            canvas.drawString(290, 740 - 15 * i, text)
+        for i, text in enumerate(("We collaboratively develop openly-available",
+                                  "lessons and deliver these lessons using",
+                                  "evidence-based teaching practices.")):
+            canvas.drawString(290, 610 - 15 * i, text)
+
+    result = [(kind, " ".join(text.split()))
+              for kind, text in _extract_blocks(_typeset(tmp_path, page))]
+    assert ("paragraph", "The Carpentries builds global capacity in essential data and "
+            "computational skills for conducting efficient, open, and reproducible "
+            "research.") in result
+    assert ("paragraph", "We collaboratively develop openly-available lessons and deliver "
+            "these lessons using evidence-based teaching practices.") in result
+    assert any(kind == "figure" and "Published" in text for kind, text in result)

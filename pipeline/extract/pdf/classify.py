@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from pipeline.extract.pdf.figures import region_of
-from pipeline.extract.pdf.geometry import Box, centre_in, within
+from pipeline.extract.pdf.geometry import Box, centre_in, near, within
 from pipeline.extract.pdf.lines import CAPTION, HEADING_SIZE, Line
 from pipeline.extract.pdf.order import BUILT_WHOLE, NUMBERED_TITLE, LayoutBlock, centred_title
 from pipeline.extract.pdf.pages import PageData
@@ -136,13 +136,15 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
     prose: dict[int, int] = {}
     text = []
     captions = _caption_lines(page.lines)
+    ends = _paragraph_ends(page.lines, page.figures)
     for line in page.lines:
         region = region_of(line.bbox, page.figures, reach=line.size)
         # a subfigure's caption under its drawing, ``(b) Fall 2``, is read after it as text,
         # not among its labels (nor is it prose that makes the drawing a framed text); so is
         # a short caption set close over or under its drawing (``Figure 3. Trends``)
         caption = id(line) in captions
-        if region is None or caption or len(line.text.split()) > FIGURE_LABEL_WORDS:
+        if (region is None or caption or len(line.text.split()) > FIGURE_LABEL_WORDS
+                or _past_the_edge(line, page.figures[region]) or id(line) in ends):
             text.append(line)
             if (not caption and region is not None
                     and region_of(line.bbox, [page.figures[region]]) is not None):
@@ -167,6 +169,37 @@ def figure_text(page: PageData) -> tuple[list[Line], list[LayoutBlock]]:
         figures.append(LayoutBlock([label], kind="figure"))
     text.sort(key=lambda l: (round(l.top), l.x0))
     return text, figures
+
+
+def _past_the_edge(line: Line, region: Box) -> bool:
+    """Whether ``line`` runs across the drawing's left or right edge, an em of it or more on
+    either side, with its middle outside: a drawing's labels stand inside it or just outside
+    its edge, while text set beside a drawing whose box reaches under it (a timeline's
+    strokes) starts inside and runs on past it."""
+    middle = (line.x0 + line.x1) / 2
+    if region[0] <= middle <= region[2]:
+        return False
+    return any(line.x0 + line.size <= edge <= line.x1 - line.size for edge in region[::2])
+
+
+def _paragraph_ends(lines: list[Line], regions: list[Box]) -> set[int]:
+    """The ids of the lines that end a paragraph running past a drawing's edge
+    (``_past_the_edge``): each stands under such a line, or under another such end, at its
+    left edge, size and leading (``research.`` under ``conducting efficient, open, and
+    reproducible``), so it is that paragraph's, not a label, though short and inside the box."""
+    ends: set[int] = set()
+    by_top = sorted(lines, key=lambda l: l.top)
+    for k, line in enumerate(by_top):
+        for above in reversed(by_top[:k]):
+            if line.top - above.top > 2 * line.size:
+                break
+            if (above.top < line.top and abs(above.x0 - line.x0) <= 1.0
+                    and abs(above.size - line.size) <= 0.1):
+                if id(above) in ends or any(_past_the_edge(above, region) for region in regions
+                                            if near(above.bbox, region, above.size)):
+                    ends.add(id(line))
+                break
+    return ends
 
 
 def _caption_lines(lines: list[Line]) -> set[int]:
