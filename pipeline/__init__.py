@@ -19,6 +19,9 @@ from types import ModuleType
 from typing import IO
 
 __version__ = "0.1.0"
+STORE_ENV = "ARCHIVIST_STORE"
+"""The environment variable naming the store when ``--store`` is not given (here, not in
+``pipeline.store``: ``archivist extract`` names no store and imports none)."""
 
 # Arrow's buffers from the C library's malloc, not Arrow's default mimalloc, which kept the
 # pages of every batch a long ingest linked, spilled and let go: in a 2,000-record WARC's run

@@ -26,9 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pipeline import __version__
 from pipeline.errors import CaptureError, FetchError, TooLarge, shorten
-from pipeline.model import Capture, Kind, Source
-from pipeline.registry import CAPTURE_DEADLINE_S, Registry
-from pipeline.store import Store
+from pipeline.model import CAPTURE_DEADLINE_S, Capture, Kind, Source
 
 if TYPE_CHECKING:  # the HTTP stack (httpx, warcio: 0.15 s) is imported where a fetch needs it,
     import ssl  # so that reading local files (archivist extract) starts without it
@@ -36,6 +34,8 @@ if TYPE_CHECKING:  # the HTTP stack (httpx, warcio: 0.15 s) is imported where a 
     import httpx
 
     from pipeline.net import Deadline
+    from pipeline.registry import Registry
+    from pipeline.store import Store
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 MAX_BYTES = 100 * 1024 * 1024

@@ -49,9 +49,8 @@ from rich.text import Text
 from typer._coercion import RuntimeParam, build_runtime_param
 from typer._param_types import coerce_cli_path
 
-from pipeline import __version__, without_cycle_collection
+from pipeline import STORE_ENV, __version__, without_cycle_collection
 from pipeline.errors import ArchiveError, PipelineError
-from pipeline.store import STORE_ENV, Store
 
 if TYPE_CHECKING:  # imported where used, to keep `archivist --help` fast
     # typer 0.29 vendors click: its classes, not the click package's, are the ones it calls with.
@@ -240,6 +239,7 @@ def _extract_options(max_seconds: float | None, max_memory_mb: int | None,
 def _archive(store: str | None, must_exist: bool = True) -> Archive:
     """The archive of ``--store``; for reading, a folder that is not there is an error."""
     from pipeline.archive import Archive
+    from pipeline.store import Store
 
     root = Store.at(store)  # --store is text so that s3:// URLs survive
     if must_exist and not root.remote and not Path(root.root).is_dir():
@@ -340,6 +340,7 @@ def _ingest(registry: Path, store: str | None, workers: int, runner: str,
 
     from flows.ingest import run_ingest
     from pipeline.registry import load_registry
+    from pipeline.store import Store
 
     sources = load_registry(registry).sources
     # A bulk entry's documents are known only once it is expanded: no total to count toward.
@@ -978,6 +979,7 @@ def schedule(
     Example: archivist schedule examples/sources.toml --cron "0 3 * * *" --store /tmp/archive
     """
     from flows.schedule import add_schedule
+    from pipeline.store import Store
 
     spec = add_schedule(str(registry), cron, Store.at(store), name, timezone)
     console.print(Text(f"scheduled {spec.name}: ingest {spec.registry} at '{spec.cron}' "
@@ -1002,6 +1004,7 @@ def serve(
     import signal
 
     from flows.schedule import serve as run_serve
+    from pipeline.store import Store
 
     _quiet_prefect()
 

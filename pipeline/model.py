@@ -33,6 +33,11 @@ OCR_SETTING = "ocr-setting"
 BulkKind = Literal["warc", "wacz", "folder", "urls", "sitemap", "feed"]
 BULK_KINDS: tuple[BulkKind, ...] = ("warc", "wacz", "folder", "urls", "sitemap", "feed")
 """Registry kinds of one entry that expands into many documents (see ``pipeline/sources/``)."""
+CAPTURE_DEADLINE_S = 300.0
+"""Default time one capture may take from its first connection to its last byte, retries
+included: long enough for a 100 MB body over a slow link, short enough to bound a run. Here,
+not in ``pipeline.registry``, so that reading local files (``archivist extract``) imports
+no registry parsing."""
 
 PassageKind = Literal[
     "title",

@@ -39,11 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RegistryError, shorten
-from pipeline.model import BULK_KINDS, KINDS, OCR_MODES, ExtractOptions, Source
-
-CAPTURE_DEADLINE_S = 300.0
-"""Default time one capture may take from its first connection to its last byte, retries
-included: long enough for a 100 MB body over a slow link, short enough to bound a run."""
+from pipeline.model import (
+    BULK_KINDS,
+    CAPTURE_DEADLINE_S,
+    KINDS,
+    OCR_MODES,
+    ExtractOptions,
+    Source,
+)
 
 CORE_KEYS = {"id", "uri", "kind", "every", "ocr"}
 BULK_KEYS = {"include": ("folder",), "exclude": ("folder",), "keep_warc": ("warc", "wacz")}

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING
 
-from pipeline import LIBC
+from pipeline import LIBC, STORE_ENV
 
 if TYPE_CHECKING:  # imported where used: pyarrow costs 0.15 s of every command's start
     from pyarrow import fs
 
-STORE_ENV = "ARCHIVIST_STORE"
 S3_PREFIX = "s3://"
 INCOMING = ".incoming"
 """Folder under ``raw/`` for files being written; never listed as blobs."""
