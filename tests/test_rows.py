@@ -3,14 +3,15 @@ passages' lineage keys, gives the rows a document built in the calling process g
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.clean import clean
 from pipeline.extract import isolate
 from pipeline.extract.dispatch import extract_in_process
-from pipeline.model import Capture, ExtractOptions, Source
-from pipeline.rows import derive, document_rows, extract_file
+from pipeline.model import Capture, ExtractOptions, Locator, Removed, Source
+from pipeline.rows import derive, document_rows, extract_file, locator_columns
 from pipeline.segment import doc_id_for, segment
 from pipeline.textutil.fingerprint import passage_keys
 
@@ -51,3 +52,20 @@ def test_archivist_extract_s_worker_makes_the_rows_with_the_language_model(
     assert {p["language"] for p in rows["passages"]} & {"en"}
     worker = isolate._workers.current
     assert "_multiarray_umath" in Path(f"/proc/{worker._process.pid}/maps").read_text()
+
+
+def test_a_removed_row_is_its_block_with_the_locator_columns_in_their_order() -> None:
+    data = EXAMPLE.read_bytes()
+    captured = page_capture(data)
+    document = derive(data, captured, keys=False)
+    removed = (Removed("nav", "Home", Locator(xpath="/html/body/nav[1]", char_start=3,
+                                              char_end=7, line_start=1, line_end=1)),
+               Removed("furniture", "Page 2", Locator(page_number=2, bbox=(1.0, 2.0, 3.0, 4.5)),
+                       category="furniture", evidence="repeats on 9 pages"))
+    document = replace(document, extraction=replace(document.extraction, removed=removed))
+    rows = document_rows(document, Source("page", captured.uri), captured, 3, "run")["removed"]
+    expected = [{"doc_id": document.doc_id, "doc_version": 3, "ordinal": i,
+                 "category": r.category, "rule": r.rule, "evidence": r.evidence or None,
+                 "text": r.text, **locator_columns(r.locator), "capture_sha256": "0" * 64,
+                 "run_id": "run"} for i, r in enumerate(removed)]
+    assert [list(row.items()) for row in rows] == [list(row.items()) for row in expected]
