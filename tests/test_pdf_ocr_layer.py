@@ -1,13 +1,16 @@
-"""Pages of a scan with an OCR text layer as Tesseract writes one (issue #15): the scan as an
-image, and over it each word it read in invisible text (render mode 3), the word and the space
+"""Pages of a scan with an OCR text layer (issue #15): the scan as an image, and over it each
+word read in invisible text (render mode 3). As Tesseract writes one, the word and the space
 after it as one string in its ``GlyphLessFont`` stretched over the word's box, each line set at
-a size taken from that line's own height, whole points that differ from line to line."""
+a size taken from that line's own height, whole points that differ from line to line; as a
+scanner's or an archive's OCR writes one, each word alone in its own text object of an ordinary
+font (Times-Roman), scaled to the word's box."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image
 from reportlab.lib.utils import ImageReader
@@ -17,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.extract import ExtractOptions, extract
+from pipeline.extract.pdf.objects import page_objects
 from tests.test_extract_pdf import _pdf_capture
 
 MONO = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
@@ -163,3 +167,101 @@ def test_ocr_layer_lines_of_one_paragraph_at_noisy_sizes_are_one_paragraph(tmp_p
     paragraphs = [b.text.replace("\n", " ") for b in result.blocks if b.kind == "paragraph"]
     assert paragraphs == [" ".join(LEFT)]
     assert [b.kind for b in result.blocks if "Extent" in b.text] == ["heading"]
+
+
+def _word_objects_line(canvas, words: list[str], x0: float, x1: float, baseline: float,
+                       size: float) -> None:
+    """``words`` read on one line as a scanner's or an archive's OCR writes them: each word's
+    box as wide as the printed word (``LETTER`` a letter), the boxes spread to fill ``x0`` to
+    ``x1``, and each word alone, without a space, in its own text object of invisible
+    Times-Roman at the line's ``size``, scaled horizontally (``Tz``) to fill its box."""
+    widths = [LETTER * len(word) for word in words]
+    gap = (x1 - x0 - sum(widths)) / max(len(words) - 1, 1)
+    x = x0
+    for word, width in zip(words, widths):
+        text = canvas.beginText(x, baseline)
+        text.setTextRenderMode(3)
+        text.setFont("Times-Roman", size)
+        text.setHorizScale(100 * width / stringWidth(word, "Times-Roman", size))
+        text.textOut(word)
+        canvas.drawText(text)
+        x += width + gap
+
+
+def _extract_scan(tmp_path: Path, draw) -> object:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    _scan(canvas)
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    capture, data = _pdf_capture(tmp_path, buffer.getvalue(), "scan.pdf")
+    return extract(data, capture, ExtractOptions())
+
+
+def test_words_of_a_layer_in_times_set_without_spaces_read_apart(tmp_path):
+    """A layer of one text object a word, without spaces, its letters scaled to the word's box:
+    the scan's word spaces in a tight line (0.1 em of the layer's size) are word breaks, not
+    the kerning a typeset line's gaps that narrow would be."""
+    lines = _lines(LEFT, 40)
+
+    def page(canvas):
+        for row, words in enumerate(lines):
+            width = LETTER * sum(map(len, words)) + 1.0 * (len(words) - 1)
+            _word_objects_line(canvas, words, 72, 72 + width, 700 - 12 * row, 10)
+
+    assert " ".join(LEFT) in _text(_extract_scan(tmp_path, page))
+
+
+def test_pdfminer_reads_which_fonts_are_an_ocr_layer():
+    """pdfminer's path (pages PDFium cannot read) tells the layer as PDFium's does: the fonts
+    drawn only invisibly over a page-sized image; without the image, invisible text is none."""
+    def draw(scan: bool) -> bytes:
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=(612, 792))
+        if scan:
+            _scan(canvas)
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(72, 600, "A visible line")  # drawn first: the mode stays set
+        _word_objects_line(canvas, ["Hidden", "words"], 72, 140, 700, 10)
+        canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
+
+    for scan, fonts in ((True, {"Times-Roman"}), (False, set())):
+        with pdfplumber.open(io.BytesIO(draw(scan))) as pdf:
+            page = pdf.pages[0]
+            found = page_objects(page, {}, set())
+            assert found.ocr_fonts(float(page.width), float(page.height)) == fonts
+
+
+MIDDLE = ("The committee met in the spring and again in the autumn to hear the reports of the "
+          "working groups and to decide which of their proposals the society should put before "
+          "the members at the annual meeting in the winter").split()
+JOURNAL_SIZES = (9, 10, 9, 10, 9, 11, 9, 9, 10, 9, 10, 9)
+"""A scanner's layer's sizes for one column's lines of one printed size (the line's height)."""
+
+
+def test_three_columns_of_a_times_layer_read_in_order_without_headings(tmp_path):
+    """A three-column journal page scanned, its layer one Times-Roman text object a word: the
+    lines the layer sized a point or two over the rest are body text (no headings splitting
+    a column), each column reads whole before the next, and the footer's date stays apart."""
+    columns = [_lines(LEFT, 36), _lines(MIDDLE, 36), _lines(RIGHT, 36)]
+    measure = max(_ragged(0, words) for lines in columns for words in lines)
+
+    def page(canvas):
+        for c, lines in enumerate(columns):
+            x0 = 54 + c * (measure + 12)
+            for row, words in enumerate(lines):
+                x1 = x0 + measure if row < len(lines) - 1 else _ragged(x0, words)
+                _word_objects_line(canvas, words, x0, x1, 700 - 11 * row - 0.7 * c,
+                                   JOURNAL_SIZES[(row + 4 * c) % len(JOURNAL_SIZES)])
+        _word_objects_line(canvas, ["13", "DECEMBER", "1968"], 54, 134, 80, 8)
+        _word_objects_line(canvas, ["1243"], 560, 578, 80, 8)
+
+    result = _extract_scan(tmp_path, page)
+    assert [b.kind for b in result.blocks] == ["paragraph"] * len(result.blocks)
+    text = _text(result)
+    read = [text.index(" ".join(words)) for words in (LEFT, MIDDLE, RIGHT)]
+    assert read == sorted(read)
+    assert not result.footnotes

@@ -98,8 +98,6 @@ ASCENT_EM = 0.75
 """A line box reaches this share of the size above the baseline..."""
 DESCENT_EM = 0.25
 """...and this share below it."""
-OCR_LAYER_FONT = "GlyphLessFont"
-"""The font of Tesseract's text layers (OCRmyPDF's too): invisible glyphs over the scan."""
 OCR_SIZE_SNAP = 0.2
 """Share above the commonest size within which an OCR layer's line sizes are noise (a heading
 stands further out: the flyer's are a quarter larger than its text)."""
@@ -197,6 +195,8 @@ class Line:
     seq: int = 0
     """Where the line's first-drawn glyph comes among the page's glyphs in the order the
     content stream draws them (the order a drawing program writes an axis or a legend in)."""
+    ocr: bool = False
+    """Whether the line is wholly an OCR text layer's (``page_lines``' ``ocr_fonts``)."""
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -226,17 +226,18 @@ def body_size_of(lines: Iterable[Line]) -> float:
 def page_lines(chars: list[Char], page_number: int,
                exclude: Sequence[tuple[float, float, float, float]] = (),
                heavy: Collection[str] = (), drawings: Sequence[Box] = (),
-               bars: Sequence[Box] = ()) -> list[Line]:
+               bars: Sequence[Box] = (), ocr_fonts: Collection[str] = ()) -> list[Line]:
     """Upright characters outside ``exclude`` boxes (tables) as line segments, top to bottom;
     ``heavy`` names fonts that are bold whatever their names say; ``drawings``: the page's
     drawings (figures.py's regions), whose labels are read in the order they were drawn: a
     line within its size of one has its ``seq`` set (the lines ``classify.figure_text`` may
     take for labels), the others keep 0; ``bars``: the page's thin horizontal strokes, among
-    them the fraction bars of its formulas."""
+    them the fraction bars of its formulas; ``ocr_fonts``: the fonts of the page's OCR text
+    layer (objects.py's ``PageObjects.ocr_fonts``), whose lines are marked ``ocr``."""
     kept = [c for c in chars if c[UPRIGHT] and c[TEXT]]
-    ocr = any(name.endswith(OCR_LAYER_FONT) for name in set(map(_BY_FONTNAME, kept)))
-    if ocr:  # an OCR text layer: asked of each font, not each glyph
-        kept = _ocr_word_boxes(_snap_ocr_sizes(kept))
+    if ocr_fonts:
+        kept = _ocr_word_breaks(_ocr_word_boxes(_snap_ocr_sizes(kept, ocr_fonts), ocr_fonts),
+                                ocr_fonts)
     if exclude:
         kept = [c for c in kept if not _in_any(c, exclude)]
     kept = tall_bars(_drop_capitals(kept))
@@ -246,7 +247,7 @@ def page_lines(chars: list[Char], page_number: int,
         kept = [c for c in kept if id(c) not in taken]
     # TeX's big operators: looked for among the page's fonts once, not per row and line
     operators = any(map(hanging_font, set(map(_BY_FONTNAME, kept))))
-    rows = _rows(kept, operators, bars, ocr)
+    rows = _rows(kept, operators, bars, ocr_fonts)
     gutters: dict[int, set[float]] = {}
     inks = row_inks(rows)
     if bars:
@@ -271,6 +272,8 @@ def page_lines(chars: list[Char], page_number: int,
     for segment in segments:
         line = _line(segment, page_number, heavy, operators)
         if line is not None:
+            if ocr_fonts:
+                line.ocr = _all_in(segment, ocr_fonts)
             if drawings and _near_a_drawing(line, drawings):
                 if drawn is None:
                     drawn = dict(zip(map(id, kept), count()))
@@ -382,13 +385,13 @@ def _plain_text(chars: list[Char]) -> str:
     return "".join(parts)
 
 
-def _snap_ocr_sizes(chars: list[Char]) -> list[Char]:
-    """An OCR text layer (Tesseract's invisible ``GlyphLessFont``) sizes each line from its
+def _snap_ocr_sizes(chars: list[Char], ocr_fonts: Collection[str]) -> list[Char]:
+    """An OCR text layer (in ``ocr_fonts``) sizes each line from its
     own letters, so one typewriter's lines come out 9 to 13 pt: a size at most
     ``OCR_SIZE_SNAP`` above the layer's commonest size on the page is that size, or body lines
     read as headings. (Smaller sizes are kept: small print, a stamp above a memo's title, is
     told by its size.)"""
-    ocr = [c for c in chars if c[FONTNAME].endswith(OCR_LAYER_FONT)]
+    ocr = [c for c in chars if c[FONTNAME] in ocr_fonts]
     if not ocr:
         return chars
     common = mode_size(ocr)
@@ -404,7 +407,7 @@ OCR_CHAIN_EM = 0.01
 set by one string, one word."""
 
 
-def _ocr_word_boxes(chars: list[Char]) -> list[Char]:
+def _ocr_word_boxes(chars: list[Char], ocr_fonts: Collection[str]) -> list[Char]:
     """Tesseract sets each word it read, with a space after it, as one string stretched over
     the word's box: the letters end a glyph short of the box's right edge and its space fills
     the rest, so the gaps between letters are a glyph wider than the page's word spaces, and a
@@ -414,7 +417,7 @@ def _ocr_word_boxes(chars: list[Char]) -> list[Char]:
     start, end = 0, len(out)
     while start < end:
         first = out[start]
-        if first[TEXT].isspace() or not first[FONTNAME].endswith(OCR_LAYER_FONT):
+        if first[TEXT].isspace() or first[FONTNAME] not in ocr_fonts:
             start += 1
             continue
         last = start  # the word: the glyphs set one after another, each where the last ended
@@ -431,6 +434,44 @@ def _ocr_word_boxes(chars: list[Char]) -> list[Char]:
             out[space] = (out[space][TEXT], x1, x1, *out[space][TOP:])
             last = space
         start = last + 1
+    return out
+
+
+OCR_WORD_GAP_EM = 0.03
+"""Ems of a gap between two glyphs of a layer that chains its words' letters that is no
+rounding: the gap between two word boxes."""
+OCR_CHAINED_SHARE = 0.5
+"""Share of an OCR layer's neighbouring letters (drawn one after the other on one baseline)
+that chain, at least, for the layer to be one that sets each word's letters end to end."""
+
+
+def _ocr_word_breaks(chars: list[Char], ocr_fonts: Collection[str]) -> list[Char]:
+    """A space after each word of an OCR layer that sets the words it read without one: an
+    archive's or a scanner's layer (ABBYY's, Acrobat's) draws each word as a text object of its
+    own, its glyphs scaled to fill the word's box, so a word's letters chain (each starts where
+    the one before it ends) and the gap to the next word is the scan's word space, which in a
+    tight line is narrower than the ``WORD_GAP_EM`` a typeset line's space is
+    (``ratherrare``). On a layer whose letters mostly chain, a gap between two of its glyphs
+    on one baseline is a word break, however narrow; a layer that places letter by letter (no
+    chains) is left to the gaps as measured."""
+    pairs = [(k, c) for k, (before, c) in enumerate(zip(chars, chars[1:]), 1)
+             if c[FONTNAME] in ocr_fonts and c[BASELINE] == before[BASELINE]
+             and c[FONTNAME] == before[FONTNAME]
+             and not c[TEXT].isspace() and not before[TEXT].isspace()]
+    if not pairs:
+        return chars
+    gaps = [(k, (c[X0] - chars[k - 1][X1]) / c[SIZE]) for k, c in pairs if c[SIZE] > 0]
+    if sum(abs(gap) <= OCR_CHAIN_EM for _, gap in gaps) < OCR_CHAINED_SHARE * len(gaps):
+        return chars
+    breaks = {k for k, gap in gaps if gap > OCR_WORD_GAP_EM}
+    if not breaks:
+        return chars
+    out: list[Char] = []
+    for k, c in enumerate(chars):
+        if k in breaks:  # the space ends the word before it, with no width (as Tesseract's)
+            before = chars[k - 1]
+            out.append((" ", before[X1], before[X1], *before[TOP:]))
+        out.append(c)
     return out
 
 
@@ -507,10 +548,10 @@ def _in_any(c: Char, boxes: Sequence[Box]) -> bool:
 
 
 def _rows(chars: list[Char], operators: bool = True,
-          bars: Sequence[Box] = (), ocr: bool = False) -> list[list[Char]]:
+          bars: Sequence[Box] = (), ocr_fonts: Collection[str] = ()) -> list[list[Char]]:
     """Group characters by baseline, then attach rows of super- or subscripts to the row they
     touch; ``operators`` False says no character is set in a hanging font; ``bars``: the
-    page's fraction bars; ``ocr``: some characters are an OCR layer's (``_attach_small_rows``)."""
+    page's fraction bars; ``ocr_fonts``: an OCR layer's fonts (``_attach_small_rows``)."""
     rows: list[list[Char]] = []
     fonts = hanging_fonts(chars) if operators else ()
     hanging = [c for c in chars if c[FONTNAME] in fonts] if fonts else []
@@ -555,7 +596,7 @@ def _rows(chars: list[Char], operators: bool = True,
                     break
     for c in hanging:  # placed only roughly (HANGING_EM): join the nearest row of full-size text
         _nearest_row(c, rows).append(c)
-    return _attach_small_rows(rows, bars, bool(hanging), ocr)
+    return _attach_small_rows(rows, bars, bool(hanging), ocr_fonts)
 
 
 def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
@@ -580,12 +621,13 @@ def _nearest_row(c: Char, rows: list[list[Char]]) -> list[Char]:
 
 
 def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
-                       operators: bool = True, ocr: bool = False) -> list[list[Char]]:
+                       operators: bool = True, ocr_fonts: Collection[str] = ()
+                       ) -> list[list[Char]]:
     """Characters of a row of small characters that reach into a neighbouring row's line box,
     next to its text, join that row: raised into the row below them (superscripts, note
     labels) or lowered from the row above (subscripts dropped further than a row's tolerance).
-    ``operators`` False: no character hangs, so no operator's limit is looked for. ``ocr``:
-    a row wholly of an OCR layer's glyphs stays a row. Tesseract sets each text line it read
+    ``operators`` False: no character hangs, so no operator's limit is looked for. A row
+    wholly in ``ocr_fonts``, an OCR layer's, stays a row. Tesseract sets each text line it read
     on one baseline (a raised note mark sits on it too) at a size taken from that line's own
     height, so a line read a point or two smaller than its neighbours is no row of scripts,
     and its box, a whole size tall, reaches into the line above (``Competittoiveb e``)."""
@@ -607,7 +649,7 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
     merged: list[tuple[list[Char], float]] = []
     extents: dict[int, _Extent] = {}
     for i, (row, size) in enumerate(sized):
-        if not _is_space_row(row) and not (ocr and _all_ocr(row)):
+        if not _is_space_row(row) and not (ocr_fonts and _all_in(row, ocr_fonts)):
             # a row's letters and digits say whether it is a row of scripts: a full-size
             # symbol raised into it (the ``∼`` of a ``≅`` stacked over its ``=``) is none;
             # without them its marks do, not its math symbols (primes beside that ``∼``)
@@ -643,8 +685,8 @@ def _attach_small_rows(rows: list[list[Char]], bars: Sequence[Box] = (),
     return [row for row, _ in merged]
 
 
-def _all_ocr(row: list[Char]) -> bool:
-    return all(c[FONTNAME].endswith(OCR_LAYER_FONT) for c in row)
+def _all_in(row: list[Char], fonts: Collection[str]) -> bool:
+    return all(c[FONTNAME] in fonts for c in row)
 
 
 def _attach_runs(row: list[Char], rows: list[tuple[list[Char], float]],

@@ -17,8 +17,9 @@ import pdfplumber
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdevice import PDFTextSeq
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager, PDFTextState
 from pdfminer.utils import Matrix, apply_matrix_rect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -37,6 +38,38 @@ class PageObjects:
     """Other paths (``LTCurve``): the strokes of charts and diagrams."""
     heavy: set[str] = field(default_factory=set)
     """Names of the fonts whose descriptor says bold (fonts.is_heavy), as the chars name them."""
+    hidden: set[str] = field(default_factory=set)
+    """Names of the fonts some of the page's text is drawn in invisibly (render mode 3 or 7)..."""
+    shown: set[str] = field(default_factory=set)
+    """...and of those some of its text is drawn in visibly."""
+
+    def ocr_fonts(self, width: float, height: float) -> frozenset[str]:
+        """The fonts of the page's OCR text layer: a scan (an image covering ``SCAN_SHARE``
+        of the page) with text drawn over it invisibly, in fonts it draws nothing visible in.
+        Whoever made the layer (Tesseract's ``GlyphLessFont``, a scanner's or an archive's
+        Times-Roman or Arial), its text is the reading of the picture under it, so its sizes,
+        boxes and spaces are an OCR engine's, not a typesetter's."""
+        fonts = self.hidden - self.shown
+        if not fonts or not any(covered(image, width, height) >= SCAN_SHARE
+                                for image in self.images):
+            return frozenset()
+        return frozenset(fonts)
+
+
+SCAN_SHARE = 0.8
+"""Share of the page an image covers for the page to be a scan: a page's picture, cropped a
+little or not at all, where a figure leaves the margins and some text."""
+INVISIBLE_MODES = frozenset((3, 7))
+"""Text render modes that draw nothing: neither fill nor stroke (7 adds the text to the clip)."""
+
+
+def covered(box: Box, width: float, height: float) -> float:
+    """Share of the ``width`` by ``height`` page that ``box`` covers."""
+    if width <= 0 or height <= 0:
+        return 0.0
+    seen = (max(0.0, min(box[2], width) - max(box[0], 0.0))
+            * max(0.0, min(box[3], height) - max(box[1], 0.0)))
+    return seen / (width * height)
 
 
 def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float],
@@ -51,7 +84,7 @@ def page_objects(page: pdfplumber.page.Page, descents: Mapping[str, float],
     found = PageObjects([], [], [], [], [], heavy)
     # the page interpreted as pdfplumber's ``page.layout`` does it, the characters made records
     # as they are drawn (``_CharRecorder``)
-    device = _CharRecorder(page.pdf.rsrcmgr, page.page_number, found.chars,
+    device = _CharRecorder(page.pdf.rsrcmgr, page.page_number, found,
                            (height, mb_x0, mb_top, descents))
     try:
         PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
@@ -79,11 +112,19 @@ class _CharRecorder(PDFPageAggregator):
     ``LTChar`` computes its box and size, then shifted as pdfplumber's coordinates are: the
     page's ``height``, the MediaBox origin, the fonts' ``descents`` (``page_objects``)."""
 
-    def __init__(self, rsrcmgr: PDFResourceManager, pageno: int, chars: list[Char],
+    def __init__(self, rsrcmgr: PDFResourceManager, pageno: int, found: PageObjects,
                  page: tuple[float, float, float, Mapping[str, float]]) -> None:
         super().__init__(rsrcmgr, pageno=pageno)
-        self._chars = chars
+        self._chars = found.chars
+        self._found = found
         self._page = page
+        self._fonts = found.shown  # where the next string's font is named: its render mode's
+
+    def render_string(self, textstate: PDFTextState, seq: PDFTextSeq, ncs: PDFColorSpace,
+                      graphicstate: PDFGraphicState) -> None:
+        found = self._found
+        self._fonts = found.hidden if textstate.render in INVISIBLE_MODES else found.shown
+        super().render_string(textstate, seq, ncs, graphicstate)
 
     def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float,
                     rise: float, cid: int, ncs: PDFColorSpace,
@@ -113,6 +154,7 @@ class _CharRecorder(PDFPageAggregator):
         fontname = font.fontname
         if isinstance(fontname, bytes):  # rare byte-encoded font names
             fontname = fontname.decode("latin-1")
+        self._fonts.add(fontname)
         height, mb_x0, mb_top, descents = self._page
         bottom = height - y0 + mb_top
         self._chars.append((text, x0 + mb_x0, x1 + mb_x0, height - y1 + mb_top, bottom,

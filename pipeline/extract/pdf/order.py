@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf.lines import CAPTION, END_MARKS, OCR_LAYER_FONT, Line
+from pipeline.extract.pdf.lines import CAPTION, END_MARKS, Line
 from pipeline.textutil.words import NEW_ITEM
 
 LEADING_EM = 0.75
@@ -142,12 +142,12 @@ def _continued_block(blocks: list[LayoutBlock], line: Line) -> LayoutBlock | Non
 
 def _ocr_run_on(last: Line, line: Line) -> bool:
     """Whether ``line`` may run on from ``last`` whatever their sizes: both are lines of an OCR
-    layer, where Tesseract sizes each line from its own height rounded to a point (one
+    layer, where the OCR engine sizes each line from its own height rounded to a point (one
     column's body lines come out 8 to 11 pt), and ``last`` fills the measure as far as
     ``line`` does, so it ends no paragraph and is no heading (a heading stops short of the
     text under it), or ``line`` goes no further and opens in lower case: a paragraph's last
     line (``tion or an excepted position.``), which no heading's text opens with."""
-    if not (last.face.endswith(OCR_LAYER_FONT) and line.face.endswith(OCR_LAYER_FONT)
+    if not (last.ocr and line.ocr
             and max(last.size, line.size) <= (1 + OCR_SIZE_NOISE) * min(last.size, line.size)):
         return False
     reach = min(last.size, line.size)

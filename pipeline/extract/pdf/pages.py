@@ -314,7 +314,8 @@ def _read_page(page: pdfplumber.page.Page, objects: PageObjects) -> PageData:
     fraction_bars = [o for o in strokes
                      if o[3] - o[1] <= FRACTION_BAR_HEIGHT and o[2] - o[0] >= 1]
     text_lines = page_lines(chars, page.page_number, table_boxes, objects.heavy, figures,
-                            fraction_bars)
+                            fraction_bars,
+                            objects.ocr_fonts(float(page.width), float(page.height)))
     dashes = [line for line in text_lines if line.x1 - line.x0 >= 20
               and DASH_RULE.fullmatch(line.text.replace(" ", ""))]
     if dashes:  # drawn with glyphs, read as a rule is: no text, a note separator

@@ -33,7 +33,7 @@ from pypdfium2 import raw
 from pipeline.extract.pdf.chars import TEXT, TOP, X0, X1, Char, is_bad_glyph
 from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT, is_heavy
 from pipeline.extract.pdf.geometry import Box
-from pipeline.extract.pdf.objects import PageObjects
+from pipeline.extract.pdf.objects import INVISIBLE_MODES, SCAN_SHARE, PageObjects, covered
 
 Matrix = tuple[float, float, float, float, float, float]
 Decode = Callable[[str, int, bool], "tuple[str, float | None] | None"]
@@ -95,6 +95,7 @@ _bounds = _fast("FPDFPageObj_GetBounds", _I, _V, _V, _V, _V, _V)
 _count_marks = _fast("FPDFPageObj_CountMarks", _I, _V)
 _get_mark = _fast("FPDFPageObj_GetMark", _V, _V, ctypes.c_ulong)
 _remove_param = _fast("FPDFPageObjMark_RemoveParam", _I, _V, _V, ctypes.c_char_p)
+_render_mode = _fast("FPDFTextObj_GetTextRenderMode", _I, _V)
 SYMBOLIC = 4
 """The font descriptor's Symbolic flag: glyphs outside the standard Latin set."""
 PATH, IMAGE, FORM, TEXT_OBJECT = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
@@ -167,26 +168,36 @@ class PdfiumDocument:
             if listed is None:
                 return None
             shapes, forms, object_fonts = listed
-            chars = self._text(page, height, mb_y0, decoder(forms), object_fonts)
+            looks: dict[int, _Look] = {}  # by text object
+            chars = self._text(page, height, mb_y0, decoder(forms), object_fonts, looks)
             if chars is None:
                 return None
             found = PageObjects(chars, [], [], [], [], self._heavy)
             flip = (1.0, 0.0, 0.0, -1.0, 0.0, height + 2 * mb_y0)
             self._shapes(shapes, flip, found)
+            width = raw.FPDF_GetPageWidthF(page)
+            if any(covered(image, width, height) >= SCAN_SHARE for image in found.images):
+                # a scan: its text objects' render modes (objects.py's ``ocr_fonts``), a
+                # call each, asked on such pages alone
+                for obj, look in looks.items():
+                    (found.hidden if _render_mode(obj) in INVISIBLE_MODES
+                     else found.shown).add(look[0])
             return found
         finally:
             raw.FPDF_ClosePage(page)
 
     def _text(self, page: Any, height: float, mb_y0: float, decode: Decode,
-              object_fonts: dict[int, int]) -> list[Char] | None:
+              object_fonts: dict[int, int], fonts: dict[int, _Look]) -> list[Char] | None:
         """The page's characters (``_chars``) from its text page; where /ActualText replaced
         glyphs, from a text page made again once the page's text objects lost their marks'
         /ActualText (a German guide's small capitals, each spanned by its letter: 21 of its 24
-        pages went to pdfminer, a fifth of PDFium's speed)."""
+        pages went to pdfminer, a fifth of PDFium's speed). ``fonts`` gets each text object's
+        ``_Look``."""
         for retry in (False, True):
             text_page = raw.FPDFText_LoadPage(page)
+            fonts.clear()
             try:
-                return self._chars(text_page, height, mb_y0, decode, object_fonts)
+                return self._chars(text_page, height, mb_y0, decode, object_fonts, fonts)
             except _Replaced:
                 if retry or not _drop_actual_text(object_fonts):
                     return None
@@ -195,9 +206,8 @@ class PdfiumDocument:
         return None
 
     def _chars(self, handle: Any, height: float, mb_y0: float, decode: Decode,
-               object_fonts: dict[int, int]) -> list[Char] | None:
+               object_fonts: dict[int, int], fonts: dict[int, _Look]) -> list[Char] | None:
         text_page = ctypes.cast(handle, _V).value or 0
-        fonts: dict[int, _Look] = {}  # by text object
         looks: dict[tuple[int, bytes, float], _Look] = {}
         faces: dict[int, tuple[str, float, float]] = {}
         widths: dict[int, dict[int, float]] = {}  # by font handle, code
