@@ -3092,3 +3092,35 @@ def test_prose_running_past_a_drawings_edge_is_no_label_of_it(tmp_path):
     assert ("paragraph", "We collaboratively develop openly-available lessons and deliver "
             "these lessons using evidence-based teaching practices.") in result
     assert any(kind == "figure" and "Published" in text for kind, text in result)
+
+
+def test_a_notes_line_opening_with_a_number_where_no_label_stands(tmp_path):
+    """A law review's notes open indented with plain numbers the text cites; note 1's second
+    line, at the margin, opens ``2 U.S.C. §§ 431-455``: no label, which stands where the
+    labels stand (it was read as note 2, and the real note 2 ran into it)."""
+    def page(canvas):
+        y = _paragraph(canvas, 720, rows=12, size=11)
+        for mark in ("1", "2", "3"):
+            text = "the statute reaches every committee that spends money on an election."
+            canvas.setFont("Times-Roman", 11)
+            canvas.drawString(72, y, text)
+            _raised(canvas, 72 + canvas.stringWidth(text, "Times-Roman", 11), y, mark)
+            y -= 13
+        canvas.line(72, y - 4, 200, y - 4)
+        canvas.setFont("Times-Roman", 9)
+        rows = [(84, "1 See Federal Election Campaign Act of 1971, Pub. L. No. 92-225, 86 "
+                     "Stat. 3, codified at"),
+                (72, "2 U.S.C. §§ 431-455 (1976), as amended by the Act of 1974, and the cases "
+                     "that construe it."),
+                (84, "2 Buckley v. Valeo, 424 U.S. 1, 19-23 (1976) (per curiam), holding the "
+                     "limits on spending"),
+                (72, "unconstitutional while it upheld the limits on contributions to "
+                     "candidates."),
+                (84, "3 Id. at 25-29.")]
+        for row, (x, text) in enumerate(rows):
+            canvas.drawString(x, y - 16 - 11 * row, text)
+
+    result = _typeset(tmp_path, page)
+    assert [f.label for f in result.footnotes] == ["1", "2", "3"], result.footnotes
+    assert result.footnotes[0].text.endswith("the cases that construe it.")
+    assert result.footnotes[1].text.startswith("Buckley v. Valeo")

@@ -4,4 +4,4 @@
 # the run's process (which decides by them what to build again) need not import the extractor;
 # a change of what the extractor outputs bumps VERSION.
 NAME = "pdf"
-VERSION = "0.8.146"
+VERSION = "0.8.147"

@@ -61,6 +61,9 @@ SHORT_LINE_EM = 3.0
 """A note line ending a sentence this many ems short of its note column's right edge ends the
 note: the next unlabelled line is a note of its own."""
 
+LABEL_ALIGN_EM = 0.6
+"""Ems a line may start off where the note before it starts and still open a note there."""
+
 AVERAGE_CHAR_EM = 0.6
 """A generous width of one character in ems (most letters of a text face are narrower)."""
 
@@ -358,6 +361,16 @@ def notes_of(blocks: list[LayoutBlock], cited: set[str] | None = None) -> list[N
     return notes
 
 
+def _off_the_labels(line: Line, note: Note) -> bool:
+    """Whether ``line`` starts within ``note``'s column but not where its labelled first line
+    starts: notes are labelled at one indent (``1 See ...`` indented, its next lines at the
+    margin, or hanging), so a line of the note opening with a number (``2 U.S.C. § 431``)
+    is set where no label stands."""
+    first = note.lines[0]
+    return (line.x0 < max(other.x1 for other in note.lines)
+            and abs(line.x0 - first.x0) > LABEL_ALIGN_EM * line.size)
+
+
 def _would_fit(line: Line, room: float) -> bool:
     """Whether ``line``'s first word would have fit in the ``room`` the line before it left
     free: a note's line breaks only where its next word does not fit, so a line ended with
@@ -424,10 +437,13 @@ def _plausible(label: str, line: Line, notes: list[Note], cited: set[str] | None
     or after an unlabelled note when the page cites it or it follows the last numbered note
     (a telephone number broken at a line end is no label). After a note whose label is raised
     a plain number must also be cited: a page sets its notes' labels alike, so a line of that
-    note opening with the next number (``5 and 40 percent of ...``) is no note."""
+    note opening with the next number (``5 and 40 percent of ...``) is no note; nor is a line
+    set off where the note before it has its label (``_off_the_labels``)."""
     if line.lead_label or not notes or not label.isdigit():
         return True
     if notes[-1].lines[0].lead_label and cited is not None and label not in cited:
+        return False
+    if notes[-1].label and _off_the_labels(line, notes[-1]):
         return False
     if not notes[-1].label:
         numbered = [n.label for n in notes if n.label.isdigit()]
