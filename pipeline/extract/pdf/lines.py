@@ -360,7 +360,10 @@ def _titles_apart(segment: list[Char]) -> list[list[Char]]:
     ink = [i for i, c in enumerate(segment) if not c[TEXT].isspace()]
     for before, after in zip(ink, ink[1:]):
         left, right = segment[before], segment[after]
-        if left[FONTNAME] == right[FONTNAME]:  # most pairs: tested first
+        # most pairs: one font, or (a formula's) no gap of an em of the left one's size,
+        # which the larger size's em only widens
+        if (left[FONTNAME] == right[FONTNAME]
+                or right[X0] - left[X1] <= TITLE_GAP_EM * left[SIZE]):
             continue
         widest = max(left[SIZE], right[SIZE])
         if (right[X0] - left[X1] > TITLE_GAP_EM * widest
