@@ -636,3 +636,28 @@ def test_a_paths_last_segment_is_not_asked_once_its_points_are_shown_in_one_arra
         document.close()
     assert found == expected
     assert asked == [2, 2 + 2, 1, 1, 1]  # the second path's count adds the long path's check
+
+
+class _CountedText(str):
+    """A glyph's text that counts the times it is asked whether it is a space."""
+
+    asked = 0
+
+    def isspace(self) -> bool:
+        _CountedText.asked += 1
+        return super().isspace()
+
+
+def test_a_rows_last_segment_is_listed_for_a_page_number_only_after_a_digit(monkeypatch):
+    """A column of page numbers closes rows whose last segment ends in a digit: the last
+    segments of rows ending in a letter are not gone through, and a contents' rows are still
+    joined to their numbers."""
+    monkeypatch.setattr(_CountedText, "asked", 0)
+    rows = [[[(_CountedText(t), *c[1:]) for c in _word("a line of prose", 50.0, 100.0 + 12 * i,
+                                                       10.0) for t in c[0]]]
+            for i in range(6)]
+    assert columns.join_numbers(rows) == rows
+    assert _CountedText.asked == len(rows)  # each row's last character
+    contents = [[_word(f"Chapter{i}", 50.0, 100.0 + 12 * i, 10.0),
+                 _word(str(10 + i), 400.0, 100.0 + 12 * i, 10.0)] for i in range(4)]
+    assert [len(row) for row in columns.join_numbers(contents)] == [1, 1, 1, 1]

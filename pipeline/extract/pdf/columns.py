@@ -532,20 +532,31 @@ def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
     title by a wide gap while its sections' reach theirs through dot leaders): each number
     belongs to its row. Read apart, the numbers were read after all the titles, or each with
     the row under it."""
-    lasts = [[c for c in row[-1] if not c[TEXT].isspace()] if row else [] for row in rows]
+    # each row's last segment's visible characters, listed where they are asked for: a row
+    # whose last one is a digit (most rows end in a letter or a mark), and rows near a number
+    # of a column for their right edges
+    lasts: list[list[Char] | None] = [None] * len(rows)
+
+    def last_ink(r: int) -> list[Char]:
+        ink = lasts[r]
+        if ink is None:
+            ink = lasts[r] = ([c for c in rows[r][-1] if not c[TEXT].isspace()] if rows[r]
+                              else [])
+        return ink
+
     ends: list[float | None] = []  # per row: its last segment's right edge, after a digit
-    for row, ink in zip(rows, lasts):  # after a title, not a chart's labels: a column's width
-        title = row[-2] if len(row) > 1 else row[-1] if row else []
-        ends.append(ink[-1][X1] if ink and ink[-1][TEXT].isdigit()
-                    and _ink_width(title) >= COLUMN_MIN_EM * mode_size(ink) else None)
-    # the rows' right edges, needed where a row ends in a number of such a column (most pages
-    # have none)
-    right = ([max((c[X1] for c in ink), default=0.0) for ink in lasts]
-             if any(e is not None for e in ends) else [])
+    for r, row in enumerate(rows):  # after a title, not a chart's labels: a column's width
+        if not row or not row[-1] or not _ends_in_a_digit(row[-1]):
+            ends.append(None)
+            continue
+        ink = last_ink(r)
+        title = row[-2] if len(row) > 1 else row[-1]
+        ends.append(ink[-1][X1] if _ink_width(title) >= COLUMN_MIN_EM * mode_size(ink)
+                    else None)
     joined = []
     for r, row in enumerate(rows):
         x1 = ends[r]
-        ink = lasts[r] if len(row) > 1 else []
+        ink = last_ink(r) if x1 is not None and len(row) > 1 else []
         if x1 is not None and ink and len(ink) <= NUMBER_DIGITS and all(
                 c[TEXT].isdigit() for c in ink):
             near = range(max(0, r - LABEL_ROWS), min(len(rows), r + LABEL_ROWS + 1))
@@ -554,10 +565,18 @@ def join_numbers(rows: list[list[list[Char]]]) -> list[list[list[Char]]]:
             aligned = [e for i, e in ((i, ends[i]) for i in near)
                        if i != r and e is not None and abs(e - x1) <= ALIGN_TOLERANCE]
             if (len(aligned) >= NUMBER_COLUMN_ROWS - 1
-                    and all(right[i] <= x1 + ALIGN_TOLERANCE for i in near)):
+                    and all(max((c[X1] for c in last_ink(i)), default=0.0)
+                            <= x1 + ALIGN_TOLERANCE for i in near)):
                 row = row[:-2] + [row[-2] + row[-1]]
         joined.append(row)
     return joined
+
+
+def _ends_in_a_digit(segment: list[Char]) -> bool:
+    """Whether the segment's last visible character is a digit."""
+    last = (segment[-1] if not segment[-1][TEXT].isspace()  # most segments: no generator
+            else next((c for c in reversed(segment) if not c[TEXT].isspace()), None))
+    return last is not None and last[TEXT].isdigit()
 
 
 NUMBER_DIGITS = 4
