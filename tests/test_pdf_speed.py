@@ -661,3 +661,13 @@ def test_a_rows_last_segment_is_listed_for_a_page_number_only_after_a_digit(monk
     contents = [[_word(f"Chapter{i}", 50.0, 100.0 + 12 * i, 10.0),
                  _word(str(10 + i), 400.0, 100.0 + 12 * i, 10.0)] for i in range(4)]
     assert [len(row) for row in columns.join_numbers(contents)] == [1, 1, 1, 1]
+
+
+def test_a_row_set_in_proportional_type_is_not_measured_for_typed_word_spaces(monkeypatch):
+    """Only a monospaced row's wide gaps can be a typewriter's padded word spaces: a row whose
+    first two glyphs take different advances is not gone through for its gaps."""
+    calls = _counting(monkeypatch, columns, "_monospace_cell")
+    row = [("W", 50.0, 60.0, 90.0, 100.0, 98.0, 10.0, "Times-Roman", True),
+           *_word("ide gap", 60.0, 98.0, 10.0), *_word("here", 160.0, 98.0, 10.0)]
+    assert columns.padded_word_spaces([row], 1.5, columns.row_inks([row])) == {}
+    assert calls["_monospace_cell"] == 0

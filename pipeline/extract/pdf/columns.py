@@ -289,8 +289,8 @@ def padded_word_spaces(rows: list[list[Char]], split_em: float,
     for index, (row, ink) in enumerate(zip(rows, inks)):
         # the gaps wider than ``split_em`` straight from the row (most rows have none): the
         # other gaps are listed only for a typewritten row's neighbours
-        if len(ink) < 2:
-            continue
+        if len(ink) < MONOSPACE_MIN_CHARS or _advances_differ(row):
+            continue  # no monospaced row (``_monospace_cell``: asked of its first two glyphs)
         least = split_em * row[0][SIZE]
         candidates = [(p[X1], c[X0]) for p, c in zip(ink, ink[1:]) if c[X0] - p[X1] > least]
         if not candidates:
@@ -311,6 +311,22 @@ def padded_word_spaces(rows: list[list[Char]], split_em: float,
                 continue
             found.setdefault(index, set()).add(x1)
     return found
+
+
+def _advances_differ(row: list[Char]) -> bool:
+    """Whether the row's first two visible characters (it has two) take advances no
+    monospaced row's do, or the first none: then ``_monospace_cell`` is 0.0, by the same
+    test of the second glyph."""
+    first: Char | None = None
+    for c in row:
+        if c[TEXT].isspace():
+            continue
+        if first is None:
+            first = c
+            continue
+        advance = first[X1] - first[X0]
+        return advance <= 0 or abs((c[X1] - c[X0]) - advance) > 0.01 * advance
+    return False
 
 
 def _monospace_cell(row: list[Char]) -> float:
