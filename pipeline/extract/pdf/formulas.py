@@ -180,23 +180,26 @@ def labelled_braces(chars: list[Char]) -> list[Brace]:
             size = end[SIZE]
             brace = Brace([end, tip, tip2, end2], [], end[TEXT] == BRACE_PIECES[0],
                           end[X0], end2[X1], end[TOP], end[BOTTOM], size)
-            brace.label = _brace_label(brace, [c for c in chars if id(c) not in taken])
+            brace.label = _brace_label(brace, chars, taken)
             if brace.label:
                 taken.update(id(c) for c in brace.label)
                 braces.append(brace)
     return braces
 
 
-def _brace_label(brace: Brace, chars: list[Char]) -> list[Char]:
+def _brace_label(brace: Brace, chars: list[Char], taken: set[int]) -> list[Char]:
     """The characters of the label set under an underbrace (over an overbrace): one run of
     text, each character touching the brace's glyph box or within ``BRACE_LABEL_EM`` of it,
     grown from those over the brace's span by word gaps, centred on the brace; none when
-    they are not so."""
+    they are not so. ``taken``: the ids of characters already a brace's, left out (looked
+    up for those in the brace's band only)."""
     reach = BRACE_LABEL_EM * brace.size
     if brace.under:
-        near = [c for c in chars if brace.top + reach <= c[TOP] <= brace.bottom + reach]
+        low, high = brace.top + reach, brace.bottom + reach
+        near = [c for c in chars if low <= c[TOP] <= high and id(c) not in taken]
     else:
-        near = [c for c in chars if brace.top - reach <= c[BOTTOM] <= brace.bottom - reach]
+        low, high = brace.top - reach, brace.bottom - reach
+        near = [c for c in chars if low <= c[BOTTOM] <= high and id(c) not in taken]
     label = [c for c in near if brace.x0 <= (c[X0] + c[X1]) / 2 <= brace.x1]
     if not label:
         return []
@@ -234,10 +237,19 @@ def read_braced(segments: list[list[Char]], braces: list[Brace]) -> list[list[Ch
     out = list(segments)
     for brace in braces:
         reach = BRACE_CONTENT_EM * brace.size
-        found = [c for segment in segments for c in segment
-                 if not c[TEXT].isspace() and brace.x0 <= (c[X0] + c[X1]) / 2 <= brace.x1
-                 and (brace.top - reach <= c[BOTTOM] <= brace.bottom if brace.under
-                      else brace.top <= c[TOP] <= brace.bottom + reach)]
+        # the brace's band first (most of the page stands above or below it), its edges and
+        # span read once, not from the brace for each character
+        x0, x1 = brace.x0, brace.x1
+        if brace.under:
+            low, high = brace.top - reach, brace.bottom
+            found = [c for segment in segments for c in segment
+                     if low <= c[BOTTOM] <= high and x0 <= (c[X0] + c[X1]) / 2 <= x1
+                     and not c[TEXT].isspace()]
+        else:
+            low, high = brace.top, brace.bottom + reach
+            found = [c for segment in segments for c in segment
+                     if low <= c[TOP] <= high and x0 <= (c[X0] + c[X1]) / 2 <= x1
+                     and not c[TEXT].isspace()]
         if not found:
             out.append(brace.label)
             continue
