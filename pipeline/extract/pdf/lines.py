@@ -558,8 +558,7 @@ def _rows(chars: list[Char], operators: bool = True,
     rows: list[list[Char]] = []
     fonts = hanging_fonts(chars) if operators else ()
     hanging = [c for c in chars if c[FONTNAME] in fonts] if fonts else []
-    placed = {id(c) for c in hanging}
-    level = [c for c in chars if id(c) not in placed] if hanging else chars
+    level = [c for c in chars if c[FONTNAME] not in fonts] if hanging else chars
     row: list[Char] = []
     # the character the row's reach is measured from: its baseline, size and whether it is a
     # letter or digit, kept apart
