@@ -915,6 +915,19 @@ def test_listing_keeps_its_entries_headlines_and_snippets(card):
     assert removed["Reporter 2"].rule == "link-density"  # a byline link is still no entry
 
 
+def test_listing_rendered_into_a_script_framework_root_keeps_its_entries():
+    # Next.js renders the whole page into <div id="__next">: "next" read as a chrome word
+    # (a "next page" link) made every entry chrome, and the listing went unread (wcxb
+    # listings read as their one-line introduction, or as nothing).
+    source = _news_listing().replace("<body>", "<body><div id='__next'>").replace(
+        "</body>", "</div></body>")
+    extraction = run(source)
+    texts = [b.text for b in extraction.blocks]
+    assert all(headline in texts for headline in HEADLINES)
+    kind = next(t for t in extraction.transforms if t.name == "page-kind")
+    assert kind.detail == "listing"
+
+
 def test_article_with_teasers_after_it_stays_an_article():
     # Read with headline links as content, the region holding the article and the
     # "related" teasers after it is larger; the teasers' cards hold less than the prose

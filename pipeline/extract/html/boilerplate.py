@@ -440,7 +440,11 @@ def chrome_signal(element: etree._Element, names: str | None = None,
 def chrome_word(names: str) -> str | None:
     """The first ``CHROME_WORDS`` word at the start of a token of ``names``. Cached: pages
     repeat class names (menu items, list entries, cards), and the block walk asks for every
-    block's."""
+    block's. A name opening with two underscores is a script framework's own (the root
+    Next.js renders the whole page into, ``__next``; Gatsby's ``___gatsby``), not a word
+    about the element's part of the page."""
+    if "__" in names:
+        names = " ".join(name for name in names.split() if not name.startswith("__"))
     match = CHROME_WORDS.search(f" {names}")
     return match.group(1) if match else None
 
