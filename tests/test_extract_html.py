@@ -1086,3 +1086,19 @@ CHROME_PIECES = ["ad", "ads", "tag", "tags", "nav", "share", "sharing", "side", 
 def test_chrome_word_finds_what_the_anchored_pattern_finds(names: str) -> None:
     match = ANCHORED_CHROME_WORDS.search(names)
     assert bp.chrome_word(names) == (match.group(1) if match else None)
+
+
+
+def test_an_element_the_page_hides_is_never_its_main_content():
+    # A build stamp in a `hidden` div was the only box with positive weight on a topic
+    # page declared an article, its visible text a column of bare headline links, so it
+    # was read as the main content and the page came out as that one line.
+    teasers = "".join(f"<li><a href='/story/{i}'>Story number {i} about the city council "
+                      f"and its budget vote</a> <a href='/tag/{i}'>tag</a></li>"
+                      for i in range(12))
+    source = ("<html><head><title>Topics</title><meta property='og:type' content='article'>"
+              "</head><body><div id='root'>"
+              "<div hidden>Fallback presentation. Using a deprecated router.</div>"
+              f"<div id='main'><ul>{teasers}</ul></div></div></body></html>")
+    with pytest.raises(EmptySource):
+        run(source)

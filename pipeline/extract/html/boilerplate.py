@@ -1326,7 +1326,10 @@ def main_container(blocks: list[TextBlock], root: etree._Element,
     boxed = _boxed_prose(blocks, in_chrome, wrappers, kind)
     for element in elements:
         total = sums.get(element)
-        if total is None or total <= best_sum or element in in_chrome:
+        # A box the page hides (a build stamp in a ``hidden`` div) is never the main
+        # content itself; its text may still be kept inside a shown region.
+        if total is None or total <= best_sum or element in in_chrome \
+                or element.get("hidden") is not None:
             continue
         # A region needs prose of its own, outside the chrome beside the article: a footer's
         # wrapper is chrome however much its privacy-policy dialog holds, and with the
