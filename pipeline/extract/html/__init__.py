@@ -4,4 +4,4 @@
 # the run's process (which decides by them what to build again) need not import the extractor;
 # a change of what the extractor outputs bumps VERSION.
 NAME = "html"
-VERSION = "0.4.73"
+VERSION = "0.4.74"
