@@ -93,14 +93,18 @@ def _scan(canvas) -> None:
     canvas.drawImage(ImageReader(io.BytesIO(image.getvalue())), 0, 0, 612, 792)
 
 
-def _extract(tmp_path: Path, draw) -> object:
+def _scanned_pdf(draw) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(612, 792))
     _scan(canvas)
     draw(canvas)
     canvas.showPage()
     canvas.save()
-    data = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def _extract(tmp_path: Path, draw) -> object:
+    data = _scanned_pdf(draw)
     assert GLYPHLESS[0] in data
     capture, data = _pdf_capture(tmp_path, data.replace(*GLYPHLESS), "scan.pdf")
     return extract(data, capture, ExtractOptions())
@@ -189,13 +193,7 @@ def _word_objects_line(canvas, words: list[str], x0: float, x1: float, baseline:
 
 
 def _extract_scan(tmp_path: Path, draw) -> object:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(612, 792))
-    _scan(canvas)
-    draw(canvas)
-    canvas.showPage()
-    canvas.save()
-    capture, data = _pdf_capture(tmp_path, buffer.getvalue(), "scan.pdf")
+    capture, data = _pdf_capture(tmp_path, _scanned_pdf(draw), "scan.pdf")
     return extract(data, capture, ExtractOptions())
 
 
