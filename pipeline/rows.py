@@ -186,18 +186,14 @@ def document_rows(doc: SegmentedDocument, source: Source, capture: Capture, doc_
                   "transforms": _transforms(f.transforms), **provenance}
                  for f in doc.footnotes]
     # A web page removes several blocks for each passage it keeps (13,028 on the 91
-    # scrapinghub dev pages, against 2,284 passages): one dict display a row, with
-    # locator_columns' columns in its order, not merged from dicts made for it (a third of
-    # these rows' time).
+    # scrapinghub dev pages, against 2,284 passages): one dict display a row, not merged
+    # from a key dict made for it.
     doc_id, sha256 = doc.doc_id, capture.sha256
     removed = [{"doc_id": doc_id, "doc_version": doc_version, "ordinal": i,
                 "category": r.category, "rule": r.rule, "evidence": r.evidence or None,
-                "text": r.text, "page_number": at.page_number,
-                "bbox": list(at.bbox) if at.bbox is not None else None, "xpath": at.xpath,
-                "char_start": at.char_start, "char_end": at.char_end,
-                "line_start": at.line_start, "line_end": at.line_end,
+                "text": r.text, **locator_columns(r.locator),
                 "capture_sha256": sha256, "run_id": run_id}
-               for i, r in enumerate(ex.removed) for at in (r.locator,)]
+               for i, r in enumerate(ex.removed)]
     return {"documents": [document], "sections": sections, "passages": passages,
             "footnotes": footnotes, "removed": removed}
 
