@@ -50,10 +50,14 @@ class PageObjects:
         Times-Roman or Arial), its text is the reading of the picture under it, so its sizes,
         boxes and spaces are an OCR engine's, not a typesetter's."""
         fonts = self.hidden - self.shown
-        if not fonts or not any(covered(image, width, height) >= SCAN_SHARE
-                                for image in self.images):
+        if not fonts or not self.scanned(width, height):
             return frozenset()
         return frozenset(fonts)
+
+    def scanned(self, width: float, height: float) -> bool:
+        """Whether one of the page's images covers ``SCAN_SHARE`` of the ``width`` by
+        ``height`` page: the page is a scan."""
+        return any(covered(image, width, height) >= SCAN_SHARE for image in self.images)
 
 
 SCAN_SHARE = 0.8

@@ -33,7 +33,7 @@ from pypdfium2 import raw
 from pipeline.extract.pdf.chars import TEXT, TOP, X0, X1, Char, is_bad_glyph
 from pipeline.extract.pdf.fonts import HANGING_EM, HANGING_FONT, is_heavy
 from pipeline.extract.pdf.geometry import Box
-from pipeline.extract.pdf.objects import INVISIBLE_MODES, SCAN_SHARE, PageObjects, covered
+from pipeline.extract.pdf.objects import INVISIBLE_MODES, PageObjects
 
 Matrix = tuple[float, float, float, float, float, float]
 Decode = Callable[[str, int, bool], "tuple[str, float | None] | None"]
@@ -176,7 +176,7 @@ class PdfiumDocument:
             flip = (1.0, 0.0, 0.0, -1.0, 0.0, height + 2 * mb_y0)
             self._shapes(shapes, flip, found)
             width = raw.FPDF_GetPageWidthF(page)
-            if any(covered(image, width, height) >= SCAN_SHARE for image in found.images):
+            if found.scanned(width, height):
                 # a scan: its text objects' render modes (objects.py's ``ocr_fonts``), a
                 # call each, asked on such pages alone
                 for obj, look in looks.items():
