@@ -52,15 +52,23 @@ def _ocr_line(canvas, words: list[str], x0: float, x1: float, baseline: float,
     wide as the printed word (``LETTER`` a letter, whatever size the OCR gave the line), the
     boxes spread to fill the measure, and each word with a space after it stretched over its
     box, invisible."""
+    _invisible_words(canvas, words, x0, x1, baseline, size, _glyphless(), " ")
+
+
+def _invisible_words(canvas, words: list[str], x0: float, x1: float, baseline: float,
+                     size: float, font: str, after: str) -> None:
+    """Each of ``words``, with ``after`` it, in a text object of its own in invisible ``font``
+    at ``size``, scaled (``Tz``) to its box: as wide as the printed word (``LETTER`` a
+    letter), the boxes spread to fill ``x0`` to ``x1``."""
     widths = [LETTER * len(word) for word in words]
     gap = (x1 - x0 - sum(widths)) / max(len(words) - 1, 1)
     x = x0
     for word, width in zip(words, widths):
         text = canvas.beginText(x, baseline)
         text.setTextRenderMode(3)
-        text.setFont(_glyphless(), size)
-        drawn = word + " "
-        text.setHorizScale(100 * width / stringWidth(drawn, _glyphless(), size))
+        text.setFont(font, size)
+        drawn = word + after
+        text.setHorizScale(100 * width / stringWidth(drawn, font, size))
         text.textOut(drawn)
         canvas.drawText(text)
         x += width + gap
@@ -179,17 +187,7 @@ def _word_objects_line(canvas, words: list[str], x0: float, x1: float, baseline:
     box as wide as the printed word (``LETTER`` a letter), the boxes spread to fill ``x0`` to
     ``x1``, and each word alone, without a space, in its own text object of invisible
     Times-Roman at the line's ``size``, scaled horizontally (``Tz``) to fill its box."""
-    widths = [LETTER * len(word) for word in words]
-    gap = (x1 - x0 - sum(widths)) / max(len(words) - 1, 1)
-    x = x0
-    for word, width in zip(words, widths):
-        text = canvas.beginText(x, baseline)
-        text.setTextRenderMode(3)
-        text.setFont("Times-Roman", size)
-        text.setHorizScale(100 * width / stringWidth(word, "Times-Roman", size))
-        text.textOut(word)
-        canvas.drawText(text)
-        x += width + gap
+    _invisible_words(canvas, words, x0, x1, baseline, size, "Times-Roman", "")
 
 
 def _extract_scan(tmp_path: Path, draw) -> object:
